@@ -1,0 +1,244 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/sfharness/sfharness/client/salesforce"
+	"github.com/sfharness/sfharness/client/store"
+	"github.com/sfharness/sfharness/client/syncjob"
+)
+
+// salesforcePage is the data of the Sync with Salesforce page.
+type salesforcePage struct {
+	pageBase
+	FeatureEnabled bool
+	// FeatureDisabledMessage explains how to get the OAuth feature.
+	FeatureDisabledMessage string
+	// Errors are problems with the typed credentials.
+	Errors []string
+	// Message is a one-time notice, such as "Credentials saved."
+	Message string
+	// ConsumerKey is the typed or saved Consumer Key.
+	ConsumerKey    string
+	HasCredentials bool
+	MaskedSecret   string
+	CallbackURL    string
+	Objects        []string
+	Status         statusJSON
+}
+
+func newSalesforcePage(cfg Config, st *store.Store, csrf string) salesforcePage {
+	d := salesforcePage{
+		pageBase:               pageBase{Title: "Sync with Salesforce", Nav: "crm", CSRFToken: csrf},
+		FeatureEnabled:         cfg.OAuthFeature,
+		FeatureDisabledMessage: msgFeatureDisabled,
+		CallbackURL:            cfg.BaseURL + callbackPath,
+		Objects:                syncjob.Objects,
+		Status:                 buildStatus(st.Status()),
+	}
+	if c, ok := st.Credentials(); ok {
+		d.HasCredentials = true
+		d.ConsumerKey = c.ConsumerKey
+		d.MaskedSecret = c.MaskedSecret()
+	}
+	return d
+}
+
+// handleSalesforcePage shows the Sync with Salesforce page.
+func handleSalesforcePage(cfg Config, st *store.Store, ss *sessions, p *pages) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		d := newSalesforcePage(cfg, st, ss.ensure(w, r))
+		d.Message = ss.takeFlash(r)
+		p.render(w, http.StatusOK, "salesforce.html", d)
+	})
+}
+
+// handleSaveCredentials saves the connected app's Consumer Key and
+// Consumer Secret typed in the page's form.
+func handleSaveCredentials(cfg Config, st *store.Store, ss *sessions, p *pages) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !cfg.OAuthFeature {
+			p.renderError(w, r, http.StatusForbidden, msgFeatureDisabled)
+			return
+		}
+		creds, problems := validateCredentials(r.PostForm.Get("consumerKey"), r.PostForm.Get("consumerSecret"))
+		if len(problems) > 0 {
+			d := newSalesforcePage(cfg, st, ss.ensure(w, r))
+			d.Errors = problems
+			// Keep what was typed, except the secret.
+			d.ConsumerKey = creds.ConsumerKey
+			p.render(w, http.StatusUnprocessableEntity, "salesforce.html", d)
+			return
+		}
+		st.SaveCredentials(creds)
+		cfg.Logger.Info("salesforce credentials saved")
+		ss.setFlash(r, msgCredentialsSaved)
+		http.Redirect(w, r, "/admin/crm/salesforce", http.StatusSeeOther)
+	})
+}
+
+// pendingJSON describes the Salesforce user of the login waiting for
+// confirmation.
+type pendingJSON struct {
+	Username       string `json:"username"`
+	OrganizationID string `json:"organizationId"`
+	UserID         string `json:"userId"`
+	DisplayName    string `json:"displayName"`
+	InstanceURL    string `json:"instanceUrl"`
+}
+
+// pendingIdentity returns who the pending connection logged in as, reading
+// the identity URL the first time.
+func pendingIdentity(ctx context.Context, cfg Config, st *store.Store) (store.Connection, error) {
+	conn, ok := st.Pending()
+	if !ok {
+		return conn, errNoPending
+	}
+	if conn.Identity != nil {
+		return conn, nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	id, err := salesforce.FetchIdentity(ctx, cfg.HTTPClient, conn.IdentityURL, conn.Token.AccessToken)
+	if err != nil {
+		cfg.Logger.Warn("identity lookup failed", "err", err)
+		return conn, err
+	}
+	ident := store.Identity{
+		Username: id.Username, OrganizationID: id.OrganizationID, UserID: id.UserID, DisplayName: id.DisplayName,
+	}
+	st.SetPendingIdentity(conn.Token.AccessToken, ident)
+	conn.Identity = &ident
+	return conn, nil
+}
+
+var errNoPending = errors.New("client: no pending connection")
+
+// identityErrorMessage explains a failed identity lookup.
+func identityErrorMessage(err error) string {
+	if errors.Is(err, errNoPending) {
+		return msgNoPending
+	}
+	return "Beacon could not read the Salesforce user's identity: " + syncErrorMessage(err)
+}
+
+// handlePending answers who the pending login belongs to, for the
+// confirmation dialog.
+func handlePending(cfg Config, st *store.Store) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !cfg.OAuthFeature {
+			writeJSON(w, http.StatusForbidden, errorJSON{Error: msgFeatureDisabled})
+			return
+		}
+		conn, err := pendingIdentity(r.Context(), cfg, st)
+		if err != nil {
+			status := http.StatusBadGateway
+			if errors.Is(err, errNoPending) {
+				status = http.StatusNotFound
+			}
+			writeJSON(w, status, errorJSON{Error: identityErrorMessage(err)})
+			return
+		}
+		writeJSON(w, http.StatusOK, pendingJSON{
+			Username:       conn.Identity.Username,
+			OrganizationID: conn.Identity.OrganizationID,
+			UserID:         conn.Identity.UserID,
+			DisplayName:    conn.Identity.DisplayName,
+			InstanceURL:    conn.InstanceURL,
+		})
+	})
+}
+
+// actionJSON is the answer to the page's actions: a notice and the new
+// status.
+type actionJSON struct {
+	Message string     `json:"message"`
+	Status  statusJSON `json:"status"`
+}
+
+// handleConfirm confirms the pending login: it becomes the connection and
+// the field sync starts.
+func handleConfirm(cfg Config, st *store.Store, j *jobs) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !cfg.OAuthFeature {
+			writeJSON(w, http.StatusForbidden, errorJSON{Error: msgFeatureDisabled})
+			return
+		}
+		creds, ok := st.Credentials()
+		if !ok {
+			writeJSON(w, http.StatusConflict, errorJSON{Error: msgNoCredentials})
+			return
+		}
+		if _, err := pendingIdentity(r.Context(), cfg, st); err != nil {
+			status := http.StatusBadGateway
+			if errors.Is(err, errNoPending) {
+				status = http.StatusNotFound
+			}
+			writeJSON(w, status, errorJSON{Error: identityErrorMessage(err)})
+			return
+		}
+		conn, ok := st.TakePending()
+		if !ok || conn.Identity == nil {
+			writeJSON(w, http.StatusNotFound, errorJSON{Error: msgNoPending})
+			return
+		}
+		conn.ConnectedAt = time.Now()
+		j.connect(conn, creds)
+		cfg.Logger.Info("salesforce connection confirmed", "org", conn.Identity.OrganizationID)
+		writeJSON(w, http.StatusOK, actionJSON{Message: msgConfirmed, Status: buildStatus(st.Status())})
+	})
+}
+
+// handleCancel discards the pending login and revokes its tokens.
+func handleCancel(cfg Config, st *store.Store, j *jobs) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !cfg.OAuthFeature {
+			writeJSON(w, http.StatusForbidden, errorJSON{Error: msgFeatureDisabled})
+			return
+		}
+		conn, ok := st.TakePending()
+		if !ok {
+			writeJSON(w, http.StatusNotFound, errorJSON{Error: msgNoPending})
+			return
+		}
+		j.revoke(revocableToken(conn))
+		cfg.Logger.Info("pending salesforce login cancelled")
+		writeJSON(w, http.StatusOK, actionJSON{Message: msgCancelled, Status: buildStatus(st.Status())})
+	})
+}
+
+// revocableToken picks the token whose revocation ends conn: the refresh
+// token, which takes its access tokens along, else the access token.
+func revocableToken(conn store.Connection) string {
+	if conn.Token == nil {
+		return ""
+	}
+	if conn.Token.RefreshToken != "" {
+		return conn.Token.RefreshToken
+	}
+	return conn.Token.AccessToken
+}
+
+// handleStartSync starts the record sync.
+func handleStartSync(cfg Config, st *store.Store, j *jobs) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !cfg.OAuthFeature {
+			writeJSON(w, http.StatusForbidden, errorJSON{Error: msgFeatureDisabled})
+			return
+		}
+		switch err := j.startRecordSync(); {
+		case errors.Is(err, errNotConnected):
+			writeJSON(w, http.StatusConflict, errorJSON{Error: msgNotConnected})
+		case errors.Is(err, errFieldSyncNotDone):
+			writeJSON(w, http.StatusConflict, errorJSON{Error: msgFieldSyncBusy})
+		case err != nil:
+			writeJSON(w, http.StatusInternalServerError, errorJSON{Error: err.Error()})
+		default:
+			cfg.Logger.Info("record sync started")
+			writeJSON(w, http.StatusAccepted, actionJSON{Message: msgSyncStarted, Status: buildStatus(st.Status())})
+		}
+	})
+}

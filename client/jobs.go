@@ -1,0 +1,173 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/sfharness/sfharness/client/salesforce"
+	"github.com/sfharness/sfharness/client/store"
+	"github.com/sfharness/sfharness/client/syncjob"
+	"golang.org/x/oauth2"
+)
+
+// errFieldSyncNotDone is returned when the record sync is asked to start
+// before the field sync completed.
+var errFieldSyncNotDone = errors.New("client: field sync has not completed")
+
+// errNotConnected is returned when a sync is asked for without a confirmed
+// connection.
+var errNotConnected = errors.New("client: not connected to Salesforce")
+
+// jobs runs the background work of the confirmed connection (field sync,
+// record sync) and token revocations, all bound to the server's lifetime.
+type jobs struct {
+	store       *store.Store
+	hc          *http.Client
+	logger      *slog.Logger
+	interval    time.Duration
+	loginURL    string
+	redirectURL string
+
+	ctx    context.Context // the server's lifetime
+	cancel context.CancelFunc
+	all    sync.WaitGroup // every goroutine started, for close
+
+	mu        sync.Mutex // guards the fields below
+	closed    bool
+	api       *salesforce.Client
+	connCtx   context.Context    // the current connection's lifetime
+	connStop  context.CancelFunc // stops the current connection's jobs
+	connGroup *sync.WaitGroup    // the current connection's jobs
+}
+
+func newJobs(cfg Config, st *store.Store) *jobs {
+	ctx, cancel := context.WithCancel(context.Background())
+	return &jobs{
+		store:       st,
+		hc:          cfg.HTTPClient,
+		logger:      cfg.Logger,
+		interval:    cfg.SyncInterval,
+		loginURL:    cfg.SalesforceURL,
+		redirectURL: cfg.BaseURL + callbackPath,
+		ctx:         ctx,
+		cancel:      cancel,
+		connGroup:   &sync.WaitGroup{},
+	}
+}
+
+// oauthConfig returns the x/oauth2 configuration for creds.
+func (j *jobs) oauthConfig(creds store.Credentials) *oauth2.Config {
+	return salesforce.OAuthConfig(j.loginURL, creds.ConsumerKey, creds.ConsumerSecret, j.redirectURL)
+}
+
+// connect makes conn the active connection and starts its field sync,
+// after stopping the jobs of any earlier connection.
+func (j *jobs) connect(conn store.Connection, creds store.Credentials) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.stopConnectionLocked()
+
+	j.store.Connect(conn, syncjob.Objects)
+	j.api = salesforce.NewClient(salesforce.Config{
+		HTTPClient:  j.hc,
+		OAuth:       j.oauthConfig(creds),
+		InstanceURL: conn.InstanceURL,
+		Token:       conn.Token,
+		OnRefresh: func(prev, next *oauth2.Token) {
+			j.logger.Info("salesforce access token refreshed")
+			j.store.UpdateToken(prev, next, salesforce.Details(next).InstanceURL)
+		},
+	})
+	ctx, stop := context.WithCancel(j.ctx)
+	j.connCtx, j.connStop = ctx, stop
+	api := j.api
+	j.goConnection(func() {
+		if err := syncjob.SyncFields(ctx, api, j.store, j.logger); err != nil && ctx.Err() == nil {
+			j.logger.Warn("field sync stopped", "err", err)
+		}
+	})
+}
+
+// startRecordSync starts the record sync of the active connection unless
+// it is already running.
+func (j *jobs) startRecordSync() error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.api == nil {
+		return errNotConnected
+	}
+	if !j.store.FieldSyncDone() {
+		return errFieldSyncNotDone
+	}
+	if !j.store.StartRecordSync() {
+		return nil
+	}
+	rs := &syncjob.RecordSync{API: j.api, Store: j.store, Interval: j.interval, Logger: j.logger}
+	ctx := j.connCtx
+	j.goConnection(func() { rs.Run(ctx) })
+	return nil
+}
+
+// revoke revokes token in the background; failures are logged only.
+func (j *jobs) revoke(token string) {
+	if token == "" {
+		return
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.closed {
+		return
+	}
+	j.all.Add(1)
+	go func() {
+		defer j.all.Done()
+		ctx, cancel := context.WithTimeout(j.ctx, 15*time.Second)
+		defer cancel()
+		if err := salesforce.Revoke(ctx, j.hc, j.loginURL, token); err != nil {
+			j.logger.Warn("token revocation failed", "err", err)
+			return
+		}
+		j.logger.Info("salesforce token revoked")
+	}()
+}
+
+// close stops every job and waits for them.
+func (j *jobs) close() {
+	j.mu.Lock()
+	j.closed = true
+	j.mu.Unlock()
+	j.cancel()
+	j.all.Wait()
+}
+
+// goConnection runs f as a job of the current connection; j.mu is held.
+func (j *jobs) goConnection(f func()) {
+	if j.closed {
+		return
+	}
+	g := j.connGroup
+	g.Add(1)
+	j.all.Add(1)
+	go func() {
+		defer j.all.Done()
+		defer g.Done()
+		f()
+	}()
+}
+
+// stopConnectionLocked stops the current connection's jobs and waits for
+// them, so that none writes to the store after the next connection took
+// over; j.mu is held.
+func (j *jobs) stopConnectionLocked() {
+	if j.connStop != nil {
+		j.connStop()
+	}
+	j.connGroup.Wait()
+	j.connGroup = &sync.WaitGroup{}
+	j.connCtx, j.connStop = nil, nil
+	j.api = nil
+}

@@ -1,0 +1,130 @@
+package client
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/sfharness/sfharness/client/salesforce"
+	"github.com/sfharness/sfharness/client/store"
+)
+
+// What the admin reads: every message of the Salesforce pages is here, so
+// that wording changes touch one file.
+const (
+	msgFeatureDisabled  = `OAuth sync with Salesforce is not part of your subscription: the feature "Enable OAuth for SFDC sync" must be enabled. Contact Beacon support to enable it.`
+	msgBadCSRF          = "The form expired or did not come from this page (missing or invalid CSRF token). Reload the page and try again."
+	msgBadForm          = "The form could not be read. Reload the page and try again."
+	msgCredentialsSaved = "Credentials saved."
+	msgNoCredentials    = "Save the Consumer Key and Consumer Secret first, then click Login with Salesforce."
+	msgStateMismatch    = "This login did not start from this browser session or was already used (state mismatch). Close this window and click Login with Salesforce again."
+	msgMissingCode      = "Salesforce sent no authorization code. Close this window and click Login with Salesforce again."
+	msgBadSignature     = "Salesforce's answer failed the signature check, so Beacon discarded the tokens. Check that the Consumer Secret matches the connected app, save it again, then click Login with Salesforce."
+	msgNoInstanceURL    = "Salesforce's answer lacks the instance URL or the identity URL. Click Login with Salesforce to try again."
+	msgLoginOK          = "You are logged in to Salesforce. Return to Beacon to confirm the credentials."
+	msgNoPending        = "No Salesforce login is waiting for confirmation. Click Login with Salesforce."
+	msgCancelled        = "Login cancelled: Beacon discarded the Salesforce tokens."
+	msgConfirmed        = "Credentials confirmed. The field sync has started."
+	msgNotConnected     = "Beacon is not connected to Salesforce yet: log in with Salesforce and confirm the credentials first."
+	msgFieldSyncBusy    = "Wait for the field sync to complete, then start the sync."
+	msgSyncStarted      = "Sync started."
+	msgConnectionLost   = "Connection to Salesforce lost: log in again"
+	msgAPIDisabled      = "API access is not enabled for the Salesforce sync user: enable API Enabled on its profile."
+	msgRequestLimit     = "Salesforce's daily API request limit is used up; the sync will try again later."
+
+	msgConsumerKeyMissing    = "Enter the Consumer Key."
+	msgConsumerKeyShape      = "The Consumer Key must be 20 to 255 characters long and contain only letters, digits, dots and underscores. Copy it again from the connected app's consumer details in Salesforce."
+	msgConsumerSecretMissing = "Enter the Consumer Secret."
+	msgConsumerSecretShape   = "The Consumer Secret must be 8 to 255 characters long, without spaces. Copy it again from the connected app's consumer details in Salesforce."
+
+	textNotConnected      = "Not connected"
+	textConnectedAs       = "Connected as %s"
+	textFieldSyncWaiting  = "Field sync not started"
+	textFieldSyncRunning  = "Field sync in progress"
+	textFieldSyncComplete = "Field sync complete"
+	textFieldSyncFailed   = "Field sync failed: %s"
+	textSyncNotStarted    = "Not started"
+	textSyncInitial       = "Initial sync in progress"
+	textSyncRunning       = "Sync running"
+	textSyncFailed        = "Sync failed: %s"
+)
+
+// oauthErrorMessage explains an OAuth error code from the authorize or
+// token endpoint, with what to do about it. callbackURL is the exact
+// Callback URL the connected app needs.
+func oauthErrorMessage(code, description, callbackURL string) string {
+	switch code {
+	case "access_denied":
+		return "You denied access in Salesforce. Click Login with Salesforce and choose Allow."
+	case "invalid_client_id":
+		return "Salesforce does not recognize the Consumer Key yet: a new connected app takes a few minutes to become active. Wait a few minutes, then click Login with Salesforce again. If it keeps failing, check the Consumer Key."
+	case "invalid_client":
+		return "Salesforce rejected the client credentials: check the Consumer Secret, save it again, then click Login with Salesforce."
+	case "redirect_uri_mismatch":
+		return "The connected app's Callback URL must be exactly " + callbackURL + ". Correct it in Salesforce, wait a few minutes, then click Login with Salesforce again."
+	}
+	if code == "" {
+		code = "unknown_error"
+	}
+	if description == "" {
+		return fmt.Sprintf("Salesforce login failed: %s. Click Login with Salesforce to try again.", code)
+	}
+	return fmt.Sprintf("Salesforce login failed: %s: %s. Click Login with Salesforce to try again.", code, description)
+}
+
+// syncErrorMessage explains an error of a call to Salesforce.
+func syncErrorMessage(err error) string {
+	if err == nil {
+		return ""
+	}
+	if errors.Is(err, salesforce.ErrConnectionLost) {
+		return msgConnectionLost
+	}
+	var apiErr *salesforce.APIError
+	if errors.As(err, &apiErr) {
+		switch {
+		case apiErr.HasCode(salesforce.CodeAPIDisabledForOrg), apiErr.HasCode(salesforce.CodeAPICurrentlyDisabled):
+			return msgAPIDisabled
+		case apiErr.HasCode(salesforce.CodeRequestLimitExceeded):
+			return msgRequestLimit
+		case apiErr.HasCode(salesforce.CodeInvalidSessionID), apiErr.HasCode(salesforce.CodeBadOAuthToken):
+			return "Salesforce rejected Beacon's session (" + apiErr.Code() + "): log in again."
+		case apiErr.Message() != "" && apiErr.Code() != "":
+			return fmt.Sprintf("Salesforce answered %s: %s", apiErr.Code(), apiErr.Message())
+		case apiErr.Message() != "":
+			return fmt.Sprintf("Salesforce answered HTTP %d: %s", apiErr.StatusCode, apiErr.Message())
+		default:
+			return fmt.Sprintf("Salesforce answered HTTP %d", apiErr.StatusCode)
+		}
+	}
+	if salesforce.IsTemporary(err) {
+		return "Cannot reach Salesforce: " + innermost(err)
+	}
+	return err.Error()
+}
+
+// innermost returns the text of the deepest error in err's chain, which is
+// the part worth showing after our own context.
+func innermost(err error) string {
+	for {
+		next := errors.Unwrap(err)
+		if next == nil {
+			return strings.TrimSpace(err.Error())
+		}
+		err = next
+	}
+}
+
+// fieldPhaseText is one object's line in the field sync list.
+func fieldPhaseText(of store.ObjectFields) string {
+	switch of.Phase {
+	case store.PhaseRunning:
+		return of.Object + ": reading fields…"
+	case store.PhaseDone:
+		return fmt.Sprintf("%s: %d fields", of.Object, len(of.Fields))
+	case store.PhaseFailed:
+		return of.Object + ": failed"
+	default:
+		return of.Object + ": waiting"
+	}
+}

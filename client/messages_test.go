@@ -1,0 +1,76 @@
+package client
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/sfharness/sfharness/client/salesforce"
+)
+
+func TestValidateCredentials(t *testing.T) {
+	t.Parallel()
+	key := "3MVG9lKcPoNINVBIPJjdw1J9LLM82HnFVVX19KY1uA5mu0QqEWhqKpoW3svG3XHrXDiCQjK1mdgAvhCscA9GE"
+	tests := []struct {
+		key, secret string
+		want        []string
+	}{
+		{key, "1955279925675241571", nil},
+		{" " + key + " ", " 1955279925675241571\n", nil},
+		{strings.Repeat("a", 20), strings.Repeat("!", 8), nil},
+		{strings.Repeat("a", 255), strings.Repeat("~", 255), nil},
+		{strings.Repeat("a", 19), "12345678", []string{msgConsumerKeyShape}},
+		{"", "", []string{msgConsumerKeyMissing, msgConsumerSecretMissing}},
+		{key + "é", "12345678", []string{msgConsumerKeyShape}},
+		{key, "1234567é", []string{msgConsumerSecretShape}},
+		{key, "1234\t5678", []string{msgConsumerSecretShape}},
+	}
+	for _, tc := range tests {
+		c, got := validateCredentials(tc.key, tc.secret)
+		if fmt.Sprint(got) != fmt.Sprint(tc.want) {
+			t.Errorf("validateCredentials(%q, %q) = %q; want %q", tc.key, tc.secret, got, tc.want)
+		}
+		if c.ConsumerKey != strings.TrimSpace(tc.key) || c.ConsumerSecret != strings.TrimSpace(tc.secret) {
+			t.Errorf("validateCredentials(%q, %q) did not trim", tc.key, tc.secret)
+		}
+	}
+}
+
+func TestSyncErrorMessage(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		err  error
+		want string
+	}{
+		{nil, ""},
+		{fmt.Errorf("x: %w", salesforce.ErrConnectionLost), msgConnectionLost},
+		{&salesforce.APIError{StatusCode: 403, Errors: []salesforce.ErrorDetail{{Message: "The REST API is not enabled for this Organization.", ErrorCode: "API_DISABLED_FOR_ORG"}}}, msgAPIDisabled},
+		{&salesforce.APIError{StatusCode: 403, Errors: []salesforce.ErrorDetail{{Message: "API is disabled for this User", ErrorCode: "API_CURRENTLY_DISABLED"}}}, msgAPIDisabled},
+		{&salesforce.APIError{StatusCode: 400, Errors: []salesforce.ErrorDetail{{Message: "No such column", ErrorCode: "INVALID_FIELD"}}}, "Salesforce answered INVALID_FIELD: No such column"},
+		{&salesforce.APIError{StatusCode: 500}, "Salesforce answered HTTP 500"},
+		{errors.New("plain"), "plain"},
+	}
+	for _, tc := range tests {
+		if got := syncErrorMessage(tc.err); got != tc.want {
+			t.Errorf("syncErrorMessage(%v) = %q; want %q", tc.err, got, tc.want)
+		}
+	}
+}
+
+func TestOAuthErrorMessage(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		code, desc, want string
+	}{
+		{"access_denied", "end-user denied authorization", "You denied access in Salesforce. Click Login with Salesforce and choose Allow."},
+		{"redirect_uri_mismatch", "", "Callback URL must be exactly http://b/cb."},
+		{"inactive_user", "", "Salesforce login failed: inactive_user. Click"},
+		{"", "", "unknown_error"},
+	}
+	for _, tc := range tests {
+		if got := oauthErrorMessage(tc.code, tc.desc, "http://b/cb"); !strings.Contains(got, tc.want) {
+			t.Errorf("oauthErrorMessage(%q) = %q; want it to contain %q", tc.code, got, tc.want)
+		}
+	}
+}

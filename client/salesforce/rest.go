@@ -1,0 +1,277 @@
+package salesforce
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/oauth2"
+)
+
+// APIVersion is the REST API version Beacon calls (Summer '26).
+const APIVersion = "v67.0"
+
+// maxBody bounds how much of one REST answer is read; a page of 2,000
+// records with a few fields is far below it.
+const maxBody = 32 << 20
+
+// Config configures a REST API Client.
+type Config struct {
+	// HTTPClient makes the calls; nil means http.DefaultClient.
+	HTTPClient *http.Client
+	// OAuth is the connected app's configuration, used to refresh the
+	// access token. Without it an expired token is final.
+	OAuth *oauth2.Config
+	// InstanceURL is the org's base URL from the token response.
+	InstanceURL string
+	// Token holds the access and refresh tokens.
+	Token *oauth2.Token
+	// OnRefresh, if set, is called after each refresh with the token that
+	// was replaced and the new one, so that the new one can be stored. It
+	// must not call back into the Client.
+	OnRefresh func(prev, next *oauth2.Token)
+	// MaxRetries is how many times a call that failed on the network (or
+	// with 502, 503 or 504) is retried; zero means 3, negative means none.
+	MaxRetries int
+	// RetryBackoff is the wait before the first retry, doubled after each
+	// one; zero means 500ms.
+	RetryBackoff time.Duration
+}
+
+// Client calls the Salesforce REST API of one org with one connection's
+// tokens. It is safe for concurrent use.
+type Client struct {
+	hc         *http.Client
+	oauth      *oauth2.Config
+	onRefresh  func(prev, next *oauth2.Token)
+	maxRetries int
+	backoff    time.Duration
+
+	mu          sync.Mutex // guards token and instanceURL, and serializes refreshes
+	token       *oauth2.Token
+	instanceURL string
+}
+
+// NewClient returns a Client for cfg.
+func NewClient(cfg Config) *Client {
+	c := &Client{
+		hc:          cfg.HTTPClient,
+		oauth:       cfg.OAuth,
+		onRefresh:   cfg.OnRefresh,
+		maxRetries:  cfg.MaxRetries,
+		backoff:     cfg.RetryBackoff,
+		token:       cfg.Token,
+		instanceURL: strings.TrimRight(cfg.InstanceURL, "/"),
+	}
+	if c.hc == nil {
+		c.hc = http.DefaultClient
+	}
+	if c.maxRetries == 0 {
+		c.maxRetries = 3
+	} else if c.maxRetries < 0 {
+		c.maxRetries = 0
+	}
+	if c.backoff <= 0 {
+		c.backoff = 500 * time.Millisecond
+	}
+	if c.token == nil {
+		c.token = &oauth2.Token{}
+	}
+	return c
+}
+
+// Token returns the current token.
+func (c *Client) Token() *oauth2.Token {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.token
+}
+
+// Field is one field of an sObject describe.
+type Field struct {
+	// Name is the API name, such as LastName.
+	Name string `json:"name"`
+	// Type is the field type, such as string, email or datetime.
+	Type string `json:"type"`
+	// Label is the field label shown in Salesforce.
+	Label string `json:"label"`
+}
+
+// SObjectDescribe is the part of an sObject describe that Beacon uses.
+type SObjectDescribe struct {
+	// Name is the object's API name.
+	Name string `json:"name"`
+	// Label is the object's label.
+	Label string `json:"label"`
+	// Queryable reports whether SOQL can read the object.
+	Queryable bool `json:"queryable"`
+	// Fields are the object's fields.
+	Fields []Field `json:"fields"`
+}
+
+// Describe returns the describe of the sObject named object.
+func (c *Client) Describe(ctx context.Context, object string) (*SObjectDescribe, error) {
+	var d SObjectDescribe
+	path := "/services/data/" + APIVersion + "/sobjects/" + url.PathEscape(object) + "/describe"
+	if err := c.get(ctx, path, &d); err != nil {
+		return nil, fmt.Errorf("salesforce: describe %s: %w", object, err)
+	}
+	return &d, nil
+}
+
+// Record is one record of a query result: field name to JSON value. The
+// "attributes" entry Salesforce adds is removed.
+type Record map[string]any
+
+// queryResult is one page of a SOQL query.
+type queryResult struct {
+	TotalSize      int      `json:"totalSize"`
+	Done           *bool    `json:"done"`
+	NextRecordsURL string   `json:"nextRecordsUrl"`
+	Records        []Record `json:"records"`
+}
+
+// Query runs the SOQL query soql and calls page with each batch of records,
+// following nextRecordsUrl until Salesforce says done. An error from page
+// stops the query and is returned.
+func (c *Client) Query(ctx context.Context, soql string, page func([]Record) error) error {
+	path := "/services/data/" + APIVersion + "/query?" + url.Values{"q": {soql}}.Encode()
+	for pages := 0; path != ""; pages++ {
+		var res queryResult
+		if err := c.get(ctx, path, &res); err != nil {
+			return fmt.Errorf("salesforce: query page %d: %w", pages+1, err)
+		}
+		for _, r := range res.Records {
+			delete(r, "attributes")
+		}
+		if err := page(res.Records); err != nil {
+			return err
+		}
+		// A missing done with no records means the end, as jsforce treats it.
+		done := res.Done == nil || *res.Done
+		if done {
+			return nil
+		}
+		if res.NextRecordsURL == "" {
+			return fmt.Errorf("salesforce: query page %d: done is false but nextRecordsUrl is missing", pages+1)
+		}
+		path = res.NextRecordsURL
+	}
+	return nil
+}
+
+// get calls GET path (relative to the instance URL) and decodes the JSON
+// answer into v, refreshing the token once on INVALID_SESSION_ID.
+func (c *Client) get(ctx context.Context, path string, v any) error {
+	refreshed := false
+	for {
+		c.mu.Lock()
+		access, base := c.token.AccessToken, c.instanceURL
+		c.mu.Unlock()
+
+		status, body, err := c.send(ctx, base+path, access)
+		if err != nil {
+			return err
+		}
+		if status >= 200 && status < 300 {
+			if err := json.Unmarshal(body, v); err != nil {
+				return fmt.Errorf("decode: %w", err)
+			}
+			return nil
+		}
+		apiErr := parseAPIError(status, body)
+		if status == http.StatusUnauthorized && apiErr.HasCode(CodeInvalidSessionID) && !refreshed {
+			if err := c.refresh(ctx, access); err != nil {
+				return err
+			}
+			refreshed = true
+			continue
+		}
+		return apiErr
+	}
+}
+
+// send does one GET with retries on network failures and gateway errors.
+func (c *Client) send(ctx context.Context, rawURL, access string) (int, []byte, error) {
+	wait := c.backoff
+	for attempt := 0; ; attempt++ {
+		status, body, err := c.sendOnce(ctx, rawURL, access)
+		retry := err != nil || retryableStatus(status)
+		if !retry || attempt >= c.maxRetries || ctx.Err() != nil {
+			if err != nil && ctx.Err() != nil {
+				return 0, nil, ctx.Err()
+			}
+			return status, body, err
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return 0, nil, ctx.Err()
+		case <-t.C:
+		}
+		wait *= 2
+	}
+}
+
+func (c *Client) sendOnce(ctx context.Context, rawURL, access string) (int, []byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+access)
+	req.Header.Set("Accept", "application/json")
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return 0, nil, &transportError{err}
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	if err != nil {
+		return 0, nil, &transportError{err}
+	}
+	return resp.StatusCode, body, nil
+}
+
+// refresh gets a new access token with the refresh token, unless another
+// call already replaced stale, the access token that was rejected.
+func (c *Client) refresh(ctx context.Context, stale string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.token.AccessToken != stale {
+		return nil
+	}
+	if c.oauth == nil || c.token.RefreshToken == "" {
+		return fmt.Errorf("refresh: %w: no refresh token", ErrConnectionLost)
+	}
+	// Salesforce tokens carry no expiry, so x/oauth2 never refreshes them by
+	// itself: hand it a token with only the refresh token to force one.
+	ts := c.oauth.TokenSource(WithHTTPClient(ctx, c.hc), &oauth2.Token{RefreshToken: c.token.RefreshToken})
+	tok, err := ts.Token()
+	if err != nil {
+		var re *oauth2.RetrieveError
+		if errors.As(err, &re) && (re.ErrorCode == "invalid_grant" || re.ErrorCode == "inactive_user" || re.ErrorCode == "inactive_org") {
+			return fmt.Errorf("refresh: %w: %w", ErrConnectionLost, err)
+		}
+		if !errors.As(err, &re) {
+			err = &transportError{err}
+		}
+		return fmt.Errorf("refresh: %w", err)
+	}
+	if u := Details(tok).InstanceURL; u != "" {
+		c.instanceURL = strings.TrimRight(u, "/")
+	}
+	prev := c.token
+	c.token = tok
+	if c.onRefresh != nil {
+		c.onRefresh(prev, tok)
+	}
+	return nil
+}

@@ -1,0 +1,297 @@
+package salesforce_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/sfharness/sfharness/client/internal/fakesalesforce"
+	"github.com/sfharness/sfharness/client/salesforce"
+	"golang.org/x/oauth2"
+)
+
+func TestOAuthConfig(t *testing.T) {
+	t.Parallel()
+	c := salesforce.OAuthConfig("https://login.salesforce.com/", "key", "secret", "http://b/cb")
+	if c.Endpoint.AuthURL != "https://login.salesforce.com/services/oauth2/authorize" ||
+		c.Endpoint.TokenURL != "https://login.salesforce.com/services/oauth2/token" {
+		t.Errorf("endpoint = %+v; want the login host's authorize and token URLs", c.Endpoint)
+	}
+	if c.ClientID != "key" || c.ClientSecret != "secret" || c.RedirectURL != "http://b/cb" || fmt.Sprint(c.Scopes) != "[api refresh_token id]" {
+		t.Errorf("config = %+v", c)
+	}
+}
+
+func TestVerifySignature(t *testing.T) {
+	t.Parallel()
+	const id, issued, secret = "https://login.salesforce.com/id/00D000000000001AAA/005000000000001AAA", "1771257689412", "1955279925675241571"
+	good := salesforce.Sign(id, issued, secret)
+	if len(good) != 44 {
+		t.Fatalf("Sign = %q; want 44 base64 characters", good)
+	}
+	tests := []struct {
+		name  string
+		extra map[string]any
+		ok    bool
+	}{
+		{"good", map[string]any{"id": id, "issued_at": issued, "signature": good}, true},
+		{"other secret", map[string]any{"id": id, "issued_at": issued, "signature": salesforce.Sign(id, issued, "other")}, false},
+		{"other issue time", map[string]any{"id": id, "issued_at": "1771257689413", "signature": good}, false},
+		{"no signature", map[string]any{"id": id, "issued_at": issued}, false},
+		{"no id", map[string]any{"issued_at": issued, "signature": good}, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tok := (&oauth2.Token{AccessToken: "a"}).WithExtra(tc.extra)
+			err := salesforce.VerifySignature(tok, secret)
+			if (err == nil) != tc.ok {
+				t.Fatalf("VerifySignature = %v; want ok %v", err, tc.ok)
+			}
+			if err != nil && !errors.Is(err, salesforce.ErrBadSignature) {
+				t.Errorf("error %v does not wrap ErrBadSignature", err)
+			}
+		})
+	}
+}
+
+// newClient returns a REST client logged in to fake.
+func newClient(t *testing.T, fake *fakesalesforce.Server, onRefresh func(prev, next *oauth2.Token)) *salesforce.Client {
+	t.Helper()
+	access, refresh := fake.IssueToken()
+	return salesforce.NewClient(salesforce.Config{
+		OAuth:        salesforce.OAuthConfig(fake.URL, fakesalesforce.ConsumerKey, fakesalesforce.ConsumerSecret, "http://127.0.0.1/cb"),
+		InstanceURL:  fake.URL + "/",
+		Token:        &oauth2.Token{AccessToken: access, RefreshToken: refresh, TokenType: "Bearer"},
+		OnRefresh:    onRefresh,
+		RetryBackoff: time.Millisecond,
+	})
+}
+
+func TestQueryPaging(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		records, pageSize, wantPages int
+	}{
+		{0, 2000, 1},
+		{1, 2000, 1},
+		{2000, 2000, 1},
+		{2500, 2000, 2},
+		{4500, 2000, 3},
+		{7, 2, 4},
+	}
+	for _, tc := range tests {
+		t.Run(fmt.Sprintf("%d by %d", tc.records, tc.pageSize), func(t *testing.T) {
+			t.Parallel()
+			fake := fakesalesforce.New(t)
+			fake.SetPageSize(tc.pageSize)
+			fake.AddRecords("Lead", tc.records)
+			c := newClient(t, fake, nil)
+			seen := map[string]bool{}
+			pages := 0
+			err := c.Query(context.Background(), "SELECT Id, LastName FROM Lead", func(rs []salesforce.Record) error {
+				pages++
+				for _, r := range rs {
+					id := r["Id"].(string)
+					if seen[id] {
+						t.Errorf("record %s twice", id)
+					}
+					seen[id] = true
+					if _, ok := r["attributes"]; ok {
+						t.Error("attributes kept")
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatalf("Query: %v", err)
+			}
+			if len(seen) != tc.records || pages != tc.wantPages {
+				t.Errorf("got %d records in %d pages; want %d in %d", len(seen), pages, tc.records, tc.wantPages)
+			}
+		})
+	}
+}
+
+func TestQueryStopsOnCallbackError(t *testing.T) {
+	t.Parallel()
+	fake := fakesalesforce.New(t)
+	fake.SetPageSize(10)
+	fake.AddRecords("Account", 30)
+	stop := errors.New("stop")
+	err := newClient(t, fake, nil).Query(context.Background(), "SELECT Id FROM Account", func([]salesforce.Record) error { return stop })
+	if !errors.Is(err, stop) || fake.Requests("queryMore") != 0 {
+		t.Errorf("Query = %v after %d more pages; want stop at once", err, fake.Requests("queryMore"))
+	}
+}
+
+func TestRefreshOnInvalidSession(t *testing.T) {
+	t.Parallel()
+	fake := fakesalesforce.New(t)
+	var mu sync.Mutex
+	var refreshed []*oauth2.Token
+	c := newClient(t, fake, func(prev, next *oauth2.Token) {
+		mu.Lock()
+		defer mu.Unlock()
+		if prev.AccessToken == next.AccessToken {
+			t.Error("refresh kept the access token")
+		}
+		if next.RefreshToken != prev.RefreshToken {
+			t.Error("refresh lost the refresh token")
+		}
+		refreshed = append(refreshed, next)
+	})
+	first := c.Token()
+	fake.ExpireAccessTokens()
+
+	// Concurrent calls that all meet the expired token refresh once.
+	var wg sync.WaitGroup
+	for range 5 {
+		wg.Go(func() {
+			if _, err := c.Describe(context.Background(), "Lead"); err != nil {
+				t.Errorf("Describe: %v", err)
+			}
+		})
+	}
+	wg.Wait()
+	if n := fake.Requests("token:refresh_token"); n != 1 {
+		t.Errorf("fake saw %d refreshes; want 1", n)
+	}
+	if len(refreshed) != 1 || c.Token() != refreshed[0] || c.Token() == first {
+		t.Errorf("OnRefresh saw %d tokens; want 1, the client's new token", len(refreshed))
+	}
+}
+
+func TestRefreshRejected(t *testing.T) {
+	t.Parallel()
+	fake := fakesalesforce.New(t)
+	c := newClient(t, fake, nil)
+	fake.SetRefreshFails(true)
+	fake.ExpireAccessTokens()
+	_, err := c.Describe(context.Background(), "Lead")
+	if !errors.Is(err, salesforce.ErrConnectionLost) {
+		t.Fatalf("Describe = %v; want ErrConnectionLost", err)
+	}
+	if salesforce.IsTemporary(err) {
+		t.Error("a lost connection counts as temporary")
+	}
+}
+
+func TestAPIErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		status   int
+		body     string
+		wantCode string
+		wantTemp bool
+	}{
+		{"array", 403, `[{"message":"The REST API is not enabled for this Organization.","errorCode":"API_DISABLED_FOR_ORG"}]`, "API_DISABLED_FOR_ORG", false},
+		{"object", 400, `{"message":"bad","errorCode":"MALFORMED_QUERY"}`, "MALFORMED_QUERY", false},
+		{"plain text", 403, "Bad_OAuth_Token", "Bad_OAuth_Token", false},
+		{"html", 500, "<html>oops</html>", "", true},
+		{"limit", 403, `[{"message":"TotalRequests Limit exceeded.","errorCode":"REQUEST_LIMIT_EXCEEDED"}]`, "REQUEST_LIMIT_EXCEEDED", true},
+		{"unauthorized other", 401, `[{"message":"INVALID_HEADER_TYPE","errorCode":"INVALID_AUTH_HEADER"}]`, "INVALID_AUTH_HEADER", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.WriteHeader(tc.status)
+				fmt.Fprint(w, tc.body)
+			}))
+			defer ts.Close()
+			c := salesforce.NewClient(salesforce.Config{InstanceURL: ts.URL, Token: &oauth2.Token{AccessToken: "a"}, MaxRetries: -1})
+			_, err := c.Describe(context.Background(), "Lead")
+			var apiErr *salesforce.APIError
+			if !errors.As(err, &apiErr) {
+				t.Fatalf("Describe = %v; want an *APIError", err)
+			}
+			if apiErr.StatusCode != tc.status || apiErr.Code() != tc.wantCode {
+				t.Errorf("got HTTP %d code %q; want %d %q", apiErr.StatusCode, apiErr.Code(), tc.status, tc.wantCode)
+			}
+			if got := salesforce.IsTemporary(err); got != tc.wantTemp {
+				t.Errorf("IsTemporary = %v; want %v", got, tc.wantTemp)
+			}
+		})
+	}
+}
+
+func TestRetryNetworkFailures(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name       string
+		failures   int32
+		maxRetries int
+		wantErr    bool
+	}{
+		{"recovers", 2, 3, false},
+		{"gives up", 5, 2, true},
+		{"no retries", 1, -1, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var calls atomic.Int32
+			ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if calls.Add(1) <= tc.failures {
+					// Drop the connection without an answer.
+					conn, _, _ := w.(http.Hijacker).Hijack()
+					conn.Close()
+					return
+				}
+				fmt.Fprint(w, `{"name":"Lead","fields":[{"name":"Id","type":"id"}]}`)
+			}))
+			defer ts.Close()
+			c := salesforce.NewClient(salesforce.Config{
+				InstanceURL: ts.URL, Token: &oauth2.Token{AccessToken: "a"}, MaxRetries: tc.maxRetries, RetryBackoff: time.Millisecond,
+			})
+			d, err := c.Describe(context.Background(), "Lead")
+			if tc.wantErr {
+				if err == nil || !salesforce.IsTemporary(err) {
+					t.Fatalf("Describe = %v; want a temporary error", err)
+				}
+				return
+			}
+			if err != nil || len(d.Fields) != 1 {
+				t.Fatalf("Describe = %+v, %v; want the describe", d, err)
+			}
+		})
+	}
+}
+
+func TestFetchIdentity(t *testing.T) {
+	t.Parallel()
+	fake := fakesalesforce.New(t)
+	access, _ := fake.IssueToken()
+	id, err := salesforce.FetchIdentity(context.Background(), nil, fake.IdentityURL(), access)
+	if err != nil {
+		t.Fatalf("FetchIdentity: %v", err)
+	}
+	if id.Username != fakesalesforce.Username || id.OrganizationID != fakesalesforce.OrgID || id.UserID != fakesalesforce.UserID {
+		t.Errorf("identity = %+v", id)
+	}
+	_, err = salesforce.FetchIdentity(context.Background(), nil, fake.IdentityURL(), "bad")
+	var apiErr *salesforce.APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 403 || apiErr.Code() != salesforce.CodeBadOAuthToken {
+		t.Errorf("FetchIdentity with a bad token = %v; want 403 Bad_OAuth_Token", err)
+	}
+}
+
+func TestRevoke(t *testing.T) {
+	t.Parallel()
+	fake := fakesalesforce.New(t)
+	_, refresh := fake.IssueToken()
+	if err := salesforce.Revoke(context.Background(), nil, fake.URL, refresh); err != nil {
+		t.Fatalf("Revoke: %v", err)
+	}
+	err := salesforce.Revoke(context.Background(), nil, fake.URL, refresh)
+	if err == nil || err.Error() != "salesforce: revoke: invalid_token: Token was invalid" {
+		t.Errorf("second Revoke = %v; want invalid_token", err)
+	}
+}

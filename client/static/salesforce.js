@@ -1,0 +1,153 @@
+// The Sync with Salesforce page: the login pop-up, the confirmation
+// dialog, and a status area that polls the server instead of reloading.
+(function () {
+  'use strict';
+
+  var POLL_MS = 500;
+  var csrfToken = document.querySelector('meta[name="csrf-token"]').content;
+  var pollTimer = null;
+
+  function $(id) { return document.getElementById(id); }
+
+  function setText(id, text) {
+    var el = $(id);
+    if (el && el.textContent !== text) { el.textContent = text; }
+  }
+
+  function showError(text) {
+    var el = $('error');
+    el.textContent = text;
+    el.hidden = !text;
+  }
+
+  function showMessage(text) {
+    var el = $('message');
+    el.textContent = text;
+    el.hidden = !text;
+  }
+
+  // post sends a state-changing request with the session's CSRF token.
+  function post(url) {
+    return fetch(url, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'X-CSRF-Token': csrfToken, 'Accept': 'application/json' }
+    }).then(readJSON);
+  }
+
+  function getJSON(url) {
+    return fetch(url, { credentials: 'same-origin', headers: { 'Accept': 'application/json' } }).then(readJSON);
+  }
+
+  // readJSON resolves with the body of a 2xx answer and rejects with the
+  // server's error text otherwise.
+  function readJSON(resp) {
+    return resp.json().catch(function () { return {}; }).then(function (body) {
+      if (!resp.ok) { throw new Error(body.error || ('HTTP ' + resp.status)); }
+      return body;
+    });
+  }
+
+  // Step 3: Login with Salesforce opens the login in a pop-up.
+  var loginButton = $('loginWithSalesforce');
+  if (loginButton) {
+    loginButton.addEventListener('click', function () {
+      showError('');
+      showMessage('');
+      $('popup-blocked').hidden = true;
+      var popup = window.open('/salesforce/login', 'sfdcLogin', 'popup,width=600,height=700');
+      if (!popup) { $('popup-blocked').hidden = false; }
+    });
+  }
+
+  // Step 7: the pop-up reports the end of the login.
+  window.addEventListener('message', function (event) {
+    if (event.origin !== location.origin) { return; }
+    var data = event.data;
+    if (!data || data.type !== 'sfdc-oauth') { return; }
+    if (!data.ok) {
+      showError(data.message || data.error || 'Salesforce login failed.');
+      return;
+    }
+    getJSON('/admin/crm/salesforce/pending').then(function (pending) {
+      setText('sf-username', pending.username);
+      setText('sf-org', pending.organizationId);
+      var dialog = $('confirm-dialog');
+      if (!dialog.open) { dialog.showModal(); }
+    }).catch(function (err) { showError(err.message); });
+  });
+
+  $('confirmCredentials').addEventListener('click', function () {
+    var button = this;
+    button.disabled = true;
+    post('/admin/crm/salesforce/confirm').then(function (answer) {
+      $('confirm-dialog').close();
+      showError('');
+      showMessage(answer.message);
+      render(answer.status);
+      startPolling();
+    }).catch(function (err) {
+      $('confirm-dialog').close();
+      showError(err.message);
+    }).then(function () { button.disabled = false; });
+  });
+
+  $('cancelCredentials').addEventListener('click', function () {
+    $('confirm-dialog').close();
+    post('/admin/crm/salesforce/cancel').then(function (answer) {
+      showMessage(answer.message);
+    }).catch(function (err) { showError(err.message); });
+  });
+
+  // Step 8: Start Salesforce Sync shows the sync options.
+  $('startSalesforceSync').addEventListener('click', function () {
+    $('sync-panel').hidden = false;
+    $('startSync').focus();
+  });
+
+  // Step 9: Start Sync starts the record sync.
+  $('startSync').addEventListener('click', function () {
+    var button = this;
+    button.disabled = true;
+    post('/admin/crm/salesforce/sync').then(function (answer) {
+      showMessage(answer.message);
+      render(answer.status);
+      startPolling();
+    }).catch(function (err) {
+      showError(err.message);
+      button.disabled = false;
+    });
+  });
+
+  // render shows a status answer of /admin/crm/salesforce/status.
+  function render(s) {
+    $('salesforce-sync').hidden = !s.connected;
+    setText('connection', s.connection);
+    setText('field-sync-status', s.fieldSync.text);
+    s.fieldSync.objects.forEach(function (o) {
+      setText('field-sync-' + o.object, o.text);
+      var li = $('field-sync-' + o.object);
+      if (li) { li.dataset.phase = o.phase; }
+    });
+    $('startSalesforceSync').disabled = !s.fieldSync.complete;
+    if (s.sync.state !== 'not_started') { $('sync-panel').hidden = false; }
+    $('startSync').disabled = !s.sync.canStart;
+    setText('sync-status', s.sync.text);
+    Object.keys(s.sync.counts).forEach(function (object) {
+      setText('count-' + object, String(s.sync.counts[object]));
+    });
+    setText('last-error', s.sync.lastError || '');
+  }
+
+  function poll() {
+    getJSON('/admin/crm/salesforce/status').then(render).catch(function () {
+      // The server may be restarting: keep polling.
+    }).then(function () { pollTimer = setTimeout(poll, POLL_MS); });
+  }
+
+  function startPolling() {
+    if (pollTimer === null) { pollTimer = setTimeout(poll, POLL_MS); }
+  }
+
+  if (!$('salesforce-sync').hidden) { startPolling(); }
+})();

@@ -1,0 +1,120 @@
+package client
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/sfharness/sfharness/client/store"
+	"github.com/sfharness/sfharness/client/syncjob"
+)
+
+// statusJSON is what GET /admin/crm/salesforce/status answers and what the
+// page shows; the page's script renders it as is.
+type statusJSON struct {
+	Connected      bool           `json:"connected"`
+	Connection     string         `json:"connection"`
+	Username       string         `json:"username,omitempty"`
+	OrganizationID string         `json:"organizationId,omitempty"`
+	FieldSync      fieldSyncJSON  `json:"fieldSync"`
+	Sync           recordSyncJSON `json:"sync"`
+}
+
+type fieldSyncJSON struct {
+	// State is one of not_started, running, complete, failed.
+	State    string             `json:"state"`
+	Text     string             `json:"text"`
+	Complete bool               `json:"complete"`
+	Objects  []objectFieldsJSON `json:"objects"`
+}
+
+type objectFieldsJSON struct {
+	Object string `json:"object"`
+	Phase  string `json:"phase"`
+	Fields int    `json:"fields"`
+	Text   string `json:"text"`
+}
+
+type recordSyncJSON struct {
+	// State is one of not_started, initial, running, failed.
+	State     string         `json:"state"`
+	Text      string         `json:"text"`
+	Counts    map[string]int `json:"counts"`
+	LastError string         `json:"lastError"`
+	// CanStart reports whether Start Sync may be clicked.
+	CanStart bool `json:"canStart"`
+}
+
+// buildStatus turns a store snapshot into what the page shows.
+func buildStatus(st store.Status) statusJSON {
+	out := statusJSON{Connection: textNotConnected}
+	if c := st.Connection; c != nil {
+		out.Connected = true
+		if c.Identity != nil {
+			out.Username = c.Identity.Username
+			out.OrganizationID = c.Identity.OrganizationID
+		}
+		out.Connection = fmt.Sprintf(textConnectedAs, out.Username)
+	}
+
+	fields := st.Fields
+	if len(fields) == 0 {
+		for _, o := range syncjob.Objects {
+			fields = append(fields, store.ObjectFields{Object: o, Phase: store.PhaseWaiting})
+		}
+	}
+	fs := fieldSyncJSON{State: "not_started", Text: textFieldSyncWaiting}
+	done := 0
+	for _, of := range fields {
+		fs.Objects = append(fs.Objects, objectFieldsJSON{
+			Object: of.Object, Phase: string(of.Phase), Fields: len(of.Fields), Text: fieldPhaseText(of),
+		})
+		switch of.Phase {
+		case store.PhaseDone:
+			done++
+		case store.PhaseFailed:
+			if fs.State != "failed" {
+				fs.State, fs.Text = "failed", fmt.Sprintf(textFieldSyncFailed, syncErrorMessage(of.Err))
+			}
+		}
+	}
+	switch {
+	case fs.State == "failed":
+	case out.Connected && done == len(fields):
+		fs.State, fs.Text, fs.Complete = "complete", textFieldSyncComplete, true
+	case out.Connected:
+		// Confirmed: the job is describing, or about to start.
+		fs.State, fs.Text = "running", textFieldSyncRunning
+	}
+	out.FieldSync = fs
+
+	rs := recordSyncJSON{State: string(st.Sync.State), Counts: map[string]int{}}
+	for _, o := range syncjob.Objects {
+		rs.Counts[o] = st.Counts[o]
+	}
+	switch st.Sync.State {
+	case store.SyncInitial:
+		rs.Text = textSyncInitial
+	case store.SyncRunning:
+		rs.Text = textSyncRunning
+	case store.SyncFailed:
+		rs.Text = fmt.Sprintf(textSyncFailed, syncErrorMessage(st.Sync.Err))
+	default:
+		rs.State, rs.Text = string(store.SyncNotStarted), textSyncNotStarted
+	}
+	rs.LastError = syncErrorMessage(st.Sync.LastError)
+	rs.CanStart = fs.Complete && (st.Sync.State == store.SyncNotStarted || st.Sync.State == store.SyncFailed || st.Sync.State == "")
+	out.Sync = rs
+	return out
+}
+
+// handleStatus answers the connection and sync status as JSON; the page
+// polls it.
+func handleStatus(cfg Config, st *store.Store) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !cfg.OAuthFeature {
+			writeJSON(w, http.StatusForbidden, errorJSON{Error: msgFeatureDisabled})
+			return
+		}
+		writeJSON(w, http.StatusOK, buildStatus(st.Status()))
+	})
+}

@@ -1,0 +1,103 @@
+// Command mocksf serves a fake Salesforce for end-to-end tests of OAuth
+// integrations. It prints "mocksf listening on http://HOST:PORT" once it
+// accepts requests.
+//
+//	mocksf [-addr 127.0.0.1:8080] [-seed orgs.yaml] [-smtp host:port]
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/sfharness/sfharness/mocksf"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+
+// run is the whole program, so tests can run it on port 0.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("mocksf", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:8080", "`HOST:PORT` to listen on (port 0 picks a free one)")
+	seedFile := fs.String("seed", "", "YAML `FILE` with orgs, users, connected apps and records (default: one org, an admin and a sync user)")
+	smtpAddr := fs.String("smtp", "", "relay mail to the SMTP server at `HOST:PORT` instead of the embedded receiver")
+	publicURL := fs.String("public-url", "", "`URL` clients reach mocksf at, if not http://ADDR")
+	codeLen := fs.Int("code-length", 6, "digits in an emailed verification code")
+	activation := fs.Duration("app-activation-delay", 0, "how long a new connected app answers invalid_client_id")
+	verbose := fs.Bool("v", false, "log requests and errors to stderr")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	var seed []byte
+	if *seedFile != "" {
+		b, err := os.ReadFile(*seedFile)
+		if err != nil {
+			return fmt.Errorf("mocksf: -seed: %w", err)
+		}
+		seed = b
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("mocksf: listen: %w", err)
+	}
+	base := "http://" + ln.Addr().String()
+	if *publicURL != "" {
+		base = *publicURL
+	}
+	level := slog.LevelWarn
+	if *verbose {
+		level = slog.LevelDebug
+	}
+	srv, err := mocksf.New(mocksf.Config{
+		BaseURL: base, Seed: seed, SMTPAddr: *smtpAddr,
+		VerificationCodeLength: *codeLen, AppActivationDelay: *activation,
+		Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
+	})
+	if err != nil {
+		ln.Close()
+		if *seedFile != "" {
+			return fmt.Errorf("%s: %w", *seedFile, err)
+		}
+		return err
+	}
+	defer srv.Close()
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	fmt.Fprintf(stdout, "mocksf listening on http://%s\n", ln.Addr())
+	select {
+	case err := <-errc:
+		return fmt.Errorf("mocksf: serve: %w", err)
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("mocksf: shutdown: %w", err)
+	}
+	return nil
+}

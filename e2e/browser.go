@@ -1,0 +1,234 @@
+// Package e2e runs the feature files in features/ against mocksf and the
+// client, started in-process on free loopback ports, in headless Chromium
+// driven by chromedp. The suite runs inside `go test` (see e2e_test.go).
+package e2e
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/chromedp/cdproto/target"
+	"github.com/chromedp/chromedp"
+)
+
+// StepTimeout bounds every browser action and wait: chromedp has no
+// default timeout, and a wrong selector would otherwise wait forever.
+const StepTimeout = 15 * time.Second
+
+// StartBrowser starts one headless Chromium for the whole run. Its life is
+// bound to ctx, which must have no deadline. userDataDir must be fresh.
+func StartBrowser(ctx context.Context, userDataDir string, output io.Writer) (context.Context, context.CancelFunc, error) {
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.NoSandbox, // Chromium runs as root here.
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-popup-blocking", false),
+		chromedp.UserDataDir(userDataDir),
+		chromedp.WindowSize(1280, 900),
+		chromedp.CombinedOutput(output),
+	)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+	browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
+	if err := chromedp.Do(browserCtx); err != nil {
+		cancelBrowser()
+		cancelAlloc()
+		return nil, nil, fmt.Errorf("e2e: start Chromium (install Debian's chromium package): %w", err)
+	}
+	return browserCtx, func() { cancelBrowser(); cancelAlloc() }, nil
+}
+
+// Window is one browser target the scenario drives: the main tab or a
+// pop-up it opened.
+type Window struct {
+	Name   string
+	ctx    context.Context
+	cancel context.CancelFunc
+	closed <-chan struct{}
+}
+
+// NewTab opens a tab in a fresh browser context (its own cookies).
+func NewTab(browserCtx context.Context, name string) (*Window, error) {
+	ctx, cancel := chromedp.NewContext(browserCtx, chromedp.WithNewBrowserContext())
+	// The first Do must use the tab's own context: its event loop lives on
+	// the context of its first run.
+	if err := chromedp.Do(ctx); err != nil {
+		cancel()
+		return nil, fmt.Errorf("e2e: open tab: %w", err)
+	}
+	closed, err := chromedp.Detached(ctx)
+	if err != nil {
+		cancel()
+		return nil, fmt.Errorf("e2e: watch tab: %w", err)
+	}
+	return &Window{Name: name, ctx: ctx, cancel: cancel, closed: closed}, nil
+}
+
+// Close closes the window's target.
+func (w *Window) Close() { w.cancel() }
+
+// Closed reports whether the page has gone away (for example closed itself).
+func (w *Window) Closed() bool {
+	select {
+	case <-w.closed:
+		return true
+	default:
+		return false
+	}
+}
+
+// WaitClosed waits until the page closes itself.
+func (w *Window) WaitClosed(timeout time.Duration) error {
+	select {
+	case <-w.closed:
+		return nil
+	case <-time.After(timeout):
+		url, _ := w.URL()
+		return fmt.Errorf("window %q still open after %s (at %s)", w.Name, timeout, url)
+	}
+}
+
+// do runs actions with the step deadline.
+func (w *Window) do(actions ...chromedp.Action[chromedp.Void]) error {
+	ctx, cancel := context.WithTimeout(w.ctx, StepTimeout)
+	defer cancel()
+	return chromedp.Do(ctx, actions...)
+}
+
+func run[T any](w *Window, a chromedp.Action[T]) (T, error) {
+	ctx, cancel := context.WithTimeout(w.ctx, StepTimeout)
+	defer cancel()
+	return chromedp.Run(ctx, a)
+}
+
+// Navigate loads a URL.
+func (w *Window) Navigate(url string) error {
+	if err := w.do(chromedp.Navigate(url)); err != nil {
+		return fmt.Errorf("navigate %s: %w", url, err)
+	}
+	return nil
+}
+
+// Click waits until the element with the id is visible and enabled, then
+// clicks it.
+func (w *Window) Click(id string) error {
+	if err := w.do(chromedp.WaitVisible(chromedp.ID(id)), chromedp.WaitEnabled(chromedp.ID(id)), chromedp.Click(chromedp.ID(id))); err != nil {
+		return w.explain(fmt.Sprintf("click #%s", id), err)
+	}
+	return nil
+}
+
+// Type replaces the value of the input with the id by typing text.
+func (w *Window) Type(id, text string) error {
+	if err := w.do(chromedp.WaitVisible(chromedp.ID(id)), chromedp.Clear(chromedp.ID(id)), chromedp.SendKeys(chromedp.ID(id), text)); err != nil {
+		return w.explain(fmt.Sprintf("type into #%s", id), err)
+	}
+	return nil
+}
+
+// Text waits until the element with the id is visible and returns its text.
+func (w *Window) Text(id string) (string, error) {
+	if err := w.do(chromedp.WaitVisible(chromedp.ID(id))); err != nil {
+		return "", w.explain(fmt.Sprintf("wait for #%s", id), err)
+	}
+	s, err := run(w, chromedp.Text(chromedp.ID(id)))
+	return strings.TrimSpace(s), err
+}
+
+// WaitVisible waits until the element with the id is visible.
+func (w *Window) WaitVisible(id string) error {
+	if err := w.do(chromedp.WaitVisible(chromedp.ID(id))); err != nil {
+		return w.explain(fmt.Sprintf("wait for #%s", id), err)
+	}
+	return nil
+}
+
+// Eval evaluates a JavaScript expression in the page.
+func Eval[T any](w *Window, expr string) (T, error) {
+	return run(w, chromedp.Evaluate[T](expr))
+}
+
+// WaitFor polls a JavaScript condition until it is true, for a condition
+// no selector expresses (text, counts, URL). It is a wait for a condition,
+// not a sleep: it returns as soon as the condition holds.
+func (w *Window) WaitFor(what, expr string) error {
+	deadline := time.Now().Add(StepTimeout)
+	for {
+		ok, err := Eval[bool](w, "!!("+expr+")")
+		if err == nil && ok {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			if err == nil {
+				err = errors.New("condition still false")
+			}
+			return w.explain("wait until "+what, err)
+		}
+		select {
+		case <-w.closed:
+			return fmt.Errorf("wait until %s: window %q closed", what, w.Name)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// URL is the page's current address.
+func (w *Window) URL() (string, error) { return run(w, chromedp.Location()) }
+
+// Screenshot returns a PNG of the whole page.
+func (w *Window) Screenshot() ([]byte, error) { return run(w, chromedp.FullScreenshot(90)) }
+
+// HTML returns the page's current DOM as HTML.
+func (w *Window) HTML() (string, error) {
+	return run(w, chromedp.OuterHTML(chromedp.CSS("html")))
+}
+
+// explain adds where the page was to an error, so a failure says more
+// than "context deadline exceeded".
+func (w *Window) explain(action string, err error) error {
+	ctx, cancel := context.WithTimeout(w.ctx, 2*time.Second)
+	defer cancel()
+	url, uerr := chromedp.Run(ctx, chromedp.Location())
+	if uerr != nil {
+		return fmt.Errorf("%s in window %q: %w", action, w.Name, err)
+	}
+	return fmt.Errorf("%s in window %q at %s: %w", action, w.Name, url, err)
+}
+
+// ClickOpeningPopup clicks the element with the id and returns the pop-up
+// it opens. The pop-up is matched by its opener, never as "the next new
+// target", which would mix up concurrent scenarios.
+func (w *Window) ClickOpeningPopup(id, name string) (*Window, error) {
+	opener := chromedp.FromContext(w.ctx).Target.TargetID
+	waitCtx, cancelWait := context.WithTimeout(w.ctx, StepTimeout)
+	defer cancelWait()
+	ch := chromedp.WaitNewTarget(waitCtx, func(info *target.Info) bool { return info.OpenerID == opener })
+	if err := w.Click(id); err != nil {
+		return nil, err
+	}
+	var popupID target.ID
+	select {
+	case popupID = <-ch:
+	case <-waitCtx.Done():
+		return nil, w.explain("wait for the pop-up opened by #"+id, waitCtx.Err())
+	}
+	// Detach, not close, on cancel: the pop-up closes itself.
+	ctx, cancel := chromedp.NewContext(w.ctx, chromedp.WithTargetID(popupID), chromedp.WithDetachOnCancel())
+	if err := chromedp.Do(ctx); err != nil {
+		cancel()
+		return nil, fmt.Errorf("attach to the pop-up: %w", err)
+	}
+	closed, err := chromedp.Detached(ctx)
+	if err != nil {
+		cancel()
+		return nil, fmt.Errorf("watch the pop-up: %w", err)
+	}
+	return &Window{Name: name, ctx: ctx, cancel: cancel, closed: closed}, nil
+}

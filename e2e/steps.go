@@ -1,0 +1,378 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/cucumber/godog"
+
+	"github.com/sfharness/sfharness/mocksf/scope"
+	"github.com/sfharness/sfharness/mocksf/store"
+)
+
+// InitializeScenario registers the steps of the documented flow, in the
+// documentation's words, on a fresh world for each scenario.
+func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
+	w := &world{suite: s, usedMail: map[string]bool{}}
+
+	sc.Before(func(ctx context.Context, p *godog.Scenario) (context.Context, error) {
+		w.name = p.Name
+		return ctx, nil
+	})
+	sc.StepContext().After(func(ctx context.Context, st *godog.Step, status godog.StepResultStatus, err error) (context.Context, error) {
+		if status == godog.StepFailed {
+			for _, f := range w.saveArtefacts(st.Text) {
+				fmt.Fprintf(s.Log, "    artefact: %s\n", f)
+			}
+		}
+		return ctx, nil
+	})
+	sc.After(func(ctx context.Context, _ *godog.Scenario, err error) (context.Context, error) {
+		w.close()
+		return ctx, nil
+	})
+
+	// Prerequisites.
+	sc.Step(`^Salesforce has an org "([^"]*)" with the admin "([^"]*)" and the sync user "([^"]*)" with API access$`, w.orgWithUsers)
+	sc.Step(`^the product subscription has the feature "Enable OAuth for SFDC sync" turned on$`, func() error { return w.startClient(true) })
+
+	// Part 1: the connected app, in Salesforce.
+	sc.Step(`^the admin logs in to Salesforce as "([^"]*)" with password "([^"]*)"$`, w.adminLogsIn)
+	sc.Step(`^(?:the admin |the sync user )?enters the verification code emailed to "([^"]*)" and clicks "Verify"$`, w.entersEmailedCode)
+	sc.Step(`^the admin opens Setup and goes to Platform Tools, Apps, App Manager$`, w.opensAppManager)
+	// Before the generic click: it opens a pop-up.
+	sc.Step(`^the admin clicks "Login with Salesforce"$`, w.logsInWithSalesforce)
+	sc.Step(`^(?:the admin |the sync user )?clicks "([^"]*)"$`, w.clicks)
+	sc.Step(`^fills in the basic details: name "([^"]*)", API name "([^"]*)" and contact email "([^"]*)"$`, w.fillsBasicDetails)
+	sc.Step(`^ticks "Enable OAuth Settings" and enters the product's callback URL$`, w.enablesOAuth)
+	sc.Step(`^selects all available OAuth scopes and clicks "Add"$`, w.addsAllScopes)
+	sc.Step(`^Salesforce says "([^"]*)"$`, w.salesforceSays)
+	sc.Step(`^the Consumer Key and Consumer Secret are shown, and the admin copies them$`, w.copiesConsumerDetails)
+
+	// Part 2: the product.
+	sc.Step(`^the admin opens Admin, CRM, Sync with Salesforce in the product$`, w.opensSyncPage)
+	sc.Step(`^enters the Consumer Key and Consumer Secret and clicks "Save"$`, w.savesCredentials)
+	sc.Step(`^a pop-up shows the Salesforce login page$`, w.popupShowsLogin)
+	sc.Step(`^the sync user logs in as "([^"]*)" with password "([^"]*)"$`, w.syncUserLogsIn)
+	sc.Step(`^the access page asks to allow access for "([^"]*)"$`, w.accessPageAsks)
+	sc.Step(`^the pop-up closes$`, w.popupCloses)
+	sc.Step(`^the product asks to confirm the credentials of "([^"]*)"$`, w.productAsksToConfirm)
+	sc.Step(`^the field sync finishes for Lead, Contact and Account$`, w.fieldSyncFinishes)
+	sc.Step(`^the sync is running$`, w.syncIsRunning)
+	sc.Step(`^the product shows ([\d,]+) leads, ([\d,]+) contacts and ([\d,]+) accounts synced$`, w.productShowsCounts)
+}
+
+func (w *world) orgWithUsers(org, admin, syncUser string) error {
+	if err := w.startMocksf(nil); err != nil {
+		return err
+	}
+	st := w.sf.Store()
+	var orgID string
+	for _, o := range st.Orgs() {
+		if o.Name == org {
+			orgID = o.ID
+		}
+	}
+	if orgID == "" {
+		return fmt.Errorf("Salesforce has no org %q", org)
+	}
+	a, err := st.UserByUsername(admin)
+	if err != nil || a.OrgID != orgID || !a.Admin {
+		return fmt.Errorf("%q is not an admin of %q", admin, org)
+	}
+	u, err := st.UserByUsername(syncUser)
+	if err != nil || u.OrgID != orgID || !u.APIEnabled {
+		return fmt.Errorf("%q is not an API-enabled user of %q", syncUser, org)
+	}
+	return nil
+}
+
+func (w *world) adminLogsIn(username, password string) error {
+	win, err := w.mainWindow()
+	if err != nil {
+		return err
+	}
+	if err := win.Navigate(w.mocksf.URL + "/"); err != nil {
+		return err
+	}
+	return w.logIn(win, username, password)
+}
+
+func (w *world) logIn(win *Window, username, password string) error {
+	if err := win.Type("username", username); err != nil {
+		return err
+	}
+	if err := win.Type("password", password); err != nil {
+		return err
+	}
+	if err := win.Click("Login"); err != nil {
+		return err
+	}
+	return win.WaitFor("the Verify Your Identity page", `document.title.startsWith("Verify Your Identity")`)
+}
+
+func (w *world) entersEmailedCode(address string) error {
+	win := w.current
+	if err := win.WaitVisible("emc"); err != nil {
+		return err
+	}
+	code, err := w.newestCode(address)
+	if err != nil {
+		return err
+	}
+	if err := win.Type("emc", code); err != nil {
+		return err
+	}
+	if err := win.Click("save"); err != nil {
+		return err
+	}
+	if win.Closed() {
+		return nil
+	}
+	// The page must move on; a wrong code would leave it on this page.
+	return win.WaitFor("the code to be accepted", `!document.getElementById("emc")`)
+}
+
+func (w *world) opensAppManager() error {
+	win := w.current
+	if err := win.WaitFor("Setup Home", `document.querySelector("h1") && document.querySelector("h1").textContent === "Setup Home"`); err != nil {
+		return err
+	}
+	if err := win.Click("appManager"); err != nil {
+		return err
+	}
+	return win.WaitVisible("newConnectedApp")
+}
+
+// clicks clicks the visible button or link with exactly this label.
+func (w *world) clicks(label string) error {
+	win := w.current
+	js := fmt.Sprintf(`(() => {
+		const want = %s;
+		for (const el of document.querySelectorAll("button, a, input[type=submit], input[type=button]")) {
+			const text = (el.tagName === "INPUT" ? el.value : el.textContent).trim();
+			if (text === want && el.id && el.offsetParent !== null) return el.id;
+		}
+		return "";
+	})()`, strconv.Quote(label))
+	var id string
+	if err := win.WaitFor(fmt.Sprintf("a visible %q button", label), js); err != nil {
+		return err
+	}
+	id, err := Eval[string](win, js)
+	if err != nil {
+		return err
+	}
+	return win.Click(id)
+}
+
+func (w *world) fillsBasicDetails(name, apiName, email string) error {
+	win := w.current
+	if err := win.Type("name", name); err != nil {
+		return err
+	}
+	if err := win.Type("apiName", apiName); err != nil {
+		return err
+	}
+	return win.Type("contactEmail", email)
+}
+
+func (w *world) enablesOAuth() error {
+	win := w.current
+	if err := win.Click("oauthEnabled"); err != nil {
+		return err
+	}
+	return win.Type("callbackUrl", w.callbackURL())
+}
+
+func (w *world) addsAllScopes() error {
+	win := w.current
+	if _, err := Eval[bool](win, `(() => { for (const o of document.getElementById("availableScopes").options) o.selected = true; return true; })()`); err != nil {
+		return err
+	}
+	if err := win.Click("addScope"); err != nil {
+		return err
+	}
+	want := len(scope.Catalog)
+	return win.WaitFor(fmt.Sprintf("all %d scopes to be selected", want),
+		fmt.Sprintf(`document.getElementById("selectedScopes").options.length === %d && document.getElementById("availableScopes").options.length === 0`, want))
+}
+
+func (w *world) salesforceSays(text string) error {
+	return w.current.WaitFor(fmt.Sprintf("the page to say %q", text),
+		fmt.Sprintf(`document.body.innerText.includes(%s)`, strconv.Quote(text)))
+}
+
+func (w *world) copiesConsumerDetails() error {
+	win := w.current
+	key, err := win.Text("consumerKey")
+	if err != nil {
+		return err
+	}
+	secret, err := win.Text("consumerSecret")
+	if err != nil {
+		return err
+	}
+	if len(key) != 85 || !strings.HasPrefix(key, "3MVG9") {
+		return fmt.Errorf("Consumer Key %q: want 85 characters starting 3MVG9", key)
+	}
+	if secret == "" {
+		return fmt.Errorf("Consumer Secret is empty")
+	}
+	w.consumerKey, w.consumerSecret = key, secret
+	return nil
+}
+
+func (w *world) opensSyncPage() error {
+	win, err := w.mainWindow()
+	if err != nil {
+		return err
+	}
+	if err := win.Navigate(w.client.URL + "/admin"); err != nil {
+		return err
+	}
+	if err := win.Click("nav-crm"); err != nil {
+		return err
+	}
+	if err := win.Click("crm-sync-salesforce"); err != nil {
+		return err
+	}
+	return win.WaitFor("the Sync with Salesforce page", `document.querySelector("h1") && document.querySelector("h1").textContent.includes("Sync with Salesforce")`)
+}
+
+func (w *world) savesCredentials() error {
+	win := w.current
+	if w.consumerKey == "" {
+		return fmt.Errorf("no Consumer Key was copied from Salesforce")
+	}
+	if err := win.Type("consumerKey", w.consumerKey); err != nil {
+		return err
+	}
+	if err := win.Type("consumerSecret", w.consumerSecret); err != nil {
+		return err
+	}
+	if err := win.Click("saveCredentials"); err != nil {
+		return err
+	}
+	return win.WaitVisible("message")
+}
+
+func (w *world) logsInWithSalesforce() error {
+	popup, err := w.main.ClickOpeningPopup("loginWithSalesforce", "popup")
+	if err != nil {
+		return err
+	}
+	w.popup = popup
+	w.current = popup
+	return nil
+}
+
+func (w *world) popupShowsLogin() error {
+	win := w.popup
+	if win == nil {
+		return fmt.Errorf("no pop-up is open")
+	}
+	if err := win.WaitVisible("username"); err != nil {
+		return err
+	}
+	u, err := win.URL()
+	if err != nil {
+		return err
+	}
+	if !strings.HasPrefix(u, w.mocksf.URL+"/") || !strings.Contains(u, "startURL=") {
+		return fmt.Errorf("pop-up is at %s; want Salesforce's login page with a startURL", u)
+	}
+	return nil
+}
+
+func (w *world) syncUserLogsIn(username, password string) error {
+	return w.logIn(w.current, username, password)
+}
+
+func (w *world) accessPageAsks(username string) error {
+	win := w.current
+	if err := win.WaitVisible("oaapprove"); err != nil {
+		return err
+	}
+	got, err := win.Text("approvalUsername")
+	if err != nil {
+		return err
+	}
+	if got != username {
+		return fmt.Errorf("Allow Access asks for %q; want %q", got, username)
+	}
+	return nil
+}
+
+func (w *world) popupCloses() error {
+	if w.popup == nil {
+		return fmt.Errorf("no pop-up is open")
+	}
+	if err := w.popup.WaitClosed(StepTimeout); err != nil {
+		return err
+	}
+	w.popup = nil
+	w.current = w.main
+	return nil
+}
+
+func (w *world) productAsksToConfirm(username string) error {
+	win := w.main
+	w.current = win
+	if err := win.WaitVisible("confirm-dialog"); err != nil {
+		return err
+	}
+	if err := win.WaitFor("the Salesforce username in the dialog",
+		fmt.Sprintf(`document.getElementById("sf-username").textContent.trim() === %s`, strconv.Quote(username))); err != nil {
+		return err
+	}
+	return win.WaitVisible("confirmCredentials")
+}
+
+func (w *world) fieldSyncFinishes() error {
+	win := w.current
+	if err := win.WaitFor("the field sync to complete", `document.getElementById("field-sync-status") && document.getElementById("field-sync-status").textContent.includes("Field sync complete")`); err != nil {
+		return err
+	}
+	for _, object := range []string{"Lead", "Contact", "Account"} {
+		if _, err := win.Text("field-sync-" + object); err != nil {
+			return err
+		}
+	}
+	return win.WaitFor("Start Salesforce Sync to be enabled", `!document.getElementById("startSalesforceSync").disabled`)
+}
+
+func (w *world) syncIsRunning() error {
+	return w.current.WaitFor("the sync to run", `document.getElementById("sync-status").textContent.includes("Sync running")`)
+}
+
+func (w *world) productShowsCounts(leads, contacts, accounts string) error {
+	want := map[string]string{"Lead": leads, "Contact": contacts, "Account": accounts}
+	for object, n := range want {
+		n = strings.ReplaceAll(n, ",", "")
+		// The seed must agree, or the scenario tests nothing.
+		if got := liveCount(w.sf.Store(), object); strconv.Itoa(got) != n {
+			return fmt.Errorf("Salesforce holds %d %s records; the scenario expects %s", got, object, n)
+		}
+		if err := w.current.WaitFor(fmt.Sprintf("%s %s records synced", n, object),
+			fmt.Sprintf(`document.getElementById("count-%s").textContent.trim() === %s`, object, strconv.Quote(n))); err != nil {
+			got, _ := w.current.Text("count-" + object)
+			return fmt.Errorf("%w (the product shows %q)", err, got)
+		}
+	}
+	return nil
+}
+
+func liveCount(st *store.Store, object string) int {
+	n := 0
+	for _, o := range st.Orgs() {
+		for _, r := range st.Records(o.ID, object) {
+			if !r.IsDeleted {
+				n++
+			}
+		}
+	}
+	return n
+}

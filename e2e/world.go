@@ -1,0 +1,234 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/sfharness/sfharness/client"
+	"github.com/sfharness/sfharness/mocksf"
+)
+
+// Suite is what every scenario of a run shares.
+type Suite struct {
+	BrowserCtx context.Context
+	ResultsDir string
+	Log        io.Writer
+}
+
+// world is one scenario's state: its own mocksf, client and browser tab.
+type world struct {
+	suite *Suite
+	name  string
+
+	mocksf    *liveServer
+	sf        *mocksf.Server
+	client    *liveServer
+	clientSrv *client.Server
+
+	main    *Window
+	popup   *Window
+	current *Window // the window steps act in
+
+	consumerKey, consumerSecret string
+	usedMail                    map[string]bool // mail IDs already used
+	artefacts                   int
+}
+
+// liveServer serves a handler on a free loopback port.
+type liveServer struct {
+	URL string
+	srv *http.Server
+}
+
+func listen() (net.Listener, string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, "", err
+	}
+	return ln, "http://" + ln.Addr().String(), nil
+}
+
+func serve(ln net.Listener, url string, h http.Handler) *liveServer {
+	s := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = s.Serve(ln) }()
+	return &liveServer{URL: url, srv: s}
+}
+
+func (l *liveServer) Close() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = l.srv.Shutdown(ctx)
+}
+
+// startMocksf starts a fake Salesforce with the given seed (nil: default).
+func (w *world) startMocksf(seed []byte) error {
+	ln, base, err := listen()
+	if err != nil {
+		return err
+	}
+	sf, err := mocksf.New(mocksf.Config{BaseURL: base, Seed: seed, SMTPAddr: os.Getenv("SMTP"),
+		Logger: slog.New(slog.NewTextHandler(w.suite.Log, &slog.HandlerOptions{Level: slog.LevelWarn}))})
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	w.sf = sf
+	w.mocksf = serve(ln, base, sf)
+	return nil
+}
+
+// startClient starts the product against this scenario's mocksf.
+func (w *world) startClient(oauthFeature bool) error {
+	if w.mocksf == nil {
+		return errors.New("start Salesforce (the org) before the product")
+	}
+	ln, base, err := listen()
+	if err != nil {
+		return err
+	}
+	c, err := client.NewServer(client.Config{
+		SalesforceURL: w.mocksf.URL, BaseURL: base, OAuthFeature: oauthFeature,
+		SyncInterval: time.Second,
+		Logger:       slog.New(slog.NewTextHandler(w.suite.Log, &slog.HandlerOptions{Level: slog.LevelWarn})),
+	})
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	w.clientSrv = c
+	w.client = serve(ln, base, c)
+	return nil
+}
+
+// callbackURL is the client's redirect address, as the admin types it.
+func (w *world) callbackURL() string {
+	return w.client.URL + "/salesforce/getSfdcOAuthTokensRedirect"
+}
+
+func (w *world) mainWindow() (*Window, error) {
+	if w.main == nil {
+		tab, err := NewTab(w.suite.BrowserCtx, "main")
+		if err != nil {
+			return nil, err
+		}
+		w.main = tab
+	}
+	w.current = w.main
+	return w.main, nil
+}
+
+func (w *world) close() {
+	if w.popup != nil {
+		w.popup.Close()
+	}
+	if w.main != nil {
+		w.main.Close()
+	}
+	if w.client != nil {
+		w.client.Close()
+		_ = w.clientSrv.Close()
+	}
+	if w.mocksf != nil {
+		w.mocksf.Close()
+		_ = w.sf.Close()
+	}
+}
+
+// mailMessage is one entry of GET /__mocksf/mail.
+type mailMessage struct {
+	ID      string    `json:"id"`
+	From    string    `json:"from"`
+	To      string    `json:"to"`
+	Subject string    `json:"subject"`
+	Text    string    `json:"text"`
+	Code    string    `json:"code"`
+	SentAt  time.Time `json:"sentAt"`
+}
+
+// newestCode reads the address's mailbox through mocksf's mail endpoint
+// and returns the code of the newest message not used before, waiting for
+// it to arrive.
+func (w *world) newestCode(address string) (string, error) {
+	deadline := time.Now().Add(StepTimeout)
+	for {
+		msgs, err := w.mail(address)
+		if err != nil {
+			return "", err
+		}
+		if len(msgs) > 0 && !w.usedMail[msgs[0].ID] {
+			m := msgs[0]
+			w.usedMail[m.ID] = true
+			if m.Subject != "Verify your identity in Salesforce" || m.Code == "" {
+				return "", fmt.Errorf("newest mail to %s is %q with code %q; want a verification code", address, m.Subject, m.Code)
+			}
+			return m.Code, nil
+		}
+		if time.Now().After(deadline) {
+			return "", fmt.Errorf("no new verification mail to %s within %s", address, StepTimeout)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func (w *world) mail(address string) ([]mailMessage, error) {
+	resp, err := http.Get(w.mocksf.URL + "/__mocksf/mail?to=" + url.QueryEscape(address))
+	if err != nil {
+		return nil, fmt.Errorf("read mail: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("read mail: %s", resp.Status)
+	}
+	var msgs []mailMessage
+	if err := json.NewDecoder(resp.Body).Decode(&msgs); err != nil {
+		return nil, fmt.Errorf("read mail: %w", err)
+	}
+	return msgs, nil
+}
+
+var unsafeChars = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
+
+// saveArtefacts writes a screenshot and the HTML of every open window
+// under results/<scenario>/ and returns the files written.
+func (w *world) saveArtefacts(step string) []string {
+	dir := filepath.Join(w.suite.ResultsDir, strings.Trim(unsafeChars.ReplaceAllString(w.name, "_"), "_"))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil
+	}
+	w.artefacts++
+	prefix := fmt.Sprintf("%02d-%s", w.artefacts, strings.Trim(unsafeChars.ReplaceAllString(step, "_"), "_"))
+	if len(prefix) > 80 {
+		prefix = prefix[:80]
+	}
+	var files []string
+	for _, win := range []*Window{w.main, w.popup} {
+		if win == nil || win.Closed() {
+			continue
+		}
+		if png, err := win.Screenshot(); err == nil {
+			f := filepath.Join(dir, prefix+"-"+win.Name+".png")
+			if os.WriteFile(f, png, 0o644) == nil {
+				files = append(files, f)
+			}
+		}
+		if html, err := win.HTML(); err == nil {
+			f := filepath.Join(dir, prefix+"-"+win.Name+".html")
+			if os.WriteFile(f, []byte(html), 0o644) == nil {
+				files = append(files, f)
+			}
+		}
+	}
+	return files
+}

@@ -1,0 +1,211 @@
+// Package login serves Salesforce's login page, the "Verify Your Identity"
+// page that follows it for an unrecognised browser, and logout.
+package login
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/sfharness/sfharness/mocksf/identity"
+	"github.com/sfharness/sfharness/mocksf/store"
+	"github.com/sfharness/sfharness/mocksf/web"
+)
+
+// Salesforce's words on the login page (reference §2.1).
+const (
+	MsgBadCredentials = "Please check your username and password. If you still can't log in, contact your Salesforce administrator."
+	// MsgLockedOut is unconfirmed wording; Salesforce locks a user after
+	// too many failures (10 by default in Password Policies).
+	MsgLockedOut  = "Your account has been locked because of too many failed login attempts. Contact your Salesforce administrator to unlock it."
+	MsgMailFailed = "We can't send your verification code right now. Try again later."
+)
+
+// VerifyPath is the email verification page's path on Salesforce.
+const VerifyPath = "/_ui/identity/verification/method/EmailVerificationFinishUi/e"
+
+// SetupHome is where an admin lands after logging in without a start URL.
+const SetupHome = "/lightning/setup/SetupOneHome/home"
+
+// Deps are what the login pages need.
+type Deps struct {
+	Store    *store.Store
+	Pages    *web.Pages
+	Verifier *identity.Verifier
+	// MaxLoginFailures locks a user out after that many wrong passwords in
+	// a row (0: never).
+	MaxLoginFailures int
+	Log              *slog.Logger
+}
+
+type loginPage struct {
+	Title, Error, Username, StartURL, CSRF string
+	Setup                                  bool
+	QuickFind                              string
+}
+
+// HandleLoginPage shows the login page, or sends a logged-in browser on.
+func HandleLoginPage(d Deps) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sess, err := web.Session(d.Store, r)
+		if err != nil {
+			http.Error(w, "session unavailable", http.StatusInternalServerError)
+			return
+		}
+		startURL := SafeStartURL(r.URL.Query().Get("startURL"))
+		if web.LoggedIn(sess) {
+			http.Redirect(w, r, landing(startURL), http.StatusFound)
+			return
+		}
+		d.Pages.Render(w, http.StatusOK, "login.html", loginPage{
+			Title: "Login | Salesforce", CSRF: sess.CSRF, StartURL: startURL,
+			Username: r.URL.Query().Get("login_hint"),
+		})
+	})
+}
+
+// HandleLogin checks the username and password, then emails a
+// verification code and sends the browser to the verification page.
+func HandleLogin(d Deps) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sess, err := web.Session(d.Store, r)
+		if err != nil {
+			http.Error(w, "session unavailable", http.StatusInternalServerError)
+			return
+		}
+		if !web.ParseForm(w, r, sess) {
+			return
+		}
+		username := strings.TrimSpace(r.PostFormValue("username"))
+		startURL := SafeStartURL(r.PostFormValue("startURL"))
+		page := loginPage{Title: "Login | Salesforce", CSRF: sess.CSRF, StartURL: startURL, Username: username}
+		user, err := d.Store.Authenticate(username, r.PostFormValue("pw"), d.MaxLoginFailures)
+		if err != nil {
+			page.Error = MsgBadCredentials
+			if errors.Is(err, store.ErrLockedOut) {
+				page.Error = MsgLockedOut
+			}
+			d.Pages.Render(w, http.StatusOK, "login.html", page)
+			return
+		}
+		if _, err := d.Store.UpdateSession(sess.ID, func(s *store.Session) {
+			s.UserID, s.OrgID, s.Verified, s.StartURL = user.ID, user.OrgID, false, startURL
+		}); err != nil {
+			http.Error(w, "session unavailable", http.StatusInternalServerError)
+			return
+		}
+		if err := d.Verifier.Send(r.Context(), sess.ID, user, "login", "log in to Salesforce"); err != nil {
+			d.Log.Error("mocksf: login verification mail", "err", err)
+			page.Error = MsgMailFailed
+			d.Pages.Render(w, http.StatusServiceUnavailable, "login.html", page)
+			return
+		}
+		http.Redirect(w, r, VerifyPath, http.StatusFound)
+	})
+}
+
+type verifyPage struct {
+	Title, Purpose, MaskedEmail, Error, Action, CSRF string
+	ShowDontAsk, Setup                               bool
+	Username, QuickFind                              string
+}
+
+// HandleVerifyPage shows "Verify Your Identity" after a right password.
+func HandleVerifyPage(d Deps) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sess, user, ok := pendingUser(d, w, r)
+		if !ok {
+			return
+		}
+		d.Pages.Render(w, http.StatusOK, "verify.html", verifyPageFor(sess, user, ""))
+	})
+}
+
+func verifyPageFor(sess store.Session, user store.User, msg string) verifyPage {
+	return verifyPage{
+		Title: "Verify Your Identity | Salesforce", Purpose: "log in to Salesforce",
+		MaskedEmail: identity.MaskEmail(user.Email), Error: msg, Action: VerifyPath, CSRF: sess.CSRF,
+	}
+}
+
+// HandleVerify checks the typed code (or sends a new one on Resend) and,
+// when it is right, completes the login.
+func HandleVerify(d Deps) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sess, user, ok := pendingUser(d, w, r)
+		if !ok || !web.ParseForm(w, r, sess) {
+			return
+		}
+		if r.PostFormValue("resend") != "" {
+			if err := d.Verifier.Send(r.Context(), sess.ID, user, "login", "log in to Salesforce"); err != nil {
+				d.Log.Error("mocksf: resend verification mail", "err", err)
+				d.Pages.Render(w, http.StatusServiceUnavailable, "verify.html", verifyPageFor(sess, user, MsgMailFailed))
+				return
+			}
+			http.Redirect(w, r, VerifyPath, http.StatusFound)
+			return
+		}
+		if err := d.Verifier.Check(sess.ID, "login", r.PostFormValue("emc")); err != nil {
+			d.Pages.Render(w, http.StatusOK, "verify.html", verifyPageFor(sess, user, identity.Message(err)))
+			return
+		}
+		sess, err := d.Store.UpdateSession(sess.ID, func(s *store.Session) { s.Verified = true })
+		if err != nil {
+			http.Error(w, "session unavailable", http.StatusInternalServerError)
+			return
+		}
+		http.Redirect(w, r, landing(sess.StartURL), http.StatusFound)
+	})
+}
+
+// pendingUser returns the session and the user who typed a right password
+// but has not verified yet; otherwise it sends the browser to the login page.
+func pendingUser(d Deps, w http.ResponseWriter, r *http.Request) (store.Session, store.User, bool) {
+	sess, err := web.Session(d.Store, r)
+	if err == nil && sess.UserID != "" && !sess.Verified {
+		if user, err := d.Store.User(sess.UserID); err == nil {
+			return sess, user, true
+		}
+	}
+	if err == nil && web.LoggedIn(sess) {
+		http.Redirect(w, r, landing(sess.StartURL), http.StatusFound)
+		return sess, store.User{}, false
+	}
+	http.Redirect(w, r, "/", http.StatusFound)
+	return sess, store.User{}, false
+}
+
+// HandleLogout ends the session and shows the login page again, keeping a
+// safe startURL (the approval page's "Not you?" link uses it).
+func HandleLogout(d Deps) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		d.Store.DeleteSession(web.SessionID(r.Context()))
+		http.SetCookie(w, &http.Cookie{Name: web.SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true})
+		target := "/"
+		if start := SafeStartURL(r.URL.Query().Get("startURL")); start != "" {
+			target = "/?ec=302&startURL=" + url.QueryEscape(start)
+		}
+		http.Redirect(w, r, target, http.StatusFound)
+	})
+}
+
+// SafeStartURL keeps only local paths, so the login page is no open redirect.
+func SafeStartURL(s string) string {
+	if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.HasPrefix(s, "/\\") {
+		return ""
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Host != "" || u.Scheme != "" {
+		return ""
+	}
+	return s
+}
+
+func landing(startURL string) string {
+	if startURL != "" {
+		return startURL
+	}
+	return SetupHome
+}

@@ -1,0 +1,162 @@
+// Package mail sends mocksf's email (identity verification codes) over real
+// SMTP and keeps a copy of every message sent, which tests read through the
+// control API. It also has a small embedded SMTP receiver, used when no
+// external SMTP server is configured.
+package mail
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"mime"
+	"net"
+	"net/smtp"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Message is one email as mocksf sent it.
+type Message struct {
+	ID      string    `json:"id"`
+	From    string    `json:"from"`
+	To      string    `json:"to"`
+	Subject string    `json:"subject"`
+	Text    string    `json:"text"`
+	Code    string    `json:"code,omitempty"` // the verification code found in Text
+	SentAt  time.Time `json:"sentAt"`
+}
+
+var codePattern = regexp.MustCompile(`(?m)Verification Code: *([0-9]{4,8})\b`)
+
+// CodeIn returns the verification code in an email body, or "".
+func CodeIn(text string) string {
+	m := codePattern.FindStringSubmatch(text)
+	if m == nil {
+		return ""
+	}
+	return m[1]
+}
+
+// Mailer delivers messages to an SMTP server and remembers them.
+type Mailer struct {
+	addr string
+	now  func() time.Time
+	// Limit bounds how many sent messages are kept; the oldest go first.
+	limit int
+
+	mu   sync.Mutex
+	sent []Message
+}
+
+// NewMailer returns a Mailer that delivers through the SMTP server at addr
+// (host:port). now is the clock stamped on messages (time.Now when nil).
+func NewMailer(addr string, now func() time.Time) *Mailer {
+	if now == nil {
+		now = time.Now
+	}
+	return &Mailer{addr: addr, now: now, limit: 10000}
+}
+
+// Send delivers msg over SMTP and keeps a copy. It fills in ID, Code and
+// SentAt.
+func (m *Mailer) Send(ctx context.Context, msg Message) (Message, error) {
+	msg.ID = newID()
+	msg.SentAt = m.now().UTC()
+	msg.Code = CodeIn(msg.Text)
+	raw := compose(msg)
+	if err := deliver(ctx, m.addr, msg.From, msg.To, raw); err != nil {
+		return Message{}, fmt.Errorf("mail: send to %s via %s: %w", msg.To, m.addr, err)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.sent = append(m.sent, msg)
+	if len(m.sent) > m.limit {
+		m.sent = append([]Message(nil), m.sent[len(m.sent)-m.limit:]...)
+	}
+	return msg, nil
+}
+
+// Sent returns the messages sent to the address (all when to is empty),
+// newest first. Addresses compare without case.
+func (m *Mailer) Sent(to string) []Message {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []Message
+	for i := len(m.sent) - 1; i >= 0; i-- {
+		if to == "" || strings.EqualFold(m.sent[i].To, to) {
+			out = append(out, m.sent[i])
+		}
+	}
+	return out
+}
+
+// Clear forgets every sent message.
+func (m *Mailer) Clear() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.sent = nil
+}
+
+func newID() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// compose renders an RFC 5322 plain-text message.
+func compose(msg Message) []byte {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "From: %s\r\n", msg.From)
+	fmt.Fprintf(&b, "To: %s\r\n", msg.To)
+	fmt.Fprintf(&b, "Subject: %s\r\n", mime.QEncoding.Encode("utf-8", msg.Subject))
+	fmt.Fprintf(&b, "Date: %s\r\n", msg.SentAt.Format(time.RFC1123Z))
+	fmt.Fprintf(&b, "Message-ID: <%s@mocksf.invalid>\r\n", msg.ID)
+	b.WriteString("MIME-Version: 1.0\r\n")
+	b.WriteString("Content-Type: text/plain; charset=utf-8\r\n")
+	b.WriteString("Content-Transfer-Encoding: 8bit\r\n\r\n")
+	b.WriteString(strings.ReplaceAll(strings.ReplaceAll(msg.Text, "\r\n", "\n"), "\n", "\r\n"))
+	b.WriteString("\r\n")
+	return b.Bytes()
+}
+
+// deliver is net/smtp.SendMail with a deadline from ctx.
+func deliver(ctx context.Context, addr, from, to string, raw []byte) error {
+	d := net.Dialer{Timeout: 10 * time.Second}
+	conn, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if deadline, ok := ctx.Deadline(); ok {
+		_ = conn.SetDeadline(deadline)
+	} else {
+		_ = conn.SetDeadline(time.Now().Add(30 * time.Second))
+	}
+	host, _, _ := net.SplitHostPort(addr)
+	c, err := smtp.NewClient(conn, host)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if err := c.Mail(from); err != nil {
+		return err
+	}
+	if err := c.Rcpt(to); err != nil {
+		return err
+	}
+	w, err := c.Data()
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write(raw); err != nil {
+		return err
+	}
+	if err := w.Close(); err != nil {
+		return err
+	}
+	return c.Quit()
+}

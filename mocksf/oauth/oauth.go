@@ -1,0 +1,106 @@
+// Package oauth serves Salesforce's OAuth 2.0 endpoints for the web-server
+// flow: authorize with its Allow Access page, token (authorization_code
+// and refresh_token grants), revoke, the identity URL and userinfo, with
+// Salesforce's wire formats and error strings (reference §1, §3–5, §7–8).
+package oauth
+
+import (
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/sfharness/sfharness/mocksf/store"
+	"github.com/sfharness/sfharness/mocksf/web"
+)
+
+// ApprovalPath is the Allow Access page's path on Salesforce.
+const ApprovalPath = "/setup/secur/RemoteAccessAuthorizationPage.apexp"
+
+// Deps are what the OAuth endpoints need.
+type Deps struct {
+	Store *store.Store
+	Pages *web.Pages
+	// BaseURL is mocksf's own URL, used as login host, instance_url and
+	// identity URL host (no trailing slash).
+	BaseURL string
+	// AuthCodeTTL is how long an authorization code can be exchanged.
+	// Salesforce's is commonly quoted as 15 minutes (unconfirmed, §14).
+	AuthCodeTTL time.Duration
+	// AppActivationDelay is how long after creation a connected app
+	// answers invalid_client_id, as Salesforce does while a new app
+	// propagates ("can take up to 10 minutes"). mocksf's default is 0.
+	AppActivationDelay time.Duration
+	Log                *slog.Logger
+}
+
+// Salesforce's OAuth error codes and descriptions, as seen on the wire.
+const (
+	errInvalidClientID   = "invalid_client_id"
+	descInvalidClientID  = "client identifier invalid"
+	errInvalidClient     = "invalid_client"
+	descInvalidClient    = "invalid client credentials"
+	errRedirectMismatch  = "redirect_uri_mismatch"
+	descRedirectMismatch = "redirect_uri must match configuration"
+	errRedirectMissing   = "redirect_uri_missing"
+	descRedirectMissing  = "redirect_uri not provided"
+	errUnsupportedResp   = "unsupported_response_type"
+	descUnsupportedResp  = "response type not supported"
+	errInvalidScope      = "invalid_scope"
+	descInvalidScope     = "requested scope is invalid, unknown, or malformed"
+	errAccessDenied      = "access_denied"
+	descAccessDenied     = "end-user denied authorization"
+	errInvalidRequest    = "invalid_request"
+	errInvalidGrant      = "invalid_grant"
+	descInvalidCode      = "invalid authorization code"
+	descExpiredCode      = "expired authorization code"
+	descBadVerifier      = "invalid code verifier"
+	descExpiredToken     = "expired access/refresh token"
+	errUnsupportedGrant  = "unsupported_grant_type"
+	descUnsupportedGrant = "grant type not supported"
+)
+
+// appActive reports whether a connected app has finished "propagating".
+func (d Deps) appActive(app store.ConnectedApp) bool {
+	return app.OAuthEnabled && !d.Store.Now().Before(app.CreatedAt.Add(d.AppActivationDelay))
+}
+
+// identityURL is the token's id: <base>/id/<18-char org>/<18-char user>.
+func (d Deps) identityURL(orgID, userID string) string {
+	return d.BaseURL + "/id/" + orgID + "/" + userID
+}
+
+// withQuery adds params to a redirect URI, keeping the query it has.
+func withQuery(raw string, params url.Values) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	q := u.Query()
+	for k, vs := range params {
+		for _, v := range vs {
+			if v != "" {
+				q.Set(k, v)
+			}
+		}
+	}
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// redirectError sends the browser back to the client with an OAuth error,
+// as Salesforce does once the client and redirect URI are trusted.
+func redirectError(w http.ResponseWriter, r *http.Request, redirectURI, code, desc, state string) {
+	http.Redirect(w, r, withQuery(redirectURI, url.Values{
+		"error": {code}, "error_description": {desc}, "state": {state},
+	}), http.StatusFound)
+}
+
+// renderError shows an error Salesforce will not redirect (unknown client,
+// bad redirect URI): a bare page with the query-string text in <pre>.
+func renderError(d Deps, w http.ResponseWriter, code, desc string) {
+	q := url.Values{"error": {code}, "error_description": {desc}}
+	d.Pages.Render(w, http.StatusBadRequest, "oauth_error.html", struct{ Query, Description string }{
+		Query: "error=" + url.QueryEscape(code) + "&error_description=" + url.PathEscape(desc), Description: q.Get("error_description"),
+	})
+}

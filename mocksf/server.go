@@ -1,0 +1,195 @@
+// Package mocksf is a fake Salesforce for end-to-end tests of OAuth
+// integrations: Setup pages for connected apps, login with identity
+// verification by emailed code, the Allow Access page, the OAuth 2.0 and
+// identity endpoints, and the REST API a sync client uses, with
+// Salesforce's wire formats (see shared/docs/salesforce-reference.md).
+//
+// A Server is an http.Handler; cmd/mocksf serves one on a real port.
+package mocksf
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/sfharness/sfharness/mocksf/identity"
+	"github.com/sfharness/sfharness/mocksf/mail"
+	"github.com/sfharness/sfharness/mocksf/store"
+	"github.com/sfharness/sfharness/mocksf/web"
+)
+
+// Config configures a Server. Zero values take the documented defaults.
+type Config struct {
+	// BaseURL is where the server is reachable, e.g. "http://127.0.0.1:8080".
+	// It is the login host, instance_url and identity URL host. Required.
+	BaseURL string
+	// Seed is a seed document (YAML, see README); nil loads the embedded
+	// default org with an admin and a sync user.
+	Seed []byte
+	// SMTPAddr is the SMTP server (host:port) mail is relayed to. Empty
+	// starts an embedded SMTP receiver on a free loopback port.
+	SMTPAddr string
+	// Clock is the time source; default time.Now.
+	Clock func() time.Time
+	// VerificationCodeLength is the digits in an emailed code; default 6
+	// (recent Salesforce; older orgs sent 5, reference §2.2).
+	VerificationCodeLength int
+	// VerificationCodeTTL is how long an emailed code is valid; default
+	// 10 minutes (unconfirmed, §14).
+	VerificationCodeTTL time.Duration
+	// MaxVerificationAttempts is how many wrong codes are allowed before a
+	// new one must be requested; default 5 (unconfirmed, §14).
+	MaxVerificationAttempts int
+	// MaxLoginFailures locks a user out after that many wrong passwords;
+	// default 10, Salesforce's default password policy.
+	MaxLoginFailures int
+	// AuthCodeTTL is an authorization code's lifetime; default 15 minutes.
+	AuthCodeTTL time.Duration
+	// AppActivationDelay is how long a new connected app answers
+	// invalid_client_id; default 0 (Salesforce: "up to 10 minutes").
+	AppActivationDelay time.Duration
+	// NewestAPIVersion is the newest REST API version served; default "67.0".
+	NewestAPIVersion string
+	// Logger receives mocksf's logs; default discards them.
+	Logger *slog.Logger
+}
+
+func (c *Config) setDefaults() {
+	c.BaseURL = strings.TrimSuffix(c.BaseURL, "/")
+	if c.Clock == nil {
+		c.Clock = time.Now
+	}
+	if c.VerificationCodeLength == 0 {
+		c.VerificationCodeLength = 6
+	}
+	if c.VerificationCodeTTL == 0 {
+		c.VerificationCodeTTL = 10 * time.Minute
+	}
+	if c.MaxVerificationAttempts == 0 {
+		c.MaxVerificationAttempts = 5
+	}
+	if c.MaxLoginFailures == 0 {
+		c.MaxLoginFailures = 10
+	}
+	if c.AuthCodeTTL == 0 {
+		c.AuthCodeTTL = 15 * time.Minute
+	}
+	if c.NewestAPIVersion == "" {
+		c.NewestAPIVersion = "67.0"
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+}
+
+// Server is a running fake Salesforce.
+type Server struct {
+	cfg      Config
+	store    *store.Store
+	mailer   *mail.Mailer
+	receiver *mail.Receiver // nil when mail is relayed to SMTPAddr
+	handler  http.Handler
+}
+
+// New builds a server from cfg: it loads the seed and, unless SMTPAddr is
+// set, starts the embedded SMTP receiver. Close releases both.
+func New(cfg Config) (*Server, error) {
+	cfg.setDefaults()
+	if cfg.BaseURL == "" {
+		return nil, fmt.Errorf("mocksf: BaseURL is required")
+	}
+	seedDoc := cfg.Seed
+	if seedDoc == nil {
+		seedDoc = store.DefaultSeed()
+	}
+	seed, err := store.ParseSeed(seedDoc)
+	if err != nil {
+		return nil, fmt.Errorf("mocksf: %w", err)
+	}
+	st := store.New(cfg.Clock)
+	if _, err := st.Apply(seed); err != nil {
+		return nil, fmt.Errorf("mocksf: %w", err)
+	}
+	s := &Server{cfg: cfg, store: st}
+	smtpAddr := cfg.SMTPAddr
+	if smtpAddr == "" {
+		s.receiver, err = mail.StartReceiver("127.0.0.1:0")
+		if err != nil {
+			return nil, fmt.Errorf("mocksf: %w", err)
+		}
+		smtpAddr = s.receiver.Addr()
+	}
+	s.mailer = mail.NewMailer(smtpAddr, cfg.Clock)
+	verifier := &identity.Verifier{
+		Store: st, Mailer: s.mailer, CodeLength: cfg.VerificationCodeLength,
+		CodeTTL: cfg.VerificationCodeTTL, MaxAttempts: cfg.MaxVerificationAttempts,
+	}
+	s.handler = s.routes(web.NewPages(), verifier)
+	return s, nil
+}
+
+// ServeHTTP serves every route of mocksf.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Store is the server's state, for tests in Go.
+func (s *Server) Store() *store.Store { return s.store }
+
+// Mailer is the server's outgoing mail, with copies of what it sent.
+func (s *Server) Mailer() *mail.Mailer { return s.mailer }
+
+// SMTPAddr is where the server delivers mail.
+func (s *Server) SMTPAddr() string {
+	if s.receiver != nil {
+		return s.receiver.Addr()
+	}
+	return s.cfg.SMTPAddr
+}
+
+// Close stops the embedded SMTP receiver, if any.
+func (s *Server) Close() error {
+	if s.receiver != nil {
+		return s.receiver.Close()
+	}
+	return nil
+}
+
+// collapseSlashes turns "//services/data" into "/services/data": some
+// clients join an instance URL that ends in "/" with a path that starts
+// with one, and Salesforce serves them.
+func collapseSlashes(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.Contains(r.URL.Path, "//") {
+			p := r.URL.Path
+			for strings.Contains(p, "//") {
+				p = strings.ReplaceAll(p, "//", "/")
+			}
+			r.URL.Path = p
+			r.URL.RawPath = ""
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// recoverPanics turns a handler panic into a Salesforce-shaped 500 instead
+// of a dropped connection, and logs it.
+func recoverPanics(log *slog.Logger) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			defer func() {
+				if v := recover(); v != nil {
+					if v == http.ErrAbortHandler {
+						panic(v)
+					}
+					log.Error("mocksf: panic", "path", r.URL.Path, "panic", v)
+					w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+					w.WriteHeader(http.StatusInternalServerError)
+					_, _ = io.WriteString(w, `[{"message":"An unexpected error occurred. Please include this ErrorId if you contact support","errorCode":"UNKNOWN_EXCEPTION"}]`)
+				}
+			}()
+			next.ServeHTTP(w, r)
+		})
+	}
+}

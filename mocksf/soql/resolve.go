@@ -1,0 +1,275 @@
+package soql
+
+import (
+	"strings"
+
+	"github.com/sfharness/sfharness/mocksf/sfid"
+)
+
+// Type is what kind of value a field holds, as far as queries care.
+type Type int
+
+// Field types. Every describe type maps to one of them: picklists, emails,
+// phones, URLs and text areas are TypeString; references are TypeID;
+// currency and percent are TypeDouble.
+const (
+	TypeString Type = iota
+	TypeID
+	TypeBoolean
+	TypeInt
+	TypeDouble
+	TypeDate
+	TypeDateTime
+)
+
+// typeNames are the type names Salesforce uses in filter errors.
+var typeNames = [...]string{"string", "id", "boolean", "integer", "double", "date", "dateTime"}
+
+func (t Type) String() string { return typeNames[t] }
+
+// Field describes one field of an object for the resolver and evaluator.
+type Field struct {
+	Name       string // API name as the schema spells it
+	Type       Type
+	Filterable bool // may appear in WHERE
+	Sortable   bool // may appear in ORDER BY
+}
+
+// Schema is what a query is checked against. Lookups ignore case, as
+// Salesforce does.
+type Schema interface {
+	// Object returns the API name of the object called name.
+	Object(name string) (string, bool)
+	// Field describes the field called name of an object (given by its
+	// API name).
+	Field(object, name string) (Field, bool)
+}
+
+// Compile parses a query and resolves it against a schema.
+func Compile(src string, schema Schema) (*Query, error) {
+	q, err := Parse(src)
+	if err != nil {
+		return nil, err
+	}
+	if err := q.Resolve(schema); err != nil {
+		return nil, err
+	}
+	return q, nil
+}
+
+// Resolve checks the query's object and fields against a schema, replaces
+// their names with the schema's spelling, and checks that every filter
+// value suits its field. Errors are *Error and come in the order the
+// problems appear in the query.
+func (q *Query) Resolve(schema Schema) error {
+	object, ok := schema.Object(q.Object)
+	if !ok {
+		i := q.tokenAt(q.ObjectPos)
+		return positioned(CodeInvalidType, q.src, q.toks, i, msgUnsupportedObject(q.Object))
+	}
+	q.Object = object
+	seen := map[string]bool{}
+	for i := range q.Fields {
+		if err := q.resolveField(schema, &q.Fields[i]); err != nil {
+			return err
+		}
+		name := strings.ToLower(q.Fields[i].Name)
+		if seen[name] {
+			return q.errAt(q.Fields[i].tok, CodeMalformedQuery, msgDuplicateField(q.Fields[i].Name))
+		}
+		seen[name] = true
+	}
+	if q.Where != nil {
+		if err := q.resolveExpr(schema, q.Where); err != nil {
+			return err
+		}
+	}
+	for i := range q.OrderBy {
+		f := &q.OrderBy[i].Field
+		if err := q.resolveField(schema, f); err != nil {
+			return err
+		}
+		if !f.Field.Sortable {
+			return q.errAt(f.tok, CodeInvalidField, msgNotSortable(f.Name))
+		}
+	}
+	q.resolved = true
+	return nil
+}
+
+func (q *Query) tokenAt(pos Pos) int {
+	for i, t := range q.toks {
+		if t.pos.Offset == pos.Offset {
+			return i
+		}
+	}
+	return len(q.toks) - 1
+}
+
+func (q *Query) errAt(tok int, code, explanation string) *Error {
+	return positioned(code, q.src, q.toks, tok, explanation)
+}
+
+// resolveField looks a field up. A path may start with the queried
+// object's name (Lead.Email); relationship paths are not in this slice.
+func (q *Query) resolveField(schema Schema, ref *FieldRef) error {
+	name := ref.Name
+	if head, rest, dotted := strings.Cut(name, "."); dotted {
+		if !strings.EqualFold(head, q.Object) || strings.Contains(rest, ".") {
+			return q.errAt(ref.tok, CodeInvalidField, msgNoRelationship(head))
+		}
+		name = rest
+	}
+	f, ok := schema.Field(q.Object, name)
+	if !ok {
+		return q.errAt(ref.tok, CodeInvalidField, msgNoSuchColumn(name, q.Object))
+	}
+	ref.Name, ref.Field = f.Name, f
+	return nil
+}
+
+func (q *Query) resolveExpr(schema Schema, e Expr) error {
+	switch e := e.(type) {
+	case *And:
+		for _, t := range e.Terms {
+			if err := q.resolveExpr(schema, t); err != nil {
+				return err
+			}
+		}
+	case *Or:
+		for _, t := range e.Terms {
+			if err := q.resolveExpr(schema, t); err != nil {
+				return err
+			}
+		}
+	case *Not:
+		return q.resolveExpr(schema, e.X)
+	case *Comparison:
+		if err := q.resolveFilterField(schema, &e.Field); err != nil {
+			return err
+		}
+		return q.checkValue(e.Field, e.Op, e.Value)
+	case *In:
+		if err := q.resolveFilterField(schema, &e.Field); err != nil {
+			return err
+		}
+		for _, v := range e.Values {
+			if err := q.checkValue(e.Field, OpEq, v); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (q *Query) resolveFilterField(schema Schema, ref *FieldRef) error {
+	if err := q.resolveField(schema, ref); err != nil {
+		return err
+	}
+	if !ref.Field.Filterable {
+		return q.errAt(ref.tok, CodeInvalidField, msgNotFilterable(ref.Name))
+	}
+	return nil
+}
+
+// checkValue reports a literal that cannot be compared with the field.
+func (q *Query) checkValue(f FieldRef, op Op, v Value) error {
+	name, typ := f.Name, f.Field.Type
+	if v.Kind == ValueNull {
+		if op != OpEq && op != OpNe {
+			return q.errAt(v.tok, CodeInvalidFilter, msgNullComparison(op.String()))
+		}
+		return nil
+	}
+	if op == OpLike && typ != TypeString {
+		return q.errAt(f.tok, CodeInvalidFilter, msgLikeType(name))
+	}
+	switch typ {
+	case TypeString:
+		if v.Kind != ValueString {
+			return q.errAt(v.tok, CodeInvalidFilter, msgFilterType(name, "string", true))
+		}
+	case TypeID:
+		if v.Kind != ValueString {
+			return q.errAt(v.tok, CodeInvalidFilter, msgFilterType(name, "id", true))
+		}
+		if !validID(v.Str) {
+			return q.errAt(v.tok, CodeInvalidFilter, msgInvalidID(v.Str))
+		}
+	case TypeBoolean:
+		if v.Kind != ValueBoolean {
+			return q.errAt(v.tok, CodeInvalidFilter, msgFilterType(name, "boolean", false))
+		}
+		if op != OpEq && op != OpNe {
+			return q.errAt(v.tok, CodeInvalidFilter, msgBooleanOperator(name))
+		}
+	case TypeInt, TypeDouble:
+		if v.Kind != ValueNumber {
+			return q.errAt(v.tok, CodeInvalidFilter, msgFilterType(name, typ.String(), false))
+		}
+	case TypeDate:
+		if v.Kind != ValueDate && v.Kind != ValueRelative {
+			return q.errAt(v.tok, CodeInvalidFilter, msgFilterType(name, "date", false))
+		}
+	case TypeDateTime:
+		if v.Kind != ValueDateTime && v.Kind != ValueRelative {
+			return q.errAt(v.tok, CodeInvalidFilter, msgFilterType(name, "dateTime", false))
+		}
+	}
+	return nil
+}
+
+// validID reports whether s is a 15-character ID or an 18-character one
+// whose suffix matches, ignoring case as the 18-character form allows.
+func validID(s string) bool {
+	if len(s) != 15 && len(s) != 18 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !isIdentPart(s[i]) || s[i] == '_' {
+			return false
+		}
+	}
+	_, ok := canonicalize(s)
+	return ok
+}
+
+// canonicalID returns the 18-character form of an ID with the case of its
+// first 15 characters restored from the checksum, so IDs that name the
+// same record compare equal byte for byte. Anything else is returned as is.
+func canonicalID(s string) string {
+	id, _ := canonicalize(s)
+	return id
+}
+
+// canonicalize is canonicalID that also reports whether s was an ID.
+func canonicalize(s string) (string, bool) {
+	switch len(s) {
+	case 15:
+		return sfid.To18(s), true
+	case 18:
+		const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
+		b := []byte(s[:15])
+		for chunk := 0; chunk < 3; chunk++ {
+			c := s[15+chunk]
+			if c >= 'a' && c <= 'z' {
+				c -= 'a' - 'A'
+			}
+			bits := strings.IndexByte(alphabet, c)
+			if bits < 0 {
+				return s, false
+			}
+			for i := 0; i < 5; i++ {
+				k := chunk*5 + i
+				switch upper := bits&(1<<i) != 0; {
+				case upper && b[k] >= 'a' && b[k] <= 'z':
+					b[k] -= 'a' - 'A'
+				case !upper && b[k] >= 'A' && b[k] <= 'Z':
+					b[k] += 'a' - 'A'
+				}
+			}
+		}
+		return sfid.To18(string(b)), true
+	}
+	return s, false
+}

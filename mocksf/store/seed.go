@@ -1,0 +1,263 @@
+package store
+
+import (
+	"bytes"
+	_ "embed"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+//go:embed default_seed.yaml
+var defaultSeed []byte
+
+// DefaultSeed is the embedded seed mocksf starts with when no -seed file is
+// given: one Enterprise org with an admin and a sync user.
+func DefaultSeed() []byte { return append([]byte(nil), defaultSeed...) }
+
+// Seed is the document a -seed file holds.
+type Seed struct {
+	Orgs []OrgSpec `yaml:"orgs" json:"orgs"`
+}
+
+// OrgSpec describes one org of a seed.
+type OrgSpec struct {
+	Name          string      `yaml:"name" json:"name"`
+	Edition       string      `yaml:"edition" json:"edition"`
+	Users         []UserSpec  `yaml:"users" json:"users"`
+	ConnectedApps []AppSpec   `yaml:"connectedApps" json:"connectedApps"`
+	Records       RecordsSpec `yaml:"records" json:"records"`
+}
+
+// UserSpec describes one user of a seeded org.
+type UserSpec struct {
+	Username   string `yaml:"username" json:"username"`
+	Password   string `yaml:"password" json:"password"`
+	Email      string `yaml:"email" json:"email"`
+	FirstName  string `yaml:"firstName" json:"firstName"`
+	LastName   string `yaml:"lastName" json:"lastName"`
+	Admin      bool   `yaml:"admin" json:"admin"`
+	APIEnabled *bool  `yaml:"apiEnabled" json:"apiEnabled"` // default true
+}
+
+// AppSpec describes one connected app of a seeded org.
+type AppSpec struct {
+	Name           string   `yaml:"name" json:"name"`
+	APIName        string   `yaml:"apiName" json:"apiName"`
+	ContactEmail   string   `yaml:"contactEmail" json:"contactEmail"`
+	ConsumerKey    string   `yaml:"consumerKey" json:"consumerKey"`
+	ConsumerSecret string   `yaml:"consumerSecret" json:"consumerSecret"`
+	CallbackURLs   []string `yaml:"callbackUrls" json:"callbackUrls"`
+	Scopes         []string `yaml:"scopes" json:"scopes"`
+}
+
+// RecordsSpec lists records by object name, plus counts of deterministic
+// fake records to generate under the key "generate".
+type RecordsSpec struct {
+	Explicit map[string][]map[string]any
+	Generate map[string]int
+}
+
+// UnmarshalYAML splits the "generate" key from the object lists.
+func (r *RecordsSpec) UnmarshalYAML(node *yaml.Node) error {
+	var raw map[string]yaml.Node
+	if err := node.Decode(&raw); err != nil {
+		return err
+	}
+	r.Explicit = map[string][]map[string]any{}
+	for key, value := range raw {
+		if key == "generate" {
+			if err := value.Decode(&r.Generate); err != nil {
+				return fmt.Errorf("line %d: records.generate: %w", value.Line, err)
+			}
+			continue
+		}
+		var list []map[string]any
+		if err := value.Decode(&list); err != nil {
+			return fmt.Errorf("line %d: records.%s: want a list of records: %w", value.Line, key, err)
+		}
+		r.Explicit[key] = list
+	}
+	return nil
+}
+
+// ParseSeed decodes a seed document; unknown keys are errors.
+func ParseSeed(data []byte) (Seed, error) {
+	var seed Seed
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&seed); err != nil {
+		return Seed{}, fmt.Errorf("seed: %w", err)
+	}
+	if err := seed.validate(); err != nil {
+		return Seed{}, fmt.Errorf("seed: %w", err)
+	}
+	return seed, nil
+}
+
+func (seed Seed) validate() error {
+	var errs []error
+	names := map[string]bool{}
+	for i, o := range seed.Orgs {
+		if strings.TrimSpace(o.Name) == "" {
+			errs = append(errs, fmt.Errorf("orgs[%d].name is required", i))
+		}
+		for j, u := range o.Users {
+			key := strings.ToLower(u.Username)
+			switch {
+			case !strings.Contains(u.Username, "@"):
+				errs = append(errs, fmt.Errorf("orgs[%d].users[%d].username %q must look like an email address", i, j, u.Username))
+			case names[key]:
+				errs = append(errs, fmt.Errorf("orgs[%d].users[%d].username %q is used twice; usernames are unique across orgs", i, j, u.Username))
+			case u.Password == "":
+				errs = append(errs, fmt.Errorf("orgs[%d].users[%d].password is required", i, j))
+			}
+			names[key] = true
+		}
+		for j, a := range o.ConnectedApps {
+			if strings.TrimSpace(a.Name) == "" {
+				errs = append(errs, fmt.Errorf("orgs[%d].connectedApps[%d].name is required", i, j))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// OrgResult names what Apply created for one org.
+type OrgResult struct {
+	Org   Org
+	Users []User
+	Apps  []ConnectedApp
+}
+
+// Apply adds the seed's orgs to the store. Usernames already in the store
+// are a conflict, checked before anything is added, so a failed Apply
+// changes nothing.
+func (s *Store) Apply(seed Seed) ([]OrgResult, error) {
+	if err := seed.validate(); err != nil {
+		return nil, fmt.Errorf("seed: %w", err)
+	}
+	s.mu.Lock()
+	for _, o := range seed.Orgs {
+		for _, u := range o.Users {
+			if _, ok := s.byName[strings.ToLower(u.Username)]; ok {
+				s.mu.Unlock()
+				return nil, fmt.Errorf("seed: username %q: %w", u.Username, ErrConflict)
+			}
+		}
+	}
+	var results []OrgResult
+	for _, spec := range seed.Orgs {
+		results = append(results, s.applyOrgLocked(spec))
+	}
+	s.mu.Unlock()
+	// Apps are added after the lock is released because CreateApp takes
+	// it; keys in a seed are trusted to be unique.
+	for i, spec := range seed.Orgs {
+		for _, a := range spec.ConnectedApps {
+			apiName := a.APIName
+			if apiName == "" {
+				apiName = APIName(a.Name)
+			}
+			app, err := s.CreateApp(ConnectedApp{
+				OrgID: results[i].Org.ID, Name: a.Name, APIName: apiName, ContactEmail: a.ContactEmail,
+				OAuthEnabled: true, CallbackURLs: a.CallbackURLs, Scopes: a.Scopes,
+				ConsumerKey: a.ConsumerKey, ConsumerSecret: a.ConsumerSecret,
+				// Seeded apps exist since long before the run, so they are active.
+				CreatedAt: s.now().Add(-24 * 60 * 60 * 1e9),
+			})
+			if err != nil {
+				return results, fmt.Errorf("seed: org %q: %w", spec.Name, err)
+			}
+			results[i].Apps = append(results[i].Apps, app)
+		}
+	}
+	return results, nil
+}
+
+func (s *Store) applyOrgLocked(spec OrgSpec) OrgResult {
+	edition := spec.Edition
+	if edition == "" {
+		edition = "Enterprise"
+	}
+	org := &Org{ID: s.nextID("Organization"), Name: spec.Name, Edition: edition}
+	s.orgs[org.ID] = org
+	res := OrgResult{Org: *org}
+	var firstUser string
+	for _, us := range spec.Users {
+		api := true
+		if us.APIEnabled != nil {
+			api = *us.APIEnabled
+		}
+		email := us.Email
+		if email == "" {
+			email = us.Username
+		}
+		u := &User{
+			ID: s.nextID("User"), OrgID: org.ID, Username: us.Username, Password: us.Password,
+			Email: email, FirstName: us.FirstName, LastName: us.LastName,
+			Admin: us.Admin, APIEnabled: api, Active: true,
+		}
+		s.users[u.ID] = u
+		s.byName[strings.ToLower(u.Username)] = u.ID
+		res.Users = append(res.Users, *u)
+		if firstUser == "" {
+			firstUser = u.ID
+		}
+	}
+	objects := make([]string, 0, len(spec.Records.Explicit))
+	for object := range spec.Records.Explicit {
+		objects = append(objects, object)
+	}
+	sort.Strings(objects)
+	for _, object := range objects {
+		for _, fields := range spec.Records.Explicit[object] {
+			// The org exists, so insertRecord cannot fail here.
+			_, _ = s.insertRecord(org.ID, object, firstUser, fields)
+		}
+	}
+	gen := make([]string, 0, len(spec.Records.Generate))
+	for object := range spec.Records.Generate {
+		gen = append(gen, object)
+	}
+	sort.Strings(gen)
+	for _, object := range gen {
+		for n := 0; n < spec.Records.Generate[object]; n++ {
+			_, _ = s.insertRecord(org.ID, object, firstUser, GeneratedFields(object, n))
+		}
+	}
+	return res
+}
+
+// APIName derives a connected app's API name from its label as Setup does:
+// letters, digits and single underscores, starting with a letter.
+func APIName(label string) string {
+	var b strings.Builder
+	underscore := false
+	for _, r := range strings.TrimSpace(label) {
+		switch {
+		case r < 128 && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'):
+			if b.Len() == 0 && r >= '0' && r <= '9' {
+				b.WriteString("X")
+			}
+			b.WriteRune(r)
+			underscore = false
+		default:
+			if b.Len() > 0 && !underscore {
+				b.WriteByte('_')
+				underscore = true
+			}
+		}
+	}
+	return strings.TrimSuffix(b.String(), "_")
+}
+
+// Reset empties the store.
+func (s *Store) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.clear()
+}

@@ -1,0 +1,102 @@
+package store
+
+import (
+	"fmt"
+	"time"
+)
+
+// Session is a browser's session with mocksf's pages, kept by a cookie.
+type Session struct {
+	ID     string
+	CSRF   string // token every form of this session must echo
+	UserID string // set once the password was right
+	OrgID  string
+	// Verified is set once the identity verification code was entered;
+	// until then the session is not logged in.
+	Verified bool
+	// StartURL is where to go after login (the pending authorization).
+	StartURL string
+	// Codes are the verification codes sent to this session's user, by
+	// purpose ("login", "consumer:<app id>").
+	Codes map[string]VerificationCode
+	// Revealed lists the app IDs whose consumer details this session may see.
+	Revealed map[string]bool
+	// Approved holds pending authorization requests by their opaque source.
+	Pending map[string]string
+	Created time.Time
+}
+
+// VerificationCode is a code emailed to a user to verify their identity.
+type VerificationCode struct {
+	Code      string
+	ExpiresAt time.Time
+	Attempts  int
+}
+
+// NewVerificationCode returns a random code of n digits.
+func NewVerificationCode(n int) string { return randomString(n, digits) }
+
+// NewSession starts a browser session.
+func (s *Store) NewSession() Session {
+	sess := Session{
+		ID:       randomString(40, alnum),
+		CSRF:     randomString(32, alnum),
+		Codes:    map[string]VerificationCode{},
+		Revealed: map[string]bool{},
+		Pending:  map[string]string{},
+		Created:  s.now(),
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	stored := copySession(&sess)
+	s.sessions[sess.ID] = &stored
+	return sess
+}
+
+func copySession(in *Session) Session {
+	out := *in
+	out.Codes = make(map[string]VerificationCode, len(in.Codes))
+	for k, v := range in.Codes {
+		out.Codes[k] = v
+	}
+	out.Revealed = make(map[string]bool, len(in.Revealed))
+	for k, v := range in.Revealed {
+		out.Revealed[k] = v
+	}
+	out.Pending = make(map[string]string, len(in.Pending))
+	for k, v := range in.Pending {
+		out.Pending[k] = v
+	}
+	return out
+}
+
+// Session returns the session with the given ID.
+func (s *Store) Session(id string) (Session, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	sess, ok := s.sessions[id]
+	if !ok {
+		return Session{}, fmt.Errorf("store: session: %w", ErrNotFound)
+	}
+	return copySession(sess), nil
+}
+
+// UpdateSession changes a session atomically through fn and returns the
+// result.
+func (s *Store) UpdateSession(id string, fn func(*Session)) (Session, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sess, ok := s.sessions[id]
+	if !ok {
+		return Session{}, fmt.Errorf("store: session: %w", ErrNotFound)
+	}
+	fn(sess)
+	return copySession(sess), nil
+}
+
+// DeleteSession ends a session (logout).
+func (s *Store) DeleteSession(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.sessions, id)
+}

@@ -1,0 +1,253 @@
+// Package store holds everything mocksf knows: orgs, their users, connected
+// apps and records, and the OAuth codes, tokens and browser sessions issued
+// against them. It is in memory and safe for concurrent use; every getter
+// returns a copy, so callers never share state with the store.
+package store
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"math/big"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/sfharness/sfharness/mocksf/sfid"
+)
+
+// Errors callers branch on.
+var (
+	ErrNotFound     = errors.New("not found")
+	ErrConflict     = errors.New("already exists")
+	ErrInvalidLogin = errors.New("invalid username or password")
+	ErrLockedOut    = errors.New("user is locked out")
+)
+
+// Editions without API access by default.
+const EditionProfessional = "Professional"
+
+// Org is one isolated Salesforce organization.
+type Org struct {
+	ID      string // 18-character ID, key prefix 00D
+	Name    string
+	Edition string
+}
+
+// APIEnabled reports whether the org's edition has REST API access.
+func (o Org) APIEnabled() bool { return !strings.EqualFold(o.Edition, EditionProfessional) }
+
+// User is a Salesforce user of one org.
+type User struct {
+	ID         string // 18-character ID, key prefix 005
+	OrgID      string
+	Username   string
+	Password   string
+	Email      string
+	FirstName  string
+	LastName   string
+	Admin      bool
+	APIEnabled bool
+	Active     bool
+	// FailedLogins counts consecutive wrong passwords; a success clears it.
+	FailedLogins int
+}
+
+// DisplayName is the user's full name, or the username when it has none.
+func (u User) DisplayName() string {
+	name := strings.TrimSpace(u.FirstName + " " + u.LastName)
+	if name == "" {
+		return u.Username
+	}
+	return name
+}
+
+// ConnectedApp is an OAuth client registered in an org's Setup.
+type ConnectedApp struct {
+	ID             string // key prefix 0H4
+	OrgID          string
+	Name           string
+	APIName        string
+	ContactEmail   string
+	Description    string
+	OAuthEnabled   bool
+	CallbackURLs   []string
+	Scopes         []string // tokens, e.g. "api", "refresh_token"
+	ConsumerKey    string
+	ConsumerSecret string
+	CreatedAt      time.Time
+}
+
+// Record is one sObject record. Fields holds the custom and standard fields
+// other than the system fields kept as struct fields.
+type Record struct {
+	ID               string
+	Object           string
+	Fields           map[string]any
+	CreatedDate      time.Time
+	LastModifiedDate time.Time
+	CreatedByID      string
+	IsDeleted        bool
+}
+
+// Store is mocksf's state. The zero value is not usable; call New.
+type Store struct {
+	now func() time.Time
+
+	mu       sync.RWMutex
+	serial   uint64
+	orgs     map[string]*Org
+	users    map[string]*User         // by ID
+	byName   map[string]string        // lower-case username → user ID
+	apps     map[string]*ConnectedApp // by consumer key
+	records  map[string]map[string]map[string]*Record
+	codes    map[string]*AuthCode
+	access   map[string]*AccessToken
+	refresh  map[string]*RefreshToken
+	sessions map[string]*Session
+}
+
+// New returns an empty store that reads the time from now (time.Now when nil).
+func New(now func() time.Time) *Store {
+	if now == nil {
+		now = time.Now
+	}
+	s := &Store{now: now}
+	s.clear()
+	return s
+}
+
+func (s *Store) clear() {
+	s.orgs = map[string]*Org{}
+	s.users = map[string]*User{}
+	s.byName = map[string]string{}
+	s.apps = map[string]*ConnectedApp{}
+	s.records = map[string]map[string]map[string]*Record{}
+	s.codes = map[string]*AuthCode{}
+	s.access = map[string]*AccessToken{}
+	s.refresh = map[string]*RefreshToken{}
+	s.sessions = map[string]*Session{}
+}
+
+// Now is the store's clock.
+func (s *Store) Now() time.Time { return s.now() }
+
+// nextID returns a fresh ID for the object; s.mu must be held.
+func (s *Store) nextID(object string) string {
+	s.serial++
+	prefix, ok := sfid.KeyPrefixes[object]
+	if !ok {
+		prefix = "a00"
+	}
+	return sfid.New(prefix, s.serial)
+}
+
+// Org returns the org with the given 15- or 18-character ID.
+func (s *Store) Org(id string) (Org, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	o, ok := s.orgs[sfid.To18(id)]
+	if !ok {
+		return Org{}, fmt.Errorf("store: org %s: %w", id, ErrNotFound)
+	}
+	return *o, nil
+}
+
+// Orgs returns every org, ordered by ID.
+func (s *Store) Orgs() []Org {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make([]Org, 0, len(s.orgs))
+	for _, o := range s.orgs {
+		out = append(out, *o)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// User returns the user with the given ID.
+func (s *Store) User(id string) (User, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	u, ok := s.users[sfid.To18(id)]
+	if !ok {
+		return User{}, fmt.Errorf("store: user %s: %w", id, ErrNotFound)
+	}
+	return *u, nil
+}
+
+// UserByUsername returns the user with the given username, ignoring case as
+// Salesforce does.
+func (s *Store) UserByUsername(username string) (User, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	id, ok := s.byName[strings.ToLower(strings.TrimSpace(username))]
+	if !ok {
+		return User{}, fmt.Errorf("store: user %q: %w", username, ErrNotFound)
+	}
+	return *s.users[id], nil
+}
+
+// Users returns the users of an org, ordered by ID.
+func (s *Store) Users(orgID string) []User {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var out []User
+	for _, u := range s.users {
+		if u.OrgID == orgID {
+			out = append(out, *u)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// Authenticate checks a username and password. After maxFailures
+// consecutive failures (0 means never) the user is locked out until an
+// admin unlocks it, and even the right password fails with ErrLockedOut.
+func (s *Store) Authenticate(username, password string, maxFailures int) (User, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id, ok := s.byName[strings.ToLower(strings.TrimSpace(username))]
+	if !ok {
+		// Compare anyway so an unknown user costs the same as a known one.
+		subtle.ConstantTimeCompare([]byte(password), []byte(password))
+		return User{}, ErrInvalidLogin
+	}
+	u := s.users[id]
+	if maxFailures > 0 && u.FailedLogins >= maxFailures {
+		return User{}, ErrLockedOut
+	}
+	if subtle.ConstantTimeCompare([]byte(u.Password), []byte(password)) != 1 || !u.Active {
+		u.FailedLogins++
+		if maxFailures > 0 && u.FailedLogins >= maxFailures {
+			return User{}, ErrLockedOut
+		}
+		return User{}, ErrInvalidLogin
+	}
+	u.FailedLogins = 0
+	return *u, nil
+}
+
+// randomString returns n characters drawn uniformly from alphabet.
+func randomString(n int, alphabet string) string {
+	b := make([]byte, n)
+	max := big.NewInt(int64(len(alphabet)))
+	for i := range b {
+		k, err := rand.Int(rand.Reader, max)
+		if err != nil {
+			panic("store: crypto/rand failed: " + err.Error())
+		}
+		b[i] = alphabet[k.Int64()]
+	}
+	return string(b)
+}
+
+const (
+	alnum      = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+	tokenChars = alnum + "._"
+	digits     = "0123456789"
+	upperHex   = "0123456789ABCDEF"
+)

@@ -1,0 +1,196 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/sfharness/sfharness/mocksf/sfid"
+)
+
+// ErrCodeReplayed is returned when an authorization code is redeemed a
+// second time; the tokens it issued are revoked by then.
+var ErrCodeReplayed = errors.New("authorization code already used")
+
+// AuthCode is an authorization code waiting to be exchanged at the token
+// endpoint.
+type AuthCode struct {
+	Code          string
+	ConsumerKey   string
+	OrgID         string
+	UserID        string
+	RedirectURI   string
+	Scopes        []string
+	CodeChallenge string
+	Nonce         string
+	ExpiresAt     time.Time
+
+	used   bool
+	issued []string // tokens issued from it, revoked on replay
+}
+
+// AccessToken is an issued access token.
+type AccessToken struct {
+	Token        string
+	ConsumerKey  string
+	OrgID        string
+	UserID       string
+	Scopes       []string
+	IssuedAt     time.Time
+	RefreshToken string // the refresh token it came from or with, if any
+}
+
+// RefreshToken is an issued refresh token.
+type RefreshToken struct {
+	Token       string
+	ConsumerKey string
+	OrgID       string
+	UserID      string
+	Scopes      []string
+	IssuedAt    time.Time
+}
+
+// SaveCode stores a new authorization code for c (whose Code is ignored)
+// and returns it with the code set. The code looks like Salesforce's:
+// "aPrx" and base64 characters ending in "==".
+func (s *Store) SaveCode(c AuthCode) AuthCode {
+	c.Code = "aPrx" + randomString(76, alnum) + "=="
+	c.Scopes = append([]string(nil), c.Scopes...)
+	c.used, c.issued = false, nil
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	stored := c
+	s.codes[c.Code] = &stored
+	return c
+}
+
+// RedeemCode marks an authorization code used and returns it. A code used
+// before fails with ErrCodeReplayed after revoking every token issued from
+// it; an unknown one fails with ErrNotFound. Expiry, client and redirect
+// checks are the caller's, since their errors differ.
+func (s *Store) RedeemCode(code string) (AuthCode, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.codes[code]
+	if !ok {
+		return AuthCode{}, fmt.Errorf("store: code: %w", ErrNotFound)
+	}
+	if c.used {
+		for _, t := range c.issued {
+			s.revokeLocked(t)
+		}
+		c.issued = nil
+		return AuthCode{}, ErrCodeReplayed
+	}
+	c.used = true
+	out := *c
+	out.Scopes = append([]string(nil), c.Scopes...)
+	return out, nil
+}
+
+// IssueTokens creates an access token, and a refresh token when
+// withRefresh is set, for a user of an app. When code is not empty the
+// tokens are remembered against that code so a replay can revoke them.
+func (s *Store) IssueTokens(code, consumerKey, userID string, scopes []string, withRefresh bool) (AccessToken, *RefreshToken, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.users[userID]
+	if !ok {
+		return AccessToken{}, nil, fmt.Errorf("store: issue tokens: user %s: %w", userID, ErrNotFound)
+	}
+	now := s.now()
+	var rt *RefreshToken
+	if withRefresh {
+		rt = &RefreshToken{
+			Token:       "5Aep861" + randomString(80, tokenChars) + "==",
+			ConsumerKey: consumerKey, OrgID: u.OrgID, UserID: u.ID,
+			Scopes: append([]string(nil), scopes...), IssuedAt: now,
+		}
+		stored := *rt
+		s.refresh[rt.Token] = &stored
+	}
+	at := s.newAccessLocked(consumerKey, *u, scopes, now)
+	if rt != nil {
+		at.RefreshToken = rt.Token
+		s.access[at.Token].RefreshToken = rt.Token
+	}
+	if c, ok := s.codes[code]; ok && code != "" {
+		c.issued = append(c.issued, at.Token)
+		if rt != nil {
+			c.issued = append(c.issued, rt.Token)
+		}
+	}
+	return at, rt, nil
+}
+
+func (s *Store) newAccessLocked(consumerKey string, u User, scopes []string, now time.Time) AccessToken {
+	at := AccessToken{
+		Token:       sfid.To15(u.OrgID) + "!AQ" + randomString(100, tokenChars),
+		ConsumerKey: consumerKey, OrgID: u.OrgID, UserID: u.ID,
+		Scopes: append([]string(nil), scopes...), IssuedAt: now,
+	}
+	stored := at
+	s.access[at.Token] = &stored
+	return at
+}
+
+// Refresh issues a new access token from a refresh token.
+func (s *Store) Refresh(refreshToken string) (AccessToken, RefreshToken, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rt, ok := s.refresh[refreshToken]
+	if !ok {
+		return AccessToken{}, RefreshToken{}, fmt.Errorf("store: refresh token: %w", ErrNotFound)
+	}
+	u, ok := s.users[rt.UserID]
+	if !ok {
+		return AccessToken{}, RefreshToken{}, fmt.Errorf("store: refresh token user: %w", ErrNotFound)
+	}
+	at := s.newAccessLocked(rt.ConsumerKey, *u, rt.Scopes, s.now())
+	at.RefreshToken = rt.Token
+	s.access[at.Token].RefreshToken = rt.Token
+	out := *rt
+	out.Scopes = append([]string(nil), rt.Scopes...)
+	return at, out, nil
+}
+
+// LookupAccessToken returns the access token's record.
+func (s *Store) LookupAccessToken(token string) (AccessToken, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	at, ok := s.access[token]
+	if !ok {
+		return AccessToken{}, fmt.Errorf("store: access token: %w", ErrNotFound)
+	}
+	out := *at
+	out.Scopes = append([]string(nil), at.Scopes...)
+	return out, nil
+}
+
+// Revoke revokes an access or refresh token; revoking a refresh token also
+// revokes the access tokens issued from it.
+func (s *Store) Revoke(token string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.revokeLocked(token) {
+		return fmt.Errorf("store: revoke: %w", ErrNotFound)
+	}
+	return nil
+}
+
+func (s *Store) revokeLocked(token string) bool {
+	if _, ok := s.access[token]; ok {
+		delete(s.access, token)
+		return true
+	}
+	if _, ok := s.refresh[token]; ok {
+		delete(s.refresh, token)
+		for t, at := range s.access {
+			if at.RefreshToken == token {
+				delete(s.access, t)
+			}
+		}
+		return true
+	}
+	return false
+}

@@ -1,0 +1,138 @@
+// Package web holds what mocksf's browser pages share: the embedded
+// html/template pages and stylesheet, the session cookie, and CSRF checks.
+package web
+
+import (
+	"bytes"
+	"context"
+	"crypto/subtle"
+	"embed"
+	"errors"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/sfharness/sfharness/mocksf/store"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// SessionCookie is the cookie that carries a browser's session, named as
+// Salesforce names its own.
+const SessionCookie = "sid"
+
+// MaxFormBytes bounds every form body mocksf reads.
+const MaxFormBytes = 64 << 10
+
+// Pages renders mocksf's HTML pages.
+type Pages struct {
+	t *template.Template
+}
+
+// NewPages parses the embedded templates.
+func NewPages() *Pages {
+	funcs := template.FuncMap{
+		"join": strings.Join,
+		"contains": func(list []string, s string) bool {
+			for _, v := range list {
+				if v == s {
+					return true
+				}
+			}
+			return false
+		},
+	}
+	return &Pages{t: template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html"))}
+}
+
+// Render writes the named page with status. It renders into a buffer first,
+// so a template error becomes a clean 500 rather than half a page.
+func (p *Pages) Render(w http.ResponseWriter, status int, name string, data any) {
+	var buf bytes.Buffer
+	if err := p.t.ExecuteTemplate(&buf, name, data); err != nil {
+		slog.Error("mocksf: render page", "page", name, "err", err)
+		http.Error(w, "An internal server error has occurred", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html;charset=UTF-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Frame-Options", "SAMEORIGIN")
+	w.WriteHeader(status)
+	_, _ = buf.WriteTo(w)
+}
+
+// Static serves the embedded stylesheet under /static/.
+func Static() http.Handler {
+	sub, err := fs.Sub(staticFS, "static")
+	if err != nil {
+		panic(err)
+	}
+	return http.StripPrefix("/static/", http.FileServer(http.FS(sub)))
+}
+
+type sessionKey struct{}
+
+// WithSession makes sure every request has a browser session: it loads the
+// one named by the cookie or starts a new one, and puts its ID in the
+// request context.
+func WithSession(st *store.Store) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			var id string
+			if c, err := r.Cookie(SessionCookie); err == nil {
+				if _, err := st.Session(c.Value); err == nil {
+					id = c.Value
+				}
+			}
+			if id == "" {
+				sess := st.NewSession()
+				id = sess.ID
+				http.SetCookie(w, &http.Cookie{
+					Name: SessionCookie, Value: id, Path: "/",
+					HttpOnly: true, SameSite: http.SameSiteLaxMode,
+				})
+			}
+			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), sessionKey{}, id)))
+		})
+	}
+}
+
+// SessionID returns the session ID WithSession put in the context.
+func SessionID(ctx context.Context) string {
+	id, _ := ctx.Value(sessionKey{}).(string)
+	return id
+}
+
+// Session returns the request's current session from the store.
+func Session(st *store.Store, r *http.Request) (store.Session, error) {
+	id := SessionID(r.Context())
+	if id == "" {
+		return store.Session{}, errors.New("web: no session in context")
+	}
+	return st.Session(id)
+}
+
+// ParseForm reads a bounded form body and checks its CSRF token against
+// the session. It reports false after answering the request itself.
+func ParseForm(w http.ResponseWriter, r *http.Request, sess store.Session) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, MaxFormBytes)
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, "The request was too large or malformed.", http.StatusBadRequest)
+		return false
+	}
+	token := r.PostFormValue("_CONFIRMATIONTOKEN")
+	if token == "" || subtle.ConstantTimeCompare([]byte(token), []byte(sess.CSRF)) != 1 {
+		http.Error(w, "Your session has expired or the form was submitted twice. Reload the page and try again.", http.StatusForbidden)
+		return false
+	}
+	return true
+}
+
+// LoggedIn reports whether the session has passed login and verification.
+func LoggedIn(sess store.Session) bool { return sess.UserID != "" && sess.Verified }
