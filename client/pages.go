@@ -17,8 +17,8 @@ var templateFS embed.FS
 //go:embed static
 var staticFS embed.FS
 
-// pageNames are the templates that use the admin layout; popup pages have
-// their own.
+// adminPages use the admin layout (top bar and left nav); popupPages run in
+// the login pop-up and use a bare one.
 var (
 	adminPages = []string{"admin.html", "crm.html", "salesforce.html", "error.html"}
 	popupPages = []string{"callback.html"}

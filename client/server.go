@@ -8,7 +8,6 @@
 package client
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -116,7 +115,3 @@ func checkBaseURL(name, raw string) (string, error) {
 	}
 	return strings.TrimRight(raw, "/"), nil
 }
-
-// errFeatureDisabled is returned by every Salesforce action while the
-// subscription lacks the OAuth feature.
-var errFeatureDisabled = errors.New("feature disabled")

@@ -142,7 +142,10 @@ func isTransport(err error) bool {
 // transportError marks a failure to get any HTTP response.
 type transportError struct{ err error }
 
+// Error returns the underlying error's text.
 func (e *transportError) Error() string { return e.err.Error() }
+
+// Unwrap returns the underlying error.
 func (e *transportError) Unwrap() error { return e.err }
 
 // retryableStatus reports whether an HTTP status means "try again shortly".

@@ -15,7 +15,10 @@ import (
 
 // Credentials are the connected app's Consumer Key and Consumer Secret.
 type Credentials struct {
-	ConsumerKey    string
+	// ConsumerKey is the connected app's OAuth client id.
+	ConsumerKey string
+	// ConsumerSecret is the connected app's OAuth client secret; show it
+	// only through MaskedSecret and never log it.
 	ConsumerSecret string
 }
 
@@ -31,10 +34,14 @@ func (c Credentials) MaskedSecret() string {
 
 // Identity is who the connection logged in as, from the identity URL.
 type Identity struct {
-	Username       string
+	// Username is the Salesforce username.
+	Username string
+	// OrganizationID is the 18-character org id.
 	OrganizationID string
-	UserID         string
-	DisplayName    string
+	// UserID is the 18-character user id.
+	UserID string
+	// DisplayName is the user's full name.
+	DisplayName string
 }
 
 // Connection is an authorized link to one Salesforce org. Token is treated
@@ -54,7 +61,9 @@ type Connection struct {
 
 // Field is one field of a Salesforce object, as the field sync found it.
 type Field struct {
+	// Name is the field's API name.
 	Name string
+	// Type is the describe type, such as string or email.
 	Type string
 }
 
@@ -71,10 +80,14 @@ const (
 
 // ObjectFields is the field sync state of one object.
 type ObjectFields struct {
+	// Object is the object's API name.
 	Object string
-	Phase  Phase
+	// Phase is how far its field sync got.
+	Phase Phase
+	// Fields are the fields found, once Phase is PhaseDone.
 	Fields []Field
-	Err    error
+	// Err is why the field sync failed, when Phase is PhaseFailed.
+	Err error
 }
 
 // SyncState is the state of the record sync.
@@ -94,6 +107,7 @@ const (
 
 // RecordSync is the state of the record sync.
 type RecordSync struct {
+	// State is where the sync is.
 	State SyncState
 	// Err is why the sync failed, when State is SyncFailed.
 	Err error

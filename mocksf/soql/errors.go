@@ -56,61 +56,62 @@ func msgFilterType(field, typ string, quoted bool) string {
 	return fmt.Sprintf("value of filter criterion for field '%s' must be of type %s and should not be enclosed in quotes", field, typ)
 }
 
-// The remaining explanations are mocksf's best guesses at wording that was
-// not captured from a real org.
-func msgInvalidID(value string) string { return "invalid ID field: " + value }
-func msgNotFilterable(field string) string {
-	return fmt.Sprintf("field '%s' can not be filtered in a query call", field)
-}
-func msgNotSortable(field string) string {
-	return fmt.Sprintf("field '%s' can not be sorted in a query call", field)
-}
-func msgDuplicateField(field string) string { return "duplicate field selected: " + field }
-func msgLikeType(field string) string {
-	return fmt.Sprintf("invalid operator on field '%s': LIKE is only valid on string fields", field)
-}
-func msgBooleanOperator(field string) string {
-	return fmt.Sprintf("invalid operator on field '%s': boolean fields only support = and !=", field)
-}
 func msgIllegalEscape(lit, seq string) string {
 	return fmt.Sprintf("Invalid string literal %s. Illegal character sequence '%s' in string literal.", lit, seq)
 }
+
+func msgMaxOffset() string { return "Maximum SOQL offset allowed is 2000" }
+
+// The lexer errors are worded like the ANTLR parser Salesforce uses, which
+// counts columns from 0.
 func msgUnterminated(row, col int) string {
 	return fmt.Sprintf("line %d:%d mismatched character '<EOF>' expecting '''", row, col)
 }
+
 func msgIllegalChar(row, col int, c string) string {
 	return fmt.Sprintf("line %d:%d no viable alternative at character '%s'", row, col, c)
 }
-func msgBadDate(lit string) string { return "invalid date: " + lit }
-func msgMaxOffset() string         { return "Maximum SOQL offset allowed is 2000" }
-func msgAggregate(name string) string {
-	return "mocksf: aggregate function " + name + " is not supported; only COUNT() is"
-}
-func msgNullComparison(op string) string {
-	return "invalid operator " + op + " for null value; use = or !="
-}
-func msgNoDateLiteral(name string) string {
-	return "mocksf: date literal " + name + " is not supported"
-}
+
+// The remaining explanations are mocksf's best guesses at wording that was
+// not captured from a real org; those marked "mocksf:" are limits of this
+// implementation rather than of Salesforce.
+func msgInvalidID(value string) string      { return "invalid ID field: " + value }
+func msgDuplicateField(field string) string { return "duplicate field selected: " + field }
+func msgBadDate(lit string) string          { return "invalid date: " + lit }
 func msgNeedsInteger(lit string) string     { return "expecting a non-negative integer, found: " + lit }
 func msgCountWithFields() string            { return "COUNT() cannot be used with other fields" }
 func msgInvalidNumber(lit string) string    { return "invalid number: " + lit }
-func msgRelativeDateOnText(f string) string { return msgFilterType(f, "string", true) }
-func msgDateLiteralOnNonDate(f string) string {
-	return fmt.Sprintf("invalid date literal for field '%s': it is neither a date nor a dateTime field", f)
+
+func msgNotFilterable(field string) string {
+	return fmt.Sprintf("field '%s' can not be filtered in a query call", field)
 }
-func msgDateLiteralNeedsN(name string) string { return "expecting a colon and a number after " + name }
-func msgUnknownType(name string) string {
-	return "mocksf: field type of '" + name + "' is not supported in filters"
+
+func msgNotSortable(field string) string {
+	return fmt.Sprintf("field '%s' can not be sorted in a query call", field)
 }
-func msgLikeNeedsString(field string) string { return msgFilterType(field, "string", true) }
-func msgInListNull(field string) string {
-	return fmt.Sprintf("invalid null value in IN list for field '%s'", field)
+
+func msgLikeType(field string) string {
+	return fmt.Sprintf("invalid operator on field '%s': LIKE is only valid on string fields", field)
 }
-func msgOrderByCount() string { return "ORDER BY cannot be used with COUNT()" }
-func msgEmptyField() string   { return "no field selected" }
-func msgObjectMismatch(path, object string) string {
-	return fmt.Sprintf("field path '%s' does not start with the queried object '%s'", path, object)
+
+func msgBooleanOperator(field string) string {
+	return fmt.Sprintf("invalid operator on field '%s': boolean fields only support = and !=", field)
+}
+
+func msgNullComparison(op string) string {
+	return "invalid operator " + op + " for null value; use = or !="
+}
+
+func msgAggregate(name string) string {
+	return "mocksf: aggregate function " + name + " is not supported; only COUNT() is"
+}
+
+func msgTooLong() string {
+	return fmt.Sprintf("mocksf: SOQL statements cannot exceed %d characters", maxQueryLength)
+}
+
+func msgTooDeep() string {
+	return fmt.Sprintf("mocksf: conditions nested more than %d deep", maxDepth)
 }
 
 // positioned builds the error for the token at index i of toks, quoting

@@ -24,12 +24,21 @@ var relativeDates = map[string]bool{
 	"LAST_N_DAYS": true, "NEXT_N_DAYS": true,
 }
 
-// maxOffset is Salesforce's largest OFFSET.
-const maxOffset = 2000
+// Limits on queries: Salesforce's largest OFFSET and longest statement
+// (100,000 characters), and how deeply mocksf lets conditions nest, which
+// bounds the parser's recursion.
+const (
+	maxOffset      = 2000
+	maxQueryLength = 100000
+	maxDepth       = 100
+)
 
 // Parse parses a SOQL SELECT statement. It checks syntax only; Resolve
 // checks the names against a schema. Errors are *Error.
 func Parse(src string) (*Query, error) {
+	if len(src) > maxQueryLength {
+		return nil, &Error{Code: CodeMalformedQuery, Message: msgTooLong()}
+	}
 	p := &parser{src: src, toks: tokenize(src)}
 	q, err := p.query()
 	if err != nil {
@@ -39,9 +48,10 @@ func Parse(src string) (*Query, error) {
 }
 
 type parser struct {
-	src  string
-	toks []token
-	i    int
+	src   string
+	toks  []token
+	i     int
+	depth int // of NOT and parentheses around the current condition
 }
 
 func (p *parser) peek() token { return p.toks[p.i] }
@@ -226,6 +236,13 @@ func (p *parser) condition() (Expr, error) {
 }
 
 func (p *parser) unary() (Expr, error) {
+	if t := p.peek(); t.is("NOT") || t.kind == tokLParen {
+		if p.depth >= maxDepth {
+			return nil, p.errAt(p.i, CodeMalformedQuery, msgTooDeep())
+		}
+		p.depth++
+		defer func() { p.depth-- }()
+	}
 	if p.keyword("NOT") {
 		x, err := p.unary()
 		if err != nil {

@@ -460,3 +460,24 @@ func FuzzCompile(f *testing.F) {
 		q.Run([]Row{{"Id": "00Q5g0000000001EAA", "Email": "x"}, {}}, time.Now())
 	})
 }
+
+func TestParseLimits(t *testing.T) {
+	t.Parallel()
+	long := "SELECT Id FROM Lead WHERE Email = '" + strings.Repeat("x", 100000) + "'"
+	deep := "SELECT Id FROM Lead WHERE " + strings.Repeat("(", 101) + "Email = null" + strings.Repeat(")", 101)
+	ok := "SELECT Id FROM Lead WHERE " + strings.Repeat("NOT (", 50) + "Email = null" + strings.Repeat(")", 50)
+	for query, want := range map[string]string{
+		long: "mocksf: SOQL statements cannot exceed 100000 characters",
+		deep: "mocksf: conditions nested more than 100 deep",
+		ok:   "",
+	} {
+		_, err := Compile(query, testSchema)
+		var e *Error
+		switch {
+		case want == "" && err != nil:
+			t.Errorf("%.40s...: %v", query, err)
+		case want != "" && (!errors.As(err, &e) || !strings.HasSuffix(e.Message, "\n"+want) && e.Message != want):
+			t.Errorf("%.40s...: error %v; want %q", query, err, want)
+		}
+	}
+}

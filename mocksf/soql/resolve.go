@@ -219,57 +219,56 @@ func (q *Query) checkValue(f FieldRef, op Op, v Value) error {
 	return nil
 }
 
-// validID reports whether s is a 15-character ID or an 18-character one
-// whose suffix matches, ignoring case as the 18-character form allows.
+// validID reports whether s is a 15- or 18-character ID.
 func validID(s string) bool {
-	if len(s) != 15 && len(s) != 18 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if !isIdentPart(s[i]) || s[i] == '_' {
-			return false
-		}
-	}
-	_, ok := canonicalize(s)
+	_, ok := CanonicalID(s)
 	return ok
 }
 
-// canonicalID returns the 18-character form of an ID with the case of its
-// first 15 characters restored from the checksum, so IDs that name the
-// same record compare equal byte for byte. Anything else is returned as is.
+// canonicalID is CanonicalID for callers that have checked the ID, or
+// that compare anything else as is.
 func canonicalID(s string) string {
-	id, _ := canonicalize(s)
+	id, _ := CanonicalID(s)
 	return id
 }
 
-// canonicalize is canonicalID that also reports whether s was an ID.
-func canonicalize(s string) (string, bool) {
-	switch len(s) {
-	case 15:
+// CanonicalID returns the 18-character form of a 15- or 18-character ID
+// with the case of its first 15 characters restored from the checksum, so
+// IDs that name the same record compare equal byte for byte whatever form
+// and case they were written in. ok is false, and s returned as is, when s
+// is not an ID.
+func CanonicalID(s string) (id string, ok bool) {
+	if len(s) != 15 && len(s) != 18 {
+		return s, false
+	}
+	for i := 0; i < len(s); i++ {
+		if !isIdentPart(s[i]) || s[i] == '_' {
+			return s, false
+		}
+	}
+	if len(s) == 15 {
 		return sfid.To18(s), true
-	case 18:
-		const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
-		b := []byte(s[:15])
-		for chunk := 0; chunk < 3; chunk++ {
-			c := s[15+chunk]
-			if c >= 'a' && c <= 'z' {
-				c -= 'a' - 'A'
-			}
-			bits := strings.IndexByte(alphabet, c)
-			if bits < 0 {
-				return s, false
-			}
-			for i := 0; i < 5; i++ {
-				k := chunk*5 + i
-				switch upper := bits&(1<<i) != 0; {
-				case upper && b[k] >= 'a' && b[k] <= 'z':
-					b[k] -= 'a' - 'A'
-				case !upper && b[k] >= 'A' && b[k] <= 'Z':
-					b[k] += 'a' - 'A'
-				}
+	}
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
+	b := []byte(s[:15])
+	for chunk := 0; chunk < 3; chunk++ {
+		c := s[15+chunk]
+		if c >= 'a' && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		bits := strings.IndexByte(alphabet, c)
+		if bits < 0 {
+			return s, false
+		}
+		for i := 0; i < 5; i++ {
+			k := chunk*5 + i
+			switch upper := bits&(1<<i) != 0; {
+			case upper && b[k] >= 'a' && b[k] <= 'z':
+				b[k] -= 'a' - 'A'
+			case !upper && b[k] >= 'A' && b[k] <= 'Z':
+				b[k] += 'a' - 'A'
 			}
 		}
-		return sfid.To18(string(b)), true
 	}
-	return s, false
+	return sfid.To18(string(b)), true
 }

@@ -1,0 +1,257 @@
+package rest
+
+import (
+	"bytes"
+	"crypto/rand"
+	"errors"
+	"math/big"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"github.com/sfharness/sfharness/mocksf/sfid"
+	"github.com/sfharness/sfharness/mocksf/soql"
+)
+
+// Batch sizes of query results (Sforce-Query-Options: batchSize=N).
+const (
+	defaultBatchSize = 2000
+	minBatchSize     = 200
+	maxBatchSize     = 2000
+)
+
+// Cursor limits: how many query results are kept for queryMore, and how
+// long an unused one lives (Salesforce expires locators after 15 minutes
+// of inactivity).
+const (
+	maxCursors = 1000
+	cursorIdle = 15 * time.Minute
+)
+
+// HandleQuery answers GET /services/data/vXX.X/query?q=<SOQL>, or
+// /queryAll with all set, which also returns deleted records. Results
+// beyond the batch size stay on the server as a snapshot that
+// nextRecordsUrl pages through.
+func HandleQuery(api Deps, all bool) http.Handler {
+	state := api.state()
+	resource := "query"
+	if all {
+		resource = "queryAll"
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		at, _ := TokenFrom(r.Context())
+		values, present := r.URL.Query()["q"]
+		if !present {
+			writeError(w, http.StatusBadRequest, apiError{Code: soql.CodeMalformedQuery, Message: soql.MsgNoQuery})
+			return
+		}
+		if strings.TrimSpace(values[0]) == "" {
+			writeError(w, http.StatusBadRequest, apiError{Code: soql.CodeMalformedQuery, Message: soql.MsgEmptyQuery})
+			return
+		}
+		q, err := soql.Compile(values[0], querySchema{})
+		if err != nil {
+			writeError(w, http.StatusBadRequest, queryError(err))
+			return
+		}
+		o, _ := lookupObject(q.Object) // Compile resolved it
+		rows := q.Run(o.rows(api.Store, at.OrgID, all, o.queryColumns(q)), api.Store.Now())
+		if q.Count {
+			writeJSON(w, http.StatusOK, struct {
+				TotalSize int   `json:"totalSize"`
+				Done      bool  `json:"done"`
+				Records   []any `json:"records"`
+			}{len(rows), true, []any{}})
+			return
+		}
+		c := snapshot(at.OrgID, resource, o, q, rows)
+		batch := batchSize(r.Header.Get("Sforce-Query-Options"))
+		if batch < len(c.ids) {
+			c.batch = batch
+			state.cursors.add(c, api.Store.Now())
+		}
+		writePage(w, versionBase(r), c, 0, batch)
+	})
+}
+
+// HandleQueryMore answers GET /services/data/vXX.X/query/{locator} (and
+// /queryAll/{locator}): the page of a kept result that starts at the
+// locator's offset. Locators of another org, unknown, expired or out of
+// range ones are 400 INVALID_QUERY_LOCATOR.
+func HandleQueryMore(api Deps) http.Handler {
+	state := api.state()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		at, _ := TokenFrom(r.Context())
+		id, offsetText, ok := strings.Cut(mux.Vars(r)["locator"], "-")
+		offset, err := strconv.Atoi(offsetText)
+		if !ok || err != nil || offset < 0 {
+			writeError(w, http.StatusBadRequest, errQueryLocator)
+			return
+		}
+		c, ok := state.cursors.get(id, at.OrgID, api.Store.Now())
+		if !ok || offset >= len(c.ids) {
+			writeError(w, http.StatusBadRequest, errQueryLocator)
+			return
+		}
+		batch := c.batch
+		if h := r.Header.Get("Sforce-Query-Options"); h != "" {
+			batch = batchSize(h)
+		}
+		writePage(w, versionBase(r), c, offset, batch)
+	})
+}
+
+// queryError maps a SOQL error to the REST error entry.
+func queryError(err error) apiError {
+	var se *soql.Error
+	if errors.As(err, &se) {
+		return apiError{Code: se.Code, Message: se.Message}
+	}
+	return apiError{Code: soql.CodeMalformedQuery, Message: err.Error()}
+}
+
+// batchSize reads batchSize=N from a Sforce-Query-Options header, kept
+// within 200..2000; the default is 2000.
+func batchSize(header string) int {
+	for _, option := range strings.Split(header, ",") {
+		key, value, ok := strings.Cut(option, "=")
+		if !ok || !strings.EqualFold(strings.TrimSpace(key), "batchSize") {
+			continue
+		}
+		n, err := strconv.Atoi(strings.TrimSpace(value))
+		if err != nil {
+			continue
+		}
+		return min(max(n, minBatchSize), maxBatchSize)
+	}
+	return defaultBatchSize
+}
+
+// cursor is the snapshot of one query's result: the selected values of
+// every row, taken when the query ran.
+type cursor struct {
+	id       string
+	orgID    string
+	resource string // "query" or "queryAll", for nextRecordsUrl
+	object   *sobject
+	fields   []fieldDef
+	ids      []string
+	values   [][]any
+	batch    int
+	lastUsed time.Time
+}
+
+func snapshot(orgID, resource string, o *sobject, q *soql.Query, rows []soql.Row) *cursor {
+	c := &cursor{orgID: orgID, resource: resource, object: o, ids: make([]string, len(rows)), values: make([][]any, len(rows))}
+	c.fields = make([]fieldDef, len(q.Fields))
+	for i, ref := range q.Fields {
+		c.fields[i], _ = o.field(ref.Name)
+	}
+	for i, row := range rows {
+		c.ids[i], _ = row["Id"].(string)
+		vals := make([]any, len(c.fields))
+		for k, f := range c.fields {
+			vals[k] = row[f.name]
+		}
+		c.values[i] = vals
+	}
+	return c
+}
+
+// writePage sends the records from offset, at most batch of them, with
+// nextRecordsUrl when more remain.
+func writePage(w http.ResponseWriter, base string, c *cursor, offset, batch int) {
+	end := min(offset+batch, len(c.ids))
+	done := end >= len(c.ids)
+	var b bytes.Buffer
+	b.WriteString(`{"totalSize":`)
+	b.WriteString(strconv.Itoa(len(c.ids)))
+	b.WriteString(`,"done":`)
+	b.WriteString(strconv.FormatBool(done))
+	if !done {
+		b.WriteString(`,"nextRecordsUrl":`)
+		appendString(&b, base+"/"+c.resource+"/"+c.id+"-"+strconv.Itoa(end))
+	}
+	b.WriteString(`,"records":[`)
+	for i := offset; i < end; i++ {
+		if i > offset {
+			b.WriteByte(',')
+		}
+		appendRecord(&b, base, c.object, c.ids[i], c.fields, c.values[i])
+	}
+	b.WriteString("]}")
+	writeRaw(w, http.StatusOK, b.Bytes())
+}
+
+// cursorCache keeps query snapshots for queryMore, the oldest evicted
+// beyond its capacity.
+type cursorCache struct {
+	mu    sync.Mutex
+	max   int
+	byID  map[string]*cursor
+	order []string // IDs by age, oldest first; may hold IDs already gone
+}
+
+func newCursorCache(max int) *cursorCache {
+	return &cursorCache{max: max, byID: map[string]*cursor{}}
+}
+
+// add stores c under a fresh locator ID, which it sets.
+func (cc *cursorCache) add(c *cursor, now time.Time) {
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	for c.id == "" || cc.byID[c.id] != nil {
+		c.id = newLocatorID()
+	}
+	c.lastUsed = now
+	cc.byID[c.id] = c
+	cc.order = append(cc.order, c.id)
+	for len(cc.byID) > cc.max {
+		oldest := cc.order[0]
+		cc.order = cc.order[1:]
+		delete(cc.byID, oldest)
+	}
+	if len(cc.order) > 2*cc.max {
+		// Expired cursors leave their IDs behind; drop them.
+		live := cc.order[:0]
+		for _, id := range cc.order {
+			if cc.byID[id] != nil {
+				live = append(live, id)
+			}
+		}
+		cc.order = append([]string(nil), live...)
+	}
+}
+
+// get returns the org's cursor with the given ID, unless it expired.
+func (cc *cursorCache) get(id, orgID string, now time.Time) (*cursor, bool) {
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	c, ok := cc.byID[id]
+	if !ok || c.orgID != orgID {
+		return nil, false
+	}
+	if now.Sub(c.lastUsed) > cursorIdle {
+		delete(cc.byID, id)
+		return nil, false
+	}
+	c.lastUsed = now
+	return c, true
+}
+
+// locatorSpace is how many serials fit the 10 base-62 digits of an ID.
+var locatorSpace = new(big.Int).Exp(big.NewInt(62), big.NewInt(10), nil)
+
+// newLocatorID returns a random ID with the query locator key prefix 01g,
+// like Salesforce's "01gRO0000016PIAYA2".
+func newLocatorID() string {
+	n, err := rand.Int(rand.Reader, locatorSpace)
+	if err != nil {
+		panic("rest: crypto/rand failed: " + err.Error())
+	}
+	return sfid.New("01g", n.Uint64())
+}
