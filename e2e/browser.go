@@ -127,7 +127,8 @@ func (w *Window) Click(id string) error {
 
 // Type replaces the value of the input with the id by typing text.
 func (w *Window) Type(id, text string) error {
-	if err := w.do(chromedp.WaitVisible(chromedp.ID(id)), chromedp.Clear(chromedp.ID(id)), chromedp.SendKeys(chromedp.ID(id), text)); err != nil {
+	clear := chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.getElementById(%q).value = ""`, id))
+	if err := w.do(chromedp.WaitVisible(chromedp.ID(id)), clear, chromedp.SendKeys(chromedp.ID(id), text)); err != nil {
 		return w.explain(fmt.Sprintf("type into #%s", id), err)
 	}
 	return nil

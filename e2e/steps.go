@@ -42,8 +42,6 @@ func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 	sc.Step(`^the admin logs in to Salesforce as "([^"]*)" with password "([^"]*)"$`, w.adminLogsIn)
 	sc.Step(`^(?:the admin |the sync user )?enters the verification code emailed to "([^"]*)" and clicks "Verify"$`, w.entersEmailedCode)
 	sc.Step(`^the admin opens Setup and goes to Platform Tools, Apps, App Manager$`, w.opensAppManager)
-	// Before the generic click: it opens a pop-up.
-	sc.Step(`^the admin clicks "Login with Salesforce"$`, w.logsInWithSalesforce)
 	sc.Step(`^(?:the admin |the sync user )?clicks "([^"]*)"$`, w.clicks)
 	sc.Step(`^fills in the basic details: name "([^"]*)", API name "([^"]*)" and contact email "([^"]*)"$`, w.fillsBasicDetails)
 	sc.Step(`^ticks "Enable OAuth Settings" and enters the product's callback URL$`, w.enablesOAuth)
@@ -90,7 +88,7 @@ func (w *world) orgWithUsers(org, admin, syncUser string) error {
 }
 
 func (w *world) adminLogsIn(username, password string) error {
-	win, err := w.mainWindow()
+	win, err := w.setupWindow()
 	if err != nil {
 		return err
 	}
@@ -157,7 +155,6 @@ func (w *world) clicks(label string) error {
 		}
 		return "";
 	})()`, strconv.Quote(label))
-	var id string
 	if err := win.WaitFor(fmt.Sprintf("a visible %q button", label), js); err != nil {
 		return err
 	}
@@ -165,8 +162,20 @@ func (w *world) clicks(label string) error {
 	if err != nil {
 		return err
 	}
+	if popupOpeners[id] {
+		popup, err := win.ClickOpeningPopup(id, "popup")
+		if err != nil {
+			return err
+		}
+		w.popup, w.current = popup, popup
+		return nil
+	}
 	return win.Click(id)
 }
+
+// popupOpeners are the ids of buttons that open a pop-up, which the next
+// steps act in.
+var popupOpeners = map[string]bool{"loginWithSalesforce": true}
 
 func (w *world) fillsBasicDetails(name, apiName, email string) error {
 	win := w.current
@@ -257,16 +266,6 @@ func (w *world) savesCredentials() error {
 		return err
 	}
 	return win.WaitVisible("message")
-}
-
-func (w *world) logsInWithSalesforce() error {
-	popup, err := w.main.ClickOpeningPopup("loginWithSalesforce", "popup")
-	if err != nil {
-		return err
-	}
-	w.popup = popup
-	w.current = popup
-	return nil
 }
 
 func (w *world) popupShowsLogin() error {

@@ -37,8 +37,9 @@ type world struct {
 	client    *liveServer
 	clientSrv *client.Server
 
-	main    *Window
-	popup   *Window
+	setup   *Window // the Salesforce admin's browser, for Setup
+	main    *Window // the product admin's browser
+	popup   *Window // the pop-up the product opened
 	current *Window // the window steps act in
 
 	consumerKey, consumerSecret string
@@ -117,9 +118,25 @@ func (w *world) callbackURL() string {
 	return w.client.URL + "/salesforce/getSfdcOAuthTokensRedirect"
 }
 
+// setupWindow is the Salesforce admin's browser. It has its own cookies,
+// apart from the product admin's, as two people's browsers would: the
+// sync user then logs in afresh in the product's pop-up.
+func (w *world) setupWindow() (*Window, error) {
+	if w.setup == nil {
+		tab, err := NewTab(w.suite.BrowserCtx, "salesforce-admin")
+		if err != nil {
+			return nil, err
+		}
+		w.setup = tab
+	}
+	w.current = w.setup
+	return w.setup, nil
+}
+
+// mainWindow is the product admin's browser.
 func (w *world) mainWindow() (*Window, error) {
 	if w.main == nil {
-		tab, err := NewTab(w.suite.BrowserCtx, "main")
+		tab, err := NewTab(w.suite.BrowserCtx, "product")
 		if err != nil {
 			return nil, err
 		}
@@ -135,6 +152,9 @@ func (w *world) close() {
 	}
 	if w.main != nil {
 		w.main.Close()
+	}
+	if w.setup != nil {
+		w.setup.Close()
 	}
 	if w.client != nil {
 		w.client.Close()
@@ -213,7 +233,7 @@ func (w *world) saveArtefacts(step string) []string {
 		prefix = prefix[:80]
 	}
 	var files []string
-	for _, win := range []*Window{w.main, w.popup} {
+	for _, win := range []*Window{w.setup, w.main, w.popup} {
 		if win == nil || win.Closed() {
 			continue
 		}
