@@ -127,9 +127,18 @@ func (w *Window) Click(id string) error {
 
 // Type replaces the value of the input with the id by typing text.
 func (w *Window) Type(id, text string) error {
+	// Focus first: leaving the previous field can fill this one (as
+	// Setup derives the API name), so clear only after the focus moved.
 	clear := chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.getElementById(%q).value = ""`, id))
-	if err := w.do(chromedp.WaitVisible(chromedp.ID(id)), clear, chromedp.SendKeys(chromedp.ID(id), text)); err != nil {
+	if err := w.do(chromedp.WaitVisible(chromedp.ID(id)), chromedp.Focus(chromedp.ID(id)), clear, chromedp.SendKeys(chromedp.ID(id), text)); err != nil {
 		return w.explain(fmt.Sprintf("type into #%s", id), err)
+	}
+	got, err := run(w, chromedp.Value(chromedp.ID(id)))
+	if err != nil {
+		return w.explain(fmt.Sprintf("read #%s", id), err)
+	}
+	if got != text {
+		return fmt.Errorf("typed %q into #%s in window %q, but it holds %q", text, id, w.Name, got)
 	}
 	return nil
 }
@@ -184,7 +193,7 @@ func (w *Window) WaitFor(what, expr string) error {
 func (w *Window) URL() (string, error) { return run(w, chromedp.Location()) }
 
 // Screenshot returns a PNG of the whole page.
-func (w *Window) Screenshot() ([]byte, error) { return run(w, chromedp.FullScreenshot(90)) }
+func (w *Window) Screenshot() ([]byte, error) { return run(w, chromedp.FullScreenshot(100)) }
 
 // HTML returns the page's current DOM as HTML.
 func (w *Window) HTML() (string, error) {

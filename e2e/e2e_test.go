@@ -14,7 +14,8 @@ import (
 // The suite is configured by environment, so make targets can pass it on:
 // FEATURE (a feature file or dir, optionally :LINE, relative to the repo
 // root), TAGS (godog's tag filter), RESULTS_DIR (default ../results),
-// and BROWSER_LOG=1 to show Chromium's own output.
+// TRACE=1 to save screenshots after every step, and BROWSER_LOG=1 to
+// show Chromium's own output.
 func TestFeatures(t *testing.T) {
 	results := envOr("RESULTS_DIR", filepath.Join("..", "results"))
 	if err := os.MkdirAll(results, 0o755); err != nil {
@@ -45,7 +46,7 @@ func TestFeatures(t *testing.T) {
 	if t := os.Getenv("TAGS"); t != "" {
 		tags = t
 	}
-	suite := &Suite{BrowserCtx: browserCtx, ResultsDir: results, Log: os.Stdout}
+	suite := &Suite{BrowserCtx: browserCtx, ResultsDir: results, Log: os.Stdout, Trace: os.Getenv("TRACE") != ""}
 	status := godog.TestSuite{
 		Name:                "features",
 		ScenarioInitializer: suite.InitializeScenario,

@@ -22,7 +22,7 @@ func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 		return ctx, nil
 	})
 	sc.StepContext().After(func(ctx context.Context, st *godog.Step, status godog.StepResultStatus, err error) (context.Context, error) {
-		if status == godog.StepFailed {
+		if status == godog.StepFailed || (s.Trace && status == godog.StepPassed) {
 			for _, f := range w.saveArtefacts(st.Text) {
 				fmt.Fprintf(s.Log, "    artefact: %s\n", f)
 			}

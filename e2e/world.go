@@ -25,6 +25,9 @@ type Suite struct {
 	BrowserCtx context.Context
 	ResultsDir string
 	Log        io.Writer
+	// Trace saves a screenshot of every window after every step, not
+	// only after a failed one.
+	Trace bool
 }
 
 // world is one scenario's state: its own mocksf, client and browser tab.

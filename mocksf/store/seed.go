@@ -101,6 +101,7 @@ func ParseSeed(data []byte) (Seed, error) {
 func (seed Seed) validate() error {
 	var errs []error
 	names := map[string]bool{}
+	keys := map[string]bool{}
 	for i, o := range seed.Orgs {
 		if strings.TrimSpace(o.Name) == "" {
 			errs = append(errs, fmt.Errorf("orgs[%d].name is required", i))
@@ -117,9 +118,27 @@ func (seed Seed) validate() error {
 			}
 			names[key] = true
 		}
+		// Conflicts CreateApp would report are caught here, before Apply
+		// has added anything, so that a failed Apply changes nothing.
+		appNames := map[string]bool{}
 		for j, a := range o.ConnectedApps {
 			if strings.TrimSpace(a.Name) == "" {
 				errs = append(errs, fmt.Errorf("orgs[%d].connectedApps[%d].name is required", i, j))
+			}
+			apiName := a.APIName
+			if apiName == "" {
+				apiName = APIName(a.Name)
+			}
+			name, api := "name:"+strings.ToLower(a.Name), "api:"+strings.ToLower(apiName)
+			if appNames[name] || appNames[api] {
+				errs = append(errs, fmt.Errorf("orgs[%d].connectedApps[%d] %q: name or API name is used twice in the org", i, j, a.Name))
+			}
+			appNames[name], appNames[api] = true, true
+			if a.ConsumerKey != "" {
+				if keys[a.ConsumerKey] {
+					errs = append(errs, fmt.Errorf("orgs[%d].connectedApps[%d].consumerKey is used twice", i, j))
+				}
+				keys[a.ConsumerKey] = true
 			}
 		}
 	}
@@ -133,9 +152,9 @@ type OrgResult struct {
 	Apps  []ConnectedApp
 }
 
-// Apply adds the seed's orgs to the store. Usernames already in the store
-// are a conflict, checked before anything is added, so a failed Apply
-// changes nothing.
+// Apply adds the seed's orgs to the store. Usernames and consumer keys
+// already in the store are a conflict, checked before anything is added, so
+// a failed Apply changes nothing.
 func (s *Store) Apply(seed Seed) ([]OrgResult, error) {
 	if err := seed.validate(); err != nil {
 		return nil, fmt.Errorf("seed: %w", err)
@@ -148,6 +167,12 @@ func (s *Store) Apply(seed Seed) ([]OrgResult, error) {
 				return nil, fmt.Errorf("seed: username %q: %w", u.Username, ErrConflict)
 			}
 		}
+		for _, a := range o.ConnectedApps {
+			if _, ok := s.apps[a.ConsumerKey]; ok && a.ConsumerKey != "" {
+				s.mu.Unlock()
+				return nil, fmt.Errorf("seed: app %q: consumer key: %w", a.Name, ErrConflict)
+			}
+		}
 	}
 	var results []OrgResult
 	for _, spec := range seed.Orgs {
@@ -155,7 +180,7 @@ func (s *Store) Apply(seed Seed) ([]OrgResult, error) {
 	}
 	s.mu.Unlock()
 	// Apps are added after the lock is released because CreateApp takes
-	// it; keys in a seed are trusted to be unique.
+	// it; validate and the check above have ruled out its conflicts.
 	for i, spec := range seed.Orgs {
 		for _, a := range spec.ConnectedApps {
 			apiName := a.APIName

@@ -60,6 +60,8 @@ func (s *Store) SaveCode(c AuthCode) AuthCode {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	stored := c
+	// The caller's copy must not share its Scopes array with the store's.
+	stored.Scopes = append([]string(nil), c.Scopes...)
 	s.codes[c.Code] = &stored
 	return c
 }
@@ -107,6 +109,7 @@ func (s *Store) IssueTokens(code, consumerKey, userID string, scopes []string, w
 			Scopes: append([]string(nil), scopes...), IssuedAt: now,
 		}
 		stored := *rt
+		stored.Scopes = append([]string(nil), rt.Scopes...)
 		s.refresh[rt.Token] = &stored
 	}
 	at := s.newAccessLocked(consumerKey, *u, scopes, now)
@@ -130,6 +133,7 @@ func (s *Store) newAccessLocked(consumerKey string, u User, scopes []string, now
 		Scopes: append([]string(nil), scopes...), IssuedAt: now,
 	}
 	stored := at
+	stored.Scopes = append([]string(nil), at.Scopes...)
 	s.access[at.Token] = &stored
 	return at
 }
