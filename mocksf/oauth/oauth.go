@@ -60,9 +60,14 @@ const (
 	descUnsupportedGrant = "grant type not supported"
 )
 
-// appActive reports whether a connected app has finished "propagating".
+// appActive reports whether a connected app has finished "propagating":
+// its own delay when it has one, else the server's.
 func (d Deps) appActive(app store.ConnectedApp) bool {
-	return app.OAuthEnabled && !d.Store.Now().Before(app.CreatedAt.Add(d.AppActivationDelay))
+	delay := d.AppActivationDelay
+	if app.Policy.ActivationDelay != nil {
+		delay = *app.Policy.ActivationDelay
+	}
+	return app.OAuthEnabled && !d.Store.Now().Before(app.CreatedAt.Add(delay))
 }
 
 // identityURL is the token's id: <base>/id/<18-char org>/<18-char user>.

@@ -245,7 +245,7 @@ func HandleCreateApp(d Deps) http.Handler {
 			app, err := d.Store.CreateApp(store.ConnectedApp{
 				OrgID: sess.OrgID, Name: f.Name, APIName: f.APIName, ContactEmail: f.ContactEmail,
 				Description: f.Description, OAuthEnabled: f.OAuthEnabled,
-				CallbackURLs: f.callbackURLs(), Scopes: f.Scopes,
+				CallbackURLs: f.callbackURLs(), Scopes: f.Scopes, Policy: store.DefaultAppPolicy(),
 			})
 			if err == nil {
 				http.Redirect(w, r, SavedPath+"?applicationId="+app.ID, http.StatusFound)

@@ -53,7 +53,59 @@ func copyApp(a *ConnectedApp) ConnectedApp {
 	c := *a
 	c.CallbackURLs = append([]string(nil), a.CallbackURLs...)
 	c.Scopes = append([]string(nil), a.Scopes...)
+	c.Policy.AssignedUserIDs = append([]string(nil), a.Policy.AssignedUserIDs...)
+	if a.Policy.ActivationDelay != nil {
+		d := *a.Policy.ActivationDelay
+		c.Policy.ActivationDelay = &d
+	}
 	return c
+}
+
+// UpdateApp changes an app through fn, atomically. The consumer key, ID and
+// org cannot change.
+func (s *Store) UpdateApp(key string, fn func(*ConnectedApp)) (ConnectedApp, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, ok := s.apps[key]
+	if !ok {
+		return ConnectedApp{}, fmt.Errorf("store: update app: %w", ErrNotFound)
+	}
+	c := copyApp(a)
+	fn(&c)
+	c.ConsumerKey, c.ID, c.OrgID = a.ConsumerKey, a.ID, a.OrgID
+	*a = copyApp(&c)
+	return copyApp(a), nil
+}
+
+// DeleteApp removes an app and every code and token issued to it.
+func (s *Store) DeleteApp(key string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.apps[key]; !ok {
+		return fmt.Errorf("store: delete app: %w", ErrNotFound)
+	}
+	delete(s.apps, key)
+	for c, code := range s.codes {
+		if code.ConsumerKey == key {
+			delete(s.codes, c)
+		}
+	}
+	for t, at := range s.access {
+		if at.ConsumerKey == key {
+			delete(s.access, t)
+		}
+	}
+	for t, rt := range s.refresh {
+		if rt.ConsumerKey == key {
+			delete(s.refresh, t)
+		}
+	}
+	for k := range s.approvals {
+		if k.consumerKey == key {
+			delete(s.approvals, k)
+		}
+	}
+	return nil
 }
 
 // AppByKey returns the connected app with the given consumer key.

@@ -68,15 +68,14 @@ orgs:
 
 // seeded is a store with testSeed applied and handles on what it holds.
 type seeded struct {
-	store   *store.Store
-	clock   *testClock
-	acme    store.Org
-	globex  store.Org
-	admin   store.User
-	sync    store.User
-	ceo     store.User
-	beacon  store.ConnectedApp
-	results []store.OrgResult
+	store  *store.Store
+	clock  *testClock
+	acme   store.Org
+	globex store.Org
+	admin  store.User
+	sync   store.User
+	ceo    store.User
+	beacon store.ConnectedApp
 }
 
 // newSeeded returns a fresh store with testSeed applied.
@@ -89,7 +88,7 @@ func newSeeded(tb testing.TB) *seeded {
 		tb.Fatalf("Apply(testSeed) = %+v; want 2 orgs with 2 and 1 users and 1 app", results)
 	}
 	return &seeded{
-		store: st, clock: clock, results: results,
+		store: st, clock: clock,
 		acme: results[0].Org, globex: results[1].Org,
 		admin: results[0].Users[0], sync: results[0].Users[1], ceo: results[1].Users[0],
 		beacon: results[0].Apps[0],

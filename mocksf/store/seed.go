@@ -3,10 +3,12 @@ package store
 import (
 	"bytes"
 	_ "embed"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 )
@@ -30,6 +32,10 @@ type OrgSpec struct {
 	Users         []UserSpec  `yaml:"users" json:"users"`
 	ConnectedApps []AppSpec   `yaml:"connectedApps" json:"connectedApps"`
 	Records       RecordsSpec `yaml:"records" json:"records"`
+	// AllowPasswordFlow is "Allow OAuth Username-Password Flows".
+	AllowPasswordFlow bool `yaml:"allowPasswordFlow" json:"allowPasswordFlow"`
+	// Status is active (default), frozen or inactive.
+	Status string `yaml:"status" json:"status"`
 }
 
 // UserSpec describes one user of a seeded org.
@@ -41,6 +47,7 @@ type UserSpec struct {
 	LastName   string `yaml:"lastName" json:"lastName"`
 	Admin      bool   `yaml:"admin" json:"admin"`
 	APIEnabled *bool  `yaml:"apiEnabled" json:"apiEnabled"` // default true
+	Active     *bool  `yaml:"active" json:"active"`         // default true
 }
 
 // AppSpec describes one connected app of a seeded org.
@@ -52,6 +59,25 @@ type AppSpec struct {
 	ConsumerSecret string   `yaml:"consumerSecret" json:"consumerSecret"`
 	CallbackURLs   []string `yaml:"callbackUrls" json:"callbackUrls"`
 	Scopes         []string `yaml:"scopes" json:"scopes"`
+
+	// Settings and policies; absent ones take a new app's defaults.
+	RequireSecretForWebServerFlow    *bool              `yaml:"requireSecretForWebServerFlow" json:"requireSecretForWebServerFlow"`
+	RequireSecretForRefreshTokenFlow *bool              `yaml:"requireSecretForRefreshTokenFlow" json:"requireSecretForRefreshTokenFlow"`
+	RequirePKCE                      bool               `yaml:"requirePkce" json:"requirePkce"`
+	PermittedUsers                   string             `yaml:"permittedUsers" json:"permittedUsers"` // "all" (default) or "admin-approved"
+	AssignedUsers                    []string           `yaml:"assignedUsers" json:"assignedUsers"`   // usernames, for admin-approved
+	RefreshTokenPolicy               *RefreshPolicySpec `yaml:"refreshTokenPolicy" json:"refreshTokenPolicy"`
+	Blocked                          bool               `yaml:"blocked" json:"blocked"`
+	ActivationDelay                  string             `yaml:"activationDelay" json:"activationDelay"` // Go duration, e.g. "10m"
+	ClientCredentialsRunAs           string             `yaml:"clientCredentialsRunAs" json:"clientCredentialsRunAs"`
+	Certificate                      string             `yaml:"certificate" json:"certificate"` // PEM, for the JWT bearer flow
+	IntrospectAllTokens              bool               `yaml:"introspectAllTokens" json:"introspectAllTokens"`
+}
+
+// RefreshPolicySpec is a seed's refresh token policy.
+type RefreshPolicySpec struct {
+	Mode string `yaml:"mode" json:"mode"` // until_revoked, immediately, idle, absolute
+	For  string `yaml:"for" json:"for"`   // Go duration for idle and absolute, e.g. "720h"
 }
 
 // RecordsSpec lists records by object name, plus counts of deterministic
@@ -120,10 +146,25 @@ func (seed Seed) validate() error {
 		}
 		// Conflicts CreateApp would report are caught here, before Apply
 		// has added anything, so that a failed Apply changes nothing.
+		switch o.Status {
+		case "", OrgActive, OrgFrozen, OrgInactive:
+		default:
+			errs = append(errs, fmt.Errorf("orgs[%d].status %q: want active, frozen or inactive", i, o.Status))
+		}
 		appNames := map[string]bool{}
 		for j, a := range o.ConnectedApps {
 			if strings.TrimSpace(a.Name) == "" {
 				errs = append(errs, fmt.Errorf("orgs[%d].connectedApps[%d].name is required", i, j))
+			}
+			if _, err := a.policy(func(name string) (string, bool) {
+				for _, u := range o.Users {
+					if strings.EqualFold(u.Username, name) {
+						return u.Username, true
+					}
+				}
+				return "", false
+			}); err != nil {
+				errs = append(errs, fmt.Errorf("orgs[%d].connectedApps[%d]: %w", i, j, err))
 			}
 			apiName := a.APIName
 			if apiName == "" {
@@ -187,12 +228,23 @@ func (s *Store) Apply(seed Seed) ([]OrgResult, error) {
 			if apiName == "" {
 				apiName = APIName(a.Name)
 			}
+			// Validation checked these names, so policy cannot fail here.
+			policy, _ := a.policy(func(username string) (string, bool) {
+				for _, u := range results[i].Users {
+					if strings.EqualFold(u.Username, username) {
+						return u.ID, true
+					}
+				}
+				return "", false
+			})
 			app, err := s.CreateApp(ConnectedApp{
 				OrgID: results[i].Org.ID, Name: a.Name, APIName: apiName, ContactEmail: a.ContactEmail,
 				OAuthEnabled: true, CallbackURLs: a.CallbackURLs, Scopes: a.Scopes,
 				ConsumerKey: a.ConsumerKey, ConsumerSecret: a.ConsumerSecret,
-				// Seeded apps exist since long before the run, so they are active.
-				CreatedAt: s.now().Add(-24 * 60 * 60 * 1e9),
+				// Seeded apps exist since long before the run, so they are
+				// active unless the seed gives them a delay.
+				CreatedAt: s.now().Add(-24 * time.Hour),
+				Policy:    policy,
 			})
 			if err != nil {
 				return results, fmt.Errorf("seed: org %q: %w", spec.Name, err)
@@ -208,14 +260,21 @@ func (s *Store) applyOrgLocked(spec OrgSpec) OrgResult {
 	if edition == "" {
 		edition = "Enterprise"
 	}
-	org := &Org{ID: s.nextID("Organization"), Name: spec.Name, Edition: edition}
+	status := spec.Status
+	if status == "" {
+		status = OrgActive
+	}
+	org := &Org{ID: s.nextID("Organization"), Name: spec.Name, Edition: edition, AllowPasswordFlow: spec.AllowPasswordFlow, Status: status}
 	s.orgs[org.ID] = org
 	res := OrgResult{Org: *org}
 	var firstUser string
 	for _, us := range spec.Users {
-		api := true
+		api, active := true, true
 		if us.APIEnabled != nil {
 			api = *us.APIEnabled
+		}
+		if us.Active != nil {
+			active = *us.Active
 		}
 		email := us.Email
 		if email == "" {
@@ -224,7 +283,7 @@ func (s *Store) applyOrgLocked(spec OrgSpec) OrgResult {
 		u := &User{
 			ID: s.nextID("User"), OrgID: org.ID, Username: us.Username, Password: us.Password,
 			Email: email, FirstName: us.FirstName, LastName: us.LastName,
-			Admin: us.Admin, APIEnabled: api, Active: true,
+			Admin: us.Admin, APIEnabled: api, Active: active,
 		}
 		s.users[u.ID] = u
 		s.byName[strings.ToLower(u.Username)] = u.ID
@@ -285,4 +344,68 @@ func (s *Store) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.clear()
+}
+
+// policy turns a seed app's settings into an AppPolicy. userID resolves a
+// username of the app's org (assigned and run-as users) to its ID.
+func (a AppSpec) policy(userID func(string) (string, bool)) (AppPolicy, error) {
+	p := DefaultAppPolicy()
+	if a.RequireSecretForWebServerFlow != nil {
+		p.RequireSecretWebServer = *a.RequireSecretForWebServerFlow
+	}
+	if a.RequireSecretForRefreshTokenFlow != nil {
+		p.RequireSecretRefresh = *a.RequireSecretForRefreshTokenFlow
+	}
+	p.RequirePKCE, p.Blocked, p.IntrospectAll = a.RequirePKCE, a.Blocked, a.IntrospectAllTokens
+	switch a.PermittedUsers {
+	case "", "all":
+	case "admin-approved":
+		p.AdminApproved = true
+	default:
+		return p, fmt.Errorf("permittedUsers %q: want all or admin-approved", a.PermittedUsers)
+	}
+	if rp := a.RefreshTokenPolicy; rp != nil {
+		switch rp.Mode {
+		case "", RefreshUntilRevoked, RefreshImmediately:
+		case RefreshIdle, RefreshAbsolute:
+			d, err := time.ParseDuration(rp.For)
+			if err != nil || d <= 0 {
+				return p, fmt.Errorf("refreshTokenPolicy.for %q: want a positive duration like 720h", rp.For)
+			}
+			p.Refresh.For = d
+		default:
+			return p, fmt.Errorf("refreshTokenPolicy.mode %q: want until_revoked, immediately, idle or absolute", rp.Mode)
+		}
+		if rp.Mode != "" {
+			p.Refresh.Mode = rp.Mode
+		}
+	}
+	if a.ActivationDelay != "" {
+		d, err := time.ParseDuration(a.ActivationDelay)
+		if err != nil || d < 0 {
+			return p, fmt.Errorf("activationDelay %q: want a duration like 10m", a.ActivationDelay)
+		}
+		p.ActivationDelay = &d
+	}
+	if a.Certificate != "" {
+		if block, _ := pem.Decode([]byte(a.Certificate)); block == nil || block.Type != "CERTIFICATE" {
+			return p, fmt.Errorf("certificate: want a PEM CERTIFICATE block")
+		}
+		p.CertificatePEM = a.Certificate
+	}
+	for _, name := range a.AssignedUsers {
+		id, ok := userID(name)
+		if !ok {
+			return p, fmt.Errorf("assignedUsers: %q is not a user of this org", name)
+		}
+		p.AssignedUserIDs = append(p.AssignedUserIDs, id)
+	}
+	if a.ClientCredentialsRunAs != "" {
+		id, ok := userID(a.ClientCredentialsRunAs)
+		if !ok {
+			return p, fmt.Errorf("clientCredentialsRunAs: %q is not a user of this org", a.ClientCredentialsRunAs)
+		}
+		p.ClientCredentials, p.RunAsUserID = true, id
+	}
+	return p, nil
 }

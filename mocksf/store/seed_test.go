@@ -224,16 +224,16 @@ func TestApply(t *testing.T) {
 		t.Fatalf("Orgs() = %+v; want 2 orgs", got)
 	}
 	for _, tc := range []struct {
-		org                 store.Org
-		wantName, wantEdtn  string
-		wantAPI             bool
-		wantUsers, wantApps int
+		org                   store.Org
+		wantName, wantEdition string
+		wantAPI               bool
+		wantUsers, wantApps   int
 	}{
 		{s.acme, "Acme", "Enterprise", true, 2, 1},
 		{s.globex, "Globex", "Professional", false, 1, 0},
 	} {
-		if tc.org.Name != tc.wantName || tc.org.Edition != tc.wantEdtn {
-			t.Errorf("org = %+v; want name %q, edition %q", tc.org, tc.wantName, tc.wantEdtn)
+		if tc.org.Name != tc.wantName || tc.org.Edition != tc.wantEdition {
+			t.Errorf("org = %+v; want name %q, edition %q", tc.org, tc.wantName, tc.wantEdition)
 		}
 		if got, err := sfid.Prefix(tc.org.ID); err != nil || got != "00D" || len(tc.org.ID) != 18 {
 			t.Errorf("org %s ID = %q; want an 18-character 00D id", tc.wantName, tc.org.ID)
@@ -283,6 +283,8 @@ func TestApply(t *testing.T) {
 		Scopes: []string{"api", "refresh_token"}, ConsumerKey: "KEY-BEACON", ConsumerSecret: "SECRET-BEACON",
 		// Seeded apps are a day old so that they are already active.
 		CreatedAt: s.clock.Now().Add(-24 * time.Hour),
+		// Default policies are not this test's concern.
+		Policy: s.beacon.Policy,
 	}
 	if !reflect.DeepEqual(s.beacon, wantBeacon) {
 		t.Errorf("beacon = %+v; want %+v", s.beacon, wantBeacon)

@@ -34,7 +34,22 @@ type Org struct {
 	ID      string // 18-character ID, key prefix 00D
 	Name    string
 	Edition string
+	// AllowPasswordFlow is the org setting "Allow OAuth Username-Password
+	// Flows" (off by default in new orgs).
+	AllowPasswordFlow bool
+	// Status is OrgActive, OrgFrozen or OrgInactive.
+	Status string
 }
+
+// Org statuses.
+const (
+	OrgActive   = "active"
+	OrgFrozen   = "frozen"   // locked or suspended
+	OrgInactive = "inactive" // closed
+)
+
+// Active reports whether users of the org can log in and use tokens.
+func (o Org) Active() bool { return o.Status == "" || o.Status == OrgActive }
 
 // APIEnabled reports whether the org's edition has REST API access.
 func (o Org) APIEnabled() bool { return !strings.EqualFold(o.Edition, EditionProfessional) }
@@ -78,6 +93,61 @@ type ConnectedApp struct {
 	ConsumerKey    string
 	ConsumerSecret string
 	CreatedAt      time.Time
+	Policy         AppPolicy
+}
+
+// AppPolicy holds a connected app's OAuth settings and policies that
+// change how its flows behave (reference §10.2, §10.5).
+type AppPolicy struct {
+	// RequireSecretWebServer is "Require Secret for Web Server Flow"
+	// (on for new apps).
+	RequireSecretWebServer bool
+	// RequireSecretRefresh is "Require Secret for Refresh Token Flow"
+	// (on for new apps); a secret that is sent is checked either way.
+	RequireSecretRefresh bool
+	// RequirePKCE is "Require Proof Key for Code Exchange (PKCE)".
+	RequirePKCE bool
+	// AdminApproved is Permitted Users = "Admin approved users are
+	// pre-authorized"; only AssignedUserIDs may use the app, and they see
+	// no approval page. Otherwise "All users may self-authorize".
+	AdminApproved   bool
+	AssignedUserIDs []string
+	// Refresh is the Refresh Token Policy.
+	Refresh RefreshPolicy
+	// Blocked is set when an admin blocked the app in Connected Apps OAuth
+	// Usage: every flow fails with OAUTH_APP_BLOCKED.
+	Blocked bool
+	// ActivationDelay overrides the server's propagation delay for this
+	// app when not nil.
+	ActivationDelay *time.Duration
+	// ClientCredentials is "Enable Client Credentials Flow"; RunAsUserID
+	// is the run-as user set under Manage.
+	ClientCredentials bool
+	RunAsUserID       string
+	// CertificatePEM is the certificate uploaded with "Use digital
+	// signatures", which verifies JWT bearer assertions.
+	CertificatePEM string
+	// IntrospectAll is "Introspect All Tokens".
+	IntrospectAll bool
+}
+
+// Refresh token policies (Manage → Edit Policies).
+const (
+	RefreshUntilRevoked = "until_revoked" // "Refresh token is valid until revoked" (default)
+	RefreshImmediately  = "immediately"   // "Immediately expire refresh token"
+	RefreshIdle         = "idle"          // "Expire refresh token if not used for N"
+	RefreshAbsolute     = "absolute"      // "Expire refresh token after N"
+)
+
+// RefreshPolicy is a connected app's Refresh Token Policy.
+type RefreshPolicy struct {
+	Mode string        // one of the Refresh* constants; "" means until revoked
+	For  time.Duration // N for the idle and absolute modes
+}
+
+// DefaultAppPolicy is what a connected app created in Setup starts with.
+func DefaultAppPolicy() AppPolicy {
+	return AppPolicy{RequireSecretWebServer: true, RequireSecretRefresh: true, Refresh: RefreshPolicy{Mode: RefreshUntilRevoked}}
 }
 
 // Record is one sObject record. Fields holds the custom and standard fields
@@ -96,17 +166,18 @@ type Record struct {
 type Store struct {
 	now func() time.Time
 
-	mu       sync.RWMutex
-	serial   uint64
-	orgs     map[string]*Org
-	users    map[string]*User         // by ID
-	byName   map[string]string        // lower-case username → user ID
-	apps     map[string]*ConnectedApp // by consumer key
-	records  map[string]map[string]map[string]*Record
-	codes    map[string]*AuthCode
-	access   map[string]*AccessToken
-	refresh  map[string]*RefreshToken
-	sessions map[string]*Session
+	mu        sync.RWMutex
+	serial    uint64
+	orgs      map[string]*Org
+	users     map[string]*User         // by ID
+	byName    map[string]string        // lower-case username → user ID
+	apps      map[string]*ConnectedApp // by consumer key
+	records   map[string]map[string]map[string]*Record
+	codes     map[string]*AuthCode
+	access    map[string]*AccessToken
+	refresh   map[string]*RefreshToken
+	sessions  map[string]*Session
+	approvals map[approvalKey]time.Time
 }
 
 // New returns an empty store that reads the time from now (time.Now when nil).
@@ -129,6 +200,7 @@ func (s *Store) clear() {
 	s.access = map[string]*AccessToken{}
 	s.refresh = map[string]*RefreshToken{}
 	s.sessions = map[string]*Session{}
+	s.approvals = map[approvalKey]time.Time{}
 }
 
 // Now is the store's clock.

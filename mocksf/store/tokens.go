@@ -48,6 +48,9 @@ type RefreshToken struct {
 	UserID      string
 	Scopes      []string
 	IssuedAt    time.Time
+	LastUsed    time.Time // for "expire if not used for N"
+
+	seq uint64 // issue order, for the approvals cap
 }
 
 // SaveCode stores a new authorization code for c (whose Code is ignored)
@@ -103,10 +106,12 @@ func (s *Store) IssueTokens(code, consumerKey, userID string, scopes []string, w
 	now := s.now()
 	var rt *RefreshToken
 	if withRefresh {
+		s.enforceApprovalCapLocked(u.ID, consumerKey)
+		s.serial++
 		rt = &RefreshToken{
 			Token:       "5Aep861" + randomString(80, tokenChars) + "==",
 			ConsumerKey: consumerKey, OrgID: u.OrgID, UserID: u.ID,
-			Scopes: append([]string(nil), scopes...), IssuedAt: now,
+			Scopes: append([]string(nil), scopes...), IssuedAt: now, LastUsed: now, seq: s.serial,
 		}
 		stored := *rt
 		stored.Scopes = append([]string(nil), rt.Scopes...)
@@ -150,7 +155,9 @@ func (s *Store) Refresh(refreshToken string) (AccessToken, RefreshToken, error) 
 	if !ok {
 		return AccessToken{}, RefreshToken{}, fmt.Errorf("store: refresh token user: %w", ErrNotFound)
 	}
-	at := s.newAccessLocked(rt.ConsumerKey, *u, rt.Scopes, s.now())
+	now := s.now()
+	s.touchRefreshLocked(rt, now)
+	at := s.newAccessLocked(rt.ConsumerKey, *u, rt.Scopes, now)
 	at.RefreshToken = rt.Token
 	s.access[at.Token].RefreshToken = rt.Token
 	out := *rt
