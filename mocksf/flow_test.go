@@ -167,7 +167,7 @@ func TestWebServerFlowWithXOAuth2(t *testing.T) {
 	if got, want := tok.Extra("signature"), oauth.Signature(testSecret, id, issuedAt); got != want {
 		t.Errorf("signature = %v; want %v", got, want)
 	}
-	if tok.Extra("instance_url") != ts.URL || !strings.HasPrefix(id, ts.URL+"/id/00D") || tok.RefreshToken == "" || tok.TokenType != "Bearer" {
+	if tok.Extra("instance_url") != srv.InstanceURL() || !strings.HasPrefix(id, ts.URL+"/id/00D") || tok.RefreshToken == "" || tok.TokenType != "Bearer" {
 		t.Errorf("token = %+v, id %q, instance_url %v", tok, id, tok.Extra("instance_url"))
 	}
 	if !strings.Contains(tok.AccessToken, "!") {

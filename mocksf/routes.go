@@ -18,7 +18,7 @@ import (
 func (s *Server) routes(pages *web.Pages, verifier *identity.Verifier) http.Handler {
 	st, log := s.store, s.cfg.Logger
 	ld := login.Deps{Store: st, Pages: pages, Verifier: verifier, MaxLoginFailures: s.cfg.MaxLoginFailures, Log: log}
-	od := oauth.Deps{Store: st, Pages: pages, BaseURL: s.cfg.BaseURL, AuthCodeTTL: s.cfg.AuthCodeTTL,
+	od := oauth.Deps{Store: st, Pages: pages, BaseURL: s.cfg.BaseURL, InstanceURL: s.cfg.InstanceURL, AuthCodeTTL: s.cfg.AuthCodeTTL,
 		AppActivationDelay: s.cfg.AppActivationDelay, Log: log}
 	sd := setup.Deps{Store: st, Pages: pages, Verifier: verifier, Log: log}
 	api := rest.Deps{Store: st, BaseURL: s.cfg.BaseURL, NewestVersion: s.cfg.NewestAPIVersion}

@@ -12,6 +12,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -26,6 +27,13 @@ type Config struct {
 	// BaseURL is where the server is reachable, e.g. "http://127.0.0.1:8080".
 	// It is the login host, instance_url and identity URL host. Required.
 	BaseURL string
+	// InstanceURL is the orgs' instance (My Domain) host, returned as
+	// instance_url; the identity URL stays on BaseURL, as Salesforce's
+	// stays on login.salesforce.com. Flows Salesforce serves only on My
+	// Domain (client credentials) answer only here. Default: BaseURL with
+	// 127.0.0.1 replaced by localhost (the same listener under another
+	// name), else BaseURL itself.
+	InstanceURL string
 	// Seed is a seed document (YAML, see README); nil loads the embedded
 	// default org with an admin and a sync user.
 	Seed []byte
@@ -59,6 +67,10 @@ type Config struct {
 
 func (c *Config) setDefaults() {
 	c.BaseURL = strings.TrimSuffix(c.BaseURL, "/")
+	if c.InstanceURL == "" {
+		c.InstanceURL = defaultInstanceURL(c.BaseURL)
+	}
+	c.InstanceURL = strings.TrimSuffix(c.InstanceURL, "/")
 	if c.Clock == nil {
 		c.Clock = time.Now
 	}
@@ -193,3 +205,22 @@ func recoverPanics(log *slog.Logger) func(http.Handler) http.Handler {
 		})
 	}
 }
+
+// defaultInstanceURL names the login listener differently for the instance
+// host when it is 127.0.0.1: localhost reaches the same listener, but
+// mocksf can tell the two hosts apart by the Host header.
+func defaultInstanceURL(base string) string {
+	u, err := url.Parse(base)
+	if err != nil || u.Hostname() != "127.0.0.1" {
+		return base
+	}
+	port := u.Port()
+	u.Host = "localhost"
+	if port != "" {
+		u.Host += ":" + port
+	}
+	return u.String()
+}
+
+// InstanceURL is the instance host the server gives as instance_url.
+func (s *Server) InstanceURL() string { return s.cfg.InstanceURL }

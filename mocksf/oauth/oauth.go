@@ -21,9 +21,11 @@ const ApprovalPath = "/setup/secur/RemoteAccessAuthorizationPage.apexp"
 type Deps struct {
 	Store *store.Store
 	Pages *web.Pages
-	// BaseURL is mocksf's own URL, used as login host, instance_url and
-	// identity URL host (no trailing slash).
+	// BaseURL is mocksf's login host, also the identity URL's host (no
+	// trailing slash).
 	BaseURL string
+	// InstanceURL is the orgs' instance host, given as instance_url.
+	InstanceURL string
 	// AuthCodeTTL is how long an authorization code can be exchanged.
 	// Salesforce's is commonly quoted as 15 minutes (unconfirmed, §14).
 	AuthCodeTTL time.Duration

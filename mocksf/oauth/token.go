@@ -187,7 +187,7 @@ func (d Deps) tokenReply(app store.ConnectedApp, at store.AccessToken) tokenResp
 		AccessToken: at.Token,
 		Signature:   Signature(app.ConsumerSecret, id, issuedAt),
 		Scope:       strings.Join(at.Scopes, " "),
-		InstanceURL: d.BaseURL,
+		InstanceURL: d.InstanceURL,
 		ID:          id,
 		TokenType:   "Bearer",
 		IssuedAt:    issuedAt,
