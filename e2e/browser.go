@@ -13,15 +13,29 @@ import (
 
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/remote"
 )
 
 // StepTimeout bounds every browser action and wait: chromedp has no
 // default timeout, and a wrong selector would otherwise wait forever.
 const StepTimeout = 15 * time.Second
 
-// StartBrowser starts one headless Chromium for the whole run. Its life is
-// bound to ctx, which must have no deadline. userDataDir must be fresh.
-func StartBrowser(ctx context.Context, userDataDir string, output io.Writer) (context.Context, context.CancelFunc, error) {
+// StartBrowser starts one headless Chromium for the whole run, or, when
+// chromeURL is set (ws://… or http://host:port of a browser started with
+// --remote-debugging-port, browserless or a Selenium Grid 4 node),
+// attaches to that one. Its life is bound to ctx, which must have no
+// deadline. userDataDir must be fresh.
+func StartBrowser(ctx context.Context, chromeURL, userDataDir string, output io.Writer) (context.Context, context.CancelFunc, error) {
+	if chromeURL != "" {
+		allocCtx, cancelAlloc := remote.NewAllocator(ctx, chromeURL)
+		browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
+		if err := chromedp.Do(browserCtx); err != nil {
+			cancelBrowser()
+			cancelAlloc()
+			return nil, nil, fmt.Errorf("e2e: attach to the browser at CHROME_URL=%s: %w", chromeURL, err)
+		}
+		return browserCtx, func() { cancelBrowser(); cancelAlloc() }, nil
+	}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.NoSandbox, // Chromium runs as root here.
 		chromedp.Flag("disable-gpu", true),

@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -23,8 +24,14 @@ func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 	})
 	sc.StepContext().After(func(ctx context.Context, st *godog.Step, status godog.StepResultStatus, err error) (context.Context, error) {
 		if status == godog.StepFailed || (s.Trace && status == godog.StepPassed) {
-			for _, f := range w.saveArtefacts(st.Text) {
-				fmt.Fprintf(s.Log, "    artefact: %s\n", f)
+			for _, a := range w.saveArtefacts(st.Text) {
+				if status == godog.StepFailed {
+					fmt.Fprintf(s.Log, "    artefact: %s\n", a.Path)
+				}
+				if a.MediaType == "image/png" {
+					// Screenshots go into the Cucumber JSON and HTML reports.
+					ctx = godog.Attach(ctx, godog.Attachment{Body: a.Body, FileName: filepath.Base(a.Path), MediaType: a.MediaType})
+				}
 			}
 		}
 		return ctx, nil
@@ -34,32 +41,9 @@ func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 		return ctx, nil
 	})
 
-	// Prerequisites.
-	sc.Step(`^Salesforce has an org "([^"]*)" with the admin "([^"]*)" and the sync user "([^"]*)" with API access$`, w.orgWithUsers)
-	sc.Step(`^the product subscription has the feature "Enable OAuth for SFDC sync" turned on$`, func() error { return w.startClient(true) })
-
-	// Part 1: the connected app, in Salesforce.
-	sc.Step(`^the admin logs in to Salesforce as "([^"]*)" with password "([^"]*)"$`, w.adminLogsIn)
-	sc.Step(`^(?:the admin |the sync user )?enters the verification code emailed to "([^"]*)" and clicks "Verify"$`, w.entersEmailedCode)
-	sc.Step(`^the admin opens Setup and goes to Platform Tools, Apps, App Manager$`, w.opensAppManager)
-	sc.Step(`^(?:the admin |the sync user )?clicks "([^"]*)"$`, w.clicks)
-	sc.Step(`^fills in the basic details: name "([^"]*)", API name "([^"]*)" and contact email "([^"]*)"$`, w.fillsBasicDetails)
-	sc.Step(`^ticks "Enable OAuth Settings" and enters the product's callback URL$`, w.enablesOAuth)
-	sc.Step(`^selects all available OAuth scopes and clicks "Add"$`, w.addsAllScopes)
-	sc.Step(`^Salesforce says "([^"]*)"$`, w.salesforceSays)
-	sc.Step(`^the Consumer Key and Consumer Secret are shown, and the admin copies them$`, w.copiesConsumerDetails)
-
-	// Part 2: the product.
-	sc.Step(`^the admin opens Admin, CRM, Sync with Salesforce in the product$`, w.opensSyncPage)
-	sc.Step(`^enters the Consumer Key and Consumer Secret and clicks "Save"$`, w.savesCredentials)
-	sc.Step(`^a pop-up shows the Salesforce login page$`, w.popupShowsLogin)
-	sc.Step(`^the sync user logs in as "([^"]*)" with password "([^"]*)"$`, w.syncUserLogsIn)
-	sc.Step(`^the access page asks to allow access for "([^"]*)"$`, w.accessPageAsks)
-	sc.Step(`^the pop-up closes$`, w.popupCloses)
-	sc.Step(`^the product asks to confirm the credentials of "([^"]*)"$`, w.productAsksToConfirm)
-	sc.Step(`^the field sync finishes for Lead, Contact and Account$`, w.fieldSyncFinishes)
-	sc.Step(`^the sync is running$`, w.syncIsRunning)
-	sc.Step(`^the product shows ([\d,]+) leads, ([\d,]+) contacts and ([\d,]+) accounts synced$`, w.productShowsCounts)
+	for _, d := range catalog {
+		sc.Step(d.Pattern, d.Bind(w))
+	}
 }
 
 func (w *world) orgWithUsers(org, admin, syncUser string) error {

@@ -21,7 +21,7 @@ func TestUndefinedStepFailsTheRun(t *testing.T) {
 	suite := &Suite{ResultsDir: dir, Log: io.Discard}
 	status := godog.TestSuite{
 		ScenarioInitializer: suite.InitializeScenario,
-		Options: &godog.Options{Format: "progress", Paths: []string{f}, Strict: true, Output: io.Discard},
+		Options:             &godog.Options{Format: "progress", Paths: []string{f}, Strict: true, Output: io.Discard},
 	}.Run()
 	if status == 0 {
 		t.Fatal("a feature with an undefined step passed; want a failed run")

@@ -223,9 +223,16 @@ func (w *world) mail(address string) ([]mailMessage, error) {
 
 var unsafeChars = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
 
+// artefact is one file saved after a step.
+type artefact struct {
+	Path      string
+	MediaType string
+	Body      []byte
+}
+
 // saveArtefacts writes a screenshot and the HTML of every open window
-// under results/<scenario>/ and returns the files written.
-func (w *world) saveArtefacts(step string) []string {
+// under results/<scenario>/ and returns what it wrote.
+func (w *world) saveArtefacts(step string) []artefact {
 	dir := filepath.Join(w.suite.ResultsDir, strings.Trim(unsafeChars.ReplaceAllString(w.name, "_"), "_"))
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil
@@ -235,23 +242,23 @@ func (w *world) saveArtefacts(step string) []string {
 	if len(prefix) > 80 {
 		prefix = prefix[:80]
 	}
-	var files []string
+	var out []artefact
+	save := func(name, mediaType string, body []byte) {
+		f := filepath.Join(dir, prefix+"-"+name)
+		if os.WriteFile(f, body, 0o644) == nil {
+			out = append(out, artefact{Path: f, MediaType: mediaType, Body: body})
+		}
+	}
 	for _, win := range []*Window{w.setup, w.main, w.popup} {
 		if win == nil || win.Closed() {
 			continue
 		}
 		if png, err := win.Screenshot(); err == nil {
-			f := filepath.Join(dir, prefix+"-"+win.Name+".png")
-			if os.WriteFile(f, png, 0o644) == nil {
-				files = append(files, f)
-			}
+			save(win.Name+".png", "image/png", png)
 		}
 		if html, err := win.HTML(); err == nil {
-			f := filepath.Join(dir, prefix+"-"+win.Name+".html")
-			if os.WriteFile(f, []byte(html), 0o644) == nil {
-				files = append(files, f)
-			}
+			save(win.Name+".html", "text/html", []byte(html))
 		}
 	}
-	return files
+	return out
 }
