@@ -8,13 +8,17 @@ TRACE   ?=
 N       ?= 20
 # CONCURRENCY: scenarios at once (default: one per CPU).
 CONCURRENCY ?=
-E2E_ENV = FEATURE="$(FEATURE)" TAGS="$(TAGS)" SHARD="$(SHARD)" RETRIES="$(RETRIES)" TRACE="$(TRACE)"
+SMTP    ?=
+CHROME_URL ?=
+MAILPIT_URL ?=
+E2E_ENV = FEATURE="$(FEATURE)" TAGS="$(TAGS)" SHARD="$(SHARD)" RETRIES="$(RETRIES)" TRACE="$(TRACE)" \
+	SMTP="$(SMTP)" CHROME_URL="$(CHROME_URL)" MAILPIT_URL="$(MAILPIT_URL)"
 E2E_ARGS = $(if $(CONCURRENCY),-godog.concurrency=$(CONCURRENCY))
 MOCKSF_ADDR ?= 127.0.0.1:8080
 CLIENT_ADDR ?= 127.0.0.1:9000
 
 .DEFAULT_GOAL := help
-.PHONY: help e2e e2e-repeat steps test vet fmt-check unit chromium build run clean
+.PHONY: help e2e e2e-repeat e2e-smtp e2e-remote-browser steps test vet fmt-check unit chromium build run clean
 
 help: ## list the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-10s %s\n", $$1, $$2}'
@@ -28,6 +32,27 @@ e2e-repeat: chromium ## run the suite N times in a row (default 20), stopping at
 		$(E2E_ENV) $(GO) test -count=1 -timeout 20m -run TestFeatures ./e2e/ $(E2E_ARGS) > results/run.log 2>&1 || { cat results/run.log; echo "run $$i of $(N) failed"; exit 1; }; \
 		grep -E "^[0-9]+ (passed|scenarios|flaky)" results/run.log; \
 	done; echo "$(N) runs passed"
+
+# Debian's python3, which python3-aiosmtpd installs into (not a pyenv one).
+DEBIAN_PYTHON ?= /usr/bin/python3
+CHROMIUM_FLAGS = --headless --no-sandbox --disable-gpu --disable-background-networking \
+	--disable-component-update --disable-sync --no-first-run --disable-quic
+
+e2e-smtp: chromium ## the suite with mail relayed through an external SMTP server (Debian's python3-aiosmtpd on SMTP_PORT, default 2525)
+	@$(DEBIAN_PYTHON) -c 'import aiosmtpd' 2>/dev/null || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y python3-aiosmtpd; \
+		else echo "Install it with: sudo apt-get install -y python3-aiosmtpd" >&2; exit 1; fi; }
+	@port=$${SMTP_PORT:-2525}; $(DEBIAN_PYTHON) -m aiosmtpd -n -l 127.0.0.1:$$port > /dev/null 2>&1 & pid=$$!; \
+	trap "kill $$pid" EXIT; \
+	for i in $$(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/$$port) 2>/dev/null && break; sleep 0.1; done; \
+	$(MAKE) e2e SMTP=127.0.0.1:$$port
+
+e2e-remote-browser: chromium ## the suite driving a separately started Chromium through CHROME_URL (port CDP_PORT, default 9222)
+	@port=$${CDP_PORT:-9222}; dir=$$(mktemp -d); \
+	chromium $(CHROMIUM_FLAGS) --user-data-dir=$$dir --remote-debugging-address=127.0.0.1 --remote-debugging-port=$$port about:blank > /dev/null 2>&1 & pid=$$!; \
+	trap "kill $$pid; rm -rf $$dir" EXIT; \
+	for i in $$(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/$$port) 2>/dev/null && break; sleep 0.1; done; \
+	$(MAKE) e2e CHROME_URL=http://127.0.0.1:$$port
 
 steps: ## regenerate docs/steps.md, the step catalogue, from e2e/catalog.go
 	$(GO) test -count=1 -run TestStepCatalogueIsCurrent ./e2e/ -update-steps

@@ -2,14 +2,12 @@ package e2e
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -169,24 +167,12 @@ func (w *world) close() {
 	}
 }
 
-// mailMessage is one entry of GET /__mocksf/mail.
-type mailMessage struct {
-	ID      string    `json:"id"`
-	From    string    `json:"from"`
-	To      string    `json:"to"`
-	Subject string    `json:"subject"`
-	Text    string    `json:"text"`
-	Code    string    `json:"code"`
-	SentAt  time.Time `json:"sentAt"`
-}
-
-// newestCode reads the address's mailbox through mocksf's mail endpoint
-// and returns the code of the newest message not used before, waiting for
-// it to arrive.
+// newestCode reads the address's mailbox and returns the code of the
+// newest message not used before, waiting for it to arrive.
 func (w *world) newestCode(address string) (string, error) {
 	deadline := time.Now().Add(StepTimeout)
 	for {
-		msgs, err := w.mail(address)
+		msgs, err := w.mailbox().Messages(address)
 		if err != nil {
 			return "", err
 		}
@@ -205,20 +191,13 @@ func (w *world) newestCode(address string) (string, error) {
 	}
 }
 
-func (w *world) mail(address string) ([]mailMessage, error) {
-	resp, err := http.Get(w.mocksf.URL + "/__mocksf/mail?to=" + url.QueryEscape(address))
-	if err != nil {
-		return nil, fmt.Errorf("read mail: %w", err)
+// mailbox is where the steps read mail: Mailpit when MAILPIT_URL is set,
+// otherwise mocksf's copies of what it sent.
+func (w *world) mailbox() mailbox {
+	if u := os.Getenv("MAILPIT_URL"); u != "" {
+		return mailpitMailbox{u}
 	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("read mail: %s", resp.Status)
-	}
-	var msgs []mailMessage
-	if err := json.NewDecoder(resp.Body).Decode(&msgs); err != nil {
-		return nil, fmt.Errorf("read mail: %w", err)
-	}
-	return msgs, nil
+	return mocksfMailbox{w.mocksf.URL}
 }
 
 var unsafeChars = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
