@@ -66,6 +66,7 @@ type Window struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	closed <-chan struct{}
+	rec    *recorder
 }
 
 // NewTab opens a tab in a fresh browser context (its own cookies).
@@ -82,7 +83,12 @@ func NewTab(browserCtx context.Context, name string) (*Window, error) {
 		cancel()
 		return nil, fmt.Errorf("e2e: watch tab: %w", err)
 	}
-	return &Window{Name: name, ctx: ctx, cancel: cancel, closed: closed}, nil
+	rec, err := record(ctx)
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	return &Window{Name: name, ctx: ctx, cancel: cancel, closed: closed, rec: rec}, nil
 }
 
 // Close closes the window's target.
@@ -254,5 +260,10 @@ func (w *Window) ClickOpeningPopup(id, name string) (*Window, error) {
 		cancel()
 		return nil, fmt.Errorf("watch the pop-up: %w", err)
 	}
-	return &Window{Name: name, ctx: ctx, cancel: cancel, closed: closed}, nil
+	rec, err := record(ctx)
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	return &Window{Name: name, ctx: ctx, cancel: cancel, closed: closed, rec: rec}, nil
 }

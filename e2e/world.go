@@ -229,7 +229,13 @@ func (w *world) saveArtefacts(step string) []artefact {
 		}
 	}
 	for _, win := range []*Window{w.setup, w.main, w.popup} {
-		if win == nil || win.Closed() {
+		if win == nil {
+			continue
+		}
+		// A closed pop-up's console and requests still tell what happened.
+		save(win.Name+"-console.txt", "text/plain", []byte(win.rec.Console()))
+		save(win.Name+"-network.txt", "text/plain", []byte(win.rec.Network()))
+		if win.Closed() {
 			continue
 		}
 		if png, err := win.Screenshot(); err == nil {
