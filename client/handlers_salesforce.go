@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -26,8 +27,11 @@ type salesforcePage struct {
 	HasCredentials bool
 	MaskedSecret   string
 	CallbackURL    string
-	Objects        []string
-	Status         statusJSON
+	// PopupClosedMessage is shown when the login pop-up closes without a
+	// result, as when Salesforce showed an error page in it.
+	PopupClosedMessage string
+	Objects            []string
+	Status             statusJSON
 }
 
 func newSalesforcePage(cfg Config, st *store.Store, csrf string) salesforcePage {
@@ -36,6 +40,7 @@ func newSalesforcePage(cfg Config, st *store.Store, csrf string) salesforcePage 
 		FeatureEnabled:         cfg.OAuthFeature,
 		FeatureDisabledMessage: msgFeatureDisabled,
 		CallbackURL:            cfg.BaseURL + callbackPath,
+		PopupClosedMessage:     msgPopupClosed,
 		Objects:                syncjob.Objects,
 		Status:                 buildStatus(st.Status()),
 	}
@@ -52,13 +57,16 @@ func handleSalesforcePage(cfg Config, st *store.Store, ss *sessions, p *pages) h
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		d := newSalesforcePage(cfg, st, ss.ensure(w, r))
 		d.Message = ss.takeFlash(r)
+		if msg := ss.takeFlashError(r); msg != "" {
+			d.Errors = []string{msg}
+		}
 		p.render(w, http.StatusOK, "salesforce.html", d)
 	})
 }
 
 // handleSaveCredentials saves the connected app's Consumer Key and
 // Consumer Secret typed in the page's form.
-func handleSaveCredentials(cfg Config, st *store.Store, ss *sessions, p *pages) http.Handler {
+func handleSaveCredentials(cfg Config, st *store.Store, ss *sessions, p *pages, j *jobs) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !cfg.OAuthFeature {
 			p.renderError(w, r, http.StatusForbidden, msgFeatureDisabled)
@@ -73,7 +81,12 @@ func handleSaveCredentials(cfg Config, st *store.Store, ss *sessions, p *pages) 
 			p.render(w, http.StatusUnprocessableEntity, "salesforce.html", d)
 			return
 		}
-		st.SaveCredentials(creds)
+		if err := st.SaveCredentials(creds); err != nil {
+			cfg.Logger.Error("cannot save the credentials", "err", err)
+			p.renderError(w, r, http.StatusInternalServerError, storageErrorMessage(err))
+			return
+		}
+		j.credentialsChanged(creds)
 		cfg.Logger.Info("salesforce credentials saved")
 		ss.setFlash(r, msgCredentialsSaved)
 		http.Redirect(w, r, "/admin/crm/salesforce", http.StatusSeeOther)
@@ -110,7 +123,10 @@ func pendingIdentity(ctx context.Context, cfg Config, st *store.Store) (store.Co
 	ident := store.Identity{
 		Username: id.Username, OrganizationID: id.OrganizationID, UserID: id.UserID, DisplayName: id.DisplayName,
 	}
-	st.SetPendingIdentity(conn.Token.AccessToken, ident)
+	if err := st.SetPendingIdentity(conn.Token.AccessToken, ident); err != nil {
+		cfg.Logger.Error("cannot store the identity", "err", err)
+		return conn, err
+	}
 	conn.Identity = &ident
 	return conn, nil
 }
@@ -180,13 +196,22 @@ func handleConfirm(cfg Config, st *store.Store, j *jobs) http.Handler {
 			writeJSON(w, status, errorJSON{Error: identityErrorMessage(err)})
 			return
 		}
-		conn, ok := st.TakePending()
+		conn, ok, err := st.TakePending()
+		if err != nil {
+			writeJSON(w, http.StatusInternalServerError, errorJSON{Error: storageErrorMessage(err)})
+			return
+		}
 		if !ok || conn.Identity == nil {
 			writeJSON(w, http.StatusNotFound, errorJSON{Error: msgNoPending})
 			return
 		}
 		conn.ConnectedAt = time.Now()
-		j.connect(conn, creds)
+		if err := j.connect(conn, creds); err != nil {
+			cfg.Logger.Error("cannot store the connection", "err", err)
+			j.revoke(revocableToken(conn))
+			writeJSON(w, http.StatusInternalServerError, errorJSON{Error: storageErrorMessage(err)})
+			return
+		}
 		cfg.Logger.Info("salesforce connection confirmed", "org", conn.Identity.OrganizationID)
 		writeJSON(w, http.StatusOK, actionJSON{Message: msgConfirmed, Status: buildStatus(st.Status())})
 	})
@@ -199,7 +224,11 @@ func handleCancel(cfg Config, st *store.Store, j *jobs) http.Handler {
 			writeJSON(w, http.StatusForbidden, errorJSON{Error: msgFeatureDisabled})
 			return
 		}
-		conn, ok := st.TakePending()
+		conn, ok, err := st.TakePending()
+		if err != nil {
+			writeJSON(w, http.StatusInternalServerError, errorJSON{Error: storageErrorMessage(err)})
+			return
+		}
 		if !ok {
 			writeJSON(w, http.StatusNotFound, errorJSON{Error: msgNoPending})
 			return
@@ -235,10 +264,51 @@ func handleStartSync(cfg Config, st *store.Store, j *jobs) http.Handler {
 		case errors.Is(err, errFieldSyncNotDone):
 			writeJSON(w, http.StatusConflict, errorJSON{Error: msgFieldSyncBusy})
 		case err != nil:
-			writeJSON(w, http.StatusInternalServerError, errorJSON{Error: err.Error()})
+			writeJSON(w, http.StatusInternalServerError, errorJSON{Error: storageErrorMessage(err)})
 		default:
 			cfg.Logger.Info("record sync started")
 			writeJSON(w, http.StatusAccepted, actionJSON{Message: msgSyncStarted, Status: buildStatus(st.Status())})
 		}
+	})
+}
+
+// handleDisconnect revokes Beacon's refresh token at Salesforce, forgets
+// the connection and stops the sync. The page posts it as a form; the
+// answer is a redirect back with a notice, or JSON for a script.
+func handleDisconnect(cfg Config, st *store.Store, ss *sessions, p *pages, j *jobs) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !cfg.OAuthFeature {
+			p.renderError(w, r, http.StatusForbidden, msgFeatureDisabled)
+			return
+		}
+		ok, revokeErr, err := j.disconnect(r.Context())
+		switch {
+		case err != nil:
+			cfg.Logger.Error("cannot forget the connection", "err", err)
+			p.renderError(w, r, http.StatusInternalServerError, storageErrorMessage(err))
+			return
+		case !ok:
+			p.renderError(w, r, http.StatusConflict, msgNotConnected)
+			return
+		}
+		cfg.Logger.Info("salesforce connection disconnected", "revoked", revokeErr == nil)
+		msg, isError := msgDisconnected, false
+		if revokeErr != nil {
+			msg, isError = fmt.Sprintf(msgDisconnectedNotRevoked, syncErrorMessage(revokeErr)), true
+		}
+		if wantsJSON(r) {
+			if isError {
+				writeJSON(w, http.StatusBadGateway, errorJSON{Error: msg})
+				return
+			}
+			writeJSON(w, http.StatusOK, actionJSON{Message: msg, Status: buildStatus(st.Status())})
+			return
+		}
+		if isError {
+			ss.setFlashError(r, msg)
+		} else {
+			ss.setFlash(r, msg)
+		}
+		http.Redirect(w, r, "/admin/crm/salesforce", http.StatusSeeOther)
 	})
 }

@@ -1,6 +1,7 @@
 package client_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"html"
 	"io"
@@ -11,6 +12,8 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -26,10 +29,18 @@ type harness struct {
 	srv  *client.Server
 	url  string
 	hc   *http.Client
+	cfg  client.Config
+	logs *lockedBuffer
+
+	handler atomic.Pointer[client.Server]
 }
 
 type harnessOptions struct {
 	featureOff bool
+	// dbPath is the database file; empty for a temporary one.
+	dbPath string
+	// fake is the fake Salesforce to use; nil starts one.
+	fake *fakesalesforce.Server
 }
 
 func newHarness(t *testing.T, opts ...harnessOptions) *harness {
@@ -38,26 +49,75 @@ func newHarness(t *testing.T, opts ...harnessOptions) *harness {
 	if len(opts) > 0 {
 		o = opts[0]
 	}
-	fake := fakesalesforce.New(t)
-	var handler http.Handler
+	fake := o.fake
+	if fake == nil {
+		fake = fakesalesforce.New(t)
+	}
+	h := &harness{t: t, fake: fake, hc: newBrowser(t), logs: &lockedBuffer{}}
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		handler.ServeHTTP(w, r)
+		srv := h.handler.Load()
+		if srv == nil {
+			http.Error(w, "restarting", http.StatusServiceUnavailable)
+			return
+		}
+		srv.ServeHTTP(w, r)
 	}))
 	t.Cleanup(ts.Close)
-	srv, err := client.NewServer(client.Config{
+	h.url = ts.URL
+	h.cfg = client.Config{
 		SalesforceURL: fake.URL,
 		BaseURL:       ts.URL,
 		OAuthFeature:  !o.featureOff,
 		SyncInterval:  50 * time.Millisecond,
-		Logger:        slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug})),
-	})
-	if err != nil {
-		t.Fatalf("NewServer: %v", err)
+		DBPath:        o.dbPath,
+		Logger: slog.New(slog.NewTextHandler(io.MultiWriter(testWriter{t}, h.logs),
+			&slog.HandlerOptions{Level: slog.LevelDebug})),
 	}
-	handler = srv
+	h.start()
 	// Close the server before the test servers: jobs may still call them.
-	t.Cleanup(func() { srv.Close() })
-	return &harness{t: t, fake: fake, srv: srv, url: ts.URL, hc: newBrowser(t)}
+	t.Cleanup(func() { h.srv.Close() })
+	return h
+}
+
+// start starts a Beacon server with the harness's configuration.
+func (h *harness) start() {
+	h.t.Helper()
+	srv, err := client.NewServer(h.cfg)
+	if err != nil {
+		h.t.Fatalf("NewServer: %v", err)
+	}
+	h.srv = srv
+	h.handler.Store(srv)
+}
+
+// restart stops the Beacon server, as a shutdown would, and starts a new
+// one on the same database. Sessions live in memory: the browser's are
+// gone.
+func (h *harness) restart() {
+	h.t.Helper()
+	h.handler.Store(nil)
+	if err := h.srv.Close(); err != nil {
+		h.t.Fatalf("Close: %v", err)
+	}
+	h.start()
+}
+
+// lockedBuffer collects the logs for checks.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // newBrowser returns an HTTP client with its own cookie jar.
@@ -215,3 +275,8 @@ func (h *harness) waitStatus(what string, ok func(status) bool) status {
 }
 
 func fieldSyncComplete(s status) bool { return s.FieldSync.Complete }
+
+// newTestLogger sends a server's logs to t.Log.
+func newTestLogger(t *testing.T) *slog.Logger {
+	return slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}

@@ -25,12 +25,14 @@ var errNotConnected = errors.New("client: not connected to Salesforce")
 // jobs runs the background work of the confirmed connection (field sync,
 // record sync) and token revocations, all bound to the server's lifetime.
 type jobs struct {
-	store       *store.Store
-	hc          *http.Client
-	logger      *slog.Logger
-	interval    time.Duration
-	loginURL    string
-	redirectURL string
+	store    *store.Store
+	hc       *http.Client
+	logger   *slog.Logger
+	interval time.Duration
+	// replicationEvery is syncjob.RecordSync.ReplicationEvery.
+	replicationEvery time.Duration
+	loginURL         string
+	redirectURL      string
 
 	ctx    context.Context // the server's lifetime
 	cancel context.CancelFunc
@@ -47,15 +49,16 @@ type jobs struct {
 func newJobs(cfg Config, st *store.Store) *jobs {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &jobs{
-		store:       st,
-		hc:          cfg.HTTPClient,
-		logger:      cfg.Logger,
-		interval:    cfg.SyncInterval,
-		loginURL:    cfg.SalesforceURL,
-		redirectURL: cfg.BaseURL + callbackPath,
-		ctx:         ctx,
-		cancel:      cancel,
-		connGroup:   &sync.WaitGroup{},
+		store:            st,
+		hc:               cfg.HTTPClient,
+		logger:           cfg.Logger,
+		interval:         cfg.SyncInterval,
+		replicationEvery: cfg.ReplicationInterval,
+		loginURL:         cfg.SalesforceURL,
+		redirectURL:      cfg.BaseURL + callbackPath,
+		ctx:              ctx,
+		cancel:           cancel,
+		connGroup:        &sync.WaitGroup{},
 	}
 }
 
@@ -64,27 +67,78 @@ func (j *jobs) oauthConfig(creds store.Credentials) *oauth2.Config {
 	return salesforce.OAuthConfig(j.loginURL, creds.ConsumerKey, creds.ConsumerSecret, j.redirectURL)
 }
 
-// connect makes conn the active connection and starts its field sync,
-// after stopping the jobs of any earlier connection.
-func (j *jobs) connect(conn store.Connection, creds store.Credentials) {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	j.stopConnectionLocked()
-
-	j.store.Connect(conn, syncjob.Objects)
-	j.api = salesforce.NewClient(salesforce.Config{
+// newAPI returns the REST client of conn, which stores refreshed tokens.
+func (j *jobs) newAPI(conn store.Connection, creds store.Credentials) *salesforce.Client {
+	return salesforce.NewClient(salesforce.Config{
 		HTTPClient:  j.hc,
 		OAuth:       j.oauthConfig(creds),
 		InstanceURL: conn.InstanceURL,
 		Token:       conn.Token,
 		OnRefresh: func(prev, next *oauth2.Token) {
 			j.logger.Info("salesforce access token refreshed")
-			j.store.UpdateToken(prev, next, salesforce.Details(next).InstanceURL)
+			if err := j.store.UpdateToken(prev, next, salesforce.Details(next).InstanceURL); err != nil {
+				j.logger.Error("cannot store the refreshed token", "err", err)
+			}
 		},
 	})
-	ctx, stop := context.WithCancel(j.ctx)
-	j.connCtx, j.connStop = ctx, stop
-	api := j.api
+}
+
+// connect makes conn the active connection and starts its field sync,
+// after stopping the jobs of any earlier connection.
+func (j *jobs) connect(conn store.Connection, creds store.Credentials) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.stopConnectionLocked()
+	if err := j.store.Connect(conn, syncjob.Objects); err != nil {
+		return err
+	}
+	j.startConnectionLocked(conn, creds)
+	j.startFieldSyncLocked()
+	return nil
+}
+
+// credentialsChanged makes the active connection refresh its tokens with
+// the connected app's new credentials.
+func (j *jobs) credentialsChanged(creds store.Credentials) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.api != nil {
+		j.api.SetOAuth(j.oauthConfig(creds))
+	}
+}
+
+// resume restarts the jobs of the stored connection after a restart: the
+// field sync if it had not finished (or failed: the cause may be gone), and
+// the record sync if it was running, from its saved cursors.
+func (j *jobs) resume() {
+	conn, ok := j.store.Connection()
+	if !ok {
+		return
+	}
+	creds, _ := j.store.Credentials()
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.startConnectionLocked(conn, creds)
+	if !j.store.FieldSyncDone() {
+		j.logger.Info("resuming the field sync")
+		j.startFieldSyncLocked()
+	}
+	if j.store.RecordSync().State.Active() {
+		j.logger.Info("resuming the record sync")
+		j.runRecordSyncLocked()
+	}
+}
+
+// startConnectionLocked makes conn's REST client and lifetime current;
+// j.mu is held.
+func (j *jobs) startConnectionLocked(conn store.Connection, creds store.Credentials) {
+	j.api = j.newAPI(conn, creds)
+	j.connCtx, j.connStop = context.WithCancel(j.ctx)
+}
+
+// startFieldSyncLocked runs the field sync; j.mu is held.
+func (j *jobs) startFieldSyncLocked() {
+	ctx, api := j.connCtx, j.api
 	j.goConnection(func() {
 		if err := syncjob.SyncFields(ctx, api, j.store, j.logger); err != nil && ctx.Err() == nil {
 			j.logger.Warn("field sync stopped", "err", err)
@@ -103,13 +157,46 @@ func (j *jobs) startRecordSync() error {
 	if !j.store.FieldSyncDone() {
 		return errFieldSyncNotDone
 	}
-	if !j.store.StartRecordSync() {
-		return nil
+	started, err := j.store.StartRecordSync()
+	if err != nil || !started {
+		return err
 	}
-	rs := &syncjob.RecordSync{API: j.api, Store: j.store, Interval: j.interval, Logger: j.logger}
+	j.runRecordSyncLocked()
+	return nil
+}
+
+// runRecordSyncLocked runs the record sync loop; j.mu is held.
+func (j *jobs) runRecordSyncLocked() {
+	rs := &syncjob.RecordSync{
+		API: j.api, Store: j.store, Interval: j.interval, ReplicationEvery: j.replicationEvery, Logger: j.logger,
+	}
 	ctx := j.connCtx
 	j.goConnection(func() { rs.Run(ctx) })
-	return nil
+}
+
+// disconnect stops the connection's jobs, forgets the connection and
+// revokes its refresh token at Salesforce. ok is false when there was no
+// connection; revokeErr is why the revocation failed, if it did.
+func (j *jobs) disconnect(ctx context.Context) (ok bool, revokeErr, err error) {
+	j.mu.Lock()
+	j.stopConnectionLocked()
+	conn, ok, err := j.store.Disconnect()
+	j.mu.Unlock()
+	if err != nil || !ok {
+		return ok, nil, err
+	}
+	token := revocableToken(conn)
+	if token == "" {
+		return true, nil, nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	if err := salesforce.Revoke(ctx, j.hc, j.loginURL, token); err != nil {
+		j.logger.Warn("token revocation failed", "err", err)
+		return true, err, nil
+	}
+	j.logger.Info("salesforce token revoked")
+	return true, nil, nil
 }
 
 // revoke revokes token in the background; failures are logged only.

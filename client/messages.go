@@ -7,30 +7,40 @@ import (
 
 	"github.com/sfharness/sfharness/client/salesforce"
 	"github.com/sfharness/sfharness/client/store"
+	"golang.org/x/oauth2"
 )
 
 // What the admin reads: every message of the Salesforce pages is here, so
 // that wording changes touch one file.
 const (
-	msgFeatureDisabled  = `OAuth sync with Salesforce is not part of your subscription: the feature "Enable OAuth for SFDC sync" must be enabled. Contact Beacon support to enable it.`
-	msgBadCSRF          = "The form expired or did not come from this page (missing or invalid CSRF token). Reload the page and try again."
-	msgBadForm          = "The form could not be read. Reload the page and try again."
-	msgCredentialsSaved = "Credentials saved."
-	msgNoCredentials    = "Save the Consumer Key and Consumer Secret first, then click Login with Salesforce."
-	msgStateMismatch    = "This login did not start from this browser session or was already used (state mismatch). Close this window and click Login with Salesforce again."
-	msgMissingCode      = "Salesforce sent no authorization code. Close this window and click Login with Salesforce again."
-	msgBadSignature     = "Salesforce's answer failed the signature check, so Beacon discarded the tokens. Check that the Consumer Secret matches the connected app, save it again, then click Login with Salesforce."
-	msgNoInstanceURL    = "Salesforce's answer lacks the instance URL or the identity URL. Click Login with Salesforce to try again."
-	msgLoginOK          = "You are logged in to Salesforce. Return to Beacon to confirm the credentials."
-	msgNoPending        = "No Salesforce login is waiting for confirmation. Click Login with Salesforce."
-	msgCancelled        = "Login cancelled: Beacon discarded the Salesforce tokens."
-	msgConfirmed        = "Credentials confirmed. The field sync has started."
-	msgNotConnected     = "Beacon is not connected to Salesforce yet: log in with Salesforce and confirm the credentials first."
-	msgFieldSyncBusy    = "Wait for the field sync to complete, then start the sync."
-	msgSyncStarted      = "Sync started."
-	msgConnectionLost   = "Connection to Salesforce lost: log in again"
-	msgAPIDisabled      = "API access is not enabled for the Salesforce sync user: enable API Enabled on its profile."
-	msgRequestLimit     = "Salesforce's daily API request limit is used up; the sync will try again later."
+	msgFeatureDisabled        = `OAuth sync with Salesforce is not part of your subscription: the feature "Enable OAuth for SFDC sync" must be enabled. Contact Beacon support to enable it.`
+	msgBadCSRF                = "The form expired or did not come from this page (missing or invalid CSRF token). Reload the page and try again."
+	msgBadForm                = "The form could not be read. Reload the page and try again."
+	msgCredentialsSaved       = "Credentials saved."
+	msgNoCredentials          = "Save the Consumer Key and Consumer Secret first, then click Login with Salesforce."
+	msgStateMismatch          = "This login did not start from this browser session or was already used (state mismatch). Close this window and click Login with Salesforce again."
+	msgMissingCode            = "Salesforce sent no authorization code. Close this window and click Login with Salesforce again."
+	msgBadSignature           = "Salesforce's answer failed the signature check, so Beacon discarded the tokens. Check that the Consumer Secret matches the connected app, save it again, then click Login with Salesforce."
+	msgNoInstanceURL          = "Salesforce's answer lacks the instance URL or the identity URL. Click Login with Salesforce to try again."
+	msgLoginOK                = "You are logged in to Salesforce. Return to Beacon to confirm the credentials."
+	msgNoPending              = "No Salesforce login is waiting for confirmation. Click Login with Salesforce."
+	msgCancelled              = "Login cancelled: Beacon discarded the Salesforce tokens."
+	msgConfirmed              = "Credentials confirmed. The field sync has started."
+	msgNotConnected           = "Beacon is not connected to Salesforce yet: log in with Salesforce and confirm the credentials first."
+	msgFieldSyncBusy          = "Wait for the field sync to complete, then start the sync."
+	msgSyncStarted            = "Sync started."
+	msgConnectionLost         = "Connection to Salesforce lost: log in again. Salesforce no longer accepts Beacon's refresh token (it was revoked or expired, or the sync user was deactivated): click Login with Salesforce."
+	msgAPIDisabled            = "API access is not enabled for the Salesforce sync user: enable API Enabled on its profile."
+	msgRequestLimit           = "Salesforce's daily API request limit is used up; the sync will try again later."
+	msgSessionRejected        = "Salesforce rejected Beacon's session (%s) even after a token refresh: click Login with Salesforce to log in again."
+	msgBadOAuthToken          = "Salesforce rejected Beacon's access token (%s): click Login with Salesforce to log in again."
+	msgNoAPIScope             = "Salesforce says the session is not valid for the REST API: add the \"Manage user data via APIs (api)\" scope to the connected app, then click Login with Salesforce again."
+	msgUnreachable            = "Cannot reach Salesforce: %s. Beacon retries automatically, waiting longer after each failure."
+	msgUnavailable            = "Salesforce is not available right now (HTTP %d). Beacon retries automatically, waiting longer after each failure."
+	msgStorage                = "Beacon could not save or read its data (%s). Try again; if it keeps failing, check the disk that holds Beacon's database."
+	msgDisconnected           = "Disconnected from Salesforce: Beacon revoked its access and stopped the sync."
+	msgDisconnectedNotRevoked = "Disconnected and the sync stopped, but Beacon could not revoke its access at Salesforce: %s Revoke it in Salesforce under Setup, Connected Apps OAuth Usage."
+	msgPopupClosed            = "The Salesforce login window closed before the login finished. If Salesforce showed an error there (for example that the Consumer Key is not active yet, or redirect_uri_mismatch), correct it, then click Login with Salesforce again."
 
 	msgConsumerKeyMissing    = "Enter the Consumer Key."
 	msgConsumerKeyShape      = "The Consumer Key must be 20 to 255 characters long and contain only letters, digits, dots and underscores. Copy it again from the connected app's consumer details in Salesforce."
@@ -87,8 +97,14 @@ func syncErrorMessage(err error) string {
 			return msgAPIDisabled
 		case apiErr.HasCode(salesforce.CodeRequestLimitExceeded):
 			return msgRequestLimit
-		case apiErr.HasCode(salesforce.CodeInvalidSessionID), apiErr.HasCode(salesforce.CodeBadOAuthToken):
-			return "Salesforce rejected Beacon's session (" + apiErr.Code() + "): log in again."
+		case apiErr.StatusCode >= 500:
+			return fmt.Sprintf(msgUnavailable, apiErr.StatusCode)
+		case apiErr.HasCode(salesforce.CodeInvalidSessionID) && strings.Contains(apiErr.Message(), "not valid for use with the REST API"):
+			return msgNoAPIScope
+		case apiErr.HasCode(salesforce.CodeInvalidSessionID):
+			return fmt.Sprintf(msgSessionRejected, apiErr.Code())
+		case apiErr.HasCode(salesforce.CodeBadOAuthToken):
+			return fmt.Sprintf(msgBadOAuthToken, apiErr.Code())
 		case apiErr.Message() != "" && apiErr.Code() != "":
 			return fmt.Sprintf("Salesforce answered %s: %s", apiErr.Code(), apiErr.Message())
 		case apiErr.Message() != "":
@@ -97,10 +113,26 @@ func syncErrorMessage(err error) string {
 			return fmt.Sprintf("Salesforce answered HTTP %d", apiErr.StatusCode)
 		}
 	}
+	var re *oauth2.RetrieveError
+	if errors.As(err, &re) {
+		// A refresh the token endpoint refused for another reason than a
+		// lost grant, such as a changed Consumer Secret (invalid_client).
+		return oauthErrorMessage(re.ErrorCode, re.ErrorDescription, "")
+	}
+	var persisted *store.PersistedError
+	if errors.As(err, &persisted) {
+		// Stored before a restart: already described.
+		return persisted.Message
+	}
 	if salesforce.IsTemporary(err) {
-		return "Cannot reach Salesforce: " + innermost(err)
+		return fmt.Sprintf(msgUnreachable, innermost(err))
 	}
 	return err.Error()
+}
+
+// storageErrorMessage explains a failure of Beacon's own database.
+func storageErrorMessage(err error) string {
+	return fmt.Sprintf(msgStorage, innermost(err))
 }
 
 // innermost returns the text of the deepest error in err's chain, which is

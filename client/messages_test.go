@@ -3,10 +3,12 @@ package client
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/sfharness/sfharness/client/salesforce"
+	"github.com/sfharness/sfharness/client/store"
 )
 
 func TestValidateCredentials(t *testing.T) {
@@ -48,7 +50,13 @@ func TestSyncErrorMessage(t *testing.T) {
 		{&salesforce.APIError{StatusCode: 403, Errors: []salesforce.ErrorDetail{{Message: "The REST API is not enabled for this Organization.", ErrorCode: "API_DISABLED_FOR_ORG"}}}, msgAPIDisabled},
 		{&salesforce.APIError{StatusCode: 403, Errors: []salesforce.ErrorDetail{{Message: "API is disabled for this User", ErrorCode: "API_CURRENTLY_DISABLED"}}}, msgAPIDisabled},
 		{&salesforce.APIError{StatusCode: 400, Errors: []salesforce.ErrorDetail{{Message: "No such column", ErrorCode: "INVALID_FIELD"}}}, "Salesforce answered INVALID_FIELD: No such column"},
-		{&salesforce.APIError{StatusCode: 500}, "Salesforce answered HTTP 500"},
+		{&salesforce.APIError{StatusCode: 500}, "Salesforce is not available right now (HTTP 500). Beacon retries automatically, waiting longer after each failure."},
+		{&salesforce.APIError{StatusCode: 401, Errors: []salesforce.ErrorDetail{{Message: "Session expired or invalid", ErrorCode: "INVALID_SESSION_ID"}}}, "Salesforce rejected Beacon's session (INVALID_SESSION_ID) even after a token refresh: click Login with Salesforce to log in again."},
+		{&salesforce.APIError{StatusCode: 401, Errors: []salesforce.ErrorDetail{{Message: "This session is not valid for use with the REST API", ErrorCode: "INVALID_SESSION_ID"}}}, msgNoAPIScope},
+		{&salesforce.APIError{StatusCode: 403, Errors: []salesforce.ErrorDetail{{Message: "Bad_OAuth_Token", ErrorCode: "Bad_OAuth_Token"}}}, "Salesforce rejected Beacon's access token (Bad_OAuth_Token): click Login with Salesforce to log in again."},
+		{&salesforce.APIError{StatusCode: 403, Errors: []salesforce.ErrorDetail{{Message: "TotalRequests Limit exceeded.", ErrorCode: "REQUEST_LIMIT_EXCEEDED"}}}, msgRequestLimit},
+		{&store.PersistedError{Message: "as stored"}, "as stored"},
+		{fmt.Errorf("syncjob: %w", &url.Error{Op: "Get", URL: "http://x", Err: errors.New("connection refused")}), "Cannot reach Salesforce: connection refused. Beacon retries automatically, waiting longer after each failure."},
 		{errors.New("plain"), "plain"},
 	}
 	for _, tc := range tests {

@@ -16,7 +16,7 @@ func addRoutes(mux *http.ServeMux, cfg Config, st *store.Store, ss *sessions, j 
 	mux.Handle("GET /admin", handleAdmin(pages, ss))
 	mux.Handle("GET /admin/crm", handleCRM(pages, ss))
 	mux.Handle("GET /admin/crm/salesforce", handleSalesforcePage(cfg, st, ss, pages))
-	mux.Handle("POST /admin/crm/salesforce", requireCSRF(ss, pages, handleSaveCredentials(cfg, st, ss, pages)))
+	mux.Handle("POST /admin/crm/salesforce", requireCSRF(ss, pages, handleSaveCredentials(cfg, st, ss, pages, j)))
 
 	// JSON endpoints the Salesforce page's script calls.
 	mux.Handle("GET /admin/crm/salesforce/pending", handlePending(cfg, st))
@@ -24,6 +24,7 @@ func addRoutes(mux *http.ServeMux, cfg Config, st *store.Store, ss *sessions, j 
 	mux.Handle("POST /admin/crm/salesforce/cancel", requireCSRF(ss, pages, handleCancel(cfg, st, j)))
 	mux.Handle("GET /admin/crm/salesforce/status", handleStatus(cfg, st))
 	mux.Handle("POST /admin/crm/salesforce/sync", requireCSRF(ss, pages, handleStartSync(cfg, st, j)))
+	mux.Handle("POST /admin/crm/salesforce/disconnect", requireCSRF(ss, pages, handleDisconnect(cfg, st, ss, pages, j)))
 
 	// The OAuth 2.0 web server flow, run in the pop-up window.
 	mux.Handle("GET /salesforce/login", handleLogin(cfg, st, ss, pages))

@@ -5,14 +5,33 @@
 //
 // It talks to Salesforce only over HTTP, so it works against the real
 // Salesforce and against a fake one.
+//
+// # Storage
+//
+// Settings, the pending and confirmed connections, the field map, the
+// synced records and where each sync stands live in a SQLite database
+// (Config.DBPath; package store, on the pure-Go modernc.org/sqlite). The
+// schema is versioned with PRAGMA user_version and migrated at start. The
+// Consumer Secret and the OAuth tokens are sealed with AES-256-GCM, each
+// bound to its place in the database; the key is Config.EncryptionKey
+// (cmd/client: BEACON_KEY, base64 of 32 bytes) or the file DBPath+".key",
+// generated with mode 0600 beside the database. Records are stored by
+// Salesforce Id and never replaced by an older version, and each page of
+// a pull is saved with the object's cursor in one transaction, so a
+// restart in the middle of a sync goes on where it stopped (see package
+// syncjob) without storing a record twice or losing one.
 package client
 
 import (
+	"crypto/rand"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -45,13 +64,33 @@ type Config struct {
 	// Logger receives the server's logs; nil discards them. Secrets and
 	// tokens are never logged.
 	Logger *slog.Logger
+	// DBPath is the SQLite database that keeps the settings, tokens and
+	// synced records, so that a restart goes on where Beacon stopped. It is
+	// created (mode 0600) if missing. Empty means a fresh database in a
+	// temporary directory that Close removes: nothing survives the server.
+	DBPath string
+	// EncryptionKey is the 32-byte AES-256 key that encrypts the Consumer
+	// Secret and the tokens in the database (cmd/client reads it from
+	// BEACON_KEY, base64). Nil means the key in the file DBPath + ".key",
+	// generated with mode 0600 the first time; or, when DBPath is empty, a
+	// random key for this server only.
+	EncryptionKey []byte
+	// ReplicationInterval is how often the running sync asks Salesforce's
+	// replication resources (sObject deleted and updated) for deletions
+	// and missed updates; zero means 2 minutes, negative never. Changes
+	// and deletions also come from LastModifiedDate polling of queryAll
+	// every SyncInterval.
+	ReplicationInterval time.Duration
 }
 
-// Server is the client's HTTP server state; Close stops background jobs.
+// Server is the client's HTTP server state; Close stops background jobs
+// and closes the database.
 type Server struct {
 	handler   http.Handler
 	jobs      *jobs
+	store     *store.Store
 	closeOnce sync.Once
+	closeErr  error
 }
 
 // NewServer returns a Server for cfg, or an error if cfg is unusable.
@@ -76,14 +115,26 @@ func NewServer(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("client: %w", err)
 	}
-	st := store.New()
+	key, err := encryptionKey(cfg)
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.Open(store.Options{Path: cfg.DBPath, Key: key, Describe: syncErrorMessage})
+	if err != nil {
+		if errors.Is(err, store.ErrWrongKey) {
+			return nil, fmt.Errorf("client: %w: %s was written with another encryption key (BEACON_KEY or %s)", err, cfg.DBPath, store.KeyFilePath(cfg.DBPath))
+		}
+		return nil, fmt.Errorf("client: %w", err)
+	}
 	j := newJobs(cfg, st)
+	j.resume()
 	ss := newSessions(strings.HasPrefix(cfg.BaseURL, "https://"))
 	mux := http.NewServeMux()
 	addRoutes(mux, cfg, st, ss, j, pages)
 	s := &Server{
 		handler: logRequests(cfg.Logger, secureHeaders(http.NewCrossOriginProtection().Handler(mux))),
 		jobs:    j,
+		store:   st,
 	}
 	return s, nil
 }
@@ -96,8 +147,38 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // Close stops the background jobs and waits for them to end. It does not
 // stop an http.Server serving s.
 func (s *Server) Close() error {
-	s.closeOnce.Do(s.jobs.close)
-	return nil
+	s.closeOnce.Do(func() {
+		s.jobs.close()
+		s.closeErr = s.store.Close()
+	})
+	return s.closeErr
+}
+
+// encryptionKey returns the key that encrypts cfg's database.
+func encryptionKey(cfg Config) ([]byte, error) {
+	switch {
+	case cfg.EncryptionKey != nil:
+		if len(cfg.EncryptionKey) != store.KeySize {
+			return nil, fmt.Errorf("client: config: EncryptionKey is %d bytes; want %d", len(cfg.EncryptionKey), store.KeySize)
+		}
+		return cfg.EncryptionKey, nil
+	case cfg.DBPath == "":
+		key := make([]byte, store.KeySize)
+		rand.Read(key)
+		return key, nil
+	default:
+		keyFile := store.KeyFilePath(cfg.DBPath)
+		_, keyErr := os.Stat(keyFile)
+		if db, err := os.Stat(cfg.DBPath); err == nil && db.Size() > 0 && errors.Is(keyErr, fs.ErrNotExist) {
+			// A new key could not read the existing secrets.
+			return nil, fmt.Errorf("client: %s exists but its key file %s does not: set BEACON_KEY to the database's key, or restore the key file", cfg.DBPath, keyFile)
+		}
+		key, err := store.LoadOrCreateKeyFile(keyFile)
+		if err != nil {
+			return nil, fmt.Errorf("client: %w", err)
+		}
+		return key, nil
+	}
 }
 
 // checkBaseURL checks that raw is an absolute http(s) URL and returns it

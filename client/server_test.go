@@ -2,6 +2,7 @@ package client_test
 
 import (
 	"fmt"
+	"html"
 	"net/http"
 	"net/url"
 	"strings"
@@ -185,7 +186,8 @@ func TestSaveCredentials(t *testing.T) {
 				if !strings.Contains(r.body, `value="`+strings.TrimSpace(tc.key)+`"`) {
 					t.Error("page does not show the saved key")
 				}
-				if !strings.Contains(r.body, `<button id="loginWithSalesforce" type="button">Login with Salesforce</button>`) {
+				if !strings.Contains(r.body, `<button id="loginWithSalesforce" type="button" data-closed-message="The Salesforce login window closed before the login finished.`) ||
+					!strings.Contains(r.body, `">Login with Salesforce</button>`) {
 					t.Error("no Login with Salesforce button after saving")
 				}
 				// The notice shows once.
@@ -558,9 +560,9 @@ func TestRecordSync(t *testing.T) {
 	}
 	queries := h.fake.Queries()
 	wantFirst := []string{
-		"SELECT Id, LastModifiedDate, FirstName, LastName, Company, Email FROM Lead",
-		"SELECT Id, LastModifiedDate, FirstName, LastName, Email FROM Contact",
-		"SELECT Id, LastModifiedDate, Name FROM Account",
+		"SELECT Id, LastModifiedDate, FirstName, LastName, Company, Email FROM Lead ORDER BY LastModifiedDate",
+		"SELECT Id, LastModifiedDate, FirstName, LastName, Email FROM Contact ORDER BY LastModifiedDate",
+		"SELECT Id, LastModifiedDate, Name FROM Account ORDER BY LastModifiedDate",
 	}
 	for i, want := range wantFirst {
 		if i >= len(queries) || queries[i] != want {
@@ -633,7 +635,7 @@ func TestSyncErrors(t *testing.T) {
 		{"refresh token revoked", func(h *harness) {
 			h.fake.SetRefreshFails(true)
 			h.fake.ExpireAccessTokens()
-		}, "Sync failed: Connection to Salesforce lost: log in again"},
+		}, "Sync failed: Connection to Salesforce lost: log in again. Salesforce no longer accepts Beacon's refresh token (it was revoked or expired, or the sync user was deactivated): click Login with Salesforce."},
 		{"API disabled", func(h *harness) {
 			h.fake.SetAPIDisabled(true)
 		}, "Sync failed: API access is not enabled for the Salesforce sync user: enable API Enabled on its profile."},
@@ -656,7 +658,7 @@ func TestSyncErrors(t *testing.T) {
 				t.Error("a failed sync cannot be started again")
 			}
 			page := h.get("/admin/crm/salesforce").body
-			if !strings.Contains(page, fmt.Sprintf(`<strong id="sync-status">%s</strong>`, tc.want)) {
+			if !strings.Contains(page, fmt.Sprintf(`<strong id="sync-status">%s</strong>`, html.EscapeString(tc.want))) {
 				t.Errorf("page lacks the failure in #sync-status")
 			}
 		})

@@ -28,6 +28,7 @@ type session struct {
 	oauthState string
 	verifier   string
 	flash      string
+	flashError string
 	expires    time.Time
 }
 
@@ -150,6 +151,29 @@ func (ss *sessions) takeFlash(r *http.Request) string {
 	}
 	msg := s.flash
 	s.flash = ""
+	return msg
+}
+
+// setFlashError keeps a problem to show on the next page r's session
+// loads.
+func (ss *sessions) setFlashError(r *http.Request, msg string) {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	if _, s := ss.lookup(r); s != nil {
+		s.flashError = msg
+	}
+}
+
+// takeFlashError returns and forgets the problem of r's session.
+func (ss *sessions) takeFlashError(r *http.Request) string {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	_, s := ss.lookup(r)
+	if s == nil {
+		return ""
+	}
+	msg := s.flashError
+	s.flashError = ""
 	return msg
 }
 

@@ -19,9 +19,9 @@ func (s *Server) routes(pages *web.Pages, verifier *identity.Verifier) http.Hand
 	st, log := s.store, s.cfg.Logger
 	ld := login.Deps{Store: st, Pages: pages, Verifier: verifier, MaxLoginFailures: s.cfg.MaxLoginFailures, Log: log}
 	od := oauth.Deps{Store: st, Pages: pages, BaseURL: s.cfg.BaseURL, InstanceURL: s.cfg.InstanceURL, AuthCodeTTL: s.cfg.AuthCodeTTL,
-		AppActivationDelay: s.cfg.AppActivationDelay, Log: log}
+		AppActivationDelay: s.cfg.AppActivationDelay, Log: log, IDTokenTTL: s.cfg.IDTokenTTL, NewestAPIVersion: s.cfg.NewestAPIVersion}
 	sd := setup.Deps{Store: st, Pages: pages, Verifier: verifier, Log: log}
-	api := rest.Deps{Store: st, BaseURL: s.cfg.BaseURL, NewestVersion: s.cfg.NewestAPIVersion}
+	api := rest.Deps{Store: st, BaseURL: s.cfg.BaseURL, InstanceURL: s.cfg.InstanceURL, NewestVersion: s.cfg.NewestAPIVersion}
 
 	// Browser pages carry a session cookie; Setup pages need an admin.
 	page := web.WithSession(st)
@@ -42,10 +42,19 @@ func (s *Server) routes(pages *web.Pages, verifier *identity.Verifier) http.Hand
 	// Setup: connected apps (reference §10).
 	r.Handle(setup.HomePath, admin(setup.HandleHome(sd))).Methods("GET")
 	r.Handle(setup.AppManagerPath, admin(setup.HandleAppManager(sd))).Methods("GET")
+	r.Handle(setup.EditPath, admin(setup.HandleEditApp(sd))).Methods("GET").Queries("applicationId", "{applicationId}")
+	r.Handle(setup.EditPath, admin(setup.HandleUpdateApp(sd))).Methods("POST").Queries("applicationId", "{applicationId}")
 	r.Handle(setup.EditPath, admin(setup.HandleNewApp(sd))).Methods("GET")
 	r.Handle(setup.EditPath, admin(setup.HandleCreateApp(sd))).Methods("POST")
 	r.Handle(setup.SavedPath, admin(setup.HandleSaved(sd))).Methods("GET")
 	r.Handle(setup.DetailPath, admin(setup.HandleDetail(sd))).Methods("GET")
+	r.Handle(setup.DeletePath, admin(setup.HandleDeletePage(sd))).Methods("GET")
+	r.Handle(setup.DeletePath, admin(setup.HandleDeleteApp(sd))).Methods("POST")
+	r.Handle(setup.ManageAppsPath, admin(setup.HandleManageApps(sd))).Methods("GET")
+	r.Handle(setup.ManageAppPath, admin(setup.HandleManageApp(sd))).Methods("GET")
+	r.Handle(setup.ManageAppPath, admin(setup.HandleBlockApp(sd))).Methods("POST")
+	r.Handle(setup.PoliciesPath, admin(setup.HandlePoliciesPage(sd))).Methods("GET")
+	r.Handle(setup.PoliciesPath, admin(setup.HandleSavePolicies(sd))).Methods("POST")
 	r.Handle(setup.ManagePath, admin(setup.HandleManageConsumer(sd))).Methods("POST")
 	r.Handle(setup.VerifyPath, admin(setup.HandleVerifyPage(sd))).Methods("GET")
 	r.Handle(setup.VerifyPath, admin(setup.HandleVerify(sd))).Methods("POST")
@@ -58,26 +67,62 @@ func (s *Server) routes(pages *web.Pages, verifier *identity.Verifier) http.Hand
 	r.Handle("/services/oauth2/token", oauth.HandleToken(od)).Methods("POST")
 	r.Handle("/services/oauth2/revoke", oauth.HandleRevoke(od)).Methods("GET", "POST")
 	r.Handle("/services/oauth2/userinfo", oauth.HandleUserInfo(od)).Methods("GET", "POST")
+	r.Handle("/services/oauth2/introspect", oauth.HandleIntrospect(od)).Methods("POST")
+	r.Handle("/.well-known/openid-configuration", oauth.HandleDiscovery(od)).Methods("GET")
+	r.Handle("/id/keys", oauth.HandleKeys(od)).Methods("GET")
 	r.Handle("/id/{orgId}/{userId}", oauth.HandleIdentity(od)).Methods("GET", "POST")
 
-	// REST API (reference §11–12).
+	// REST API (reference §11–12; docs/mocksf-rest.md). Every versioned
+	// resource, and the 404 and 405 answers under a version, go through
+	// RequireSession: bearer token, daily API allocation, version.
 	r.Handle("/services/data", rest.HandleVersions(api)).Methods("GET")
 	r.Handle("/services/data/", rest.HandleVersions(api)).Methods("GET")
 	v := r.PathPrefix("/services/data/{version:v[0-9]+\\.[0-9]}").Subrouter()
 	v.Use(rest.RequireSession(api))
+	v.NotFoundHandler = rest.RequireSession(api)(rest.HandleNotFound())
+	v.MethodNotAllowedHandler = rest.RequireSession(api)(rest.HandleMethodNotAllowed())
+	v.Handle("", rest.HandleResources(api)).Methods("GET")
 	v.Handle("/", rest.HandleResources(api)).Methods("GET")
+	v.Handle("/limits", rest.HandleLimits(api)).Methods("GET")
 	v.Handle("/sobjects", rest.HandleGlobalDescribe(api)).Methods("GET")
 	v.Handle("/sobjects/{object}/describe", rest.HandleDescribe(api)).Methods("GET")
+	v.Handle("/sobjects/{object}/updated", rest.HandleUpdated(api)).Methods("GET")
+	v.Handle("/sobjects/{object}/updated/", rest.HandleUpdated(api)).Methods("GET")
+	v.Handle("/sobjects/{object}/deleted", rest.HandleDeleted(api)).Methods("GET")
+	v.Handle("/sobjects/{object}/deleted/", rest.HandleDeleted(api)).Methods("GET")
 	v.Handle("/sobjects/{object}", rest.HandleSObjectBasic(api)).Methods("GET")
-	v.Handle("/sobjects/{object}/{id}", rest.HandleRecord(api)).Methods("GET")
+	v.Handle("/sobjects/{object}", rest.HandleCreate(api)).Methods("POST")
+	v.Handle("/sobjects/{object}/{id}", rest.HandleRecord(api)).Methods("GET", "PATCH", "DELETE")
+	v.Handle("/sobjects/{object}/{field}/{value}", rest.HandleExternalID(api)).Methods("GET", "PATCH", "DELETE")
 	v.Handle("/query", rest.HandleQuery(api, false)).Methods("GET")
 	v.Handle("/queryAll", rest.HandleQuery(api, true)).Methods("GET")
 	v.Handle("/query/{locator}", rest.HandleQueryMore(api)).Methods("GET")
 	v.Handle("/queryAll/{locator}", rest.HandleQueryMore(api)).Methods("GET")
 
 	// Test control (a test tool: never expose it to the internet).
+	// Health is open to all, for readiness polling; the rest is Guarded:
+	// loopback only, or only with -control-token (docs/mocksf-control.md).
+	cd := control.New(control.Deps{Store: st, Mailer: s.mailer, Clock: s.clock, Seed: s.seed,
+		BaseURL: s.cfg.BaseURL, InstanceURL: s.cfg.InstanceURL, JournalSize: s.cfg.JournalSize, Log: log})
 	r.Handle("/__mocksf/health", control.HandleHealth()).Methods("GET")
-	r.Handle("/__mocksf/mail", control.HandleMail(s.mailer)).Methods("GET")
+	guard := control.Guard(s.cfg.ControlToken)
+	r.Handle("/__mocksf/orgs", guard(control.HandleCreateOrg(cd))).Methods("POST")
+	r.Handle("/__mocksf/orgs", guard(control.HandleListOrgs(cd))).Methods("GET")
+	r.Handle("/__mocksf/orgs/{id}", guard(control.HandleGetOrg(cd))).Methods("GET")
+	r.Handle("/__mocksf/orgs/{id}", guard(control.HandleDeleteOrg(cd))).Methods("DELETE")
+	r.Handle("/__mocksf/reset", guard(control.HandleReset(cd))).Methods("POST")
+	r.Handle("/__mocksf/faults", guard(control.HandleAddFault(cd))).Methods("POST")
+	r.Handle("/__mocksf/faults", guard(control.HandleListFaults(cd))).Methods("GET")
+	r.Handle("/__mocksf/faults", guard(control.HandleClearFaults(cd))).Methods("DELETE")
+	r.Handle("/__mocksf/faults/{id}", guard(control.HandleGetFault(cd))).Methods("GET")
+	r.Handle("/__mocksf/faults/{id}", guard(control.HandleDeleteFault(cd))).Methods("DELETE")
+	r.Handle("/__mocksf/clock", guard(control.HandleGetClock(cd))).Methods("GET")
+	r.Handle("/__mocksf/clock", guard(control.HandleSetClock(cd))).Methods("POST")
+	r.Handle("/__mocksf/requests", guard(control.HandleRequests(cd))).Methods("GET")
+	r.Handle("/__mocksf/requests", guard(control.HandleClearRequests(cd))).Methods("DELETE")
+	r.Handle("/__mocksf/mail", guard(control.HandleMail(s.mailer))).Methods("GET")
+	r.Handle("/__mocksf/mail", guard(control.HandleClearMail(s.mailer))).Methods("DELETE")
 
-	return recoverPanics(log)(collapseSlashes(r))
+	// The journal and fault rules see every request first.
+	return cd.Observe(recoverPanics(log)(collapseSlashes(r)))
 }

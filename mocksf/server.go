@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sfharness/sfharness/mocksf/clock"
 	"github.com/sfharness/sfharness/mocksf/identity"
 	"github.com/sfharness/sfharness/mocksf/mail"
 	"github.com/sfharness/sfharness/mocksf/store"
@@ -40,7 +41,9 @@ type Config struct {
 	// SMTPAddr is the SMTP server (host:port) mail is relayed to. Empty
 	// starts an embedded SMTP receiver on a free loopback port.
 	SMTPAddr string
-	// Clock is the time source; default time.Now.
+	// Clock is the base time source; default time.Now. mocksf reads the
+	// time from its own clock (Server.Clock), which follows this one
+	// until a test moves it through POST /__mocksf/clock.
 	Clock func() time.Time
 	// VerificationCodeLength is the digits in an emailed code; default 6
 	// (recent Salesforce; older orgs sent 5, reference §2.2).
@@ -61,8 +64,19 @@ type Config struct {
 	AppActivationDelay time.Duration
 	// NewestAPIVersion is the newest REST API version served; default "67.0".
 	NewestAPIVersion string
+	// IDTokenTTL is an OpenID Connect ID token's lifetime; default 120
+	// seconds, as in Salesforce's (reference §4.4).
+	IDTokenTTL time.Duration
 	// Logger receives mocksf's logs; default discards them.
 	Logger *slog.Logger
+	// ControlToken, when set, opens the test-control API under
+	// /__mocksf/ to requests with "Authorization: Bearer <token>" from
+	// anywhere, and to no others; when empty, only loopback clients may
+	// use it. /__mocksf/health is always open.
+	ControlToken string
+	// JournalSize is how many requests GET /__mocksf/requests keeps;
+	// default 10,000.
+	JournalSize int
 }
 
 func (c *Config) setDefaults() {
@@ -104,6 +118,11 @@ type Server struct {
 	mailer   *mail.Mailer
 	receiver *mail.Receiver // nil when mail is relayed to SMTPAddr
 	handler  http.Handler
+	// clock is the time every part of mocksf reads; tests move it.
+	clock *clock.Clock
+	// seed is what POST /__mocksf/reset goes back to, with the consumer
+	// keys and secrets first generated for it.
+	seed store.Seed
 }
 
 // New builds a server from cfg: it loads the seed and, unless SMTPAddr is
@@ -121,11 +140,13 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mocksf: %w", err)
 	}
-	st := store.New(cfg.Clock)
-	if _, err := st.Apply(seed); err != nil {
+	clk := clock.New(cfg.Clock)
+	st := store.New(clk.Now)
+	seeded, err := st.Apply(seed)
+	if err != nil {
 		return nil, fmt.Errorf("mocksf: %w", err)
 	}
-	s := &Server{cfg: cfg, store: st}
+	s := &Server{cfg: cfg, store: st, clock: clk, seed: seed.WithKeys(seeded)}
 	smtpAddr := cfg.SMTPAddr
 	if smtpAddr == "" {
 		s.receiver, err = mail.StartReceiver("127.0.0.1:0")
@@ -134,7 +155,7 @@ func New(cfg Config) (*Server, error) {
 		}
 		smtpAddr = s.receiver.Addr()
 	}
-	s.mailer = mail.NewMailer(smtpAddr, cfg.Clock)
+	s.mailer = mail.NewMailer(smtpAddr, clk.Now)
 	verifier := &identity.Verifier{
 		Store: st, Mailer: s.mailer, CodeLength: cfg.VerificationCodeLength,
 		CodeTTL: cfg.VerificationCodeTTL, MaxAttempts: cfg.MaxVerificationAttempts,
@@ -148,6 +169,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 
 // Store is the server's state, for tests in Go.
 func (s *Server) Store() *store.Store { return s.store }
+
+// Clock is the server's clock, which tests move instead of sleeping.
+func (s *Server) Clock() *clock.Clock { return s.clock }
 
 // Mailer is the server's outgoing mail, with copies of what it sent.
 func (s *Server) Mailer() *mail.Mailer { return s.mailer }

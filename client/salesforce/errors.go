@@ -21,6 +21,10 @@ const (
 	CodeAPICurrentlyDisabled = "API_CURRENTLY_DISABLED"
 	// CodeRequestLimitExceeded means the org's daily API limit is used up.
 	CodeRequestLimitExceeded = "REQUEST_LIMIT_EXCEEDED"
+	// CodeInvalidQueryLocator means a nextRecordsUrl expired or is unknown.
+	CodeInvalidQueryLocator = "INVALID_QUERY_LOCATOR"
+	// CodeNotFound means the resource does not exist.
+	CodeNotFound = "NOT_FOUND"
 	// CodeBadOAuthToken is what identity services (the identity URL and
 	// userinfo) answer, as plain text with 403, for a bad access token.
 	CodeBadOAuthToken = "Bad_OAuth_Token"
@@ -130,6 +134,31 @@ func IsTemporary(err error) bool {
 	}
 	var netErr net.Error
 	return errors.As(err, &netErr) || errors.Is(err, context.DeadlineExceeded) || isTransport(err)
+}
+
+// IsInvalidLocator reports whether err means that a query's
+// nextRecordsUrl can no longer be followed: INVALID_QUERY_LOCATOR, or 404.
+func IsInvalidLocator(err error) bool {
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) {
+		return false
+	}
+	return apiErr.HasCode(CodeInvalidQueryLocator) || apiErr.StatusCode == http.StatusNotFound
+}
+
+// IsNotAvailable reports whether err means that a resource is not there
+// (404, or 400/405/501 for a resource this org or version does not
+// serve), as opposed to an authorization, permission or server problem.
+func IsNotAvailable(err error) bool {
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) {
+		return false
+	}
+	switch apiErr.StatusCode {
+	case http.StatusNotFound, http.StatusMethodNotAllowed, http.StatusNotImplemented, http.StatusBadRequest:
+		return true
+	}
+	return false
 }
 
 // isTransport reports whether err came from the HTTP transport rather than

@@ -30,23 +30,30 @@ func FetchIdentity(ctx context.Context, hc *http.Client, identityURL, accessToke
 	if hc == nil {
 		hc = http.DefaultClient
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, identityURL, nil)
+	var body []byte
+	err := withRetries(ctx, defaultRetries, defaultBackoff, func(int) (bool, error) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, identityURL, nil)
+		if err != nil {
+			return false, err
+		}
+		req.Header.Set("Authorization", "Bearer "+accessToken)
+		req.Header.Set("Accept", "application/json")
+		resp, err := hc.Do(req)
+		if err != nil {
+			return true, &transportError{err}
+		}
+		defer resp.Body.Close()
+		body, err = io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+		if err != nil {
+			return true, &transportError{err}
+		}
+		if resp.StatusCode != http.StatusOK {
+			return retryableStatus(resp.StatusCode), parseAPIError(resp.StatusCode, body)
+		}
+		return false, nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("salesforce: identity: %w", err)
-	}
-	req.Header.Set("Authorization", "Bearer "+accessToken)
-	req.Header.Set("Accept", "application/json")
-	resp, err := hc.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("salesforce: identity: %w", &transportError{err})
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil {
-		return nil, fmt.Errorf("salesforce: identity: %w", &transportError{err})
-	}
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("salesforce: identity: %w", parseAPIError(resp.StatusCode, body))
 	}
 	var id Identity
 	if err := json.Unmarshal(body, &id); err != nil {

@@ -133,31 +133,44 @@ func VerifySignature(tok *oauth2.Token, consumerSecret string) error {
 }
 
 // Revoke revokes token (an access or refresh token; revoking a refresh token
-// also revokes its access tokens) at the login host loginURL.
+// also revokes its access tokens) at the login host loginURL. Network
+// failures and gateway errors are retried with backoff; a token that a
+// retry finds already invalid counts as revoked, since the earlier attempt
+// may have gone through.
 func Revoke(ctx context.Context, hc *http.Client, loginURL, token string) error {
 	if hc == nil {
 		hc = http.DefaultClient
 	}
-	form := url.Values{"token": {token}}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost,
-		strings.TrimRight(loginURL, "/")+RevokePath, strings.NewReader(form.Encode()))
-	if err != nil {
-		return fmt.Errorf("salesforce: revoke: %w", err)
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := hc.Do(req)
-	if err != nil {
-		return fmt.Errorf("salesforce: revoke: %w", err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4<<10))
-	if resp.StatusCode != http.StatusOK {
+	err := withRetries(ctx, defaultRetries, defaultBackoff, func(attempt int) (bool, error) {
+		form := url.Values{"token": {token}}
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost,
+			strings.TrimRight(loginURL, "/")+RevokePath, strings.NewReader(form.Encode()))
+		if err != nil {
+			return false, err
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		resp, err := hc.Do(req)
+		if err != nil {
+			return true, &transportError{err}
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, 4<<10))
+		if resp.StatusCode == http.StatusOK {
+			return false, nil
+		}
 		// Salesforce answers revoke errors form-encoded, not as JSON.
 		v, _ := url.ParseQuery(string(body))
-		if code := v.Get("error"); code != "" {
-			return fmt.Errorf("salesforce: revoke: %s: %s", code, v.Get("error_description"))
+		code := v.Get("error")
+		if code == "invalid_token" && attempt > 0 {
+			return false, nil
 		}
-		return fmt.Errorf("salesforce: revoke: HTTP %d", resp.StatusCode)
+		if code != "" {
+			return false, fmt.Errorf("%s: %s", code, v.Get("error_description"))
+		}
+		return retryableStatus(resp.StatusCode), &APIError{StatusCode: resp.StatusCode}
+	})
+	if err != nil {
+		return fmt.Errorf("salesforce: revoke: %w", err)
 	}
 	return nil
 }

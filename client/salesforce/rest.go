@@ -49,7 +49,7 @@ type Config struct {
 // tokens. It is safe for concurrent use.
 type Client struct {
 	hc         *http.Client
-	oauth      *oauth2.Config
+	oauth      *oauth2.Config // guarded by mu
 	onRefresh  func(prev, next *oauth2.Token)
 	maxRetries int
 	backoff    time.Duration
@@ -87,6 +87,14 @@ func NewClient(cfg Config) *Client {
 	return c
 }
 
+// SetOAuth replaces the connected app's configuration used for refreshes,
+// as after the admin saved a new Consumer Secret.
+func (c *Client) SetOAuth(oauth *oauth2.Config) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.oauth = oauth
+}
+
 // Token returns the current token.
 func (c *Client) Token() *oauth2.Token {
 	c.mu.Lock()
@@ -119,7 +127,7 @@ type SObjectDescribe struct {
 // Describe returns the describe of the sObject named object.
 func (c *Client) Describe(ctx context.Context, object string) (*SObjectDescribe, error) {
 	var d SObjectDescribe
-	path := "/services/data/" + APIVersion + "/sobjects/" + url.PathEscape(object) + "/describe"
+	path := c.dataPath("sobjects/" + url.PathEscape(object) + "/describe")
 	if err := c.get(ctx, path, &d); err != nil {
 		return nil, fmt.Errorf("salesforce: describe %s: %w", object, err)
 	}
@@ -129,6 +137,18 @@ func (c *Client) Describe(ctx context.Context, object string) (*SObjectDescribe,
 // Record is one record of a query result: field name to JSON value. The
 // "attributes" entry Salesforce adds is removed.
 type Record map[string]any
+
+// Page is one batch of a SOQL query's records.
+type Page struct {
+	// Records are the batch's records.
+	Records []Record
+	// NextRecordsURL is the path of the next batch, "" on the last one.
+	// Salesforce keeps it valid for 15 minutes of inactivity, so a caller
+	// that saves it can go on with QueryMore after a restart.
+	NextRecordsURL string
+	// TotalSize is the number of records the whole query matched.
+	TotalSize int
+}
 
 // queryResult is one page of a SOQL query.
 type queryResult struct {
@@ -141,8 +161,32 @@ type queryResult struct {
 // Query runs the SOQL query soql and calls page with each batch of records,
 // following nextRecordsUrl until Salesforce says done. An error from page
 // stops the query and is returned.
-func (c *Client) Query(ctx context.Context, soql string, page func([]Record) error) error {
-	path := "/services/data/" + APIVersion + "/query?" + url.Values{"q": {soql}}.Encode()
+func (c *Client) Query(ctx context.Context, soql string, page func(Page) error) error {
+	return c.pages(ctx, c.dataPath("query")+"?"+url.Values{"q": {soql}}.Encode(), page)
+}
+
+// QueryAll is Query on the queryAll resource, whose results include deleted
+// and archived records (select IsDeleted to tell them apart).
+func (c *Client) QueryAll(ctx context.Context, soql string, page func(Page) error) error {
+	return c.pages(ctx, c.dataPath("queryAll")+"?"+url.Values{"q": {soql}}.Encode(), page)
+}
+
+// QueryMore goes on with a query from nextRecordsURL, a Page's
+// NextRecordsURL. An expired or unknown locator fails with an error for
+// which IsInvalidLocator is true.
+func (c *Client) QueryMore(ctx context.Context, nextRecordsURL string, page func(Page) error) error {
+	if !strings.HasPrefix(nextRecordsURL, "/services/data/") {
+		return fmt.Errorf("salesforce: query: %q is not a nextRecordsUrl", nextRecordsURL)
+	}
+	return c.pages(ctx, nextRecordsURL, page)
+}
+
+// dataPath is the path of a REST resource of the API version Beacon calls.
+func (c *Client) dataPath(resource string) string {
+	return "/services/data/" + APIVersion + "/" + resource
+}
+
+func (c *Client) pages(ctx context.Context, path string, page func(Page) error) error {
 	for pages := 0; path != ""; pages++ {
 		var res queryResult
 		if err := c.get(ctx, path, &res); err != nil {
@@ -151,20 +195,81 @@ func (c *Client) Query(ctx context.Context, soql string, page func([]Record) err
 		for _, r := range res.Records {
 			delete(r, "attributes")
 		}
-		if err := page(res.Records); err != nil {
-			return err
-		}
 		// A missing done with no records means the end, as jsforce treats it.
 		done := res.Done == nil || *res.Done
-		if done {
-			return nil
-		}
-		if res.NextRecordsURL == "" {
+		if !done && res.NextRecordsURL == "" {
 			return fmt.Errorf("salesforce: query page %d: done is false but nextRecordsUrl is missing", pages+1)
 		}
-		path = res.NextRecordsURL
+		next := ""
+		if !done {
+			next = res.NextRecordsURL
+		}
+		if err := page(Page{Records: res.Records, NextRecordsURL: next, TotalSize: res.TotalSize}); err != nil {
+			return err
+		}
+		path = next
 	}
 	return nil
+}
+
+// replicationTime is how the replication resources take start and end.
+const replicationTime = "2006-01-02T15:04:05Z07:00"
+
+// DeletedRecord is one entry of the deleted-records resource.
+type DeletedRecord struct {
+	// ID is the deleted record's id.
+	ID string `json:"id"`
+	// DeletedDate is when it was deleted, as the API writes datetimes.
+	DeletedDate string `json:"deletedDate"`
+}
+
+// DeletedResult is the answer of the sObject deleted-records resource.
+type DeletedResult struct {
+	// DeletedRecords are the records deleted in the window.
+	DeletedRecords []DeletedRecord `json:"deletedRecords"`
+	// EarliestDateAvailable is the oldest deletion Salesforce still knows.
+	EarliestDateAvailable string `json:"earliestDateAvailable"`
+	// LatestDateCovered is the end of the window the answer covers; the
+	// next window starts there.
+	LatestDateCovered string `json:"latestDateCovered"`
+}
+
+// Deleted lists the records of object deleted between start and end
+// (GET /services/data/vXX.X/sobjects/{object}/deleted/?start=&end=).
+// Salesforce keeps deletions for about 15 days and wants the window to
+// span more than a minute.
+func (c *Client) Deleted(ctx context.Context, object string, start, end time.Time) (*DeletedResult, error) {
+	var res DeletedResult
+	if err := c.get(ctx, c.replicationPath(object, "deleted", start, end), &res); err != nil {
+		return nil, fmt.Errorf("salesforce: deleted %s: %w", object, err)
+	}
+	return &res, nil
+}
+
+// UpdatedResult is the answer of the sObject updated-records resource.
+type UpdatedResult struct {
+	// IDs are the records created or updated in the window.
+	IDs []string `json:"ids"`
+	// LatestDateCovered is the end of the window the answer covers.
+	LatestDateCovered string `json:"latestDateCovered"`
+}
+
+// Updated lists the ids of the records of object created or updated
+// between start and end (GET .../sobjects/{object}/updated/?start=&end=).
+func (c *Client) Updated(ctx context.Context, object string, start, end time.Time) (*UpdatedResult, error) {
+	var res UpdatedResult
+	if err := c.get(ctx, c.replicationPath(object, "updated", start, end), &res); err != nil {
+		return nil, fmt.Errorf("salesforce: updated %s: %w", object, err)
+	}
+	return &res, nil
+}
+
+func (c *Client) replicationPath(object, resource string, start, end time.Time) string {
+	q := url.Values{
+		"start": {start.UTC().Format(replicationTime)},
+		"end":   {end.UTC().Format(replicationTime)},
+	}
+	return c.dataPath("sobjects/"+url.PathEscape(object)+"/"+resource+"/") + "?" + q.Encode()
 }
 
 // get calls GET path (relative to the instance URL) and decodes the JSON
@@ -198,27 +303,17 @@ func (c *Client) get(ctx context.Context, path string, v any) error {
 	}
 }
 
-// send does one GET with retries on network failures and gateway errors.
-func (c *Client) send(ctx context.Context, rawURL, access string) (int, []byte, error) {
-	wait := c.backoff
-	for attempt := 0; ; attempt++ {
-		status, body, err := c.sendOnce(ctx, rawURL, access)
-		retry := err != nil || retryableStatus(status)
-		if !retry || attempt >= c.maxRetries || ctx.Err() != nil {
-			if err != nil && ctx.Err() != nil {
-				return 0, nil, ctx.Err()
-			}
-			return status, body, err
-		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return 0, nil, ctx.Err()
-		case <-t.C:
-		}
-		wait *= 2
+// send does one GET with retries, with exponential backoff, on network
+// failures and gateway errors.
+func (c *Client) send(ctx context.Context, rawURL, access string) (status int, body []byte, err error) {
+	err = withRetries(ctx, c.maxRetries, c.backoff, func(int) (bool, error) {
+		status, body, err = c.sendOnce(ctx, rawURL, access)
+		return err != nil || retryableStatus(status), err
+	})
+	if err != nil && ctx.Err() != nil {
+		return 0, nil, ctx.Err()
 	}
+	return status, body, err
 }
 
 func (c *Client) sendOnce(ctx context.Context, rawURL, access string) (int, []byte, error) {

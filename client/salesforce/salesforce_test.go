@@ -94,9 +94,12 @@ func TestQueryPaging(t *testing.T) {
 			c := newClient(t, fake, nil)
 			seen := map[string]bool{}
 			pages := 0
-			err := c.Query(context.Background(), "SELECT Id, LastName FROM Lead", func(rs []salesforce.Record) error {
+			err := c.Query(context.Background(), "SELECT Id, LastName FROM Lead", func(p salesforce.Page) error {
 				pages++
-				for _, r := range rs {
+				if (p.NextRecordsURL == "") != (pages == tc.wantPages) {
+					t.Errorf("page %d: nextRecordsUrl %q", pages, p.NextRecordsURL)
+				}
+				for _, r := range p.Records {
 					id := r["Id"].(string)
 					if seen[id] {
 						t.Errorf("record %s twice", id)
@@ -124,7 +127,7 @@ func TestQueryStopsOnCallbackError(t *testing.T) {
 	fake.SetPageSize(10)
 	fake.AddRecords("Account", 30)
 	stop := errors.New("stop")
-	err := newClient(t, fake, nil).Query(context.Background(), "SELECT Id FROM Account", func([]salesforce.Record) error { return stop })
+	err := newClient(t, fake, nil).Query(context.Background(), "SELECT Id FROM Account", func(salesforce.Page) error { return stop })
 	if !errors.Is(err, stop) || fake.Requests("queryMore") != 0 {
 		t.Errorf("Query = %v after %d more pages; want stop at once", err, fake.Requests("queryMore"))
 	}

@@ -56,8 +56,27 @@
       showMessage('');
       $('popup-blocked').hidden = true;
       var popup = window.open('/salesforce/login', 'sfdcLogin', 'popup,width=600,height=700');
-      if (!popup) { $('popup-blocked').hidden = false; }
+      if (!popup) { $('popup-blocked').hidden = false; return; }
+      watchPopup(popup, loginButton.dataset.closedMessage);
     });
+  }
+
+  // watchPopup tells the admin when the pop-up closes without a result, as
+  // when Salesforce showed an error page in it and the admin closed it.
+  var loginResult = false;
+  var popupWatch = null;
+  function watchPopup(popup, closedMessage) {
+    loginResult = false;
+    if (popupWatch !== null) { clearInterval(popupWatch); }
+    popupWatch = setInterval(function () {
+      if (!popup.closed) { return; }
+      clearInterval(popupWatch);
+      popupWatch = null;
+      // The result message may still be on its way: give it a moment.
+      setTimeout(function () {
+        if (!loginResult && closedMessage) { showError(closedMessage); }
+      }, 1500);
+    }, 500);
   }
 
   // Step 7: the pop-up reports the end of the login.
@@ -65,6 +84,7 @@
     if (event.origin !== location.origin) { return; }
     var data = event.data;
     if (!data || data.type !== 'sfdc-oauth') { return; }
+    loginResult = true;
     if (!data.ok) {
       showError(data.message || data.error || 'Salesforce login failed.');
       return;

@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -46,14 +47,16 @@ func TestSelectQuery(t *testing.T) {
 	t.Parallel()
 	since := time.Date(2026, 1, 2, 4, 4, 5, 999e6, time.FixedZone("CET", 3600))
 	tests := []struct {
-		since time.Time
-		want  string
+		since     time.Time
+		inclusive bool
+		want      string
 	}{
-		{time.Time{}, "SELECT Id, Name FROM Account"},
-		{since, "SELECT Id, Name FROM Account WHERE LastModifiedDate > 2026-01-02T03:04:05Z"},
+		{time.Time{}, false, "SELECT Id, Name FROM Account ORDER BY LastModifiedDate"},
+		{since, false, "SELECT Id, Name FROM Account WHERE LastModifiedDate > 2026-01-02T03:04:05Z ORDER BY LastModifiedDate"},
+		{since, true, "SELECT Id, Name FROM Account WHERE LastModifiedDate >= 2026-01-02T03:04:05Z ORDER BY LastModifiedDate"},
 	}
 	for _, tc := range tests {
-		if got := syncjob.SelectQuery("Account", []string{"Id", "Name"}, tc.since); got != tc.want {
+		if got := syncjob.SelectQuery("Account", []string{"Id", "Name"}, tc.since, tc.inclusive); got != tc.want {
 			t.Errorf("SelectQuery = %q; want %q", got, tc.want)
 		}
 	}
@@ -73,22 +76,73 @@ func TestParseDateTime(t *testing.T) {
 	}
 }
 
-// connected returns a store connected to fake and a REST client for it.
+// connected returns a store connected to fake, with its field sync done,
+// and a REST client for it.
 func connected(t *testing.T, fake *fakesalesforce.Server) (*store.Store, *salesforce.Client) {
 	t.Helper()
+	st, err := store.Open(store.Options{Key: make([]byte, store.KeySize)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
 	access, refresh := fake.IssueToken()
 	tok := &oauth2.Token{AccessToken: access, RefreshToken: refresh}
-	st := store.New()
-	st.Connect(store.Connection{Token: tok, InstanceURL: fake.URL}, syncjob.Objects)
+	if err := st.Connect(store.Connection{Token: tok, InstanceURL: fake.URL}, syncjob.Objects); err != nil {
+		t.Fatal(err)
+	}
 	api := salesforce.NewClient(salesforce.Config{
-		OAuth:       salesforce.OAuthConfig(fake.URL, fakesalesforce.ConsumerKey, fakesalesforce.ConsumerSecret, "http://127.0.0.1/cb"),
-		InstanceURL: fake.URL,
-		Token:       tok,
+		OAuth:        salesforce.OAuthConfig(fake.URL, fakesalesforce.ConsumerKey, fakesalesforce.ConsumerSecret, "http://127.0.0.1/cb"),
+		InstanceURL:  fake.URL,
+		Token:        tok,
+		MaxRetries:   -1,
+		RetryBackoff: time.Millisecond,
 	})
 	return st, api
 }
 
+// fieldsDone runs the field sync and starts the record sync state.
+func fieldsDone(t *testing.T, st *store.Store, api syncjob.API) {
+	t.Helper()
+	if err := syncjob.SyncFields(context.Background(), api, st, discard); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := st.StartRecordSync(); !ok || err != nil {
+		t.Fatalf("StartRecordSync = %v, %v", ok, err)
+	}
+}
+
 var discard = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+// run runs rs until the test ends or stop is called, which waits for it.
+func run(t *testing.T, rs *syncjob.RecordSync) (stop func() error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- rs.Run(ctx) }()
+	var once sync.Once
+	var err error
+	stop = func() error {
+		once.Do(func() {
+			cancel()
+			err = <-done
+		})
+		return err
+	}
+	t.Cleanup(func() { stop() })
+	return stop
+}
+
+func record(t *testing.T, st *store.Store, object, id string) store.Record {
+	t.Helper()
+	r, ok, err := st.Record(object, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ok {
+		return nil
+	}
+	return r
+}
 
 func TestSyncFields(t *testing.T) {
 	t.Parallel()
@@ -115,55 +169,226 @@ func TestRecordSyncIncremental(t *testing.T) {
 	fake.SetPageSize(100)
 	ids := fake.AddRecords("Lead", 250)
 	st, api := connected(t, fake)
-	if err := syncjob.SyncFields(context.Background(), api, st, discard); err != nil {
-		t.Fatal(err)
-	}
-	if !st.StartRecordSync() {
-		t.Fatal("StartRecordSync = false")
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error)
-	rs := &syncjob.RecordSync{API: api, Store: st, Interval: 10 * time.Millisecond, Logger: discard}
-	go func() { done <- rs.Run(ctx) }()
+	fieldsDone(t, st, api)
+	stop := run(t, &syncjob.RecordSync{API: api, Store: st, Interval: 10 * time.Millisecond, Logger: discard})
 
 	waitFor(t, "first pull", func() bool { return st.RecordSync().State == store.SyncRunning })
 	if n := st.RecordCount("Lead"); n != 250 {
 		t.Errorf("Lead count = %d; want 250", n)
 	}
 	fake.UpdateRecord("Lead", ids[7], "Email", "new@example.com")
-	waitFor(t, "the change", func() bool {
-		r, _ := st.Record("Lead", ids[7])
-		return r["Email"] == "new@example.com"
-	})
+	waitFor(t, "the change", func() bool { return record(t, st, "Lead", ids[7])["Email"] == "new@example.com" })
 	if n := st.RecordCount("Lead"); n != 250 {
 		t.Errorf("Lead count after the change = %d; want 250", n)
 	}
-	cancel()
-	if err := <-done; err != nil {
+	if err := stop(); err != nil {
 		t.Errorf("Run = %v after cancel; want nil", err)
 	}
-	// Leads are pulled incrementally; Accounts, of which there are none
-	// yet, in full each time.
+	// Leads are pulled incrementally from queryAll; Accounts, of which
+	// there are none yet, in full each time.
 	var lastLead string
 	for _, q := range fake.Queries() {
 		if strings.Contains(q, " FROM Lead") {
 			lastLead = q
 		}
 	}
-	if !strings.HasPrefix(lastLead, "SELECT Id, LastModifiedDate, FirstName, LastName, Company, Email FROM Lead WHERE LastModifiedDate > 2026-01-02T") {
-		t.Errorf("last Lead query %q is not incremental", lastLead)
+	want := "SELECT Id, LastModifiedDate, FirstName, LastName, Company, Email, IsDeleted FROM Lead WHERE LastModifiedDate > 2026-01-02T"
+	if !strings.HasPrefix(lastLead, want) || !strings.HasSuffix(lastLead, " ORDER BY LastModifiedDate") {
+		t.Errorf("last Lead query %q; want %q...", lastLead, want)
 	}
+	if fake.Requests("queryAll") == 0 {
+		t.Error("no queryAll requests")
+	}
+	if r := record(t, st, "Lead", ids[0]); r == nil || r["IsDeleted"] != nil || r["Company"] != "Company 1" {
+		t.Errorf("stored record = %v; want its fields without IsDeleted", r)
+	}
+}
+
+func TestRecordSyncDeletionsFromQueryAll(t *testing.T) {
+	t.Parallel()
+	fake := fakesalesforce.New(t)
+	ids := fake.AddRecords("Contact", 5)
+	st, api := connected(t, fake)
+	fieldsDone(t, st, api)
+	run(t, &syncjob.RecordSync{API: api, Store: st, Interval: 10 * time.Millisecond, ReplicationEvery: -1, Logger: discard})
+	waitFor(t, "first pull", func() bool { return st.RecordCount("Contact") == 5 })
+	fake.DeleteRecord("Contact", ids[2])
+	waitFor(t, "the deletion", func() bool { return st.RecordCount("Contact") == 4 })
+	if record(t, st, "Contact", ids[2]) != nil {
+		t.Error("deleted record still readable")
+	}
+	if n := fake.Requests("deleted"); n != 0 {
+		t.Errorf("fake saw %d deleted requests with replication off; want 0", n)
+	}
+}
+
+func TestRecordSyncReplication(t *testing.T) {
+	t.Parallel()
+	fake := fakesalesforce.New(t)
+	ids := fake.AddRecords("Lead", 5)
+	st, api := connected(t, fake)
+	fieldsDone(t, st, api)
+	rs := &syncjob.RecordSync{API: api, Store: st, Interval: 5 * time.Millisecond, ReplicationEvery: 2 * time.Minute, Logger: discard, Now: fake.Now}
+	run(t, rs)
+	waitFor(t, "first pull", func() bool { return st.RecordSync().State == store.SyncRunning })
+
+	// A change that commits late, with a LastModifiedDate older than what
+	// the sync already pulled: LastModifiedDate polling misses it, the
+	// updated resource does not.
+	fake.CommitLate("Lead", ids[1], "Email", "late@example.com", time.Date(2026, 1, 2, 3, 4, 8, 0, time.UTC))
+	fake.DeleteRecord("Lead", ids[3])
+	waitFor(t, "the deletion", func() bool { return st.RecordCount("Lead") == 4 })
+	time.Sleep(50 * time.Millisecond)
+	if got := record(t, st, "Lead", ids[1])["Email"]; got == "late@example.com" {
+		t.Fatal("the late change arrived before the replication window opened")
+	}
+	fake.Advance(3 * time.Minute)
+	waitFor(t, "the late change", func() bool { return record(t, st, "Lead", ids[1])["Email"] == "late@example.com" })
+	if fake.Requests("deleted") == 0 || fake.Requests("updated") == 0 {
+		t.Errorf("fake saw %d deleted and %d updated requests; want some", fake.Requests("deleted"), fake.Requests("updated"))
+	}
+	if n := st.RecordCount("Lead"); n != 4 {
+		t.Errorf("count = %d; want 4", n)
+	}
+	var byID bool
+	for _, q := range fake.Queries() {
+		byID = byID || strings.Contains(q, "FROM Lead WHERE Id IN (") && strings.Contains(q, "'"+ids[1]+"'")
+	}
+	if !byID {
+		t.Error("the late change was not fetched by id")
+	}
+	if s := st.RecordSync(); s.LastError != nil {
+		t.Errorf("last error = %v", s.LastError)
+	}
+}
+
+func TestRecordSyncWithoutReplicationAPI(t *testing.T) {
+	t.Parallel()
+	fake := fakesalesforce.New(t)
+	fake.SetReplicationAPI(false)
+	ids := fake.AddRecords("Account", 3)
+	st, api := connected(t, fake)
+	fieldsDone(t, st, api)
+	run(t, &syncjob.RecordSync{API: api, Store: st, Interval: 5 * time.Millisecond, ReplicationEvery: 2 * time.Minute, Logger: discard, Now: fake.Now})
+	waitFor(t, "first pull", func() bool { return st.RecordSync().State == store.SyncRunning })
+	fake.Advance(3 * time.Minute)
+	fake.DeleteRecord("Account", ids[0])
+	waitFor(t, "the deletion", func() bool { return st.RecordCount("Account") == 2 })
+	before := len(fake.Queries())
+	waitFor(t, "more pulls", func() bool { return len(fake.Queries()) > before+6 })
+	// One 404 per object, then the sync does without the resource.
+	if n := fake.Requests("deleted"); n != 3 {
+		t.Errorf("fake saw %d deleted requests; want 3, one per object", n)
+	}
+	if s := st.RecordSync(); s.State != store.SyncRunning || s.LastError != nil {
+		t.Errorf("sync = %+v; want running without error", s)
+	}
+}
+
+// pullStopped runs a sync that stops in the middle of the Lead pull, once
+// its first page is stored, and returns the store and API.
+func pullStopped(t *testing.T, fake *fakesalesforce.Server) (*store.Store, *salesforce.Client) {
+	t.Helper()
+	fake.SetPageSize(100)
+	fake.AddRecords("Lead", 250)
+	st, api := connected(t, fake)
+	fieldsDone(t, st, api)
+	gate := make(chan struct{})
+	fake.GateQueryMore(gate)
+	stop := run(t, &syncjob.RecordSync{API: api, Store: st, Interval: 10 * time.Millisecond, Logger: discard})
+	waitFor(t, "the first page", func() bool { return st.RecordCount("Lead") == 100 && fake.Requests("queryMore") == 1 })
+	if err := stop(); err != nil {
+		t.Fatalf("Run = %v", err)
+	}
+	fake.GateQueryMore(nil)
+	close(gate)
+	cur, err := st.Cursor("Lead")
+	if err != nil || !cur.Pulling || cur.FullDone || cur.NextRecordsURL == "" || cur.PullFrom.IsZero() {
+		t.Fatalf("cursor after the stop = %+v, %v; want an unfinished pull with its next page", cur, err)
+	}
+	return st, api
+}
+
+func TestRecordSyncResumesFromNextRecordsURL(t *testing.T) {
+	t.Parallel()
+	fake := fakesalesforce.New(t)
+	st, api := pullStopped(t, fake)
+	run(t, &syncjob.RecordSync{API: api, Store: st, Interval: 10 * time.Millisecond, Logger: discard})
+	waitFor(t, "the rest", func() bool { return st.RecordSync().State == store.SyncRunning })
+	if n := st.RecordCount("Lead"); n != 250 {
+		t.Errorf("Lead count = %d; want 250", n)
+	}
+	var full int
+	for _, q := range fake.Queries() {
+		if strings.Contains(q, "FROM Lead") && !strings.Contains(q, "WHERE") {
+			full++
+		}
+	}
+	if full != 1 {
+		t.Errorf("the full Lead query ran %d times; want once, then the saved nextRecordsUrl", full)
+	}
+}
+
+func TestRecordSyncResumesAfterLocatorExpired(t *testing.T) {
+	t.Parallel()
+	fake := fakesalesforce.New(t)
+	st, api := pullStopped(t, fake)
+	cur, _ := st.Cursor("Lead")
+	fake.ForgetQueryLocators()
+	run(t, &syncjob.RecordSync{API: api, Store: st, Interval: 10 * time.Millisecond, Logger: discard})
+	waitFor(t, "the rest", func() bool { return st.RecordSync().State == store.SyncRunning })
+	if n := st.RecordCount("Lead"); n != 250 {
+		t.Errorf("Lead count = %d; want 250", n)
+	}
+	want := "FROM Lead WHERE LastModifiedDate >= " + syncjob.SOQLDateTime(cur.PullFrom) + " ORDER BY LastModifiedDate"
+	var resumed bool
+	for _, q := range fake.Queries() {
+		resumed = resumed || strings.HasSuffix(q, want)
+	}
+	if !resumed {
+		t.Errorf("no query ends with %q: %q", want, fake.Queries())
+	}
+}
+
+func TestRecordSyncRetriesNetworkFailures(t *testing.T) {
+	t.Parallel()
+	fake := fakesalesforce.New(t)
+	fake.AddRecords("Lead", 3)
+	st, api := connected(t, fake)
+	fieldsDone(t, st, api)
+	fake.DropRequests(4)
+	run(t, &syncjob.RecordSync{API: api, Store: st, Interval: 5 * time.Millisecond, MaxBackoff: 40 * time.Millisecond, Logger: discard})
+	waitFor(t, "the recovery", func() bool { return st.RecordSync().State == store.SyncRunning })
+	if n := fake.Requests("dropped"); n != 4 {
+		t.Errorf("fake dropped %d requests; want 4", n)
+	}
+	if s := st.RecordSync(); s.LastError != nil || st.RecordCount("Lead") != 3 {
+		t.Errorf("sync = %+v with %d leads; want running, no error, 3 leads", s, st.RecordCount("Lead"))
+	}
+}
+
+func TestRecordSyncKeepsTheLastErrorWhileRetrying(t *testing.T) {
+	t.Parallel()
+	fake := fakesalesforce.New(t)
+	st, api := connected(t, fake)
+	fieldsDone(t, st, api)
+	fake.DropRequests(1 << 20)
+	run(t, &syncjob.RecordSync{API: api, Store: st, Interval: 5 * time.Millisecond, MaxBackoff: 20 * time.Millisecond, Logger: discard})
+	waitFor(t, "the error", func() bool { return st.RecordSync().LastError != nil })
+	s := st.RecordSync()
+	if s.State != store.SyncInitial || !salesforce.IsTemporary(s.LastError) {
+		t.Errorf("sync = %+v; want still initial with a temporary error", s)
+	}
+	fake.DropRequests(0)
+	waitFor(t, "the recovery", func() bool { return st.RecordSync().State == store.SyncRunning })
 }
 
 func TestRecordSyncStopsOnAdminError(t *testing.T) {
 	t.Parallel()
 	fake := fakesalesforce.New(t)
 	st, api := connected(t, fake)
-	if err := syncjob.SyncFields(context.Background(), api, st, discard); err != nil {
-		t.Fatal(err)
-	}
+	fieldsDone(t, st, api)
 	fake.SetAPIDisabled(true)
-	st.StartRecordSync()
 	rs := &syncjob.RecordSync{API: api, Store: st, Interval: time.Millisecond, Logger: discard}
 	err := rs.Run(context.Background())
 	if err == nil || !strings.Contains(err.Error(), "API_DISABLED_FOR_ORG") {
@@ -182,5 +407,24 @@ func waitFor(t *testing.T, what string, ok func() bool) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
 		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func TestSyncFieldsRetriesNetworkFailures(t *testing.T) {
+	t.Parallel()
+	fake := fakesalesforce.New(t)
+	st, api := connected(t, fake)
+	fake.DropRequests(1)
+	done := make(chan error, 1)
+	go func() { done <- syncjob.SyncFields(context.Background(), api, st, discard) }()
+	waitFor(t, "the failure", func() bool { return st.Status().Fields[0].Phase == store.PhaseFailed })
+	if err := st.Status().Fields[0].Err; !salesforce.IsTemporary(err) {
+		t.Errorf("Lead failure = %v; want the temporary error", err)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("SyncFields = %v; want success after the retry", err)
+	}
+	if !st.FieldSyncDone() {
+		t.Error("field sync not done after the retry")
 	}
 }

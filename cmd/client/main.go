@@ -6,9 +6,23 @@
 //
 //	client [-addr 127.0.0.1:9000] [-salesforce https://login.salesforce.com]
 //	       [-base-url URL] [-oauth-feature=true] [-sync-interval 5s]
+//	       [-db FILE]
 //
 // It prints one line, "client listening on http://HOST:PORT", once it
 // accepts connections, and shuts down gracefully on SIGINT or SIGTERM.
+//
+// Beacon keeps its settings, tokens and synced records in the SQLite
+// database FILE (default: beacon/beacon.db under the user's configuration
+// directory, such as ~/.config/beacon/beacon.db), created with mode 0600;
+// -db "" uses a temporary database that is removed on exit. A sync that was
+// running when Beacon stopped goes on where it stopped.
+//
+// The Consumer Secret and the OAuth tokens are encrypted in the database
+// with AES-256-GCM. The key is the environment variable BEACON_KEY, the
+// base64 of 32 random bytes (head -c 32 /dev/urandom | base64); without it,
+// the key is read from FILE.key, which is generated with mode 0600 the
+// first time. Keep the key with the database: without it the secrets
+// cannot be read, and with it they can.
 package main
 
 import (
@@ -22,24 +36,55 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
 	"github.com/sfharness/sfharness/client"
+	"github.com/sfharness/sfharness/client/store"
 )
+
+// defaultDBPath is beacon/beacon.db under the user's configuration
+// directory, or "" (a temporary database) when there is none.
+func defaultDBPath() string {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(dir, "beacon", "beacon.db")
+}
+
+func dbDescription(path string) string {
+	if path == "" {
+		return "temporary, removed on exit"
+	}
+	return path
+}
+
+// keySource says where the encryption key comes from, never the key.
+func keySource(dbPath string, key []byte) string {
+	switch {
+	case key != nil:
+		return "BEACON_KEY"
+	case dbPath == "":
+		return "random, for this run only"
+	default:
+		return store.KeyFilePath(dbPath)
+	}
+}
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args, os.Stdout, os.Stderr); err != nil {
+	if err := run(ctx, os.Args, os.Getenv, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "client:", err)
 		os.Exit(1)
 	}
 }
 
 // run starts the server with the command line args (args[0] is the program
-// name) and serves until ctx is done.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+// name) and the environment getenv, and serves until ctx is done.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	name := "client"
 	if len(args) > 0 {
 		name, args = args[0], args[1:]
@@ -51,8 +96,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	baseURL := fs.String("base-url", "", "public base `URL` of this server (default: derived from the listening address)")
 	oauthFeature := fs.Bool("oauth-feature", true, `subscription feature "Enable OAuth for SFDC sync"`)
 	syncInterval := fs.Duration("sync-interval", 5*time.Second, "how often the running sync pulls changes")
+	dbPath := fs.String("db", defaultDBPath(), "SQLite database `file` for settings, tokens and synced records; \"\" for a temporary one")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	var key []byte
+	if text := getenv("BEACON_KEY"); text != "" {
+		var err error
+		if key, err = store.ParseKey(text); err != nil {
+			return fmt.Errorf("BEACON_KEY: %w", err)
+		}
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %q", fs.Args())
@@ -75,11 +128,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		OAuthFeature:  *oauthFeature,
 		SyncInterval:  *syncInterval,
 		Logger:        logger,
+		DBPath:        *dbPath,
+		EncryptionKey: key,
 	})
 	if err != nil {
 		return err
 	}
 	defer srv.Close()
+	logger.Info("database", "path", dbDescription(*dbPath), "key", keySource(*dbPath, key))
 
 	hs := &http.Server{
 		Handler:           srv,

@@ -2,7 +2,12 @@
 // integrations. It prints "mocksf listening on http://HOST:PORT" once it
 // accepts requests.
 //
-//	mocksf [-addr 127.0.0.1:8080] [-seed orgs.yaml] [-smtp host:port]
+//	mocksf [-addr 127.0.0.1:8080] [-seed orgs.yaml] [-smtp host:port] [-control-token TOKEN]
+//
+// Its test-control API under /__mocksf/ (docs/mocksf-control.md) answers
+// only loopback clients, or with -control-token only requests that carry
+// that bearer token. mocksf is a test tool: never expose it to the
+// internet.
 package main
 
 import (
@@ -42,6 +47,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	codeLen := fs.Int("code-length", 6, "digits in an emailed verification code")
 	activation := fs.Duration("app-activation-delay", 0, "how long a new connected app answers invalid_client_id")
 	verbose := fs.Bool("v", false, "log requests and errors to stderr")
+	controlToken := fs.String("control-token", "", "open the /__mocksf/ control API to requests with \"Authorization: Bearer `TOKEN`\" only (default: loopback clients only)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -67,7 +73,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	srv, err := mocksf.New(mocksf.Config{
 		BaseURL: base, Seed: seed, SMTPAddr: *smtpAddr,
-		VerificationCodeLength: *codeLen, AppActivationDelay: *activation,
+		VerificationCodeLength: *codeLen, AppActivationDelay: *activation, ControlToken: *controlToken,
 		Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
 	})
 	if err != nil {

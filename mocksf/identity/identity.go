@@ -75,7 +75,8 @@ The code expires in %d minutes. If you didn't try to %s, contact your Salesforce
 Thanks,
 Salesforce Customer Support
 `, name, action, user.Username, code, int(v.CodeTTL.Minutes()), action)
-	if _, err := v.Mailer.Send(ctx, mail.Message{From: EmailFrom, To: user.Email, Subject: EmailSubject, Text: text}); err != nil {
+	if _, err := v.Mailer.Send(ctx, mail.Message{From: EmailFrom, To: user.Email, Subject: EmailSubject, Text: text,
+		Org: user.OrgID, Username: user.Username}); err != nil {
 		return fmt.Errorf("identity: %w", err)
 	}
 	return nil

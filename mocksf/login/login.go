@@ -42,8 +42,35 @@ type Deps struct {
 
 type loginPage struct {
 	Title, Error, Username, StartURL, CSRF string
-	Setup                                  bool
-	QuickFind                              string
+	// Display is the authorize request's display type (page, popup,
+	// touch, mobile), rendered as a class.
+	Display string
+	// CurrentUser, when set, is offered as "Log in as <username>" above
+	// the form (prompt=select_account), continuing to ContinueURL.
+	CurrentUser, ContinueURL string
+	Setup                    bool
+	QuickFind                string
+}
+
+// displayTypes are the display values the login page knows; others render
+// as "page" (reference §1.1).
+var displayTypes = map[string]bool{"page": true, "popup": true, "touch": true, "mobile": true}
+
+func displayOf(v string) string {
+	if displayTypes[v] {
+		return v
+	}
+	return "page"
+}
+
+// selectAccount reports whether a prompt asks for the account chooser.
+func selectAccount(prompt string) bool {
+	for _, p := range strings.Fields(prompt) {
+		if p == "select_account" {
+			return true
+		}
+	}
+	return false
 }
 
 // HandleLoginPage shows the login page, or sends a logged-in browser on.
@@ -54,15 +81,23 @@ func HandleLoginPage(d Deps) http.Handler {
 			http.Error(w, "session unavailable", http.StatusInternalServerError)
 			return
 		}
-		startURL := SafeStartURL(r.URL.Query().Get("startURL"))
-		if web.LoggedIn(sess) {
-			http.Redirect(w, r, landing(startURL), http.StatusFound)
-			return
-		}
-		d.Pages.Render(w, http.StatusOK, "login.html", loginPage{
+		q := r.URL.Query()
+		startURL := SafeStartURL(q.Get("startURL"))
+		page := loginPage{
 			Title: "Login | Salesforce", CSRF: sess.CSRF, StartURL: startURL,
-			Username: r.URL.Query().Get("login_hint"),
-		})
+			Username: q.Get("login_hint"), Display: displayOf(q.Get("display")),
+		}
+		if web.LoggedIn(sess) {
+			user, err := d.Store.User(sess.UserID)
+			if err != nil || !selectAccount(q.Get("prompt")) {
+				http.Redirect(w, r, landing(startURL), http.StatusFound)
+				return
+			}
+			// prompt=select_account: continue as the current user, or log
+			// in as another one with the form.
+			page.CurrentUser, page.ContinueURL = user.Username, landing(startURL)
+		}
+		d.Pages.Render(w, http.StatusOK, "login.html", page)
 	})
 }
 
@@ -80,8 +115,16 @@ func HandleLogin(d Deps) http.Handler {
 		}
 		username := strings.TrimSpace(r.PostFormValue("username"))
 		startURL := SafeStartURL(r.PostFormValue("startURL"))
-		page := loginPage{Title: "Login | Salesforce", CSRF: sess.CSRF, StartURL: startURL, Username: username}
+		page := loginPage{Title: "Login | Salesforce", CSRF: sess.CSRF, StartURL: startURL, Username: username,
+			Display: displayOf(r.PostFormValue("display"))}
 		user, err := d.Store.Authenticate(username, r.PostFormValue("pw"), d.MaxLoginFailures)
+		if err == nil {
+			// Users of a frozen or closed org cannot log in; Salesforce's
+			// exact words for it are unconfirmed, so they get the usual ones.
+			if org, oerr := d.Store.Org(user.OrgID); oerr != nil || !org.Active() {
+				err = store.ErrInvalidLogin
+			}
+		}
 		if err != nil {
 			page.Error = MsgBadCredentials
 			if errors.Is(err, store.ErrLockedOut) {
@@ -181,13 +224,29 @@ func pendingUser(d Deps, w http.ResponseWriter, r *http.Request) (store.Session,
 // safe startURL (the approval page's "Not you?" link uses it).
 func HandleLogout(d Deps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		d.Store.DeleteSession(web.SessionID(r.Context()))
-		http.SetCookie(w, &http.Cookie{Name: web.SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true})
-		target := "/"
-		if start := SafeStartURL(r.URL.Query().Get("startURL")); start != "" {
-			target = "/?ec=302&startURL=" + url.QueryEscape(start)
+		old, _ := web.Session(d.Store, r)
+		d.Store.DeleteSession(old.ID)
+		start := SafeStartURL(r.URL.Query().Get("startURL"))
+		if start == "" || len(old.Pending) == 0 {
+			http.SetCookie(w, &http.Cookie{Name: web.SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true})
+			target := "/"
+			if start != "" {
+				target = "/?ec=302&startURL=" + url.QueryEscape(start)
+			}
+			http.Redirect(w, r, target, http.StatusFound)
+			return
 		}
-		http.Redirect(w, r, target, http.StatusFound)
+		// "Not you?" on the approval page: a new, logged-out session keeps
+		// the pending authorization requests, so the other user can log in
+		// and answer the same request.
+		fresh := d.Store.NewSession()
+		_, _ = d.Store.UpdateSession(fresh.ID, func(s *store.Session) {
+			for k, v := range old.Pending {
+				s.Pending[k] = v
+			}
+		})
+		http.SetCookie(w, &http.Cookie{Name: web.SessionCookie, Value: fresh.ID, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode})
+		http.Redirect(w, r, "/?ec=302&startURL="+url.QueryEscape(start), http.StatusFound)
 	})
 }
 

@@ -28,6 +28,11 @@ type Message struct {
 	Text    string    `json:"text"`
 	Code    string    `json:"code,omitempty"` // the verification code found in Text
 	SentAt  time.Time `json:"sentAt"`
+	// Org is the ID of the org whose user the message was sent to, and
+	// Username that user's username; empty when not known (set by the
+	// sender, not carried over SMTP).
+	Org      string `json:"orgId,omitempty"`
+	Username string `json:"username,omitempty"`
 }
 
 var codePattern = regexp.MustCompile(`(?m)Verification Code: *([0-9]{4,8})\b`)
@@ -50,6 +55,8 @@ type Mailer struct {
 
 	mu   sync.Mutex
 	sent []Message
+	// changed is closed and replaced whenever sent changes, waking Wait.
+	changed chan struct{}
 }
 
 // NewMailer returns a Mailer that delivers through the SMTP server at addr
@@ -58,7 +65,7 @@ func NewMailer(addr string, now func() time.Time) *Mailer {
 	if now == nil {
 		now = time.Now
 	}
-	return &Mailer{addr: addr, now: now, limit: 10000}
+	return &Mailer{addr: addr, now: now, limit: 10000, changed: make(chan struct{})}
 }
 
 // Send delivers msg over SMTP and keeps a copy. It fills in ID, Code and
@@ -77,6 +84,7 @@ func (m *Mailer) Send(ctx context.Context, msg Message) (Message, error) {
 	if len(m.sent) > m.limit {
 		m.sent = append([]Message(nil), m.sent[len(m.sent)-m.limit:]...)
 	}
+	m.notifyLocked()
 	return msg, nil
 }
 
@@ -99,6 +107,7 @@ func (m *Mailer) Clear() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.sent = nil
+	m.notifyLocked()
 }
 
 func newID() string {

@@ -34,6 +34,12 @@ type Deps struct {
 	// propagates ("can take up to 10 minutes"). mocksf's default is 0.
 	AppActivationDelay time.Duration
 	Log                *slog.Logger
+	// IDTokenTTL is an ID token's lifetime (exp - iat); 0 means
+	// DefaultIDTokenTTL, the 120 seconds of Salesforce's (reference §4.4).
+	IDTokenTTL time.Duration
+	// NewestAPIVersion is what version=latest names at the identity URL,
+	// e.g. "67.0"; empty means "67.0".
+	NewestAPIVersion string
 }
 
 // Salesforce's OAuth error codes and descriptions, as seen on the wire.

@@ -2,7 +2,6 @@ package rest
 
 import (
 	"net/http"
-	"sync"
 
 	"github.com/gorilla/mux"
 )
@@ -200,8 +199,8 @@ func (o *sobject) urls(base string) map[string]string {
 // "/services/data/vXX.X".
 func (o *sobject) summary(base string) sobjectSummary {
 	return sobjectSummary{
-		Createable: true, Deletable: o.deletable, FeedEnabled: o.name != "User", IDEnabled: true,
-		KeyPrefix: o.keyPrefix, Label: o.label, LabelPlural: o.labelPlural, Layoutable: true,
+		Createable: true, Custom: o.custom, Deletable: o.deletable, FeedEnabled: o.name != "User" && !o.custom,
+		IDEnabled: true, KeyPrefix: o.keyPrefix, Label: o.label, LabelPlural: o.labelPlural, Layoutable: true,
 		Mergeable: o.mergeable, MRUEnabled: true, Name: o.name, Queryable: true, Replicateable: true,
 		Retrieveable: true, Searchable: true, Triggerable: true, Undeletable: o.deletable, Updateable: true,
 		URLs: o.urls(base),
@@ -252,7 +251,7 @@ func lowerFirst(s string) string {
 func (f fieldDef) info() fieldInfo {
 	var defaultValue any
 	if f.typ == "boolean" {
-		defaultValue = false
+		defaultValue = f.defaultTrue
 	}
 	picklist := []picklistValue{}
 	for _, v := range f.picklist {
@@ -262,15 +261,19 @@ func (f fieldDef) info() fieldInfo {
 	return fieldInfo{
 		Aggregatable:      !f.longText(),
 		ByteLength:        f.byteLength(),
+		CaseSensitive:     f.caseSensitive,
 		CompoundFieldName: optional(f.compoundFieldName),
 		Createable:        f.createable(),
+		Custom:            f.custom,
 		DefaultValue:      defaultValue,
 		DefaultedOnCreate: f.defaultedOnCreate(),
 		Digits:            f.digits,
+		ExternalID:        f.externalID,
 		ExtraTypeInfo:     optional(f.extraTypeInfo),
-		Filterable:        !f.longText(),
+		Filterable:        f.filterable(),
 		Groupable:         f.groupable(),
 		IDLookup:          f.idLookup,
+		InlineHelpText:    optional(f.helpText),
 		Label:             f.label,
 		Length:            f.length,
 		Name:              f.name,
@@ -284,39 +287,39 @@ func (f fieldDef) info() fieldInfo {
 		Precision:             f.precision,
 		ReferenceTo:           referenceTo,
 		RelationshipName:      optional(f.relationshipName),
+		RestrictedPicklist:    f.restricted,
 		Scale:                 f.scale,
 		SoapType:              f.soapType(),
-		Sortable:              !f.longText(),
+		Sortable:              f.sortable(),
 		Type:                  f.typ,
 		Unique:                f.unique,
 		Updateable:            f.updateable(),
 	}
 }
 
-// describeCache holds encoded describes by version and object: the schema
-// is fixed, so each is built once.
-var describeCache sync.Map // "v67.0/Lead" → []byte
-
-func describeJSON(version string, o *sobject) []byte {
+// describeJSON is the encoded describe of an object; the schema is fixed,
+// so each is built once per schema and version.
+func (s *orgSchema) describeJSON(version string, o *sobject) []byte {
 	key := version + "/" + o.name
-	if b, ok := describeCache.Load(key); ok {
+	if b, ok := s.describe.Load(key); ok {
 		return b.([]byte)
 	}
 	b, err := marshal(o.describe("/services/data/" + version))
 	if err != nil {
 		panic("rest: describe " + o.name + ": " + err.Error()) // static data; cannot happen
 	}
-	describeCache.Store(key, b)
+	s.describe.Store(key, b)
 	return b
 }
 
 // HandleGlobalDescribe answers GET /services/data/vXX.X/sobjects: every
-// object with its global describe attributes.
+// object of the org with its global describe attributes.
 func HandleGlobalDescribe(api Deps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		at, _ := TokenFrom(r.Context())
 		base := versionBase(r)
 		var list []sobjectSummary
-		for _, o := range sortedObjects() {
+		for _, o := range api.schemaOf(at.OrgID).sorted {
 			list = append(list, o.summary(base))
 		}
 		writeJSON(w, http.StatusOK, struct {
@@ -328,14 +331,17 @@ func HandleGlobalDescribe(api Deps) http.Handler {
 }
 
 // HandleDescribe answers GET /services/data/vXX.X/sobjects/{object}/describe.
+// An object the org does not have is 404 NOT_FOUND.
 func HandleDescribe(api Deps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		o, ok := lookupObject(mux.Vars(r)["object"])
+		at, _ := TokenFrom(r.Context())
+		schema := api.schemaOf(at.OrgID)
+		o, ok := schema.object(mux.Vars(r)["object"])
 		if !ok {
 			writeError(w, http.StatusNotFound, errNotFound)
 			return
 		}
-		writeRaw(w, http.StatusOK, describeJSON(mux.Vars(r)["version"], o))
+		writeRaw(w, http.StatusOK, schema.describeJSON(mux.Vars(r)["version"], o))
 	})
 }
 
@@ -344,7 +350,8 @@ func HandleDescribe(api Deps) http.Handler {
 // which mocksf does not track, so the list is empty.
 func HandleSObjectBasic(api Deps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		o, ok := lookupObject(mux.Vars(r)["object"])
+		at, _ := TokenFrom(r.Context())
+		o, ok := api.schemaOf(at.OrgID).object(mux.Vars(r)["object"])
 		if !ok {
 			writeError(w, http.StatusNotFound, errNotFound)
 			return

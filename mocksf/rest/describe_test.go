@@ -131,11 +131,12 @@ func TestGlobalDescribe(t *testing.T) {
 		_ = json.Unmarshal(o["keyPrefix"], &prefix)
 		prefixes[name] = prefix
 	}
-	want := map[string]string{"Account": "001", "Contact": "003", "Lead": "00Q", "Opportunity": "006", "User": "005"}
+	want := map[string]string{"Account": "001", "Campaign": "701", "CampaignMember": "00v", "Contact": "003",
+		"Lead": "00Q", "Opportunity": "006", "Task": "00T", "User": "005"}
 	if !reflect.DeepEqual(prefixes, want) {
 		t.Errorf("objects and key prefixes = %v; want %v", prefixes, want)
 	}
-	lead := got.SObjects[2]
+	lead := got.SObjects[4]
 	var urls map[string]string
 	_ = json.Unmarshal(lead["urls"], &urls)
 	wantURLs := map[string]string{

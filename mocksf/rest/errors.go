@@ -2,25 +2,33 @@ package rest
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
+	"strings"
 )
 
 // apiError is one entry of a REST error body, which is a JSON array of
-// {"message","errorCode"} objects.
+// {"message","errorCode"} objects; errors of a record write (DML errors)
+// also carry the fields they concern.
 type apiError struct {
 	Code    string
 	Message string
 	// codeFirst writes errorCode before message, as Salesforce does for
 	// NOT_FOUND; other errors come message first.
 	codeFirst bool
+	// dml adds "fields" (empty or not), as record writes do.
+	dml    bool
+	Fields []string
 }
 
-// The REST API's errors, one place for all of them (docs §11, §12.7).
+// The REST API's errors, one place for all of them (docs §11, §12.7, and
+// docs/mocksf-rest.md for those not captured from Salesforce).
 var (
 	errSessionInvalid   = apiError{Code: "INVALID_SESSION_ID", Message: "Session expired or invalid"}
 	errAuthHeader       = apiError{Code: "INVALID_AUTH_HEADER", Message: "INVALID_HEADER_TYPE"}
 	errSessionNotForAPI = apiError{Code: "INVALID_SESSION_ID", Message: "This session is not valid for use with the REST API"}
 	errAPIDisabled      = apiError{Code: "API_DISABLED_FOR_ORG", Message: "The REST API is not enabled for this Organization."}
+	errLimitExceeded    = apiError{Code: "REQUEST_LIMIT_EXCEEDED", Message: "TotalRequests Limit exceeded."}
 	errNotFound         = apiError{Code: "NOT_FOUND", Message: "The requested resource does not exist", codeFirst: true}
 	errEntityDeleted    = apiError{Code: "ENTITY_IS_DELETED", Message: "entity is deleted", codeFirst: true}
 	errQueryLocator     = apiError{Code: "INVALID_QUERY_LOCATOR", Message: "invalid query locator"}
@@ -30,6 +38,84 @@ var (
 // not an ID of the object: it reads the segment as an external ID field.
 func errNoSuchExternalID(id string) apiError {
 	return apiError{Code: "NOT_FOUND", Message: "Provided external ID field does not exist or is not accessible: " + id, codeFirst: true}
+}
+
+// errMethodNotAllowed is the answer to a method a resource does not take.
+// Salesforce's message goes on to list the allowed methods, which the
+// router does not tell.
+func errMethodNotAllowed(method string) apiError {
+	return apiError{Code: "METHOD_NOT_ALLOWED", Message: fmt.Sprintf("HTTP Method '%s' not allowed.", method)}
+}
+
+// DML errors: the failures of a record create, update, upsert or delete.
+
+func dmlError(code, message string, fields ...string) apiError {
+	return apiError{Code: code, Message: message, dml: true, Fields: fields}
+}
+
+func errRequiredMissing(fields []string) apiError {
+	return dmlError("REQUIRED_FIELD_MISSING", "Required fields are missing: ["+strings.Join(fields, ", ")+"]", fields...)
+}
+
+func errStringTooLong(f fieldDef, value string) apiError {
+	return dmlError("STRING_TOO_LONG", fmt.Sprintf("%s: data value too large: %s (max length=%d)", f.label, value, f.length), f.name)
+}
+
+func errNoSuchField(field, object string) apiError {
+	return dmlError("INVALID_FIELD", fmt.Sprintf("No such column '%s' on sobject of type %s", field, object))
+}
+
+func errNotWritable(fields []string) apiError {
+	return dmlError("INVALID_FIELD_FOR_INSERT_UPDATE", "Unable to create/update fields: "+strings.Join(fields, ", ")+
+		". Please check the security settings of this field and verify that it is read/write for your profile or permission set.", fields...)
+}
+
+func errWrongType(f fieldDef, value string) apiError {
+	return dmlError("INVALID_TYPE_ON_FIELD_IN_RECORD", fmt.Sprintf("%s: value not of required type: %s", f.label, value), f.name)
+}
+
+func errBadID(f fieldDef, value string) apiError {
+	return dmlError("MALFORMED_ID", fmt.Sprintf("%s: id value of incorrect type: %s", f.label, value), f.name)
+}
+
+func errNoSuchParent(f fieldDef) apiError {
+	return dmlError("INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id", f.name)
+}
+
+func errBadEmail(f fieldDef, value string) apiError {
+	return dmlError("INVALID_EMAIL_ADDRESS", fmt.Sprintf("%s: invalid email address: %s", f.label, value), f.name)
+}
+
+func errRestrictedPicklist(f fieldDef, value string) apiError {
+	return dmlError("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", fmt.Sprintf("%s: bad value for restricted picklist field: %s", f.label, value), f.name)
+}
+
+func errOutOfRange(f fieldDef, value string) apiError {
+	return dmlError("NUMBER_OUTSIDE_VALID_RANGE", fmt.Sprintf("%s: value outside of valid range on numeric field: %s", f.label, value), f.name)
+}
+
+func errDuplicate(f fieldDef, id string) apiError {
+	return dmlError("DUPLICATE_VALUE", fmt.Sprintf("duplicate value found: %s duplicates value on record with id: %s", f.name, id), f.name)
+}
+
+func errMalformedRecordID(o *sobject, id string) apiError {
+	return dmlError("MALFORMED_ID", fmt.Sprintf("%s ID: id value of incorrect type: %s", o.label, id), "Id")
+}
+
+func errDeletedDML() apiError {
+	return apiError{Code: "ENTITY_IS_DELETED", Message: "entity is deleted", codeFirst: true, dml: true}
+}
+
+func errJSONParser(message string) apiError {
+	return apiError{Code: "JSON_PARSER_ERROR", Message: message}
+}
+
+func errReadOnlyObject(o *sobject) apiError {
+	return apiError{Code: "INVALID_OPERATION", Message: "mocksf: " + o.name + " records come from the seed and cannot be written through the API"}
+}
+
+func errReplicationDate(message string) apiError {
+	return apiError{Code: "INVALID_REPLICATION_DATE", Message: message}
 }
 
 func (e apiError) MarshalJSON() ([]byte, error) {
@@ -53,12 +139,25 @@ func (e apiError) MarshalJSON() ([]byte, error) {
 		b.WriteString(`,"errorCode":`)
 		b.Write(code)
 	}
+	if e.dml {
+		fields, err := marshal(append([]string{}, e.Fields...))
+		if err != nil {
+			return nil, err
+		}
+		b.WriteString(`,"fields":`)
+		b.Write(fields)
+	}
 	b.WriteByte('}')
 	return b.Bytes(), nil
 }
 
 // writeError sends a one-entry error array.
 func writeError(w http.ResponseWriter, status int, e apiError) {
-	body, _ := marshal([]apiError{e}) // cannot fail: two strings
+	writeErrors(w, status, []apiError{e})
+}
+
+// writeErrors sends an error array.
+func writeErrors(w http.ResponseWriter, status int, es []apiError) {
+	body, _ := marshal(es) // cannot fail: strings only
 	writeRaw(w, status, body)
 }

@@ -15,22 +15,33 @@ import (
 	"github.com/sfharness/sfharness/mocksf/store"
 )
 
-// newRouter mounts the REST handlers exactly as mocksf's main router does.
+// newRouter mounts the REST handlers exactly as mocksf's main router does
+// (mocksf/routes.go; TestRoutesMatchServer in mocksf checks the wiring).
 func newRouter(api rest.Deps) *mux.Router {
 	r := mux.NewRouter()
 	r.Handle("/services/data", rest.HandleVersions(api)).Methods("GET")
 	r.Handle("/services/data/", rest.HandleVersions(api)).Methods("GET")
-	s := r.PathPrefix("/services/data/{version:v[0-9]+\\.[0-9]}").Subrouter()
-	s.Use(rest.RequireSession(api)) // Bearer token auth for everything under a version
-	s.Handle("/", rest.HandleResources(api)).Methods("GET")
-	s.Handle("/sobjects", rest.HandleGlobalDescribe(api)).Methods("GET")
-	s.Handle("/sobjects/{object}/describe", rest.HandleDescribe(api)).Methods("GET")
-	s.Handle("/sobjects/{object}", rest.HandleSObjectBasic(api)).Methods("GET")
-	s.Handle("/sobjects/{object}/{id}", rest.HandleRecord(api)).Methods("GET")
-	s.Handle("/query", rest.HandleQuery(api, false)).Methods("GET")
-	s.Handle("/queryAll", rest.HandleQuery(api, true)).Methods("GET")
-	s.Handle("/query/{locator}", rest.HandleQueryMore(api)).Methods("GET")
-	s.Handle("/queryAll/{locator}", rest.HandleQueryMore(api)).Methods("GET")
+	v := r.PathPrefix("/services/data/{version:v[0-9]+\\.[0-9]}").Subrouter()
+	v.Use(rest.RequireSession(api))
+	v.NotFoundHandler = rest.RequireSession(api)(rest.HandleNotFound())
+	v.MethodNotAllowedHandler = rest.RequireSession(api)(rest.HandleMethodNotAllowed())
+	v.Handle("", rest.HandleResources(api)).Methods("GET")
+	v.Handle("/", rest.HandleResources(api)).Methods("GET")
+	v.Handle("/limits", rest.HandleLimits(api)).Methods("GET")
+	v.Handle("/sobjects", rest.HandleGlobalDescribe(api)).Methods("GET")
+	v.Handle("/sobjects/{object}/describe", rest.HandleDescribe(api)).Methods("GET")
+	v.Handle("/sobjects/{object}/updated", rest.HandleUpdated(api)).Methods("GET")
+	v.Handle("/sobjects/{object}/updated/", rest.HandleUpdated(api)).Methods("GET")
+	v.Handle("/sobjects/{object}/deleted", rest.HandleDeleted(api)).Methods("GET")
+	v.Handle("/sobjects/{object}/deleted/", rest.HandleDeleted(api)).Methods("GET")
+	v.Handle("/sobjects/{object}", rest.HandleSObjectBasic(api)).Methods("GET")
+	v.Handle("/sobjects/{object}", rest.HandleCreate(api)).Methods("POST")
+	v.Handle("/sobjects/{object}/{id}", rest.HandleRecord(api)).Methods("GET", "PATCH", "DELETE")
+	v.Handle("/sobjects/{object}/{field}/{value}", rest.HandleExternalID(api)).Methods("GET", "PATCH", "DELETE")
+	v.Handle("/query", rest.HandleQuery(api, false)).Methods("GET")
+	v.Handle("/queryAll", rest.HandleQuery(api, true)).Methods("GET")
+	v.Handle("/query/{locator}", rest.HandleQueryMore(api)).Methods("GET")
+	v.Handle("/queryAll/{locator}", rest.HandleQueryMore(api)).Methods("GET")
 	return r
 }
 

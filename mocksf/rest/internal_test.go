@@ -12,7 +12,7 @@ func TestCursorCacheEvictsOldest(t *testing.T) {
 	cc := newCursorCache(3)
 	var ids []string
 	for i := range 5 {
-		c := &cursor{orgID: "org", ids: []string{fmt.Sprint(i)}}
+		c := &cursor{orgID: "org", resource: fmt.Sprint(i)}
 		cc.add(c, now)
 		ids = append(ids, c.id)
 	}
@@ -92,7 +92,7 @@ func TestBatchSize(t *testing.T) {
 
 func TestSchemaInvariants(t *testing.T) {
 	t.Parallel()
-	for _, o := range sortedObjects() {
+	for _, o := range standardSchema.sorted {
 		if o.keyPrefix == "" {
 			t.Errorf("%s has no key prefix", o.name)
 		}
@@ -110,7 +110,7 @@ func TestSchemaInvariants(t *testing.T) {
 			}
 			if f.typ == "reference" {
 				for _, to := range f.referenceTo {
-					if _, ok := lookupObject(to); !ok && to != "Group" {
+					if _, ok := standardSchema.object(to); !ok && to != "Group" {
 						t.Errorf("%s.%s refers to unknown object %s", o.name, f.name, to)
 					}
 				}

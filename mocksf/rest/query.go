@@ -15,6 +15,7 @@ import (
 
 	"github.com/sfharness/sfharness/mocksf/sfid"
 	"github.com/sfharness/sfharness/mocksf/soql"
+	"github.com/sfharness/sfharness/mocksf/store"
 )
 
 // Batch sizes of query results (Sforce-Query-Options: batchSize=N).
@@ -53,13 +54,24 @@ func HandleQuery(api Deps, all bool) http.Handler {
 			writeError(w, http.StatusBadRequest, apiError{Code: soql.CodeMalformedQuery, Message: soql.MsgEmptyQuery})
 			return
 		}
-		q, err := soql.Compile(values[0], querySchema{})
+		schema := api.schemaOf(at.OrgID)
+		q, err := soql.Compile(values[0], querySchema{schema})
 		if err != nil {
 			writeError(w, http.StatusBadRequest, queryError(err))
 			return
 		}
-		o, _ := lookupObject(q.Object) // Compile resolved it
-		rows := q.Run(o.rows(api.Store, at.OrgID, all, o.queryColumns(q)), api.Store.Now())
+		o, _ := schema.object(q.Object) // Compile resolved it
+		env := api.newEnv(at.OrgID, schema, api.instanceURL(r))
+		views := env.views(o, all)
+		match := q.Matcher(api.Store.Now())
+		rows := make([]*recordView, 0, len(views)/4)
+		for i := range views {
+			if match(&views[i]) {
+				rows = append(rows, &views[i])
+			}
+		}
+		soql.Sort(q, rows)
+		rows = soql.Page(q, rows)
 		if q.Count {
 			writeJSON(w, http.StatusOK, struct {
 				TotalSize int   `json:"totalSize"`
@@ -68,13 +80,17 @@ func HandleQuery(api Deps, all bool) http.Handler {
 			}{len(rows), true, []any{}})
 			return
 		}
-		c := snapshot(at.OrgID, resource, o, q, rows)
+		c := &cursor{orgID: at.OrgID, resource: resource, object: o, schema: schema,
+			plan: newPlan(schema, o, q.Fields), rows: make([]cursorRow, len(rows))}
+		for i, v := range rows {
+			c.rows[i] = cursorRow{rec: v.rec, user: v.user}
+		}
 		batch := batchSize(r.Header.Get("Sforce-Query-Options"))
-		if batch < len(c.ids) {
+		if batch < len(c.rows) {
 			c.batch = batch
 			state.cursors.add(c, api.Store.Now())
 		}
-		writePage(w, versionBase(r), c, 0, batch)
+		writePage(w, versionBase(r), c, 0, batch, api.newEnv(at.OrgID, schema, api.instanceURL(r)))
 	})
 }
 
@@ -93,7 +109,7 @@ func HandleQueryMore(api Deps) http.Handler {
 			return
 		}
 		c, ok := state.cursors.get(id, at.OrgID, api.Store.Now())
-		if !ok || offset >= len(c.ids) {
+		if !ok || offset >= len(c.rows) {
 			writeError(w, http.StatusBadRequest, errQueryLocator)
 			return
 		}
@@ -101,7 +117,7 @@ func HandleQueryMore(api Deps) http.Handler {
 		if h := r.Header.Get("Sforce-Query-Options"); h != "" {
 			batch = batchSize(h)
 		}
-		writePage(w, versionBase(r), c, offset, batch)
+		writePage(w, versionBase(r), c, offset, batch, api.newEnv(at.OrgID, c.schema, api.instanceURL(r)))
 	})
 }
 
@@ -131,45 +147,37 @@ func batchSize(header string) int {
 	return defaultBatchSize
 }
 
-// cursor is the snapshot of one query's result: the selected values of
-// every row, taken when the query ran.
+// cursor is the result of one query, kept for its later pages: the
+// versions of the records it matched, which the store never changes, so
+// later pages show the records as they were when the query ran. Fields of
+// parent records are read when a page is rendered.
 type cursor struct {
 	id       string
 	orgID    string
 	resource string // "query" or "queryAll", for nextRecordsUrl
 	object   *sobject
-	fields   []fieldDef
-	ids      []string
-	values   [][]any
+	schema   *orgSchema
+	plan     []*planNode
+	rows     []cursorRow
 	batch    int
 	lastUsed time.Time
 }
 
-func snapshot(orgID, resource string, o *sobject, q *soql.Query, rows []soql.Row) *cursor {
-	c := &cursor{orgID: orgID, resource: resource, object: o, ids: make([]string, len(rows)), values: make([][]any, len(rows))}
-	c.fields = make([]fieldDef, len(q.Fields))
-	for i, ref := range q.Fields {
-		c.fields[i], _ = o.field(ref.Name)
-	}
-	for i, row := range rows {
-		c.ids[i], _ = row["Id"].(string)
-		vals := make([]any, len(c.fields))
-		for k, f := range c.fields {
-			vals[k] = row[f.name]
-		}
-		c.values[i] = vals
-	}
-	return c
+// cursorRow is one matched record, or user.
+type cursorRow struct {
+	rec  *store.Record
+	user *store.User
 }
 
 // writePage sends the records from offset, at most batch of them, with
 // nextRecordsUrl when more remain.
-func writePage(w http.ResponseWriter, base string, c *cursor, offset, batch int) {
-	end := min(offset+batch, len(c.ids))
-	done := end >= len(c.ids)
+func writePage(w http.ResponseWriter, base string, c *cursor, offset, batch int, env *rowEnv) {
+	end := min(offset+batch, len(c.rows))
+	done := end >= len(c.rows)
 	var b bytes.Buffer
+	b.Grow((end - offset) * 256)
 	b.WriteString(`{"totalSize":`)
-	b.WriteString(strconv.Itoa(len(c.ids)))
+	b.WriteString(strconv.Itoa(len(c.rows)))
 	b.WriteString(`,"done":`)
 	b.WriteString(strconv.FormatBool(done))
 	if !done {
@@ -181,7 +189,8 @@ func writePage(w http.ResponseWriter, base string, c *cursor, offset, batch int)
 		if i > offset {
 			b.WriteByte(',')
 		}
-		appendRecord(&b, base, c.object, c.ids[i], c.fields, c.values[i])
+		v := recordView{env: env, obj: c.object, rec: c.rows[i].rec, user: c.rows[i].user}
+		appendRecord(&b, base, &v, c.plan)
 	}
 	b.WriteString("]}")
 	writeRaw(w, http.StatusOK, b.Bytes())

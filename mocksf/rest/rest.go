@@ -1,12 +1,16 @@
 // Package rest is mocksf's Salesforce REST API (the /services/data
-// resources): versions, resources by version, global and sObject describe,
-// record reads and SOQL queries with server-side cursors. It follows the
-// wire formats of Salesforce's REST API Developer Guide as summarized in
-// §11 and §12 of docs/salesforce-reference.md.
+// resources): versions, resources by version, limits, global and sObject
+// describe, record create, read, update, delete and upsert by external ID,
+// SOQL queries with server-side cursors, and the updated/deleted resources
+// of data replication. It follows the wire formats of Salesforce's REST
+// API Developer Guide as summarized in §11 and §12 of
+// docs/salesforce-reference.md; docs/mocksf-rest.md lists every resource,
+// error and setting.
 //
 // Handlers are makers that take a Deps and return an http.Handler; the
 // router mounts them under /services/data/{version} behind RequireSession,
-// which authenticates the bearer token and puts it in the request context.
+// which authenticates the bearer token, counts the request against the
+// org's daily API allocation and puts the token in the request context.
 package rest
 
 import (
@@ -29,21 +33,27 @@ const DefaultNewestVersion = "67.0"
 type Deps struct {
 	// Store holds the orgs, users, tokens and records.
 	Store *store.Store
-	// BaseURL is the instance URL the API is served on, such as
-	// "http://127.0.0.1:8080"; the identity URL is built from it.
+	// BaseURL is the login host, such as "http://127.0.0.1:8080"; the
+	// identity URL is built from it, as Salesforce's stays on
+	// login.salesforce.com.
 	BaseURL string
+	// InstanceURL is the orgs' instance (My Domain) host, used for the
+	// absolute URLs Salesforce gives on it (users' photo URLs); empty
+	// means the host the request came to.
+	InstanceURL string
 	// NewestVersion is the newest API version served, such as "67.0";
-	// older versions down to 20.0 are served too.
+	// older versions down to 20.0 are served too. An org's seed may
+	// lower it for that org (newestApiVersion).
 	NewestVersion string
 }
 
-// apiState is what the handlers of one store share: the per-org API usage
-// counters and the query cursors. The router builds every handler from a
-// copy of the same Deps, so the state is found through the store rather
-// than carried in Deps.
+// apiState is what the handlers of one store share: the query cursors and
+// the built org schemas. The router builds every handler from a copy of
+// the same Deps, so the state is found through the store rather than
+// carried in Deps.
 type apiState struct {
-	usage   *usageCounter
 	cursors *cursorCache
+	schemas schemaCache
 }
 
 // states maps a store to its apiState. The key is a weak pointer so a
@@ -55,7 +65,7 @@ func (d Deps) state() *apiState {
 	if s, ok := states.Load(key); ok {
 		return s.(*apiState)
 	}
-	fresh := &apiState{usage: newUsageCounter(), cursors: newCursorCache(maxCursors)}
+	fresh := &apiState{cursors: newCursorCache(maxCursors)}
 	s, loaded := states.LoadOrStore(key, fresh)
 	if !loaded && d.Store != nil {
 		runtime.AddCleanup(d.Store, func(k weak.Pointer[store.Store]) { states.Delete(k) }, key)
@@ -63,6 +73,7 @@ func (d Deps) state() *apiState {
 	return s.(*apiState)
 }
 
+// newestVersion is the newest version the server serves.
 func (d Deps) newestVersion() apiVersion {
 	v, ok := parseVersion(d.NewestVersion)
 	if !ok {
@@ -71,27 +82,28 @@ func (d Deps) newestVersion() apiVersion {
 	return v
 }
 
-func (d Deps) baseURL() string { return strings.TrimRight(d.BaseURL, "/") }
-
-// usageCounter counts authenticated API requests per org for the
-// Sforce-Limit-Info header.
-type usageCounter struct {
-	mu     sync.Mutex
-	counts map[string]int
+// orgNewestVersion is the newest version an org serves: its seed's
+// setting when lower than the server's.
+func (d Deps) orgNewestVersion(orgID string) apiVersion {
+	newest := d.newestVersion()
+	if v, ok := parseVersion(d.Store.NewestAPIVersion(orgID)); ok && v.major < newest.major {
+		return v
+	}
+	return newest
 }
 
-// dailyAPILimit is the limit Sforce-Limit-Info reports (Enterprise
-// Edition's base allocation). mocksf counts against it but never refuses.
-const dailyAPILimit = 15000
+func (d Deps) baseURL() string { return strings.TrimRight(d.BaseURL, "/") }
 
-func newUsageCounter() *usageCounter { return &usageCounter{counts: map[string]int{}} }
-
-// add counts one request for the org and returns the new total.
-func (u *usageCounter) add(orgID string) int {
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	u.counts[orgID]++
-	return u.counts[orgID]
+// instanceURL is the instance host for absolute URLs in an answer to r.
+func (d Deps) instanceURL(r *http.Request) string {
+	if d.InstanceURL != "" {
+		return strings.TrimRight(d.InstanceURL, "/")
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
 }
 
 // contentTypeJSON is the Content-Type of every JSON answer, as Salesforce

@@ -2,6 +2,7 @@ package rest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -25,14 +26,15 @@ func TokenFrom(ctx context.Context) (store.AccessToken, bool) {
 // It accepts "Authorization: Bearer <token>" (and the older "OAuth
 // <token>"), and answers as Salesforce does when it cannot: 401
 // INVALID_AUTH_HEADER for another scheme, 401 INVALID_SESSION_ID for a
-// missing or unknown token or one without the api or full scope, 403
-// API_DISABLED_FOR_ORG when the org's edition or the user has no API
-// access, and 404 NOT_FOUND for an API version outside 20.0 to
-// NewestVersion. Requests that pass count against the org's API usage,
-// reported in the Sforce-Limit-Info header.
+// missing, unknown, expired or revoked token, one of an inactive user or
+// org, or one without the api or full scope ("This session is not valid
+// for use with the REST API"), 403 API_DISABLED_FOR_ORG when the org's
+// edition or the user has no API access. Requests that pass count against
+// the org's daily API allocation, reported in the Sforce-Limit-Info
+// header of every answer from then on; once it is used up the answer is
+// 403 REQUEST_LIMIT_EXCEEDED. A version outside 20.0 to the org's newest
+// is 404 NOT_FOUND.
 func RequireSession(api Deps) func(http.Handler) http.Handler {
-	state := api.state()
-	newest := api.newestVersion()
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			at, status, apiErr := authenticate(api.Store, r.Header.Get("Authorization"))
@@ -40,14 +42,23 @@ func RequireSession(api Deps) func(http.Handler) http.Handler {
 				writeError(w, status, apiErr)
 				return
 			}
+			usage, err := api.Store.CountAPIRequest(at.OrgID)
+			w.Header().Set("Sforce-Limit-Info", fmt.Sprintf("api-usage=%d/%d", usage.Used, usage.Max))
+			switch {
+			case errors.Is(err, store.ErrRequestLimitExceeded):
+				writeError(w, http.StatusForbidden, errLimitExceeded)
+				return
+			case err != nil:
+				// The org went away between the token check and now.
+				writeError(w, http.StatusUnauthorized, errSessionInvalid)
+				return
+			}
 			// The version is checked after the session, so a client with a
 			// dead token learns that first and refreshes.
-			if v, ok := parseVersion(strings.TrimPrefix(mux.Vars(r)["version"], "v")); !ok || !v.served(newest) {
+			if v, ok := parseVersion(strings.TrimPrefix(mux.Vars(r)["version"], "v")); !ok || !v.served(api.orgNewestVersion(at.OrgID)) {
 				writeError(w, http.StatusNotFound, errNotFound)
 				return
 			}
-			used := state.usage.add(at.OrgID)
-			w.Header().Set("Sforce-Limit-Info", fmt.Sprintf("api-usage=%d/%d", used, dailyAPILimit))
 			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), tokenKey{}, at)))
 		})
 	}
@@ -77,7 +88,7 @@ func authenticate(st *store.Store, header string) (store.AccessToken, int, apiEr
 		return store.AccessToken{}, http.StatusUnauthorized, errSessionInvalid
 	}
 	org, err := st.Org(at.OrgID)
-	if err != nil {
+	if err != nil || !org.Active() {
 		return store.AccessToken{}, http.StatusUnauthorized, errSessionInvalid
 	}
 	if !slices.Contains(at.Scopes, "api") && !slices.Contains(at.Scopes, "full") {

@@ -102,10 +102,12 @@ func TestLimitInfoCountsPerOrg(t *testing.T) {
 		token string
 		want  string
 	}{
-		{acme, "api-usage=1/15000"},
-		{acme, "api-usage=2/15000"},
-		{globex, "api-usage=1/15000"},
-		{f.token(t, "Acme", 0), "api-usage=3/15000"},
+		// Enterprise Edition: 100,000 plus 1,000 per user (Acme has two,
+		// Globex one).
+		{acme, "api-usage=1/102000"},
+		{acme, "api-usage=2/102000"},
+		{globex, "api-usage=1/101000"},
+		{f.token(t, "Acme", 0), "api-usage=3/102000"},
 	}
 	for i, s := range steps {
 		rec := f.get(t, "/services/data/v67.0/sobjects", s.token)
@@ -125,7 +127,7 @@ func TestLimitInfoCountsPerOrg(t *testing.T) {
 	req.Header.Set("Authorization", "Bearer "+acme)
 	rec = httptest.NewRecorder()
 	other.ServeHTTP(rec, req)
-	if got := rec.Header().Get("Sforce-Limit-Info"); got != "api-usage=4/15000" {
-		t.Errorf("other router: Sforce-Limit-Info = %q; want api-usage=4/15000", got)
+	if got := rec.Header().Get("Sforce-Limit-Info"); got != "api-usage=4/102000" {
+		t.Errorf("other router: Sforce-Limit-Info = %q; want api-usage=4/102000", got)
 	}
 }

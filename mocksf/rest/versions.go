@@ -57,15 +57,20 @@ type versionInfo struct {
 }
 
 // HandleVersions answers GET /services/data: every version served, oldest
-// first. It needs no session.
+// first. It needs no session; when the request carries a valid one, the
+// list stops at the newest version of the session's org, as the org's My
+// Domain would answer.
 func HandleVersions(api Deps) http.Handler {
-	newest := api.newestVersion()
-	var list []versionInfo
-	for major := oldestVersion.major; major <= newest.major; major++ {
-		v := apiVersion{major: major}
-		list = append(list, versionInfo{Label: releaseLabel(major), URL: "/services/data/v" + v.String(), Version: v.String()})
-	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		newest := api.newestVersion()
+		if at, status, _ := authenticate(api.Store, r.Header.Get("Authorization")); status == 0 {
+			newest = api.orgNewestVersion(at.OrgID)
+		}
+		var list []versionInfo
+		for major := oldestVersion.major; major <= newest.major; major++ {
+			v := apiVersion{major: major}
+			list = append(list, versionInfo{Label: releaseLabel(major), URL: "/services/data/v" + v.String(), Version: v.String()})
+		}
 		writeJSON(w, http.StatusOK, list)
 	})
 }

@@ -1,16 +1,14 @@
-// Package setup serves the Salesforce Setup pages part 1 of the documented
-// flow uses: Setup home, App Manager, New Connected App, the notice after
-// saving, the app's page, and Manage Consumer Details behind an emailed
-// verification code (reference §10).
+// Package setup serves the Salesforce Setup pages for connected apps
+// (reference §10): Setup home, App Manager with its row menu, New and Edit
+// Connected App with the OAuth settings, the notice after saving, the app's
+// page, Manage Consumer Details behind an emailed verification code, Manage
+// Connected Apps with Edit Policies and Block, and Delete.
 package setup
 
 import (
-	"errors"
 	"log/slog"
 	"net/http"
-	"net/mail"
 	"net/url"
-	"regexp"
 	"strings"
 
 	"github.com/sfharness/sfharness/mocksf/identity"
@@ -19,19 +17,43 @@ import (
 	"github.com/sfharness/sfharness/mocksf/web"
 )
 
-// Paths of the Setup pages, as on Salesforce where it has them.
+// Paths of the Setup pages, as on Salesforce where it has them. Pages that
+// act on one app name it with the query parameter applicationId.
 const (
 	HomePath       = "/lightning/setup/SetupOneHome/home"
 	AppManagerPath = "/lightning/setup/NavigationMenus/home"
-	EditPath       = "/app/mgmt/forceconnectedapps/forceAppEdit.apexp"
-	SavedPath      = "/app/mgmt/forceconnectedapps/forceAppSaved.apexp"
-	DetailPath     = "/app/mgmt/forceconnectedapps/forceAppDetail.apexp"
-	ManagePath     = "/app/mgmt/forceconnectedapps/manageConsumer.apexp"
-	VerifyPath     = "/app/mgmt/forceconnectedapps/verifyConsumer.apexp"
-	ConsumerPath   = "/app/mgmt/forceconnectedapps/consumerDetails.apexp"
+	// EditPath is New Connected App; with applicationId it edits that app.
+	EditPath     = "/app/mgmt/forceconnectedapps/forceAppEdit.apexp"
+	SavedPath    = "/app/mgmt/forceconnectedapps/forceAppSaved.apexp"
+	DetailPath   = "/app/mgmt/forceconnectedapps/forceAppDetail.apexp"
+	ManagePath   = "/app/mgmt/forceconnectedapps/manageConsumer.apexp"
+	VerifyPath   = "/app/mgmt/forceconnectedapps/verifyConsumer.apexp"
+	ConsumerPath = "/app/mgmt/forceconnectedapps/consumerDetails.apexp"
+	// DeletePath asks to confirm (GET) and deletes (POST).
+	DeletePath = "/app/mgmt/forceconnectedapps/forceAppDelete.apexp"
+	// ManageAppsPath is Setup → Manage Connected Apps.
+	ManageAppsPath = "/lightning/setup/ConnectedApplication/home"
+	// ManageAppPath is an app's Manage page (its policies); a POST there
+	// blocks or unblocks the app.
+	ManageAppPath = "/_ui/core/application/force/connectedapp/ForceConnectedApplicationPage/d"
+	// PoliciesPath is Edit Policies on the Manage page.
+	PoliciesPath = "/_ui/core/application/force/connectedapp/ForceConnectedApplicationPage/e"
 )
 
-// Setup's validation messages, in one place.
+// pagePaths hands the paths above to the templates, so a path changes in
+// one place.
+type pagePaths struct {
+	Home, AppManager, Edit, Saved, Detail, ManageConsumer, Verify, Consumer, Delete, ManageApps, ManageApp, Policies string
+}
+
+var paths = pagePaths{
+	Home: HomePath, AppManager: AppManagerPath, Edit: EditPath, Saved: SavedPath, Detail: DetailPath,
+	ManageConsumer: ManagePath, Verify: VerifyPath, Consumer: ConsumerPath, Delete: DeletePath,
+	ManageApps: ManageAppsPath, ManageApp: ManageAppPath, Policies: PoliciesPath,
+}
+
+// Setup's messages, in one place. Those marked "unconfirmed" are ours:
+// the reference (§10, §14) does not quote Salesforce's wording.
 const (
 	MsgRequired        = "Error: You must enter a value"
 	MsgBadAPIName      = "Error: The API Name can only contain underscores and alphanumeric characters. It must be unique, begin with a letter, not include spaces, not end with an underscore, and not contain two consecutive underscores."
@@ -41,6 +63,30 @@ const (
 	MsgBadCallback     = "Error: Invalid callback URL: "
 	MsgNoScopes        = "Error: Select at least one OAuth scope."
 	MsgNoPrivileges    = "You don't have the level of access necessary to perform the operation you requested. Please contact the owner of the record or your administrator if access is necessary."
+	MsgInvalidData     = "Error: Invalid Data. Review all error messages below to correct your data."
+	MsgNotFound        = "The data you were trying to access could not be found. It may be due to another user deleting the data or a system error."
+
+	// MsgCreationRestricted is the Spring '26 notice shown instead of New
+	// Connected App when the org restricts creation (reference §10.1; the
+	// words the reference elides are filled in, unconfirmed).
+	MsgCreationRestricted = "Connected apps creation is restricted. You can continue to use existing connected apps. However, we recommend using external client apps instead. If you must continue creating connected apps, contact Salesforce Support."
+
+	// The client credentials security warning and its OK (unconfirmed).
+	MsgClientCredentialsWarning = "Warning: The client credentials flow lets this connected app get access tokens with its consumer key and secret alone, with no user logging in. Anyone who holds the consumer secret can then work as the Run As user you choose under Manage > Edit Policies. Enable it only if you understand the security risks."
+	MsgAcceptClientCredentials  = "Error: Read the warning about the client credentials flow and tick OK to enable it."
+
+	// Use digital signatures (unconfirmed).
+	MsgCertificateRequired = "Error: You must choose a certificate file to use digital signatures."
+	MsgBadCertificate      = "Error: The file isn't a valid certificate. Upload an X.509 certificate in PEM format (a .crt file)."
+	MsgCertificateTooLarge = "Error: The file is too large. Upload a certificate of at most 256 KB."
+	MsgCertificateReupload = "Choose the certificate file again: a file isn't kept when a save fails."
+
+	// Edit Policies. MsgBadPicklist is Salesforce's; the others are ours.
+	MsgBadPicklist   = "Error: bad value for restricted picklist field: "
+	MsgNoSuchUser    = "Error: No matching user found."
+	MsgBadNumber     = "Error: Enter a whole number from 1 to 999."
+	MsgBlockedNotice = "This app is blocked: every OAuth flow of it fails with OAUTH_APP_BLOCKED until you unblock it."
+	MsgDeleteNotice  = "Deleting this connected app also revokes the access tokens and refresh tokens issued to it: every client using it must be authorized again with another app."
 )
 
 // Deps are what the Setup pages need.
@@ -49,12 +95,24 @@ type Deps struct {
 	Pages    *web.Pages
 	Verifier *identity.Verifier
 	Log      *slog.Logger
+	// RestrictConnectedApps reports whether an org has Salesforce's
+	// Spring '26 restriction on creating connected apps: New Connected App
+	// then shows MsgCreationRestricted instead of the form and refuses a
+	// POST, while existing apps can still be viewed, edited, managed and
+	// deleted. nil means no org is restricted, the default.
+	RestrictConnectedApps func(orgID string) bool
+}
+
+// restricted reports whether the org may not create connected apps.
+func (d Deps) restricted(orgID string) bool {
+	return d.RestrictConnectedApps != nil && d.RestrictConnectedApps(orgID)
 }
 
 // chrome is what every Setup page's header shows.
 type chrome struct {
 	Title, Username, QuickFind, CSRF string
 	Setup                            bool
+	Paths                            pagePaths
 }
 
 // RequireAdmin lets only a logged-in admin through; others go to the login
@@ -83,7 +141,15 @@ func RequireAdmin(d Deps) func(http.Handler) http.Handler {
 func page(d Deps, r *http.Request, title string) (chrome, store.Session, store.User) {
 	sess, _ := web.Session(d.Store, r)
 	user, _ := d.Store.User(sess.UserID)
-	return chrome{Title: title + " | Salesforce", Username: user.Username, CSRF: sess.CSRF, Setup: true}, sess, user
+	return chrome{Title: title + " | Salesforce", Username: user.Username, CSRF: sess.CSRF, Setup: true, Paths: paths}, sess, user
+}
+
+// message renders message.html inside the Setup header.
+func message(d Deps, w http.ResponseWriter, c chrome, status int, heading, msg string) {
+	d.Pages.Render(w, status, "message.html", map[string]any{
+		"Title": c.Title, "Setup": true, "Username": c.Username, "Heading": heading, "Message": msg,
+		"Link": AppManagerPath, "LinkText": "Back to App Manager",
+	})
 }
 
 // HandleHome is Setup home with its Quick Find box and tree.
@@ -100,16 +166,17 @@ func HandleHome(d Deps) http.Handler {
 			}
 			return false
 		}
-		showApps := q == "" || match("Platform Tools", "Apps", "App Manager")
+		showAppManager := q == "" || match("Platform Tools", "Apps", "App Manager")
+		showConnected := q == "" || match("Platform Tools", "Apps", "Connected Apps", "Manage Connected Apps")
 		showAdmin := q == "" || match("Administration", "Users")
 		d.Pages.Render(w, http.StatusOK, "setup_home.html", struct {
 			chrome
-			ShowApps, ShowAdmin, NoMatch bool
-		}{c, showApps, showAdmin, !showApps && !showAdmin})
+			ShowApps, ShowAppManager, ShowConnectedApps, ShowAdmin, NoMatch bool
+		}{c, showAppManager || showConnected, showAppManager, showConnected, showAdmin, !showAppManager && !showConnected && !showAdmin})
 	})
 }
 
-// HandleAppManager lists the org's apps.
+// HandleAppManager lists the org's apps, each with its row menu.
 func HandleAppManager(d Deps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c, sess, _ := page(d, r, "App Manager")
@@ -120,157 +187,13 @@ func HandleAppManager(d Deps) http.Handler {
 	})
 }
 
-// appForm is what the admin typed into New Connected App.
-type appForm struct {
-	Name, APIName, ContactEmail, ContactPhone, Description, CallbackURL string
-	OAuthEnabled                                                        bool
-	Scopes                                                              []string // tokens
-}
-
-type editPage struct {
-	chrome
-	Form                appForm
-	Errors              map[string]string
-	Available, Selected []scope.Scope
-}
-
-func newEditPage(c chrome, f appForm, errs map[string]string) editPage {
-	chosen := map[string]bool{}
-	for _, t := range f.Scopes {
-		chosen[t] = true
-	}
-	p := editPage{chrome: c, Form: f, Errors: errs}
-	for _, s := range scope.Catalog {
-		if chosen[s.Tokens[0]] {
-			p.Selected = append(p.Selected, s)
-		} else {
-			p.Available = append(p.Available, s)
-		}
-	}
-	if p.Errors == nil {
-		p.Errors = map[string]string{}
-	}
-	return p
-}
-
-// HandleNewApp shows the empty New Connected App form.
-func HandleNewApp(d Deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, _, _ := page(d, r, "New Connected App")
-		d.Pages.Render(w, http.StatusOK, "app_edit.html", newEditPage(c, appForm{}, nil))
-	})
-}
-
-var apiNamePattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]*(_[A-Za-z0-9]+)*$`)
-
-// validate checks the form as Setup does and returns errors by field.
-func (f appForm) validate() map[string]string {
-	errs := map[string]string{}
-	if f.Name == "" {
-		errs["name"] = MsgRequired
-	}
-	switch {
-	case f.APIName == "":
-		errs["apiName"] = MsgRequired
-	case len(f.APIName) > 80 || !apiNamePattern.MatchString(f.APIName):
-		errs["apiName"] = MsgBadAPIName
-	}
-	if f.ContactEmail == "" {
-		errs["contactEmail"] = MsgRequired
-	} else if a, err := mail.ParseAddress(f.ContactEmail); err != nil || a.Address != f.ContactEmail || !strings.Contains(a.Address[strings.IndexByte(a.Address, '@'):], ".") {
-		errs["contactEmail"] = MsgBadEmail
-	}
-	if !f.OAuthEnabled {
-		return errs
-	}
-	switch urls := f.callbackURLs(); {
-	case len(urls) == 0:
-		errs["callbackUrl"] = MsgRequired
-	case len(f.CallbackURL) > 2000:
-		errs["callbackUrl"] = MsgCallbackTooLong
-	default:
-		for _, raw := range urls {
-			u, err := url.Parse(raw)
-			if err != nil || u.Scheme == "" || (u.Host == "" && (u.Scheme == "http" || u.Scheme == "https")) || strings.ContainsAny(raw, " \t") {
-				errs["callbackUrl"] = MsgBadCallback + raw
-				break
-			}
-		}
-	}
-	if len(f.Scopes) == 0 {
-		errs["scopes"] = MsgNoScopes
-	}
-	return errs
-}
-
-func (f appForm) callbackURLs() []string {
-	var out []string
-	for _, line := range strings.Split(f.CallbackURL, "\n") {
-		if line = strings.TrimSpace(line); line != "" {
-			out = append(out, line)
-		}
-	}
-	return out
-}
-
-// HandleCreateApp saves a New Connected App form. On an error the form is
-// shown again with everything typed and a message next to each bad field.
-func HandleCreateApp(d Deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, sess, _ := page(d, r, "New Connected App")
-		if !web.ParseForm(w, r, sess) {
-			return
-		}
-		f := appForm{
-			Name:         strings.TrimSpace(r.PostFormValue("name")),
-			APIName:      strings.TrimSpace(r.PostFormValue("apiName")),
-			ContactEmail: strings.TrimSpace(r.PostFormValue("contactEmail")),
-			ContactPhone: strings.TrimSpace(r.PostFormValue("contactPhone")),
-			Description:  r.PostFormValue("description"),
-			CallbackURL:  r.PostFormValue("callbackUrl"),
-			OAuthEnabled: r.PostFormValue("oauthEnabled") != "",
-		}
-		if f.APIName == "" && f.Name != "" {
-			f.APIName = store.APIName(f.Name)
-		}
-		for _, v := range r.PostForm["scopes"] {
-			for _, t := range strings.Fields(v) {
-				if scope.Known(t) {
-					f.Scopes = append(f.Scopes, t)
-				}
-			}
-		}
-		errs := f.validate()
-		if len(errs) == 0 {
-			app, err := d.Store.CreateApp(store.ConnectedApp{
-				OrgID: sess.OrgID, Name: f.Name, APIName: f.APIName, ContactEmail: f.ContactEmail,
-				Description: f.Description, OAuthEnabled: f.OAuthEnabled,
-				CallbackURLs: f.callbackURLs(), Scopes: f.Scopes, Policy: store.DefaultAppPolicy(),
-			})
-			if err == nil {
-				http.Redirect(w, r, SavedPath+"?applicationId="+app.ID, http.StatusFound)
-				return
-			}
-			if !errors.Is(err, store.ErrConflict) {
-				d.Log.Error("mocksf: create connected app", "err", err)
-				http.Error(w, "could not save the connected app", http.StatusInternalServerError)
-				return
-			}
-			errs["name"] = MsgDuplicateName
-		}
-		d.Pages.Render(w, http.StatusOK, "app_edit.html", newEditPage(c, f, errs))
-	})
-}
-
 // appFor loads the app named by applicationId in the admin's org, or
 // answers 404 itself.
 func appFor(d Deps, w http.ResponseWriter, r *http.Request, sess store.Session, id string) (store.ConnectedApp, bool) {
 	app, err := d.Store.AppByID(sess.OrgID, id)
 	if err != nil {
-		d.Pages.Render(w, http.StatusNotFound, "message.html", map[string]any{
-			"Title": "Data Not Available", "Heading": "Data Not Available",
-			"Message": "The data you were trying to access could not be found. It may be due to another user deleting the data or a system error.",
-		})
+		c, _, _ := page(d, r, "Data Not Available")
+		message(d, w, c, http.StatusNotFound, "Data Not Available", MsgNotFound)
 		return store.ConnectedApp{}, false
 	}
 	return app, true
@@ -291,7 +214,8 @@ func HandleSaved(d Deps) http.Handler {
 	})
 }
 
-// HandleDetail is the app's page.
+// HandleDetail is the app's page (View): its settings, the way to its
+// consumer details, and Edit, Manage and Delete.
 func HandleDetail(d Deps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c, sess, _ := page(d, r, "Connected App")
@@ -303,7 +227,8 @@ func HandleDetail(d Deps) http.Handler {
 			chrome
 			App         store.ConnectedApp
 			ScopeLabels []string
-		}{c, app, scopeLabels(app.Scopes)})
+			Certificate string
+		}{c, app, scopeLabels(app.Scopes), certificateSummary(app.Policy.CertificatePEM)})
 	})
 }
 

@@ -30,9 +30,17 @@ type Query struct {
 
 // FieldRef is a field named in a query.
 type FieldRef struct {
-	Name  string // as written until Resolve, then as the schema spells it
+	// Name is the field as written until Resolve, then its path as the
+	// schema spells it: "Email", or "Account.Owner.Name" for a field of a
+	// parent reached through relationships (a leading "Lead." naming the
+	// queried object is dropped).
+	Name  string
 	Pos   Pos
-	Field Field // set by Resolve
+	Field Field // the last field of the path; set by Resolve
+	// Path lists the relationships Name follows, as the schema spells
+	// them, with the object each leads to; empty for a field of the
+	// queried object. Set by Resolve.
+	Path []Relationship
 
 	tok int // index of the token, for error messages
 }
@@ -46,7 +54,8 @@ type OrderItem struct {
 	NullsLast bool
 }
 
-// Expr is a WHERE condition: *And, *Or, *Not, *Comparison or *In.
+// Expr is a WHERE condition: *And, *Or, *Not, *Comparison, *In or
+// *Includes.
 type Expr interface{ isExpr() }
 
 // And holds when all its terms hold.
@@ -90,6 +99,17 @@ type In struct {
 	Values []Value
 }
 
+// Includes tests a multi-select picklist: Field INCLUDES (Values) holds
+// when the field's selection contains all the values of one of the
+// Values, each of which is a set written "a;b"; EXCLUDES (Negate) holds
+// when it contains none of them.
+type Includes struct {
+	Field  FieldRef
+	Negate bool
+	Values []Value
+}
+
+func (*Includes) isExpr()   {}
 func (*And) isExpr()        {}
 func (*Or) isExpr()         {}
 func (*Not) isExpr()        {}

@@ -82,6 +82,18 @@ func msgNeedsInteger(lit string) string     { return "expecting a non-negative i
 func msgCountWithFields() string            { return "COUNT() cannot be used with other fields" }
 func msgInvalidNumber(lit string) string    { return "invalid number: " + lit }
 
+func msgIncludesType() string {
+	return "includes or excludes operator only valid on multipicklist field"
+}
+
+func msgMultiPicklistOperator(field string) string {
+	return fmt.Sprintf("invalid operator on multipicklist field '%s': use =, !=, INCLUDES or EXCLUDES", field)
+}
+
+func msgTooManyLevels() string {
+	return fmt.Sprintf("SOQL statements cannot query relationships more than %d levels away from the root entity object.", maxRelationshipDepth)
+}
+
 func msgNotFilterable(field string) string {
 	return fmt.Sprintf("field '%s' can not be filtered in a query call", field)
 }

@@ -13,54 +13,70 @@ import (
 	"unicode/utf8"
 )
 
-// Row is one record as the evaluator reads it: values by the schema's
-// field names. A missing key is a null. Values may be of any reasonable Go
-// type; Coerce says how each field type reads them.
+// Record is a row as the evaluator reads it: Value returns the value of a
+// resolved field path (FieldRef.Name, such as "Email" or "Account.Name"),
+// nil for a null. Values may be of any reasonable Go type; Coerce says how
+// each field type reads them.
+type Record interface {
+	Value(field string) any
+}
+
+// Row is a Record held in a map by field path; a missing key is a null.
 type Row map[string]any
+
+// Value returns the value of a field path.
+func (r Row) Value(field string) any { return r[field] }
 
 // Run returns the rows the query selects, in order: those matching the
 // WHERE clause, sorted by ORDER BY (stable, so rows equal on every key keep
 // their input order), then OFFSET and LIMIT applied. now anchors relative
 // date literals such as TODAY; days run midnight to midnight UTC. Run
 // panics when the query has not been resolved.
-func (q *Query) Run(rows []Row, now time.Time) []Row {
+func (q *Query) Run(rows []Row, now time.Time) []Row { return Select(q, rows, now) }
+
+// Select is Run for any kind of Record.
+func Select[R Record](q *Query, rows []R, now time.Time) []R {
 	if !q.resolved {
 		panic("soql: Run on a query that was not resolved")
 	}
 	match := q.Matcher(now)
-	var out []Row
+	var out []R
 	for _, r := range rows {
 		if match(r) {
 			out = append(out, r)
 		}
 	}
-	if len(q.OrderBy) > 0 {
-		q.sort(out)
-	}
-	if q.Offset >= len(out) {
+	Sort(q, out)
+	return Page(q, out)
+}
+
+// Page applies OFFSET and LIMIT to rows that are already filtered and
+// sorted.
+func Page[R any](q *Query, rows []R) []R {
+	if q.Offset >= len(rows) {
 		return nil
 	}
-	out = out[q.Offset:]
-	if q.Limit >= 0 && q.Limit < len(out) {
-		out = out[:q.Limit]
+	rows = rows[q.Offset:]
+	if q.Limit >= 0 && q.Limit < len(rows) {
+		rows = rows[:q.Limit]
 	}
-	return out
+	return rows
 }
 
 // Matcher returns the WHERE clause as a predicate; it accepts every row
 // when there is none.
-func (q *Query) Matcher(now time.Time) func(Row) bool {
+func (q *Query) Matcher(now time.Time) func(Record) bool {
 	if q.Where == nil {
-		return func(Row) bool { return true }
+		return func(Record) bool { return true }
 	}
 	return compile(q.Where, now.UTC())
 }
 
-func compile(e Expr, now time.Time) func(Row) bool {
+func compile(e Expr, now time.Time) func(Record) bool {
 	switch e := e.(type) {
 	case *And:
 		terms := compileAll(e.Terms, now)
-		return func(r Row) bool {
+		return func(r Record) bool {
 			for _, t := range terms {
 				if !t(r) {
 					return false
@@ -70,7 +86,7 @@ func compile(e Expr, now time.Time) func(Row) bool {
 		}
 	case *Or:
 		terms := compileAll(e.Terms, now)
-		return func(r Row) bool {
+		return func(r Record) bool {
 			for _, t := range terms {
 				if t(r) {
 					return true
@@ -80,17 +96,19 @@ func compile(e Expr, now time.Time) func(Row) bool {
 		}
 	case *Not:
 		x := compile(e.X, now)
-		return func(r Row) bool { return !x(r) }
+		return func(r Record) bool { return !x(r) }
 	case *Comparison:
 		return compileComparison(e, now)
 	case *In:
 		return compileIn(e, now)
+	case *Includes:
+		return compileIncludes(e)
 	}
 	panic(fmt.Sprintf("soql: unknown expression %T", e))
 }
 
-func compileAll(es []Expr, now time.Time) []func(Row) bool {
-	out := make([]func(Row) bool, len(es))
+func compileAll(es []Expr, now time.Time) []func(Record) bool {
+	out := make([]func(Record) bool, len(es))
 	for i, e := range es {
 		out[i] = compile(e, now)
 	}
@@ -100,23 +118,23 @@ func compileAll(es []Expr, now time.Time) []func(Row) bool {
 // compileComparison follows SOQL's null rules: "= null" and "!= null" test
 // for the null; a null field is "!=" every other value and fails every
 // other comparison.
-func compileComparison(c *Comparison, now time.Time) func(Row) bool {
+func compileComparison(c *Comparison, now time.Time) func(Record) bool {
 	name, typ := c.Field.Name, c.Field.Field.Type
 	if c.Value.Kind == ValueNull {
 		want := c.Op == OpEq
-		return func(r Row) bool { return (Coerce(typ, r[name]) == nil) == want }
+		return func(r Record) bool { return (Coerce(typ, r.Value(name)) == nil) == want }
 	}
 	if c.Op == OpLike {
 		pattern := likeRegexp(c.Value.Text)
-		return func(r Row) bool {
-			s, ok := Coerce(typ, r[name]).(string)
+		return func(r Record) bool {
+			s, ok := Coerce(typ, r.Value(name)).(string)
 			return ok && pattern.MatchString(s)
 		}
 	}
 	if c.Value.Kind == ValueRelative {
 		start, end := relativeRange(c.Value, now)
-		return func(r Row) bool {
-			t, ok := Coerce(typ, r[name]).(time.Time)
+		return func(r Record) bool {
+			t, ok := Coerce(typ, r.Value(name)).(time.Time)
 			if !ok {
 				return c.Op == OpNe
 			}
@@ -138,8 +156,8 @@ func compileComparison(c *Comparison, now time.Time) func(Row) bool {
 	}
 	lit := literal(typ, c.Value)
 	op := c.Op
-	return func(r Row) bool {
-		v := Coerce(typ, r[name])
+	return func(r Record) bool {
+		v := Coerce(typ, r.Value(name))
 		if v == nil {
 			return op == OpNe
 		}
@@ -162,7 +180,7 @@ func compileComparison(c *Comparison, now time.Time) func(Row) bool {
 }
 
 // compileIn treats a null field as in no list, so NOT IN holds for it.
-func compileIn(in *In, now time.Time) func(Row) bool {
+func compileIn(in *In, now time.Time) func(Record) bool {
 	name, typ := in.Field.Name, in.Field.Field.Type
 	set := map[any]bool{}
 	var ranges [][2]time.Time
@@ -178,8 +196,8 @@ func compileIn(in *In, now time.Time) func(Row) bool {
 			set[setKey(typ, literal(typ, v))] = true
 		}
 	}
-	return func(r Row) bool {
-		v := Coerce(typ, r[name])
+	return func(r Record) bool {
+		v := Coerce(typ, r.Value(name))
 		found := false
 		switch {
 		case v == nil:
@@ -225,6 +243,8 @@ func setKey(typ Type, v any) any {
 	switch typ {
 	case TypeString:
 		return strings.ToLower(v.(string))
+	case TypeMultiPicklist:
+		return selectionKey(v.(string))
 	case TypeID:
 		return canonicalID(v.(string))
 	case TypeDate, TypeDateTime:
@@ -239,6 +259,8 @@ func compareValues(typ Type, a, b any) int {
 	switch typ {
 	case TypeString:
 		return compareFold(a.(string), b.(string))
+	case TypeMultiPicklist:
+		return strings.Compare(selectionKey(a.(string)), selectionKey(b.(string)))
 	case TypeID:
 		return strings.Compare(canonicalID(a.(string)), canonicalID(b.(string)))
 	case TypeBoolean:
@@ -291,21 +313,87 @@ func compareFold(a, b string) int {
 }
 
 // relativeRange is the [start, end) a relative date literal covers, in
-// whole UTC days.
+// whole UTC days. Weeks start on Sunday, as in the en_US locale; quarters
+// and years are calendar ones (the default fiscal year).
 func relativeRange(v Value, now time.Time) (start, end time.Time) {
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
 	day := func(n int) time.Time { return today.AddDate(0, 0, n) }
-	switch v.Relative {
+	week := today.AddDate(0, 0, -int(today.Weekday()))
+	month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
+	quarter := time.Date(now.Year(), (now.Month()-1)/3*3+1, 1, 0, 0, 0, 0, time.UTC)
+	year := time.Date(now.Year(), 1, 1, 0, 0, 0, 0, time.UTC)
+	weeks := func(from, n int) (time.Time, time.Time) {
+		return week.AddDate(0, 0, 7*from), week.AddDate(0, 0, 7*(from+n))
+	}
+	months := func(base time.Time, step, from, n int) (time.Time, time.Time) {
+		return base.AddDate(0, step*from, 0), base.AddDate(0, step*(from+n), 0)
+	}
+	n := v.N
+	switch strings.Replace(v.Relative, "_FISCAL", "", 1) {
 	case "YESTERDAY":
 		return day(-1), today
 	case "TOMORROW":
 		return day(1), day(2)
 	case "LAST_N_DAYS":
 		// Today and the n days before it.
-		return day(-v.N), day(1)
+		return day(-n), day(1)
+	case "LAST_90_DAYS":
+		return day(-90), day(1)
 	case "NEXT_N_DAYS":
 		// The n days after today.
-		return day(1), day(1 + v.N)
+		return day(1), day(1 + n)
+	case "NEXT_90_DAYS":
+		return day(1), day(91)
+	case "N_DAYS_AGO":
+		return day(-n), day(1 - n)
+	case "LAST_WEEK":
+		return weeks(-1, 1)
+	case "THIS_WEEK":
+		return weeks(0, 1)
+	case "NEXT_WEEK":
+		return weeks(1, 1)
+	case "LAST_N_WEEKS":
+		return weeks(-n, n)
+	case "NEXT_N_WEEKS":
+		return weeks(1, n)
+	case "N_WEEKS_AGO":
+		return weeks(-n, 1)
+	case "LAST_MONTH":
+		return months(month, 1, -1, 1)
+	case "THIS_MONTH":
+		return months(month, 1, 0, 1)
+	case "NEXT_MONTH":
+		return months(month, 1, 1, 1)
+	case "LAST_N_MONTHS":
+		return months(month, 1, -n, n)
+	case "NEXT_N_MONTHS":
+		return months(month, 1, 1, n)
+	case "N_MONTHS_AGO":
+		return months(month, 1, -n, 1)
+	case "LAST_QUARTER":
+		return months(quarter, 3, -1, 1)
+	case "THIS_QUARTER":
+		return months(quarter, 3, 0, 1)
+	case "NEXT_QUARTER":
+		return months(quarter, 3, 1, 1)
+	case "LAST_N_QUARTERS":
+		return months(quarter, 3, -n, n)
+	case "NEXT_N_QUARTERS":
+		return months(quarter, 3, 1, n)
+	case "N_QUARTERS_AGO":
+		return months(quarter, 3, -n, 1)
+	case "LAST_YEAR":
+		return months(year, 12, -1, 1)
+	case "THIS_YEAR":
+		return months(year, 12, 0, 1)
+	case "NEXT_YEAR":
+		return months(year, 12, 1, 1)
+	case "LAST_N_YEARS":
+		return months(year, 12, -n, n)
+	case "NEXT_N_YEARS":
+		return months(year, 12, 1, n)
+	case "N_YEARS_AGO":
+		return months(year, 12, -n, 1)
 	default: // TODAY
 		return today, day(1)
 	}
@@ -338,42 +426,38 @@ func likeRegexp(lit string) *regexp.Regexp {
 	return regexp.MustCompile(b.String())
 }
 
-// sort orders rows by the ORDER BY keys. Nulls go first unless NULLS
-// LAST says otherwise, in both directions, as Salesforce documents.
-func (q *Query) sort(rows []Row) {
+// Sort orders rows by the query's ORDER BY keys, stably. Nulls go first
+// unless NULLS LAST says otherwise, in both directions, as Salesforce
+// documents.
+func Sort[R Record](q *Query, rows []R) {
+	if len(q.OrderBy) == 0 || len(rows) < 2 {
+		return
+	}
 	type keyed struct {
-		row  Row
+		row  R
 		keys []any
 	}
 	items := make([]keyed, len(rows))
+	keys := make([]any, len(rows)*len(q.OrderBy))
 	for i, r := range rows {
-		keys := make([]any, len(q.OrderBy))
-		for k, o := range q.OrderBy {
-			keys[k] = Coerce(o.Field.Field.Type, r[o.Field.Name])
+		k := keys[i*len(q.OrderBy) : (i+1)*len(q.OrderBy) : (i+1)*len(q.OrderBy)]
+		for j, o := range q.OrderBy {
+			k[j] = Coerce(o.Field.Field.Type, r.Value(o.Field.Name))
 		}
-		items[i] = keyed{r, keys}
+		items[i] = keyed{r, k}
 	}
 	sort.SliceStable(items, func(i, j int) bool {
 		for k, o := range q.OrderBy {
 			a, b := items[i].keys[k], items[j].keys[k]
-			var cmp int
 			switch {
 			case a == nil && b == nil:
 				continue
 			case a == nil:
-				cmp = -1
-				if o.NullsLast {
-					cmp = 1
-				}
-				return cmp < 0
+				return !o.NullsLast
 			case b == nil:
-				cmp = 1
-				if o.NullsLast {
-					cmp = -1
-				}
-				return cmp < 0
+				return o.NullsLast
 			}
-			cmp = compareValues(o.Field.Field.Type, a, b)
+			cmp := compareValues(o.Field.Field.Type, a, b)
 			if o.Desc {
 				cmp = -cmp
 			}
@@ -388,6 +472,64 @@ func (q *Query) sort(rows []Row) {
 	}
 }
 
+// compileIncludes matches multi-select picklists: INCLUDES holds when
+// the field's selection contains every value of one of the sets, EXCLUDES
+// when it contains none of them; a null field includes nothing.
+func compileIncludes(in *Includes) func(Record) bool {
+	name := in.Field.Name
+	sets := make([][]string, len(in.Values))
+	for i, v := range in.Values {
+		sets[i] = splitSelection(v.Str)
+	}
+	return func(r Record) bool {
+		have, _ := Coerce(TypeMultiPicklist, r.Value(name)).(string)
+		selected := splitSelection(have)
+		found := false
+		for _, set := range sets {
+			all := len(set) > 0
+			for _, want := range set {
+				if !containsFold(selected, want) {
+					all = false
+					break
+				}
+			}
+			if all {
+				found = true
+				break
+			}
+		}
+		return found != in.Negate
+	}
+}
+
+// splitSelection reads a multi-select picklist value "a;b" as its values.
+func splitSelection(s string) []string {
+	var out []string
+	for _, v := range strings.Split(s, ";") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func containsFold(list []string, s string) bool {
+	for _, v := range list {
+		if strings.EqualFold(v, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// selectionKey is a multi-select picklist value in a form that compares
+// equal for the same set of values, whatever their order and case.
+func selectionKey(s string) string {
+	values := splitSelection(strings.ToLower(s))
+	sort.Strings(values)
+	return strings.Join(values, ";")
+}
+
 // Coerce reads a stored value as the field type says: text as string
 // (empty text is null, as in Salesforce), IDs as string, booleans as
 // bool, numbers as float64, dates and datetimes as UTC time.Time (dates at
@@ -397,7 +539,7 @@ func Coerce(typ Type, v any) any {
 		return nil
 	}
 	switch typ {
-	case TypeString, TypeID:
+	case TypeString, TypeID, TypeMultiPicklist:
 		var s string
 		switch x := v.(type) {
 		case string:

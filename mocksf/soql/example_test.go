@@ -28,6 +28,10 @@ func (leadSchema) Field(object, name string) (soql.Field, bool) {
 	return soql.Field{}, false
 }
 
+func (leadSchema) Relationship(object, name string) (soql.Relationship, bool) {
+	return soql.Relationship{}, false
+}
+
 func Example() {
 	q, err := soql.Compile("SELECT lastname FROM Lead WHERE AnnualRevenue > 100 OR CreatedDate = TODAY ORDER BY LastName DESC", leadSchema{})
 	if err != nil {

@@ -18,10 +18,24 @@ var reserved = map[string]bool{
 }
 
 // relativeDates are the date literals the evaluator knows; the value says
-// whether the literal takes ":n".
+// whether the literal takes ":n". Fiscal periods are calendar periods: an
+// org's default fiscal year starts in January.
 var relativeDates = map[string]bool{
-	"TODAY": false, "YESTERDAY": false, "TOMORROW": false,
-	"LAST_N_DAYS": true, "NEXT_N_DAYS": true,
+	"YESTERDAY": false, "TODAY": false, "TOMORROW": false,
+	"LAST_WEEK": false, "THIS_WEEK": false, "NEXT_WEEK": false,
+	"LAST_MONTH": false, "THIS_MONTH": false, "NEXT_MONTH": false,
+	"LAST_90_DAYS": false, "NEXT_90_DAYS": false,
+	"LAST_QUARTER": false, "THIS_QUARTER": false, "NEXT_QUARTER": false,
+	"LAST_YEAR": false, "THIS_YEAR": false, "NEXT_YEAR": false,
+	"LAST_FISCAL_QUARTER": false, "THIS_FISCAL_QUARTER": false, "NEXT_FISCAL_QUARTER": false,
+	"LAST_FISCAL_YEAR": false, "THIS_FISCAL_YEAR": false, "NEXT_FISCAL_YEAR": false,
+	"LAST_N_DAYS": true, "NEXT_N_DAYS": true, "N_DAYS_AGO": true,
+	"LAST_N_WEEKS": true, "NEXT_N_WEEKS": true, "N_WEEKS_AGO": true,
+	"LAST_N_MONTHS": true, "NEXT_N_MONTHS": true, "N_MONTHS_AGO": true,
+	"LAST_N_QUARTERS": true, "NEXT_N_QUARTERS": true, "N_QUARTERS_AGO": true,
+	"LAST_N_YEARS": true, "NEXT_N_YEARS": true, "N_YEARS_AGO": true,
+	"LAST_N_FISCAL_QUARTERS": true, "NEXT_N_FISCAL_QUARTERS": true, "N_FISCAL_QUARTERS_AGO": true,
+	"LAST_N_FISCAL_YEARS": true, "NEXT_N_FISCAL_YEARS": true, "N_FISCAL_YEARS_AGO": true,
 }
 
 // Limits on queries: Salesforce's largest OFFSET and longest statement
@@ -295,11 +309,18 @@ func (p *parser) simple() (Expr, error) {
 		p.next()
 		p.next()
 		return p.inList(field, true)
+	case t.is("INCLUDES") || t.is("EXCLUDES"):
+		p.next()
+		in, err := p.inList(field, t.is("EXCLUDES"))
+		if err != nil {
+			return nil, err
+		}
+		return &Includes{Field: field, Negate: in.Negate, Values: in.Values}, nil
 	}
 	return nil, p.unexpected()
 }
 
-func (p *parser) inList(field FieldRef, negate bool) (Expr, error) {
+func (p *parser) inList(field FieldRef, negate bool) (*In, error) {
 	if err := p.expect(tokLParen); err != nil {
 		return nil, err
 	}

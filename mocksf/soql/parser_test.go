@@ -328,8 +328,8 @@ var errorTests = []struct {
 		message: "\nWHERE Bogus = 'x'\n      ^\nERROR at Row:3:Column:7\nNo such column 'Bogus' on entity 'Lead'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.",
 	},
 	{
-		query: "SELECT Id, Owner.Name FROM Lead", code: CodeInvalidField,
-		message: "\nSELECT Id, Owner.Name FROM Lead\n           ^\nERROR at Row:1:Column:12\nDidn't understand relationship 'Owner' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.",
+		query: "SELECT Id, Boss.Name FROM Lead", code: CodeInvalidField,
+		message: "\nSELECT Id, Boss.Name FROM Lead\n           ^\nERROR at Row:1:Column:12\nDidn't understand relationship 'Boss' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.",
 	},
 	{
 		query: "SELECT Id, id FROM Lead", code: CodeMalformedQuery,

@@ -20,10 +20,13 @@ const (
 	TypeDouble
 	TypeDate
 	TypeDateTime
+	// TypeMultiPicklist is a multi-select picklist: values are strings
+	// like "a;b", compared as sets.
+	TypeMultiPicklist
 )
 
 // typeNames are the type names Salesforce uses in filter errors.
-var typeNames = [...]string{"string", "id", "boolean", "integer", "double", "date", "dateTime"}
+var typeNames = [...]string{"string", "id", "boolean", "integer", "double", "date", "dateTime", "multipicklist"}
 
 func (t Type) String() string { return typeNames[t] }
 
@@ -43,7 +46,19 @@ type Schema interface {
 	// Field describes the field called name of an object (given by its
 	// API name).
 	Field(object, name string) (Field, bool)
+	// Relationship describes the relationship called name (such as
+	// Account, Owner or Invoice__r) from an object to its parent.
+	Relationship(object, name string) (Relationship, bool)
 }
+
+// Relationship is a step of a field path: from a record to its parent.
+type Relationship struct {
+	Name   string // as the schema spells it, such as Account
+	Object string // the parent object; "Name" for polymorphic ones
+}
+
+// maxRelationshipDepth is how many relationships a field path may follow.
+const maxRelationshipDepth = 5
 
 // Compile parses a query and resolves it against a schema.
 func Compile(src string, schema Schema) (*Query, error) {
@@ -110,21 +125,38 @@ func (q *Query) errAt(tok int, code, explanation string) *Error {
 	return positioned(code, q.src, q.toks, tok, explanation)
 }
 
-// resolveField looks a field up. A path may start with the queried
-// object's name (Lead.Email); relationship paths are not in this slice.
+// resolveField looks a field up, following a path of parent
+// relationships (Account.Owner.Name). A path may start with the queried
+// object's name (Lead.Email), unless the object has a relationship of
+// that name.
 func (q *Query) resolveField(schema Schema, ref *FieldRef) error {
-	name := ref.Name
-	if head, rest, dotted := strings.Cut(name, "."); dotted {
-		if !strings.EqualFold(head, q.Object) || strings.Contains(rest, ".") {
-			return q.errAt(ref.tok, CodeInvalidField, msgNoRelationship(head))
+	parts := strings.Split(ref.Name, ".")
+	if len(parts) > 1 && strings.EqualFold(parts[0], q.Object) {
+		if _, ok := schema.Relationship(q.Object, parts[0]); !ok {
+			parts = parts[1:]
 		}
-		name = rest
 	}
-	f, ok := schema.Field(q.Object, name)
+	if len(parts) > maxRelationshipDepth+1 {
+		return q.errAt(ref.tok, CodeMalformedQuery, msgTooManyLevels())
+	}
+	object := q.Object
+	var path []Relationship
+	names := make([]string, 0, len(parts))
+	for _, step := range parts[:len(parts)-1] {
+		rel, ok := schema.Relationship(object, step)
+		if !ok {
+			return q.errAt(ref.tok, CodeInvalidField, msgNoRelationship(step))
+		}
+		path = append(path, rel)
+		names = append(names, rel.Name)
+		object = rel.Object
+	}
+	last := parts[len(parts)-1]
+	f, ok := schema.Field(object, last)
 	if !ok {
-		return q.errAt(ref.tok, CodeInvalidField, msgNoSuchColumn(name, q.Object))
+		return q.errAt(ref.tok, CodeInvalidField, msgNoSuchColumn(last, object))
 	}
-	ref.Name, ref.Field = f.Name, f
+	ref.Name, ref.Field, ref.Path = strings.Join(append(names, f.Name), "."), f, path
 	return nil
 }
 
@@ -153,9 +185,24 @@ func (q *Query) resolveExpr(schema Schema, e Expr) error {
 		if err := q.resolveFilterField(schema, &e.Field); err != nil {
 			return err
 		}
+		if e.Field.Field.Type == TypeMultiPicklist {
+			return q.errAt(e.Field.tok, CodeInvalidFilter, msgMultiPicklistOperator(e.Field.Name))
+		}
 		for _, v := range e.Values {
 			if err := q.checkValue(e.Field, OpEq, v); err != nil {
 				return err
+			}
+		}
+	case *Includes:
+		if err := q.resolveFilterField(schema, &e.Field); err != nil {
+			return err
+		}
+		if e.Field.Field.Type != TypeMultiPicklist {
+			return q.errAt(e.Field.tok, CodeInvalidFilter, msgIncludesType())
+		}
+		for _, v := range e.Values {
+			if v.Kind != ValueString {
+				return q.errAt(v.tok, CodeInvalidFilter, msgFilterType(e.Field.Name, "multipicklist", true))
 			}
 		}
 	}
@@ -185,6 +232,13 @@ func (q *Query) checkValue(f FieldRef, op Op, v Value) error {
 		return q.errAt(f.tok, CodeInvalidFilter, msgLikeType(name))
 	}
 	switch typ {
+	case TypeMultiPicklist:
+		if op != OpEq && op != OpNe {
+			return q.errAt(f.tok, CodeInvalidFilter, msgMultiPicklistOperator(name))
+		}
+		if v.Kind != ValueString {
+			return q.errAt(v.tok, CodeInvalidFilter, msgFilterType(name, "multipicklist", true))
+		}
 	case TypeString:
 		if v.Kind != ValueString {
 			return q.errAt(v.tok, CodeInvalidFilter, msgFilterType(name, "string", true))

@@ -30,13 +30,14 @@ func (s *Store) insertRecord(orgID, object, createdByID string, fields map[strin
 	if _, ok := s.orgs[orgID]; !ok {
 		return Record{}, fmt.Errorf("store: insert %s: org %s: %w", object, orgID, ErrNotFound)
 	}
-	now := s.now().UTC()
+	now := s.recordClock()
 	r := &Record{
-		ID:               s.nextID(object),
+		ID:               s.recordIDLocked(orgID, object),
 		Object:           object,
 		Fields:           make(map[string]any, len(fields)),
 		CreatedDate:      now,
 		LastModifiedDate: now,
+		SystemModstamp:   now,
 		CreatedByID:      createdByID,
 	}
 	for k, v := range fields {
@@ -51,6 +52,8 @@ func (s *Store) insertRecord(orgID, object, createdByID string, fields map[strin
 		byObject[object] = map[string]*Record{}
 	}
 	byObject[object][r.ID] = r
+	ext := s.ext.put(orgID)
+	ext.order[object] = append(ext.order[object], r.ID)
 	return copyRecord(r), nil
 }
 
@@ -81,36 +84,21 @@ func (s *Store) Record(orgID, object, id string) (Record, error) {
 }
 
 // UpdateRecord sets the given fields of a record (a nil value clears a
-// field) and bumps LastModifiedDate.
+// field) and bumps LastModifiedDate and SystemModstamp. The record is
+// replaced by a new version, so records handed out before stay as they
+// were.
 func (s *Store) UpdateRecord(orgID, object, id string, fields map[string]any) (Record, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	r, ok := s.records[orgID][object][sfid.To18(id)]
-	if !ok || r.IsDeleted {
-		return Record{}, fmt.Errorf("store: update %s %s: %w", object, id, ErrNotFound)
-	}
-	for k, v := range fields {
-		if v == nil {
-			delete(r.Fields, k)
-			continue
-		}
-		r.Fields[k] = v
-	}
-	r.LastModifiedDate = s.now().UTC()
-	return copyRecord(r), nil
+	return s.updateRecordLocked(orgID, object, id, "", fields)
 }
 
-// DeleteRecord marks a record deleted (it stays visible to queryAll).
+// DeleteRecord marks a record deleted (it stays visible to queryAll) and
+// sets its DeletedDate.
 func (s *Store) DeleteRecord(orgID, object, id string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	r, ok := s.records[orgID][object][sfid.To18(id)]
-	if !ok || r.IsDeleted {
-		return fmt.Errorf("store: delete %s %s: %w", object, id, ErrNotFound)
-	}
-	r.IsDeleted = true
-	r.LastModifiedDate = s.now().UTC()
-	return nil
+	return s.deleteRecordLocked(orgID, object, id, "")
 }
 
 // Objects returns the names of the objects that have records in an org.

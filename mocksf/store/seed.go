@@ -36,6 +36,16 @@ type OrgSpec struct {
 	AllowPasswordFlow bool `yaml:"allowPasswordFlow" json:"allowPasswordFlow"`
 	// Status is active (default), frozen or inactive.
 	Status string `yaml:"status" json:"status"`
+	// CustomObjects and CustomFields extend the org's schema (schema.go):
+	// custom objects, and custom fields of standard objects by object.
+	CustomObjects []CustomObjectSpec           `yaml:"customObjects" json:"customObjects"`
+	CustomFields  map[string][]CustomFieldSpec `yaml:"customFields" json:"customFields"`
+	// APIDailyLimit is the org's daily API allocation (REST answers
+	// REQUEST_LIMIT_EXCEEDED past it); 0 means the edition's default.
+	APIDailyLimit int `yaml:"apiDailyLimit" json:"apiDailyLimit"`
+	// NewestAPIVersion is the newest REST API version the org serves,
+	// such as "66.0"; empty means the server's setting.
+	NewestAPIVersion string `yaml:"newestApiVersion" json:"newestApiVersion"`
 }
 
 // UserSpec describes one user of a seeded org.
@@ -116,10 +126,10 @@ func ParseSeed(data []byte) (Seed, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&seed); err != nil {
-		return Seed{}, fmt.Errorf("seed: %w", err)
+		return Seed{}, fmt.Errorf("seed: %w", explainDecodeError(err))
 	}
 	if err := seed.validate(); err != nil {
-		return Seed{}, fmt.Errorf("seed: %w", err)
+		return Seed{}, fmt.Errorf("seed: %w", locateSeedErrors(data, err))
 	}
 	return seed, nil
 }
@@ -151,6 +161,8 @@ func (seed Seed) validate() error {
 		default:
 			errs = append(errs, fmt.Errorf("orgs[%d].status %q: want active, frozen or inactive", i, o.Status))
 		}
+		errs = append(errs, validateCustom(fmt.Sprintf("orgs[%d]", i), o.CustomObjects, o.CustomFields)...)
+		errs = append(errs, validateAPISettings(fmt.Sprintf("orgs[%d]", i), o)...)
 		appNames := map[string]bool{}
 		for j, a := range o.ConnectedApps {
 			if strings.TrimSpace(a.Name) == "" {
@@ -266,6 +278,7 @@ func (s *Store) applyOrgLocked(spec OrgSpec) OrgResult {
 	}
 	org := &Org{ID: s.nextID("Organization"), Name: spec.Name, Edition: edition, AllowPasswordFlow: spec.AllowPasswordFlow, Status: status}
 	s.orgs[org.ID] = org
+	s.applyExtLocked(org.ID, spec)
 	res := OrgResult{Org: *org}
 	var firstUser string
 	for _, us := range spec.Users {

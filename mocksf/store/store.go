@@ -160,6 +160,13 @@ type Record struct {
 	LastModifiedDate time.Time
 	CreatedByID      string
 	IsDeleted        bool
+	// SystemModstamp is when the record last changed in any way, its
+	// deletion included; DeletedDate is when it was deleted (zero while
+	// it is not); LastModifiedByID is who last changed it (empty: its
+	// creator).
+	SystemModstamp   time.Time
+	DeletedDate      time.Time
+	LastModifiedByID string
 }
 
 // Store is mocksf's state. The zero value is not usable; call New.
@@ -178,6 +185,7 @@ type Store struct {
 	refresh   map[string]*RefreshToken
 	sessions  map[string]*Session
 	approvals map[approvalKey]time.Time
+	ext       storeExt // schema.go, limits.go, records_extra.go
 }
 
 // New returns an empty store that reads the time from now (time.Now when nil).
@@ -201,6 +209,7 @@ func (s *Store) clear() {
 	s.refresh = map[string]*RefreshToken{}
 	s.sessions = map[string]*Session{}
 	s.approvals = map[approvalKey]time.Time{}
+	s.ext = newStoreExt()
 }
 
 // Now is the store's clock.

@@ -55,6 +55,10 @@ type Server struct {
 	badSignature   bool
 	apiDisabled    bool
 	refreshFails   bool
+	noReplication  bool
+	rejectSessions bool
+	dropRequests   int
+	queryMoreGate  chan struct{}
 	codes          map[string]authCode
 	access         map[string]bool
 	refresh        map[string]bool
@@ -81,6 +85,10 @@ type cursor struct {
 type record struct {
 	fields       map[string]any
 	lastModified time.Time
+	// modstamp is when the change was committed (SystemModstamp), which
+	// the updated resource reports by.
+	modstamp time.Time
+	deleted  bool
 }
 
 // New starts a fake Salesforce that tb's cleanup stops.
@@ -105,8 +113,12 @@ func New(tb testing.TB) *Server {
 	mux.HandleFunc("GET /id/{org}/{user}", s.handleIdentity)
 	mux.HandleFunc("GET /services/data/{version}/sobjects/{object}/describe", s.handleDescribe)
 	mux.HandleFunc("GET /services/data/{version}/query", s.handleQuery)
+	mux.HandleFunc("GET /services/data/{version}/queryAll", s.handleQuery)
 	mux.HandleFunc("GET /services/data/{version}/query/{locator}", s.handleQueryMore)
-	s.ts = httptest.NewServer(mux)
+	mux.HandleFunc("GET /services/data/{version}/queryAll/{locator}", s.handleQueryMore)
+	mux.HandleFunc("GET /services/data/{version}/sobjects/{object}/deleted/{$}", s.handleDeleted)
+	mux.HandleFunc("GET /services/data/{version}/sobjects/{object}/updated/{$}", s.handleUpdated)
+	s.ts = httptest.NewServer(s.dropping(mux))
 	s.URL = s.ts.URL
 	tb.Cleanup(s.ts.Close)
 	return s
@@ -130,6 +142,62 @@ func (s *Server) SetAPIDisabled(disabled bool) { s.with(func() { s.apiDisabled =
 
 // SetRefreshFails makes refresh token grants fail with invalid_grant.
 func (s *Server) SetRefreshFails(fails bool) { s.with(func() { s.refreshFails = fails }) }
+
+// SetConsumerSecret changes the connected app's secret, as a rotation in
+// Salesforce does; token responses are then signed with it.
+func (s *Server) SetConsumerSecret(secret string) { s.with(func() { s.consumerSecret = secret }) }
+
+// RejectSessions makes the REST API answer 401 INVALID_SESSION_ID to
+// every access token, even a freshly refreshed one.
+func (s *Server) RejectSessions(reject bool) { s.with(func() { s.rejectSessions = reject }) }
+
+// SetReplicationAPI makes the sObject deleted and updated resources
+// answer 404 NOT_FOUND when false (they are served by default).
+func (s *Server) SetReplicationAPI(served bool) { s.with(func() { s.noReplication = !served }) }
+
+// DropRequests makes the next n requests to the REST API and the OAuth
+// endpoints fail on the network: the connection closes without an answer.
+func (s *Server) DropRequests(n int) { s.with(func() { s.dropRequests = n }) }
+
+// ForgetQueryLocators makes every nextRecordsUrl handed out so far invalid
+// (400 INVALID_QUERY_LOCATOR), as after Salesforce's 15 minutes.
+func (s *Server) ForgetQueryLocators() { s.with(func() { clear(s.cursors) }) }
+
+// GateQueryMore makes each queryMore request wait for a value on gate (or
+// for its client to give up) before it is answered; nil stops that.
+func (s *Server) GateQueryMore(gate chan struct{}) { s.with(func() { s.queryMoreGate = gate }) }
+
+// Now returns the fake's clock: the LastModifiedDate of its latest change.
+func (s *Server) Now() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.clock
+}
+
+// Advance moves the fake's clock forward by d.
+func (s *Server) Advance(d time.Duration) { s.with(func() { s.clock = s.clock.Add(d) }) }
+
+// dropping closes the connection of requests that DropRequests asked to
+// fail.
+func (s *Server) dropping(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		drop := s.dropRequests > 0 && (strings.HasPrefix(r.URL.Path, "/services/") || strings.HasPrefix(r.URL.Path, "/id/"))
+		if drop {
+			s.dropRequests--
+			s.requests["dropped"]++
+		}
+		s.mu.Unlock()
+		if drop {
+			conn, _, err := w.(http.Hijacker).Hijack()
+			if err == nil {
+				conn.Close()
+			}
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
 
 // ExpireAccessTokens invalidates every access token, so that the next REST
 // call answers 401 INVALID_SESSION_ID.
@@ -187,7 +255,7 @@ func (s *Server) AddRecords(object string, n int) []string {
 	for i := range n {
 		seq := len(s.records[object]) + 1
 		id := fmt.Sprintf("%s%012dAAA", idPrefix[object], seq)
-		r := &record{fields: map[string]any{"Id": id}}
+		r := &record{fields: map[string]any{"Id": id, "IsDeleted": false}}
 		for _, f := range describedFields[object] {
 			if _, ok := r.fields[f]; !ok {
 				r.fields[f] = nil
@@ -225,9 +293,25 @@ func (s *Server) UpdateRecord(object, id, field string, value any) {
 	panic("fakesalesforce: no " + object + " " + id)
 }
 
+// DeleteRecord deletes the record of object with id, as the recycle bin
+// keeps it: queryAll still returns it, with IsDeleted true.
+func (s *Server) DeleteRecord(object, id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, r := range s.records[object] {
+		if r.fields["Id"] == id && !r.deleted {
+			r.deleted = true
+			r.fields["IsDeleted"] = true
+			s.touchLocked(r)
+			return
+		}
+	}
+	panic("fakesalesforce: no live " + object + " " + id)
+}
+
 func (s *Server) touchLocked(r *record) {
 	s.clock = s.clock.Add(time.Second)
-	r.lastModified = s.clock
+	r.lastModified, r.modstamp = s.clock, s.clock
 	r.fields["LastModifiedDate"] = s.clock.Format("2006-01-02T15:04:05.000-0700")
 }
 
@@ -405,7 +489,10 @@ func restError(w http.ResponseWriter, status int, code, msg string) {
 
 // restAuth checks the token and API access of a REST call.
 func (s *Server) restAuth(w http.ResponseWriter, r *http.Request) bool {
-	if !s.bearer(r) {
+	s.mu.Lock()
+	reject := s.rejectSessions
+	s.mu.Unlock()
+	if reject || !s.bearer(r) {
 		restError(w, http.StatusUnauthorized, "INVALID_SESSION_ID", "Session expired or invalid")
 		return false
 	}
@@ -473,10 +560,20 @@ func (s *Server) handleDescribe(w http.ResponseWriter, r *http.Request) {
 	json.NewEncoder(w).Encode(map[string]any{"name": object, "label": object, "queryable": true, "fields": fields})
 }
 
-var soqlPattern = regexp.MustCompile(`^(?i)SELECT\s+(.+?)\s+FROM\s+(\w+)(?:\s+WHERE\s+LastModifiedDate\s*>\s*(\S+))?\s*$`)
+// soqlPattern matches the queries the fake understands: a field list, an
+// optional filter on LastModifiedDate or on a list of ids, and an optional
+// ORDER BY LastModifiedDate.
+var soqlPattern = regexp.MustCompile(`^(?i)SELECT\s+(.+?)\s+FROM\s+(\w+)` +
+	`(?:\s+WHERE\s+(?:LastModifiedDate\s*(>=|>)\s*(\S+)|Id\s+IN\s*\(([^)]*)\)))?` +
+	`(\s+ORDER\s+BY\s+LastModifiedDate)?\s*$`)
 
 func (s *Server) handleQuery(w http.ResponseWriter, r *http.Request) {
-	s.count("query")
+	all := strings.HasSuffix(r.URL.Path, "/queryAll")
+	if all {
+		s.count("queryAll")
+	} else {
+		s.count("query")
+	}
 	if !s.restAuth(w, r) {
 		return
 	}
@@ -487,31 +584,50 @@ func (s *Server) handleQuery(w http.ResponseWriter, r *http.Request) {
 		restError(w, http.StatusBadRequest, "MALFORMED_QUERY", "unsupported query: "+soql)
 		return
 	}
+	object, op, date, idList, ordered := m[2], m[3], m[4], m[5], m[6] != ""
 	var fields []string
 	for f := range strings.SplitSeq(m[1], ",") {
 		f = strings.TrimSpace(f)
-		if !slices.Contains(describedFields[m[2]], f) {
-			restError(w, http.StatusBadRequest, "INVALID_FIELD", "No such column '"+f+"' on entity '"+m[2]+"'.")
+		if !slices.Contains(describedFields[object], f) {
+			restError(w, http.StatusBadRequest, "INVALID_FIELD", "No such column '"+f+"' on entity '"+object+"'.")
 			return
 		}
 		fields = append(fields, f)
 	}
 	var since time.Time
-	if m[3] != "" {
+	if date != "" {
 		var err error
-		if since, err = time.Parse(time.RFC3339, m[3]); err != nil {
-			restError(w, http.StatusBadRequest, "MALFORMED_QUERY", "bad datetime "+m[3])
+		if since, err = time.Parse(time.RFC3339, date); err != nil {
+			restError(w, http.StatusBadRequest, "MALFORMED_QUERY", "bad datetime "+date)
 			return
 		}
 	}
+	ids := map[string]bool{}
+	for id := range strings.SplitSeq(idList, ",") {
+		if id = strings.Trim(strings.TrimSpace(id), "'"); id != "" {
+			ids[id] = true
+		}
+	}
 	s.mu.Lock()
-	cur := &cursor{object: m[2], fields: fields}
-	for _, rec := range s.records[m[2]] {
-		if since.IsZero() || rec.lastModified.After(since) {
+	cur := &cursor{object: object, fields: fields}
+	for _, rec := range s.records[object] {
+		switch {
+		case rec.deleted && !all:
+		case op == ">" && !rec.lastModified.After(since):
+		case op == ">=" && rec.lastModified.Before(since):
+		case idList != "" && !ids[rec.fields["Id"].(string)]:
+		default:
 			cur.recs = append(cur.recs, rec)
 		}
 	}
-	body := s.pageLocked(cur, 0, "01g"+rand.Text())
+	if ordered {
+		slices.SortStableFunc(cur.recs, func(a, b *record) int { return a.lastModified.Compare(b.lastModified) })
+	}
+	resource := "query"
+	if all {
+		resource = "queryAll"
+	}
+	body := s.pageLocked(cur, 0, "01g"+rand.Text(), resource)
 	s.mu.Unlock()
 	writeJSON(w, body)
 }
@@ -520,6 +636,20 @@ func (s *Server) handleQueryMore(w http.ResponseWriter, r *http.Request) {
 	s.count("queryMore")
 	if !s.restAuth(w, r) {
 		return
+	}
+	s.mu.Lock()
+	gate := s.queryMoreGate
+	s.mu.Unlock()
+	if gate != nil {
+		select {
+		case <-gate:
+		case <-r.Context().Done():
+			return
+		}
+	}
+	resource := "query"
+	if strings.Contains(r.URL.Path, "/queryAll/") {
+		resource = "queryAll"
 	}
 	// The locator is <query locator>-<offset>.
 	loc, offStr, ok := strings.Cut(r.PathValue("locator"), "-")
@@ -531,13 +661,13 @@ func (s *Server) handleQueryMore(w http.ResponseWriter, r *http.Request) {
 		restError(w, http.StatusBadRequest, "INVALID_QUERY_LOCATOR", "invalid query locator")
 		return
 	}
-	body := s.pageLocked(cur, off, loc)
+	body := s.pageLocked(cur, off, loc, resource)
 	s.mu.Unlock()
 	writeJSON(w, body)
 }
 
 // pageLocked returns the page of cur's records that starts at off.
-func (s *Server) pageLocked(cur *cursor, off int, loc string) map[string]any {
+func (s *Server) pageLocked(cur *cursor, off int, loc, resource string) map[string]any {
 	end := min(off+s.pageSize, len(cur.recs))
 	records := make([]map[string]any, 0, end-off)
 	for _, rec := range cur.recs[off:end] {
@@ -553,9 +683,108 @@ func (s *Server) pageLocked(cur *cursor, off int, loc string) map[string]any {
 	body := map[string]any{"totalSize": len(cur.recs), "done": end == len(cur.recs), "records": records}
 	if end < len(cur.recs) {
 		s.cursors[loc] = cur
-		body["nextRecordsUrl"] = fmt.Sprintf("/services/data/%s/query/%s-%d", salesforce.APIVersion, loc, end)
+		body["nextRecordsUrl"] = fmt.Sprintf("/services/data/%s/%s/%s-%d", salesforce.APIVersion, resource, loc, end)
 	}
 	return body
+}
+
+// replicationWindow reads the start and end of a replication request;
+// Salesforce wants the window to span more than a minute.
+func replicationWindow(w http.ResponseWriter, r *http.Request) (start, end time.Time, ok bool) {
+	start, err1 := time.Parse(time.RFC3339, r.URL.Query().Get("start"))
+	end, err2 := time.Parse(time.RFC3339, r.URL.Query().Get("end"))
+	switch {
+	case err1 != nil || err2 != nil:
+		restError(w, http.StatusBadRequest, "MALFORMED_QUERY", "start and end must be ISO 8601 datetimes")
+	case end.Sub(start) <= time.Minute:
+		restError(w, http.StatusBadRequest, "INVALID_REPLICATION_DATE", "startDate must chronologically precede endDate by more than one minute")
+	default:
+		return start, end, true
+	}
+	return start, end, false
+}
+
+// replicationAuth checks a replication request; the resources answer 404
+// when SetReplicationAPI(false) was called.
+func (s *Server) replicationAuth(w http.ResponseWriter, r *http.Request, kind string) bool {
+	s.count(kind)
+	if !s.restAuth(w, r) {
+		return false
+	}
+	s.mu.Lock()
+	off := s.noReplication
+	s.mu.Unlock()
+	if off || idPrefix[r.PathValue("object")] == "" {
+		restError(w, http.StatusNotFound, "NOT_FOUND", "The requested resource does not exist")
+		return false
+	}
+	return true
+}
+
+// handleDeleted answers the sObject deleted-records resource from the
+// fake's clock: the records deleted in (start, end].
+func (s *Server) handleDeleted(w http.ResponseWriter, r *http.Request) {
+	if !s.replicationAuth(w, r, "deleted") {
+		return
+	}
+	start, end, ok := replicationWindow(w, r)
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	deleted := []map[string]any{}
+	for _, rec := range s.records[r.PathValue("object")] {
+		if rec.deleted && rec.lastModified.After(start) && !rec.lastModified.After(end) {
+			deleted = append(deleted, map[string]any{"id": rec.fields["Id"], "deletedDate": rec.fields["LastModifiedDate"]})
+		}
+	}
+	s.mu.Unlock()
+	writeJSON(w, map[string]any{
+		"deletedRecords":        deleted,
+		"earliestDateAvailable": time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Format("2006-01-02T15:04:05.000-0700"),
+		"latestDateCovered":     end.UTC().Format("2006-01-02T15:04:05.000-0700"),
+	})
+}
+
+// handleUpdated answers the sObject updated-records resource: the ids of
+// live records changed in (start, end].
+func (s *Server) handleUpdated(w http.ResponseWriter, r *http.Request) {
+	if !s.replicationAuth(w, r, "updated") {
+		return
+	}
+	start, end, ok := replicationWindow(w, r)
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	ids := []any{}
+	for _, rec := range s.records[r.PathValue("object")] {
+		if !rec.deleted && rec.modstamp.After(start) && !rec.modstamp.After(end) {
+			ids = append(ids, rec.fields["Id"])
+		}
+	}
+	s.mu.Unlock()
+	writeJSON(w, map[string]any{"ids": ids, "latestDateCovered": end.UTC().Format("2006-01-02T15:04:05.000-0700")})
+}
+
+// CommitLate changes field of the record of object with id as a
+// transaction that started at at and commits now: its LastModifiedDate is
+// at, which may be before what a sync already pulled, while the updated
+// resource reports it now.
+func (s *Server) CommitLate(object, id, field string, value any, at time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, r := range s.records[object] {
+		if r.fields["Id"] == id {
+			r.fields[field] = value
+			s.clock = s.clock.Add(time.Second)
+			r.modstamp = s.clock
+			r.lastModified = at
+			r.fields["LastModifiedDate"] = at.UTC().Format("2006-01-02T15:04:05.000-0700")
+			return
+		}
+	}
+	panic("fakesalesforce: no " + object + " " + id)
 }
 
 func writeJSON(w http.ResponseWriter, v any) {

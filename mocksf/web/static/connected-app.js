@@ -1,10 +1,19 @@
-// The New Connected App form: show OAuth settings when enabled, derive the
-// API name, move scopes between the Available and Selected lists, and
-// submit every selected scope.
+// The New and Edit Connected App form: show OAuth settings when enabled,
+// derive the API name, move scopes between the Available and Selected
+// lists, submit every selected scope, show the certificate upload with
+// "Use digital signatures" and the security warning with "Enable Client
+// Credentials Flow", and refuse a certificate file that is too large
+// before it is sent.
 (function () {
-  var enabled = document.getElementById('oauthEnabled');
-  var settings = document.getElementById('oauthSettings');
-  enabled.addEventListener('change', function () { settings.hidden = !enabled.checked; });
+  function reveal(boxId, targetId) {
+    var box = document.getElementById(boxId);
+    var target = document.getElementById(targetId);
+    if (!box || !target) return;
+    box.addEventListener('change', function () { target.hidden = !box.checked; });
+  }
+  reveal('oauthEnabled', 'oauthSettings');
+  reveal('useDigitalSignatures', 'certificateField');
+  reveal('enableClientCredentials', 'clientCredentialsWarning');
 
   var name = document.getElementById('name');
   var apiName = document.getElementById('apiName');
@@ -28,4 +37,14 @@
   document.getElementById('connectedAppForm').addEventListener('submit', function () {
     Array.prototype.forEach.call(selected.options, function (o) { o.selected = true; });
   });
+
+  var certificate = document.getElementById('certificate');
+  if (certificate) {
+    certificate.addEventListener('change', function () {
+      var file = certificate.files[0];
+      var max = parseInt(certificate.dataset.maxBytes, 10);
+      certificate.setCustomValidity(file && file.size > max ? certificate.dataset.tooLarge : '');
+      certificate.reportValidity();
+    });
+  }
 })();

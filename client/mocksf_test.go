@@ -1,0 +1,513 @@
+package client_test
+
+// These tests run Beacon against the project's fake Salesforce, mocksf, on
+// real loopback ports, and walk the whole documented flow without a
+// browser: the pop-up's pages are posted with a cookie jar. Only tests may
+// import mocksf; Beacon itself talks to it over HTTP alone.
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"html"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sfharness/sfharness/client"
+	"github.com/sfharness/sfharness/mocksf"
+	"github.com/sfharness/sfharness/mocksf/oauth"
+)
+
+const (
+	sfKey      = "3MVG9BeaconTestKeyBeaconTestKeyBeaconTestKeyBeaconTestKeyBeaconTestKeyBeaconTest1"
+	sfSecret   = "0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF"
+	syncUser   = "sync@acme.test"
+	syncPass   = "Sync-Pass-1"
+	loginTitle = "Verify Your Identity"
+)
+
+// mocksfWorld is Beacon and mocksf, each on its own port, and a browser.
+type mocksfWorld struct {
+	t         *testing.T
+	sf        *mocksf.Server
+	sfURL     string
+	clientURL string
+	cfg       client.Config
+	beacon    *client.Server
+	handler   swapHandler
+	browser   *http.Client
+	wire      *wireTap
+	csrfToken string
+}
+
+// swapHandler serves the current Beacon server, which a restart replaces.
+type swapHandler struct {
+	mu  sync.Mutex
+	srv *client.Server
+}
+
+func (s *swapHandler) set(srv *client.Server) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.srv = srv
+}
+
+func (s *swapHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	srv := s.srv
+	s.mu.Unlock()
+	if srv == nil {
+		http.Error(w, "restarting", http.StatusServiceUnavailable)
+		return
+	}
+	srv.ServeHTTP(w, r)
+}
+
+// wireTap sits between Beacon and mocksf: it records the refresh tokens
+// mocksf issues and the revocations Beacon asks for, and can corrupt the
+// signature of token responses.
+type wireTap struct {
+	mu           sync.Mutex
+	refresh      []string
+	revoked      map[string]int // token to HTTP status
+	badSignature bool
+}
+
+func (w *wireTap) RoundTrip(req *http.Request) (*http.Response, error) {
+	var revokeToken string
+	if req.URL.Path == "/services/oauth2/revoke" && req.Body != nil {
+		body, _ := io.ReadAll(req.Body)
+		req.Body = io.NopCloser(bytes.NewReader(body))
+		form, _ := url.ParseQuery(string(body))
+		revokeToken = form.Get("token")
+	}
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	switch {
+	case revokeToken != "":
+		w.revoked[revokeToken] = resp.StatusCode
+	case req.URL.Path == "/services/oauth2/token" && resp.StatusCode == http.StatusOK:
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		var tok map[string]any
+		if json.Unmarshal(body, &tok) == nil {
+			if rt, ok := tok["refresh_token"].(string); ok {
+				w.refresh = append(w.refresh, rt)
+			}
+			if w.badSignature {
+				tok["signature"] = "bm90IHRoZSBzaWduYXR1cmUgb2YgdGhpcyB0b2tlbiE="
+				body, _ = json.Marshal(tok)
+			}
+		}
+		resp.Body = io.NopCloser(bytes.NewReader(body))
+		resp.ContentLength = int64(len(body))
+		resp.Header.Del("Content-Length")
+	}
+	return resp, nil
+}
+
+type mocksfOptions struct {
+	apiEnabled bool
+	dbPath     string
+	generate   string // the records mocksf generates, as YAML
+}
+
+func newMocksfWorld(t *testing.T, o mocksfOptions) *mocksfWorld {
+	t.Helper()
+	w := &mocksfWorld{t: t, wire: &wireTap{revoked: map[string]int{}}}
+	clientTS := httptest.NewUnstartedServer(&w.handler)
+	sfTS := httptest.NewUnstartedServer(nil)
+	w.clientURL = "http://" + clientTS.Listener.Addr().String()
+	w.sfURL = "http://" + sfTS.Listener.Addr().String()
+	if o.generate == "" {
+		o.generate = "{Lead: 20, Contact: 5, Account: 3}"
+	}
+	seed := fmt.Sprintf(`
+orgs:
+  - name: Acme
+    users:
+      - {username: admin@acme.test, password: Admin-Pass-1, admin: true}
+      - {username: %s, password: %s, firstName: Sam, lastName: Sync, apiEnabled: %v}
+    connectedApps:
+      - name: Beacon Sync
+        consumerKey: %q
+        consumerSecret: %q
+        callbackUrls: [%q]
+        scopes: [api, refresh_token, id]
+    records:
+      generate: %s
+`, syncUser, syncPass, o.apiEnabled, sfKey, sfSecret, w.clientURL+"/salesforce/getSfdcOAuthTokensRedirect", o.generate)
+	sf, err := mocksf.New(mocksf.Config{BaseURL: w.sfURL, Seed: []byte(seed)})
+	if err != nil {
+		t.Fatalf("mocksf: %v", err)
+	}
+	w.sf = sf
+	sfTS.Config.Handler = sf
+	sfTS.Start()
+	clientTS.Start()
+	w.cfg = client.Config{
+		SalesforceURL: w.sfURL,
+		BaseURL:       w.clientURL,
+		OAuthFeature:  true,
+		SyncInterval:  100 * time.Millisecond,
+		HTTPClient:    &http.Client{Transport: w.wire, Timeout: 30 * time.Second},
+		DBPath:        o.dbPath,
+		Logger:        newTestLogger(t),
+	}
+	w.start()
+	t.Cleanup(func() {
+		w.beacon.Close()
+		clientTS.Close()
+		sfTS.Close()
+		sf.Close()
+	})
+	jar, _ := cookiejar.New(nil)
+	w.browser = &http.Client{Jar: jar, Timeout: 30 * time.Second}
+	return w
+}
+
+func (w *mocksfWorld) start() {
+	w.t.Helper()
+	srv, err := client.NewServer(w.cfg)
+	if err != nil {
+		w.t.Fatalf("NewServer: %v", err)
+	}
+	w.beacon = srv
+	w.handler.set(srv)
+}
+
+func (w *mocksfWorld) restart() {
+	w.t.Helper()
+	w.handler.set(nil)
+	if err := w.beacon.Close(); err != nil {
+		w.t.Fatal(err)
+	}
+	w.start()
+	w.csrfToken = ""
+}
+
+func (w *mocksfWorld) do(req *http.Request) (*http.Response, string) {
+	w.t.Helper()
+	resp, err := w.browser.Do(req)
+	if err != nil {
+		w.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp, string(body)
+}
+
+func (w *mocksfWorld) get(u string) (*http.Response, string) {
+	w.t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, u, nil)
+	return w.do(req)
+}
+
+func (w *mocksfWorld) postForm(u string, form url.Values) (*http.Response, string) {
+	w.t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, u, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return w.do(req)
+}
+
+// action posts as the page's script does.
+func (w *mocksfWorld) action(path string) (*http.Response, string) {
+	w.t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, w.clientURL+path, nil)
+	req.Header.Set("X-CSRF-Token", w.csrf())
+	req.Header.Set("Accept", "application/json")
+	return w.do(req)
+}
+
+func (w *mocksfWorld) csrf() string {
+	w.t.Helper()
+	if w.csrfToken == "" {
+		_, page := w.get(w.clientURL + "/admin/crm/salesforce")
+		m := csrfMeta.FindStringSubmatch(page)
+		if m == nil {
+			w.t.Fatalf("no CSRF token:\n%s", page)
+		}
+		w.csrfToken = html.UnescapeString(m[1])
+	}
+	return w.csrfToken
+}
+
+func (w *mocksfWorld) saveCredentials(key, secret string) {
+	w.t.Helper()
+	_, page := w.postForm(w.clientURL+"/admin/crm/salesforce", url.Values{"csrf_token": {w.csrf()}, "consumerKey": {key}, "consumerSecret": {secret}})
+	if !strings.Contains(page, "Credentials saved.") {
+		w.t.Fatalf("saving credentials:\n%s", page)
+	}
+}
+
+var confirmationToken = regexp.MustCompile(`name="_CONFIRMATIONTOKEN" value="([^"]+)"`)
+
+// login clicks Login with Salesforce and walks the pop-up: the login page,
+// the emailed verification code, then Allow or Deny. It returns the last
+// response, which is Beacon's callback page unless edit changed the
+// callback URL.
+func (w *mocksfWorld) login(decision string, editCallback func(*url.URL)) (*http.Response, string) {
+	w.t.Helper()
+	resp, page := w.get(w.clientURL + "/salesforce/login")
+	if strings.HasPrefix(resp.Request.URL.String(), w.clientURL+"/salesforce/getSfdcOAuthTokensRedirect?") && editCallback == nil {
+		// Still logged in to Salesforce, and the app is approved: the
+		// pop-up goes straight back, as Salesforce's does.
+		return resp, page
+	}
+	if !strings.HasPrefix(resp.Request.URL.String(), w.sfURL) || !strings.Contains(page, `name="pw"`) {
+		w.t.Fatalf("Login with Salesforce ended at %s; want mocksf's login page\n%s", resp.Request.URL, page)
+	}
+	authorize := resp.Request.URL
+	if d := resp.Request.URL.Query().Get("display"); d != "popup" {
+		w.t.Errorf("login page display = %q; want popup", d)
+	}
+	m := confirmationToken.FindStringSubmatch(page)
+	if m == nil {
+		w.t.Fatalf("no _CONFIRMATIONTOKEN on the login page:\n%s", page)
+	}
+	token := html.UnescapeString(m[1])
+	resp, page = w.postForm(w.sfURL+"/", url.Values{"_CONFIRMATIONTOKEN": {token}, "username": {syncUser}, "pw": {syncPass},
+		"startURL": {authorize.Query().Get("startURL")}})
+	if !strings.Contains(page, loginTitle) {
+		w.t.Fatalf("after login: %s", page)
+	}
+	mails := w.sf.Mailer().Sent(syncUser)
+	if len(mails) == 0 || mails[len(mails)-1].Code == "" {
+		w.t.Fatalf("no verification code mailed to %s", syncUser)
+	}
+	resp, page = w.postForm(resp.Request.URL.String(), url.Values{"_CONFIRMATIONTOKEN": {token}, "emc": {mails[len(mails)-1].Code}})
+	if !strings.Contains(page, `id="oaapprove"`) {
+		w.t.Fatalf("after verification: %s", page)
+	}
+	source := resp.Request.URL.Query().Get("source")
+	if editCallback != nil {
+		w.browser.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		defer func() { w.browser.CheckRedirect = nil }()
+	}
+	resp, page = w.postForm(w.sfURL+oauth.ApprovalPath, url.Values{"_CONFIRMATIONTOKEN": {token}, "source": {source}, "decision": {decision}})
+	if editCallback != nil {
+		cb, err := url.Parse(resp.Header.Get("Location"))
+		if err != nil || !strings.HasPrefix(cb.String(), w.clientURL) {
+			w.t.Fatalf("approval redirected to %q; want Beacon's callback", resp.Header.Get("Location"))
+		}
+		editCallback(cb)
+		w.browser.CheckRedirect = nil
+		return w.get(cb.String())
+	}
+	if !strings.HasPrefix(resp.Request.URL.String(), w.clientURL+"/salesforce/getSfdcOAuthTokensRedirect?") {
+		w.t.Fatalf("approval ended at %s; want Beacon's callback", resp.Request.URL)
+	}
+	return resp, page
+}
+
+func (w *mocksfWorld) status() status {
+	w.t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, w.clientURL+"/admin/crm/salesforce/status", nil)
+	req.Header.Set("Accept", "application/json")
+	_, body := w.do(req)
+	var s status
+	if err := json.Unmarshal([]byte(body), &s); err != nil {
+		w.t.Fatalf("status %s: %v", body, err)
+	}
+	return s
+}
+
+func (w *mocksfWorld) waitStatus(what string, ok func(status) bool) status {
+	w.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		s := w.status()
+		if ok(s) {
+			return s
+		}
+		if time.Now().After(deadline) {
+			w.t.Fatalf("timed out waiting for %s; last status: %+v", what, s)
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+}
+
+// connect saves the credentials, logs in, allows and confirms.
+func (w *mocksfWorld) connect() {
+	w.t.Helper()
+	w.saveCredentials(sfKey, sfSecret)
+	if _, page := w.login("allow", nil); !strings.Contains(page, `data-ok="true"`) {
+		w.t.Fatalf("callback page:\n%s", page)
+	}
+	if resp, body := w.action("/admin/crm/salesforce/confirm"); resp.StatusCode != http.StatusOK {
+		w.t.Fatalf("confirm = %d %s", resp.StatusCode, body)
+	}
+}
+
+func TestMocksfWholeFlow(t *testing.T) {
+	t.Parallel()
+	w := newMocksfWorld(t, mocksfOptions{apiEnabled: true, dbPath: filepath.Join(t.TempDir(), "beacon.db"),
+		generate: "{Lead: 2500, Contact: 500, Account: 200}"})
+	w.saveCredentials(sfKey, sfSecret)
+	_, page := w.login("allow", nil)
+	if !strings.Contains(page, `data-ok="true"`) || !strings.Contains(page, `src="/static/callback.js"`) {
+		t.Fatalf("callback page:\n%s", page)
+	}
+
+	// The Confirm Credentials dialog shows who logged in, from the identity URL.
+	_, body := w.get(w.clientURL + "/admin/crm/salesforce/pending")
+	var pending struct {
+		Username       string `json:"username"`
+		OrganizationID string `json:"organizationId"`
+	}
+	json.Unmarshal([]byte(body), &pending)
+	org := w.sf.Store().Orgs()[0].ID
+	if pending.Username != syncUser || pending.OrganizationID != org {
+		t.Errorf("pending = %s; want %s in %s", body, syncUser, org)
+	}
+	if resp, body := w.action("/admin/crm/salesforce/confirm"); resp.StatusCode != http.StatusOK {
+		t.Fatalf("confirm = %d %s", resp.StatusCode, body)
+	}
+	s := w.waitStatus("field sync", fieldSyncComplete)
+	if s.Connection != "Connected as "+syncUser {
+		t.Errorf("connection = %q", s.Connection)
+	}
+	if resp, body := w.action("/admin/crm/salesforce/sync"); resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("start sync = %d %s", resp.StatusCode, body)
+	}
+	s = w.waitStatus("the first full pull", func(s status) bool { return s.Sync.State == "running" })
+	if s.Sync.Counts["Lead"] != 2500 || s.Sync.Counts["Contact"] != 500 || s.Sync.Counts["Account"] != 200 || s.Sync.Text != "Sync running" {
+		t.Errorf("sync = %+v; want running with 2,500 leads, 500 contacts, 200 accounts", s.Sync)
+	}
+
+	// Deletions in Salesforce reach Beacon.
+	leads := w.sf.Store().Records(org, "Lead")
+	if err := w.sf.Store().DeleteRecord(org, "Lead", leads[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	w.waitStatus("the deletion", func(s status) bool { return s.Sync.Counts["Lead"] == 2499 })
+
+	// A restart goes on where Beacon stopped.
+	w.restart()
+	s = w.waitStatus("the resumed sync", func(s status) bool { return s.Sync.State == "running" })
+	if s.Sync.Counts["Lead"] != 2499 || !s.Connected {
+		t.Errorf("after the restart: %+v", s)
+	}
+	if _, err := w.sf.Store().InsertRecord(org, "Contact", "", map[string]any{"LastName": "After Restart"}); err != nil {
+		t.Fatal(err)
+	}
+	w.waitStatus("the new contact", func(s status) bool { return s.Sync.Counts["Contact"] == 501 })
+
+	// Disconnect revokes the refresh token at mocksf.
+	_, page = w.postForm(w.clientURL+"/admin/crm/salesforce/disconnect", url.Values{"csrf_token": {w.csrf()}})
+	if !strings.Contains(page, "Disconnected from Salesforce: Beacon revoked its access and stopped the sync.") {
+		t.Fatalf("disconnect page:\n%s", page)
+	}
+	w.wire.mu.Lock()
+	refresh := w.wire.refresh[0]
+	status := w.wire.revoked[refresh]
+	w.wire.mu.Unlock()
+	if status != http.StatusOK {
+		t.Errorf("revoke of the refresh token answered %d; want 200 (revoked: %v)", status, w.wire.revoked)
+	}
+	if _, _, err := w.sf.Store().Refresh(refresh); err == nil {
+		t.Error("mocksf still accepts the refresh token after Disconnect")
+	}
+	if s := w.status(); s.Connected {
+		t.Error("still connected after Disconnect")
+	}
+}
+
+func TestMocksfLoginErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		secret    string
+		decision  string
+		edit      func(*url.URL)
+		tamper    bool
+		wantError string
+		wantText  string
+	}{
+		{name: "deny", secret: sfSecret, decision: "deny", wantError: "access_denied",
+			wantText: "You denied access in Salesforce. Click Login with Salesforce and choose Allow."},
+		{name: "wrong secret", secret: strings.Repeat("F", 64), decision: "allow", wantError: "invalid_client",
+			wantText: "check the Consumer Secret, save it again"},
+		{name: "bad signature", secret: sfSecret, decision: "allow", tamper: true, wantError: "bad_signature",
+			wantText: "failed the signature check"},
+		{name: "state mismatch", secret: sfSecret, decision: "allow", wantError: "state_mismatch", wantText: "state mismatch",
+			edit: func(u *url.URL) {
+				q := u.Query()
+				q.Set("state", "forged")
+				u.RawQuery = q.Encode()
+			}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			w := newMocksfWorld(t, mocksfOptions{apiEnabled: true})
+			w.wire.badSignature = tc.tamper
+			w.saveCredentials(sfKey, tc.secret)
+			_, page := w.login(tc.decision, tc.edit)
+			if !strings.Contains(page, `data-ok="false"`) || !strings.Contains(page, `data-error="`+tc.wantError+`"`) || !strings.Contains(page, html.EscapeString(tc.wantText)) {
+				t.Errorf("callback page lacks %s / %q:\n%s", tc.wantError, tc.wantText, page)
+			}
+			if resp, _ := w.get(w.clientURL + "/admin/crm/salesforce/pending"); resp.StatusCode != http.StatusNotFound {
+				t.Errorf("pending = %d; want 404: nothing to confirm", resp.StatusCode)
+			}
+		})
+	}
+}
+
+func TestMocksfAPIDisabled(t *testing.T) {
+	t.Parallel()
+	w := newMocksfWorld(t, mocksfOptions{apiEnabled: false})
+	w.connect()
+	s := w.waitStatus("the field sync failure", func(s status) bool { return s.FieldSync.State == "failed" })
+	if want := "Field sync failed: " + "API access is not enabled for the Salesforce sync user: enable API Enabled on its profile."; s.FieldSync.Text != want {
+		t.Errorf("field sync = %q; want %q", s.FieldSync.Text, want)
+	}
+	if s.Sync.CanStart {
+		t.Error("the sync can start after a failed field sync")
+	}
+}
+
+func TestMocksfRefreshTokenRevoked(t *testing.T) {
+	t.Parallel()
+	w := newMocksfWorld(t, mocksfOptions{apiEnabled: true})
+	w.connect()
+	w.waitStatus("field sync", fieldSyncComplete)
+	w.action("/admin/crm/salesforce/sync")
+	w.waitStatus("sync running", func(s status) bool { return s.Sync.State == "running" })
+	// An admin revokes Beacon's access in Salesforce: its access tokens
+	// die with the refresh token, and the refresh fails with invalid_grant.
+	w.wire.mu.Lock()
+	refresh := w.wire.refresh[0]
+	w.wire.mu.Unlock()
+	if err := w.sf.Store().Revoke(refresh); err != nil {
+		t.Fatal(err)
+	}
+	s := w.waitStatus("the lost connection", func(s status) bool { return s.Sync.State == "failed" })
+	if !strings.HasPrefix(s.Sync.Text, "Sync failed: Connection to Salesforce lost: log in again") {
+		t.Errorf("sync = %q; want the lost connection", s.Sync.Text)
+	}
+	// Logging in again and confirming brings the sync back.
+	if _, page := w.login("allow", nil); !strings.Contains(page, `data-ok="true"`) {
+		t.Fatalf("second login:\n%s", page)
+	}
+	if resp, body := w.action("/admin/crm/salesforce/confirm"); resp.StatusCode != http.StatusOK {
+		t.Fatalf("confirm = %d %s", resp.StatusCode, body)
+	}
+	s = w.waitStatus("field sync", fieldSyncComplete)
+	if s.Sync.Counts["Lead"] != 20 {
+		t.Errorf("Lead count after logging in again = %d; want the 20 kept for the same org", s.Sync.Counts["Lead"])
+	}
+}

@@ -1,0 +1,262 @@
+package control
+
+import (
+	"bytes"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/sfharness/sfharness/mocksf/web"
+)
+
+// requester is whose request it is, as far as mocksf can tell.
+type requester struct {
+	OrgID, ClientID, Username string
+}
+
+// Observe is the middleware around all of mocksf: it records every
+// request outside /__mocksf/ in the journal and lets fault rules answer,
+// delay or drop it before mocksf does.
+func (c *API) Observe(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := collapse(r.URL.Path)
+		if p == "/__mocksf" || strings.HasPrefix(p, "/__mocksf/") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		start := time.Now()
+		form := readForm(r)
+		who := c.identify(r, form)
+		e := Entry{
+			ID: c.journal.newID(), Time: c.d.Clock.Now(), Method: r.Method, Host: r.Host, Path: p,
+			Query: masked(r.URL.Query()), Form: masked(form), Authorization: maskAuthorization(r.Header.Get("Authorization")),
+			OrgID: who.OrgID, ClientID: who.ClientID, Username: who.Username,
+		}
+		rec := &recorder{ResponseWriter: w}
+		defer func() {
+			e.DurationMs = float64(time.Since(start).Microseconds()) / 1000
+			e.Status = rec.status
+			if v := recover(); v != nil {
+				// http.ErrAbortHandler (a dropped connection) or a panic
+				// recoverPanics let through: the client got no answer.
+				e.Status, e.Dropped = 0, true
+				c.journal.add(e)
+				panic(v)
+			}
+			if e.Status == 0 && !e.Dropped {
+				e.Status = http.StatusOK // the handler wrote nothing
+			}
+			c.journal.add(e)
+		}()
+		rule, id, ok := c.faults.take(r.Method, p, who, e.ID)
+		if !ok {
+			next.ServeHTTP(rec, r)
+			return
+		}
+		e.Fault = id
+		if rule.Delay > 0 {
+			t := time.NewTimer(rule.Delay)
+			select {
+			case <-t.C:
+			case <-r.Context().Done():
+				t.Stop()
+				e.Dropped = true // the client went away
+				return
+			}
+		}
+		switch {
+		case rule.Drop:
+			e.Dropped = true
+			drop(w)
+		case rule.answers():
+			rule.write(rec)
+		default:
+			next.ServeHTTP(rec, r)
+		}
+	})
+}
+
+// drop closes the client's connection without an answer.
+func drop(w http.ResponseWriter) {
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		// HTTP/2 or a recorder: abort the handler, which resets the stream.
+		panic(http.ErrAbortHandler)
+	}
+	_ = conn.Close()
+}
+
+// identify works out whose request it is, cheaply: the access token
+// (Authorization or oauth_token), the client id (form, query or Basic
+// auth), the username field (login form, password grant), else the
+// browser session.
+func (c *API) identify(r *http.Request, form url.Values) requester {
+	var who requester
+	st := c.d.Store
+	auth := r.Header.Get("Authorization")
+	scheme, cred, _ := strings.Cut(auth, " ")
+	cred = strings.TrimSpace(cred)
+	token := ""
+	switch {
+	case strings.EqualFold(scheme, "Bearer") || strings.EqualFold(scheme, "OAuth"):
+		token = cred
+	case r.URL.Query().Get("oauth_token") != "":
+		token = r.URL.Query().Get("oauth_token")
+	}
+	if token != "" {
+		who.OrgID, who.Username, who.ClientID = st.OrgOfToken(token)
+	}
+	if who.ClientID == "" {
+		who.ClientID = form.Get("client_id")
+		if who.ClientID == "" {
+			who.ClientID = r.URL.Query().Get("client_id")
+		}
+		if who.ClientID == "" && strings.EqualFold(scheme, "Basic") {
+			if id, _, ok := r.BasicAuth(); ok {
+				who.ClientID, _ = url.QueryUnescape(id)
+			}
+		}
+	}
+	if who.Username == "" {
+		who.Username = strings.TrimSpace(form.Get("username"))
+		if who.Username != "" && who.OrgID == "" {
+			if u, err := st.UserByUsername(who.Username); err == nil {
+				who.OrgID = u.OrgID
+			}
+		}
+	}
+	if who.OrgID == "" {
+		if cookie, err := r.Cookie(web.SessionCookie); err == nil {
+			org, username := st.OrgOfSession(cookie.Value)
+			who.OrgID = org
+			if who.Username == "" {
+				who.Username = username
+			}
+		}
+	}
+	if who.OrgID == "" && who.ClientID != "" {
+		if app, err := st.AppByKey(who.ClientID); err == nil {
+			who.OrgID = app.OrgID
+		}
+	}
+	return who
+}
+
+// maxFormRead is how much of a URL-encoded body the journal reads; the
+// handler still gets all of it.
+const maxFormRead = web.MaxFormBytes
+
+// readForm returns the fields of a URL-encoded body without consuming
+// it: what it reads is put back in front of the rest.
+func readForm(r *http.Request) url.Values {
+	if r.Body == nil || r.Body == http.NoBody {
+		return nil
+	}
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if ct != "application/x-www-form-urlencoded" {
+		return nil
+	}
+	buf, err := io.ReadAll(io.LimitReader(r.Body, maxFormRead+1))
+	r.Body = struct {
+		io.Reader
+		io.Closer
+	}{io.MultiReader(bytes.NewReader(buf), r.Body), r.Body}
+	if err != nil || len(buf) > maxFormRead {
+		return nil
+	}
+	form, err := url.ParseQuery(string(buf))
+	if err != nil {
+		return nil
+	}
+	return form
+}
+
+// secretFields are masked in the journal: credentials, codes and tokens.
+var secretFields = map[string]bool{
+	"client_secret": true, "password": true, "pw": true, "code": true, "code_verifier": true,
+	"refresh_token": true, "access_token": true, "token": true, "oauth_token": true, "id_token": true,
+	"assertion": true, "client_assertion": true, "emc": true, "_confirmationtoken": true,
+}
+
+// mask keeps a secret's first four characters, enough to tell an aPrx
+// code from a 5Aep refresh token, and hides the rest.
+func mask(v string) string {
+	if len(v) <= 8 {
+		return "****"
+	}
+	return v[:4] + "****"
+}
+
+func masked(vs url.Values) map[string][]string {
+	if len(vs) == 0 {
+		return nil
+	}
+	out := make(map[string][]string, len(vs))
+	for k, list := range vs {
+		if !secretFields[strings.ToLower(k)] {
+			out[k] = list
+			continue
+		}
+		m := make([]string, len(list))
+		for i, v := range list {
+			m[i] = mask(v)
+		}
+		out[k] = m
+	}
+	return out
+}
+
+// maskAuthorization hides an Authorization header's credentials; Basic
+// keeps the client id, which is not a secret.
+func maskAuthorization(h string) string {
+	if h == "" {
+		return ""
+	}
+	scheme, cred, _ := strings.Cut(h, " ")
+	if strings.EqualFold(scheme, "Basic") {
+		r := http.Request{Header: http.Header{"Authorization": {h}}}
+		if id, _, ok := r.BasicAuth(); ok {
+			return scheme + " " + id + ":****"
+		}
+	}
+	return scheme + " " + mask(strings.TrimSpace(cred))
+}
+
+func collapse(p string) string {
+	for strings.Contains(p, "//") {
+		p = strings.ReplaceAll(p, "//", "/")
+	}
+	return p
+}
+
+// recorder remembers the status a handler wrote. Unwrap lets
+// http.ResponseController reach the connection (flush, hijack).
+type recorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *recorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.ResponseWriter.Write(b)
+}
+
+func (r *recorder) Flush() {
+	if f, ok := r.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }

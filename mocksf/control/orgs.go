@@ -1,0 +1,203 @@
+package control
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/gorilla/mux"
+
+	"github.com/sfharness/sfharness/mocksf/store"
+)
+
+// Org is an org as the control API shows it: everything a test needs to
+// log in to it and call it.
+type Org struct {
+	ID                string `json:"id"`
+	Name              string `json:"name"`
+	Edition           string `json:"edition"`
+	Status            string `json:"status"`
+	AllowPasswordFlow bool   `json:"allowPasswordFlow"`
+	// InstanceURL is the org's instance host, the instance_url of its
+	// tokens; LoginURL is the login host (authorize, token, login page).
+	InstanceURL   string    `json:"instanceUrl"`
+	LoginURL      string    `json:"loginUrl"`
+	Users         []OrgUser `json:"users"`
+	ConnectedApps []OrgApp  `json:"connectedApps"`
+	// Records counts the live records of each object.
+	Records map[string]int `json:"records"`
+}
+
+// OrgUser is a user of an org, password included: this is a test tool.
+type OrgUser struct {
+	ID         string `json:"id"`
+	Username   string `json:"username"`
+	Password   string `json:"password"`
+	Email      string `json:"email"`
+	FirstName  string `json:"firstName,omitempty"`
+	LastName   string `json:"lastName,omitempty"`
+	Admin      bool   `json:"admin"`
+	APIEnabled bool   `json:"apiEnabled"`
+	Active     bool   `json:"active"`
+}
+
+// OrgApp is a connected app of an org with its credentials.
+type OrgApp struct {
+	ID             string   `json:"id"`
+	Name           string   `json:"name"`
+	APIName        string   `json:"apiName"`
+	ConsumerKey    string   `json:"consumerKey"`
+	ConsumerSecret string   `json:"consumerSecret"`
+	CallbackURLs   []string `json:"callbackUrls"`
+	Scopes         []string `json:"scopes"`
+}
+
+// OrgSummary is one entry of GET /__mocksf/orgs.
+type OrgSummary struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	Edition     string `json:"edition"`
+	Status      string `json:"status"`
+	InstanceURL string `json:"instanceUrl"`
+}
+
+// User returns the org's user with the username, ignoring case.
+func (o Org) User(username string) (OrgUser, bool) {
+	for _, u := range o.Users {
+		if strings.EqualFold(u.Username, username) {
+			return u, true
+		}
+	}
+	return OrgUser{}, false
+}
+
+// App returns the org's connected app with the name, ignoring case.
+func (o Org) App(name string) (OrgApp, bool) {
+	for _, a := range o.ConnectedApps {
+		if strings.EqualFold(a.Name, name) {
+			return a, true
+		}
+	}
+	return OrgApp{}, false
+}
+
+func (c *API) org(o store.Org, users []store.User, apps []store.ConnectedApp) Org {
+	out := Org{
+		ID: o.ID, Name: o.Name, Edition: o.Edition, Status: o.Status, AllowPasswordFlow: o.AllowPasswordFlow,
+		InstanceURL: c.d.InstanceURL, LoginURL: c.d.BaseURL,
+		Users: make([]OrgUser, 0, len(users)), ConnectedApps: make([]OrgApp, 0, len(apps)),
+		Records: c.d.Store.RecordCounts(o.ID),
+	}
+	if out.Status == "" {
+		out.Status = store.OrgActive
+	}
+	for _, u := range users {
+		out.Users = append(out.Users, OrgUser{
+			ID: u.ID, Username: u.Username, Password: u.Password, Email: u.Email, FirstName: u.FirstName, LastName: u.LastName,
+			Admin: u.Admin, APIEnabled: u.APIEnabled, Active: u.Active,
+		})
+	}
+	for _, a := range apps {
+		out.ConnectedApps = append(out.ConnectedApps, OrgApp{
+			ID: a.ID, Name: a.Name, APIName: a.APIName, ConsumerKey: a.ConsumerKey, ConsumerSecret: a.ConsumerSecret,
+			CallbackURLs: nonNil(a.CallbackURLs), Scopes: nonNil(a.Scopes),
+		})
+	}
+	return out
+}
+
+func (c *API) summary(o store.Org) OrgSummary {
+	status := o.Status
+	if status == "" {
+		status = store.OrgActive
+	}
+	return OrgSummary{ID: o.ID, Name: o.Name, Edition: o.Edition, Status: status, InstanceURL: c.d.InstanceURL}
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// HandleCreateOrg is POST /__mocksf/orgs: the body is one org in the
+// seed file's schema (store.OrgSpec as JSON); the answer, 201, is the Org
+// with its IDs, passwords, consumer keys and secrets. Unknown fields and
+// invalid values are 400; a username or consumer key another org has is
+// 409. Nothing is created on an error.
+func HandleCreateOrg(c *API) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var spec store.OrgSpec
+		if err := decodeJSON(w, r, &spec, false); err != nil {
+			writeError(w, err)
+			return
+		}
+		res, err := c.d.Store.CreateOrg(spec)
+		switch {
+		case errors.Is(err, store.ErrConflict):
+			writeError(w, errorf(CodeConflict, "%s", specMessage(err)))
+			return
+		case err != nil:
+			writeError(w, errorf(CodeBadRequest, "%s", specMessage(err)))
+			return
+		}
+		c.d.Log.Debug("mocksf control: org created", "org", res.Org.ID, "name", res.Org.Name)
+		writeJSON(w, http.StatusCreated, c.org(res.Org, res.Users, res.Apps))
+	})
+}
+
+// specMessage words a seed error for one org: "users[1].password is
+// required" rather than "seed: orgs[0].users[1]...".
+func specMessage(err error) string {
+	msg := strings.TrimPrefix(err.Error(), "seed: ")
+	msg = strings.ReplaceAll(msg, "orgs[0].", "")
+	msg = strings.ReplaceAll(msg, "orgs[0]", "org")
+	return strings.ReplaceAll(msg, "\n", "; ")
+}
+
+// HandleListOrgs is GET /__mocksf/orgs[?name=NAME]: every org (or those
+// with the name, ignoring case) as OrgSummary, ordered by ID.
+func HandleListOrgs(c *API) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name := r.URL.Query().Get("name")
+		out := []OrgSummary{}
+		for _, o := range c.d.Store.Orgs() {
+			if name == "" || strings.EqualFold(o.Name, name) {
+				out = append(out, c.summary(o))
+			}
+		}
+		writeJSON(w, http.StatusOK, out)
+	})
+}
+
+// HandleGetOrg is GET /__mocksf/orgs/{id}: the Org (15- or 18-character
+// ID), or 404.
+func HandleGetOrg(c *API) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		o, err := c.d.Store.Org(mux.Vars(r)["id"])
+		if err != nil {
+			writeError(w, errorf(CodeNotFound, "no org %s", mux.Vars(r)["id"]))
+			return
+		}
+		writeJSON(w, http.StatusOK, c.org(o, c.d.Store.Users(o.ID), c.d.Store.Apps(o.ID)))
+	})
+}
+
+// HandleDeleteOrg is DELETE /__mocksf/orgs/{id}: removes the org and
+// everything in it (users, apps, records, codes, tokens, sessions,
+// approvals and the mail sent to its users); 204, or 404.
+func HandleDeleteOrg(c *API) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		o, err := c.d.Store.Org(mux.Vars(r)["id"])
+		if err == nil {
+			err = c.d.Store.DeleteOrg(o.ID)
+		}
+		if err != nil {
+			writeError(w, errorf(CodeNotFound, "no org %s", mux.Vars(r)["id"]))
+			return
+		}
+		c.d.Mailer.DeleteOrg(o.ID)
+		w.WriteHeader(http.StatusNoContent)
+	})
+}

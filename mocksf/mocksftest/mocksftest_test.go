@@ -1,0 +1,263 @@
+package mocksftest_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"golang.org/x/oauth2"
+
+	"github.com/sfharness/sfharness/mocksf"
+	"github.com/sfharness/sfharness/mocksf/mocksftest"
+)
+
+// org returns a spec for an org whose usernames end in @<domain>.
+func org(name, domain string, leads int) mocksftest.OrgSpec {
+	return mocksftest.OrgSpec{
+		Name: name,
+		Users: []mocksftest.UserSpec{
+			{Username: "admin@" + domain, Password: "Admin-Pass-1", Admin: true},
+			{Username: "sync@" + domain, Password: "Sync-Pass-1"},
+		},
+		ConnectedApps: []mocksftest.AppSpec{{
+			Name: name + " Sync", CallbackURLs: []string{"http://127.0.0.1:9/" + domain + "/callback"},
+			Scopes: []string{"api", "refresh_token", "id"},
+		}},
+		Records: mocksftest.RecordsSpec{
+			Explicit: map[string][]map[string]any{"Account": {{"Name": name + " Corp"}}},
+			Generate: map[string]int{"Lead": leads},
+		},
+	}
+}
+
+func rest(t *testing.T, srv *mocksftest.Server, token, path string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", srv.InstanceURL+path, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// Two orgs in one mocksf never see each other's users, apps, tokens,
+// records or mail.
+func TestOrgsAreIsolated(t *testing.T) {
+	t.Parallel()
+	srv := mocksftest.NewServer(t, mocksftest.WithSeed([]byte("orgs: []")))
+	a := srv.NewOrg(t, org("Acme", "acme.test", 3))
+	b := srv.NewOrg(t, org("Globex", "globex.test", 5))
+	tokA := srv.Login(t, "sync@acme.test", "Sync-Pass-1", a.ConnectedApps[0])
+	tokB := srv.Login(t, "sync@globex.test", "Sync-Pass-1", b.ConnectedApps[0])
+
+	// Records: each token sees its own org's.
+	for _, tc := range []struct {
+		name    string
+		tok     *oauth2.Token
+		leads   string
+		account string
+	}{{"Acme", tokA, `"totalSize":3`, "Acme Corp"}, {"Globex", tokB, `"totalSize":5`, "Globex Corp"}} {
+		if status, body := rest(t, srv, tc.tok.AccessToken, "/services/data/v60.0/query?q=SELECT+Id+FROM+Lead"); status != 200 || !strings.Contains(body, tc.leads) {
+			t.Errorf("%s's leads: %d %s; want %s", tc.name, status, body, tc.leads)
+		}
+		_, body := rest(t, srv, tc.tok.AccessToken, "/services/data/v60.0/query?q=SELECT+Name+FROM+Account")
+		if !strings.Contains(body, tc.account) || strings.Count(body, " Corp") != 1 {
+			t.Errorf("%s's accounts: %s; want only %s", tc.name, body, tc.account)
+		}
+	}
+	// A record of one org is not found with the other's token.
+	_, body := rest(t, srv, tokB.AccessToken, "/services/data/v60.0/query?q=SELECT+Id+FROM+Account")
+	var accounts struct {
+		Records []struct{ Id string } `json:"records"`
+	}
+	json.Unmarshal([]byte(body), &accounts)
+	if len(accounts.Records) != 1 {
+		t.Fatalf("Globex accounts: %s", body)
+	}
+	if status, _ := rest(t, srv, tokA.AccessToken, "/services/data/v60.0/sobjects/Account/"+accounts.Records[0].Id); status != 404 {
+		t.Errorf("Acme's token reading Globex's account: %d; want 404", status)
+	}
+
+	// Tokens and users: the identity URL of the other org's user is
+	// refused.
+	idB, _ := tokB.Extra("id").(string)
+	req, _ := http.NewRequest("GET", idB, nil)
+	req.Header.Set("Authorization", "Bearer "+tokA.AccessToken)
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 403 {
+		t.Errorf("Acme's token on Globex's identity URL: %d; want 403", resp.StatusCode)
+	}
+	if !strings.Contains(idB, b.ID) || strings.Contains(idB, a.ID) {
+		t.Errorf("Globex's identity URL %s", idB)
+	}
+
+	// Apps: each admin's App Manager lists only their org's app.
+	for _, tc := range []struct{ admin, mine, theirs string }{
+		{"admin@acme.test", "Acme Sync", "Globex Sync"}, {"admin@globex.test", "Globex Sync", "Acme Sync"},
+	} {
+		c := srv.Browser(t, tc.admin, "Admin-Pass-1")
+		resp, err := c.Get(srv.URL + "/lightning/setup/NavigationMenus/home")
+		if err != nil {
+			t.Fatal(err)
+		}
+		page, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(page), tc.mine) || strings.Contains(string(page), tc.theirs) {
+			t.Errorf("%s's App Manager: want %q and not %q:\n%s", tc.admin, tc.mine, tc.theirs, page)
+		}
+	}
+
+	// Mail: by org, each sees only its own users' codes.
+	for _, tc := range []struct {
+		org    mocksftest.Org
+		domain string
+	}{{a, "@acme.test"}, {b, "@globex.test"}} {
+		var msgs []struct {
+			To  string `json:"to"`
+			Org string `json:"orgId"`
+		}
+		resp, err := srv.Client().Get(srv.URL + "/__mocksf/mail?org=" + tc.org.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		json.NewDecoder(resp.Body).Decode(&msgs)
+		resp.Body.Close()
+		if len(msgs) < 2 {
+			t.Errorf("%s's mail: %d messages; want its logins' codes", tc.org.Name, len(msgs))
+		}
+		for _, m := range msgs {
+			if !strings.HasSuffix(m.To, tc.domain) || m.Org != tc.org.ID {
+				t.Errorf("%s's mail includes %+v", tc.org.Name, m)
+			}
+		}
+	}
+
+	// Deleting one org leaves the other working.
+	srv.DeleteOrg(t, b.ID)
+	if status, _ := rest(t, srv, tokB.AccessToken, "/services/data/v60.0/sobjects"); status != 401 {
+		t.Errorf("a deleted org's token: %d; want 401", status)
+	}
+	if status, _ := rest(t, srv, tokA.AccessToken, "/services/data/v60.0/sobjects"); status != 200 {
+		t.Errorf("the other org's token after the delete: %d; want 200", status)
+	}
+	resp, err = srv.Client().Get(srv.URL + "/__mocksf/mail?org=" + b.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if strings.TrimSpace(string(got)) != "[]" {
+		t.Errorf("a deleted org's mail: %s; want []", got)
+	}
+}
+
+func TestLoginErrorsAreClear(t *testing.T) {
+	t.Parallel()
+	srv := mocksftest.NewServer(t, mocksftest.WithSeed([]byte("orgs: []")))
+	a := srv.NewOrg(t, org("Acme", "acme.test", 0))
+	ft := &fakeT{}
+	func() {
+		defer func() { recover() }()
+		srv.Login(ft, "sync@acme.test", "wrong", a.ConnectedApps[0])
+	}()
+	if !strings.Contains(ft.msg, "Please check your username and password") {
+		t.Errorf("Login with a wrong password failed with %q; want Salesforce's message", ft.msg)
+	}
+	ft = &fakeT{}
+	func() {
+		defer func() { recover() }()
+		srv.NewOrg(ft, org("Again", "acme.test", 0))
+	}()
+	if !strings.Contains(ft.msg, "409 conflict") {
+		t.Errorf("NewOrg with taken usernames failed with %q; want the 409", ft.msg)
+	}
+}
+
+// Login honours an app that is already approved: the second login goes
+// straight to the callback, as in Salesforce.
+func TestLoginTwice(t *testing.T) {
+	t.Parallel()
+	srv := mocksftest.NewServer(t)
+	a := srv.NewOrg(t, org("Initech", "initech.test", 0))
+	first := srv.Login(t, "sync@initech.test", "Sync-Pass-1", a.ConnectedApps[0])
+	second := srv.Login(t, "sync@initech.test", "Sync-Pass-1", a.ConnectedApps[0])
+	if first.AccessToken == second.AccessToken || second.AccessToken == "" {
+		t.Errorf("second login gave %q; want a new token", second.AccessToken)
+	}
+	// The refresh token refreshes through x/oauth2.
+	ctx := context.WithValue(context.Background(), oauth2.HTTPClient, srv.Client())
+	stale := &oauth2.Token{RefreshToken: first.RefreshToken}
+	fresh, err := srv.OAuth2Config(a.ConnectedApps[0]).TokenSource(ctx, stale).Token()
+	if err != nil || fresh.AccessToken == "" {
+		t.Errorf("refresh: %v, %+v", err, fresh)
+	}
+}
+
+func TestControlToken(t *testing.T) {
+	t.Parallel()
+	srv := mocksftest.NewServer(t, mocksftest.WithConfig(func(c *mocksf.Config) { c.ControlToken = "tok-123" }))
+	// mocksftest sends the token; a bare client is refused.
+	o := srv.NewOrg(t, org("Acme", "acme2.test", 0))
+	if o.ID == "" {
+		t.Fatal("no org")
+	}
+	resp, err := http.Get(srv.URL + "/__mocksf/orgs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 403 {
+		t.Errorf("control API without the token: %d; want 403", resp.StatusCode)
+	}
+}
+
+func TestResetAndFaultCleanup(t *testing.T) {
+	t.Parallel()
+	srv := mocksftest.NewServer(t)
+	srv.NewOrg(t, org("Temp", "temp.test", 0))
+	inner := &fakeT{}
+	srv.Fault(inner, mocksftest.Rule{Path: "/services/data", Status: 503})
+	if resp, _ := srv.Client().Get(srv.URL + "/services/data"); resp.StatusCode != 503 {
+		t.Errorf("with the fault: %d; want 503", resp.StatusCode)
+	}
+	inner.cleanup()
+	if resp, _ := srv.Client().Get(srv.URL + "/services/data"); resp.StatusCode != 200 {
+		t.Errorf("after the fault's cleanup: %d; want 200", resp.StatusCode)
+	}
+	srv.Reset(t)
+	resp, _ := srv.Client().Get(srv.URL + "/__mocksf/orgs?name=Temp")
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if strings.TrimSpace(string(b)) != "[]" {
+		t.Errorf("after Reset: %s; want the org gone", b)
+	}
+}
+
+// fakeT records a Fatalf instead of ending the test.
+type fakeT struct {
+	msg      string
+	cleanups []func()
+}
+
+func (*fakeT) Helper()             {}
+func (f *fakeT) Cleanup(fn func()) { f.cleanups = append(f.cleanups, fn) }
+func (f *fakeT) Fatalf(format string, args ...any) {
+	f.msg = strings.TrimSpace(fmt.Sprintf(format, args...))
+	panic("fatal")
+}
+func (f *fakeT) cleanup() {
+	for i := len(f.cleanups) - 1; i >= 0; i-- {
+		f.cleanups[i]()
+	}
+}

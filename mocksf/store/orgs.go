@@ -1,0 +1,165 @@
+package store
+
+import (
+	"fmt"
+
+	"github.com/sfharness/sfharness/mocksf/sfid"
+)
+
+// CreateOrg adds one org described as one entry of a seed's orgs. It is
+// all or nothing: on any error the store is as it was. Usernames taken
+// in another org are ErrConflict, as in Salesforce, where usernames are
+// unique across every org.
+func (s *Store) CreateOrg(spec OrgSpec) (OrgResult, error) {
+	results, err := s.Apply(Seed{Orgs: []OrgSpec{spec}})
+	if err != nil {
+		// Apply checks conflicts before it adds anything, but a request
+		// racing this one can take a consumer key between that check and
+		// the app's creation; undo the half-made org.
+		for _, r := range results {
+			_ = s.DeleteOrg(r.Org.ID)
+		}
+		return OrgResult{}, err
+	}
+	return results[0], nil
+}
+
+// DeleteOrg removes an org and everything in it: its users, connected
+// apps, records, authorization codes, tokens, approvals and the browser
+// sessions of its users.
+func (s *Store) DeleteOrg(id string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id = sfid.To18(id)
+	if _, ok := s.orgs[id]; !ok {
+		return fmt.Errorf("store: delete org %s: %w", id, ErrNotFound)
+	}
+	delete(s.orgs, id)
+	delete(s.records, id)
+	users := map[string]bool{}
+	for uid, u := range s.users {
+		if u.OrgID == id {
+			users[uid] = true
+			delete(s.users, uid)
+		}
+	}
+	for name, uid := range s.byName {
+		if users[uid] {
+			delete(s.byName, name)
+		}
+	}
+	apps := map[string]bool{}
+	for key, a := range s.apps {
+		if a.OrgID == id {
+			apps[key] = true
+			delete(s.apps, key)
+		}
+	}
+	// Tokens and codes belong to the user's org, but an app of this org
+	// may have been used by users of another: those go too.
+	for c, code := range s.codes {
+		if code.OrgID == id || users[code.UserID] || apps[code.ConsumerKey] {
+			delete(s.codes, c)
+		}
+	}
+	for t, at := range s.access {
+		if at.OrgID == id || users[at.UserID] || apps[at.ConsumerKey] {
+			delete(s.access, t)
+		}
+	}
+	for t, rt := range s.refresh {
+		if rt.OrgID == id || users[rt.UserID] || apps[rt.ConsumerKey] {
+			delete(s.refresh, t)
+		}
+	}
+	for k := range s.approvals {
+		if users[k.userID] || apps[k.consumerKey] {
+			delete(s.approvals, k)
+		}
+	}
+	for sid, sess := range s.sessions {
+		if sess.OrgID == id || users[sess.UserID] {
+			delete(s.sessions, sid)
+		}
+	}
+	return nil
+}
+
+// ResetTo empties the store and applies seed, numbering IDs from the
+// start again, so a seed whose consumer keys and secrets are all given
+// (see Seed.WithKeys) comes back with the same IDs, keys and secrets.
+func (s *Store) ResetTo(seed Seed) ([]OrgResult, error) {
+	s.mu.Lock()
+	s.clear()
+	s.serial = 0
+	s.mu.Unlock()
+	return s.Apply(seed)
+}
+
+// WithKeys returns a copy of the seed with the consumer keys and secrets
+// Apply generated (results, in the seed's order) written in, so applying
+// it again gives the apps the same credentials.
+func (seed Seed) WithKeys(results []OrgResult) Seed {
+	out := Seed{Orgs: make([]OrgSpec, len(seed.Orgs))}
+	for i, o := range seed.Orgs {
+		o.ConnectedApps = append([]AppSpec(nil), o.ConnectedApps...)
+		if i < len(results) {
+			for j := range o.ConnectedApps {
+				if j < len(results[i].Apps) {
+					o.ConnectedApps[j].ConsumerKey = results[i].Apps[j].ConsumerKey
+					o.ConnectedApps[j].ConsumerSecret = results[i].Apps[j].ConsumerSecret
+				}
+			}
+		}
+		out.Orgs[i] = o
+	}
+	return out
+}
+
+// RecordCounts returns how many live (not deleted) records of each object
+// an org holds.
+func (s *Store) RecordCounts(orgID string) map[string]int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := map[string]int{}
+	for object, rs := range s.records[sfid.To18(orgID)] {
+		n := 0
+		for _, r := range rs {
+			if !r.IsDeleted {
+				n++
+			}
+		}
+		out[object] = n
+	}
+	return out
+}
+
+// OrgOfSession returns the org and username of a logged-in browser
+// session, or empty strings.
+func (s *Store) OrgOfSession(id string) (orgID, username string) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	sess, ok := s.sessions[id]
+	if !ok {
+		return "", ""
+	}
+	if u, ok := s.users[sess.UserID]; ok {
+		return sess.OrgID, u.Username
+	}
+	return sess.OrgID, ""
+}
+
+// OrgOfToken returns the org, username and consumer key of an access
+// token, or empty strings.
+func (s *Store) OrgOfToken(token string) (orgID, username, consumerKey string) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	at, ok := s.access[token]
+	if !ok {
+		return "", "", ""
+	}
+	if u, ok := s.users[at.UserID]; ok {
+		username = u.Username
+	}
+	return at.OrgID, username, at.ConsumerKey
+}
