@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/remote"
@@ -91,6 +92,18 @@ func NewTab(browserCtx context.Context, name string) (*Window, error) {
 	return &Window{Name: name, ctx: ctx, cancel: cancel, closed: closed, rec: rec}, nil
 }
 
+// BlockPopups makes window.open return null in every page of the window,
+// as it does when the browser's pop-up blocker stops a pop-up.
+func (w *Window) BlockPopups() error {
+	_, err := chromedp.Call(w.ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
+		Source: "window.open = function () { return null; };",
+	})
+	if err != nil {
+		return fmt.Errorf("e2e: block pop-ups: %w", err)
+	}
+	return nil
+}
+
 // Close closes the window's target.
 func (w *Window) Close() { w.cancel() }
 
@@ -143,6 +156,18 @@ func (w *Window) Click(id string) error {
 		return w.explain(fmt.Sprintf("click #%s", id), err)
 	}
 	return nil
+}
+
+// ClickAndWaitNewPage clicks the element and waits until the window has
+// loaded a new document, so the next check cannot see the old page.
+func (w *Window) ClickAndWaitNewPage(id string) error {
+	if _, err := Eval[bool](w, `window.__e2eOldPage = true`); err != nil {
+		return w.explain("mark the page", err)
+	}
+	if err := w.Click(id); err != nil {
+		return err
+	}
+	return w.WaitFor("a new page after clicking #"+id, `!window.__e2eOldPage && document.readyState !== "loading"`)
 }
 
 // Type replaces the value of the input with the id by typing text.

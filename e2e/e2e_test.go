@@ -3,18 +3,25 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/cucumber/godog"
+
+	"github.com/sfharness/sfharness/mocksf"
 )
 
 // godogOpts binds godog's own flags, so `go test ./e2e -godog.concurrency=1`
@@ -29,6 +36,11 @@ import (
 //	TRACE=1      screenshot every window after every step
 //	RESULTS_DIR  where reports and artefacts go (default ../results)
 //	CHROME_URL   drive a running browser (ws://… or http://host:9222)
+//	MOCKSF_URL   use a running mocksf instead of starting one
+//	             (MOCKSF_CONTROL_TOKEN if it was started with -control-token)
+//	CLIENT_URL   use a running product instead of one per scenario
+//	SMTP         mocksf relays its mail to this SMTP server (host:port)
+//	MAILPIT_URL  read the mail from this Mailpit instead of from mocksf
 //	BROWSER_LOG=1 show Chromium's own output
 var godogOpts = godog.Options{}
 
@@ -88,34 +100,60 @@ func TestFeatures(t *testing.T) {
 	}
 	defer stop()
 
-	suite := &Suite{BrowserCtx: browserCtx, ResultsDir: results, Log: os.Stdout, Trace: os.Getenv("TRACE") != ""}
-	start := time.Now()
-	refs := make([]string, len(selected))
-	for i, s := range selected {
-		refs[i] = s.Ref()
-	}
-	var attempts [][]cukeFeature
-	for attempt := 0; attempt <= retries && len(refs) > 0; attempt++ {
-		if attempt > 0 {
-			fmt.Printf("\nRetry %d of %d: %s\n", attempt, retries, strings.Join(refs, " "))
-		}
-		cuke := filepath.Join(results, fmt.Sprintf("cucumber-attempt-%d.json", attempt+1))
-		opts := godogOpts
-		opts.Format = envOr("FORMAT", "pretty") + ",cucumber:" + cuke
-		opts.Paths = refs
-		opts.Tags = ""     // selection is done above, with real tag expressions
-		opts.Strict = true // an undefined or pending step fails the run
-		opts.Concurrency = concurrency
-		opts.NoColors = opts.NoColors || os.Getenv("NO_COLOR") != "" || os.Getenv("CI") != ""
-		opts.Output = os.Stdout
-		godog.TestSuite{Name: "features", ScenarioInitializer: suite.InitializeScenario, Options: &opts}.Run()
-		fs, err := readCucumber(cuke)
+	mocksfURL := os.Getenv("MOCKSF_URL")
+	if mocksfURL == "" {
+		stopMocksf, url, err := startMocksf()
 		if err != nil {
 			t.Fatal(err)
 		}
-		attempts = append(attempts, fs)
-		refs = failedRefs(fs)
+		defer stopMocksf()
+		mocksfURL = url
 	}
+	clientURL := os.Getenv("CLIENT_URL")
+	if clientURL != "" && concurrency > 1 {
+		// One product for every scenario: they must take turns.
+		concurrency = 1
+	}
+	suite := &Suite{BrowserCtx: browserCtx, ResultsDir: results, Log: os.Stdout, Trace: os.Getenv("TRACE") != "",
+		MocksfURL: strings.TrimSuffix(mocksfURL, "/"), ClientURL: clientURL, RunID: runID()}
+	start := time.Now()
+
+	// Scenarios tagged @serial change what every org shares (mocksf's
+	// clock): they run after the others, one at a time.
+	var parallel, serial []string
+	for _, s := range selected {
+		if slices.Contains(s.Tags, "@serial") {
+			serial = append(serial, s.Ref())
+		} else {
+			parallel = append(parallel, s.Ref())
+		}
+	}
+	var attempts [][]cukeFeature
+	runRefs := func(refs []string, concurrency int) {
+		for attempt := 0; attempt <= retries && len(refs) > 0; attempt++ {
+			if attempt > 0 {
+				fmt.Printf("\nRetry %d of %d: %s\n", attempt, retries, strings.Join(refs, " "))
+			}
+			cuke := filepath.Join(results, fmt.Sprintf("cucumber-attempt-%d.json", len(attempts)+1))
+			opts := godogOpts
+			opts.Format = envOr("FORMAT", "pretty") + ",cucumber:" + cuke
+			opts.Paths = refs
+			opts.Tags = ""     // selection is done above, with real tag expressions
+			opts.Strict = true // an undefined or pending step fails the run
+			opts.Concurrency = concurrency
+			opts.NoColors = opts.NoColors || os.Getenv("NO_COLOR") != "" || os.Getenv("CI") != ""
+			opts.Output = os.Stdout
+			godog.TestSuite{Name: "features", ScenarioInitializer: suite.InitializeScenario, Options: &opts}.Run()
+			fs, err := readCucumber(cuke)
+			if err != nil {
+				t.Fatal(err)
+			}
+			attempts = append(attempts, fs)
+			refs = failedRefs(fs)
+		}
+	}
+	runRefs(parallel, concurrency)
+	runRefs(serial, 1)
 
 	merged := mergeAttempts(attempts)
 	if err := writeReports(results, merged); err != nil {
@@ -151,6 +189,37 @@ func writeReports(dir string, fs []cukeFeature) error {
 		}
 	}
 	return nil
+}
+
+// startMocksf starts the run's own fake Salesforce on a free loopback
+// port, with no org: every scenario creates its own.
+func startMocksf() (stop func(), url string, err error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, "", err
+	}
+	url = "http://" + ln.Addr().String()
+	srv, err := mocksf.New(mocksf.Config{BaseURL: url, Seed: []byte("orgs: []\n"), SMTPAddr: os.Getenv("SMTP"),
+		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
+	if err != nil {
+		ln.Close()
+		return nil, "", err
+	}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = hs.Serve(ln) }()
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = hs.Shutdown(ctx)
+		_ = srv.Close()
+	}, url, nil
+}
+
+// runID tells this run's usernames from another run's in a shared mocksf.
+func runID() string {
+	b := make([]byte, 3)
+	_, _ = rand.Read(b)
+	return fmt.Sprintf("r%x.", b)
 }
 
 func envOr(name, def string) string {

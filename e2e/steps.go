@@ -16,15 +16,25 @@ import (
 // InitializeScenario registers the steps of the documented flow, in the
 // documentation's words, on a fresh world for each scenario.
 func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
-	w := &world{suite: s, usedMail: map[string]bool{}}
+	w := newWorld(s)
 
 	sc.Before(func(ctx context.Context, p *godog.Scenario) (context.Context, error) {
 		w.name = p.Name
 		return ctx, nil
 	})
+	sc.StepContext().Before(func(ctx context.Context, st *godog.Step) (context.Context, error) {
+		// Given steps that declare the org only change its spec; every
+		// other step needs it to exist.
+		if !declaresOrg(st.Text) {
+			if err := w.ensureOrg(); err != nil {
+				return ctx, err
+			}
+		}
+		return ctx, nil
+	})
 	sc.StepContext().After(func(ctx context.Context, st *godog.Step, status godog.StepResultStatus, err error) (context.Context, error) {
 		if status == godog.StepFailed || (s.Trace && status == godog.StepPassed) {
-			for _, a := range w.saveArtefacts(st.Text) {
+			for _, a := range w.saveArtefacts(st.Text, status == godog.StepFailed) {
 				if status == godog.StepFailed {
 					fmt.Fprintf(s.Log, "    artefact: %s\n", a.Path)
 				}
@@ -47,27 +57,10 @@ func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 }
 
 func (w *world) orgWithUsers(org, admin, syncUser string) error {
-	if err := w.startMocksf(nil); err != nil {
-		return err
-	}
-	st := w.sf.Store()
-	var orgID string
-	for _, o := range st.Orgs() {
-		if o.Name == org {
-			orgID = o.ID
-		}
-	}
-	if orgID == "" {
-		return fmt.Errorf("Salesforce has no org %q", org)
-	}
-	a, err := st.UserByUsername(admin)
-	if err != nil || a.OrgID != orgID || !a.Admin {
-		return fmt.Errorf("%q is not an admin of %q", admin, org)
-	}
-	u, err := st.UserByUsername(syncUser)
-	if err != nil || u.OrgID != orgID || !u.APIEnabled {
-		return fmt.Errorf("%q is not an API-enabled user of %q", syncUser, org)
-	}
+	w.declareOrg(org,
+		store.UserSpec{Username: admin, Password: "Admin-Pass-1", FirstName: "Avery", LastName: "Admin", Admin: true},
+		store.UserSpec{Username: syncUser, Password: "Sync-Pass-1", FirstName: "Sam", LastName: "Sync"},
+	)
 	return nil
 }
 
@@ -76,23 +69,28 @@ func (w *world) adminLogsIn(username, password string) error {
 	if err != nil {
 		return err
 	}
-	if err := win.Navigate(w.mocksf.URL + "/"); err != nil {
+	if err := win.Navigate(w.suite.MocksfURL + "/"); err != nil {
 		return err
 	}
 	return w.logIn(win, username, password)
 }
 
 func (w *world) logIn(win *Window, username, password string) error {
-	if err := win.Type("username", username); err != nil {
+	if err := w.typeLogin(win, username, password); err != nil {
+		return err
+	}
+	return win.WaitFor("the Verify Your Identity page", `document.title.startsWith("Verify Your Identity")`)
+}
+
+// typeLogin fills the login form and clicks Log In.
+func (w *world) typeLogin(win *Window, username, password string) error {
+	if err := win.Type("username", w.user(username)); err != nil {
 		return err
 	}
 	if err := win.Type("password", password); err != nil {
 		return err
 	}
-	if err := win.Click("Login"); err != nil {
-		return err
-	}
-	return win.WaitFor("the Verify Your Identity page", `document.title.startsWith("Verify Your Identity")`)
+	return win.Click("Login")
 }
 
 func (w *world) entersEmailedCode(address string) error {
@@ -100,7 +98,7 @@ func (w *world) entersEmailedCode(address string) error {
 	if err := win.WaitVisible("emc"); err != nil {
 		return err
 	}
-	code, err := w.newestCode(address)
+	code, err := w.newestCode(w.user(address))
 	if err != nil {
 		return err
 	}
@@ -146,7 +144,7 @@ func (w *world) clicks(label string) error {
 	if err != nil {
 		return err
 	}
-	if popupOpeners[id] {
+	if popupOpeners[id] && !w.popupsBlocked {
 		popup, err := win.ClickOpeningPopup(id, "popup")
 		if err != nil {
 			return err
@@ -223,7 +221,7 @@ func (w *world) opensSyncPage() error {
 	if err != nil {
 		return err
 	}
-	if err := win.Navigate(w.client.URL + "/admin"); err != nil {
+	if err := win.Navigate(w.clientURL() + "/admin"); err != nil {
 		return err
 	}
 	if err := win.Click("nav-crm"); err != nil {
@@ -264,7 +262,7 @@ func (w *world) popupShowsLogin() error {
 	if err != nil {
 		return err
 	}
-	if !strings.HasPrefix(u, w.mocksf.URL+"/") || !strings.Contains(u, "startURL=") {
+	if !strings.HasPrefix(u, w.suite.MocksfURL+"/") || !strings.Contains(u, "startURL=") {
 		return fmt.Errorf("pop-up is at %s; want Salesforce's login page with a startURL", u)
 	}
 	return nil
@@ -283,8 +281,8 @@ func (w *world) accessPageAsks(username string) error {
 	if err != nil {
 		return err
 	}
-	if got != username {
-		return fmt.Errorf("Allow Access asks for %q; want %q", got, username)
+	if got != w.user(username) {
+		return fmt.Errorf("Allow Access asks for %q; want %q", got, w.user(username))
 	}
 	return nil
 }
@@ -308,7 +306,7 @@ func (w *world) productAsksToConfirm(username string) error {
 		return err
 	}
 	if err := win.WaitFor("the Salesforce username in the dialog",
-		fmt.Sprintf(`document.getElementById("sf-username").textContent.trim() === %s`, strconv.Quote(username))); err != nil {
+		fmt.Sprintf(`document.getElementById("sf-username").textContent.trim() === %s`, strconv.Quote(w.user(username)))); err != nil {
 		return err
 	}
 	return win.WaitVisible("confirmCredentials")
@@ -335,8 +333,11 @@ func (w *world) productShowsCounts(leads, contacts, accounts string) error {
 	want := map[string]string{"Lead": leads, "Contact": contacts, "Account": accounts}
 	for object, n := range want {
 		n = strings.ReplaceAll(n, ",", "")
-		// The seed must agree, or the scenario tests nothing.
-		if got := liveCount(w.sf.Store(), object); strconv.Itoa(got) != n {
+		// Salesforce must agree, or the scenario tests nothing.
+		if err := w.refreshOrg(); err != nil {
+			return err
+		}
+		if got := w.org.Records[object]; strconv.Itoa(got) != n {
 			return fmt.Errorf("Salesforce holds %d %s records; the scenario expects %s", got, object, n)
 		}
 		if err := w.current.WaitFor(fmt.Sprintf("%s %s records synced", n, object),
@@ -346,16 +347,4 @@ func (w *world) productShowsCounts(leads, contacts, accounts string) error {
 		}
 	}
 	return nil
-}
-
-func liveCount(st *store.Store, object string) int {
-	n := 0
-	for _, o := range st.Orgs() {
-		for _, r := range st.Records(o.ID, object) {
-			if !r.IsDeleted {
-				n++
-			}
-		}
-	}
-	return n
 }

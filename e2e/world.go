@@ -1,7 +1,9 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -12,60 +14,84 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/sfharness/sfharness/client"
-	"github.com/sfharness/sfharness/mocksf"
+	"github.com/sfharness/sfharness/mocksf/control"
+	"github.com/sfharness/sfharness/mocksf/store"
 )
 
-// Suite is what every scenario of a run shares.
+// Suite is what every scenario of a run shares: the browser and the fake
+// Salesforce. Each scenario gets its own org in it, its own product and
+// its own browser contexts, so scenarios run in parallel without
+// cross-talk.
 type Suite struct {
 	BrowserCtx context.Context
 	ResultsDir string
 	Log        io.Writer
+	// MocksfURL is the fake Salesforce all scenarios share (MOCKSF_URL, or
+	// one the run started).
+	MocksfURL string
+	// ClientURL, when set (CLIENT_URL), is a running product every
+	// scenario uses instead of starting its own.
+	ClientURL string
+	// RunID makes this run's usernames unique in a mocksf that outlives it.
+	RunID string
 	// Trace saves a screenshot of every window after every step, not
 	// only after a failed one.
 	Trace bool
+
+	seq atomic.Int64
 }
 
-// world is one scenario's state: its own mocksf, client and browser tab.
+// world is one scenario's state.
 type world struct {
 	suite *Suite
 	name  string
+	id    string // unique suffix of this scenario's usernames
 
-	mocksf    *liveServer
-	sf        *mocksf.Server
-	client    *liveServer
-	clientSrv *client.Server
+	// The org is declared by Given steps (spec) and created through the
+	// control API by the first step that needs Salesforce (ensureOrg).
+	spec  *store.OrgSpec
+	org   *control.Org
+	alias map[string]string // username in the feature → username in mocksf
+
+	client      *liveServer
+	clientSrv   *client.Server
+	clientDir   string
+	clientAddr  string
+	clientOAuth bool
 
 	setup   *Window // the Salesforce admin's browser, for Setup
 	main    *Window // the product admin's browser
 	popup   *Window // the pop-up the product opened
 	current *Window // the window steps act in
 
+	popupsBlocked               bool
+	savedOnce                   bool // the product has saved key and secret once
 	consumerKey, consumerSecret string
 	usedMail                    map[string]bool // mail IDs already used
 	artefacts                   int
 }
 
-// liveServer serves a handler on a free loopback port.
+func newWorld(s *Suite) *world {
+	return &world{
+		suite: s, id: fmt.Sprintf("%s%d", s.RunID, s.seq.Add(1)),
+		alias: map[string]string{}, usedMail: map[string]bool{},
+	}
+}
+
+// liveServer serves a handler on a loopback port.
 type liveServer struct {
 	URL string
 	srv *http.Server
 }
 
-func listen() (net.Listener, string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, "", err
-	}
-	return ln, "http://" + ln.Addr().String(), nil
-}
-
-func serve(ln net.Listener, url string, h http.Handler) *liveServer {
+func serve(ln net.Listener, h http.Handler) *liveServer {
 	s := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = s.Serve(ln) }()
-	return &liveServer{URL: url, srv: s}
+	return &liveServer{URL: "http://" + ln.Addr().String(), srv: s}
 }
 
 func (l *liveServer) Close() {
@@ -74,49 +100,190 @@ func (l *liveServer) Close() {
 	_ = l.srv.Shutdown(ctx)
 }
 
-// startMocksf starts a fake Salesforce with the given seed (nil: default).
-func (w *world) startMocksf(seed []byte) error {
-	ln, base, err := listen()
-	if err != nil {
-		return err
+// user maps a username written in the feature to this scenario's own one:
+// usernames are unique across orgs in Salesforce, and every scenario has
+// its own org in the shared mocksf.
+func (w *world) user(alias string) string {
+	if real, ok := w.alias[strings.ToLower(alias)]; ok {
+		return real
 	}
-	sf, err := mocksf.New(mocksf.Config{BaseURL: base, Seed: seed, SMTPAddr: os.Getenv("SMTP"),
-		Logger: slog.New(slog.NewTextHandler(w.suite.Log, &slog.HandlerOptions{Level: slog.LevelWarn}))})
-	if err != nil {
-		ln.Close()
-		return err
+	return alias
+}
+
+// declareOrg starts the spec of this scenario's org.
+func (w *world) declareOrg(name string, users ...store.UserSpec) {
+	for i, u := range users {
+		real := u.Username + "." + w.id
+		w.alias[strings.ToLower(u.Username)] = real
+		users[i].Username, users[i].Email = real, real
 	}
-	w.sf = sf
-	w.mocksf = serve(ln, base, sf)
+	w.spec = &store.OrgSpec{Name: name, Edition: "Enterprise", Users: users, Records: store.RecordsSpec{
+		Explicit: map[string][]map[string]any{
+			"Lead":    {{"FirstName": "Ada", "LastName": "Lovelace", "Company": "Analytical Engines", "Email": "ada@example.com"}},
+			"Account": {{"Name": "Analytical Engines", "Industry": "Technology"}},
+		},
+		Generate: map[string]int{"Lead": 2500, "Contact": 500, "Account": 200},
+	}}
+}
+
+// specUser returns the declared user with the feature's username.
+func (w *world) specUser(alias string) (*store.UserSpec, error) {
+	if w.spec == nil {
+		return nil, errors.New("declare the Salesforce org first")
+	}
+	for i := range w.spec.Users {
+		if w.spec.Users[i].Username == w.user(alias) {
+			return &w.spec.Users[i], nil
+		}
+	}
+	return nil, fmt.Errorf("the org has no user %q", alias)
+}
+
+// specApp returns the declared connected app with the name.
+func (w *world) specApp(name string) (*store.AppSpec, error) {
+	if w.spec == nil {
+		return nil, errors.New("declare the Salesforce org first")
+	}
+	for i := range w.spec.ConnectedApps {
+		if w.spec.ConnectedApps[i].Name == name {
+			return &w.spec.ConnectedApps[i], nil
+		}
+	}
+	return nil, fmt.Errorf("no connected app %q was declared", name)
+}
+
+// ensureOrg creates the declared org through the control API, once.
+func (w *world) ensureOrg() error {
+	if w.org != nil || w.spec == nil {
+		return nil
+	}
+	for i := range w.spec.ConnectedApps {
+		if w.client != nil || w.suite.ClientURL != "" {
+			w.spec.ConnectedApps[i].CallbackURLs = []string{w.callbackURL()}
+		}
+	}
+	var org control.Org
+	if err := w.control("POST", "/__mocksf/orgs", w.spec, &org); err != nil {
+		return fmt.Errorf("create the Salesforce org: %w", err)
+	}
+	w.org = &org
+	if len(org.ConnectedApps) > 0 {
+		// The admin has the key and secret of the app the Given steps
+		// created, as if copied from Manage Consumer Details.
+		w.consumerKey, w.consumerSecret = org.ConnectedApps[0].ConsumerKey, org.ConnectedApps[0].ConsumerSecret
+	}
 	return nil
 }
 
-// startClient starts the product against this scenario's mocksf.
-func (w *world) startClient(oauthFeature bool) error {
-	if w.mocksf == nil {
-		return errors.New("start Salesforce (the org) before the product")
+// control calls mocksf's test-control API.
+func (w *world) control(method, path string, in, out any) error {
+	var body io.Reader
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return err
+		}
+		body = bytes.NewReader(b)
 	}
-	ln, base, err := listen()
+	req, err := http.NewRequest(method, w.suite.MocksfURL+path, body)
 	if err != nil {
 		return err
 	}
+	req.Header.Set("Content-Type", "application/json")
+	if tok := os.Getenv("MOCKSF_CONTROL_TOKEN"); tok != "" {
+		req.Header.Set("Authorization", "Bearer "+tok)
+	}
+	resp, err := mailClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
+	if resp.StatusCode >= 300 {
+		return fmt.Errorf("%s %s: %s: %s", method, path, resp.Status, strings.TrimSpace(string(b)))
+	}
+	if out != nil && len(b) > 0 {
+		return json.Unmarshal(b, out)
+	}
+	return nil
+}
+
+// refreshOrg reads the org again (record counts, users).
+func (w *world) refreshOrg() error {
+	if err := w.ensureOrg(); err != nil {
+		return err
+	}
+	if w.org == nil {
+		return errors.New("this scenario declared no Salesforce org")
+	}
+	var org control.Org
+	if err := w.control("GET", "/__mocksf/orgs/"+w.org.ID, nil, &org); err != nil {
+		return err
+	}
+	w.org = &org
+	return nil
+}
+
+// startClient starts this scenario's product, or checks the shared one.
+func (w *world) startClient(oauthFeature bool) error {
+	w.clientOAuth = oauthFeature
+	if w.suite.ClientURL != "" {
+		return nil // checked on its page: the feature is the running client's setting
+	}
+	if w.clientDir == "" {
+		dir, err := os.MkdirTemp("", "e2e-client-")
+		if err != nil {
+			return err
+		}
+		w.clientDir = dir
+	}
+	addr := w.clientAddr
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("start the product on %s: %w", addr, err)
+	}
+	w.clientAddr = ln.Addr().String()
 	c, err := client.NewServer(client.Config{
-		SalesforceURL: w.mocksf.URL, BaseURL: base, OAuthFeature: oauthFeature,
-		SyncInterval: time.Second,
-		Logger:       slog.New(slog.NewTextHandler(w.suite.Log, &slog.HandlerOptions{Level: slog.LevelWarn})),
+		SalesforceURL: w.suite.MocksfURL, BaseURL: "http://" + w.clientAddr, OAuthFeature: oauthFeature,
+		SyncInterval: time.Second, DBPath: filepath.Join(w.clientDir, "beacon.db"),
+		EncryptionKey: bytes.Repeat([]byte{7}, 32),
+		Logger:        slog.New(slog.NewTextHandler(w.suite.Log, &slog.HandlerOptions{Level: slog.LevelWarn})),
 	})
 	if err != nil {
 		ln.Close()
 		return err
 	}
 	w.clientSrv = c
-	w.client = serve(ln, base, c)
+	w.client = serve(ln, c)
 	return nil
+}
+
+// stopClient shuts this scenario's product down; its database stays.
+func (w *world) stopClient() {
+	if w.client != nil {
+		w.client.Close()
+		_ = w.clientSrv.Close()
+		w.client, w.clientSrv = nil, nil
+	}
+}
+
+// clientURL is the product's base URL.
+func (w *world) clientURL() string {
+	if w.suite.ClientURL != "" {
+		return strings.TrimSuffix(w.suite.ClientURL, "/")
+	}
+	if w.clientAddr == "" {
+		return ""
+	}
+	return "http://" + w.clientAddr
 }
 
 // callbackURL is the client's redirect address, as the admin types it.
 func (w *world) callbackURL() string {
-	return w.client.URL + "/salesforce/getSfdcOAuthTokensRedirect"
+	return w.clientURL() + "/salesforce/getSfdcOAuthTokensRedirect"
 }
 
 // setupWindow is the Salesforce admin's browser. It has its own cookies,
@@ -141,6 +308,11 @@ func (w *world) mainWindow() (*Window, error) {
 		if err != nil {
 			return nil, err
 		}
+		if w.popupsBlocked {
+			if err := tab.BlockPopups(); err != nil {
+				return nil, err
+			}
+		}
 		w.main = tab
 	}
 	w.current = w.main
@@ -148,22 +320,18 @@ func (w *world) mainWindow() (*Window, error) {
 }
 
 func (w *world) close() {
-	if w.popup != nil {
-		w.popup.Close()
+	for _, win := range []*Window{w.popup, w.main, w.setup} {
+		if win != nil {
+			win.Close()
+		}
 	}
-	if w.main != nil {
-		w.main.Close()
+	w.stopClient()
+	if w.clientDir != "" {
+		os.RemoveAll(w.clientDir)
 	}
-	if w.setup != nil {
-		w.setup.Close()
-	}
-	if w.client != nil {
-		w.client.Close()
-		_ = w.clientSrv.Close()
-	}
-	if w.mocksf != nil {
-		w.mocksf.Close()
-		_ = w.sf.Close()
+	if w.org != nil && os.Getenv("KEEP_ORGS") == "" {
+		// Leave the shared mocksf as we found it.
+		_ = w.control("DELETE", "/__mocksf/orgs/"+w.org.ID, nil, nil)
 	}
 }
 
@@ -197,7 +365,7 @@ func (w *world) mailbox() mailbox {
 	if u := os.Getenv("MAILPIT_URL"); u != "" {
 		return mailpitMailbox{u}
 	}
-	return mocksfMailbox{w.mocksf.URL}
+	return mocksfMailbox{w.suite.MocksfURL}
 }
 
 var unsafeChars = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
@@ -209,9 +377,10 @@ type artefact struct {
 	Body      []byte
 }
 
-// saveArtefacts writes a screenshot and the HTML of every open window
-// under results/<scenario>/ and returns what it wrote.
-func (w *world) saveArtefacts(step string) []artefact {
+// saveArtefacts writes, under results/<scenario>/, a screenshot, the HTML,
+// the console and the network requests of every window, and on a failure
+// the scenario's slice of mocksf's request journal and its mail.
+func (w *world) saveArtefacts(step string, failed bool) []artefact {
 	dir := filepath.Join(w.suite.ResultsDir, strings.Trim(unsafeChars.ReplaceAllString(w.name, "_"), "_"))
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil
@@ -243,6 +412,16 @@ func (w *world) saveArtefacts(step string) []artefact {
 		}
 		if html, err := win.HTML(); err == nil {
 			save(win.Name+".html", "text/html", []byte(html))
+		}
+	}
+	if failed && w.org != nil {
+		var journal json.RawMessage
+		if w.control("GET", "/__mocksf/requests?limit=500&org="+w.org.ID, nil, &journal) == nil {
+			save("mocksf-requests.json", "application/json", journal)
+		}
+		var mail json.RawMessage
+		if w.control("GET", "/__mocksf/mail?org="+w.org.ID, nil, &mail) == nil {
+			save("mocksf-mail.json", "application/json", mail)
 		}
 	}
 	return out

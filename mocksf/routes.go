@@ -72,32 +72,33 @@ func (s *Server) routes(pages *web.Pages, verifier *identity.Verifier) http.Hand
 	r.Handle("/id/keys", oauth.HandleKeys(od)).Methods("GET")
 	r.Handle("/id/{orgId}/{userId}", oauth.HandleIdentity(od)).Methods("GET", "POST")
 
-	// REST API (reference §11–12; docs/mocksf-rest.md). Every versioned
-	// resource, and the 404 and 405 answers under a version, go through
+	// REST API (reference §11–12; docs/mocksf-rest.md). Everything under
+	// a version, its 404 and 405 answers included, goes through
 	// RequireSession: bearer token, daily API allocation, version.
+	// rest.Methods routes by method and answers others 405.
 	r.Handle("/services/data", rest.HandleVersions(api)).Methods("GET")
 	r.Handle("/services/data/", rest.HandleVersions(api)).Methods("GET")
 	v := r.PathPrefix("/services/data/{version:v[0-9]+\\.[0-9]}").Subrouter()
 	v.Use(rest.RequireSession(api))
 	v.NotFoundHandler = rest.RequireSession(api)(rest.HandleNotFound())
-	v.MethodNotAllowedHandler = rest.RequireSession(api)(rest.HandleMethodNotAllowed())
-	v.Handle("", rest.HandleResources(api)).Methods("GET")
-	v.Handle("/", rest.HandleResources(api)).Methods("GET")
-	v.Handle("/limits", rest.HandleLimits(api)).Methods("GET")
-	v.Handle("/sobjects", rest.HandleGlobalDescribe(api)).Methods("GET")
-	v.Handle("/sobjects/{object}/describe", rest.HandleDescribe(api)).Methods("GET")
-	v.Handle("/sobjects/{object}/updated", rest.HandleUpdated(api)).Methods("GET")
-	v.Handle("/sobjects/{object}/updated/", rest.HandleUpdated(api)).Methods("GET")
-	v.Handle("/sobjects/{object}/deleted", rest.HandleDeleted(api)).Methods("GET")
-	v.Handle("/sobjects/{object}/deleted/", rest.HandleDeleted(api)).Methods("GET")
-	v.Handle("/sobjects/{object}", rest.HandleSObjectBasic(api)).Methods("GET")
-	v.Handle("/sobjects/{object}", rest.HandleCreate(api)).Methods("POST")
-	v.Handle("/sobjects/{object}/{id}", rest.HandleRecord(api)).Methods("GET", "PATCH", "DELETE")
-	v.Handle("/sobjects/{object}/{field}/{value}", rest.HandleExternalID(api)).Methods("GET", "PATCH", "DELETE")
-	v.Handle("/query", rest.HandleQuery(api, false)).Methods("GET")
-	v.Handle("/queryAll", rest.HandleQuery(api, true)).Methods("GET")
-	v.Handle("/query/{locator}", rest.HandleQueryMore(api)).Methods("GET")
-	v.Handle("/queryAll/{locator}", rest.HandleQueryMore(api)).Methods("GET")
+	get := func(h http.Handler) rest.Methods { return rest.Methods{"GET": h} }
+	v.Handle("", get(rest.HandleResources(api)))
+	v.Handle("/", get(rest.HandleResources(api)))
+	v.Handle("/limits", get(rest.HandleLimits(api)))
+	v.Handle("/sobjects", get(rest.HandleGlobalDescribe(api)))
+	v.Handle("/sobjects/{object}/describe", get(rest.HandleDescribe(api)))
+	v.Handle("/sobjects/{object}/updated", get(rest.HandleUpdated(api)))
+	v.Handle("/sobjects/{object}/updated/", get(rest.HandleUpdated(api)))
+	v.Handle("/sobjects/{object}/deleted", get(rest.HandleDeleted(api)))
+	v.Handle("/sobjects/{object}/deleted/", get(rest.HandleDeleted(api)))
+	v.Handle("/sobjects/{object}", rest.Methods{"GET": rest.HandleSObjectBasic(api), "POST": rest.HandleCreate(api)})
+	record, byExternalID := rest.HandleRecord(api), rest.HandleExternalID(api)
+	v.Handle("/sobjects/{object}/{id}", rest.Methods{"GET": record, "PATCH": record, "DELETE": record})
+	v.Handle("/sobjects/{object}/{field}/{value}", rest.Methods{"GET": byExternalID, "PATCH": byExternalID, "DELETE": byExternalID})
+	v.Handle("/query", get(rest.HandleQuery(api, false)))
+	v.Handle("/queryAll", get(rest.HandleQuery(api, true)))
+	v.Handle("/query/{locator}", get(rest.HandleQueryMore(api)))
+	v.Handle("/queryAll/{locator}", get(rest.HandleQueryMore(api)))
 
 	// Test control (a test tool: never expose it to the internet).
 	// Health is open to all, for readiness polling; the rest is Guarded:
@@ -110,6 +111,10 @@ func (s *Server) routes(pages *web.Pages, verifier *identity.Verifier) http.Hand
 	r.Handle("/__mocksf/orgs", guard(control.HandleListOrgs(cd))).Methods("GET")
 	r.Handle("/__mocksf/orgs/{id}", guard(control.HandleGetOrg(cd))).Methods("GET")
 	r.Handle("/__mocksf/orgs/{id}", guard(control.HandleDeleteOrg(cd))).Methods("DELETE")
+	r.Handle("/__mocksf/orgs/{id}/records/{object}", guard(control.HandleInsertRecords(cd))).Methods("POST")
+	r.Handle("/__mocksf/orgs/{id}/revoke", guard(control.HandleRevoke(cd))).Methods("POST")
+	r.Handle("/__mocksf/orgs/{id}/users/{username}", guard(control.HandleUpdateUser(cd))).Methods("PATCH")
+	r.Handle("/__mocksf/orgs/{id}/connectedApps/{consumerKey}", guard(control.HandleUpdateApp(cd))).Methods("PATCH")
 	r.Handle("/__mocksf/reset", guard(control.HandleReset(cd))).Methods("POST")
 	r.Handle("/__mocksf/faults", guard(control.HandleAddFault(cd))).Methods("POST")
 	r.Handle("/__mocksf/faults", guard(control.HandleListFaults(cd))).Methods("GET")

@@ -21,6 +21,8 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"regexp"
+	"strings"
 	"syscall"
 	"time"
 
@@ -79,7 +81,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		ln.Close()
 		if *seedFile != "" {
-			return fmt.Errorf("%s: %w", *seedFile, err)
+			return seedError(*seedFile, err)
 		}
 		return err
 	}
@@ -106,4 +108,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("mocksf: shutdown: %w", err)
 	}
 	return nil
+}
+
+var seedLine = regexp.MustCompile(`^(?:mocksf: )?(?:seed: )?(?:yaml: )?\s*line (\d+): (.*)$`)
+
+// seedError words a seed file's errors as compilers do, one per line:
+// "orgs.yaml:7: orgs[0].users[1].password is required", so editors can
+// jump to them.
+func seedError(file string, err error) error {
+	lines := strings.Split(err.Error(), "\n")
+	for i, l := range lines {
+		if m := seedLine.FindStringSubmatch(l); m != nil {
+			lines[i] = file + ":" + m[1] + ": " + m[2]
+		} else {
+			lines[i] = file + ": " + l
+		}
+	}
+	return errors.New(strings.Join(lines, "\n"))
 }

@@ -129,3 +129,36 @@ func fetch(t *testing.T, c *http.Client, method, u string, form url.Values) stri
 	b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	return string(b)
 }
+
+func TestRunNamesTheLineOfABadSeedField(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "orgs.yaml")
+	os.WriteFile(f, []byte("orgs:\n  - users:\n      - username: a@a.test\n      - {username: b, password: pw}\n"), 0o644)
+	err := run(context.Background(), []string{"-addr", "127.0.0.1:0", "-seed", f}, io.Discard, io.Discard)
+	want := f + ":2: orgs[0].name is required\n" +
+		f + ":3: orgs[0].users[0].password is required\n" +
+		f + `:4: orgs[0].users[1].username "b" must look like an email address`
+	if err == nil || err.Error() != want {
+		t.Errorf("run with a bad seed:\n%v\nwant\n%s", err, want)
+	}
+}
+
+func TestRunControlToken(t *testing.T) {
+	base := start(t, "-control-token", "t0ken")
+	for _, tc := range []struct {
+		auth string
+		want int
+	}{{"", 403}, {"Bearer wrong", 403}, {"Bearer t0ken", 200}} {
+		req, _ := http.NewRequest("GET", base+"/__mocksf/orgs", nil)
+		if tc.auth != "" {
+			req.Header.Set("Authorization", tc.auth)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tc.want {
+			t.Errorf("GET /__mocksf/orgs with %q = %d; want %d", tc.auth, resp.StatusCode, tc.want)
+		}
+	}
+}

@@ -5,7 +5,9 @@
 // (queued errors, FastForward) and the Firebase Auth emulator (codes a
 // test can read).
 //
-//   - orgs: isolated orgs on demand, from the seed file's schema
+//   - orgs: isolated orgs on demand, from the seed file's schema; then
+//     their records added, users and connected apps changed, and a
+//     user's tokens for an app revoked
 //   - reset: back to the seed state
 //   - faults: rules that answer a matching request with an error, a delay
 //     or a dropped connection

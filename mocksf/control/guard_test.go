@@ -11,7 +11,9 @@ import (
 // controlRoutes is every guarded route, for the guard tests.
 var controlRoutes = []struct{ method, path string }{
 	{"POST", "/__mocksf/orgs"}, {"GET", "/__mocksf/orgs"}, {"GET", "/__mocksf/orgs/00D000000000001AAA"},
-	{"DELETE", "/__mocksf/orgs/00D000000000001AAA"}, {"POST", "/__mocksf/reset"},
+	{"DELETE", "/__mocksf/orgs/00D000000000001AAA"}, {"POST", "/__mocksf/orgs/00D000000000001AAA/records/Lead"},
+	{"POST", "/__mocksf/orgs/00D000000000001AAA/revoke"}, {"PATCH", "/__mocksf/orgs/00D000000000001AAA/users/sync@acme.test"},
+	{"PATCH", "/__mocksf/orgs/00D000000000001AAA/connectedApps/" + acmeKey}, {"POST", "/__mocksf/reset"},
 	{"POST", "/__mocksf/faults"}, {"GET", "/__mocksf/faults"}, {"DELETE", "/__mocksf/faults"},
 	{"GET", "/__mocksf/faults/f1"}, {"DELETE", "/__mocksf/faults/f1"},
 	{"GET", "/__mocksf/clock"}, {"POST", "/__mocksf/clock"},

@@ -113,16 +113,17 @@ func sameID(a, b string) bool {
 	return a == b
 }
 
-// journal is a ring of the last size requests.
+// journal is a ring of the last size requests. It grows as requests
+// come, so an idle mocksf holds none.
 type journal struct {
 	mu      sync.Mutex
-	entries []Entry // ring
-	next    int     // where the next entry goes
-	full    bool
+	size    int
+	entries []Entry // up to size; once full, a ring
+	next    int     // where the next entry goes once full
 	serial  int64
 }
 
-func newJournal(size int) *journal { return &journal{entries: make([]Entry, size)} }
+func newJournal(size int) *journal { return &journal{size: size} }
 
 // newID numbers a request as it arrives.
 func (j *journal) newID() int64 {
@@ -136,18 +137,18 @@ func (j *journal) newID() int64 {
 func (j *journal) add(e Entry) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	j.entries[j.next] = e
-	j.next = (j.next + 1) % len(j.entries)
-	if j.next == 0 {
-		j.full = true
+	if len(j.entries) < j.size {
+		j.entries = append(j.entries, e)
+		return
 	}
+	j.entries[j.next] = e
+	j.next = (j.next + 1) % j.size
 }
 
 func (j *journal) clear() {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	clear(j.entries)
-	j.next, j.full = 0, false
+	j.entries, j.next = nil, 0
 }
 
 // find returns the matching entries, newest (highest ID) first, and how
@@ -155,12 +156,8 @@ func (j *journal) clear() {
 func (j *journal) find(f RequestFilter) ([]Entry, int) {
 	path := compilePattern(f.Path)
 	j.mu.Lock()
-	n := j.next
-	if j.full {
-		n = len(j.entries)
-	}
 	var out []Entry
-	for i := 0; i < n; i++ {
+	for i := range j.entries {
 		if e := &j.entries[i]; f.match(e, path) {
 			out = append(out, *e)
 		}

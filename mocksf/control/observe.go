@@ -105,6 +105,12 @@ func (c *API) identify(r *http.Request, form url.Values) requester {
 		token = cred
 	case r.URL.Query().Get("oauth_token") != "":
 		token = r.URL.Query().Get("oauth_token")
+	case form.Get("refresh_token") != "":
+		token = form.Get("refresh_token") // refresh grant
+	case form.Get("token") != "":
+		token = form.Get("token") // revoke, introspect
+	case r.URL.Query().Get("token") != "":
+		token = r.URL.Query().Get("token") // revoke by GET
 	}
 	if token != "" {
 		who.OrgID, who.Username, who.ClientID = st.OrgOfToken(token)

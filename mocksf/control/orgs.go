@@ -92,18 +92,56 @@ func (c *API) org(o store.Org, users []store.User, apps []store.ConnectedApp) Or
 		out.Status = store.OrgActive
 	}
 	for _, u := range users {
-		out.Users = append(out.Users, OrgUser{
-			ID: u.ID, Username: u.Username, Password: u.Password, Email: u.Email, FirstName: u.FirstName, LastName: u.LastName,
-			Admin: u.Admin, APIEnabled: u.APIEnabled, Active: u.Active,
-		})
+		out.Users = append(out.Users, orgUser(u))
 	}
 	for _, a := range apps {
-		out.ConnectedApps = append(out.ConnectedApps, OrgApp{
-			ID: a.ID, Name: a.Name, APIName: a.APIName, ConsumerKey: a.ConsumerKey, ConsumerSecret: a.ConsumerSecret,
-			CallbackURLs: nonNil(a.CallbackURLs), Scopes: nonNil(a.Scopes),
-		})
+		out.ConnectedApps = append(out.ConnectedApps, orgApp(a))
 	}
 	return out
+}
+
+func orgUser(u store.User) OrgUser {
+	return OrgUser{
+		ID: u.ID, Username: u.Username, Password: u.Password, Email: u.Email, FirstName: u.FirstName, LastName: u.LastName,
+		Admin: u.Admin, APIEnabled: u.APIEnabled, Active: u.Active,
+	}
+}
+
+func orgApp(a store.ConnectedApp) OrgApp {
+	return OrgApp{
+		ID: a.ID, Name: a.Name, APIName: a.APIName, ConsumerKey: a.ConsumerKey, ConsumerSecret: a.ConsumerSecret,
+		CallbackURLs: nonNil(a.CallbackURLs), Scopes: nonNil(a.Scopes),
+	}
+}
+
+// lookupOrg returns the org of the route's {id}, or a 404.
+func (c *API) lookupOrg(r *http.Request) (store.Org, error) {
+	id := mux.Vars(r)["id"]
+	o, err := c.d.Store.Org(id)
+	if err != nil {
+		return store.Org{}, errorf(CodeNotFound, "no org %s", id)
+	}
+	return o, nil
+}
+
+// lookupUser returns the user of an org with the username (ignoring
+// case), or a 404: a user of another org is not found either.
+func (c *API) lookupUser(o store.Org, username string) (store.User, error) {
+	u, err := c.d.Store.UserByUsername(username)
+	if err != nil || u.OrgID != o.ID {
+		return store.User{}, errorf(CodeNotFound, "no user %s in org %s", username, o.ID)
+	}
+	return u, nil
+}
+
+// lookupApp returns the connected app of an org with the consumer key, or
+// a 404: an app of another org is not found either.
+func (c *API) lookupApp(o store.Org, consumerKey string) (store.ConnectedApp, error) {
+	a, err := c.d.Store.AppByKey(consumerKey)
+	if err != nil || a.OrgID != o.ID {
+		return store.ConnectedApp{}, errorf(CodeNotFound, "no connected app with consumer key %s in org %s", consumerKey, o.ID)
+	}
+	return a, nil
 }
 
 func (c *API) summary(o store.Org) OrgSummary {
@@ -136,7 +174,7 @@ func HandleCreateOrg(c *API) http.Handler {
 		res, err := c.d.Store.CreateOrg(spec)
 		switch {
 		case errors.Is(err, store.ErrConflict):
-			writeError(w, errorf(CodeConflict, "%s", specMessage(err)))
+			writeError(w, errorf(CodeConflict, "%s in another org; usernames and consumer keys are unique across all orgs, as in Salesforce", specMessage(err)))
 			return
 		case err != nil:
 			writeError(w, errorf(CodeBadRequest, "%s", specMessage(err)))
@@ -175,9 +213,9 @@ func HandleListOrgs(c *API) http.Handler {
 // ID), or 404.
 func HandleGetOrg(c *API) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		o, err := c.d.Store.Org(mux.Vars(r)["id"])
+		o, err := c.lookupOrg(r)
 		if err != nil {
-			writeError(w, errorf(CodeNotFound, "no org %s", mux.Vars(r)["id"]))
+			writeError(w, err)
 			return
 		}
 		writeJSON(w, http.StatusOK, c.org(o, c.d.Store.Users(o.ID), c.d.Store.Apps(o.ID)))

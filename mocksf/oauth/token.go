@@ -154,6 +154,8 @@ func HandleToken(d Deps) http.Handler {
 	})
 }
 
+// tokenGrant reads a token request's form, bounded to maxTokenBody, and
+// runs the grant it names.
 func tokenGrant(d Deps, w http.ResponseWriter, r *http.Request) (tokenResponse, error) {
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if mt != "application/x-www-form-urlencoded" {
@@ -200,6 +202,8 @@ func authenticateClient(d Deps, r *http.Request, needSecret func(store.AppPolicy
 	return app, nil
 }
 
+// secretAlways is the rule of the flows that always need the secret:
+// password, client credentials and introspection.
 func secretAlways(store.AppPolicy) bool { return true }
 
 // activeUser returns the user whose tokens are being issued, or the error

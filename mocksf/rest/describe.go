@@ -212,7 +212,7 @@ func (o *sobject) describe(base string) sobjectDescribe {
 	yes := true
 	d := sobjectDescribe{
 		ActionOverrides: []any{}, Activateable: s.Activateable, CompactLayoutable: true,
-		Createable: s.Createable, Deletable: s.Deletable, FeedEnabled: s.FeedEnabled, IDEnabled: true,
+		Createable: s.Createable, Custom: s.Custom, Deletable: s.Deletable, FeedEnabled: s.FeedEnabled, IDEnabled: true,
 		KeyPrefix: s.KeyPrefix, Label: s.Label, LabelPlural: s.LabelPlural, Layoutable: true,
 		Listviewable: nil, LookupLayoutable: nil, Mergeable: s.Mergeable, MRUEnabled: true, Name: s.Name,
 		NamedLayoutInfos: []any{}, Queryable: true, Replicateable: true, Retrieveable: true,

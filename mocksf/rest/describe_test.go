@@ -382,7 +382,7 @@ func checkGolden(t *testing.T, name string, body []byte) {
 	pretty.WriteByte('\n')
 	path := filepath.Join("testdata", name)
 	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)
 		}
 		if err := os.WriteFile(path, pretty.Bytes(), 0o644); err != nil {

@@ -41,10 +41,8 @@ func errNoSuchExternalID(id string) apiError {
 }
 
 // errMethodNotAllowed is the answer to a method a resource does not take.
-// Salesforce's message goes on to list the allowed methods, which the
-// router does not tell.
-func errMethodNotAllowed(method string) apiError {
-	return apiError{Code: "METHOD_NOT_ALLOWED", Message: fmt.Sprintf("HTTP Method '%s' not allowed.", method)}
+func errMethodNotAllowed(method string, allowed []string) apiError {
+	return apiError{Code: "METHOD_NOT_ALLOWED", Message: fmt.Sprintf("HTTP Method '%s' not allowed. Allowed are %s", method, strings.Join(allowed, ","))}
 }
 
 // DML errors: the failures of a record create, update, upsert or delete.

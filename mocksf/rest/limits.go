@@ -2,6 +2,7 @@ package rest
 
 import (
 	"net/http"
+	"slices"
 )
 
 // limitInfo is one entry of /limits.
@@ -82,11 +83,29 @@ func HandleNotFound() http.Handler {
 	})
 }
 
-// HandleMethodNotAllowed answers a method a resource does not take. The
-// router does not say which it takes, so the message names the method
-// only.
-func HandleMethodNotAllowed() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusMethodNotAllowed, errMethodNotAllowed(r.Method))
-	})
+// Methods routes a resource's requests by HTTP method, and answers the
+// others 405 METHOD_NOT_ALLOWED with the methods it takes, as Salesforce
+// does. HEAD is served wherever GET is. (The router's own method matching
+// cannot be used for this: gorilla/mux 1.8.1 loses a method mismatch in a
+// subrouter and reports it as not found.)
+type Methods map[string]http.Handler
+
+func (m Methods) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h, ok := m[r.Method]
+	if !ok && r.Method == http.MethodHead {
+		h, ok = m[http.MethodGet]
+	}
+	if !ok {
+		allowed := make([]string, 0, len(m))
+		for method := range m {
+			allowed = append(allowed, method)
+		}
+		slices.Sort(allowed)
+		if m[http.MethodGet] != nil {
+			allowed = append(allowed, http.MethodHead)
+		}
+		writeError(w, http.StatusMethodNotAllowed, errMethodNotAllowed(r.Method, allowed))
+		return
+	}
+	h.ServeHTTP(w, r)
 }

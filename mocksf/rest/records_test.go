@@ -173,3 +173,23 @@ func TestRecordAfterUpdate(t *testing.T) {
 	wantBody(t, rec, 200, `{"attributes":{"type":"Lead","url":"/services/data/v67.0/sobjects/Lead/`+ids[0]+`"},"City":null,"Phone":"555-0100",`+
 		`"CreatedDate":"2026-03-10T15:00:00.000+0000","LastModifiedDate":"2026-03-10T16:30:00.000+0000","SystemModstamp":"2026-03-10T16:30:00.000+0000"}`)
 }
+
+// TestSeedGarbage reads records whose seeded values do not fit their
+// fields: they read as null rather than fail.
+func TestSeedGarbage(t *testing.T) {
+	t.Parallel()
+	f := newFixtureFromSeed(t, `
+orgs:
+  - name: Odd
+    users: [{username: odd@odd.test, password: Pw-Odd-1}]
+    records:
+      Contact:
+        - {LastName: X, AccountId: "x", OwnerId: 12, Birthdate: "soon", NumberOfEmployees: "many", Email: [1, 2]}
+`)
+	token := f.token(t, "Odd", 0)
+	rec := f.query(t, "query", "SELECT Account.Name, Owner.Name, Birthdate, Email FROM Contact WHERE Account.Name = null", token)
+	wantStatus(t, rec, 200)
+	if !strings.Contains(rec.Body.String(), `"Account":null,"Owner":null,"Birthdate":null`) {
+		t.Errorf("body = %s", rec.Body.String())
+	}
+}

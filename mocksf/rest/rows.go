@@ -92,7 +92,12 @@ func (v *recordView) value(f *fieldDef) any {
 		x = v.defaultValue(f)
 	}
 	if s, ok := x.(string); ok && (f.typ == "reference" || f.typ == "id") {
-		x, _ = soql.CanonicalID(s)
+		// A seed may hold anything; what is not an ID reads as null.
+		id, valid := soql.CanonicalID(s)
+		if !valid {
+			return nil
+		}
+		x = id
 	}
 	return x
 }

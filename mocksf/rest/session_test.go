@@ -5,6 +5,8 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/gorilla/mux"
+
 	"github.com/sfharness/sfharness/mocksf/rest"
 )
 
@@ -81,7 +83,7 @@ func TestTokenFromContext(t *testing.T) {
 		at, ok := rest.TokenFrom(r.Context())
 		got, found = at.Token, ok
 	})
-	r := newRouter(api)
+	r := mux.NewRouter()
 	r.Handle("/services/data/{version:v[0-9]+\\.[0-9]}/probe", rest.RequireSession(api)(inner))
 	req := httptest.NewRequest(http.MethodGet, "/services/data/v60.0/probe", nil)
 	req.Header.Set("Authorization", "Bearer "+token)

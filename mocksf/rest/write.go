@@ -644,7 +644,7 @@ func HandleExternalID(api Deps) http.Handler {
 		}
 		if f.name == "Id" {
 			// /sobjects/Account/Id/001... is the record itself.
-			mux.SetURLVars(r, map[string]string{"version": vars["version"], "object": vars["object"], "id": vars["value"]})
+			r = mux.SetURLVars(r, map[string]string{"version": vars["version"], "object": vars["object"], "id": vars["value"]})
 			if r.Method == http.MethodPatch {
 				upsertByID(api, w, r)
 				return

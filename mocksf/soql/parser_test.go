@@ -448,6 +448,8 @@ func FuzzCompile(f *testing.F) {
 		f.Add(tt.query)
 	}
 	f.Add("SELECT Id FROM Lead WHERE (Email LIKE '%\\_x' OR City IN ('a', 'b')) AND CreatedDate = LAST_N_DAYS:3 ORDER BY Id DESC NULLS LAST LIMIT 3 OFFSET 1")
+	f.Add("SELECT Id, Owner.Name, ConvertedAccount.Parent.Name FROM Lead WHERE Interests__c INCLUDES ('a;b') AND CreatedDate < LAST_N_FISCAL_QUARTERS:2 ORDER BY ConvertedAccount.Name")
+	f.Add("SELECT Id FROM Contact WHERE NOT Account.Owner.Email IN ('x') OR Account.Parent.Parent.Parent.Parent.Parent.Parent.Name = ''")
 	f.Fuzz(func(t *testing.T, query string) {
 		q, err := Compile(query, testSchema)
 		if err != nil {
@@ -457,7 +459,7 @@ func FuzzCompile(f *testing.F) {
 			}
 			return
 		}
-		q.Run([]Row{{"Id": "00Q5g0000000001EAA", "Email": "x"}, {}}, time.Now())
+		q.Run([]Row{{"Id": "00Q5g0000000001EAA", "Email": "x", "Interests__c": "a;b", "Owner.Name": "x"}, {}}, time.Now())
 	})
 }
 

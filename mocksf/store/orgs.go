@@ -154,12 +154,17 @@ func (s *Store) OrgOfSession(id string) (orgID, username string) {
 func (s *Store) OrgOfToken(token string) (orgID, username, consumerKey string) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	at, ok := s.access[token]
-	if !ok {
+	var userID string
+	if at, ok := s.access[token]; ok {
+		orgID, userID, consumerKey = at.OrgID, at.UserID, at.ConsumerKey
+	} else if rt, ok := s.refresh[token]; ok {
+		// Refresh tokens too: a refresh grant or a revoke names its user.
+		orgID, userID, consumerKey = rt.OrgID, rt.UserID, rt.ConsumerKey
+	} else {
 		return "", "", ""
 	}
-	if u, ok := s.users[at.UserID]; ok {
+	if u, ok := s.users[userID]; ok {
 		username = u.Username
 	}
-	return at.OrgID, username, at.ConsumerKey
+	return orgID, username, consumerKey
 }

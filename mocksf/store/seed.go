@@ -249,13 +249,18 @@ func (s *Store) Apply(seed Seed) ([]OrgResult, error) {
 				}
 				return "", false
 			})
+			// Seeded apps exist since long before the run, so they are
+			// active; one the seed gives a delay was just created, so the
+			// delay applies from now.
+			created := s.now().Add(-24 * time.Hour)
+			if policy.ActivationDelay != nil {
+				created = s.now()
+			}
 			app, err := s.CreateApp(ConnectedApp{
 				OrgID: results[i].Org.ID, Name: a.Name, APIName: apiName, ContactEmail: a.ContactEmail,
 				OAuthEnabled: true, CallbackURLs: a.CallbackURLs, Scopes: a.Scopes,
 				ConsumerKey: a.ConsumerKey, ConsumerSecret: a.ConsumerSecret,
-				// Seeded apps exist since long before the run, so they are
-				// active unless the seed gives them a delay.
-				CreatedAt: s.now().Add(-24 * time.Hour),
+				CreatedAt: created,
 				Policy:    policy,
 			})
 			if err != nil {

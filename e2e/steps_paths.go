@@ -1,0 +1,377 @@
+package e2e
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sfharness/sfharness/mocksf/scope"
+	"github.com/sfharness/sfharness/mocksf/store"
+)
+
+// The steps of the prerequisites and failure paths. They arrange
+// Salesforce through mocksf's control API only, so they work against a
+// mocksf in another process (MOCKSF_URL) as well as the run's own.
+
+func allScopeTokens() []string {
+	var out []string
+	for _, s := range scope.Catalog {
+		out = append(out, s.Tokens...)
+	}
+	return out
+}
+
+func (w *world) connectedAppExists(name string) error {
+	if w.spec == nil {
+		return fmt.Errorf("declare the Salesforce org before its connected app")
+	}
+	w.spec.ConnectedApps = append(w.spec.ConnectedApps, store.AppSpec{
+		Name: name, ContactEmail: w.spec.Users[0].Username, Scopes: allScopeTokens(),
+		// The product's callback URL is filled in when the org is created,
+		// once the product has its address.
+		CallbackURLs: []string{"http://127.0.0.1:9/salesforce/getSfdcOAuthTokensRedirect"},
+	})
+	return nil
+}
+
+func (w *world) appTakesMinutes(name string, minutes int) error {
+	delay := (time.Duration(minutes) * time.Minute).String()
+	if w.org != nil {
+		app, ok := w.org.App(name)
+		if !ok {
+			return fmt.Errorf("the org has no connected app %q", name)
+		}
+		return w.control("PATCH", "/__mocksf/orgs/"+w.org.ID+"/connectedApps/"+url.PathEscape(app.ConsumerKey), map[string]any{"activationDelay": delay}, nil)
+	}
+	app, err := w.specApp(name)
+	if err != nil {
+		return err
+	}
+	app.ActivationDelay = delay
+	return nil
+}
+
+func (w *world) userHasNoAPIAccess(alias string) error {
+	if w.org != nil {
+		return w.control("PATCH", "/__mocksf/orgs/"+w.org.ID+"/users/"+url.PathEscape(w.user(alias)), map[string]any{"apiEnabled": false}, nil)
+	}
+	u, err := w.specUser(alias)
+	if err != nil {
+		return err
+	}
+	off := false
+	u.APIEnabled = &off
+	return nil
+}
+
+func (w *world) popupsAreBlocked() error {
+	w.popupsBlocked = true
+	if w.main != nil {
+		return w.main.BlockPopups()
+	}
+	return nil
+}
+
+func (w *world) productSaysFeatureOff() error {
+	text, err := w.main.Text("feature-disabled")
+	if err != nil {
+		return err
+	}
+	if !strings.Contains(text, "Enable OAuth for SFDC sync") {
+		return fmt.Errorf("the product says %q; want it to name the feature", text)
+	}
+	return nil
+}
+
+func (w *world) productOffersNoLogin() error {
+	n, err := Eval[int](w.main, `document.querySelectorAll("#loginWithSalesforce").length`)
+	if err != nil {
+		return err
+	}
+	if n != 0 {
+		return fmt.Errorf("the product offers Login with Salesforce although the feature is off")
+	}
+	return nil
+}
+
+func (w *world) productSaysAllowPopups() error {
+	text, err := w.main.Text("popup-blocked")
+	if err != nil {
+		return err
+	}
+	if !strings.Contains(strings.ToLower(text), "pop-up") {
+		return fmt.Errorf("the product says %q; want it to ask to allow pop-ups", text)
+	}
+	return nil
+}
+
+func (w *world) productShowsError(text string) error {
+	win := w.main
+	w.current = win
+	return win.WaitFor(fmt.Sprintf("the product to show the error %q", text),
+		fmt.Sprintf(`(() => { const e = document.getElementById("error"); return e && e.offsetParent !== null && e.textContent.includes(%s); })()`, strconv.Quote(text)))
+}
+
+func (w *world) productShowsSyncError(text string) error {
+	win := w.main
+	w.current = win
+	return win.WaitFor(fmt.Sprintf("the product to show the sync error %q", text),
+		fmt.Sprintf(`["last-error", "sync-status", "field-sync-status", "error"].some(id => { const e = document.getElementById(id); return e && e.textContent.includes(%s); })`, strconv.Quote(text)))
+}
+
+// logsInAndConfirms is part 2 up to Confirm Credentials, for scenarios
+// about what comes after it: save the key and secret, log in in the
+// pop-up with the emailed code, Allow, Confirm Credentials.
+func (w *world) logsInAndConfirms(username, password string) error {
+	if w.consumerKey == "" {
+		return fmt.Errorf("no connected app: add a Given step that creates one")
+	}
+	steps := []func() error{
+		w.opensSyncPage,
+		func() error {
+			// Saved already (a second login)? Then keep what is there.
+			if n, _ := Eval[int](w.main, `document.querySelectorAll("#loginWithSalesforce").length`); n > 0 && w.savedOnce {
+				return nil
+			}
+			w.savedOnce = true
+			return w.savesCredentials()
+		},
+		func() error { return w.clicks("Login with Salesforce") },
+		func() error { return w.logsInInPopup(username, password) },
+		w.popupCloses,
+		func() error { return w.productAsksToConfirm(username) },
+		func() error { return w.clicks("Confirm Credentials") },
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// connectsProduct is the whole of part 2: logsInAndConfirms, then waits for
+// the field sync and starts the sync.
+func (w *world) connectsProduct(username, password string) error {
+	if err := w.logsInAndConfirms(username, password); err != nil {
+		return err
+	}
+	steps := []func() error{
+		w.fieldSyncFinishes,
+		func() error { return w.clicks("Start Salesforce Sync") },
+		func() error { return w.clicks("Start Sync") },
+		w.syncIsRunning,
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *world) popupShowsSalesforceError(code string) error {
+	if w.popup == nil {
+		return fmt.Errorf("no pop-up is open")
+	}
+	return w.popup.WaitFor("Salesforce's error "+code, fmt.Sprintf(`(() => { const e = document.getElementById("oauthError"); return e && e.textContent.includes(%s); })()`, strconv.Quote("error="+code)))
+}
+
+func (w *world) closesPopup() error {
+	if w.popup == nil {
+		return fmt.Errorf("no pop-up is open")
+	}
+	if _, err := Eval[bool](w.popup, `window.close(), true`); err != nil && !w.popup.Closed() {
+		return err
+	}
+	if err := w.popup.WaitClosed(StepTimeout); err != nil {
+		return err
+	}
+	w.popup, w.current = nil, w.main
+	return nil
+}
+
+// minutesPass moves mocksf's clock, which every org shares: scenarios
+// that use this step must be tagged @serial, so that they run alone.
+func (w *world) minutesPass(minutes int) error {
+	return w.control("POST", "/__mocksf/clock", map[string]string{"advance": (time.Duration(minutes) * time.Minute).String()}, nil)
+}
+
+func (w *world) entersCode(code string) error {
+	win := w.current
+	if err := win.Type("emc", code); err != nil {
+		return err
+	}
+	return win.Click("save")
+}
+
+func (w *world) logsInWrongPassword(username, password string) error {
+	win := w.current
+	if err := win.Type("username", w.user(username)); err != nil {
+		return err
+	}
+	if err := win.Type("password", password); err != nil {
+		return err
+	}
+	if err := win.ClickAndWaitNewPage("Login"); err != nil {
+		return err
+	}
+	return win.WaitVisible("error")
+}
+
+func (w *world) logsInWrongPasswordTimes(username, password string, times int) error {
+	for i := 0; i < times; i++ {
+		if err := w.logsInWrongPassword(username, password); err != nil {
+			return fmt.Errorf("attempt %d: %w", i+1, err)
+		}
+	}
+	return nil
+}
+
+func (w *world) savesWrongSecret(secret string) error {
+	w.consumerSecret = secret
+	if w.main == nil {
+		if err := w.opensSyncPage(); err != nil {
+			return err
+		}
+	}
+	return w.savesCredentials()
+}
+
+func (w *world) leadsCreated(n int) error {
+	recs := make([]map[string]any, n)
+	for i := range recs {
+		recs[i] = map[string]any{"FirstName": "New", "LastName": fmt.Sprintf("Lead %d", i+1), "Company": "Fresh Co", "Email": fmt.Sprintf("new%d@example.com", i+1)}
+	}
+	return w.control("POST", "/__mocksf/orgs/"+w.org.ID+"/records/Lead", map[string]any{"records": recs}, nil)
+}
+
+func (w *world) moreLeads(count string) error {
+	n, err := strconv.Atoi(strings.ReplaceAll(count, ",", ""))
+	if err != nil {
+		return err
+	}
+	return w.control("POST", "/__mocksf/orgs/"+w.org.ID+"/records/Lead", map[string]any{"generate": n}, nil)
+}
+
+// nextRESTCallFails makes Salesforce answer this org's next REST call
+// with a Salesforce error, once, as a session expiring mid-sync would.
+func (w *world) nextRESTCallFails(errorCode string) error {
+	return w.control("POST", "/__mocksf/faults", map[string]any{
+		"path": "/services/data/**", "orgId": w.org.ID, "times": 1, "salesforceError": errorCode,
+	}, nil)
+}
+
+// journal returns this org's requests to a path, newest first.
+func (w *world) journal(path string) ([]map[string]any, error) {
+	var j struct {
+		Requests []map[string]any `json:"requests"`
+	}
+	err := w.control("GET", "/__mocksf/requests?org="+url.QueryEscape(w.org.ID)+"&path="+url.QueryEscape(path), nil, &j)
+	return j.Requests, err
+}
+
+func (w *world) productRefreshed() error {
+	reqs, err := w.journal("/services/oauth2/token")
+	if err != nil {
+		return err
+	}
+	for _, r := range reqs {
+		form, _ := json.Marshal(r["form"])
+		if strings.Contains(string(form), `"grant_type":["refresh_token"]`) && fmt.Sprint(r["status"]) == "200" {
+			return nil
+		}
+	}
+	return fmt.Errorf("mocksf saw no successful refresh_token grant from the product (%d token requests)", len(reqs))
+}
+
+func (w *world) salesforceRevokesRefresh() error {
+	return w.control("POST", "/__mocksf/orgs/"+w.org.ID+"/revoke", map[string]string{
+		"username": w.user("sync@acme.test"), "clientId": w.consumerKey,
+	}, nil)
+}
+
+func (w *world) productNotConnected() error {
+	return w.main.WaitFor("the product to say it is not connected", `(() => {
+		const c = document.getElementById("connection");
+		return !c || c.offsetParent === null || c.textContent.includes("Not connected");
+	})()`)
+}
+
+func (w *world) refreshTokenRevoked() error {
+	reqs, err := w.journal("/services/oauth2/revoke")
+	if err != nil {
+		return err
+	}
+	for _, r := range reqs {
+		if fmt.Sprint(r["status"]) == "200" {
+			return nil
+		}
+	}
+	return fmt.Errorf("the product did not revoke its token at Salesforce (%d revoke requests)", len(reqs))
+}
+
+func (w *world) productRestarts() error {
+	// Wait until the sync is really under way, then stop mid-flight.
+	if err := w.main.WaitFor("the sync to start pulling", `document.getElementById("sync-status").textContent.trim() !== "Not started"`); err != nil {
+		return err
+	}
+	w.stopClient()
+	if err := w.startClient(w.clientOAuth); err != nil {
+		return err
+	}
+	return w.main.Navigate(w.clientURL() + "/admin/crm/salesforce")
+}
+
+func (w *world) productHoldsLeadsOnce() error {
+	if err := w.refreshOrg(); err != nil {
+		return err
+	}
+	want := strconv.Itoa(w.org.Records["Lead"])
+	got, err := w.main.Text("count-Lead")
+	if err != nil {
+		return err
+	}
+	if got != want {
+		return fmt.Errorf("the product holds %s leads; Salesforce has %s: every lead must arrive exactly once", got, want)
+	}
+	return nil
+}
+
+// logsInInPopup does what the pop-up asks: Salesforce remembers a browser
+// that logged in before and a user who allowed the app before, so a second
+// login may skip the login page, the code or Allow Access.
+func (w *world) logsInInPopup(username, password string) error {
+	win := w.popup
+	if win == nil {
+		return fmt.Errorf("no pop-up is open")
+	}
+	for {
+		var page string
+		err := win.WaitFor("the pop-up to show a page to act on", `document.getElementById("username") || document.getElementById("emc") || document.getElementById("oaapprove")`)
+		if win.Closed() {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		page, _ = Eval[string](win, `document.getElementById("username") ? "login" : document.getElementById("emc") ? "verify" : "approve"`)
+		switch page {
+		case "login":
+			err = w.syncUserLogsIn(username, password)
+		case "verify":
+			err = w.entersEmailedCode(username)
+		default:
+			err = w.clicks("Allow")
+			if err == nil {
+				return nil
+			}
+		}
+		if err != nil {
+			return err
+		}
+	}
+}

@@ -1,0 +1,112 @@
+package control
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"github.com/sfharness/sfharness/mocksf/store"
+)
+
+// AppChange is the body of PATCH
+// /__mocksf/orgs/{id}/connectedApps/{consumerKey}: any of its fields, at
+// least one.
+type AppChange struct {
+	// ActivationDelay is a Go duration ("10m", "0s"): the app was just
+	// created, so it answers invalid_client_id for that long, by mocksf's
+	// clock, as a new app does while Salesforce propagates it.
+	ActivationDelay *string `json:"activationDelay,omitempty"`
+	// Blocked blocks (true) or unblocks (false) the app, as Connected Apps
+	// OAuth Usage does: every flow then fails with OAUTH_APP_BLOCKED.
+	Blocked *bool `json:"blocked,omitempty"`
+	// CallbackURLs replace the app's callback URLs; at least one.
+	CallbackURLs []string `json:"callbackUrls,omitempty"`
+	// RequirePKCE is "Require Proof Key for Code Exchange (PKCE)".
+	RequirePKCE *bool `json:"requirePkce,omitempty"`
+}
+
+// HandleUpdateApp is PATCH /__mocksf/orgs/{id}/connectedApps/{consumerKey}
+// with an AppChange: changes the app at once and answers it, 200, as the
+// org shows its apps (OrgApp). An org or app that is unknown, or an app of
+// another org, is 404.
+func HandleUpdateApp(c *API) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		o, err := c.lookupOrg(r)
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		key := mux.Vars(r)["consumerKey"]
+		if _, err := c.lookupApp(o, key); err != nil {
+			writeError(w, err)
+			return
+		}
+		var ch AppChange
+		if err := decodeJSON(w, r, &ch, false); err != nil {
+			writeError(w, err)
+			return
+		}
+		delay, err := ch.validate()
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		now := c.d.Store.Now()
+		app, err := c.d.Store.UpdateApp(key, func(a *store.ConnectedApp) {
+			if delay != nil {
+				a.Policy.ActivationDelay = delay
+				a.CreatedAt = now
+			}
+			if ch.Blocked != nil {
+				a.Policy.Blocked = *ch.Blocked
+			}
+			if ch.CallbackURLs != nil {
+				a.CallbackURLs = append([]string(nil), ch.CallbackURLs...)
+			}
+			if ch.RequirePKCE != nil {
+				a.Policy.RequirePKCE = *ch.RequirePKCE
+			}
+		})
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			writeError(w, errorf(CodeNotFound, "no connected app with consumer key %s in org %s", key, o.ID))
+			return
+		case err != nil:
+			writeError(w, err)
+			return
+		}
+		c.d.Log.Debug("mocksf control: connected app changed", "org", o.ID, "app", app.Name)
+		writeJSON(w, http.StatusOK, orgApp(app))
+	})
+}
+
+// validate checks a change and returns its activation delay, if any.
+func (ch AppChange) validate() (*time.Duration, error) {
+	bad := func(format string, args ...any) error { return errorf(CodeBadRequest, format, args...) }
+	if ch.ActivationDelay == nil && ch.Blocked == nil && ch.CallbackURLs == nil && ch.RequirePKCE == nil {
+		return nil, bad("nothing to do: give activationDelay, blocked, callbackUrls or requirePkce")
+	}
+	var delay *time.Duration
+	if ch.ActivationDelay != nil {
+		d, err := time.ParseDuration(*ch.ActivationDelay)
+		if err != nil || d < 0 {
+			return nil, bad("activationDelay %q: want a Go duration such as 10m, or 0s", *ch.ActivationDelay)
+		}
+		delay = &d
+	}
+	if ch.CallbackURLs != nil && len(ch.CallbackURLs) == 0 {
+		return nil, bad("callbackUrls: give at least one URL, as Setup requires")
+	}
+	for i, raw := range ch.CallbackURLs {
+		// Setup's rule: a scheme, a host for http and https, no spaces.
+		u, err := url.Parse(raw)
+		if err != nil || u.Scheme == "" || (u.Host == "" && (u.Scheme == "http" || u.Scheme == "https")) || strings.ContainsAny(raw, " \t") {
+			return nil, bad("callbackUrls[%d] %q: want an absolute URL such as http://127.0.0.1:9000/callback or myapp://done", i, raw)
+		}
+	}
+	return delay, nil
+}

@@ -1,0 +1,97 @@
+package store_test
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/sfharness/sfharness/mocksf/store"
+)
+
+func TestRevokeAppAccess(t *testing.T) {
+	t.Parallel()
+	s := newSeeded(t)
+	other, err := s.store.CreateApp(store.ConnectedApp{OrgID: s.acme.ID, Name: "Other", APIName: "Other", OAuthEnabled: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	issue := func(userID, key string, withRefresh bool) (string, string) {
+		t.Helper()
+		at, rt, err := s.store.IssueTokens("", key, userID, []string{"api", "refresh_token"}, withRefresh)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rt == nil {
+			return at.Token, ""
+		}
+		return at.Token, rt.Token
+	}
+	// The sync user's tokens for Beacon: a refresh token with the access
+	// token it came with and one refreshed from it, and an access token
+	// issued without a refresh token (the username-password flow).
+	withRefresh, refresh := issue(s.sync.ID, s.beacon.ConsumerKey, true)
+	refreshed, _, err := s.store.Refresh(refresh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	alone, _ := issue(s.sync.ID, s.beacon.ConsumerKey, false)
+	s.store.Approve(s.sync.ID, s.beacon.ConsumerKey)
+	// Tokens of another user for Beacon, and of the sync user for another
+	// app, stay.
+	adminAT, adminRT := issue(s.admin.ID, s.beacon.ConsumerKey, true)
+	otherAT, otherRT := issue(s.sync.ID, other.ConsumerKey, true)
+	s.store.Approve(s.sync.ID, other.ConsumerKey)
+
+	if n := s.store.RevokeAppAccess(s.sync.ID, s.beacon.ConsumerKey); n != 4 {
+		t.Errorf("RevokeAppAccess = %d; want 4 (a refresh token and three access tokens)", n)
+	}
+	for name, tok := range map[string]string{"access token with the refresh token": withRefresh, "refreshed access token": refreshed.Token, "access token without a refresh token": alone} {
+		if _, err := s.store.LookupAccessToken(tok); err == nil {
+			t.Errorf("the %s is still valid", name)
+		}
+	}
+	if _, err := s.store.LookupRefreshToken(refresh); err == nil {
+		t.Error("the refresh token is still valid")
+	}
+	if s.store.Approved(s.sync.ID, s.beacon.ConsumerKey) {
+		t.Error("the approval is still remembered")
+	}
+	for name, tok := range map[string]string{"admin's access token": adminAT, "other app's access token": otherAT} {
+		if _, err := s.store.LookupAccessToken(tok); err != nil {
+			t.Errorf("the %s was revoked: %v", name, err)
+		}
+	}
+	for name, tok := range map[string]string{"admin's refresh token": adminRT, "other app's refresh token": otherRT} {
+		if _, err := s.store.LookupRefreshToken(tok); err != nil {
+			t.Errorf("the %s was revoked: %v", name, err)
+		}
+	}
+	if !s.store.Approved(s.sync.ID, other.ConsumerKey) {
+		t.Error("the approval of the other app is gone")
+	}
+	if n := s.store.RevokeAppAccess(s.sync.ID, s.beacon.ConsumerKey); n != 0 {
+		t.Errorf("RevokeAppAccess again = %d; want 0", n)
+	}
+}
+
+func TestParseRecordJSON(t *testing.T) {
+	t.Parallel()
+	got, err := store.ParseRecordJSON([]byte(`{"Name": "Acme", "Employees": 12, "Revenue": 1.5, "Big": 1e3, "Active": true, "Note": null}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{"Name": "Acme", "Employees": 12, "Revenue": 1.5, "Big": 1000.0, "Active": true, "Note": nil}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("ParseRecordJSON = %#v; want %#v", got, want)
+	}
+	for _, tc := range []struct{ in, inErr string }{
+		{`[1]`, "want an object"},
+		{`null`, "got null"},
+		{`{"A": 1} {}`, "after the JSON object"},
+		{`{"A": `, "want an object"},
+	} {
+		if _, err := store.ParseRecordJSON([]byte(tc.in)); err == nil || !strings.Contains(err.Error(), tc.inErr) {
+			t.Errorf("ParseRecordJSON(%s) error = %v; want one containing %q", tc.in, err, tc.inErr)
+		}
+	}
+}
