@@ -11,14 +11,17 @@ CONCURRENCY ?=
 SMTP    ?=
 CHROME_URL ?=
 MAILPIT_URL ?=
+MOCKSF_URL ?=
+CLIENT_URL ?=
 E2E_ENV = FEATURE="$(FEATURE)" TAGS="$(TAGS)" SHARD="$(SHARD)" RETRIES="$(RETRIES)" TRACE="$(TRACE)" \
-	SMTP="$(SMTP)" CHROME_URL="$(CHROME_URL)" MAILPIT_URL="$(MAILPIT_URL)"
+	SMTP="$(SMTP)" CHROME_URL="$(CHROME_URL)" MAILPIT_URL="$(MAILPIT_URL)" \
+	MOCKSF_URL="$(MOCKSF_URL)" CLIENT_URL="$(CLIENT_URL)"
 E2E_ARGS = $(if $(CONCURRENCY),-godog.concurrency=$(CONCURRENCY))
 MOCKSF_ADDR ?= 127.0.0.1:8080
 CLIENT_ADDR ?= 127.0.0.1:9000
 
 .DEFAULT_GOAL := help
-.PHONY: help e2e e2e-repeat e2e-smtp e2e-remote-browser steps test vet fmt-check unit chromium build run clean
+.PHONY: help e2e e2e-repeat e2e-smtp e2e-remote-browser e2e-external steps test vet fmt-check unit chromium build run clean
 
 help: ## list the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-10s %s\n", $$1, $$2}'
@@ -53,6 +56,18 @@ e2e-remote-browser: chromium ## the suite driving a separately started Chromium 
 	trap "kill $$pid; rm -rf $$dir" EXIT; \
 	for i in $$(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/$$port) 2>/dev/null && break; sleep 0.1; done; \
 	$(MAKE) e2e CHROME_URL=http://127.0.0.1:$$port
+
+e2e-external: chromium build ## the @smoke scenarios against separately started bin/mocksf and bin/client (MOCKSF_URL, CLIENT_URL)
+	@dir=$$(mktemp -d); printf 'orgs: []\n' > $$dir/empty.yaml; \
+	bin/mocksf -addr 127.0.0.1:0 -seed $$dir/empty.yaml > $$dir/mocksf.out 2>&1 & mpid=$$!; \
+	trap "kill $$mpid $$cpid 2>/dev/null; rm -rf $$dir" EXIT; \
+	for i in $$(seq 1 100); do grep -q 'listening on' $$dir/mocksf.out && break; sleep 0.1; done; \
+	murl=$$(sed -n 's/^mocksf listening on //p' $$dir/mocksf.out); \
+	bin/client -addr 127.0.0.1:0 -db "" -salesforce $$murl > $$dir/client.out 2>&1 & cpid=$$!; \
+	for i in $$(seq 1 100); do grep -q 'listening on' $$dir/client.out && break; sleep 0.1; done; \
+	curl_url=$$(sed -n 's/^client listening on //p' $$dir/client.out); \
+	echo "mocksf at $$murl, client at $$curl_url"; \
+	$(MAKE) e2e MOCKSF_URL=$$murl CLIENT_URL=$$curl_url TAGS='@smoke and not @wip'
 
 steps: ## regenerate docs/steps.md, the step catalogue, from e2e/catalog.go
 	$(GO) test -count=1 -run TestStepCatalogueIsCurrent ./e2e/ -update-steps

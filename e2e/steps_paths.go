@@ -319,6 +319,9 @@ func (w *world) productRestarts() error {
 	if err := w.main.WaitFor("the sync to start pulling", `document.getElementById("sync-status").textContent.trim() !== "Not started"`); err != nil {
 		return err
 	}
+	if w.suite.ClientURL != "" {
+		return fmt.Errorf("this scenario restarts the product, which it cannot do to the one at CLIENT_URL (run it without CLIENT_URL)")
+	}
 	w.stopClient()
 	if err := w.startClient(w.clientOAuth); err != nil {
 		return err
@@ -374,4 +377,96 @@ func (w *world) logsInInPopup(username, password string) error {
 			return err
 		}
 	}
+}
+
+// chooses selects the radio button or checkbox with this label, then
+// clicks the button.
+func (w *world) chooses(option, button string) error {
+	win := w.current
+	js := fmt.Sprintf(`(() => {
+		for (const l of document.querySelectorAll("label")) {
+			if (l.textContent.trim() === %s && l.htmlFor) return l.htmlFor;
+		}
+		return "";
+	})()`, strconv.Quote(option))
+	if err := win.WaitFor(fmt.Sprintf("the option %q", option), js); err != nil {
+		return err
+	}
+	id, err := Eval[string](win, js)
+	if err != nil {
+		return err
+	}
+	if err := win.Click(id); err != nil {
+		return err
+	}
+	return w.clicks(button)
+}
+
+// entersCallbackURL types a callback URL of the scenario's choosing.
+func (w *world) entersCallbackURL(u string) error {
+	win := w.current
+	if err := win.Click("oauthEnabled"); err != nil {
+		return err
+	}
+	return win.Type("callbackUrl", u)
+}
+
+// fieldShowsError finds the field by its label and checks the error
+// Setup shows next to it.
+func (w *world) fieldShowsError(label, text string) error {
+	js := fmt.Sprintf(`(() => {
+		for (const l of document.querySelectorAll("label")) {
+			if (l.textContent.trim() !== %s || !l.htmlFor) continue;
+			const ids = [l.htmlFor + "-error"];
+			if (l.htmlFor === "selectedScopes") ids.push("scopes-error");
+			for (const id of ids) {
+				const e = document.getElementById(id);
+				if (e && e.textContent.includes(%s)) return true;
+			}
+		}
+		return false;
+	})()`, strconv.Quote(label), strconv.Quote(text))
+	return w.current.WaitFor(fmt.Sprintf("the field %q to show %q", label, text), js)
+}
+
+// fieldHolds checks what a field (found by its label) still holds.
+func (w *world) fieldHolds(label, value string) error {
+	js := fmt.Sprintf(`(() => {
+		for (const l of document.querySelectorAll("label")) {
+			if (l.textContent.trim() === %s && l.htmlFor) {
+				const f = document.getElementById(l.htmlFor);
+				return f ? f.value : null;
+			}
+		}
+		return null;
+	})()`, strconv.Quote(label))
+	got, err := Eval[*string](w.current, js)
+	if err != nil {
+		return err
+	}
+	if got == nil {
+		return fmt.Errorf("no field labelled %q", label)
+	}
+	if *got != value {
+		return fmt.Errorf("the field %q holds %q; want %q (nothing typed may be lost)", label, *got, value)
+	}
+	return nil
+}
+
+// entersOldCode types the newest emailed code, which the scenario expects
+// Salesforce to refuse (it expired), and clicks Verify.
+func (w *world) entersOldCode(address string) error {
+	win := w.current
+	msgs, err := w.mailbox().Messages(w.user(address))
+	if err != nil {
+		return err
+	}
+	if len(msgs) == 0 || msgs[0].Code == "" {
+		return fmt.Errorf("no verification mail to %s", address)
+	}
+	w.usedMail[msgs[0].ID] = true
+	if err := win.Type("emc", msgs[0].Code); err != nil {
+		return err
+	}
+	return win.ClickAndWaitNewPage("save")
 }

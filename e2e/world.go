@@ -228,7 +228,11 @@ func (w *world) refreshOrg() error {
 func (w *world) startClient(oauthFeature bool) error {
 	w.clientOAuth = oauthFeature
 	if w.suite.ClientURL != "" {
-		return nil // checked on its page: the feature is the running client's setting
+		// A running product has the feature as it was started with.
+		if !oauthFeature {
+			return fmt.Errorf("this scenario needs the product with the feature off; the product at CLIENT_URL has it on (run it without CLIENT_URL)")
+		}
+		return nil
 	}
 	if w.clientDir == "" {
 		dir, err := os.MkdirTemp("", "e2e-client-")

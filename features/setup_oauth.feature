@@ -14,6 +14,7 @@ Feature: Setting up OAuth 2.0 between the product and Salesforce
     And enters the verification code emailed to "admin@acme.test" and clicks "Verify"
     When the admin opens Setup and goes to Platform Tools, Apps, App Manager
     And clicks "New Connected App"
+    And chooses "Create a Connected App" and clicks "Continue"
     And fills in the basic details: name "Beacon Sync", API name "Beacon_Sync" and contact email "admin@acme.test"
     And ticks "Enable OAuth Settings" and enters the product's callback URL
     And selects all available OAuth scopes and clicks "Add"
