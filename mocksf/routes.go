@@ -20,7 +20,8 @@ func (s *Server) routes(pages *web.Pages, verifier *identity.Verifier) http.Hand
 	ld := login.Deps{Store: st, Pages: pages, Verifier: verifier, MaxLoginFailures: s.cfg.MaxLoginFailures, Log: log}
 	od := oauth.Deps{Store: st, Pages: pages, BaseURL: s.cfg.BaseURL, InstanceURL: s.cfg.InstanceURL, AuthCodeTTL: s.cfg.AuthCodeTTL,
 		AppActivationDelay: s.cfg.AppActivationDelay, Log: log, IDTokenTTL: s.cfg.IDTokenTTL, NewestAPIVersion: s.cfg.NewestAPIVersion}
-	sd := setup.Deps{Store: st, Pages: pages, Verifier: verifier, Log: log}
+	sd := setup.Deps{Store: st, Pages: pages, Verifier: verifier, Log: log,
+		RestrictConnectedApps: func(orgID string) bool { o, err := st.Org(orgID); return err == nil && o.RestrictConnectedApps }}
 	api := rest.Deps{Store: st, BaseURL: s.cfg.BaseURL, InstanceURL: s.cfg.InstanceURL, NewestVersion: s.cfg.NewestAPIVersion}
 
 	// Browser pages carry a session cookie; Setup pages need an admin.
@@ -42,6 +43,8 @@ func (s *Server) routes(pages *web.Pages, verifier *identity.Verifier) http.Hand
 	// Setup: connected apps (reference §10).
 	r.Handle(setup.HomePath, admin(setup.HandleHome(sd))).Methods("GET")
 	r.Handle(setup.AppManagerPath, admin(setup.HandleAppManager(sd))).Methods("GET")
+	r.Handle(setup.ChoosePath, admin(setup.HandleChooseAppType(sd))).Methods("GET")
+	r.Handle(setup.ChoosePath, admin(setup.HandleChosenAppType(sd))).Methods("POST")
 	r.Handle(setup.EditPath, admin(setup.HandleEditApp(sd))).Methods("GET").Queries("applicationId", "{applicationId}")
 	r.Handle(setup.EditPath, admin(setup.HandleUpdateApp(sd))).Methods("POST").Queries("applicationId", "{applicationId}")
 	r.Handle(setup.EditPath, admin(setup.HandleNewApp(sd))).Methods("GET")

@@ -18,6 +18,9 @@ type Org struct {
 	Edition           string `json:"edition"`
 	Status            string `json:"status"`
 	AllowPasswordFlow bool   `json:"allowPasswordFlow"`
+	// RestrictConnectedApps is the org's Spring '26 restriction on
+	// creating connected apps.
+	RestrictConnectedApps bool `json:"restrictConnectedApps"`
 	// InstanceURL is the org's instance host, the instance_url of its
 	// tokens; LoginURL is the login host (authorize, token, login page).
 	InstanceURL   string    `json:"instanceUrl"`
@@ -84,7 +87,7 @@ func (o Org) App(name string) (OrgApp, bool) {
 func (c *API) org(o store.Org, users []store.User, apps []store.ConnectedApp) Org {
 	out := Org{
 		ID: o.ID, Name: o.Name, Edition: o.Edition, Status: o.Status, AllowPasswordFlow: o.AllowPasswordFlow,
-		InstanceURL: c.d.InstanceURL, LoginURL: c.d.BaseURL,
+		RestrictConnectedApps: o.RestrictConnectedApps, InstanceURL: c.d.InstanceURL, LoginURL: c.d.BaseURL,
 		Users: make([]OrgUser, 0, len(users)), ConnectedApps: make([]OrgApp, 0, len(apps)),
 		Records: c.d.Store.RecordCounts(o.ID),
 	}

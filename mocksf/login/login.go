@@ -1,13 +1,27 @@
 // Package login serves Salesforce's login page, the "Verify Your Identity"
 // page that follows it for an unrecognised browser, and logout.
+//
+// Device activation (reference §2.2): after a right password, a browser
+// the user has not verified before is sent an emailed code. The
+// verification page has Salesforce's "Don't ask again" checkbox (id daa),
+// ticked by default as on Salesforce, where a browser stays remembered
+// unless the box is unticked or the cookies are cleared. Verifying with it
+// ticked sets a long-lived cookie holding a random token the store
+// remembers for that user (store.RememberDevice); the next right password
+// from that browser logs in without a code. A fresh browser, a browser
+// that unticked the box, or one holding another user's token is asked
+// again.
 package login
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/sfharness/sfharness/mocksf/identity"
 	"github.com/sfharness/sfharness/mocksf/store"
@@ -28,6 +42,30 @@ const VerifyPath = "/_ui/identity/verification/method/EmailVerificationFinishUi/
 
 // SetupHome is where an admin lands after logging in without a start URL.
 const SetupHome = "/lightning/setup/SetupOneHome/home"
+
+// DeviceCookiePrefix starts the name of the cookie that remembers a
+// verified browser; the rest of the name is derived from the user's ID
+// (DeviceCookie), so one browser can be remembered for several users.
+const DeviceCookiePrefix = "mocksf_device_"
+
+// DeviceCookieMaxAge is how long a browser keeps a remembered
+// verification. Salesforce keeps it until the cookies are cleared; a year
+// stands in for that.
+const DeviceCookieMaxAge = 365 * 24 * time.Hour
+
+// DeviceCookie is the name of the cookie that remembers a browser the user
+// verified with "Don't ask again" ticked.
+func DeviceCookie(userID string) string {
+	sum := sha256.Sum256([]byte(userID))
+	return DeviceCookiePrefix + hex.EncodeToString(sum[:8])
+}
+
+// knownDevice reports whether the request comes from a browser the user
+// verified before.
+func knownDevice(st *store.Store, r *http.Request, userID string) bool {
+	c, err := r.Cookie(DeviceCookie(userID))
+	return err == nil && st.DeviceKnown(userID, c.Value)
+}
 
 // Deps are what the login pages need.
 type Deps struct {
@@ -101,8 +139,9 @@ func HandleLoginPage(d Deps) http.Handler {
 	})
 }
 
-// HandleLogin checks the username and password, then emails a
-// verification code and sends the browser to the verification page.
+// HandleLogin checks the username and password. A browser the user
+// verified before logs in at once; any other is emailed a verification
+// code and sent to the verification page.
 func HandleLogin(d Deps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sess, err := web.Session(d.Store, r)
@@ -133,10 +172,15 @@ func HandleLogin(d Deps) http.Handler {
 			d.Pages.Render(w, http.StatusOK, "login.html", page)
 			return
 		}
+		known := knownDevice(d.Store, r, user.ID)
 		if _, err := d.Store.UpdateSession(sess.ID, func(s *store.Session) {
-			s.UserID, s.OrgID, s.Verified, s.StartURL = user.ID, user.OrgID, false, startURL
+			s.UserID, s.OrgID, s.Verified, s.StartURL = user.ID, user.OrgID, known, startURL
 		}); err != nil {
 			http.Error(w, "session unavailable", http.StatusInternalServerError)
+			return
+		}
+		if known {
+			http.Redirect(w, r, landing(startURL), http.StatusFound)
 			return
 		}
 		if err := d.Verifier.Send(r.Context(), sess.ID, user, "login", "log in to Salesforce"); err != nil {
@@ -151,8 +195,10 @@ func HandleLogin(d Deps) http.Handler {
 
 type verifyPage struct {
 	Title, Purpose, MaskedEmail, Error, Action, CSRF string
-	ShowDontAsk, Setup                               bool
-	Username, QuickFind                              string
+	// ShowDontAsk shows the "Don't ask again" checkbox, ticked when
+	// DontAsk is set.
+	ShowDontAsk, DontAsk, Setup bool
+	Username, QuickFind         string
 }
 
 // HandleVerifyPage shows "Verify Your Identity" after a right password.
@@ -162,19 +208,21 @@ func HandleVerifyPage(d Deps) http.Handler {
 		if !ok {
 			return
 		}
-		d.Pages.Render(w, http.StatusOK, "verify.html", verifyPageFor(sess, user, ""))
+		d.Pages.Render(w, http.StatusOK, "verify.html", verifyPageFor(sess, user, "", true))
 	})
 }
 
-func verifyPageFor(sess store.Session, user store.User, msg string) verifyPage {
+func verifyPageFor(sess store.Session, user store.User, msg string, dontAsk bool) verifyPage {
 	return verifyPage{
 		Title: "Verify Your Identity | Salesforce", Purpose: "log in to Salesforce",
 		MaskedEmail: identity.MaskEmail(user.Email), Error: msg, Action: VerifyPath, CSRF: sess.CSRF,
+		ShowDontAsk: true, DontAsk: dontAsk,
 	}
 }
 
 // HandleVerify checks the typed code (or sends a new one on Resend) and,
-// when it is right, completes the login.
+// when it is right, completes the login. With "Don't ask again" ticked it
+// also remembers the browser for the user.
 func HandleVerify(d Deps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sess, user, ok := pendingUser(d, w, r)
@@ -184,20 +232,27 @@ func HandleVerify(d Deps) http.Handler {
 		if r.PostFormValue("resend") != "" {
 			if err := d.Verifier.Send(r.Context(), sess.ID, user, "login", "log in to Salesforce"); err != nil {
 				d.Log.Error("mocksf: resend verification mail", "err", err)
-				d.Pages.Render(w, http.StatusServiceUnavailable, "verify.html", verifyPageFor(sess, user, MsgMailFailed))
+				d.Pages.Render(w, http.StatusServiceUnavailable, "verify.html", verifyPageFor(sess, user, MsgMailFailed, true))
 				return
 			}
 			http.Redirect(w, r, VerifyPath, http.StatusFound)
 			return
 		}
+		dontAsk := r.PostFormValue("daa") != ""
 		if err := d.Verifier.Check(sess.ID, "login", r.PostFormValue("emc")); err != nil {
-			d.Pages.Render(w, http.StatusOK, "verify.html", verifyPageFor(sess, user, identity.Message(err)))
+			d.Pages.Render(w, http.StatusOK, "verify.html", verifyPageFor(sess, user, identity.Message(err), dontAsk))
 			return
 		}
 		sess, err := d.Store.UpdateSession(sess.ID, func(s *store.Session) { s.Verified = true })
 		if err != nil {
 			http.Error(w, "session unavailable", http.StatusInternalServerError)
 			return
+		}
+		if dontAsk {
+			http.SetCookie(w, &http.Cookie{
+				Name: DeviceCookie(user.ID), Value: d.Store.RememberDevice(user.ID), Path: "/",
+				MaxAge: int(DeviceCookieMaxAge / time.Second), HttpOnly: true, SameSite: http.SameSiteLaxMode,
+			})
 		}
 		http.Redirect(w, r, landing(sess.StartURL), http.StatusFound)
 	})

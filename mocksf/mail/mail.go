@@ -10,13 +10,16 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"mime"
+	"html"
+	"io"
 	"net"
 	"net/smtp"
 	"regexp"
 	"strings"
 	"sync"
 	"time"
+
+	gomail "github.com/emersion/go-message/mail"
 )
 
 // Message is one email as mocksf sent it.
@@ -33,6 +36,9 @@ type Message struct {
 	// sender, not carried over SMTP).
 	Org      string `json:"orgId,omitempty"`
 	Username string `json:"username,omitempty"`
+	// HTML is the message's text/html alternative; Send makes one from
+	// Text when it is empty. The control API's JSON leaves it out.
+	HTML string `json:"-"`
 }
 
 var codePattern = regexp.MustCompile(`(?m)Verification Code: *([0-9]{4,8})\b`)
@@ -68,13 +74,20 @@ func NewMailer(addr string, now func() time.Time) *Mailer {
 	return &Mailer{addr: addr, now: now, limit: 10000, changed: make(chan struct{})}
 }
 
-// Send delivers msg over SMTP and keeps a copy. It fills in ID, Code and
-// SentAt.
+// Send delivers msg over SMTP, as a multipart/alternative message with
+// its text and HTML parts, and keeps a copy. It fills in ID, Code, SentAt
+// and, when empty, HTML.
 func (m *Mailer) Send(ctx context.Context, msg Message) (Message, error) {
 	msg.ID = newID()
 	msg.SentAt = m.now().UTC()
 	msg.Code = CodeIn(msg.Text)
-	raw := compose(msg)
+	if msg.HTML == "" {
+		msg.HTML = textToHTML(msg.Text)
+	}
+	raw, err := compose(msg)
+	if err != nil {
+		return Message{}, fmt.Errorf("mail: compose: %w", err)
+	}
 	if err := deliver(ctx, m.addr, msg.From, msg.To, raw); err != nil {
 		return Message{}, fmt.Errorf("mail: send to %s via %s: %w", msg.To, m.addr, err)
 	}
@@ -116,20 +129,59 @@ func newID() string {
 	return hex.EncodeToString(b)
 }
 
-// compose renders an RFC 5322 plain-text message.
-func compose(msg Message) []byte {
+// compose renders msg as an RFC 5322 message with a multipart/alternative
+// body: the text part first, then the HTML part, which mail readers
+// prefer. Both are quoted-printable UTF-8.
+func compose(msg Message) ([]byte, error) {
+	var h gomail.Header
+	h.SetAddressList("From", []*gomail.Address{{Address: msg.From}})
+	h.SetAddressList("To", []*gomail.Address{{Address: msg.To}})
+	h.SetSubject(msg.Subject)
+	h.SetDate(msg.SentAt)
+	h.SetMessageID(msg.ID + "@mocksf.invalid")
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "From: %s\r\n", msg.From)
-	fmt.Fprintf(&b, "To: %s\r\n", msg.To)
-	fmt.Fprintf(&b, "Subject: %s\r\n", mime.QEncoding.Encode("utf-8", msg.Subject))
-	fmt.Fprintf(&b, "Date: %s\r\n", msg.SentAt.Format(time.RFC1123Z))
-	fmt.Fprintf(&b, "Message-ID: <%s@mocksf.invalid>\r\n", msg.ID)
-	b.WriteString("MIME-Version: 1.0\r\n")
-	b.WriteString("Content-Type: text/plain; charset=utf-8\r\n")
-	b.WriteString("Content-Transfer-Encoding: 8bit\r\n\r\n")
-	b.WriteString(strings.ReplaceAll(strings.ReplaceAll(msg.Text, "\r\n", "\n"), "\n", "\r\n"))
-	b.WriteString("\r\n")
-	return b.Bytes()
+	w, err := gomail.CreateInlineWriter(&b, h)
+	if err != nil {
+		return nil, err
+	}
+	for _, part := range []struct{ contentType, body string }{
+		{"text/plain", strings.ReplaceAll(msg.Text, "\r\n", "\n")},
+		{"text/html", msg.HTML},
+	} {
+		var ph gomail.InlineHeader
+		ph.SetContentType(part.contentType, map[string]string{"charset": "utf-8"})
+		pw, err := w.CreatePart(ph)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := io.WriteString(pw, part.body); err != nil {
+			return nil, err
+		}
+		if err := pw.Close(); err != nil {
+			return nil, err
+		}
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// textToHTML is a plain-text body as HTML: escaped, one paragraph per
+// blank-line-separated block, line breaks kept.
+func textToHTML(text string) string {
+	var b strings.Builder
+	b.WriteString("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"></head><body>\n")
+	for _, para := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n\n") {
+		if para = strings.Trim(para, "\n"); para == "" {
+			continue
+		}
+		b.WriteString("<p>")
+		b.WriteString(strings.ReplaceAll(html.EscapeString(para), "\n", "<br>\n"))
+		b.WriteString("</p>\n")
+	}
+	b.WriteString("</body></html>\n")
+	return b.String()
 }
 
 // deliver is net/smtp.SendMail with a deadline from ctx.

@@ -1,10 +1,15 @@
 package mail
 
 import (
+	"bytes"
 	"context"
+	"io"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/emersion/go-message"
 )
 
 func TestSendDeliversOverSMTPAndKeepsACopy(t *testing.T) {
@@ -88,5 +93,109 @@ func TestCodeIn(t *testing.T) {
 		if got := CodeIn(tt.text); got != tt.want {
 			t.Errorf("CodeIn(%q) = %q; want %q", tt.text, got, tt.want)
 		}
+	}
+}
+
+func TestReceivedMessageHasTextAndHTMLParts(t *testing.T) {
+	rcv, err := StartReceiver("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { rcv.Close() })
+	m := NewMailer(rcv.Addr(), nil)
+	tests := []struct {
+		name, to, text, html string
+		wantHTML             []string
+	}{
+		{
+			name: "HTML given", to: "given@acme.test",
+			text:     "Username: given@acme.test\nVerification Code: 123456\n",
+			html:     "<p>Username: <strong>given@acme.test</strong><br>Verification Code: <strong>123456</strong></p>",
+			wantHTML: []string{"<strong>given@acme.test</strong>", "<strong>123456</strong>"},
+		},
+		{
+			name: "HTML made from the text, escaped", to: "derived@acme.test",
+			text:     "Hi <Sam> & co,\n\nUsername: derived@acme.test\nVerification Code: 654321\n",
+			wantHTML: []string{"<p>Hi &lt;Sam&gt; &amp; co,</p>", "Username: derived@acme.test<br>\nVerification Code: 654321"},
+		},
+		{
+			name: "long lines and non-ASCII survive quoted-printable", to: "long@acme.test",
+			text:     "Grüße, " + strings.Repeat("x", 120) + "=\nVerification Code: 777777\n",
+			wantHTML: []string{"Grüße, " + strings.Repeat("x", 120) + "="},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sent, err := m.Send(context.Background(), Message{From: "noreply@salesforce.com", To: tt.to,
+				Subject: "Verify your identity in Salesforce", Text: tt.text, HTML: tt.html})
+			if err != nil {
+				t.Fatal(err)
+			}
+			inbox := rcv.Inbox(tt.to)
+			if len(inbox) != 1 {
+				t.Fatalf("got %d messages; want 1", len(inbox))
+			}
+			got := inbox[0]
+			if got.Text != tt.text {
+				t.Errorf("got text part %q; want %q", got.Text, tt.text)
+			}
+			if got.Code != sent.Code || got.Code == "" {
+				t.Errorf("got code %q; want %q", got.Code, sent.Code)
+			}
+			if got.HTML != sent.HTML {
+				t.Errorf("got HTML part %q; want what was sent, %q", got.HTML, sent.HTML)
+			}
+			for _, want := range tt.wantHTML {
+				if !strings.Contains(got.HTML, want) {
+					t.Errorf("got HTML part %q; want it to contain %q", got.HTML, want)
+				}
+			}
+		})
+	}
+}
+
+// The raw message is multipart/alternative with the text part first and
+// the HTML part last, as mail readers expect (RFC 2046 §5.1.4).
+func TestComposeIsMultipartAlternative(t *testing.T) {
+	raw, err := compose(Message{ID: "abc", From: "noreply@salesforce.com", To: "sync@acme.test", Subject: "Verify your identity in Salesforce",
+		Text: "Verification Code: 123456\n", HTML: "<p>Verification Code: 123456</p>", SentAt: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := message.Read(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	headers := []struct{ key, want string }{
+		{"From", "<noreply@salesforce.com>"},
+		{"To", "<sync@acme.test>"},
+		{"Subject", "Verify your identity in Salesforce"},
+		{"Message-Id", "<abc@mocksf.invalid>"},
+		{"Date", "Fri, 02 Jan 2026 03:04:05 +0000"},
+		{"Mime-Version", "1.0"},
+	}
+	for _, h := range headers {
+		if got := e.Header.Get(h.key); got != h.want {
+			t.Errorf("got %s %q; want %q", h.key, got, h.want)
+		}
+	}
+	if ct, _, _ := e.Header.ContentType(); ct != "multipart/alternative" {
+		t.Fatalf("got Content-Type %q; want multipart/alternative", ct)
+	}
+	mr := e.MultipartReader()
+	var types []string
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		ct, params, _ := p.Header.ContentType()
+		types = append(types, ct+"; charset="+params["charset"])
+	}
+	if want := []string{"text/plain; charset=utf-8", "text/html; charset=utf-8"}; !slices.Equal(types, want) {
+		t.Errorf("got parts %q; want %q", types, want)
 	}
 }

@@ -112,8 +112,8 @@ func (s *session) Data(r io.Reader) error {
 	return nil
 }
 
-// parse reads a plain-text or multipart message and returns its headers
-// and first text part.
+// parse reads a plain-text or multipart message and returns its headers,
+// its first text/plain part as Text and its first text/html part as HTML.
 func parse(r io.Reader) (Message, error) {
 	mr, err := gomail.CreateReader(r)
 	if err != nil && !message.IsUnknownCharset(err) {
@@ -129,7 +129,8 @@ func parse(r io.Reader) (Message, error) {
 	if id, err := mr.Header.MessageID(); err == nil {
 		msg.ID = strings.TrimSuffix(id, "@mocksf.invalid")
 	}
-	for {
+	var gotText, gotHTML bool
+	for !gotText || !gotHTML {
 		p, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
 			break
@@ -137,17 +138,25 @@ func parse(r io.Reader) (Message, error) {
 		if err != nil {
 			return Message{}, err
 		}
-		if h, ok := p.Header.(*gomail.InlineHeader); ok {
-			ct, _, _ := h.ContentType()
-			if ct == "" || ct == "text/plain" {
-				body, err := io.ReadAll(io.LimitReader(p.Body, maxMessageBytes))
-				if err != nil {
-					return Message{}, err
-				}
-				msg.Text = strings.ReplaceAll(string(body), "\r\n", "\n")
-				break
-			}
+		h, ok := p.Header.(*gomail.InlineHeader)
+		if !ok {
+			continue
 		}
+		ct, _, _ := h.ContentType()
+		var dst *string
+		switch {
+		case (ct == "" || ct == "text/plain") && !gotText:
+			dst, gotText = &msg.Text, true
+		case ct == "text/html" && !gotHTML:
+			dst, gotHTML = &msg.HTML, true
+		default:
+			continue
+		}
+		body, err := io.ReadAll(io.LimitReader(p.Body, maxMessageBytes))
+		if err != nil {
+			return Message{}, err
+		}
+		*dst = strings.ReplaceAll(string(body), "\r\n", "\n")
 	}
 	msg.Code = CodeIn(msg.Text)
 	return msg, nil

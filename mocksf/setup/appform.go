@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/sfharness/sfharness/mocksf/scope"
 	"github.com/sfharness/sfharness/mocksf/store"
@@ -24,6 +25,7 @@ const MaxAppFormBytes = 256 << 10
 // appForm is what the admin typed into New or Edit Connected App.
 type appForm struct {
 	Name, APIName, ContactEmail, ContactPhone, Description, CallbackURL string
+	LogoURL, InfoURL                                                    string
 	OAuthEnabled                                                        bool
 	Scopes                                                              []string // tokens
 
@@ -47,6 +49,7 @@ func newAppForm() appForm {
 func formFromApp(a store.ConnectedApp) appForm {
 	return appForm{
 		Name: a.Name, APIName: a.APIName, ContactEmail: a.ContactEmail, Description: a.Description,
+		ContactPhone: a.ContactPhone, LogoURL: a.LogoURL, InfoURL: a.InfoURL,
 		CallbackURL: strings.Join(a.CallbackURLs, "\n"), OAuthEnabled: a.OAuthEnabled, Scopes: a.Scopes,
 		RequirePKCE: a.Policy.RequirePKCE, RequireSecretWebServer: a.Policy.RequireSecretWebServer,
 		RequireSecretRefresh: a.Policy.RequireSecretRefresh, ClientCredentials: a.Policy.ClientCredentials,
@@ -89,6 +92,8 @@ func readAppForm(r *http.Request) appForm {
 		APIName:                 strings.TrimSpace(r.PostFormValue("apiName")),
 		ContactEmail:            strings.TrimSpace(r.PostFormValue("contactEmail")),
 		ContactPhone:            strings.TrimSpace(r.PostFormValue("contactPhone")),
+		LogoURL:                 strings.TrimSpace(r.PostFormValue("logoUrl")),
+		InfoURL:                 strings.TrimSpace(r.PostFormValue("infoUrl")),
 		Description:             r.PostFormValue("description"),
 		CallbackURL:             r.PostFormValue("callbackUrl"),
 		OAuthEnabled:            on("oauthEnabled"),
@@ -181,6 +186,15 @@ func (f appForm) validate(prev *store.ConnectedApp) map[string]string {
 	} else if a, err := mail.ParseAddress(f.ContactEmail); err != nil || a.Address != f.ContactEmail || !strings.Contains(a.Address[strings.IndexByte(a.Address, '@'):], ".") {
 		errs["contactEmail"] = MsgBadEmail
 	}
+	if utf8.RuneCountInString(f.ContactPhone) > maxPhoneRunes {
+		errs["contactPhone"] = MsgPhoneTooLong
+	}
+	if f.LogoURL != "" && !webURL(f.LogoURL) {
+		errs["logoUrl"] = MsgBadURL
+	}
+	if f.InfoURL != "" && !webURL(f.InfoURL) {
+		errs["infoUrl"] = MsgBadURL
+	}
 	if !f.OAuthEnabled {
 		return errs
 	}
@@ -215,6 +229,20 @@ func (f appForm) validate(prev *store.ConnectedApp) map[string]string {
 	return errs
 }
 
+// maxPhoneRunes is the length of Contact Phone, a free-text field.
+const maxPhoneRunes = 40
+
+// webURL reports whether s is an absolute http or https URL with a host,
+// as Logo Image URL and Info URL must be.
+func webURL(s string) bool {
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" || strings.ContainsAny(s, " \t\r\n") {
+		return false
+	}
+	scheme := strings.ToLower(u.Scheme)
+	return scheme == "http" || scheme == "https"
+}
+
 func (f appForm) callbackURLs() []string {
 	var out []string
 	for _, line := range strings.Split(f.CallbackURL, "\n") {
@@ -229,6 +257,7 @@ func (f appForm) callbackURLs() []string {
 // app's OAuth settings are left as they were (none for a new app).
 func (f appForm) apply(a *store.ConnectedApp) {
 	a.Name, a.APIName, a.ContactEmail, a.Description, a.OAuthEnabled = f.Name, f.APIName, f.ContactEmail, f.Description, f.OAuthEnabled
+	a.ContactPhone, a.LogoURL, a.InfoURL = f.ContactPhone, f.LogoURL, f.InfoURL
 	if !f.OAuthEnabled {
 		return
 	}

@@ -22,6 +22,9 @@ import (
 const (
 	HomePath       = "/lightning/setup/SetupOneHome/home"
 	AppManagerPath = "/lightning/setup/NavigationMenus/home"
+	// ChoosePath is where New Connected App leads first: the choice
+	// between an External Client App and a Connected App (reference §10.1).
+	ChoosePath = "/app/mgmt/forceconnectedapps/chooseAppType.apexp"
 	// EditPath is New Connected App; with applicationId it edits that app.
 	EditPath     = "/app/mgmt/forceconnectedapps/forceAppEdit.apexp"
 	SavedPath    = "/app/mgmt/forceconnectedapps/forceAppSaved.apexp"
@@ -43,11 +46,11 @@ const (
 // pagePaths hands the paths above to the templates, so a path changes in
 // one place.
 type pagePaths struct {
-	Home, AppManager, Edit, Saved, Detail, ManageConsumer, Verify, Consumer, Delete, ManageApps, ManageApp, Policies string
+	Home, AppManager, Choose, Edit, Saved, Detail, ManageConsumer, Verify, Consumer, Delete, ManageApps, ManageApp, Policies string
 }
 
 var paths = pagePaths{
-	Home: HomePath, AppManager: AppManagerPath, Edit: EditPath, Saved: SavedPath, Detail: DetailPath,
+	Home: HomePath, AppManager: AppManagerPath, Choose: ChoosePath, Edit: EditPath, Saved: SavedPath, Detail: DetailPath,
 	ManageConsumer: ManagePath, Verify: VerifyPath, Consumer: ConsumerPath, Delete: DeletePath,
 	ManageApps: ManageAppsPath, ManageApp: ManageAppPath, Policies: PoliciesPath,
 }
@@ -66,10 +69,20 @@ const (
 	MsgInvalidData     = "Error: Invalid Data. Review all error messages below to correct your data."
 	MsgNotFound        = "The data you were trying to access could not be found. It may be due to another user deleting the data or a system error."
 
+	// Contact Phone, Logo Image URL and Info URL (unconfirmed).
+	MsgPhoneTooLong = "Error: Contact Phone can't be longer than 40 characters."
+	MsgBadURL       = "Error: Enter a complete URL that starts with http:// or https://."
+
 	// MsgCreationRestricted is the Spring '26 notice shown instead of New
 	// Connected App when the org restricts creation (reference §10.1; the
 	// words the reference elides are filled in, unconfirmed).
 	MsgCreationRestricted = "Connected apps creation is restricted. You can continue to use existing connected apps. However, we recommend using external client apps instead. If you must continue creating connected apps, contact Salesforce Support."
+
+	// The New Connected App chooser (ours: Salesforce's dialog wording is
+	// not in the reference). mocksf simulates connected apps only, and says
+	// so when an External Client App is chosen.
+	MsgChooseAppType        = "Error: Choose the kind of app to create."
+	MsgNoExternalClientApps = "This mocksf simulates connected apps only: it has no External Client Apps. Go back and choose Create a Connected App."
 
 	// The client credentials security warning and its OK (unconfirmed).
 	MsgClientCredentialsWarning = "Warning: The client credentials flow lets this connected app get access tokens with its consumer key and secret alone, with no user logging in. Anyone who holds the consumer secret can then work as the Run As user you choose under Manage > Edit Policies. Enable it only if you understand the security risks."
@@ -116,10 +129,11 @@ type chrome struct {
 }
 
 // RequireAdmin lets only a logged-in admin through; others go to the login
-// page or see Insufficient Privileges.
+// page or see Insufficient Privileges. Setup's forms never leave mocksf, so
+// its pages also allow form posts to mocksf alone (web.FormsStayOnSite).
 func RequireAdmin(d Deps) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		return web.FormsStayOnSite(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			sess, err := web.Session(d.Store, r)
 			if err != nil || !web.LoggedIn(sess) {
 				http.Redirect(w, r, "/?ec=302&startURL="+url.QueryEscape(r.URL.RequestURI()), http.StatusFound)
@@ -133,7 +147,7 @@ func RequireAdmin(d Deps) func(http.Handler) http.Handler {
 				return
 			}
 			next.ServeHTTP(w, r)
-		})
+		}))
 	}
 }
 

@@ -34,6 +34,9 @@ type OrgSpec struct {
 	Records       RecordsSpec `yaml:"records" json:"records"`
 	// AllowPasswordFlow is "Allow OAuth Username-Password Flows".
 	AllowPasswordFlow bool `yaml:"allowPasswordFlow" json:"allowPasswordFlow"`
+	// RestrictConnectedApps is the Spring '26 restriction on creating
+	// connected apps (default off).
+	RestrictConnectedApps bool `yaml:"restrictConnectedApps" json:"restrictConnectedApps"`
 	// Status is active (default), frozen or inactive.
 	Status string `yaml:"status" json:"status"`
 	// CustomObjects and CustomFields extend the org's schema (schema.go):
@@ -281,7 +284,8 @@ func (s *Store) applyOrgLocked(spec OrgSpec) OrgResult {
 	if status == "" {
 		status = OrgActive
 	}
-	org := &Org{ID: s.nextID("Organization"), Name: spec.Name, Edition: edition, AllowPasswordFlow: spec.AllowPasswordFlow, Status: status}
+	org := &Org{ID: s.nextID("Organization"), Name: spec.Name, Edition: edition, AllowPasswordFlow: spec.AllowPasswordFlow, Status: status,
+		RestrictConnectedApps: spec.RestrictConnectedApps}
 	s.orgs[org.ID] = org
 	s.applyExtLocked(org.ID, spec)
 	res := OrgResult{Org: *org}

@@ -39,6 +39,10 @@ type Org struct {
 	AllowPasswordFlow bool
 	// Status is OrgActive, OrgFrozen or OrgInactive.
 	Status string
+	// RestrictConnectedApps is Salesforce's Spring '26 restriction on
+	// creating connected apps: New Connected App is refused, existing
+	// apps keep working (off by default).
+	RestrictConnectedApps bool
 }
 
 // Org statuses.
@@ -94,6 +98,10 @@ type ConnectedApp struct {
 	ConsumerSecret string
 	CreatedAt      time.Time
 	Policy         AppPolicy
+
+	// ContactPhone, LogoURL and InfoURL are the optional Basic
+	// Information fields.
+	ContactPhone, LogoURL, InfoURL string
 }
 
 // AppPolicy holds a connected app's OAuth settings and policies that
@@ -186,6 +194,8 @@ type Store struct {
 	sessions  map[string]*Session
 	approvals map[approvalKey]time.Time
 	ext       storeExt // schema.go, limits.go, records_extra.go
+
+	devices map[string][]string // user ID → remembered browsers (devices.go)
 }
 
 // New returns an empty store that reads the time from now (time.Now when nil).
@@ -209,6 +219,7 @@ func (s *Store) clear() {
 	s.refresh = map[string]*RefreshToken{}
 	s.sessions = map[string]*Session{}
 	s.approvals = map[approvalKey]time.Time{}
+	s.devices = map[string][]string{}
 	s.ext = newStoreExt()
 }
 

@@ -30,6 +30,34 @@ const SessionCookie = "sid"
 // MaxFormBytes bounds every form body mocksf reads.
 const MaxFormBytes = 64 << 10
 
+// ContentSecurityPolicy is sent with every page: scripts and styles come
+// only from mocksf's own static files (no page has an inline script, an
+// inline event handler or a style attribute), nothing else is loaded from
+// elsewhere, and only mocksf may frame its pages, as X-Frame-Options
+// SAMEORIGIN says for older browsers.
+//
+// It has no form-action: Chrome checks form-action against every
+// redirect that follows a form post too, and the forms of the approval,
+// login and verification pages post to mocksf, which then redirects to
+// the connected app's callback URL, on any host or a custom scheme.
+// Setup pages, whose forms never leave mocksf, add form-action 'self'
+// (SetupContentSecurityPolicy).
+const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'self'"
+
+// SetupContentSecurityPolicy is ContentSecurityPolicy for pages whose
+// forms post to mocksf and stay there.
+const SetupContentSecurityPolicy = ContentSecurityPolicy + "; form-action 'self'"
+
+// FormsStayOnSite makes the pages next renders use
+// SetupContentSecurityPolicy: for handlers whose forms never redirect
+// away from mocksf.
+func FormsStayOnSite(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Security-Policy", SetupContentSecurityPolicy)
+		next.ServeHTTP(w, r)
+	})
+}
+
 // Pages renders mocksf's HTML pages.
 type Pages struct {
 	t *template.Template
@@ -51,8 +79,10 @@ func NewPages() *Pages {
 	return &Pages{t: template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html"))}
 }
 
-// Render writes the named page with status. It renders into a buffer first,
-// so a template error becomes a clean 500 rather than half a page.
+// Render writes the named page with status, with ContentSecurityPolicy
+// unless the handler set a policy of its own (FormsStayOnSite). It renders
+// into a buffer first, so a template error becomes a clean 500 rather than
+// half a page.
 func (p *Pages) Render(w http.ResponseWriter, status int, name string, data any) {
 	var buf bytes.Buffer
 	if err := p.t.ExecuteTemplate(&buf, name, data); err != nil {
@@ -63,6 +93,9 @@ func (p *Pages) Render(w http.ResponseWriter, status int, name string, data any)
 	w.Header().Set("Content-Type", "text/html;charset=UTF-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Frame-Options", "SAMEORIGIN")
+	if w.Header().Get("Content-Security-Policy") == "" {
+		w.Header().Set("Content-Security-Policy", ContentSecurityPolicy)
+	}
 	w.WriteHeader(status)
 	_, _ = buf.WriteTo(w)
 }

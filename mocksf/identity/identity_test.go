@@ -1,0 +1,239 @@
+package identity_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sfharness/sfharness/mocksf/identity"
+	"github.com/sfharness/sfharness/mocksf/mail"
+	"github.com/sfharness/sfharness/mocksf/store"
+)
+
+// outbox is a Sender that keeps what it is given instead of mailing it.
+type outbox struct {
+	mu   sync.Mutex
+	sent []mail.Message
+}
+
+func (o *outbox) Send(_ context.Context, msg mail.Message) (mail.Message, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	msg.Code = mail.CodeIn(msg.Text)
+	o.sent = append(o.sent, msg)
+	return msg, nil
+}
+
+func (o *outbox) last(t *testing.T) mail.Message {
+	t.Helper()
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if len(o.sent) == 0 {
+		t.Fatal("got no mail; want one")
+	}
+	return o.sent[len(o.sent)-1]
+}
+
+// clock is a settable time source.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+func newVerifier(t *testing.T) (*identity.Verifier, *outbox, *clock, store.Session) {
+	t.Helper()
+	clk := &clock{now: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
+	st := store.New(clk.Now)
+	box := &outbox{}
+	v := &identity.Verifier{Store: st, Mailer: box, CodeLength: 6, CodeTTL: 10 * time.Minute, MaxAttempts: 3}
+	return v, box, clk, st.NewSession()
+}
+
+var sam = store.User{ID: "005000000000001AAA", OrgID: "00D000000000001AAA", Username: "sam@acme.test", Email: "sam@acme.test", FirstName: "Sam"}
+
+func TestCheck(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		// before runs after the code is sent and returns the code to type.
+		before  func(t *testing.T, v *identity.Verifier, clk *clock, sess store.Session, code string) string
+		want    error
+		wantMsg string
+	}{
+		{"right code", func(*testing.T, *identity.Verifier, *clock, store.Session, string) string { return "" }, nil, ""},
+		{"right code with spaces", func(_ *testing.T, _ *identity.Verifier, _ *clock, _ store.Session, code string) string {
+			return " " + code + " "
+		}, nil, ""},
+		{"wrong code", func(_ *testing.T, _ *identity.Verifier, _ *clock, _ store.Session, code string) string {
+			return wrong(code)
+		}, identity.ErrInvalidCode, identity.MsgInvalidCode},
+		{"right code after its lifetime", func(_ *testing.T, _ *identity.Verifier, clk *clock, _ store.Session, code string) string {
+			clk.Advance(10*time.Minute + time.Second)
+			return code
+		}, identity.ErrExpiredCode, identity.MsgExpiredCode},
+		{"right code at the end of its lifetime", func(_ *testing.T, _ *identity.Verifier, clk *clock, _ store.Session, code string) string {
+			clk.Advance(10 * time.Minute)
+			return code
+		}, nil, ""},
+		{"wrong code after its lifetime", func(_ *testing.T, _ *identity.Verifier, clk *clock, _ store.Session, code string) string {
+			clk.Advance(time.Hour)
+			return wrong(code)
+		}, identity.ErrExpiredCode, identity.MsgExpiredCode},
+		{"the wrong code that uses up the attempts", func(t *testing.T, v *identity.Verifier, _ *clock, sess store.Session, code string) string {
+			for range 2 {
+				if err := v.Check(sess.ID, "login", wrong(code)); !errors.Is(err, identity.ErrInvalidCode) {
+					t.Fatalf("got %v for a wrong code; want ErrInvalidCode", err)
+				}
+			}
+			return wrong(code)
+		}, identity.ErrTooMany, identity.MsgTooMany},
+		{"right code after too many wrong ones", func(t *testing.T, v *identity.Verifier, _ *clock, sess store.Session, code string) string {
+			for range 3 {
+				_ = v.Check(sess.ID, "login", wrong(code))
+			}
+			return code
+		}, identity.ErrTooMany, identity.MsgTooMany},
+		{"right code used twice", func(t *testing.T, v *identity.Verifier, _ *clock, sess store.Session, code string) string {
+			if err := v.Check(sess.ID, "login", code); err != nil {
+				t.Fatalf("got %v the first time; want nil", err)
+			}
+			return code
+		}, identity.ErrInvalidCode, identity.MsgInvalidCode},
+		{"another purpose's code", func(t *testing.T, v *identity.Verifier, _ *clock, sess store.Session, code string) string {
+			if err := v.Send(context.Background(), sess.ID, sam, "consumer:0H4", "view the consumer details"); err != nil {
+				t.Fatal(err)
+			}
+			return code
+		}, nil, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			v, box, clk, sess := newVerifier(t)
+			if err := v.Send(context.Background(), sess.ID, sam, "login", "log in to Salesforce"); err != nil {
+				t.Fatal(err)
+			}
+			code := box.last(t).Code
+			typed := tt.before(t, v, clk, sess, code)
+			if typed == "" {
+				typed = code
+			}
+			err := v.Check(sess.ID, "login", typed)
+			if !errors.Is(err, tt.want) || (tt.want == nil && err != nil) {
+				t.Fatalf("got %v; want %v", err, tt.want)
+			}
+			if err != nil {
+				if got := identity.Message(err); got != tt.wantMsg {
+					t.Errorf("got message %q; want %q", got, tt.wantMsg)
+				}
+			}
+		})
+	}
+}
+
+// Resend Code after any failure mails a new code, with a fresh lifetime
+// and a fresh count of attempts, that works.
+func TestResendAfterAFailure(t *testing.T) {
+	t.Parallel()
+	failures := []struct {
+		name string
+		fail func(v *identity.Verifier, clk *clock, sess store.Session, code string)
+	}{
+		{"expired", func(_ *identity.Verifier, clk *clock, _ store.Session, _ string) { clk.Advance(11 * time.Minute) }},
+		{"too many", func(v *identity.Verifier, _ *clock, sess store.Session, code string) {
+			for range 3 {
+				_ = v.Check(sess.ID, "login", wrong(code))
+			}
+		}},
+	}
+	for _, tt := range failures {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			v, box, clk, sess := newVerifier(t)
+			ctx := context.Background()
+			if err := v.Send(ctx, sess.ID, sam, "login", "log in to Salesforce"); err != nil {
+				t.Fatal(err)
+			}
+			old := box.last(t).Code
+			tt.fail(v, clk, sess, old)
+			if err := v.Check(sess.ID, "login", old); err == nil {
+				t.Fatal("got the old code accepted after the failure; want it refused")
+			}
+			if err := v.Send(ctx, sess.ID, sam, "login", "log in to Salesforce"); err != nil {
+				t.Fatal(err)
+			}
+			if err := v.Check(sess.ID, "login", box.last(t).Code); err != nil {
+				t.Errorf("got %v for the resent code; want it accepted", err)
+			}
+		})
+	}
+}
+
+func TestMessagesAreDistinct(t *testing.T) {
+	t.Parallel()
+	msgs := map[string]error{
+		identity.MsgInvalidCode: identity.ErrInvalidCode,
+		identity.MsgExpiredCode: identity.ErrExpiredCode,
+		identity.MsgTooMany:     identity.ErrTooMany,
+	}
+	if len(msgs) != 3 {
+		t.Fatalf("got %d distinct messages; want 3", len(msgs))
+	}
+	for want, err := range msgs {
+		if got := identity.Message(err); got != want {
+			t.Errorf("got Message(%v) %q; want %q", err, got, want)
+		}
+	}
+	if !strings.Contains(identity.MsgExpiredCode, "Resend Code") {
+		t.Errorf("got %q; want the expired message to name the Resend Code button", identity.MsgExpiredCode)
+	}
+}
+
+func TestEmailHasTextAndEscapedHTML(t *testing.T) {
+	t.Parallel()
+	v, box, _, sess := newVerifier(t)
+	user := sam
+	user.FirstName = `<b>Sam</b> & "Co"`
+	user.Username = "sam+<x>@acme.test"
+	if err := v.Send(context.Background(), sess.ID, user, "login", "log in to Salesforce"); err != nil {
+		t.Fatal(err)
+	}
+	m := box.last(t)
+	tests := []struct {
+		part, body, want string
+	}{
+		{"text", m.Text, "Username: sam+<x>@acme.test\n"},
+		{"text", m.Text, "Verification Code: " + m.Code + "\n"},
+		{"text", m.Text, `Hi <b>Sam</b> & "Co",`},
+		{"html", m.HTML, "Username: <strong>sam&#43;&lt;x&gt;@acme.test</strong>"},
+		{"html", m.HTML, "Verification Code: <strong>" + m.Code + "</strong>"},
+		{"html", m.HTML, "Hi &lt;b&gt;Sam&lt;/b&gt; &amp; &#34;Co&#34;,"},
+		{"html", m.HTML, "The code expires in 10 minutes."},
+	}
+	for _, tt := range tests {
+		if !strings.Contains(tt.body, tt.want) {
+			t.Errorf("got %s part %q; want it to contain %q", tt.part, tt.body, tt.want)
+		}
+	}
+	if m.Subject != identity.EmailSubject || m.From != identity.EmailFrom || len(m.Code) != 6 {
+		t.Errorf("got subject %q, from %q, code %q; want %q, %q and 6 digits", m.Subject, m.From, m.Code, identity.EmailSubject, identity.EmailFrom)
+	}
+}
+
+// wrong returns a code that differs from code.
+func wrong(code string) string {
+	if code == "000000" {
+		return "111111"
+	}
+	return "000000"
+}

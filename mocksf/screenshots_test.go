@@ -1,0 +1,153 @@
+//go:build screenshots
+
+// Screenshots of mocksf's main pages for docs/screenshots/, taken with
+// headless Chromium (Debian's chromium package) driven by chromedp. From
+// the repository root:
+//
+//	go test -tags screenshots -run TestScreenshots ./mocksf/
+//
+// The test logs in as the seeded admin (the code comes from the server's
+// mailer), walks Setup to a new connected app and its consumer details,
+// then opens Allow Access, saving one PNG per page. It fails when a page
+// reports a Content-Security-Policy violation.
+package mocksf_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/chromedp"
+
+	"github.com/sfharness/sfharness/mocksf/setup"
+)
+
+// screenshotDir is docs/screenshots/ from the package directory.
+const screenshotDir = "../docs/screenshots"
+
+func TestScreenshots(t *testing.T) {
+	srv, ts := newServer(t)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.NoSandbox, // Chromium runs as root in the dev container.
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1200, 900),
+	)
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancelAlloc)
+	browserCtx, cancelBrowser := chromedp.NewContext(alloc)
+	t.Cleanup(cancelBrowser)
+	ctx, cancel := context.WithTimeout(browserCtx, 2*time.Minute)
+	t.Cleanup(cancel)
+
+	// Collect what the pages log, to catch policy violations.
+	var mu sync.Mutex
+	var logged []string
+	entries := chromedp.Events(ctx, log.EntryAdded)
+	go func() {
+		for ev, err := range entries {
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			logged = append(logged, ev.Entry.Text)
+			mu.Unlock()
+		}
+	}()
+
+	if err := os.MkdirAll(screenshotDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	do := func(what string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, actions...); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	shoot := func(name string) {
+		t.Helper()
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatalf("screenshot %s: %v", name, err)
+		}
+		if err := os.WriteFile(filepath.Join(screenshotDir, name), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%s: %d KB", name, len(png)/1024)
+	}
+	code := func(to string) string {
+		t.Helper()
+		mails := srv.Mailer().Sent(to)
+		if len(mails) == 0 {
+			t.Fatalf("no code mailed to %s", to)
+		}
+		return mails[0].Code
+	}
+
+	do("open the login page", chromedp.Navigate(ts.URL+"/"), chromedp.WaitVisible(chromedp.ID("username")),
+		chromedp.SendKeys(chromedp.ID("username"), "admin@acme.test"),
+		chromedp.SendKeys(chromedp.ID("password"), "Admin-Pass-1"))
+	shoot("login.png")
+
+	do("log in", chromedp.Click(chromedp.ID("Login")), chromedp.WaitVisible(chromedp.ID("emc")))
+	shoot("verify-your-identity.png")
+
+	do("verify", chromedp.SendKeys(chromedp.ID("emc"), code("admin@acme.test")), chromedp.Click(chromedp.ID("save")),
+		chromedp.WaitVisible(chromedp.ID("setupTree")))
+	shoot("setup-home.png")
+
+	do("open App Manager", chromedp.Click(chromedp.ID("appManager")), chromedp.WaitVisible(chromedp.ID("appList")))
+	shoot("app-manager.png")
+
+	do("click New Connected App", chromedp.Click(chromedp.ID("newConnectedApp")), chromedp.WaitVisible(chromedp.ID("chooseAppType")))
+	shoot("new-app-chooser.png")
+
+	do("choose Create a Connected App", chromedp.Click(chromedp.ID("createConnectedApp")), chromedp.Click(chromedp.ID("continue")),
+		chromedp.WaitVisible(chromedp.ID("connectedAppForm")),
+		chromedp.SendKeys(chromedp.ID("name"), "Beacon Sync"),
+		chromedp.SendKeys(chromedp.ID("contactEmail"), "admin@acme.test"),
+		chromedp.SendKeys(chromedp.ID("contactPhone"), "+1 415 555 0100"),
+		chromedp.SendKeys(chromedp.ID("infoUrl"), "https://beacon.example.com/about"),
+		chromedp.Click(chromedp.ID("oauthEnabled")),
+		chromedp.WaitVisible(chromedp.ID("callbackUrl")),
+		chromedp.SendKeys(chromedp.ID("callbackUrl"), "http://127.0.0.1:9000/salesforce/getSfdcOAuthTokensRedirect"),
+		// Pick a few scopes in the Available list, then Add them.
+		chromedp.Evaluate[chromedp.Void](`for (const o of document.getElementById("availableScopes").options)
+			o.selected = ["api", "refresh_token", "id", "openid"].includes(o.value.split(" ")[0])`),
+		chromedp.Click(chromedp.ID("addScope")),
+	)
+	shoot("new-connected-app.png")
+
+	do("save", chromedp.Click(chromedp.ID("save")), chromedp.WaitVisible(chromedp.ID("propagationNotice")))
+	shoot("app-saved.png")
+
+	do("open the app and Manage Consumer Details", chromedp.Click(chromedp.ID("continue")),
+		chromedp.WaitVisible(chromedp.ID("manageConsumerDetails")), chromedp.Click(chromedp.ID("manageConsumerDetails")),
+		chromedp.WaitVisible(chromedp.ID("emc")))
+	do("verify for the consumer details", chromedp.SendKeys(chromedp.ID("emc"), code("admin@acme.test")),
+		chromedp.Click(chromedp.ID("save")), chromedp.WaitVisible(chromedp.ID("consumerSecret")))
+	shoot("consumer-details.png")
+
+	// Allow Access for the seeded app, as the logged-in admin.
+	do("authorize", chromedp.Navigate(oauthConfig(ts).AuthCodeURL("st4te")), chromedp.WaitVisible(chromedp.ID("oaapprove")))
+	shoot("allow-access.png")
+
+	do("open the Setup home once more", chromedp.Navigate(ts.URL+setup.HomePath), chromedp.WaitVisible(chromedp.ID("setupTree")))
+	mu.Lock()
+	defer mu.Unlock()
+	for _, text := range logged {
+		if strings.Contains(text, "Content Security Policy") {
+			t.Errorf("got a policy violation: %s", text)
+		}
+	}
+}
