@@ -21,7 +21,7 @@ MOCKSF_ADDR ?= 127.0.0.1:8080
 CLIENT_ADDR ?= 127.0.0.1:9000
 
 .DEFAULT_GOAL := help
-.PHONY: help e2e e2e-repeat e2e-smtp e2e-remote-browser e2e-external steps test vet fmt-check unit chromium build run clean
+.PHONY: help e2e e2e-repeat e2e-smtp e2e-remote-browser e2e-external steps test vet fmt-check unit chromium build run clean fuzz
 
 help: ## list the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-10s %s\n", $$1, $$2}'
@@ -32,8 +32,8 @@ e2e: chromium ## run the features in headless Chromium (FEATURE=features/x.featu
 e2e-repeat: chromium ## run the suite N times in a row (default 20), stopping at the first failure
 	@mkdir -p results; for i in $$(seq 1 $(N)); do \
 		echo "=== e2e run $$i of $(N)"; \
-		$(E2E_ENV) $(GO) test -count=1 -timeout 20m -run TestFeatures ./e2e/ $(E2E_ARGS) > results/run.log 2>&1 || { cat results/run.log; echo "run $$i of $(N) failed"; exit 1; }; \
-		grep -E "^[0-9]+ (passed|scenarios|flaky)" results/run.log; \
+		$(E2E_ENV) $(GO) test -count=1 -timeout 20m -v -run TestFeatures ./e2e/ $(E2E_ARGS) > results/run.log 2>&1 || { cat results/run.log; echo "run $$i of $(N) failed"; exit 1; }; \
+		grep -E "^[0-9]+ (passed,|scenarios in|flaky)" results/run.log; \
 	done; echo "$(N) runs passed"
 
 # Debian's python3, which python3-aiosmtpd installs into (not a pyenv one).
@@ -109,3 +109,14 @@ run: build ## start mocksf and the client together for a person to click through
 
 clean: ## remove build output and results
 	rm -rf bin results
+
+# FUZZTIME: how long make fuzz runs each fuzz target.
+FUZZTIME ?= 10s
+
+fuzz: ## run every fuzz target (func Fuzz* in *_test.go) for FUZZTIME each (default 10s); new finds stay in the build cache
+	@set -e; for f in $$(grep -rl --include='*_test.go' '^func Fuzz' . | sort); do \
+		for t in $$(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' $$f); do \
+			echo "=== $$t ($$(dirname $$f))"; \
+			$(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) $$(dirname $$f); \
+		done; \
+	done

@@ -152,10 +152,45 @@ func (w *Window) Navigate(url string) error {
 // Click waits until the element with the id is visible and enabled, then
 // clicks it.
 func (w *Window) Click(id string) error {
-	if err := w.do(chromedp.WaitVisible(chromedp.ID(id)), chromedp.WaitEnabled(chromedp.ID(id)), chromedp.Click(chromedp.ID(id))); err != nil {
-		return w.explain(fmt.Sprintf("click #%s", id), err)
+	return w.retryStale(func() error {
+		// Wait for the page's scripts too: a button clicked before its
+		// handler is attached does nothing.
+		if err := w.do(pageReady, chromedp.WaitVisible(chromedp.ID(id)),
+			chromedp.WaitEnabled(chromedp.ID(id)), chromedp.Click(chromedp.ID(id))); err != nil {
+			return w.explain(fmt.Sprintf("click #%s", id), err)
+		}
+		return nil
+	})
+}
+
+// pageReady waits until the document and its scripts have loaded.
+var pageReady = chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+	_, err := chromedp.Poll[bool](`document.readyState === "complete"`)(ctx, t)
+	return err
+})
+
+// retryStale runs an action again when the page replaced the element
+// between finding and using it (a navigation or re-render in between), as
+// Playwright's auto-waiting does; other errors return at once.
+func (w *Window) retryStale(action func() error) error {
+	var err error
+	for attempt := 0; attempt < 3; attempt++ {
+		err = action()
+		if err == nil || !isStale(err) {
+			return err
+		}
 	}
-	return nil
+	return err
+}
+
+func isStale(err error) bool {
+	msg := err.Error()
+	for _, s := range []string{"Could not find node", "No node with given id", "Node is detached", "Cannot find context with specified id", "Execution context was destroyed"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // ClickAndWaitNewPage clicks the element and waits until the window has
@@ -172,29 +207,37 @@ func (w *Window) ClickAndWaitNewPage(id string) error {
 
 // Type replaces the value of the input with the id by typing text.
 func (w *Window) Type(id, text string) error {
-	// Focus first: leaving the previous field can fill this one (as
-	// Setup derives the API name), so clear only after the focus moved.
-	clear := chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.getElementById(%q).value = ""`, id))
-	if err := w.do(chromedp.WaitVisible(chromedp.ID(id)), chromedp.Focus(chromedp.ID(id)), clear, chromedp.SendKeys(chromedp.ID(id), text)); err != nil {
-		return w.explain(fmt.Sprintf("type into #%s", id), err)
-	}
-	got, err := run(w, chromedp.Value(chromedp.ID(id)))
-	if err != nil {
-		return w.explain(fmt.Sprintf("read #%s", id), err)
-	}
-	if got != text {
-		return fmt.Errorf("typed %q into #%s in window %q, but it holds %q", text, id, w.Name, got)
-	}
-	return nil
+	return w.retryStale(func() error {
+		// Focus first: leaving the previous field can fill this one (as
+		// Setup derives the API name), so clear only after the focus moved.
+		clear := chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.getElementById(%q).value = ""`, id))
+		if err := w.do(pageReady, chromedp.WaitVisible(chromedp.ID(id)),
+			chromedp.Focus(chromedp.ID(id)), clear, chromedp.SendKeys(chromedp.ID(id), text)); err != nil {
+			return w.explain(fmt.Sprintf("type into #%s", id), err)
+		}
+		got, err := run(w, chromedp.Value(chromedp.ID(id)))
+		if err != nil {
+			return w.explain(fmt.Sprintf("read #%s", id), err)
+		}
+		if got != text {
+			return fmt.Errorf("typed %q into #%s in window %q, but it holds %q", text, id, w.Name, got)
+		}
+		return nil
+	})
 }
 
 // Text waits until the element with the id is visible and returns its text.
 func (w *Window) Text(id string) (string, error) {
-	if err := w.do(chromedp.WaitVisible(chromedp.ID(id))); err != nil {
-		return "", w.explain(fmt.Sprintf("wait for #%s", id), err)
-	}
-	s, err := run(w, chromedp.Text(chromedp.ID(id)))
-	return strings.TrimSpace(s), err
+	var text string
+	err := w.retryStale(func() error {
+		if err := w.do(chromedp.WaitVisible(chromedp.ID(id))); err != nil {
+			return w.explain(fmt.Sprintf("wait for #%s", id), err)
+		}
+		s, err := run(w, chromedp.Text(chromedp.ID(id)))
+		text = strings.TrimSpace(s)
+		return err
+	})
+	return text, err
 }
 
 // WaitVisible waits until the element with the id is visible.
