@@ -21,7 +21,7 @@ MOCKSF_ADDR ?= 127.0.0.1:8080
 CLIENT_ADDR ?= 127.0.0.1:9000
 
 .DEFAULT_GOAL := help
-.PHONY: help e2e e2e-repeat e2e-smtp e2e-remote-browser e2e-external steps test vet fmt-check unit chromium build run clean fuzz
+.PHONY: help e2e e2e-repeat e2e-smtp e2e-remote-browser e2e-external steps test vet fmt-check unit chromium build run clean fuzz bench load
 
 help: ## list the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-10s %s\n", $$1, $$2}'
@@ -120,3 +120,19 @@ fuzz: ## run every fuzz target (func Fuzz* in *_test.go) for FUZZTIME each (defa
 			$(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) $$(dirname $$f); \
 		done; \
 	done
+
+# BENCH: the benchmarks make bench runs (a -bench regexp); BENCHCOUNT: runs
+# of each, 6 being the fewest benchstat gives a confidence interval for.
+BENCH      ?= .
+BENCHCOUNT ?= 6
+BENCHSTAT  = golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
+
+bench: ## the Go benchmarks (token endpoint, full flows, query over 100,000 Leads, describe, ...) into results/bench.txt, with a benchstat summary (BENCH=Flow BENCHCOUNT=10)
+	@mkdir -p results
+	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -count $(BENCHCOUNT) ./mocksf/... ./cmd/sfload/ 2>&1 | tee results/bench.txt
+	@! grep -qE '^(FAIL|--- FAIL|panic:)' results/bench.txt
+	@$(GO) run $(BENCHSTAT) results/bench.txt > results/benchstat.txt 2>&1 && cat results/benchstat.txt \
+		|| echo "benchstat did not run (no module proxy?): results/bench.txt is its input"
+
+load: ## 1,000 browserless OAuth flows, 200 at a time, against an in-process mocksf (cmd/sfload, docs/performance.md); fails on any error
+	$(GO) run ./cmd/sfload -start -concurrency 200 -flows 1000 -duration 60s -orgs 20 -records 2000 -timeout 30s

@@ -31,8 +31,11 @@ type jobs struct {
 	interval time.Duration
 	// replicationEvery is syncjob.RecordSync.ReplicationEvery.
 	replicationEvery time.Duration
-	loginURL         string
-	redirectURL      string
+	// retryBackoff and maxBackoff are Config's.
+	retryBackoff time.Duration
+	maxBackoff   time.Duration
+	loginURL     string
+	redirectURL  string
 
 	ctx    context.Context // the server's lifetime
 	cancel context.CancelFunc
@@ -54,6 +57,8 @@ func newJobs(cfg Config, st *store.Store) *jobs {
 		logger:           cfg.Logger,
 		interval:         cfg.SyncInterval,
 		replicationEvery: cfg.ReplicationInterval,
+		retryBackoff:     cfg.RetryBackoff,
+		maxBackoff:       cfg.MaxBackoff,
 		loginURL:         cfg.SalesforceURL,
 		redirectURL:      cfg.BaseURL + callbackPath,
 		ctx:              ctx,
@@ -70,10 +75,11 @@ func (j *jobs) oauthConfig(creds store.Credentials) *oauth2.Config {
 // newAPI returns the REST client of conn, which stores refreshed tokens.
 func (j *jobs) newAPI(conn store.Connection, creds store.Credentials) *salesforce.Client {
 	return salesforce.NewClient(salesforce.Config{
-		HTTPClient:  j.hc,
-		OAuth:       j.oauthConfig(creds),
-		InstanceURL: conn.InstanceURL,
-		Token:       conn.Token,
+		HTTPClient:   j.hc,
+		RetryBackoff: j.retryBackoff,
+		OAuth:        j.oauthConfig(creds),
+		InstanceURL:  conn.InstanceURL,
+		Token:        conn.Token,
 		OnRefresh: func(prev, next *oauth2.Token) {
 			j.logger.Info("salesforce access token refreshed")
 			if err := j.store.UpdateToken(prev, next, salesforce.Details(next).InstanceURL); err != nil {
@@ -140,7 +146,8 @@ func (j *jobs) startConnectionLocked(conn store.Connection, creds store.Credenti
 func (j *jobs) startFieldSyncLocked() {
 	ctx, api := j.connCtx, j.api
 	j.goConnection(func() {
-		if err := syncjob.SyncFields(ctx, api, j.store, j.logger); err != nil && ctx.Err() == nil {
+		fs := &syncjob.FieldSync{API: api, Store: j.store, Logger: j.logger, RetryBase: 2 * j.retryBackoff, MaxBackoff: j.maxBackoff}
+		if err := fs.Run(ctx); err != nil && ctx.Err() == nil {
 			j.logger.Warn("field sync stopped", "err", err)
 		}
 	})
@@ -168,7 +175,8 @@ func (j *jobs) startRecordSync() error {
 // runRecordSyncLocked runs the record sync loop; j.mu is held.
 func (j *jobs) runRecordSyncLocked() {
 	rs := &syncjob.RecordSync{
-		API: j.api, Store: j.store, Interval: j.interval, ReplicationEvery: j.replicationEvery, Logger: j.logger,
+		API: j.api, Store: j.store, Interval: j.interval, ReplicationEvery: j.replicationEvery,
+		MaxBackoff: j.maxBackoff, Logger: j.logger,
 	}
 	ctx := j.connCtx
 	j.goConnection(func() { rs.Run(ctx) })

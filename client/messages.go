@@ -36,6 +36,7 @@ const (
 	msgBadOAuthToken          = "Salesforce rejected Beacon's access token (%s): click Login with Salesforce to log in again."
 	msgNoAPIScope             = "Salesforce says the session is not valid for the REST API: add the \"Manage user data via APIs (api)\" scope to the connected app, then click Login with Salesforce again."
 	msgUnreachable            = "Cannot reach Salesforce: %s. Beacon retries automatically, waiting longer after each failure."
+	msgTimeout                = "Salesforce did not answer in time (the request timed out). Beacon retries automatically, waiting longer after each failure."
 	msgUnavailable            = "Salesforce is not available right now (HTTP %d). Beacon retries automatically, waiting longer after each failure."
 	msgStorage                = "Beacon could not save or read its data (%s). Try again; if it keeps failing, check the disk that holds Beacon's database."
 	msgDisconnected           = "Disconnected from Salesforce: Beacon revoked its access and stopped the sync."
@@ -123,6 +124,10 @@ func syncErrorMessage(err error) string {
 	if errors.As(err, &persisted) {
 		// Stored before a restart: already described.
 		return persisted.Message
+	}
+	if salesforce.IsTimeout(err) {
+		// net/http words a time-out several ways; the admin needs one.
+		return msgTimeout
 	}
 	if salesforce.IsTemporary(err) {
 		return fmt.Sprintf(msgUnreachable, innermost(err))

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/url"
@@ -57,6 +58,8 @@ func TestSyncErrorMessage(t *testing.T) {
 		{&salesforce.APIError{StatusCode: 403, Errors: []salesforce.ErrorDetail{{Message: "TotalRequests Limit exceeded.", ErrorCode: "REQUEST_LIMIT_EXCEEDED"}}}, msgRequestLimit},
 		{&store.PersistedError{Message: "as stored"}, "as stored"},
 		{fmt.Errorf("syncjob: %w", &url.Error{Op: "Get", URL: "http://x", Err: errors.New("connection refused")}), "Cannot reach Salesforce: connection refused. Beacon retries automatically, waiting longer after each failure."},
+		{fmt.Errorf("syncjob: %w", &url.Error{Op: "Post", URL: "http://x", Err: context.DeadlineExceeded}), msgTimeout},
+		{fmt.Errorf("refresh: %w", &url.Error{Op: "Post", URL: "http://x", Err: timeoutError{}}), msgTimeout},
 		{errors.New("plain"), "plain"},
 	}
 	for _, tc := range tests {
@@ -82,3 +85,13 @@ func TestOAuthErrorMessage(t *testing.T) {
 		}
 	}
 }
+
+// timeoutError is a net.Error that timed out, as net/http's
+// "request canceled (Client.Timeout exceeded ...)" is.
+type timeoutError struct{}
+
+func (timeoutError) Error() string {
+	return "net/http: request canceled (Client.Timeout exceeded while awaiting headers)"
+}
+func (timeoutError) Timeout() bool   { return true }
+func (timeoutError) Temporary() bool { return true }

@@ -78,6 +78,7 @@ func (s *swapHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 type wireTap struct {
 	mu           sync.Mutex
 	refresh      []string
+	access       []string       // every access token issued, oldest first
 	revoked      map[string]int // token to HTTP status
 	badSignature bool
 }
@@ -106,6 +107,9 @@ func (w *wireTap) RoundTrip(req *http.Request) (*http.Response, error) {
 		if json.Unmarshal(body, &tok) == nil {
 			if rt, ok := tok["refresh_token"].(string); ok {
 				w.refresh = append(w.refresh, rt)
+			}
+			if at, ok := tok["access_token"].(string); ok {
+				w.access = append(w.access, at)
 			}
 			if w.badSignature {
 				tok["signature"] = "bm90IHRoZSBzaWduYXR1cmUgb2YgdGhpcyB0b2tlbiE="

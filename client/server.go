@@ -59,8 +59,22 @@ type Config struct {
 	// means 5s.
 	SyncInterval time.Duration
 	// HTTPClient makes the calls to Salesforce; nil means a client with a
-	// 30s timeout.
+	// 30s timeout. Its Timeout bounds each call, the token endpoint's
+	// included: a call that takes longer counts as a network failure and
+	// is retried like one.
 	HTTPClient *http.Client
+	// RetryBackoff is the wait before the first quick retry of a REST API
+	// call that failed on the network (a time-out included) or answered
+	// 502, 503 or 504; it doubles for each of the (at most three) retries.
+	// Zero means 500ms. When the retries fail too, or a failure is not
+	// retried at once (a token refresh, the API limit), the field sync
+	// waits 2×, 4×, … twice RetryBackoff before describing the object
+	// again, and the record sync 2×, 4×, … SyncInterval before pulling
+	// again, both up to MaxBackoff. See docs/resilience.md.
+	RetryBackoff time.Duration
+	// MaxBackoff caps the waits of the field and record syncs after
+	// failures in a row; zero means 5 minutes.
+	MaxBackoff time.Duration
 	// Logger receives the server's logs; nil discards them. Secrets and
 	// tokens are never logged.
 	Logger *slog.Logger

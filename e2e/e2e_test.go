@@ -121,11 +121,17 @@ func TestFeatures(t *testing.T) {
 	// Scenarios tagged @serial change what every org shares (mocksf's
 	// clock): they run after the others, one at a time.
 	var parallel, serial []string
+	runRef := map[string]string{} // a row's ref → its outline's
+	for _, s := range all {
+		runRef[s.Ref()] = s.RunRef()
+	}
 	for _, s := range selected {
+		list := &parallel
 		if slices.Contains(s.Tags, "@serial") {
-			serial = append(serial, s.Ref())
-		} else {
-			parallel = append(parallel, s.Ref())
+			list = &serial
+		}
+		if !slices.Contains(*list, s.RunRef()) {
+			*list = append(*list, s.RunRef())
 		}
 	}
 	var attempts [][]cukeFeature
@@ -149,7 +155,15 @@ func TestFeatures(t *testing.T) {
 				t.Fatal(err)
 			}
 			attempts = append(attempts, fs)
-			refs = failedRefs(fs)
+			refs = nil
+			for _, r := range failedRefs(fs) {
+				if u, ok := runRef[r]; ok {
+					r = u
+				}
+				if !slices.Contains(refs, r) {
+					refs = append(refs, r)
+				}
+			}
 		}
 	}
 	runRefs(parallel, concurrency)

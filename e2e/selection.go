@@ -21,12 +21,19 @@ import (
 type Scenario struct {
 	File string // path as godog is given it
 	Line int    // the scenario's line, or the Examples row's
-	Name string
-	Tags []string
+	// ScenarioLine is the scenario's own line; for an outline's row, the
+	// outline's. godog runs by it: an outline runs with all its rows.
+	ScenarioLine int
+	Name         string
+	Tags         []string
 }
 
-// Ref is the "file:line" godog runs and people pass as FEATURE.
+// Ref is the "file:line" of the scenario or Examples row, as reports and
+// people (FEATURE=) name it.
 func (s Scenario) Ref() string { return s.File + ":" + strconv.Itoa(s.Line) }
+
+// RunRef is the "file:line" godog runs: the scenario, or the whole outline.
+func (s Scenario) RunRef() string { return s.File + ":" + strconv.Itoa(s.ScenarioLine) }
 
 // Discover parses every .feature file under the paths (files or
 // directories; a "file:line" keeps only the scenario at that line) and
@@ -55,7 +62,7 @@ func Discover(paths []string) ([]Scenario, error) {
 				return nil, err
 			}
 			for _, s := range found {
-				if line == 0 || s.Line == line || s.scenarioLine == line {
+				if line == 0 || s.Line == line || s.ScenarioLine == line {
 					out = append(out, s.Scenario)
 				}
 			}
@@ -76,10 +83,7 @@ func splitLine(p string) (string, int) {
 	return p, 0
 }
 
-type found struct {
-	Scenario
-	scenarioLine int // for an outline row: the outline's own line
-}
+type found struct{ Scenario }
 
 func parseFeature(file string) ([]found, error) {
 	f, err := os.Open(file)
@@ -122,8 +126,8 @@ func parseFeature(file string) ([]found, error) {
 	var out []found
 	for _, p := range gherkin.Pickles(*doc, file, ids.NewId) {
 		s := found{Scenario: Scenario{File: file, Name: p.Name}}
-		s.scenarioLine = lines[p.AstNodeIds[0]]
-		s.Line = s.scenarioLine
+		s.ScenarioLine = lines[p.AstNodeIds[0]]
+		s.Line = s.ScenarioLine
 		if len(p.AstNodeIds) > 1 {
 			s.Line = lines[p.AstNodeIds[len(p.AstNodeIds)-1]]
 		}
@@ -138,8 +142,9 @@ func parseFeature(file string) ([]found, error) {
 // Select keeps the scenarios whose tags match the expression, then this
 // shard's share ("i/n", 1-based; "" for all), dealt round-robin in file
 // and line order so each shard gets a similar mix and every scenario runs
-// in exactly one shard. It fails when nothing is left, so a typo in TAGS
-// does not pass green.
+// in exactly one shard. An outline's rows stay together, since godog runs
+// an outline whole. It fails when nothing is left, so a typo in TAGS does
+// not pass green.
 func Select(all []Scenario, tags, shard string) ([]Scenario, error) {
 	expr, err := tagexpr.Parse(tags)
 	if err != nil {
@@ -157,7 +162,13 @@ func Select(all []Scenario, tags, shard string) ([]Scenario, error) {
 			return nil, err
 		}
 		var mine []Scenario
-		for k, s := range matched {
+		units := map[string]int{}
+		for _, s := range matched {
+			k, ok := units[s.RunRef()]
+			if !ok {
+				k = len(units)
+				units[s.RunRef()] = k
+			}
 			if k%n == i-1 {
 				mine = append(mine, s)
 			}

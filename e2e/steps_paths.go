@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -469,4 +470,56 @@ func (w *world) entersOldCode(address string) error {
 		return err
 	}
 	return win.ClickAndWaitNewPage("save")
+}
+
+var failureKinds = regexp.MustCompile(`^(?:HTTP (\d{3})|a dropped connection|"([A-Z_]+)")$`)
+
+// restCallsFail arms a fault on this org's REST API for the next n calls.
+func (w *world) restCallsFail(n int, failure string) error {
+	return w.armFault("/services/data/**", n, failure)
+}
+
+// tokenCallsFail arms a fault on the token endpoint for this org.
+func (w *world) tokenCallsFail(n int, failure string) error {
+	return w.armFault("/services/oauth2/token", n, failure)
+}
+
+func (w *world) armFault(path string, n int, failure string) error {
+	m := failureKinds.FindStringSubmatch(failure)
+	if m == nil {
+		return fmt.Errorf(`failure %q: want HTTP <status>, a dropped connection or "<SALESFORCE_ERROR>"`, failure)
+	}
+	rule := map[string]any{"path": path, "orgId": w.org.ID, "times": n}
+	switch {
+	case m[1] != "":
+		status, _ := strconv.Atoi(m[1])
+		rule["status"] = status
+	case m[2] != "":
+		rule["salesforceError"] = m[2]
+	default:
+		rule["drop"] = true
+	}
+	return w.control("POST", "/__mocksf/faults", rule, nil)
+}
+
+// restCallsSlow delays this org's next n REST answers.
+func (w *world) restCallsSlow(n, seconds int) error {
+	return w.control("POST", "/__mocksf/faults", map[string]any{
+		"path": "/services/data/**", "orgId": w.org.ID, "times": n, "delay": (time.Duration(seconds) * time.Second).String(),
+	}, nil)
+}
+
+func (w *world) productShowsNoSyncError() error {
+	return w.main.WaitFor("the sync to run without an error", `(() => {
+		const s = document.getElementById("sync-status"), e = document.getElementById("last-error");
+		return s && s.textContent.includes("Sync running") && (!e || e.textContent.trim() === "" || e.textContent.trim() === "none");
+	})()`)
+}
+
+// sessionExpires revokes the product's access tokens only, as a session
+// timeout does; its refresh token keeps working.
+func (w *world) sessionExpires() error {
+	return w.control("POST", "/__mocksf/orgs/"+w.org.ID+"/revoke", map[string]any{
+		"username": w.user("sync@acme.test"), "clientId": w.consumerKey, "sessionsOnly": true,
+	}, nil)
 }

@@ -253,6 +253,10 @@ func (w *world) startClient(oauthFeature bool) error {
 	c, err := client.NewServer(client.Config{
 		SalesforceURL: w.suite.MocksfURL, BaseURL: "http://" + w.clientAddr, OAuthFeature: oauthFeature,
 		SyncInterval: time.Second, DBPath: filepath.Join(w.clientDir, "beacon.db"),
+		// Short waits so failure scenarios recover in seconds, and a
+		// timeout that slow-but-working answers stay under.
+		RetryBackoff: 50 * time.Millisecond, MaxBackoff: time.Second,
+		HTTPClient:    &http.Client{Timeout: 5 * time.Second},
 		EncryptionKey: bytes.Repeat([]byte{7}, 32),
 		Logger:        slog.New(slog.NewTextHandler(w.suite.Log, &slog.HandlerOptions{Level: slog.LevelWarn})),
 	})

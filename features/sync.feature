@@ -16,7 +16,7 @@ Feature: The sync keeps running, and stops when it should
     Then the product shows 2,504 leads, 500 contacts and 201 accounts synced
 
   Scenario: The session expires during the sync and the product refreshes it
-    Given Salesforce answers the product's next REST call with "INVALID_SESSION_ID"
+    Given the product's session expires in Salesforce
     When 2 leads are created in Salesforce
     Then the product shows 2,503 leads, 500 contacts and 201 accounts synced
     And the product refreshed its session with its refresh token

@@ -136,6 +136,16 @@ func IsTemporary(err error) bool {
 	return errors.As(err, &netErr) || errors.Is(err, context.DeadlineExceeded) || isTransport(err)
 }
 
+// IsTimeout reports whether err means that Salesforce did not answer in
+// time: the HTTP client's Timeout or a deadline ran out before the answer.
+func IsTimeout(err error) bool {
+	if err == nil || errors.Is(err, context.Canceled) {
+		return false
+	}
+	var netErr net.Error
+	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &netErr) && netErr.Timeout())
+}
+
 // IsInvalidLocator reports whether err means that a query's
 // nextRecordsUrl can no longer be followed: INVALID_QUERY_LOCATOR, or 404.
 func IsInvalidLocator(err error) bool {

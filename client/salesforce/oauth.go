@@ -52,6 +52,11 @@ func OAuthConfig(loginURL, consumerKey, consumerSecret, redirectURL string) *oau
 		Endpoint: oauth2.Endpoint{
 			AuthURL:  loginURL + AuthorizePath,
 			TokenURL: loginURL + TokenPath,
+			// Salesforce documents client_id and client_secret in the
+			// body. Left to probe, x/oauth2 tries Basic first and sends
+			// every failed token request again in the body, doubling
+			// the calls (and the time-outs) when the endpoint is down.
+			AuthStyle: oauth2.AuthStyleInParams,
 		},
 		RedirectURL: redirectURL,
 		Scopes:      Scopes,

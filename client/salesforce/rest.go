@@ -352,10 +352,16 @@ func (c *Client) refresh(ctx context.Context, stale string) error {
 	tok, err := ts.Token()
 	if err != nil {
 		var re *oauth2.RetrieveError
-		if errors.As(err, &re) && (re.ErrorCode == "invalid_grant" || re.ErrorCode == "inactive_user" || re.ErrorCode == "inactive_org") {
+		switch {
+		case errors.As(err, &re) && (re.ErrorCode == "invalid_grant" || re.ErrorCode == "inactive_user" || re.ErrorCode == "inactive_org"):
 			return fmt.Errorf("refresh: %w: %w", ErrConnectionLost, err)
-		}
-		if !errors.As(err, &re) {
+		case errors.As(err, &re) && re.Response != nil && re.Response.StatusCode >= 500:
+			// The token endpoint is down, not refusing the grant: an
+			// APIError makes the failure temporary, so the sync retries
+			// the refresh later with the refresh token it still holds.
+			return fmt.Errorf("refresh: token endpoint: %w", parseAPIError(re.Response.StatusCode, re.Body))
+		case !errors.As(err, &re):
+			// No answer at all: network failure, timeout, cut connection.
 			err = &transportError{err}
 		}
 		return fmt.Errorf("refresh: %w", err)

@@ -20,13 +20,15 @@ func retryWait(base time.Duration, attempt int) time.Duration {
 	return d + time.Duration(rand.Int64N(int64(d)/5+1))
 }
 
-// withRetries calls f until it succeeds, fails in a way not worth
-// retrying, has been retried retries times, or ctx ends. f reports whether
-// its failure is worth retrying (a network failure, 502, 503, 504).
+// withRetries calls f until it reports nothing worth retrying, has been
+// retried retries times, or ctx ends, and returns f's last error. f
+// reports whether its outcome is worth retrying (a network failure, 502,
+// 503, 504), which it may be without an error: an answer with a retryable
+// status that the caller reads itself.
 func withRetries(ctx context.Context, retries int, base time.Duration, f func(attempt int) (retry bool, err error)) error {
 	for attempt := 0; ; attempt++ {
 		retry, err := f(attempt)
-		if err == nil || !retry || attempt >= retries {
+		if !retry || attempt >= retries {
 			return err
 		}
 		t := time.NewTimer(retryWait(base, attempt))

@@ -26,6 +26,95 @@ func TestOAuthConfig(t *testing.T) {
 	if c.ClientID != "key" || c.ClientSecret != "secret" || c.RedirectURL != "http://b/cb" || fmt.Sprint(c.Scopes) != "[api refresh_token id]" {
 		t.Errorf("config = %+v", c)
 	}
+	if c.Endpoint.AuthStyle != oauth2.AuthStyleInParams {
+		t.Errorf("auth style = %v; want the client credentials in the body, as Salesforce documents, without probing", c.Endpoint.AuthStyle)
+	}
+}
+
+// TestRefreshFailures checks how a failed refresh is classified: a token
+// endpoint that is down or does not answer is temporary, so the sync
+// retries; a refused grant means the connection is lost.
+func TestRefreshFailures(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name       string
+		token      http.HandlerFunc
+		wantTemp   bool
+		wantLost   bool
+		wantStatus int // of the *APIError, 0 for none
+	}{
+		{"500 empty", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusInternalServerError) }, true, false, 500},
+		{"503 html", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprint(w, "<html>Down for maintenance</html>")
+		}, true, false, 503},
+		{"timeout", func(w http.ResponseWriter, r *http.Request) {
+			select {
+			case <-r.Context().Done():
+			case <-time.After(5 * time.Second):
+			}
+		}, true, false, 0},
+		{"dropped", func(w http.ResponseWriter, r *http.Request) {
+			conn, _, _ := w.(http.Hijacker).Hijack()
+			conn.Close()
+		}, true, false, 0},
+		{"invalid_grant", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusBadRequest)
+			fmt.Fprint(w, `{"error":"invalid_grant","error_description":"expired access/refresh token"}`)
+		}, false, true, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var tokenCalls atomic.Int32
+			ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path == salesforce.TokenPath {
+					tokenCalls.Add(1)
+					if r.FormValue("client_secret") != "secret" {
+						t.Errorf("token request without client_secret in the body")
+					}
+					tc.token(w, r)
+					return
+				}
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusUnauthorized)
+				fmt.Fprint(w, `[{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}]`)
+			}))
+			defer ts.Close()
+			c := salesforce.NewClient(salesforce.Config{
+				HTTPClient:  &http.Client{Timeout: 200 * time.Millisecond},
+				OAuth:       salesforce.OAuthConfig(ts.URL, "key", "secret", "http://127.0.0.1/cb"),
+				InstanceURL: ts.URL,
+				Token:       &oauth2.Token{AccessToken: "old", RefreshToken: "r"},
+			})
+			_, err := c.Describe(context.Background(), "Lead")
+			if err == nil {
+				t.Fatal("Describe succeeded; want the refresh's error")
+			}
+			if got := salesforce.IsTemporary(err); got != tc.wantTemp {
+				t.Errorf("IsTemporary(%v) = %v; want %v", err, got, tc.wantTemp)
+			}
+			if got := errors.Is(err, salesforce.ErrConnectionLost); got != tc.wantLost {
+				t.Errorf("errors.Is(%v, ErrConnectionLost) = %v; want %v", err, got, tc.wantLost)
+			}
+			var apiErr *salesforce.APIError
+			if got := 0; errors.As(err, &apiErr) {
+				if got = apiErr.StatusCode; got != tc.wantStatus {
+					t.Errorf("APIError status = %d; want %d", got, tc.wantStatus)
+				}
+			} else if tc.wantStatus != 0 {
+				t.Errorf("error %v is no *APIError; want one with status %d", err, tc.wantStatus)
+			}
+			if n := tokenCalls.Load(); n != 1 {
+				t.Errorf("token endpoint called %d times; want 1 (no auth style probing)", n)
+			}
+			if c.Token().AccessToken != "old" || c.Token().RefreshToken != "r" {
+				t.Errorf("token after a failed refresh = %+v; want the old one kept", c.Token())
+			}
+		})
+	}
 }
 
 func TestVerifySignature(t *testing.T) {
@@ -230,19 +319,27 @@ func TestRetryNetworkFailures(t *testing.T) {
 	tests := []struct {
 		name       string
 		failures   int32
+		status     int // answered instead of dropping the connection, if not 0
 		maxRetries int
 		wantErr    bool
 	}{
-		{"recovers", 2, 3, false},
-		{"gives up", 5, 2, true},
-		{"no retries", 1, -1, true},
+		{"recovers", 2, 0, 3, false},
+		{"gives up", 5, 0, 2, true},
+		{"no retries", 1, 0, -1, true},
+		{"503 recovers", 3, http.StatusServiceUnavailable, 3, false},
+		{"502 gives up", 4, http.StatusBadGateway, 3, true},
+		{"500 is not retried at once", 1, http.StatusInternalServerError, 3, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			var calls atomic.Int32
 			ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				if calls.Add(1) <= tc.failures {
+				if calls.Add(1) <= tc.failures && tc.status != 0 {
+					http.Error(w, "unavailable", tc.status)
+					return
+				}
+				if calls.Load() <= tc.failures {
 					// Drop the connection without an answer.
 					conn, _, _ := w.(http.Hijacker).Hijack()
 					conn.Close()

@@ -14,6 +14,27 @@ func (s *Store) RecordCount(object string) int {
 	return s.counts[object]
 }
 
+// RecordIDs returns the ids of the synced live records of object, sorted.
+func (s *Store) RecordIDs(object string) ([]string, error) {
+	rows, err := s.db.Query("SELECT id FROM records WHERE object = ? AND deleted = 0 ORDER BY id", object)
+	if err != nil {
+		return nil, fmt.Errorf("store: record ids %s: %w", object, err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("store: record ids %s: %w", object, err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: record ids %s: %w", object, err)
+	}
+	return ids, nil
+}
+
 // Record returns the synced live record of object with the given id.
 func (s *Store) Record(object, id string) (Record, bool, error) {
 	var data string

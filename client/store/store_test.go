@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -112,6 +113,12 @@ func TestSavePage(t *testing.T) {
 	// A deletion of a record never synced leaves a tombstone only.
 	if _, r := save(store.RecordVersion{ID: "z", LastModified: at(5), Deleted: true}); r != 0 || st.RecordCount("Lead") != 3 {
 		t.Errorf("unknown deletion removed %d; count %d; want 0, 3", r, st.RecordCount("Lead"))
+	}
+	// RecordIDs lists the live records only, tombstones left out.
+	ids, err := st.RecordIDs("Lead")
+	mustNil(t, err)
+	if got := strings.Join(ids, ","); got != "a,b,c" {
+		t.Errorf("RecordIDs = %s; want a,b,c", got)
 	}
 }
 

@@ -62,10 +62,33 @@ type API interface {
 // SyncFields describes each of Objects in turn and stores its fields,
 // recording progress in st. A temporary failure (network, 5xx, API limit)
 // is shown as the object's failure and retried with exponential backoff
-// until ctx ends; any other failure stops the field sync.
+// until ctx ends; any other failure stops the field sync. It is FieldSync
+// with the default waits.
 func SyncFields(ctx context.Context, api API, st *store.Store, logger *slog.Logger) error {
+	return (&FieldSync{API: api, Store: st, Logger: logger}).Run(ctx)
+}
+
+// FieldSync describes the synced objects and stores their fields.
+type FieldSync struct {
+	// API is the org's REST API.
+	API API
+	// Store receives the fields and the field sync's progress.
+	Store *store.Store
+	// Logger gets progress and errors; never tokens.
+	Logger *slog.Logger
+	// RetryBase sets the waits after temporary failures (network, 5xx,
+	// API limit) in a row: RetryBase doubled once per failure (2×, 4×, …),
+	// at most MaxBackoff, plus up to 20% of jitter; zero means 1s.
+	RetryBase time.Duration
+	// MaxBackoff caps those waits; zero means 5 minutes.
+	MaxBackoff time.Duration
+}
+
+// Run describes each of Objects in turn and stores its fields, as
+// SyncFields does.
+func (fs *FieldSync) Run(ctx context.Context) error {
 	for _, object := range Objects {
-		d, err := describe(ctx, api, st, logger, object)
+		d, err := fs.describe(ctx, object)
 		if err != nil {
 			return fmt.Errorf("syncjob: fields: %w", err)
 		}
@@ -73,21 +96,29 @@ func SyncFields(ctx context.Context, api API, st *store.Store, logger *slog.Logg
 		for i, f := range d.Fields {
 			fields[i] = store.Field{Name: f.Name, Type: f.Type}
 		}
-		if err := st.SetFields(object, fields); err != nil {
+		if err := fs.Store.SetFields(object, fields); err != nil {
 			return fmt.Errorf("syncjob: fields: %w", err)
 		}
-		logger.Info("field sync done", "object", object, "fields", len(fields))
+		fs.Logger.Info("field sync done", "object", object, "fields", len(fields))
 	}
 	return nil
 }
 
 // describe describes object, retrying temporary failures.
-func describe(ctx context.Context, api API, st *store.Store, logger *slog.Logger, object string) (*salesforce.SObjectDescribe, error) {
+func (fs *FieldSync) describe(ctx context.Context, object string) (*salesforce.SObjectDescribe, error) {
+	st, logger := fs.Store, fs.Logger
+	base, limit := fs.RetryBase, fs.MaxBackoff
+	if base <= 0 {
+		base = fieldRetryBase
+	}
+	if limit <= 0 {
+		limit = defaultMaxBackoff
+	}
 	for failures := 1; ; failures++ {
 		if err := st.SetFieldPhase(object, store.PhaseRunning, nil); err != nil {
 			return nil, err
 		}
-		d, err := api.Describe(ctx, object)
+		d, err := fs.API.Describe(ctx, object)
 		if err == nil {
 			return d, nil
 		}
@@ -102,7 +133,7 @@ func describe(ctx context.Context, api API, st *store.Store, logger *slog.Logger
 			logger.Warn("field sync failed", "object", object, "err", err)
 			return nil, err
 		}
-		wait := backoff(fieldRetryBase, failures, defaultMaxBackoff)
+		wait := backoff(base, failures, limit)
 		logger.Warn("field sync will retry", "object", object, "err", err, "in", wait.Round(time.Millisecond))
 		t := time.NewTimer(wait)
 		select {
@@ -114,7 +145,7 @@ func describe(ctx context.Context, api API, st *store.Store, logger *slog.Logger
 	}
 }
 
-// fieldRetryBase is the first wait before describing an object again.
+// fieldRetryBase is FieldSync.RetryBase's default.
 const fieldRetryBase = time.Second
 
 // SelectFields returns the fields the record sync queries for object: Id,

@@ -6,10 +6,25 @@
 //
 //	client [-addr 127.0.0.1:9000] [-salesforce https://login.salesforce.com]
 //	       [-base-url URL] [-oauth-feature=true] [-sync-interval 5s]
-//	       [-db FILE]
+//	       [-db FILE] [-salesforce-timeout 30s] [-retry-backoff 500ms]
+//	       [-max-backoff 5m] [-read-header-timeout 10s]
 //
 // It prints one line, "client listening on http://HOST:PORT", once it
-// accepts connections, and shuts down gracefully on SIGINT or SIGTERM.
+// accepts connections. On SIGINT or SIGTERM it stops accepting
+// connections, waits up to 10 seconds for the requests in flight to
+// finish, then stops the background sync (which resumes at the next
+// start) and closes the database. Its server timeouts keep a slow or idle
+// client from holding a connection: headers must arrive within
+// -read-header-timeout, a request within 30s, an answer may take 60s, and
+// an idle keep-alive connection is closed after 120s.
+//
+// Each call to Salesforce may take -salesforce-timeout. A REST API call
+// that fails on the network, times out or answers 502, 503 or 504 is
+// retried up to three times, after -retry-backoff, then twice and four
+// times that. When that is not enough, or a token refresh or the API limit
+// fails a pull, the sync shows the error and tries again after 2×, 4×, …
+// -sync-interval (the field sync after 2×, 4×, … twice -retry-backoff), at
+// most -max-backoff (see docs/resilience.md).
 //
 // Beacon keeps its settings, tokens and synced records in the SQLite
 // database FILE (default: beacon/beacon.db under the user's configuration
@@ -97,6 +112,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	oauthFeature := fs.Bool("oauth-feature", true, `subscription feature "Enable OAuth for SFDC sync"`)
 	syncInterval := fs.Duration("sync-interval", 5*time.Second, "how often the running sync pulls changes")
 	dbPath := fs.String("db", defaultDBPath(), "SQLite database `file` for settings, tokens and synced records; \"\" for a temporary one")
+	sfTimeout := fs.Duration("salesforce-timeout", 30*time.Second, "how long one call to Salesforce may take before it is retried")
+	retryBackoff := fs.Duration("retry-backoff", 500*time.Millisecond, "wait before the first quick retry of a failed call to Salesforce; doubles with each")
+	maxBackoff := fs.Duration("max-backoff", 5*time.Minute, "longest wait of the sync between attempts after failures in a row")
+	readHeaderTimeout := fs.Duration("read-header-timeout", defaultReadHeaderTimeout, "how long a browser may take to send a request's headers before the connection is closed")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -109,6 +128,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %q", fs.Args())
+	}
+	if *sfTimeout <= 0 {
+		return fmt.Errorf("-salesforce-timeout must be positive, got %v", *sfTimeout)
 	}
 
 	ln, err := net.Listen("tcp", *addr)
@@ -127,6 +149,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		BaseURL:       *baseURL,
 		OAuthFeature:  *oauthFeature,
 		SyncInterval:  *syncInterval,
+		HTTPClient:    &http.Client{Timeout: *sfTimeout},
+		RetryBackoff:  *retryBackoff,
+		MaxBackoff:    *maxBackoff,
 		Logger:        logger,
 		DBPath:        *dbPath,
 		EncryptionKey: key,
@@ -137,15 +162,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	defer srv.Close()
 	logger.Info("database", "path", dbDescription(*dbPath), "key", keySource(*dbPath, key))
 
-	hs := &http.Server{
-		Handler:           srv,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
+	hs := newHTTPServer(srv, *readHeaderTimeout)
+	hs.ErrorLog = slog.NewLogLogger(logger.Handler(), slog.LevelWarn)
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
 	fmt.Fprintf(stdout, "client listening on %s\n", listenURL)
@@ -158,12 +176,37 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := hs.Shutdown(shutdownCtx); err != nil {
+		// Requests still in flight after the grace period are cut
+		// rather than left running against a closing database.
+		hs.Close()
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", err)
 	}
 	return nil
+}
+
+// defaultReadHeaderTimeout is -read-header-timeout's default.
+const defaultReadHeaderTimeout = 10 * time.Second
+
+// newHTTPServer returns the HTTP server for h, with timeouts that keep a
+// slow or idle client from holding a connection forever (slowloris):
+// readHeaderTimeout for the headers, 30s for the whole request, 60s for
+// the answer (Disconnect waits up to 20s for Salesforce), 120s for an
+// idle keep-alive connection, and 64 KiB of headers.
+func newHTTPServer(h http.Handler, readHeaderTimeout time.Duration) *http.Server {
+	if readHeaderTimeout <= 0 {
+		readHeaderTimeout = defaultReadHeaderTimeout
+	}
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
 }
 
 // reachableAddr returns host:port to reach a listener: a wildcard address

@@ -5,17 +5,29 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"errors"
+	"fmt"
 	"html"
 	"io"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
+	"net/http/httptest"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/sfharness/sfharness/client/store"
+	"github.com/sfharness/sfharness/client/syncjob"
 )
 
 func noEnv(string) string { return "" }
@@ -223,4 +235,286 @@ func TestDefaultDBPath(t *testing.T) {
 	if got, want := defaultDBPath(), "/tmp/beacon-config-test/beacon/beacon.db"; got != want {
 		t.Errorf("defaultDBPath = %q; want %q", got, want)
 	}
+}
+
+// startCancelable runs the program with args and getenv until cancel is
+// called; done receives run's result. It returns the base URL.
+func startCancelable(t *testing.T, args []string, getenv func(string) string) (base string, cancel func(), done <-chan error) {
+	t.Helper()
+	ctx, cancelCtx := context.WithCancel(context.Background())
+	outR, outW := io.Pipe()
+	result := make(chan error, 1)
+	go func() {
+		err := run(ctx, append([]string{"client", "-addr", "127.0.0.1:0"}, args...), getenv, outW, io.Discard)
+		outW.Close()
+		result <- err
+	}()
+	t.Cleanup(cancelCtx)
+	line, err := bufio.NewReader(outR).ReadString('\n')
+	if err != nil {
+		cancelCtx()
+		t.Fatalf("reading the first line: %v (run: %v)", err, <-result)
+	}
+	go io.Copy(io.Discard, outR)
+	base, ok := strings.CutPrefix(strings.TrimSpace(line), "client listening on ")
+	if !ok {
+		t.Fatalf("first line = %q; want client listening on http://HOST:PORT", line)
+	}
+	return base, cancelCtx, result
+}
+
+// waitRefused waits until a new connection to addr is refused.
+func waitRefused(t *testing.T, addr string) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		c, err := net.DialTimeout("tcp", addr, time.Second)
+		if err != nil {
+			return
+		}
+		c.Close()
+		if time.Now().After(deadline) {
+			t.Fatal("new connections are still accepted after shutdown began")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// TestRunShutdownDrainsInFlightRequests cancels run's context (what
+// SIGTERM does) while Disconnect waits for a slow Salesforce to revoke the
+// token: new connections are refused at once, the Disconnect still gets
+// its answer, and run returns nil.
+func TestRunShutdownDrainsInFlightRequests(t *testing.T) {
+	t.Parallel()
+	revoking := make(chan struct{}, 1)
+	sf := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/services/oauth2/revoke" {
+			http.NotFound(w, r)
+			return
+		}
+		select {
+		case revoking <- struct{}{}:
+		default:
+		}
+		time.Sleep(700 * time.Millisecond)
+	}))
+	defer sf.Close()
+
+	// A database with a confirmed connection to the slow Salesforce.
+	key := bytes.Repeat([]byte{9}, store.KeySize)
+	db := filepath.Join(t.TempDir(), "beacon.db")
+	st, err := store.Open(store.Options{Path: db, Key: key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SaveCredentials(store.Credentials{ConsumerKey: "3MVG9fakeConsumerKey.For_Beacon_Tests0123456789", ConsumerSecret: "1955279925675241571"}); err != nil {
+		t.Fatal(err)
+	}
+	conn := store.Connection{Token: &oauth2.Token{AccessToken: "access", RefreshToken: "refresh"}, InstanceURL: sf.URL,
+		Identity: &store.Identity{Username: "sync@acme.test", OrganizationID: "00D000000000001AAA"}}
+	if err := st.Connect(conn, syncjob.Objects); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	env := func(k string) string {
+		if k == "BEACON_KEY" {
+			return base64.StdEncoding.EncodeToString(key)
+		}
+		return ""
+	}
+	base, cancel, done := startCancelable(t, []string{"-salesforce", sf.URL, "-db", db}, env)
+
+	jar, _ := cookiejar.New(nil)
+	hc := &http.Client{Jar: jar, Timeout: 10 * time.Second}
+	resp, err := hc.Get(base + "/admin/crm/salesforce")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	m := regexp.MustCompile(`name="csrf-token" content="([^"]+)"`).FindSubmatch(page)
+	if m == nil {
+		t.Fatalf("no CSRF token:\n%s", page)
+	}
+	answer := make(chan string, 1)
+	go func() {
+		req, _ := http.NewRequest(http.MethodPost, base+"/admin/crm/salesforce/disconnect", nil)
+		req.Header.Set("X-CSRF-Token", html.UnescapeString(string(m[1])))
+		req.Header.Set("Accept", "application/json")
+		resp, err := hc.Do(req)
+		if err != nil {
+			answer <- err.Error()
+			return
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		answer <- resp.Status + " " + string(body)
+	}()
+	select {
+	case <-revoking:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Disconnect never called Salesforce")
+	}
+	cancel()
+	waitRefused(t, strings.TrimPrefix(base, "http://"))
+	select {
+	case got := <-answer:
+		t.Fatalf("Disconnect ended before new connections were refused: %s", got)
+	default:
+	}
+	if got := <-answer; !strings.HasPrefix(got, "200 OK") || !strings.Contains(got, "Disconnected from Salesforce: Beacon revoked its access and stopped the sync.") {
+		t.Errorf("Disconnect = %.300s; want 200 and the revocation done", got)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("run = %v; want nil after a graceful shutdown", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("run did not return after cancel")
+	}
+}
+
+// cutOffAfter connects to addr and sends a request's headers one byte
+// every 20ms, never finishing them, as a slowloris client does; it
+// returns how long the server kept the connection open.
+func cutOffAfter(t *testing.T, addr string) time.Duration {
+	t.Helper()
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	start := time.Now()
+	go func() {
+		headers := "GET /admin HTTP/1.1\r\nHost: " + addr + "\r\nX-Slow: " + strings.Repeat("z", 1000)
+		for i := range len(headers) {
+			if _, err := conn.Write([]byte{headers[i]}); err != nil {
+				return
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}()
+	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	_, err = io.ReadAll(conn)
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatal("the server still held the connection after 10s")
+	}
+	return time.Since(start)
+}
+
+func TestRunCutsOffSlowHeaders(t *testing.T) {
+	t.Parallel()
+	base, cancel, done := startCancelable(t, []string{"-salesforce", "http://127.0.0.1:1", "-db", "", "-read-header-timeout", "300ms"}, noEnv)
+	held := cutOffAfter(t, strings.TrimPrefix(base, "http://"))
+	t.Logf("a client trickling its headers was cut off after %v", held.Round(time.Millisecond))
+	// Timers are coarse under load; what matters is that the server cut
+	// the connection near the timeout, not at once and not never.
+	if held < 150*time.Millisecond || held > 3*time.Second {
+		t.Errorf("a client trickling its headers was cut off after %v; want about -read-header-timeout (300ms)", held)
+	}
+	resp, err := http.Get(base + "/healthz")
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Errorf("healthz after the slow client: %v %v", resp, err)
+	} else {
+		resp.Body.Close()
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("run = %v", err)
+	}
+}
+
+func TestHTTPServerTimeouts(t *testing.T) {
+	t.Parallel()
+	hs := newHTTPServer(http.NotFoundHandler(), 0)
+	if hs.ReadHeaderTimeout != defaultReadHeaderTimeout || hs.ReadTimeout <= 0 || hs.WriteTimeout <= 0 || hs.IdleTimeout <= 0 || hs.MaxHeaderBytes <= 0 {
+		t.Errorf("server = %+v; want every timeout and MaxHeaderBytes set", hs)
+	}
+	// Disconnect waits up to 20s for Salesforce to revoke the token.
+	if hs.WriteTimeout <= 20*time.Second || hs.ReadTimeout < hs.ReadHeaderTimeout {
+		t.Errorf("WriteTimeout %v, ReadTimeout %v; want more than 20s and at least ReadHeaderTimeout", hs.WriteTimeout, hs.ReadTimeout)
+	}
+	if hs := newHTTPServer(http.NotFoundHandler(), time.Second); hs.ReadHeaderTimeout != time.Second {
+		t.Errorf("ReadHeaderTimeout = %v; want the flag's 1s", hs.ReadHeaderTimeout)
+	}
+	if err := run(context.Background(), []string{"client", "-salesforce-timeout", "0s"}, noEnv, io.Discard, io.Discard); err == nil {
+		t.Error("run accepted -salesforce-timeout 0s")
+	}
+}
+
+// TestSIGTERM builds the real binary, starts it, and sends it SIGTERM
+// while a browser is still uploading a form: the form gets its answer and
+// Beacon exits with status 0, its first line of output being "client
+// listening on".
+func TestSIGTERM(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	t.Parallel()
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
+	}
+	bin := filepath.Join(t.TempDir(), "client")
+	if out, err := exec.Command(goTool, "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	cmd := exec.Command(bin, "-addr", "127.0.0.1:0", "-salesforce", "http://127.0.0.1:1", "-db", "")
+	cmd.Env = append(os.Environ(), "BEACON_KEY=")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill() })
+	out := bufio.NewReader(stdout)
+	line, err := out.ReadString('\n')
+	if err != nil {
+		t.Fatalf("reading the first line: %v; stderr: %s", err, stderr.String())
+	}
+	base, ok := strings.CutPrefix(strings.TrimSpace(line), "client listening on ")
+	if !ok {
+		t.Fatalf("first line = %q; want client listening on http://HOST:PORT", line)
+	}
+	go io.Copy(io.Discard, out)
+	addr := strings.TrimPrefix(base, "http://")
+
+	// A form post whose body is still on its way when SIGTERM comes.
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	body := "consumerKey=3MVG9fakeConsumerKey.For_Beacon_Tests0123456789&consumerSecret=1955279925675241571"
+	fmt.Fprintf(conn, "POST /admin/crm/salesforce HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n%s",
+		addr, len(body), body[:10])
+	time.Sleep(100 * time.Millisecond)
+	start := time.Now()
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	waitRefused(t, addr)
+	if _, err := io.WriteString(conn, body[10:]); err != nil {
+		t.Fatalf("finishing the form after SIGTERM: %v", err)
+	}
+	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("the form in flight got no answer: %v", err)
+	}
+	resp.Body.Close()
+	// No CSRF token: the answer is the form again with an error, but an
+	// answer it is.
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("form in flight = %s; want Beacon's 403 for the missing CSRF token", resp.Status)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("client exited with %v after SIGTERM; want status 0; stderr: %s", err, stderr.String())
+	}
+	t.Logf("exited %v after SIGTERM, having answered the form in flight", time.Since(start).Round(time.Millisecond))
 }

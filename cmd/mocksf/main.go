@@ -3,6 +3,14 @@
 // accepts requests.
 //
 //	mocksf [-addr 127.0.0.1:8080] [-seed orgs.yaml] [-smtp host:port] [-control-token TOKEN]
+//	       [-read-header-timeout 10s]
+//
+// On SIGINT or SIGTERM it stops accepting connections and waits up to 10
+// seconds for the requests in flight to finish. Its server timeouts keep
+// a slow or idle client from holding a connection: headers must arrive
+// within -read-header-timeout, a request within 30s, an answer may take
+// 60s (more than the 30s long-poll of /__mocksf/mail?wait=), and an idle
+// keep-alive connection is closed after 120s.
 //
 // Its test-control API under /__mocksf/ (docs/mocksf-control.md) answers
 // only loopback clients, or with -control-token only requests that carry
@@ -50,6 +58,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	activation := fs.Duration("app-activation-delay", 0, "how long a new connected app answers invalid_client_id")
 	verbose := fs.Bool("v", false, "log requests and errors to stderr")
 	controlToken := fs.String("control-token", "", "open the /__mocksf/ control API to requests with \"Authorization: Bearer `TOKEN`\" only (default: loopback clients only)")
+	readHeaderTimeout := fs.Duration("read-header-timeout", defaultReadHeaderTimeout, "how long a client may take to send a request's headers before mocksf closes the connection")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -86,14 +95,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer srv.Close()
-	hs := &http.Server{
-		Handler:           srv,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-	}
+	hs := newHTTPServer(srv, *readHeaderTimeout)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	fmt.Fprintf(stdout, "mocksf listening on http://%s\n", ln.Addr())
@@ -105,9 +107,34 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := hs.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		// Requests still in flight (a long fault delay, a mail long-poll)
+		// are cut rather than left running after run returns.
+		hs.Close()
 		return fmt.Errorf("mocksf: shutdown: %w", err)
 	}
 	return nil
+}
+
+// defaultReadHeaderTimeout is -read-header-timeout's default.
+const defaultReadHeaderTimeout = 10 * time.Second
+
+// newHTTPServer returns the HTTP server for h, with timeouts that keep a
+// slow or idle client from holding a connection forever (slowloris):
+// readHeaderTimeout for the headers, 30s for the whole request, 60s for
+// the answer (longer than control.MaxMailWait, the longest long-poll),
+// 120s for an idle keep-alive connection, and 64 KiB of headers.
+func newHTTPServer(h http.Handler, readHeaderTimeout time.Duration) *http.Server {
+	if readHeaderTimeout <= 0 {
+		readHeaderTimeout = defaultReadHeaderTimeout
+	}
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
 }
 
 var seedLine = regexp.MustCompile(`^(?:mocksf: )?(?:seed: )?(?:yaml: )?\s*line (\d+): (.*)$`)

@@ -2,17 +2,26 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
+	"github.com/sfharness/sfharness/mocksf/control"
 	"github.com/sfharness/sfharness/mocksf/mail"
 )
 
@@ -161,4 +170,248 @@ func TestRunControlToken(t *testing.T) {
 			t.Errorf("GET /__mocksf/orgs with %q = %d; want %d", tc.auth, resp.StatusCode, tc.want)
 		}
 	}
+}
+
+// startCancelable runs the real program with args until cancel is called;
+// done receives run's result. It returns the base URL it listens on.
+func startCancelable(t *testing.T, args ...string) (base string, cancel func(), done <-chan error) {
+	t.Helper()
+	ctx, cancelCtx := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	result := make(chan error, 1)
+	go func() {
+		err := run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), pw, io.Discard)
+		pw.Close()
+		result <- err
+	}()
+	t.Cleanup(cancelCtx)
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil {
+		cancelCtx()
+		t.Fatalf("reading the first line: %v (run: %v)", err, <-result)
+	}
+	go io.Copy(io.Discard, pr)
+	base, ok := strings.CutPrefix(strings.TrimSpace(line), "mocksf listening on ")
+	if !ok {
+		t.Fatalf("first line %q; want \"mocksf listening on http://HOST:PORT\"", line)
+	}
+	return base, cancelCtx, result
+}
+
+// holdRequest makes mocksf hold the next GET /services/data for d (a
+// delay fault through the control API), sends that request, and returns
+// once mocksf holds it; the request's status arrives on the channel.
+func holdRequest(t *testing.T, base string, d time.Duration) <-chan string {
+	t.Helper()
+	resp, err := http.Post(base+"/__mocksf/faults", "application/json",
+		strings.NewReader(`{"method":"GET","path":"/services/data","delay":"`+d.String()+`","times":1}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fault struct{ ID string }
+	json.NewDecoder(resp.Body).Decode(&fault)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("adding the delay fault: %s", resp.Status)
+	}
+	answer := make(chan string, 1)
+	go func() {
+		hc := &http.Client{Timeout: 10 * time.Second}
+		resp, err := hc.Get(base + "/services/data")
+		if err != nil {
+			answer <- err.Error()
+			return
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		answer <- resp.Status + " " + string(body)
+	}()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		var f struct{ HitCount int }
+		if resp, err := http.Get(base + "/__mocksf/faults/" + fault.ID); err == nil {
+			json.NewDecoder(resp.Body).Decode(&f)
+			resp.Body.Close()
+		}
+		if f.HitCount == 1 {
+			return answer
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("mocksf never held the request")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// waitRefused waits until a new connection to addr is refused.
+func waitRefused(t *testing.T, addr string) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		c, err := net.DialTimeout("tcp", addr, time.Second)
+		if err != nil {
+			return
+		}
+		c.Close()
+		if time.Now().After(deadline) {
+			t.Fatal("new connections are still accepted after shutdown began")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// TestRunShutdownDrainsInFlightRequests cancels run's context (what
+// SIGTERM does) while mocksf holds a request: new connections are refused
+// at once, the held request still gets its answer, and run returns nil.
+func TestRunShutdownDrainsInFlightRequests(t *testing.T) {
+	t.Parallel()
+	base, cancel, done := startCancelable(t)
+	answer := holdRequest(t, base, 700*time.Millisecond)
+	cancel()
+	waitRefused(t, strings.TrimPrefix(base, "http://"))
+	select {
+	case got := <-answer:
+		t.Fatalf("the held request ended before new connections were refused: %s", got)
+	default:
+	}
+	if got := <-answer; !strings.HasPrefix(got, "200 OK") || !strings.Contains(got, `"version"`) {
+		t.Errorf("held request = %.100s; want 200 and the API versions", got)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("run = %v; want nil after a graceful shutdown", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("run did not return after cancel")
+	}
+}
+
+// cutOffAfter connects to addr and sends a request's headers one byte
+// every 20ms, never finishing them, as a slowloris client does; it
+// returns how long the server kept the connection open.
+func cutOffAfter(t *testing.T, addr string) time.Duration {
+	t.Helper()
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	start := time.Now()
+	go func() {
+		headers := "GET / HTTP/1.1\r\nHost: " + addr + "\r\nX-Slow: " + strings.Repeat("z", 1000)
+		for i := range len(headers) {
+			if _, err := conn.Write([]byte{headers[i]}); err != nil {
+				return
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}()
+	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	_, err = io.ReadAll(conn)
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatal("the server still held the connection after 10s")
+	}
+	return time.Since(start)
+}
+
+func TestRunCutsOffSlowHeaders(t *testing.T) {
+	t.Parallel()
+	base, cancel, done := startCancelable(t, "-read-header-timeout", "300ms")
+	held := cutOffAfter(t, strings.TrimPrefix(base, "http://"))
+	t.Logf("a client trickling its headers was cut off after %v", held.Round(time.Millisecond))
+	// Timers are coarse under load; what matters is that the server cut
+	// the connection near the timeout, not at once and not never.
+	if held < 150*time.Millisecond || held > 3*time.Second {
+		t.Errorf("a client trickling its headers was cut off after %v; want about -read-header-timeout (300ms)", held)
+	}
+	// Others are still served.
+	resp, err := http.Get(base + "/__mocksf/health")
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Errorf("health after the slow client: %v %v", resp, err)
+	} else {
+		resp.Body.Close()
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("run = %v", err)
+	}
+}
+
+func TestHTTPServerTimeouts(t *testing.T) {
+	t.Parallel()
+	hs := newHTTPServer(http.NotFoundHandler(), 0)
+	if hs.ReadHeaderTimeout != defaultReadHeaderTimeout || hs.ReadTimeout <= 0 || hs.WriteTimeout <= 0 || hs.IdleTimeout <= 0 || hs.MaxHeaderBytes <= 0 {
+		t.Errorf("server = %+v; want every timeout and MaxHeaderBytes set", hs)
+	}
+	if hs.ReadTimeout < hs.ReadHeaderTimeout {
+		t.Errorf("ReadTimeout %v < ReadHeaderTimeout %v", hs.ReadTimeout, hs.ReadHeaderTimeout)
+	}
+	if hs.WriteTimeout <= control.MaxMailWait {
+		t.Errorf("WriteTimeout %v; want more than the longest mail long-poll, %v", hs.WriteTimeout, control.MaxMailWait)
+	}
+	if hs := newHTTPServer(http.NotFoundHandler(), time.Second); hs.ReadHeaderTimeout != time.Second {
+		t.Errorf("ReadHeaderTimeout = %v; want the flag's 1s", hs.ReadHeaderTimeout)
+	}
+}
+
+// TestSIGTERM builds the real binary, starts it, and sends it SIGTERM
+// while it holds a request: the request gets its answer and mocksf exits
+// with status 0, its first line of output being "mocksf listening on".
+func TestSIGTERM(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	t.Parallel()
+	bin := buildBinary(t)
+	cmd := exec.Command(bin, "-addr", "127.0.0.1:0")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill() })
+	out := bufio.NewReader(stdout)
+	line, err := out.ReadString('\n')
+	if err != nil {
+		t.Fatalf("reading the first line: %v; stderr: %s", err, stderr.String())
+	}
+	base, ok := strings.CutPrefix(strings.TrimSpace(line), "mocksf listening on ")
+	if !ok {
+		t.Fatalf("first line = %q; want mocksf listening on http://HOST:PORT", line)
+	}
+	go io.Copy(io.Discard, out)
+
+	answer := holdRequest(t, base, 700*time.Millisecond)
+	start := time.Now()
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	waitRefused(t, strings.TrimPrefix(base, "http://"))
+	if got := <-answer; !strings.HasPrefix(got, "200 OK") {
+		t.Errorf("held request = %.100s; want 200", got)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("mocksf exited with %v after SIGTERM; want status 0; stderr: %s", err, stderr.String())
+	}
+	t.Logf("exited %v after SIGTERM, having answered the held request", time.Since(start).Round(time.Millisecond))
+}
+
+// buildBinary builds this package's program into a temporary directory.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
+	}
+	bin := filepath.Join(t.TempDir(), "program")
+	build := exec.Command(goTool, "build", "-o", bin, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
 }

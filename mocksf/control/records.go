@@ -24,8 +24,9 @@ type RecordsInsert struct {
 	Generate int `json:"generate,omitempty"`
 }
 
-// MaxGenerate bounds RecordsInsert.Generate.
-const MaxGenerate = 200000
+// MaxGenerate bounds RecordsInsert.Generate, as store.MaxGenerated
+// bounds an org's generated records.
+const MaxGenerate = store.MaxGenerated
 
 // Fields is one record as field name → value: a string, number, boolean
 // or null. Whole numbers decode as int, as in a seed file.

@@ -8,6 +8,9 @@ import "net/http"
 type RevokeRequest struct {
 	Username string `json:"username"`
 	ClientID string `json:"clientId"`
+	// SessionsOnly revokes only the access tokens, as a session timeout
+	// does: refresh tokens and the approval stay.
+	SessionsOnly bool `json:"sessionsOnly,omitempty"`
 }
 
 // Revoked is the answer to POST /__mocksf/orgs/{id}/revoke: how many
@@ -55,7 +58,12 @@ func HandleRevoke(c *API) http.Handler {
 			writeError(w, err)
 			return
 		}
-		n := c.d.Store.RevokeAppAccess(u.ID, app.ConsumerKey)
+		var n int
+		if in.SessionsOnly {
+			n = c.d.Store.ExpireSessions(u.ID, app.ConsumerKey)
+		} else {
+			n = c.d.Store.RevokeAppAccess(u.ID, app.ConsumerKey)
+		}
 		c.d.Log.Debug("mocksf control: app access revoked", "org", o.ID, "username", u.Username, "app", app.Name, "tokens", n)
 		writeJSON(w, http.StatusOK, Revoked{Revoked: n})
 	})

@@ -180,6 +180,9 @@ func HandleLogin(d Deps) http.Handler {
 			return
 		}
 		if known {
+			if !renewSession(d, w, sess.ID) {
+				return
+			}
 			http.Redirect(w, r, landing(startURL), http.StatusFound)
 			return
 		}
@@ -248,6 +251,9 @@ func HandleVerify(d Deps) http.Handler {
 			http.Error(w, "session unavailable", http.StatusInternalServerError)
 			return
 		}
+		if !renewSession(d, w, sess.ID) {
+			return
+		}
 		if dontAsk {
 			http.SetCookie(w, &http.Cookie{
 				Name: DeviceCookie(user.ID), Value: d.Store.RememberDevice(user.ID), Path: "/",
@@ -256,6 +262,20 @@ func HandleVerify(d Deps) http.Handler {
 		}
 		http.Redirect(w, r, landing(sess.StartURL), http.StatusFound)
 	})
+}
+
+// renewSession gives a session that just logged in a new ID and the
+// browser its cookie, as Salesforce issues a new sid at login: an ID
+// planted before the login (session fixation) stays logged out. It
+// reports false after answering the request itself.
+func renewSession(d Deps, w http.ResponseWriter, id string) bool {
+	sess, err := d.Store.RenewSession(id)
+	if err != nil {
+		http.Error(w, "session unavailable", http.StatusInternalServerError)
+		return false
+	}
+	http.SetCookie(w, &http.Cookie{Name: web.SessionCookie, Value: sess.ID, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	return true
 }
 
 // pendingUser returns the session and the user who typed a right password

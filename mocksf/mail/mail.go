@@ -93,10 +93,7 @@ func (m *Mailer) Send(ctx context.Context, msg Message) (Message, error) {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.sent = append(m.sent, msg)
-	if len(m.sent) > m.limit {
-		m.sent = append([]Message(nil), m.sent[len(m.sent)-m.limit:]...)
-	}
+	m.sent = appendBounded(m.sent, msg, m.limit)
 	m.notifyLocked()
 	return msg, nil
 }
@@ -121,6 +118,19 @@ func (m *Mailer) Clear() {
 	defer m.mu.Unlock()
 	m.sent = nil
 	m.notifyLocked()
+}
+
+// appendBounded appends msg to kept and drops the oldest messages beyond
+// limit. It reslices rather than copying the messages kept, so a full
+// history costs each message O(1) (amortized: append moves them to a
+// new array now and then), not a copy of the whole history.
+func appendBounded(kept []Message, msg Message, limit int) []Message {
+	kept = append(kept, msg)
+	if drop := len(kept) - limit; drop > 0 {
+		clear(kept[:drop]) // let the dropped messages' strings go
+		kept = kept[drop:]
+	}
+	return kept
 }
 
 func newID() string {

@@ -1,6 +1,7 @@
 package mail
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -18,14 +19,25 @@ import (
 const maxMessageBytes = 1 << 20
 
 // Receiver is a small SMTP server that accepts every message and keeps
-// what it parsed, so mocksf needs no external mail server.
+// the last 10,000, so mocksf needs no external mail server. It parses a
+// message only when Inbox asks for it: mocksf's own copies of what it
+// sent are the Mailer's, and nothing reads the receiver's on the hot path.
 type Receiver struct {
 	server *smtp.Server
 	ln     net.Listener
 
 	mu    sync.Mutex
-	inbox []Message
+	inbox []received
 }
+
+// received is one message as it arrived, for one recipient.
+type received struct {
+	to, from string // the envelope's
+	raw      []byte
+}
+
+// maxInbox bounds the messages a Receiver keeps.
+const maxInbox = 10000
 
 // StartReceiver listens on addr (host:port; port 0 picks a free one) and
 // serves SMTP until Close.
@@ -53,15 +65,28 @@ func (r *Receiver) Addr() string { return r.ln.Addr().String() }
 func (r *Receiver) Close() error { return r.server.Close() }
 
 // Inbox returns the messages received for an address (all when to is
-// empty), newest first.
+// empty), newest first. A message that does not parse comes back with its
+// raw text as Text.
 func (r *Receiver) Inbox(to string) []Message {
 	r.mu.Lock()
-	defer r.mu.Unlock()
-	var out []Message
+	var matched []received
 	for i := len(r.inbox) - 1; i >= 0; i-- {
-		if to == "" || strings.EqualFold(r.inbox[i].To, to) {
-			out = append(out, r.inbox[i])
+		if to == "" || strings.EqualFold(r.inbox[i].to, to) {
+			matched = append(matched, r.inbox[i])
 		}
+	}
+	r.mu.Unlock()
+	out := make([]Message, 0, len(matched))
+	for _, m := range matched {
+		msg, err := parse(bytes.NewReader(m.raw))
+		if err != nil {
+			msg = Message{Text: string(m.raw)}
+		}
+		if msg.From == "" {
+			msg.From = m.from
+		}
+		msg.To = m.to
+		out = append(out, msg)
 	}
 	return out
 }
@@ -90,24 +115,18 @@ func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 }
 
 func (s *session) Data(r io.Reader) error {
-	msg, err := parse(r)
+	raw, err := io.ReadAll(io.LimitReader(r, maxMessageBytes))
 	if err != nil {
-		// Drain so the client sees our error, not a broken pipe.
-		_, _ = io.Copy(io.Discard, r)
-		return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 6, 0}, Message: "cannot parse message: " + err.Error()}
-	}
-	if msg.From == "" {
-		msg.From = s.from
+		return err
 	}
 	s.r.mu.Lock()
 	defer s.r.mu.Unlock()
 	for _, rcpt := range s.to {
-		m := msg
-		m.To = rcpt
-		s.r.inbox = append(s.r.inbox, m)
+		s.r.inbox = append(s.r.inbox, received{to: rcpt, from: s.from, raw: raw})
 	}
-	if len(s.r.inbox) > 10000 {
-		s.r.inbox = append([]Message(nil), s.r.inbox[len(s.r.inbox)-10000:]...)
+	if drop := len(s.r.inbox) - maxInbox; drop > 0 {
+		clear(s.r.inbox[:drop])
+		s.r.inbox = s.r.inbox[drop:]
 	}
 	return nil
 }

@@ -40,6 +40,10 @@ type Deps struct {
 	// NewestAPIVersion is what version=latest names at the identity URL,
 	// e.g. "67.0"; empty means "67.0".
 	NewestAPIVersion string
+	// MaxLoginFailures is the login page's lock-out (0: never), which the
+	// username-password flow shares: its wrong passwords count towards it,
+	// and a locked-out user fails it even with the right password.
+	MaxLoginFailures int
 }
 
 // Salesforce's OAuth error codes and descriptions, as seen on the wire.

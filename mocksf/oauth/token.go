@@ -352,9 +352,11 @@ func passwordGrant(d Deps, r *http.Request) (tokenResponse, error) {
 		}
 		return tokenResponse{}, tokenErrInactiveUser
 	}
-	// Failures count towards the lock-out as on the login page; the
-	// lock-out itself is the login page's (0: this flow never locks).
-	if _, err := d.Store.Authenticate(u.Username, password, 0); err != nil {
+	// Failures count towards the login page's lock-out, and a locked-out
+	// user fails here too: otherwise this flow would let anyone with a
+	// consumer key and secret go on guessing the password, and the right
+	// one would unlock the user.
+	if _, err := d.Store.Authenticate(u.Username, password, d.MaxLoginFailures); err != nil {
 		return tokenResponse{}, tokenErrAuthFailure
 	}
 	org, err := d.Store.Org(u.OrgID)

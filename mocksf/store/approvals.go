@@ -37,22 +37,15 @@ func (s *Store) RevokeApproval(userID, consumerKey string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delete(s.approvals, approvalKey{userID, consumerKey})
-	for t, rt := range s.refresh {
-		if rt.UserID == userID && rt.ConsumerKey == consumerKey {
-			s.revokeLocked(t)
-		}
+	for _, rt := range s.heldLocked(userID, consumerKey) {
+		s.deleteRefreshLocked(rt.Token)
 	}
 }
 
 // enforceApprovalCapLocked revokes the oldest refresh tokens of a user for
 // an app until one more fits under MaxApprovalsPerApp.
 func (s *Store) enforceApprovalCapLocked(userID, consumerKey string) {
-	var held []*RefreshToken
-	for _, rt := range s.refresh {
-		if rt.UserID == userID && rt.ConsumerKey == consumerKey {
-			held = append(held, rt)
-		}
-	}
+	held := s.heldLocked(userID, consumerKey)
 	if len(held) < MaxApprovalsPerApp {
 		return
 	}
@@ -83,8 +76,8 @@ func (s *Store) RefreshTokens(userID, consumerKey string) []RefreshToken {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	var out []RefreshToken
-	for _, rt := range s.refresh {
-		if rt.UserID == userID && rt.ConsumerKey == consumerKey {
+	for _, t := range s.heldRefresh[approvalKey{userID, consumerKey}] {
+		if rt, ok := s.refresh[t]; ok {
 			c := *rt
 			c.Scopes = append([]string(nil), rt.Scopes...)
 			out = append(out, c)

@@ -97,7 +97,7 @@ func (s *Store) DeleteApp(key string) error {
 	}
 	for t, rt := range s.refresh {
 		if rt.ConsumerKey == key {
-			delete(s.refresh, t)
+			s.deleteRefreshLocked(t)
 		}
 	}
 	for k := range s.approvals {

@@ -27,7 +27,23 @@ func (s *Store) RevokeAppAccess(userID, consumerKey string) int {
 	for t, rt := range s.refresh {
 		if rt.UserID == userID && rt.ConsumerKey == consumerKey {
 			// Its access tokens are the user's for this app, gone above.
-			delete(s.refresh, t)
+			s.deleteRefreshLocked(t)
+			n++
+		}
+	}
+	return n
+}
+
+// ExpireSessions revokes the access tokens a user holds for an app and
+// keeps its refresh tokens and approval, as a session timeout does: the
+// client must refresh.
+func (s *Store) ExpireSessions(userID, consumerKey string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for t, at := range s.access {
+		if at.UserID == userID && at.ConsumerKey == consumerKey {
+			delete(s.access, t)
 			n++
 		}
 	}

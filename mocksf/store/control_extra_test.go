@@ -95,3 +95,25 @@ func TestParseRecordJSON(t *testing.T) {
 		}
 	}
 }
+
+func TestExpireSessionsKeepsRefreshTokens(t *testing.T) {
+	st := store.New(nil)
+	res, err := st.Apply(store.Seed{Orgs: []store.OrgSpec{{Name: "A", Users: []store.UserSpec{{Username: "u@a.test", Password: "p"}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	uid := res[0].Users[0].ID
+	at, rt, err := st.IssueTokens("", "key", uid, []string{"api", "refresh_token"}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := st.ExpireSessions(uid, "key"); n != 1 {
+		t.Errorf("ExpireSessions = %d; want 1", n)
+	}
+	if _, err := st.LookupAccessToken(at.Token); err == nil {
+		t.Error("the access token still works after ExpireSessions")
+	}
+	if _, _, err := st.Refresh(rt.Token); err != nil {
+		t.Errorf("the refresh token stopped working: %v", err)
+	}
+}

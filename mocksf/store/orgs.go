@@ -69,7 +69,7 @@ func (s *Store) DeleteOrg(id string) error {
 	}
 	for t, rt := range s.refresh {
 		if rt.OrgID == id || users[rt.UserID] || apps[rt.ConsumerKey] {
-			delete(s.refresh, t)
+			s.deleteRefreshLocked(t)
 		}
 	}
 	for k := range s.approvals {

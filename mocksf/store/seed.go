@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
 
 	"gopkg.in/yaml.v3"
 )
@@ -164,6 +165,7 @@ func (seed Seed) validate() error {
 		default:
 			errs = append(errs, fmt.Errorf("orgs[%d].status %q: want active, frozen or inactive", i, o.Status))
 		}
+		errs = append(errs, validateGenerate(i, o.Records.Generate)...)
 		errs = append(errs, validateCustom(fmt.Sprintf("orgs[%d]", i), o.CustomObjects, o.CustomFields)...)
 		errs = append(errs, validateAPISettings(fmt.Sprintf("orgs[%d]", i), o)...)
 		appNames := map[string]bool{}
@@ -185,7 +187,7 @@ func (seed Seed) validate() error {
 			if apiName == "" {
 				apiName = APIName(a.Name)
 			}
-			name, api := "name:"+strings.ToLower(a.Name), "api:"+strings.ToLower(apiName)
+			name, api := "name:"+foldKey(a.Name), "api:"+foldKey(apiName)
 			if appNames[name] || appNames[api] {
 				errs = append(errs, fmt.Errorf("orgs[%d].connectedApps[%d] %q: name or API name is used twice in the org", i, j, a.Name))
 			}
@@ -199,6 +201,53 @@ func (seed Seed) validate() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// MaxGenerated bounds the records one org of a seed (or of POST
+// /__mocksf/orgs) may generate, all objects together: Apply creates them
+// while it holds the store's lock, and an unbounded count would stop
+// mocksf answering, or run it out of memory.
+const MaxGenerated = 200000
+
+// validateGenerate checks an org's generate counts: none negative, and at
+// most MaxGenerated in all.
+func validateGenerate(i int, counts map[string]int) []error {
+	var errs []error
+	objects := make([]string, 0, len(counts))
+	for object := range counts {
+		objects = append(objects, object)
+	}
+	sort.Strings(objects)
+	total := 0
+	for _, object := range objects {
+		n := counts[object]
+		if n < 0 || n > MaxGenerated {
+			errs = append(errs, fmt.Errorf("orgs[%d].records.generate.%s %d: want a count from 0 to %d", i, object, n, MaxGenerated))
+			continue
+		}
+		total += n
+	}
+	if total > MaxGenerated {
+		errs = append(errs, fmt.Errorf("orgs[%d].records.generate: %d records in all; at most %d", i, total, MaxGenerated))
+	}
+	return errs
+}
+
+// foldKey is s with every character replaced by the smallest one of its
+// Unicode case-folding orbit, so that foldKey(a) == foldKey(b) exactly when
+// strings.EqualFold(a, b), which CreateApp compares app names with.
+// strings.ToLower is not enough: "ſ" (long s) folds to "s" but does not
+// lower-case to it, and a seed with both names failed halfway through Apply.
+func foldKey(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		least := r
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			least = min(least, f)
+		}
+		b.WriteRune(least)
+	}
+	return b.String()
 }
 
 // OrgResult names what Apply created for one org.

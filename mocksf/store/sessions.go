@@ -94,6 +94,25 @@ func (s *Store) UpdateSession(id string, fn func(*Session)) (Session, error) {
 	return copySession(sess), nil
 }
 
+// RenewSession moves a session to a new random ID and returns it; the old
+// ID names no session any more. Login calls it once a user is logged in,
+// so that a session ID known before the login (planted in the browser by
+// someone else: session fixation) is worth nothing after it. Everything in
+// the session is kept, its CSRF token included, so a page loaded before
+// the login can still post its form.
+func (s *Store) RenewSession(id string) (Session, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sess, ok := s.sessions[id]
+	if !ok {
+		return Session{}, fmt.Errorf("store: session: %w", ErrNotFound)
+	}
+	delete(s.sessions, id)
+	sess.ID = randomString(40, alnum)
+	s.sessions[sess.ID] = sess
+	return copySession(sess), nil
+}
+
 // DeleteSession ends a session (logout).
 func (s *Store) DeleteSession(id string) {
 	s.mu.Lock()

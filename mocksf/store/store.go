@@ -9,7 +9,6 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
-	"math/big"
 	"sort"
 	"strings"
 	"sync"
@@ -195,6 +194,14 @@ type Store struct {
 	approvals map[approvalKey]time.Time
 	ext       storeExt // schema.go, limits.go, records_extra.go
 
+	// heldRefresh lists the refresh tokens of each user and app in issue
+	// order, and accessFrom the access tokens issued from each refresh
+	// token, so issuing and revoking tokens never scans them all
+	// (tokens.go). Entries may outlive their tokens; readers check
+	// refresh and access.
+	heldRefresh map[approvalKey][]string
+	accessFrom  map[string][]string
+
 	devices map[string][]string // user ID → remembered browsers (devices.go)
 }
 
@@ -219,6 +226,8 @@ func (s *Store) clear() {
 	s.refresh = map[string]*RefreshToken{}
 	s.sessions = map[string]*Session{}
 	s.approvals = map[approvalKey]time.Time{}
+	s.heldRefresh = map[approvalKey][]string{}
+	s.accessFrom = map[string][]string{}
 	s.devices = map[string][]string{}
 	s.ext = newStoreExt()
 }
@@ -323,18 +332,31 @@ func (s *Store) Authenticate(username, password string, maxFailures int) (User, 
 	return *u, nil
 }
 
-// randomString returns n characters drawn uniformly from alphabet.
+// randomString returns n characters drawn uniformly from alphabet (of at
+// most 256). It reads crypto/rand once for the whole string and drops the
+// bytes at or above the largest multiple of len(alphabet) below 256, so
+// every character is as likely as another.
 func randomString(n int, alphabet string) string {
-	b := make([]byte, n)
-	max := big.NewInt(int64(len(alphabet)))
-	for i := range b {
-		k, err := rand.Int(rand.Reader, max)
-		if err != nil {
+	k := len(alphabet)
+	limit := 256 - 256%k
+	out := make([]byte, 0, n)
+	// A little more than n bytes: few are dropped (at most 6 in 256 for
+	// 62 characters), and a short read is topped up below.
+	buf := make([]byte, n+n/8+8)
+	for len(out) < n {
+		if _, err := rand.Read(buf); err != nil {
 			panic("store: crypto/rand failed: " + err.Error())
 		}
-		b[i] = alphabet[k.Int64()]
+		for _, b := range buf {
+			if int(b) < limit {
+				out = append(out, alphabet[int(b)%k])
+				if len(out) == n {
+					break
+				}
+			}
+		}
 	}
-	return string(b)
+	return string(out)
 }
 
 const (

@@ -116,11 +116,14 @@ func (s *Store) IssueTokens(code, consumerKey, userID string, scopes []string, w
 		stored := *rt
 		stored.Scopes = append([]string(nil), rt.Scopes...)
 		s.refresh[rt.Token] = &stored
+		key := approvalKey{u.ID, consumerKey}
+		s.heldRefresh[key] = append(s.heldRefresh[key], rt.Token)
 	}
 	at := s.newAccessLocked(consumerKey, *u, scopes, now)
 	if rt != nil {
 		at.RefreshToken = rt.Token
 		s.access[at.Token].RefreshToken = rt.Token
+		s.accessFrom[rt.Token] = append(s.accessFrom[rt.Token], at.Token)
 	}
 	if c, ok := s.codes[code]; ok && code != "" {
 		c.issued = append(c.issued, at.Token)
@@ -160,6 +163,7 @@ func (s *Store) Refresh(refreshToken string) (AccessToken, RefreshToken, error) 
 	at := s.newAccessLocked(rt.ConsumerKey, *u, rt.Scopes, now)
 	at.RefreshToken = rt.Token
 	s.access[at.Token].RefreshToken = rt.Token
+	s.accessFrom[rt.Token] = append(s.accessFrom[rt.Token], at.Token)
 	out := *rt
 	out.Scopes = append([]string(nil), rt.Scopes...)
 	return at, out, nil
@@ -195,13 +199,57 @@ func (s *Store) revokeLocked(token string) bool {
 		return true
 	}
 	if _, ok := s.refresh[token]; ok {
-		delete(s.refresh, token)
-		for t, at := range s.access {
-			if at.RefreshToken == token {
-				delete(s.access, t)
-			}
-		}
+		s.deleteRefreshLocked(token)
 		return true
 	}
 	return false
+}
+
+// deleteRefreshLocked deletes a refresh token and the access tokens
+// issued from it, which accessFrom lists.
+func (s *Store) deleteRefreshLocked(token string) {
+	rt, ok := s.refresh[token]
+	if !ok {
+		return
+	}
+	delete(s.refresh, token)
+	for _, t := range s.accessFrom[token] {
+		if at, ok := s.access[t]; ok && at.RefreshToken == token {
+			delete(s.access, t)
+		}
+	}
+	delete(s.accessFrom, token)
+	key := approvalKey{rt.UserID, rt.ConsumerKey}
+	held := s.heldRefresh[key]
+	for i, t := range held {
+		if t == token {
+			held = append(held[:i:i], held[i+1:]...)
+			break
+		}
+	}
+	if len(held) == 0 {
+		delete(s.heldRefresh, key)
+	} else {
+		s.heldRefresh[key] = held
+	}
+}
+
+// heldLocked returns the refresh tokens a user holds for an app, in issue
+// order, and forgets heldRefresh's entries for tokens deleted since.
+func (s *Store) heldLocked(userID, consumerKey string) []*RefreshToken {
+	key := approvalKey{userID, consumerKey}
+	var held []*RefreshToken
+	live := s.heldRefresh[key][:0]
+	for _, t := range s.heldRefresh[key] {
+		if rt, ok := s.refresh[t]; ok {
+			held = append(held, rt)
+			live = append(live, t)
+		}
+	}
+	if len(live) == 0 {
+		delete(s.heldRefresh, key)
+	} else {
+		s.heldRefresh[key] = live
+	}
+	return held
 }

@@ -1,0 +1,1341 @@
+package mocksf_test
+
+// Hostile input against mocksf over HTTP, end to end: authorization code
+// replay, redirect URI tricks, PKCE downgrade and reuse, CSRF on every
+// form, brute force of passwords and verification codes, script injection
+// in every field a user or a test supplies, oversized bodies, and session
+// fixation. The expected errors are Salesforce's (docs/mocksf-oauth.md).
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"reflect"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"golang.org/x/oauth2"
+
+	"github.com/sfharness/sfharness/mocksf"
+	"github.com/sfharness/sfharness/mocksf/identity"
+	"github.com/sfharness/sfharness/mocksf/login"
+	"github.com/sfharness/sfharness/mocksf/oauth"
+	"github.com/sfharness/sfharness/mocksf/setup"
+	"github.com/sfharness/sfharness/mocksf/store"
+	"github.com/sfharness/sfharness/mocksf/web"
+)
+
+// Another connected app of the test seed's org, for codes presented by the
+// wrong client.
+const (
+	otherKey    = "3MVG9OtherKeyOtherKeyOtherKeyOtherKeyOtherKeyOtherKeyOtherKeyOtherKeyOtherKeyOther1"
+	otherSecret = "FEDCBA9876543210FEDCBA9876543210FEDCBA9876543210FEDCBA9876543210"
+)
+
+// Salesforce's answers the tests expect (docs/mocksf-oauth.md).
+const (
+	mismatchPre = `<pre id="oauthError">error=redirect_uri_mismatch&amp;error_description=redirect_uri%20must%20match%20configuration</pre>`
+	msgCSRF     = "Your session has expired or the form was submitted twice."
+)
+
+// noRedirects is c, with its cookies, stopping at the first redirect.
+func noRedirects(c *http.Client) *http.Client {
+	return &http.Client{Jar: c.Jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+// approvedBrowser is a browser logged in as sync@acme.test that has
+// allowed the test app once: the next authorize request redirects to the
+// callback at once, with a code.
+func approvedBrowser(t *testing.T, srv *mocksf.Server, ts *httptest.Server) *http.Client {
+	t.Helper()
+	c := browser(t, ts)
+	authorize(t, srv, ts, c, oauthConfig(ts), "allow")
+	return c
+}
+
+// authorizeURL is an authorize request of the web-server flow for the test
+// app, with extra parameters as key, value pairs.
+func authorizeURL(ts *httptest.Server, kv ...string) string {
+	q := url.Values{"response_type": {"code"}, "client_id": {testKey}, "redirect_uri": {testCallback}, "state": {"st4te"}}
+	for i := 0; i+1 < len(kv); i += 2 {
+		q.Set(kv[i], kv[i+1])
+	}
+	return ts.URL + "/services/oauth2/authorize?" + q.Encode()
+}
+
+// callbackQuery follows an authorize request of an approved browser to the
+// redirect it answers with, which must be to the test callback.
+func callbackQuery(t *testing.T, c *http.Client, authURL string) url.Values {
+	t.Helper()
+	resp, page := get(t, noRedirects(c), authURL)
+	loc := resp.Header.Get("Location")
+	if resp.StatusCode != http.StatusFound || !strings.HasPrefix(loc, testCallback+"?") {
+		t.Fatalf("authorize = %d to %q; want a redirect to the callback\n%s", resp.StatusCode, loc, page)
+	}
+	u, _ := url.Parse(loc)
+	return u.Query()
+}
+
+// codeFor returns the code an approved browser gets for authURL.
+func codeFor(t *testing.T, c *http.Client, authURL string) string {
+	t.Helper()
+	q := callbackQuery(t, c, authURL)
+	if q.Get("code") == "" {
+		t.Fatalf("callback query %v; want a code", q)
+	}
+	return q.Get("code")
+}
+
+// tokenCall posts a form to the token endpoint and returns the status and
+// the JSON answer.
+func tokenCall(t *testing.T, ts *httptest.Server, form url.Values) (int, map[string]any) {
+	t.Helper()
+	resp, err := http.PostForm(ts.URL+"/services/oauth2/token", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var m map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&m); err != nil {
+		t.Fatalf("token answer %d is not JSON: %v", resp.StatusCode, err)
+	}
+	return resp.StatusCode, m
+}
+
+// exchangeForm is an authorization_code grant of the test app.
+func exchangeForm(code string, kv ...string) url.Values {
+	f := url.Values{"grant_type": {"authorization_code"}, "code": {code}, "client_id": {testKey},
+		"client_secret": {testSecret}, "redirect_uri": {testCallback}}
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] == "" {
+			f.Del(kv[i])
+		} else {
+			f.Set(kv[i], kv[i+1])
+		}
+	}
+	return f
+}
+
+// wantTokenError checks a token endpoint answer for Salesforce's error.
+func wantTokenError(t *testing.T, status int, m map[string]any, code, desc string) {
+	t.Helper()
+	if status != http.StatusBadRequest || m["error"] != code || m["error_description"] != desc {
+		t.Errorf("token answer %d %v; want 400 %s / %s", status, m, code, desc)
+	}
+}
+
+// identityStatus calls the identity URL with an access token.
+func identityStatus(t *testing.T, ts *httptest.Server, tokens map[string]any) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", tokens["id"].(string), nil)
+	req.Header.Set("Authorization", "Bearer "+tokens["access_token"].(string))
+	resp, err := ts.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// addOtherApp gives the test seed's org a second connected app with the
+// same callback.
+func addOtherApp(t *testing.T, srv *mocksf.Server) {
+	t.Helper()
+	_, err := srv.Store().CreateApp(store.ConnectedApp{
+		OrgID: srv.Store().Orgs()[0].ID, Name: "Other App", APIName: "Other_App", OAuthEnabled: true,
+		CallbackURLs: []string{testCallback}, Scopes: []string{"api", "refresh_token"},
+		ConsumerKey: otherKey, ConsumerSecret: otherSecret, Policy: store.DefaultAppPolicy(),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// An authorization code is good for one try. A second exchange fails with
+// invalid_grant and revokes what the first issued; any failed exchange by
+// an authenticated client uses the code up, so a stolen code cannot be
+// tried against the right redirect URI, verifier or client after a wrong
+// one. A client that cannot authenticate does not use it up.
+func TestSecurityCodeReplay(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		first url.Values // nil: a successful exchange
+		// firstCode and firstDesc are the first try's error.
+		firstCode, firstDesc string
+		// secondOK is whether the right exchange after it succeeds.
+		secondOK bool
+	}{
+		{name: "replay after a success"},
+		{"after a wrong redirect_uri", url.Values{"redirect_uri": {testCallback + "/"}}, "redirect_uri_mismatch", "redirect_uri must match configuration", false},
+		{"after a missing redirect_uri", url.Values{"redirect_uri": {""}}, "redirect_uri_mismatch", "redirect_uri must match configuration", false},
+		{"after another app presented it", url.Values{"client_id": {otherKey}, "client_secret": {otherSecret}}, "invalid_grant", "invalid authorization code", false},
+		{"after a try without the secret", url.Values{"client_secret": {""}}, "invalid_client", "invalid client credentials", true},
+		{"after a try with a wrong secret", url.Values{"client_secret": {"wrong"}}, "invalid_client", "invalid client credentials", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv, ts := newServer(t)
+			addOtherApp(t, srv)
+			c := approvedBrowser(t, srv, ts)
+			code := codeFor(t, c, authorizeURL(ts))
+
+			var firstTokens map[string]any
+			if tt.first == nil {
+				status, m := tokenCall(t, ts, exchangeForm(code))
+				if status != http.StatusOK || m["refresh_token"] == nil {
+					t.Fatalf("first exchange = %d %v; want tokens", status, m)
+				}
+				firstTokens = m
+			} else {
+				f := exchangeForm(code)
+				for k, v := range tt.first {
+					if v[0] == "" {
+						f.Del(k)
+					} else {
+						f[k] = v
+					}
+				}
+				status, m := tokenCall(t, ts, f)
+				wantTokenError(t, status, m, tt.firstCode, tt.firstDesc)
+			}
+
+			status, m := tokenCall(t, ts, exchangeForm(code))
+			if tt.secondOK {
+				if status != http.StatusOK {
+					t.Fatalf("right exchange after a failed client authentication = %d %v; want tokens", status, m)
+				}
+				return
+			}
+			wantTokenError(t, status, m, "invalid_grant", "invalid authorization code")
+			if firstTokens == nil {
+				return
+			}
+			// The replay revoked the first exchange's tokens.
+			if status, body := identityStatus(t, ts, firstTokens); status != http.StatusForbidden || body != "Bad_OAuth_Token" {
+				t.Errorf("identity URL with the first access token = %d %q; want 403 Bad_OAuth_Token", status, body)
+			}
+			status, m = tokenCall(t, ts, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {firstTokens["refresh_token"].(string)},
+				"client_id": {testKey}, "client_secret": {testSecret}})
+			wantTokenError(t, status, m, "invalid_grant", "expired access/refresh token")
+		})
+	}
+}
+
+// redirectTricks are redirect URIs that are not exactly the test app's
+// Callback URL, though a lax comparison might take them for it.
+var redirectTricks = []struct{ name, uri string }{
+	{"prefix", "http://127.0.0.1:9/salesforce"},
+	{"scheme and host only", "http://127.0.0.1:9"},
+	{"longer path", testCallback + "/evil"},
+	{"suffix", testCallback + "Evil"},
+	{"dot segments", testCallback + "/../../evil"},
+	{"query added", testCallback + "?next=https://evil.test"},
+	{"empty query", testCallback + "?"},
+	{"fragment added", testCallback + "#x"},
+	{"upper-case scheme", "HTTP://127.0.0.1:9/salesforce/getSfdcOAuthTokensRedirect"},
+	{"path case", "http://127.0.0.1:9/Salesforce/getSfdcOAuthTokensRedirect"},
+	{"trailing slash", testCallback + "/"},
+	{"user@host", "http://evil.test@127.0.0.1:9/salesforce/getSfdcOAuthTokensRedirect"},
+	{"host@evil", "http://127.0.0.1:9@evil.test/salesforce/getSfdcOAuthTokensRedirect"},
+	{"backslash", `http://evil.test\@127.0.0.1:9/salesforce/getSfdcOAuthTokensRedirect`},
+	{"percent-encoded slash", "http://127.0.0.1:9/salesforce%2FgetSfdcOAuthTokensRedirect"},
+	{"percent-encoded letter", "http://127.0.0.1:9/%73alesforce/getSfdcOAuthTokensRedirect"},
+	{"percent-encoded host", "http://%31%32%37.0.0.1:9/salesforce/getSfdcOAuthTokensRedirect"},
+	{"dot segment", "http://127.0.0.1:9/salesforce/./getSfdcOAuthTokensRedirect"},
+	{"double slash", "http://127.0.0.1:9//salesforce/getSfdcOAuthTokensRedirect"},
+	{"trailing dot in the host", "http://127.0.0.1.:9/salesforce/getSfdcOAuthTokensRedirect"},
+	{"other port", "http://127.0.0.1:90/salesforce/getSfdcOAuthTokensRedirect"},
+	{"no port", "http://127.0.0.1/salesforce/getSfdcOAuthTokensRedirect"},
+	{"port with a leading zero", "http://127.0.0.1:09/salesforce/getSfdcOAuthTokensRedirect"},
+	{"other name of the host", "http://localhost:9/salesforce/getSfdcOAuthTokensRedirect"},
+	{"other scheme", "https://127.0.0.1:9/salesforce/getSfdcOAuthTokensRedirect"},
+	{"custom scheme", "myapp://127.0.0.1:9/salesforce/getSfdcOAuthTokensRedirect"},
+	{"scheme-relative", "//127.0.0.1:9/salesforce/getSfdcOAuthTokensRedirect"},
+	{"leading space", " " + testCallback},
+	{"trailing space", testCallback + " "},
+	{"trailing newline", testCallback + "\n"},
+	{"trailing NUL", testCallback + "\x00"},
+}
+
+// Every redirect URI trick is rendered as Salesforce's redirect_uri_mismatch
+// page and never redirected to, in both flows, for a browser logged in and
+// approved (which the exact URI sends straight back with a code or tokens)
+// and for one that is not. A code issued for the exact URI cannot be
+// exchanged with a trick either.
+func TestSecurityRedirectURITricks(t *testing.T) {
+	t.Parallel()
+	srv, ts := newServer(t)
+	browsers := map[string]*http.Client{"anonymous": browser(t, ts), "approved": approvedBrowser(t, srv, ts)}
+	// The exact URI is answered with a redirect: the tricks fail for
+	// their URI alone.
+	for _, rt := range []string{"code", "token"} {
+		resp, _ := get(t, noRedirects(browsers["approved"]), authorizeURL(ts, "response_type", rt))
+		if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusFound || !strings.HasPrefix(loc, testCallback) {
+			t.Fatalf("response_type=%s with the exact URI = %d to %q; want a redirect to the callback", rt, resp.StatusCode, loc)
+		}
+	}
+	for _, tt := range redirectTricks {
+		t.Run(tt.name, func(t *testing.T) {
+			for who, c := range browsers {
+				for _, rt := range []string{"code", "token"} {
+					resp, page := get(t, noRedirects(c), authorizeURL(ts, "response_type", rt, "redirect_uri", tt.uri))
+					if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, mismatchPre) {
+						t.Errorf("%s browser, response_type=%s: %d; want 400 with %s\n%s", who, rt, resp.StatusCode, mismatchPre, page)
+					}
+					if loc := resp.Header.Get("Location"); loc != "" {
+						t.Errorf("%s browser, response_type=%s: redirected to %q", who, rt, loc)
+					}
+					if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") {
+						t.Errorf("%s browser, response_type=%s: Content-Type %q; want a page", who, rt, ct)
+					}
+				}
+			}
+			code := codeFor(t, browsers["approved"], authorizeURL(ts))
+			status, m := tokenCall(t, ts, exchangeForm(code, "redirect_uri", tt.uri))
+			wantTokenError(t, status, m, "redirect_uri_mismatch", "redirect_uri must match configuration")
+		})
+	}
+}
+
+// PKCE cannot be downgraded: a code issued for a challenge needs the
+// verifier of that challenge, sent as S256 expects it, and nothing else;
+// a failed try uses the code up. A verifier cannot serve for a code of
+// another challenge. The plain method and, for an app that requires PKCE,
+// a request without a challenge are refused at authorize.
+func TestSecurityPKCE(t *testing.T) {
+	t.Parallel()
+	srv, ts := newServer(t)
+	c := approvedBrowser(t, srv, ts)
+	verifier := oauth2.GenerateVerifier()
+	challenge := oauth2.S256ChallengeFromVerifier(verifier)
+	withChallenge := authorizeURL(ts, "code_challenge", challenge, "code_challenge_method", "S256")
+
+	tests := []struct {
+		name, verifier string
+		ok             bool
+	}{
+		{"no verifier", "", false},
+		{"wrong verifier", oauth2.GenerateVerifier(), false},
+		{"the challenge as verifier (plain method)", challenge, false},
+		{"verifier with a tilde", "~" + verifier[1:], false},
+		{"verifier one character short", verifier[:len(verifier)-1], false},
+		{"verifier with a character added", verifier + "A", false},
+		{"verifier in upper case", strings.ToUpper(verifier), false},
+		{"right verifier", verifier, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code := codeFor(t, c, withChallenge)
+			status, m := tokenCall(t, ts, exchangeForm(code, "code_verifier", tt.verifier))
+			if tt.ok {
+				if status != http.StatusOK {
+					t.Fatalf("exchange with the right verifier = %d %v", status, m)
+				}
+				return
+			}
+			wantTokenError(t, status, m, "invalid_grant", "invalid code verifier")
+			// The failed try used the code up.
+			status, m = tokenCall(t, ts, exchangeForm(code, "code_verifier", verifier))
+			wantTokenError(t, status, m, "invalid_grant", "invalid authorization code")
+		})
+	}
+
+	t.Run("reuse of a verifier for another challenge", func(t *testing.T) {
+		other := oauth2.GenerateVerifier()
+		code1 := codeFor(t, c, withChallenge)
+		code2 := codeFor(t, c, authorizeURL(ts, "code_challenge", oauth2.S256ChallengeFromVerifier(other), "code_challenge_method", "S256"))
+		status, m := tokenCall(t, ts, exchangeForm(code2, "code_verifier", verifier))
+		wantTokenError(t, status, m, "invalid_grant", "invalid code verifier")
+		if status, m := tokenCall(t, ts, exchangeForm(code1, "code_verifier", verifier)); status != http.StatusOK {
+			t.Errorf("the verifier's own code = %d %v; want tokens", status, m)
+		}
+		// A verifier, once used, does not redeem its code twice.
+		status, m = tokenCall(t, ts, exchangeForm(code1, "code_verifier", verifier))
+		wantTokenError(t, status, m, "invalid_grant", "invalid authorization code")
+	})
+
+	authorizeErrors := []struct {
+		name     string
+		params   []string
+		requires bool // the app requires PKCE
+		desc     string
+	}{
+		{"plain method", []string{"code_challenge", challenge, "code_challenge_method", "plain"}, false, "unsupported code challenge method"},
+		{"plain method, app requires PKCE", []string{"code_challenge", challenge, "code_challenge_method", "plain"}, true, "unsupported code challenge method"},
+		{"no challenge, app requires PKCE", nil, true, "missing required code challenge"},
+		{"challenge not base64url", []string{"code_challenge", strings.Repeat("~", 43), "code_challenge_method", "S256"}, false, "invalid code challenge"},
+		{"challenge too short", []string{"code_challenge", challenge[:42]}, false, "invalid code challenge"},
+	}
+	for _, tt := range authorizeErrors {
+		t.Run("authorize: "+tt.name, func(t *testing.T) {
+			setRequirePKCE(t, srv, tt.requires)
+			q := callbackQuery(t, c, authorizeURL(ts, tt.params...))
+			if q.Get("error") != "invalid_request" || q.Get("error_description") != tt.desc || q.Get("state") != "st4te" || q.Get("code") != "" {
+				t.Errorf("callback query %v; want invalid_request / %s with the state and no code", q, tt.desc)
+			}
+		})
+	}
+
+	t.Run("code from before the app required PKCE", func(t *testing.T) {
+		setRequirePKCE(t, srv, false)
+		code := codeFor(t, c, authorizeURL(ts))
+		setRequirePKCE(t, srv, true)
+		status, m := tokenCall(t, ts, exchangeForm(code, "code_verifier", verifier))
+		wantTokenError(t, status, m, "invalid_grant", "invalid code verifier")
+	})
+}
+
+func setRequirePKCE(t *testing.T, srv *mocksf.Server, on bool) {
+	t.Helper()
+	if _, err := srv.Store().UpdateApp(testKey, func(a *store.ConnectedApp) { a.Policy.RequirePKCE = on }); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// securityState is what a form post may change: the store's orgs, users
+// (failed logins included), apps, approvals and mail, and the session of
+// the browser that posts.
+type securityState struct {
+	Orgs     []store.Org
+	Users    []store.User
+	Apps     []store.ConnectedApp
+	Approved []string
+	Mails    int
+	Session  store.Session
+}
+
+func stateOf(t *testing.T, srv *mocksf.Server, ts *httptest.Server, c *http.Client) securityState {
+	t.Helper()
+	st := srv.Store()
+	s := securityState{Orgs: st.Orgs(), Mails: len(srv.Mailer().Sent(""))}
+	for _, o := range s.Orgs {
+		s.Users = append(s.Users, st.Users(o.ID)...)
+		s.Apps = append(s.Apps, st.Apps(o.ID)...)
+	}
+	for _, u := range s.Users {
+		for _, a := range s.Apps {
+			if st.Approved(u.ID, a.ConsumerKey) {
+				s.Approved = append(s.Approved, u.Username+" "+a.Name)
+			}
+		}
+	}
+	s.Session = sessionOf(t, srv, ts, c)
+	return s
+}
+
+// sessionOf returns the session of a browser's cookie, or the zero Session.
+func sessionOf(t *testing.T, srv *mocksf.Server, ts *httptest.Server, c *http.Client) store.Session {
+	t.Helper()
+	if c.Jar == nil {
+		return store.Session{}
+	}
+	u, _ := url.Parse(ts.URL)
+	for _, ck := range c.Jar.Cookies(u) {
+		if ck.Name == web.SessionCookie {
+			sess, _ := srv.Store().Session(ck.Value)
+			return sess
+		}
+	}
+	return store.Session{}
+}
+
+// csrfForm is a form post of a browser in the state the form needs.
+type csrfForm struct {
+	c      *http.Client
+	path   string
+	form   url.Values // without _CONFIRMATIONTOKEN
+	token  string     // the session's CSRF token
+	change bool       // the right token changes the state
+}
+
+// appID is the ID of the test seed's connected app.
+func appID(t *testing.T, srv *mocksf.Server) string {
+	t.Helper()
+	a, err := srv.Store().AppByKey(testKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a.ID
+}
+
+// pendingLogin is a browser that typed the right password for username and
+// is asked for the emailed code; it returns the session's CSRF token.
+func pendingLogin(t *testing.T, ts *httptest.Server, c *http.Client, username, password string) string {
+	t.Helper()
+	_, page := get(t, c, ts.URL+"/")
+	token := csrf(t, page)
+	if _, page = post(t, c, ts.URL+"/", url.Values{"_CONFIRMATIONTOKEN": {token}, "username": {username}, "pw": {password}}); !strings.Contains(page, "Verify Your Identity") {
+		t.Fatalf("login as %s: %s", username, page)
+	}
+	return token
+}
+
+// csrfForms are mocksf's browser forms, by the handler that reads them
+// (as routes.go names it), each in the state where the right token would
+// make it work.
+var csrfForms = map[string]func(t *testing.T, srv *mocksf.Server, ts *httptest.Server) csrfForm{
+	"login.HandleLogin": func(t *testing.T, srv *mocksf.Server, ts *httptest.Server) csrfForm {
+		c := browser(t, ts)
+		_, page := get(t, c, ts.URL+"/")
+		return csrfForm{c, "/", url.Values{"username": {"sync@acme.test"}, "pw": {"Sync-Pass-1"}}, csrf(t, page), true}
+	},
+	"login.HandleVerify": func(t *testing.T, srv *mocksf.Server, ts *httptest.Server) csrfForm {
+		c := browser(t, ts)
+		token := pendingLogin(t, ts, c, "sync@acme.test", "Sync-Pass-1")
+		return csrfForm{c, login.VerifyPath, url.Values{"emc": {srv.Mailer().Sent("sync@acme.test")[0].Code}}, token, true}
+	},
+	"oauth.HandleApprove": func(t *testing.T, srv *mocksf.Server, ts *httptest.Server) csrfForm {
+		c := browser(t, ts)
+		token := loginAs(t, srv, ts, c, "sync@acme.test", "Sync-Pass-1")
+		resp, page := get(t, c, authorizeURL(ts))
+		if !strings.Contains(page, `id="oaapprove"`) {
+			t.Fatalf("authorize led to %s; want Allow Access", resp.Request.URL)
+		}
+		return csrfForm{c, oauth.ApprovalPath, url.Values{"source": {resp.Request.URL.Query().Get("source")}, "decision": {"allow"}}, token, true}
+	},
+	"setup.HandleChosenAppType": func(t *testing.T, srv *mocksf.Server, ts *httptest.Server) csrfForm {
+		c := browser(t, ts)
+		token := loginAs(t, srv, ts, c, "admin@acme.test", "Admin-Pass-1")
+		return csrfForm{c, setup.ChoosePath, url.Values{"appType": {setup.AppTypeConnected}}, token, false}
+	},
+	"setup.HandleCreateApp": func(t *testing.T, srv *mocksf.Server, ts *httptest.Server) csrfForm {
+		c := browser(t, ts)
+		token := loginAs(t, srv, ts, c, "admin@acme.test", "Admin-Pass-1")
+		return csrfForm{c, setup.EditPath, newAppForm("Forged App"), token, true}
+	},
+	"setup.HandleUpdateApp": func(t *testing.T, srv *mocksf.Server, ts *httptest.Server) csrfForm {
+		c := browser(t, ts)
+		token := loginAs(t, srv, ts, c, "admin@acme.test", "Admin-Pass-1")
+		return csrfForm{c, setup.EditPath + "?applicationId=" + appID(t, srv), newAppForm("Renamed App"), token, true}
+	},
+	"setup.HandleDeleteApp": func(t *testing.T, srv *mocksf.Server, ts *httptest.Server) csrfForm {
+		c := browser(t, ts)
+		token := loginAs(t, srv, ts, c, "admin@acme.test", "Admin-Pass-1")
+		return csrfForm{c, setup.DeletePath + "?applicationId=" + appID(t, srv), url.Values{}, token, true}
+	},
+	"setup.HandleBlockApp": func(t *testing.T, srv *mocksf.Server, ts *httptest.Server) csrfForm {
+		c := browser(t, ts)
+		token := loginAs(t, srv, ts, c, "admin@acme.test", "Admin-Pass-1")
+		return csrfForm{c, setup.ManageAppPath + "?applicationId=" + appID(t, srv), url.Values{"action": {"block"}}, token, true}
+	},
+	"setup.HandleSavePolicies": func(t *testing.T, srv *mocksf.Server, ts *httptest.Server) csrfForm {
+		c := browser(t, ts)
+		token := loginAs(t, srv, ts, c, "admin@acme.test", "Admin-Pass-1")
+		return csrfForm{c, setup.PoliciesPath + "?applicationId=" + appID(t, srv),
+			url.Values{"permittedUsers": {setup.PermittedAdminApproved}, "refreshPolicy": {store.RefreshImmediately}}, token, true}
+	},
+	"setup.HandleManageConsumer": func(t *testing.T, srv *mocksf.Server, ts *httptest.Server) csrfForm {
+		c := browser(t, ts)
+		token := loginAs(t, srv, ts, c, "admin@acme.test", "Admin-Pass-1")
+		return csrfForm{c, setup.ManagePath, url.Values{"applicationId": {appID(t, srv)}}, token, true}
+	},
+	"setup.HandleVerify": func(t *testing.T, srv *mocksf.Server, ts *httptest.Server) csrfForm {
+		c := browser(t, ts)
+		token := loginAs(t, srv, ts, c, "admin@acme.test", "Admin-Pass-1")
+		id := appID(t, srv)
+		post(t, c, ts.URL+setup.ManagePath, url.Values{"_CONFIRMATIONTOKEN": {token}, "applicationId": {id}})
+		return csrfForm{c, setup.VerifyPath + "?applicationId=" + id, url.Values{"emc": {srv.Mailer().Sent("admin@acme.test")[0].Code}}, token, true}
+	},
+}
+
+// csrfExempt are the routes of routes.go that take a POST (or another
+// method that changes state) without a CSRF token, and why that is safe.
+var csrfExempt = map[string]string{
+	"oauth.HandleToken":      "OAuth endpoint: the client authenticates with its secret or a signed assertion; no cookie",
+	"oauth.HandleRevoke":     "OAuth endpoint: needs the token itself; no cookie",
+	"oauth.HandleUserInfo":   "OAuth endpoint: needs an access token; no cookie",
+	"oauth.HandleIntrospect": "OAuth endpoint: the client authenticates with its secret; no cookie",
+	"oauth.HandleIdentity":   "identity URL: needs an access token; no cookie",
+}
+
+// newAppForm is a valid New Connected App form.
+func newAppForm(name string) url.Values {
+	return url.Values{"name": {name}, "contactEmail": {"admin@acme.test"}, "oauthEnabled": {"1"},
+		"callbackUrl": {"https://app.example/cb"}, "scopes": {"api"}}
+}
+
+// What stateRoutes looks for in a line of routes.go.
+var (
+	routeMethods = regexp.MustCompile(`\.Methods\(([^)]*)\)`)
+	stateMethod  = regexp.MustCompile(`"(POST|PUT|PATCH|DELETE)"`)
+	routeHandler = regexp.MustCompile(`\b(login|setup|oauth|control|rest)\.(Handle\w+)\(`)
+)
+
+// stateRoutes reads routes.go and returns the handlers of its routes that
+// take POST, PUT, PATCH or DELETE, as "package.HandleName".
+func stateRoutes(t *testing.T) []string {
+	t.Helper()
+	src, err := os.ReadFile("routes.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, line := range strings.Split(string(src), "\n") {
+		line = strings.TrimSpace(line)
+		m := routeMethods.FindStringSubmatch(line)
+		if !strings.HasPrefix(line, "r.Handle(") || m == nil || !stateMethod.MatchString(m[1]) {
+			continue
+		}
+		h := routeHandler.FindStringSubmatch(line)
+		if h == nil {
+			t.Fatalf("routes.go: no handler in %q", line)
+		}
+		out = append(out, h[1]+"."+h[2])
+	}
+	if len(out) < 10 {
+		t.Fatalf("found only %v in routes.go; the pattern no longer matches it", out)
+	}
+	return out
+}
+
+// Every form of mocksf refuses a post without the session's CSRF token,
+// with a wrong one and with another session's: 403 and no change at all,
+// not even to the posting browser's session. The same post with the right
+// token works, so it is the token that was refused. The list of forms is
+// checked against routes.go: a new state-changing route must be added to
+// csrfForms, to csrfExempt, or be a control route (which Guard protects:
+// TestSecurityControlAPIRefusesCrossSite).
+func TestSecurityCSRFOnEveryForm(t *testing.T) {
+	t.Parallel()
+	for _, h := range stateRoutes(t) {
+		_, form := csrfForms[h]
+		_, exempt := csrfExempt[h]
+		if !form && !exempt && !strings.HasPrefix(h, "control.") {
+			t.Errorf("routes.go has a state-changing route for %s that this test does not cover", h)
+		}
+	}
+	for name, prepare := range csrfForms {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv, ts := newServer(t)
+			f := prepare(t, srv, ts)
+			other := browser(t, ts)
+			_, page := get(t, other, ts.URL+"/")
+			tokens := map[string]string{"no token": "", "wrong token": "not-the-token", "another session's token": csrf(t, page),
+				"token with a byte added": f.token + "x", "truncated token": f.token[:len(f.token)-1]}
+			for what, token := range tokens {
+				before := stateOf(t, srv, ts, f.c)
+				form := url.Values{}
+				for k, v := range f.form {
+					form[k] = v
+				}
+				if token != "" {
+					form.Set("_CONFIRMATIONTOKEN", token)
+				}
+				resp, body := post(t, noRedirects(f.c), ts.URL+f.path, form)
+				if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, msgCSRF) {
+					t.Errorf("%s: %d %q; want 403 %q", what, resp.StatusCode, body, msgCSRF)
+				}
+				if after := stateOf(t, srv, ts, f.c); !reflect.DeepEqual(after, before) {
+					t.Errorf("%s: the post changed the state:\nbefore %+v\nafter  %+v", what, before, after)
+				}
+			}
+			before := stateOf(t, srv, ts, f.c)
+			form := url.Values{"_CONFIRMATIONTOKEN": {f.token}}
+			for k, v := range f.form {
+				form[k] = v
+			}
+			resp, body := post(t, noRedirects(f.c), ts.URL+f.path, form)
+			if resp.StatusCode == http.StatusForbidden || resp.StatusCode >= 500 {
+				t.Fatalf("with the right token: %d %s", resp.StatusCode, body)
+			}
+			if after := stateOf(t, srv, ts, f.c); f.change && reflect.DeepEqual(after, before) {
+				t.Errorf("with the right token the form changed nothing (%d): the test does not reach it", resp.StatusCode)
+			}
+		})
+	}
+}
+
+// The control API changes mocksf's state without a CSRF token, so it must
+// refuse what a web page can send: a cross-site request (Sec-Fetch-Site)
+// or one from another origin, even from loopback.
+func TestSecurityControlAPIRefusesCrossSite(t *testing.T) {
+	t.Parallel()
+	srv, ts := newServer(t)
+	orgID := srv.Store().Orgs()[0].ID
+	routes := []struct{ method, path, body string }{
+		{"POST", "/__mocksf/orgs", `{"name": "Forged"}`},
+		{"DELETE", "/__mocksf/orgs/" + orgID, ""},
+		{"POST", "/__mocksf/orgs/" + orgID + "/records/Lead", `{"generate": 1}`},
+		{"POST", "/__mocksf/orgs/" + orgID + "/revoke", `{"username": "sync@acme.test", "clientId": "` + testKey + `"}`},
+		{"PATCH", "/__mocksf/orgs/" + orgID + "/users/sync@acme.test", `{"password": "Forged-1"}`},
+		{"PATCH", "/__mocksf/orgs/" + orgID + "/connectedApps/" + testKey, `{"callbackUrls": ["https://evil.test/cb"]}`},
+		{"POST", "/__mocksf/reset", ""},
+		{"POST", "/__mocksf/faults", `{"status": 500}`},
+		{"DELETE", "/__mocksf/faults", ""},
+		{"POST", "/__mocksf/clock", `{"advance": "1h"}`},
+		{"DELETE", "/__mocksf/requests", ""},
+		{"DELETE", "/__mocksf/mail", ""},
+		{"GET", "/__mocksf/mail", ""},
+		{"GET", "/__mocksf/orgs/" + orgID, ""},
+	}
+	headers := map[string][2]string{
+		"cross-site fetch":      {"Sec-Fetch-Site", "cross-site"},
+		"other origin":          {"Origin", "https://evil.test"},
+		"null origin":           {"Origin", "null"},
+		"origin of a lookalike": {"Origin", "http://127.0.0.1.evil.test"},
+	}
+	c := browser(t, ts)
+	for _, r := range routes {
+		for what, h := range headers {
+			before := stateOf(t, srv, ts, c)
+			req, _ := http.NewRequest(r.method, ts.URL+r.path, strings.NewReader(r.body))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set(h[0], h[1])
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusForbidden || !strings.Contains(string(body), `"error":"forbidden"`) {
+				t.Errorf("%s %s, %s: %d %s; want 403 forbidden", r.method, r.path, what, resp.StatusCode, body)
+			}
+			if after := stateOf(t, srv, ts, c); !reflect.DeepEqual(after, before) {
+				t.Errorf("%s %s, %s: the request changed the state", r.method, r.path, what)
+			}
+		}
+	}
+}
+
+// After MaxLoginFailures wrong passwords in a row the user is locked out:
+// the last wrong one and then even the right password meet the lock-out
+// message, from any browser, and no code is mailed. The password flow
+// counts towards the same lock-out and refuses a locked-out user too, so
+// it can neither go on guessing nor unlock the user. An unknown username
+// never says "locked", so it tells nothing about which usernames exist.
+func TestSecurityLoginBruteForce(t *testing.T) {
+	t.Parallel()
+	srv, ts := newServer(t)
+	// The password flow needs the org setting and an earlier approval.
+	org := srv.Store().Orgs()[0]
+	if _, err := srv.Store().UpdateOrg(org.ID, func(o *store.Org) { o.AllowPasswordFlow = true }); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"sync@acme.test", "admin@acme.test"} {
+		u, _ := srv.Store().UserByUsername(name)
+		srv.Store().Approve(u.ID, testKey)
+	}
+	passwordGrant := func(username, password string) (int, map[string]any) {
+		return tokenCall(t, ts, url.Values{"grant_type": {"password"}, "client_id": {testKey}, "client_secret": {testSecret},
+			"username": {username}, "password": {password}})
+	}
+	attempt := func(c *http.Client, username, password string) string {
+		_, page := get(t, c, ts.URL+"/")
+		_, page = post(t, c, ts.URL+"/", url.Values{"_CONFIRMATIONTOKEN": {csrf(t, page)}, "username": {username}, "pw": {password}})
+		return unescape(page)
+	}
+	const maxFailures = 10 // mocksf.Config's default
+	mails := len(srv.Mailer().Sent("sync@acme.test"))
+
+	// Wrong passwords from the login page and the password flow, from
+	// fresh browsers each time: the count is the user's.
+	for i := 1; i <= maxFailures; i++ {
+		want := login.MsgBadCredentials
+		if i == maxFailures {
+			want = login.MsgLockedOut
+		}
+		if i%2 == 0 {
+			status, m := passwordGrant("sync@acme.test", fmt.Sprintf("guess-%d", i))
+			wantTokenError(t, status, m, "invalid_grant", "authentication failure")
+			continue
+		}
+		if page := attempt(browser(t, ts), "sync@acme.test", fmt.Sprintf("guess-%d", i)); !strings.Contains(page, want) {
+			t.Fatalf("wrong password %d: want %q in\n%s", i, want, page)
+		}
+	}
+	for i := 0; i < 3; i++ {
+		if page := attempt(browser(t, ts), "sync@acme.test", "Sync-Pass-1"); !strings.Contains(page, login.MsgLockedOut) || strings.Contains(page, "Verify Your Identity") {
+			t.Fatalf("right password after the lock-out: want %q, got\n%s", login.MsgLockedOut, page)
+		}
+		status, m := passwordGrant("sync@acme.test", "Sync-Pass-1")
+		wantTokenError(t, status, m, "invalid_grant", "authentication failure")
+	}
+	if n := len(srv.Mailer().Sent("sync@acme.test")); n != mails {
+		t.Errorf("%d codes mailed to a locked-out user; want none", n-mails)
+	}
+	// Another user is not affected.
+	if page := attempt(browser(t, ts), "admin@acme.test", "Admin-Pass-1"); !strings.Contains(page, "Verify Your Identity") {
+		t.Errorf("another user cannot log in:\n%s", page)
+	}
+	if status, m := passwordGrant("admin@acme.test", "Admin-Pass-1"); status != http.StatusOK {
+		t.Errorf("password flow of another user = %d %v", status, m)
+	}
+	// An unknown user never looks locked.
+	for i := 0; i < maxFailures+2; i++ {
+		if page := attempt(browser(t, ts), "nobody@acme.test", "x"); !strings.Contains(page, login.MsgBadCredentials) {
+			t.Fatalf("unknown user, attempt %d: want %q", i+1, login.MsgBadCredentials)
+		}
+	}
+	// An admin's Unlock (the control API's) lets the right password in.
+	req, _ := http.NewRequest("PATCH", ts.URL+"/__mocksf/orgs/"+org.ID+"/users/sync@acme.test", strings.NewReader(`{"unlock": true}`))
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("unlock: %v %v", resp, err)
+	}
+	if page := attempt(browser(t, ts), "sync@acme.test", "Sync-Pass-1"); !strings.Contains(page, "Verify Your Identity") {
+		t.Errorf("right password after Unlock:\n%s", page)
+	}
+}
+
+// After MaxVerificationAttempts wrong codes even the right code is refused,
+// on the login's verification page and on the one in front of consumer
+// details, until Resend Code mails a new one; the old code stays refused.
+func TestSecurityVerificationCodeBruteForce(t *testing.T) {
+	t.Parallel()
+	const maxAttempts = 5 // mocksf.Config's default
+	tests := []struct {
+		name string
+		// start brings a browser to the verification page and returns
+		// the page's path, its CSRF token and the user the code goes to.
+		start func(t *testing.T, srv *mocksf.Server, ts *httptest.Server, c *http.Client) (path, token, user string)
+		// verified reports whether the right code got through.
+		verified func(t *testing.T, srv *mocksf.Server, ts *httptest.Server, c *http.Client) bool
+	}{
+		{"login", func(t *testing.T, srv *mocksf.Server, ts *httptest.Server, c *http.Client) (string, string, string) {
+			return login.VerifyPath, pendingLogin(t, ts, c, "sync@acme.test", "Sync-Pass-1"), "sync@acme.test"
+		}, func(t *testing.T, srv *mocksf.Server, ts *httptest.Server, c *http.Client) bool {
+			return web.LoggedIn(sessionOf(t, srv, ts, c))
+		}},
+		{"consumer details", func(t *testing.T, srv *mocksf.Server, ts *httptest.Server, c *http.Client) (string, string, string) {
+			token := loginAs(t, srv, ts, c, "admin@acme.test", "Admin-Pass-1")
+			post(t, c, ts.URL+setup.ManagePath, url.Values{"_CONFIRMATIONTOKEN": {token}, "applicationId": {appID(t, srv)}})
+			return setup.VerifyPath + "?applicationId=" + appID(t, srv), token, "admin@acme.test"
+		}, func(t *testing.T, srv *mocksf.Server, ts *httptest.Server, c *http.Client) bool {
+			return sessionOf(t, srv, ts, c).Revealed[appID(t, srv)]
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv, ts := newServer(t)
+			c := browser(t, ts)
+			path, token, user := tt.start(t, srv, ts, c)
+			code := srv.Mailer().Sent(user)[0].Code
+			wrong := "000000"
+			if code == wrong {
+				wrong = "111111"
+			}
+			verify := func(emc string) string {
+				_, page := post(t, c, ts.URL+path, url.Values{"_CONFIRMATIONTOKEN": {token}, "emc": {emc}})
+				return unescape(page)
+			}
+			for i := 1; i <= maxAttempts; i++ {
+				want := identity.MsgInvalidCode
+				if i == maxAttempts {
+					want = identity.MsgTooMany
+				}
+				if page := verify(wrong); !strings.Contains(page, want) {
+					t.Fatalf("wrong code %d: want %q in\n%s", i, want, page)
+				}
+			}
+			for i := 0; i < 3; i++ {
+				if page := verify(code); !strings.Contains(page, identity.MsgTooMany) {
+					t.Fatalf("right code after %d wrong ones: want %q in\n%s", maxAttempts, identity.MsgTooMany, page)
+				}
+			}
+			if tt.verified(t, srv, ts, c) {
+				t.Fatal("the right code got through after the attempt limit")
+			}
+			// Resend Code mails a new code: the old one stays refused, the
+			// new one works.
+			post(t, c, ts.URL+path, url.Values{"_CONFIRMATIONTOKEN": {token}, "resend": {"1"}})
+			fresh := srv.Mailer().Sent(user)[0].Code
+			if fresh != code {
+				if page := verify(code); !strings.Contains(page, identity.MsgInvalidCode) {
+					t.Errorf("the old code after Resend: want %q in\n%s", identity.MsgInvalidCode, page)
+				}
+			}
+			verify(fresh)
+			if !tt.verified(t, srv, ts, c) {
+				t.Error("the resent code was refused")
+			}
+		})
+	}
+}
+
+// The payloads the XSS tests inject: a script element, and an attribute
+// breakout.
+const (
+	xssScript = `<script>alert(1)</script>`
+	xssAttr   = `"><img src=x onerror=alert(1)>`
+)
+
+var xssPayloads = []string{xssScript, xssAttr}
+
+// checkEscaped fails unless a page shows payload escaped and none of the
+// payloads raw. shown=false only checks that nothing is raw.
+func checkEscaped(t *testing.T, where, page, payload string, shown bool) {
+	t.Helper()
+	for _, raw := range []string{"<script>alert(1)", "<img src=x onerror"} {
+		if strings.Contains(page, raw) {
+			t.Errorf("%s: %q raw in the page", where, raw)
+		}
+	}
+	if shown && !strings.Contains(page, template.HTMLEscapeString(payload)) {
+		t.Errorf("%s: the page does not show %q escaped as %q", where, payload, template.HTMLEscapeString(payload))
+	}
+}
+
+// What a user types in Setup's New Connected App form is shown escaped,
+// whether the form is refused and shown again or saved and then shown on
+// every Setup page that lists the app.
+func TestSecurityXSSSetupFields(t *testing.T) {
+	t.Parallel()
+	srv, ts := newServer(t)
+	c := browser(t, ts)
+	token := loginAs(t, srv, ts, c, "admin@acme.test", "Admin-Pass-1")
+	fields := []string{"name", "apiName", "description", "contactEmail", "contactPhone", "callbackUrl", "logoUrl", "infoUrl"}
+	n := 0
+	for _, field := range fields {
+		for _, payload := range xssPayloads {
+			n++
+			form := newAppForm(fmt.Sprintf("App %d", n))
+			form.Set("_CONFIRMATIONTOKEN", token)
+			value := payload
+			switch field {
+			case "callbackUrl":
+				value = "myapp://cb/" + payload
+			case "logoUrl", "infoUrl":
+				value = "https://app.example/" + payload
+			}
+			form.Set(field, value)
+			t.Run(field+" "+payload, func(t *testing.T) {
+				resp, page := post(t, c, ts.URL+setup.EditPath, form)
+				saved := resp.Request.URL.Path == setup.SavedPath
+				// A refused value is shown in the form again; a saved one on
+				// the app's pages.
+				checkEscaped(t, "the page after saving", page, value, !saved)
+				if !saved {
+					return
+				}
+				id := resp.Request.URL.Query().Get("applicationId")
+				for _, p := range []string{setup.DetailPath, setup.EditPath, setup.ManageAppPath, setup.PoliciesPath, setup.DeletePath} {
+					_, page := get(t, c, ts.URL+p+"?applicationId="+id)
+					checkEscaped(t, p, page, "", false)
+				}
+				for _, p := range []string{setup.AppManagerPath, setup.ManageAppsPath} {
+					_, page := get(t, c, ts.URL+p)
+					checkEscaped(t, p, page, "", false)
+				}
+				_, page = get(t, c, ts.URL+setup.DetailPath+"?applicationId="+id)
+				checkEscaped(t, "the app's page", page, value, true)
+			})
+		}
+	}
+}
+
+// Error messages that repeat what was posted, Quick Find, and the login
+// page's username, login_hint and startURL show it escaped.
+func TestSecurityXSSReflected(t *testing.T) {
+	t.Parallel()
+	srv, ts := newServer(t)
+	admin := browser(t, ts)
+	token := loginAs(t, srv, ts, admin, "admin@acme.test", "Admin-Pass-1")
+	id := appID(t, srv)
+	for _, payload := range xssPayloads {
+		t.Run(payload, func(t *testing.T) {
+			cases := []struct {
+				name string
+				do   func() string
+			}{
+				{"Block with a bad action", func() string {
+					_, page := post(t, admin, ts.URL+setup.ManageAppPath+"?applicationId="+id, url.Values{"_CONFIRMATIONTOKEN": {token}, "action": {payload}})
+					return page
+				}},
+				{"Edit Policies with bad picklist values", func() string {
+					_, page := post(t, admin, ts.URL+setup.PoliciesPath+"?applicationId="+id, url.Values{"_CONFIRMATIONTOKEN": {token},
+						"permittedUsers": {payload}, "refreshPolicy": {store.RefreshIdle}, "refreshIdleValue": {"5"}, "refreshIdleUnit": {payload}})
+					return page
+				}},
+				{"Edit Policies with a bad refresh policy", func() string {
+					_, page := post(t, admin, ts.URL+setup.PoliciesPath+"?applicationId="+id, url.Values{"_CONFIRMATIONTOKEN": {token},
+						"permittedUsers": {setup.PermittedAll}, "refreshPolicy": {payload}})
+					return page
+				}},
+				{"Setup Quick Find", func() string {
+					_, page := get(t, admin, ts.URL+setup.HomePath+"?q="+url.QueryEscape(payload))
+					return page
+				}},
+				{"login_hint", func() string {
+					_, page := get(t, browser(t, ts), ts.URL+"/?login_hint="+url.QueryEscape(payload))
+					return page
+				}},
+				{"username after a wrong password", func() string {
+					c := browser(t, ts)
+					_, page := get(t, c, ts.URL+"/")
+					_, page = post(t, c, ts.URL+"/", url.Values{"_CONFIRMATIONTOKEN": {csrf(t, page)}, "username": {payload}, "pw": {"x"}})
+					return page
+				}},
+				{"startURL", func() string {
+					_, page := get(t, browser(t, ts), ts.URL+"/?startURL="+url.QueryEscape("/"+payload))
+					return page
+				}},
+			}
+			for _, tc := range cases {
+				page := tc.do()
+				shown := payload
+				if tc.name == "startURL" {
+					shown = "/" + payload
+				}
+				checkEscaped(t, tc.name, page, shown, true)
+			}
+			// Pages that must not repeat the payload at all.
+			for _, u := range []string{
+				authorizeURL(ts, "redirect_uri", "https://evil.test/"+payload, "state", payload),
+				authorizeURL(ts, "client_id", payload),
+				ts.URL + oauth.ApprovalPath + "?source=" + url.QueryEscape(payload),
+				ts.URL + "/?display=" + url.QueryEscape(payload),
+			} {
+				_, page := get(t, browser(t, ts), u)
+				checkEscaped(t, u, page, "", false)
+			}
+		})
+	}
+}
+
+// Names a seed or the control API gives (connected app, user) are shown
+// escaped on the login, verification and approval pages and in the
+// verification email's HTML; the identity URL's JSONP callback is echoed
+// only when it is a JavaScript name.
+func TestSecurityXSSStoredNames(t *testing.T) {
+	t.Parallel()
+	srv, ts := newServer(t)
+	const xssKey = "3MVG9XssKeyXssKeyXssKeyXssKeyXssKeyXssKeyXssKeyXssKeyXssKeyXssKeyXssKeyXssKeyXssK1"
+	username := xssScript + "@xss.test"
+	seed, err := store.ParseSeed([]byte(`
+orgs:
+  - name: '` + xssAttr + `'
+    users:
+      - {username: '` + username + `', email: xss@xss.test, password: Xss-Pass-1, firstName: '` + xssAttr + `', lastName: '` + xssScript + `'}
+    connectedApps:
+      - name: '` + xssScript + `'
+        apiName: '` + xssAttr + `'
+        consumerKey: ` + xssKey + `
+        consumerSecret: S3cret-S3cret
+        callbackUrls: ["` + testCallback + `"]
+        scopes: [api, refresh_token]
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.Store().Apply(seed); err != nil {
+		t.Fatal(err)
+	}
+	c := browser(t, ts)
+	resp, page := get(t, c, authorizeURL(ts, "client_id", xssKey, "login_hint", username))
+	checkEscaped(t, "login page", page, username, true)
+	_, page = post(t, c, ts.URL+"/", url.Values{"_CONFIRMATIONTOKEN": {csrf(t, page)}, "username": {username}, "pw": {"Xss-Pass-1"},
+		"startURL": {resp.Request.URL.Query().Get("startURL")}})
+	if !strings.Contains(page, "Verify Your Identity") {
+		t.Fatalf("login as %s:\n%s", username, page)
+	}
+	checkEscaped(t, "verification page", page, "", false)
+	mail := srv.Mailer().Sent("xss@xss.test")[0]
+	checkEscaped(t, "verification email", mail.HTML, xssAttr, true)
+	checkEscaped(t, "verification email", mail.HTML, username, true)
+	_, page = post(t, c, ts.URL+login.VerifyPath, url.Values{"_CONFIRMATIONTOKEN": {csrf(t, page)}, "emc": {mail.Code}})
+	if !strings.Contains(page, `id="oaapprove"`) {
+		t.Fatalf("after verification:\n%s", page)
+	}
+	checkEscaped(t, "approval page", page, xssScript, true)
+	checkEscaped(t, "approval page", page, username, true)
+
+	// The identity URL's JSONP callback.
+	at, _, err := srv.Store().IssueTokens("", testKey, userID(t, srv, "sync@acme.test"), []string{"api", "id"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cb := range []string{xssScript, "alert(1)//", "a;alert(1)", "x.y"} {
+		req, _ := http.NewRequest("GET", ts.URL+"/id/"+at.OrgID+"/"+at.UserID+"?format=jsonp&callback="+url.QueryEscape(cb), nil)
+		req.Header.Set("Authorization", "Bearer "+at.Token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		echoed := strings.HasPrefix(string(body), cb+"(")
+		if echoed != (cb == "x.y") {
+			t.Errorf("JSONP callback %q: body %.60q; want it echoed only when it is a JavaScript name", cb, body)
+		}
+	}
+}
+
+// Bodies over each endpoint's limit are refused with a 4xx in the
+// endpoint's own format, never a 500 or a hang, and change nothing.
+func TestSecurityOversizedBodies(t *testing.T) {
+	t.Parallel()
+	srv, ts := newServer(t)
+	admin := browser(t, ts)
+	adminToken := loginAs(t, srv, ts, admin, "admin@acme.test", "Admin-Pass-1")
+	pending := browser(t, ts)
+	pendingToken := pendingLogin(t, ts, pending, "sync@acme.test", "Sync-Pass-1")
+	anon := browser(t, ts)
+	_, page := get(t, anon, ts.URL+"/")
+	anonToken := csrf(t, page)
+	at, _, err := srv.Store().IssueTokens("", testKey, userID(t, srv, "sync@acme.test"), []string{"api"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := appID(t, srv)
+	form := func(token string, size int) []byte {
+		return []byte(url.Values{"_CONFIRMATIONTOKEN": {token}, "pad": {strings.Repeat("a", size)}}.Encode())
+	}
+	var mp bytes.Buffer
+	mw := multipart.NewWriter(&mp)
+	mw.WriteField("_CONFIRMATIONTOKEN", adminToken)
+	fw, _ := mw.CreateFormFile("certificate", "big.crt")
+	fw.Write(bytes.Repeat([]byte("A"), setup.MaxAppFormBytes+1))
+	mw.Close()
+
+	const formType = "application/x-www-form-urlencoded"
+	tests := []struct {
+		name, method, path, contentType string
+		body                            []byte
+		c                               *http.Client
+		header                          []string
+		status                          int
+		want                            string
+	}{
+		{"token form over 16 KiB", "POST", "/services/oauth2/token", formType,
+			[]byte("grant_type=password&pad=" + strings.Repeat("a", 16<<10)), nil, nil, 400, `{"error":"invalid_request","error_description":"request too large"}`},
+		{"introspect form over 16 KiB", "POST", "/services/oauth2/introspect", formType,
+			[]byte("token=x&pad=" + strings.Repeat("a", 16<<10)), nil, nil, 400, `"error":"invalid_request"`},
+		{"revoke form over 16 KiB", "POST", "/services/oauth2/revoke", formType,
+			[]byte("token=x&pad=" + strings.Repeat("a", 16<<10)), nil, nil, 400, "error=invalid_request"},
+		{"identity form over 16 KiB", "POST", "/id/" + at.OrgID + "/" + at.UserID, formType,
+			[]byte("oauth_token=x&pad=" + strings.Repeat("a", 16<<10)), nil, nil, 403, "Bad_OAuth_Token"},
+		{"login form over 64 KiB", "POST", "/", formType, form(anonToken, web.MaxFormBytes), anon, nil, 400, "too large or malformed"},
+		{"verification form over 64 KiB", "POST", login.VerifyPath, formType, form(pendingToken, web.MaxFormBytes), pending, nil, 400, "too large or malformed"},
+		{"approval form over 64 KiB", "POST", oauth.ApprovalPath, formType, form(adminToken, web.MaxFormBytes), admin, nil, 400, "too large or malformed"},
+		{"app form over 64 KiB", "POST", setup.EditPath, formType, form(adminToken, web.MaxFormBytes), admin, nil, 400, "too large or malformed"},
+		{"app form with a certificate over 256 KiB", "POST", setup.EditPath, mw.FormDataContentType(), mp.Bytes(), admin, nil, 413, "Request Too Large"},
+		{"policies form over 64 KiB", "POST", setup.PoliciesPath + "?applicationId=" + id, formType, form(adminToken, web.MaxFormBytes), admin, nil, 400, "too large or malformed"},
+		{"block form over 64 KiB", "POST", setup.ManageAppPath + "?applicationId=" + id, formType, form(adminToken, web.MaxFormBytes), admin, nil, 400, "too large or malformed"},
+		{"delete form over 64 KiB", "POST", setup.DeletePath + "?applicationId=" + id, formType, form(adminToken, web.MaxFormBytes), admin, nil, 400, "too large or malformed"},
+		{"consumer details form over 64 KiB", "POST", setup.ManagePath, formType, form(adminToken, web.MaxFormBytes), admin, nil, 400, "too large or malformed"},
+		{"control API JSON over 16 MiB", "POST", "/__mocksf/orgs", "application/json",
+			[]byte(`{"name": "` + strings.Repeat("a", 16<<20) + `"}`), nil, nil, 400, `"error":"bad_request"`},
+		{"REST record over 4 MiB", "POST", "/services/data/v60.0/sobjects/Lead", "application/json",
+			[]byte(`{"LastName": "` + strings.Repeat("a", 4<<20) + `"}`), nil, []string{"Authorization", "Bearer " + at.Token}, 400, "JSON_PARSER_ERROR"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := tt.c
+			if c == nil {
+				c = http.DefaultClient
+			}
+			before := stateOf(t, srv, ts, c)
+			req, _ := http.NewRequest(tt.method, ts.URL+tt.path, bytes.NewReader(tt.body))
+			req.Header.Set("Content-Type", tt.contentType)
+			for i := 0; i+1 < len(tt.header); i += 2 {
+				req.Header.Set(tt.header[i], tt.header[i+1])
+			}
+			resp, err := noRedirects(c).Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != tt.status || !strings.Contains(string(body), tt.want) {
+				t.Errorf("%d %.200s; want %d with %q", resp.StatusCode, body, tt.status, tt.want)
+			}
+			if after := stateOf(t, srv, ts, c); !reflect.DeepEqual(after, before) {
+				t.Errorf("the oversized request changed the state")
+			}
+		})
+	}
+}
+
+// The session ID changes when the login completes, so an ID planted in a
+// browser before the login (session fixation) stays logged out; the old
+// ID names no session at all.
+func TestSecuritySessionRenewedAtLogin(t *testing.T) {
+	t.Parallel()
+	srv, ts := newServer(t)
+	c := browser(t, ts)
+	_, page := get(t, c, ts.URL+"/")
+	planted := sessionOf(t, srv, ts, c).ID
+	token := csrf(t, page)
+	post(t, c, ts.URL+"/", url.Values{"_CONFIRMATIONTOKEN": {token}, "username": {"admin@acme.test"}, "pw": {"Admin-Pass-1"}})
+	if got := sessionOf(t, srv, ts, c).ID; got != planted {
+		t.Fatalf("the session changed before the verification (%s → %s)", planted, got)
+	}
+	post(t, c, ts.URL+login.VerifyPath, url.Values{"_CONFIRMATIONTOKEN": {token}, "emc": {srv.Mailer().Sent("admin@acme.test")[0].Code}, "daa": {"1"}})
+	sess := sessionOf(t, srv, ts, c)
+	if sess.ID == planted || !web.LoggedIn(sess) {
+		t.Fatalf("after login the browser's session is %q (logged in: %v); want a new, logged-in one", sess.ID, web.LoggedIn(sess))
+	}
+	if _, err := srv.Store().Session(planted); err == nil {
+		t.Error("the planted session ID still names a session")
+	}
+	attacker := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	req, _ := http.NewRequest("GET", ts.URL+setup.AppManagerPath, nil)
+	req.AddCookie(&http.Cookie{Name: web.SessionCookie, Value: planted})
+	resp, err := attacker.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusFound || !strings.HasPrefix(loc, "/?ec=302") {
+		t.Errorf("Setup with the planted ID = %d to %q; want the login page", resp.StatusCode, loc)
+	}
+	// The pages of the session keep working with the token they hold.
+	resp, _ = post(t, c, ts.URL+setup.EditPath, func() url.Values { f := newAppForm("After Login"); f.Set("_CONFIRMATIONTOKEN", token); return f }())
+	if resp.Request.URL.Path != setup.SavedPath {
+		t.Errorf("a form posted with the pre-login token after the login led to %s; want %s", resp.Request.URL.Path, setup.SavedPath)
+	}
+	// A remembered browser logs in without a code: its session is renewed too.
+	get(t, c, ts.URL+"/secur/logout.jsp")
+	_, page = get(t, c, ts.URL+"/")
+	before := sessionOf(t, srv, ts, c).ID
+	post(t, c, ts.URL+"/", url.Values{"_CONFIRMATIONTOKEN": {csrf(t, page)}, "username": {"admin@acme.test"}, "pw": {"Admin-Pass-1"}})
+	if sess := sessionOf(t, srv, ts, c); sess.ID == before || !web.LoggedIn(sess) {
+		t.Errorf("remembered browser: session %q → %q (logged in: %v); want a new, logged-in one", before, sess.ID, web.LoggedIn(sess))
+	}
+	if slices.Contains([]string{"", planted}, sessionOf(t, srv, ts, c).ID) {
+		t.Error("the browser has no session of its own")
+	}
+}
+
+// lockedBuffer collects logs written from several goroutines.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// Every way a secret reaches mocksf (client secrets in the body and in
+// HTTP Basic, passwords on the login page and in the password flow,
+// emailed codes, authorization codes, access tokens in a header, in
+// oauth_token and in revoke's query, refresh tokens) leaves it out of
+// mocksf's debug logs and masked in the request journal.
+func TestSecuritySecretsAbsentFromMocksfLogs(t *testing.T) {
+	t.Parallel()
+	logs := &lockedBuffer{}
+	ts := httptest.NewUnstartedServer(nil)
+	srv, err := mocksf.New(mocksf.Config{BaseURL: "http://" + ts.Listener.Addr().String(), Seed: []byte(testSeed),
+		VerificationCodeLength: 8, Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts.Config.Handler = srv
+	ts.Start()
+	t.Cleanup(func() { ts.Close(); srv.Close() })
+	org := srv.Store().Orgs()[0]
+	srv.Store().UpdateOrg(org.ID, func(o *store.Org) { o.AllowPasswordFlow = true })
+
+	secrets := map[string]string{"consumer secret": testSecret, "password": "Sync-Pass-1", "admin password": "Admin-Pass-1"}
+	// A wrong password, then the whole flow through x/oauth2 (HTTP Basic).
+	c := browser(t, ts)
+	_, page := get(t, c, ts.URL+"/")
+	post(t, c, ts.URL+"/", url.Values{"_CONFIRMATIONTOKEN": {csrf(t, page)}, "username": {"sync@acme.test"}, "pw": {"Wrong-Pass-9"}})
+	secrets["wrong password"] = "Wrong-Pass-9"
+	cfg := oauthConfig(ts)
+	cb := authorize(t, srv, ts, c, cfg, "allow")
+	secrets["authorization code"] = cb.Query().Get("code")
+	ctx := context.WithValue(context.Background(), oauth2.HTTPClient, ts.Client())
+	tok, err := cfg.Exchange(ctx, cb.Query().Get("code"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	secrets["access token"], secrets["refresh token"] = tok.AccessToken, tok.RefreshToken
+	// The refresh grant with the secret in the body.
+	status, m := tokenCall(t, ts, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {tok.RefreshToken}, "client_id": {testKey}, "client_secret": {testSecret}})
+	if status != http.StatusOK {
+		t.Fatalf("refresh = %d %v", status, m)
+	}
+	secrets["refreshed access token"] = m["access_token"].(string)
+	// The password flow.
+	status, m = tokenCall(t, ts, url.Values{"grant_type": {"password"}, "username": {"sync@acme.test"}, "password": {"Sync-Pass-1"},
+		"client_id": {testKey}, "client_secret": {testSecret}})
+	if status != http.StatusOK {
+		t.Fatalf("password flow = %d %v", status, m)
+	}
+	secrets["password flow's access token"] = m["access_token"].(string)
+	// The identity URL with the token in the header and in the query;
+	// introspection; revoke by GET.
+	id := tok.Extra("id").(string)
+	req, _ := http.NewRequest("GET", id, nil)
+	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+	if resp, err := http.DefaultClient.Do(req); err == nil {
+		resp.Body.Close()
+	}
+	if resp, err := http.Get(id + "?oauth_token=" + url.QueryEscape(secrets["refreshed access token"])); err == nil {
+		resp.Body.Close()
+	}
+	if resp, err := http.PostForm(ts.URL+"/services/oauth2/introspect", url.Values{"token": {tok.RefreshToken}, "client_id": {testKey}, "client_secret": {testSecret}}); err == nil {
+		resp.Body.Close()
+	}
+	if resp, err := http.Get(ts.URL + "/services/oauth2/revoke?token=" + url.QueryEscape(secrets["password flow's access token"])); err == nil {
+		resp.Body.Close()
+	}
+	// An admin reveals the consumer details behind an emailed code.
+	admin := browser(t, ts)
+	token := loginAs(t, srv, ts, admin, "admin@acme.test", "Admin-Pass-1")
+	post(t, admin, ts.URL+setup.ManagePath, url.Values{"_CONFIRMATIONTOKEN": {token}, "applicationId": {appID(t, srv)}})
+	post(t, admin, ts.URL+setup.VerifyPath+"?applicationId="+appID(t, srv), url.Values{"_CONFIRMATIONTOKEN": {token},
+		"emc": {srv.Mailer().Sent("admin@acme.test")[0].Code}})
+	// The control API, which logs what it does.
+	body := `{"name": "Globex", "users": [{"username": "hank@globex.test", "password": "Hank-Pass-1"}],
+		"connectedApps": [{"name": "Globex Sync", "consumerSecret": "Globex-Secret-1"}]}`
+	if resp, err := http.Post(ts.URL+"/__mocksf/orgs", "application/json", strings.NewReader(body)); err != nil || resp.StatusCode != http.StatusCreated {
+		t.Fatalf("create org: %v %v", resp, err)
+	}
+	secrets["control API password"], secrets["control API secret"] = "Hank-Pass-1", "Globex-Secret-1"
+	for i, mail := range srv.Mailer().Sent("") {
+		secrets[fmt.Sprintf("verification code %d", i+1)] = mail.Code
+	}
+
+	resp, err := http.Get(ts.URL + "/__mocksf/requests")
+	if err != nil {
+		t.Fatal(err)
+	}
+	journal, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{`"authorization":"Basic ` + testKey + `:****"`, `"authorization":"Bearer 00D5****"`, `"pw":["Sync****"]`,
+		`"client_secret":["0123****"]`, `"oauth_token":["00D5****"]`, `"emc":["****"]`, `"code":["aPrx****"]`} {
+		if !strings.Contains(string(journal), want) {
+			t.Errorf("the journal lacks %s: it did not see the request, or does not mask", want)
+		}
+	}
+	if !strings.Contains(logs.String(), "org created") {
+		t.Fatalf("mocksf's logs do not show the control API:\n%s", logs.String())
+	}
+	for what, secret := range secrets {
+		if len(secret) < 8 {
+			t.Fatalf("%s %q is too short to look for", what, secret)
+		}
+		for where, text := range map[string]string{"mocksf's logs": logs.String(), "the journal": string(journal)} {
+			if strings.Contains(text, secret) {
+				t.Errorf("%s holds the %s", where, what)
+			}
+		}
+	}
+}
