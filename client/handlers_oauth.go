@@ -63,15 +63,17 @@ func handleCallback(cfg Config, st *store.Store, ss *sessions, j *jobs, p *pages
 			return
 		}
 		q := r.URL.Query()
-		wantState, verifier := ss.takeOAuth(r)
+		// State first, for errors too: Salesforce echoes it on every
+		// redirect, and an unchecked error link could end a login.
+		verifier, ok := ss.takeOAuth(r, q.Get("state"))
+		if !ok {
+			cfg.Logger.Warn("salesforce callback with a state that does not match the session")
+			fail(w, http.StatusBadRequest, "state_mismatch", msgStateMismatch)
+			return
+		}
 		if code := q.Get("error"); code != "" {
 			cfg.Logger.Info("salesforce login refused", "error", code)
 			fail(w, http.StatusOK, code, oauthErrorMessage(code, q.Get("error_description"), callbackURL))
-			return
-		}
-		if wantState == "" || !equalSecret(wantState, q.Get("state")) {
-			cfg.Logger.Warn("salesforce callback with a state that does not match the session")
-			fail(w, http.StatusBadRequest, "state_mismatch", msgStateMismatch)
 			return
 		}
 		code := q.Get("code")

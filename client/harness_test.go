@@ -280,3 +280,19 @@ func fieldSyncComplete(s status) bool { return s.FieldSync.Complete }
 func newTestLogger(t *testing.T) *slog.Logger {
 	return slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
+
+// pendingState starts a login in the harness's browser and returns its
+// state, stopping at the redirect to Salesforce, so a test can play
+// Salesforce's answer to the callback itself.
+func (h *harness) pendingState() string {
+	h.t.Helper()
+	hc := *h.hc
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	req, _ := http.NewRequest(http.MethodGet, h.url+"/salesforce/login", nil)
+	r := h.do(&hc, req)
+	loc, err := url.Parse(r.header.Get("Location"))
+	if err != nil || loc.Query().Get("state") == "" {
+		h.t.Fatalf("/salesforce/login = %d to %q; want a redirect with a state", r.status, r.header.Get("Location"))
+	}
+	return loc.Query().Get("state")
+}

@@ -439,7 +439,10 @@ func TestSecurityXSSReflected(t *testing.T) {
 			}
 			checkEscaped(t, "the Consumer Key refused", r.body, payload, true)
 
-			r = h.get("/salesforce/getSfdcOAuthTokensRedirect?" + url.Values{"error": {payload}, "error_description": {payload}, "state": {payload}}.Encode())
+			// Salesforce's error comes back with the login's state; a
+			// wrong state is refused before the error is even read.
+			h.saveCredentials()
+			r = h.get("/salesforce/getSfdcOAuthTokensRedirect?" + url.Values{"error": {payload}, "error_description": {payload}, "state": {h.pendingState()}}.Encode())
 			checkEscaped(t, "the callback's error", r.body, "Salesforce login failed: "+payload+": "+payload, true)
 			if !strings.Contains(r.body, `data-error="`+template.HTMLEscapeString(payload)+`"`) {
 				t.Errorf("the callback page does not hand the error to the opener escaped:\n%s", r.body)
@@ -626,5 +629,27 @@ func TestSecuritySecretsAbsentFromLogs(t *testing.T) {
 				t.Errorf("%s holds the %s", where, what)
 			}
 		}
+	}
+}
+
+// A forged error link (no state, or another state) neither ends the
+// admin's login in progress nor shows the forger's text.
+func TestSecurityForgedErrorCallbackKeepsTheLogin(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.saveCredentials()
+	state := h.pendingState()
+	for _, forged := range []url.Values{
+		{"error": {"access_denied"}, "error_description": {"forged"}},
+		{"error": {"access_denied"}, "error_description": {"forged"}, "state": {"x" + state}},
+	} {
+		r := h.get("/salesforce/getSfdcOAuthTokensRedirect?" + forged.Encode())
+		if r.status != http.StatusBadRequest || strings.Contains(r.body, "forged") {
+			t.Errorf("forged error callback = %d; want 400 state mismatch without the forged text\n%s", r.status, r.body)
+		}
+	}
+	r := h.get("/salesforce/getSfdcOAuthTokensRedirect?" + url.Values{"error": {"access_denied"}, "error_description": {"end-user denied authorization"}, "state": {state}}.Encode())
+	if r.status != http.StatusOK || !strings.Contains(r.body, "You denied access in Salesforce") {
+		t.Errorf("the real answer after forged ones = %d; want the login's own result\n%s", r.status, r.body)
 	}
 }

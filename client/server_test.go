@@ -426,7 +426,6 @@ func TestCallbackBadSignature(t *testing.T) {
 }
 
 func TestCallbackErrors(t *testing.T) {
-	t.Parallel()
 	h := newHarness(t)
 	h.saveCredentials()
 	callback := h.url + "/salesforce/getSfdcOAuthTokensRedirect"
@@ -442,7 +441,7 @@ func TestCallbackErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.code, func(t *testing.T) {
-			r := h.get("/salesforce/getSfdcOAuthTokensRedirect?" + url.Values{"error": {tc.code}, "error_description": {tc.description}}.Encode())
+			r := h.get("/salesforce/getSfdcOAuthTokensRedirect?" + url.Values{"error": {tc.code}, "error_description": {tc.description}, "state": {h.pendingState()}}.Encode())
 			if !strings.Contains(r.body, `data-ok="false"`) || !strings.Contains(r.body, `data-error="`+tc.code+`"`) {
 				t.Errorf("callback page lacks the result for the opener:\n%s", r.body)
 			}

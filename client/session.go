@@ -118,18 +118,20 @@ func (ss *sessions) beginOAuth(id, state, verifier string) {
 	}
 }
 
-// takeOAuth returns and forgets the login in progress of r's session, so
-// that a state is good for one callback only.
-func (ss *sessions) takeOAuth(r *http.Request) (state, verifier string) {
+// takeOAuth returns and forgets the login in progress of r's session when
+// state matches it (compared in constant time), so a state is used once;
+// a callback with another state leaves the login in progress alone, so a
+// forged link cannot cancel it. ok reports the match.
+func (ss *sessions) takeOAuth(r *http.Request, state string) (verifier string, ok bool) {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
 	_, s := ss.lookup(r)
-	if s == nil {
-		return "", ""
+	if s == nil || s.oauthState == "" || !equalSecret(s.oauthState, state) {
+		return "", false
 	}
-	state, verifier = s.oauthState, s.verifier
+	verifier = s.verifier
 	s.oauthState, s.verifier = "", ""
-	return state, verifier
+	return verifier, true
 }
 
 // setFlash keeps a notice to show on the next page r's session loads.

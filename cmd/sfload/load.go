@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -223,8 +222,8 @@ func setUp(ctx context.Context, t *target, c config) ([]*worker, []string, error
 			return nil, ids, fmt.Errorf("sfload: creating org %d: %w", k, err)
 		}
 		ids = append(ids, org.ID)
-		if len(org.ConnectedApps) != 1 {
-			return nil, ids, errors.New("sfload: the new org has no connected app")
+		if len(org.ConnectedApps) != 1 || len(org.Users) != perOrg {
+			return nil, ids, fmt.Errorf("sfload: the new org has %d users and %d connected apps; want %d and 1", len(org.Users), len(org.ConnectedApps), perOrg)
 		}
 		if u, err := url.Parse(org.InstanceURL); err == nil {
 			t.hosts[u.Host] = true
