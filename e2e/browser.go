@@ -185,7 +185,7 @@ func (w *Window) retryStale(action func() error) error {
 
 func isStale(err error) bool {
 	msg := err.Error()
-	for _, s := range []string{"Could not find node", "No node with given id", "Node is detached", "Cannot find context with specified id", "Execution context was destroyed"} {
+	for _, s := range []string{"Could not find node", "No node with given id", "Node is detached", "Cannot find context with specified id", "Execution context was destroyed", "DOM Error while querying", "Inspected target navigated or closed"} {
 		if strings.Contains(msg, s) {
 			return true
 		}

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/cucumber/godog"
 
@@ -137,12 +138,22 @@ func (w *world) clicks(label string) error {
 		}
 		return "";
 	})()`, strconv.Quote(label))
-	if err := win.WaitFor(fmt.Sprintf("a visible %q button", label), js); err != nil {
-		return err
-	}
-	id, err := Eval[string](win, js)
-	if err != nil {
-		return err
+	// Find the id and use it in one go; a page that reloads in between
+	// (a form that just posted) is looked at again.
+	var id string
+	deadline := time.Now().Add(StepTimeout)
+	for {
+		if err := win.WaitFor(fmt.Sprintf("a visible %q button", label), js); err != nil {
+			return err
+		}
+		found, err := Eval[string](win, js)
+		if err == nil && found != "" {
+			id = found
+			break
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("no visible %q button in window %q", label, win.Name)
+		}
 	}
 	if popupOpeners[id] && !w.popupsBlocked {
 		popup, err := win.ClickOpeningPopup(id, "popup")
@@ -244,7 +255,9 @@ func (w *world) savesCredentials() error {
 	if err := win.Type("consumerSecret", w.consumerSecret); err != nil {
 		return err
 	}
-	if err := win.Click("saveCredentials"); err != nil {
+	// Save posts and reloads the page: wait for the new page, or an old
+	// notice would pass for the new one.
+	if err := win.ClickAndWaitNewPage("saveCredentials"); err != nil {
 		return err
 	}
 	return win.WaitVisible("message")
