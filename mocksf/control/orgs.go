@@ -21,6 +21,9 @@ type Org struct {
 	// RestrictConnectedApps is the org's Spring '26 restriction on
 	// creating connected apps.
 	RestrictConnectedApps bool `json:"restrictConnectedApps"`
+	// LoginIPRanges are the CIDR ranges the org's users may log in from;
+	// empty means anywhere.
+	LoginIPRanges []string `json:"loginIpRanges"`
 	// InstanceURL is the org's instance host, the instance_url of its
 	// tokens; LoginURL is the login host (authorize, token, login page).
 	InstanceURL   string    `json:"instanceUrl"`
@@ -89,7 +92,7 @@ func (c *API) org(o store.Org, users []store.User, apps []store.ConnectedApp) Or
 		ID: o.ID, Name: o.Name, Edition: o.Edition, Status: o.Status, AllowPasswordFlow: o.AllowPasswordFlow,
 		RestrictConnectedApps: o.RestrictConnectedApps, InstanceURL: c.d.InstanceURL, LoginURL: c.d.BaseURL,
 		Users: make([]OrgUser, 0, len(users)), ConnectedApps: make([]OrgApp, 0, len(apps)),
-		Records: c.d.Store.RecordCounts(o.ID),
+		Records: c.d.Store.RecordCounts(o.ID), LoginIPRanges: o.LoginIPRanges.Strings(),
 	}
 	if out.Status == "" {
 		out.Status = store.OrgActive

@@ -35,6 +35,11 @@ const (
 	// too many failures (10 by default in Password Policies).
 	MsgLockedOut  = "Your account has been locked because of too many failed login attempts. Contact your Salesforce administrator to unlock it."
 	MsgMailFailed = "We can't send your verification code right now. Try again later."
+	// MsgIPRestricted is shown when the right password comes from outside
+	// the org's Login IP Ranges. Salesforce blocks such a login outright,
+	// without offering verification (reference §2.1); its exact words are
+	// unconfirmed, these are mocksf's.
+	MsgIPRestricted = "Your login attempt has failed. You are not allowed to log in from this IP address. Contact your Salesforce administrator."
 )
 
 // VerifyPath is the email verification page's path on Salesforce.
@@ -157,10 +162,12 @@ func HandleLogin(d Deps) http.Handler {
 		page := loginPage{Title: "Login | Salesforce", CSRF: sess.CSRF, StartURL: startURL, Username: username,
 			Display: displayOf(r.PostFormValue("display"))}
 		user, err := d.Store.Authenticate(username, r.PostFormValue("pw"), d.MaxLoginFailures)
+		var org store.Org
 		if err == nil {
 			// Users of a frozen or closed org cannot log in; Salesforce's
 			// exact words for it are unconfirmed, so they get the usual ones.
-			if org, oerr := d.Store.Org(user.OrgID); oerr != nil || !org.Active() {
+			var oerr error
+			if org, oerr = d.Store.Org(user.OrgID); oerr != nil || !org.Active() {
 				err = store.ErrInvalidLogin
 			}
 		}
@@ -169,6 +176,14 @@ func HandleLogin(d Deps) http.Handler {
 			if errors.Is(err, store.ErrLockedOut) {
 				page.Error = MsgLockedOut
 			}
+			d.Pages.Render(w, http.StatusOK, "login.html", page)
+			return
+		}
+		// Login IP Ranges come before the browser check and block
+		// outright: no code is sent (reference §2.1). The address is the
+		// connection's; a client-supplied X-Forwarded-For is not trusted.
+		if !org.LoginIPAllowed(r.RemoteAddr) && !pendingAppRelaxesIP(d, sess, startURL) {
+			page.Error = MsgIPRestricted
 			d.Pages.Render(w, http.StatusOK, "login.html", page)
 			return
 		}
@@ -194,6 +209,24 @@ func HandleLogin(d Deps) http.Handler {
 		}
 		http.Redirect(w, r, VerifyPath, http.StatusFound)
 	})
+}
+
+// pendingAppRelaxesIP reports whether the login continues an
+// authorization request of an app whose IP Relaxation is "Relax IP
+// restrictions": startURL names one of the session's pending requests by
+// its source (the Allow Access page's URL).
+func pendingAppRelaxesIP(d Deps, sess store.Session, startURL string) bool {
+	u, err := url.Parse(startURL)
+	if err != nil {
+		return false
+	}
+	raw, ok := sess.Pending[u.Query().Get("source")]
+	if !ok {
+		return false
+	}
+	q, _ := url.ParseQuery(raw)
+	app, err := d.Store.AppByKey(q.Get("client_id"))
+	return err == nil && app.Policy.RelaxesIP(false)
 }
 
 type verifyPage struct {

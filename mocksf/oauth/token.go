@@ -70,6 +70,8 @@ var (
 	// An app blocked in Connected Apps OAuth Usage: mocksf answers as the
 	// authorize endpoint does (unconfirmed for this endpoint).
 	tokenErrAppBlocked = tokenError{"OAUTH_APP_BLOCKED", "this app is blocked by admin"}
+	// A user outside the org's Login IP Ranges (reference §1.4, §11).
+	tokenErrIPRestricted = tokenError{errInvalidGrant, "IP restricted or invalid login hours"}
 	// Bodies mocksf cannot read (unconfirmed).
 	tokenErrTooLarge  = tokenError{errInvalidRequest, "request too large"}
 	tokenErrMalformed = tokenError{errInvalidRequest, "malformed request"}
@@ -298,7 +300,11 @@ func refresh(d Deps, r *http.Request) (tokenResponse, error) {
 	if err != nil || rt.ConsumerKey != app.ConsumerKey || refreshExpired(app.Policy.Refresh, rt, d.Store.Now()) {
 		return tokenResponse{}, tokenErrExpiredToken
 	}
-	if _, err := d.activeUser(rt.UserID); err != nil {
+	u, err := d.activeUser(rt.UserID)
+	if err != nil {
+		return tokenResponse{}, err
+	}
+	if err := d.checkLoginIP(r, app, u, true); err != nil {
 		return tokenResponse{}, err
 	}
 	at, _, err := d.Store.Refresh(rt.Token)
@@ -313,6 +319,25 @@ func refresh(d Deps, r *http.Request) (tokenResponse, error) {
 		}
 	}
 	return resp, nil
+}
+
+// checkLoginIP applies the Login IP Ranges of the user's org to a token
+// request from r's connection address (X-Forwarded-For is not trusted),
+// unless the app's IP Relaxation lifts them for the grant. The
+// authorization code exchange is not checked: the browser's address was,
+// at login.
+func (d Deps) checkLoginIP(r *http.Request, app store.ConnectedApp, u store.User, refreshGrant bool) error {
+	if app.Policy.RelaxesIP(refreshGrant) {
+		return nil
+	}
+	org, err := d.Store.Org(u.OrgID)
+	if err != nil {
+		return tokenErrInactiveOrg
+	}
+	if !org.LoginIPAllowed(r.RemoteAddr) {
+		return tokenErrIPRestricted
+	}
+	return nil
 }
 
 // refreshExpired applies an app's Refresh Token Policy (reference §10.5).
@@ -368,6 +393,9 @@ func passwordGrant(d Deps, r *http.Request) (tokenResponse, error) {
 	// (jsforce#1506, kafka-docker-playground#4178).
 	if !org.AllowPasswordFlow {
 		return tokenResponse{}, tokenErrAuthFailure
+	}
+	if err := d.checkLoginIP(r, app, u, false); err != nil {
+		return tokenResponse{}, err
 	}
 	if err := d.mayUse(app, u); err != nil {
 		return tokenResponse{}, err

@@ -23,6 +23,14 @@ var permittedUsers = []option{
 	{PermittedAdminApproved, "Admin approved users are pre-authorized", ""},
 }
 
+// ipRelaxations are the IP Relaxation choices with their labels
+// (reference §10.5); the values are the seed's.
+var ipRelaxations = []option{
+	{store.IPEnforce, "Enforce IP restrictions", ""},
+	{store.IPEnforceRelaxRefresh, "Enforce IP restrictions, but relax for refresh tokens", ""},
+	{store.IPRelax, "Relax IP restrictions", ""},
+}
+
 // refreshModes are the Refresh Token Policy choices with their labels.
 var refreshModes = []option{
 	{store.RefreshUntilRevoked, "Refresh token is valid until revoked", "refreshUntilRevoked"},
@@ -106,6 +114,7 @@ type managePage struct {
 	chrome
 	App                                  store.ConnectedApp
 	PermittedUsers, RefreshPolicy, RunAs string
+	IPRelaxation                         string
 	Assigned                             []string // usernames
 	BlockedNotice                        string
 }
@@ -147,7 +156,8 @@ func HandleManageApp(d Deps) http.Handler {
 			return
 		}
 		p := managePage{chrome: c, App: app, PermittedUsers: labelOf(permittedUsers, permittedValue(app.Policy)),
-			RefreshPolicy: refreshPolicyLabel(app.Policy.Refresh), BlockedNotice: MsgBlockedNotice}
+			RefreshPolicy: refreshPolicyLabel(app.Policy.Refresh), BlockedNotice: MsgBlockedNotice,
+			IPRelaxation: labelOf(ipRelaxations, app.Policy.IPRelaxationMode())}
 		byID := map[string]store.User{}
 		for _, u := range d.Store.Users(sess.OrgID) {
 			byID[u.ID] = u
@@ -201,11 +211,16 @@ type policyForm struct {
 	RefreshMode                                      string
 	IdleValue, IdleUnit, AbsoluteValue, AbsoluteUnit string
 	RunAsUserID                                      string
+	// IPRelaxation is the IP Relaxation chosen; ipRelaxationSent is false
+	// when the post had no such field (a form posted by a script), which
+	// keeps the app's.
+	IPRelaxation     string
+	ipRelaxationSent bool
 }
 
 func policyFormFromApp(p store.AppPolicy) policyForm {
 	f := policyForm{PermittedUsers: permittedValue(p), Assigned: p.AssignedUserIDs, RefreshMode: p.Refresh.Mode,
-		IdleUnit: "hours", AbsoluteUnit: "days", RunAsUserID: p.RunAsUserID}
+		IdleUnit: "hours", AbsoluteUnit: "days", RunAsUserID: p.RunAsUserID, IPRelaxation: p.IPRelaxationMode()}
 	if f.RefreshMode == "" {
 		f.RefreshMode = store.RefreshUntilRevoked
 	}
@@ -219,7 +234,7 @@ func policyFormFromApp(p store.AppPolicy) policyForm {
 }
 
 func readPolicyForm(r *http.Request) policyForm {
-	return policyForm{
+	f := policyForm{
 		PermittedUsers: r.PostFormValue("permittedUsers"),
 		Assigned:       r.PostForm["assignedUsers"],
 		RefreshMode:    r.PostFormValue("refreshPolicy"),
@@ -229,6 +244,10 @@ func readPolicyForm(r *http.Request) policyForm {
 		AbsoluteUnit:   r.PostFormValue("refreshAbsoluteUnit"),
 		RunAsUserID:    r.PostFormValue("runAsUser"),
 	}
+	if v, ok := r.PostForm["ipRelaxation"]; ok && len(v) > 0 {
+		f.IPRelaxation, f.ipRelaxationSent = v[0], true
+	}
+	return f
 }
 
 // duration checks N and its unit of a Refresh Token Policy choice; field
@@ -295,6 +314,13 @@ func (f policyForm) validate(app store.ConnectedApp, users []store.User) (store.
 	default:
 		errs["refreshPolicy"] = MsgBadPicklist + f.RefreshMode
 	}
+	switch {
+	case !f.ipRelaxationSent:
+	case f.IPRelaxation == store.IPEnforce, f.IPRelaxation == store.IPEnforceRelaxRefresh, f.IPRelaxation == store.IPRelax:
+		p.IPRelaxation = f.IPRelaxation
+	default:
+		errs["ipRelaxation"] = MsgBadPicklist + f.IPRelaxation
+	}
 	if app.Policy.ClientCredentials {
 		if f.RunAsUserID == "" {
 			errs["runAsUser"] = MsgRequired
@@ -315,6 +341,7 @@ type policiesPage struct {
 	Errors                       map[string]string
 	Users                        []userOption
 	PermittedUsers, Modes, Units []option
+	IPRelaxations                []option
 	InvalidData                  string
 }
 
@@ -324,7 +351,10 @@ func newPoliciesPage(c chrome, app store.ConnectedApp, users []store.User, f pol
 		chosen[id] = true
 	}
 	p := policiesPage{chrome: c, App: app, Form: f, Errors: errs, PermittedUsers: permittedUsers, Modes: refreshModes,
-		Units: unitOptions(), InvalidData: MsgInvalidData}
+		Units: unitOptions(), IPRelaxations: ipRelaxations, InvalidData: MsgInvalidData}
+	if !f.ipRelaxationSent && f.IPRelaxation == "" {
+		p.Form.IPRelaxation = app.Policy.IPRelaxationMode()
+	}
 	for _, u := range users {
 		p.Users = append(p.Users, userOption{ID: u.ID, Username: u.Username, Name: u.DisplayName(), Active: u.Active, Checked: chosen[u.ID]})
 	}
@@ -371,6 +401,7 @@ func HandleSavePolicies(d Deps) http.Handler {
 			// may have been edited meanwhile.
 			a.Policy.AdminApproved, a.Policy.AssignedUserIDs = policy.AdminApproved, policy.AssignedUserIDs
 			a.Policy.Refresh, a.Policy.RunAsUserID = policy.Refresh, policy.RunAsUserID
+			a.Policy.IPRelaxation = policy.IPRelaxation
 		})
 		if err != nil {
 			message(d, w, c, http.StatusNotFound, "Data Not Available", MsgNotFound)

@@ -6,6 +6,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"net/netip"
 	"sort"
 	"strings"
 	"time"
@@ -40,6 +41,10 @@ type OrgSpec struct {
 	RestrictConnectedApps bool `yaml:"restrictConnectedApps" json:"restrictConnectedApps"`
 	// Status is active (default), frozen or inactive.
 	Status string `yaml:"status" json:"status"`
+	// LoginIPRanges are the CIDR ranges (such as 10.0.0.0/8 or
+	// 192.168.1.10/32) the org's users may log in from; none means
+	// anywhere (reference §2.1).
+	LoginIPRanges []string `yaml:"loginIpRanges" json:"loginIpRanges"`
 	// CustomObjects and CustomFields extend the org's schema (schema.go):
 	// custom objects, and custom fields of standard objects by object.
 	CustomObjects []CustomObjectSpec           `yaml:"customObjects" json:"customObjects"`
@@ -86,6 +91,7 @@ type AppSpec struct {
 	ClientCredentialsRunAs           string             `yaml:"clientCredentialsRunAs" json:"clientCredentialsRunAs"`
 	Certificate                      string             `yaml:"certificate" json:"certificate"` // PEM, for the JWT bearer flow
 	IntrospectAllTokens              bool               `yaml:"introspectAllTokens" json:"introspectAllTokens"`
+	IPRelaxation                     string             `yaml:"ipRelaxation" json:"ipRelaxation"` // enforce (default), enforce-relax-refresh or relax
 }
 
 // RefreshPolicySpec is a seed's refresh token policy.
@@ -165,6 +171,8 @@ func (seed Seed) validate() error {
 		default:
 			errs = append(errs, fmt.Errorf("orgs[%d].status %q: want active, frozen or inactive", i, o.Status))
 		}
+		_, rangeErrs := loginIPRanges(fmt.Sprintf("orgs[%d]", i), o.LoginIPRanges)
+		errs = append(errs, rangeErrs...)
 		errs = append(errs, validateGenerate(i, o.Records.Generate)...)
 		errs = append(errs, validateCustom(fmt.Sprintf("orgs[%d]", i), o.CustomObjects, o.CustomFields)...)
 		errs = append(errs, validateAPISettings(fmt.Sprintf("orgs[%d]", i), o)...)
@@ -201,6 +209,22 @@ func (seed Seed) validate() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// loginIPRanges parses an org's Login IP Ranges; where names the org in
+// the errors, such as orgs[0].
+func loginIPRanges(where string, ranges []string) (IPRanges, []error) {
+	var out []netip.Prefix
+	var errs []error
+	for i, r := range ranges {
+		p, err := netip.ParsePrefix(strings.TrimSpace(r))
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s.loginIpRanges[%d] %q: want a CIDR range such as 10.0.0.0/8 or 192.168.1.10/32", where, i, r))
+			continue
+		}
+		out = append(out, p)
+	}
+	return NewIPRanges(out...), errs
 }
 
 // MaxGenerated bounds the records one org of a seed (or of POST
@@ -333,8 +357,10 @@ func (s *Store) applyOrgLocked(spec OrgSpec) OrgResult {
 	if status == "" {
 		status = OrgActive
 	}
+	// Validation parsed the ranges, so they cannot fail here.
+	ranges, _ := loginIPRanges("org", spec.LoginIPRanges)
 	org := &Org{ID: s.nextID("Organization"), Name: spec.Name, Edition: edition, AllowPasswordFlow: spec.AllowPasswordFlow, Status: status,
-		RestrictConnectedApps: spec.RestrictConnectedApps}
+		RestrictConnectedApps: spec.RestrictConnectedApps, LoginIPRanges: ranges}
 	s.orgs[org.ID] = org
 	s.applyExtLocked(org.ID, spec)
 	res := OrgResult{Org: *org}
@@ -434,6 +460,12 @@ func (a AppSpec) policy(userID func(string) (string, bool)) (AppPolicy, error) {
 		p.AdminApproved = true
 	default:
 		return p, fmt.Errorf("permittedUsers %q: want all or admin-approved", a.PermittedUsers)
+	}
+	switch a.IPRelaxation {
+	case "", IPEnforce, IPEnforceRelaxRefresh, IPRelax:
+		p.IPRelaxation = a.IPRelaxation
+	default:
+		return p, fmt.Errorf("ipRelaxation %q: want enforce, enforce-relax-refresh or relax", a.IPRelaxation)
 	}
 	if rp := a.RefreshTokenPolicy; rp != nil {
 		switch rp.Mode {

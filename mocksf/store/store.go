@@ -9,6 +9,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"net/netip"
 	"sort"
 	"strings"
 	"sync"
@@ -42,6 +43,78 @@ type Org struct {
 	// creating connected apps: New Connected App is refused, existing
 	// apps keep working (off by default).
 	RestrictConnectedApps bool
+	// LoginIPRanges are the networks its users may log in from, as a
+	// profile's Login IP Ranges restrict them (reference §2.1, §11); none
+	// means no restriction. mocksf keeps one list per org.
+	LoginIPRanges IPRanges
+}
+
+// IPRanges is a list of IP networks. It is kept as canonical CIDR text so
+// that an Org stays a comparable value that shares nothing with the
+// store; the zero value is no ranges.
+type IPRanges struct{ cidrs string }
+
+// NewIPRanges returns the ranges of prefixes, without their host bits
+// (10.1.2.3/8 is 10.0.0.0/8); invalid prefixes are left out.
+func NewIPRanges(prefixes ...netip.Prefix) IPRanges {
+	parts := make([]string, 0, len(prefixes))
+	for _, p := range prefixes {
+		if p.IsValid() {
+			parts = append(parts, p.Masked().String())
+		}
+	}
+	return IPRanges{strings.Join(parts, " ")}
+}
+
+// Prefixes returns the ranges in order.
+func (r IPRanges) Prefixes() []netip.Prefix {
+	var out []netip.Prefix
+	for _, f := range strings.Fields(r.cidrs) {
+		// NewIPRanges wrote them, so they parse.
+		if p, err := netip.ParsePrefix(f); err == nil {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Strings returns the ranges in CIDR notation, never nil.
+func (r IPRanges) Strings() []string {
+	out := strings.Fields(r.cidrs)
+	if out == nil {
+		out = []string{}
+	}
+	return out
+}
+
+// Empty reports whether there are no ranges.
+func (r IPRanges) Empty() bool { return r.cidrs == "" }
+
+// LoginIPAllowed reports whether the org's Login IP Ranges let a user log
+// in from remoteAddr, an http.Request's RemoteAddr ("host:port", or a
+// bare address). An org without ranges allows every address; with
+// ranges, an address that cannot be read is refused.
+func (o Org) LoginIPAllowed(remoteAddr string) bool {
+	if o.LoginIPRanges.Empty() {
+		return true
+	}
+	var addr netip.Addr
+	if ap, err := netip.ParseAddrPort(remoteAddr); err == nil {
+		addr = ap.Addr()
+	} else if a, err := netip.ParseAddr(remoteAddr); err == nil {
+		addr = a
+	} else {
+		return false
+	}
+	// An IPv4 client of a dual-stack listener arrives as ::ffff:a.b.c.d,
+	// and a zone would make every prefix refuse it.
+	addr = addr.WithZone("").Unmap()
+	for _, p := range o.LoginIPRanges.Prefixes() {
+		if p.Contains(addr) {
+			return true
+		}
+	}
+	return false
 }
 
 // Org statuses.
@@ -136,6 +209,38 @@ type AppPolicy struct {
 	CertificatePEM string
 	// IntrospectAll is "Introspect All Tokens".
 	IntrospectAll bool
+	// IPRelaxation is the IP Relaxation policy: IPEnforce ("" too),
+	// IPEnforceRelaxRefresh or IPRelax (reference §10.5).
+	IPRelaxation string
+}
+
+// IP Relaxation policies (Manage → Edit Policies, reference §10.5); the
+// values are the seed's.
+const (
+	IPEnforce             = "enforce"               // "Enforce IP restrictions" (default)
+	IPEnforceRelaxRefresh = "enforce-relax-refresh" // "Enforce IP restrictions, but relax for refresh tokens"
+	IPRelax               = "relax"                 // "Relax IP restrictions"
+)
+
+// IPRelaxationMode is the app's IP Relaxation, IPEnforce when unset.
+func (p AppPolicy) IPRelaxationMode() string {
+	if p.IPRelaxation == "" {
+		return IPEnforce
+	}
+	return p.IPRelaxation
+}
+
+// RelaxesIP reports whether the app's IP Relaxation lifts the org's Login
+// IP Ranges for a flow: every flow under IPRelax, only the refresh token
+// grant under IPEnforceRelaxRefresh.
+func (p AppPolicy) RelaxesIP(refreshGrant bool) bool {
+	switch p.IPRelaxation {
+	case IPRelax:
+		return true
+	case IPEnforceRelaxRefresh:
+		return refreshGrant
+	}
+	return false
 }
 
 // Refresh token policies (Manage → Edit Policies).
