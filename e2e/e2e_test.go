@@ -24,8 +24,11 @@ import (
 	"github.com/sfharness/sfharness/mocksf"
 )
 
-// godogOpts binds godog's own flags, so `go test ./e2e -godog.concurrency=1`
-// works; the rest of the suite is configured by environment (see README):
+// concurrencyFlag is godog's -godog.concurrency, as a go test flag:
+// `go test ./e2e -godog.concurrency=1` runs one scenario at a time; the
+// default is one per CPU. (godog's BindCommandLineFlags binds to pflag,
+// which go test does not parse.) The rest of the suite is configured by
+// environment (see README):
 //
 //	FEATURE      feature files or dirs, optionally :LINE, from the repo root
 //	TAGS         a Cucumber tag expression (default "not @wip")
@@ -42,9 +45,7 @@ import (
 //	SMTP         mocksf relays its mail to this SMTP server (host:port)
 //	MAILPIT_URL  read the mail from this Mailpit instead of from mocksf
 //	BROWSER_LOG=1 show Chromium's own output
-var godogOpts = godog.Options{}
-
-func init() { godog.BindCommandLineFlags("godog.", &godogOpts) }
+var concurrencyFlag = flag.Int("godog.concurrency", 0, "scenarios run at once (default: one per CPU)")
 
 func TestFeatures(t *testing.T) {
 	results := envOr("RESULTS_DIR", filepath.Join("..", "results"))
@@ -80,13 +81,8 @@ func TestFeatures(t *testing.T) {
 	// Scenarios are isolated (own org, browser context and client), so
 	// they run in parallel: by default one per CPU.
 	concurrency := runtime.NumCPU()
-	flag.Visit(func(f *flag.Flag) {
-		if f.Name == "godog.concurrency" {
-			concurrency = godogOpts.Concurrency
-		}
-	})
-	if concurrency < 1 {
-		concurrency = 1
+	if *concurrencyFlag > 0 {
+		concurrency = *concurrencyFlag
 	}
 
 	var browserOut io.Writer = io.Discard
@@ -141,7 +137,7 @@ func TestFeatures(t *testing.T) {
 				fmt.Printf("\nRetry %d of %d: %s\n", attempt, retries, strings.Join(refs, " "))
 			}
 			cuke := filepath.Join(results, fmt.Sprintf("cucumber-attempt-%d.json", len(attempts)+1))
-			opts := godogOpts
+			opts := godog.Options{}
 			opts.Format = envOr("FORMAT", "pretty") + ",cucumber:" + cuke
 			opts.Paths = refs
 			opts.Tags = ""     // selection is done above, with real tag expressions
