@@ -42,7 +42,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -57,6 +56,7 @@ import (
 
 	"github.com/sfharness/sfharness/client"
 	"github.com/sfharness/sfharness/client/store"
+	"github.com/sfharness/sfharness/internal/httpserve"
 )
 
 // defaultDBPath is beacon/beacon.db under the user's configuration
@@ -115,7 +115,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	sfTimeout := fs.Duration("salesforce-timeout", 30*time.Second, "how long one call to Salesforce may take before it is retried")
 	retryBackoff := fs.Duration("retry-backoff", 500*time.Millisecond, "wait before the first quick retry of a failed call to Salesforce; doubles with each")
 	maxBackoff := fs.Duration("max-backoff", 5*time.Minute, "longest wait of the sync between attempts after failures in a row")
-	readHeaderTimeout := fs.Duration("read-header-timeout", defaultReadHeaderTimeout, "how long a browser may take to send a request's headers before the connection is closed")
+	readHeaderTimeout := fs.Duration("read-header-timeout", httpserve.DefaultReadHeaderTimeout, "how long a browser may take to send a request's headers before the connection is closed")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -162,51 +162,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	defer srv.Close()
 	logger.Info("database", "path", dbDescription(*dbPath), "key", keySource(*dbPath, key))
 
-	hs := newHTTPServer(srv, *readHeaderTimeout)
+	hs := httpserve.New(srv, *readHeaderTimeout)
 	hs.ErrorLog = slog.NewLogLogger(logger.Handler(), slog.LevelWarn)
-	served := make(chan error, 1)
-	go func() { served <- hs.Serve(ln) }()
-	fmt.Fprintf(stdout, "client listening on %s\n", listenURL)
-
-	select {
-	case err := <-served:
-		return fmt.Errorf("serve: %w", err)
-	case <-ctx.Done():
-	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := hs.Shutdown(shutdownCtx); err != nil {
-		// Requests still in flight after the grace period are cut
-		// rather than left running against a closing database.
-		hs.Close()
-		return fmt.Errorf("shutdown: %w", err)
-	}
-	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("serve: %w", err)
-	}
-	return nil
-}
-
-// defaultReadHeaderTimeout is -read-header-timeout's default.
-const defaultReadHeaderTimeout = 10 * time.Second
-
-// newHTTPServer returns the HTTP server for h, with timeouts that keep a
-// slow or idle client from holding a connection forever (slowloris):
-// readHeaderTimeout for the headers, 30s for the whole request, 60s for
-// the answer (Disconnect waits up to 20s for Salesforce), 120s for an
-// idle keep-alive connection, and 64 KiB of headers.
-func newHTTPServer(h http.Handler, readHeaderTimeout time.Duration) *http.Server {
-	if readHeaderTimeout <= 0 {
-		readHeaderTimeout = defaultReadHeaderTimeout
-	}
-	return &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: readHeaderTimeout,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-	}
+	return httpserve.Run(ctx, hs, ln, func() { fmt.Fprintf(stdout, "client listening on %s\n", listenURL) })
 }
 
 // reachableAddr returns host:port to reach a listener: a wildcard address

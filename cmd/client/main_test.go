@@ -28,6 +28,7 @@ import (
 
 	"github.com/sfharness/sfharness/client/store"
 	"github.com/sfharness/sfharness/client/syncjob"
+	"github.com/sfharness/sfharness/internal/httpserve"
 )
 
 func noEnv(string) string { return "" }
@@ -427,15 +428,15 @@ func TestRunCutsOffSlowHeaders(t *testing.T) {
 
 func TestHTTPServerTimeouts(t *testing.T) {
 	t.Parallel()
-	hs := newHTTPServer(http.NotFoundHandler(), 0)
-	if hs.ReadHeaderTimeout != defaultReadHeaderTimeout || hs.ReadTimeout <= 0 || hs.WriteTimeout <= 0 || hs.IdleTimeout <= 0 || hs.MaxHeaderBytes <= 0 {
+	hs := httpserve.New(http.NotFoundHandler(), 0)
+	if hs.ReadHeaderTimeout != httpserve.DefaultReadHeaderTimeout || hs.ReadTimeout <= 0 || hs.WriteTimeout <= 0 || hs.IdleTimeout <= 0 || hs.MaxHeaderBytes <= 0 {
 		t.Errorf("server = %+v; want every timeout and MaxHeaderBytes set", hs)
 	}
 	// Disconnect waits up to 20s for Salesforce to revoke the token.
 	if hs.WriteTimeout <= 20*time.Second || hs.ReadTimeout < hs.ReadHeaderTimeout {
 		t.Errorf("WriteTimeout %v, ReadTimeout %v; want more than 20s and at least ReadHeaderTimeout", hs.WriteTimeout, hs.ReadTimeout)
 	}
-	if hs := newHTTPServer(http.NotFoundHandler(), time.Second); hs.ReadHeaderTimeout != time.Second {
+	if hs := httpserve.New(http.NotFoundHandler(), time.Second); hs.ReadHeaderTimeout != time.Second {
 		t.Errorf("ReadHeaderTimeout = %v; want the flag's 1s", hs.ReadHeaderTimeout)
 	}
 	if err := run(context.Background(), []string{"client", "-salesforce-timeout", "0s"}, noEnv, io.Discard, io.Discard); err == nil {

@@ -26,14 +26,13 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"regexp"
 	"strings"
 	"syscall"
-	"time"
 
+	"github.com/sfharness/sfharness/internal/httpserve"
 	"github.com/sfharness/sfharness/mocksf"
 )
 
@@ -58,7 +57,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	activation := fs.Duration("app-activation-delay", 0, "how long a new connected app answers invalid_client_id")
 	verbose := fs.Bool("v", false, "log requests and errors to stderr")
 	controlToken := fs.String("control-token", "", "open the /__mocksf/ control API to requests with \"Authorization: Bearer `TOKEN`\" only (default: loopback clients only)")
-	readHeaderTimeout := fs.Duration("read-header-timeout", defaultReadHeaderTimeout, "how long a client may take to send a request's headers before mocksf closes the connection")
+	readHeaderTimeout := fs.Duration("read-header-timeout", httpserve.DefaultReadHeaderTimeout, "how long a client may take to send a request's headers before mocksf closes the connection")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -95,46 +94,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer srv.Close()
-	hs := newHTTPServer(srv, *readHeaderTimeout)
-	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
-	fmt.Fprintf(stdout, "mocksf listening on http://%s\n", ln.Addr())
-	select {
-	case err := <-errc:
-		return fmt.Errorf("mocksf: serve: %w", err)
-	case <-ctx.Done():
-	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := hs.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		// Requests still in flight (a long fault delay, a mail long-poll)
-		// are cut rather than left running after run returns.
-		hs.Close()
-		return fmt.Errorf("mocksf: shutdown: %w", err)
+	hs := httpserve.New(srv, *readHeaderTimeout)
+	err = httpserve.Run(ctx, hs, ln, func() { fmt.Fprintf(stdout, "mocksf listening on http://%s\n", ln.Addr()) })
+	if err != nil {
+		return fmt.Errorf("mocksf: %w", err)
 	}
 	return nil
-}
-
-// defaultReadHeaderTimeout is -read-header-timeout's default.
-const defaultReadHeaderTimeout = 10 * time.Second
-
-// newHTTPServer returns the HTTP server for h, with timeouts that keep a
-// slow or idle client from holding a connection forever (slowloris):
-// readHeaderTimeout for the headers, 30s for the whole request, 60s for
-// the answer (longer than control.MaxMailWait, the longest long-poll),
-// 120s for an idle keep-alive connection, and 64 KiB of headers.
-func newHTTPServer(h http.Handler, readHeaderTimeout time.Duration) *http.Server {
-	if readHeaderTimeout <= 0 {
-		readHeaderTimeout = defaultReadHeaderTimeout
-	}
-	return &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: readHeaderTimeout,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-	}
 }
 
 var seedLine = regexp.MustCompile(`^(?:mocksf: )?(?:seed: )?(?:yaml: )?\s*line (\d+): (.*)$`)

@@ -21,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sfharness/sfharness/internal/httpserve"
 	"github.com/sfharness/sfharness/mocksf/control"
 	"github.com/sfharness/sfharness/mocksf/mail"
 )
@@ -340,8 +341,8 @@ func TestRunCutsOffSlowHeaders(t *testing.T) {
 
 func TestHTTPServerTimeouts(t *testing.T) {
 	t.Parallel()
-	hs := newHTTPServer(http.NotFoundHandler(), 0)
-	if hs.ReadHeaderTimeout != defaultReadHeaderTimeout || hs.ReadTimeout <= 0 || hs.WriteTimeout <= 0 || hs.IdleTimeout <= 0 || hs.MaxHeaderBytes <= 0 {
+	hs := httpserve.New(http.NotFoundHandler(), 0)
+	if hs.ReadHeaderTimeout != httpserve.DefaultReadHeaderTimeout || hs.ReadTimeout <= 0 || hs.WriteTimeout <= 0 || hs.IdleTimeout <= 0 || hs.MaxHeaderBytes <= 0 {
 		t.Errorf("server = %+v; want every timeout and MaxHeaderBytes set", hs)
 	}
 	if hs.ReadTimeout < hs.ReadHeaderTimeout {
@@ -350,7 +351,7 @@ func TestHTTPServerTimeouts(t *testing.T) {
 	if hs.WriteTimeout <= control.MaxMailWait {
 		t.Errorf("WriteTimeout %v; want more than the longest mail long-poll, %v", hs.WriteTimeout, control.MaxMailWait)
 	}
-	if hs := newHTTPServer(http.NotFoundHandler(), time.Second); hs.ReadHeaderTimeout != time.Second {
+	if hs := httpserve.New(http.NotFoundHandler(), time.Second); hs.ReadHeaderTimeout != time.Second {
 		t.Errorf("ReadHeaderTimeout = %v; want the flag's 1s", hs.ReadHeaderTimeout)
 	}
 }
