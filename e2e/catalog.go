@@ -5,6 +5,7 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // stepDef is one step of the library: its pattern, the section and text
@@ -295,7 +296,7 @@ func checkCatalog() error {
 	for i, d := range catalog {
 		text := keyword.ReplaceAllString(d.Example, "")
 		for j, other := range catalog {
-			matched := regexp.MustCompile(other.Pattern).MatchString(text)
+			matched := other.re().MatchString(text)
 			if i == j && !matched {
 				return fmt.Errorf("step %q: its example %q does not match it", d.Pattern, d.Example)
 			}
@@ -311,9 +312,21 @@ func checkCatalog() error {
 // declares the org (so it must not create it yet).
 func declaresOrg(text string) bool {
 	for _, d := range catalog {
-		if regexp.MustCompile(d.Pattern).MatchString(text) {
+		if d.re().MatchString(text) {
 			return d.Declares
 		}
 	}
 	return false
+}
+
+// compiled holds each catalogue pattern compiled once: declaresOrg runs
+// before every step of every scenario.
+var compiled sync.Map // pattern → *regexp.Regexp
+
+func (d stepDef) re() *regexp.Regexp {
+	if re, ok := compiled.Load(d.Pattern); ok {
+		return re.(*regexp.Regexp)
+	}
+	re, _ := compiled.LoadOrStore(d.Pattern, regexp.MustCompile(d.Pattern))
+	return re.(*regexp.Regexp)
 }
