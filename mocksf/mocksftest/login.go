@@ -5,14 +5,12 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"html"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"regexp"
-	"strings"
 
+	"github.com/sfharness/sfharness/mocksf/pageform"
 	"golang.org/x/oauth2"
 )
 
@@ -206,29 +204,9 @@ func (b *browser) logIn(s *Server, p page, username, password string) (page, err
 	return p, nil
 }
 
-var (
-	formTag     = regexp.MustCompile(`(?s)<form\b[^>]*\bid="([^"]*)"[^>]*>(.*?)</form>`)
-	actionAttr  = regexp.MustCompile(`\baction="([^"]*)"`)
-	hiddenInput = regexp.MustCompile(`<input type="hidden" name="([^"]*)" value="([^"]*)">`)
-	errorDiv    = regexp.MustCompile(`(?s)<div id="error"[^>]*>(.*?)</div>`)
-)
-
 // form returns the action and hidden fields of the form with the id.
 func (p page) form(id string) (action string, fields url.Values, ok bool) {
-	for _, m := range formTag.FindAllStringSubmatch(p.body, -1) {
-		if m[1] != id {
-			continue
-		}
-		fields = url.Values{}
-		for _, h := range hiddenInput.FindAllStringSubmatch(m[2], -1) {
-			fields.Set(html.UnescapeString(h[1]), html.UnescapeString(h[2]))
-		}
-		if a := actionAttr.FindStringSubmatch(m[0]); a != nil {
-			action = html.UnescapeString(a[1])
-		}
-		return action, fields, true
-	}
-	return "", nil, false
+	return pageform.Form(p.body, id)
 }
 
 func (p page) hasForm(id string) bool {
@@ -237,16 +215,7 @@ func (p page) hasForm(id string) bool {
 }
 
 // problem says what a page shows that explains an unexpected stop.
-func (p page) problem() string {
-	if m := errorDiv.FindStringSubmatch(p.body); m != nil {
-		return strings.TrimSpace(html.UnescapeString(m[1]))
-	}
-	body := p.body
-	if len(body) > 300 {
-		body = body[:300] + "…"
-	}
-	return body
-}
+func (p page) problem() string { return pageform.Problem(p.body, 300) }
 
 // submit posts the form with the id, its hidden fields and the given
 // ones, as a browser does.
