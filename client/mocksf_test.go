@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -127,6 +128,15 @@ type mocksfOptions struct {
 	apiEnabled bool
 	dbPath     string
 	generate   string // the records mocksf generates, as YAML
+	// firstName and lastName of the sync user; default Sam Sync.
+	firstName, lastName string
+	// codeLength is mocksf's verification code length; 0: its default.
+	codeLength int
+	// sfLogs and beaconLogs, when set, also receive mocksf's and Beacon's
+	// logs at debug level.
+	sfLogs, beaconLogs io.Writer
+	// transport carries Beacon's calls to mocksf; default w.wire.
+	transport http.RoundTripper
 }
 
 func newMocksfWorld(t *testing.T, o mocksfOptions) *mocksfWorld {
@@ -139,12 +149,26 @@ func newMocksfWorld(t *testing.T, o mocksfOptions) *mocksfWorld {
 	if o.generate == "" {
 		o.generate = "{Lead: 20, Contact: 5, Account: 3}"
 	}
+	if o.firstName == "" {
+		o.firstName, o.lastName = "Sam", "Sync"
+	}
+	if o.transport == nil {
+		o.transport = w.wire
+	}
+	debug := &slog.HandlerOptions{Level: slog.LevelDebug}
+	sfLogger, beaconLogger := (*slog.Logger)(nil), newTestLogger(t)
+	if o.sfLogs != nil {
+		sfLogger = slog.New(slog.NewTextHandler(io.MultiWriter(testWriter{t}, o.sfLogs), debug))
+	}
+	if o.beaconLogs != nil {
+		beaconLogger = slog.New(slog.NewTextHandler(io.MultiWriter(testWriter{t}, o.beaconLogs), debug))
+	}
 	seed := fmt.Sprintf(`
 orgs:
   - name: Acme
     users:
       - {username: admin@acme.test, password: Admin-Pass-1, admin: true}
-      - {username: %s, password: %s, firstName: Sam, lastName: Sync, apiEnabled: %v}
+      - {username: %s, password: %s, firstName: %q, lastName: %q, apiEnabled: %v}
     connectedApps:
       - name: Beacon Sync
         consumerKey: %q
@@ -153,8 +177,8 @@ orgs:
         scopes: [api, refresh_token, id]
     records:
       generate: %s
-`, syncUser, syncPass, o.apiEnabled, sfKey, sfSecret, w.clientURL+"/salesforce/getSfdcOAuthTokensRedirect", o.generate)
-	sf, err := mocksf.New(mocksf.Config{BaseURL: w.sfURL, Seed: []byte(seed)})
+`, syncUser, syncPass, o.firstName, o.lastName, o.apiEnabled, sfKey, sfSecret, w.clientURL+"/salesforce/getSfdcOAuthTokensRedirect", o.generate)
+	sf, err := mocksf.New(mocksf.Config{BaseURL: w.sfURL, Seed: []byte(seed), VerificationCodeLength: o.codeLength, Logger: sfLogger})
 	if err != nil {
 		t.Fatalf("mocksf: %v", err)
 	}
@@ -167,9 +191,9 @@ orgs:
 		BaseURL:       w.clientURL,
 		OAuthFeature:  true,
 		SyncInterval:  100 * time.Millisecond,
-		HTTPClient:    &http.Client{Transport: w.wire, Timeout: 30 * time.Second},
+		HTTPClient:    &http.Client{Transport: o.transport, Timeout: 30 * time.Second},
 		DBPath:        o.dbPath,
-		Logger:        newTestLogger(t),
+		Logger:        beaconLogger,
 	}
 	w.start()
 	t.Cleanup(func() {

@@ -10,10 +10,8 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"regexp"
@@ -22,9 +20,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sfharness/sfharness/client"
 	"github.com/sfharness/sfharness/client/internal/fakesalesforce"
-	"github.com/sfharness/sfharness/mocksf"
 	"github.com/sfharness/sfharness/mocksf/control"
 )
 
@@ -77,57 +73,12 @@ type securityOptions struct {
 
 func newSecurityWorld(t *testing.T, o securityOptions) *securityWorld {
 	t.Helper()
-	w := &mocksfWorld{t: t, wire: &wireTap{revoked: map[string]int{}}}
-	sw := &securityWorld{mocksfWorld: w, sfLogs: &lockedBuffer{}, beaconLogs: &lockedBuffer{}, tap: &secretTap{}}
-	clientTS := httptest.NewUnstartedServer(&w.handler)
-	sfTS := httptest.NewUnstartedServer(nil)
-	w.clientURL = "http://" + clientTS.Listener.Addr().String()
-	w.sfURL = "http://" + sfTS.Listener.Addr().String()
-	if o.firstName == "" {
-		o.firstName, o.lastName = "Sam", "Sync"
-	}
-	seed := fmt.Sprintf(`
-orgs:
-  - name: Acme
-    users:
-      - {username: admin@acme.test, password: Admin-Pass-1, admin: true}
-      - {username: %s, password: %s, firstName: %q, lastName: %q}
-    connectedApps:
-      - name: Beacon Sync
-        consumerKey: %q
-        consumerSecret: %q
-        callbackUrls: [%q]
-        scopes: [api, refresh_token, id]
-    records:
-      generate: {Lead: 5, Contact: 2, Account: 1}
-`, syncUser, syncPass, o.firstName, o.lastName, sfKey, sfSecret, w.clientURL+"/salesforce/getSfdcOAuthTokensRedirect")
-	debug := &slog.HandlerOptions{Level: slog.LevelDebug}
-	sf, err := mocksf.New(mocksf.Config{BaseURL: w.sfURL, Seed: []byte(seed), VerificationCodeLength: 8,
-		Logger: slog.New(slog.NewTextHandler(io.MultiWriter(testWriter{t}, sw.sfLogs), debug))})
-	if err != nil {
-		t.Fatalf("mocksf: %v", err)
-	}
-	w.sf = sf
-	sfTS.Config.Handler = sf
-	sfTS.Start()
-	clientTS.Start()
-	w.cfg = client.Config{
-		SalesforceURL: w.sfURL,
-		BaseURL:       w.clientURL,
-		OAuthFeature:  true,
-		SyncInterval:  100 * time.Millisecond,
-		HTTPClient:    &http.Client{Transport: sw.tap, Timeout: 30 * time.Second},
-		Logger:        slog.New(slog.NewTextHandler(io.MultiWriter(testWriter{t}, sw.beaconLogs), debug)),
-	}
-	w.start()
-	t.Cleanup(func() {
-		w.beacon.Close()
-		clientTS.Close()
-		sfTS.Close()
-		sf.Close()
+	sw := &securityWorld{sfLogs: &lockedBuffer{}, beaconLogs: &lockedBuffer{}, tap: &secretTap{}}
+	sw.mocksfWorld = newMocksfWorld(t, mocksfOptions{
+		apiEnabled: true, generate: "{Lead: 5, Contact: 2, Account: 1}",
+		firstName: o.firstName, lastName: o.lastName, codeLength: 8,
+		sfLogs: sw.sfLogs, beaconLogs: sw.beaconLogs, transport: sw.tap,
 	})
-	jar, _ := cookiejar.New(nil)
-	w.browser = &http.Client{Jar: jar, Timeout: 30 * time.Second}
 	return sw
 }
 
