@@ -15,8 +15,10 @@ import (
 	"github.com/sfharness/sfharness/mocksf/store"
 )
 
-// newRouter mounts the REST handlers exactly as mocksf's main router does
-// (mocksf/routes.go; TestRoutesMatchServer in mocksf checks the wiring).
+// newRouter mounts the REST handlers as mocksf's main router does
+// (mocksf/routes.go), over a store the tests build by hand.
+// TestServerRoutes drives the same routes through the real mocksf.New
+// router, so a wiring mistake there does not hide behind this copy.
 func newRouter(api rest.Deps) *mux.Router {
 	r := mux.NewRouter()
 	r.Handle("/services/data", rest.HandleVersions(api)).Methods("GET")
