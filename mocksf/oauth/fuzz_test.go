@@ -3,24 +3,25 @@ package oauth_test
 import (
 	"bytes"
 	"encoding/json"
+	"encoding/xml"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
 )
 
 // checkTokenAnswer fails unless an answer of the token or introspection
-// endpoint is one mocksf may give: 200 with a JSON body, or 400 (401 for
-// introspection) with exactly a non-empty error and error_description.
+// endpoint is one mocksf may give: 200 with a token, or 400 (401 for
+// introspection) with exactly a non-empty error and error_description,
+// as JSON, form-encoded or XML (the token endpoint's format parameter).
 func checkTokenAnswer(t *testing.T, rec *httptest.ResponseRecorder, ok func(map[string]any) bool) {
 	t.Helper()
-	if ct := rec.Header().Get("Content-Type"); ct != "application/json;charset=UTF-8" {
-		t.Fatalf("Content-Type %q; body %q", ct, rec.Body.String())
-	}
-	var m map[string]any
-	if err := json.Unmarshal(rec.Body.Bytes(), &m); err != nil {
-		t.Fatalf("status %d, body %q is not JSON: %v", rec.Code, rec.Body.String(), err)
+	m, err := decodeAnswer(rec.Header().Get("Content-Type"), rec.Body.Bytes())
+	if err != nil {
+		t.Fatalf("status %d, body %q: %v", rec.Code, rec.Body.String(), err)
 	}
 	switch rec.Code {
 	case http.StatusOK:
@@ -40,7 +41,8 @@ func checkTokenAnswer(t *testing.T, rec *httptest.ResponseRecorder, ok func(map[
 
 // FuzzTokenForm sends arbitrary bodies, content types and Authorization
 // headers to the token endpoint: it must never fail with a 500 or panic,
-// and always answer with a token or a Salesforce-shaped JSON error. The
+// and always answer with a token or a Salesforce-shaped error (JSON, or
+// the form or XML the format parameter asks for). The
 // seeds are the shapes of the table tests' requests, including ones that
 // succeed.
 func FuzzTokenForm(f *testing.F) {
@@ -62,6 +64,8 @@ func FuzzTokenForm(f *testing.F) {
 		{tkFormType, tkForm("grant_type", "client_credentials", "client_id", tkKeyCreds, "client_secret", tkSecret).Encode(), ""},
 		{tkFormType, tkForm("grant_type", tkJWTGrant, "assertion", assertion).Encode(), ""},
 		{tkFormType, "grant_type=magic", ""},
+		{tkFormType, "grant_type=magic&format=xml", ""},
+		{tkFormType, tkForm("grant_type", "password", "client_id", tkKeyMain, "client_secret", tkSecret, "username", tkUser, "password", tkPassword, "format", "urlencoded").Encode(), ""},
 		{tkFormType, "grant_type=password&x=%zz", ""},
 		{tkFormType, "", "Basic !!!"},
 		{"application/json", `{"grant_type":"authorization_code"}`, ""},
@@ -129,6 +133,36 @@ func FuzzIntrospectForm(f *testing.F) {
 		e.srv.ServeHTTP(rec, req)
 		checkTokenAnswer(t, rec, func(m map[string]any) bool { _, ok := m["active"].(bool); return ok })
 	})
+}
+
+// decodeAnswer reads a token endpoint answer in any of its formats.
+func decodeAnswer(contentType string, body []byte) (map[string]any, error) {
+	m := map[string]any{}
+	switch contentType {
+	case "application/json;charset=UTF-8":
+		err := json.Unmarshal(body, &m)
+		return m, err
+	case "application/x-www-form-urlencoded;charset=UTF-8":
+		v, err := url.ParseQuery(string(body))
+		for k := range v {
+			m[k] = v.Get(k)
+		}
+		return m, err
+	case "application/xml;charset=UTF-8":
+		var doc struct {
+			XMLName xml.Name `xml:"OAuth"`
+			Fields  []struct {
+				XMLName xml.Name
+				Value   string `xml:",chardata"`
+			} `xml:",any"`
+		}
+		err := xml.Unmarshal(body, &doc)
+		for _, f := range doc.Fields {
+			m[f.XMLName.Local] = f.Value
+		}
+		return m, err
+	}
+	return nil, fmt.Errorf("Content-Type %q", contentType)
 }
 
 // decodeTokenTB exchanges a form body and returns the refresh token.

@@ -59,7 +59,7 @@ func HandleIntrospect(d Deps) http.Handler {
 			if te, ok := errors.AsType[tokenError](err); ok && te == tokenErrClientID {
 				e = introspectErrClientID
 			}
-			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": e.Code, "error_description": e.Description})
+			writeJSON(w, http.StatusUnauthorized, e.body())
 			return
 		}
 		token := r.PostForm.Get("token")

@@ -101,8 +101,13 @@ func Signature(consumerSecret, id, issuedAt string) string {
 	return base64.StdEncoding.EncodeToString(mac.Sum(nil))
 }
 
+// body is the error as JSON encodes it.
+func (e tokenError) body() map[string]string {
+	return map[string]string{"error": e.Code, "error_description": e.Description}
+}
+
 func writeTokenError(w http.ResponseWriter, e tokenError) {
-	writeJSON(w, http.StatusBadRequest, map[string]string{"error": e.Code, "error_description": e.Description})
+	writeJSON(w, http.StatusBadRequest, e.body())
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -140,7 +145,8 @@ var verifierPattern = regexp.MustCompile(`^[A-Za-z0-9_.-]{43,128}$`)
 // refresh_token, password, client_credentials and JWT bearer grants, with
 // the client authenticated by HTTP Basic or by the body (reference §4).
 // Only form bodies are read; anything else is unsupported_grant_type, as
-// Salesforce answers a JSON body.
+// Salesforce answers a JSON body. Answers are JSON unless the format
+// parameter or Accept asks for urlencoded or XML (tokenFormat).
 func HandleToken(d Deps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		resp, err := tokenGrant(d, w, r)
@@ -149,10 +155,10 @@ func HandleToken(d Deps) http.Handler {
 			if !errors.As(err, &te) {
 				te = tokenErrMalformed
 			}
-			writeTokenError(w, te)
+			writeTokenAnswer(w, r, http.StatusBadRequest, te.body(), te.fields())
 			return
 		}
-		writeJSON(w, http.StatusOK, resp)
+		writeTokenAnswer(w, r, http.StatusOK, resp, resp.fields())
 	})
 }
 

@@ -1,0 +1,119 @@
+package oauth
+
+import (
+	"bytes"
+	"encoding/xml"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// The token endpoint's reply formats (reference §4.1): JSON by default,
+// or form-encoded or XML when the format parameter or Accept asks.
+const (
+	tokenJSON       = "json"
+	tokenURLEncoded = "urlencoded"
+	tokenXML        = "xml"
+)
+
+// tokenFormat picks a token reply's format: the format parameter (body or
+// query) wins, then the first type the Accept header names that mocksf
+// knows; an unknown format value, */* and no Accept at all mean JSON.
+func tokenFormat(r *http.Request) string {
+	form := r.Form
+	if form == nil { // a body mocksf refused before parsing it
+		form = r.URL.Query()
+	}
+	switch f := strings.ToLower(form.Get("format")); f {
+	case tokenJSON, tokenURLEncoded, tokenXML:
+		return f
+	}
+	for part := range strings.SplitSeq(r.Header.Get("Accept"), ",") {
+		mt, _, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err != nil {
+			continue
+		}
+		switch mt {
+		case "application/json", "*/*", "application/*":
+			return tokenJSON
+		case "application/x-www-form-urlencoded":
+			return tokenURLEncoded
+		case "application/xml", "text/xml":
+			return tokenXML
+		}
+	}
+	return tokenJSON
+}
+
+// field is one name and value of a token reply, in the order sent.
+type field struct{ name, value string }
+
+// fields lists a token reply's fields in JSON's order, leaving out the
+// ones JSON omits when empty.
+func (t tokenResponse) fields() []field {
+	all := []struct {
+		name, value string
+		always      bool
+	}{
+		{"access_token", t.AccessToken, true},
+		{"refresh_token", t.RefreshToken, false},
+		{"signature", t.Signature, false},
+		{"scope", t.Scope, true},
+		{"id_token", t.IDToken, false},
+		{"instance_url", t.InstanceURL, true},
+		{"api_instance_url", t.APIInstanceURL, false},
+		{"id", t.ID, true},
+		{"token_type", t.TokenType, true},
+		{"issued_at", t.IssuedAt, false},
+	}
+	out := make([]field, 0, len(all))
+	for _, f := range all {
+		if f.always || f.value != "" {
+			out = append(out, field{f.name, f.value})
+		}
+	}
+	return out
+}
+
+func (e tokenError) fields() []field {
+	return []field{{"error", e.Code}, {"error_description", e.Description}}
+}
+
+// writeTokenAnswer writes a token reply or error in the format asked for.
+// JSON is v itself; the other formats carry fs, the same fields in the
+// same order: name=value pairs, or elements under an <OAuth> root (the
+// root's name is mocksf's choice: unconfirmed, docs/mocksf-oauth.md).
+func writeTokenAnswer(w http.ResponseWriter, r *http.Request, status int, v any, fs []field) {
+	switch tokenFormat(r) {
+	case tokenURLEncoded:
+		var b strings.Builder
+		for i, f := range fs {
+			if i > 0 {
+				b.WriteByte('&')
+			}
+			b.WriteString(url.QueryEscape(f.name) + "=" + url.QueryEscape(f.value))
+		}
+		writeTokenBody(w, status, "application/x-www-form-urlencoded;charset=UTF-8", []byte(b.String()))
+	case tokenXML:
+		var b bytes.Buffer
+		b.WriteString(xml.Header)
+		b.WriteString("<OAuth>")
+		for _, f := range fs {
+			b.WriteString("<" + f.name + ">")
+			_ = xml.EscapeText(&b, []byte(f.value)) // writes to memory: cannot fail
+			b.WriteString("</" + f.name + ">")
+		}
+		b.WriteString("</OAuth>")
+		writeTokenBody(w, status, "application/xml;charset=UTF-8", b.Bytes())
+	default:
+		writeJSON(w, status, v)
+	}
+}
+
+func writeTokenBody(w http.ResponseWriter, status int, contentType string, body []byte) {
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
