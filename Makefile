@@ -13,9 +13,11 @@ CHROME_URL ?=
 MAILPIT_URL ?=
 MOCKSF_URL ?=
 CLIENT_URL ?=
+# INSTANCE_HOSTS: the e2e mocksf's instance hosts, per-org or shared.
+INSTANCE_HOSTS ?= per-org
 E2E_ENV = FEATURE="$(FEATURE)" TAGS="$(TAGS)" SHARD="$(SHARD)" RETRIES="$(RETRIES)" TRACE="$(TRACE)" \
 	SMTP="$(SMTP)" CHROME_URL="$(CHROME_URL)" MAILPIT_URL="$(MAILPIT_URL)" \
-	MOCKSF_URL="$(MOCKSF_URL)" CLIENT_URL="$(CLIENT_URL)"
+	MOCKSF_URL="$(MOCKSF_URL)" CLIENT_URL="$(CLIENT_URL)" INSTANCE_HOSTS="$(INSTANCE_HOSTS)"
 E2E_ARGS = $(if $(CONCURRENCY),-godog.concurrency=$(CONCURRENCY))
 MOCKSF_ADDR ?= 127.0.0.1:8080
 CLIENT_ADDR ?= 127.0.0.1:9000
@@ -26,7 +28,7 @@ CLIENT_ADDR ?= 127.0.0.1:9000
 help: ## list the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-10s %s\n", $$1, $$2}'
 
-e2e: chromium ## run the features in headless Chromium (FEATURE=features/x.feature:12 TAGS='@smoke and not @wip' SHARD=1/2 RETRIES=1 TRACE=1 CONCURRENCY=1)
+e2e: chromium ## run the features in headless Chromium (FEATURE=features/x.feature:12 TAGS='@smoke and not @wip' SHARD=1/2 RETRIES=1 TRACE=1 CONCURRENCY=1 INSTANCE_HOSTS=shared)
 	$(E2E_ENV) $(GO) test -count=1 -timeout 20m $(E2E_FLAGS) -v ./e2e/ $(E2E_ARGS)
 
 e2e-repeat: chromium ## run the suite N times in a row (default 20), stopping at the first failure
@@ -59,7 +61,7 @@ e2e-remote-browser: chromium ## the suite driving a separately started Chromium 
 
 e2e-external: chromium build ## the @smoke scenarios against separately started bin/mocksf and bin/client (MOCKSF_URL, CLIENT_URL)
 	@dir=$$(mktemp -d); printf 'orgs: []\n' > $$dir/empty.yaml; \
-	bin/mocksf -addr 127.0.0.1:0 -seed $$dir/empty.yaml > $$dir/mocksf.out 2>&1 & mpid=$$!; \
+	bin/mocksf -addr 127.0.0.1:0 -seed $$dir/empty.yaml -instance-hosts $(INSTANCE_HOSTS) > $$dir/mocksf.out 2>&1 & mpid=$$!; \
 	trap "kill $$mpid $$cpid 2>/dev/null; rm -rf $$dir" EXIT; \
 	for i in $$(seq 1 100); do grep -q 'listening on' $$dir/mocksf.out && break; sleep 0.1; done; \
 	murl=$$(sed -n 's/^mocksf listening on //p' $$dir/mocksf.out); \

@@ -43,6 +43,8 @@ import (
 //	             (MOCKSF_CONTROL_TOKEN if it was started with -control-token)
 //	CLIENT_URL   use a running product instead of one per scenario
 //	SMTP         mocksf relays its mail to this SMTP server (host:port)
+//	INSTANCE_HOSTS the started mocksf's instance hosts: per-org (default)
+//	             or shared
 //	MAILPIT_URL  read the mail from this Mailpit instead of from mocksf
 //	BROWSER_LOG=1 show Chromium's own output
 var concurrencyFlag = flag.Int("godog.concurrency", 0, "scenarios run at once (default: one per CPU)")
@@ -202,7 +204,9 @@ func writeReports(dir string, fs []cukeFeature) error {
 }
 
 // startMocksf starts the run's own fake Salesforce on a free loopback
-// port, with no org: every scenario creates its own.
+// port, with no org: every scenario creates its own, and by default each
+// org gets an instance host of its own, as in Salesforce
+// (INSTANCE_HOSTS=shared gives them one).
 func startMocksf() (stop func(), url string, err error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -210,7 +214,8 @@ func startMocksf() (stop func(), url string, err error) {
 	}
 	url = "http://" + ln.Addr().String()
 	srv, err := mocksf.New(mocksf.Config{BaseURL: url, Seed: []byte("orgs: []\n"), SMTPAddr: os.Getenv("SMTP"),
-		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
+		InstanceHosts: envOr("INSTANCE_HOSTS", "per-org"),
+		Logger:        slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
 	if err != nil {
 		ln.Close()
 		return nil, "", err

@@ -18,12 +18,12 @@ import (
 func (s *Server) routes(pages *web.Pages, verifier *identity.Verifier) http.Handler {
 	st, log := s.store, s.cfg.Logger
 	ld := login.Deps{Store: st, Pages: pages, Verifier: verifier, MaxLoginFailures: s.cfg.MaxLoginFailures, Log: log}
-	od := oauth.Deps{Store: st, Pages: pages, BaseURL: s.cfg.BaseURL, InstanceURL: s.cfg.InstanceURL, AuthCodeTTL: s.cfg.AuthCodeTTL,
+	od := oauth.Deps{Store: st, Pages: pages, BaseURL: s.cfg.BaseURL, Hosts: s.hosts, AuthCodeTTL: s.cfg.AuthCodeTTL,
 		AppActivationDelay: s.cfg.AppActivationDelay, Log: log, IDTokenTTL: s.cfg.IDTokenTTL, NewestAPIVersion: s.cfg.NewestAPIVersion,
 		MaxLoginFailures: s.cfg.MaxLoginFailures}
 	sd := setup.Deps{Store: st, Pages: pages, Verifier: verifier, Log: log,
 		RestrictConnectedApps: func(orgID string) bool { o, err := st.Org(orgID); return err == nil && o.RestrictConnectedApps }}
-	api := rest.Deps{Store: st, BaseURL: s.cfg.BaseURL, InstanceURL: s.cfg.InstanceURL, NewestVersion: s.cfg.NewestAPIVersion}
+	api := rest.Deps{Store: st, BaseURL: s.cfg.BaseURL, Hosts: s.hosts, NewestVersion: s.cfg.NewestAPIVersion}
 
 	// Browser pages carry a session cookie; Setup pages need an admin.
 	page := web.WithSession(st)
@@ -108,7 +108,7 @@ func (s *Server) routes(pages *web.Pages, verifier *identity.Verifier) http.Hand
 	// Health is open to all, for readiness polling; the rest is Guarded:
 	// loopback only, or only with -control-token (docs/mocksf-control.md).
 	cd := control.New(control.Deps{Store: st, Mailer: s.mailer, Clock: s.clock, Seed: s.seed,
-		BaseURL: s.cfg.BaseURL, InstanceURL: s.cfg.InstanceURL, JournalSize: s.cfg.JournalSize, Log: log})
+		BaseURL: s.cfg.BaseURL, Hosts: s.hosts, JournalSize: s.cfg.JournalSize, Log: log})
 	r.Handle("/__mocksf/health", control.HandleHealth()).Methods("GET")
 	guard := control.Guard(s.cfg.ControlToken)
 	r.Handle("/__mocksf/orgs", guard(control.HandleCreateOrg(cd))).Methods("POST")

@@ -8,6 +8,7 @@
 package mocksf
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/sfharness/sfharness/mocksf/clock"
 	"github.com/sfharness/sfharness/mocksf/identity"
+	"github.com/sfharness/sfharness/mocksf/instance"
 	"github.com/sfharness/sfharness/mocksf/mail"
 	"github.com/sfharness/sfharness/mocksf/store"
 	"github.com/sfharness/sfharness/mocksf/web"
@@ -26,15 +28,22 @@ import (
 // Config configures a Server. Zero values take the documented defaults.
 type Config struct {
 	// BaseURL is where the server is reachable, e.g. "http://127.0.0.1:8080".
-	// It is the login host, instance_url and identity URL host. Required.
+	// It is the login host and the identity URL's host. Required.
 	BaseURL string
-	// InstanceURL is the orgs' instance (My Domain) host, returned as
-	// instance_url; the identity URL stays on BaseURL, as Salesforce's
-	// stays on login.salesforce.com. Flows Salesforce serves only on My
-	// Domain (client credentials) answer only here. Default: BaseURL with
-	// 127.0.0.1 replaced by localhost (the same listener under another
-	// name), else BaseURL itself.
+	// InstanceURL is the orgs' shared instance (My Domain) host, returned
+	// as instance_url when InstanceHosts is "shared"; the identity URL
+	// stays on BaseURL, as Salesforce's stays on login.salesforce.com.
+	// Flows Salesforce serves only on My Domain (client credentials)
+	// answer only on instance hosts. Default: BaseURL with 127.0.0.1
+	// replaced by localhost (the same listener under another name), else
+	// BaseURL itself.
 	InstanceURL string
+	// InstanceHosts is how orgs get instance hosts: "shared" (default),
+	// one for all, InstanceURL; or "per-org", a loopback listener of its
+	// own for each org on a free port, on BaseURL's host name, named with
+	// InstanceURL's (see package instance). Salesforce gives each org its
+	// own My Domain; "per-org" lets tests tell them apart.
+	InstanceHosts string
 	// Seed is a seed document (YAML, see README); nil loads the embedded
 	// default org with an admin and a sync user.
 	Seed []byte
@@ -123,6 +132,9 @@ type Server struct {
 	// seed is what POST /__mocksf/reset goes back to, with the consumer
 	// keys and secrets first generated for it.
 	seed store.Seed
+	// hosts are the orgs' instance hosts, with their listeners in
+	// per-org mode.
+	hosts *instance.Hosts
 }
 
 // New builds a server from cfg: it loads the seed and, unless SMTPAddr is
@@ -146,7 +158,15 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mocksf: %w", err)
 	}
-	s := &Server{cfg: cfg, store: st, clock: clk, seed: seed.WithKeys(seeded)}
+	mode, err := instance.ParseMode(cfg.InstanceHosts)
+	if err != nil {
+		return nil, fmt.Errorf("mocksf: %w", err)
+	}
+	hosts, err := instance.New(mode, cfg.BaseURL, cfg.InstanceURL, cfg.Logger)
+	if err != nil {
+		return nil, fmt.Errorf("mocksf: %w", err)
+	}
+	s := &Server{cfg: cfg, store: st, clock: clk, seed: seed.WithKeys(seeded), hosts: hosts}
 	smtpAddr := cfg.SMTPAddr
 	if smtpAddr == "" {
 		s.receiver, err = mail.StartReceiver("127.0.0.1:0")
@@ -161,6 +181,7 @@ func New(cfg Config) (*Server, error) {
 		CodeTTL: cfg.VerificationCodeTTL, MaxAttempts: cfg.MaxVerificationAttempts,
 	}
 	s.handler = s.routes(web.NewPages(), verifier)
+	hosts.Serve(s.handler)
 	return s, nil
 }
 
@@ -184,12 +205,14 @@ func (s *Server) SMTPAddr() string {
 	return s.cfg.SMTPAddr
 }
 
-// Close stops the embedded SMTP receiver, if any.
+// Close stops the orgs' own instance listeners and the embedded SMTP
+// receiver, if any.
 func (s *Server) Close() error {
+	err := s.hosts.Close()
 	if s.receiver != nil {
-		return s.receiver.Close()
+		err = errors.Join(err, s.receiver.Close())
 	}
-	return nil
+	return err
 }
 
 // collapseSlashes turns "//services/data" into "/services/data": some
@@ -246,5 +269,18 @@ func defaultInstanceURL(base string) string {
 	return u.String()
 }
 
-// InstanceURL is the instance host the server gives as instance_url.
+// InstanceURL is the shared instance host: every org's instance_url in
+// "shared" mode. In "per-org" mode use InstanceURLOf.
 func (s *Server) InstanceURL() string { return s.cfg.InstanceURL }
+
+// InstanceURLOf is an org's instance URL, the instance_url of its tokens;
+// in "per-org" mode its listener opens now if it has not yet.
+func (s *Server) InstanceURLOf(orgID string) string { return s.hosts.URL(orgID) }
+
+// IsInstanceHost reports whether a Host header names an instance host
+// of this server: the shared one in "shared" mode, an org's own in
+// "per-org" mode.
+func (s *Server) IsInstanceHost(host string) bool {
+	_, ok := s.hosts.At(host)
+	return ok
+}

@@ -57,6 +57,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	activation := fs.Duration("app-activation-delay", 0, "how long a new connected app answers invalid_client_id")
 	verbose := fs.Bool("v", false, "log requests and errors to stderr")
 	controlToken := fs.String("control-token", "", "open the /__mocksf/ control API to requests with \"Authorization: Bearer `TOKEN`\" only (default: loopback clients only)")
+	instanceHosts := fs.String("instance-hosts", "shared", "`MODE` of the orgs' instance (My Domain) hosts: shared (one, localhost:PORT, for all orgs) or per-org (a listener on a free port for each org)")
 	readHeaderTimeout := fs.Duration("read-header-timeout", httpserve.DefaultReadHeaderTimeout, "how long a client may take to send a request's headers before mocksf closes the connection")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -83,7 +84,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	srv, err := mocksf.New(mocksf.Config{
 		BaseURL: base, Seed: seed, SMTPAddr: *smtpAddr,
-		VerificationCodeLength: *codeLen, AppActivationDelay: *activation, ControlToken: *controlToken,
+		VerificationCodeLength: *codeLen, AppActivationDelay: *activation, ControlToken: *controlToken, InstanceHosts: *instanceHosts,
 		Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
 	})
 	if err != nil {

@@ -416,3 +416,29 @@ func buildBinary(t *testing.T) string {
 	}
 	return bin
 }
+
+func TestRunInstanceHosts(t *testing.T) {
+	err := run(context.Background(), []string{"-addr", "127.0.0.1:0", "-instance-hosts", "each"}, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), `"each"`) || !strings.Contains(err.Error(), "per-org") {
+		t.Errorf("run -instance-hosts each: %v; want an error naming the value and the modes", err)
+	}
+	base := start(t, "-instance-hosts", "per-org")
+	resp, err := http.Get(base + "/__mocksf/orgs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var orgs []control.OrgSummary
+	err = json.NewDecoder(resp.Body).Decode(&orgs)
+	resp.Body.Close()
+	if err != nil || len(orgs) != 1 {
+		t.Fatalf("orgs: %v %v", orgs, err)
+	}
+	if u := orgs[0].InstanceURL; u == base || strings.HasSuffix(u, base[strings.LastIndex(base, ":"):]) {
+		t.Errorf("the default org's instance URL %s is on mocksf's own port (%s); want a port of its own", u, base)
+	}
+	resp, err = http.Get(orgs[0].InstanceURL + "/__mocksf/health")
+	if err != nil {
+		t.Fatalf("the org's host: %v", err)
+	}
+	resp.Body.Close()
+}

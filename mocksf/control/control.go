@@ -32,6 +32,7 @@ import (
 	"sync"
 
 	"github.com/sfharness/sfharness/mocksf/clock"
+	"github.com/sfharness/sfharness/mocksf/instance"
 	"github.com/sfharness/sfharness/mocksf/mail"
 	"github.com/sfharness/sfharness/mocksf/store"
 )
@@ -45,9 +46,10 @@ type Deps struct {
 	// keys and secrets written in (store.Seed.WithKeys), so a reset org is
 	// the org the tests saw first.
 	Seed store.Seed
-	// BaseURL is mocksf's login host and InstanceURL its orgs' instance
-	// host, both without a trailing slash.
-	BaseURL, InstanceURL string
+	// BaseURL is mocksf's login host, without a trailing slash.
+	BaseURL string
+	// Hosts are the orgs' instance hosts; a deleted org's is closed.
+	Hosts *instance.Hosts
 	// JournalSize is how many requests the journal keeps; default 10,000.
 	JournalSize int
 	Log         *slog.Logger

@@ -90,7 +90,7 @@ func (o Org) App(name string) (OrgApp, bool) {
 func (c *API) org(o store.Org, users []store.User, apps []store.ConnectedApp) Org {
 	out := Org{
 		ID: o.ID, Name: o.Name, Edition: o.Edition, Status: o.Status, AllowPasswordFlow: o.AllowPasswordFlow,
-		RestrictConnectedApps: o.RestrictConnectedApps, InstanceURL: c.d.InstanceURL, LoginURL: c.d.BaseURL,
+		RestrictConnectedApps: o.RestrictConnectedApps, InstanceURL: c.d.Hosts.URL(o.ID), LoginURL: c.d.BaseURL,
 		Users: make([]OrgUser, 0, len(users)), ConnectedApps: make([]OrgApp, 0, len(apps)),
 		Records: c.d.Store.RecordCounts(o.ID), LoginIPRanges: o.LoginIPRanges.Strings(),
 	}
@@ -155,7 +155,7 @@ func (c *API) summary(o store.Org) OrgSummary {
 	if status == "" {
 		status = store.OrgActive
 	}
-	return OrgSummary{ID: o.ID, Name: o.Name, Edition: o.Edition, Status: status, InstanceURL: c.d.InstanceURL}
+	return OrgSummary{ID: o.ID, Name: o.Name, Edition: o.Edition, Status: status, InstanceURL: c.d.Hosts.URL(o.ID)}
 }
 
 func nonNil(s []string) []string {
@@ -242,6 +242,7 @@ func HandleDeleteOrg(c *API) http.Handler {
 			return
 		}
 		c.d.Mailer.DeleteOrg(o.ID)
+		c.d.Hosts.Forget(o.ID)
 		w.WriteHeader(http.StatusNoContent)
 	})
 }

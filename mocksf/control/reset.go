@@ -30,6 +30,7 @@ func (c *API) Reset() error {
 	if _, err := c.d.Store.ResetTo(c.d.Seed); err != nil {
 		return err
 	}
+	c.d.Hosts.Prune(func(id string) bool { _, err := c.d.Store.Org(id); return err == nil })
 	c.d.Mailer.Clear()
 	c.journal.clear()
 	return nil

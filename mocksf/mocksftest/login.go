@@ -123,7 +123,7 @@ func (s *Server) newBrowser(redirectURI string) *browser {
 		if b.callback != "" && withoutQuery(req.URL.String()) == b.callback {
 			return http.ErrUseLastResponse
 		}
-		if h := req.URL.Host; h != hostOf(s.URL) && h != hostOf(s.InstanceURL) {
+		if h := req.URL.Host; h != hostOf(s.URL) && !s.Mocksf.IsInstanceHost(h) {
 			return http.ErrUseLastResponse
 		}
 		return nil

@@ -89,8 +89,10 @@ type Server struct {
 	// URL is the login host, http://127.0.0.1:PORT: the login page, the
 	// authorize and token endpoints, and the control API.
 	URL string
-	// InstanceURL is the orgs' instance host (the same listener under
-	// the name localhost), the instance_url of tokens.
+	// InstanceURL is the orgs' shared instance host (the same listener
+	// under the name localhost), the instance_url of tokens. With
+	// WithConfig setting InstanceHosts to "per-org", each org has its
+	// own instead: Mocksf.InstanceURLOf(orgID).
 	InstanceURL string
 	// Mocksf is the server itself, for what the control API does not do.
 	Mocksf *mocksf.Server

@@ -416,7 +416,7 @@ func (d Deps) complete(w http.ResponseWriter, r *http.Request, req authRequest, 
 	http.Redirect(w, r, withFragment(req.RedirectURI, [][2]string{
 		{"access_token", at.Token},
 		{"refresh_token", refresh},
-		{"instance_url", d.InstanceURL},
+		{"instance_url", d.Hosts.URL(at.OrgID)},
 		{"id", id},
 		{"issued_at", issuedAt},
 		{"signature", Signature(req.App.ConsumerSecret, id, issuedAt)},

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sfharness/sfharness/mocksf/instance"
 	"github.com/sfharness/sfharness/mocksf/oauth"
 	"github.com/sfharness/sfharness/mocksf/store"
 	"github.com/sfharness/sfharness/mocksf/web"
@@ -68,7 +69,11 @@ func newAuthorizeServer(tb testing.TB) *authorizeServer {
 	if _, err := st.Apply(seed); err != nil {
 		tb.Fatal(err)
 	}
-	d := oauth.Deps{Store: st, Pages: web.NewPages(), BaseURL: baseURL, InstanceURL: "http://acme.mocksf.test",
+	hosts, err := instance.New(instance.Shared, baseURL, "http://acme.mocksf.test", nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	d := oauth.Deps{Store: st, Pages: web.NewPages(), BaseURL: baseURL, Hosts: hosts,
 		AuthCodeTTL: 15 * time.Minute, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	page := web.WithSession(st)
 	mux := http.NewServeMux()

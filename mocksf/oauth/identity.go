@@ -167,10 +167,7 @@ var identityLastModified = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Format("2
 // the APIs are; the identity URL itself stays on the login host.
 func (d Deps) identityDoc(u store.User, version string) identityDoc {
 	org15 := sfid.To15(u.OrgID)
-	base := d.InstanceURL
-	if base == "" {
-		base = d.BaseURL
-	}
+	base := d.Hosts.URL(u.OrgID)
 	data := base + "/services/data/v" + version
 	return identityDoc{
 		XSI:            "http://www.w3.org/2001/XMLSchema-instance",

@@ -124,7 +124,7 @@ func jwtBearerGrant(d Deps, r *http.Request) (tokenResponse, error) {
 	if err := json.Unmarshal(payload, &claims); err != nil {
 		return tokenResponse{}, tokenErrAssertion
 	}
-	if !slices.ContainsFunc(claims.Aud, d.jwtAudienceOK) {
+	if !slices.ContainsFunc(claims.Aud, d.jwtAudienceOK(app.OrgID)) {
 		return tokenResponse{}, tokenErrAudience
 	}
 	if !claims.Exp.set {
@@ -152,14 +152,17 @@ func jwtBearerGrant(d Deps, r *http.Request) (tokenResponse, error) {
 	return tokenResponse{
 		AccessToken: at.Token,
 		Scope:       strings.Join(at.Scopes, " "),
-		InstanceURL: d.InstanceURL,
+		InstanceURL: d.Hosts.URL(at.OrgID),
 		ID:          d.identityURL(at.OrgID, at.UserID),
 		TokenType:   "Bearer",
 	}, nil
 }
 
 // jwtAudienceOK reports whether an assertion's aud names a login host
-// mocksf answers for: its own login or instance host, or Salesforce's.
-func (d Deps) jwtAudienceOK(aud string) bool {
-	return aud != "" && (aud == d.BaseURL || aud == d.InstanceURL || slices.Contains(jwtAudiences, aud))
+// mocksf answers for: its own login host, the shared instance host or the
+// app's org's own, or Salesforce's.
+func (d Deps) jwtAudienceOK(orgID string) func(aud string) bool {
+	return func(aud string) bool {
+		return aud != "" && (aud == d.BaseURL || aud == d.Hosts.SharedURL() || aud == d.Hosts.URL(orgID) || slices.Contains(jwtAudiences, aud))
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/sfharness/sfharness/mocksf/instance"
 	"github.com/sfharness/sfharness/mocksf/store"
 	"github.com/sfharness/sfharness/mocksf/web"
 )
@@ -24,8 +25,9 @@ type Deps struct {
 	// BaseURL is mocksf's login host, also the identity URL's host (no
 	// trailing slash).
 	BaseURL string
-	// InstanceURL is the orgs' instance host, given as instance_url.
-	InstanceURL string
+	// Hosts are the orgs' instance (My Domain) hosts: each token's
+	// instance_url, and where the client credentials flow is served.
+	Hosts *instance.Hosts
 	// AuthCodeTTL is how long an authorization code can be exchanged.
 	// Salesforce's is commonly quoted as 15 minutes (unconfirmed, §14).
 	AuthCodeTTL time.Duration

@@ -24,8 +24,8 @@ const DefaultIDTokenTTL = 120 * time.Second
 // discovery document names itself, else the login host (reference §9).
 // Discovery, ID tokens and their verification then agree on each host.
 func (d Deps) issuer(r *http.Request) string {
-	if d.InstanceURL != "" && d.InstanceURL != d.BaseURL && d.onInstanceHost(r) {
-		return d.InstanceURL
+	if u, ok := d.Hosts.URLAt(r.Host); ok {
+		return u
 	}
 	return d.BaseURL
 }

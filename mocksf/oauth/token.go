@@ -414,15 +414,21 @@ func passwordGrant(d Deps, r *http.Request) (tokenResponse, error) {
 }
 
 // clientCredentialsGrant is the client credentials flow: served on the
-// instance (My Domain) host only, for an app with the flow enabled and a
-// run-as user, whose tokens it issues without a refresh token.
+// app's org's instance (My Domain) host only, for an app with the flow
+// enabled and a run-as user, whose tokens it issues without a refresh
+// token. Another org's host answers as the login host does (mocksf's
+// choice; the reference names only the login host's answer).
 func clientCredentialsGrant(d Deps, r *http.Request) (tokenResponse, error) {
-	if !d.onInstanceHost(r) {
+	hostOrg, onInstance := d.Hosts.At(r.Host)
+	if !onInstance {
 		return tokenResponse{}, tokenErrWrongDomain
 	}
 	app, err := authenticateClient(d, r, secretAlways)
 	if err != nil {
 		return tokenResponse{}, err
+	}
+	if hostOrg != "" && hostOrg != app.OrgID {
+		return tokenResponse{}, tokenErrWrongDomain
 	}
 	if !app.Policy.ClientCredentials {
 		return tokenResponse{}, tokenErrUnsupportedGrant
@@ -446,18 +452,8 @@ func clientCredentialsGrant(d Deps, r *http.Request) (tokenResponse, error) {
 	resp := d.tokenReply(app, at)
 	// Salesforce names its API gateway here (https://api.salesforce.com);
 	// mocksf serves the API on the instance host, so it names that.
-	resp.APIInstanceURL = d.InstanceURL
+	resp.APIInstanceURL = resp.InstanceURL
 	return resp, nil
-}
-
-// onInstanceHost reports whether the request came to the instance host
-// rather than the login host; mocksf tells them apart by the Host header.
-func (d Deps) onInstanceHost(r *http.Request) bool {
-	u, err := url.Parse(d.InstanceURL)
-	if err != nil {
-		return false
-	}
-	return strings.EqualFold(r.Host, u.Host)
 }
 
 // withoutRefreshScopes is an app's scopes for a flow that issues no
@@ -475,7 +471,7 @@ func (d Deps) tokenReply(app store.ConnectedApp, at store.AccessToken) tokenResp
 		AccessToken: at.Token,
 		Signature:   Signature(app.ConsumerSecret, id, issuedAt),
 		Scope:       strings.Join(at.Scopes, " "),
-		InstanceURL: d.InstanceURL,
+		InstanceURL: d.Hosts.URL(at.OrgID),
 		ID:          id,
 		TokenType:   "Bearer",
 		IssuedAt:    issuedAt,

@@ -61,7 +61,7 @@ func HandleQuery(api Deps, all bool) http.Handler {
 			return
 		}
 		o, _ := schema.object(q.Object) // Compile resolved it
-		env := api.newEnv(at.OrgID, schema, api.instanceURL(r))
+		env := api.newEnv(at.OrgID, schema, api.instanceURL(r, at.OrgID))
 		views := env.views(o, all)
 		match := q.Matcher(api.Store.Now())
 		rows := make([]*recordView, 0, len(views)/4)
@@ -90,7 +90,7 @@ func HandleQuery(api Deps, all bool) http.Handler {
 			c.batch = batch
 			state.cursors.add(c, api.Store.Now())
 		}
-		writePage(w, versionBase(r), c, 0, batch, api.newEnv(at.OrgID, schema, api.instanceURL(r)))
+		writePage(w, versionBase(r), c, 0, batch, api.newEnv(at.OrgID, schema, api.instanceURL(r, at.OrgID)))
 	})
 }
 
@@ -117,7 +117,7 @@ func HandleQueryMore(api Deps) http.Handler {
 		if h := r.Header.Get("Sforce-Query-Options"); h != "" {
 			batch = batchSize(h)
 		}
-		writePage(w, versionBase(r), c, offset, batch, api.newEnv(at.OrgID, c.schema, api.instanceURL(r)))
+		writePage(w, versionBase(r), c, offset, batch, api.newEnv(at.OrgID, c.schema, api.instanceURL(r, at.OrgID)))
 	})
 }
 

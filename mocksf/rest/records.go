@@ -181,7 +181,7 @@ func HandleRecord(api Deps) http.Handler {
 				return
 			}
 		}
-		env := api.newEnv(at.OrgID, schema, api.instanceURL(r))
+		env := api.newEnv(at.OrgID, schema, api.instanceURL(r, at.OrgID))
 		v, deleted := env.find(o, id)
 		switch {
 		case deleted:

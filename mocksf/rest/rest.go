@@ -22,6 +22,7 @@ import (
 	"sync"
 	"weak"
 
+	"github.com/sfharness/sfharness/mocksf/instance"
 	"github.com/sfharness/sfharness/mocksf/store"
 )
 
@@ -37,10 +38,11 @@ type Deps struct {
 	// identity URL is built from it, as Salesforce's stays on
 	// login.salesforce.com.
 	BaseURL string
-	// InstanceURL is the orgs' instance (My Domain) host, used for the
-	// absolute URLs Salesforce gives on it (users' photo URLs); empty
-	// means the host the request came to.
-	InstanceURL string
+	// Hosts are the orgs' instance (My Domain) hosts, used for the
+	// absolute URLs Salesforce gives on them (users' photo URLs); a
+	// token is good only on its own org's host. Nil means the host the
+	// request came to, for any org.
+	Hosts *instance.Hosts
 	// NewestVersion is the newest API version served, such as "67.0";
 	// older versions down to 20.0 are served too. An org's seed may
 	// lower it for that org (newestApiVersion).
@@ -94,10 +96,11 @@ func (d Deps) orgNewestVersion(orgID string) apiVersion {
 
 func (d Deps) baseURL() string { return strings.TrimRight(d.BaseURL, "/") }
 
-// instanceURL is the instance host for absolute URLs in an answer to r.
-func (d Deps) instanceURL(r *http.Request) string {
-	if d.InstanceURL != "" {
-		return strings.TrimRight(d.InstanceURL, "/")
+// instanceURL is the instance host for absolute URLs in an answer to r,
+// a request for an org.
+func (d Deps) instanceURL(r *http.Request, orgID string) string {
+	if d.Hosts != nil {
+		return d.Hosts.URL(orgID)
 	}
 	scheme := "http"
 	if r.TLS != nil {

@@ -42,6 +42,14 @@ func RequireSession(api Deps) func(http.Handler) http.Handler {
 				writeError(w, status, apiErr)
 				return
 			}
+			// A token is a session of its own org: on another org's
+			// instance host Salesforce does not know it.
+			if api.Hosts != nil {
+				if hostOrg, ok := api.Hosts.At(r.Host); ok && hostOrg != "" && hostOrg != at.OrgID {
+					writeError(w, http.StatusUnauthorized, errSessionInvalid)
+					return
+				}
+			}
 			usage, err := api.Store.CountAPIRequest(at.OrgID)
 			w.Header().Set("Sforce-Limit-Info", fmt.Sprintf("api-usage=%d/%d", usage.Used, usage.Max))
 			switch {

@@ -665,7 +665,7 @@ func HandleExternalID(api Deps) http.Handler {
 			writeError(w, http.StatusBadRequest, errReadOnlyObject(o))
 			return
 		}
-		env := api.newEnv(at.OrgID, schema, api.instanceURL(r))
+		env := api.newEnv(at.OrgID, schema, api.instanceURL(r, at.OrgID))
 		var matches []*recordView
 		views := env.views(o, false)
 		for i := range views {
