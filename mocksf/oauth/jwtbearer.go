@@ -90,7 +90,8 @@ func appCertificateKey(app store.ConnectedApp) (*rsa.PublicKey, bool) {
 // (iss), the user (sub) and the login host (aud). It issues an access token
 // without a refresh token, signature or issued_at (reference §4.3). The
 // checks run in this order: the assertion's form, the app, the signature,
-// the assertionAudience, the expiry, then the user and the user's approval.
+// the assertionAudience, the expiry, the app's refresh_token scope, then the
+// user and the user's approval.
 //
 // exp must be in the future. Salesforce documents "within 3 minutes" but
 // does not enforce an upper bound: the Salesforce CLI sends
@@ -132,6 +133,11 @@ func jwtBearerGrant(d Deps, r *http.Request) (tokenResponse, error) {
 	}
 	if now := float64(d.Store.Now().UnixNano()) / 1e9; claims.Exp.seconds <= now {
 		return tokenResponse{}, tokenErrAssertionExpired
+	}
+	// Salesforce refuses the flow to an app without refresh_token (or
+	// its synonym offline_access), whoever the user (reference §4.6).
+	if !slices.Contains(app.Scopes, "refresh_token") && !slices.Contains(app.Scopes, "offline_access") {
+		return tokenResponse{}, tokenErrJWTNeedsRefreshScope
 	}
 	// An unknown username gets the same answer as a user who never
 	// approved the app: Salesforce does not say which it was.

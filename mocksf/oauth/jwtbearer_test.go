@@ -104,6 +104,16 @@ func TestJWTBearerErrors(t *testing.T) {
 			wantErr: "invalid_grant", wantDesc: "invalid assertion"},
 		{name: "exp not a number", body: jwtForm(tkUser, true, map[string]any{"exp": "soon"}, nil),
 			wantErr: "invalid_grant", wantDesc: "invalid assertion"},
+		{name: "app without the refresh_token scope", body: jwtForm(tkUser, true, nil, func(t *testing.T, e *tkEnv) {
+			if _, err := e.store.UpdateApp(tkKeyJWT, func(a *store.ConnectedApp) { a.Scopes = []string{"api", "id"} }); err != nil {
+				t.Fatal(err)
+			}
+		}), wantErr: "invalid_request", wantDesc: "refresh_token scope is required and the connected app should be installed and preauthorized."},
+		{name: "offline_access stands for refresh_token", body: jwtForm(tkUser, false, nil, func(t *testing.T, e *tkEnv) {
+			if _, err := e.store.UpdateApp(tkKeyJWT, func(a *store.ConnectedApp) { a.Scopes = []string{"api", "offline_access"} }); err != nil {
+				t.Fatal(err)
+			}
+		}), wantErr: "invalid_grant", wantDesc: "user hasn't approved this consumer"},
 		{name: "unknown user", body: jwtForm(tkUser, false, map[string]any{"sub": "nobody@acme.test"}, nil),
 			wantErr: "invalid_grant", wantDesc: "user hasn't approved this consumer"},
 		{name: "user never approved the app", body: jwtForm(tkUser, false, nil, nil),

@@ -60,6 +60,9 @@ var (
 	tokenErrAssertion        = tokenError{errInvalidGrant, "invalid assertion"}
 	tokenErrWrongDomain      = tokenError{errInvalidGrant, "request not supported on this domain"}
 	tokenErrNoRunAsUser      = tokenError{errInvalidGrant, "no client credentials user enabled"}
+	// A JWT bearer grant for an app without the refresh_token scope:
+	// Salesforce wants it although the flow issues no refresh token.
+	tokenErrJWTNeedsRefreshScope = tokenError{errInvalidRequest, "refresh_token scope is required and the connected app should be installed and preauthorized."}
 	// A JWT bearer assertion past its exp: Salesforce answers with the
 	// code flow's text (simple-salesforce#371, #491).
 	tokenErrAssertionExpired = tokenError{errInvalidGrant, descExpiredCode}
