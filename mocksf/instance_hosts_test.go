@@ -114,8 +114,12 @@ func TestClientCredentialsOnlyOnTheOrgsOwnHost(t *testing.T) {
 	if err := json.Unmarshal([]byte(body), &tok); status != 200 || err != nil {
 		t.Fatalf("Acme's host: %d %s", status, body)
 	}
-	if tok["instance_url"] != acme.InstanceURL || tok["api_instance_url"] != acme.InstanceURL {
-		t.Errorf("instance_url %s, api_instance_url %s; want %s", tok["instance_url"], tok["api_instance_url"], acme.InstanceURL)
+	if tok["instance_url"] != acme.InstanceURL || tok["api_instance_url"] != acme.InstanceURL || !strings.HasPrefix(tok["id"], acme.InstanceURL+"/id/"+acme.ID+"/") {
+		t.Errorf("instance_url %s, api_instance_url %s, id %s; want them on %s", tok["instance_url"], tok["api_instance_url"], tok["id"], acme.InstanceURL)
+	}
+	// The identity URL answers where the reply put it.
+	if status, body := hostRequest(t, tok["id"], "", nil, tok["access_token"]); status != 200 || !strings.Contains(body, `"username":"sync@acme.test"`) {
+		t.Errorf("identity URL %s: %d %s", tok["id"], status, body)
 	}
 }
 

@@ -456,6 +456,11 @@ func clientCredentialsGrant(d Deps, r *http.Request) (tokenResponse, error) {
 	// Salesforce names its API gateway here (https://api.salesforce.com);
 	// mocksf serves the API on the instance host, so it names that.
 	resp.APIInstanceURL = resp.InstanceURL
+	// The request came to the org's My Domain, and Salesforce's sample
+	// reply of this flow has the identity URL there too ("id":
+	// "https://org_domain/id/..."), signed as such.
+	resp.ID = resp.InstanceURL + "/id/" + at.OrgID + "/" + at.UserID
+	resp.Signature = Signature(app.ConsumerSecret, resp.ID, resp.IssuedAt)
 	return resp, nil
 }
 

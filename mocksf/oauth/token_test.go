@@ -548,8 +548,8 @@ func TestClientCredentialsReply(t *testing.T) {
 			t.Errorf("basic=%v: fields %s; want %s", basic, got, want)
 		}
 		runAs := e.user(t, "runas@acme.test")
-		if m["id"] != e.base+"/id/"+runAs.OrgID+"/"+runAs.ID || m["api_instance_url"] != e.instance || m["scope"] != "api" {
-			t.Errorf("basic=%v: reply %v; want the run-as user's identity, api_instance_url %s, scope api", basic, m, e.instance)
+		if m["id"] != e.instance+"/id/"+runAs.OrgID+"/"+runAs.ID || m["api_instance_url"] != e.instance || m["scope"] != "api" {
+			t.Errorf("basic=%v: reply %v; want the run-as user's identity on the instance host, api_instance_url %s, scope api", basic, m, e.instance)
 		}
 		checkSignature(t, m, tkSecret)
 	}
