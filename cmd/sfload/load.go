@@ -35,7 +35,7 @@ func load(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	base := c.mocksfURL
 	var probe memoryProbe = unknownProbe{}
 	if c.start {
-		u, stop, err := startInProcess()
+		u, stop, err := startInProcess(c.instanceHosts)
 		if err != nil {
 			return err
 		}
@@ -266,14 +266,14 @@ func tearDown(t *target, ids []string, stderr io.Writer) {
 }
 
 // startInProcess serves a mocksf with no orgs on 127.0.0.1:0, with
-// cmd/mocksf's server timeouts.
-func startInProcess() (base string, stop func(), err error) {
+// cmd/mocksf's server timeouts and the instance hosts mode given.
+func startInProcess(instanceHosts string) (base string, stop func(), err error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", nil, fmt.Errorf("sfload: listen: %w", err)
 	}
 	base = "http://" + ln.Addr().String()
-	srv, err := mocksf.New(mocksf.Config{BaseURL: base, Seed: []byte("orgs: []")})
+	srv, err := mocksf.New(mocksf.Config{BaseURL: base, Seed: []byte("orgs: []"), InstanceHosts: instanceHosts})
 	if err != nil {
 		ln.Close()
 		return "", nil, fmt.Errorf("sfload: %w", err)

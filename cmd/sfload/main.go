@@ -29,6 +29,8 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+
+	"github.com/sfharness/sfharness/mocksf/instance"
 )
 
 func main() {
@@ -47,6 +49,8 @@ const defaultTimeout = 10 * time.Second
 type config struct {
 	mocksfURL   string
 	start       bool
+	// instanceHosts is the -start mocksf's -instance-hosts.
+	instanceHosts string
 	pid         int
 	controlTok  string
 	concurrency int
@@ -76,6 +80,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.mocksfURL, "mocksf", "", "`URL` of a running mocksf (a loopback address); required unless -start")
 	fs.BoolVar(&c.start, "start", false, "start mocksf in this process on 127.0.0.1:0 for a self-contained run")
+	fs.StringVar(&c.instanceHosts, "instance-hosts", "shared", "with -start, the orgs' instance hosts: shared or per-org (a listener each), as mocksf's flag")
 	fs.StringVar(&c.controlTok, "control-token", "", "the `TOKEN` of a mocksf started with -control-token")
 	fs.IntVar(&c.pid, "pid", 0, "process `ID` of the mocksf at -mocksf, to report its peak memory from /proc (Linux)")
 	fs.IntVar(&c.concurrency, "concurrency", 200, "flows at once")
@@ -124,6 +129,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		return c, errors.New("sfload: want -records >= 0, -max-pages >= 1 and -batch-size within 200–2,000")
 	case c.timeout <= 5*time.Second:
 		return c, errors.New("sfload: -timeout must be longer than the mail long-poll's 5s")
+	}
+	if _, err := instance.ParseMode(c.instanceHosts); err != nil {
+		return c, fmt.Errorf("sfload: -instance-hosts %q: want %s or %s", c.instanceHosts, instance.Shared, instance.PerOrg)
 	}
 	if c.mocksfURL != "" {
 		if err := checkLoopback(c.mocksfURL); err != nil {

@@ -34,6 +34,7 @@ func TestFlagsAreChecked(t *testing.T) {
 		{"no scheme", []string{"-mocksf", "127.0.0.1:8080", "-flows", "1"}, "want an http(s) URL"},
 		{"no workers", []string{"-start", "-flows", "1", "-concurrency", "0"}, "at least 1"},
 		{"batch size", []string{"-start", "-flows", "1", "-batch-size", "50"}, "-batch-size"},
+		{"instance hosts", []string{"-start", "-flows", "1", "-instance-hosts", "each"}, `-instance-hosts "each": want shared or per-org`},
 		{"timeout under the long-poll", []string{"-start", "-flows", "1", "-timeout", "2s"}, "longer than the mail long-poll"},
 		{"pid with start", []string{"-start", "-flows", "1", "-pid", "1"}, "-pid is for an external mocksf"},
 	}
@@ -84,6 +85,20 @@ func TestTwoHundredConcurrentFlows(t *testing.T) {
 
 // An external mocksf (here one mocksftest started) is loaded through its
 // URL, and -pid reads its memory from /proc: this process's.
+// With an instance host per org, every flow's API calls go to its own
+// org's host, as the token's instance_url names it.
+func TestPerOrgInstanceHosts(t *testing.T) {
+	t.Parallel()
+	var stdout, stderr bytes.Buffer
+	args := []string{"-start", "-instance-hosts", "per-org", "-concurrency", "4", "-flows", "8", "-orgs", "2", "-records", "10"}
+	if err := run(context.Background(), args, &stdout, &stderr); err != nil {
+		t.Fatalf("sfload: %v\n%s%s", err, stdout.String(), stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "sfload: 8 flows (0 failed)") {
+		t.Errorf("output:\n%s", stdout.String())
+	}
+}
+
 func TestExternalMocksf(t *testing.T) {
 	t.Parallel()
 	srv := mocksftest.NewServer(t, mocksftest.WithSeed([]byte("orgs: []")))
