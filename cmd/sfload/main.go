@@ -47,25 +47,25 @@ const defaultTimeout = 10 * time.Second
 
 // config is sfload's command line.
 type config struct {
-	mocksfURL   string
-	start       bool
+	mocksfURL string
+	start     bool
 	// instanceHosts is the -start mocksf's -instance-hosts.
 	instanceHosts string
-	pid         int
-	controlTok  string
-	concurrency int
-	flows       int
-	duration    time.Duration
-	orgs        int
-	records     int
-	batchSize   int
-	maxPages    int
-	timeout     time.Duration
-	apiVersion  string
-	cpuProfile  string
-	memProfile  string
-	blockProf   string
-	mutexProf   string
+	pid           int
+	controlTok    string
+	concurrency   int
+	flows         int
+	duration      time.Duration
+	orgs          int
+	records       int
+	batchSize     int
+	maxPages      int
+	timeout       time.Duration
+	apiVersion    string
+	cpuProfile    string
+	memProfile    string
+	blockProf     string
+	mutexProf     string
 
 	measureStartup bool
 	mocksfBin      string
