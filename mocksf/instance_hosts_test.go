@@ -133,3 +133,39 @@ func TestADeletedOrgsHostCloses(t *testing.T) {
 		t.Errorf("Acme's host still answers after the org was deleted")
 	}
 }
+
+// The REST API answers on instance hosts, where instance_url points; on
+// the login host a token is no session unless APIOnLoginHost says so.
+func TestAPIOnlyOnInstanceHosts(t *testing.T) {
+	const query = "/services/data/v60.0/query?q=SELECT+Id+FROM+Lead"
+	const invalid = `[{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}]`
+	for _, tc := range []struct {
+		name          string
+		apiOnLogin    bool
+		wantLogin     int
+		wantLoginBody string
+	}{
+		{name: "default", wantLogin: 401, wantLoginBody: invalid},
+		{name: "APIOnLoginHost", apiOnLogin: true, wantLogin: 200},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := mocksftest.NewServer(t, mocksftest.WithConfig(func(c *mocksf.Config) { c.APIOnLoginHost = tc.apiOnLogin }))
+			org := srv.NewOrg(t, mocksftest.OrgSpec{Name: "Initech",
+				Users: []mocksftest.UserSpec{{Username: "sync@initech.test", Password: "Sync-Pass-1", LastName: "Sync"}},
+				ConnectedApps: []mocksftest.AppSpec{{Name: "Sync", CallbackURLs: []string{"https://product.example/callback"},
+					Scopes: []string{"api", "refresh_token"}}}})
+			tok := srv.Login(t, "sync@initech.test", "Sync-Pass-1", org.ConnectedApps[0])
+			if status, body := hostRequest(t, srv.InstanceURL, query, nil, tok.AccessToken); status != 200 {
+				t.Errorf("on the instance host: %d %s", status, body)
+			}
+			status, body := hostRequest(t, srv.URL, query, nil, tok.AccessToken)
+			if status != tc.wantLogin || (tc.wantLoginBody != "" && body != tc.wantLoginBody) {
+				t.Errorf("on the login host: %d %s; want %d %s", status, body, tc.wantLogin, tc.wantLoginBody)
+			}
+			// The versions list needs no session and answers everywhere.
+			if status, body := hostRequest(t, srv.URL, "/services/data", nil, ""); status != 200 {
+				t.Errorf("versions on the login host: %d %s", status, body)
+			}
+		})
+	}
+}

@@ -23,7 +23,7 @@ func (s *Server) routes(pages *web.Pages, verifier *identity.Verifier) http.Hand
 		MaxLoginFailures: s.cfg.MaxLoginFailures}
 	sd := setup.Deps{Store: st, Pages: pages, Verifier: verifier, Log: log,
 		RestrictConnectedApps: func(orgID string) bool { o, err := st.Org(orgID); return err == nil && o.RestrictConnectedApps }}
-	api := rest.Deps{Store: st, BaseURL: s.cfg.BaseURL, Hosts: s.hosts, NewestVersion: s.cfg.NewestAPIVersion}
+	api := rest.Deps{Store: st, BaseURL: s.cfg.BaseURL, Hosts: s.hosts, APIOnLoginHost: s.cfg.APIOnLoginHost, NewestVersion: s.cfg.NewestAPIVersion}
 
 	// Browser pages carry a session cookie; Setup pages need an admin.
 	page := web.WithSession(st)

@@ -1141,7 +1141,11 @@ func TestSecurityOversizedBodies(t *testing.T) {
 				c = http.DefaultClient
 			}
 			before := stateOf(t, srv, ts, c)
-			req, _ := http.NewRequest(tt.method, ts.URL+tt.path, bytes.NewReader(tt.body))
+			base := ts.URL
+			if strings.HasPrefix(tt.path, "/services/data") { // the REST API is on the instance host
+				base = srv.InstanceURL()
+			}
+			req, _ := http.NewRequest(tt.method, base+tt.path, bytes.NewReader(tt.body))
 			req.Header.Set("Content-Type", tt.contentType)
 			for i := 0; i+1 < len(tt.header); i += 2 {
 				req.Header.Set(tt.header[i], tt.header[i+1])

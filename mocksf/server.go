@@ -44,6 +44,12 @@ type Config struct {
 	// InstanceURL's (see package instance). Salesforce gives each org its
 	// own My Domain; "per-org" lets tests tell them apart.
 	InstanceHosts string
+	// APIOnLoginHost serves the REST API on the login host too. By
+	// default it answers only on instance hosts, and a bearer token on
+	// the login host gets 401 INVALID_SESSION_ID, so that a client that
+	// calls the login URL instead of instance_url fails here as it does
+	// against Salesforce. (When InstanceURL is BaseURL, one host is both.)
+	APIOnLoginHost bool
 	// Seed is a seed document (YAML, see README); nil loads the embedded
 	// default org with an admin and a sync user.
 	Seed []byte

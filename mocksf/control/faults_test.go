@@ -13,10 +13,15 @@ import (
 	"github.com/sfharness/sfharness/mocksf/control"
 )
 
-// get sends a GET with an optional bearer token.
+// get sends a GET with an optional bearer token: to the instance host,
+// where the REST API is, for a path under /services/data.
 func (s *server) get(t *testing.T, path, token string) (int, string, http.Header) {
 	t.Helper()
-	req, _ := http.NewRequest("GET", s.URL+path, nil)
+	base := s.URL
+	if strings.HasPrefix(path, "/services/data") {
+		base = s.InstanceURL()
+	}
+	req, _ := http.NewRequest("GET", base+path, nil)
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}

@@ -43,6 +43,11 @@ type Deps struct {
 	// token is good only on its own org's host. Nil means the host the
 	// request came to, for any org.
 	Hosts *instance.Hosts
+	// APIOnLoginHost serves the API on the login host too. Off, a
+	// request there is refused as Salesforce's login host refuses an
+	// org's session (unconfirmed answer: 401 INVALID_SESSION_ID), so a
+	// client that ignores instance_url fails here as it would there.
+	APIOnLoginHost bool
 	// NewestVersion is the newest API version served, such as "67.0";
 	// older versions down to 20.0 are served too. An org's seed may
 	// lower it for that org (newestApiVersion).

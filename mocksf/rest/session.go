@@ -42,10 +42,11 @@ func RequireSession(api Deps) func(http.Handler) http.Handler {
 				writeError(w, status, apiErr)
 				return
 			}
-			// A token is a session of its own org: on another org's
-			// instance host Salesforce does not know it.
+			// A token is a session of its own org, on its instance host:
+			// the login host and another org's host do not know it.
 			if api.Hosts != nil {
-				if hostOrg, ok := api.Hosts.At(r.Host); ok && hostOrg != "" && hostOrg != at.OrgID {
+				hostOrg, onInstance := api.Hosts.At(r.Host)
+				if (!onInstance && !api.APIOnLoginHost) || (hostOrg != "" && hostOrg != at.OrgID) {
 					writeError(w, http.StatusUnauthorized, errSessionInvalid)
 					return
 				}
