@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/gorilla/mux"
 
@@ -24,6 +25,9 @@ type Org struct {
 	// LoginIPRanges are the CIDR ranges the org's users may log in from;
 	// empty means anywhere.
 	LoginIPRanges []string `json:"loginIpRanges"`
+	// SessionTimeout is how long an unused access token lives, as a Go
+	// duration ("2h0m0s").
+	SessionTimeout string `json:"sessionTimeout"`
 	// InstanceURL is the org's instance host, the instance_url of its
 	// tokens; LoginURL is the login host (authorize, token, login page).
 	InstanceURL   string    `json:"instanceUrl"`
@@ -93,6 +97,7 @@ func (c *API) org(o store.Org, users []store.User, apps []store.ConnectedApp) Or
 		RestrictConnectedApps: o.RestrictConnectedApps, InstanceURL: c.d.Hosts.URL(o.ID), LoginURL: c.d.BaseURL,
 		Users: make([]OrgUser, 0, len(users)), ConnectedApps: make([]OrgApp, 0, len(apps)),
 		Records: c.d.Store.RecordCounts(o.ID), LoginIPRanges: o.LoginIPRanges.Strings(),
+		SessionTimeout: sessionTimeoutOf(o).String(),
 	}
 	if out.Status == "" {
 		out.Status = store.OrgActive
@@ -148,6 +153,14 @@ func (c *API) lookupApp(o store.Org, consumerKey string) (store.ConnectedApp, er
 		return store.ConnectedApp{}, errorf(CodeNotFound, "no connected app with consumer key %s in org %s", consumerKey, o.ID)
 	}
 	return a, nil
+}
+
+// sessionTimeoutOf is the org's session timeout, its default filled in.
+func sessionTimeoutOf(o store.Org) time.Duration {
+	if o.SessionTimeout > 0 {
+		return o.SessionTimeout
+	}
+	return store.DefaultSessionTimeout
 }
 
 func (c *API) summary(o store.Org) OrgSummary {

@@ -5,15 +5,9 @@ import (
 	"mime"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/sfharness/sfharness/mocksf/store"
 )
-
-// accessTokenLifetime is the exp introspection gives an access token: the
-// default session timeout (reference §0). mocksf itself never expires
-// access tokens, so a token stays active past it until it is revoked.
-const accessTokenLifetime = 2 * time.Hour
 
 // Introspection errors. Salesforce's are unconfirmed (§14): mocksf answers
 // a client it cannot authenticate with 401 and invalid_client, as RFC 7662
@@ -96,7 +90,7 @@ func mayIntrospect(app store.ConnectedApp, consumerKey, orgID string) bool {
 }
 
 func (d Deps) introspectAccess(app store.ConnectedApp, token string) (introspection, bool) {
-	at, err := d.Store.LookupAccessToken(token)
+	at, err := d.Store.PeekAccessToken(token)
 	if err != nil || !mayIntrospect(app, at.ConsumerKey, at.OrgID) {
 		return introspection{}, false
 	}
@@ -107,7 +101,7 @@ func (d Deps) introspectAccess(app store.ConnectedApp, token string) (introspect
 	return introspection{
 		Active: true, Scope: strings.Join(at.Scopes, " "), ClientID: at.ConsumerKey, Username: u.Username,
 		Sub: d.identityURL(u.OrgID, u.ID), TokenType: "access_token",
-		Exp: at.IssuedAt.Add(accessTokenLifetime).Unix(), Iat: at.IssuedAt.Unix(), Nbf: at.IssuedAt.Unix(),
+		Exp: d.Store.SessionExpiry(at).Unix(), Iat: at.IssuedAt.Unix(), Nbf: at.IssuedAt.Unix(),
 	}, true
 }
 

@@ -46,9 +46,10 @@ func TestDailyLimitEnforced(t *testing.T) {
 	if got := f.get(t, "/services/data/v66.0/sobjects", f.token(t, "Dev", 0)).Header().Get("Sforce-Limit-Info"); got != "api-usage=1/15000" {
 		t.Errorf("other org: Sforce-Limit-Info = %q; want api-usage=1/15000", got)
 	}
-	// The window rolls: a day later the requests are allowed again.
+	// The window rolls: a day later the requests are allowed again (with
+	// a new session: the old one timed out).
 	f.clock.Advance(24*time.Hour + time.Minute)
-	wantStatus(t, f.get(t, "/services/data/v66.0/sobjects", token), 200)
+	wantStatus(t, f.get(t, "/services/data/v66.0/sobjects", f.token(t, "Limited", 0)), 200)
 }
 
 func TestLimits(t *testing.T) {

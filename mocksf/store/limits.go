@@ -143,6 +143,9 @@ var apiVersionPattern = regexp.MustCompile(`^[0-9]{2}\.0$`)
 // validateAPISettings checks an org's apiDailyLimit and newestApiVersion.
 func validateAPISettings(where string, o OrgSpec) []error {
 	var errs []error
+	if _, err := sessionTimeout(where, o.SessionTimeout); err != nil {
+		errs = append(errs, err)
+	}
 	if o.APIDailyLimit < 0 {
 		errs = append(errs, fmt.Errorf("%s.apiDailyLimit %d: want a positive number of requests, or 0 for the edition's default", where, o.APIDailyLimit))
 	}
@@ -153,6 +156,19 @@ func validateAPISettings(where string, o OrgSpec) []error {
 		}
 	}
 	return errs
+}
+
+// sessionTimeout reads an org's sessionTimeout: empty is 0 (the default),
+// anything else a positive Go duration.
+func sessionTimeout(where, s string) (time.Duration, error) {
+	if s == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("%s.sessionTimeout %q: want a duration like 15m or 2h", where, s)
+	}
+	return d, nil
 }
 
 // applyExtLocked keeps what an org's seed entry says beyond the core

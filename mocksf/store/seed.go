@@ -55,6 +55,10 @@ type OrgSpec struct {
 	// NewestAPIVersion is the newest REST API version the org serves,
 	// such as "66.0"; empty means the server's setting.
 	NewestAPIVersion string `yaml:"newestApiVersion" json:"newestApiVersion"`
+	// SessionTimeout is Session Settings' timeout, a Go duration such as
+	// "15m" or "2h": access tokens unused this long die. Empty means
+	// Salesforce's default, 2 hours.
+	SessionTimeout string `yaml:"sessionTimeout" json:"sessionTimeout"`
 }
 
 // UserSpec describes one user of a seeded org.
@@ -359,8 +363,10 @@ func (s *Store) applyOrgLocked(spec OrgSpec) OrgResult {
 	}
 	// Validation parsed the ranges, so they cannot fail here.
 	ranges, _ := loginIPRanges("org", spec.LoginIPRanges)
+	// Validation parsed the timeout too.
+	timeout, _ := sessionTimeout("org", spec.SessionTimeout)
 	org := &Org{ID: s.nextID("Organization"), Name: spec.Name, Edition: edition, AllowPasswordFlow: spec.AllowPasswordFlow, Status: status,
-		RestrictConnectedApps: spec.RestrictConnectedApps, LoginIPRanges: ranges}
+		RestrictConnectedApps: spec.RestrictConnectedApps, LoginIPRanges: ranges, SessionTimeout: timeout}
 	s.orgs[org.ID] = org
 	s.applyExtLocked(org.ID, spec)
 	res := OrgResult{Org: *org}

@@ -47,7 +47,14 @@ type Org struct {
 	// profile's Login IP Ranges restrict them (reference §2.1, §11); none
 	// means no restriction. mocksf keeps one list per org.
 	LoginIPRanges IPRanges
+	// SessionTimeout is Session Settings' timeout: an access token unused
+	// for this long is dead. 0 means DefaultSessionTimeout.
+	SessionTimeout time.Duration
 }
+
+// DefaultSessionTimeout is Salesforce's default session timeout: 2 hours
+// of inactivity (reference §0).
+const DefaultSessionTimeout = 2 * time.Hour
 
 // IPRanges is a list of IP networks. It is kept as canonical CIDR text so
 // that an Org stays a comparable value that shares nothing with the

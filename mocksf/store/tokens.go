@@ -38,6 +38,9 @@ type AccessToken struct {
 	Scopes       []string
 	IssuedAt     time.Time
 	RefreshToken string // the refresh token it came from or with, if any
+	// LastUsed is when it was issued or last used; the org's session
+	// timeout runs from it.
+	LastUsed time.Time
 }
 
 // RefreshToken is an issued refresh token.
@@ -138,7 +141,7 @@ func (s *Store) newAccessLocked(consumerKey string, u User, scopes []string, now
 	at := AccessToken{
 		Token:       sfid.To15(u.OrgID) + "!AQ" + randomString(100, tokenChars),
 		ConsumerKey: consumerKey, OrgID: u.OrgID, UserID: u.ID,
-		Scopes: append([]string(nil), scopes...), IssuedAt: now,
+		Scopes: append([]string(nil), scopes...), IssuedAt: now, LastUsed: now,
 	}
 	stored := at
 	stored.Scopes = append([]string(nil), at.Scopes...)
@@ -169,17 +172,61 @@ func (s *Store) Refresh(refreshToken string) (AccessToken, RefreshToken, error) 
 	return at, out, nil
 }
 
-// LookupAccessToken returns the access token's record.
+// LookupAccessToken returns a live access token's record and counts the
+// lookup as a use of the session, which restarts its timeout. A token
+// unused for longer than its org's session timeout is gone: ErrNotFound.
 func (s *Store) LookupAccessToken(token string) (AccessToken, error) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	at, ok := s.access[token]
+	return s.accessToken(token, true)
+}
+
+// PeekAccessToken is LookupAccessToken without counting a use, for those
+// who only ask about a token (introspection).
+func (s *Store) PeekAccessToken(token string) (AccessToken, error) {
+	return s.accessToken(token, false)
+}
+
+func (s *Store) accessToken(token string, use bool) (AccessToken, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	at, ok := s.liveAccessLocked(token)
 	if !ok {
 		return AccessToken{}, fmt.Errorf("store: access token: %w", ErrNotFound)
+	}
+	if use {
+		at.LastUsed = s.now()
 	}
 	out := *at
 	out.Scopes = append([]string(nil), at.Scopes...)
 	return out, nil
+}
+
+// liveAccessLocked returns an access token its org's session timeout has
+// not ended, deleting one it has ended.
+func (s *Store) liveAccessLocked(token string) (*AccessToken, bool) {
+	at, ok := s.access[token]
+	if !ok {
+		return nil, false
+	}
+	if s.now().Sub(at.LastUsed) >= s.sessionTimeoutLocked(at.OrgID) {
+		delete(s.access, token)
+		return nil, false
+	}
+	return at, true
+}
+
+// SessionExpiry is when an access token's session ends if it is not used
+// before: its last use plus its org's session timeout.
+func (s *Store) SessionExpiry(at AccessToken) time.Time {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return at.LastUsed.Add(s.sessionTimeoutLocked(at.OrgID))
+}
+
+func (s *Store) sessionTimeoutLocked(orgID string) time.Duration {
+	if o, ok := s.orgs[orgID]; ok && o.SessionTimeout > 0 {
+		return o.SessionTimeout
+	}
+	return DefaultSessionTimeout
 }
 
 // Revoke revokes an access or refresh token; revoking a refresh token also
@@ -194,7 +241,7 @@ func (s *Store) Revoke(token string) error {
 }
 
 func (s *Store) revokeLocked(token string) bool {
-	if _, ok := s.access[token]; ok {
+	if _, ok := s.liveAccessLocked(token); ok {
 		delete(s.access, token)
 		return true
 	}

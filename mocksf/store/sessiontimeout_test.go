@@ -1,0 +1,87 @@
+package store_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sfharness/sfharness/mocksf/store"
+)
+
+// An access token dies after its org's session timeout without use; each
+// use starts the timeout again (reference §0: 2 hours by default).
+func TestSessionTimeout(t *testing.T) {
+	t.Parallel()
+	s := newSeeded(t)
+	at, rt, err := s.store.IssueTokens("", s.beacon.ConsumerKey, s.admin.ID, []string{"api", "refresh_token"}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.store.SessionExpiry(at); !got.Equal(at.IssuedAt.Add(store.DefaultSessionTimeout)) {
+		t.Errorf("SessionExpiry = %v; want issue time + 2h", got)
+	}
+	s.clock.Advance(store.DefaultSessionTimeout - time.Second)
+	if _, err := s.store.LookupAccessToken(at.Token); err != nil {
+		t.Fatalf("used 1s before the timeout: %v", err)
+	}
+	// The use restarts the timeout; a peek does not.
+	s.clock.Advance(store.DefaultSessionTimeout - time.Second)
+	if _, err := s.store.PeekAccessToken(at.Token); err != nil {
+		t.Fatalf("peeked 1s before the restarted timeout: %v", err)
+	}
+	s.clock.Advance(time.Second)
+	if _, err := s.store.PeekAccessToken(at.Token); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("peek at the timeout = %v; want ErrNotFound", err)
+	}
+	if _, err := s.store.LookupAccessToken(at.Token); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("use after the timeout = %v; want ErrNotFound", err)
+	}
+	if err := s.store.Revoke(at.Token); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("revoking a timed-out token = %v; want ErrNotFound", err)
+	}
+	// The refresh token outlives the session and gives a new one.
+	fresh, _, err := s.store.Refresh(rt.Token)
+	if err != nil {
+		t.Fatalf("refresh after the session timed out: %v", err)
+	}
+	if _, err := s.store.LookupAccessToken(fresh.Token); err != nil {
+		t.Errorf("the refreshed token: %v", err)
+	}
+}
+
+func TestSessionTimeoutIsPerOrg(t *testing.T) {
+	t.Parallel()
+	clock := newTestClock()
+	st := store.New(clock.Now)
+	res := mustApply(t, st, `
+orgs:
+  - name: Short
+    sessionTimeout: 15m
+    users: [{username: a@short.test, password: pw}]
+  - name: Default
+    users: [{username: b@default.test, password: pw}]
+`)
+	if got := res[0].Org.SessionTimeout; got != 15*time.Minute {
+		t.Errorf("Short's SessionTimeout = %v; want 15m", got)
+	}
+	short, _, _ := st.IssueTokens("", "KEY", res[0].Users[0].ID, []string{"api"}, false)
+	long, _, _ := st.IssueTokens("", "KEY", res[1].Users[0].ID, []string{"api"}, false)
+	clock.Advance(15 * time.Minute)
+	if _, err := st.LookupAccessToken(short.Token); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("Short's token after 15m = %v; want ErrNotFound", err)
+	}
+	if _, err := st.LookupAccessToken(long.Token); err != nil {
+		t.Errorf("Default's token after 15m: %v", err)
+	}
+}
+
+func TestSessionTimeoutSeedErrors(t *testing.T) {
+	t.Parallel()
+	for _, v := range []string{"soon", "-1h", "0s", "2"} {
+		_, err := store.ParseSeed([]byte("orgs:\n  - name: A\n    sessionTimeout: \"" + v + "\"\n"))
+		if err == nil || !strings.Contains(err.Error(), `orgs[0].sessionTimeout "`+v+`": want a duration like 15m or 2h`) {
+			t.Errorf("sessionTimeout %q: %v", v, err)
+		}
+	}
+}
