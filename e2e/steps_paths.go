@@ -195,10 +195,14 @@ func (w *world) closesPopup() error {
 	return nil
 }
 
-// minutesPass moves mocksf's clock, which every org shares: scenarios
+// timePasses moves mocksf's clock, which every org shares: scenarios
 // that use this step must be tagged @serial, so that they run alone.
-func (w *world) minutesPass(minutes int) error {
-	return w.control("POST", "/__mocksf/clock", map[string]string{"advance": (time.Duration(minutes) * time.Minute).String()}, nil)
+func (w *world) timePasses(n int, unit string) error {
+	d := time.Duration(n) * time.Minute
+	if unit == "hours" {
+		d = time.Duration(n) * time.Hour
+	}
+	return w.control("POST", "/__mocksf/clock", map[string]string{"advance": d.String()}, nil)
 }
 
 func (w *world) entersCode(code string) error {

@@ -21,6 +21,13 @@ Feature: The sync keeps running, and stops when it should
     Then the product shows 2,503 leads, 500 contacts and 201 accounts synced
     And the product refreshed its session with its refresh token
 
+  @serial
+  Scenario: Salesforce ends the session after two hours without use, and the product refreshes it
+    When 3 hours pass in Salesforce
+    And 2 leads are created in Salesforce
+    Then the product shows 2,503 leads, 500 contacts and 201 accounts synced
+    And the product refreshed its session with its refresh token
+
   Scenario: The refresh token is revoked and the admin logs in again
     Given Salesforce revokes the product's refresh token
     And Salesforce answers the product's next REST call with "INVALID_SESSION_ID"
