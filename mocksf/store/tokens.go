@@ -186,14 +186,15 @@ func (s *Store) PeekAccessToken(token string) (AccessToken, error) {
 }
 
 func (s *Store) accessToken(token string, use bool) (AccessToken, error) {
+	now := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	at, ok := s.liveAccessLocked(token)
+	at, ok := s.liveAccessLocked(token, now)
 	if !ok {
 		return AccessToken{}, fmt.Errorf("store: access token: %w", ErrNotFound)
 	}
 	if use {
-		at.LastUsed = s.now()
+		at.LastUsed = now
 	}
 	out := *at
 	out.Scopes = append([]string(nil), at.Scopes...)
@@ -201,13 +202,13 @@ func (s *Store) accessToken(token string, use bool) (AccessToken, error) {
 }
 
 // liveAccessLocked returns an access token its org's session timeout has
-// not ended, deleting one it has ended.
-func (s *Store) liveAccessLocked(token string) (*AccessToken, bool) {
+// not ended at now, deleting one it has ended.
+func (s *Store) liveAccessLocked(token string, now time.Time) (*AccessToken, bool) {
 	at, ok := s.access[token]
 	if !ok {
 		return nil, false
 	}
-	if s.now().Sub(at.LastUsed) >= s.sessionTimeoutLocked(at.OrgID) {
+	if now.Sub(at.LastUsed) >= s.sessionTimeoutLocked(at.OrgID) {
 		delete(s.access, token)
 		return nil, false
 	}
@@ -241,7 +242,7 @@ func (s *Store) Revoke(token string) error {
 }
 
 func (s *Store) revokeLocked(token string) bool {
-	if _, ok := s.liveAccessLocked(token); ok {
+	if _, ok := s.liveAccessLocked(token, s.now()); ok {
 		delete(s.access, token)
 		return true
 	}

@@ -50,3 +50,31 @@ func BenchmarkNewSession(b *testing.B) {
 		st.NewSession()
 	}
 }
+
+// BenchmarkLookupAccessTokenParallel is what every REST request asks the
+// store first: is this bearer token a live session? Since sessions time
+// out, each lookup also records the use, under the store's write lock.
+//
+//	go test -run '^$' -bench LookupAccessToken -cpu 1,2 -count 5 ./mocksf/store/
+func BenchmarkLookupAccessTokenParallel(b *testing.B) {
+	st := store.New(nil)
+	res := mustApply(b, st, "orgs:\n  - name: Bench\n    users: [{username: u@bench.test, password: pw}]\n")
+	tokens := make([]string, 200)
+	for i := range tokens {
+		at, _, err := st.IssueTokens("", "KEY", res[0].Users[0].ID, []string{"api"}, false)
+		if err != nil {
+			b.Fatal(err)
+		}
+		tokens[i] = at.Token
+	}
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		i := 0
+		for pb.Next() {
+			if _, err := st.LookupAccessToken(tokens[i%len(tokens)]); err != nil {
+				b.Fatal(err)
+			}
+			i++
+		}
+	})
+}
