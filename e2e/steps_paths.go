@@ -55,6 +55,22 @@ func (w *world) appTakesMinutes(name string, minutes int) error {
 	return nil
 }
 
+func (w *world) appRotatesRefreshTokens(name string) error {
+	if w.org != nil {
+		app, ok := w.org.App(name)
+		if !ok {
+			return fmt.Errorf("the org has no connected app %q", name)
+		}
+		return w.control("PATCH", "/__mocksf/orgs/"+w.org.ID+"/connectedApps/"+url.PathEscape(app.ConsumerKey), map[string]any{"refreshTokenRotation": true}, nil)
+	}
+	app, err := w.specApp(name)
+	if err != nil {
+		return err
+	}
+	app.RefreshTokenRotation = true
+	return nil
+}
+
 func (w *world) userHasNoAPIAccess(alias string) error {
 	if w.org != nil {
 		return w.control("PATCH", "/__mocksf/orgs/"+w.org.ID+"/users/"+url.PathEscape(w.user(alias)), map[string]any{"apiEnabled": false}, nil)

@@ -28,6 +28,19 @@ Feature: The sync keeps running, and stops when it should
     Then the product shows 2,503 leads, 500 contacts and 201 accounts synced
     And the product refreshed its session with its refresh token
 
+  @serial
+  Scenario: The connected app rotates refresh tokens, and the product keeps the newest one
+    Given the connected app "Beacon Sync" rotates refresh tokens
+    When 3 hours pass in Salesforce
+    And 2 leads are created in Salesforce
+    Then the product shows 2,503 leads, 500 contacts and 201 accounts synced
+    And the product refreshed its session with its refresh token
+    When the product restarts while the sync is running
+    And 3 hours pass in Salesforce
+    And 1 lead is created in Salesforce
+    Then the product shows 2,504 leads, 500 contacts and 201 accounts synced
+    And the product shows no sync error
+
   Scenario: The refresh token is revoked and the admin logs in again
     Given Salesforce revokes the product's refresh token
     And Salesforce answers the product's next REST call with "INVALID_SESSION_ID"

@@ -170,6 +170,7 @@ func TestNewConnectedAppFormShowsOAuthOptions(t *testing.T) {
 		{"enableClientCredentials", "Enable Client Credentials Flow", false},
 		{"acceptClientCredentials", "OK", false},
 		{"introspectAllTokens", "Introspect All Tokens", false},
+		{"refreshTokenRotation", "Enable Refresh Token Rotation", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.id, func(t *testing.T) {
@@ -206,6 +207,7 @@ func TestNewConnectedAppSavesOAuthOptions(t *testing.T) {
 	everything := store.DefaultAppPolicy()
 	everything.RequirePKCE, everything.RequireSecretWebServer, everything.RequireSecretRefresh = true, false, false
 	everything.ClientCredentials, everything.IntrospectAll, everything.CertificatePEM = true, true, cert
+	everything.RotateRefreshTokens = true
 	tests := []struct {
 		name string
 		set  map[string]string
@@ -216,7 +218,7 @@ func TestNewConnectedAppSavesOAuthOptions(t *testing.T) {
 		{"every option", map[string]string{
 			"requirePkce": "1", "requireSecretWebServer": "", "requireSecretRefresh": "",
 			"enableClientCredentials": "1", "acceptClientCredentials": "1",
-			"useDigitalSignatures": "1", "introspectAllTokens": "1",
+			"useDigitalSignatures": "1", "introspectAllTokens": "1", "refreshTokenRotation": "1",
 		}, []byte(cert), everything},
 		{"a file without digital signatures is ignored", nil, []byte("not a certificate"), store.DefaultAppPolicy()},
 	}
@@ -269,7 +271,7 @@ func TestNewConnectedAppOAuthOptionErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			set := map[string]string{"requirePkce": "1", "requireSecretRefresh": "", "introspectAllTokens": "1"}
+			set := map[string]string{"requirePkce": "1", "requireSecretRefresh": "", "introspectAllTokens": "1", "refreshTokenRotation": "1"}
 			for k, v := range tt.set {
 				set[k] = v
 			}
@@ -292,7 +294,7 @@ func TestNewConnectedAppOAuthOptionErrors(t *testing.T) {
 			}
 			for id, want := range map[string]bool{
 				"oauthEnabled": true, "requirePkce": true, "requireSecretWebServer": true, "requireSecretRefresh": false,
-				"introspectAllTokens": true, "enableClientCredentials": set["enableClientCredentials"] != "",
+				"introspectAllTokens": true, "refreshTokenRotation": true, "enableClientCredentials": set["enableClientCredentials"] != "",
 				"acceptClientCredentials": set["acceptClientCredentials"] != "", "useDigitalSignatures": set["useDigitalSignatures"] != "",
 			} {
 				if _, got := checkbox(page, id); got != want {
@@ -396,7 +398,7 @@ func TestEditConnectedApp(t *testing.T) {
 	}
 	edited := with(validAppForm(token), map[string]string{
 		"name": "Beacon Sync 2", "apiName": "Beacon_Sync_2", "callbackUrl": "https://beacon.example/cb",
-		"useDigitalSignatures": "1", "enableClientCredentials": "1", "requirePkce": "1",
+		"useDigitalSignatures": "1", "enableClientCredentials": "1", "requirePkce": "1", "refreshTokenRotation": "1",
 	})
 	errorTests := []struct {
 		name        string
@@ -436,12 +438,15 @@ func TestEditConnectedApp(t *testing.T) {
 	if resp.Request.URL.Path != setup.DetailPath || !strings.Contains(page, `<dd id="detailName">Beacon Sync 2</dd>`) {
 		t.Fatalf("valid edit led to %s: %v", resp.Request.URL.Path, fieldErrors(page))
 	}
+	if !strings.Contains(page, `<dd id="detailRefreshTokenRotation">Checked</dd>`) {
+		t.Errorf("the detail page does not show Enable Refresh Token Rotation checked")
+	}
 	after := appNamed(t, srv, "Beacon Sync 2")
 	if after.ConsumerKey != before.ConsumerKey || after.ConsumerSecret != before.ConsumerSecret || after.ID != before.ID {
 		t.Errorf("the edit changed the consumer details or ID")
 	}
 	want := before.Policy
-	want.RequirePKCE, want.RequireSecretWebServer, want.RequireSecretRefresh = true, true, true
+	want.RequirePKCE, want.RequireSecretWebServer, want.RequireSecretRefresh, want.RotateRefreshTokens = true, true, true, true
 	if !reflect.DeepEqual(after.Policy, want) || after.APIName != "Beacon_Sync_2" || !reflect.DeepEqual(after.CallbackURLs, []string{"https://beacon.example/cb"}) {
 		t.Errorf("got %+v; want policy %+v, API name Beacon_Sync_2 and the new callback", after, want)
 	}

@@ -27,6 +27,8 @@ type AppChange struct {
 	CallbackURLs []string `json:"callbackUrls,omitempty"`
 	// RequirePKCE is "Require Proof Key for Code Exchange (PKCE)".
 	RequirePKCE *bool `json:"requirePkce,omitempty"`
+	// RefreshTokenRotation is "Enable Refresh Token Rotation".
+	RefreshTokenRotation *bool `json:"refreshTokenRotation,omitempty"`
 }
 
 // HandleUpdateApp is PATCH /__mocksf/orgs/{id}/connectedApps/{consumerKey}
@@ -70,6 +72,9 @@ func HandleUpdateApp(c *API) http.Handler {
 			if ch.RequirePKCE != nil {
 				a.Policy.RequirePKCE = *ch.RequirePKCE
 			}
+			if ch.RefreshTokenRotation != nil {
+				a.Policy.RotateRefreshTokens = *ch.RefreshTokenRotation
+			}
 		})
 		switch {
 		case errors.Is(err, store.ErrNotFound):
@@ -87,8 +92,8 @@ func HandleUpdateApp(c *API) http.Handler {
 // validate checks a change and returns its activation delay, if any.
 func (ch AppChange) validate() (*time.Duration, error) {
 	bad := func(format string, args ...any) error { return errorf(CodeBadRequest, format, args...) }
-	if ch.ActivationDelay == nil && ch.Blocked == nil && ch.CallbackURLs == nil && ch.RequirePKCE == nil {
-		return nil, bad("nothing to do: give activationDelay, blocked, callbackUrls or requirePkce")
+	if ch.ActivationDelay == nil && ch.Blocked == nil && ch.CallbackURLs == nil && ch.RequirePKCE == nil && ch.RefreshTokenRotation == nil {
+		return nil, bad("nothing to do: give activationDelay, blocked, callbackUrls, requirePkce or refreshTokenRotation")
 	}
 	var delay *time.Duration
 	if ch.ActivationDelay != nil {

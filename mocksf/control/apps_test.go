@@ -1,6 +1,7 @@
 package control_test
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -78,6 +79,15 @@ func TestUpdateApp(t *testing.T) {
 	}
 	if _, loc, _ := s.authorize(t, acmeKey, "http://127.0.0.1:9/new", "code_challenge", strings.Repeat("a", 43), "code_challenge_method", "S256"); strings.Contains(loc, "error=") {
 		t.Errorf("authorize with a code challenge: Location %q; want the login page", loc)
+	}
+	// Refresh token rotation on, then off.
+	for _, on := range []bool{true, false} {
+		if status, body := s.do(t, "PATCH", path, fmt.Sprintf(`{"refreshTokenRotation": %v}`, on)); status != 200 {
+			t.Fatalf("PATCH refreshTokenRotation %v = %d %s", on, status, body)
+		}
+		if a, _ := s.Store().AppByKey(acmeKey); a.Policy.RotateRefreshTokens != on {
+			t.Errorf("after PATCH refreshTokenRotation %v the app rotates: %v", on, a.Policy.RotateRefreshTokens)
+		}
 	}
 }
 

@@ -225,7 +225,7 @@ func FuzzControlJSON(f *testing.F) {
 		{fuzzUser, `{"apiEnabled": false, "active": false, "password": "New-Pass-2", "unlock": true}`},
 		{fuzzUser, `{"active": "no"}`},
 		{fuzzUser, `{"password": ""}`},
-		{fuzzApp, `{"callbackUrls": ["http://127.0.0.1:9/new", "myapp://oauth/done"], "requirePkce": true, "blocked": true, "activationDelay": "10m"}`},
+		{fuzzApp, `{"callbackUrls": ["http://127.0.0.1:9/new", "myapp://oauth/done"], "requirePkce": true, "blocked": true, "activationDelay": "10m", "refreshTokenRotation": true}`},
 		{fuzzApp, `{"activationDelay": "-1s"}`},
 		{fuzzRevoke, `{"username": "fuzz@fuzz.test", "clientId": "KEY-FUZZ"}`},
 		{fuzzRevoke, `{"username": "nobody@fuzz.test"}`},

@@ -316,12 +316,20 @@ func refresh(d Deps, r *http.Request) (tokenResponse, error) {
 	if err := d.checkLoginIP(r, app, u, true); err != nil {
 		return tokenResponse{}, err
 	}
-	at, _, err := d.Store.Refresh(rt.Token)
+	refresh := d.Store.Refresh
+	if app.Policy.RotateRefreshTokens {
+		refresh = d.Store.RefreshRotating
+	}
+	at, next, err := refresh(rt.Token)
 	if err != nil {
 		// Revoked between the lookup and now.
 		return tokenResponse{}, tokenErrExpiredToken
 	}
 	resp := d.tokenReply(app, at)
+	if app.Policy.RotateRefreshTokens {
+		// The new refresh token; the one sent is dead from now on.
+		resp.RefreshToken = next.Token
+	}
 	if slices.Contains(at.Scopes, "openid") {
 		if resp.IDToken, err = d.idToken(r, app, at, "", ""); err != nil {
 			return tokenResponse{}, err

@@ -36,6 +36,7 @@ const (
 	tkKeyNew       = "3MVG9tk.New"
 	tkKeyFrozen    = "3MVG9tk.Frozen"
 	tkKeyNoPw      = "3MVG9tk.NoPassword"
+	tkKeyRotating  = "3MVG9tk.Rotating"
 	tkSecret       = "0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF"
 	tkCallback     = "https://product.example/salesforce/getSfdcOAuthTokensRedirect"
 	tkUser         = "sync@acme.test"
@@ -75,6 +76,8 @@ orgs:
          scopes: [api, refresh_token], refreshTokenPolicy: {mode: absolute, for: 24h}}
       - {name: Introspect All, consumerKey: ` + tkKeyAll + `, consumerSecret: ` + tkSecret + `, callbackUrls: ["` + tkCallback + `"],
          scopes: [api], introspectAllTokens: true}
+      - {name: Rotating, consumerKey: ` + tkKeyRotating + `, consumerSecret: ` + tkSecret + `, callbackUrls: ["` + tkCallback + `"],
+         scopes: [api, refresh_token], refreshTokenRotation: true}
       - {name: New, consumerKey: ` + tkKeyNew + `, consumerSecret: ` + tkSecret + `, callbackUrls: ["` + tkCallback + `"],
          scopes: [api], activationDelay: 10m}
   - name: Frozen Co

@@ -31,7 +31,7 @@ type appForm struct {
 
 	RequirePKCE, RequireSecretWebServer, RequireSecretRefresh bool
 	ClientCredentials, AcceptClientCredentials                bool
-	DigitalSignatures, IntrospectAll                          bool
+	DigitalSignatures, IntrospectAll, RotateRefreshTokens     bool
 
 	certUploaded bool   // a certificate file came with this post
 	certPEM      string // the uploaded certificate, when it is valid
@@ -54,6 +54,7 @@ func formFromApp(a store.ConnectedApp) appForm {
 		RequirePKCE: a.Policy.RequirePKCE, RequireSecretWebServer: a.Policy.RequireSecretWebServer,
 		RequireSecretRefresh: a.Policy.RequireSecretRefresh, ClientCredentials: a.Policy.ClientCredentials,
 		DigitalSignatures: a.Policy.CertificatePEM != "", IntrospectAll: a.Policy.IntrospectAll,
+		RotateRefreshTokens: a.Policy.RotateRefreshTokens,
 	}
 }
 
@@ -104,6 +105,7 @@ func readAppForm(r *http.Request) appForm {
 		AcceptClientCredentials: on("acceptClientCredentials"),
 		DigitalSignatures:       on("useDigitalSignatures"),
 		IntrospectAll:           on("introspectAllTokens"),
+		RotateRefreshTokens:     on("refreshTokenRotation"),
 	}
 	if f.APIName == "" && f.Name != "" {
 		f.APIName = store.APIName(f.Name)
@@ -264,7 +266,7 @@ func (f appForm) apply(a *store.ConnectedApp) {
 	a.CallbackURLs, a.Scopes = f.callbackURLs(), append([]string(nil), f.Scopes...)
 	p := &a.Policy
 	p.RequirePKCE, p.RequireSecretWebServer, p.RequireSecretRefresh = f.RequirePKCE, f.RequireSecretWebServer, f.RequireSecretRefresh
-	p.ClientCredentials, p.IntrospectAll = f.ClientCredentials, f.IntrospectAll
+	p.ClientCredentials, p.IntrospectAll, p.RotateRefreshTokens = f.ClientCredentials, f.IntrospectAll, f.RotateRefreshTokens
 	switch {
 	case !f.DigitalSignatures:
 		p.CertificatePEM = ""

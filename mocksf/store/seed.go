@@ -95,6 +95,7 @@ type AppSpec struct {
 	ClientCredentialsRunAs           string             `yaml:"clientCredentialsRunAs" json:"clientCredentialsRunAs"`
 	Certificate                      string             `yaml:"certificate" json:"certificate"` // PEM, for the JWT bearer flow
 	IntrospectAllTokens              bool               `yaml:"introspectAllTokens" json:"introspectAllTokens"`
+	RefreshTokenRotation             bool               `yaml:"refreshTokenRotation" json:"refreshTokenRotation"`
 	IPRelaxation                     string             `yaml:"ipRelaxation" json:"ipRelaxation"` // enforce (default), enforce-relax-refresh or relax
 }
 
@@ -460,6 +461,7 @@ func (a AppSpec) policy(userID func(string) (string, bool)) (AppPolicy, error) {
 		p.RequireSecretRefresh = *a.RequireSecretForRefreshTokenFlow
 	}
 	p.RequirePKCE, p.Blocked, p.IntrospectAll = a.RequirePKCE, a.Blocked, a.IntrospectAllTokens
+	p.RotateRefreshTokens = a.RefreshTokenRotation
 	switch a.PermittedUsers {
 	case "", "all":
 	case "admin-approved":

@@ -216,6 +216,9 @@ type AppPolicy struct {
 	CertificatePEM string
 	// IntrospectAll is "Introspect All Tokens".
 	IntrospectAll bool
+	// RotateRefreshTokens is "Enable Refresh Token Rotation": each
+	// refresh gives a new refresh token and the old one dies.
+	RotateRefreshTokens bool
 	// IPRelaxation is the IP Relaxation policy: IPEnforce ("" too),
 	// IPEnforceRelaxRefresh or IPRelax (reference §10.5).
 	IPRelaxation string

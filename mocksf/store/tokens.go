@@ -151,6 +151,20 @@ func (s *Store) newAccessLocked(consumerKey string, u User, scopes []string, now
 
 // Refresh issues a new access token from a refresh token.
 func (s *Store) Refresh(refreshToken string) (AccessToken, RefreshToken, error) {
+	return s.refreshToken(refreshToken, false)
+}
+
+// RefreshRotating issues a new access token and a new refresh token from
+// a refresh token, which dies: the app's "Enable Refresh Token Rotation".
+// The new refresh token takes the old one's place: its approval slot
+// (the five-per-user cap), its issue time (so an absolute expiry policy
+// still counts from the first login) and its access tokens, which a
+// revoke of the new one takes with it.
+func (s *Store) RefreshRotating(refreshToken string) (AccessToken, RefreshToken, error) {
+	return s.refreshToken(refreshToken, true)
+}
+
+func (s *Store) refreshToken(refreshToken string, rotate bool) (AccessToken, RefreshToken, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	rt, ok := s.refresh[refreshToken]
@@ -163,6 +177,9 @@ func (s *Store) Refresh(refreshToken string) (AccessToken, RefreshToken, error) 
 	}
 	now := s.now()
 	s.touchRefreshLocked(rt, now)
+	if rotate {
+		rt = s.rotateLocked(rt)
+	}
 	at := s.newAccessLocked(rt.ConsumerKey, *u, rt.Scopes, now)
 	at.RefreshToken = rt.Token
 	s.access[at.Token].RefreshToken = rt.Token
@@ -280,6 +297,30 @@ func (s *Store) deleteRefreshLocked(token string) {
 	} else {
 		s.heldRefresh[key] = held
 	}
+}
+
+// rotateLocked replaces a refresh token with a new one in every place
+// the store keeps it, and returns the new one.
+func (s *Store) rotateLocked(old *RefreshToken) *RefreshToken {
+	next := *old
+	next.Token = "5Aep861" + randomString(80, tokenChars) + "=="
+	next.Scopes = append([]string(nil), old.Scopes...)
+	delete(s.refresh, old.Token)
+	s.refresh[next.Token] = &next
+	for _, t := range s.accessFrom[old.Token] {
+		if at, ok := s.access[t]; ok && at.RefreshToken == old.Token {
+			at.RefreshToken = next.Token
+			s.accessFrom[next.Token] = append(s.accessFrom[next.Token], t)
+		}
+	}
+	delete(s.accessFrom, old.Token)
+	key := approvalKey{old.UserID, old.ConsumerKey}
+	for i, t := range s.heldRefresh[key] {
+		if t == old.Token {
+			s.heldRefresh[key][i] = next.Token
+		}
+	}
+	return &next
 }
 
 // heldLocked returns the refresh tokens a user holds for an app, in issue

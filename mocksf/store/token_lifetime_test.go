@@ -85,3 +85,44 @@ func TestSessionTimeoutSeedErrors(t *testing.T) {
 		}
 	}
 }
+
+// With rotation, a refresh replaces the refresh token: the old one dies,
+// the new one keeps its approval slot, issue time and access tokens.
+func TestRefreshRotating(t *testing.T) {
+	t.Parallel()
+	s := newSeeded(t)
+	first, rt, err := s.store.IssueTokens("", s.beacon.ConsumerKey, s.admin.ID, []string{"api", "refresh_token"}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.clock.Advance(time.Hour)
+	at, next, err := s.store.RefreshRotating(rt.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if next.Token == rt.Token || !refreshTokenPattern.MatchString(next.Token) {
+		t.Errorf("rotated refresh token %q; want a new one shaped as Salesforce's", next.Token)
+	}
+	if !next.IssuedAt.Equal(rt.IssuedAt) || !next.LastUsed.Equal(s.clock.Now()) || at.RefreshToken != next.Token {
+		t.Errorf("new refresh token issued %v, used %v, access token from %q; want issued %v, used now, from the new one",
+			next.IssuedAt, next.LastUsed, at.RefreshToken, rt.IssuedAt)
+	}
+	if _, err := s.store.LookupRefreshToken(rt.Token); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("the old refresh token: %v; want ErrNotFound", err)
+	}
+	if _, _, err := s.store.RefreshRotating(rt.Token); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("refreshing with the old token again: %v; want ErrNotFound", err)
+	}
+	if n := len(s.store.RefreshTokens(s.admin.ID, s.beacon.ConsumerKey)); n != 1 {
+		t.Errorf("the user holds %d refresh tokens for the app; want 1", n)
+	}
+	// Revoking the new token takes every access token of the chain.
+	if err := s.store.Revoke(next.Token); err != nil {
+		t.Fatal(err)
+	}
+	for _, tok := range []string{first.Token, at.Token} {
+		if _, err := s.store.LookupAccessToken(tok); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("access token of the revoked chain: %v; want ErrNotFound", err)
+		}
+	}
+}
