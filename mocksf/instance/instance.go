@@ -30,6 +30,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/sfharness/sfharness/internal/httpserve"
 )
 
 // Mode is how orgs get their instance hosts.
@@ -152,7 +154,8 @@ func (h *Hosts) listen() (*orgHost, error) {
 	_, port, _ := net.SplitHostPort(ln.Addr().String())
 	u := *h.shared
 	u.Host = net.JoinHostPort(h.name, port)
-	srv := &http.Server{Handler: h.handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
+	// The same timeouts and header limit as cmd/mocksf's own listener.
+	srv := httpserve.New(h.handler, 0)
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			h.log.Error("mocksf: instance host", "url", u.String(), "err", err)
