@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
-	"mime"
 	"net/http"
 	"regexp"
 	"strings"
@@ -223,26 +222,17 @@ const (
 )
 
 // identityFormat picks the answer's format: the format parameter wins,
-// then the first JSON or XML type the Accept header names; */* and
-// everything else get JSON.
+// then the JSON or XML type the Accept header prefers (highest q, then
+// first); */* and everything else get JSON.
 func identityFormat(r *http.Request) string {
 	switch f := strings.ToLower(r.Form.Get("format")); f {
 	case identityJSON, identityXML, identityJSONP:
 		return f
 	}
-	for _, part := range strings.Split(r.Header.Get("Accept"), ",") {
-		mt, _, err := mime.ParseMediaType(strings.TrimSpace(part))
-		if err != nil {
-			continue
-		}
-		switch mt {
-		case "application/json", "*/*", "application/*":
-			return identityJSON
-		case "application/xml", "text/xml":
-			return identityXML
-		}
-	}
-	return identityJSON
+	return negotiate(r.Header.Get("Accept"), map[string]string{
+		"application/json": identityJSON, "*/*": identityJSON, "application/*": identityJSON,
+		"application/xml": identityXML, "text/xml": identityXML,
+	}, identityJSON)
 }
 
 var (

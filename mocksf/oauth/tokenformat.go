@@ -6,6 +6,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -18,8 +19,8 @@ const (
 )
 
 // tokenFormat picks a token reply's format: the format parameter (body or
-// query) wins, then the first type the Accept header names that mocksf
-// knows; an unknown format value, */* and no Accept at all mean JSON.
+// query) wins, then the Accept header; an unknown format value, */* and no
+// Accept at all mean JSON.
 func tokenFormat(r *http.Request) string {
 	form := r.Form
 	if form == nil { // a body mocksf refused before parsing it
@@ -29,21 +30,38 @@ func tokenFormat(r *http.Request) string {
 	case tokenJSON, tokenURLEncoded, tokenXML:
 		return f
 	}
-	for part := range strings.SplitSeq(r.Header.Get("Accept"), ",") {
-		mt, _, err := mime.ParseMediaType(strings.TrimSpace(part))
+	return negotiate(r.Header.Get("Accept"), map[string]string{
+		"application/json": tokenJSON, "*/*": tokenJSON, "application/*": tokenJSON,
+		"application/x-www-form-urlencoded": tokenURLEncoded,
+		"application/xml":                   tokenXML, "text/xml": tokenXML,
+	}, tokenJSON)
+}
+
+// negotiate picks from an Accept header the format of the media type
+// with the highest q that known names, the first of equals; q=0 refuses
+// a type. No known type means def.
+func negotiate(accept string, known map[string]string, def string) string {
+	best, bestQ := def, 0.0
+	for part := range strings.SplitSeq(accept, ",") {
+		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
 		if err != nil {
 			continue
 		}
-		switch mt {
-		case "application/json", "*/*", "application/*":
-			return tokenJSON
-		case "application/x-www-form-urlencoded":
-			return tokenURLEncoded
-		case "application/xml", "text/xml":
-			return tokenXML
+		format, ok := known[mt]
+		if !ok {
+			continue
+		}
+		q := 1.0
+		if v, ok := params["q"]; ok {
+			if f, err := strconv.ParseFloat(v, 64); err == nil && f >= 0 && f <= 1 {
+				q = f
+			}
+		}
+		if q > bestQ {
+			best, bestQ = format, q
 		}
 	}
-	return tokenJSON
+	return best
 }
 
 // field is one name and value of a token reply, in the order sent.

@@ -36,7 +36,10 @@ func TestTokenErrorFormats(t *testing.T) {
 		{name: "Accept form", accept: "application/x-www-form-urlencoded", wantType: formType, wantBody: formBody},
 		{name: "Accept json", accept: "application/json", wantType: jsonType, wantBody: jsonBody},
 		{name: "Accept any", accept: "*/*", wantType: jsonType, wantBody: jsonBody},
-		{name: "first known Accept type wins", accept: "text/html, application/xml;q=0.9, application/json", wantType: xmlType, wantBody: xmlBody},
+		{name: "the highest q wins", accept: "text/html, application/xml;q=0.9, application/json", wantType: jsonType, wantBody: jsonBody},
+		{name: "the first of equal q wins", accept: "application/xml, application/json", wantType: xmlType, wantBody: xmlBody},
+		{name: "a browser's Accept gets XML, q 0.9 over */* 0.8", accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", wantType: xmlType, wantBody: xmlBody},
+		{name: "q=0 refuses a type", accept: "application/xml;q=0, */*;q=0.1", wantType: jsonType, wantBody: jsonBody},
 		{name: "format beats Accept", format: "urlencoded", accept: "application/xml", wantType: formType, wantBody: formBody},
 	}
 	e := newTokenEnv(t)
