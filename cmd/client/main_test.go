@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"html"
 	"io"
@@ -18,7 +17,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -29,6 +27,7 @@ import (
 	"github.com/sfharness/sfharness/client/store"
 	"github.com/sfharness/sfharness/client/syncjob"
 	"github.com/sfharness/sfharness/internal/httpserve"
+	"github.com/sfharness/sfharness/internal/httpserve/httpservetest"
 )
 
 func noEnv(string) string { return "" }
@@ -264,23 +263,6 @@ func startCancelable(t *testing.T, args []string, getenv func(string) string) (b
 	return base, cancelCtx, result
 }
 
-// waitRefused waits until a new connection to addr is refused.
-func waitRefused(t *testing.T, addr string) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		c, err := net.DialTimeout("tcp", addr, time.Second)
-		if err != nil {
-			return
-		}
-		c.Close()
-		if time.Now().After(deadline) {
-			t.Fatal("new connections are still accepted after shutdown began")
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
 // TestRunShutdownDrainsInFlightRequests cancels run's context (what
 // SIGTERM does) while Disconnect waits for a slow Salesforce to revoke the
 // token: new connections are refused at once, the Disconnect still gets
@@ -357,7 +339,7 @@ func TestRunShutdownDrainsInFlightRequests(t *testing.T) {
 		t.Fatal("Disconnect never called Salesforce")
 	}
 	cancel()
-	waitRefused(t, strings.TrimPrefix(base, "http://"))
+	httpservetest.WaitRefused(t, strings.TrimPrefix(base, "http://"))
 	select {
 	case got := <-answer:
 		t.Fatalf("Disconnect ended before new connections were refused: %s", got)
@@ -376,38 +358,10 @@ func TestRunShutdownDrainsInFlightRequests(t *testing.T) {
 	}
 }
 
-// cutOffAfter connects to addr and sends a request's headers one byte
-// every 20ms, never finishing them, as a slowloris client does; it
-// returns how long the server kept the connection open.
-func cutOffAfter(t *testing.T, addr string) time.Duration {
-	t.Helper()
-	conn, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	start := time.Now()
-	go func() {
-		headers := "GET /admin HTTP/1.1\r\nHost: " + addr + "\r\nX-Slow: " + strings.Repeat("z", 1000)
-		for i := range len(headers) {
-			if _, err := conn.Write([]byte{headers[i]}); err != nil {
-				return
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-	}()
-	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
-	_, err = io.ReadAll(conn)
-	if errors.Is(err, os.ErrDeadlineExceeded) {
-		t.Fatal("the server still held the connection after 10s")
-	}
-	return time.Since(start)
-}
-
 func TestRunCutsOffSlowHeaders(t *testing.T) {
 	t.Parallel()
 	base, cancel, done := startCancelable(t, []string{"-salesforce", "http://127.0.0.1:1", "-db", "", "-read-header-timeout", "300ms"}, noEnv)
-	held := cutOffAfter(t, strings.TrimPrefix(base, "http://"))
+	held := httpservetest.CutOffAfter(t, strings.TrimPrefix(base, "http://"), "/admin")
 	t.Logf("a client trickling its headers was cut off after %v", held.Round(time.Millisecond))
 	// Timers are coarse under load; what matters is that the server cut
 	// the connection near the timeout, not at once and not never.
@@ -426,18 +380,13 @@ func TestRunCutsOffSlowHeaders(t *testing.T) {
 	}
 }
 
+// TestHTTPServerTimeouts checks what Beacon needs of httpserve's
+// timeouts; internal/httpserve's own test checks they are all set.
 func TestHTTPServerTimeouts(t *testing.T) {
 	t.Parallel()
-	hs := httpserve.New(http.NotFoundHandler(), 0)
-	if hs.ReadHeaderTimeout != httpserve.DefaultReadHeaderTimeout || hs.ReadTimeout <= 0 || hs.WriteTimeout <= 0 || hs.IdleTimeout <= 0 || hs.MaxHeaderBytes <= 0 {
-		t.Errorf("server = %+v; want every timeout and MaxHeaderBytes set", hs)
-	}
 	// Disconnect waits up to 20s for Salesforce to revoke the token.
-	if hs.WriteTimeout <= 20*time.Second || hs.ReadTimeout < hs.ReadHeaderTimeout {
-		t.Errorf("WriteTimeout %v, ReadTimeout %v; want more than 20s and at least ReadHeaderTimeout", hs.WriteTimeout, hs.ReadTimeout)
-	}
-	if hs := httpserve.New(http.NotFoundHandler(), time.Second); hs.ReadHeaderTimeout != time.Second {
-		t.Errorf("ReadHeaderTimeout = %v; want the flag's 1s", hs.ReadHeaderTimeout)
+	if hs := httpserve.New(http.NotFoundHandler(), 0); hs.WriteTimeout <= 20*time.Second {
+		t.Errorf("WriteTimeout %v; want more than 20s", hs.WriteTimeout)
 	}
 	if err := run(context.Background(), []string{"client", "-salesforce-timeout", "0s"}, noEnv, io.Discard, io.Discard); err == nil {
 		t.Error("run accepted -salesforce-timeout 0s")
@@ -453,14 +402,7 @@ func TestSIGTERM(t *testing.T) {
 		t.Skip("builds the binary")
 	}
 	t.Parallel()
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
-	}
-	bin := filepath.Join(t.TempDir(), "client")
-	if out, err := exec.Command(goTool, "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := httpservetest.BuildBinary(t)
 	cmd := exec.Command(bin, "-addr", "127.0.0.1:0", "-salesforce", "http://127.0.0.1:1", "-db", "")
 	cmd.Env = append(os.Environ(), "BEACON_KEY=")
 	stdout, err := cmd.StdoutPipe()
@@ -499,7 +441,7 @@ func TestSIGTERM(t *testing.T) {
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	waitRefused(t, addr)
+	httpservetest.WaitRefused(t, addr)
 	if _, err := io.WriteString(conn, body[10:]); err != nil {
 		t.Fatalf("finishing the form after SIGTERM: %v", err)
 	}

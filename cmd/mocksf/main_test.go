@@ -5,9 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
-	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -15,13 +13,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/sfharness/sfharness/internal/httpserve"
+	"github.com/sfharness/sfharness/internal/httpserve/httpservetest"
 	"github.com/sfharness/sfharness/mocksf/control"
 	"github.com/sfharness/sfharness/mocksf/mail"
 )
@@ -244,23 +242,6 @@ func holdRequest(t *testing.T, base string, d time.Duration) <-chan string {
 	}
 }
 
-// waitRefused waits until a new connection to addr is refused.
-func waitRefused(t *testing.T, addr string) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		c, err := net.DialTimeout("tcp", addr, time.Second)
-		if err != nil {
-			return
-		}
-		c.Close()
-		if time.Now().After(deadline) {
-			t.Fatal("new connections are still accepted after shutdown began")
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
 // TestRunShutdownDrainsInFlightRequests cancels run's context (what
 // SIGTERM does) while mocksf holds a request: new connections are refused
 // at once, the held request still gets its answer, and run returns nil.
@@ -269,7 +250,7 @@ func TestRunShutdownDrainsInFlightRequests(t *testing.T) {
 	base, cancel, done := startCancelable(t)
 	answer := holdRequest(t, base, 700*time.Millisecond)
 	cancel()
-	waitRefused(t, strings.TrimPrefix(base, "http://"))
+	httpservetest.WaitRefused(t, strings.TrimPrefix(base, "http://"))
 	select {
 	case got := <-answer:
 		t.Fatalf("the held request ended before new connections were refused: %s", got)
@@ -288,38 +269,10 @@ func TestRunShutdownDrainsInFlightRequests(t *testing.T) {
 	}
 }
 
-// cutOffAfter connects to addr and sends a request's headers one byte
-// every 20ms, never finishing them, as a slowloris client does; it
-// returns how long the server kept the connection open.
-func cutOffAfter(t *testing.T, addr string) time.Duration {
-	t.Helper()
-	conn, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	start := time.Now()
-	go func() {
-		headers := "GET / HTTP/1.1\r\nHost: " + addr + "\r\nX-Slow: " + strings.Repeat("z", 1000)
-		for i := range len(headers) {
-			if _, err := conn.Write([]byte{headers[i]}); err != nil {
-				return
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-	}()
-	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
-	_, err = io.ReadAll(conn)
-	if errors.Is(err, os.ErrDeadlineExceeded) {
-		t.Fatal("the server still held the connection after 10s")
-	}
-	return time.Since(start)
-}
-
 func TestRunCutsOffSlowHeaders(t *testing.T) {
 	t.Parallel()
 	base, cancel, done := startCancelable(t, "-read-header-timeout", "300ms")
-	held := cutOffAfter(t, strings.TrimPrefix(base, "http://"))
+	held := httpservetest.CutOffAfter(t, strings.TrimPrefix(base, "http://"), "/")
 	t.Logf("a client trickling its headers was cut off after %v", held.Round(time.Millisecond))
 	// Timers are coarse under load; what matters is that the server cut
 	// the connection near the timeout, not at once and not never.
@@ -339,20 +292,12 @@ func TestRunCutsOffSlowHeaders(t *testing.T) {
 	}
 }
 
+// TestHTTPServerTimeouts checks what mocksf needs of httpserve's
+// timeouts; internal/httpserve's own test checks they are all set.
 func TestHTTPServerTimeouts(t *testing.T) {
 	t.Parallel()
-	hs := httpserve.New(http.NotFoundHandler(), 0)
-	if hs.ReadHeaderTimeout != httpserve.DefaultReadHeaderTimeout || hs.ReadTimeout <= 0 || hs.WriteTimeout <= 0 || hs.IdleTimeout <= 0 || hs.MaxHeaderBytes <= 0 {
-		t.Errorf("server = %+v; want every timeout and MaxHeaderBytes set", hs)
-	}
-	if hs.ReadTimeout < hs.ReadHeaderTimeout {
-		t.Errorf("ReadTimeout %v < ReadHeaderTimeout %v", hs.ReadTimeout, hs.ReadHeaderTimeout)
-	}
-	if hs.WriteTimeout <= control.MaxMailWait {
+	if hs := httpserve.New(http.NotFoundHandler(), 0); hs.WriteTimeout <= control.MaxMailWait {
 		t.Errorf("WriteTimeout %v; want more than the longest mail long-poll, %v", hs.WriteTimeout, control.MaxMailWait)
-	}
-	if hs := httpserve.New(http.NotFoundHandler(), time.Second); hs.ReadHeaderTimeout != time.Second {
-		t.Errorf("ReadHeaderTimeout = %v; want the flag's 1s", hs.ReadHeaderTimeout)
 	}
 }
 
@@ -364,7 +309,7 @@ func TestSIGTERM(t *testing.T) {
 		t.Skip("builds the binary")
 	}
 	t.Parallel()
-	bin := buildBinary(t)
+	bin := httpservetest.BuildBinary(t)
 	cmd := exec.Command(bin, "-addr", "127.0.0.1:0")
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -392,7 +337,7 @@ func TestSIGTERM(t *testing.T) {
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	waitRefused(t, strings.TrimPrefix(base, "http://"))
+	httpservetest.WaitRefused(t, strings.TrimPrefix(base, "http://"))
 	if got := <-answer; !strings.HasPrefix(got, "200 OK") {
 		t.Errorf("held request = %.100s; want 200", got)
 	}
@@ -400,21 +345,6 @@ func TestSIGTERM(t *testing.T) {
 		t.Fatalf("mocksf exited with %v after SIGTERM; want status 0; stderr: %s", err, stderr.String())
 	}
 	t.Logf("exited %v after SIGTERM, having answered the held request", time.Since(start).Round(time.Millisecond))
-}
-
-// buildBinary builds this package's program into a temporary directory.
-func buildBinary(t *testing.T) string {
-	t.Helper()
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
-	}
-	bin := filepath.Join(t.TempDir(), "program")
-	build := exec.Command(goTool, "build", "-o", bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
 }
 
 func TestRunInstanceHosts(t *testing.T) {
