@@ -159,6 +159,31 @@ func (f fieldDef) withCompute(fn func(func(string) any) any) fieldDef {
 	return f
 }
 
+// fullName is the name fields of Leads and Contacts, in Salesforce's
+// order, ending with the computed Name.
+func fullName() []fieldDef {
+	return []fieldDef{
+		text("LastName", "Last Name", 80).withRequired().withPersonName().withCompound("Name"),
+		text("FirstName", "First Name", 40).withPersonName().withCompound("Name"),
+		picklist("Salutation", "Salutation", salutations...).withPersonName().withCompound("Name"),
+		text("MiddleName", "Middle Name", 40).withPersonName().withCompound("Name"),
+		text("Suffix", "Suffix", 40).withPersonName().withCompound("Name"),
+		personName(),
+	}
+}
+
+// address is the five fields of an address: prefix names them
+// ("Billing": BillingStreet …), labelPrefix labels them ("Billing ").
+func address(prefix, labelPrefix string) []fieldDef {
+	return []fieldDef{
+		textArea(prefix+"Street", labelPrefix+"Street", 255),
+		text(prefix+"City", labelPrefix+"City", 40),
+		text(prefix+"State", labelPrefix+"State/Province", 80),
+		text(prefix+"PostalCode", labelPrefix+"Zip/Postal Code", 20),
+		text(prefix+"Country", labelPrefix+"Country", 80),
+	}
+}
+
 // personName is the computed Name of Leads, Contacts and Users: first
 // and last name.
 func personName() fieldDef {
@@ -234,19 +259,10 @@ var standardList = []*sobject{
 		fields: concat([]fieldDef{
 			idField("Lead ID"),
 			isDeleted(),
-			text("LastName", "Last Name", 80).withRequired().withPersonName().withCompound("Name"),
-			text("FirstName", "First Name", 40).withPersonName().withCompound("Name"),
-			picklist("Salutation", "Salutation", salutations...).withPersonName().withCompound("Name"),
-			text("MiddleName", "Middle Name", 40).withPersonName().withCompound("Name"),
-			text("Suffix", "Suffix", 40).withPersonName().withCompound("Name"),
-			personName(),
+		}, fullName(), []fieldDef{
 			text("Title", "Title", 128),
 			text("Company", "Company", 255).withRequired(),
-			textArea("Street", "Street", 255),
-			text("City", "City", 40),
-			text("State", "State/Province", 80),
-			text("PostalCode", "Zip/Postal Code", 20),
-			text("Country", "Country", 80),
+		}, address("", ""), []fieldDef{
 			phone("Phone", "Phone"),
 			phone("MobilePhone", "Mobile Phone"),
 			phone("Fax", "Fax"),
@@ -279,17 +295,7 @@ var standardList = []*sobject{
 			idField("Contact ID"),
 			isDeleted(),
 			reference("AccountId", "Account ID", "Account", "Account"),
-			text("LastName", "Last Name", 80).withRequired().withPersonName().withCompound("Name"),
-			text("FirstName", "First Name", 40).withPersonName().withCompound("Name"),
-			picklist("Salutation", "Salutation", salutations...).withPersonName().withCompound("Name"),
-			text("MiddleName", "Middle Name", 40).withPersonName().withCompound("Name"),
-			text("Suffix", "Suffix", 40).withPersonName().withCompound("Name"),
-			personName(),
-			textArea("MailingStreet", "Mailing Street", 255),
-			text("MailingCity", "Mailing City", 40),
-			text("MailingState", "Mailing State/Province", 80),
-			text("MailingPostalCode", "Mailing Zip/Postal Code", 20),
-			text("MailingCountry", "Mailing Country", 80),
+		}, fullName(), address("Mailing", "Mailing "), []fieldDef{
 			phone("Phone", "Business Phone"),
 			phone("MobilePhone", "Mobile Phone"),
 			phone("Fax", "Business Fax"),
@@ -313,11 +319,7 @@ var standardList = []*sobject{
 			picklist("Type", "Account Type", "Prospect", "Customer - Direct", "Customer - Channel",
 				"Channel Partner / Reseller", "Installation Partner", "Technology Partner", "Other"),
 			reference("ParentId", "Parent Account ID", "Parent", "Account"),
-			textArea("BillingStreet", "Billing Street", 255),
-			text("BillingCity", "Billing City", 40),
-			text("BillingState", "Billing State/Province", 80),
-			text("BillingPostalCode", "Billing Zip/Postal Code", 20),
-			text("BillingCountry", "Billing Country", 80),
+		}, address("Billing", "Billing "), []fieldDef{
 			phone("Phone", "Account Phone"),
 			phone("Fax", "Account Fax"),
 			urlField("Website", "Website"),
