@@ -53,20 +53,7 @@ func HandleCreate(api Deps) http.Handler {
 			writeError(w, http.StatusBadRequest, errReadOnlyObject(o))
 			return
 		}
-		body, errs := readRecordBody(r, o)
-		if errs == nil {
-			errs = checkWritable(o, body, true, "")
-		}
-		var values map[string]any
-		if errs == nil {
-			values, errs = convertFields(schema, o, body)
-		}
-		if errs == nil {
-			errs = checkRequired(o, values, true)
-		}
-		if errs == nil {
-			errs = checkParents(api, at.OrgID, schema, o, values)
-		}
+		values, errs := readWrite(api, r, at.OrgID, schema, o, true, "")
 		if errs != nil {
 			writeErrors(w, http.StatusBadRequest, errs)
 			return
@@ -96,20 +83,7 @@ func updateRecord(api Deps, w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	body, errs := readRecordBody(r, o)
-	if errs == nil {
-		errs = checkWritable(o, body, false, id)
-	}
-	var values map[string]any
-	if errs == nil {
-		values, errs = convertFields(schema, o, body)
-	}
-	if errs == nil {
-		errs = checkRequired(o, values, false)
-	}
-	if errs == nil {
-		errs = checkParents(api, at.OrgID, schema, o, values)
-	}
+	values, errs := readWrite(api, r, at.OrgID, schema, o, false, id)
 	if errs != nil {
 		writeErrors(w, http.StatusBadRequest, errs)
 		return
@@ -222,6 +196,31 @@ type recordBody struct {
 
 // readRecordBody reads a JSON object. Numbers stay json.Number, so that
 // what was sent can be quoted back in errors.
+// readWrite reads the record body of a create (create) or an update of
+// id and checks it in Salesforce's order: fields writable, values
+// converted, required fields present, parents existing. It returns the
+// values to store, or the first check's errors.
+func readWrite(api Deps, r *http.Request, orgID string, schema *orgSchema, o *sobject, create bool, id string) (map[string]any, []apiError) {
+	body, errs := readRecordBody(r, o)
+	if errs != nil {
+		return nil, errs
+	}
+	if errs := checkWritable(o, body, create, id); errs != nil {
+		return nil, errs
+	}
+	values, errs := convertFields(schema, o, body)
+	if errs != nil {
+		return nil, errs
+	}
+	if errs := checkRequired(o, values, create); errs != nil {
+		return nil, errs
+	}
+	if errs := checkParents(api, orgID, schema, o, values); errs != nil {
+		return nil, errs
+	}
+	return values, nil
+}
+
 func readRecordBody(r *http.Request, o *sobject) (recordBody, []apiError) {
 	data, err := io.ReadAll(io.LimitReader(r.Body, maxRecordBody))
 	if err != nil {
