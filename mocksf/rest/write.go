@@ -194,8 +194,6 @@ type recordBody struct {
 	values map[string]any
 }
 
-// readRecordBody reads a JSON object. Numbers stay json.Number, so that
-// what was sent can be quoted back in errors.
 // readWrite reads the record body of a create (create) or an update of
 // id and checks it in Salesforce's order: fields writable, values
 // converted, required fields present, parents existing. It returns the
@@ -221,6 +219,8 @@ func readWrite(api Deps, r *http.Request, orgID string, schema *orgSchema, o *so
 	return values, nil
 }
 
+// readRecordBody reads a JSON object. Numbers stay json.Number, so that
+// what was sent can be quoted back in errors.
 func readRecordBody(r *http.Request, o *sobject) (recordBody, []apiError) {
 	data, err := io.ReadAll(io.LimitReader(r.Body, maxRecordBody))
 	if err != nil {
