@@ -30,6 +30,12 @@ func New(base func() time.Time) *Clock {
 	return &Clock{base: base}
 }
 
+// At returns a clock that stands at t until it is advanced or set: the
+// hand-moved clock of tests.
+func At(t time.Time) *Clock {
+	return New(func() time.Time { return t })
+}
+
 // Now is the clock's current time.
 func (c *Clock) Now() time.Time {
 	c.mu.RLock()

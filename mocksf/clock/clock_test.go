@@ -96,3 +96,18 @@ func TestConcurrentUse(t *testing.T) {
 		t.Errorf("Offset = %v; want 800s", got)
 	}
 }
+
+func TestAtStandsStillUntilMoved(t *testing.T) {
+	t.Parallel()
+	c := At(t0)
+	if got := c.Now(); !got.Equal(t0) {
+		t.Fatalf("Now = %v; want %v", got, t0)
+	}
+	time.Sleep(2 * time.Millisecond)
+	if got := c.Now(); !got.Equal(t0) {
+		t.Errorf("Now = %v after real time passed; want it still at %v", got, t0)
+	}
+	if got := c.Advance(time.Hour); !got.Equal(t0.Add(time.Hour)) || !c.Now().Equal(t0.Add(time.Hour)) {
+		t.Errorf("Advance(1h) = %v, then Now = %v; want %v", got, c.Now(), t0.Add(time.Hour))
+	}
+}

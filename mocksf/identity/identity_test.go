@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	mclock "github.com/sfharness/sfharness/mocksf/clock"
 	"github.com/sfharness/sfharness/mocksf/identity"
 	"github.com/sfharness/sfharness/mocksf/mail"
 	"github.com/sfharness/sfharness/mocksf/store"
@@ -37,22 +38,9 @@ func (o *outbox) last(t *testing.T) mail.Message {
 	return o.sent[len(o.sent)-1]
 }
 
-// clock is a settable time source.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
-func newVerifier(t *testing.T) (*identity.Verifier, *outbox, *clock, store.Session) {
+func newVerifier(t *testing.T) (*identity.Verifier, *outbox, *mclock.Clock, store.Session) {
 	t.Helper()
-	clk := &clock{now: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
+	clk := mclock.At(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
 	st := store.New(clk.Now)
 	box := &outbox{}
 	v := &identity.Verifier{Store: st, Mailer: box, CodeLength: 6, CodeTTL: 10 * time.Minute, MaxAttempts: 3}
@@ -66,30 +54,30 @@ func TestCheck(t *testing.T) {
 	tests := []struct {
 		name string
 		// before runs after the code is sent and returns the code to type.
-		before  func(t *testing.T, v *identity.Verifier, clk *clock, sess store.Session, code string) string
+		before  func(t *testing.T, v *identity.Verifier, clk *mclock.Clock, sess store.Session, code string) string
 		want    error
 		wantMsg string
 	}{
-		{"right code", func(*testing.T, *identity.Verifier, *clock, store.Session, string) string { return "" }, nil, ""},
-		{"right code with spaces", func(_ *testing.T, _ *identity.Verifier, _ *clock, _ store.Session, code string) string {
+		{"right code", func(*testing.T, *identity.Verifier, *mclock.Clock, store.Session, string) string { return "" }, nil, ""},
+		{"right code with spaces", func(_ *testing.T, _ *identity.Verifier, _ *mclock.Clock, _ store.Session, code string) string {
 			return " " + code + " "
 		}, nil, ""},
-		{"wrong code", func(_ *testing.T, _ *identity.Verifier, _ *clock, _ store.Session, code string) string {
+		{"wrong code", func(_ *testing.T, _ *identity.Verifier, _ *mclock.Clock, _ store.Session, code string) string {
 			return wrong(code)
 		}, identity.ErrInvalidCode, identity.MsgInvalidCode},
-		{"right code after its lifetime", func(_ *testing.T, _ *identity.Verifier, clk *clock, _ store.Session, code string) string {
+		{"right code after its lifetime", func(_ *testing.T, _ *identity.Verifier, clk *mclock.Clock, _ store.Session, code string) string {
 			clk.Advance(10*time.Minute + time.Second)
 			return code
 		}, identity.ErrExpiredCode, identity.MsgExpiredCode},
-		{"right code at the end of its lifetime", func(_ *testing.T, _ *identity.Verifier, clk *clock, _ store.Session, code string) string {
+		{"right code at the end of its lifetime", func(_ *testing.T, _ *identity.Verifier, clk *mclock.Clock, _ store.Session, code string) string {
 			clk.Advance(10 * time.Minute)
 			return code
 		}, nil, ""},
-		{"wrong code after its lifetime", func(_ *testing.T, _ *identity.Verifier, clk *clock, _ store.Session, code string) string {
+		{"wrong code after its lifetime", func(_ *testing.T, _ *identity.Verifier, clk *mclock.Clock, _ store.Session, code string) string {
 			clk.Advance(time.Hour)
 			return wrong(code)
 		}, identity.ErrExpiredCode, identity.MsgExpiredCode},
-		{"the wrong code that uses up the attempts", func(t *testing.T, v *identity.Verifier, _ *clock, sess store.Session, code string) string {
+		{"the wrong code that uses up the attempts", func(t *testing.T, v *identity.Verifier, _ *mclock.Clock, sess store.Session, code string) string {
 			for range 2 {
 				if err := v.Check(sess.ID, "login", wrong(code)); !errors.Is(err, identity.ErrInvalidCode) {
 					t.Fatalf("got %v for a wrong code; want ErrInvalidCode", err)
@@ -97,19 +85,19 @@ func TestCheck(t *testing.T) {
 			}
 			return wrong(code)
 		}, identity.ErrTooMany, identity.MsgTooMany},
-		{"right code after too many wrong ones", func(t *testing.T, v *identity.Verifier, _ *clock, sess store.Session, code string) string {
+		{"right code after too many wrong ones", func(t *testing.T, v *identity.Verifier, _ *mclock.Clock, sess store.Session, code string) string {
 			for range 3 {
 				_ = v.Check(sess.ID, "login", wrong(code))
 			}
 			return code
 		}, identity.ErrTooMany, identity.MsgTooMany},
-		{"right code used twice", func(t *testing.T, v *identity.Verifier, _ *clock, sess store.Session, code string) string {
+		{"right code used twice", func(t *testing.T, v *identity.Verifier, _ *mclock.Clock, sess store.Session, code string) string {
 			if err := v.Check(sess.ID, "login", code); err != nil {
 				t.Fatalf("got %v the first time; want nil", err)
 			}
 			return code
 		}, identity.ErrInvalidCode, identity.MsgInvalidCode},
-		{"another purpose's code", func(t *testing.T, v *identity.Verifier, _ *clock, sess store.Session, code string) string {
+		{"another purpose's code", func(t *testing.T, v *identity.Verifier, _ *mclock.Clock, sess store.Session, code string) string {
 			if err := v.Send(context.Background(), sess.ID, sam, "consumer:0H4", "view the consumer details"); err != nil {
 				t.Fatal(err)
 			}
@@ -147,10 +135,12 @@ func TestResendAfterAFailure(t *testing.T) {
 	t.Parallel()
 	failures := []struct {
 		name string
-		fail func(v *identity.Verifier, clk *clock, sess store.Session, code string)
+		fail func(v *identity.Verifier, clk *mclock.Clock, sess store.Session, code string)
 	}{
-		{"expired", func(_ *identity.Verifier, clk *clock, _ store.Session, _ string) { clk.Advance(11 * time.Minute) }},
-		{"too many", func(v *identity.Verifier, _ *clock, sess store.Session, code string) {
+		{"expired", func(_ *identity.Verifier, clk *mclock.Clock, _ store.Session, _ string) {
+			clk.Advance(11 * time.Minute)
+		}},
+		{"too many", func(v *identity.Verifier, _ *mclock.Clock, sess store.Session, code string) {
 			for range 3 {
 				_ = v.Check(sess.ID, "login", wrong(code))
 			}

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	mclock "github.com/sfharness/sfharness/mocksf/clock"
 	"github.com/sfharness/sfharness/mocksf/identity"
 	"github.com/sfharness/sfharness/mocksf/login"
 	"github.com/sfharness/sfharness/mocksf/mail"
@@ -69,23 +70,10 @@ func (o *outbox) code(t *testing.T, to string) string {
 	return ""
 }
 
-// clock is a settable time source.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 type fixture struct {
 	st    *store.Store
 	box   *outbox
-	clock *clock
+	clock *mclock.Clock
 	ts    *httptest.Server
 }
 
@@ -93,7 +81,7 @@ type fixture struct {
 // home that says who is logged in.
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	clk := &clock{now: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
+	clk := mclock.At(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
 	st := store.New(clk.Now)
 	doc, err := store.ParseSeed([]byte(seed))
 	if err != nil {

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/sfharness/sfharness/mocksf"
+	mclock "github.com/sfharness/sfharness/mocksf/clock"
 	"github.com/sfharness/sfharness/mocksf/store"
 )
 
@@ -96,24 +97,6 @@ orgs:
          scopes: [api]}
 `
 
-// tkClock is a clock a test moves by hand; safe for concurrent use.
-type tkClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *tkClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *tkClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // tkEnv is a mocksf serving tkSeed on a loopback port, with a clock the
 // test controls (starting at the real time, so that ID tokens verify
 // against real clocks) and a certificate on the JWT and admin-approved
@@ -121,7 +104,7 @@ func (c *tkClock) Advance(d time.Duration) {
 type tkEnv struct {
 	srv      *mocksf.Server
 	ts       *httptest.Server
-	clock    *tkClock
+	clock    *mclock.Clock
 	store    *store.Store
 	base     string // login host URL
 	instance string // instance host URL (localhost on the same port)
@@ -129,7 +112,7 @@ type tkEnv struct {
 
 func newTokenEnv(tb testing.TB) *tkEnv {
 	tb.Helper()
-	clock := &tkClock{now: time.Now()}
+	clock := mclock.At(time.Now())
 	ts := httptest.NewUnstartedServer(nil)
 	srv, err := mocksf.New(mocksf.Config{BaseURL: "http://" + ts.Listener.Addr().String(), Seed: []byte(tkSeed), Clock: clock.Now})
 	if err != nil {

@@ -5,12 +5,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/gorilla/mux"
 
+	mclock "github.com/sfharness/sfharness/mocksf/clock"
 	"github.com/sfharness/sfharness/mocksf/rest"
 	"github.com/sfharness/sfharness/mocksf/store"
 )
@@ -50,24 +50,6 @@ func newRouter(api rest.Deps) *mux.Router {
 // start is the store clock's time when a test begins.
 var start = time.Date(2026, 3, 10, 15, 0, 0, 0, time.UTC)
 
-// clock is a settable clock for the store.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // testSeed has an org whose only Leads are 2,500 generated ones (Acme), an
 // org with hand-written records (Initech), a second small org (Globex)
 // and an org without API access (SmallCo).
@@ -106,7 +88,7 @@ orgs:
 // fixture is a seeded store served by the REST router.
 type fixture struct {
 	store   *store.Store
-	clock   *clock
+	clock   *mclock.Clock
 	handler http.Handler
 	orgs    map[string]store.OrgResult
 }
@@ -118,7 +100,7 @@ func newFixture(tb testing.TB) *fixture {
 
 func newFixtureFromSeed(tb testing.TB, yaml string) *fixture {
 	tb.Helper()
-	c := &clock{now: start}
+	c := mclock.At(start)
 	st := store.New(c.Now)
 	seed, err := store.ParseSeed([]byte(yaml))
 	if err != nil {

@@ -1,36 +1,17 @@
 package store_test
 
 import (
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/sfharness/sfharness/mocksf/clock"
 	"github.com/sfharness/sfharness/mocksf/store"
 )
 
-// testClock is a clock tests move by hand; it is safe for concurrent use.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
 // newTestClock returns a clock set to a fixed instant outside UTC, so tests
 // see whether the store converts times.
-func newTestClock() *testClock {
-	return &testClock{now: time.Date(2026, 3, 14, 15, 9, 26, 0, time.FixedZone("CET", 3600))}
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) Advance(d time.Duration) time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-	return c.now
+func newTestClock() *clock.Clock {
+	return clock.At(time.Date(2026, 3, 14, 15, 9, 26, 0, time.FixedZone("CET", 3600)))
 }
 
 // testSeed is two orgs: Acme with two users, an app and a few records, and
@@ -69,7 +50,7 @@ orgs:
 // seeded is a store with testSeed applied and handles on what it holds.
 type seeded struct {
 	store  *store.Store
-	clock  *testClock
+	clock  *clock.Clock
 	acme   store.Org
 	globex store.Org
 	admin  store.User
