@@ -334,11 +334,8 @@ func HandleGlobalDescribe(api Deps) http.Handler {
 // An object the org does not have is 404 NOT_FOUND.
 func HandleDescribe(api Deps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		at, _ := TokenFrom(r.Context())
-		schema := api.schemaOf(at.OrgID)
-		o, ok := schema.object(mux.Vars(r)["object"])
+		_, schema, o, ok := api.routeObject(w, r)
 		if !ok {
-			writeError(w, http.StatusNotFound, errNotFound)
 			return
 		}
 		writeRaw(w, http.StatusOK, schema.describeJSON(mux.Vars(r)["version"], o))
@@ -350,10 +347,8 @@ func HandleDescribe(api Deps) http.Handler {
 // which mocksf does not track, so the list is empty.
 func HandleSObjectBasic(api Deps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		at, _ := TokenFrom(r.Context())
-		o, ok := api.schemaOf(at.OrgID).object(mux.Vars(r)["object"])
+		_, _, o, ok := api.routeObject(w, r)
 		if !ok {
-			writeError(w, http.StatusNotFound, errNotFound)
 			return
 		}
 		writeJSON(w, http.StatusOK, struct {

@@ -160,14 +160,11 @@ func HandleRecord(api Deps) http.Handler {
 			deleteRecord(api, w, r)
 			return
 		}
-		at, _ := TokenFrom(r.Context())
-		vars := mux.Vars(r)
-		schema := api.schemaOf(at.OrgID)
-		o, ok := schema.object(vars["object"])
+		at, schema, o, ok := api.routeObject(w, r)
 		if !ok {
-			writeError(w, http.StatusNotFound, errNotFound)
 			return
 		}
+		vars := mux.Vars(r)
 		id, ok := soql.CanonicalID(vars["id"])
 		if !ok || id[:3] != o.keyPrefix {
 			writeError(w, http.StatusNotFound, errNoSuchExternalID(vars["id"]))

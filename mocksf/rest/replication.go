@@ -4,8 +4,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/gorilla/mux"
-
 	"github.com/sfharness/sfharness/mocksf/soql"
 )
 
@@ -55,10 +53,8 @@ func HandleDeleted(api Deps) http.Handler { return handleReplication(api, true) 
 
 func handleReplication(api Deps, deleted bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		at, _ := TokenFrom(r.Context())
-		o, ok := api.schemaOf(at.OrgID).object(mux.Vars(r)["object"])
+		at, _, o, ok := api.routeObject(w, r)
 		if !ok {
-			writeError(w, http.StatusNotFound, errNotFound)
 			return
 		}
 		var bounds [2]time.Time

@@ -22,6 +22,18 @@ func TokenFrom(ctx context.Context) (store.AccessToken, bool) {
 	return at, ok
 }
 
+// routeObject is what most resources start with: the session's token,
+// its org's schema and the object the route's {object} names. An object
+// the org does not have is answered 404 NOT_FOUND, and ok is false.
+func (api Deps) routeObject(w http.ResponseWriter, r *http.Request) (at store.AccessToken, schema *orgSchema, o *sobject, ok bool) {
+	at, _ = TokenFrom(r.Context())
+	schema = api.schemaOf(at.OrgID)
+	if o, ok = schema.object(mux.Vars(r)["object"]); !ok {
+		writeError(w, http.StatusNotFound, errNotFound)
+	}
+	return at, schema, o, ok
+}
+
 // RequireSession is the middleware in front of every versioned resource.
 // It accepts "Authorization: Bearer <token>" (and the older "OAuth
 // <token>"), and answers as Salesforce does when it cannot: 401

@@ -42,11 +42,8 @@ type saveResult struct {
 // with Salesforce's DML error array (docs/mocksf-rest.md lists them).
 func HandleCreate(api Deps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		at, _ := TokenFrom(r.Context())
-		schema := api.schemaOf(at.OrgID)
-		o, ok := schema.object(mux.Vars(r)["object"])
+		at, schema, o, ok := api.routeObject(w, r)
 		if !ok {
-			writeError(w, http.StatusNotFound, errNotFound)
 			return
 		}
 		if o.readOnly {
@@ -628,14 +625,11 @@ func sameValue(f fieldDef, stored, want any) bool {
 // external ID field does not exist or is not accessible".
 func HandleExternalID(api Deps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		at, _ := TokenFrom(r.Context())
-		vars := mux.Vars(r)
-		schema := api.schemaOf(at.OrgID)
-		o, ok := schema.object(vars["object"])
+		at, schema, o, ok := api.routeObject(w, r)
 		if !ok {
-			writeError(w, http.StatusNotFound, errNotFound)
 			return
 		}
+		vars := mux.Vars(r)
 		f, ok := o.field(vars["field"])
 		if !ok || !f.externalID && !f.idLookup {
 			writeError(w, http.StatusNotFound, errNoSuchExternalID(vars["field"]))
