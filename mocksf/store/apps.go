@@ -64,6 +64,18 @@ func copyApp(a *ConnectedApp) ConnectedApp {
 // UpdateApp changes an app through fn, atomically. The consumer key, ID and
 // org cannot change.
 func (s *Store) UpdateApp(key string, fn func(*ConnectedApp)) (ConnectedApp, error) {
+	return s.updateApp(key, fn, false)
+}
+
+// UpdateAppUnique is UpdateApp for Setup's Edit page: it refuses, with
+// ErrConflict, a change that would give the app the name or API name of
+// another app of its org, checked under the same lock as the change.
+func (s *Store) UpdateAppUnique(key string, fn func(*ConnectedApp)) (ConnectedApp, error) {
+	return s.updateApp(key, fn, true)
+}
+
+// updateApp is UpdateApp and, when unique, UpdateAppUnique.
+func (s *Store) updateApp(key string, fn func(*ConnectedApp), unique bool) (ConnectedApp, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	a, ok := s.apps[key]
@@ -73,6 +85,13 @@ func (s *Store) UpdateApp(key string, fn func(*ConnectedApp)) (ConnectedApp, err
 	c := copyApp(a)
 	fn(&c)
 	c.ConsumerKey, c.ID, c.OrgID = a.ConsumerKey, a.ID, a.OrgID
+	if unique {
+		for k, other := range s.apps {
+			if k != key && other.OrgID == c.OrgID && (strings.EqualFold(other.Name, c.Name) || strings.EqualFold(other.APIName, c.APIName)) {
+				return ConnectedApp{}, fmt.Errorf("store: update app %q: %w", c.Name, ErrConflict)
+			}
+		}
+	}
 	*a = copyApp(&c)
 	return copyApp(a), nil
 }
