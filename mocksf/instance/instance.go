@@ -24,9 +24,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -104,9 +106,6 @@ func New(mode Mode, loginURL, sharedURL string, log *slog.Logger) (*Hosts, error
 		log: log, orgs: map[string]*orgHost{}, byHost: map[string]string{},
 	}, nil
 }
-
-// Mode is how these hosts are given out.
-func (h *Hosts) Mode() Mode { return h.mode }
 
 // Serve sets the handler per-org listeners serve: all of mocksf.
 func (h *Hosts) Serve(handler http.Handler) {
@@ -204,20 +203,13 @@ func (h *Hosts) Forget(orgID string) {
 	}
 }
 
-// Orgs are the orgs that have a host of their own, for Prune.
-func (h *Hosts) Orgs() []string {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	ids := make([]string, 0, len(h.orgs))
-	for id := range h.orgs {
-		ids = append(ids, id)
-	}
-	return ids
-}
-
-// Prune forgets the hosts of the orgs exists says are gone.
+// Prune forgets the hosts of the orgs exists says are gone. exists is
+// called without the hosts' lock held, so it may take the store's.
 func (h *Hosts) Prune(exists func(orgID string) bool) {
-	for _, id := range h.Orgs() {
+	h.mu.Lock()
+	ids := slices.Collect(maps.Keys(h.orgs))
+	h.mu.Unlock()
+	for _, id := range ids {
 		if !exists(id) {
 			h.Forget(id)
 		}
