@@ -86,7 +86,12 @@ func (d Deps) appActive(app store.ConnectedApp) bool {
 
 // identityURL is the token's id: <base>/id/<18-char org>/<18-char user>.
 func (d Deps) identityURL(orgID, userID string) string {
-	return d.BaseURL + "/id/" + orgID + "/" + userID
+	return identityURLOn(d.BaseURL, orgID, userID)
+}
+
+// identityURLOn is the identity URL on another host (an instance host).
+func identityURLOn(host, orgID, userID string) string {
+	return host + "/id/" + orgID + "/" + userID
 }
 
 // withQuery adds params to a redirect URI, keeping the query it has.

@@ -460,15 +460,13 @@ func clientCredentialsGrant(d Deps, r *http.Request) (tokenResponse, error) {
 	if err != nil {
 		return tokenResponse{}, tokenErrInactiveUser
 	}
-	resp := d.tokenReply(app, at)
+	// The request came to the org's My Domain, and Salesforce's sample
+	// reply of this flow has the identity URL there too ("id":
+	// "https://org_domain/id/...").
+	resp := d.tokenReplyAt(d.Hosts.URL(at.OrgID), app, at)
 	// Salesforce names its API gateway here (https://api.salesforce.com);
 	// mocksf serves the API on the instance host, so it names that.
 	resp.APIInstanceURL = resp.InstanceURL
-	// The request came to the org's My Domain, and Salesforce's sample
-	// reply of this flow has the identity URL there too ("id":
-	// "https://org_domain/id/..."), signed as such.
-	resp.ID = resp.InstanceURL + "/id/" + at.OrgID + "/" + at.UserID
-	resp.Signature = Signature(app.ConsumerSecret, resp.ID, resp.IssuedAt)
 	return resp, nil
 }
 
@@ -481,7 +479,12 @@ func withoutRefreshScopes(scopes []string) []string {
 // tokenReply is the reply of the code, refresh, password and client
 // credentials flows: a signature and issued_at, and no refresh token yet.
 func (d Deps) tokenReply(app store.ConnectedApp, at store.AccessToken) tokenResponse {
-	id := d.identityURL(at.OrgID, at.UserID)
+	return d.tokenReplyAt(d.BaseURL, app, at)
+}
+
+// tokenReplyAt is tokenReply with the identity URL on idHost.
+func (d Deps) tokenReplyAt(idHost string, app store.ConnectedApp, at store.AccessToken) tokenResponse {
+	id := identityURLOn(idHost, at.OrgID, at.UserID)
 	issuedAt := strconv.FormatInt(at.IssuedAt.UnixMilli(), 10)
 	return tokenResponse{
 		AccessToken: at.Token,

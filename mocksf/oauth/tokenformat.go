@@ -6,6 +6,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 )
@@ -67,29 +68,19 @@ func negotiate(accept string, known map[string]string, def string) string {
 // field is one name and value of a token reply, in the order sent.
 type field struct{ name, value string }
 
-// fields lists a token reply's fields in JSON's order, leaving out the
-// ones JSON omits when empty.
+// fields lists a token reply's fields as its JSON has them: read from the
+// struct's json tags, so that the formats cannot drift apart, in order,
+// leaving out the omitempty ones that are empty. Every field is a string.
 func (t tokenResponse) fields() []field {
-	all := []struct {
-		name, value string
-		always      bool
-	}{
-		{"access_token", t.AccessToken, true},
-		{"refresh_token", t.RefreshToken, false},
-		{"signature", t.Signature, false},
-		{"scope", t.Scope, true},
-		{"id_token", t.IDToken, false},
-		{"instance_url", t.InstanceURL, true},
-		{"api_instance_url", t.APIInstanceURL, false},
-		{"id", t.ID, true},
-		{"token_type", t.TokenType, true},
-		{"issued_at", t.IssuedAt, false},
-	}
-	out := make([]field, 0, len(all))
-	for _, f := range all {
-		if f.always || f.value != "" {
-			out = append(out, field{f.name, f.value})
+	v := reflect.ValueOf(t)
+	out := make([]field, 0, v.NumField())
+	for i := range v.NumField() {
+		name, opts, _ := strings.Cut(v.Type().Field(i).Tag.Get("json"), ",")
+		value := v.Field(i).String()
+		if opts == "omitempty" && value == "" {
+			continue
 		}
+		out = append(out, field{name, value})
 	}
 	return out
 }
