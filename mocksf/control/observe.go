@@ -36,7 +36,11 @@ func (c *API) Observe(next http.Handler) http.Handler {
 			OrgID: who.OrgID, ClientID: who.ClientID, Username: who.Username,
 		}
 		rec := &recorder{ResponseWriter: w}
+		recorded := false
 		defer func() {
+			if recorded {
+				return
+			}
 			e.DurationMs = float64(time.Since(start).Microseconds()) / 1000
 			e.Status = rec.status
 			if v := recover(); v != nil {
@@ -69,7 +73,12 @@ func (c *API) Observe(next http.Handler) http.Handler {
 		}
 		switch {
 		case rule.Drop:
-			e.Dropped = true
+			// Journal the drop before closing: the client sees the
+			// close at once and may read the journal before a deferred
+			// record would land.
+			e.Dropped, recorded = true, true
+			e.DurationMs = float64(time.Since(start).Microseconds()) / 1000
+			c.journal.add(e)
 			drop(w)
 		case rule.answers():
 			rule.write(rec)
