@@ -126,3 +126,42 @@ func TestRefreshRotating(t *testing.T) {
 		}
 	}
 }
+
+// A replayed code reaches the refresh token it issued even after rotation
+// has replaced it, twice over.
+func TestCodeReplayAfterRotation(t *testing.T) {
+	t.Parallel()
+	s := newSeeded(t)
+	code := s.store.SaveCode(store.AuthCode{ConsumerKey: s.beacon.ConsumerKey, OrgID: s.acme.ID, UserID: s.admin.ID})
+	if _, err := s.store.RedeemCode(code.Code); err != nil {
+		t.Fatal(err)
+	}
+	_, rt, err := s.store.IssueTokens(code.Code, s.beacon.ConsumerKey, s.admin.ID, []string{"api", "refresh_token"}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, second, err := s.store.RefreshRotating(rt.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at, third, err := s.store.RefreshRotating(second.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, _, err := s.store.IssueTokens("", s.beacon.ConsumerKey, s.admin.ID, []string{"api"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.store.RedeemCode(code.Code); !errors.Is(err, store.ErrCodeReplayed) {
+		t.Fatalf("replay: %v; want ErrCodeReplayed", err)
+	}
+	if _, err := s.store.LookupRefreshToken(third.Token); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("the code's refresh token, rotated twice, after the replay: %v; want ErrNotFound", err)
+	}
+	if _, err := s.store.LookupAccessToken(at.Token); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("its access token after the replay: %v; want ErrNotFound", err)
+	}
+	if _, err := s.store.LookupAccessToken(other.Token); err != nil {
+		t.Errorf("another grant's access token after the replay: %v; want it live", err)
+	}
+}

@@ -53,7 +53,8 @@ type RefreshToken struct {
 	IssuedAt    time.Time
 	LastUsed    time.Time // for "expire if not used for N"
 
-	seq uint64 // issue order, for the approvals cap
+	seq  uint64 // issue order, for the approvals cap
+	code string // the authorization code it came from, if any
 }
 
 // SaveCode stores a new authorization code for c (whose Code is ignored)
@@ -114,7 +115,7 @@ func (s *Store) IssueTokens(code, consumerKey, userID string, scopes []string, w
 		rt = &RefreshToken{
 			Token:       "5Aep861" + randomString(80, tokenChars) + "==",
 			ConsumerKey: consumerKey, OrgID: u.OrgID, UserID: u.ID,
-			Scopes: append([]string(nil), scopes...), IssuedAt: now, LastUsed: now, seq: s.serial,
+			Scopes: append([]string(nil), scopes...), IssuedAt: now, LastUsed: now, seq: s.serial, code: code,
 		}
 		stored := *rt
 		stored.Scopes = append([]string(nil), rt.Scopes...)
@@ -314,6 +315,14 @@ func (s *Store) rotateLocked(old *RefreshToken) *RefreshToken {
 		}
 	}
 	delete(s.accessFrom, old.Token)
+	// A replay of the code it came from must still reach it.
+	if c, ok := s.codes[old.code]; ok && old.code != "" {
+		for i, t := range c.issued {
+			if t == old.Token {
+				c.issued[i] = next.Token
+			}
+		}
+	}
 	key := approvalKey{old.UserID, old.ConsumerKey}
 	for i, t := range s.heldRefresh[key] {
 		if t == old.Token {
