@@ -300,6 +300,20 @@ func (w *Window) explain(action string, err error) error {
 	return fmt.Errorf("%s in window %q at %s: %w", action, w.Name, url, err)
 }
 
+// targetGone reports whether the browser no longer has the target.
+func (w *Window) targetGone(id target.ID) bool {
+	infos, err := chromedp.Targets(w.ctx)
+	if err != nil {
+		return false
+	}
+	for _, t := range infos {
+		if t.TargetID == id {
+			return false
+		}
+	}
+	return true
+}
+
 // ClickOpeningPopup clicks the element with the id and returns the pop-up
 // it opens. The pop-up is matched by its opener, never as "the next new
 // target", which would mix up concurrent scenarios.
@@ -319,18 +333,29 @@ func (w *Window) ClickOpeningPopup(id, name string) (*Window, error) {
 	}
 	// Detach, not close, on cancel: the pop-up closes itself.
 	ctx, cancel := chromedp.NewContext(w.ctx, chromedp.WithTargetID(popupID), chromedp.WithDetachOnCancel())
-	if err := chromedp.Do(ctx); err != nil {
-		cancel()
-		return nil, fmt.Errorf("attach to the pop-up: %w", err)
+	attach := func() (<-chan struct{}, *recorder, error) {
+		if err := chromedp.Do(ctx); err != nil {
+			return nil, nil, fmt.Errorf("attach to the pop-up: %w", err)
+		}
+		closed, err := chromedp.Detached(ctx)
+		if err != nil {
+			return nil, nil, fmt.Errorf("watch the pop-up: %w", err)
+		}
+		rec, err := record(ctx)
+		return closed, rec, err
 	}
-	closed, err := chromedp.Detached(ctx)
+	closed, rec, err := attach()
 	if err != nil {
 		cancel()
-		return nil, fmt.Errorf("watch the pop-up: %w", err)
-	}
-	rec, err := record(ctx)
-	if err != nil {
-		cancel()
+		if w.targetGone(popupID) {
+			// Closed before it could be watched: Salesforce answered at
+			// once (a live session and a remembered approval), and the
+			// pop-up handed the result to the product and closed. The
+			// window is returned closed, as it is.
+			done := make(chan struct{})
+			close(done)
+			return &Window{Name: name, ctx: ctx, cancel: cancel, closed: done, rec: &recorder{}}, nil
+		}
 		return nil, err
 	}
 	return &Window{Name: name, ctx: ctx, cancel: cancel, closed: closed, rec: rec}, nil

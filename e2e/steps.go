@@ -285,6 +285,12 @@ func (w *world) syncUserLogsIn(username, password string) error {
 	return w.logIn(w.current, username, password)
 }
 
+// syncUserLogsInAgain logs in on a browser that verified its identity
+// before: Salesforce asks for no code, so there is no page to wait for.
+func (w *world) syncUserLogsInAgain(username, password string) error {
+	return w.typeLogin(w.current, username, password)
+}
+
 func (w *world) accessPageAsks(username string) error {
 	win := w.current
 	if err := win.WaitVisible("oaapprove"); err != nil {

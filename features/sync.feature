@@ -41,6 +41,19 @@ Feature: The sync keeps running, and stops when it should
     Then the product shows 2,504 leads, 500 contacts and 201 accounts synced
     And the product shows no sync error
 
+  @serial
+  Scenario: Salesforce remembers the sync user's login for two idle hours, then asks for it again
+    When the admin clicks "Login with Salesforce"
+    Then the pop-up closes
+    And the product asks to confirm the credentials of "sync@acme.test"
+    When the admin clicks "Cancel"
+    And 3 hours pass in Salesforce
+    And the admin clicks "Login with Salesforce"
+    Then a pop-up shows the Salesforce login page
+    When the sync user logs in again as "sync@acme.test" with password "Sync-Pass-1" on the browser Salesforce remembers
+    Then the pop-up closes
+    And the product asks to confirm the credentials of "sync@acme.test"
+
   Scenario: The refresh token is revoked and the admin logs in again
     Given Salesforce revokes the product's refresh token
     And Salesforce answers the product's next REST call with "INVALID_SESSION_ID"

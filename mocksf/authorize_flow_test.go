@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/oauth2"
 
@@ -454,4 +455,25 @@ func TestUserAgentFlowWithIDToken(t *testing.T) {
 	if f := fragment(t, callback(t, resp, page)); f.Has("id_token") || f.Get("access_token") == "" {
 		t.Errorf("without openid: fragment %v; want an access token and no ID token", f)
 	}
+}
+
+// The browser's Salesforce session ends after the org's session timeout
+// without use, as the access token's does: the next authorization asks
+// for the login again, and immediate=true can no longer be answered.
+func TestBrowserSessionTimesOut(t *testing.T) {
+	srv, ts := newServer(t)
+	cfg, c := oauthConfig(ts), browser(t, ts)
+	wantCode(t, authorize(t, srv, ts, c, cfg, "allow"), "st4te")
+
+	srv.Clock().Advance(store.DefaultSessionTimeout - time.Minute)
+	resp, page := get(t, c, cfg.AuthCodeURL("st2"))
+	wantCode(t, callback(t, resp, page), "st2")
+
+	// Unused for the whole timeout since that use.
+	srv.Clock().Advance(store.DefaultSessionTimeout)
+	resp, page = get(t, c, cfg.AuthCodeURL("st3", oauth2.SetAuthURLParam("immediate", "true")))
+	wantError(t, callback(t, resp, page).Query(), "immediate_unsuccessful", "immediate unsuccessful", "st3")
+	resp, page = get(t, c, cfg.AuthCodeURL("st4"))
+	resp, page = logInFrom(t, srv, ts, c, resp, page, "sync@acme.test", "Sync-Pass-1")
+	wantCode(t, callback(t, resp, page), "st4")
 }

@@ -25,6 +25,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"golang.org/x/oauth2"
 
@@ -439,6 +440,7 @@ func stateOf(t *testing.T, srv *mocksf.Server, ts *httptest.Server, c *http.Clie
 }
 
 // sessionOf returns the session of a browser's cookie, or the zero Session.
+// Its LastUsed is left out: every request is a use, refused or not.
 func sessionOf(t *testing.T, srv *mocksf.Server, ts *httptest.Server, c *http.Client) store.Session {
 	t.Helper()
 	if c.Jar == nil {
@@ -448,6 +450,7 @@ func sessionOf(t *testing.T, srv *mocksf.Server, ts *httptest.Server, c *http.Cl
 	for _, ck := range c.Jar.Cookies(u) {
 		if ck.Name == web.SessionCookie {
 			sess, _ := srv.Store().Session(ck.Value)
+			sess.LastUsed = time.Time{}
 			return sess
 		}
 	}

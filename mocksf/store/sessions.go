@@ -24,6 +24,10 @@ type Session struct {
 	// Approved holds pending authorization requests by their opaque source.
 	Pending map[string]string
 	Created time.Time
+	// LastUsed is when a request last came with it. A session unused for
+	// its org's session timeout (DefaultSessionTimeout before login) is
+	// gone, and its browser is back at the login page, as in Salesforce.
+	LastUsed time.Time
 }
 
 // VerificationCode is a code emailed to a user to verify their identity.
@@ -46,6 +50,7 @@ func (s *Store) NewSession() Session {
 		Pending:  map[string]string{},
 		Created:  s.now(),
 	}
+	sess.LastUsed = sess.Created
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	stored := copySession(&sess)
@@ -70,11 +75,12 @@ func copySession(in *Session) Session {
 	return out
 }
 
-// Session returns the session with the given ID.
+// Session returns the live session with the given ID and counts the
+// call as a use of it.
 func (s *Store) Session(id string) (Session, error) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	sess, ok := s.sessions[id]
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sess, ok := s.liveSessionLocked(id)
 	if !ok {
 		return Session{}, fmt.Errorf("store: session: %w", ErrNotFound)
 	}
@@ -86,7 +92,7 @@ func (s *Store) Session(id string) (Session, error) {
 func (s *Store) UpdateSession(id string, fn func(*Session)) (Session, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	sess, ok := s.sessions[id]
+	sess, ok := s.liveSessionLocked(id)
 	if !ok {
 		return Session{}, fmt.Errorf("store: session: %w", ErrNotFound)
 	}
@@ -103,7 +109,7 @@ func (s *Store) UpdateSession(id string, fn func(*Session)) (Session, error) {
 func (s *Store) RenewSession(id string) (Session, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	sess, ok := s.sessions[id]
+	sess, ok := s.liveSessionLocked(id)
 	if !ok {
 		return Session{}, fmt.Errorf("store: session: %w", ErrNotFound)
 	}
@@ -111,6 +117,33 @@ func (s *Store) RenewSession(id string) (Session, error) {
 	sess.ID = randomString(40, alnum)
 	s.sessions[sess.ID] = sess
 	return copySession(sess), nil
+}
+
+// TouchSession reports whether a session is live, counting the call as a
+// use of it, without copying it.
+func (s *Store) TouchSession(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.liveSessionLocked(id)
+	return ok
+}
+
+// liveSessionLocked returns a session whose timeout has not run out, and
+// counts the call as a use; one whose timeout has run out is deleted. The
+// timeout restarts at every use (Salesforce documents a restart only in
+// its second half; the difference shows only in an unused first half).
+func (s *Store) liveSessionLocked(id string) (*Session, bool) {
+	sess, ok := s.sessions[id]
+	if !ok {
+		return nil, false
+	}
+	now := s.now()
+	if now.Sub(sess.LastUsed) >= s.sessionTimeoutLocked(sess.OrgID) {
+		delete(s.sessions, id)
+		return nil, false
+	}
+	sess.LastUsed = now
+	return sess, true
 }
 
 // DeleteSession ends a session (logout).

@@ -188,3 +188,47 @@ func TestNewVerificationCode(t *testing.T) {
 		t.Errorf("20 codes of 12 digits gave %d distinct codes; want them random", len(seen))
 	}
 }
+
+// A browser session dies after its org's session timeout without use, as
+// Salesforce's do; before login it uses the default timeout. Every use
+// (a page, a form, a renewal) starts the timeout again.
+func TestBrowserSessionTimeout(t *testing.T) {
+	t.Parallel()
+	clock := newTestClock()
+	st := store.New(clock.Now)
+	res := mustApply(t, st, `
+orgs:
+  - name: Short
+    sessionTimeout: 15m
+    users: [{username: a@short.test, password: pw}]
+`)
+	anonymous := st.NewSession()
+	user := st.NewSession()
+	if _, err := st.UpdateSession(user.ID, func(s *store.Session) { s.UserID, s.OrgID = res[0].Users[0].ID, res[0].Org.ID }); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(14 * time.Minute)
+	if !st.TouchSession(user.ID) {
+		t.Fatal("the logged-in session, used 1m before its org's timeout: gone; want live")
+	}
+	clock.Advance(14 * time.Minute)
+	renewed, err := st.RenewSession(user.ID)
+	if err != nil {
+		t.Fatalf("renewing 1m before the restarted timeout: %v", err)
+	}
+	clock.Advance(15 * time.Minute)
+	if _, err := st.Session(renewed.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("the logged-in session after 15m unused = %v; want ErrNotFound", err)
+	}
+	if _, err := st.UpdateSession(renewed.ID, func(*store.Session) {}); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("updating it = %v; want ErrNotFound", err)
+	}
+	// 43 minutes unused: the anonymous session has the default 2h.
+	if _, err := st.Session(anonymous.ID); err != nil {
+		t.Fatalf("the anonymous session after 43m: %v; want live", err)
+	}
+	clock.Advance(store.DefaultSessionTimeout)
+	if st.TouchSession(anonymous.ID) {
+		t.Error("the anonymous session after the default timeout unused: live; want gone")
+	}
+}

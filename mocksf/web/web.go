@@ -119,7 +119,7 @@ func WithSession(st *store.Store) func(http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			var id string
 			if c, err := r.Cookie(SessionCookie); err == nil {
-				if _, err := st.Session(c.Value); err == nil {
+				if st.TouchSession(c.Value) {
 					id = c.Value
 				}
 			}
