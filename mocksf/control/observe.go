@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sfharness/sfharness/internal/httpstatus"
 	"github.com/sfharness/sfharness/mocksf/web"
 )
 
@@ -35,14 +36,14 @@ func (c *API) Observe(next http.Handler) http.Handler {
 			Query: masked(r.URL.Query()), Form: masked(form), Authorization: maskAuthorization(r.Header.Get("Authorization")),
 			OrgID: who.OrgID, ClientID: who.ClientID, Username: who.Username,
 		}
-		rec := &recorder{ResponseWriter: w}
+		rec := &httpstatus.Recorder{ResponseWriter: w}
 		recorded := false
 		defer func() {
 			if recorded {
 				return
 			}
 			e.DurationMs = float64(time.Since(start).Microseconds()) / 1000
-			e.Status = rec.status
+			e.Status = rec.Status
 			if v := recover(); v != nil {
 				// http.ErrAbortHandler (a dropped connection) or a panic
 				// recoverPanics let through: the client got no answer.
@@ -246,32 +247,3 @@ func collapse(p string) string {
 	}
 	return p
 }
-
-// recorder remembers the status a handler wrote. Unwrap lets
-// http.ResponseController reach the connection (flush, hijack).
-type recorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (r *recorder) WriteHeader(code int) {
-	if r.status == 0 {
-		r.status = code
-	}
-	r.ResponseWriter.WriteHeader(code)
-}
-
-func (r *recorder) Write(b []byte) (int, error) {
-	if r.status == 0 {
-		r.status = http.StatusOK
-	}
-	return r.ResponseWriter.Write(b)
-}
-
-func (r *recorder) Flush() {
-	if f, ok := r.ResponseWriter.(http.Flusher); ok {
-		f.Flush()
-	}
-}
-
-func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
