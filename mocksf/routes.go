@@ -66,6 +66,7 @@ func (s *Server) routes(pages *web.Pages, verifier *identity.Verifier) http.Hand
 
 	// OAuth 2.0 and identity (reference §1, §3–8).
 	r.Handle("/services/oauth2/authorize", page(oauth.HandleAuthorize(od))).Methods("GET")
+	r.Handle("/services/oauth2/authorize", page(oauth.HandleAuthorizePost(od))).Methods("POST")
 	r.Handle(oauth.ApprovalPath, page(oauth.HandleApprovalPage(od))).Methods("GET")
 	r.Handle(oauth.ApprovalPath, page(oauth.HandleApprove(od))).Methods("POST")
 	r.Handle("/services/oauth2/token", oauth.HandleToken(od)).Methods("POST")

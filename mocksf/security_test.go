@@ -559,11 +559,12 @@ var csrfForms = map[string]func(t *testing.T, srv *mocksf.Server, ts *httptest.S
 // csrfExempt are the routes of routes.go that take a POST (or another
 // method that changes state) without a CSRF token, and why that is safe.
 var csrfExempt = map[string]string{
-	"oauth.HandleToken":      "OAuth endpoint: the client authenticates with its secret or a signed assertion; no cookie",
-	"oauth.HandleRevoke":     "OAuth endpoint: needs the token itself; no cookie",
-	"oauth.HandleUserInfo":   "OAuth endpoint: needs an access token; no cookie",
-	"oauth.HandleIntrospect": "OAuth endpoint: the client authenticates with its secret; no cookie",
-	"oauth.HandleIdentity":   "identity URL: needs an access token; no cookie",
+	"oauth.HandleToken":         "OAuth endpoint: the client authenticates with its secret or a signed assertion; no cookie",
+	"oauth.HandleRevoke":        "OAuth endpoint: needs the token itself; no cookie",
+	"oauth.HandleUserInfo":      "OAuth endpoint: needs an access token; no cookie",
+	"oauth.HandleIntrospect":    "OAuth endpoint: the client authenticates with its secret; no cookie",
+	"oauth.HandleIdentity":      "identity URL: needs an access token; no cookie",
+	"oauth.HandleAuthorizePost": "changes nothing: answers every POST with an error (Salesforce's authorize takes GET only)",
 }
 
 // newAppForm is a valid New Connected App form.

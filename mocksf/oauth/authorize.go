@@ -42,6 +42,10 @@ const (
 	// descInvalidPrompt: mocksf, a prompt value other than login, consent
 	// and select_account.
 	descInvalidPrompt = "invalid prompt parameter"
+	// descMustUseGet answers an authorization request sent by POST: the
+	// documented "Must use HTTP GET" (§1.4), lower-cased as every other
+	// description is on the wire.
+	descMustUseGet = "must use HTTP GET"
 	// errServerError is for what cannot happen (an ID token that cannot
 	// be signed); the description is mocksf's.
 	errServerError  = "server_error"
@@ -254,6 +258,26 @@ func checkChallenge(app store.ConnectedApp, q url.Values) string {
 		return descInvalidChallenge
 	}
 	return ""
+}
+
+// HandleAuthorizePost answers an authorization request sent by POST.
+// Salesforce's authorize endpoint takes GET only, and answers invalid_request
+// "Must use HTTP GET" (reference §1.4). An unknown client or a redirect URI
+// that does not match is a page, as for GET; only a trusted redirect URI
+// gets the error. The parameters may come in the query or in the form.
+func HandleAuthorizePost(d Deps) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, maxTokenBody)
+		params := r.URL.Query()
+		if err := r.ParseForm(); err == nil {
+			params = r.Form
+		}
+		req, ok := parseAuthRequest(d, w, r, params)
+		if !ok {
+			return
+		}
+		fail(w, r, req, errInvalidRequest, descMustUseGet)
+	})
 }
 
 // HandleAuthorize is GET /services/oauth2/authorize. It validates the

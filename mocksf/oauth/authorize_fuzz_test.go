@@ -15,7 +15,8 @@ import (
 var fuzzUsers = []string{"", "sync@acme.test", "admin@acme.test", "gone@acme.test", "ice@frozen.test"}
 
 // FuzzAuthorizeParams sends arbitrary query strings to the authorize
-// endpoint, and follows it to the approval page: whatever the query,
+// endpoint, and follows it to the approval page, then POSTs them as a
+// form: whatever the query,
 // mocksf answers with a page or a redirect, never a 500 or a panic, and
 // redirects only to itself or to a registered callback URL.
 func FuzzAuthorizeParams(f *testing.F) {
@@ -52,6 +53,15 @@ func FuzzAuthorizeParams(f *testing.F) {
 			s.handler.ServeHTTP(page, r)
 			checkAnswer(t, page)
 		}
+		// The same parameters POSTed as a form.
+		r := httptest.NewRequest("POST", baseURL+"/services/oauth2/authorize", strings.NewReader(rawQuery))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if cookie != nil {
+			r.AddCookie(cookie)
+		}
+		posted := httptest.NewRecorder()
+		s.handler.ServeHTTP(posted, r)
+		checkAnswer(t, posted)
 	})
 }
 

@@ -78,6 +78,7 @@ func newAuthorizeServer(tb testing.TB) *authorizeServer {
 	page := web.WithSession(st)
 	mux := http.NewServeMux()
 	mux.Handle("GET /services/oauth2/authorize", page(oauth.HandleAuthorize(d)))
+	mux.Handle("POST /services/oauth2/authorize", page(oauth.HandleAuthorizePost(d)))
 	mux.Handle("GET "+oauth.ApprovalPath, page(oauth.HandleApprovalPage(d)))
 	mux.Handle("POST "+oauth.ApprovalPath, page(oauth.HandleApprove(d)))
 	return &authorizeServer{st: st, handler: mux}
@@ -223,6 +224,55 @@ func TestAuthorizeErrors(t *testing.T) {
 			}
 			if got := w.Header().Get("Location"); got != tt.location {
 				t.Errorf("Location = %q; want %q", got, tt.location)
+			}
+		})
+	}
+}
+
+// A POST to the authorize endpoint, parameters in the form or the query:
+// Salesforce's "Must use HTTP GET" to a trusted redirect URI, the GET's
+// pages otherwise, and never a session's pending request.
+func TestAuthorizeByPost(t *testing.T) {
+	s := newAuthorizeServer(t)
+	good := query("response_type", "code", "client_id", keyMain, "redirect_uri", callback, "state", "s1")
+	mustUseGet := callback + "?error=invalid_request&error_description=must+use+HTTP+GET&state=s1"
+	tests := []struct {
+		name, query, form string
+		status            int
+		pre, location     string
+	}{
+		{name: "in the form", form: good, status: 302, location: mustUseGet},
+		{name: "in the query", query: good, status: 302, location: mustUseGet},
+		{name: "user-agent flow", form: query("response_type", "token", "client_id", keyMain, "redirect_uri", callback, "state", "s1"),
+			status: 302, location: callback + "#error=invalid_request&error_description=must+use+HTTP+GET&state=s1"},
+		{name: "unknown client", form: query("response_type", "code", "client_id", "3MVG9nope", "redirect_uri", callback), status: 400,
+			pre: "error=invalid_client_id&error_description=client%20identifier%20invalid"},
+		{name: "redirect mismatch", form: query("response_type", "code", "client_id", keyMain, "redirect_uri", "https://evil.example/cb"), status: 400,
+			pre: "error=redirect_uri_mismatch&error_description=redirect_uri%20must%20match%20configuration"},
+		{name: "form too large", form: "x=" + strings.Repeat("a", 20<<10), status: 400,
+			pre: "error=invalid_client_id&error_description=client%20identifier%20invalid"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := httptest.NewRequest("POST", baseURL+"/services/oauth2/authorize?"+tt.query, strings.NewReader(tt.form))
+			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			cookie := s.session(t, "sync@acme.test")
+			r.AddCookie(cookie)
+			w := httptest.NewRecorder()
+			s.handler.ServeHTTP(w, r)
+			if w.Code != tt.status {
+				t.Fatalf("status = %d; want %d (Location %q, body %s)", w.Code, tt.status, w.Header().Get("Location"), w.Body)
+			}
+			if tt.location != "" && w.Header().Get("Location") != tt.location {
+				t.Errorf("Location = %q; want %q", w.Header().Get("Location"), tt.location)
+			}
+			if tt.pre != "" {
+				if m := prePattern.FindStringSubmatch(w.Body.String()); m == nil || html.UnescapeString(m[1]) != tt.pre {
+					t.Errorf("page = %s; want <pre>%s</pre>", w.Body, tt.pre)
+				}
+			}
+			if sess, err := s.st.Session(cookie.Value); err != nil || len(sess.Pending) != 0 {
+				t.Errorf("session after the POST = %+v, %v; want it live with no pending request", sess, err)
 			}
 		})
 	}
