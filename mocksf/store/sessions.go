@@ -55,6 +55,7 @@ func (s *Store) NewSession() Session {
 	defer s.mu.Unlock()
 	stored := copySession(&sess)
 	s.sessions[sess.ID] = &stored
+	s.grewLocked()
 	return sess
 }
 
@@ -138,12 +139,17 @@ func (s *Store) liveSessionLocked(id string) (*Session, bool) {
 		return nil, false
 	}
 	now := s.now()
-	if now.Sub(sess.LastUsed) >= s.sessionTimeoutLocked(sess.OrgID) {
+	if s.sessionEndedLocked(sess, now) {
 		delete(s.sessions, id)
 		return nil, false
 	}
 	sess.LastUsed = now
 	return sess, true
+}
+
+// sessionEndedLocked reports whether a session's timeout ran out by now.
+func (s *Store) sessionEndedLocked(sess *Session, now time.Time) bool {
+	return now.Sub(sess.LastUsed) >= s.sessionTimeoutLocked(sess.OrgID)
 }
 
 // DeleteSession ends a session (logout).

@@ -318,6 +318,8 @@ type Store struct {
 	accessFrom  map[string][]string
 
 	devices map[string][]string // user ID → remembered browsers (devices.go)
+
+	grown int // sessions, codes and access tokens made since the last sweep (sweep.go)
 }
 
 // New returns an empty store that reads the time from now (time.Now when nil).

@@ -70,6 +70,7 @@ func (s *Store) SaveCode(c AuthCode) AuthCode {
 	// The caller's copy must not share its Scopes array with the store's.
 	stored.Scopes = append([]string(nil), c.Scopes...)
 	s.codes[c.Code] = &stored
+	s.grewLocked()
 	return c
 }
 
@@ -147,6 +148,7 @@ func (s *Store) newAccessLocked(consumerKey string, u User, scopes []string, now
 	stored := at
 	stored.Scopes = append([]string(nil), at.Scopes...)
 	s.access[at.Token] = &stored
+	s.grewLocked()
 	return at
 }
 
