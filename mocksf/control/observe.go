@@ -37,24 +37,29 @@ func (c *API) Observe(next http.Handler) http.Handler {
 			OrgID: who.OrgID, ClientID: who.ClientID, Username: who.Username,
 		}
 		rec := &httpstatus.Recorder{ResponseWriter: w}
+		// record journals the request once, whichever way it ends.
 		recorded := false
-		defer func() {
+		record := func(status int, dropped bool) {
 			if recorded {
 				return
 			}
+			recorded = true
 			e.DurationMs = float64(time.Since(start).Microseconds()) / 1000
-			e.Status = rec.Status
+			e.Status, e.Dropped = status, dropped
+			c.journal.add(e)
+		}
+		defer func() {
 			if v := recover(); v != nil {
 				// http.ErrAbortHandler (a dropped connection) or a panic
 				// recoverPanics let through: the client got no answer.
-				e.Status, e.Dropped = 0, true
-				c.journal.add(e)
+				record(0, true)
 				panic(v)
 			}
-			if e.Status == 0 && !e.Dropped {
-				e.Status = http.StatusOK // the handler wrote nothing
+			status := rec.Status
+			if status == 0 && !e.Dropped {
+				status = http.StatusOK // the handler wrote nothing
 			}
-			c.journal.add(e)
+			record(status, e.Dropped)
 		}()
 		rule, id, ok := c.faults.take(r.Method, p, who, e.ID)
 		if !ok {
@@ -74,12 +79,10 @@ func (c *API) Observe(next http.Handler) http.Handler {
 		}
 		switch {
 		case rule.Drop:
-			// Journal the drop before closing: the client sees the
-			// close at once and may read the journal before a deferred
-			// record would land.
-			e.Dropped, recorded = true, true
-			e.DurationMs = float64(time.Since(start).Microseconds()) / 1000
-			c.journal.add(e)
+			// Journaled before the close: the client sees the close at
+			// once and may read the journal before a deferred record
+			// would land.
+			record(0, true)
 			drop(w)
 		case rule.answers():
 			rule.write(rec)
