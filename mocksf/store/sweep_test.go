@@ -31,9 +31,14 @@ func TestSweepDropsTheDead(t *testing.T) {
 	live := s.NewSession()
 	graceCode := s.SaveCode(AuthCode{ConsumerKey: "K", UserID: u.ID, ExpiresAt: now.Add(-time.Hour)})
 
+	// sweepEvery new objects bring a sweep (a handful are held, so the
+	// threshold is sweepEvery); a count, so that a grewLocked that never
+	// sweeps fails the test instead of hanging it.
 	s.mu.Lock()
-	for s.grown != 0 {
+	swept := false
+	for range sweepEvery {
 		s.grewLocked()
+		swept = swept || s.grown == 0
 	}
 	_, sessionKept := s.sessions[dead.ID]
 	_, liveKept := s.sessions[live.ID]
@@ -44,6 +49,9 @@ func TestSweepDropsTheDead(t *testing.T) {
 	from := append([]string(nil), s.accessFrom[rt.Token]...)
 	s.mu.Unlock()
 
+	if !swept {
+		t.Fatalf("%d new objects brought no sweep", sweepEvery)
+	}
 	if sessionKept || oldKept || deadATKept {
 		t.Errorf("after the sweep: dead session kept %v, expired code kept %v, timed-out token kept %v; want all gone",
 			sessionKept, oldKept, deadATKept)
