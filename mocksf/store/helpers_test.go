@@ -116,3 +116,20 @@ func takeSnapshot(st *store.Store) snapshot {
 	}
 	return snap
 }
+
+// newTimeoutOrgs is a store with two orgs of one user each: "Short",
+// whose session timeout is 15 minutes, and "Default".
+func newTimeoutOrgs(t testing.TB) (*store.Store, *clock.Clock, []store.OrgResult) {
+	t.Helper()
+	c := newTestClock()
+	st := store.New(c.Now)
+	res := mustApply(t, st, `
+orgs:
+  - name: Short
+    sessionTimeout: 15m
+    users: [{username: a@short.test, password: pw}]
+  - name: Default
+    users: [{username: b@default.test, password: pw}]
+`)
+	return st, c, res
+}

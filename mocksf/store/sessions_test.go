@@ -194,14 +194,7 @@ func TestNewVerificationCode(t *testing.T) {
 // (a page, a form, a renewal) starts the timeout again.
 func TestBrowserSessionTimeout(t *testing.T) {
 	t.Parallel()
-	clock := newTestClock()
-	st := store.New(clock.Now)
-	res := mustApply(t, st, `
-orgs:
-  - name: Short
-    sessionTimeout: 15m
-    users: [{username: a@short.test, password: pw}]
-`)
+	st, clock, res := newTimeoutOrgs(t)
 	anonymous := st.NewSession()
 	user := st.NewSession()
 	if _, err := st.UpdateSession(user.ID, func(s *store.Session) { s.UserID, s.OrgID = res[0].Users[0].ID, res[0].Org.ID }); err != nil {

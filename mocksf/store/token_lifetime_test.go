@@ -52,16 +52,7 @@ func TestSessionTimeout(t *testing.T) {
 
 func TestSessionTimeoutIsPerOrg(t *testing.T) {
 	t.Parallel()
-	clock := newTestClock()
-	st := store.New(clock.Now)
-	res := mustApply(t, st, `
-orgs:
-  - name: Short
-    sessionTimeout: 15m
-    users: [{username: a@short.test, password: pw}]
-  - name: Default
-    users: [{username: b@default.test, password: pw}]
-`)
+	st, clock, res := newTimeoutOrgs(t)
 	if got := res[0].Org.SessionTimeout; got != 15*time.Minute {
 		t.Errorf("Short's SessionTimeout = %v; want 15m", got)
 	}
