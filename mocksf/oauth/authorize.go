@@ -262,9 +262,11 @@ func checkChallenge(app store.ConnectedApp, q url.Values) string {
 
 // HandleAuthorizePost answers an authorization request sent by POST.
 // Salesforce's authorize endpoint takes GET only, and answers invalid_request
-// "Must use HTTP GET" (reference §1.4). An unknown client or a redirect URI
-// that does not match is a page, as for GET; only a trusted redirect URI
-// gets the error. The parameters may come in the query or in the form.
+// "Must use HTTP GET" (reference §1.4). The request is first checked as a
+// GET would be, so an unknown client or a redirect URI that does not match
+// is a page, and any other fault of the request is its own error; the
+// method is the last thing wrong. The parameters may come in the query or
+// in the form.
 func HandleAuthorizePost(d Deps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, maxTokenBody)

@@ -104,8 +104,21 @@ func (s *authorizeServer) session(tb testing.TB, username string) *http.Cookie {
 
 // authorize sends GET /services/oauth2/authorize?rawQuery with the cookie.
 func (s *authorizeServer) authorize(rawQuery string, cookie *http.Cookie) *httptest.ResponseRecorder {
-	r := httptest.NewRequest("GET", baseURL+"/services/oauth2/authorize", nil)
+	return s.send("GET", rawQuery, "", cookie)
+}
+
+// post sends POST /services/oauth2/authorize?rawQuery with form as its
+// form-encoded body and the cookie.
+func (s *authorizeServer) post(rawQuery, form string, cookie *http.Cookie) *httptest.ResponseRecorder {
+	return s.send("POST", rawQuery, form, cookie)
+}
+
+func (s *authorizeServer) send(method, rawQuery, form string, cookie *http.Cookie) *httptest.ResponseRecorder {
+	r := httptest.NewRequest(method, baseURL+"/services/oauth2/authorize", strings.NewReader(form))
 	r.URL.RawQuery = rawQuery
+	if form != "" {
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
 	if cookie != nil {
 		r.AddCookie(cookie)
 	}
@@ -249,17 +262,17 @@ func TestAuthorizeByPost(t *testing.T) {
 			pre: "error=invalid_client_id&error_description=client%20identifier%20invalid"},
 		{name: "redirect mismatch", form: query("response_type", "code", "client_id", keyMain, "redirect_uri", "https://evil.example/cb"), status: 400,
 			pre: "error=redirect_uri_mismatch&error_description=redirect_uri%20must%20match%20configuration"},
+		// The method is checked last: a request that is wrong in another
+		// way gets that error first.
+		{name: "scope not granted, by POST", form: query("response_type", "code", "client_id", keyMain, "redirect_uri", callback, "scope", "api web", "state", "s1"),
+			status: 302, location: callback + "?error=invalid_scope&error_description=" + scopeDesc + "&state=s1"},
 		{name: "form too large", form: "x=" + strings.Repeat("a", 20<<10), status: 400,
 			pre: "error=invalid_client_id&error_description=client%20identifier%20invalid"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := httptest.NewRequest("POST", baseURL+"/services/oauth2/authorize?"+tt.query, strings.NewReader(tt.form))
-			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 			cookie := s.session(t, "sync@acme.test")
-			r.AddCookie(cookie)
-			w := httptest.NewRecorder()
-			s.handler.ServeHTTP(w, r)
+			w := s.post(tt.query, tt.form, cookie)
 			if w.Code != tt.status {
 				t.Fatalf("status = %d; want %d (Location %q, body %s)", w.Code, tt.status, w.Header().Get("Location"), w.Body)
 			}
