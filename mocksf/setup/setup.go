@@ -41,6 +41,39 @@ const (
 	ManageAppPath = "/_ui/core/application/force/connectedapp/ForceConnectedApplicationPage/d"
 	// PoliciesPath is Edit Policies on the Manage page.
 	PoliciesPath = "/_ui/core/application/force/connectedapp/ForceConnectedApplicationPage/e"
+
+	// LightningHomePath is the Lightning Experience home page, where a
+	// login without a start URL lands (Salesforce's own path).
+	LightningHomePath = "/lightning/page/home"
+
+	// External Client Apps (salesforce-today.md §1). No source gives
+	// Salesforce's paths for these pages; these are Lightning-shaped and
+	// mocksf's own (docs/mocksf-pages.md). Pages that act on one app name
+	// it with applicationId, as the connected-app pages do.
+	//
+	// ECAManagerPath is Setup → Apps → External Client Apps → External
+	// Client App Manager, the list.
+	ECAManagerPath = "/lightning/setup/ManageExternalClientApplication/home"
+	// ECANewPath is New External Client App: the form (GET) and Create
+	// (POST).
+	ECANewPath = "/lightning/setup/ManageExternalClientApplication/new"
+	// ECADetailPath is the app's page; tab=settings (default) or
+	// tab=policies chooses its tab.
+	ECADetailPath = "/lightning/setup/ManageExternalClientApplication/view"
+	// ECAEditSettingsPath edits the Settings tab (GET form, POST save).
+	ECAEditSettingsPath = "/lightning/setup/ManageExternalClientApplication/editSettings"
+	// ECAPoliciesPath edits the Policies tab (GET form, POST save).
+	ECAPoliciesPath = "/lightning/setup/ManageExternalClientApplication/editPolicies"
+	// ECAConsumerPath is what Consumer Key and Secret opens in a new tab:
+	// the emailed-code check, then the key and secret.
+	ECAConsumerPath = "/lightning/setup/ManageExternalClientApplication/consumer"
+	// ECAVerifyPath takes the emailed code for ECAConsumerPath.
+	ECAVerifyPath = "/lightning/setup/ManageExternalClientApplication/verifyConsumer"
+	// ECADeletePath asks to confirm (GET) and deletes (POST).
+	ECADeletePath = "/lightning/setup/ManageExternalClientApplication/delete"
+	// ECASettingsPath is Setup → External Client App Settings, with
+	// Allow creation of connected apps.
+	ECASettingsPath = "/lightning/setup/ExternalClientAppSettings/home"
 )
 
 // pagePaths hands the paths above to the templates, so a path changes in

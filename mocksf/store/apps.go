@@ -42,9 +42,7 @@ func (s *Store) CreateApp(app ConnectedApp) (ConnectedApp, error) {
 	if app.CreatedAt.IsZero() {
 		app.CreatedAt = s.now()
 	}
-	app.CallbackURLs = append([]string(nil), app.CallbackURLs...)
-	app.Scopes = append([]string(nil), app.Scopes...)
-	stored := app
+	stored := copyApp(&app)
 	s.apps[app.ConsumerKey] = &stored
 	return copyApp(&stored), nil
 }
@@ -54,6 +52,12 @@ func copyApp(a *ConnectedApp) ConnectedApp {
 	c.CallbackURLs = append([]string(nil), a.CallbackURLs...)
 	c.Scopes = append([]string(nil), a.Scopes...)
 	c.Policy.AssignedUserIDs = append([]string(nil), a.Policy.AssignedUserIDs...)
+	if a.Unsimulated != nil {
+		c.Unsimulated = make(map[string]string, len(a.Unsimulated))
+		for k, v := range a.Unsimulated {
+			c.Unsimulated[k] = v
+		}
+	}
 	if a.Policy.ActivationDelay != nil {
 		d := *a.Policy.ActivationDelay
 		c.Policy.ActivationDelay = &d

@@ -168,3 +168,17 @@ func (s *Store) OrgOfToken(token string) (orgID, username, consumerKey string) {
 	}
 	return orgID, username, consumerKey
 }
+
+// SetRestrictConnectedApps sets the org's Spring '26 restriction on
+// creating connected apps. Turning External Client App Settings' "Allow
+// creation of connected apps" on clears it.
+func (s *Store) SetRestrictConnectedApps(orgID string, restricted bool) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o, ok := s.orgs[sfid.To18(orgID)]
+	if !ok {
+		return fmt.Errorf("store: org %s: %w", orgID, ErrNotFound)
+	}
+	o.RestrictConnectedApps = restricted
+	return nil
+}

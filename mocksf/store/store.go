@@ -181,6 +181,66 @@ type ConnectedApp struct {
 	// ContactPhone, LogoURL and InfoURL are the optional Basic
 	// Information fields.
 	ContactPhone, LogoURL, InfoURL string
+
+	// Kind is KindConnectedApp (the zero value) or KindExternalClientApp.
+	// Both kinds share one consumer-key space and the same OAuth
+	// endpoints; an External Client App differs where Salesforce
+	// documents it (optional flows off until enabled, PKCE required by
+	// default, no username-password flow unless the server allows it).
+	Kind string
+	// DistributionState is an External Client App's Distribution State:
+	// DistributionLocal (its default) or DistributionPackaged. mocksf
+	// stores it and shows it; it changes no flow.
+	DistributionState string
+	// Unsimulated holds the settings mocksf stores and shows but does not
+	// simulate (a connected app's Device Flow, ID Token, Single Logout,
+	// Web App, Custom Handler, Mobile and Canvas sections; an External
+	// Client App's JWT-based access tokens), keyed by the Setup form's
+	// field name. Absent keys are the form's defaults.
+	Unsimulated map[string]string
+}
+
+// App kinds (ConnectedApp.Kind).
+const (
+	KindConnectedApp      = ""
+	KindExternalClientApp = "ExternalClientApp"
+)
+
+// External Client App Distribution States.
+const (
+	DistributionLocal    = "Local"
+	DistributionPackaged = "Packaged"
+)
+
+// External reports whether the app is an External Client App.
+func (a ConnectedApp) External() bool { return a.Kind == KindExternalClientApp }
+
+// AppFlows are an External Client App's optional flows (its Flow
+// Enablement section). The web server and refresh token flows come with
+// Enable OAuth and are not listed; the client credentials flow is
+// AppPolicy.ClientCredentials for both kinds. A connected app has no such
+// switches: its JWT bearer flow works whenever it has a certificate.
+type AppFlows struct {
+	// AuthorizationCodeAndCredentials is "Enable Authorization Code and
+	// Credentials Flow" (stored; mocksf does not serve that flow).
+	AuthorizationCodeAndCredentials bool
+	// Device is "Enable Device Flow" (stored; mocksf does not serve it).
+	Device bool
+	// JWTBearer is "Enable JWT Bearer Flow": without it an External
+	// Client App's JWT bearer assertions are refused.
+	JWTBearer bool
+	// TokenExchange is "Enable Token Exchange Flow" (stored; mocksf does
+	// not serve it).
+	TokenExchange bool
+}
+
+// DefaultExternalClientAppPolicy is what a new External Client App starts
+// with: both require-secret settings and Require PKCE ticked, as the New
+// External Client App form has them (salesforce-today.md §1).
+func DefaultExternalClientAppPolicy() AppPolicy {
+	p := DefaultAppPolicy()
+	p.RequirePKCE = true
+	return p
 }
 
 // AppPolicy holds a connected app's OAuth settings and policies that
@@ -222,6 +282,9 @@ type AppPolicy struct {
 	// IPRelaxation is the IP Relaxation policy: IPEnforce ("" too),
 	// IPEnforceRelaxRefresh or IPRelax (reference §10.5).
 	IPRelaxation string
+	// Flows are an External Client App's optional flows; unused for a
+	// connected app.
+	Flows AppFlows
 }
 
 // IP Relaxation policies (Manage → Edit Policies, reference §10.5); the
