@@ -163,12 +163,26 @@ func (w *world) clicks(label string) error {
 		w.popup, w.current = popup, popup
 		return nil
 	}
+	if name, ok := tabOpeners[id]; ok {
+		tab, err := win.ClickOpeningPopup(id, name)
+		if err != nil {
+			return err
+		}
+		w.tabs, w.current = append(w.tabs, tab), tab
+		return nil
+	}
 	return win.Click(id)
 }
 
 // popupOpeners are the ids of buttons that open a pop-up, which the next
 // steps act in.
 var popupOpeners = map[string]bool{"loginWithSalesforce": true}
+
+// tabOpeners are the ids of buttons that open a new tab, which the next
+// steps act in, with the name the tab's artefacts are saved under: an
+// External Client App's Consumer Key and Secret opens in a new tab, as
+// on Salesforce.
+var tabOpeners = map[string]string{"consumerKeyAndSecret": "consumer-details"}
 
 func (w *world) fillsBasicDetails(name, apiName, email string) error {
 	win := w.current
@@ -181,12 +195,14 @@ func (w *world) fillsBasicDetails(name, apiName, email string) error {
 	return win.Type("contactEmail", email)
 }
 
-func (w *world) enablesOAuth() error {
-	win := w.current
-	if err := win.Click("oauthEnabled"); err != nil {
+// enablesOAuth ticks the checkbox with this label (Enable OAuth Settings
+// on a connected app, Enable OAuth on an External Client App) and types
+// the product's callback URL.
+func (w *world) enablesOAuth(label string) error {
+	if err := w.ticks("ticks", label); err != nil {
 		return err
 	}
-	return win.Type("callbackUrl", w.callbackURL())
+	return w.current.Type("callbackUrl", w.callbackURL())
 }
 
 func (w *world) addsAllScopes() error {

@@ -63,10 +63,11 @@ type world struct {
 	clientAddr  string
 	clientOAuth bool
 
-	setup   *Window // the Salesforce admin's browser, for Setup
-	main    *Window // the product admin's browser
-	popup   *Window // the pop-up the product opened
-	current *Window // the window steps act in
+	setup   *Window   // the Salesforce admin's browser, for Setup
+	main    *Window   // the product admin's browser
+	popup   *Window   // the pop-up the product opened
+	tabs    []*Window // tabs Salesforce opened (Consumer Key and Secret)
+	current *Window   // the window steps act in
 
 	popupsBlocked               bool
 	savedOnce                   bool // the product has saved key and secret once
@@ -328,7 +329,7 @@ func (w *world) mainWindow() (*Window, error) {
 }
 
 func (w *world) close() {
-	for _, win := range []*Window{w.popup, w.main, w.setup} {
+	for _, win := range append([]*Window{w.popup, w.main, w.setup}, w.tabs...) {
 		if win != nil {
 			win.Close()
 		}
@@ -405,7 +406,7 @@ func (w *world) saveArtefacts(step string, failed bool) []artefact {
 			out = append(out, artefact{Path: f, MediaType: mediaType, Body: body})
 		}
 	}
-	for _, win := range []*Window{w.setup, w.main, w.popup} {
+	for _, win := range append([]*Window{w.setup, w.main, w.popup}, w.tabs...) {
 		if win == nil {
 			continue
 		}
