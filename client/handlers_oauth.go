@@ -13,8 +13,8 @@ import (
 )
 
 // handleLogin starts the OAuth 2.0 web server flow in the pop-up: it binds
-// a fresh state and PKCE verifier to the admin's session and redirects to
-// Salesforce's authorize endpoint.
+// a fresh state and PKCE verifier (none with Config.DisablePKCE) to the
+// admin's session and redirects to Salesforce's authorize endpoint.
 func handleLogin(cfg Config, st *store.Store, ss *sessions, p *pages) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !cfg.OAuthFeature {
@@ -28,12 +28,15 @@ func handleLogin(cfg Config, st *store.Store, ss *sessions, p *pages) http.Handl
 		}
 		id, _ := ss.ensureID(w, r)
 		state := rand.Text() + rand.Text()
-		verifier := oauth2.GenerateVerifier()
+		opts := []oauth2.AuthCodeOption{oauth2.SetAuthURLParam("display", "popup")}
+		verifier := ""
+		if !cfg.DisablePKCE {
+			verifier = oauth2.GenerateVerifier()
+			opts = append(opts, oauth2.S256ChallengeOption(verifier))
+		}
 		ss.beginOAuth(id, state, verifier)
 		oc := salesforce.OAuthConfig(cfg.SalesforceURL, creds.ConsumerKey, creds.ConsumerSecret, cfg.BaseURL+callbackPath)
-		u := oc.AuthCodeURL(state,
-			oauth2.S256ChallengeOption(verifier),
-			oauth2.SetAuthURLParam("display", "popup"))
+		u := oc.AuthCodeURL(state, opts...)
 		http.Redirect(w, r, u, http.StatusFound)
 	})
 }
@@ -90,7 +93,13 @@ func handleCallback(cfg Config, st *store.Store, ss *sessions, j *jobs, p *pages
 		oc := salesforce.OAuthConfig(cfg.SalesforceURL, creds.ConsumerKey, creds.ConsumerSecret, callbackURL)
 		ctx, cancel := context.WithTimeout(r.Context(), 30*time.Second)
 		defer cancel()
-		tok, err := oc.Exchange(salesforce.WithHTTPClient(ctx, cfg.HTTPClient), code, oauth2.VerifierOption(verifier))
+		var opts []oauth2.AuthCodeOption
+		if verifier != "" {
+			// Without PKCE (Config.DisablePKCE) the login began with no
+			// challenge, and an empty code_verifier would be refused.
+			opts = append(opts, oauth2.VerifierOption(verifier))
+		}
+		tok, err := oc.Exchange(salesforce.WithHTTPClient(ctx, cfg.HTTPClient), code, opts...)
 		if err != nil {
 			var re *oauth2.RetrieveError
 			if errors.As(err, &re) {

@@ -42,6 +42,7 @@ const (
 	msgDisconnected           = "Disconnected from Salesforce: Beacon revoked its access and stopped the sync."
 	msgDisconnectedNotRevoked = "Disconnected and the sync stopped, but Beacon could not revoke its access at Salesforce: %s Revoke it in Salesforce under Setup, Connected Apps OAuth Usage."
 	msgPopupClosed            = "The Salesforce login window closed before the login finished. If Salesforce showed an error there (for example that the Consumer Key is not active yet, or redirect_uri_mismatch), correct it, then click Login with Salesforce again."
+	msgMissingChallenge       = "Salesforce login failed: %s: %s. The connected app requires PKCE (Require Proof Key for Code Exchange), and Beacon is set not to send it. Turn PKCE on in Beacon (start it without -no-pkce), or turn off the requirement in the connected app, then click Login with Salesforce again."
 
 	msgConsumerKeyMissing    = "Enter the Consumer Key."
 	msgConsumerKeyShape      = "The Consumer Key must be 20 to 255 characters long and contain only letters, digits, dots and underscores. Copy it again from the connected app's consumer details in Salesforce."
@@ -73,6 +74,12 @@ func oauthErrorMessage(code, description, callbackURL string) string {
 		return "Salesforce rejected the client credentials: check the Consumer Secret, save it again, then click Login with Salesforce."
 	case "redirect_uri_mismatch":
 		return "The connected app's Callback URL must be exactly " + callbackURL + ". Correct it in Salesforce, wait a few minutes, then click Login with Salesforce again."
+	case "invalid_request":
+		if description == salesforce.DescMissingChallenge {
+			// Only a Beacon started without PKCE gets here: say which
+			// setting on each side ends the refusal.
+			return fmt.Sprintf(msgMissingChallenge, code, description)
+		}
 	}
 	if code == "" {
 		code = "unknown_error"

@@ -95,6 +95,13 @@ type Config struct {
 	// and deletions also come from LastModifiedDate polling of queryAll
 	// every SyncInterval.
 	ReplicationInterval time.Duration
+	// DisablePKCE leaves PKCE (RFC 7636) out of the web server flow, as a
+	// product built on an older OAuth library does: the authorize URL
+	// carries no code_challenge and the code exchange no code_verifier.
+	// A connected app that requires PKCE then refuses the login with
+	// invalid_request "missing required code challenge", which the page
+	// shows. False, the default, sends both (cmd/client: -no-pkce).
+	DisablePKCE bool
 }
 
 // Server is the client's HTTP server state; Close stops background jobs

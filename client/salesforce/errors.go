@@ -30,6 +30,21 @@ const (
 	CodeBadOAuthToken = "Bad_OAuth_Token"
 )
 
+// Error descriptions of the OAuth endpoints that Beacon explains with a
+// hint of its own; it always shows them as Salesforce wrote them too.
+const (
+	// DescMissingChallenge is the authorize endpoint's invalid_request when
+	// the connected app requires PKCE and the request has no
+	// code_challenge.
+	DescMissingChallenge = "missing required code challenge"
+	// DescWrongDomain is the token endpoint's invalid_grant for the client
+	// credentials flow sent to another host than the org's My Domain.
+	DescWrongDomain = "request not supported on this domain"
+	// DescNoRunAsUser is the token endpoint's invalid_grant for the client
+	// credentials flow of an app that has no Run As user.
+	DescNoRunAsUser = "no client credentials user enabled"
+)
+
 // ErrConnectionLost reports that the refresh token was rejected (revoked,
 // expired by policy, or the user was deactivated): the admin has to log in
 // with Salesforce again.

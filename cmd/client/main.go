@@ -7,7 +7,7 @@
 //	client [-addr 127.0.0.1:9000] [-salesforce https://login.salesforce.com]
 //	       [-base-url URL] [-oauth-feature=true] [-sync-interval 5s]
 //	       [-db FILE] [-salesforce-timeout 30s] [-retry-backoff 500ms]
-//	       [-max-backoff 5m] [-read-header-timeout 10s]
+//	       [-max-backoff 5m] [-read-header-timeout 10s] [-no-pkce]
 //
 // It prints one line, "client listening on http://HOST:PORT", once it
 // accepts connections. On SIGINT or SIGTERM it stops accepting
@@ -31,6 +31,12 @@
 // directory, such as ~/.config/beacon/beacon.db), created with mode 0600;
 // -db "" uses a temporary database that is removed on exit. A sync that was
 // running when Beacon stopped goes on where it stopped.
+//
+// -no-pkce leaves PKCE out of the "Login with Salesforce" web server flow,
+// as a product built on an older OAuth library does: no code_challenge in
+// the authorize URL, no code_verifier in the code exchange. A connected
+// app that requires PKCE then refuses the login, and the page shows
+// Salesforce's error (invalid_request: missing required code challenge).
 //
 // The Consumer Secret and the OAuth tokens are encrypted in the database
 // with AES-256-GCM. The key is the environment variable BEACON_KEY, the
@@ -116,6 +122,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	retryBackoff := fs.Duration("retry-backoff", 500*time.Millisecond, "wait before the first quick retry of a failed call to Salesforce; doubles with each")
 	maxBackoff := fs.Duration("max-backoff", 5*time.Minute, "longest wait of the sync between attempts after failures in a row")
 	readHeaderTimeout := fs.Duration("read-header-timeout", httpserve.DefaultReadHeaderTimeout, "how long a browser may take to send a request's headers before the connection is closed")
+	noPKCE := fs.Bool("no-pkce", false, "leave PKCE (code_challenge, code_verifier) out of the Login with Salesforce flow, as an older OAuth library does")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -155,6 +162,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		Logger:        logger,
 		DBPath:        *dbPath,
 		EncryptionKey: key,
+		DisablePKCE:   *noPKCE,
 	})
 	if err != nil {
 		return err

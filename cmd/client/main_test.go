@@ -461,3 +461,41 @@ func TestSIGTERM(t *testing.T) {
 	}
 	t.Logf("exited %v after SIGTERM, having answered the form in flight", time.Since(start).Round(time.Millisecond))
 }
+
+// TestNoPKCEFlag checks that -no-pkce takes code_challenge out of the
+// authorize URL Login with Salesforce redirects to, and that Beacon sends
+// one without it.
+func TestNoPKCEFlag(t *testing.T) {
+	tests := []struct {
+		name          string
+		args          []string
+		wantChallenge bool
+	}{
+		{"default", nil, true},
+		{"-no-pkce", []string{"-no-pkce"}, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			base, _ := startRun(t, append([]string{"-db", ""}, tc.args...), noEnv)
+			saveCredentials(t, base)
+			hc := &http.Client{Timeout: 5 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+			resp, err := hc.Get(base + "/salesforce/login")
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			loc, err := url.Parse(resp.Header.Get("Location"))
+			if resp.StatusCode != http.StatusFound || err != nil || loc.Query().Get("state") == "" {
+				t.Fatalf("/salesforce/login = %d to %q; want a redirect to the authorize endpoint", resp.StatusCode, resp.Header.Get("Location"))
+			}
+			q := loc.Query()
+			if got := q.Has("code_challenge"); got != tc.wantChallenge {
+				t.Errorf("authorize URL has code_challenge: %v; want %v (%s)", got, tc.wantChallenge, loc)
+			}
+			if got := q.Has("code_challenge_method"); got != tc.wantChallenge {
+				t.Errorf("authorize URL has code_challenge_method: %v; want %v (%s)", got, tc.wantChallenge, loc)
+			}
+		})
+	}
+}
