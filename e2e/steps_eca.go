@@ -150,3 +150,17 @@ func (w *world) findsWithQuickFind(name string) error {
 	}
 	return w.clicks(name)
 }
+
+// productSendsNoPKCE restarts this scenario's product with PKCE left out
+// of its login, as a product built on an older OAuth library would.
+func (w *world) productSendsNoPKCE() error {
+	if w.suite.ClientURL != "" {
+		return fmt.Errorf("this scenario needs a product started without PKCE; the product at CLIENT_URL is as it was started (run it without CLIENT_URL, or start it with -no-pkce)")
+	}
+	w.clientNoPKCE = true
+	if w.client == nil {
+		return nil
+	}
+	w.stopClient()
+	return w.startClient(w.clientOAuth)
+}

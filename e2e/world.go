@@ -57,11 +57,12 @@ type world struct {
 	org   *control.Org
 	alias map[string]string // username in the feature → username in mocksf
 
-	client      *liveServer
-	clientSrv   *client.Server
-	clientDir   string
-	clientAddr  string
-	clientOAuth bool
+	client       *liveServer
+	clientSrv    *client.Server
+	clientDir    string
+	clientAddr   string
+	clientOAuth  bool
+	clientNoPKCE bool // the product leaves PKCE out (client.Config.DisablePKCE)
 
 	setup   *Window   // the Salesforce admin's browser, for Setup
 	main    *Window   // the product admin's browser
@@ -253,7 +254,7 @@ func (w *world) startClient(oauthFeature bool) error {
 	w.clientAddr = ln.Addr().String()
 	c, err := client.NewServer(client.Config{
 		SalesforceURL: w.suite.MocksfURL, BaseURL: "http://" + w.clientAddr, OAuthFeature: oauthFeature,
-		SyncInterval: time.Second, DBPath: filepath.Join(w.clientDir, "beacon.db"),
+		SyncInterval: time.Second, DBPath: filepath.Join(w.clientDir, "beacon.db"), DisablePKCE: w.clientNoPKCE,
 		// Short waits so failure scenarios recover in seconds, and a
 		// timeout that slow-but-working answers stay under.
 		RetryBackoff: 50 * time.Millisecond, MaxBackoff: time.Second,
