@@ -120,6 +120,7 @@ func (s *Server) routes(pages *web.Pages, verifier *identity.Verifier) http.Hand
 	r.Handle("/__mocksf/orgs/{id}/revoke", guard(control.HandleRevoke(cd))).Methods("POST")
 	r.Handle("/__mocksf/orgs/{id}/users/{username}", guard(control.HandleUpdateUser(cd))).Methods("PATCH")
 	r.Handle("/__mocksf/orgs/{id}/connectedApps/{consumerKey}", guard(control.HandleUpdateApp(cd))).Methods("PATCH")
+	r.Handle("/__mocksf/orgs/{id}/externalClientApps/{consumerKey}", guard(control.HandleUpdateExternalClientApp(cd))).Methods("PATCH")
 	r.Handle("/__mocksf/reset", guard(control.HandleReset(cd))).Methods("POST")
 	r.Handle("/__mocksf/faults", guard(control.HandleAddFault(cd))).Methods("POST")
 	r.Handle("/__mocksf/faults", guard(control.HandleListFaults(cd))).Methods("GET")
