@@ -21,6 +21,7 @@ func (s *Server) routes(pages *web.Pages, verifier *identity.Verifier) http.Hand
 	od := oauth.Deps{Store: st, Pages: pages, BaseURL: s.cfg.BaseURL, Hosts: s.hosts, AuthCodeTTL: s.cfg.AuthCodeTTL,
 		AppActivationDelay: s.cfg.AppActivationDelay, Log: log, IDTokenTTL: s.cfg.IDTokenTTL, NewestAPIVersion: s.cfg.NewestAPIVersion,
 		MaxLoginFailures: s.cfg.MaxLoginFailures}
+	od.ExternalClientAppPasswordFlow = s.cfg.ExternalClientAppPasswordFlow
 	sd := setup.Deps{Store: st, Pages: pages, Verifier: verifier, Log: log,
 		RestrictConnectedApps: func(orgID string) bool { o, err := st.Org(orgID); return err == nil && o.RestrictConnectedApps }}
 	api := rest.Deps{Store: st, BaseURL: s.cfg.BaseURL, Hosts: s.hosts, APIOnLoginHost: s.cfg.APIOnLoginHost, NewestVersion: s.cfg.NewestAPIVersion}
@@ -120,6 +121,7 @@ func (s *Server) routes(pages *web.Pages, verifier *identity.Verifier) http.Hand
 	r.Handle("/__mocksf/orgs/{id}/revoke", guard(control.HandleRevoke(cd))).Methods("POST")
 	r.Handle("/__mocksf/orgs/{id}/users/{username}", guard(control.HandleUpdateUser(cd))).Methods("PATCH")
 	r.Handle("/__mocksf/orgs/{id}/connectedApps/{consumerKey}", guard(control.HandleUpdateApp(cd))).Methods("PATCH")
+	r.Handle("/__mocksf/orgs/{id}/externalClientApps/{consumerKey}", guard(control.HandleUpdateExternalClientApp(cd))).Methods("PATCH")
 	r.Handle("/__mocksf/reset", guard(control.HandleReset(cd))).Methods("POST")
 	r.Handle("/__mocksf/faults", guard(control.HandleAddFault(cd))).Methods("POST")
 	r.Handle("/__mocksf/faults", guard(control.HandleListFaults(cd))).Methods("GET")

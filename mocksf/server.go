@@ -92,6 +92,12 @@ type Config struct {
 	// JournalSize is how many requests GET /__mocksf/requests keeps;
 	// default 10,000.
 	JournalSize int
+	// ExternalClientAppPasswordFlow lets External Client Apps use the
+	// username-password flow in orgs that allow it. Off by default,
+	// since vendor guides say they do not support it (unconfirmed by
+	// Salesforce's own pages): the flow then fails as in an org that
+	// disallows it (docs/mocksf-oauth.md).
+	ExternalClientAppPasswordFlow bool
 }
 
 func (c *Config) setDefaults() {

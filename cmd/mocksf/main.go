@@ -59,6 +59,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	controlToken := fs.String("control-token", "", "open the /__mocksf/ control API to requests with \"Authorization: Bearer `TOKEN`\" only (default: loopback clients only)")
 	instanceHosts := fs.String("instance-hosts", "shared", "`MODE` of the orgs' instance (My Domain) hosts: shared (one, localhost:PORT, for all orgs) or per-org (a listener on a free port for each org)")
 	apiOnLogin := fs.Bool("api-on-login-host", false, "serve the REST API on the login host too (default: only on instance hosts, where instance_url points)")
+	ecaPasswordFlow := fs.Bool("eca-password-flow", false, "let External Client Apps use the username-password flow where the org allows it (default: refused, as vendor guides say Salesforce does)")
 	readHeaderTimeout := fs.Duration("read-header-timeout", httpserve.DefaultReadHeaderTimeout, "how long a client may take to send a request's headers before mocksf closes the connection")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -86,7 +87,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	srv, err := mocksf.New(mocksf.Config{
 		BaseURL: base, Seed: seed, SMTPAddr: *smtpAddr,
 		VerificationCodeLength: *codeLen, AppActivationDelay: *activation, ControlToken: *controlToken, InstanceHosts: *instanceHosts, APIOnLoginHost: *apiOnLogin,
-		Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
+		ExternalClientAppPasswordFlow: *ecaPasswordFlow,
+		Logger:                        slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
 	})
 	if err != nil {
 		ln.Close()

@@ -372,3 +372,45 @@ func TestRunInstanceHosts(t *testing.T) {
 	}
 	resp.Body.Close()
 }
+
+// An External Client App's seed error names the file, the line and the
+// flow, as the seed loader names every field.
+func TestRunNamesTheLineOfABadFlow(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "orgs.yaml")
+	os.WriteFile(f, []byte("orgs:\n  - name: A\n    externalClientApps:\n      - name: App\n        flows: [clientCredentials, foo]\n"), 0o644)
+	err := run(context.Background(), []string{"-addr", "127.0.0.1:0", "-seed", f}, io.Discard, io.Discard)
+	want := f + `:5: orgs[0].externalClientApps[0].flows[1]: unknown flow "foo" (want clientCredentials, authorizationCodeAndCredentials, deviceFlow, jwtBearer, tokenExchange)`
+	if err == nil || err.Error() != want {
+		t.Errorf("run with a bad flow:\n%v\nwant\n%s", err, want)
+	}
+}
+
+// -eca-password-flow lets an External Client App use the
+// username-password flow; without it the flow fails as in an org that
+// disallows it.
+func TestRunECAPasswordFlow(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "orgs.yaml")
+	os.WriteFile(f, []byte(`
+orgs:
+  - name: Globex
+    allowPasswordFlow: true
+    users:
+      - {username: hank@globex.test, password: Hank-Pass-1}
+    externalClientApps:
+      - {name: Sync, consumerKey: 3MVG9Globex, consumerSecret: S3CRET, permittedUsers: admin-approved, assignedUsers: [hank@globex.test]}
+`), 0o644)
+	form := url.Values{"grant_type": {"password"}, "client_id": {"3MVG9Globex"}, "client_secret": {"S3CRET"},
+		"username": {"hank@globex.test"}, "password": {"Hank-Pass-1"}}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{nil, `"error_description":"authentication failure"`},
+		{[]string{"-eca-password-flow"}, `"access_token":`},
+	} {
+		base := start(t, append([]string{"-seed", f}, tc.args...)...)
+		if got := fetch(t, http.DefaultClient, "POST", base+"/services/oauth2/token", form); !strings.Contains(got, tc.want) {
+			t.Errorf("args %q: password grant = %s; want %s", tc.args, got, tc.want)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -13,8 +14,10 @@ import (
 )
 
 // AppChange is the body of PATCH
-// /__mocksf/orgs/{id}/connectedApps/{consumerKey}: any of its fields, at
-// least one.
+// /__mocksf/orgs/{id}/connectedApps/{consumerKey} and of PATCH
+// /__mocksf/orgs/{id}/externalClientApps/{consumerKey}: any of its
+// fields, at least one. Flows and DistributionState are an External
+// Client App's only.
 type AppChange struct {
 	// ActivationDelay is a Go duration ("10m", "0s"): the app was just
 	// created, so it answers invalid_client_id for that long, by mocksf's
@@ -29,13 +32,30 @@ type AppChange struct {
 	RequirePKCE *bool `json:"requirePkce,omitempty"`
 	// RefreshTokenRotation is "Enable Refresh Token Rotation".
 	RefreshTokenRotation *bool `json:"refreshTokenRotation,omitempty"`
+	// Flows replace an External Client App's enabled optional flows
+	// (store.FlowNames); [] disables them all. It has no omitempty so
+	// that a Go caller's empty list is sent: nil is sent as null, which
+	// means no change.
+	Flows []string `json:"flows"`
+	// DistributionState is an External Client App's Local or Packaged.
+	DistributionState *string `json:"distributionState,omitempty"`
 }
 
 // HandleUpdateApp is PATCH /__mocksf/orgs/{id}/connectedApps/{consumerKey}
 // with an AppChange: changes the app at once and answers it, 200, as the
-// org shows its apps (OrgApp). An org or app that is unknown, or an app of
-// another org, is 404.
-func HandleUpdateApp(c *API) http.Handler {
+// org shows its apps (OrgApp). An org or app that is unknown, an app of
+// another org, or an External Client App, is 404.
+func HandleUpdateApp(c *API) http.Handler { return handleUpdateApp(c, false) }
+
+// HandleUpdateExternalClientApp is PATCH
+// /__mocksf/orgs/{id}/externalClientApps/{consumerKey} with an AppChange,
+// flows and distributionState allowed: HandleUpdateApp for an External
+// Client App. A connected app's key is 404 here.
+func HandleUpdateExternalClientApp(c *API) http.Handler { return handleUpdateApp(c, true) }
+
+// handleUpdateApp is the PATCH of one kind of app (external: External
+// Client Apps).
+func handleUpdateApp(c *API, external bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		o, err := c.lookupOrg(r)
 		if err != nil {
@@ -43,7 +63,7 @@ func HandleUpdateApp(c *API) http.Handler {
 			return
 		}
 		key := mux.Vars(r)["consumerKey"]
-		if _, err := c.lookupApp(o, key); err != nil {
+		if _, err := c.lookupAppOfKind(o, key, external); err != nil {
 			writeError(w, err)
 			return
 		}
@@ -52,7 +72,7 @@ func HandleUpdateApp(c *API) http.Handler {
 			writeError(w, err)
 			return
 		}
-		delay, err := ch.validate()
+		delay, err := ch.validate(external)
 		if err != nil {
 			writeError(w, err)
 			return
@@ -75,25 +95,52 @@ func HandleUpdateApp(c *API) http.Handler {
 			if ch.RefreshTokenRotation != nil {
 				a.Policy.RotateRefreshTokens = *ch.RefreshTokenRotation
 			}
+			if ch.Flows != nil {
+				// validate checked the names.
+				_ = a.Policy.SetFlows(ch.Flows)
+			}
+			if ch.DistributionState != nil {
+				a.DistributionState = *ch.DistributionState
+			}
 		})
 		switch {
 		case errors.Is(err, store.ErrNotFound):
-			writeError(w, errorf(CodeNotFound, "no connected app with consumer key %s in org %s", key, o.ID))
+			// Deleted since the lookup.
+			writeError(w, errorf(CodeNotFound, "no %s with consumer key %s in org %s", kindName(external), key, o.ID))
 			return
 		case err != nil:
-			writeError(w, err)
+			writeError(w, errorf(CodeBadRequest, "%v", err))
 			return
 		}
-		c.d.Log.Debug("mocksf control: connected app changed", "org", o.ID, "app", app.Name)
+		c.d.Log.Debug("mocksf control: app changed", "org", o.ID, "app", app.Name, "kind", kindName(external))
 		writeJSON(w, http.StatusOK, orgApp(app))
 	})
 }
 
-// validate checks a change and returns its activation delay, if any.
-func (ch AppChange) validate() (*time.Duration, error) {
+// validate checks a change of an app (external: an External Client App)
+// and returns its activation delay, if any.
+func (ch AppChange) validate(external bool) (*time.Duration, error) {
 	bad := func(format string, args ...any) error { return errorf(CodeBadRequest, format, args...) }
-	if ch.ActivationDelay == nil && ch.Blocked == nil && ch.CallbackURLs == nil && ch.RequirePKCE == nil && ch.RefreshTokenRotation == nil {
+	if ch.ActivationDelay == nil && ch.Blocked == nil && ch.CallbackURLs == nil && ch.RequirePKCE == nil && ch.RefreshTokenRotation == nil &&
+		ch.Flows == nil && ch.DistributionState == nil {
+		if external {
+			return nil, bad("nothing to do: give activationDelay, blocked, callbackUrls, requirePkce, refreshTokenRotation, flows or distributionState")
+		}
 		return nil, bad("nothing to do: give activationDelay, blocked, callbackUrls, requirePkce or refreshTokenRotation")
+	}
+	if !external && ch.Flows != nil {
+		return nil, bad("flows: only an External Client App has flows; PATCH it under externalClientApps")
+	}
+	if !external && ch.DistributionState != nil {
+		return nil, bad("distributionState: only an External Client App has one; PATCH it under externalClientApps")
+	}
+	for i, f := range ch.Flows {
+		if !slices.Contains(store.FlowNames, f) {
+			return nil, bad("flows[%d]: unknown flow %q (want %s)", i, f, strings.Join(store.FlowNames, ", "))
+		}
+	}
+	if ds := ch.DistributionState; ds != nil && *ds != store.DistributionLocal && *ds != store.DistributionPackaged {
+		return nil, bad("distributionState %q: want %s or %s", *ds, store.DistributionLocal, store.DistributionPackaged)
 	}
 	var delay *time.Duration
 	if ch.ActivationDelay != nil {

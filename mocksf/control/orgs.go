@@ -1,6 +1,7 @@
 package control
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
@@ -34,6 +35,9 @@ type Org struct {
 	LoginURL      string    `json:"loginUrl"`
 	Users         []OrgUser `json:"users"`
 	ConnectedApps []OrgApp  `json:"connectedApps"`
+	// ExternalClientApps are the org's External Client Apps, which carry
+	// distributionState and flows too.
+	ExternalClientApps []OrgApp `json:"externalClientApps"`
 	// Records counts the live records of each object.
 	Records map[string]int `json:"records"`
 }
@@ -51,7 +55,8 @@ type OrgUser struct {
 	Active     bool   `json:"active"`
 }
 
-// OrgApp is a connected app of an org with its credentials.
+// OrgApp is a connected app or an External Client App of an org with its
+// credentials.
 type OrgApp struct {
 	ID             string   `json:"id"`
 	Name           string   `json:"name"`
@@ -60,6 +65,28 @@ type OrgApp struct {
 	ConsumerSecret string   `json:"consumerSecret"`
 	CallbackURLs   []string `json:"callbackUrls"`
 	Scopes         []string `json:"scopes"`
+	// DistributionState is an External Client App's Local or Packaged;
+	// a connected app has none, and the JSON then has neither it nor
+	// Flows.
+	DistributionState string `json:"distributionState,omitempty"`
+	// Flows are an External Client App's enabled optional flows
+	// (clientCredentials, authorizationCodeAndCredentials, deviceFlow,
+	// jwtBearer, tokenExchange), in that order.
+	Flows []string `json:"flows,omitempty"`
+}
+
+// MarshalJSON writes an External Client App's flows even when it has
+// none ("flows": []), so a test can read the list without checking for
+// it; a connected app's entry has no flows key.
+func (a OrgApp) MarshalJSON() ([]byte, error) {
+	type plain OrgApp // without this method
+	if a.DistributionState == "" {
+		return json.Marshal(plain(a))
+	}
+	return json.Marshal(struct {
+		plain
+		Flows []string `json:"flows"`
+	}{plain(a), nonNil(a.Flows)})
 }
 
 // OrgSummary is one entry of GET /__mocksf/orgs.
@@ -82,8 +109,16 @@ func (o Org) User(username string) (OrgUser, bool) {
 }
 
 // App returns the org's connected app with the name, ignoring case.
-func (o Org) App(name string) (OrgApp, bool) {
-	for _, a := range o.ConnectedApps {
+func (o Org) App(name string) (OrgApp, bool) { return appNamed(o.ConnectedApps, name) }
+
+// ExternalClientApp returns the org's External Client App with the name,
+// ignoring case.
+func (o Org) ExternalClientApp(name string) (OrgApp, bool) {
+	return appNamed(o.ExternalClientApps, name)
+}
+
+func appNamed(apps []OrgApp, name string) (OrgApp, bool) {
+	for _, a := range apps {
 		if strings.EqualFold(a.Name, name) {
 			return a, true
 		}
@@ -95,7 +130,7 @@ func (c *API) org(o store.Org, users []store.User, apps []store.ConnectedApp) Or
 	out := Org{
 		ID: o.ID, Name: o.Name, Edition: o.Edition, Status: o.Status, AllowPasswordFlow: o.AllowPasswordFlow,
 		RestrictConnectedApps: o.RestrictConnectedApps, InstanceURL: c.d.Hosts.URL(o.ID), LoginURL: c.d.BaseURL,
-		Users: make([]OrgUser, 0, len(users)), ConnectedApps: make([]OrgApp, 0, len(apps)),
+		Users: make([]OrgUser, 0, len(users)), ConnectedApps: []OrgApp{}, ExternalClientApps: []OrgApp{},
 		Records: c.d.Store.RecordCounts(o.ID), LoginIPRanges: o.LoginIPRanges.Strings(),
 		SessionTimeout: sessionTimeoutOf(o).String(),
 	}
@@ -106,7 +141,11 @@ func (c *API) org(o store.Org, users []store.User, apps []store.ConnectedApp) Or
 		out.Users = append(out.Users, orgUser(u))
 	}
 	for _, a := range apps {
-		out.ConnectedApps = append(out.ConnectedApps, orgApp(a))
+		if a.External() {
+			out.ExternalClientApps = append(out.ExternalClientApps, orgApp(a))
+		} else {
+			out.ConnectedApps = append(out.ConnectedApps, orgApp(a))
+		}
 	}
 	return out
 }
@@ -119,10 +158,19 @@ func orgUser(u store.User) OrgUser {
 }
 
 func orgApp(a store.ConnectedApp) OrgApp {
-	return OrgApp{
+	out := OrgApp{
 		ID: a.ID, Name: a.Name, APIName: a.APIName, ConsumerKey: a.ConsumerKey, ConsumerSecret: a.ConsumerSecret,
 		CallbackURLs: nonNil(a.CallbackURLs), Scopes: nonNil(a.Scopes),
 	}
+	if a.External() {
+		out.DistributionState, out.Flows = a.DistributionState, a.Policy.EnabledFlows()
+		if out.DistributionState == "" {
+			// An app made in code without one is Local, as the form's
+			// default.
+			out.DistributionState = store.DistributionLocal
+		}
+	}
+	return out
 }
 
 // lookupOrg returns the org of the route's {id}, or a 404.
@@ -145,14 +193,33 @@ func (c *API) lookupUser(o store.Org, username string) (store.User, error) {
 	return u, nil
 }
 
-// lookupApp returns the connected app of an org with the consumer key, or
-// a 404: an app of another org is not found either.
+// lookupApp returns the app, of either kind, of an org with the consumer
+// key, or a 404: an app of another org is not found either.
 func (c *API) lookupApp(o store.Org, consumerKey string) (store.ConnectedApp, error) {
 	a, err := c.d.Store.AppByKey(consumerKey)
 	if err != nil || a.OrgID != o.ID {
 		return store.ConnectedApp{}, errorf(CodeNotFound, "no connected app with consumer key %s in org %s", consumerKey, o.ID)
 	}
 	return a, nil
+}
+
+// lookupAppOfKind is lookupApp for a route of one kind of app (external:
+// External Client Apps): an app of the other kind is not found, as the
+// two are separate lists in Setup.
+func (c *API) lookupAppOfKind(o store.Org, consumerKey string, external bool) (store.ConnectedApp, error) {
+	a, err := c.d.Store.AppByKey(consumerKey)
+	if err != nil || a.OrgID != o.ID || a.External() != external {
+		return store.ConnectedApp{}, errorf(CodeNotFound, "no %s with consumer key %s in org %s", kindName(external), consumerKey, o.ID)
+	}
+	return a, nil
+}
+
+// kindName is how the control API's messages name a kind of app.
+func kindName(external bool) string {
+	if external {
+		return "External Client App"
+	}
+	return "connected app"
 }
 
 // sessionTimeoutOf is the org's session timeout, its default filled in.
@@ -200,7 +267,7 @@ func HandleCreateOrg(c *API) http.Handler {
 			return
 		}
 		c.d.Log.Debug("mocksf control: org created", "org", res.Org.ID, "name", res.Org.Name)
-		writeJSON(w, http.StatusCreated, c.org(res.Org, res.Users, res.Apps))
+		writeJSON(w, http.StatusCreated, c.org(res.Org, res.Users, append(res.Apps, res.ExternalClientApps...)))
 	})
 }
 

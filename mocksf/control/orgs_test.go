@@ -74,6 +74,11 @@ func TestCreateOrgErrors(t *testing.T) {
 		{"username of the seed", `{"name": "X", "users": [{"username": "sync@acme.test", "password": "pw"}]}`, 409, "conflict", "sync@acme.test"},
 		{"username of the seed, other case", `{"name": "X", "users": [{"username": "SYNC@Acme.test", "password": "pw"}]}`, 409, "conflict", "already exists"},
 		{"consumer key of the seed", `{"name": "X", "connectedApps": [{"name": "A", "consumerKey": "` + acmeKey + `"}]}`, 409, "conflict", "consumer key"},
+		{"unknown flow", `{"name": "X", "externalClientApps": [{"name": "A", "flows": ["jwtBearer", "foo"]}]}`, 400, "bad_request", `externalClientApps[0].flows[1]: unknown flow "foo"`},
+		{"flows on a connected app", `{"name": "X", "connectedApps": [{"name": "A", "flows": ["jwtBearer"]}]}`, 400, "bad_request", "connectedApps[0].flows: only an External Client App"},
+		{"unknown External Client App field", `{"name": "X", "externalClientApps": [{"name": "A", "flow": []}]}`, 400, "bad_request", `unknown field "flow"`},
+		{"External Client App named as a connected app", `{"name": "X", "connectedApps": [{"name": "A"}], "externalClientApps": [{"name": "a"}]}`, 400, "bad_request", "used twice"},
+		{"External Client App with the consumer key of the seed", `{"name": "X", "externalClientApps": [{"name": "A", "consumerKey": "` + acmeKey + `"}]}`, 409, "conflict", "consumer key"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -26,6 +26,8 @@ const (
 	keyPartner  = "3MVG9PartnerKeyPartnerKeyPartnerKeyPartnerKeyPartnerKeyPartnerKeyPartnerKeyPartner"
 	keyBlocked  = "3MVG9BlockedKeyBlockedKeyBlockedKeyBlockedKeyBlockedKeyBlockedKeyBlockedKeyBlocked"
 	keyNew      = "3MVG9NewKeyNewKeyNewKeyNewKeyNewKeyNewKeyNewKeyNewKeyNewKeyNewKeyNewKeyNewKeyNewKeyN"
+	keyECA      = "3MVG9ECAKeyECAKeyECAKeyECAKeyECAKeyECAKeyECAKeyECAKeyECAKeyECAKeyECAKeyECAKeyECAKeyE"
+	keyECAOpen  = "3MVG9ECAOpenECAOpenECAOpenECAOpenECAOpenECAOpenECAOpenECAOpenECAOpenECAOpenECAOpenEC"
 	challenge   = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM" // RFC 7636 appendix B
 	scopeDesc   = "requested+scope+is+invalid%2C+unknown%2C+or+malformed"
 	immediateQS = "error=immediate_unsuccessful&error_description=immediate+unsuccessful&state=s1"
@@ -46,6 +48,9 @@ orgs:
       - {name: Partner, consumerKey: "` + keyPartner + `", consumerSecret: S3, callbackUrls: ["` + callback + `"], scopes: [api, openid], permittedUsers: admin-approved, assignedUsers: [sync@acme.test]}
       - {name: Blocked, consumerKey: "` + keyBlocked + `", consumerSecret: S4, callbackUrls: ["` + callback + `"], scopes: [api], blocked: true}
       - {name: Brand New, consumerKey: "` + keyNew + `", consumerSecret: S5, callbackUrls: ["` + callback + `"], scopes: [api], activationDelay: 48h}
+    externalClientApps:
+      - {name: Sync ECA, consumerKey: "` + keyECA + `", consumerSecret: S6, callbackUrls: ["` + callback + `"], scopes: [api, refresh_token]}
+      - {name: Open ECA, consumerKey: "` + keyECAOpen + `", consumerSecret: S7, callbackUrls: ["` + callback + `"], scopes: [api], requirePkce: false}
   - name: Frozen Co
     status: frozen
     users:
@@ -191,6 +196,13 @@ var authorizeErrorCases = []struct {
 	{name: "PKCE required, no challenge", status: 302,
 		query:    query("response_type", "code", "client_id", keyPKCE, "redirect_uri", callback, "state", "s1"),
 		location: callback + "?error=invalid_request&error_description=missing+required+code+challenge&state=s1"},
+	// An External Client App requires PKCE unless it is unticked.
+	{name: "External Client App, PKCE by default, no challenge", status: 302,
+		query:    query("response_type", "code", "client_id", keyECA, "redirect_uri", callback, "state", "s1"),
+		location: callback + "?error=invalid_request&error_description=missing+required+code+challenge&state=s1"},
+	{name: "External Client App, bad challenge", status: 302,
+		query:    query("response_type", "code", "client_id", keyECA, "redirect_uri", callback, "state", "s1", "code_challenge", "short", "code_challenge_method", "S256"),
+		location: callback + "?error=invalid_request&error_description=invalid+code+challenge&state=s1"},
 	{name: "immediate without a session", status: 302,
 		query:    query("response_type", "code", "client_id", keyMain, "redirect_uri", callback, "immediate", "true", "state", "s1"),
 		location: callback + "?" + immediateQS},
@@ -381,5 +393,35 @@ func TestAuthorizeIgnoresUnknownDisplay(t *testing.T) {
 	loc, _ := url.Parse(w.Header().Get("Location"))
 	if w.Code != 302 || loc == nil || loc.Path != "/" || loc.Query().Has("display") {
 		t.Errorf("got %d %q; want the login page with the default display", w.Code, w.Header().Get("Location"))
+	}
+}
+
+// An External Client App goes through the same approval page as a
+// connected app, under its own name: with a challenge when it requires
+// PKCE (its default), without one when that is unticked.
+func TestAuthorizeExternalClientApps(t *testing.T) {
+	s := newAuthorizeServer(t)
+	cookie := s.session(t, "sync@acme.test")
+	for _, tc := range []struct {
+		name, key, app string
+		extra          []string
+	}{
+		{"PKCE required, challenge given", keyECA, "Sync ECA", []string{"code_challenge", challenge, "code_challenge_method", "S256"}},
+		{"PKCE unticked, no challenge", keyECAOpen, "Open ECA", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			q := query(append([]string{"response_type", "code", "client_id", tc.key, "redirect_uri", callback, "state", "s1"}, tc.extra...)...)
+			w := s.authorize(q, cookie)
+			if w.Code != 302 || !strings.HasPrefix(w.Header().Get("Location"), oauth.ApprovalPath+"?source=") {
+				t.Fatalf("got %d %q; want the approval page", w.Code, w.Header().Get("Location"))
+			}
+			r := httptest.NewRequest("GET", baseURL+w.Header().Get("Location"), nil)
+			r.AddCookie(cookie)
+			page := httptest.NewRecorder()
+			s.handler.ServeHTTP(page, r)
+			if want := `<strong id="appName">` + tc.app + `</strong> is asking to:`; !strings.Contains(page.Body.String(), want) {
+				t.Errorf("approval page lacks %q:\n%s", want, page.Body)
+			}
+		})
 	}
 }

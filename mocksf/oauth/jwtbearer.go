@@ -112,6 +112,12 @@ func jwtBearerGrant(d Deps, r *http.Request) (tokenResponse, error) {
 	if app.Policy.Blocked {
 		return tokenResponse{}, tokenErrAppBlocked
 	}
+	// An External Client App runs the flow only with "Enable JWT Bearer
+	// Flow" ticked, and a disabled flow is unsupported_grant_type
+	// (reference §4.6); a connected app's certificate is enough.
+	if app.External() && !app.Policy.Flows.JWTBearer {
+		return tokenResponse{}, tokenErrUnsupportedGrant
+	}
 	key, ok := appCertificateKey(app)
 	if !ok {
 		return tokenResponse{}, tokenErrAssertion

@@ -63,6 +63,11 @@ func jwtForm(username string, approve bool, changes map[string]any, before func(
 	}
 }
 
+// approveApp is a before hook of jwtForm: the user approves the app.
+func approveApp(username, key string) func(*testing.T, *tkEnv) {
+	return func(t *testing.T, e *tkEnv) { e.store.Approve(e.user(t, username).ID, key) }
+}
+
 func TestJWTBearerErrors(t *testing.T) {
 	hs256 := func(t *testing.T, e *tkEnv) string {
 		signer, _ := jose.NewSigner(jose.SigningKey{Algorithm: jose.HS256, Key: []byte(tkSecret)}, nil)
@@ -132,6 +137,16 @@ func TestJWTBearerErrors(t *testing.T) {
 				t.Fatal(err)
 			}
 		}), wantErr: "OAUTH_APP_BLOCKED", wantDesc: "this app is blocked by admin"},
+		// An External Client App needs Enable JWT Bearer Flow as well as
+		// the certificate a connected app needs alone.
+		{name: "External Client App without the flow", body: jwtForm(tkUser, false, map[string]any{"iss": tkKeyECANoJWT}, approveApp(tkUser, tkKeyECANoJWT)),
+			wantErr: "unsupported_grant_type", wantDesc: "grant type not supported"},
+		{name: "External Client App with the flow, no certificate", body: jwtForm(tkUser, false, map[string]any{"iss": tkKeyECAJWT}, func(t *testing.T, e *tkEnv) {
+			approveApp(tkUser, tkKeyECAJWT)(t, e)
+			if _, err := e.store.UpdateApp(tkKeyECAJWT, func(a *store.ConnectedApp) { a.Policy.CertificatePEM = "" }); err != nil {
+				t.Fatal(err)
+			}
+		}), wantErr: "invalid_grant", wantDesc: "invalid assertion"},
 	})
 }
 
@@ -168,5 +183,21 @@ func TestJWTBearerReply(t *testing.T) {
 				t.Errorf("reply %v", m)
 			}
 		})
+	}
+}
+
+// An External Client App with Enable JWT Bearer Flow and a certificate
+// gets the same reply as a connected app.
+func TestJWTBearerExternalClientApp(t *testing.T) {
+	t.Parallel()
+	e := newTokenEnv(t)
+	body := jwtForm(tkUser, false, map[string]any{"iss": tkKeyECAJWT}, approveApp(tkUser, tkKeyECAJWT))(t, e)
+	m := decodeToken(t, e.token(t, tkParse(t, body)))
+	u := e.user(t, tkUser)
+	if got, want := tkFields(m), "access_token id instance_url scope token_type"; got != want || m["id"] != e.base+"/id/"+u.OrgID+"/"+u.ID || m["scope"] != "api" {
+		t.Errorf("reply %v; want the connected app's fields (%s) for %s", m, want, tkUser)
+	}
+	if _, _, key := e.store.OrgOfToken(m["access_token"].(string)); key != tkKeyECAJWT {
+		t.Errorf("token issued to %q; want the External Client App", key)
 	}
 }

@@ -46,6 +46,12 @@ type Deps struct {
 	// username-password flow shares: its wrong passwords count towards it,
 	// and a locked-out user fails it even with the right password.
 	MaxLoginFailures int
+	// ExternalClientAppPasswordFlow lets External Client Apps use the
+	// username-password flow where their org allows it. Off by default:
+	// vendor guides say External Client Apps do not support the flow,
+	// which Salesforce's own pages do not confirm (salesforce-today.md
+	// §1), so mocksf refuses it as it does in an org that disallows it.
+	ExternalClientAppPasswordFlow bool
 }
 
 // Salesforce's OAuth error codes and descriptions, as seen on the wire.

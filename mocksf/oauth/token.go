@@ -411,6 +411,11 @@ func passwordGrant(d Deps, r *http.Request) (tokenResponse, error) {
 	if !org.AllowPasswordFlow {
 		return tokenResponse{}, tokenErrAuthFailure
 	}
+	// External Client Apps are said not to support the flow (unconfirmed):
+	// refused as the org setting refuses it, unless the server allows it.
+	if app.External() && !d.ExternalClientAppPasswordFlow {
+		return tokenResponse{}, tokenErrAuthFailure
+	}
 	if err := d.checkLoginIP(r, app, u, false); err != nil {
 		return tokenResponse{}, err
 	}
@@ -441,6 +446,8 @@ func clientCredentialsGrant(d Deps, r *http.Request) (tokenResponse, error) {
 	if hostOrg != "" && hostOrg != app.OrgID {
 		return tokenResponse{}, tokenErrWrongDomain
 	}
+	// "Enable Client Credentials Flow", one setting for both kinds of
+	// app; a disabled flow is unsupported_grant_type (reference §4.6).
 	if !app.Policy.ClientCredentials {
 		return tokenResponse{}, tokenErrUnsupportedGrant
 	}

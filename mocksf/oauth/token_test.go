@@ -17,6 +17,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/sfharness/sfharness/mocksf"
 	"github.com/sfharness/sfharness/mocksf/store"
 )
 
@@ -119,6 +120,13 @@ func TestAuthorizationCodeErrors(t *testing.T) {
 			wantErr: "invalid_client", wantDesc: "invalid client credentials"},
 		{name: "blocked app", body: codeForm(tkKeyBlocked, tkSecret, tkUser, codeOpts{}),
 			wantErr: "OAUTH_APP_BLOCKED", wantDesc: "this app is blocked by admin"},
+		// An External Client App requires the secret and PKCE by default.
+		{name: "External Client App, missing secret", body: codeForm(tkKeyECA, "", tkUser, codeOpts{challenge: tkChallenge}, "code_verifier", tkVerifier),
+			wantErr: "invalid_client", wantDesc: "invalid client credentials"},
+		{name: "External Client App, code without a challenge", body: codeForm(tkKeyECA, tkSecret, tkUser, codeOpts{}),
+			wantErr: "invalid_grant", wantDesc: "invalid code verifier"},
+		{name: "External Client App, wrong verifier", body: codeForm(tkKeyECA, tkSecret, tkUser, codeOpts{challenge: tkChallenge}, "code_verifier", strings.Repeat("v", 43)),
+			wantErr: "invalid_grant", wantDesc: "invalid code verifier"},
 		{name: "unknown code", body: tkStatic(tkForm("grant_type", "authorization_code", "code", "aPrxnope==", "client_id", tkKeyMain,
 			"client_secret", tkSecret, "redirect_uri", tkCallback).Encode()),
 			wantErr: "invalid_grant", wantDesc: "invalid authorization code"},
@@ -471,7 +479,35 @@ func TestPasswordErrors(t *testing.T) {
 			wantErr: "invalid_app_access", wantDesc: "user is not admin approved to access this app"},
 		{name: "blocked app", body: pw(tkKeyBlocked, tkUser, tkPassword, approve(tkKeyBlocked, tkUser)),
 			wantErr: "OAUTH_APP_BLOCKED", wantDesc: "this app is blocked by admin"},
+		// Refused as the org setting refuses it, unless the server allows
+		// it (TestPasswordExternalClientAppSetting).
+		{name: "External Client App", body: pw(tkKeyECA, tkUser, tkPassword, approve(tkKeyECA, tkUser)),
+			wantErr: "invalid_grant", wantDesc: "authentication failure"},
 	})
+}
+
+// -eca-password-flow lets an External Client App use the
+// username-password flow where the org allows it, and only there.
+func TestPasswordExternalClientAppSetting(t *testing.T) {
+	t.Parallel()
+	for _, allowed := range []bool{false, true} {
+		e := newTokenEnvWith(t, func(c *mocksf.Config) { c.ExternalClientAppPasswordFlow = allowed })
+		e.store.Approve(e.user(t, tkUser).ID, tkKeyECA)
+		got := e.token(t, passwordForm(tkKeyECA, tkUser, tkPassword))
+		if ok := got.status == 200; ok != allowed {
+			t.Errorf("ExternalClientAppPasswordFlow %v: password grant = %d %s", allowed, got.status, got.body)
+		}
+		// A connected app is not affected.
+		e.store.Approve(e.user(t, tkUser).ID, tkKeyMain)
+		if got := e.token(t, passwordForm(tkKeyMain, tkUser, tkPassword)); got.status != 200 {
+			t.Errorf("ExternalClientAppPasswordFlow %v: connected app's password grant = %d %s; want 200", allowed, got.status, got.body)
+		}
+		// The org's setting still applies.
+		e.store.Approve(e.user(t, "user@strict.test").ID, tkKeyECA)
+		if got := e.token(t, passwordForm(tkKeyECA, "user@strict.test", "Strict-Pass-1")); got.status != 400 || !strings.Contains(got.body, "authentication failure") {
+			t.Errorf("ExternalClientAppPasswordFlow %v: grant in an org without the flow = %d %s; want authentication failure", allowed, got.status, got.body)
+		}
+	}
 }
 
 func TestPasswordReply(t *testing.T) {
@@ -507,6 +543,15 @@ func TestClientCredentialsErrors(t *testing.T) {
 			wantErr: "invalid_client", wantDesc: "invalid client credentials"}),
 		onInstance(tokenCase{name: "flow not enabled", body: tkStatic(credsForm(tkKeyMain, tkSecret).Encode()),
 			wantErr: "unsupported_grant_type", wantDesc: "grant type not supported"}),
+		onInstance(tokenCase{name: "External Client App, flow not enabled, run-as user set", body: func(t *testing.T, e *tkEnv) string {
+			runAs := e.user(t, "runas@acme.test").ID
+			if _, err := e.store.UpdateApp(tkKeyECA, func(a *store.ConnectedApp) { a.Policy.RunAsUserID = runAs }); err != nil {
+				t.Fatal(err)
+			}
+			return credsForm(tkKeyECA, tkSecret).Encode()
+		}, wantErr: "unsupported_grant_type", wantDesc: "grant type not supported"}),
+		onInstance(tokenCase{name: "External Client App, wrong secret", body: tkStatic(credsForm(tkKeyECACreds, "wrong").Encode()),
+			wantErr: "invalid_client", wantDesc: "invalid client credentials"}),
 		onInstance(tokenCase{name: "no run-as user", body: func(t *testing.T, e *tkEnv) string {
 			if _, err := e.store.UpdateApp(tkKeyMain, func(a *store.ConnectedApp) { a.Policy.ClientCredentials = true }); err != nil {
 				t.Fatal(err)
@@ -538,10 +583,14 @@ func TestClientCredentialsErrors(t *testing.T) {
 func TestClientCredentialsReply(t *testing.T) {
 	t.Parallel()
 	e := newTokenEnv(t)
-	for _, basic := range []bool{false, true} {
-		req := tkRequest{path: "/services/oauth2/token", host: "instance", contentType: tkFormType, body: credsForm(tkKeyCreds, tkSecret).Encode()}
+	for _, tc := range []struct {
+		key   string
+		basic bool
+	}{{tkKeyCreds, false}, {tkKeyCreds, true}, {tkKeyECACreds, false}, {tkKeyECACreds, true}} {
+		basic := tc.basic
+		req := tkRequest{path: "/services/oauth2/token", host: "instance", contentType: tkFormType, body: credsForm(tc.key, tkSecret).Encode()}
 		if basic {
-			req.body, req.basicUser, req.basicPass = "grant_type=client_credentials", tkKeyCreds, tkSecret
+			req.body, req.basicUser, req.basicPass = "grant_type=client_credentials", tc.key, tkSecret
 		}
 		m := decodeToken(t, e.do(t, req))
 		if got, want := tkFields(m), "access_token api_instance_url id instance_url issued_at scope signature token_type"; got != want {

@@ -38,6 +38,10 @@ const (
 	tkKeyFrozen    = "3MVG9tk.Frozen"
 	tkKeyNoPw      = "3MVG9tk.NoPassword"
 	tkKeyRotating  = "3MVG9tk.Rotating"
+	tkKeyECA       = "3MVG9tk.ECA"
+	tkKeyECACreds  = "3MVG9tk.ECAClientCredentials"
+	tkKeyECAJWT    = "3MVG9tk.ECAJWT"
+	tkKeyECANoJWT  = "3MVG9tk.ECANoJWT"
 	tkSecret       = "0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF"
 	tkCallback     = "https://product.example/salesforce/getSfdcOAuthTokensRedirect"
 	tkUser         = "sync@acme.test"
@@ -81,6 +85,15 @@ orgs:
          scopes: [api, refresh_token], refreshTokenRotation: true}
       - {name: New, consumerKey: ` + tkKeyNew + `, consumerSecret: ` + tkSecret + `, callbackUrls: ["` + tkCallback + `"],
          scopes: [api], activationDelay: 10m}
+    externalClientApps:
+      - {name: ECA, consumerKey: ` + tkKeyECA + `, consumerSecret: ` + tkSecret + `, callbackUrls: ["` + tkCallback + `"],
+         scopes: [api, refresh_token, id]}
+      - {name: ECA Client Credentials, consumerKey: ` + tkKeyECACreds + `, consumerSecret: ` + tkSecret + `, callbackUrls: ["` + tkCallback + `"],
+         scopes: [api, refresh_token], flows: [clientCredentials], clientCredentialsRunAs: runas@acme.test}
+      - {name: ECA JWT, consumerKey: ` + tkKeyECAJWT + `, consumerSecret: ` + tkSecret + `, callbackUrls: ["` + tkCallback + `"],
+         scopes: [api, refresh_token], flows: [jwtBearer]}
+      - {name: ECA No JWT, consumerKey: ` + tkKeyECANoJWT + `, consumerSecret: ` + tkSecret + `, callbackUrls: ["` + tkCallback + `"],
+         scopes: [api, refresh_token]}
   - name: Frozen Co
     status: frozen
     allowPasswordFlow: true
@@ -110,11 +123,19 @@ type tkEnv struct {
 	instance string // instance host URL (localhost on the same port)
 }
 
-func newTokenEnv(tb testing.TB) *tkEnv {
+func newTokenEnv(tb testing.TB) *tkEnv { return newTokenEnvWith(tb, nil) }
+
+// newTokenEnvWith is newTokenEnv with configure (when not nil) changing
+// mocksf's configuration first.
+func newTokenEnvWith(tb testing.TB, configure func(*mocksf.Config)) *tkEnv {
 	tb.Helper()
 	clock := mclock.At(time.Now())
 	ts := httptest.NewUnstartedServer(nil)
-	srv, err := mocksf.New(mocksf.Config{BaseURL: "http://" + ts.Listener.Addr().String(), Seed: []byte(tkSeed), Clock: clock.Now})
+	cfg := mocksf.Config{BaseURL: "http://" + ts.Listener.Addr().String(), Seed: []byte(tkSeed), Clock: clock.Now}
+	if configure != nil {
+		configure(&cfg)
+	}
+	srv, err := mocksf.New(cfg)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -129,7 +150,7 @@ func newTokenEnv(tb testing.TB) *tkEnv {
 	if _, err := e.store.UpdateApp(tkKeyNew, func(a *store.ConnectedApp) { a.CreatedAt = clock.Now() }); err != nil {
 		tb.Fatal(err)
 	}
-	for _, key := range []string{tkKeyJWT, tkKeyAdmin} {
+	for _, key := range []string{tkKeyJWT, tkKeyAdmin, tkKeyECAJWT, tkKeyECANoJWT} {
 		if _, err := e.store.UpdateApp(key, func(a *store.ConnectedApp) { a.Policy.CertificatePEM = assertionCert(tb).pem }); err != nil {
 			tb.Fatal(err)
 		}

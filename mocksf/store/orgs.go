@@ -102,16 +102,28 @@ func (s *Store) ResetTo(seed Seed) ([]OrgResult, error) {
 func (seed Seed) WithKeys(results []OrgResult) Seed {
 	out := Seed{Orgs: make([]OrgSpec, len(seed.Orgs))}
 	for i, o := range seed.Orgs {
-		o.ConnectedApps = append([]AppSpec(nil), o.ConnectedApps...)
+		var made OrgResult
 		if i < len(results) {
-			for j := range o.ConnectedApps {
-				if j < len(results[i].Apps) {
-					o.ConnectedApps[j].ConsumerKey = results[i].Apps[j].ConsumerKey
-					o.ConnectedApps[j].ConsumerSecret = results[i].Apps[j].ConsumerSecret
-				}
-			}
+			made = results[i]
 		}
+		o.ConnectedApps = withKeys(o.ConnectedApps, made.Apps)
+		o.ExternalClientApps = withKeys(o.ExternalClientApps, made.ExternalClientApps)
 		out.Orgs[i] = o
+	}
+	return out
+}
+
+// withKeys is a copy of specs with the credentials of the apps made from
+// them, in the same order, written in.
+func withKeys(specs []AppSpec, made []ConnectedApp) []AppSpec {
+	if specs == nil {
+		return nil
+	}
+	out := append([]AppSpec(nil), specs...)
+	for j := range out {
+		if j < len(made) {
+			out[j].ConsumerKey, out[j].ConsumerSecret = made[j].ConsumerKey, made[j].ConsumerSecret
+		}
 	}
 	return out
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -29,11 +30,15 @@ type Seed struct {
 
 // OrgSpec describes one org of a seed.
 type OrgSpec struct {
-	Name          string      `yaml:"name" json:"name"`
-	Edition       string      `yaml:"edition" json:"edition"`
-	Users         []UserSpec  `yaml:"users" json:"users"`
-	ConnectedApps []AppSpec   `yaml:"connectedApps" json:"connectedApps"`
-	Records       RecordsSpec `yaml:"records" json:"records"`
+	Name          string     `yaml:"name" json:"name"`
+	Edition       string     `yaml:"edition" json:"edition"`
+	Users         []UserSpec `yaml:"users" json:"users"`
+	ConnectedApps []AppSpec  `yaml:"connectedApps" json:"connectedApps"`
+	// ExternalClientApps are the org's External Client Apps: the same
+	// keys as a connected app, plus distributionState and flows, with a
+	// new External Client App's defaults (PKCE required).
+	ExternalClientApps []AppSpec   `yaml:"externalClientApps" json:"externalClientApps"`
+	Records            RecordsSpec `yaml:"records" json:"records"`
 	// AllowPasswordFlow is "Allow OAuth Username-Password Flows".
 	AllowPasswordFlow bool `yaml:"allowPasswordFlow" json:"allowPasswordFlow"`
 	// RestrictConnectedApps is the Spring '26 restriction on creating
@@ -73,7 +78,9 @@ type UserSpec struct {
 	Active     *bool  `yaml:"active" json:"active"`         // default true
 }
 
-// AppSpec describes one connected app of a seeded org.
+// AppSpec describes one connected app or External Client App of a seeded
+// org. DistributionState and Flows are an External Client App's only: on a
+// connected app they are errors.
 type AppSpec struct {
 	Name           string   `yaml:"name" json:"name"`
 	APIName        string   `yaml:"apiName" json:"apiName"`
@@ -86,7 +93,7 @@ type AppSpec struct {
 	// Settings and policies; absent ones take a new app's defaults.
 	RequireSecretForWebServerFlow    *bool              `yaml:"requireSecretForWebServerFlow" json:"requireSecretForWebServerFlow"`
 	RequireSecretForRefreshTokenFlow *bool              `yaml:"requireSecretForRefreshTokenFlow" json:"requireSecretForRefreshTokenFlow"`
-	RequirePKCE                      bool               `yaml:"requirePkce" json:"requirePkce"`
+	RequirePKCE                      *bool              `yaml:"requirePkce" json:"requirePkce"`       // default false for a connected app, true for an External Client App
 	PermittedUsers                   string             `yaml:"permittedUsers" json:"permittedUsers"` // "all" (default) or "admin-approved"
 	AssignedUsers                    []string           `yaml:"assignedUsers" json:"assignedUsers"`   // usernames, for admin-approved
 	RefreshTokenPolicy               *RefreshPolicySpec `yaml:"refreshTokenPolicy" json:"refreshTokenPolicy"`
@@ -97,6 +104,14 @@ type AppSpec struct {
 	IntrospectAllTokens              bool               `yaml:"introspectAllTokens" json:"introspectAllTokens"`
 	RefreshTokenRotation             bool               `yaml:"refreshTokenRotation" json:"refreshTokenRotation"`
 	IPRelaxation                     string             `yaml:"ipRelaxation" json:"ipRelaxation"` // enforce (default), enforce-relax-refresh or relax
+
+	// DistributionState is an External Client App's Distribution State,
+	// Local (default) or Packaged.
+	DistributionState string `yaml:"distributionState,omitempty" json:"distributionState,omitempty"`
+	// Flows are an External Client App's enabled optional flows, by seed
+	// name (FlowClientCredentials, ...); none by default. The web server
+	// and refresh token flows come with OAuth and are not listed.
+	Flows []string `yaml:"flows,omitempty" json:"flows,omitempty"`
 }
 
 // RefreshPolicySpec is a seed's refresh token policy.
@@ -182,38 +197,97 @@ func (seed Seed) validate() error {
 		errs = append(errs, validateCustom(fmt.Sprintf("orgs[%d]", i), o.CustomObjects, o.CustomFields)...)
 		errs = append(errs, validateAPISettings(fmt.Sprintf("orgs[%d]", i), o)...)
 		appNames := map[string]bool{}
-		for j, a := range o.ConnectedApps {
-			if strings.TrimSpace(a.Name) == "" {
-				errs = append(errs, fmt.Errorf("orgs[%d].connectedApps[%d].name is required", i, j))
-			}
-			if _, err := a.policy(func(name string) (string, bool) {
-				for _, u := range o.Users {
-					if strings.EqualFold(u.Username, name) {
-						return u.Username, true
-					}
+		userID := func(name string) (string, bool) {
+			for _, u := range o.Users {
+				if strings.EqualFold(u.Username, name) {
+					return u.Username, true
 				}
-				return "", false
-			}); err != nil {
-				errs = append(errs, fmt.Errorf("orgs[%d].connectedApps[%d]: %w", i, j, err))
 			}
+			return "", false
+		}
+		for _, sa := range o.apps() {
+			where := fmt.Sprintf("orgs[%d].%s[%d]", i, sa.list, sa.index)
+			a := sa.spec
+			if strings.TrimSpace(a.Name) == "" {
+				errs = append(errs, fmt.Errorf("%s.name is required", where))
+			}
+			if _, err := a.policy(sa.external, userID); err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", where, err))
+			}
+			errs = append(errs, a.validateKind(where, sa.external)...)
 			apiName := a.APIName
 			if apiName == "" {
 				apiName = APIName(a.Name)
 			}
+			// Connected apps and External Client Apps share one name
+			// space in an org, as CreateApp checks them.
 			name, api := "name:"+foldKey(a.Name), "api:"+foldKey(apiName)
 			if appNames[name] || appNames[api] {
-				errs = append(errs, fmt.Errorf("orgs[%d].connectedApps[%d] %q: name or API name is used twice in the org", i, j, a.Name))
+				errs = append(errs, fmt.Errorf("%s %q: name or API name is used twice in the org", where, a.Name))
 			}
 			appNames[name], appNames[api] = true, true
 			if a.ConsumerKey != "" {
 				if keys[a.ConsumerKey] {
-					errs = append(errs, fmt.Errorf("orgs[%d].connectedApps[%d].consumerKey is used twice", i, j))
+					errs = append(errs, fmt.Errorf("%s.consumerKey is used twice", where))
 				}
 				keys[a.ConsumerKey] = true
 			}
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// seedApp is one app of an OrgSpec, of either kind, with where it is in
+// the seed.
+type seedApp struct {
+	list     string // connectedApps or externalClientApps
+	index    int
+	external bool
+	spec     AppSpec
+}
+
+// apps lists the org's connected apps, then its External Client Apps.
+func (o OrgSpec) apps() []seedApp {
+	out := make([]seedApp, 0, len(o.ConnectedApps)+len(o.ExternalClientApps))
+	for j, a := range o.ConnectedApps {
+		out = append(out, seedApp{list: "connectedApps", index: j, spec: a})
+	}
+	for j, a := range o.ExternalClientApps {
+		out = append(out, seedApp{list: "externalClientApps", index: j, external: true, spec: a})
+	}
+	return out
+}
+
+// validateKind checks the keys that only one kind of app has; where
+// names the app in the errors, such as orgs[0].externalClientApps[1].
+func (a AppSpec) validateKind(where string, external bool) []error {
+	var errs []error
+	if !external {
+		if a.DistributionState != "" {
+			errs = append(errs, fmt.Errorf("%s.distributionState: only an External Client App has one; list the app under externalClientApps", where))
+		}
+		if a.Flows != nil {
+			errs = append(errs, fmt.Errorf("%s.flows: only an External Client App has flows; list the app under externalClientApps", where))
+		}
+		return errs
+	}
+	switch a.DistributionState {
+	case "", DistributionLocal, DistributionPackaged:
+	default:
+		errs = append(errs, fmt.Errorf("%s.distributionState %q: want %s or %s", where, a.DistributionState, DistributionLocal, DistributionPackaged))
+	}
+	for k, f := range a.Flows {
+		if !slices.Contains(FlowNames, f) {
+			errs = append(errs, fmt.Errorf("%s.flows[%d]: unknown flow %q (want %s)", where, k, f, strings.Join(FlowNames, ", ")))
+		}
+	}
+	// Salesforce runs the client credentials flow only when Enable
+	// Client Credentials Flow is ticked; a run-as user alone would leave
+	// the seed saying two things.
+	if a.ClientCredentialsRunAs != "" && !slices.Contains(a.Flows, FlowClientCredentials) {
+		errs = append(errs, fmt.Errorf("%s.clientCredentialsRunAs: needs %s in flows, as an External Client App runs the flow only when it is enabled", where, FlowClientCredentials))
+	}
+	return errs
 }
 
 // loginIPRanges parses an org's Login IP Ranges; where names the org in
@@ -279,11 +353,14 @@ func foldKey(s string) string {
 	return b.String()
 }
 
-// OrgResult names what Apply created for one org.
+// OrgResult names what Apply created for one org: Apps are its connected
+// apps and ExternalClientApps its External Client Apps, each in the
+// seed's order.
 type OrgResult struct {
-	Org   Org
-	Users []User
-	Apps  []ConnectedApp
+	Org                Org
+	Users              []User
+	Apps               []ConnectedApp
+	ExternalClientApps []ConnectedApp
 }
 
 // Apply adds the seed's orgs to the store. Usernames and consumer keys
@@ -301,10 +378,10 @@ func (s *Store) Apply(seed Seed) ([]OrgResult, error) {
 				return nil, fmt.Errorf("seed: username %q: %w", u.Username, ErrConflict)
 			}
 		}
-		for _, a := range o.ConnectedApps {
-			if _, ok := s.apps[a.ConsumerKey]; ok && a.ConsumerKey != "" {
+		for _, sa := range o.apps() {
+			if _, ok := s.apps[sa.spec.ConsumerKey]; ok && sa.spec.ConsumerKey != "" {
 				s.mu.Unlock()
-				return nil, fmt.Errorf("seed: app %q: consumer key: %w", a.Name, ErrConflict)
+				return nil, fmt.Errorf("seed: app %q: consumer key: %w", sa.spec.Name, ErrConflict)
 			}
 		}
 	}
@@ -316,13 +393,14 @@ func (s *Store) Apply(seed Seed) ([]OrgResult, error) {
 	// Apps are added after the lock is released because CreateApp takes
 	// it; validate and the check above have ruled out its conflicts.
 	for i, spec := range seed.Orgs {
-		for _, a := range spec.ConnectedApps {
+		for _, sa := range spec.apps() {
+			a := sa.spec
 			apiName := a.APIName
 			if apiName == "" {
 				apiName = APIName(a.Name)
 			}
 			// Validation checked these names, so policy cannot fail here.
-			policy, _ := a.policy(func(username string) (string, bool) {
+			policy, _ := a.policy(sa.external, func(username string) (string, bool) {
 				for _, u := range results[i].Users {
 					if strings.EqualFold(u.Username, username) {
 						return u.ID, true
@@ -337,17 +415,28 @@ func (s *Store) Apply(seed Seed) ([]OrgResult, error) {
 			if policy.ActivationDelay != nil {
 				created = s.now()
 			}
-			app, err := s.CreateApp(ConnectedApp{
+			app := ConnectedApp{
 				OrgID: results[i].Org.ID, Name: a.Name, APIName: apiName, ContactEmail: a.ContactEmail,
 				OAuthEnabled: true, CallbackURLs: a.CallbackURLs, Scopes: a.Scopes,
 				ConsumerKey: a.ConsumerKey, ConsumerSecret: a.ConsumerSecret,
 				CreatedAt: created,
 				Policy:    policy,
-			})
+			}
+			if sa.external {
+				app.Kind, app.DistributionState = KindExternalClientApp, a.DistributionState
+				if app.DistributionState == "" {
+					app.DistributionState = DistributionLocal
+				}
+			}
+			app, err := s.CreateApp(app)
 			if err != nil {
 				return results, fmt.Errorf("seed: org %q: %w", spec.Name, err)
 			}
-			results[i].Apps = append(results[i].Apps, app)
+			if sa.external {
+				results[i].ExternalClientApps = append(results[i].ExternalClientApps, app)
+			} else {
+				results[i].Apps = append(results[i].Apps, app)
+			}
 		}
 	}
 	return results, nil
@@ -450,17 +539,27 @@ func (s *Store) Reset() {
 	s.clear()
 }
 
-// policy turns a seed app's settings into an AppPolicy. userID resolves a
-// username of the app's org (assigned and run-as users) to its ID.
-func (a AppSpec) policy(userID func(string) (string, bool)) (AppPolicy, error) {
+// policy turns a seed app's settings into an AppPolicy, from the defaults
+// of a new app of its kind (external: an External Client App). userID
+// resolves a username of the app's org (assigned and run-as users) to its
+// ID.
+func (a AppSpec) policy(external bool, userID func(string) (string, bool)) (AppPolicy, error) {
 	p := DefaultAppPolicy()
+	if external {
+		p = DefaultExternalClientAppPolicy()
+		// validateKind reports unknown names; here they are left out.
+		p.SetFlows(a.Flows)
+	}
 	if a.RequireSecretForWebServerFlow != nil {
 		p.RequireSecretWebServer = *a.RequireSecretForWebServerFlow
 	}
 	if a.RequireSecretForRefreshTokenFlow != nil {
 		p.RequireSecretRefresh = *a.RequireSecretForRefreshTokenFlow
 	}
-	p.RequirePKCE, p.Blocked, p.IntrospectAll = a.RequirePKCE, a.Blocked, a.IntrospectAllTokens
+	if a.RequirePKCE != nil {
+		p.RequirePKCE = *a.RequirePKCE
+	}
+	p.Blocked, p.IntrospectAll = a.Blocked, a.IntrospectAllTokens
 	p.RotateRefreshTokens = a.RefreshTokenRotation
 	switch a.PermittedUsers {
 	case "", "all":
@@ -516,7 +615,13 @@ func (a AppSpec) policy(userID func(string) (string, bool)) (AppPolicy, error) {
 		if !ok {
 			return p, fmt.Errorf("clientCredentialsRunAs: %q is not a user of this org", a.ClientCredentialsRunAs)
 		}
-		p.ClientCredentials, p.RunAsUserID = true, id
+		// A connected app's run-as user enables the flow, as the seed has
+		// always had it; an External Client App's needs it in flows
+		// (validateKind).
+		p.RunAsUserID = id
+		if !external {
+			p.ClientCredentials = true
+		}
 	}
 	return p, nil
 }

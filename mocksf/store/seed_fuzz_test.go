@@ -77,6 +77,15 @@ orgs:
         - {LastName: Lovelace, Nested: {a: [1, 2]}, List: [x, null, 3]}
       generate: {Invoice__c: 2, Lead: -1}
 `,
+	// External Client Apps: defaults, every key, and the errors only they have.
+	"orgs:\n  - name: A\n    externalClientApps:\n      - {name: X}\n",
+	"orgs:\n  - name: A\n    users: [{username: a@x.test, password: pw}]\n    externalClientApps:\n      - {name: X, consumerKey: ECA-K, distributionState: Packaged, requirePkce: false, flows: [clientCredentials, jwtBearer, deviceFlow, tokenExchange, authorizationCodeAndCredentials], clientCredentialsRunAs: a@x.test}\n",
+	"orgs:\n  - name: A\n    externalClientApps:\n      - {name: X, flows: [foo]}\n",
+	"orgs:\n  - name: A\n    externalClientApps:\n      - {name: X, distributionState: Global}\n",
+	"orgs:\n  - name: A\n    connectedApps:\n      - {name: X, flows: [], distributionState: Local}\n",
+	"orgs:\n  - name: A\n    users: [{username: a@x.test, password: pw}]\n    externalClientApps:\n      - {name: X, clientCredentialsRunAs: a@x.test}\n",
+	"orgs:\n  - name: A\n    connectedApps:\n      - {name: X, consumerKey: K}\n    externalClientApps:\n      - {name: x, consumerKey: K}\n",
+	"orgs:\n  - name: NewCo\n    externalClientApps: [{name: Clone, consumerKey: KEY-BEACON}]\n",
 	"orgs:\n  - name: A\n    connectedApps:\n      - {name: X, refreshTokenPolicy: {mode: absolute, for: 0s}}\n",
 	"orgs:\n  - name: A\n    connectedApps:\n      - {name: X, certificate: \"-----BEGIN CERTIFICATE-----\\nAAAA\\n-----END CERTIFICATE-----\\n\"}\n",
 	"orgs:\n  - name: A\n    connectedApps:\n      - {name: X, assignedUsers: [nobody@x.test]}\n",
@@ -157,7 +166,7 @@ func namesAnything(seed store.Seed) bool {
 		if len(o.Users) > 0 {
 			return true
 		}
-		for _, a := range o.ConnectedApps {
+		for _, a := range append(o.ConnectedApps, o.ExternalClientApps...) {
 			if a.ConsumerKey != "" {
 				return true
 			}
@@ -189,8 +198,15 @@ func checkApplied(t *testing.T, st *store.Store, seed store.Seed, results []stor
 				t.Fatalf("UserByUsername(%q) = %+v, %v; want the seed's user in %s", u.Username, got, err, res.Org.ID)
 			}
 		}
-		if len(res.Apps) != len(spec.ConnectedApps) || len(st.Apps(res.Org.ID)) != len(spec.ConnectedApps) {
-			t.Fatalf("org %q has %d apps; want %d", spec.Name, len(st.Apps(res.Org.ID)), len(spec.ConnectedApps))
+		if all := len(spec.ConnectedApps) + len(spec.ExternalClientApps); len(res.Apps) != len(spec.ConnectedApps) ||
+			len(res.ExternalClientApps) != len(spec.ExternalClientApps) || len(st.Apps(res.Org.ID)) != all {
+			t.Fatalf("org %q has %d apps; want %d", spec.Name, len(st.Apps(res.Org.ID)), all)
+		}
+		for j, a := range res.ExternalClientApps {
+			got, err := st.AppByKey(a.ConsumerKey)
+			if err != nil || got.OrgID != res.Org.ID || got.Name != spec.ExternalClientApps[j].Name || !got.External() {
+				t.Fatalf("AppByKey(%q) = %+v, %v; want External Client App %q of %s", a.ConsumerKey, got, err, spec.ExternalClientApps[j].Name, res.Org.ID)
+			}
 		}
 		for j, a := range res.Apps {
 			got, err := st.AppByKey(a.ConsumerKey)

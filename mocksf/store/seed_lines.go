@@ -16,7 +16,7 @@ var seedTypes = map[string]string{
 	"store.Seed":              "at the top level (want orgs)",
 	"store.OrgSpec":           "in an org (orgs[i])",
 	"store.UserSpec":          "in a user (orgs[i].users[j])",
-	"store.AppSpec":           "in a connected app (orgs[i].connectedApps[j])",
+	"store.AppSpec":           "in an app (orgs[i].connectedApps[j] or orgs[i].externalClientApps[j])",
 	"store.RefreshPolicySpec": "in a refreshTokenPolicy (want mode, for)",
 }
 

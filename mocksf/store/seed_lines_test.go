@@ -46,6 +46,16 @@ func TestParseSeedErrorsNameLineAndField(t *testing.T) {
 			want: []string{`line 4: orgs[0].status "asleep"`},
 		},
 		{
+			name: "unknown flow in a block list at its own line",
+			doc:  "orgs:\n  - name: Acme\n    externalClientApps:\n      - name: App\n        flows:\n          - jwtBearer\n          - foo\n",
+			want: []string{`line 7: orgs[0].externalClientApps[0].flows[1]: unknown flow "foo"`},
+		},
+		{
+			name: "unknown key in an External Client App says where",
+			doc:  "orgs:\n  - name: Acme\n    externalClientApps:\n      - name: App\n        colour: blue\n",
+			want: []string{"line 5", `unknown key "colour" in an app (orgs[i].connectedApps[j] or orgs[i].externalClientApps[j])`},
+		},
+		{
 			name: "every error has its line",
 			doc:  "orgs:\n  - users:\n      - {username: a@acme.test}\n",
 			want: []string{"line 2: orgs[0].name is required", "line 3: orgs[0].users[0].password is required"},

@@ -189,6 +189,62 @@ func TestParseSeedErrors(t *testing.T) {
 			want: []string{"orgs[1].connectedApps[0].consumerKey is used twice"},
 		},
 		{
+			name: "unknown flow",
+			doc:  "orgs:\n  - name: Acme\n    externalClientApps:\n      - name: App\n        flows: [clientCredentials, foo]\n",
+			want: []string{"line 5", `orgs[0].externalClientApps[0].flows[1]: unknown flow "foo" (want clientCredentials, authorizationCodeAndCredentials, deviceFlow, jwtBearer, tokenExchange)`},
+		},
+		{
+			name: "flows on a connected app",
+			doc:  "orgs:\n  - name: Acme\n    connectedApps:\n      - name: App\n        flows: [jwtBearer]\n",
+			want: []string{"line 5", "orgs[0].connectedApps[0].flows: only an External Client App has flows"},
+		},
+		{
+			name: "distribution state on a connected app",
+			doc:  "orgs:\n  - name: Acme\n    connectedApps:\n      - name: App\n        distributionState: Local\n",
+			want: []string{"line 5", "orgs[0].connectedApps[0].distributionState: only an External Client App has one"},
+		},
+		{
+			name: "bad distribution state",
+			doc:  "orgs:\n  - name: Acme\n    externalClientApps:\n      - name: App\n        distributionState: Global\n",
+			want: []string{"line 5", `orgs[0].externalClientApps[0].distributionState "Global": want Local or Packaged`},
+		},
+		{
+			name: "run-as user without the client credentials flow",
+			doc:  "orgs:\n  - name: Acme\n    users: [{username: a@acme.test, password: pw}]\n    externalClientApps:\n      - name: App\n        flows: [jwtBearer]\n        clientCredentialsRunAs: a@acme.test\n",
+			want: []string{"line 7", "orgs[0].externalClientApps[0].clientCredentialsRunAs: needs clientCredentials in flows"},
+		},
+		{
+			name: "unknown External Client App key",
+			doc:  "orgs:\n  - name: Acme\n    externalClientApps:\n      - name: App\n        flow: [jwtBearer]\n",
+			want: []string{"line 5", `unknown key "flow"`},
+		},
+		{
+			name: "External Client App without a name",
+			doc:  "orgs:\n  - name: Acme\n    externalClientApps:\n      - apiName: App\n",
+			want: []string{"orgs[0].externalClientApps[0].name is required"},
+		},
+		{
+			name: "bad policy of an External Client App",
+			doc:  "orgs:\n  - name: Acme\n    externalClientApps:\n      - name: App\n        permittedUsers: some\n",
+			want: []string{"line 5", `orgs[0].externalClientApps[0]: permittedUsers "some"`},
+		},
+		{
+			name: "name of a connected app taken by an External Client App",
+			doc:  "orgs:\n  - name: Acme\n    connectedApps:\n      - {name: Beacon}\n    externalClientApps:\n      - {name: BEACON, apiName: Other}\n",
+			want: []string{`orgs[0].externalClientApps[0] "BEACON"`, "used twice"},
+		},
+		{
+			name: "API name of a connected app taken by an External Client App",
+			doc:  "orgs:\n  - name: Acme\n    connectedApps:\n      - {name: Beacon Sync}\n    externalClientApps:\n      - {name: Other, apiName: Beacon_Sync}\n",
+			want: []string{`orgs[0].externalClientApps[0] "Other"`, "used twice"},
+		},
+		{
+			name: "consumer key of a connected app in another org's External Client App",
+			doc: "orgs:\n  - name: Acme\n    connectedApps:\n      - {name: One, consumerKey: K}\n" +
+				"  - name: Globex\n    externalClientApps:\n      - {name: Two, consumerKey: K}\n",
+			want: []string{"orgs[1].externalClientApps[0].consumerKey is used twice"},
+		},
+		{
 			name: "every problem reported",
 			doc:  "orgs:\n  - users:\n      - {username: a@acme.test}\n    connectedApps:\n      - {apiName: X}\n",
 			want: []string{"orgs[0].name is required", "orgs[0].users[0].password is required", "orgs[0].connectedApps[0].name is required"},
@@ -387,6 +443,16 @@ orgs:
 `,
 			wantErr: store.ErrConflict,
 		},
+		{
+			name: "consumer key of a connected app taken by an External Client App",
+			doc: `
+orgs:
+  - name: NewCo
+    users: [{username: new@newco.test, password: pw}]
+    externalClientApps: [{name: Clone, consumerKey: KEY-BEACON}]
+`,
+			wantErr: store.ErrConflict,
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -551,5 +617,95 @@ func TestAPIName(t *testing.T) {
 				t.Errorf("APIName(%q) = %q; want %q", tc.label, got, tc.want)
 			}
 		})
+	}
+}
+
+// An External Client App of a seed takes a new External Client App's
+// defaults (PKCE and both secrets required, Local, no optional flows),
+// where a connected app keeps a new connected app's (no PKCE).
+func TestApplyExternalClientApps(t *testing.T) {
+	t.Parallel()
+	st := store.New(nil)
+	results := mustApply(t, st, `
+orgs:
+  - name: Acme
+    users: [{username: a@acme.test, password: pw}, {username: run@acme.test, password: pw}]
+    connectedApps:
+      - name: Classic
+    externalClientApps:
+      - name: Plain ECA
+      - name: Packaged ECA
+        apiName: Packaged
+        consumerKey: KEY-ECA
+        consumerSecret: SECRET-ECA
+        distributionState: Packaged
+        requirePkce: false
+        requireSecretForWebServerFlow: false
+        flows: [tokenExchange, clientCredentials, jwtBearer, deviceFlow, authorizationCodeAndCredentials]
+        clientCredentialsRunAs: RUN@acme.test
+`)
+	res := results[0]
+	if len(res.Apps) != 1 || len(res.ExternalClientApps) != 2 {
+		t.Fatalf("Apply made %d connected apps and %d External Client Apps; want 1 and 2", len(res.Apps), len(res.ExternalClientApps))
+	}
+	classic, plain, packaged := res.Apps[0], res.ExternalClientApps[0], res.ExternalClientApps[1]
+	if classic.External() || classic.DistributionState != "" || classic.Policy.RequirePKCE {
+		t.Errorf("connected app = kind %q, state %q, PKCE %v; want a connected app without PKCE", classic.Kind, classic.DistributionState, classic.Policy.RequirePKCE)
+	}
+	wantPlain := store.DefaultExternalClientAppPolicy()
+	if !plain.External() || plain.DistributionState != store.DistributionLocal || !reflect.DeepEqual(plain.Policy, wantPlain) {
+		t.Errorf("plain ECA = kind %q, state %q, policy %+v; want an External Client App, Local, policy %+v", plain.Kind, plain.DistributionState, plain.Policy, wantPlain)
+	}
+	if len(plain.ConsumerKey) != 85 || len(plain.ConsumerSecret) != 64 || plain.APIName != "Plain_ECA" {
+		t.Errorf("plain ECA key %q, secret %q, API name %q; want generated credentials and Plain_ECA", plain.ConsumerKey, plain.ConsumerSecret, plain.APIName)
+	}
+	if got := plain.Policy.EnabledFlows(); len(got) != 0 {
+		t.Errorf("plain ECA flows = %q; want none", got)
+	}
+	run, _ := st.UserByUsername("run@acme.test")
+	p := packaged.Policy
+	if packaged.DistributionState != store.DistributionPackaged || packaged.ConsumerKey != "KEY-ECA" || packaged.APIName != "Packaged" ||
+		p.RequirePKCE || p.RequireSecretWebServer || !p.RequireSecretRefresh || !p.ClientCredentials || p.RunAsUserID != run.ID ||
+		p.Flows != (store.AppFlows{AuthorizationCodeAndCredentials: true, Device: true, JWTBearer: true, TokenExchange: true}) {
+		t.Errorf("packaged ECA = %+v", packaged)
+	}
+	if got, want := p.EnabledFlows(), store.FlowNames; !slices.Equal(got, want) {
+		t.Errorf("EnabledFlows = %q; want %q in the form's order", got, want)
+	}
+	if got, err := st.AppByKey("KEY-ECA"); err != nil || !got.External() {
+		t.Errorf("AppByKey(KEY-ECA) = %+v, %v; want the External Client App", got, err)
+	}
+	if got := st.Apps(res.Org.ID); len(got) != 3 {
+		t.Errorf("Apps = %d apps; want both kinds, 3", len(got))
+	}
+	// WithKeys writes the generated credentials into the ECA's spec too.
+	seed, _ := store.ParseSeed([]byte("orgs:\n  - name: X\n    externalClientApps: [{name: A}]\n"))
+	again := seed.WithKeys([]store.OrgResult{{ExternalClientApps: []store.ConnectedApp{plain}}})
+	if a := again.Orgs[0].ExternalClientApps[0]; a.ConsumerKey != plain.ConsumerKey || a.ConsumerSecret != plain.ConsumerSecret {
+		t.Errorf("WithKeys = %+v; want the plain ECA's credentials", a)
+	}
+	if seed.Orgs[0].ExternalClientApps[0].ConsumerKey != "" {
+		t.Error("WithKeys changed the seed it copied")
+	}
+}
+
+// SetFlows enables exactly the flows it is given, and names an unknown
+// one.
+func TestSetFlows(t *testing.T) {
+	t.Parallel()
+	p := store.DefaultExternalClientAppPolicy()
+	p.RunAsUserID = "005x"
+	if err := p.SetFlows([]string{store.FlowJWTBearer, store.FlowClientCredentials}); err != nil {
+		t.Fatal(err)
+	}
+	if got := p.EnabledFlows(); !slices.Equal(got, []string{"clientCredentials", "jwtBearer"}) {
+		t.Errorf("EnabledFlows = %q; want clientCredentials, jwtBearer", got)
+	}
+	err := p.SetFlows([]string{"nope", store.FlowDevice})
+	if err == nil || !strings.Contains(err.Error(), `"nope"`) {
+		t.Errorf("SetFlows with an unknown name = %v; want an error naming it", err)
+	}
+	if got := p.EnabledFlows(); !slices.Equal(got, []string{"deviceFlow"}) || p.ClientCredentials || p.RunAsUserID != "005x" {
+		t.Errorf("after SetFlows(nope, deviceFlow): %q, client credentials %v, run-as %q; want only deviceFlow, the run-as user kept", got, p.ClientCredentials, p.RunAsUserID)
 	}
 }

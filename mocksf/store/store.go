@@ -234,6 +234,72 @@ type AppFlows struct {
 	TokenExchange bool
 }
 
+// The seed and control API's names of an External Client App's optional
+// flows, in the order of its Flow Enablement section.
+const (
+	FlowClientCredentials               = "clientCredentials"
+	FlowAuthorizationCodeAndCredentials = "authorizationCodeAndCredentials"
+	FlowDevice                          = "deviceFlow"
+	FlowJWTBearer                       = "jwtBearer"
+	FlowTokenExchange                   = "tokenExchange"
+)
+
+// FlowNames lists the optional flows' names in the form's order, which
+// is also the order EnabledFlows answers in.
+var FlowNames = []string{FlowClientCredentials, FlowAuthorizationCodeAndCredentials, FlowDevice, FlowJWTBearer, FlowTokenExchange}
+
+// flowSwitch returns the setting of p that the named flow turns on, or
+// nil for an unknown name. Client credentials is one setting for both
+// kinds of app (ClientCredentials), the others are Flows'.
+func (p *AppPolicy) flowSwitch(name string) *bool {
+	switch name {
+	case FlowClientCredentials:
+		return &p.ClientCredentials
+	case FlowAuthorizationCodeAndCredentials:
+		return &p.Flows.AuthorizationCodeAndCredentials
+	case FlowDevice:
+		return &p.Flows.Device
+	case FlowJWTBearer:
+		return &p.Flows.JWTBearer
+	case FlowTokenExchange:
+		return &p.Flows.TokenExchange
+	}
+	return nil
+}
+
+// SetFlows enables exactly the named optional flows (FlowNames) and
+// disables the others; the run-as user is kept. It reports the first
+// unknown name, and sets the known ones all the same.
+func (p *AppPolicy) SetFlows(names []string) error {
+	for _, f := range FlowNames {
+		*p.flowSwitch(f) = false
+	}
+	var err error
+	for _, name := range names {
+		on := p.flowSwitch(name)
+		if on == nil {
+			if err == nil {
+				err = fmt.Errorf("store: unknown flow %q (want %s)", name, strings.Join(FlowNames, ", "))
+			}
+			continue
+		}
+		*on = true
+	}
+	return err
+}
+
+// EnabledFlows returns the names of the optional flows p enables, in
+// FlowNames' order, never nil.
+func (p AppPolicy) EnabledFlows() []string {
+	out := []string{}
+	for _, f := range FlowNames {
+		if *p.flowSwitch(f) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 // DefaultExternalClientAppPolicy is what a new External Client App starts
 // with: both require-secret settings and Require PKCE ticked, as the New
 // External Client App form has them (salesforce-today.md §1).
