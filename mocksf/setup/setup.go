@@ -2,7 +2,11 @@
 // (reference §10): Setup home, App Manager with its row menu, New and Edit
 // Connected App with the OAuth settings, the notice after saving, the app's
 // page, Manage Consumer Details behind an emailed verification code, Manage
-// Connected Apps with Edit Policies and Block, and Delete.
+// Connected Apps with Edit Policies and Block, and Delete; and the
+// External Client App pages (salesforce-today.md §1, eca*.go): External
+// Client App Manager, New External Client App, the app's Settings and
+// Policies tabs, Consumer Key and Secret, Delete and External Client App
+// Settings.
 package setup
 
 import (
