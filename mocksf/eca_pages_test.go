@@ -250,6 +250,12 @@ func TestExternalClientAppConsumerKeyAndSecret(t *testing.T) {
 	if strings.Contains(page, app.ConsumerSecret) {
 		t.Fatal("secret shown before verification")
 	}
+	if want := "You're trying to view the consumer key and secret of an external client app."; !strings.Contains(unescape(page), want) {
+		t.Errorf("verification page lacks %q", want)
+	}
+	if want := `action="` + setup.ECAVerifyPath + `?applicationId=` + app.ID + `"`; !strings.Contains(page, want) {
+		t.Errorf("verification page lacks %s", want)
+	}
 	mails := srv.Mailer().Sent("admin@acme.test")
 	if len(mails) != before+1 {
 		t.Fatalf("got %d mails; want %d", len(mails), before+1)

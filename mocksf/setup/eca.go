@@ -259,13 +259,16 @@ func HandleECAConsumer(d Deps) http.Handler {
 	})
 }
 
+// ecaVerifyPage is the connected app's verification page with this
+// page's purpose and action, so both pages stay alike.
 func ecaVerifyPage(c chrome, sess store.Session, user store.User, appID, msg string) any {
-	return map[string]any{
-		"Title": "Verify Your Identity | Salesforce", "Setup": true, "Username": c.Username,
-		"Purpose":     ecaVerifyPurpose,
-		"MaskedEmail": identity.MaskEmail(user.Email), "Error": msg, "CSRF": sess.CSRF,
-		"Action": ECAVerifyPath + "?applicationId=" + appID,
+	data, ok := verifyPage(c, sess, user, appID, msg).(map[string]any)
+	if !ok {
+		data = map[string]any{"Title": "Verify Your Identity | Salesforce", "Setup": true, "Username": c.Username,
+			"MaskedEmail": identity.MaskEmail(user.Email), "Error": msg, "CSRF": sess.CSRF}
 	}
+	data["Purpose"], data["Action"] = ecaVerifyPurpose, ECAVerifyPath+"?applicationId="+appID
+	return data
 }
 
 // HandleECAVerifyPage shows the verification page for the key and secret.
