@@ -49,8 +49,9 @@ func (s *Server) routes(pages *web.Pages, verifier *identity.Verifier) http.Hand
 	r.Handle(setup.ChoosePath, admin(setup.HandleChosenAppType(sd))).Methods("POST")
 	r.Handle(setup.EditPath, admin(setup.HandleEditApp(sd))).Methods("GET").Queries("applicationId", "{applicationId}")
 	r.Handle(setup.EditPath, admin(setup.HandleUpdateApp(sd))).Methods("POST").Queries("applicationId", "{applicationId}")
-	r.Handle(setup.EditPath, admin(setup.HandleNewApp(sd))).Methods("GET")
-	r.Handle(setup.EditPath, admin(setup.HandleCreateApp(sd))).Methods("POST")
+	creation := setup.RequireConnectedAppCreation(sd)
+	r.Handle(setup.EditPath, admin(creation(setup.HandleNewApp(sd)))).Methods("GET")
+	r.Handle(setup.EditPath, admin(creation(setup.HandleCreateApp(sd)))).Methods("POST")
 	r.Handle(setup.SavedPath, admin(setup.HandleSaved(sd))).Methods("GET")
 	r.Handle(setup.DetailPath, admin(setup.HandleDetail(sd))).Methods("GET")
 	r.Handle(setup.DeletePath, admin(setup.HandleDeletePage(sd))).Methods("GET")
@@ -64,6 +65,26 @@ func (s *Server) routes(pages *web.Pages, verifier *identity.Verifier) http.Hand
 	r.Handle(setup.VerifyPath, admin(setup.HandleVerifyPage(sd))).Methods("GET")
 	r.Handle(setup.VerifyPath, admin(setup.HandleVerify(sd))).Methods("POST")
 	r.Handle(setup.ConsumerPath, admin(setup.HandleConsumerDetails(sd))).Methods("GET")
+
+	// Setup: External Client Apps (salesforce-today.md §1;
+	// docs/mocksf-pages.md).
+	r.Handle(setup.ECAManagerPath, admin(setup.HandleECAManager(sd))).Methods("GET")
+	r.Handle(setup.ECANewPath, admin(setup.HandleNewECA(sd))).Methods("GET")
+	r.Handle(setup.ECANewPath, admin(setup.HandleCreateECA(sd))).Methods("POST")
+	r.Handle(setup.ECADetailPath, admin(setup.HandleECADetail(sd))).Methods("GET")
+	r.Handle(setup.ECAEditSettingsPath, admin(setup.HandleEditECA(sd))).Methods("GET")
+	r.Handle(setup.ECAEditSettingsPath, admin(setup.HandleUpdateECA(sd))).Methods("POST")
+	r.Handle(setup.ECAPoliciesPath, admin(setup.HandleECAPoliciesPage(sd))).Methods("GET")
+	r.Handle(setup.ECAPoliciesPath, admin(setup.HandleSaveECAPolicies(sd))).Methods("POST")
+	r.Handle(setup.ECAConsumerPath, admin(setup.HandleECAConsumerDetails(sd))).Methods("GET")
+	r.Handle(setup.ECAConsumerPath, admin(setup.HandleECAConsumer(sd))).Methods("POST")
+	r.Handle(setup.ECAVerifyPath, admin(setup.HandleECAVerifyPage(sd))).Methods("GET")
+	r.Handle(setup.ECAVerifyPath, admin(setup.HandleECAVerify(sd))).Methods("POST")
+	r.Handle(setup.ECADeletePath, admin(setup.HandleECADeletePage(sd))).Methods("GET")
+	r.Handle(setup.ECADeletePath, admin(setup.HandleECADelete(sd))).Methods("POST")
+	r.Handle(setup.ECASettingsPath, admin(setup.HandleECASettings(sd))).Methods("GET")
+	r.Handle(setup.ECASettingsPath, admin(setup.HandleSaveECASettings(sd))).Methods("POST")
+	r.Handle(setup.LightningAppPath, admin(setup.HandleLightningApp(sd))).Methods("GET")
 
 	// OAuth 2.0 and identity (reference §1, §3–8).
 	r.Handle("/services/oauth2/authorize", page(oauth.HandleAuthorize(od))).Methods("GET")

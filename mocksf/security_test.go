@@ -554,6 +554,36 @@ var csrfForms = map[string]func(t *testing.T, srv *mocksf.Server, ts *httptest.S
 		post(t, c, ts.URL+setup.ManagePath, url.Values{"_CONFIRMATIONTOKEN": {token}, "applicationId": {id}})
 		return csrfForm{c, setup.VerifyPath + "?applicationId=" + id, url.Values{"emc": {srv.Mailer().Sent("admin@acme.test")[0].Code}}, token, true}
 	},
+	"setup.HandleCreateECA": func(t *testing.T, srv *mocksf.Server, ts *httptest.Server) csrfForm {
+		c, token := adminBrowser(t, srv, ts)
+		return csrfForm{c, setup.ECANewPath, with(validECAForm(token), map[string]string{"_CONFIRMATIONTOKEN": ""}), token, true}
+	},
+	"setup.HandleUpdateECA": func(t *testing.T, srv *mocksf.Server, ts *httptest.Server) csrfForm {
+		c, token, app := ecaAdmin(t, srv, ts)
+		return csrfForm{c, setup.ECAEditSettingsPath + "?applicationId=" + app.ID, with(validECAForm(token), map[string]string{"_CONFIRMATIONTOKEN": ""}), token, true}
+	},
+	"setup.HandleSaveECAPolicies": func(t *testing.T, srv *mocksf.Server, ts *httptest.Server) csrfForm {
+		c, token, app := ecaAdmin(t, srv, ts)
+		return csrfForm{c, setup.ECAPoliciesPath + "?applicationId=" + app.ID,
+			url.Values{"permittedUsers": {setup.PermittedAdminApproved}, "refreshPolicy": {store.RefreshImmediately}}, token, true}
+	},
+	"setup.HandleECAConsumer": func(t *testing.T, srv *mocksf.Server, ts *httptest.Server) csrfForm {
+		c, token, app := ecaAdmin(t, srv, ts)
+		return csrfForm{c, setup.ECAConsumerPath, url.Values{"applicationId": {app.ID}}, token, true}
+	},
+	"setup.HandleECAVerify": func(t *testing.T, srv *mocksf.Server, ts *httptest.Server) csrfForm {
+		c, token, app := ecaAdmin(t, srv, ts)
+		post(t, c, ts.URL+setup.ECAConsumerPath, url.Values{"_CONFIRMATIONTOKEN": {token}, "applicationId": {app.ID}})
+		return csrfForm{c, setup.ECAVerifyPath + "?applicationId=" + app.ID, url.Values{"emc": {srv.Mailer().Sent("admin@acme.test")[0].Code}}, token, true}
+	},
+	"setup.HandleECADelete": func(t *testing.T, srv *mocksf.Server, ts *httptest.Server) csrfForm {
+		c, token, app := ecaAdmin(t, srv, ts)
+		return csrfForm{c, setup.ECADeletePath + "?applicationId=" + app.ID, url.Values{}, token, true}
+	},
+	"setup.HandleSaveECASettings": func(t *testing.T, srv *mocksf.Server, ts *httptest.Server) csrfForm {
+		c, token := adminBrowser(t, srv, ts)
+		return csrfForm{c, setup.ECASettingsPath, url.Values{}, token, true}
+	},
 }
 
 // csrfExempt are the routes of routes.go that take a POST (or another

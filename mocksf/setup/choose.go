@@ -46,8 +46,8 @@ func HandleChooseAppType(d Deps) http.Handler {
 
 // HandleChosenAppType is Continue on the chooser. A Connected App goes on
 // to the New Connected App form, unless the org restricts creating them;
-// an External Client App meets the page that says mocksf has none; no
-// choice stays on the chooser with an error.
+// an External Client App goes on to New External Client App; no choice
+// stays on the chooser with an error.
 func HandleChosenAppType(d Deps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c, sess, _ := page(d, r, "New Connected App")
@@ -57,16 +57,12 @@ func HandleChosenAppType(d Deps) http.Handler {
 		switch r.PostFormValue("appType") {
 		case AppTypeConnected:
 			if d.restricted(sess.OrgID) {
-				message(d, w, c, http.StatusOK, "New Connected App", MsgCreationRestricted)
+				restrictedNotice(d, w, c, http.StatusOK)
 				return
 			}
 			http.Redirect(w, r, EditPath, http.StatusFound)
 		case AppTypeExternalClient:
-			d.Pages.Render(w, http.StatusOK, "message.html", map[string]any{
-				"Title": "New External Client App | Salesforce", "Setup": true, "Username": c.Username,
-				"Heading": "New External Client App", "Message": MsgNoExternalClientApps,
-				"Link": ChoosePath, "LinkText": "Back to New Connected App",
-			})
+			http.Redirect(w, r, ECANewPath, http.StatusFound)
 		default:
 			d.Pages.Render(w, http.StatusOK, "app_choose.html", choosePage{chrome: c, Options: appTypes, Error: MsgChooseAppType})
 		}

@@ -2,7 +2,11 @@
 // (reference §10): Setup home, App Manager with its row menu, New and Edit
 // Connected App with the OAuth settings, the notice after saving, the app's
 // page, Manage Consumer Details behind an emailed verification code, Manage
-// Connected Apps with Edit Policies and Block, and Delete.
+// Connected Apps with Edit Policies and Block, and Delete; and the
+// External Client App pages (salesforce-today.md §1, eca*.go): External
+// Client App Manager, New External Client App, the app's Settings and
+// Policies tabs, Consumer Key and Secret, Delete and External Client App
+// Settings.
 package setup
 
 import (
@@ -112,10 +116,8 @@ const (
 	MsgCreationRestricted = "Connected apps creation is restricted. You can continue to use existing connected apps. However, we recommend using external client apps instead. If you must continue creating connected apps, contact Salesforce Support."
 
 	// The New Connected App chooser (ours: Salesforce's dialog wording is
-	// not in the reference). mocksf simulates connected apps only, and says
-	// so when an External Client App is chosen.
-	MsgChooseAppType        = "Error: Choose the kind of app to create."
-	MsgNoExternalClientApps = "This mocksf simulates connected apps only: it has no External Client Apps. Go back and choose Create a Connected App."
+	// not in the reference).
+	MsgChooseAppType = "Error: Choose the kind of app to create."
 
 	// The client credentials security warning and its OK (unconfirmed).
 	MsgClientCredentialsWarning = "Warning: The client credentials flow lets this connected app get access tokens with its consumer key and secret alone, with no user logging in. Anyone who holds the consumer secret can then work as the Run As user you choose under Manage > Edit Policies. Enable it only if you understand the security risks."
@@ -223,14 +225,17 @@ func HandleHome(d Deps) http.Handler {
 	})
 }
 
-// HandleAppManager lists the org's apps, each with its row menu.
+// HandleAppManager lists the org's apps of every kind, each with its row
+// menu: connected apps, External Client Apps (whose menus lead to their
+// own pages) and the standard Lightning apps a real org always has, with
+// New Connected App and New External Client App.
 func HandleAppManager(d Deps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c, sess, _ := page(d, r, "App Manager")
 		d.Pages.Render(w, http.StatusOK, "app_manager.html", struct {
-			chrome
-			Apps []store.ConnectedApp
-		}{c, d.Store.Apps(sess.OrgID)})
+			ecaPage
+			Rows []appManagerRow
+		}{newECAPage(c), appManagerRows(d.Store.Apps(sess.OrgID))})
 	})
 }
 
@@ -238,7 +243,8 @@ func HandleAppManager(d Deps) http.Handler {
 // answers 404 itself.
 func appFor(d Deps, w http.ResponseWriter, r *http.Request, sess store.Session, id string) (store.ConnectedApp, bool) {
 	app, err := d.Store.AppByID(sess.OrgID, id)
-	if err != nil {
+	// An External Client App has pages of its own (eca.go).
+	if err != nil || app.External() {
 		c, _, _ := page(d, r, "Data Not Available")
 		message(d, w, c, http.StatusNotFound, "Data Not Available", MsgNotFound)
 		return store.ConnectedApp{}, false

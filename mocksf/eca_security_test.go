@@ -1,0 +1,140 @@
+package mocksf_test
+
+import (
+	"bytes"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/sfharness/sfharness/mocksf/setup"
+	"github.com/sfharness/sfharness/mocksf/store"
+	"github.com/sfharness/sfharness/mocksf/web"
+)
+
+// ecaPages are the External Client App pages a GET opens, for the app
+// given.
+func ecaPages(app store.ConnectedApp) []string {
+	id := "?applicationId=" + app.ID
+	return []string{
+		setup.ECAManagerPath, setup.ECANewPath, setup.ECADetailPath + id, setup.ECADetailPath + id + "&tab=policies",
+		setup.ECAEditSettingsPath + id, setup.ECAPoliciesPath + id, setup.ECAVerifyPath + id, setup.ECADeletePath + id,
+		setup.ECASettingsPath, setup.LightningAppPath + "?app=LightningSales",
+	}
+}
+
+func TestExternalClientAppPagesNeedAnAdmin(t *testing.T) {
+	srv, ts := newServer(t)
+	app := newECA(t, srv, "Beacon")
+	user := browser(t, ts)
+	token := loginAs(t, srv, ts, user, "sync@acme.test", "Sync-Pass-1")
+	anon := browser(t, ts)
+	for _, p := range append(ecaPages(app), setup.ECAConsumerPath+"?applicationId="+app.ID) {
+		t.Run("GET "+p, func(t *testing.T) {
+			resp, page := get(t, user, ts.URL+p)
+			if resp.StatusCode != http.StatusForbidden || !strings.Contains(page, "Insufficient Privileges") {
+				t.Errorf("non-admin: got %d; want 403 Insufficient Privileges", resp.StatusCode)
+			}
+			resp, _ = get(t, anon, ts.URL+p)
+			if resp.Request.URL.Path != "/" || resp.Request.URL.Query().Get("startURL") != p {
+				t.Errorf("anonymous: got %s; want the login page with startURL %s", resp.Request.URL, p)
+			}
+		})
+	}
+	id := "?applicationId=" + app.ID
+	for _, p := range []string{setup.ECANewPath, setup.ECAEditSettingsPath + id, setup.ECAPoliciesPath + id, setup.ECAConsumerPath,
+		setup.ECAVerifyPath + id, setup.ECADeletePath + id, setup.ECASettingsPath} {
+		t.Run("POST "+p, func(t *testing.T) {
+			form := with(validECAForm(token), map[string]string{"applicationId": app.ID, "allowConnectedAppCreation": "1"})
+			resp, page := post(t, user, ts.URL+p, form)
+			if resp.StatusCode != http.StatusForbidden || !strings.Contains(page, "Insufficient Privileges") {
+				t.Errorf("non-admin: got %d; want 403 Insufficient Privileges", resp.StatusCode)
+			}
+		})
+	}
+	if _, err := srv.Store().AppByKey(app.ConsumerKey); err != nil {
+		t.Errorf("a non-admin deleted the app")
+	}
+}
+
+func TestExternalClientAppPagesSendSecurityHeaders(t *testing.T) {
+	srv, ts := newServer(t)
+	c, _ := adminBrowser(t, srv, ts)
+	app := newECA(t, srv, "Beacon")
+	for _, p := range ecaPages(app) {
+		t.Run(p, func(t *testing.T) {
+			resp, _ := get(t, c, ts.URL+p)
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("got %d", resp.StatusCode)
+			}
+			checkSecurityHeaders(t, resp, web.SetupContentSecurityPolicy)
+		})
+	}
+}
+
+func TestExternalClientAppPagesEscapeWhatAdminsType(t *testing.T) {
+	srv, ts := newServer(t)
+	c, token := adminBrowser(t, srv, ts)
+	const evil = "<script>alert(1)</script>"
+	app, err := srv.Store().CreateApp(store.ConnectedApp{
+		OrgID: srv.Store().Orgs()[0].ID, Name: evil, APIName: `x"><script>alert(1)</script>`, ContactEmail: evil,
+		Description: evil, OAuthEnabled: true, CallbackURLs: []string{"https://example.com/" + evil}, Scopes: []string{"api"},
+		Kind: store.KindExternalClientApp, DistributionState: evil, Policy: store.DefaultExternalClientAppPolicy(),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	post(t, c, ts.URL+setup.ECAConsumerPath, url.Values{"_CONFIRMATIONTOKEN": {token}, "applicationId": {app.ID}})
+	post(t, c, ts.URL+setup.ECAVerifyPath+"?applicationId="+app.ID, url.Values{"_CONFIRMATIONTOKEN": {token}, "emc": {srv.Mailer().Sent("admin@acme.test")[0].Code}})
+	for _, p := range append(ecaPages(app), setup.AppManagerPath, setup.ECAConsumerPath+"?applicationId="+app.ID) {
+		t.Run(p, func(t *testing.T) {
+			resp, page := get(t, c, ts.URL+p)
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("got %d", resp.StatusCode)
+			}
+			if strings.Contains(page, "<script>alert") {
+				t.Errorf("the page has the script unescaped:\n%s", page)
+			}
+		})
+	}
+	// What is typed into the form comes back escaped on an error.
+	_, page := post(t, c, ts.URL+setup.ECANewPath, with(validECAForm(token), map[string]string{"name": evil, "contactEmail": evil}))
+	if strings.Contains(page, "<script>alert") || !strings.Contains(page, "&lt;script&gt;alert(1)&lt;/script&gt;") {
+		t.Errorf("the form does not escape what was typed")
+	}
+}
+
+// A certificate larger than the form's bound meets the connected-app
+// form's message with 413, never a 500.
+func TestNewExternalClientAppRefusesALargeCertificate(t *testing.T) {
+	srv, ts := newServer(t)
+	c, token := adminBrowser(t, srv, ts)
+	big := bytes.Repeat([]byte("A"), setup.MaxAppFormBytes+1)
+	resp, page := postMultipart(t, c, ts.URL+setup.ECANewPath, with(validECAForm(token), map[string]string{"enableJwtBearer": "1"}), big)
+	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(unescape(page), setup.MsgCertificateTooLarge) {
+		t.Errorf("got %d; want 413 %q", resp.StatusCode, setup.MsgCertificateTooLarge)
+	}
+	for _, a := range srv.Store().Apps(srv.Store().Orgs()[0].ID) {
+		if a.External() {
+			t.Errorf("a refused form saved %q", a.Name)
+		}
+	}
+}
+
+// With Enable OAuth off the app is saved without OAuth settings, and its
+// Settings tab says so instead of offering the consumer key.
+func TestNewExternalClientAppWithoutOAuth(t *testing.T) {
+	srv, ts := newServer(t)
+	c, token := adminBrowser(t, srv, ts)
+	form := with(validECAForm(token), map[string]string{"oauthEnabled": "", "callbackUrl": "", "scopes": ""})
+	resp, page := post(t, c, ts.URL+setup.ECANewPath, form)
+	if resp.Request.URL.Path != setup.ECADetailPath {
+		t.Fatalf("Create led to %s: %s", resp.Request.URL.Path, page)
+	}
+	if !strings.Contains(page, `id="oauthDisabled"`) || strings.Contains(page, `id="consumerKeyAndSecret"`) {
+		t.Errorf("Settings tab of an app without OAuth")
+	}
+	if app := appNamed(t, srv, "Beacon Sync"); app.OAuthEnabled || len(app.CallbackURLs) != 0 || app.Policy.Flows.Device {
+		t.Errorf("saved %+v", app)
+	}
+}

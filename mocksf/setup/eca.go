@@ -1,0 +1,466 @@
+package setup
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/sfharness/sfharness/mocksf/identity"
+	"github.com/sfharness/sfharness/mocksf/store"
+	"github.com/sfharness/sfharness/mocksf/web"
+)
+
+// The External Client App pages' own strings, in one place. Salesforce's
+// labels are in the templates as salesforce-today.md §1 gives them; the
+// messages and notes here are mocksf's (unconfirmed) unless marked.
+const (
+	// MsgDuplicateECAName refuses a second app of the same name or API
+	// name; the store keeps names unique across both kinds of app.
+	MsgDuplicateECAName = "Error: Duplicate value: an app with this name or API name already exists."
+	// MsgECADeleteNotice is the Delete confirmation's warning.
+	MsgECADeleteNotice = "Deleting this external client app also revokes the access tokens and refresh tokens issued to it: every client using it must be authorized again with another app."
+	// MsgAllowConnectedApps follows MsgCreationRestricted: the way out that
+	// salesforce-today.md §1 documents.
+	MsgAllowConnectedApps = "An admin can turn on Allow creation of connected apps in External Client App Settings."
+	// MsgLightningApp is what View and Edit of a standard Lightning app in
+	// App Manager show: mocksf lists them only so that App Manager looks
+	// as it does in a real org.
+	MsgLightningApp = "mocksf lists the org's standard Lightning apps in App Manager but does not simulate them: this app has nothing to view or edit here."
+	// MsgAssignedUsersNote explains why Permitted Users picks users where
+	// Salesforce picks profiles and permission sets.
+	MsgAssignedUsersNote = "Admin approved users are pre-authorized: on Salesforce you pick profiles and permission sets; mocksf has no profiles, so you tick the users who may use the app, and they see no approval page."
+	// MsgSettingsSaved confirms External Client App Settings.
+	MsgSettingsSaved = "Your settings were saved."
+
+	// ecaVerifyPurpose completes "You're trying to …" on Verify Your
+	// Identity.
+	ecaVerifyPurpose = "view the consumer key and secret of an external client app"
+)
+
+// Notes on the settings mocksf stores and shows but does not simulate.
+const (
+	NoteUnsimulatedFlow = "mocksf stores this setting and shows it; it does not serve this flow."
+	NoteUnsimulated     = "mocksf stores this setting and shows it; it changes nothing in mocksf."
+	NoteSessionTimeout  = "mocksf stores this setting and shows it; tokens follow the org's session timeout."
+)
+
+// Keys of ConnectedApp.Unsimulated an External Client App uses, named
+// after the form fields.
+const (
+	unsimJWTAccessTokens = "jwtAccessTokens"
+	unsimSessionTimeout  = "sessionTimeout"
+)
+
+// ecaNotes hands the notes to the templates.
+type ecaNotes struct{ Flow, Setting, SessionTimeout, AssignedUsers string }
+
+var notes = ecaNotes{NoteUnsimulatedFlow, NoteUnsimulated, NoteSessionTimeout, MsgAssignedUsersNote}
+
+// ecaPagePaths hands the External Client App paths to the templates.
+type ecaPagePaths struct {
+	Manager, New, Detail, EditSettings, Policies, Consumer, Verify, Delete, Settings, AppManager, LightningApp string
+}
+
+var ecaPaths = ecaPagePaths{
+	Manager: ECAManagerPath, New: ECANewPath, Detail: ECADetailPath, EditSettings: ECAEditSettingsPath,
+	Policies: ECAPoliciesPath, Consumer: ECAConsumerPath, Verify: ECAVerifyPath, Delete: ECADeletePath,
+	Settings: ECASettingsPath, AppManager: AppManagerPath, LightningApp: LightningAppPath,
+}
+
+// LightningAppPath is what View and Edit of a standard Lightning app in
+// App Manager open (ours): a page saying mocksf does not simulate it. The
+// query parameter app names it by developer name.
+const LightningAppPath = "/lightning/setup/NavigationMenus/lightningApp"
+
+// lightningApp is one of the org's standard Lightning apps.
+type lightningApp struct{ Name, DeveloperName string }
+
+// lightningApps are the standard Lightning apps a real org's App Manager
+// lists besides its connected apps. The names are Salesforce's; the
+// developer names are as commonly seen, unconfirmed.
+var lightningApps = []lightningApp{
+	{"Marketing", "Marketing"},
+	{"Platform", "Platform"},
+	{"Sales", "LightningSales"},
+	{"Sales Console", "LightningSalesConsole"},
+	{"Service", "Service"},
+	{"Service Console", "LightningService"},
+}
+
+// ecaFor loads the External Client App named by applicationId in the
+// admin's org, or answers 404 Data Not Available itself: for an unknown
+// ID, an app of another org, and a connected app alike.
+func ecaFor(d Deps, w http.ResponseWriter, r *http.Request, sess store.Session, id string) (store.ConnectedApp, bool) {
+	app, err := d.Store.AppByID(sess.OrgID, id)
+	if err != nil || !app.External() {
+		c, _, _ := page(d, r, "Data Not Available")
+		message(d, w, c, http.StatusNotFound, "Data Not Available", MsgNotFound)
+		return store.ConnectedApp{}, false
+	}
+	return app, true
+}
+
+// ecaPage is what every External Client App page has besides the header.
+type ecaPage struct {
+	chrome
+	ECA   ecaPagePaths
+	Notes ecaNotes
+}
+
+func newECAPage(c chrome) ecaPage { return ecaPage{chrome: c, ECA: ecaPaths, Notes: notes} }
+
+// lastModified is the Last Modified Date column. The store keeps no
+// modification time, so an app's creation time stands in for it.
+func lastModified(a store.ConnectedApp) string { return a.CreatedAt.Format("1/2/2006, 3:04 PM") }
+
+// HandleECAManager is the External Client App Manager: the org's External
+// Client Apps with their row menus, and New External Client App.
+func HandleECAManager(d Deps) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, sess, _ := page(d, r, "External Client App Manager")
+		var apps []store.ConnectedApp
+		for _, a := range d.Store.Apps(sess.OrgID) {
+			if a.External() {
+				apps = append(apps, a)
+			}
+		}
+		d.Pages.Render(w, http.StatusOK, "eca_manager.html", struct {
+			ecaPage
+			Apps []store.ConnectedApp
+		}{newECAPage(c), apps})
+	})
+}
+
+// appManagerRow is one row of App Manager: a connected app, an External
+// Client App or a standard Lightning app.
+type appManagerRow struct {
+	Name, DeveloperName, AppType, LastModified string
+	ID                                         string // the app's ID; "" for a Lightning app
+	External, Lightning                        bool
+}
+
+// appManagerRows lists the org's apps of every kind, ordered by name as
+// App Manager orders them.
+func appManagerRows(apps []store.ConnectedApp) []appManagerRow {
+	var rows []appManagerRow
+	for _, a := range apps {
+		row := appManagerRow{Name: a.Name, DeveloperName: a.APIName, AppType: "Connected", LastModified: lastModified(a), ID: a.ID}
+		if a.External() {
+			row.AppType, row.External = "External Client App", true
+		}
+		rows = append(rows, row)
+	}
+	for _, l := range lightningApps {
+		rows = append(rows, appManagerRow{Name: l.Name, DeveloperName: l.DeveloperName, AppType: "Lightning", Lightning: true})
+	}
+	sortRows(rows)
+	return rows
+}
+
+func sortRows(rows []appManagerRow) {
+	// Insertion sort keeps equal names in their order (apps first); the
+	// list is a few dozen rows at most.
+	for i := 1; i < len(rows); i++ {
+		for j := i; j > 0 && strings.ToLower(rows[j].Name) < strings.ToLower(rows[j-1].Name); j-- {
+			rows[j], rows[j-1] = rows[j-1], rows[j]
+		}
+	}
+}
+
+// HandleLightningApp is View or Edit of a standard Lightning app in App
+// Manager: a page that says mocksf does not simulate it.
+func HandleLightningApp(d Deps) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name := r.URL.Query().Get("app")
+		for _, l := range lightningApps {
+			if l.DeveloperName == name {
+				c, _, _ := page(d, r, l.Name)
+				message(d, w, c, http.StatusOK, l.Name, MsgLightningApp)
+				return
+			}
+		}
+		c, _, _ := page(d, r, "Data Not Available")
+		message(d, w, c, http.StatusNotFound, "Data Not Available", MsgNotFound)
+	})
+}
+
+// ecaDetailPage is the data of eca_detail.html.
+type ecaDetailPage struct {
+	ecaPage
+	App                                  store.ConnectedApp
+	Policies                             bool // the Policies tab is open
+	ScopeLabels                          []string
+	Certificate                          string
+	JWTAccessTokens                      bool
+	PermittedUsers, RefreshPolicy, RunAs string
+	IPRelaxation, SessionTimeout         string
+	Assigned                             []string // usernames
+}
+
+// HandleECADetail is the app's page with its Settings and Policies tabs
+// (tab=settings, the default, or tab=policies).
+func HandleECADetail(d Deps) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, sess, _ := page(d, r, "External Client App")
+		app, ok := ecaFor(d, w, r, sess, r.URL.Query().Get("applicationId"))
+		if !ok {
+			return
+		}
+		c.Title = app.Name + " | External Client App | Salesforce"
+		p := ecaDetailPage{ecaPage: newECAPage(c), App: app, Policies: r.URL.Query().Get("tab") == "policies",
+			ScopeLabels: scopeLabels(app.Scopes), Certificate: certificateSummary(app.Policy.CertificatePEM),
+			JWTAccessTokens: app.Unsimulated[unsimJWTAccessTokens] == "true",
+			PermittedUsers:  labelOf(permittedUsers, permittedValue(app.Policy)),
+			RefreshPolicy:   refreshPolicyLabel(app.Policy.Refresh),
+			IPRelaxation:    labelOf(ipRelaxations, app.Policy.IPRelaxationMode()),
+			SessionTimeout:  labelOf(sessionTimeouts, app.Unsimulated[unsimSessionTimeout]),
+		}
+		byID := map[string]store.User{}
+		for _, u := range d.Store.Users(sess.OrgID) {
+			byID[u.ID] = u
+		}
+		for _, id := range app.Policy.AssignedUserIDs {
+			if u, ok := byID[id]; ok {
+				p.Assigned = append(p.Assigned, u.Username)
+			}
+		}
+		if u, ok := byID[app.Policy.RunAsUserID]; ok {
+			p.RunAs = u.Username
+		}
+		d.Pages.Render(w, http.StatusOK, "eca_detail.html", p)
+	})
+}
+
+// HandleECAConsumer is Consumer Key and Secret, posted from the Settings
+// tab into a new tab: it emails the admin a verification code and goes
+// to the verification page, unless this session already verified for the
+// app.
+func HandleECAConsumer(d Deps) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, sess, user := page(d, r, "Verify Your Identity")
+		if !web.ParseForm(w, r, sess) {
+			return
+		}
+		app, ok := ecaFor(d, w, r, sess, r.PostFormValue("applicationId"))
+		if !ok {
+			return
+		}
+		if sess.Revealed[app.ID] {
+			http.Redirect(w, r, ECAConsumerPath+"?applicationId="+app.ID, http.StatusFound)
+			return
+		}
+		if err := d.Verifier.Send(r.Context(), sess.ID, user, "consumer:"+app.ID, ecaVerifyPurpose); err != nil {
+			d.Log.Error("mocksf: external client app consumer verification mail", "err", err)
+			http.Error(w, "We can't send your verification code right now. Try again later.", http.StatusServiceUnavailable)
+			return
+		}
+		http.Redirect(w, r, ECAVerifyPath+"?applicationId="+app.ID, http.StatusFound)
+	})
+}
+
+// ecaVerifyPage is the connected app's verification page with this
+// page's purpose and action, so both pages stay alike.
+func ecaVerifyPage(c chrome, sess store.Session, user store.User, appID, msg string) any {
+	data, ok := verifyPage(c, sess, user, appID, msg).(map[string]any)
+	if !ok {
+		data = map[string]any{"Title": "Verify Your Identity | Salesforce", "Setup": true, "Username": c.Username,
+			"MaskedEmail": identity.MaskEmail(user.Email), "Error": msg, "CSRF": sess.CSRF}
+	}
+	data["Purpose"], data["Action"] = ecaVerifyPurpose, ECAVerifyPath+"?applicationId="+appID
+	return data
+}
+
+// HandleECAVerifyPage shows the verification page for the key and secret.
+func HandleECAVerifyPage(d Deps) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, sess, user := page(d, r, "Verify Your Identity")
+		app, ok := ecaFor(d, w, r, sess, r.URL.Query().Get("applicationId"))
+		if !ok {
+			return
+		}
+		d.Pages.Render(w, http.StatusOK, "verify.html", ecaVerifyPage(c, sess, user, app.ID, ""))
+	})
+}
+
+// HandleECAVerify checks the code (or resends it) and shows the key and
+// secret, as HandleVerify does for a connected app.
+func HandleECAVerify(d Deps) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, sess, user := page(d, r, "Verify Your Identity")
+		if !web.ParseForm(w, r, sess) {
+			return
+		}
+		app, ok := ecaFor(d, w, r, sess, r.URL.Query().Get("applicationId"))
+		if !ok {
+			return
+		}
+		purpose := "consumer:" + app.ID
+		if r.PostFormValue("resend") != "" {
+			if err := d.Verifier.Send(r.Context(), sess.ID, user, purpose, ecaVerifyPurpose); err != nil {
+				d.Log.Error("mocksf: resend external client app consumer verification mail", "err", err)
+				http.Error(w, "We can't send your verification code right now. Try again later.", http.StatusServiceUnavailable)
+				return
+			}
+			http.Redirect(w, r, ECAVerifyPath+"?applicationId="+app.ID, http.StatusFound)
+			return
+		}
+		if err := d.Verifier.Check(sess.ID, purpose, r.PostFormValue("emc")); err != nil {
+			d.Pages.Render(w, http.StatusOK, "verify.html", ecaVerifyPage(c, sess, user, app.ID, identity.Message(err)))
+			return
+		}
+		if _, err := d.Store.UpdateSession(sess.ID, func(s *store.Session) { s.Revealed[app.ID] = true }); err != nil {
+			http.Error(w, "session unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		http.Redirect(w, r, ECAConsumerPath+"?applicationId="+app.ID, http.StatusFound)
+	})
+}
+
+// HandleECAConsumerDetails shows the consumer key and secret to a session
+// that verified for this app; any other goes back to the Settings tab.
+func HandleECAConsumerDetails(d Deps) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, sess, _ := page(d, r, "Consumer Key and Secret")
+		app, ok := ecaFor(d, w, r, sess, r.URL.Query().Get("applicationId"))
+		if !ok {
+			return
+		}
+		if !sess.Revealed[app.ID] {
+			http.Redirect(w, r, ECADetailPath+"?applicationId="+app.ID+"&tab=settings", http.StatusFound)
+			return
+		}
+		d.Pages.Render(w, http.StatusOK, "eca_consumer.html", struct {
+			ecaPage
+			App store.ConnectedApp
+		}{newECAPage(c), app})
+	})
+}
+
+// HandleECADeletePage asks the admin to confirm deleting the app.
+func HandleECADeletePage(d Deps) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, sess, _ := page(d, r, "Delete External Client App")
+		app, ok := ecaFor(d, w, r, sess, r.URL.Query().Get("applicationId"))
+		if !ok {
+			return
+		}
+		d.Pages.Render(w, http.StatusOK, "eca_delete.html", struct {
+			ecaPage
+			App    store.ConnectedApp
+			Notice string
+		}{newECAPage(c), app, MsgECADeleteNotice})
+	})
+}
+
+// HandleECADelete deletes the app with every code and token issued to it,
+// and goes back to the External Client App Manager.
+func HandleECADelete(d Deps) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, sess, _ := page(d, r, "Delete External Client App")
+		if !web.ParseForm(w, r, sess) {
+			return
+		}
+		app, ok := ecaFor(d, w, r, sess, r.URL.Query().Get("applicationId"))
+		if !ok {
+			return
+		}
+		if err := d.Store.DeleteApp(app.ConsumerKey); err != nil {
+			if errors.Is(err, store.ErrNotFound) {
+				message(d, w, c, http.StatusNotFound, "Data Not Available", MsgNotFound)
+				return
+			}
+			d.Log.Error("mocksf: delete external client app", "err", err)
+			message(d, w, c, http.StatusServiceUnavailable, "Delete External Client App", "The app could not be deleted. Try again later.")
+			return
+		}
+		http.Redirect(w, r, ECAManagerPath, http.StatusFound)
+	})
+}
+
+// ecaSettingsPage is the data of eca_settings.html.
+type ecaSettingsPage struct {
+	ecaPage
+	AllowConnectedApps bool
+	Saved              string
+}
+
+// HandleECASettings is External Client App Settings with Allow creation of
+// connected apps, ticked when the org is not restricted.
+func HandleECASettings(d Deps) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, sess, _ := page(d, r, "External Client App Settings")
+		p := ecaSettingsPage{ecaPage: newECAPage(c), AllowConnectedApps: !d.restricted(sess.OrgID)}
+		if r.URL.Query().Get("saved") == "1" {
+			p.Saved = MsgSettingsSaved
+		}
+		d.Pages.Render(w, http.StatusOK, "eca_settings.html", p)
+	})
+}
+
+// HandleSaveECASettings saves External Client App Settings: ticking Allow
+// creation of connected apps lifts the org's restriction, unticking it
+// restricts the org.
+func HandleSaveECASettings(d Deps) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, sess, _ := page(d, r, "External Client App Settings")
+		if !web.ParseForm(w, r, sess) {
+			return
+		}
+		allow := r.PostFormValue("allowConnectedAppCreation") != ""
+		if err := d.Store.SetRestrictConnectedApps(sess.OrgID, !allow); err != nil {
+			message(d, w, c, http.StatusNotFound, "Data Not Available", MsgNotFound)
+			return
+		}
+		http.Redirect(w, r, ECASettingsPath+"?saved=1", http.StatusFound)
+	})
+}
+
+// restrictedNotice shows MsgCreationRestricted with the way to lift it:
+// a link to External Client App Settings.
+func restrictedNotice(d Deps, w http.ResponseWriter, c chrome, status int) {
+	d.Pages.Render(w, status, "eca_restricted.html", struct {
+		ecaPage
+		Notice, Allow string
+	}{newECAPage(c), MsgCreationRestricted, MsgAllowConnectedApps})
+}
+
+// RequireConnectedAppCreation stands before New Connected App (the form
+// and its post): in an org that restricts creating connected apps it
+// shows the restriction notice with the link to External Client App
+// Settings instead, 403 for a post. The form's own check stays behind it.
+func RequireConnectedAppCreation(d Deps) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			c, sess, _ := page(d, r, "New Connected App")
+			if !d.restricted(sess.OrgID) {
+				next.ServeHTTP(w, r)
+				return
+			}
+			status := http.StatusOK
+			if r.Method == http.MethodPost {
+				status = http.StatusForbidden
+			}
+			restrictedNotice(d, w, c, status)
+		})
+	}
+}
+
+// sessionTimeouts are the Timeout Value choices of the Policies tab, in
+// minutes; "" is --None--, the org's session timeout.
+var sessionTimeouts = []option{
+	{"", "--None--", ""},
+	{"15", "15 minutes", ""},
+	{"30", "30 minutes", ""},
+	{"60", "1 hour", ""},
+	{"120", "2 hours", ""},
+	{"240", "4 hours", ""},
+	{"480", "8 hours", ""},
+	{"720", "12 hours", ""},
+	{"1440", "24 hours", ""},
+}
+
+// ecaDetailURL is the app's page on a tab.
+func ecaDetailURL(id, tab string) string {
+	return ECADetailPath + "?applicationId=" + url.QueryEscape(id) + "&tab=" + tab
+}

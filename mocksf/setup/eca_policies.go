@@ -1,0 +1,85 @@
+package setup
+
+import (
+	"net/http"
+	"net/url"
+
+	"github.com/sfharness/sfharness/mocksf/store"
+	"github.com/sfharness/sfharness/mocksf/web"
+)
+
+// ecaPoliciesPage is the data of eca_policies.html: Edit Policies of a
+// connected app (policiesPage), plus the session timeout an External
+// Client App's Policies tab has.
+type ecaPoliciesPage struct {
+	policiesPage
+	ECA             ecaPagePaths
+	Notes           ecaNotes
+	SessionTimeout  string
+	SessionTimeouts []option
+}
+
+func newECAPoliciesPage(c chrome, app store.ConnectedApp, users []store.User, f policyForm, timeout string, errs map[string]string) ecaPoliciesPage {
+	return ecaPoliciesPage{policiesPage: newPoliciesPage(c, app, users, f, errs), ECA: ecaPaths, Notes: notes,
+		SessionTimeout: timeout, SessionTimeouts: sessionTimeouts}
+}
+
+// HandleECAPoliciesPage shows the Policies tab's Edit for an app.
+func HandleECAPoliciesPage(d Deps) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, sess, _ := page(d, r, "Edit External Client App Policies")
+		app, ok := ecaFor(d, w, r, sess, r.URL.Query().Get("applicationId"))
+		if !ok {
+			return
+		}
+		d.Pages.Render(w, http.StatusOK, "eca_policies.html", newECAPoliciesPage(c, app, d.Store.Users(sess.OrgID),
+			policyFormFromApp(app.Policy), app.Unsimulated[unsimSessionTimeout], nil))
+	})
+}
+
+// HandleSaveECAPolicies saves the Policies tab's Edit, checked as a
+// connected app's Edit Policies is, and goes back to the Policies tab; on
+// an error the form is shown again as it was posted.
+func HandleSaveECAPolicies(d Deps) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, sess, _ := page(d, r, "Edit External Client App Policies")
+		if !web.ParseForm(w, r, sess) {
+			return
+		}
+		app, ok := ecaFor(d, w, r, sess, r.URL.Query().Get("applicationId"))
+		if !ok {
+			return
+		}
+		users := d.Store.Users(sess.OrgID)
+		f := readPolicyForm(r)
+		policy, errs := f.validate(app, users)
+		timeout := r.PostFormValue("sessionTimeout")
+		if labelOf(sessionTimeouts, timeout) == "" {
+			errs["sessionTimeout"] = MsgBadPicklist + timeout
+		}
+		if len(errs) > 0 {
+			d.Pages.Render(w, http.StatusOK, "eca_policies.html", newECAPoliciesPage(c, app, users, f, timeout, errs))
+			return
+		}
+		_, err := d.Store.UpdateApp(app.ConsumerKey, func(a *store.ConnectedApp) {
+			// Only what the Policies tab shows changes; the settings may
+			// have been edited meanwhile.
+			a.Policy.AdminApproved, a.Policy.AssignedUserIDs = policy.AdminApproved, policy.AssignedUserIDs
+			a.Policy.Refresh, a.Policy.RunAsUserID = policy.Refresh, policy.RunAsUserID
+			a.Policy.IPRelaxation = policy.IPRelaxation
+			if a.Unsimulated == nil {
+				a.Unsimulated = map[string]string{}
+			}
+			if timeout == "" {
+				delete(a.Unsimulated, unsimSessionTimeout)
+			} else {
+				a.Unsimulated[unsimSessionTimeout] = timeout
+			}
+		})
+		if err != nil {
+			message(d, w, c, http.StatusNotFound, "Data Not Available", MsgNotFound)
+			return
+		}
+		http.Redirect(w, r, ECADetailPath+"?applicationId="+url.QueryEscape(app.ID)+"&tab=policies", http.StatusFound)
+	})
+}
