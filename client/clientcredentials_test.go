@@ -21,7 +21,14 @@ const (
 // and returns the page it ends on.
 func (w *orgWorld) connectClientCredentials(key, secret, myDomain string) (*http.Response, string) {
 	w.t.Helper()
-	return w.postForm(w.clientURL+"/admin/crm/salesforce/client-credentials", url.Values{
+	return w.submitClientCredentials("/admin/crm/salesforce/client-credentials", key, secret, myDomain)
+}
+
+// submitClientCredentials posts the page's form, with the client
+// credentials connection type chosen, to path.
+func (w *orgWorld) submitClientCredentials(path, key, secret, myDomain string) (*http.Response, string) {
+	w.t.Helper()
+	return w.postForm(w.clientURL+path, url.Values{
 		"csrf_token": {w.csrf()}, "connectionType": {"clientCredentials"},
 		"consumerKey": {key}, "consumerSecret": {secret}, "myDomainUrl": {myDomain},
 	})
@@ -41,12 +48,16 @@ func TestClientCredentialsConnect(t *testing.T) {
 		// loginHost sends the flow to the login host instead of My Domain.
 		loginHost bool
 		secret    string // typed instead of the app's, if set
+		// enter submits the form as the Enter key does, through its first
+		// button, Save, instead of Connect.
+		enter bool
 		// wantStatus and wantError are the answer's status and the
 		// message in #error; "" for a connection.
 		wantStatus int
 		wantError  string
 	}{
 		{name: "connected", runAs: syncUser},
+		{name: "connected with the Enter key", runAs: syncUser, enter: true},
 		{name: "flow not enabled", wantStatus: http.StatusBadGateway,
 			wantError: textCCRefused + "unsupported_grant_type: grant type not supported. Enable the client credentials flow in the connected app (Enable Client Credentials Flow) and check that the My Domain URL is your org's, then click Connect again."},
 		{name: "login host instead of My Domain", runAs: syncUser, loginHost: true, wantStatus: http.StatusBadGateway,
@@ -70,7 +81,11 @@ func TestClientCredentialsConnect(t *testing.T) {
 			if tc.name == "no My Domain URL" {
 				myDomain = ""
 			}
-			resp, page := w.connectClientCredentials(sfKey, secret, myDomain)
+			path := "/admin/crm/salesforce/client-credentials"
+			if tc.enter {
+				path = "/admin/crm/salesforce"
+			}
+			resp, page := w.submitClientCredentials(path, sfKey, secret, myDomain)
 			if strings.Contains(page, secret) {
 				t.Error("the page echoes the Consumer Secret")
 			}
@@ -117,6 +132,17 @@ func TestClientCredentialsConnect(t *testing.T) {
 			s := w.waitStatus("the first full pull", func(s status) bool { return s.Sync.State == "running" })
 			if s.Sync.Counts["Lead"] != 20 || s.Sync.Counts["Contact"] != 5 || s.Sync.Counts["Account"] != 3 {
 				t.Errorf("counts = %v; want 20 leads, 5 contacts, 3 accounts", s.Sync.Counts)
+			}
+
+			// Disconnect revokes the access token at the My Domain that
+			// issued it.
+			_, page = w.postForm(w.clientURL+"/admin/crm/salesforce/disconnect", url.Values{"csrf_token": {w.csrf()}})
+			if !strings.Contains(page, "Disconnected from Salesforce: Beacon revoked its access and stopped the sync.") {
+				t.Errorf("disconnect page:\n%s", page)
+			}
+			revokes := w.srv.Requests(mocksftest.RequestFilter{Path: "/services/oauth2/revoke"})
+			if len(revokes) != 1 || revokes[0].Status != http.StatusOK || !strings.HasPrefix(w.org.InstanceURL, "http://"+revokes[0].Host) {
+				t.Errorf("revocations = %+v; want one, on the My Domain", revokes)
 			}
 		})
 	}
