@@ -124,13 +124,13 @@ func handleCallback(cfg Config, st *store.Store, ss *sessions, j *jobs, p *pages
 		replaced, err := st.SetPending(store.Connection{Token: tok, InstanceURL: d.InstanceURL, IdentityURL: d.IdentityURL})
 		if err != nil {
 			cfg.Logger.Error("cannot store the login's tokens", "err", err)
-			j.revoke(revocableToken(store.Connection{Token: tok}))
+			j.revoke(store.Connection{Token: tok})
 			fail(w, http.StatusInternalServerError, "storage_failed", storageErrorMessage(err))
 			return
 		}
 		if replaced != nil {
 			// An earlier login was never confirmed: its tokens are of no use.
-			j.revoke(revocableToken(*replaced))
+			j.revoke(*replaced)
 		}
 		cfg.Logger.Info("salesforce login complete; waiting for confirmation")
 		p.render(w, http.StatusOK, "callback.html", callbackPage{

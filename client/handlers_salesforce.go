@@ -32,6 +32,12 @@ type salesforcePage struct {
 	PopupClosedMessage string
 	Objects            []string
 	Status             statusJSON
+	// ClientCredentials selects "Integration user (client credentials
+	// flow)" in the connection type choice, rather than the user login.
+	ClientCredentials bool
+	// MyDomainURL is the typed or connected My Domain URL of the client
+	// credentials flow.
+	MyDomainURL string
 }
 
 func newSalesforcePage(cfg Config, st *store.Store, csrf string) salesforcePage {
@@ -49,6 +55,9 @@ func newSalesforcePage(cfg Config, st *store.Store, csrf string) salesforcePage 
 		d.ConsumerKey = c.ConsumerKey
 		d.MaskedSecret = c.MaskedSecret()
 	}
+	if c, ok := st.Connection(); ok && c.Flow == store.FlowClientCredentials {
+		d.ClientCredentials, d.MyDomainURL = true, c.MyDomainURL
+	}
 	return d
 }
 
@@ -65,11 +74,18 @@ func handleSalesforcePage(cfg Config, st *store.Store, ss *sessions, p *pages) h
 }
 
 // handleSaveCredentials saves the connected app's Consumer Key and
-// Consumer Secret typed in the page's form.
+// Consumer Secret typed in the page's form. With the client credentials
+// connection type chosen, the form connects instead, as its Connect button
+// does: the Enter key submits the form through its first button, Save.
 func handleSaveCredentials(cfg Config, st *store.Store, ss *sessions, p *pages, j *jobs) http.Handler {
+	connect := handleConnectClientCredentials(cfg, st, ss, p, j)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !cfg.OAuthFeature {
 			p.renderError(w, r, http.StatusForbidden, msgFeatureDisabled)
+			return
+		}
+		if r.PostForm.Get("connectionType") == connectionClientCredentials {
+			connect.ServeHTTP(w, r)
 			return
 		}
 		creds, problems := validateCredentials(r.PostForm.Get("consumerKey"), r.PostForm.Get("consumerSecret"))
@@ -188,33 +204,41 @@ func handleConfirm(cfg Config, st *store.Store, j *jobs) http.Handler {
 			writeJSON(w, http.StatusConflict, errorJSON{Error: msgNoCredentials})
 			return
 		}
-		if _, err := pendingIdentity(r.Context(), cfg, st); err != nil {
-			status := http.StatusBadGateway
-			if errors.Is(err, errNoPending) {
-				status = http.StatusNotFound
-			}
-			writeJSON(w, status, errorJSON{Error: identityErrorMessage(err)})
+		if status, msg := confirmPending(r.Context(), cfg, st, j, creds); msg != "" {
+			writeJSON(w, status, errorJSON{Error: msg})
 			return
 		}
-		conn, ok, err := st.TakePending()
-		if err != nil {
-			writeJSON(w, http.StatusInternalServerError, errorJSON{Error: storageErrorMessage(err)})
-			return
-		}
-		if !ok || conn.Identity == nil {
-			writeJSON(w, http.StatusNotFound, errorJSON{Error: msgNoPending})
-			return
-		}
-		conn.ConnectedAt = time.Now()
-		if err := j.connect(conn, creds); err != nil {
-			cfg.Logger.Error("cannot store the connection", "err", err)
-			j.revoke(revocableToken(conn))
-			writeJSON(w, http.StatusInternalServerError, errorJSON{Error: storageErrorMessage(err)})
-			return
-		}
-		cfg.Logger.Info("salesforce connection confirmed", "org", conn.Identity.OrganizationID)
 		writeJSON(w, http.StatusOK, actionJSON{Message: msgConfirmed, Status: buildStatus(st.Status())})
 	})
+}
+
+// confirmPending makes the pending connection the active one with creds, as
+// Confirm Credentials does: it reads who the connection belongs to from its
+// identity URL, then starts the field sync. On failure it returns the HTTP
+// status and what the admin reads; the pending connection may remain.
+func confirmPending(ctx context.Context, cfg Config, st *store.Store, j *jobs, creds store.Credentials) (status int, msg string) {
+	if _, err := pendingIdentity(ctx, cfg, st); err != nil {
+		status := http.StatusBadGateway
+		if errors.Is(err, errNoPending) {
+			status = http.StatusNotFound
+		}
+		return status, identityErrorMessage(err)
+	}
+	conn, ok, err := st.TakePending()
+	if err != nil {
+		return http.StatusInternalServerError, storageErrorMessage(err)
+	}
+	if !ok || conn.Identity == nil {
+		return http.StatusNotFound, msgNoPending
+	}
+	conn.ConnectedAt = time.Now()
+	if err := j.connect(conn, creds); err != nil {
+		cfg.Logger.Error("cannot store the connection", "err", err)
+		j.revoke(conn)
+		return http.StatusInternalServerError, storageErrorMessage(err)
+	}
+	cfg.Logger.Info("salesforce connection confirmed", "org", conn.Identity.OrganizationID, "flow", conn.Flow)
+	return http.StatusOK, ""
 }
 
 // handleCancel discards the pending login and revokes its tokens.
@@ -233,7 +257,7 @@ func handleCancel(cfg Config, st *store.Store, j *jobs) http.Handler {
 			writeJSON(w, http.StatusNotFound, errorJSON{Error: msgNoPending})
 			return
 		}
-		j.revoke(revocableToken(conn))
+		j.revoke(conn)
 		cfg.Logger.Info("pending salesforce login cancelled")
 		writeJSON(w, http.StatusOK, actionJSON{Message: msgCancelled, Status: buildStatus(st.Status())})
 	})

@@ -12,6 +12,7 @@ import (
 	"github.com/sfharness/sfharness/client/store"
 	"github.com/sfharness/sfharness/client/syncjob"
 	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/clientcredentials"
 )
 
 // errFieldSyncNotDone is returned when the record sync is asked to start
@@ -44,6 +45,7 @@ type jobs struct {
 	mu        sync.Mutex // guards the fields below
 	closed    bool
 	api       *salesforce.Client
+	apiConn   store.Connection   // the connection api was made for
 	connCtx   context.Context    // the current connection's lifetime
 	connStop  context.CancelFunc // stops the current connection's jobs
 	connGroup *sync.WaitGroup    // the current connection's jobs
@@ -72,14 +74,25 @@ func (j *jobs) oauthConfig(creds store.Credentials) *oauth2.Config {
 	return salesforce.OAuthConfig(j.loginURL, creds.ConsumerKey, creds.ConsumerSecret, j.redirectURL)
 }
 
-// newAPI returns the REST client of conn, which stores refreshed tokens.
+// clientCredentialsConfig returns the client credentials configuration of
+// conn with creds, or nil when conn came from Login with Salesforce.
+func clientCredentialsConfig(conn store.Connection, creds store.Credentials) *clientcredentials.Config {
+	if conn.Flow != store.FlowClientCredentials {
+		return nil
+	}
+	return salesforce.ClientCredentialsConfig(conn.MyDomainURL, creds.ConsumerKey, creds.ConsumerSecret)
+}
+
+// newAPI returns the REST client of conn, which stores refreshed tokens. A
+// client credentials connection renews its access token with that flow.
 func (j *jobs) newAPI(conn store.Connection, creds store.Credentials) *salesforce.Client {
 	return salesforce.NewClient(salesforce.Config{
-		HTTPClient:   j.hc,
-		RetryBackoff: j.retryBackoff,
-		OAuth:        j.oauthConfig(creds),
-		InstanceURL:  conn.InstanceURL,
-		Token:        conn.Token,
+		HTTPClient:        j.hc,
+		RetryBackoff:      j.retryBackoff,
+		OAuth:             j.oauthConfig(creds),
+		ClientCredentials: clientCredentialsConfig(conn, creds),
+		InstanceURL:       conn.InstanceURL,
+		Token:             conn.Token,
 		OnRefresh: func(prev, next *oauth2.Token) {
 			j.logger.Info("salesforce access token refreshed")
 			if err := j.store.UpdateToken(prev, next, salesforce.Details(next).InstanceURL); err != nil {
@@ -110,6 +123,9 @@ func (j *jobs) credentialsChanged(creds store.Credentials) {
 	defer j.mu.Unlock()
 	if j.api != nil {
 		j.api.SetOAuth(j.oauthConfig(creds))
+		if cc := clientCredentialsConfig(j.apiConn, creds); cc != nil {
+			j.api.SetClientCredentials(cc)
+		}
 	}
 }
 
@@ -138,7 +154,7 @@ func (j *jobs) resume() {
 // startConnectionLocked makes conn's REST client and lifetime current;
 // j.mu is held.
 func (j *jobs) startConnectionLocked(conn store.Connection, creds store.Credentials) {
-	j.api = j.newAPI(conn, creds)
+	j.api, j.apiConn = j.newAPI(conn, creds), conn
 	j.connCtx, j.connStop = context.WithCancel(j.ctx)
 }
 
@@ -199,7 +215,7 @@ func (j *jobs) disconnect(ctx context.Context) (ok bool, revokeErr, err error) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
-	if err := salesforce.Revoke(ctx, j.hc, j.loginURL, token); err != nil {
+	if err := salesforce.Revoke(ctx, j.hc, j.revokeURL(conn), token); err != nil {
 		j.logger.Warn("token revocation failed", "err", err)
 		return true, err, nil
 	}
@@ -207,8 +223,19 @@ func (j *jobs) disconnect(ctx context.Context) (ok bool, revokeErr, err error) {
 	return true, nil, nil
 }
 
-// revoke revokes token in the background; failures are logged only.
-func (j *jobs) revoke(token string) {
+// revokeURL is the host that revokes conn's tokens: the My Domain that
+// issued a client credentials connection's, else the login host.
+func (j *jobs) revokeURL(conn store.Connection) string {
+	if conn.Flow == store.FlowClientCredentials && conn.MyDomainURL != "" {
+		return conn.MyDomainURL
+	}
+	return j.loginURL
+}
+
+// revoke revokes conn's tokens in the background (see revocableToken);
+// failures are logged only.
+func (j *jobs) revoke(conn store.Connection) {
+	token, at := revocableToken(conn), j.revokeURL(conn)
 	if token == "" {
 		return
 	}
@@ -222,7 +249,7 @@ func (j *jobs) revoke(token string) {
 		defer j.all.Done()
 		ctx, cancel := context.WithTimeout(j.ctx, 15*time.Second)
 		defer cancel()
-		if err := salesforce.Revoke(ctx, j.hc, j.loginURL, token); err != nil {
+		if err := salesforce.Revoke(ctx, j.hc, at, token); err != nil {
 			j.logger.Warn("token revocation failed", "err", err)
 			return
 		}
@@ -264,5 +291,5 @@ func (j *jobs) stopConnectionLocked() {
 	j.connGroup.Wait()
 	j.connGroup = &sync.WaitGroup{}
 	j.connCtx, j.connStop = nil, nil
-	j.api = nil
+	j.api, j.apiConn = nil, store.Connection{}
 }

@@ -44,6 +44,13 @@ const (
 	msgPopupClosed            = "The Salesforce login window closed before the login finished. If Salesforce showed an error there (for example that the Consumer Key is not active yet, or redirect_uri_mismatch), correct it, then click Login with Salesforce again."
 	msgMissingChallenge       = "Salesforce login failed: %s: %s. The connected app requires PKCE (Require Proof Key for Code Exchange), and Beacon is set not to send it. Turn PKCE on in Beacon (start it without -no-pkce), or turn off the requirement in the connected app, then click Login with Salesforce again."
 
+	msgClientCredentialsConnected    = "Connected with the client credentials flow. The field sync has started."
+	msgClientCredentialsBadSignature = "Salesforce's answer failed the signature check, so Beacon discarded the token. Check that the Consumer Secret matches the connected app, then click Connect again."
+	msgClientCredentialsIncomplete   = "Salesforce's answer lacks the instance URL or the identity URL. Click Connect to try again."
+	msgClientCredentialsRenewRefused = "Connection to Salesforce lost: Beacon could not get a new access token with the client credentials flow. %s"
+	msgMyDomainMissing               = "Enter your org's My Domain URL, such as https://yourcompany.my.salesforce.com: the client credentials flow is served only there."
+	msgMyDomainShape                 = "The My Domain URL must be an https URL with a host name only, such as https://yourcompany.my.salesforce.com (Setup, My Domain)."
+
 	msgConsumerKeyMissing    = "Enter the Consumer Key."
 	msgConsumerKeyShape      = "The Consumer Key must be 20 to 255 characters long and contain only letters, digits, dots and underscores. Copy it again from the connected app's consumer details in Salesforce."
 	msgConsumerSecretMissing = "Enter the Consumer Secret."
@@ -90,6 +97,49 @@ func oauthErrorMessage(code, description, callbackURL string) string {
 	return fmt.Sprintf("Salesforce login failed: %s: %s. Click Login with Salesforce to try again.", code, description)
 }
 
+// clientCredentialsErrorMessage explains the token endpoint's refusal of
+// the client credentials flow: Salesforce's error code and description as
+// it wrote them, then what to do about it.
+func clientCredentialsErrorMessage(code, description string) string {
+	if code == "" {
+		code = "unknown_error"
+	}
+	said := code
+	if description != "" {
+		said += ": " + description
+	}
+	var hint string
+	switch {
+	case code == "unsupported_grant_type":
+		hint = "Enable the client credentials flow in the connected app (Enable Client Credentials Flow) and check that the My Domain URL is your org's, then click Connect again."
+	case code == "invalid_grant" && description == salesforce.DescWrongDomain:
+		hint = "The client credentials flow is served only on your org's My Domain: enter its My Domain URL (such as https://yourcompany.my.salesforce.com), not the login URL, then click Connect again."
+	case code == "invalid_grant" && description == salesforce.DescNoRunAsUser:
+		hint = "Choose the Run As user of the client credentials flow in the connected app's policies (Manage, Edit Policies), then click Connect again."
+	case code == "invalid_client_id":
+		hint = "Salesforce does not recognize the Consumer Key: a new connected app takes a few minutes to become active. Check the Consumer Key, wait a few minutes, then click Connect again."
+	case code == "invalid_client":
+		hint = "Check the Consumer Key and Consumer Secret, then click Connect again."
+	case code == "invalid_app_access":
+		hint = "Allow the Run As user to use the connected app (its profile or a permission set), then click Connect again."
+	default:
+		hint = "Click Connect to try again."
+	}
+	return fmt.Sprintf("Salesforce refused the client credentials flow: %s. %s", said, hint)
+}
+
+// clientCredentialsHTTPMessage explains an answer of the token endpoint
+// that is no OAuth error, as from a host that is no Salesforce org.
+func clientCredentialsHTTPMessage(status int, myDomain string) string {
+	return fmt.Sprintf("%s answered HTTP %d to the client credentials flow, not as a Salesforce token endpoint would. Check the My Domain URL, then click Connect again.", myDomain, status)
+}
+
+// clientCredentialsUnreachableMessage explains a client credentials request
+// that got no answer.
+func clientCredentialsUnreachableMessage(myDomain, cause string) string {
+	return fmt.Sprintf("Beacon could not reach Salesforce at %s: %s. Check the My Domain URL, then click Connect again.", myDomain, cause)
+}
+
 // syncErrorMessage explains an error of a call to Salesforce.
 func syncErrorMessage(err error) string {
 	if err == nil {
@@ -97,6 +147,10 @@ func syncErrorMessage(err error) string {
 	}
 	if errors.Is(err, salesforce.ErrConnectionLost) {
 		return msgConnectionLost
+	}
+	var re *oauth2.RetrieveError
+	if errors.Is(err, salesforce.ErrClientCredentialsRejected) && errors.As(err, &re) {
+		return fmt.Sprintf(msgClientCredentialsRenewRefused, clientCredentialsErrorMessage(re.ErrorCode, re.ErrorDescription))
 	}
 	var apiErr *salesforce.APIError
 	if errors.As(err, &apiErr) {
@@ -121,7 +175,6 @@ func syncErrorMessage(err error) string {
 			return fmt.Sprintf("Salesforce answered HTTP %d", apiErr.StatusCode)
 		}
 	}
-	var re *oauth2.RetrieveError
 	if errors.As(err, &re) {
 		// A refresh the token endpoint refused for another reason than a
 		// lost grant, such as a changed Consumer Secret (invalid_client).

@@ -95,3 +95,43 @@ func (timeoutError) Error() string {
 }
 func (timeoutError) Timeout() bool   { return true }
 func (timeoutError) Temporary() bool { return true }
+
+func TestValidateMyDomainURL(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		raw, loginURL string
+		want, problem string
+	}{
+		{"https://acme.my.salesforce.com", "https://login.salesforce.com", "https://acme.my.salesforce.com", ""},
+		{"https://acme.my.salesforce.com/", "https://login.salesforce.com", "https://acme.my.salesforce.com", ""},
+		{"http://localhost:8080", "http://127.0.0.1:8080", "http://localhost:8080", ""},
+		{"", "https://login.salesforce.com", "", msgMyDomainMissing},
+		{"http://acme.my.salesforce.com", "https://login.salesforce.com", "", msgMyDomainShape},
+		{"acme.my.salesforce.com", "https://login.salesforce.com", "", msgMyDomainShape},
+		{"https://acme.my.salesforce.com/services/oauth2/token", "https://login.salesforce.com", "", msgMyDomainShape},
+		{"https://user:pw@acme.my.salesforce.com", "https://login.salesforce.com", "", msgMyDomainShape},
+		{"https://acme.my.salesforce.com?x=1", "https://login.salesforce.com", "", msgMyDomainShape},
+		{"ftp://acme.my.salesforce.com", "http://127.0.0.1:1", "", msgMyDomainShape},
+	}
+	for _, tc := range tests {
+		got, problem := validateMyDomainURL(tc.raw, tc.loginURL)
+		if got != tc.want || problem != tc.problem {
+			t.Errorf("validateMyDomainURL(%q, %q) = %q, %q; want %q, %q", tc.raw, tc.loginURL, got, problem, tc.want, tc.problem)
+		}
+	}
+}
+
+func TestClientCredentialsErrorMessage(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ code, description, want string }{
+		{"invalid_grant", "no client credentials user enabled", "Salesforce refused the client credentials flow: invalid_grant: no client credentials user enabled. Choose the Run As user"},
+		{"invalid_client_id", "client identifier invalid", "Salesforce refused the client credentials flow: invalid_client_id: client identifier invalid. Salesforce does not recognize the Consumer Key"},
+		{"invalid_grant", "inactive user", "Salesforce refused the client credentials flow: invalid_grant: inactive user. Click Connect to try again."},
+		{"", "", "Salesforce refused the client credentials flow: unknown_error. Click Connect to try again."},
+	}
+	for _, tc := range tests {
+		if got := clientCredentialsErrorMessage(tc.code, tc.description); !strings.HasPrefix(got, tc.want) {
+			t.Errorf("clientCredentialsErrorMessage(%q, %q) = %q; want it to start with %q", tc.code, tc.description, got, tc.want)
+		}
+	}
+}

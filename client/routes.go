@@ -17,6 +17,7 @@ func addRoutes(mux *http.ServeMux, cfg Config, st *store.Store, ss *sessions, j 
 	mux.Handle("GET /admin/crm", handleCRM(pages, ss))
 	mux.Handle("GET /admin/crm/salesforce", handleSalesforcePage(cfg, st, ss, pages))
 	mux.Handle("POST /admin/crm/salesforce", requireCSRF(ss, pages, handleSaveCredentials(cfg, st, ss, pages, j)))
+	mux.Handle("POST /admin/crm/salesforce/client-credentials", requireCSRF(ss, pages, handleConnectClientCredentials(cfg, st, ss, pages, j)))
 
 	// JSON endpoints the Salesforce page's script calls.
 	mux.Handle("GET /admin/crm/salesforce/pending", handlePending(cfg, st))

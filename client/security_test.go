@@ -213,30 +213,50 @@ func TestSecurityStateMisuse(t *testing.T) {
 type clientForm struct {
 	prepare func(h *harness)
 	form    url.Values
+	// formFor, when set, gives the form instead of form, for fields that
+	// depend on the harness.
+	formFor func(h *harness) url.Values
+}
+
+// values returns a copy of f's form for h.
+func (f clientForm) values(h *harness) url.Values {
+	src := f.form
+	if f.formFor != nil {
+		src = f.formFor(h)
+	}
+	out := url.Values{}
+	for k, vv := range src {
+		out[k] = vv
+	}
+	return out
 }
 
 // clientForms are Beacon's POST routes (client/routes.go) by path.
 var clientForms = map[string]clientForm{
-	"/admin/crm/salesforce": {func(h *harness) {}, url.Values{
+	"/admin/crm/salesforce": {prepare: func(h *harness) {}, form: url.Values{
 		"consumerKey": {fakesalesforce.ConsumerKey}, "consumerSecret": {fakesalesforce.ConsumerSecret}}},
-	"/admin/crm/salesforce/confirm": {func(h *harness) {
+	"/admin/crm/salesforce/client-credentials": {prepare: func(h *harness) {}, formFor: func(h *harness) url.Values {
+		return url.Values{"connectionType": {"clientCredentials"}, "consumerKey": {fakesalesforce.ConsumerKey},
+			"consumerSecret": {fakesalesforce.ConsumerSecret}, "myDomainUrl": {h.fake.URL}}
+	}},
+	"/admin/crm/salesforce/confirm": {prepare: func(h *harness) {
 		h.saveCredentials()
 		if r := h.login(); !strings.Contains(r.body, `data-ok="true"`) {
 			h.t.Fatalf("login:\n%s", r.body)
 		}
-	}, nil},
-	"/admin/crm/salesforce/cancel": {func(h *harness) {
+	}},
+	"/admin/crm/salesforce/cancel": {prepare: func(h *harness) {
 		h.saveCredentials()
 		h.login()
-	}, nil},
-	"/admin/crm/salesforce/sync": {func(h *harness) {
+	}},
+	"/admin/crm/salesforce/sync": {prepare: func(h *harness) {
 		h.connect()
 		h.waitStatus("field sync", fieldSyncComplete)
-	}, nil},
-	"/admin/crm/salesforce/disconnect": {func(h *harness) {
+	}},
+	"/admin/crm/salesforce/disconnect": {prepare: func(h *harness) {
 		h.connect()
 		h.waitStatus("field sync", fieldSyncComplete)
-	}, nil},
+	}},
 }
 
 // clientPostRoutes reads routes.go and returns the paths of its POST routes.
@@ -317,10 +337,7 @@ func TestSecurityClientCSRFOnEveryForm(t *testing.T) {
 			}
 			for _, v := range variants {
 				before := h.state()
-				form := url.Values{}
-				for k, vv := range f.form {
-					form[k] = vv
-				}
+				form := f.values(h)
 				if v.field != "" {
 					form.Set("csrf_token", v.field)
 				}
@@ -340,10 +357,8 @@ func TestSecurityClientCSRFOnEveryForm(t *testing.T) {
 				}
 			}
 			before := h.state()
-			form := url.Values{"csrf_token": {token}}
-			for k, vv := range f.form {
-				form[k] = vv
-			}
+			form := f.values(h)
+			form.Set("csrf_token", token)
 			if r := h.postForm(path, form); r.status == http.StatusForbidden || r.status >= 500 {
 				t.Fatalf("with the right token: %d\n%s", r.status, r.body)
 			}
@@ -377,8 +392,8 @@ func checkEscaped(t *testing.T, where, page, payload string, shown bool) {
 	}
 }
 
-// What Beacon shows from the admin (a refused Consumer Key) and from the
-// callback's query (error, error_description) is escaped.
+// What Beacon shows from the admin (a refused Consumer Key or My Domain
+// URL) and from the callback's query (error, error_description) is escaped.
 func TestSecurityXSSReflected(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
@@ -389,6 +404,12 @@ func TestSecurityXSSReflected(t *testing.T) {
 				t.Errorf("save = %d; want 422", r.status)
 			}
 			checkEscaped(t, "the Consumer Key refused", r.body, payload, true)
+			r = h.postForm("/admin/crm/salesforce/client-credentials", url.Values{"csrf_token": {h.csrf()}, "connectionType": {"clientCredentials"},
+				"consumerKey": {payload}, "consumerSecret": {payload}, "myDomainUrl": {payload}})
+			if r.status != http.StatusUnprocessableEntity {
+				t.Errorf("client credentials connect = %d; want 422", r.status)
+			}
+			checkEscaped(t, "the My Domain URL refused", r.body, payload, true)
 
 			// Salesforce's error comes back with the login's state; a
 			// wrong state is refused before the error is even read.

@@ -1,7 +1,9 @@
 // Package client is Beacon, a marketing-automation product, in the part that
 // connects it to Salesforce: the Admin → CRM → Sync with Salesforce pages,
-// the OAuth 2.0 web server flow in a pop-up window, the confirmation of the
-// connected user, and the background field and record syncs.
+// the OAuth 2.0 web server flow in a pop-up window (or, for an integration
+// user, the client credentials flow on the org's My Domain), the
+// confirmation of the connected user, and the background field and record
+// syncs.
 //
 // It talks to Salesforce only over HTTP, so it works against the real
 // Salesforce and against a fake one.

@@ -58,7 +58,13 @@ func TestNavigation(t *testing.T) {
 		{"/admin/crm/salesforce", http.StatusOK, []string{"<h1>Sync with Salesforce</h1>", `id="consumerKey" name="consumerKey"`,
 			`<label for="consumerKey">Consumer Key</label>`, `<label for="consumerSecret">Consumer Secret</label>`,
 			`id="consumerSecret" name="consumerSecret" type="password"`, `<button id="saveCredentials" type="submit">Save</button>`,
-			`name="csrf_token"`, "/salesforce/getSfdcOAuthTokensRedirect"}, nil},
+			`name="csrf_token"`, "/salesforce/getSfdcOAuthTokensRedirect",
+			// The connection type: the user login by default, the client
+			// credentials flow's My Domain URL and Connect hidden.
+			`<input id="connectionUserLogin" name="connectionType" type="radio" value="userLogin" checked><label for="connectionUserLogin">User login (Login with Salesforce)</label>`,
+			`<input id="connectionClientCredentials" name="connectionType" type="radio" value="clientCredentials"><label for="connectionClientCredentials">Integration user (client credentials flow)</label>`,
+			`<div class="field" id="my-domain-field" data-connection="clientCredentials" hidden>`, `<label for="myDomainUrl">My Domain URL</label>`,
+			`<div class="actions" data-connection="clientCredentials" hidden><button id="connectClientCredentials" type="submit" formaction="/admin/crm/salesforce/client-credentials">Connect</button></div>`}, nil},
 		{"/healthz", http.StatusOK, []string{"ok"}, nil},
 		{"/static/beacon.css", http.StatusOK, []string{"--brand"}, map[string]string{"Content-Type": "text/css; charset=utf-8"}},
 		{"/static/salesforce.js", http.StatusOK, []string{"window.open('/salesforce/login', 'sfdcLogin', 'popup,width=600,height=700')"}, nil},

@@ -50,6 +50,12 @@ const (
 // with Salesforce again.
 var ErrConnectionLost = errors.New("salesforce: refresh token rejected")
 
+// ErrClientCredentialsRejected reports that the token endpoint refused the
+// client credentials flow when the access token was renewed (the flow was
+// disabled, the Run As user removed, the secret changed): the admin has to
+// fix the connected app and connect again.
+var ErrClientCredentialsRejected = errors.New("salesforce: client credentials rejected")
+
 // ErrorDetail is one entry of a REST API error body.
 type ErrorDetail struct {
 	// Message is the human-readable text.
@@ -140,7 +146,7 @@ func parseAPIError(status int, body []byte) *APIError {
 // Authorization and permission problems are not temporary: they need the
 // admin.
 func IsTemporary(err error) bool {
-	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, ErrConnectionLost) {
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, ErrConnectionLost) || errors.Is(err, ErrClientCredentialsRejected) {
 		return false
 	}
 	var apiErr *APIError

@@ -1,9 +1,11 @@
 // Package salesforce is Beacon's connector to Salesforce. It holds the
 // settings of the OAuth 2.0 web server flow (RFC 6749 section 4.1 with PKCE,
-// RFC 7636) for golang.org/x/oauth2, checks the signature Salesforce puts in
-// its token responses, reads the identity URL, and calls the REST API the
-// sync needs: sObject describe and SOQL queries with paging, refreshing the
-// access token once when the API answers 401 INVALID_SESSION_ID.
+// RFC 7636) and of the client credentials flow (RFC 6749 section 4.4) for
+// golang.org/x/oauth2, checks the signature Salesforce puts in its token
+// responses, reads the identity URL, and calls the REST API the sync needs:
+// sObject describe and SOQL queries with paging, renewing the access token
+// once (with the refresh token, or the client credentials) when the API
+// answers 401 INVALID_SESSION_ID.
 //
 // It speaks to Salesforce only over HTTP, so the same code works against the
 // real service and against a fake.
@@ -22,6 +24,7 @@ import (
 	"strings"
 
 	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/clientcredentials"
 )
 
 // Paths of the OAuth 2.0 endpoints on a Salesforce login host.
@@ -60,6 +63,22 @@ func OAuthConfig(loginURL, consumerKey, consumerSecret, redirectURL string) *oau
 		},
 		RedirectURL: redirectURL,
 		Scopes:      Scopes,
+	}
+}
+
+// ClientCredentialsConfig returns the x/oauth2 configuration of the client
+// credentials flow for the connected app with the given consumer key and
+// secret, on the org's My Domain URL myDomainURL (for example
+// https://acme.my.salesforce.com). Salesforce serves this flow there only:
+// the login hosts answer invalid_grant "request not supported on this
+// domain". No scope is sent: the tokens get the app's scopes.
+func ClientCredentialsConfig(myDomainURL, consumerKey, consumerSecret string) *clientcredentials.Config {
+	return &clientcredentials.Config{
+		ClientID:     consumerKey,
+		ClientSecret: consumerSecret,
+		TokenURL:     strings.TrimRight(myDomainURL, "/") + TokenPath,
+		// In the body, as Salesforce documents and as OAuthConfig does.
+		AuthStyle: oauth2.AuthStyleInParams,
 	}
 }
 

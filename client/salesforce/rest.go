@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/clientcredentials"
 )
 
 // APIVersion is the REST API version Beacon calls (Summer '26).
@@ -29,6 +30,10 @@ type Config struct {
 	// OAuth is the connected app's configuration, used to refresh the
 	// access token. Without it an expired token is final.
 	OAuth *oauth2.Config
+	// ClientCredentials, when set, renews a rejected access token with the
+	// client credentials flow instead of a refresh token (which that flow
+	// does not issue); OAuth is then unused.
+	ClientCredentials *clientcredentials.Config
 	// InstanceURL is the org's base URL from the token response.
 	InstanceURL string
 	// Token holds the access and refresh tokens.
@@ -49,7 +54,8 @@ type Config struct {
 // tokens. It is safe for concurrent use.
 type Client struct {
 	hc         *http.Client
-	oauth      *oauth2.Config // guarded by mu
+	oauth      *oauth2.Config            // guarded by mu
+	cc         *clientcredentials.Config // guarded by mu
 	onRefresh  func(prev, next *oauth2.Token)
 	maxRetries int
 	backoff    time.Duration
@@ -64,6 +70,7 @@ func NewClient(cfg Config) *Client {
 	c := &Client{
 		hc:          cfg.HTTPClient,
 		oauth:       cfg.OAuth,
+		cc:          cfg.ClientCredentials,
 		onRefresh:   cfg.OnRefresh,
 		maxRetries:  cfg.MaxRetries,
 		backoff:     cfg.RetryBackoff,
@@ -93,6 +100,15 @@ func (c *Client) SetOAuth(oauth *oauth2.Config) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.oauth = oauth
+}
+
+// SetClientCredentials replaces the client credentials configuration used
+// to renew the access token, as after the admin saved a new Consumer
+// Secret.
+func (c *Client) SetClientCredentials(cc *clientcredentials.Config) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.cc = cc
 }
 
 // Token returns the current token.
@@ -335,24 +351,36 @@ func (c *Client) sendOnce(ctx context.Context, rawURL, access string) (int, []by
 	return resp.StatusCode, body, nil
 }
 
-// refresh gets a new access token with the refresh token, unless another
-// call already replaced stale, the access token that was rejected.
+// refresh gets a new access token with the refresh token, or the client
+// credentials, unless another call already replaced stale, the access
+// token that was rejected.
 func (c *Client) refresh(ctx context.Context, stale string) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.token.AccessToken != stale {
 		return nil
 	}
-	if c.oauth == nil || c.token.RefreshToken == "" {
+	var tok *oauth2.Token
+	var err error
+	switch {
+	case c.cc != nil:
+		tok, err = c.cc.Token(WithHTTPClient(ctx, c.hc))
+	case c.oauth == nil || c.token.RefreshToken == "":
 		return fmt.Errorf("refresh: %w: no refresh token", ErrConnectionLost)
+	default:
+		// Salesforce tokens carry no expiry, so x/oauth2 never refreshes
+		// them by itself: hand it a token with only the refresh token to
+		// force one.
+		ts := c.oauth.TokenSource(WithHTTPClient(ctx, c.hc), &oauth2.Token{RefreshToken: c.token.RefreshToken})
+		tok, err = ts.Token()
 	}
-	// Salesforce tokens carry no expiry, so x/oauth2 never refreshes them by
-	// itself: hand it a token with only the refresh token to force one.
-	ts := c.oauth.TokenSource(WithHTTPClient(ctx, c.hc), &oauth2.Token{RefreshToken: c.token.RefreshToken})
-	tok, err := ts.Token()
 	if err != nil {
 		var re *oauth2.RetrieveError
 		switch {
+		case c.cc != nil && errors.As(err, &re) && re.Response != nil && re.Response.StatusCode < 500:
+			// Any refusal: no user can log in again to fix it, the admin
+			// has to fix the connected app and connect again.
+			return fmt.Errorf("client credentials: %w: %w", ErrClientCredentialsRejected, err)
 		case errors.As(err, &re) && (re.ErrorCode == "invalid_grant" || re.ErrorCode == "inactive_user" || re.ErrorCode == "inactive_org"):
 			return fmt.Errorf("refresh: %w: %w", ErrConnectionLost, err)
 		case errors.As(err, &re) && re.Response != nil && re.Response.StatusCode >= 500:

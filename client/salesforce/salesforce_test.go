@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -393,5 +394,90 @@ func TestRevoke(t *testing.T) {
 	err := salesforce.Revoke(context.Background(), nil, fake.URL, refresh)
 	if err == nil || err.Error() != "salesforce: revoke: invalid_token: Token was invalid" {
 		t.Errorf("second Revoke = %v; want invalid_token", err)
+	}
+}
+
+// TestClientCredentialsRenewal checks that a Client with a client
+// credentials configuration answers 401 INVALID_SESSION_ID by asking the
+// My Domain's token endpoint for a new token with grant_type
+// client_credentials and the key and secret in the body, and that a
+// refusal there is ErrClientCredentialsRejected, not temporary.
+func TestClientCredentialsRenewal(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name       string
+		token      string // the token endpoint's JSON answer; 400 unless it has an access_token
+		wantErr    bool
+		wantDetail string
+	}{
+		{name: "renewed", token: `{"access_token":"new","instance_url":"INSTANCE","id":"INSTANCE/id/00D/005","token_type":"Bearer"}`},
+		{name: "flow disabled", token: `{"error":"unsupported_grant_type","error_description":"grant type not supported"}`,
+			wantErr: true, wantDetail: "unsupported_grant_type"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var tokenCalls atomic.Int32
+			var ts *httptest.Server
+			ts = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path == salesforce.TokenPath {
+					tokenCalls.Add(1)
+					if _, _, basic := r.BasicAuth(); basic {
+						t.Error("token request with HTTP Basic; want the credentials in the body")
+					}
+					if got := r.PostFormValue("grant_type"); got != "client_credentials" {
+						t.Errorf("grant_type = %q; want client_credentials", got)
+					}
+					if r.PostFormValue("client_id") != "key" || r.PostFormValue("client_secret") != "secret" {
+						t.Errorf("client_id, client_secret = %q, %q; want key, secret", r.PostFormValue("client_id"), r.PostFormValue("client_secret"))
+					}
+					w.Header().Set("Content-Type", "application/json")
+					if !strings.Contains(tc.token, "access_token") {
+						w.WriteHeader(http.StatusBadRequest)
+					}
+					fmt.Fprint(w, strings.ReplaceAll(tc.token, "INSTANCE", ts.URL))
+					return
+				}
+				w.Header().Set("Content-Type", "application/json")
+				if r.Header.Get("Authorization") != "Bearer new" {
+					w.WriteHeader(http.StatusUnauthorized)
+					fmt.Fprint(w, `[{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}]`)
+					return
+				}
+				fmt.Fprint(w, `{"name":"Lead","fields":[{"name":"Id","type":"id"}]}`)
+			}))
+			defer ts.Close()
+			var renewed *oauth2.Token
+			c := salesforce.NewClient(salesforce.Config{
+				HTTPClient:        ts.Client(),
+				ClientCredentials: salesforce.ClientCredentialsConfig(ts.URL+"/", "key", "secret"),
+				InstanceURL:       ts.URL,
+				Token:             &oauth2.Token{AccessToken: "old"},
+				OnRefresh:         func(_, next *oauth2.Token) { renewed = next },
+			})
+			d, err := c.Describe(context.Background(), "Lead")
+			if n := tokenCalls.Load(); n != 1 {
+				t.Errorf("token endpoint called %d times; want 1", n)
+			}
+			if !tc.wantErr {
+				if err != nil || d.Name != "Lead" {
+					t.Fatalf("Describe = %+v, %v; want Lead after the renewal", d, err)
+				}
+				if renewed == nil || renewed.AccessToken != "new" || c.Token() != renewed {
+					t.Errorf("OnRefresh got %+v; want the new token, now the client's", renewed)
+				}
+				return
+			}
+			if !errors.Is(err, salesforce.ErrClientCredentialsRejected) || salesforce.IsTemporary(err) {
+				t.Errorf("Describe error = %v; want ErrClientCredentialsRejected, not temporary", err)
+			}
+			var re *oauth2.RetrieveError
+			if !errors.As(err, &re) || re.ErrorCode != tc.wantDetail {
+				t.Errorf("Describe error = %v; want the token endpoint's %s", err, tc.wantDetail)
+			}
+			if c.Token().AccessToken != "old" {
+				t.Errorf("token after a refused renewal = %+v; want the old one kept", c.Token())
+			}
+		})
 	}
 }

@@ -48,6 +48,21 @@
     });
   }
 
+  // The connection type shows the fields and buttons of the chosen one:
+  // Save and Login with Salesforce for the user login, the My Domain URL
+  // and Connect for the client credentials flow.
+  function showConnectionType() {
+    var chosen = document.querySelector('input[name="connectionType"]:checked');
+    var type = chosen ? chosen.value : 'userLogin';
+    document.querySelectorAll('[data-connection]').forEach(function (el) {
+      el.hidden = el.dataset.connection !== type;
+    });
+  }
+  document.querySelectorAll('input[name="connectionType"]').forEach(function (input) {
+    input.addEventListener('change', showConnectionType);
+  });
+  showConnectionType();
+
   // Step 3: Login with Salesforce opens the login in a pop-up.
   var loginButton = $('loginWithSalesforce');
   if (loginButton) {

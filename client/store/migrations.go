@@ -83,6 +83,13 @@ CREATE TABLE records (
 ) STRICT;
 CREATE INDEX records_live ON records (object) WHERE deleted = 0;
 `,
+	// 2: how a connection got its tokens (Connection.Flow), and the My
+	// Domain URL of a client credentials connection. Existing ones came
+	// from Login with Salesforce.
+	`
+ALTER TABLE connections ADD COLUMN flow TEXT NOT NULL DEFAULT 'web_server';
+ALTER TABLE connections ADD COLUMN my_domain_url TEXT NOT NULL DEFAULT '';
+`,
 }
 
 // migrate brings db to the newest schema version, one transaction per

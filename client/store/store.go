@@ -287,8 +287,8 @@ func (s *Store) loadConnection(ctx context.Context, slot string) (*Connection, e
 		connectedAt               string
 	)
 	err := s.db.QueryRowContext(ctx, `SELECT token, instance_url, identity_url, username, organization_id, user_id,
-		display_name, connected_at FROM connections WHERE slot = ?`, slot).
-		Scan(&sealed, &c.InstanceURL, &c.IdentityURL, &username, &org, &user, &name, &connectedAt)
+		display_name, connected_at, flow, my_domain_url FROM connections WHERE slot = ?`, slot).
+		Scan(&sealed, &c.InstanceURL, &c.IdentityURL, &username, &org, &user, &name, &connectedAt, &c.Flow, &c.MyDomainURL)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -451,9 +451,13 @@ func (s *Store) writeConnection(tx *sql.Tx, slot string, c *Connection) error {
 		user = sql.NullString{String: c.Identity.UserID, Valid: true}
 		name = sql.NullString{String: c.Identity.DisplayName, Valid: true}
 	}
+	flow := c.Flow
+	if flow == "" {
+		flow = FlowWebServer
+	}
 	_, err = tx.Exec(`INSERT OR REPLACE INTO connections (slot, token, instance_url, identity_url, username,
-		organization_id, user_id, display_name, connected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		slot, sealed, c.InstanceURL, c.IdentityURL, username, org, user, name, formatTime(c.ConnectedAt))
+		organization_id, user_id, display_name, connected_at, flow, my_domain_url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		slot, sealed, c.InstanceURL, c.IdentityURL, username, org, user, name, formatTime(c.ConnectedAt), flow, c.MyDomainURL)
 	return err
 }
 

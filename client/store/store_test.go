@@ -428,3 +428,47 @@ func TestKeyFile(t *testing.T) {
 		t.Error("a key file readable by others was accepted")
 	}
 }
+
+func TestClientCredentialsConnectionPersists(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "beacon.db")
+	st := open(t, path, testKey)
+	mustNil(t, st.Connect(store.Connection{Flow: store.FlowClientCredentials, MyDomainURL: "https://acme.my.salesforce.com",
+		Token: &oauth2.Token{AccessToken: "cc-access"}, InstanceURL: "https://acme.my.salesforce.com",
+		Identity: &store.Identity{Username: "integration@acme.test", OrganizationID: "00D"}}, []string{"Lead"}))
+	c, _ := st.Connection()
+	// A refresh keeps how the connection gets its tokens.
+	mustNil(t, st.UpdateToken(c.Token, &oauth2.Token{AccessToken: "cc-access-2"}, ""))
+	mustNil(t, st.Close())
+
+	st = open(t, path, testKey)
+	c, ok := st.Connection()
+	if !ok || c.Flow != store.FlowClientCredentials || c.MyDomainURL != "https://acme.my.salesforce.com" || c.Token.AccessToken != "cc-access-2" {
+		t.Errorf("connection = %+v, %v; want the client credentials one with its My Domain URL", c, ok)
+	}
+}
+
+// TestMigrateKeepsWebServerConnection opens a database of the first
+// schema, with a Login with Salesforce connection in it, and checks that
+// the connection reads back as one after the migration.
+func TestMigrateKeepsWebServerConnection(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "beacon.db")
+	st := open(t, path, testKey)
+	mustNil(t, st.Connect(store.Connection{Token: &oauth2.Token{AccessToken: "a", RefreshToken: "r"}, InstanceURL: "https://i"}, []string{"Lead"}))
+	mustNil(t, st.Close())
+	// Back to schema 1: drop what migration 2 added.
+	db, err := sql.Open("sqlite", path)
+	mustNil(t, err)
+	for _, q := range []string{"ALTER TABLE connections DROP COLUMN flow", "ALTER TABLE connections DROP COLUMN my_domain_url", "PRAGMA user_version = 1"} {
+		_, err := db.Exec(q)
+		mustNil(t, err)
+	}
+	db.Close()
+
+	st = open(t, path, testKey)
+	c, ok := st.Connection()
+	if !ok || c.Flow != store.FlowWebServer || c.MyDomainURL != "" || c.Token.RefreshToken != "r" {
+		t.Errorf("connection after the migration = %+v, %v; want the web server one", c, ok)
+	}
+}

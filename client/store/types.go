@@ -37,9 +37,29 @@ type Identity struct {
 	DisplayName string
 }
 
+// Flow is how a connection got its tokens, and so how it gets new ones.
+type Flow string
+
+// Flows of a connection.
+const (
+	// FlowWebServer is Login with Salesforce, the OAuth 2.0 web server
+	// flow: a user logs in, and a refresh token renews the access token.
+	// The zero Flow means it too.
+	FlowWebServer Flow = "web_server"
+	// FlowClientCredentials is the client credentials flow on the org's
+	// My Domain: the connected app's Run As user, no refresh token; a new
+	// access token is asked for with the Consumer Key and Secret.
+	FlowClientCredentials Flow = "client_credentials"
+)
+
 // Connection is an authorized link to one Salesforce org. Token is treated
 // as immutable: a refresh replaces it.
 type Connection struct {
+	// Flow is how the tokens were obtained; "" means FlowWebServer.
+	Flow Flow
+	// MyDomainURL is the org's My Domain URL, where the client credentials
+	// flow is served; set for FlowClientCredentials only.
+	MyDomainURL string
 	// Token holds the access and refresh tokens; they are stored encrypted.
 	Token *oauth2.Token
 	// InstanceURL is the org's REST API base URL.

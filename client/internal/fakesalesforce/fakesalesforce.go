@@ -428,6 +428,11 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		resp["access_token"] = s.newAccessLocked()
+	case "client_credentials":
+		// Served on any host: the fake is its own My Domain. No refresh
+		// token, as Salesforce issues none in this flow.
+		resp["access_token"] = s.newAccessLocked()
+		resp["scope"] = "api id"
 	default:
 		tokenError(w, "unsupported_grant_type", "grant type not supported")
 		return
