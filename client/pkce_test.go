@@ -31,7 +31,7 @@ func TestPKCESetting(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			w := newOrgWorld(t, mocksftest.AppSpec{RequirePKCE: tc.requirePKCE},
+			w := newOrgWorld(t, mocksftest.AppSpec{RequirePKCE: &tc.requirePKCE},
 				func(c *client.Config) { c.DisablePKCE = tc.disablePKCE })
 			w.saveCredentials(sfKey, sfSecret)
 			if tc.wantError != "" {
