@@ -649,3 +649,32 @@ func ecaAdmin(t *testing.T, srv *mocksf.Server, ts *httptest.Server) (*http.Clie
 	c, token := adminBrowser(t, srv, ts)
 	return c, token, newECA(t, srv, "Beacon")
 }
+
+// Edit Settings keeps the uploaded certificate when no new file is chosen,
+// and unticking Enable JWT Bearer Flow drops it.
+func TestEditExternalClientAppKeepsTheCertificate(t *testing.T) {
+	srv, ts := newServer(t)
+	c, token := adminBrowser(t, srv, ts)
+	form := with(validECAForm(token), map[string]string{"enableJwtBearer": "1"})
+	postMultipart(t, c, ts.URL+setup.ECANewPath, form, []byte(testCertificate(t)))
+	app := appNamed(t, srv, "Beacon Sync")
+	if app.Policy.CertificatePEM == "" || !app.Policy.Flows.JWTBearer {
+		t.Fatalf("Create saved no certificate")
+	}
+	edit := ts.URL + setup.ECAEditSettingsPath + "?applicationId=" + app.ID
+	_, page := get(t, c, edit)
+	if !strings.Contains(page, `id="currentCertificate">Uploaded certificate: CN=beacon-jwt`) {
+		t.Errorf("Edit Settings does not show the uploaded certificate")
+	}
+	resp, page := postMultipart(t, c, edit, form, nil)
+	if resp.Request.URL.Path != setup.ECADetailPath || !strings.Contains(page, `<dd id="detailJwtBearer">Checked (CN=beacon-jwt`) {
+		t.Fatalf("Save without a new file led to %s", resp.Request.URL.Path)
+	}
+	if got := appNamed(t, srv, "Beacon Sync"); got.Policy.CertificatePEM != app.Policy.CertificatePEM {
+		t.Errorf("the certificate changed")
+	}
+	postMultipart(t, c, edit, with(form, map[string]string{"enableJwtBearer": ""}), nil)
+	if got := appNamed(t, srv, "Beacon Sync"); got.Policy.CertificatePEM != "" || got.Policy.Flows.JWTBearer {
+		t.Errorf("unticked JWT bearer kept %+v", got.Policy.Flows)
+	}
+}
