@@ -640,6 +640,12 @@ func TestExternalClientAppManager(t *testing.T) {
 	if strings.Contains(page, "Product Sync") {
 		t.Errorf("the External Client App Manager lists a connected app")
 	}
+	// Manage Connected Apps, whose links lead to connected-app pages,
+	// lists connected apps only.
+	_, page = get(t, c, ts.URL+setup.ManageAppsPath)
+	if !strings.Contains(page, "Product Sync") || strings.Contains(page, "Beacon") {
+		t.Errorf("Manage Connected Apps does not list the connected app alone")
+	}
 }
 
 // ecaAdmin is a browser of the seeded admin, with an External Client App
