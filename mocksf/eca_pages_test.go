@@ -640,6 +640,12 @@ func TestExternalClientAppManager(t *testing.T) {
 	if strings.Contains(page, "Product Sync") {
 		t.Errorf("the External Client App Manager lists a connected app")
 	}
+	// Manage Connected Apps, whose links lead to connected-app pages,
+	// lists connected apps only.
+	_, page = get(t, c, ts.URL+setup.ManageAppsPath)
+	if !strings.Contains(page, "Product Sync") || strings.Contains(page, "Beacon") {
+		t.Errorf("Manage Connected Apps does not list the connected app alone")
+	}
 }
 
 // ecaAdmin is a browser of the seeded admin, with an External Client App
@@ -648,4 +654,33 @@ func ecaAdmin(t *testing.T, srv *mocksf.Server, ts *httptest.Server) (*http.Clie
 	t.Helper()
 	c, token := adminBrowser(t, srv, ts)
 	return c, token, newECA(t, srv, "Beacon")
+}
+
+// Edit Settings keeps the uploaded certificate when no new file is chosen,
+// and unticking Enable JWT Bearer Flow drops it.
+func TestEditExternalClientAppKeepsTheCertificate(t *testing.T) {
+	srv, ts := newServer(t)
+	c, token := adminBrowser(t, srv, ts)
+	form := with(validECAForm(token), map[string]string{"enableJwtBearer": "1"})
+	postMultipart(t, c, ts.URL+setup.ECANewPath, form, []byte(testCertificate(t)))
+	app := appNamed(t, srv, "Beacon Sync")
+	if app.Policy.CertificatePEM == "" || !app.Policy.Flows.JWTBearer {
+		t.Fatalf("Create saved no certificate")
+	}
+	edit := ts.URL + setup.ECAEditSettingsPath + "?applicationId=" + app.ID
+	_, page := get(t, c, edit)
+	if !strings.Contains(page, `id="currentCertificate">Uploaded certificate: CN=beacon-jwt`) {
+		t.Errorf("Edit Settings does not show the uploaded certificate")
+	}
+	resp, page := postMultipart(t, c, edit, form, nil)
+	if resp.Request.URL.Path != setup.ECADetailPath || !strings.Contains(page, `<dd id="detailJwtBearer">Checked (CN=beacon-jwt`) {
+		t.Fatalf("Save without a new file led to %s", resp.Request.URL.Path)
+	}
+	if got := appNamed(t, srv, "Beacon Sync"); got.Policy.CertificatePEM != app.Policy.CertificatePEM {
+		t.Errorf("the certificate changed")
+	}
+	postMultipart(t, c, edit, with(form, map[string]string{"enableJwtBearer": ""}), nil)
+	if got := appNamed(t, srv, "Beacon Sync"); got.Policy.CertificatePEM != "" || got.Policy.Flows.JWTBearer {
+		t.Errorf("unticked JWT bearer kept %+v", got.Policy.Flows)
+	}
 }

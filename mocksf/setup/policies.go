@@ -130,6 +130,10 @@ func HandleManageApps(d Deps) http.Handler {
 		}
 		var rows []row
 		for _, a := range d.Store.Apps(sess.OrgID) {
+			// External Client Apps have their own manager (eca.go).
+			if a.External() {
+				continue
+			}
 			rows = append(rows, row{a, labelOf(permittedUsers, permittedValue(a.Policy))})
 		}
 		d.Pages.Render(w, http.StatusOK, "manage_apps.html", struct {
