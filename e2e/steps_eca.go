@@ -3,6 +3,8 @@ package e2e
 import (
 	"fmt"
 	"strconv"
+
+	"github.com/sfharness/sfharness/mocksf/store"
 )
 
 // The steps of Setup as admins meet it today: External Client Apps, the
@@ -163,4 +165,37 @@ func (w *world) productSendsNoPKCE() error {
 	}
 	w.stopClient()
 	return w.startClient(w.clientOAuth)
+}
+
+// externalClientAppExists declares an External Client App as today's
+// documented procedure makes it: every OAuth scope, the product's
+// callback URL, a new app's defaults (PKCE and both secrets required, no
+// optional flow enabled).
+func (w *world) externalClientAppExists(name string) error {
+	if w.spec == nil {
+		return fmt.Errorf("declare the Salesforce org before its External Client App")
+	}
+	w.spec.ExternalClientApps = append(w.spec.ExternalClientApps, store.AppSpec{
+		Name: name, ContactEmail: w.spec.Users[0].Username, Scopes: allScopeTokens(),
+		DistributionState: store.DistributionLocal,
+		// Filled in with the product's address when the org is created.
+		CallbackURLs: []string{"http://127.0.0.1:9/salesforce/getSfdcOAuthTokensRedirect"},
+	})
+	return nil
+}
+
+// externalClientAppRunsAs enables the client credentials flow on the
+// declared External Client App, with the user as its Run As user.
+func (w *world) externalClientAppRunsAs(name, alias string) error {
+	if w.spec == nil {
+		return fmt.Errorf("declare the Salesforce org before its External Client App")
+	}
+	for i := range w.spec.ExternalClientApps {
+		if a := &w.spec.ExternalClientApps[i]; a.Name == name {
+			a.Flows = append(a.Flows, "clientCredentials")
+			a.ClientCredentialsRunAs = w.user(alias)
+			return nil
+		}
+	}
+	return fmt.Errorf("no External Client App %q was declared", name)
 }

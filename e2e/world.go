@@ -159,9 +159,11 @@ func (w *world) ensureOrg() error {
 	if w.org != nil || w.spec == nil {
 		return nil
 	}
-	for i := range w.spec.ConnectedApps {
-		if w.client != nil || w.suite.ClientURL != "" {
-			w.spec.ConnectedApps[i].CallbackURLs = []string{w.callbackURL()}
+	if w.client != nil || w.suite.ClientURL != "" {
+		for _, apps := range [][]store.AppSpec{w.spec.ConnectedApps, w.spec.ExternalClientApps} {
+			for i := range apps {
+				apps[i].CallbackURLs = []string{w.callbackURL()}
+			}
 		}
 	}
 	var org control.Org
@@ -169,10 +171,11 @@ func (w *world) ensureOrg() error {
 		return fmt.Errorf("create the Salesforce org: %w", err)
 	}
 	w.org = &org
-	if len(org.ConnectedApps) > 0 {
-		// The admin has the key and secret of the app the Given steps
-		// created, as if copied from Manage Consumer Details.
-		w.consumerKey, w.consumerSecret = org.ConnectedApps[0].ConsumerKey, org.ConnectedApps[0].ConsumerSecret
+	// The admin has the key and secret of the app the Given steps
+	// created, as if copied from Manage Consumer Details (or an External
+	// Client App's Consumer Key and Secret).
+	if apps := append(org.ConnectedApps, org.ExternalClientApps...); len(apps) > 0 {
+		w.consumerKey, w.consumerSecret = apps[0].ConsumerKey, apps[0].ConsumerSecret
 	}
 	return nil
 }

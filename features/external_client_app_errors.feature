@@ -1,4 +1,4 @@
-@wip @errors @external-client-app
+@errors @external-client-app
 Feature: What an External Client App refuses, in Salesforce's words
   A new External Client App requires PKCE, and its optional flows stay off until the
   admin enables them under Flow Enablement. A product that does not send PKCE, or that

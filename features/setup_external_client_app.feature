@@ -1,4 +1,4 @@
-@wip @setup @external-client-app
+@setup @external-client-app
 Feature: Setting up OAuth 2.0 with an External Client App, as the documentation says today
   Since Spring '26 Salesforce restricts creating connected apps in new orgs, and the
   documented procedure creates an External Client App instead: New External Client App
