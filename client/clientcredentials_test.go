@@ -4,9 +4,11 @@ import (
 	"html"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/sfharness/sfharness/client"
 	"github.com/sfharness/sfharness/mocksf/mocksftest"
 )
 
@@ -167,13 +169,17 @@ func TestClientCredentialsRenewal(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			w := newOrgWorld(t, mocksftest.AppSpec{ClientCredentialsRunAs: syncUser}, nil)
+			dbPath := filepath.Join(t.TempDir(), "beacon.db")
+			w := newOrgWorld(t, mocksftest.AppSpec{ClientCredentialsRunAs: syncUser}, func(c *client.Config) { c.DBPath = dbPath })
 			if _, page := w.connectClientCredentials(sfKey, sfSecret, w.org.InstanceURL); !strings.Contains(page, textCCConnected) {
 				t.Fatalf("Connect:\n%s", page)
 			}
 			w.waitStatus("field sync", fieldSyncComplete)
 			w.action("/admin/crm/salesforce/sync")
 			w.waitStatus("sync running", func(s status) bool { return s.Sync.State == "running" })
+			// After a restart the connection still knows its flow.
+			w.restart()
+			w.waitStatus("the resumed sync", func(s status) bool { return s.Sync.State == "running" })
 
 			if tc.refuse {
 				w.srv.Fault(t, mocksftest.Rule{Path: "/services/oauth2/token", OAuthError: "invalid_grant", Message: "no client credentials user enabled", Times: 1})

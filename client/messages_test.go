@@ -10,6 +10,7 @@ import (
 
 	"github.com/sfharness/sfharness/client/salesforce"
 	"github.com/sfharness/sfharness/client/store"
+	"golang.org/x/oauth2"
 )
 
 func TestValidateCredentials(t *testing.T) {
@@ -57,6 +58,8 @@ func TestSyncErrorMessage(t *testing.T) {
 		{&salesforce.APIError{StatusCode: 403, Errors: []salesforce.ErrorDetail{{Message: "Bad_OAuth_Token", ErrorCode: "Bad_OAuth_Token"}}}, "Salesforce rejected Beacon's access token (Bad_OAuth_Token): click Login with Salesforce to log in again."},
 		{&salesforce.APIError{StatusCode: 403, Errors: []salesforce.ErrorDetail{{Message: "TotalRequests Limit exceeded.", ErrorCode: "REQUEST_LIMIT_EXCEEDED"}}}, msgRequestLimit},
 		{&store.PersistedError{Message: "as stored"}, "as stored"},
+		{fmt.Errorf("client credentials: %w: %w", salesforce.ErrClientCredentialsRejected, &oauth2.RetrieveError{ErrorCode: "unsupported_grant_type", ErrorDescription: "grant type not supported"}),
+			"Connection to Salesforce lost: Beacon could not get a new access token with the client credentials flow. Salesforce refused the client credentials flow: unsupported_grant_type: grant type not supported. Enable the client credentials flow in the connected app (Enable Client Credentials Flow) and check that the My Domain URL is your org's, then click Connect again."},
 		{fmt.Errorf("syncjob: %w", &url.Error{Op: "Get", URL: "http://x", Err: errors.New("connection refused")}), "Cannot reach Salesforce: connection refused. Beacon retries automatically, waiting longer after each failure."},
 		{fmt.Errorf("syncjob: %w", &url.Error{Op: "Post", URL: "http://x", Err: context.DeadlineExceeded}), msgTimeout},
 		{fmt.Errorf("refresh: %w", &url.Error{Op: "Post", URL: "http://x", Err: timeoutError{}}), msgTimeout},
@@ -77,6 +80,8 @@ func TestOAuthErrorMessage(t *testing.T) {
 		{"access_denied", "end-user denied authorization", "You denied access in Salesforce. Click Login with Salesforce and choose Allow."},
 		{"redirect_uri_mismatch", "", "Callback URL must be exactly http://b/cb."},
 		{"inactive_user", "", "Salesforce login failed: inactive_user. Click"},
+		{"invalid_request", "missing required code challenge", "Salesforce login failed: invalid_request: missing required code challenge. The connected app requires PKCE"},
+		{"invalid_request", "invalid code challenge", "Salesforce login failed: invalid_request: invalid code challenge. Click Login with Salesforce to try again."},
 		{"", "", "unknown_error"},
 	}
 	for _, tc := range tests {
