@@ -199,3 +199,33 @@ func (w *world) externalClientAppRunsAs(name, alias string) error {
 	}
 	return fmt.Errorf("no External Client App %q was declared", name)
 }
+
+// connectsWithClientCredentials chooses the product's integration-user
+// connection, types the copied Consumer Key and Secret and the org's My
+// Domain URL (its instance host: the client credentials flow is served
+// only there), and clicks Connect.
+func (w *world) connectsWithClientCredentials() error {
+	if w.consumerKey == "" {
+		return fmt.Errorf("no Consumer Key was copied from Salesforce")
+	}
+	if w.org == nil || w.org.InstanceURL == "" {
+		return fmt.Errorf("the org has no My Domain (instance) URL in mocksf's control API")
+	}
+	win := w.current
+	if err := win.Click("connectionClientCredentials"); err != nil {
+		return err
+	}
+	for id, text := range map[string]string{"consumerKey": w.consumerKey, "consumerSecret": w.consumerSecret, "myDomainUrl": w.org.InstanceURL} {
+		if err := win.Type(id, text); err != nil {
+			return err
+		}
+	}
+	return win.ClickAndWaitNewPage("connectClientCredentials")
+}
+
+// productConnectedAs waits until the product says whom it is connected as.
+func (w *world) productConnectedAs(alias string) error {
+	want := "Connected as " + w.user(alias)
+	return w.current.WaitFor(fmt.Sprintf("the product to say %q", want),
+		fmt.Sprintf(`(() => { const e = document.getElementById("connection"); return !!e && e.textContent.includes(%s); })()`, strconv.Quote(want)))
+}

@@ -29,9 +29,8 @@ Feature: What an External Client App refuses, in Salesforce's words
     Given the External Client App "Beacon Sync" has the client credentials flow enabled, running as "sync@acme.test"
     When the admin opens Admin, CRM, Sync with Salesforce in the product
     And connects as an integration user with the client credentials flow on the org's My Domain
-    Then the product asks to confirm the credentials of "sync@acme.test"
-    When the admin clicks "Confirm Credentials"
-    Then the field sync finishes for Lead, Contact and Account
+    Then the product is connected as "sync@acme.test"
+    And the field sync finishes for Lead, Contact and Account
     When the admin clicks "Start Salesforce Sync"
     And clicks "Start Sync"
     Then the sync is running
