@@ -423,13 +423,13 @@ func (w *world) chooses(option, button string) error {
 	return w.clicks(button)
 }
 
-// entersCallbackURL types a callback URL of the scenario's choosing.
-func (w *world) entersCallbackURL(u string) error {
-	win := w.current
-	if err := win.Click("oauthEnabled"); err != nil {
+// entersCallbackURL ticks the checkbox with this label and types a
+// callback URL of the scenario's choosing.
+func (w *world) entersCallbackURL(label, u string) error {
+	if err := w.ticks("ticks", label); err != nil {
 		return err
 	}
-	return win.Type("callbackUrl", u)
+	return w.current.Type("callbackUrl", u)
 }
 
 // fieldShowsError finds the field by its label and checks the error

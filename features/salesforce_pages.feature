@@ -23,6 +23,23 @@ Feature: Salesforce's pages refuse bad input the way Salesforce does
     And the field "Connected App Name" still holds "Beacon Sync"
     And the field "Callback URL" still holds "not a url"
 
+  Scenario: New External Client App shows every error next to its field and keeps what was typed
+    Given the admin logs in to Salesforce as "admin@acme.test" with password "Admin-Pass-1"
+    And enters the verification code emailed to "admin@acme.test" and clicks "Verify"
+    When the admin opens Setup and goes to Platform Tools, Apps, App Manager
+    And clicks "New External Client App"
+    And fills in the basic details: name "Beacon Sync", API name "Beacon__Sync" and contact email "admin@"
+    And ticks "Enable OAuth" and enters the callback URL "not a url"
+    And clicks "Create"
+    Then the field "API Name" shows the error "The API Name can only contain underscores and alphanumeric characters"
+    And the field "Contact Email" shows the error "Invalid email address"
+    And the field "Distribution State" shows the error "You must enter a value"
+    And the field "Callback URL" shows the error "Invalid callback URL"
+    And the field "Selected OAuth Scopes" shows the error "Select at least one OAuth scope"
+    And the field "External Client App Name" still holds "Beacon Sync"
+    And the field "Callback URL" still holds "not a url"
+    And under Security "Require Proof Key for Code Exchange (PKCE) extension for Supported Authorization Flows" is ticked
+
   @serial
   Scenario: An expired verification code, then Resend Code
     Given the connected app "Beacon Sync" exists with all OAuth scopes and the product's callback URL
