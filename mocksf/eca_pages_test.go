@@ -93,7 +93,7 @@ func TestNewExternalClientAppFormShowsEverySection(t *testing.T) {
 	}
 	for _, want := range []string{
 		`<form id="externalClientAppForm" method="post" action="` + setup.ECANewPath + `" enctype="multipart/form-data">`,
-		`<select id="distributionState" name="distributionState" required><option value="" selected>--None--</option><option value="Local">Local</option><option value="Packaged">Packaged</option></select>`,
+		`<select id="distributionState" name="distributionState"><option value="" selected>--None--</option><option value="Local">Local</option><option value="Packaged">Packaged</option></select>`,
 		`<input type="submit" id="create" name="create" value="Create">`,
 		`<input type="submit" id="createTop" name="create" value="Create">`,
 		`<a class="button neutral" id="cancel" href="` + setup.ECAManagerPath + `">Cancel</a>`,
