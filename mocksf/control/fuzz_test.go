@@ -121,6 +121,17 @@ var controlOrgSeeds = []string{
 	`{"name": "X", "users": [{"username": "SYNC@Acme.test", "password": "pw"}]}`,
 	`{"name": "X", "connectedApps": [{"name": "A", "consumerKey": "` + acmeKey + `"}]}`,
 	`{"name": "X", "records": {"Lead": [{"A": {"b": [1, {"c": null}]}}]}}`,
+	`{"name": "ECAs", "users": [{"username": "a@eca.test", "password": "pw"}],
+		"connectedApps": [{"name": "Classic"}],
+		"externalClientApps": [{"name": "E", "consumerKey": "KEY-ECA", "distributionState": "Packaged", "requirePkce": false,
+			"flows": ["clientCredentials", "authorizationCodeAndCredentials", "deviceFlow", "jwtBearer", "tokenExchange"],
+			"clientCredentialsRunAs": "a@eca.test"}, {"name": "Plain"}]}`,
+	`{"name": "X", "externalClientApps": [{"name": "A", "flows": ["foo"]}]}`,
+	`{"name": "X", "externalClientApps": [{"name": "A", "flows": "jwtBearer"}]}`,
+	`{"name": "X", "externalClientApps": [{"name": "A", "distributionState": "Global"}]}`,
+	`{"name": "X", "connectedApps": [{"name": "A", "flows": [], "distributionState": "Local"}]}`,
+	`{"name": "X", "connectedApps": [{"name": "A"}], "externalClientApps": [{"name": "a"}]}`,
+	`{"name": "X", "externalClientApps": [{"name": "A", "consumerKey": "` + acmeKey + `"}]}`,
 }
 
 // FuzzControlOrgJSON posts arbitrary bodies to POST /__mocksf/orgs. mocksf
@@ -153,9 +164,17 @@ func FuzzControlOrgJSON(f *testing.F) {
 			t.Fatalf("org %s has %d users; the answer lists %d", org.ID, got, len(org.Users))
 		}
 		for _, a := range org.ConnectedApps {
-			if app, err := s.Store().AppByKey(a.ConsumerKey); err != nil || app.OrgID != org.ID {
-				t.Fatalf("app %q of the answer: %+v, %v", a.ConsumerKey, app, err)
+			if app, err := s.Store().AppByKey(a.ConsumerKey); err != nil || app.OrgID != org.ID || app.External() {
+				t.Fatalf("connected app %q of the answer: %+v, %v", a.ConsumerKey, app, err)
 			}
+		}
+		for _, a := range org.ExternalClientApps {
+			if app, err := s.Store().AppByKey(a.ConsumerKey); err != nil || app.OrgID != org.ID || !app.External() || a.DistributionState == "" {
+				t.Fatalf("External Client App %q of the answer: %+v, %v", a.ConsumerKey, app, err)
+			}
+		}
+		if got, want := len(s.Store().Apps(org.ID)), len(org.ConnectedApps)+len(org.ExternalClientApps); got != want {
+			t.Fatalf("org %s has %d apps; the answer lists %d", org.ID, got, want)
 		}
 		// Remove it over the API, so that the next input may reuse its
 		// usernames and keys.
@@ -184,6 +203,7 @@ const (
 	fuzzUser
 	fuzzApp
 	fuzzRevoke
+	fuzzECA
 	fuzzRoutes
 )
 
@@ -193,12 +213,14 @@ var fuzzOrg = store.OrgSpec{
 	Users: []store.UserSpec{{Username: "fuzz@fuzz.test", Password: "pw"}, {Username: "admin@fuzz.test", Password: "pw", Admin: true}},
 	ConnectedApps: []store.AppSpec{{Name: "Fuzz App", ConsumerKey: "KEY-FUZZ", ConsumerSecret: "SECRET-FUZZ",
 		CallbackURLs: []string{"http://127.0.0.1:9/cb"}, Scopes: []string{"api", "refresh_token"}}},
+	ExternalClientApps: []store.AppSpec{{Name: "Fuzz ECA", ConsumerKey: "KEY-FUZZ-ECA", ConsumerSecret: "SECRET-FUZZ-ECA",
+		CallbackURLs: []string{"http://127.0.0.1:9/cb"}, Scopes: []string{"api", "refresh_token"}}},
 	CustomObjects: []store.CustomObjectSpec{{Name: "Invoice__c"}},
 }
 
 // FuzzControlJSON sends arbitrary JSON bodies to the control API's other
-// routes that read one: fault rules, records, a user's and an app's
-// changes, and revoke. Each answers its success status or a control Error,
+// routes that read one: fault rules, records, a user's, a connected app's
+// and an External Client App's changes, and revoke. Each answers its success status or a control Error,
 // never a 500 or a panic. Every input gets a fresh org and no fault rules.
 func FuzzControlJSON(f *testing.F) {
 	seeds := []struct {
@@ -227,6 +249,12 @@ func FuzzControlJSON(f *testing.F) {
 		{fuzzUser, `{"password": ""}`},
 		{fuzzApp, `{"callbackUrls": ["http://127.0.0.1:9/new", "myapp://oauth/done"], "requirePkce": true, "blocked": true, "activationDelay": "10m", "refreshTokenRotation": true}`},
 		{fuzzApp, `{"activationDelay": "-1s"}`},
+		{fuzzApp, `{"flows": ["jwtBearer"]}`},
+		{fuzzECA, `{"flows": ["clientCredentials", "jwtBearer"], "distributionState": "Packaged", "requirePkce": false, "blocked": true}`},
+		{fuzzECA, `{"flows": ["foo"]}`},
+		{fuzzECA, `{"flows": null}`},
+		{fuzzECA, `{"distributionState": "local"}`},
+		{fuzzRevoke, `{"username": "fuzz@fuzz.test", "clientId": "KEY-FUZZ-ECA"}`},
 		{fuzzRevoke, `{"username": "fuzz@fuzz.test", "clientId": "KEY-FUZZ"}`},
 		{fuzzRevoke, `{"username": "nobody@fuzz.test"}`},
 	}
@@ -265,6 +293,9 @@ func FuzzControlJSON(f *testing.F) {
 			checkControlAnswer(t, rec, http.StatusOK)
 		case fuzzApp:
 			rec = serveControl(s, http.MethodPatch, "/__mocksf/orgs/"+org+"/connectedApps/KEY-FUZZ", body)
+			checkControlAnswer(t, rec, http.StatusOK)
+		case fuzzECA:
+			rec = serveControl(s, http.MethodPatch, "/__mocksf/orgs/"+org+"/externalClientApps/KEY-FUZZ-ECA", body)
 			checkControlAnswer(t, rec, http.StatusOK)
 		case fuzzRevoke:
 			rec = serveControl(s, http.MethodPost, "/__mocksf/orgs/"+org+"/revoke", body)

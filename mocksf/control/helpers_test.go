@@ -34,6 +34,9 @@ orgs:
         callbackUrls: ["http://127.0.0.1:9/callback"]
         scopes: [api, refresh_token]
       - name: Generated
+    externalClientApps:
+      - name: Generated ECA
+        flows: [jwtBearer]
     records:
       generate: {Lead: 3}
 `

@@ -100,6 +100,34 @@ func ExampleServer_Login() {
 	// 200 true
 }
 
+// An External Client App logs in as a connected app does: Login sends
+// the PKCE challenge it requires by default. Its optional flows are off
+// until the spec lists them.
+func ExampleServer_Login_externalClientApp() {
+	t := &exampleT{}
+	defer t.done()
+	srv := mocksftest.NewServer(t, mocksftest.WithSeed([]byte("orgs: []")))
+	spec := acme
+	spec.ConnectedApps = nil
+	spec.ExternalClientApps = []mocksftest.AppSpec{{
+		Name:         "Product Sync",
+		CallbackURLs: []string{"http://127.0.0.1:9000/salesforce/getSfdcOAuthTokensRedirect"},
+		Scopes:       []string{"api", "refresh_token"},
+		Flows:        []string{"clientCredentials"},
+		// The client credentials flow runs as this user.
+		ClientCredentialsRunAs: "sync@acme.test",
+	}}
+	org := srv.NewOrg(t, spec)
+	app, _ := org.ExternalClientApp("Product Sync")
+	fmt.Println(app.DistributionState, app.Flows)
+
+	tok := srv.Login(t, "sync@acme.test", "Sync-Pass-1", app)
+	fmt.Println(tok.TokenType, tok.RefreshToken != "")
+	// Output:
+	// Local [clientCredentials]
+	// Bearer true
+}
+
 // VerificationCode reads the code mocksf emailed, as a person reads it
 // from their inbox.
 func ExampleServer_VerificationCode() {

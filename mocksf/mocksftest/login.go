@@ -15,7 +15,8 @@ import (
 )
 
 // Login completes the OAuth 2.0 web-server flow with PKCE for a user and
-// a connected app, the way a person does in a browser but without one:
+// a connected app or an External Client App (which requires PKCE by
+// default), the way a person does in a browser but without one:
 // authorize, the login page, the emailed verification code, Allow Access,
 // then the code exchange with golang.org/x/oauth2. It returns the token
 // a client would hold (Extra("instance_url"), Extra("id") and the

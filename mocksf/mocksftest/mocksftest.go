@@ -8,7 +8,7 @@
 //
 //	srv := mocksftest.NewServer(t)
 //	org := srv.NewOrg(t, mocksftest.OrgSpec{Name: "Acme", Users: ..., ConnectedApps: ...})
-//	tok := srv.Login(t, "sync@acme.test", "pw", org.ConnectedApps[0])
+//	tok := srv.Login(t, "sync@acme.test", "pw", org.ConnectedApps[0]) // or org.ExternalClientApps[0]
 //	srv.Fault(t, mocksftest.Rule{Path: "/services/data/**", SalesforceError: "REQUEST_LIMIT_EXCEEDED", Times: 1})
 //	srv.Advance(2 * time.Hour)
 //	reqs := srv.Requests(mocksftest.RequestFilter{Path: "/services/oauth2/token"})
@@ -48,7 +48,9 @@ type (
 	OrgSpec = store.OrgSpec
 	// UserSpec describes a user of an OrgSpec.
 	UserSpec = store.UserSpec
-	// AppSpec describes a connected app of an OrgSpec.
+	// AppSpec describes a connected app of an OrgSpec, or an External
+	// Client App (OrgSpec.ExternalClientApps, with DistributionState and
+	// Flows).
 	AppSpec = store.AppSpec
 	// RecordsSpec lists an OrgSpec's records and generated record counts.
 	RecordsSpec = store.RecordsSpec
@@ -58,7 +60,9 @@ type (
 	Org = control.Org
 	// OrgUser is a user of an Org.
 	OrgUser = control.OrgUser
-	// OrgApp is a connected app of an Org.
+	// OrgApp is a connected app or an External Client App of an Org
+	// (Org.ConnectedApps, Org.ExternalClientApps); Login and OAuth2Config
+	// take either.
 	OrgApp = control.OrgApp
 	// Rule is a fault: which requests it matches and what they get.
 	Rule = control.Rule

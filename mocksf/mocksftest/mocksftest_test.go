@@ -261,3 +261,48 @@ func (f *fakeT) cleanup() {
 		f.cleanups[i]()
 	}
 }
+
+// Login works against an External Client App, which requires PKCE and
+// the secret by default: Login sends a challenge, and the refresh token
+// it gets refreshes with the secret.
+func TestLoginExternalClientApp(t *testing.T) {
+	t.Parallel()
+	srv := mocksftest.NewServer(t, mocksftest.WithSeed([]byte("orgs: []")))
+	org := srv.NewOrg(t, mocksftest.OrgSpec{
+		Name:  "Initech",
+		Users: []mocksftest.UserSpec{{Username: "sync@initech.test", Password: "Sync-Pass-1"}},
+		ExternalClientApps: []mocksftest.AppSpec{{Name: "Sync ECA", Scopes: []string{"api", "refresh_token"},
+			CallbackURLs: []string{"http://127.0.0.1:9/callback"}}},
+	})
+	app, ok := org.ExternalClientApp("Sync ECA")
+	if !ok || len(org.ConnectedApps) != 0 || app.DistributionState != "Local" {
+		t.Fatalf("org = %+v; want one Local External Client App and no connected app", org)
+	}
+	stored, err := srv.Mocksf.Store().AppByKey(app.ConsumerKey)
+	if err != nil || !stored.External() || !stored.Policy.RequirePKCE {
+		t.Fatalf("stored app = %+v, %v; want an External Client App requiring PKCE", stored, err)
+	}
+	// Without a challenge the app refuses to authorize.
+	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := c.Get(srv.OAuth2Config(app).AuthCodeURL("s1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if loc := resp.Header.Get("Location"); !strings.Contains(loc, "error_description=missing+required+code+challenge") {
+		t.Errorf("authorize without a challenge: Location %q; want missing required code challenge", loc)
+	}
+
+	tok := srv.Login(t, "sync@initech.test", "Sync-Pass-1", app)
+	if tok.AccessToken == "" || tok.RefreshToken == "" || tok.Extra("instance_url") != srv.InstanceURL {
+		t.Fatalf("Login = %+v; want access and refresh tokens on %s", tok, srv.InstanceURL)
+	}
+	ctx := context.WithValue(context.Background(), oauth2.HTTPClient, srv.Client())
+	fresh, err := srv.OAuth2Config(app).TokenSource(ctx, &oauth2.Token{RefreshToken: tok.RefreshToken}).Token()
+	if err != nil || fresh.AccessToken == "" || fresh.AccessToken == tok.AccessToken {
+		t.Errorf("refresh: %v, %+v; want a new access token", err, fresh)
+	}
+	if code, body := rest(t, srv, fresh.AccessToken, "/services/data/v60.0/limits"); code != 200 {
+		t.Errorf("REST with the refreshed token: %d %s", code, body)
+	}
+}

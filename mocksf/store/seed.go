@@ -548,7 +548,7 @@ func (a AppSpec) policy(external bool, userID func(string) (string, bool)) (AppP
 	if external {
 		p = DefaultExternalClientAppPolicy()
 		// validateKind reports unknown names; here they are left out.
-		p.SetFlows(a.Flows)
+		_ = p.SetFlows(a.Flows)
 	}
 	if a.RequireSecretForWebServerFlow != nil {
 		p.RequireSecretWebServer = *a.RequireSecretForWebServerFlow

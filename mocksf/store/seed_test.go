@@ -495,6 +495,21 @@ func TestApplyInvalidSeedChangesNothing(t *testing.T) {
 			store.Seed{Orgs: []store.OrgSpec{{Name: "X", ConnectedApps: []store.AppSpec{{Name: "A"}, {Name: "A"}}}}},
 			"used twice",
 		},
+		{
+			"a connected app and an External Client App of one name",
+			store.Seed{Orgs: []store.OrgSpec{{Name: "X", ConnectedApps: []store.AppSpec{{Name: "A"}}, ExternalClientApps: []store.AppSpec{{Name: "a"}}}}},
+			`externalClientApps[0] "a": name or API name is used twice`,
+		},
+		{
+			"unknown flow",
+			store.Seed{Orgs: []store.OrgSpec{{Name: "X", ExternalClientApps: []store.AppSpec{{Name: "A", Flows: []string{"jwtBearer", "magic"}}}}}},
+			`externalClientApps[0].flows[1]: unknown flow "magic"`,
+		},
+		{
+			"flows on a connected app",
+			store.Seed{Orgs: []store.OrgSpec{{Name: "X", ConnectedApps: []store.AppSpec{{Name: "A", Flows: []string{}}}}}},
+			"connectedApps[0].flows: only an External Client App has flows",
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
