@@ -45,8 +45,10 @@ const (
 // VerifyPath is the email verification page's path on Salesforce.
 const VerifyPath = "/_ui/identity/verification/method/EmailVerificationFinishUi/e"
 
-// SetupHome is where an admin lands after logging in without a start URL.
-const SetupHome = "/lightning/setup/SetupOneHome/home"
+// HomePath is where a user lands after logging in without a start URL:
+// the Lightning home page (setup.LightningHomePath), from which an admin
+// opens Setup through the gear menu.
+const HomePath = "/lightning/page/home"
 
 // DeviceCookiePrefix starts the name of the cookie that remembers a
 // verified browser; the rest of the name is derived from the user's ID
@@ -374,5 +376,5 @@ func landing(startURL string) string {
 	if startURL != "" {
 		return startURL
 	}
-	return SetupHome
+	return HomePath
 }
