@@ -70,3 +70,21 @@ func TestLightningHomeNeedsALogin(t *testing.T) {
 		t.Errorf("got %s logged out; want the login page with startURL %s", resp.Request.URL, setup.LightningHomePath)
 	}
 }
+
+// Public page objects for login.salesforce.com select on this structure.
+func TestLoginPageHasSalesforcesStructure(t *testing.T) {
+	_, ts := newServer(t)
+	_, page := get(t, browser(t, ts), ts.URL+"/?startURL=%2Fsetup")
+	for _, want := range []string{
+		`<form id="login_form" name="login"`,
+		`<div id="usernamegroup" class="inputgroup">`,
+		`<input type="password" class="input password" id="password" name="pw"`,
+		`id="Login" name="Login" value="Log In"`, `id="rememberUn"`,
+		`<a id="forgot_password_link" href="` + login.ForgotPasswordPath + `?startURL=%2Fsetup">Forgot Your Password?</a>`,
+		`<a id="mydomainLink" href="` + login.CustomDomainPath + `?startURL=%2Fsetup">Use Custom Domain</a>`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the login page lacks %s", want)
+		}
+	}
+}

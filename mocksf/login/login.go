@@ -93,8 +93,19 @@ type loginPage struct {
 	// CurrentUser, when set, is offered as "Log in as <username>" above
 	// the form (prompt=select_account), continuing to ContinueURL.
 	CurrentUser, ContinueURL string
-	Setup                    bool
-	QuickFind                string
+	// ForgotPasswordURL and CustomDomainURL are the links under the form,
+	// keeping the start URL.
+	ForgotPasswordURL, CustomDomainURL string
+}
+
+// withLinks sets the links under the login form.
+func (p loginPage) withLinks() loginPage {
+	keep := ""
+	if p.StartURL != "" {
+		keep = "?startURL=" + url.QueryEscape(p.StartURL)
+	}
+	p.ForgotPasswordURL, p.CustomDomainURL = ForgotPasswordPath+keep, CustomDomainPath+keep
+	return p
 }
 
 // displayTypes are the display values the login page knows; others render
@@ -142,7 +153,7 @@ func HandleLoginPage(d Deps) http.Handler {
 			// in as another one with the form.
 			page.CurrentUser, page.ContinueURL = user.Username, landing(startURL)
 		}
-		d.Pages.Render(w, http.StatusOK, "login.html", page)
+		d.Pages.Render(w, http.StatusOK, "login.html", page.withLinks())
 	})
 }
 
@@ -178,7 +189,7 @@ func HandleLogin(d Deps) http.Handler {
 			if errors.Is(err, store.ErrLockedOut) {
 				page.Error = MsgLockedOut
 			}
-			d.Pages.Render(w, http.StatusOK, "login.html", page)
+			d.Pages.Render(w, http.StatusOK, "login.html", page.withLinks())
 			return
 		}
 		// Login IP Ranges come before the browser check and block
@@ -186,7 +197,7 @@ func HandleLogin(d Deps) http.Handler {
 		// connection's; a client-supplied X-Forwarded-For is not trusted.
 		if !org.LoginIPAllowed(r.RemoteAddr) && !pendingAppRelaxesIP(d, sess, startURL) {
 			page.Error = MsgIPRestricted
-			d.Pages.Render(w, http.StatusOK, "login.html", page)
+			d.Pages.Render(w, http.StatusOK, "login.html", page.withLinks())
 			return
 		}
 		known := knownDevice(d.Store, r, user.ID)
@@ -206,7 +217,7 @@ func HandleLogin(d Deps) http.Handler {
 		if err := d.Verifier.Send(r.Context(), sess.ID, user, "login", "log in to Salesforce"); err != nil {
 			d.Log.Error("mocksf: login verification mail", "err", err)
 			page.Error = MsgMailFailed
-			d.Pages.Render(w, http.StatusServiceUnavailable, "login.html", page)
+			d.Pages.Render(w, http.StatusServiceUnavailable, "login.html", page.withLinks())
 			return
 		}
 		http.Redirect(w, r, VerifyPath, http.StatusFound)
@@ -235,8 +246,7 @@ type verifyPage struct {
 	Title, Purpose, MaskedEmail, Error, Action, CSRF string
 	// ShowDontAsk shows the "Don't ask again" checkbox, ticked when
 	// DontAsk is set.
-	ShowDontAsk, DontAsk, Setup bool
-	Username, QuickFind         string
+	ShowDontAsk, DontAsk bool
 }
 
 // HandleVerifyPage shows "Verify Your Identity" after a right password.

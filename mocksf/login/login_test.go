@@ -363,7 +363,7 @@ func TestVerificationMessages(t *testing.T) {
 	}
 }
 
-var errorDiv = regexp.MustCompile(`<div id="error" class="error" role="alert">([^<]*)</div>`)
+var errorDiv = regexp.MustCompile(`<div id="error" class="error(?: loginError)?" role="alert">([^<]*)</div>`)
 
 func errorText(page string) string {
 	m := errorDiv.FindStringSubmatch(page)
