@@ -327,7 +327,12 @@ func HandleDetail(d Deps) http.Handler {
 			App         store.ConnectedApp
 			ScopeLabels []string
 			Certificate string
-		}{c, app, scopeLabels(app.Scopes), certificateSummary(app.Policy.CertificatePEM)})
+			// Unsimulated and UnsimulatedNote show what mocksf stores
+			// but does not simulate.
+			Unsimulated     []unsimView
+			UnsimulatedNote string
+		}{c, app, scopeLabels(app.Scopes), certificateSummary(app.Policy.CertificatePEM),
+			unsimViews(unsimFromApp(app.Unsimulated), nil), MsgUnsimulated})
 	})
 }
 
