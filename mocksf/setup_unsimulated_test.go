@@ -114,3 +114,21 @@ func TestUnsimulatedSettingsErrors(t *testing.T) {
 		})
 	}
 }
+
+// Every page closes the divs it opens: the layout wraps each Setup page
+// in the sidebar's columns, so one left open breaks every page after it.
+func TestSetupPagesCloseTheirDivs(t *testing.T) {
+	srv, ts := newServer(t)
+	c, _ := adminBrowser(t, srv, ts)
+	app := appNamed(t, srv, "Product Sync")
+	id := "?applicationId=" + app.ID
+	for _, p := range []string{setup.HomePath, setup.LightningHomePath, setup.EditPath, setup.EditPath + id, setup.DetailPath + id,
+		setup.PoliciesPath + id, setup.ManageAppPath + id, setup.AppManagerPath, setup.ManageAppsPath, "/secur/logout.jsp"} {
+		t.Run(p, func(t *testing.T) {
+			_, page := get(t, c, ts.URL+p)
+			if open, closed := strings.Count(page, "<div"), strings.Count(page, "</div>"); open != closed {
+				t.Errorf("got %d <div and %d </div>; want as many", open, closed)
+			}
+		})
+	}
+}
