@@ -112,8 +112,11 @@ func TestScreenshots(t *testing.T) {
 	do("choose Setup", chromedp.Click(chromedp.ID("setupMenuItem")), chromedp.WaitVisible(chromedp.ID("setupTree")))
 	shoot("setup-home.png")
 
-	do("Quick Find", chromedp.SendKeys(chromedp.ID("quickFind"), "External Client App Manager\n"),
-		chromedp.WaitVisible(chromedp.ID("quickFindResults")))
+	// Quick Find filters as one types (quick-find.js), then Enter asks
+	// Setup Home for the same tree.
+	do("Quick Find", chromedp.SendKeys(chromedp.ID("quickFind"), "External Client App Manager"),
+		chromedp.WaitNotVisible(chromedp.ID("appManager")), chromedp.WaitVisible(chromedp.ID("externalClientAppManager")),
+		chromedp.SendKeys(chromedp.ID("quickFind"), "\n"), chromedp.WaitVisible(chromedp.ID("quickFindResults")))
 	shoot("setup-quick-find.png")
 
 	do("open App Manager", chromedp.Navigate(ts.URL+setup.HomePath), chromedp.WaitVisible(chromedp.ID("appManager")),

@@ -2,7 +2,10 @@
 // (reference §10): Setup home, App Manager with its row menu, New and Edit
 // Connected App with the OAuth settings, the notice after saving, the app's
 // page, Manage Consumer Details behind an emailed verification code, Manage
-// Connected Apps with Edit Policies and Block, and Delete.
+// Connected Apps with Edit Policies and Block, and Delete. It also serves
+// the Lightning home page a login lands on, and builds what every Setup
+// page's layout shows: the global header and Setup's tree in a left
+// sidebar with Quick Find (page, Nav).
 package setup
 
 import (
