@@ -23,7 +23,7 @@ MOCKSF_ADDR ?= 127.0.0.1:8080
 CLIENT_ADDR ?= 127.0.0.1:9000
 
 .DEFAULT_GOAL := help
-.PHONY: help e2e e2e-repeat e2e-smtp e2e-remote-browser e2e-external steps test vet fmt-check unit chromium build run clean fuzz bench load
+.PHONY: slds help e2e e2e-repeat e2e-smtp e2e-remote-browser e2e-external steps test vet fmt-check unit chromium build run clean fuzz bench load
 
 help: ## list the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-10s %s\n", $$1, $$2}'
@@ -97,6 +97,16 @@ chromium: ## install Debian's chromium when it is missing (as root; otherwise pr
 		echo "  sudo apt-get update && sudo apt-get install -y chromium" >&2; \
 		exit 1; \
 	fi
+
+# SLDS_DIR pins the Salesforce Lightning Design System (package.json and
+# package-lock.json); its node_modules stays out of git.
+SLDS_DIR = mocksf/web/slds
+SLDS_CSS = $(SLDS_DIR)/node_modules/@salesforce-ux/design-system/assets/styles/salesforce-lightning-design-system.min.css
+
+slds: ## regenerate mocksf/web/static/slds.css, the subset of the pinned Lightning Design System's CSS mocksf embeds (needs npm)
+	cd $(SLDS_DIR) && npm ci --ignore-scripts --no-audit --no-fund
+	node $(SLDS_DIR)/subset.js $(SLDS_CSS) mocksf/web/static/slds.css
+	cp $(SLDS_DIR)/node_modules/@salesforce-ux/design-system/scss/License-for-Sass.txt mocksf/web/static/LICENSE-slds.txt
 
 build: ## build bin/mocksf and bin/client
 	$(GO) build -o bin/ ./cmd/...

@@ -74,7 +74,7 @@ var catalog = []stepDef{
 		`And enters the verification code emailed to "admin@acme.test" and clicks "Verify"`,
 		func(w *world) any { return w.entersEmailedCode }, false},
 	{"Salesforce: login and Setup", `^the admin opens Setup and goes to Platform Tools, Apps, App Manager$`,
-		"From Setup Home, follows Platform Tools → Apps → App Manager.",
+		"Opens the gear menu and chooses Setup, then in Setup's sidebar follows Platform Tools → Apps → App Manager.",
 		`When the admin opens Setup and goes to Platform Tools, Apps, App Manager`,
 		func(w *world) any { return w.opensAppManager }, false},
 	{"Any page", `^(?:the admin |the sync user )?clicks "([^"]*)"$`,

@@ -116,8 +116,23 @@ func (w *world) entersEmailedCode(address string) error {
 	return win.WaitFor("the code to be accepted", `!document.getElementById("emc")`)
 }
 
+// opensAppManager does what an admin does after logging in: on the
+// Lightning home page, the gear menu → Setup, then in Setup's sidebar
+// Platform Tools → Apps → App Manager.
 func (w *world) opensAppManager() error {
 	win := w.current
+	if err := win.WaitVisible("setupGear"); err != nil {
+		return err
+	}
+	if err := win.Click("setupGear"); err != nil {
+		return err
+	}
+	if err := win.WaitVisible("setupMenuItem"); err != nil {
+		return err
+	}
+	if err := win.Click("setupMenuItem"); err != nil {
+		return err
+	}
 	if err := win.WaitFor("Setup Home", `document.querySelector("h1") && document.querySelector("h1").textContent === "Setup Home"`); err != nil {
 		return err
 	}

@@ -74,7 +74,7 @@ func postLogin(t *testing.T, ts *httptest.Server, c *http.Client, pageURL, usern
 
 // loginError is the text of the login page's #error, or "".
 func loginError(page string) string {
-	const open = `<div id="error" class="error" role="alert">`
+	const open = `<div id="error" class="error loginError" role="alert">`
 	i := strings.Index(page, open)
 	if i < 0 {
 		return ""

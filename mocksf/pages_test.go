@@ -91,8 +91,8 @@ func TestRememberedBrowserSkipsVerification(t *testing.T) {
 	post(t, c, ts.URL+"/", url.Values{"_CONFIRMATIONTOKEN": {token}, "username": {"sync@acme.test"}, "pw": {"Sync-Pass-1"}})
 	resp, _ := post(t, c, ts.URL+login.VerifyPath, url.Values{"_CONFIRMATIONTOKEN": {token}, "daa": {"1"},
 		"emc": {srv.Mailer().Sent("sync@acme.test")[0].Code}})
-	if resp.Request.URL.Path != login.SetupHome {
-		t.Fatalf("got %s after verification; want %s", resp.Request.URL.Path, login.SetupHome)
+	if resp.Request.URL.Path != login.HomePath {
+		t.Fatalf("got %s after verification; want %s", resp.Request.URL.Path, login.HomePath)
 	}
 	get(t, c, ts.URL+"/secur/logout.jsp")
 	mailed := len(srv.Mailer().Sent("sync@acme.test"))

@@ -41,6 +41,11 @@ func (s *Server) routes(pages *web.Pages, verifier *identity.Verifier) http.Hand
 	r.Handle(login.VerifyPath, page(login.HandleVerifyPage(ld))).Methods("GET")
 	r.Handle(login.VerifyPath, page(login.HandleVerify(ld))).Methods("POST")
 	r.Handle("/secur/logout.jsp", page(login.HandleLogout(ld))).Methods("GET")
+	r.Handle(login.ForgotPasswordPath, login.HandleForgotPassword(ld)).Methods("GET")
+	r.Handle(login.CustomDomainPath, login.HandleCustomDomain(ld)).Methods("GET")
+
+	// Lightning home, where a login without a start URL lands.
+	r.Handle(setup.LightningHomePath, page(setup.RequireLogin(sd)(setup.HandleLightningHome(sd)))).Methods("GET")
 
 	// Setup: connected apps (reference §10).
 	r.Handle(setup.HomePath, admin(setup.HandleHome(sd))).Methods("GET")

@@ -103,10 +103,24 @@ func TestScreenshots(t *testing.T) {
 	shoot("verify-your-identity.png")
 
 	do("verify", chromedp.SendKeys(chromedp.ID("emc"), code("admin@acme.test")), chromedp.Click(chromedp.ID("save")),
-		chromedp.WaitVisible(chromedp.ID("setupTree")))
+		chromedp.WaitVisible(chromedp.ID("lightningHome")))
+	shoot("lightning-home.png")
+
+	do("open the gear menu", chromedp.Click(chromedp.ID("setupGear")), chromedp.WaitVisible(chromedp.ID("setupMenuItem")))
+	shoot("setup-gear-menu.png")
+
+	do("choose Setup", chromedp.Click(chromedp.ID("setupMenuItem")), chromedp.WaitVisible(chromedp.ID("setupTree")))
 	shoot("setup-home.png")
 
-	do("open App Manager", chromedp.Click(chromedp.ID("appManager")), chromedp.WaitVisible(chromedp.ID("appList")))
+	// Quick Find filters as one types (quick-find.js), then Enter asks
+	// Setup Home for the same tree.
+	do("Quick Find", chromedp.SendKeys(chromedp.ID("quickFind"), "External Client App Manager"),
+		chromedp.WaitNotVisible(chromedp.ID("appManager")), chromedp.WaitVisible(chromedp.ID("externalClientAppManager")),
+		chromedp.SendKeys(chromedp.ID("quickFind"), "\n"), chromedp.WaitVisible(chromedp.ID("quickFindResults")))
+	shoot("setup-quick-find.png")
+
+	do("open App Manager", chromedp.Navigate(ts.URL+setup.HomePath), chromedp.WaitVisible(chromedp.ID("appManager")),
+		chromedp.Click(chromedp.ID("appManager")), chromedp.WaitVisible(chromedp.ID("appList")))
 	shoot("app-manager.png")
 
 	do("click New Connected App", chromedp.Click(chromedp.ID("newConnectedApp")), chromedp.WaitVisible(chromedp.ID("chooseAppType")))
@@ -137,6 +151,12 @@ func TestScreenshots(t *testing.T) {
 	do("verify for the consumer details", chromedp.SendKeys(chromedp.ID("emc"), code("admin@acme.test")),
 		chromedp.Click(chromedp.ID("save")), chromedp.WaitVisible(chromedp.ID("consumerSecret")))
 	shoot("consumer-details.png")
+
+	// External Client App pages: their screenshots go here once those
+	// pages are merged (External Client App Manager, New External Client
+	// App, the app's Settings and Policies tabs, External Client App
+	// Settings), each reached from the Setup sidebar
+	// (externalClientAppManager, externalClientAppSettingsNav).
 
 	// Allow Access for the seeded app, as the logged-in admin.
 	do("authorize", chromedp.Navigate(oauthConfig(ts).AuthCodeURL("st4te")), chromedp.WaitVisible(chromedp.ID("oaapprove")))

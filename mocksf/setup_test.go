@@ -50,8 +50,8 @@ func TestWrongVerificationCodeCanBeRetried(t *testing.T) {
 		t.Fatalf("wrong code: %d %s", resp.StatusCode, page)
 	}
 	resp, _ = post(t, c, ts.URL+login.VerifyPath, url.Values{"_CONFIRMATIONTOKEN": {token}, "emc": {code}})
-	if resp.Request.URL.Path != login.SetupHome {
-		t.Errorf("right code after a wrong one led to %s; want %s", resp.Request.URL.Path, login.SetupHome)
+	if resp.Request.URL.Path != login.HomePath {
+		t.Errorf("right code after a wrong one led to %s; want %s", resp.Request.URL.Path, login.HomePath)
 	}
 	// The code is single-use: after logging out and in again, the old
 	// code is refused.

@@ -45,8 +45,10 @@ const (
 // VerifyPath is the email verification page's path on Salesforce.
 const VerifyPath = "/_ui/identity/verification/method/EmailVerificationFinishUi/e"
 
-// SetupHome is where an admin lands after logging in without a start URL.
-const SetupHome = "/lightning/setup/SetupOneHome/home"
+// HomePath is where a user lands after logging in without a start URL:
+// the Lightning home page (setup.LightningHomePath), from which an admin
+// opens Setup through the gear menu.
+const HomePath = "/lightning/page/home"
 
 // DeviceCookiePrefix starts the name of the cookie that remembers a
 // verified browser; the rest of the name is derived from the user's ID
@@ -91,8 +93,19 @@ type loginPage struct {
 	// CurrentUser, when set, is offered as "Log in as <username>" above
 	// the form (prompt=select_account), continuing to ContinueURL.
 	CurrentUser, ContinueURL string
-	Setup                    bool
-	QuickFind                string
+	// ForgotPasswordURL and CustomDomainURL are the links under the form,
+	// keeping the start URL.
+	ForgotPasswordURL, CustomDomainURL string
+}
+
+// withLinks sets the links under the login form.
+func (p loginPage) withLinks() loginPage {
+	keep := ""
+	if p.StartURL != "" {
+		keep = "?startURL=" + url.QueryEscape(p.StartURL)
+	}
+	p.ForgotPasswordURL, p.CustomDomainURL = ForgotPasswordPath+keep, CustomDomainPath+keep
+	return p
 }
 
 // displayTypes are the display values the login page knows; others render
@@ -140,7 +153,7 @@ func HandleLoginPage(d Deps) http.Handler {
 			// in as another one with the form.
 			page.CurrentUser, page.ContinueURL = user.Username, landing(startURL)
 		}
-		d.Pages.Render(w, http.StatusOK, "login.html", page)
+		d.Pages.Render(w, http.StatusOK, "login.html", page.withLinks())
 	})
 }
 
@@ -176,7 +189,7 @@ func HandleLogin(d Deps) http.Handler {
 			if errors.Is(err, store.ErrLockedOut) {
 				page.Error = MsgLockedOut
 			}
-			d.Pages.Render(w, http.StatusOK, "login.html", page)
+			d.Pages.Render(w, http.StatusOK, "login.html", page.withLinks())
 			return
 		}
 		// Login IP Ranges come before the browser check and block
@@ -184,7 +197,7 @@ func HandleLogin(d Deps) http.Handler {
 		// connection's; a client-supplied X-Forwarded-For is not trusted.
 		if !org.LoginIPAllowed(r.RemoteAddr) && !pendingAppRelaxesIP(d, sess, startURL) {
 			page.Error = MsgIPRestricted
-			d.Pages.Render(w, http.StatusOK, "login.html", page)
+			d.Pages.Render(w, http.StatusOK, "login.html", page.withLinks())
 			return
 		}
 		known := knownDevice(d.Store, r, user.ID)
@@ -204,7 +217,7 @@ func HandleLogin(d Deps) http.Handler {
 		if err := d.Verifier.Send(r.Context(), sess.ID, user, "login", "log in to Salesforce"); err != nil {
 			d.Log.Error("mocksf: login verification mail", "err", err)
 			page.Error = MsgMailFailed
-			d.Pages.Render(w, http.StatusServiceUnavailable, "login.html", page)
+			d.Pages.Render(w, http.StatusServiceUnavailable, "login.html", page.withLinks())
 			return
 		}
 		http.Redirect(w, r, VerifyPath, http.StatusFound)
@@ -233,8 +246,7 @@ type verifyPage struct {
 	Title, Purpose, MaskedEmail, Error, Action, CSRF string
 	// ShowDontAsk shows the "Don't ask again" checkbox, ticked when
 	// DontAsk is set.
-	ShowDontAsk, DontAsk, Setup bool
-	Username, QuickFind         string
+	ShowDontAsk, DontAsk bool
 }
 
 // HandleVerifyPage shows "Verify Your Identity" after a right password.
@@ -374,5 +386,5 @@ func landing(startURL string) string {
 	if startURL != "" {
 		return startURL
 	}
-	return SetupHome
+	return HomePath
 }

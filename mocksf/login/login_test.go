@@ -103,7 +103,7 @@ func newFixture(t *testing.T) *fixture {
 	mux.Handle("GET "+login.VerifyPath, page(login.HandleVerifyPage(d)))
 	mux.Handle("POST "+login.VerifyPath, page(login.HandleVerify(d)))
 	mux.Handle("GET /secur/logout.jsp", page(login.HandleLogout(d)))
-	mux.Handle("GET "+login.SetupHome, page(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	mux.Handle("GET "+login.HomePath, page(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sess, _ := web.Session(st, r)
 		user, _ := st.User(sess.UserID)
 		if !web.LoggedIn(sess) {
@@ -217,7 +217,7 @@ func TestDeviceRecognition(t *testing.T) {
 		wantPath           string
 	}{
 		{name: "same user, Don't ask again ticked", first: "sync@acme.test", dontAsk: true,
-			next: "sync@acme.test", nextPassword: "Sync-Pass-1", wantPath: login.SetupHome},
+			next: "sync@acme.test", nextPassword: "Sync-Pass-1", wantPath: login.HomePath},
 		{name: "same user, Don't ask again unticked", first: "sync@acme.test", dontAsk: false,
 			next: "sync@acme.test", nextPassword: "Sync-Pass-1", wantVerify: true, wantPath: login.VerifyPath},
 		{name: "same user, wrong password", first: "sync@acme.test", dontAsk: true,
@@ -252,8 +252,8 @@ func TestDeviceRecognition(t *testing.T) {
 			first, _ := f.st.UserByUsername(tt.first)
 			next, _ := f.st.UserByUsername(tt.next)
 			_, token := f.logIn(t, c, tt.first, map[string]string{"sync@acme.test": "Sync-Pass-1", "admin@acme.test": "Admin-Pass-1"}[tt.first])
-			if r := f.verify(t, c, token, tt.first, tt.dontAsk); r.path != login.SetupHome {
-				t.Fatalf("got %s after the first verification; want %s", r.path, login.SetupHome)
+			if r := f.verify(t, c, token, tt.first, tt.dontAsk); r.path != login.HomePath {
+				t.Fatalf("got %s after the first verification; want %s", r.path, login.HomePath)
 			}
 			if ck := f.deviceCookie(t, c, first.ID); (ck != nil) != tt.dontAsk {
 				t.Fatalf("got device cookie %v; want one only with Don't ask again ticked", ck)
@@ -270,7 +270,7 @@ func TestDeviceRecognition(t *testing.T) {
 			if got := f.box.count(tt.next) > mailed; got != tt.wantVerify {
 				t.Errorf("got a code mailed %v; want %v", got, tt.wantVerify)
 			}
-			if tt.wantPath == login.SetupHome && r.body != "Setup Home of "+tt.next {
+			if tt.wantPath == login.HomePath && r.body != "Setup Home of "+tt.next {
 				t.Errorf("got %q; want the Setup home of %s", r.body, tt.next)
 			}
 		})
@@ -356,14 +356,14 @@ func TestVerificationMessages(t *testing.T) {
 			if r.path != login.VerifyPath || f.box.count("sync@acme.test") != mailed+1 {
 				t.Fatalf("got Resend Code at %s with %d new mails; want the verification page and 1", r.path, f.box.count("sync@acme.test")-mailed)
 			}
-			if r = f.verify(t, c, token, "sync@acme.test", false); r.path != login.SetupHome {
-				t.Errorf("got %s after the resent code; want %s", r.path, login.SetupHome)
+			if r = f.verify(t, c, token, "sync@acme.test", false); r.path != login.HomePath {
+				t.Errorf("got %s after the resent code; want %s", r.path, login.HomePath)
 			}
 		})
 	}
 }
 
-var errorDiv = regexp.MustCompile(`<div id="error" class="error" role="alert">([^<]*)</div>`)
+var errorDiv = regexp.MustCompile(`<div id="error" class="error(?: loginError)?" role="alert">([^<]*)</div>`)
 
 func errorText(page string) string {
 	m := errorDiv.FindStringSubmatch(page)

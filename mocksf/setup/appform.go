@@ -32,6 +32,9 @@ type appForm struct {
 	RequirePKCE, RequireSecretWebServer, RequireSecretRefresh bool
 	ClientCredentials, AcceptClientCredentials                bool
 	DigitalSignatures, IntrospectAll, RotateRefreshTokens     bool
+	// Unsimulated holds the fields mocksf stores but does not simulate
+	// (unsimulated.go), as typed, by form field name.
+	Unsimulated map[string]string
 
 	certUploaded bool   // a certificate file came with this post
 	certPEM      string // the uploaded certificate, when it is valid
@@ -42,7 +45,8 @@ type appForm struct {
 // defaults ticked.
 func newAppForm() appForm {
 	p := store.DefaultAppPolicy()
-	return appForm{RequireSecretWebServer: p.RequireSecretWebServer, RequireSecretRefresh: p.RequireSecretRefresh, RequirePKCE: p.RequirePKCE}
+	return appForm{RequireSecretWebServer: p.RequireSecretWebServer, RequireSecretRefresh: p.RequireSecretRefresh, RequirePKCE: p.RequirePKCE,
+		Unsimulated: unsimFromApp(nil)}
 }
 
 // formFromApp is the Edit form of an existing app.
@@ -54,7 +58,7 @@ func formFromApp(a store.ConnectedApp) appForm {
 		RequirePKCE: a.Policy.RequirePKCE, RequireSecretWebServer: a.Policy.RequireSecretWebServer,
 		RequireSecretRefresh: a.Policy.RequireSecretRefresh, ClientCredentials: a.Policy.ClientCredentials,
 		DigitalSignatures: a.Policy.CertificatePEM != "", IntrospectAll: a.Policy.IntrospectAll,
-		RotateRefreshTokens: a.Policy.RotateRefreshTokens,
+		RotateRefreshTokens: a.Policy.RotateRefreshTokens, Unsimulated: unsimFromApp(a.Unsimulated),
 	}
 }
 
@@ -106,6 +110,7 @@ func readAppForm(r *http.Request) appForm {
 		DigitalSignatures:       on("useDigitalSignatures"),
 		IntrospectAll:           on("introspectAllTokens"),
 		RotateRefreshTokens:     on("refreshTokenRotation"),
+		Unsimulated:             readUnsimulated(r),
 	}
 	if f.APIName == "" && f.Name != "" {
 		f.APIName = store.APIName(f.Name)
@@ -197,6 +202,7 @@ func (f appForm) validate(prev *store.ConnectedApp) map[string]string {
 	if f.InfoURL != "" && !webURL(f.InfoURL) {
 		errs["infoUrl"] = MsgBadURL
 	}
+	validateUnsimulated(f.Unsimulated, f.OAuthEnabled, errs)
 	if !f.OAuthEnabled {
 		return errs
 	}
@@ -260,6 +266,7 @@ func (f appForm) callbackURLs() []string {
 func (f appForm) apply(a *store.ConnectedApp) {
 	a.Name, a.APIName, a.ContactEmail, a.Description, a.OAuthEnabled = f.Name, f.APIName, f.ContactEmail, f.Description, f.OAuthEnabled
 	a.ContactPhone, a.LogoURL, a.InfoURL = f.ContactPhone, f.LogoURL, f.InfoURL
+	a.Unsimulated = applyUnsimulated(a.Unsimulated, f.Unsimulated, f.OAuthEnabled)
 	if !f.OAuthEnabled {
 		return
 	}
@@ -291,11 +298,13 @@ type editPage struct {
 	ClientCredentialsAccepted bool
 	MaxCertificateBytes       int
 	Messages                  editMessages
+	// Unsimulated are the sections mocksf stores but does not simulate.
+	Unsimulated []unsimView
 }
 
 // editMessages are the strings app_edit.html shows besides field errors.
 type editMessages struct {
-	InvalidData, ClientCredentialsWarning, Reupload, TooLarge string
+	InvalidData, ClientCredentialsWarning, Reupload, TooLarge, Unsimulated string
 }
 
 func newEditPage(c chrome, prev *store.ConnectedApp, f appForm, errs map[string]string) editPage {
@@ -307,7 +316,8 @@ func newEditPage(c chrome, prev *store.ConnectedApp, f appForm, errs map[string]
 		chrome: c, Heading: "New Connected App", Action: EditPath, Form: f, Errors: errs,
 		Reupload:            len(errs) > 0 && f.DigitalSignatures && f.certUploaded && errs["certificate"] == "",
 		MaxCertificateBytes: MaxAppFormBytes,
-		Messages:            editMessages{MsgInvalidData, MsgClientCredentialsWarning, MsgCertificateReupload, MsgCertificateTooLarge},
+		Messages:            editMessages{MsgInvalidData, MsgClientCredentialsWarning, MsgCertificateReupload, MsgCertificateTooLarge, MsgUnsimulated},
+		Unsimulated:         unsimViews(f.Unsimulated, errs),
 	}
 	if prev != nil {
 		p.Heading, p.Action = "Edit Connected App", EditPath+"?applicationId="+url.QueryEscape(prev.ID)

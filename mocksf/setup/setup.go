@@ -6,7 +6,9 @@
 // External Client App pages (salesforce-today.md §1, eca*.go): External
 // Client App Manager, New External Client App, the app's Settings and
 // Policies tabs, Consumer Key and Secret, Delete and External Client App
-// Settings.
+// Settings. It also serves the Lightning home page a login lands on, and
+// builds what every Setup page's layout shows: the global header and
+// Setup's tree in a left sidebar with Quick Find (page, Nav).
 package setup
 
 import (
@@ -156,12 +158,72 @@ func (d Deps) restricted(orgID string) bool {
 	return d.RestrictConnectedApps != nil && d.RestrictConnectedApps(orgID)
 }
 
-// chrome is what every Setup page's header shows.
+// chrome is what every Setup page's layout shows: the global header and
+// the Setup sidebar (web.Chrome), the title, and the CSRF token and paths
+// its forms and links use.
 type chrome struct {
-	Title, Username, QuickFind, CSRF string
-	Setup                            bool
-	Paths                            pagePaths
+	web.Chrome
+	Title, QuickFind, CSRF string
+	Paths                  pagePaths
 }
+
+// The Setup tree of the sidebar, in Salesforce's order and words (the
+// entries with no page in mocksf are plain). The ids are what tests and
+// the e2e steps click; externalClientAppSettingsNav is not
+// externalClientAppSettings because that id may be used in the body of the
+// External Client App Settings page.
+var setupTree = []web.NavNode{
+	{Label: "Administration", Children: []web.NavNode{
+		{Label: "Users", Children: []web.NavNode{{Label: "Users", ID: "setupUsers"}}},
+	}},
+	{Label: "Platform Tools", Children: []web.NavNode{
+		{Label: "Apps", Children: []web.NavNode{
+			{Label: "App Manager", ID: "appManager", Href: AppManagerPath},
+			{Label: "Connected Apps", Children: []web.NavNode{
+				{Label: "Manage Connected Apps", ID: "manageConnectedApps", Href: ManageAppsPath},
+			}},
+			{Label: "External Client Apps", Children: []web.NavNode{
+				{Label: "External Client App Manager", ID: "externalClientAppManager", Href: ECAManagerPath},
+				{Label: "External Client App Settings", ID: "externalClientAppSettingsNav", Href: ECASettingsPath},
+			}},
+		}},
+	}},
+	{Label: "Settings", Children: []web.NavNode{
+		{Label: "Company Settings", ID: "setupCompanySettings"},
+		{Label: "Security", Children: []web.NavNode{{Label: "Session Settings", ID: "setupSessionSettings"}}},
+	}},
+}
+
+// Nav returns the Setup sidebar for a Quick Find text: as on Salesforce,
+// an entry stays when its label or the label of a section above it
+// contains the text (any case), and a section stays when an entry under
+// it does. The entry whose path is active is marked.
+func Nav(quickFind, active string) *web.Nav {
+	q := strings.ToLower(strings.TrimSpace(quickFind))
+	var filter func(nodes []web.NavNode, above bool) []web.NavNode
+	filter = func(nodes []web.NavNode, above bool) []web.NavNode {
+		var out []web.NavNode
+		for _, n := range nodes {
+			hit := above || q == "" || strings.Contains(strings.ToLower(n.Label), q)
+			n.Active = n.Href != "" && n.Href == active
+			if len(n.Children) > 0 {
+				n.Children = filter(n.Children, hit)
+				if len(n.Children) == 0 {
+					continue
+				}
+			} else if !hit {
+				continue
+			}
+			out = append(out, n)
+		}
+		return out
+	}
+	nodes := filter(setupTree, false)
+	return &web.Nav{QuickFind: strings.TrimSpace(quickFind), Nodes: nodes, NoMatch: len(nodes) == 0}
+}
+
+// NavFor is Nav without an active entry, for web.Pages.SetupNav.
+func NavFor(quickFind string) *web.Nav { return Nav(quickFind, "") }
 
 // RequireAdmin lets only a logged-in admin through; others go to the login
 // page or see Insufficient Privileges. Setup's forms never leave mocksf, so
@@ -186,42 +248,34 @@ func RequireAdmin(d Deps) func(http.Handler) http.Handler {
 	}
 }
 
-// page returns the header data for the current admin.
+// page returns the layout data for the current admin: every Setup page
+// built on it gets the global header and the Setup sidebar.
 func page(d Deps, r *http.Request, title string) (chrome, store.Session, store.User) {
 	sess, _ := web.Session(d.Store, r)
 	user, _ := d.Store.User(sess.UserID)
-	return chrome{Title: title + " | Salesforce", Username: user.Username, CSRF: sess.CSRF, Setup: true, Paths: paths}, sess, user
+	return chrome{
+		Chrome: web.Chrome{Setup: true, Username: user.Username, Initials: web.Initials(user.DisplayName()), AppName: "Setup",
+			Nav: Nav("", r.URL.Path)},
+		Title: title + " | Salesforce", CSRF: sess.CSRF, Paths: paths,
+	}, sess, user
 }
 
-// message renders message.html inside the Setup header.
+// message renders message.html inside the Setup layout.
 func message(d Deps, w http.ResponseWriter, c chrome, status int, heading, msg string) {
 	d.Pages.Render(w, status, "message.html", map[string]any{
-		"Title": c.Title, "Setup": true, "Username": c.Username, "Heading": heading, "Message": msg,
+		"Title": c.Title, "Setup": true, "Username": c.Username, "Nav": c.Nav, "Heading": heading, "Message": msg,
 		"Link": AppManagerPath, "LinkText": "Back to App Manager",
 	})
 }
 
-// HandleHome is Setup home with its Quick Find box and tree.
+// HandleHome is Setup home. Its Quick Find text (q) filters the sidebar's
+// tree, which the body repeats as the list of what matched.
 func HandleHome(d Deps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c, _, _ := page(d, r, "Setup Home")
 		c.QuickFind = strings.TrimSpace(r.URL.Query().Get("q"))
-		q := strings.ToLower(c.QuickFind)
-		match := func(words ...string) bool {
-			for _, w := range words {
-				if strings.Contains(strings.ToLower(w), q) {
-					return true
-				}
-			}
-			return false
-		}
-		showAppManager := q == "" || match("Platform Tools", "Apps", "App Manager")
-		showConnected := q == "" || match("Platform Tools", "Apps", "Connected Apps", "Manage Connected Apps")
-		showAdmin := q == "" || match("Administration", "Users")
-		d.Pages.Render(w, http.StatusOK, "setup_home.html", struct {
-			chrome
-			ShowApps, ShowAppManager, ShowConnectedApps, ShowAdmin, NoMatch bool
-		}{c, showAppManager || showConnected, showAppManager, showConnected, showAdmin, !showAppManager && !showConnected && !showAdmin})
+		c.Nav = Nav(c.QuickFind, r.URL.Path)
+		d.Pages.Render(w, http.StatusOK, "setup_home.html", c)
 	})
 }
 
@@ -281,7 +335,12 @@ func HandleDetail(d Deps) http.Handler {
 			App         store.ConnectedApp
 			ScopeLabels []string
 			Certificate string
-		}{c, app, scopeLabels(app.Scopes), certificateSummary(app.Policy.CertificatePEM)})
+			// Unsimulated and UnsimulatedNote show what mocksf stores
+			// but does not simulate.
+			Unsimulated     []unsimView
+			UnsimulatedNote string
+		}{c, app, scopeLabels(app.Scopes), certificateSummary(app.Policy.CertificatePEM),
+			unsimViews(unsimFromApp(app.Unsimulated), nil), MsgUnsimulated})
 	})
 }
 
@@ -325,7 +384,7 @@ func HandleManageConsumer(d Deps) http.Handler {
 
 func verifyPage(c chrome, sess store.Session, user store.User, appID, msg string) any {
 	return map[string]any{
-		"Title": "Verify Your Identity | Salesforce", "Setup": true, "Username": c.Username,
+		"Title": "Verify Your Identity | Salesforce", "Setup": true, "Username": c.Username, "Nav": c.Nav,
 		"Purpose":     "view the consumer details of a connected app",
 		"MaskedEmail": identity.MaskEmail(user.Email), "Error": msg, "CSRF": sess.CSRF,
 		"Action": VerifyPath + "?applicationId=" + appID,

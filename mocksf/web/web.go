@@ -58,15 +58,106 @@ func FormsStayOnSite(next http.Handler) http.Handler {
 	})
 }
 
+// Chrome is what the layout wraps a logged-in page in: the Lightning
+// global header (App Launcher, search, the gear menu with Setup, the user
+// menu with Log Out) and, on Setup pages, the Setup tree in a left
+// sidebar. A page's data carries it by embedding Chrome; a page without
+// it (login, verification, Allow Access) gets neither.
+type Chrome struct {
+	// Setup shows the global header: the page belongs to a logged-in
+	// user. (The name is older than the Lightning home page.)
+	Setup bool
+	// Username and Initials are shown in the user menu.
+	Username, Initials string
+	// AppName is the app named in the navigation bar: "Setup" on Setup
+	// pages, "Sales" (the default) elsewhere.
+	AppName string
+	// GlobalSearch is what the global search box holds.
+	GlobalSearch string
+	// Nav, when set, is the Setup sidebar.
+	Nav *Nav
+}
+
+// PageChrome returns c; a page's data has it through embedding Chrome, so
+// the layout finds the chrome of any page type.
+func (c Chrome) PageChrome() Chrome { return c }
+
+// Nav is the Setup tree of the sidebar, already filtered by Quick Find.
+type Nav struct {
+	// QuickFind is what the Quick Find box holds.
+	QuickFind string
+	// Nodes are the tree's top-level sections.
+	Nodes []NavNode
+	// NoMatch says that Quick Find matched nothing.
+	NoMatch bool
+}
+
+// NavNode is one entry of the Setup tree: a link when Href is set, a plain
+// entry otherwise, and a branch when it has Children.
+type NavNode struct {
+	Label, ID, Href string
+	// Active marks the entry of the page shown.
+	Active   bool
+	Children []NavNode
+}
+
+// Initials returns the initials the user menu shows for a name.
+func Initials(name string) string {
+	var out []rune
+	for _, f := range strings.Fields(name) {
+		for _, r := range f {
+			out = append(out, []rune(strings.ToUpper(string(r)))...)
+			break
+		}
+		if len(out) == 2 {
+			break
+		}
+	}
+	return string(out)
+}
+
+type chromer interface{ PageChrome() Chrome }
+
+// pageChrome finds the chrome in a page's data: its embedded Chrome, or
+// for a map the keys Setup, Username and Nav. A Setup page rendered from
+// a map without a Nav gets the default sidebar (Pages.SetupNav).
+func (p *Pages) pageChrome(data any) Chrome {
+	var c Chrome
+	switch v := data.(type) {
+	case chromer:
+		c = v.PageChrome()
+	case map[string]any:
+		c.Setup, _ = v["Setup"].(bool)
+		c.Username, _ = v["Username"].(string)
+		c.Nav, _ = v["Nav"].(*Nav)
+		if c.Setup {
+			c.AppName = "Setup"
+			if c.Nav == nil && p.SetupNav != nil {
+				c.Nav = p.SetupNav("")
+			}
+		}
+	}
+	if c.Initials == "" && c.Username != "" {
+		c.Initials = Initials(c.Username)
+	}
+	return c
+}
+
 // Pages renders mocksf's HTML pages.
 type Pages struct {
 	t *template.Template
+	// SetupNav, when set, builds the Setup sidebar for Setup pages whose
+	// data is a map without one (a message page, say). The setup package
+	// owns the tree, so the server sets this to setup.Nav.
+	SetupNav func(quickFind string) *Nav
 }
 
 // NewPages parses the embedded templates.
 func NewPages() *Pages {
+	p := &Pages{}
 	funcs := template.FuncMap{
-		"join": strings.Join,
+		"chrome": p.pageChrome,
+		"join":   strings.Join,
 		"contains": func(list []string, s string) bool {
 			for _, v := range list {
 				if v == s {
@@ -76,7 +167,8 @@ func NewPages() *Pages {
 			return false
 		},
 	}
-	return &Pages{t: template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html"))}
+	p.t = template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html"))
+	return p
 }
 
 // Render writes the named page with status, with ContentSecurityPolicy
