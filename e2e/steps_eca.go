@@ -3,6 +3,7 @@ package e2e
 import (
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/sfharness/sfharness/mocksf/store"
 )
@@ -112,14 +113,22 @@ func (w *world) connectedAppsRestricted() error {
 // connectedAppsAllowed reads from the control API that the org no longer
 // restricts creating connected apps, as External Client App Settings'
 // Allow creation of connected apps makes it.
+// The Save before it may still be on its way, so it asks until the
+// step's deadline.
 func (w *world) connectedAppsAllowed() error {
-	if err := w.refreshOrg(); err != nil {
-		return err
+	deadline := time.Now().Add(StepTimeout)
+	for {
+		if err := w.refreshOrg(); err != nil {
+			return err
+		}
+		if !w.org.RestrictConnectedApps {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("mocksf's control API still shows restrictConnectedApps: true for the org after %s", StepTimeout)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
-	if w.org.RestrictConnectedApps {
-		return fmt.Errorf("mocksf's control API still shows restrictConnectedApps: true for the org")
-	}
-	return nil
 }
 
 // opensSetup opens Setup from the gear menu of the global header, as an

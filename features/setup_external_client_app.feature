@@ -50,7 +50,6 @@ Feature: Setting up OAuth 2.0 with an External Client App, as the documentation 
     Then the sync is running
     And the product shows 2,501 leads, 500 contacts and 201 accounts synced
 
-  @wip
   Scenario: In an org that restricts connected apps, the admin allows them, and the connected-app procedure works again
     Given creating connected apps is restricted in the org, as in orgs created after Spring '26
     And the admin logs in to Salesforce as "admin@acme.test" with password "Admin-Pass-1"
