@@ -1,9 +1,11 @@
 package web
 
 import (
+	"encoding/json"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -117,5 +119,33 @@ func TestTemplatesNeedNoInlineCode(t *testing.T) {
 				t.Errorf("got a script without src in %s: %q; want every script from a file", name, tag)
 			}
 		}
+	}
+}
+
+// The embedded stylesheet is the subset of the version package.json pins:
+// a change of the pin needs make slds.
+func TestEmbeddedSLDSMatchesThePin(t *testing.T) {
+	t.Parallel()
+	pkg, err := os.ReadFile("slds/package.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p struct {
+		Dependencies map[string]string `json:"dependencies"`
+	}
+	if err := json.Unmarshal(pkg, &p); err != nil {
+		t.Fatal(err)
+	}
+	pin := p.Dependencies["@salesforce-ux/design-system"]
+	css, err := fs.ReadFile(staticFS, "static/slds.css")
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, _, _ := strings.Cut(string(css), "\n")
+	if pin == "" || !strings.Contains(first, "Lightning Design System "+pin+" ") {
+		t.Errorf("got slds.css starting %q for the pin %q; want the pinned version (run make slds)", first, pin)
+	}
+	if _, err := fs.Stat(staticFS, "static/LICENSE-slds.txt"); err != nil {
+		t.Errorf("got %v; want the LICENSE beside slds.css", err)
 	}
 }
