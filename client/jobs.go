@@ -247,7 +247,10 @@ func (j *jobs) revoke(conn store.Connection) {
 	j.all.Add(1)
 	go func() {
 		defer j.all.Done()
-		ctx, cancel := context.WithTimeout(j.ctx, 15*time.Second)
+		// Not cancelled by close, which waits for it: a shutdown right
+		// after a cancelled login must not leave its token valid in
+		// Salesforce (it was cancelled mid-request under load before).
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(j.ctx), 15*time.Second)
 		defer cancel()
 		if err := salesforce.Revoke(ctx, j.hc, at, token); err != nil {
 			j.logger.Warn("token revocation failed", "err", err)
