@@ -354,33 +354,21 @@ func HandleNewApp(d Deps) http.Handler {
 // shown again with everything typed and a message next to each bad field.
 func HandleCreateApp(d Deps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, sess, _ := page(d, r, "New Connected App")
+		const title = "New Connected App"
+		c, sess, _ := page(d, r, title)
 		if !parseAppForm(d, c, w, r, sess) {
 			return
 		}
 		defer cleanup(r)
 		if d.restricted(sess.OrgID) {
-			message(d, w, c, http.StatusForbidden, "New Connected App", MsgCreationRestricted)
+			message(d, w, c, http.StatusForbidden, title, MsgCreationRestricted)
 			return
 		}
 		f := readAppForm(r)
-		errs := f.validate(nil)
-		if len(errs) == 0 {
-			app := store.ConnectedApp{OrgID: sess.OrgID, Policy: store.DefaultAppPolicy()}
-			f.apply(&app)
-			app, err := d.Store.CreateApp(app)
-			if err == nil {
-				http.Redirect(w, r, SavedPath+"?applicationId="+app.ID, http.StatusFound)
-				return
-			}
-			if !errors.Is(err, store.ErrConflict) {
-				d.Log.Error("mocksf: create connected app", "err", err)
-				http.Error(w, "could not save the connected app", http.StatusInternalServerError)
-				return
-			}
-			errs["name"] = MsgDuplicateName
+		next := func(id string) string { return SavedPath + "?applicationId=" + id }
+		if errs, done := connectedAppKind.save(d, w, r, c, title, sess, nil, f, next); !done {
+			d.Pages.Render(w, http.StatusOK, "app_edit.html", newEditPage(c, nil, f, errs))
 		}
-		d.Pages.Render(w, http.StatusOK, "app_edit.html", newEditPage(c, nil, f, errs))
 	})
 }
 
@@ -401,7 +389,8 @@ func HandleEditApp(d Deps) http.Handler {
 // and goes back to the app's page.
 func HandleUpdateApp(d Deps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, sess, _ := page(d, r, "Edit Connected App")
+		const title = "Edit Connected App"
+		c, sess, _ := page(d, r, title)
 		if !parseAppForm(d, c, w, r, sess) {
 			return
 		}
@@ -411,23 +400,9 @@ func HandleUpdateApp(d Deps) http.Handler {
 			return
 		}
 		f := readAppForm(r)
-		errs := f.validate(&app)
-		if len(errs) == 0 {
-			_, err := d.Store.UpdateAppUnique(app.ConsumerKey, f.apply)
-			switch {
-			case err == nil:
-				http.Redirect(w, r, DetailPath+"?applicationId="+app.ID, http.StatusFound)
-				return
-			case errors.Is(err, store.ErrNotFound):
-				message(d, w, c, http.StatusNotFound, "Data Not Available", MsgNotFound)
-				return
-			case !errors.Is(err, store.ErrConflict):
-				d.Log.Error("mocksf: update connected app", "err", err)
-				http.Error(w, "could not save the connected app", http.StatusInternalServerError)
-				return
-			}
-			errs["name"] = MsgDuplicateName
+		next := func(id string) string { return DetailPath + "?applicationId=" + id }
+		if errs, done := connectedAppKind.save(d, w, r, c, title, sess, &app, f, next); !done {
+			d.Pages.Render(w, http.StatusOK, "app_edit.html", newEditPage(c, &app, f, errs))
 		}
-		d.Pages.Render(w, http.StatusOK, "app_edit.html", newEditPage(c, &app, f, errs))
 	})
 }

@@ -1,7 +1,6 @@
 package setup
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -188,14 +187,13 @@ func HandleLightningApp(d Deps) http.Handler {
 // ecaDetailPage is the data of eca_detail.html.
 type ecaDetailPage struct {
 	ecaPage
-	App                                  store.ConnectedApp
-	Policies                             bool // the Policies tab is open
-	ScopeLabels                          []string
-	Certificate                          string
-	JWTAccessTokens                      bool
-	PermittedUsers, RefreshPolicy, RunAs string
-	IPRelaxation, SessionTimeout         string
-	Assigned                             []string // usernames
+	policySummary
+	App             store.ConnectedApp
+	Policies        bool // the Policies tab is open
+	ScopeLabels     []string
+	Certificate     string
+	JWTAccessTokens bool
+	SessionTimeout  string
 }
 
 // HandleECADetail is the app's page with its Settings and Policies tabs
@@ -208,25 +206,11 @@ func HandleECADetail(d Deps) http.Handler {
 			return
 		}
 		c.Title = app.Name + " | External Client App | Salesforce"
-		p := ecaDetailPage{ecaPage: newECAPage(c), App: app, Policies: r.URL.Query().Get("tab") == "policies",
-			ScopeLabels: scopeLabels(app.Scopes), Certificate: certificateSummary(app.Policy.CertificatePEM),
+		p := ecaDetailPage{ecaPage: newECAPage(c), policySummary: summarizePolicy(d, sess.OrgID, app.Policy), App: app,
+			Policies: r.URL.Query().Get("tab") == "policies", ScopeLabels: scopeLabels(app.Scopes),
+			Certificate:     certificateSummary(app.Policy.CertificatePEM),
 			JWTAccessTokens: app.Unsimulated[unsimJWTAccessTokens] == "true",
-			PermittedUsers:  labelOf(permittedUsers, permittedValue(app.Policy)),
-			RefreshPolicy:   refreshPolicyLabel(app.Policy.Refresh),
-			IPRelaxation:    labelOf(ipRelaxations, app.Policy.IPRelaxationMode()),
 			SessionTimeout:  labelOf(sessionTimeouts, app.Unsimulated[unsimSessionTimeout]),
-		}
-		byID := map[string]store.User{}
-		for _, u := range d.Store.Users(sess.OrgID) {
-			byID[u.ID] = u
-		}
-		for _, id := range app.Policy.AssignedUserIDs {
-			if u, ok := byID[id]; ok {
-				p.Assigned = append(p.Assigned, u.Username)
-			}
-		}
-		if u, ok := byID[app.Policy.RunAsUserID]; ok {
-			p.RunAs = u.Username
 		}
 		d.Pages.Render(w, http.StatusOK, "eca_detail.html", p)
 	})
@@ -339,43 +323,13 @@ func HandleECAConsumerDetails(d Deps) http.Handler {
 
 // HandleECADeletePage asks the admin to confirm deleting the app.
 func HandleECADeletePage(d Deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, sess, _ := page(d, r, "Delete External Client App")
-		app, ok := ecaFor(d, w, r, sess, r.URL.Query().Get("applicationId"))
-		if !ok {
-			return
-		}
-		d.Pages.Render(w, http.StatusOK, "eca_delete.html", struct {
-			ecaPage
-			App    store.ConnectedApp
-			Notice string
-		}{newECAPage(c), app, MsgECADeleteNotice})
-	})
+	return ecaKind.handleDeletePage(d, "Delete External Client App", "eca_delete.html", MsgECADeleteNotice)
 }
 
 // HandleECADelete deletes the app with every code and token issued to it,
 // and goes back to the External Client App Manager.
 func HandleECADelete(d Deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, sess, _ := page(d, r, "Delete External Client App")
-		if !web.ParseForm(w, r, sess) {
-			return
-		}
-		app, ok := ecaFor(d, w, r, sess, r.URL.Query().Get("applicationId"))
-		if !ok {
-			return
-		}
-		if err := d.Store.DeleteApp(app.ConsumerKey); err != nil {
-			if errors.Is(err, store.ErrNotFound) {
-				message(d, w, c, http.StatusNotFound, "Data Not Available", MsgNotFound)
-				return
-			}
-			d.Log.Error("mocksf: delete external client app", "err", err)
-			message(d, w, c, http.StatusServiceUnavailable, "Delete External Client App", "The app could not be deleted. Try again later.")
-			return
-		}
-		http.Redirect(w, r, ECAManagerPath, http.StatusFound)
-	})
+	return ecaKind.handleDelete(d, "Delete External Client App", ECAManagerPath)
 }
 
 // ecaSettingsPage is the data of eca_settings.html.

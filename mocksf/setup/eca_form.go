@@ -1,7 +1,6 @@
 package setup
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
 
@@ -141,29 +140,16 @@ func HandleNewECA(d Deps) http.Handler {
 // everything typed and a message next to each bad field.
 func HandleCreateECA(d Deps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, sess, _ := page(d, r, "New External Client App")
+		const title = "New External Client App"
+		c, sess, _ := page(d, r, title)
 		if !parseAppForm(d, c, w, r, sess) {
 			return
 		}
 		defer cleanup(r)
 		f := readECAForm(r)
-		errs := f.validate(nil)
-		if len(errs) == 0 {
-			app := store.ConnectedApp{OrgID: sess.OrgID, Policy: store.DefaultExternalClientAppPolicy()}
-			f.apply(&app)
-			app, err := d.Store.CreateApp(app)
-			if err == nil {
-				http.Redirect(w, r, ecaDetailURL(app.ID, "settings"), http.StatusFound)
-				return
-			}
-			if !errors.Is(err, store.ErrConflict) {
-				d.Log.Error("mocksf: create external client app", "err", err)
-				message(d, w, c, http.StatusServiceUnavailable, "New External Client App", "The app could not be saved. Try again later.")
-				return
-			}
-			errs["name"] = MsgDuplicateECAName
+		if errs, done := ecaKind.save(d, w, r, c, title, sess, nil, f, ecaSettingsURL); !done {
+			d.Pages.Render(w, http.StatusOK, "eca_form.html", newECAFormPage(c, nil, f, errs))
 		}
-		d.Pages.Render(w, http.StatusOK, "eca_form.html", newECAFormPage(c, nil, f, errs))
 	})
 }
 
@@ -183,7 +169,8 @@ func HandleEditECA(d Deps) http.Handler {
 // goes back to the Settings tab.
 func HandleUpdateECA(d Deps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, sess, _ := page(d, r, "Edit External Client App")
+		const title = "Edit External Client App"
+		c, sess, _ := page(d, r, title)
 		if !parseAppForm(d, c, w, r, sess) {
 			return
 		}
@@ -193,23 +180,12 @@ func HandleUpdateECA(d Deps) http.Handler {
 			return
 		}
 		f := readECAForm(r)
-		errs := f.validate(&app)
-		if len(errs) == 0 {
-			_, err := d.Store.UpdateAppUnique(app.ConsumerKey, f.apply)
-			switch {
-			case err == nil:
-				http.Redirect(w, r, ecaDetailURL(app.ID, "settings"), http.StatusFound)
-				return
-			case errors.Is(err, store.ErrNotFound):
-				message(d, w, c, http.StatusNotFound, "Data Not Available", MsgNotFound)
-				return
-			case !errors.Is(err, store.ErrConflict):
-				d.Log.Error("mocksf: update external client app", "err", err)
-				message(d, w, c, http.StatusServiceUnavailable, "Edit External Client App", "The app could not be saved. Try again later.")
-				return
-			}
-			errs["name"] = MsgDuplicateECAName
+		if errs, done := ecaKind.save(d, w, r, c, title, sess, &app, f, ecaSettingsURL); !done {
+			d.Pages.Render(w, http.StatusOK, "eca_form.html", newECAFormPage(c, &app, f, errs))
 		}
-		d.Pages.Render(w, http.StatusOK, "eca_form.html", newECAFormPage(c, &app, f, errs))
 	})
 }
+
+// ecaSettingsURL is where a saved External Client App goes: its Settings
+// tab.
+func ecaSettingsURL(id string) string { return ecaDetailURL(id, "settings") }

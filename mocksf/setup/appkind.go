@@ -1,0 +1,208 @@
+package setup
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/sfharness/sfharness/mocksf/store"
+	"github.com/sfharness/sfharness/mocksf/web"
+)
+
+// appKind is what the Setup pages of a connected app and of an External
+// Client App differ in where they work alike: saving the app's form,
+// deleting it and saving its policies. The pages themselves, their
+// templates and their wording stay each kind's own.
+type appKind struct {
+	// noun names the kind in log lines.
+	noun string
+	// find loads the app of this kind named by applicationId, or answers
+	// 404 itself (appFor, ecaFor).
+	find func(d Deps, w http.ResponseWriter, r *http.Request, sess store.Session, id string) (store.ConnectedApp, bool)
+	// newPolicy is the policy a new app of the kind starts with.
+	newPolicy func() store.AppPolicy
+	// duplicateName is the error next to Name when the store refuses the
+	// name or API name.
+	duplicateName string
+	// unavailable answers a store failure while saving (verb "save") or
+	// deleting (verb "delete") on the page titled title.
+	unavailable func(d Deps, w http.ResponseWriter, c chrome, title, verb string)
+}
+
+var (
+	connectedAppKind = appKind{
+		noun: "connected app", find: appFor, newPolicy: store.DefaultAppPolicy, duplicateName: MsgDuplicateName,
+		unavailable: func(_ Deps, w http.ResponseWriter, _ chrome, _, verb string) {
+			http.Error(w, "could not "+verb+" the connected app", http.StatusInternalServerError)
+		},
+	}
+	ecaKind = appKind{
+		noun: "external client app", find: ecaFor, newPolicy: store.DefaultExternalClientAppPolicy,
+		duplicateName: MsgDuplicateECAName,
+		unavailable: func(d Deps, w http.ResponseWriter, c chrome, title, verb string) {
+			message(d, w, c, http.StatusServiceUnavailable, title, "The app could not be "+verb+"d. Try again later.")
+		},
+	}
+)
+
+// appSettingsForm is a New or Edit form of either kind (appForm, ecaForm).
+type appSettingsForm interface {
+	validate(prev *store.ConnectedApp) map[string]string
+	apply(a *store.ConnectedApp)
+}
+
+// save checks a posted form and stores it: as a new app of the admin's org
+// when prev is nil, else into prev. On success it redirects to next(the
+// app's ID); on a store failure it answers itself. Otherwise it returns
+// the errors, by field, to show the form again with; done says whether it
+// has answered.
+func (k appKind) save(d Deps, w http.ResponseWriter, r *http.Request, c chrome, title string, sess store.Session,
+	prev *store.ConnectedApp, f appSettingsForm, next func(id string) string) (errs map[string]string, done bool) {
+	errs = f.validate(prev)
+	if len(errs) > 0 {
+		return errs, false
+	}
+	var id, op string
+	var err error
+	if prev == nil {
+		op = "create"
+		app := store.ConnectedApp{OrgID: sess.OrgID, Policy: k.newPolicy()}
+		f.apply(&app)
+		app, err = d.Store.CreateApp(app)
+		id = app.ID
+	} else {
+		op, id = "update", prev.ID
+		_, err = d.Store.UpdateAppUnique(prev.ConsumerKey, f.apply)
+	}
+	switch {
+	case err == nil:
+		http.Redirect(w, r, next(id), http.StatusFound)
+		return nil, true
+	case prev != nil && errors.Is(err, store.ErrNotFound):
+		message(d, w, c, http.StatusNotFound, "Data Not Available", MsgNotFound)
+		return nil, true
+	case !errors.Is(err, store.ErrConflict):
+		d.Log.Error("mocksf: "+op+" "+k.noun, "err", err)
+		k.unavailable(d, w, c, title, "save")
+		return nil, true
+	}
+	errs["name"] = k.duplicateName
+	return errs, false
+}
+
+// deletePage is the data of the Delete confirmation (app_delete.html,
+// eca_delete.html). A connected app's page has no use for the External
+// Client App paths, and they do it no harm.
+type deletePage struct {
+	ecaPage
+	App    store.ConnectedApp
+	Notice string
+}
+
+// handleDeletePage asks the admin to confirm deleting an app of the kind.
+func (k appKind) handleDeletePage(d Deps, title, tmpl, notice string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, sess, _ := page(d, r, title)
+		app, ok := k.find(d, w, r, sess, r.URL.Query().Get("applicationId"))
+		if !ok {
+			return
+		}
+		d.Pages.Render(w, http.StatusOK, tmpl, deletePage{ecaPage: newECAPage(c), App: app, Notice: notice})
+	})
+}
+
+// handleDelete deletes an app of the kind with every code and token issued
+// to it, and goes to next.
+func (k appKind) handleDelete(d Deps, title, next string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, sess, _ := page(d, r, title)
+		if !web.ParseForm(w, r, sess) {
+			return
+		}
+		app, ok := k.find(d, w, r, sess, r.URL.Query().Get("applicationId"))
+		if !ok {
+			return
+		}
+		if err := d.Store.DeleteApp(app.ConsumerKey); err != nil {
+			if errors.Is(err, store.ErrNotFound) {
+				message(d, w, c, http.StatusNotFound, "Data Not Available", MsgNotFound)
+				return
+			}
+			d.Log.Error("mocksf: delete "+k.noun, "err", err)
+			k.unavailable(d, w, c, title, "delete")
+			return
+		}
+		http.Redirect(w, r, next, http.StatusFound)
+	})
+}
+
+// policySummary is an app's OAuth policies as its Manage page or its
+// Policies tab shows them.
+type policySummary struct {
+	PermittedUsers, RefreshPolicy, RunAs string
+	IPRelaxation                         string
+	Assigned                             []string // usernames
+}
+
+func summarizePolicy(d Deps, orgID string, p store.AppPolicy) policySummary {
+	s := policySummary{PermittedUsers: labelOf(permittedUsers, permittedValue(p)),
+		RefreshPolicy: refreshPolicyLabel(p.Refresh), IPRelaxation: labelOf(ipRelaxations, p.IPRelaxationMode())}
+	byID := map[string]store.User{}
+	for _, u := range d.Store.Users(orgID) {
+		byID[u.ID] = u
+	}
+	for _, id := range p.AssignedUserIDs {
+		if u, ok := byID[id]; ok {
+			s.Assigned = append(s.Assigned, u.Username)
+		}
+	}
+	if u, ok := byID[p.RunAsUserID]; ok {
+		s.RunAs = u.Username
+	}
+	return s
+}
+
+// policiesPost is a posted Edit Policies form of either kind, read and
+// checked.
+type policiesPost struct {
+	c      chrome
+	app    store.ConnectedApp
+	users  []store.User
+	form   policyForm
+	policy store.AppPolicy
+	errs   map[string]string
+}
+
+// readPolicies reads and checks the posted Edit Policies of an app of the
+// kind; ok is false when it has answered itself.
+func (k appKind) readPolicies(d Deps, w http.ResponseWriter, r *http.Request, title string) (policiesPost, bool) {
+	c, sess, _ := page(d, r, title)
+	if !web.ParseForm(w, r, sess) {
+		return policiesPost{}, false
+	}
+	app, ok := k.find(d, w, r, sess, r.URL.Query().Get("applicationId"))
+	if !ok {
+		return policiesPost{}, false
+	}
+	p := policiesPost{c: c, app: app, users: d.Store.Users(sess.OrgID), form: readPolicyForm(r)}
+	p.policy, p.errs = p.form.validate(app, p.users)
+	return p, true
+}
+
+// save stores a valid post and goes to next. Only what Edit Policies
+// shows changes, the OAuth settings may have been edited meanwhile; more,
+// when not nil, changes what the kind's page adds.
+func (p policiesPost) save(d Deps, w http.ResponseWriter, r *http.Request, more func(*store.ConnectedApp), next string) {
+	_, err := d.Store.UpdateApp(p.app.ConsumerKey, func(a *store.ConnectedApp) {
+		a.Policy.AdminApproved, a.Policy.AssignedUserIDs = p.policy.AdminApproved, p.policy.AssignedUserIDs
+		a.Policy.Refresh, a.Policy.RunAsUserID = p.policy.Refresh, p.policy.RunAsUserID
+		a.Policy.IPRelaxation = p.policy.IPRelaxation
+		if more != nil {
+			more(a)
+		}
+	})
+	if err != nil {
+		message(d, w, p.c, http.StatusNotFound, "Data Not Available", MsgNotFound)
+		return
+	}
+	http.Redirect(w, r, next, http.StatusFound)
+}
