@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/sfharness/sfharness/mocksf/identity"
 	"github.com/sfharness/sfharness/mocksf/store"
 	"github.com/sfharness/sfharness/mocksf/web"
 )
@@ -26,6 +27,14 @@ type appKind struct {
 	// unavailable answers a store failure while saving (verb "save") or
 	// deleting (verb "delete") on the page titled title.
 	unavailable func(d Deps, w http.ResponseWriter, c chrome, title, verb string)
+
+	// The consumer key and secret, shown after Verify Your Identity:
+	// verifyPurpose completes "You're trying to …"; verifyPath and
+	// consumerPath are the verification page and the key and secret's;
+	// sessionUnavailable is the status when the session cannot be marked
+	// verified.
+	verifyPurpose, verifyPath, consumerPath string
+	sessionUnavailable                      int
 }
 
 var (
@@ -34,6 +43,8 @@ var (
 		unavailable: func(_ Deps, w http.ResponseWriter, _ chrome, _, verb string) {
 			http.Error(w, "could not "+verb+" the connected app", http.StatusInternalServerError)
 		},
+		verifyPurpose: verifyPurpose, verifyPath: VerifyPath, consumerPath: ConsumerPath,
+		sessionUnavailable: http.StatusInternalServerError,
 	}
 	ecaKind = appKind{
 		noun: "external client app", find: ecaFor, newPolicy: store.DefaultExternalClientAppPolicy,
@@ -41,6 +52,8 @@ var (
 		unavailable: func(d Deps, w http.ResponseWriter, c chrome, title, verb string) {
 			message(d, w, c, http.StatusServiceUnavailable, title, "The app could not be "+verb+"d. Try again later.")
 		},
+		verifyPurpose: ecaVerifyPurpose, verifyPath: ECAVerifyPath, consumerPath: ECAConsumerPath,
+		sessionUnavailable: http.StatusServiceUnavailable,
 	}
 )
 
@@ -205,4 +218,91 @@ func (p policiesPost) save(d Deps, w http.ResponseWriter, r *http.Request, more 
 		return
 	}
 	http.Redirect(w, r, next, http.StatusFound)
+}
+
+// handleConsumer is Consumer Key and Secret (a post): it emails the admin
+// a verification code and goes to the verification page, unless this
+// session already verified for the app.
+func (k appKind) handleConsumer(d Deps) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, sess, user := page(d, r, "Verify Your Identity")
+		if !web.ParseForm(w, r, sess) {
+			return
+		}
+		app, ok := k.find(d, w, r, sess, r.PostFormValue("applicationId"))
+		if !ok {
+			return
+		}
+		if sess.Revealed[app.ID] {
+			http.Redirect(w, r, k.consumerPath+"?applicationId="+app.ID, http.StatusFound)
+			return
+		}
+		if !k.sendCode(d, w, r, sess, user, app.ID, "") {
+			return
+		}
+		http.Redirect(w, r, k.verifyPath+"?applicationId="+app.ID, http.StatusFound)
+	})
+}
+
+// sendCode emails the verification code for the app's key and secret;
+// it answers 503 itself when the mail cannot be sent.
+func (k appKind) sendCode(d Deps, w http.ResponseWriter, r *http.Request, sess store.Session, user store.User, appID, again string) bool {
+	if err := d.Verifier.Send(r.Context(), sess.ID, user, "consumer:"+appID, k.verifyPurpose); err != nil {
+		d.Log.Error("mocksf: "+again+k.noun+" consumer verification mail", "err", err)
+		http.Error(w, "We can't send your verification code right now. Try again later.", http.StatusServiceUnavailable)
+		return false
+	}
+	return true
+}
+
+// verifyPage is the data of verify.html for the app's key and secret.
+func (k appKind) verifyPage(c chrome, sess store.Session, user store.User, appID, msg string) any {
+	return map[string]any{
+		"Title": "Verify Your Identity | Salesforce", "Setup": true, "Username": c.Username, "Nav": c.Nav,
+		"Purpose":     k.verifyPurpose,
+		"MaskedEmail": identity.MaskEmail(user.Email), "Error": msg, "CSRF": sess.CSRF,
+		"Action": k.verifyPath + "?applicationId=" + appID,
+	}
+}
+
+// handleVerifyPage shows the verification page for the key and secret.
+func (k appKind) handleVerifyPage(d Deps) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, sess, user := page(d, r, "Verify Your Identity")
+		app, ok := k.find(d, w, r, sess, r.URL.Query().Get("applicationId"))
+		if !ok {
+			return
+		}
+		d.Pages.Render(w, http.StatusOK, "verify.html", k.verifyPage(c, sess, user, app.ID, ""))
+	})
+}
+
+// handleVerify checks the code (or resends it) and shows the key and
+// secret.
+func (k appKind) handleVerify(d Deps) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, sess, user := page(d, r, "Verify Your Identity")
+		if !web.ParseForm(w, r, sess) {
+			return
+		}
+		app, ok := k.find(d, w, r, sess, r.URL.Query().Get("applicationId"))
+		if !ok {
+			return
+		}
+		if r.PostFormValue("resend") != "" {
+			if k.sendCode(d, w, r, sess, user, app.ID, "resend ") {
+				http.Redirect(w, r, k.verifyPath+"?applicationId="+app.ID, http.StatusFound)
+			}
+			return
+		}
+		if err := d.Verifier.Check(sess.ID, "consumer:"+app.ID, r.PostFormValue("emc")); err != nil {
+			d.Pages.Render(w, http.StatusOK, "verify.html", k.verifyPage(c, sess, user, app.ID, identity.Message(err)))
+			return
+		}
+		if _, err := d.Store.UpdateSession(sess.ID, func(s *store.Session) { s.Revealed[app.ID] = true }); err != nil {
+			http.Error(w, "session unavailable", k.sessionUnavailable)
+			return
+		}
+		http.Redirect(w, r, k.consumerPath+"?applicationId="+app.ID, http.StatusFound)
+	})
 }

@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/sfharness/sfharness/mocksf/identity"
 	"github.com/sfharness/sfharness/mocksf/store"
 	"github.com/sfharness/sfharness/mocksf/web"
 )
@@ -220,86 +219,14 @@ func HandleECADetail(d Deps) http.Handler {
 // tab into a new tab: it emails the admin a verification code and goes
 // to the verification page, unless this session already verified for the
 // app.
-func HandleECAConsumer(d Deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, sess, user := page(d, r, "Verify Your Identity")
-		if !web.ParseForm(w, r, sess) {
-			return
-		}
-		app, ok := ecaFor(d, w, r, sess, r.PostFormValue("applicationId"))
-		if !ok {
-			return
-		}
-		if sess.Revealed[app.ID] {
-			http.Redirect(w, r, ECAConsumerPath+"?applicationId="+app.ID, http.StatusFound)
-			return
-		}
-		if err := d.Verifier.Send(r.Context(), sess.ID, user, "consumer:"+app.ID, ecaVerifyPurpose); err != nil {
-			d.Log.Error("mocksf: external client app consumer verification mail", "err", err)
-			http.Error(w, "We can't send your verification code right now. Try again later.", http.StatusServiceUnavailable)
-			return
-		}
-		http.Redirect(w, r, ECAVerifyPath+"?applicationId="+app.ID, http.StatusFound)
-	})
-}
-
-// ecaVerifyPage is the connected app's verification page with this
-// page's purpose and action, so both pages stay alike.
-func ecaVerifyPage(c chrome, sess store.Session, user store.User, appID, msg string) any {
-	data, ok := verifyPage(c, sess, user, appID, msg).(map[string]any)
-	if !ok {
-		data = map[string]any{"Title": "Verify Your Identity | Salesforce", "Setup": true, "Username": c.Username,
-			"MaskedEmail": identity.MaskEmail(user.Email), "Error": msg, "CSRF": sess.CSRF}
-	}
-	data["Purpose"], data["Action"] = ecaVerifyPurpose, ECAVerifyPath+"?applicationId="+appID
-	return data
-}
+func HandleECAConsumer(d Deps) http.Handler { return ecaKind.handleConsumer(d) }
 
 // HandleECAVerifyPage shows the verification page for the key and secret.
-func HandleECAVerifyPage(d Deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, sess, user := page(d, r, "Verify Your Identity")
-		app, ok := ecaFor(d, w, r, sess, r.URL.Query().Get("applicationId"))
-		if !ok {
-			return
-		}
-		d.Pages.Render(w, http.StatusOK, "verify.html", ecaVerifyPage(c, sess, user, app.ID, ""))
-	})
-}
+func HandleECAVerifyPage(d Deps) http.Handler { return ecaKind.handleVerifyPage(d) }
 
 // HandleECAVerify checks the code (or resends it) and shows the key and
 // secret, as HandleVerify does for a connected app.
-func HandleECAVerify(d Deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, sess, user := page(d, r, "Verify Your Identity")
-		if !web.ParseForm(w, r, sess) {
-			return
-		}
-		app, ok := ecaFor(d, w, r, sess, r.URL.Query().Get("applicationId"))
-		if !ok {
-			return
-		}
-		purpose := "consumer:" + app.ID
-		if r.PostFormValue("resend") != "" {
-			if err := d.Verifier.Send(r.Context(), sess.ID, user, purpose, ecaVerifyPurpose); err != nil {
-				d.Log.Error("mocksf: resend external client app consumer verification mail", "err", err)
-				http.Error(w, "We can't send your verification code right now. Try again later.", http.StatusServiceUnavailable)
-				return
-			}
-			http.Redirect(w, r, ECAVerifyPath+"?applicationId="+app.ID, http.StatusFound)
-			return
-		}
-		if err := d.Verifier.Check(sess.ID, purpose, r.PostFormValue("emc")); err != nil {
-			d.Pages.Render(w, http.StatusOK, "verify.html", ecaVerifyPage(c, sess, user, app.ID, identity.Message(err)))
-			return
-		}
-		if _, err := d.Store.UpdateSession(sess.ID, func(s *store.Session) { s.Revealed[app.ID] = true }); err != nil {
-			http.Error(w, "session unavailable", http.StatusServiceUnavailable)
-			return
-		}
-		http.Redirect(w, r, ECAConsumerPath+"?applicationId="+app.ID, http.StatusFound)
-	})
-}
+func HandleECAVerify(d Deps) http.Handler { return ecaKind.handleVerify(d) }
 
 // HandleECAConsumerDetails shows the consumer key and secret to a session
 // that verified for this app; any other goes back to the Settings tab.
