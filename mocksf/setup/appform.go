@@ -300,6 +300,9 @@ type editPage struct {
 	Messages                  editMessages
 	// Unsimulated are the sections mocksf stores but does not simulate.
 	Unsimulated []unsimView
+	// IconButtons draws Add and Remove of the scope picker as arrows, as
+	// the External Client App form does; this form has them in words.
+	IconButtons bool
 }
 
 // editMessages are the strings app_edit.html shows besides field errors.

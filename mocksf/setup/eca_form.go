@@ -110,6 +110,8 @@ type ecaFormPage struct {
 	Reupload                                     bool
 	MaxCertificateBytes                          int
 	Messages                                     editMessages
+	// IconButtons draws Add and Remove of the scope picker as arrows.
+	IconButtons bool
 }
 
 func newECAFormPage(c chrome, prev *store.ConnectedApp, f ecaForm, errs map[string]string) ecaFormPage {
@@ -119,7 +121,8 @@ func newECAFormPage(c chrome, prev *store.ConnectedApp, f ecaForm, errs map[stri
 	p := ecaFormPage{ecaPage: newECAPage(c), Heading: "New External Client App", Action: ECANewPath,
 		Submit: "create", SubmitLabel: "Create", Cancel: ECAManagerPath,
 		Form: f, Errors: e.Errors, Available: e.Available, Selected: e.Selected, DistributionStates: distributionStates,
-		Certificate: e.Certificate, Reupload: e.Reupload, MaxCertificateBytes: e.MaxCertificateBytes, Messages: e.Messages}
+		Certificate: e.Certificate, Reupload: e.Reupload, MaxCertificateBytes: e.MaxCertificateBytes, Messages: e.Messages,
+		IconButtons: true}
 	if prev != nil {
 		p.Heading, p.Action = "Edit Settings: "+prev.Name, ECAEditSettingsPath+"?applicationId="+url.QueryEscape(prev.ID)
 		p.Submit, p.SubmitLabel, p.Cancel = "save", "Save", ecaDetailURL(prev.ID, "settings")

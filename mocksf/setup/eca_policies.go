@@ -18,8 +18,10 @@ type ecaPoliciesPage struct {
 }
 
 func newECAPoliciesPage(c chrome, app store.ConnectedApp, users []store.User, f policyForm, timeout string, errs map[string]string) ecaPoliciesPage {
-	return ecaPoliciesPage{policiesPage: newPoliciesPage(c, app, users, f, errs), ECA: ecaPaths, Notes: notes,
+	p := ecaPoliciesPage{policiesPage: newPoliciesPage(c, app, users, f, errs), ECA: ecaPaths, Notes: notes,
 		SessionTimeout: timeout, SessionTimeouts: sessionTimeouts}
+	p.AssignedUsersNote = notes.AssignedUsers
+	return p
 }
 
 // HandleECAPoliciesPage shows the Policies tab's Edit for an app.

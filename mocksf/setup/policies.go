@@ -332,6 +332,7 @@ type policiesPage struct {
 	PermittedUsers, Modes, Units []option
 	IPRelaxations                []option
 	InvalidData                  string
+	AssignedUsersNote            string
 }
 
 func newPoliciesPage(c chrome, app store.ConnectedApp, users []store.User, f policyForm, errs map[string]string) policiesPage {
@@ -340,7 +341,8 @@ func newPoliciesPage(c chrome, app store.ConnectedApp, users []store.User, f pol
 		chosen[id] = true
 	}
 	p := policiesPage{chrome: c, App: app, Form: f, Errors: errs, PermittedUsers: permittedUsers, Modes: refreshModes,
-		Units: unitOptions(), IPRelaxations: ipRelaxations, InvalidData: MsgInvalidData}
+		Units: unitOptions(), IPRelaxations: ipRelaxations, InvalidData: MsgInvalidData,
+		AssignedUsersNote: MsgAssignedUsersHelp}
 	if !f.ipRelaxationSent && f.IPRelaxation == "" {
 		p.Form.IPRelaxation = app.Policy.IPRelaxationMode()
 	}

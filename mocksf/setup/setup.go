@@ -132,11 +132,12 @@ const (
 	MsgCertificateReupload = "Choose the certificate file again: a file isn't kept when a save fails."
 
 	// Edit Policies. MsgBadPicklist is Salesforce's; the others are ours.
-	MsgBadPicklist   = "Error: bad value for restricted picklist field: "
-	MsgNoSuchUser    = "Error: No matching user found."
-	MsgBadNumber     = "Error: Enter a whole number from 1 to 999."
-	MsgBlockedNotice = "This app is blocked: every OAuth flow of it fails with OAUTH_APP_BLOCKED until you unblock it."
-	MsgDeleteNotice  = "Deleting this connected app also revokes the access tokens and refresh tokens issued to it: every client using it must be authorized again with another app."
+	MsgBadPicklist       = "Error: bad value for restricted picklist field: "
+	MsgNoSuchUser        = "Error: No matching user found."
+	MsgBadNumber         = "Error: Enter a whole number from 1 to 999."
+	MsgAssignedUsersHelp = "Admin approved users are pre-authorized: only the users ticked here may use the app, and they see no approval page."
+	MsgBlockedNotice     = "This app is blocked: every OAuth flow of it fails with OAUTH_APP_BLOCKED until you unblock it."
+	MsgDeleteNotice      = "Deleting this connected app also revokes the access tokens and refresh tokens issued to it: every client using it must be authorized again with another app."
 
 	// verifyPurpose completes "You're trying to …" on Verify Your Identity.
 	verifyPurpose = "view the consumer details of a connected app"
