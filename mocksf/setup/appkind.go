@@ -3,6 +3,7 @@ package setup
 import (
 	"errors"
 	"net/http"
+	"net/url"
 
 	"github.com/sfharness/sfharness/mocksf/identity"
 	"github.com/sfharness/sfharness/mocksf/store"
@@ -35,6 +36,9 @@ type appKind struct {
 	// verified.
 	verifyPurpose, verifyPath, consumerPath string
 	sessionUnavailable                      int
+
+	// deletePath is the path of Delete.
+	deletePath string
 }
 
 var (
@@ -44,7 +48,7 @@ var (
 			http.Error(w, "could not "+verb+" the connected app", http.StatusInternalServerError)
 		},
 		verifyPurpose: verifyPurpose, verifyPath: VerifyPath, consumerPath: ConsumerPath,
-		sessionUnavailable: http.StatusInternalServerError,
+		sessionUnavailable: http.StatusInternalServerError, deletePath: DeletePath,
 	}
 	ecaKind = appKind{
 		noun: "external client app", find: ecaFor, newPolicy: store.DefaultExternalClientAppPolicy,
@@ -53,7 +57,7 @@ var (
 			message(d, w, c, http.StatusServiceUnavailable, title, "The app could not be "+verb+"d. Try again later.")
 		},
 		verifyPurpose: ecaVerifyPurpose, verifyPath: ECAVerifyPath, consumerPath: ECAConsumerPath,
-		sessionUnavailable: http.StatusServiceUnavailable,
+		sessionUnavailable: http.StatusServiceUnavailable, deletePath: ECADeletePath,
 	}
 )
 
@@ -102,24 +106,27 @@ func (k appKind) save(d Deps, w http.ResponseWriter, r *http.Request, c chrome, 
 	return errs, false
 }
 
-// deletePage is the data of the Delete confirmation (app_delete.html,
-// eca_delete.html). A connected app's page has no use for the External
-// Client App paths, and they do it no harm.
+// deletePage is the data of app_delete.html, the Delete confirmation of
+// either kind. A connected app's page has no use for the External Client
+// App paths, and they do it no harm.
 type deletePage struct {
 	ecaPage
-	App    store.ConnectedApp
-	Notice string
+	App             store.ConnectedApp
+	Heading, Notice string
+	Action, Cancel  string // the form's action; where Cancel goes
 }
 
-// handleDeletePage asks the admin to confirm deleting an app of the kind.
-func (k appKind) handleDeletePage(d Deps, title, tmpl, notice string) http.Handler {
+// handleDeletePage asks the admin to confirm deleting an app of the kind,
+// titled title, with notice; cancel is where Cancel goes.
+func (k appKind) handleDeletePage(d Deps, title, notice string, cancel func(id string) string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c, sess, _ := page(d, r, title)
 		app, ok := k.find(d, w, r, sess, r.URL.Query().Get("applicationId"))
 		if !ok {
 			return
 		}
-		d.Pages.Render(w, http.StatusOK, tmpl, deletePage{ecaPage: newECAPage(c), App: app, Notice: notice})
+		d.Pages.Render(w, http.StatusOK, "app_delete.html", deletePage{ecaPage: newECAPage(c), App: app, Heading: title,
+			Notice: notice, Action: k.deletePath + "?applicationId=" + url.QueryEscape(app.ID), Cancel: cancel(app.ID)})
 	})
 }
 

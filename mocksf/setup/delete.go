@@ -4,7 +4,8 @@ import "net/http"
 
 // HandleDeletePage asks the admin to confirm deleting an app.
 func HandleDeletePage(d Deps) http.Handler {
-	return connectedAppKind.handleDeletePage(d, "Delete Connected App", "app_delete.html", MsgDeleteNotice)
+	return connectedAppKind.handleDeletePage(d, "Delete Connected App", MsgDeleteNotice,
+		func(string) string { return AppManagerPath })
 }
 
 // HandleDeleteApp deletes an app with every code and token issued to it,

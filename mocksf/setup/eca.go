@@ -250,7 +250,7 @@ func HandleECAConsumerDetails(d Deps) http.Handler {
 
 // HandleECADeletePage asks the admin to confirm deleting the app.
 func HandleECADeletePage(d Deps) http.Handler {
-	return ecaKind.handleDeletePage(d, "Delete External Client App", "eca_delete.html", MsgECADeleteNotice)
+	return ecaKind.handleDeletePage(d, "Delete External Client App", MsgECADeleteNotice, ecaSettingsURL)
 }
 
 // HandleECADelete deletes the app with every code and token issued to it,
