@@ -107,11 +107,9 @@ func (k appKind) save(d Deps, w http.ResponseWriter, r *http.Request, c chrome, 
 }
 
 // deletePage is the data of app_delete.html, the Delete confirmation of
-// either kind. A connected app's page has no use for the External Client
-// App paths, and they do it no harm.
+// either kind.
 type deletePage struct {
-	ecaPage
-	App             store.ConnectedApp
+	appPage
 	Heading, Notice string
 	Action, Cancel  string // the form's action; where Cancel goes
 }
@@ -125,7 +123,7 @@ func (k appKind) handleDeletePage(d Deps, title, notice string, cancel func(id s
 		if !ok {
 			return
 		}
-		d.Pages.Render(w, http.StatusOK, "app_delete.html", deletePage{ecaPage: newECAPage(c), App: app, Heading: title,
+		d.Pages.Render(w, http.StatusOK, "app_delete.html", deletePage{appPage: appPage{newECAPage(c), app}, Heading: title,
 			Notice: notice, Action: k.deletePath + "?applicationId=" + url.QueryEscape(app.ID), Cancel: cancel(app.ID)})
 	})
 }
@@ -311,5 +309,31 @@ func (k appKind) handleVerify(d Deps) http.Handler {
 			return
 		}
 		http.Redirect(w, r, k.consumerPath+"?applicationId="+app.ID, http.StatusFound)
+	})
+}
+
+// appPage is the data of a page about one app of either kind. A connected
+// app's page has no use for the External Client App paths, and they do it
+// no harm.
+type appPage struct {
+	ecaPage
+	App store.ConnectedApp
+}
+
+// handleConsumerDetails shows the consumer key and secret, on the page
+// tmpl titled title, to a session that verified for the app; any other
+// goes back to the app's page, back.
+func (k appKind) handleConsumerDetails(d Deps, title, tmpl string, back func(id string) string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, sess, _ := page(d, r, title)
+		app, ok := k.find(d, w, r, sess, r.URL.Query().Get("applicationId"))
+		if !ok {
+			return
+		}
+		if !sess.Revealed[app.ID] {
+			http.Redirect(w, r, back(app.ID), http.StatusFound)
+			return
+		}
+		d.Pages.Render(w, http.StatusOK, tmpl, appPage{newECAPage(c), app})
 	})
 }

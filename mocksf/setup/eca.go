@@ -231,21 +231,7 @@ func HandleECAVerify(d Deps) http.Handler { return ecaKind.handleVerify(d) }
 // HandleECAConsumerDetails shows the consumer key and secret to a session
 // that verified for this app; any other goes back to the Settings tab.
 func HandleECAConsumerDetails(d Deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, sess, _ := page(d, r, "Consumer Key and Secret")
-		app, ok := ecaFor(d, w, r, sess, r.URL.Query().Get("applicationId"))
-		if !ok {
-			return
-		}
-		if !sess.Revealed[app.ID] {
-			http.Redirect(w, r, ECADetailPath+"?applicationId="+app.ID+"&tab=settings", http.StatusFound)
-			return
-		}
-		d.Pages.Render(w, http.StatusOK, "eca_consumer.html", struct {
-			ecaPage
-			App store.ConnectedApp
-		}{newECAPage(c), app})
-	})
+	return ecaKind.handleConsumerDetails(d, "Consumer Key and Secret", "eca_consumer.html", ecaSettingsURL)
 }
 
 // HandleECADeletePage asks the admin to confirm deleting the app.

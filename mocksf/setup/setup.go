@@ -374,19 +374,6 @@ func HandleVerify(d Deps) http.Handler { return connectedAppKind.handleVerify(d)
 // HandleConsumerDetails shows the Consumer Key and Secret to a session
 // that verified for this app.
 func HandleConsumerDetails(d Deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, sess, _ := page(d, r, "Consumer Details")
-		app, ok := appFor(d, w, r, sess, r.URL.Query().Get("applicationId"))
-		if !ok {
-			return
-		}
-		if !sess.Revealed[app.ID] {
-			http.Redirect(w, r, DetailPath+"?applicationId="+app.ID, http.StatusFound)
-			return
-		}
-		d.Pages.Render(w, http.StatusOK, "consumer_details.html", struct {
-			chrome
-			App store.ConnectedApp
-		}{c, app})
-	})
+	return connectedAppKind.handleConsumerDetails(d, "Consumer Details", "consumer_details.html",
+		func(id string) string { return DetailPath + "?applicationId=" + id })
 }
