@@ -353,59 +353,35 @@ func HandleNewApp(d Deps) http.Handler {
 	})
 }
 
+// connectedAppForm is New Connected App and Edit. Create refuses in an
+// org that restricts creating connected apps (RequireConnectedAppCreation
+// stands before it too); a new app goes to the notice that changes take a
+// while, an edited one back to its page.
+var connectedAppForm = appFormPages[appForm]{
+	kind: connectedAppKind, newTitle: "New Connected App", editTitle: "Edit Connected App", tmpl: "app_edit.html",
+	read: readAppForm, fromApp: formFromApp,
+	page: func(c chrome, prev *store.ConnectedApp, f appForm, errs map[string]string) any {
+		return newEditPage(c, prev, f, errs)
+	},
+	afterCreate: func(id string) string { return SavedPath + "?applicationId=" + id },
+	afterSave:   func(id string) string { return DetailPath + "?applicationId=" + id },
+	refuse: func(d Deps, w http.ResponseWriter, c chrome, sess store.Session) bool {
+		if !d.restricted(sess.OrgID) {
+			return false
+		}
+		message(d, w, c, http.StatusForbidden, "New Connected App", MsgCreationRestricted)
+		return true
+	},
+}
+
 // HandleCreateApp saves a New Connected App form. On an error the form is
 // shown again with everything typed and a message next to each bad field.
-func HandleCreateApp(d Deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		const title = "New Connected App"
-		c, sess, _ := page(d, r, title)
-		if !parseAppForm(d, c, w, r, sess) {
-			return
-		}
-		defer cleanup(r)
-		if d.restricted(sess.OrgID) {
-			message(d, w, c, http.StatusForbidden, title, MsgCreationRestricted)
-			return
-		}
-		f := readAppForm(r)
-		next := func(id string) string { return SavedPath + "?applicationId=" + id }
-		if errs, done := connectedAppKind.save(d, w, r, c, title, sess, nil, f, next); !done {
-			d.Pages.Render(w, http.StatusOK, "app_edit.html", newEditPage(c, nil, f, errs))
-		}
-	})
-}
+func HandleCreateApp(d Deps) http.Handler { return connectedAppForm.handleCreate(d) }
 
 // HandleEditApp shows the Edit form of an app, filled in. The consumer key
 // and secret are not part of it.
-func HandleEditApp(d Deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, sess, _ := page(d, r, "Edit Connected App")
-		app, ok := appFor(d, w, r, sess, r.URL.Query().Get("applicationId"))
-		if !ok {
-			return
-		}
-		d.Pages.Render(w, http.StatusOK, "app_edit.html", newEditPage(c, &app, formFromApp(app), nil))
-	})
-}
+func HandleEditApp(d Deps) http.Handler { return connectedAppForm.handleEdit(d) }
 
 // HandleUpdateApp saves the Edit form, validated as New Connected App is,
 // and goes back to the app's page.
-func HandleUpdateApp(d Deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		const title = "Edit Connected App"
-		c, sess, _ := page(d, r, title)
-		if !parseAppForm(d, c, w, r, sess) {
-			return
-		}
-		defer cleanup(r)
-		app, ok := appFor(d, w, r, sess, r.URL.Query().Get("applicationId"))
-		if !ok {
-			return
-		}
-		f := readAppForm(r)
-		next := func(id string) string { return DetailPath + "?applicationId=" + id }
-		if errs, done := connectedAppKind.save(d, w, r, c, title, sess, &app, f, next); !done {
-			d.Pages.Render(w, http.StatusOK, "app_edit.html", newEditPage(c, &app, f, errs))
-		}
-	})
-}
+func HandleUpdateApp(d Deps) http.Handler { return connectedAppForm.handleUpdate(d) }

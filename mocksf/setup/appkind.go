@@ -106,6 +106,77 @@ func (k appKind) save(d Deps, w http.ResponseWriter, r *http.Request, c chrome, 
 	return errs, false
 }
 
+// appFormPages are a kind's New and Edit forms (F is appForm or ecaForm):
+// how a post is read, how the form is shown again with its errors, and
+// where a saved app goes.
+type appFormPages[F appSettingsForm] struct {
+	kind                   appKind
+	newTitle, editTitle    string
+	tmpl                   string
+	read                   func(*http.Request) F
+	fromApp                func(store.ConnectedApp) F
+	page                   func(c chrome, prev *store.ConnectedApp, f F, errs map[string]string) any
+	afterCreate, afterSave func(id string) string
+	// refuse, when not nil, answers a Create itself instead (an org that
+	// restricts creating apps of the kind) and says so.
+	refuse func(d Deps, w http.ResponseWriter, c chrome, sess store.Session) bool
+}
+
+// handleCreate is Create of the New form: a valid form is saved as a new
+// app; on an error the form is shown again with everything typed and a
+// message next to each bad field.
+func (p appFormPages[F]) handleCreate(d Deps) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, sess, _ := page(d, r, p.newTitle)
+		if !parseAppForm(d, c, w, r, sess) {
+			return
+		}
+		defer cleanup(r)
+		if p.refuse != nil && p.refuse(d, w, c, sess) {
+			return
+		}
+		p.submit(d, w, r, c, p.newTitle, sess, nil, p.afterCreate)
+	})
+}
+
+// handleEdit shows the Edit form of an app, filled in.
+func (p appFormPages[F]) handleEdit(d Deps) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, sess, _ := page(d, r, p.editTitle)
+		app, ok := p.kind.find(d, w, r, sess, r.URL.Query().Get("applicationId"))
+		if !ok {
+			return
+		}
+		d.Pages.Render(w, http.StatusOK, p.tmpl, p.page(c, &app, p.fromApp(app), nil))
+	})
+}
+
+// handleUpdate is Save of the Edit form, validated as Create is.
+func (p appFormPages[F]) handleUpdate(d Deps) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, sess, _ := page(d, r, p.editTitle)
+		if !parseAppForm(d, c, w, r, sess) {
+			return
+		}
+		defer cleanup(r)
+		app, ok := p.kind.find(d, w, r, sess, r.URL.Query().Get("applicationId"))
+		if !ok {
+			return
+		}
+		p.submit(d, w, r, c, p.editTitle, sess, &app, p.afterSave)
+	})
+}
+
+// submit reads the posted form and saves it, or shows it again with the
+// errors.
+func (p appFormPages[F]) submit(d Deps, w http.ResponseWriter, r *http.Request, c chrome, title string, sess store.Session,
+	prev *store.ConnectedApp, next func(id string) string) {
+	f := p.read(r)
+	if errs, done := p.kind.save(d, w, r, c, title, sess, prev, f, next); !done {
+		d.Pages.Render(w, http.StatusOK, p.tmpl, p.page(c, prev, f, errs))
+	}
+}
+
 // deletePage is the data of app_delete.html, the Delete confirmation of
 // either kind.
 type deletePage struct {

@@ -138,56 +138,28 @@ func HandleNewECA(d Deps) http.Handler {
 	})
 }
 
+// ecaFormPages is New External Client App and Edit Settings; a saved app
+// opens its Settings tab.
+var ecaFormPages = appFormPages[ecaForm]{
+	kind: ecaKind, newTitle: "New External Client App", editTitle: "Edit External Client App", tmpl: "eca_form.html",
+	read: readECAForm, fromApp: ecaFormFromApp,
+	page: func(c chrome, prev *store.ConnectedApp, f ecaForm, errs map[string]string) any {
+		return newECAFormPage(c, prev, f, errs)
+	},
+	afterCreate: ecaSettingsURL, afterSave: ecaSettingsURL,
+}
+
 // HandleCreateECA is Create: it saves a valid form as an External Client
 // App and opens its Settings tab; on an error the form is shown again with
 // everything typed and a message next to each bad field.
-func HandleCreateECA(d Deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		const title = "New External Client App"
-		c, sess, _ := page(d, r, title)
-		if !parseAppForm(d, c, w, r, sess) {
-			return
-		}
-		defer cleanup(r)
-		f := readECAForm(r)
-		if errs, done := ecaKind.save(d, w, r, c, title, sess, nil, f, ecaSettingsURL); !done {
-			d.Pages.Render(w, http.StatusOK, "eca_form.html", newECAFormPage(c, nil, f, errs))
-		}
-	})
-}
+func HandleCreateECA(d Deps) http.Handler { return ecaFormPages.handleCreate(d) }
 
 // HandleEditECA shows the Settings tab's Edit: the form, filled in.
-func HandleEditECA(d Deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, sess, _ := page(d, r, "Edit External Client App")
-		app, ok := ecaFor(d, w, r, sess, r.URL.Query().Get("applicationId"))
-		if !ok {
-			return
-		}
-		d.Pages.Render(w, http.StatusOK, "eca_form.html", newECAFormPage(c, &app, ecaFormFromApp(app), nil))
-	})
-}
+func HandleEditECA(d Deps) http.Handler { return ecaFormPages.handleEdit(d) }
 
 // HandleUpdateECA saves Edit Settings, validated as Create is, and
 // goes back to the Settings tab.
-func HandleUpdateECA(d Deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		const title = "Edit External Client App"
-		c, sess, _ := page(d, r, title)
-		if !parseAppForm(d, c, w, r, sess) {
-			return
-		}
-		defer cleanup(r)
-		app, ok := ecaFor(d, w, r, sess, r.URL.Query().Get("applicationId"))
-		if !ok {
-			return
-		}
-		f := readECAForm(r)
-		if errs, done := ecaKind.save(d, w, r, c, title, sess, &app, f, ecaSettingsURL); !done {
-			d.Pages.Render(w, http.StatusOK, "eca_form.html", newECAFormPage(c, &app, f, errs))
-		}
-	})
-}
+func HandleUpdateECA(d Deps) http.Handler { return ecaFormPages.handleUpdate(d) }
 
 // ecaSettingsURL is where a saved External Client App goes: its Settings
 // tab.
