@@ -3,7 +3,6 @@ package mocksf_test
 import (
 	"bytes"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 
@@ -66,18 +65,9 @@ func TestExternalClientAppPagesEscapeWhatAdminsType(t *testing.T) {
 	c, token := adminBrowser(t, srv, ts)
 	const evil = "<script>alert(1)</script>"
 	app := evilApp(t, srv, evil, true)
-	post(t, c, ts.URL+setup.ECAConsumerPath, url.Values{"_CONFIRMATIONTOKEN": {token}, "applicationId": {app.ID}})
-	post(t, c, ts.URL+setup.ECAVerifyPath+"?applicationId="+app.ID, url.Values{"_CONFIRMATIONTOKEN": {token}, "emc": {srv.Mailer().Sent("admin@acme.test")[0].Code}})
+	verifyForConsumer(t, srv, ts, c, token, setup.ECAConsumerPath, setup.ECAVerifyPath, app.ID)
 	for _, p := range append(ecaPages(app), setup.AppManagerPath, setup.ECAConsumerPath+"?applicationId="+app.ID) {
-		t.Run(p, func(t *testing.T) {
-			resp, page := get(t, c, ts.URL+p)
-			if resp.StatusCode != http.StatusOK {
-				t.Fatalf("got %d", resp.StatusCode)
-			}
-			if strings.Contains(page, "<script>alert") {
-				t.Errorf("the page has the script unescaped:\n%s", page)
-			}
-		})
+		t.Run(p, func(t *testing.T) { checkPageEscapes(t, c, ts.URL+p) })
 	}
 	// What is typed into the form comes back escaped on an error.
 	_, page := post(t, c, ts.URL+setup.ECANewPath, with(validECAForm(token), map[string]string{"name": evil, "contactEmail": evil}))

@@ -826,14 +826,36 @@ func evilApp(t *testing.T, srv *mocksf.Server, evil string, external bool) store
 	return app
 }
 
+// checkPageEscapes checks that the page at u opens and has no unescaped
+// script of evilApp's, and returns it.
+func checkPageEscapes(t *testing.T, c *http.Client, u string) string {
+	t.Helper()
+	resp, page := get(t, c, u)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("got %d; want 200", resp.StatusCode)
+	}
+	if strings.Contains(page, "<script>alert") {
+		t.Errorf("the page has the script unescaped:\n%s", page)
+	}
+	return page
+}
+
+// verifyForConsumer asks for the consumer key and secret of the app with
+// the admin's browser c (posting consumerPath) and types the mailed code
+// into verifyPath, so that the session may see them.
+func verifyForConsumer(t *testing.T, srv *mocksf.Server, ts *httptest.Server, c *http.Client, token, consumerPath, verifyPath, id string) {
+	t.Helper()
+	post(t, c, ts.URL+consumerPath, url.Values{"_CONFIRMATIONTOKEN": {token}, "applicationId": {id}})
+	post(t, c, ts.URL+verifyPath+"?applicationId="+id, url.Values{"_CONFIRMATIONTOKEN": {token}, "emc": {srv.Mailer().Sent("admin@acme.test")[0].Code}})
+}
+
 func TestSetupPagesEscapeWhatAdminsType(t *testing.T) {
 	srv, ts := newServer(t)
 	c, token := adminBrowser(t, srv, ts)
 	const evil = "<script>alert(1)</script>"
 	app := evilApp(t, srv, evil, false)
 	// The consumer details need a verified session.
-	post(t, c, ts.URL+setup.ManagePath, url.Values{"_CONFIRMATIONTOKEN": {token}, "applicationId": {app.ID}})
-	post(t, c, ts.URL+setup.VerifyPath+"?applicationId="+app.ID, url.Values{"_CONFIRMATIONTOKEN": {token}, "emc": {srv.Mailer().Sent("admin@acme.test")[0].Code}})
+	verifyForConsumer(t, srv, ts, c, token, setup.ManagePath, setup.VerifyPath, app.ID)
 
 	id := "?applicationId=" + app.ID
 	for _, p := range []string{
@@ -842,13 +864,7 @@ func TestSetupPagesEscapeWhatAdminsType(t *testing.T) {
 		setup.HomePath + "?q=" + url.QueryEscape(evil),
 	} {
 		t.Run(p, func(t *testing.T) {
-			resp, page := get(t, c, ts.URL+p)
-			if resp.StatusCode != 200 {
-				t.Fatalf("got %d; want 200", resp.StatusCode)
-			}
-			if strings.Contains(page, "<script>alert") {
-				t.Errorf("the page has the script unescaped:\n%s", page)
-			}
+			page := checkPageEscapes(t, c, ts.URL+p)
 			if !strings.Contains(page, "&lt;script&gt;alert(1)&lt;/script&gt;") && p != setup.SavedPath+id {
 				t.Errorf("the page lacks the escaped name")
 			}
