@@ -340,39 +340,30 @@ func newEditPage(c chrome, prev *store.ConnectedApp, f appForm, errs map[string]
 	return p
 }
 
-// HandleNewApp shows the empty New Connected App form, or Salesforce's
-// notice when the org restricts creating connected apps.
-func HandleNewApp(d Deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, sess, _ := page(d, r, "New Connected App")
-		if d.restricted(sess.OrgID) {
-			message(d, w, c, http.StatusOK, "New Connected App", MsgCreationRestricted)
-			return
-		}
-		d.Pages.Render(w, http.StatusOK, "app_edit.html", newEditPage(c, nil, newAppForm(), nil))
-	})
-}
-
-// connectedAppForm is New Connected App and Edit. Create refuses in an
-// org that restricts creating connected apps (RequireConnectedAppCreation
+// connectedAppForm is New Connected App and Edit. The form and Create
+// refuse in an org that restricts creating connected apps (RequireConnectedAppCreation
 // stands before it too); a new app goes to the notice that changes take a
 // while, an edited one back to its page.
 var connectedAppForm = appFormPages[appForm]{
 	kind: connectedAppKind, newTitle: "New Connected App", editTitle: "Edit Connected App", tmpl: "app_edit.html",
-	read: readAppForm, fromApp: formFromApp,
+	blank: newAppForm, read: readAppForm, fromApp: formFromApp,
 	page: func(c chrome, prev *store.ConnectedApp, f appForm, errs map[string]string) any {
 		return newEditPage(c, prev, f, errs)
 	},
 	afterCreate: func(id string) string { return SavedPath + "?applicationId=" + id },
 	afterSave:   func(id string) string { return DetailPath + "?applicationId=" + id },
-	refuse: func(d Deps, w http.ResponseWriter, c chrome, sess store.Session) bool {
+	refuse: func(d Deps, w http.ResponseWriter, c chrome, sess store.Session, status int) bool {
 		if !d.restricted(sess.OrgID) {
 			return false
 		}
-		message(d, w, c, http.StatusForbidden, "New Connected App", MsgCreationRestricted)
+		message(d, w, c, status, "New Connected App", MsgCreationRestricted)
 		return true
 	},
 }
+
+// HandleNewApp shows the empty New Connected App form, or Salesforce's
+// notice when the org restricts creating connected apps.
+func HandleNewApp(d Deps) http.Handler { return connectedAppForm.handleNew(d) }
 
 // HandleCreateApp saves a New Connected App form. On an error the form is
 // shown again with everything typed and a message next to each bad field.

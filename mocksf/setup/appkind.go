@@ -113,26 +113,34 @@ type appFormPages[F appSettingsForm] struct {
 	kind                   appKind
 	newTitle, editTitle    string
 	tmpl                   string
+	blank                  func() F
 	read                   func(*http.Request) F
 	fromApp                func(store.ConnectedApp) F
 	page                   func(c chrome, prev *store.ConnectedApp, f F, errs map[string]string) any
 	afterCreate, afterSave func(id string) string
-	// refuse, when not nil, answers a Create itself instead (an org that
-	// restricts creating apps of the kind) and says so.
-	refuse func(d Deps, w http.ResponseWriter, c chrome, sess store.Session) bool
+	// refuse, when not nil, answers the New form or its Create itself
+	// instead, with status (an org that restricts creating apps of the
+	// kind), and says so.
+	refuse func(d Deps, w http.ResponseWriter, c chrome, sess store.Session, status int) bool
+}
+
+// handleNew shows the empty New form.
+func (p appFormPages[F]) handleNew(d Deps) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, sess, _ := page(d, r, p.newTitle)
+		if p.refuse != nil && p.refuse(d, w, c, sess, http.StatusOK) {
+			return
+		}
+		d.Pages.Render(w, http.StatusOK, p.tmpl, p.page(c, nil, p.blank(), nil))
+	})
 }
 
 // handleCreate is Create of the New form: a valid form is saved as a new
 // app; on an error the form is shown again with everything typed and a
 // message next to each bad field.
 func (p appFormPages[F]) handleCreate(d Deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, sess, _ := page(d, r, p.newTitle)
-		if !parseAppForm(d, c, w, r, sess) {
-			return
-		}
-		defer cleanup(r)
-		if p.refuse != nil && p.refuse(d, w, c, sess) {
+	return p.handlePost(d, p.newTitle, func(w http.ResponseWriter, r *http.Request, c chrome, sess store.Session) {
+		if p.refuse != nil && p.refuse(d, w, c, sess, http.StatusForbidden) {
 			return
 		}
 		p.submit(d, w, r, c, p.newTitle, sess, nil, p.afterCreate)
@@ -153,17 +161,23 @@ func (p appFormPages[F]) handleEdit(d Deps) http.Handler {
 
 // handleUpdate is Save of the Edit form, validated as Create is.
 func (p appFormPages[F]) handleUpdate(d Deps) http.Handler {
+	return p.handlePost(d, p.editTitle, func(w http.ResponseWriter, r *http.Request, c chrome, sess store.Session) {
+		if app, ok := p.kind.find(d, w, r, sess, r.URL.Query().Get("applicationId")); ok {
+			p.submit(d, w, r, c, p.editTitle, sess, &app, p.afterSave)
+		}
+	})
+}
+
+// handlePost reads a post of the form (multipart, with its certificate
+// file) on the page titled title, and hands it to then.
+func (p appFormPages[F]) handlePost(d Deps, title string, then func(http.ResponseWriter, *http.Request, chrome, store.Session)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, sess, _ := page(d, r, p.editTitle)
+		c, sess, _ := page(d, r, title)
 		if !parseAppForm(d, c, w, r, sess) {
 			return
 		}
 		defer cleanup(r)
-		app, ok := p.kind.find(d, w, r, sess, r.URL.Query().Get("applicationId"))
-		if !ok {
-			return
-		}
-		p.submit(d, w, r, c, p.editTitle, sess, &app, p.afterSave)
+		then(w, r, c, sess)
 	})
 }
 

@@ -130,24 +130,19 @@ func newECAFormPage(c chrome, prev *store.ConnectedApp, f ecaForm, errs map[stri
 	return p
 }
 
-// HandleNewECA shows the empty New External Client App form.
-func HandleNewECA(d Deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, _, _ := page(d, r, "New External Client App")
-		d.Pages.Render(w, http.StatusOK, "eca_form.html", newECAFormPage(c, nil, newECAForm(), nil))
-	})
-}
-
 // ecaFormPages is New External Client App and Edit Settings; a saved app
 // opens its Settings tab.
 var ecaFormPages = appFormPages[ecaForm]{
 	kind: ecaKind, newTitle: "New External Client App", editTitle: "Edit External Client App", tmpl: "eca_form.html",
-	read: readECAForm, fromApp: ecaFormFromApp,
+	blank: newECAForm, read: readECAForm, fromApp: ecaFormFromApp,
 	page: func(c chrome, prev *store.ConnectedApp, f ecaForm, errs map[string]string) any {
 		return newECAFormPage(c, prev, f, errs)
 	},
 	afterCreate: ecaSettingsURL, afterSave: ecaSettingsURL,
 }
+
+// HandleNewECA shows the empty New External Client App form.
+func HandleNewECA(d Deps) http.Handler { return ecaFormPages.handleNew(d) }
 
 // HandleCreateECA is Create: it saves a valid form as an External Client
 // App and opens its Settings tab; on an error the form is shown again with
