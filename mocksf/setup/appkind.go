@@ -12,8 +12,10 @@ import (
 
 // appKind is what the Setup pages of a connected app and of an External
 // Client App differ in where they work alike: saving the app's form,
-// deleting it and saving its policies. The pages themselves, their
-// templates and their wording stay each kind's own.
+// showing its consumer key and secret behind Verify Your Identity,
+// deleting it and saving its policies. The pages' templates and wording
+// stay each kind's own (setup.go, eca.go); the answers to a failure keep
+// each kind's status codes.
 type appKind struct {
 	// noun names the kind in log lines.
 	noun string
