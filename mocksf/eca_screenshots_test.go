@@ -3,15 +3,9 @@
 package mocksf_test
 
 import (
-	"context"
-	"os"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
-	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/chromedp"
 
 	"github.com/sfharness/sfharness/mocksf/setup"
@@ -25,59 +19,9 @@ import (
 // violation.
 func TestExternalClientAppScreenshots(t *testing.T) {
 	srv, ts := newServer(t)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.NoSandbox, chromedp.Flag("disable-gpu", true), chromedp.Flag("no-first-run", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1200, 900))
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancelAlloc)
-	browserCtx, cancelBrowser := chromedp.NewContext(alloc)
-	t.Cleanup(cancelBrowser)
-	ctx, cancel := context.WithTimeout(browserCtx, 2*time.Minute)
-	t.Cleanup(cancel)
-	var mu sync.Mutex
-	var logged []string
-	entries := chromedp.Events(ctx, log.EntryAdded)
-	go func() {
-		for ev, err := range entries {
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			logged = append(logged, ev.Entry.Text)
-			mu.Unlock()
-		}
-	}()
-	if err := os.MkdirAll(screenshotDir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	do := func(what string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	eval := func(js string) string {
-		t.Helper()
-		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))
-		if err != nil {
-			t.Fatalf("%s: %v", js, err)
-		}
-		return v
-	}
-	shoot := func(name string) {
-		t.Helper()
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatalf("screenshot %s: %v", name, err)
-		}
-		if err := os.WriteFile(filepath.Join(screenshotDir, name), png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	code := func() string {
-		t.Helper()
-		return srv.Mailer().Sent("admin@acme.test")[0].Code
-	}
+	w := newBrowserWalk(t)
+	do, eval, shoot := w.do, w.eval, w.shoot
+	code := func() string { return w.code(srv, "admin@acme.test") }
 
 	do("log in", chromedp.Navigate(ts.URL+"/"), chromedp.WaitVisible(chromedp.ID("username")),
 		chromedp.SendKeys(chromedp.ID("username"), "admin@acme.test"), chromedp.SendKeys(chromedp.ID("password"), "Admin-Pass-1"),
@@ -126,11 +70,5 @@ func TestExternalClientAppScreenshots(t *testing.T) {
 	do("External Client App Settings", chromedp.Click(chromedp.ID("externalClientAppSettings")), chromedp.WaitVisible(chromedp.ID("allowConnectedAppCreation")),
 		chromedp.Click(chromedp.ID("save")), chromedp.WaitVisible(chromedp.ID("saved")))
 	shoot("eca-settings.png")
-	mu.Lock()
-	defer mu.Unlock()
-	for _, text := range logged {
-		if strings.Contains(text, "Content Security Policy") || strings.Contains(text, "Uncaught") {
-			t.Errorf("got a page error: %s", text)
-		}
-	}
+	w.pageErrors("Content Security Policy", "Uncaught")
 }

@@ -3,7 +3,6 @@ package mocksf_test
 import (
 	"bytes"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 
@@ -30,16 +29,7 @@ func TestExternalClientAppPagesNeedAnAdmin(t *testing.T) {
 	token := loginAs(t, srv, ts, user, "sync@acme.test", "Sync-Pass-1")
 	anon := browser(t, ts)
 	for _, p := range append(ecaPages(app), setup.ECAConsumerPath+"?applicationId="+app.ID) {
-		t.Run("GET "+p, func(t *testing.T) {
-			resp, page := get(t, user, ts.URL+p)
-			if resp.StatusCode != http.StatusForbidden || !strings.Contains(page, "Insufficient Privileges") {
-				t.Errorf("non-admin: got %d; want 403 Insufficient Privileges", resp.StatusCode)
-			}
-			resp, _ = get(t, anon, ts.URL+p)
-			if resp.Request.URL.Path != "/" || resp.Request.URL.Query().Get("startURL") != p {
-				t.Errorf("anonymous: got %s; want the login page with startURL %s", resp.Request.URL, p)
-			}
-		})
+		t.Run("GET "+p, func(t *testing.T) { checkAdminOnlyGET(t, ts, user, anon, p) })
 	}
 	id := "?applicationId=" + app.ID
 	for _, p := range []string{setup.ECANewPath, setup.ECAEditSettingsPath + id, setup.ECAPoliciesPath + id, setup.ECAConsumerPath,
@@ -47,9 +37,7 @@ func TestExternalClientAppPagesNeedAnAdmin(t *testing.T) {
 		t.Run("POST "+p, func(t *testing.T) {
 			form := with(validECAForm(token), map[string]string{"applicationId": app.ID, "allowConnectedAppCreation": "1"})
 			resp, page := post(t, user, ts.URL+p, form)
-			if resp.StatusCode != http.StatusForbidden || !strings.Contains(page, "Insufficient Privileges") {
-				t.Errorf("non-admin: got %d; want 403 Insufficient Privileges", resp.StatusCode)
-			}
+			checkInsufficientPrivileges(t, resp, page)
 		})
 	}
 	if _, err := srv.Store().AppByKey(app.ConsumerKey); err != nil {
@@ -76,26 +64,10 @@ func TestExternalClientAppPagesEscapeWhatAdminsType(t *testing.T) {
 	srv, ts := newServer(t)
 	c, token := adminBrowser(t, srv, ts)
 	const evil = "<script>alert(1)</script>"
-	app, err := srv.Store().CreateApp(store.ConnectedApp{
-		OrgID: srv.Store().Orgs()[0].ID, Name: evil, APIName: `x"><script>alert(1)</script>`, ContactEmail: evil,
-		Description: evil, OAuthEnabled: true, CallbackURLs: []string{"https://example.com/" + evil}, Scopes: []string{"api"},
-		Kind: store.KindExternalClientApp, DistributionState: evil, Policy: store.DefaultExternalClientAppPolicy(),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	post(t, c, ts.URL+setup.ECAConsumerPath, url.Values{"_CONFIRMATIONTOKEN": {token}, "applicationId": {app.ID}})
-	post(t, c, ts.URL+setup.ECAVerifyPath+"?applicationId="+app.ID, url.Values{"_CONFIRMATIONTOKEN": {token}, "emc": {srv.Mailer().Sent("admin@acme.test")[0].Code}})
+	app := evilApp(t, srv, evil, true)
+	verifyForConsumer(t, srv, ts, c, token, setup.ECAConsumerPath, setup.ECAVerifyPath, app.ID)
 	for _, p := range append(ecaPages(app), setup.AppManagerPath, setup.ECAConsumerPath+"?applicationId="+app.ID) {
-		t.Run(p, func(t *testing.T) {
-			resp, page := get(t, c, ts.URL+p)
-			if resp.StatusCode != http.StatusOK {
-				t.Fatalf("got %d", resp.StatusCode)
-			}
-			if strings.Contains(page, "<script>alert") {
-				t.Errorf("the page has the script unescaped:\n%s", page)
-			}
-		})
+		t.Run(p, func(t *testing.T) { checkPageEscapes(t, c, ts.URL+p) })
 	}
 	// What is typed into the form comes back escaped on an error.
 	_, page := post(t, c, ts.URL+setup.ECANewPath, with(validECAForm(token), map[string]string{"name": evil, "contactEmail": evil}))

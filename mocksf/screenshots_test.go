@@ -24,14 +24,23 @@ import (
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/chromedp"
 
+	"github.com/sfharness/sfharness/mocksf"
 	"github.com/sfharness/sfharness/mocksf/setup"
 )
 
 // screenshotDir is docs/screenshots/ from the package directory.
 const screenshotDir = "../docs/screenshots"
 
-func TestScreenshots(t *testing.T) {
-	srv, ts := newServer(t)
+// browserWalk is a screenshot test's headless Chromium: it collects what
+// the pages log and saves PNGs into screenshotDir.
+type browserWalk struct {
+	t      *testing.T
+	ctx    context.Context
+	mu     sync.Mutex
+	logged []string
+}
+
+func newBrowserWalk(t *testing.T) *browserWalk {
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.NoSandbox, // Chromium runs as root in the dev container.
 		chromedp.Flag("disable-gpu", true),
@@ -49,50 +58,88 @@ func TestScreenshots(t *testing.T) {
 	t.Cleanup(cancelBrowser)
 	ctx, cancel := context.WithTimeout(browserCtx, 2*time.Minute)
 	t.Cleanup(cancel)
+	w := &browserWalk{t: t, ctx: ctx}
 
 	// Collect what the pages log, to catch policy violations.
-	var mu sync.Mutex
-	var logged []string
 	entries := chromedp.Events(ctx, log.EntryAdded)
 	go func() {
 		for ev, err := range entries {
 			if err != nil {
 				return
 			}
-			mu.Lock()
-			logged = append(logged, ev.Entry.Text)
-			mu.Unlock()
+			w.mu.Lock()
+			w.logged = append(w.logged, ev.Entry.Text)
+			w.mu.Unlock()
 		}
 	}()
 
 	if err := os.MkdirAll(screenshotDir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	do := func(what string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			t.Fatalf("%s: %v", what, err)
+	return w
+}
+
+// do runs actions, failing the test with what on an error.
+func (w *browserWalk) do(what string, actions ...chromedp.Action[chromedp.Void]) {
+	w.t.Helper()
+	if err := chromedp.Do(w.ctx, actions...); err != nil {
+		w.t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// eval is the string value of js in the page.
+func (w *browserWalk) eval(js string) string {
+	w.t.Helper()
+	v, err := chromedp.Run(w.ctx, chromedp.Evaluate[string](js))
+	if err != nil {
+		w.t.Fatalf("%s: %v", js, err)
+	}
+	return v
+}
+
+// shoot saves the whole page as screenshotDir/name.
+func (w *browserWalk) shoot(name string) {
+	w.t.Helper()
+	png, err := chromedp.Run(w.ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		w.t.Fatalf("screenshot %s: %v", name, err)
+	}
+	if err := os.WriteFile(filepath.Join(screenshotDir, name), png, 0o644); err != nil {
+		w.t.Fatal(err)
+	}
+	w.t.Logf("%s: %d KB", name, len(png)/1024)
+}
+
+// code is the first verification code srv mailed to to.
+func (w *browserWalk) code(srv *mocksf.Server, to string) string {
+	w.t.Helper()
+	mails := srv.Mailer().Sent(to)
+	if len(mails) == 0 {
+		w.t.Fatalf("no code mailed to %s", to)
+	}
+	return mails[0].Code
+}
+
+// pageErrors fails the test for every logged text with one of markers.
+func (w *browserWalk) pageErrors(markers ...string) {
+	w.t.Helper()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, text := range w.logged {
+		for _, m := range markers {
+			if strings.Contains(text, m) {
+				w.t.Errorf("got a page error: %s", text)
+				break
+			}
 		}
 	}
-	shoot := func(name string) {
-		t.Helper()
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatalf("screenshot %s: %v", name, err)
-		}
-		if err := os.WriteFile(filepath.Join(screenshotDir, name), png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("%s: %d KB", name, len(png)/1024)
-	}
-	code := func(to string) string {
-		t.Helper()
-		mails := srv.Mailer().Sent(to)
-		if len(mails) == 0 {
-			t.Fatalf("no code mailed to %s", to)
-		}
-		return mails[0].Code
-	}
+}
+
+func TestScreenshots(t *testing.T) {
+	srv, ts := newServer(t)
+	w := newBrowserWalk(t)
+	do, shoot := w.do, w.shoot
+	code := func(to string) string { return w.code(srv, to) }
 
 	do("open the login page", chromedp.Navigate(ts.URL+"/"), chromedp.WaitVisible(chromedp.ID("username")),
 		chromedp.SendKeys(chromedp.ID("username"), "admin@acme.test"),
@@ -163,11 +210,5 @@ func TestScreenshots(t *testing.T) {
 	shoot("allow-access.png")
 
 	do("open the Setup home once more", chromedp.Navigate(ts.URL+setup.HomePath), chromedp.WaitVisible(chromedp.ID("setupTree")))
-	mu.Lock()
-	defer mu.Unlock()
-	for _, text := range logged {
-		if strings.Contains(text, "Content Security Policy") {
-			t.Errorf("got a policy violation: %s", text)
-		}
-	}
+	w.pageErrors("Content Security Policy")
 }

@@ -761,6 +761,27 @@ func TestSetupPostsNeedTheCSRFToken(t *testing.T) {
 	}
 }
 
+// checkAdminOnlyGET checks that a GET of the Setup page p refuses user, a
+// non-admin, with 403 Insufficient Privileges, and sends anon, who is not
+// logged in, to the login page with startURL p.
+func checkAdminOnlyGET(t *testing.T, ts *httptest.Server, user, anon *http.Client, p string) {
+	t.Helper()
+	resp, page := get(t, user, ts.URL+p)
+	checkInsufficientPrivileges(t, resp, page)
+	resp, _ = get(t, anon, ts.URL+p)
+	if resp.Request.URL.Path != "/" || resp.Request.URL.Query().Get("startURL") != p {
+		t.Errorf("anonymous: got %s; want the login page with startURL %s", resp.Request.URL, p)
+	}
+}
+
+// checkInsufficientPrivileges checks a non-admin's answer from Setup.
+func checkInsufficientPrivileges(t *testing.T, resp *http.Response, page string) {
+	t.Helper()
+	if resp.StatusCode != http.StatusForbidden || !strings.Contains(page, "Insufficient Privileges") {
+		t.Errorf("non-admin: got %d; want 403 Insufficient Privileges", resp.StatusCode)
+	}
+}
+
 func TestSetupNeedsAnAdminOnEveryPage(t *testing.T) {
 	srv, ts := newServer(t)
 	app := appNamed(t, srv, "Product Sync")
@@ -773,23 +794,12 @@ func TestSetupNeedsAnAdminOnEveryPage(t *testing.T) {
 	token := loginAs(t, srv, ts, user, "sync@acme.test", "Sync-Pass-1")
 	anon := browser(t, ts)
 	for _, p := range pages {
-		t.Run("GET "+p, func(t *testing.T) {
-			resp, page := get(t, user, ts.URL+p)
-			if resp.StatusCode != http.StatusForbidden || !strings.Contains(page, "Insufficient Privileges") {
-				t.Errorf("non-admin: got %d; want 403 Insufficient Privileges", resp.StatusCode)
-			}
-			resp, _ = get(t, anon, ts.URL+p)
-			if resp.Request.URL.Path != "/" || resp.Request.URL.Query().Get("startURL") != p {
-				t.Errorf("anonymous: got %s; want the login page with startURL %s", resp.Request.URL, p)
-			}
-		})
+		t.Run("GET "+p, func(t *testing.T) { checkAdminOnlyGET(t, ts, user, anon, p) })
 	}
 	for _, tt := range setupPosts(app) {
 		t.Run("POST "+tt.name, func(t *testing.T) {
 			resp, page := post(t, user, ts.URL+tt.path, url.Values{"_CONFIRMATIONTOKEN": {token}, "applicationId": {app.ID}, "action": {"block"}})
-			if resp.StatusCode != http.StatusForbidden || !strings.Contains(page, "Insufficient Privileges") {
-				t.Errorf("non-admin: got %d; want 403 Insufficient Privileges", resp.StatusCode)
-			}
+			checkInsufficientPrivileges(t, resp, page)
 		})
 	}
 	if got := appNamed(t, srv, "Product Sync"); !reflect.DeepEqual(got, app) {
@@ -797,21 +807,55 @@ func TestSetupNeedsAnAdminOnEveryPage(t *testing.T) {
 	}
 }
 
+// evilApp puts an app into the test org with evil in every field an
+// admin types; external makes it an External Client App.
+func evilApp(t *testing.T, srv *mocksf.Server, evil string, external bool) store.ConnectedApp {
+	t.Helper()
+	a := store.ConnectedApp{
+		OrgID: srv.Store().Orgs()[0].ID, Name: evil, APIName: `x"><script>alert(1)</script>`, ContactEmail: evil,
+		Description: evil, OAuthEnabled: true, CallbackURLs: []string{"https://example.com/" + evil}, Scopes: []string{"api"},
+		Policy: store.DefaultAppPolicy(),
+	}
+	if external {
+		a.Kind, a.DistributionState, a.Policy = store.KindExternalClientApp, evil, store.DefaultExternalClientAppPolicy()
+	}
+	app, err := srv.Store().CreateApp(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return app
+}
+
+// checkPageEscapes checks that the page at u opens and has no unescaped
+// script of evilApp's, and returns it.
+func checkPageEscapes(t *testing.T, c *http.Client, u string) string {
+	t.Helper()
+	resp, page := get(t, c, u)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("got %d; want 200", resp.StatusCode)
+	}
+	if strings.Contains(page, "<script>alert") {
+		t.Errorf("the page has the script unescaped:\n%s", page)
+	}
+	return page
+}
+
+// verifyForConsumer asks for the consumer key and secret of the app with
+// the admin's browser c (posting consumerPath) and types the mailed code
+// into verifyPath, so that the session may see them.
+func verifyForConsumer(t *testing.T, srv *mocksf.Server, ts *httptest.Server, c *http.Client, token, consumerPath, verifyPath, id string) {
+	t.Helper()
+	post(t, c, ts.URL+consumerPath, url.Values{"_CONFIRMATIONTOKEN": {token}, "applicationId": {id}})
+	post(t, c, ts.URL+verifyPath+"?applicationId="+id, url.Values{"_CONFIRMATIONTOKEN": {token}, "emc": {srv.Mailer().Sent("admin@acme.test")[0].Code}})
+}
+
 func TestSetupPagesEscapeWhatAdminsType(t *testing.T) {
 	srv, ts := newServer(t)
 	c, token := adminBrowser(t, srv, ts)
 	const evil = "<script>alert(1)</script>"
-	app, err := srv.Store().CreateApp(store.ConnectedApp{
-		OrgID: srv.Store().Orgs()[0].ID, Name: evil, APIName: `x"><script>alert(1)</script>`, ContactEmail: evil,
-		Description: evil, OAuthEnabled: true, CallbackURLs: []string{"https://example.com/" + evil}, Scopes: []string{"api"},
-		Policy: store.DefaultAppPolicy(),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	app := evilApp(t, srv, evil, false)
 	// The consumer details need a verified session.
-	post(t, c, ts.URL+setup.ManagePath, url.Values{"_CONFIRMATIONTOKEN": {token}, "applicationId": {app.ID}})
-	post(t, c, ts.URL+setup.VerifyPath+"?applicationId="+app.ID, url.Values{"_CONFIRMATIONTOKEN": {token}, "emc": {srv.Mailer().Sent("admin@acme.test")[0].Code}})
+	verifyForConsumer(t, srv, ts, c, token, setup.ManagePath, setup.VerifyPath, app.ID)
 
 	id := "?applicationId=" + app.ID
 	for _, p := range []string{
@@ -820,13 +864,7 @@ func TestSetupPagesEscapeWhatAdminsType(t *testing.T) {
 		setup.HomePath + "?q=" + url.QueryEscape(evil),
 	} {
 		t.Run(p, func(t *testing.T) {
-			resp, page := get(t, c, ts.URL+p)
-			if resp.StatusCode != 200 {
-				t.Fatalf("got %d; want 200", resp.StatusCode)
-			}
-			if strings.Contains(page, "<script>alert") {
-				t.Errorf("the page has the script unescaped:\n%s", page)
-			}
+			page := checkPageEscapes(t, c, ts.URL+p)
 			if !strings.Contains(page, "&lt;script&gt;alert(1)&lt;/script&gt;") && p != setup.SavedPath+id {
 				t.Errorf("the page lacks the escaped name")
 			}

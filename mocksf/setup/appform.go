@@ -300,6 +300,9 @@ type editPage struct {
 	Messages                  editMessages
 	// Unsimulated are the sections mocksf stores but does not simulate.
 	Unsimulated []unsimView
+	// IconButtons draws Add and Remove of the scope picker as arrows, as
+	// the External Client App form does; this form has them in words.
+	IconButtons bool
 }
 
 // editMessages are the strings app_edit.html shows besides field errors.
@@ -337,97 +340,39 @@ func newEditPage(c chrome, prev *store.ConnectedApp, f appForm, errs map[string]
 	return p
 }
 
+// connectedAppForm is New Connected App and Edit. The form and Create
+// refuse in an org that restricts creating connected apps (RequireConnectedAppCreation
+// stands before it too); a new app goes to the notice that changes take a
+// while, an edited one back to its page.
+var connectedAppForm = appFormPages[appForm]{
+	kind: connectedAppKind, newTitle: "New Connected App", editTitle: "Edit Connected App", tmpl: "app_edit.html",
+	blank: newAppForm, read: readAppForm, fromApp: formFromApp,
+	page: func(c chrome, prev *store.ConnectedApp, f appForm, errs map[string]string) any {
+		return newEditPage(c, prev, f, errs)
+	},
+	afterCreate: func(id string) string { return SavedPath + "?applicationId=" + id },
+	afterSave:   func(id string) string { return DetailPath + "?applicationId=" + id },
+	refuse: func(d Deps, w http.ResponseWriter, c chrome, sess store.Session, status int) bool {
+		if !d.restricted(sess.OrgID) {
+			return false
+		}
+		message(d, w, c, status, "New Connected App", MsgCreationRestricted)
+		return true
+	},
+}
+
 // HandleNewApp shows the empty New Connected App form, or Salesforce's
 // notice when the org restricts creating connected apps.
-func HandleNewApp(d Deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, sess, _ := page(d, r, "New Connected App")
-		if d.restricted(sess.OrgID) {
-			message(d, w, c, http.StatusOK, "New Connected App", MsgCreationRestricted)
-			return
-		}
-		d.Pages.Render(w, http.StatusOK, "app_edit.html", newEditPage(c, nil, newAppForm(), nil))
-	})
-}
+func HandleNewApp(d Deps) http.Handler { return connectedAppForm.handleNew(d) }
 
 // HandleCreateApp saves a New Connected App form. On an error the form is
 // shown again with everything typed and a message next to each bad field.
-func HandleCreateApp(d Deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, sess, _ := page(d, r, "New Connected App")
-		if !parseAppForm(d, c, w, r, sess) {
-			return
-		}
-		defer cleanup(r)
-		if d.restricted(sess.OrgID) {
-			message(d, w, c, http.StatusForbidden, "New Connected App", MsgCreationRestricted)
-			return
-		}
-		f := readAppForm(r)
-		errs := f.validate(nil)
-		if len(errs) == 0 {
-			app := store.ConnectedApp{OrgID: sess.OrgID, Policy: store.DefaultAppPolicy()}
-			f.apply(&app)
-			app, err := d.Store.CreateApp(app)
-			if err == nil {
-				http.Redirect(w, r, SavedPath+"?applicationId="+app.ID, http.StatusFound)
-				return
-			}
-			if !errors.Is(err, store.ErrConflict) {
-				d.Log.Error("mocksf: create connected app", "err", err)
-				http.Error(w, "could not save the connected app", http.StatusInternalServerError)
-				return
-			}
-			errs["name"] = MsgDuplicateName
-		}
-		d.Pages.Render(w, http.StatusOK, "app_edit.html", newEditPage(c, nil, f, errs))
-	})
-}
+func HandleCreateApp(d Deps) http.Handler { return connectedAppForm.handleCreate(d) }
 
 // HandleEditApp shows the Edit form of an app, filled in. The consumer key
 // and secret are not part of it.
-func HandleEditApp(d Deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, sess, _ := page(d, r, "Edit Connected App")
-		app, ok := appFor(d, w, r, sess, r.URL.Query().Get("applicationId"))
-		if !ok {
-			return
-		}
-		d.Pages.Render(w, http.StatusOK, "app_edit.html", newEditPage(c, &app, formFromApp(app), nil))
-	})
-}
+func HandleEditApp(d Deps) http.Handler { return connectedAppForm.handleEdit(d) }
 
 // HandleUpdateApp saves the Edit form, validated as New Connected App is,
 // and goes back to the app's page.
-func HandleUpdateApp(d Deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, sess, _ := page(d, r, "Edit Connected App")
-		if !parseAppForm(d, c, w, r, sess) {
-			return
-		}
-		defer cleanup(r)
-		app, ok := appFor(d, w, r, sess, r.URL.Query().Get("applicationId"))
-		if !ok {
-			return
-		}
-		f := readAppForm(r)
-		errs := f.validate(&app)
-		if len(errs) == 0 {
-			_, err := d.Store.UpdateAppUnique(app.ConsumerKey, f.apply)
-			switch {
-			case err == nil:
-				http.Redirect(w, r, DetailPath+"?applicationId="+app.ID, http.StatusFound)
-				return
-			case errors.Is(err, store.ErrNotFound):
-				message(d, w, c, http.StatusNotFound, "Data Not Available", MsgNotFound)
-				return
-			case !errors.Is(err, store.ErrConflict):
-				d.Log.Error("mocksf: update connected app", "err", err)
-				http.Error(w, "could not save the connected app", http.StatusInternalServerError)
-				return
-			}
-			errs["name"] = MsgDuplicateName
-		}
-		d.Pages.Render(w, http.StatusOK, "app_edit.html", newEditPage(c, &app, f, errs))
-	})
-}
+func HandleUpdateApp(d Deps) http.Handler { return connectedAppForm.handleUpdate(d) }

@@ -1,12 +1,10 @@
 package setup
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
 	"strings"
 
-	"github.com/sfharness/sfharness/mocksf/identity"
 	"github.com/sfharness/sfharness/mocksf/store"
 	"github.com/sfharness/sfharness/mocksf/web"
 )
@@ -188,14 +186,13 @@ func HandleLightningApp(d Deps) http.Handler {
 // ecaDetailPage is the data of eca_detail.html.
 type ecaDetailPage struct {
 	ecaPage
-	App                                  store.ConnectedApp
-	Policies                             bool // the Policies tab is open
-	ScopeLabels                          []string
-	Certificate                          string
-	JWTAccessTokens                      bool
-	PermittedUsers, RefreshPolicy, RunAs string
-	IPRelaxation, SessionTimeout         string
-	Assigned                             []string // usernames
+	policySummary
+	App             store.ConnectedApp
+	Policies        bool // the Policies tab is open
+	ScopeLabels     []string
+	Certificate     string
+	JWTAccessTokens bool
+	SessionTimeout  string
 }
 
 // HandleECADetail is the app's page with its Settings and Policies tabs
@@ -208,25 +205,11 @@ func HandleECADetail(d Deps) http.Handler {
 			return
 		}
 		c.Title = app.Name + " | External Client App | Salesforce"
-		p := ecaDetailPage{ecaPage: newECAPage(c), App: app, Policies: r.URL.Query().Get("tab") == "policies",
-			ScopeLabels: scopeLabels(app.Scopes), Certificate: certificateSummary(app.Policy.CertificatePEM),
+		p := ecaDetailPage{ecaPage: newECAPage(c), policySummary: summarizePolicy(d, sess.OrgID, app.Policy), App: app,
+			Policies: r.URL.Query().Get("tab") == "policies", ScopeLabels: scopeLabels(app.Scopes),
+			Certificate:     certificateSummary(app.Policy.CertificatePEM),
 			JWTAccessTokens: app.Unsimulated[unsimJWTAccessTokens] == "true",
-			PermittedUsers:  labelOf(permittedUsers, permittedValue(app.Policy)),
-			RefreshPolicy:   refreshPolicyLabel(app.Policy.Refresh),
-			IPRelaxation:    labelOf(ipRelaxations, app.Policy.IPRelaxationMode()),
 			SessionTimeout:  labelOf(sessionTimeouts, app.Unsimulated[unsimSessionTimeout]),
-		}
-		byID := map[string]store.User{}
-		for _, u := range d.Store.Users(sess.OrgID) {
-			byID[u.ID] = u
-		}
-		for _, id := range app.Policy.AssignedUserIDs {
-			if u, ok := byID[id]; ok {
-				p.Assigned = append(p.Assigned, u.Username)
-			}
-		}
-		if u, ok := byID[app.Policy.RunAsUserID]; ok {
-			p.RunAs = u.Username
 		}
 		d.Pages.Render(w, http.StatusOK, "eca_detail.html", p)
 	})
@@ -236,146 +219,30 @@ func HandleECADetail(d Deps) http.Handler {
 // tab into a new tab: it emails the admin a verification code and goes
 // to the verification page, unless this session already verified for the
 // app.
-func HandleECAConsumer(d Deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, sess, user := page(d, r, "Verify Your Identity")
-		if !web.ParseForm(w, r, sess) {
-			return
-		}
-		app, ok := ecaFor(d, w, r, sess, r.PostFormValue("applicationId"))
-		if !ok {
-			return
-		}
-		if sess.Revealed[app.ID] {
-			http.Redirect(w, r, ECAConsumerPath+"?applicationId="+app.ID, http.StatusFound)
-			return
-		}
-		if err := d.Verifier.Send(r.Context(), sess.ID, user, "consumer:"+app.ID, ecaVerifyPurpose); err != nil {
-			d.Log.Error("mocksf: external client app consumer verification mail", "err", err)
-			http.Error(w, "We can't send your verification code right now. Try again later.", http.StatusServiceUnavailable)
-			return
-		}
-		http.Redirect(w, r, ECAVerifyPath+"?applicationId="+app.ID, http.StatusFound)
-	})
-}
-
-// ecaVerifyPage is the connected app's verification page with this
-// page's purpose and action, so both pages stay alike.
-func ecaVerifyPage(c chrome, sess store.Session, user store.User, appID, msg string) any {
-	data, ok := verifyPage(c, sess, user, appID, msg).(map[string]any)
-	if !ok {
-		data = map[string]any{"Title": "Verify Your Identity | Salesforce", "Setup": true, "Username": c.Username,
-			"MaskedEmail": identity.MaskEmail(user.Email), "Error": msg, "CSRF": sess.CSRF}
-	}
-	data["Purpose"], data["Action"] = ecaVerifyPurpose, ECAVerifyPath+"?applicationId="+appID
-	return data
-}
+func HandleECAConsumer(d Deps) http.Handler { return ecaKind.handleConsumer(d) }
 
 // HandleECAVerifyPage shows the verification page for the key and secret.
-func HandleECAVerifyPage(d Deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, sess, user := page(d, r, "Verify Your Identity")
-		app, ok := ecaFor(d, w, r, sess, r.URL.Query().Get("applicationId"))
-		if !ok {
-			return
-		}
-		d.Pages.Render(w, http.StatusOK, "verify.html", ecaVerifyPage(c, sess, user, app.ID, ""))
-	})
-}
+func HandleECAVerifyPage(d Deps) http.Handler { return ecaKind.handleVerifyPage(d) }
 
 // HandleECAVerify checks the code (or resends it) and shows the key and
 // secret, as HandleVerify does for a connected app.
-func HandleECAVerify(d Deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, sess, user := page(d, r, "Verify Your Identity")
-		if !web.ParseForm(w, r, sess) {
-			return
-		}
-		app, ok := ecaFor(d, w, r, sess, r.URL.Query().Get("applicationId"))
-		if !ok {
-			return
-		}
-		purpose := "consumer:" + app.ID
-		if r.PostFormValue("resend") != "" {
-			if err := d.Verifier.Send(r.Context(), sess.ID, user, purpose, ecaVerifyPurpose); err != nil {
-				d.Log.Error("mocksf: resend external client app consumer verification mail", "err", err)
-				http.Error(w, "We can't send your verification code right now. Try again later.", http.StatusServiceUnavailable)
-				return
-			}
-			http.Redirect(w, r, ECAVerifyPath+"?applicationId="+app.ID, http.StatusFound)
-			return
-		}
-		if err := d.Verifier.Check(sess.ID, purpose, r.PostFormValue("emc")); err != nil {
-			d.Pages.Render(w, http.StatusOK, "verify.html", ecaVerifyPage(c, sess, user, app.ID, identity.Message(err)))
-			return
-		}
-		if _, err := d.Store.UpdateSession(sess.ID, func(s *store.Session) { s.Revealed[app.ID] = true }); err != nil {
-			http.Error(w, "session unavailable", http.StatusServiceUnavailable)
-			return
-		}
-		http.Redirect(w, r, ECAConsumerPath+"?applicationId="+app.ID, http.StatusFound)
-	})
-}
+func HandleECAVerify(d Deps) http.Handler { return ecaKind.handleVerify(d) }
 
 // HandleECAConsumerDetails shows the consumer key and secret to a session
 // that verified for this app; any other goes back to the Settings tab.
 func HandleECAConsumerDetails(d Deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, sess, _ := page(d, r, "Consumer Key and Secret")
-		app, ok := ecaFor(d, w, r, sess, r.URL.Query().Get("applicationId"))
-		if !ok {
-			return
-		}
-		if !sess.Revealed[app.ID] {
-			http.Redirect(w, r, ECADetailPath+"?applicationId="+app.ID+"&tab=settings", http.StatusFound)
-			return
-		}
-		d.Pages.Render(w, http.StatusOK, "eca_consumer.html", struct {
-			ecaPage
-			App store.ConnectedApp
-		}{newECAPage(c), app})
-	})
+	return ecaKind.handleConsumerDetails(d, "Consumer Key and Secret", "eca_consumer.html", ecaSettingsURL)
 }
 
 // HandleECADeletePage asks the admin to confirm deleting the app.
 func HandleECADeletePage(d Deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, sess, _ := page(d, r, "Delete External Client App")
-		app, ok := ecaFor(d, w, r, sess, r.URL.Query().Get("applicationId"))
-		if !ok {
-			return
-		}
-		d.Pages.Render(w, http.StatusOK, "eca_delete.html", struct {
-			ecaPage
-			App    store.ConnectedApp
-			Notice string
-		}{newECAPage(c), app, MsgECADeleteNotice})
-	})
+	return ecaKind.handleDeletePage(d, "Delete External Client App", MsgECADeleteNotice, ecaSettingsURL)
 }
 
 // HandleECADelete deletes the app with every code and token issued to it,
 // and goes back to the External Client App Manager.
 func HandleECADelete(d Deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, sess, _ := page(d, r, "Delete External Client App")
-		if !web.ParseForm(w, r, sess) {
-			return
-		}
-		app, ok := ecaFor(d, w, r, sess, r.URL.Query().Get("applicationId"))
-		if !ok {
-			return
-		}
-		if err := d.Store.DeleteApp(app.ConsumerKey); err != nil {
-			if errors.Is(err, store.ErrNotFound) {
-				message(d, w, c, http.StatusNotFound, "Data Not Available", MsgNotFound)
-				return
-			}
-			d.Log.Error("mocksf: delete external client app", "err", err)
-			message(d, w, c, http.StatusServiceUnavailable, "Delete External Client App", "The app could not be deleted. Try again later.")
-			return
-		}
-		http.Redirect(w, r, ECAManagerPath, http.StatusFound)
-	})
+	return ecaKind.handleDelete(d, "Delete External Client App", ECAManagerPath)
 }
 
 // ecaSettingsPage is the data of eca_settings.html.

@@ -1,7 +1,6 @@
 package setup
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
 
@@ -111,6 +110,8 @@ type ecaFormPage struct {
 	Reupload                                     bool
 	MaxCertificateBytes                          int
 	Messages                                     editMessages
+	// IconButtons draws Add and Remove of the scope picker as arrows.
+	IconButtons bool
 }
 
 func newECAFormPage(c chrome, prev *store.ConnectedApp, f ecaForm, errs map[string]string) ecaFormPage {
@@ -120,7 +121,8 @@ func newECAFormPage(c chrome, prev *store.ConnectedApp, f ecaForm, errs map[stri
 	p := ecaFormPage{ecaPage: newECAPage(c), Heading: "New External Client App", Action: ECANewPath,
 		Submit: "create", SubmitLabel: "Create", Cancel: ECAManagerPath,
 		Form: f, Errors: e.Errors, Available: e.Available, Selected: e.Selected, DistributionStates: distributionStates,
-		Certificate: e.Certificate, Reupload: e.Reupload, MaxCertificateBytes: e.MaxCertificateBytes, Messages: e.Messages}
+		Certificate: e.Certificate, Reupload: e.Reupload, MaxCertificateBytes: e.MaxCertificateBytes, Messages: e.Messages,
+		IconButtons: true}
 	if prev != nil {
 		p.Heading, p.Action = "Edit Settings: "+prev.Name, ECAEditSettingsPath+"?applicationId="+url.QueryEscape(prev.ID)
 		p.Submit, p.SubmitLabel, p.Cancel = "save", "Save", ecaDetailURL(prev.ID, "settings")
@@ -128,88 +130,32 @@ func newECAFormPage(c chrome, prev *store.ConnectedApp, f ecaForm, errs map[stri
 	return p
 }
 
-// HandleNewECA shows the empty New External Client App form.
-func HandleNewECA(d Deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, _, _ := page(d, r, "New External Client App")
-		d.Pages.Render(w, http.StatusOK, "eca_form.html", newECAFormPage(c, nil, newECAForm(), nil))
-	})
+// ecaFormPages is New External Client App and Edit Settings; a saved app
+// opens its Settings tab.
+var ecaFormPages = appFormPages[ecaForm]{
+	kind: ecaKind, newTitle: "New External Client App", editTitle: "Edit External Client App", tmpl: "eca_form.html",
+	blank: newECAForm, read: readECAForm, fromApp: ecaFormFromApp,
+	page: func(c chrome, prev *store.ConnectedApp, f ecaForm, errs map[string]string) any {
+		return newECAFormPage(c, prev, f, errs)
+	},
+	afterCreate: ecaSettingsURL, afterSave: ecaSettingsURL,
 }
+
+// HandleNewECA shows the empty New External Client App form.
+func HandleNewECA(d Deps) http.Handler { return ecaFormPages.handleNew(d) }
 
 // HandleCreateECA is Create: it saves a valid form as an External Client
 // App and opens its Settings tab; on an error the form is shown again with
 // everything typed and a message next to each bad field.
-func HandleCreateECA(d Deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, sess, _ := page(d, r, "New External Client App")
-		if !parseAppForm(d, c, w, r, sess) {
-			return
-		}
-		defer cleanup(r)
-		f := readECAForm(r)
-		errs := f.validate(nil)
-		if len(errs) == 0 {
-			app := store.ConnectedApp{OrgID: sess.OrgID, Policy: store.DefaultExternalClientAppPolicy()}
-			f.apply(&app)
-			app, err := d.Store.CreateApp(app)
-			if err == nil {
-				http.Redirect(w, r, ecaDetailURL(app.ID, "settings"), http.StatusFound)
-				return
-			}
-			if !errors.Is(err, store.ErrConflict) {
-				d.Log.Error("mocksf: create external client app", "err", err)
-				message(d, w, c, http.StatusServiceUnavailable, "New External Client App", "The app could not be saved. Try again later.")
-				return
-			}
-			errs["name"] = MsgDuplicateECAName
-		}
-		d.Pages.Render(w, http.StatusOK, "eca_form.html", newECAFormPage(c, nil, f, errs))
-	})
-}
+func HandleCreateECA(d Deps) http.Handler { return ecaFormPages.handleCreate(d) }
 
 // HandleEditECA shows the Settings tab's Edit: the form, filled in.
-func HandleEditECA(d Deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, sess, _ := page(d, r, "Edit External Client App")
-		app, ok := ecaFor(d, w, r, sess, r.URL.Query().Get("applicationId"))
-		if !ok {
-			return
-		}
-		d.Pages.Render(w, http.StatusOK, "eca_form.html", newECAFormPage(c, &app, ecaFormFromApp(app), nil))
-	})
-}
+func HandleEditECA(d Deps) http.Handler { return ecaFormPages.handleEdit(d) }
 
 // HandleUpdateECA saves Edit Settings, validated as Create is, and
 // goes back to the Settings tab.
-func HandleUpdateECA(d Deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, sess, _ := page(d, r, "Edit External Client App")
-		if !parseAppForm(d, c, w, r, sess) {
-			return
-		}
-		defer cleanup(r)
-		app, ok := ecaFor(d, w, r, sess, r.URL.Query().Get("applicationId"))
-		if !ok {
-			return
-		}
-		f := readECAForm(r)
-		errs := f.validate(&app)
-		if len(errs) == 0 {
-			_, err := d.Store.UpdateAppUnique(app.ConsumerKey, f.apply)
-			switch {
-			case err == nil:
-				http.Redirect(w, r, ecaDetailURL(app.ID, "settings"), http.StatusFound)
-				return
-			case errors.Is(err, store.ErrNotFound):
-				message(d, w, c, http.StatusNotFound, "Data Not Available", MsgNotFound)
-				return
-			case !errors.Is(err, store.ErrConflict):
-				d.Log.Error("mocksf: update external client app", "err", err)
-				message(d, w, c, http.StatusServiceUnavailable, "Edit External Client App", "The app could not be saved. Try again later.")
-				return
-			}
-			errs["name"] = MsgDuplicateECAName
-		}
-		d.Pages.Render(w, http.StatusOK, "eca_form.html", newECAFormPage(c, &app, f, errs))
-	})
-}
+func HandleUpdateECA(d Deps) http.Handler { return ecaFormPages.handleUpdate(d) }
+
+// ecaSettingsURL is where a saved External Client App goes: its Settings
+// tab.
+func ecaSettingsURL(id string) string { return ecaDetailURL(id, "settings") }

@@ -2,10 +2,8 @@ package setup
 
 import (
 	"net/http"
-	"net/url"
 
 	"github.com/sfharness/sfharness/mocksf/store"
-	"github.com/sfharness/sfharness/mocksf/web"
 )
 
 // ecaPoliciesPage is the data of eca_policies.html: Edit Policies of a
@@ -20,8 +18,10 @@ type ecaPoliciesPage struct {
 }
 
 func newECAPoliciesPage(c chrome, app store.ConnectedApp, users []store.User, f policyForm, timeout string, errs map[string]string) ecaPoliciesPage {
-	return ecaPoliciesPage{policiesPage: newPoliciesPage(c, app, users, f, errs), ECA: ecaPaths, Notes: notes,
+	p := ecaPoliciesPage{policiesPage: newPoliciesPage(c, app, users, f, errs), ECA: ecaPaths, Notes: notes,
 		SessionTimeout: timeout, SessionTimeouts: sessionTimeouts}
+	p.AssignedUsersNote = notes.AssignedUsers
+	return p
 }
 
 // HandleECAPoliciesPage shows the Policies tab's Edit for an app.
@@ -42,31 +42,19 @@ func HandleECAPoliciesPage(d Deps) http.Handler {
 // an error the form is shown again as it was posted.
 func HandleSaveECAPolicies(d Deps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, sess, _ := page(d, r, "Edit External Client App Policies")
-		if !web.ParseForm(w, r, sess) {
-			return
-		}
-		app, ok := ecaFor(d, w, r, sess, r.URL.Query().Get("applicationId"))
+		p, ok := ecaKind.readPolicies(d, w, r, "Edit External Client App Policies")
 		if !ok {
 			return
 		}
-		users := d.Store.Users(sess.OrgID)
-		f := readPolicyForm(r)
-		policy, errs := f.validate(app, users)
 		timeout := r.PostFormValue("sessionTimeout")
 		if labelOf(sessionTimeouts, timeout) == "" {
-			errs["sessionTimeout"] = MsgBadPicklist + timeout
+			p.errs["sessionTimeout"] = MsgBadPicklist + timeout
 		}
-		if len(errs) > 0 {
-			d.Pages.Render(w, http.StatusOK, "eca_policies.html", newECAPoliciesPage(c, app, users, f, timeout, errs))
+		if len(p.errs) > 0 {
+			d.Pages.Render(w, http.StatusOK, "eca_policies.html", newECAPoliciesPage(p.c, p.app, p.users, p.form, timeout, p.errs))
 			return
 		}
-		_, err := d.Store.UpdateApp(app.ConsumerKey, func(a *store.ConnectedApp) {
-			// Only what the Policies tab shows changes; the settings may
-			// have been edited meanwhile.
-			a.Policy.AdminApproved, a.Policy.AssignedUserIDs = policy.AdminApproved, policy.AssignedUserIDs
-			a.Policy.Refresh, a.Policy.RunAsUserID = policy.Refresh, policy.RunAsUserID
-			a.Policy.IPRelaxation = policy.IPRelaxation
+		p.save(d, w, r, func(a *store.ConnectedApp) {
 			if a.Unsimulated == nil {
 				a.Unsimulated = map[string]string{}
 			}
@@ -75,11 +63,6 @@ func HandleSaveECAPolicies(d Deps) http.Handler {
 			} else {
 				a.Unsimulated[unsimSessionTimeout] = timeout
 			}
-		})
-		if err != nil {
-			message(d, w, c, http.StatusNotFound, "Data Not Available", MsgNotFound)
-			return
-		}
-		http.Redirect(w, r, ECADetailPath+"?applicationId="+url.QueryEscape(app.ID)+"&tab=policies", http.StatusFound)
+		}, ecaDetailURL(p.app.ID, "policies"))
 	})
 }

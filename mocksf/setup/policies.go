@@ -112,11 +112,9 @@ type userOption struct {
 // managePage is the data of app_manage.html.
 type managePage struct {
 	chrome
-	App                                  store.ConnectedApp
-	PermittedUsers, RefreshPolicy, RunAs string
-	IPRelaxation                         string
-	Assigned                             []string // usernames
-	BlockedNotice                        string
+	policySummary
+	App           store.ConnectedApp
+	BlockedNotice string
 }
 
 // HandleManageApps is Setup → Manage Connected Apps: the org's apps, each
@@ -159,21 +157,8 @@ func HandleManageApp(d Deps) http.Handler {
 		if !ok {
 			return
 		}
-		p := managePage{chrome: c, App: app, PermittedUsers: labelOf(permittedUsers, permittedValue(app.Policy)),
-			RefreshPolicy: refreshPolicyLabel(app.Policy.Refresh), BlockedNotice: MsgBlockedNotice,
-			IPRelaxation: labelOf(ipRelaxations, app.Policy.IPRelaxationMode())}
-		byID := map[string]store.User{}
-		for _, u := range d.Store.Users(sess.OrgID) {
-			byID[u.ID] = u
-		}
-		for _, id := range app.Policy.AssignedUserIDs {
-			if u, ok := byID[id]; ok {
-				p.Assigned = append(p.Assigned, u.Username)
-			}
-		}
-		if u, ok := byID[app.Policy.RunAsUserID]; ok {
-			p.RunAs = u.Username
-		}
+		p := managePage{chrome: c, policySummary: summarizePolicy(d, sess.OrgID, app.Policy), App: app,
+			BlockedNotice: MsgBlockedNotice}
 		d.Pages.Render(w, http.StatusOK, "app_manage.html", p)
 	})
 }
@@ -347,6 +332,7 @@ type policiesPage struct {
 	PermittedUsers, Modes, Units []option
 	IPRelaxations                []option
 	InvalidData                  string
+	AssignedUsersNote            string
 }
 
 func newPoliciesPage(c chrome, app store.ConnectedApp, users []store.User, f policyForm, errs map[string]string) policiesPage {
@@ -355,7 +341,8 @@ func newPoliciesPage(c chrome, app store.ConnectedApp, users []store.User, f pol
 		chosen[id] = true
 	}
 	p := policiesPage{chrome: c, App: app, Form: f, Errors: errs, PermittedUsers: permittedUsers, Modes: refreshModes,
-		Units: unitOptions(), IPRelaxations: ipRelaxations, InvalidData: MsgInvalidData}
+		Units: unitOptions(), IPRelaxations: ipRelaxations, InvalidData: MsgInvalidData,
+		AssignedUsersNote: MsgAssignedUsersHelp}
 	if !f.ipRelaxationSent && f.IPRelaxation == "" {
 		p.Form.IPRelaxation = app.Policy.IPRelaxationMode()
 	}
@@ -385,32 +372,14 @@ func HandlePoliciesPage(d Deps) http.Handler {
 // on an error the form is shown again as it was posted.
 func HandleSavePolicies(d Deps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, sess, _ := page(d, r, "Connected App Edit")
-		if !web.ParseForm(w, r, sess) {
-			return
-		}
-		app, ok := appFor(d, w, r, sess, r.URL.Query().Get("applicationId"))
+		p, ok := connectedAppKind.readPolicies(d, w, r, "Connected App Edit")
 		if !ok {
 			return
 		}
-		users := d.Store.Users(sess.OrgID)
-		f := readPolicyForm(r)
-		policy, errs := f.validate(app, users)
-		if len(errs) > 0 {
-			d.Pages.Render(w, http.StatusOK, "app_policies.html", newPoliciesPage(c, app, users, f, errs))
+		if len(p.errs) > 0 {
+			d.Pages.Render(w, http.StatusOK, "app_policies.html", newPoliciesPage(p.c, p.app, p.users, p.form, p.errs))
 			return
 		}
-		_, err := d.Store.UpdateApp(app.ConsumerKey, func(a *store.ConnectedApp) {
-			// Only what Edit Policies shows changes; the OAuth settings
-			// may have been edited meanwhile.
-			a.Policy.AdminApproved, a.Policy.AssignedUserIDs = policy.AdminApproved, policy.AssignedUserIDs
-			a.Policy.Refresh, a.Policy.RunAsUserID = policy.Refresh, policy.RunAsUserID
-			a.Policy.IPRelaxation = policy.IPRelaxation
-		})
-		if err != nil {
-			message(d, w, c, http.StatusNotFound, "Data Not Available", MsgNotFound)
-			return
-		}
-		http.Redirect(w, r, ManageAppPath+"?applicationId="+url.QueryEscape(app.ID), http.StatusFound)
+		p.save(d, w, r, nil, ManageAppPath+"?applicationId="+url.QueryEscape(p.app.ID))
 	})
 }

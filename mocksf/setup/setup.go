@@ -132,11 +132,15 @@ const (
 	MsgCertificateReupload = "Choose the certificate file again: a file isn't kept when a save fails."
 
 	// Edit Policies. MsgBadPicklist is Salesforce's; the others are ours.
-	MsgBadPicklist   = "Error: bad value for restricted picklist field: "
-	MsgNoSuchUser    = "Error: No matching user found."
-	MsgBadNumber     = "Error: Enter a whole number from 1 to 999."
-	MsgBlockedNotice = "This app is blocked: every OAuth flow of it fails with OAUTH_APP_BLOCKED until you unblock it."
-	MsgDeleteNotice  = "Deleting this connected app also revokes the access tokens and refresh tokens issued to it: every client using it must be authorized again with another app."
+	MsgBadPicklist       = "Error: bad value for restricted picklist field: "
+	MsgNoSuchUser        = "Error: No matching user found."
+	MsgBadNumber         = "Error: Enter a whole number from 1 to 999."
+	MsgAssignedUsersHelp = "Admin approved users are pre-authorized: only the users ticked here may use the app, and they see no approval page."
+	MsgBlockedNotice     = "This app is blocked: every OAuth flow of it fails with OAUTH_APP_BLOCKED until you unblock it."
+	MsgDeleteNotice      = "Deleting this connected app also revokes the access tokens and refresh tokens issued to it: every client using it must be authorized again with another app."
+
+	// verifyPurpose completes "You're trying to …" on Verify Your Identity.
+	verifyPurpose = "view the consumer details of a connected app"
 )
 
 // Deps are what the Setup pages need.
@@ -359,99 +363,17 @@ func scopeLabels(tokens []string) []string {
 
 // HandleManageConsumer emails the admin a verification code and shows the
 // verification page, unless this session already verified for the app.
-func HandleManageConsumer(d Deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, sess, user := page(d, r, "Verify Your Identity")
-		if !web.ParseForm(w, r, sess) {
-			return
-		}
-		app, ok := appFor(d, w, r, sess, r.PostFormValue("applicationId"))
-		if !ok {
-			return
-		}
-		if sess.Revealed[app.ID] {
-			http.Redirect(w, r, ConsumerPath+"?applicationId="+app.ID, http.StatusFound)
-			return
-		}
-		if err := d.Verifier.Send(r.Context(), sess.ID, user, "consumer:"+app.ID, "view the consumer details of a connected app"); err != nil {
-			d.Log.Error("mocksf: consumer details verification mail", "err", err)
-			http.Error(w, "We can't send your verification code right now. Try again later.", http.StatusServiceUnavailable)
-			return
-		}
-		http.Redirect(w, r, VerifyPath+"?applicationId="+app.ID, http.StatusFound)
-	})
-}
-
-func verifyPage(c chrome, sess store.Session, user store.User, appID, msg string) any {
-	return map[string]any{
-		"Title": "Verify Your Identity | Salesforce", "Setup": true, "Username": c.Username, "Nav": c.Nav,
-		"Purpose":     "view the consumer details of a connected app",
-		"MaskedEmail": identity.MaskEmail(user.Email), "Error": msg, "CSRF": sess.CSRF,
-		"Action": VerifyPath + "?applicationId=" + appID,
-	}
-}
+func HandleManageConsumer(d Deps) http.Handler { return connectedAppKind.handleConsumer(d) }
 
 // HandleVerifyPage shows the verification page for consumer details.
-func HandleVerifyPage(d Deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, sess, user := page(d, r, "Verify Your Identity")
-		app, ok := appFor(d, w, r, sess, r.URL.Query().Get("applicationId"))
-		if !ok {
-			return
-		}
-		d.Pages.Render(w, http.StatusOK, "verify.html", verifyPage(c, sess, user, app.ID, ""))
-	})
-}
+func HandleVerifyPage(d Deps) http.Handler { return connectedAppKind.handleVerifyPage(d) }
 
 // HandleVerify checks the code (or resends it) and reveals the details.
-func HandleVerify(d Deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, sess, user := page(d, r, "Verify Your Identity")
-		if !web.ParseForm(w, r, sess) {
-			return
-		}
-		app, ok := appFor(d, w, r, sess, r.URL.Query().Get("applicationId"))
-		if !ok {
-			return
-		}
-		purpose := "consumer:" + app.ID
-		if r.PostFormValue("resend") != "" {
-			if err := d.Verifier.Send(r.Context(), sess.ID, user, purpose, "view the consumer details of a connected app"); err != nil {
-				d.Log.Error("mocksf: resend consumer verification mail", "err", err)
-				http.Error(w, "We can't send your verification code right now. Try again later.", http.StatusServiceUnavailable)
-				return
-			}
-			http.Redirect(w, r, VerifyPath+"?applicationId="+app.ID, http.StatusFound)
-			return
-		}
-		if err := d.Verifier.Check(sess.ID, purpose, r.PostFormValue("emc")); err != nil {
-			d.Pages.Render(w, http.StatusOK, "verify.html", verifyPage(c, sess, user, app.ID, identity.Message(err)))
-			return
-		}
-		if _, err := d.Store.UpdateSession(sess.ID, func(s *store.Session) { s.Revealed[app.ID] = true }); err != nil {
-			http.Error(w, "session unavailable", http.StatusInternalServerError)
-			return
-		}
-		http.Redirect(w, r, ConsumerPath+"?applicationId="+app.ID, http.StatusFound)
-	})
-}
+func HandleVerify(d Deps) http.Handler { return connectedAppKind.handleVerify(d) }
 
 // HandleConsumerDetails shows the Consumer Key and Secret to a session
 // that verified for this app.
 func HandleConsumerDetails(d Deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, sess, _ := page(d, r, "Consumer Details")
-		app, ok := appFor(d, w, r, sess, r.URL.Query().Get("applicationId"))
-		if !ok {
-			return
-		}
-		if !sess.Revealed[app.ID] {
-			http.Redirect(w, r, DetailPath+"?applicationId="+app.ID, http.StatusFound)
-			return
-		}
-		d.Pages.Render(w, http.StatusOK, "consumer_details.html", struct {
-			chrome
-			App store.ConnectedApp
-		}{c, app})
-	})
+	return connectedAppKind.handleConsumerDetails(d, "Consumer Details", "consumer_details.html",
+		func(id string) string { return DetailPath + "?applicationId=" + id })
 }
