@@ -88,18 +88,24 @@ func newWorld(s *Suite) *world {
 type liveServer struct {
 	URL string
 	srv *http.Server
+	ln  net.Listener
 }
 
 func serve(ln net.Listener, h http.Handler) *liveServer {
 	s := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = s.Serve(ln) }()
-	return &liveServer{URL: "http://" + ln.Addr().String(), srv: s}
+	return &liveServer{URL: "http://" + ln.Addr().String(), srv: s, ln: ln}
 }
 
+// Close shuts the server down and frees its address before it returns:
+// a Serve that had not yet started when Shutdown came closes the
+// listener later, in its own goroutine, and a product restarted at once
+// on the same address would find it still in use.
 func (l *liveServer) Close() {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	_ = l.srv.Shutdown(ctx)
+	_ = l.ln.Close()
 }
 
 // user maps a username written in the feature to this scenario's own one:
