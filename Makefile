@@ -114,9 +114,9 @@ build: ## build bin/mocksf and bin/client
 run: build ## start mocksf and the client together for a person to click through
 	@echo "mocksf: http://$(MOCKSF_ADDR)/ (admin@acme.test / Admin-Pass-1, sync@acme.test / Sync-Pass-1)"
 	@echo "client: http://$(CLIENT_ADDR)/admin  (codes: http://$(MOCKSF_ADDR)/__mocksf/mail)"
-	@trap 'kill 0' INT TERM EXIT; \
-	bin/mocksf -addr $(MOCKSF_ADDR) & \
-	bin/client -addr $(CLIENT_ADDR) -salesforce http://$(MOCKSF_ADDR) & \
+	@trap 'kill $$mpid $$cpid 2>/dev/null' INT TERM EXIT; \
+	bin/mocksf -addr $(MOCKSF_ADDR) & mpid=$$!; \
+	bin/client -addr $(CLIENT_ADDR) -salesforce http://$(MOCKSF_ADDR) & cpid=$$!; \
 	wait
 
 clean: ## remove build output and results
