@@ -20,8 +20,7 @@ func (s *Server) routes(pages *web.Pages, verifier *identity.Verifier) http.Hand
 	ld := login.Deps{Store: st, Pages: pages, Verifier: verifier, MaxLoginFailures: s.cfg.MaxLoginFailures, Log: log}
 	od := oauth.Deps{Store: st, Pages: pages, BaseURL: s.cfg.BaseURL, Hosts: s.hosts, AuthCodeTTL: s.cfg.AuthCodeTTL,
 		AppActivationDelay: s.cfg.AppActivationDelay, Log: log, IDTokenTTL: s.cfg.IDTokenTTL, NewestAPIVersion: s.cfg.NewestAPIVersion,
-		MaxLoginFailures: s.cfg.MaxLoginFailures}
-	od.ExternalClientAppPasswordFlow = s.cfg.ExternalClientAppPasswordFlow
+		MaxLoginFailures: s.cfg.MaxLoginFailures, ExternalClientAppPasswordFlow: s.cfg.ExternalClientAppPasswordFlow}
 	sd := setup.Deps{Store: st, Pages: pages, Verifier: verifier, Log: log,
 		RestrictConnectedApps: func(orgID string) bool { o, err := st.Org(orgID); return err == nil && o.RestrictConnectedApps }}
 	api := rest.Deps{Store: st, BaseURL: s.cfg.BaseURL, Hosts: s.hosts, APIOnLoginHost: s.cfg.APIOnLoginHost, NewestVersion: s.cfg.NewestAPIVersion}

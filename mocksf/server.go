@@ -21,7 +21,6 @@ import (
 	"github.com/sfharness/sfharness/mocksf/identity"
 	"github.com/sfharness/sfharness/mocksf/instance"
 	"github.com/sfharness/sfharness/mocksf/mail"
-	"github.com/sfharness/sfharness/mocksf/setup"
 	"github.com/sfharness/sfharness/mocksf/store"
 	"github.com/sfharness/sfharness/mocksf/web"
 )
@@ -193,9 +192,7 @@ func New(cfg Config) (*Server, error) {
 		Store: st, Mailer: s.mailer, CodeLength: cfg.VerificationCodeLength,
 		CodeTTL: cfg.VerificationCodeTTL, MaxAttempts: cfg.MaxVerificationAttempts,
 	}
-	pages := web.NewPages()
-	pages.SetupNav = setup.NavFor // Setup pages rendered from a map get the sidebar too
-	s.handler = s.routes(pages, verifier)
+	s.handler = s.routes(web.NewPages(), verifier)
 	hosts.Serve(s.handler)
 	return s, nil
 }

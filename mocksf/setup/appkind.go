@@ -347,14 +347,20 @@ func (k appKind) sendCode(d Deps, w http.ResponseWriter, r *http.Request, sess s
 	return true
 }
 
+// verifyPageData is the data of verify.html inside the Setup layout.
+// Setup never offers the login page's "Don't ask again" (ShowDontAsk,
+// DontAsk stay false).
+type verifyPageData struct {
+	chrome
+	Purpose, MaskedEmail, Error, Action string
+	ShowDontAsk, DontAsk                bool
+}
+
 // verifyPage is the data of verify.html for the app's key and secret.
 func (k appKind) verifyPage(c chrome, sess store.Session, user store.User, appID, msg string) any {
-	return map[string]any{
-		"Title": "Verify Your Identity | Salesforce", "Setup": true, "Username": c.Username, "Nav": c.Nav,
-		"Purpose":     k.verifyPurpose,
-		"MaskedEmail": identity.MaskEmail(user.Email), "Error": msg, "CSRF": sess.CSRF,
-		"Action": k.verifyPath + "?applicationId=" + appID,
-	}
+	c.Title, c.CSRF = "Verify Your Identity | Salesforce", sess.CSRF
+	return verifyPageData{chrome: c, Purpose: k.verifyPurpose, MaskedEmail: identity.MaskEmail(user.Email), Error: msg,
+		Action: k.verifyPath + "?applicationId=" + appID}
 }
 
 // handleVerifyPage shows the verification page for the key and secret.

@@ -226,9 +226,6 @@ func Nav(quickFind, active string) *web.Nav {
 	return &web.Nav{QuickFind: strings.TrimSpace(quickFind), Nodes: nodes, NoMatch: len(nodes) == 0}
 }
 
-// NavFor is Nav without an active entry, for web.Pages.SetupNav.
-func NavFor(quickFind string) *web.Nav { return Nav(quickFind, "") }
-
 // RequireAdmin lets only a logged-in admin through; others go to the login
 // page or see Insufficient Privileges. Setup's forms never leave mocksf, so
 // its pages also allow form posts to mocksf alone (web.FormsStayOnSite).
@@ -264,12 +261,16 @@ func page(d Deps, r *http.Request, title string) (chrome, store.Session, store.U
 	}, sess, user
 }
 
+// messagePage is the data of message.html inside the Setup layout.
+type messagePage struct {
+	chrome
+	Heading, Message, Link, LinkText string
+}
+
 // message renders message.html inside the Setup layout.
 func message(d Deps, w http.ResponseWriter, c chrome, status int, heading, msg string) {
-	d.Pages.Render(w, status, "message.html", map[string]any{
-		"Title": c.Title, "Setup": true, "Username": c.Username, "Nav": c.Nav, "Heading": heading, "Message": msg,
-		"Link": AppManagerPath, "LinkText": "Back to App Manager",
-	})
+	d.Pages.Render(w, status, "message.html", messagePage{chrome: c, Heading: heading, Message: msg,
+		Link: AppManagerPath, LinkText: "Back to App Manager"})
 }
 
 // HandleHome is Setup home. Its Quick Find text (q) filters the sidebar's

@@ -118,45 +118,31 @@ func Initials(name string) string {
 
 type chromer interface{ PageChrome() Chrome }
 
-// pageChrome finds the chrome in a page's data: its embedded Chrome, or
-// for a map the keys Setup, Username and Nav. A Setup page rendered from
-// a map without a Nav gets the default sidebar (Pages.SetupNav).
-func (p *Pages) pageChrome(data any) Chrome {
-	var c Chrome
-	switch v := data.(type) {
-	case chromer:
-		c = v.PageChrome()
-	case map[string]any:
-		c.Setup, _ = v["Setup"].(bool)
-		c.Username, _ = v["Username"].(string)
-		c.Nav, _ = v["Nav"].(*Nav)
-		if c.Setup {
-			c.AppName = "Setup"
-			if c.Nav == nil && p.SetupNav != nil {
-				c.Nav = p.SetupNav("")
-			}
-		}
+// pageChrome finds the chrome in a page's data, its embedded Chrome; a
+// page without one (login, verification, Allow Access, built from a map)
+// gets none.
+func pageChrome(data any) Chrome {
+	c, ok := data.(chromer)
+	if !ok {
+		return Chrome{}
 	}
-	if c.Initials == "" && c.Username != "" {
-		c.Initials = Initials(c.Username)
+	out := c.PageChrome()
+	if out.Initials == "" && out.Username != "" {
+		out.Initials = Initials(out.Username)
 	}
-	return c
+	return out
 }
 
 // Pages renders mocksf's HTML pages.
 type Pages struct {
 	t *template.Template
-	// SetupNav, when set, builds the Setup sidebar for Setup pages whose
-	// data is a map without one (a message page, say). The setup package
-	// owns the tree, so the server sets this to setup.Nav.
-	SetupNav func(quickFind string) *Nav
 }
 
 // NewPages parses the embedded templates.
 func NewPages() *Pages {
 	p := &Pages{}
 	funcs := template.FuncMap{
-		"chrome": p.pageChrome,
+		"chrome": pageChrome,
 		"join":   strings.Join,
 		"contains": func(list []string, s string) bool {
 			for _, v := range list {
