@@ -403,21 +403,11 @@ func (w *world) logsInInPopup(username, password string) error {
 // chooses selects the radio button or checkbox with this label, then
 // clicks the button.
 func (w *world) chooses(option, button string) error {
-	win := w.current
-	js := fmt.Sprintf(`(() => {
-		for (const l of document.querySelectorAll("label")) {
-			if (l.textContent.trim() === %s && l.htmlFor) return l.htmlFor;
-		}
-		return "";
-	})()`, strconv.Quote(option))
-	if err := win.WaitFor(fmt.Sprintf("the option %q", option), js); err != nil {
-		return err
-	}
-	id, err := Eval[string](win, js)
+	id, err := w.fieldID(option)
 	if err != nil {
 		return err
 	}
-	if err := win.Click(id); err != nil {
+	if err := w.current.Click(id); err != nil {
 		return err
 	}
 	return w.clicks(button)
@@ -452,24 +442,16 @@ func (w *world) fieldShowsError(label, text string) error {
 
 // fieldHolds checks what a field (found by its label) still holds.
 func (w *world) fieldHolds(label, value string) error {
-	js := fmt.Sprintf(`(() => {
-		for (const l of document.querySelectorAll("label")) {
-			if (l.textContent.trim() === %s && l.htmlFor) {
-				const f = document.getElementById(l.htmlFor);
-				return f ? f.value : null;
-			}
-		}
-		return null;
-	})()`, strconv.Quote(label))
-	got, err := Eval[*string](w.current, js)
+	id, err := w.fieldID(label)
 	if err != nil {
 		return err
 	}
-	if got == nil {
-		return fmt.Errorf("no field labelled %q", label)
+	got, err := Eval[string](w.current, fmt.Sprintf(`document.getElementById(%s).value`, strconv.Quote(id)))
+	if err != nil {
+		return err
 	}
-	if *got != value {
-		return fmt.Errorf("the field %q holds %q; want %q (nothing typed may be lost)", label, *got, value)
+	if got != value {
+		return fmt.Errorf("the field %q holds %q; want %q (nothing typed may be lost)", label, got, value)
 	}
 	return nil
 }
