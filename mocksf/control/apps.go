@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 	"time"
 
@@ -134,13 +133,13 @@ func (ch AppChange) validate(external bool) (*time.Duration, error) {
 	if !external && ch.DistributionState != nil {
 		return nil, bad("distributionState: only an External Client App has one; PATCH it under externalClientApps")
 	}
-	for i, f := range ch.Flows {
-		if !slices.Contains(store.FlowNames, f) {
-			return nil, bad("flows[%d]: unknown flow %q (want %s)", i, f, strings.Join(store.FlowNames, ", "))
-		}
+	if errs := store.FlowErrors(ch.Flows); len(errs) > 0 {
+		return nil, bad("%v", errs[0])
 	}
-	if ds := ch.DistributionState; ds != nil && *ds != store.DistributionLocal && *ds != store.DistributionPackaged {
-		return nil, bad("distributionState %q: want %s or %s", *ds, store.DistributionLocal, store.DistributionPackaged)
+	if ch.DistributionState != nil {
+		if err := store.CheckDistributionState(*ch.DistributionState); err != nil {
+			return nil, bad("%v", err)
+		}
 	}
 	var delay *time.Duration
 	if ch.ActivationDelay != nil {

@@ -271,15 +271,13 @@ func (a AppSpec) validateKind(where string, external bool) []error {
 		}
 		return errs
 	}
-	switch a.DistributionState {
-	case "", DistributionLocal, DistributionPackaged:
-	default:
-		errs = append(errs, fmt.Errorf("%s.distributionState %q: want %s or %s", where, a.DistributionState, DistributionLocal, DistributionPackaged))
-	}
-	for k, f := range a.Flows {
-		if !slices.Contains(FlowNames, f) {
-			errs = append(errs, fmt.Errorf("%s.flows[%d]: unknown flow %q (want %s)", where, k, f, strings.Join(FlowNames, ", ")))
+	if a.DistributionState != "" {
+		if err := CheckDistributionState(a.DistributionState); err != nil {
+			errs = append(errs, fmt.Errorf("%s.%w", where, err))
 		}
+	}
+	for _, err := range FlowErrors(a.Flows) {
+		errs = append(errs, fmt.Errorf("%s.%w", where, err))
 	}
 	// Salesforce runs the client credentials flow only when Enable
 	// Client Credentials Flow is ticked; a run-as user alone would leave

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -247,6 +248,28 @@ const (
 // FlowNames lists the optional flows' names in the form's order, which
 // is also the order EnabledFlows answers in.
 var FlowNames = []string{FlowClientCredentials, FlowAuthorizationCodeAndCredentials, FlowDevice, FlowJWTBearer, FlowTokenExchange}
+
+// FlowErrors reports each entry of flows that names no optional flow
+// (FlowNames), as flows[i]: unknown flow "x" (want ...); the seed loader
+// and the control API word them alike.
+func FlowErrors(flows []string) []error {
+	var errs []error
+	for i, f := range flows {
+		if !slices.Contains(FlowNames, f) {
+			errs = append(errs, fmt.Errorf("flows[%d]: unknown flow %q (want %s)", i, f, strings.Join(FlowNames, ", ")))
+		}
+	}
+	return errs
+}
+
+// CheckDistributionState reports a Distribution State that is neither
+// DistributionLocal nor DistributionPackaged.
+func CheckDistributionState(ds string) error {
+	if ds != DistributionLocal && ds != DistributionPackaged {
+		return fmt.Errorf("distributionState %q: want %s or %s", ds, DistributionLocal, DistributionPackaged)
+	}
+	return nil
+}
 
 // flowSwitch returns the setting of p that the named flow turns on, or
 // nil for an unknown name. Client credentials is one setting for both
