@@ -341,9 +341,9 @@ func newEditPage(c chrome, prev *store.ConnectedApp, f appForm, errs map[string]
 }
 
 // connectedAppForm is New Connected App and Edit. The form and Create
-// refuse in an org that restricts creating connected apps (RequireConnectedAppCreation
-// stands before it too); a new app goes to the notice that changes take a
-// while, an edited one back to its page.
+// refuse in an org that restricts creating connected apps, with the
+// notice that links to External Client App Settings; a new app goes to
+// the notice that changes take a while, an edited one back to its page.
 var connectedAppForm = appFormPages[appForm]{
 	kind: connectedAppKind, newTitle: "New Connected App", editTitle: "Edit Connected App", tmpl: "app_edit.html",
 	blank: newAppForm, read: readAppForm, fromApp: formFromApp,
@@ -356,7 +356,7 @@ var connectedAppForm = appFormPages[appForm]{
 		if !d.restricted(sess.OrgID) {
 			return false
 		}
-		message(d, w, c, status, "New Connected App", MsgCreationRestricted)
+		restrictedNotice(d, w, c, status)
 		return true
 	},
 }

@@ -292,27 +292,6 @@ func restrictedNotice(d Deps, w http.ResponseWriter, c chrome, status int) {
 	}{newECAPage(c), MsgCreationRestricted, MsgAllowConnectedApps})
 }
 
-// RequireConnectedAppCreation stands before New Connected App (the form
-// and its post): in an org that restricts creating connected apps it
-// shows the restriction notice with the link to External Client App
-// Settings instead, 403 for a post. The form's own check stays behind it.
-func RequireConnectedAppCreation(d Deps) func(http.Handler) http.Handler {
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			c, sess, _ := page(d, r, "New Connected App")
-			if !d.restricted(sess.OrgID) {
-				next.ServeHTTP(w, r)
-				return
-			}
-			status := http.StatusOK
-			if r.Method == http.MethodPost {
-				status = http.StatusForbidden
-			}
-			restrictedNotice(d, w, c, status)
-		})
-	}
-}
-
 // sessionTimeouts are the Timeout Value choices of the Policies tab, in
 // minutes; "" is --None--, the org's session timeout.
 var sessionTimeouts = []option{
