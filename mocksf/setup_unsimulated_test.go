@@ -12,6 +12,18 @@ import (
 // The sections mocksf stores but does not simulate: saved by form field
 // name when they differ from the form's default, shown on the app's page,
 // and refused with an error next to the field where they have a format.
+// everyUnsimulatedField sets every unsimulated field of New Connected App
+// off its default.
+var everyUnsimulatedField = map[string]string{
+	"enableDeviceFlow": "1", "configureIdToken": "1", "idTokenValidMinutes": "30", "idTokenStandardClaims": "1",
+	"idTokenCustomAttributes": "1", "idTokenCustomPermissions": "1",
+	"enableSingleLogout": "1", "singleLogoutUrl": "https://beacon.example.com/logout",
+	"webAppStartUrl": "https://beacon.example.com/start", "enableSaml": "1",
+	"apexPluginClass": "BeaconPlugin", "pluginRunAs": "admin@acme.test",
+	"pinProtect": "1", "appPlatform": "ios",
+	"canvas": "1", "canvasUrl": "https://beacon.example.com/canvas", "canvasAccessMethod": "post",
+}
+
 func TestNewConnectedAppStoresUnsimulatedSettings(t *testing.T) {
 	srv, ts := newServer(t)
 	c, token := adminBrowser(t, srv, ts)
@@ -21,23 +33,8 @@ func TestNewConnectedAppStoresUnsimulatedSettings(t *testing.T) {
 		want map[string]string
 	}{
 		{"defaults store nothing", nil, nil},
-		{"every section", map[string]string{
-			"enableDeviceFlow": "1", "configureIdToken": "1", "idTokenValidMinutes": "30", "idTokenStandardClaims": "1",
-			"idTokenCustomAttributes": "1", "idTokenCustomPermissions": "1",
-			"enableSingleLogout": "1", "singleLogoutUrl": "https://beacon.example.com/logout",
-			"webAppStartUrl": "https://beacon.example.com/start", "enableSaml": "1",
-			"apexPluginClass": "BeaconPlugin", "pluginRunAs": "admin@acme.test",
-			"pinProtect": "1", "appPlatform": "ios",
-			"canvas": "1", "canvasUrl": "https://beacon.example.com/canvas", "canvasAccessMethod": "post",
-		}, map[string]string{
-			"enableDeviceFlow": "1", "configureIdToken": "1", "idTokenValidMinutes": "30", "idTokenStandardClaims": "1",
-			"idTokenCustomAttributes": "1", "idTokenCustomPermissions": "1",
-			"enableSingleLogout": "1", "singleLogoutUrl": "https://beacon.example.com/logout",
-			"webAppStartUrl": "https://beacon.example.com/start", "enableSaml": "1",
-			"apexPluginClass": "BeaconPlugin", "pluginRunAs": "admin@acme.test",
-			"pinProtect": "1", "appPlatform": "ios",
-			"canvas": "1", "canvasUrl": "https://beacon.example.com/canvas", "canvasAccessMethod": "post",
-		}},
+		// Every field set off its default is stored as it was typed.
+		{"every section", everyUnsimulatedField, everyUnsimulatedField},
 		{"a default value is not stored", map[string]string{"configureIdToken": "1", "idTokenValidMinutes": "720", "canvasAccessMethod": "get"},
 			map[string]string{"configureIdToken": "1"}},
 	}
