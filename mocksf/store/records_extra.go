@@ -109,18 +109,15 @@ type RecordTx struct {
 	s      *Store
 	orgID  string
 	object string
+	// journal, when set, notes how to undo each write (records_tx.go).
+	journal *Journal
 }
 
 // UpdateRecords runs fn as a write transaction on the org's records of
 // the object. Whatever fn changed stays changed when it returns an error;
 // check before writing.
 func (s *Store) UpdateRecords(orgID, object string, fn func(tx *RecordTx) error) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, ok := s.orgs[orgID]; !ok {
-		return fmt.Errorf("store: %s: org %s: %w", object, orgID, ErrNotFound)
-	}
-	return fn(&RecordTx{s: s, orgID: orgID, object: object})
+	return s.UpdateRecordsIn(nil, orgID, object, fn)
 }
 
 // Records returns the object's records, deleted ones included, in ID
@@ -136,18 +133,32 @@ func (tx *RecordTx) Get(id string) (*Record, bool) {
 
 // Insert creates a record created by the given user (may be empty).
 func (tx *RecordTx) Insert(createdByID string, fields map[string]any) (Record, error) {
-	return tx.s.insertRecord(tx.orgID, tx.object, createdByID, fields)
+	r, err := tx.s.insertRecord(tx.orgID, tx.object, createdByID, fields)
+	if err == nil {
+		tx.note(r.ID, nil)
+	}
+	return r, err
 }
 
 // Update sets fields of a live record (a nil value clears a field) as the
 // given user and returns the new version.
 func (tx *RecordTx) Update(id, modifiedByID string, fields map[string]any) (Record, error) {
-	return tx.s.updateRecordLocked(tx.orgID, tx.object, id, modifiedByID, fields)
+	prev, _ := tx.Get(id)
+	r, err := tx.s.updateRecordLocked(tx.orgID, tx.object, id, modifiedByID, fields)
+	if err == nil {
+		tx.note(r.ID, prev)
+	}
+	return r, err
 }
 
 // Delete marks a live record deleted by the given user.
 func (tx *RecordTx) Delete(id, deletedByID string) error {
-	return tx.s.deleteRecordLocked(tx.orgID, tx.object, id, deletedByID)
+	prev, _ := tx.Get(id)
+	err := tx.s.deleteRecordLocked(tx.orgID, tx.object, id, deletedByID)
+	if err == nil {
+		tx.note(prev.ID, prev)
+	}
+	return err
 }
 
 // updateRecordLocked stores a new version of a live record with fields
