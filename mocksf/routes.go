@@ -23,7 +23,8 @@ func (s *Server) routes(pages *web.Pages, verifier *identity.Verifier) http.Hand
 		MaxLoginFailures: s.cfg.MaxLoginFailures, ExternalClientAppPasswordFlow: s.cfg.ExternalClientAppPasswordFlow}
 	sd := setup.Deps{Store: st, Pages: pages, Verifier: verifier, Log: log,
 		RestrictConnectedApps: func(orgID string) bool { o, err := st.Org(orgID); return err == nil && o.RestrictConnectedApps }}
-	api := rest.Deps{Store: st, BaseURL: s.cfg.BaseURL, Hosts: s.hosts, APIOnLoginHost: s.cfg.APIOnLoginHost, NewestVersion: s.cfg.NewestAPIVersion}
+	api := rest.Deps{Store: st, BaseURL: s.cfg.BaseURL, Hosts: s.hosts, APIOnLoginHost: s.cfg.APIOnLoginHost, NewestVersion: s.cfg.NewestAPIVersion,
+		Router: &rest.Router{}}
 
 	// Browser pages carry a session cookie; Setup pages need an admin.
 	page := web.WithSession(st)
@@ -130,6 +131,16 @@ func (s *Server) routes(pages *web.Pages, verifier *identity.Verifier) http.Hand
 	v.Handle("/query/{locator}", get(rest.HandleQueryMore(api)))
 	v.Handle("/queryAll/{locator}", get(rest.HandleQueryMore(api)))
 
+	// SObject Collections and Composite (docs/mocksf-rest.md, "Composite
+	// and collections"); subrequests go back through this router.
+	collections, retrieve := rest.HandleCollections(api), rest.HandleCollectionRetrieve(api)
+	v.Handle("/composite/sobjects", rest.Methods{"POST": collections, "PATCH": collections, "DELETE": collections})
+	v.Handle("/composite/sobjects/{object}", rest.Methods{"GET": retrieve, "POST": retrieve})
+	v.Handle("/composite/sobjects/{object}/{field}", rest.Methods{"PATCH": rest.HandleCollectionUpsert(api)})
+	v.Handle("/composite", rest.Methods{"POST": rest.HandleComposite(api)})
+	v.Handle("/composite/batch", rest.Methods{"POST": rest.HandleBatch(api)})
+	v.Handle("/composite/tree/{object}", rest.Methods{"POST": rest.HandleTree(api)})
+
 	// Test control (a test tool: never expose it to the internet).
 	// Health is open to all, for readiness polling; the rest is Guarded:
 	// loopback only, or only with -control-token (docs/mocksf-control.md).
@@ -158,6 +169,8 @@ func (s *Server) routes(pages *web.Pages, verifier *identity.Verifier) http.Hand
 	r.Handle("/__mocksf/requests", guard(control.HandleClearRequests(cd))).Methods("DELETE")
 	r.Handle("/__mocksf/mail", guard(control.HandleMail(s.mailer))).Methods("GET")
 	r.Handle("/__mocksf/mail", guard(control.HandleClearMail(s.mailer))).Methods("DELETE")
+
+	api.Router.Set(r)
 
 	// The journal and fault rules see every request first.
 	return cd.Observe(recoverPanics(log)(collapseSlashes(r)))

@@ -20,6 +20,7 @@ import (
 // TestServerRoutes drives the same routes through the real mocksf.New
 // router, so a wiring mistake there does not hide behind this copy.
 func newRouter(api rest.Deps) *mux.Router {
+	api.Router = &rest.Router{}
 	r := mux.NewRouter()
 	r.Handle("/services/data", rest.HandleVersions(api)).Methods("GET")
 	r.Handle("/services/data/", rest.HandleVersions(api)).Methods("GET")
@@ -44,6 +45,17 @@ func newRouter(api rest.Deps) *mux.Router {
 	v.Handle("/queryAll", get(rest.HandleQuery(api, true)))
 	v.Handle("/query/{locator}", get(rest.HandleQueryMore(api)))
 	v.Handle("/queryAll/{locator}", get(rest.HandleQueryMore(api)))
+
+	// SObject Collections and Composite (docs/mocksf-rest.md, "Composite
+	// and collections"); subrequests go back through this router.
+	collections, retrieve := rest.HandleCollections(api), rest.HandleCollectionRetrieve(api)
+	v.Handle("/composite/sobjects", rest.Methods{"POST": collections, "PATCH": collections, "DELETE": collections})
+	v.Handle("/composite/sobjects/{object}", rest.Methods{"GET": retrieve, "POST": retrieve})
+	v.Handle("/composite/sobjects/{object}/{field}", rest.Methods{"PATCH": rest.HandleCollectionUpsert(api)})
+	v.Handle("/composite", rest.Methods{"POST": rest.HandleComposite(api)})
+	v.Handle("/composite/batch", rest.Methods{"POST": rest.HandleBatch(api)})
+	v.Handle("/composite/tree/{object}", rest.Methods{"POST": rest.HandleTree(api)})
+	api.Router.Set(r)
 	return r
 }
 

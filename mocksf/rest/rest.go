@@ -52,6 +52,10 @@ type Deps struct {
 	// older versions down to 20.0 are served too. An org's seed may
 	// lower it for that org (newestApiVersion).
 	NewestVersion string
+	// Router is the router the REST handlers are mounted on, through
+	// which the Composite resources send their subrequests, so that each
+	// answers exactly as it would directly. Nil refuses those resources.
+	Router *Router
 }
 
 // apiState is what the handlers of one store share: the query cursors and

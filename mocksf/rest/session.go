@@ -63,16 +63,19 @@ func RequireSession(api Deps) func(http.Handler) http.Handler {
 					return
 				}
 			}
-			usage, err := api.Store.CountAPIRequest(at.OrgID)
-			w.Header().Set("Sforce-Limit-Info", fmt.Sprintf("api-usage=%d/%d", usage.Used, usage.Max))
-			switch {
-			case errors.Is(err, store.ErrRequestLimitExceeded):
-				writeError(w, http.StatusForbidden, errLimitExceeded)
-				return
-			case err != nil:
-				// The org went away between the token check and now.
-				writeError(w, http.StatusUnauthorized, errSessionInvalid)
-				return
+			// A Composite subrequest is part of its request's one API call.
+			if !inSubrequest(r.Context()) {
+				usage, err := api.Store.CountAPIRequest(at.OrgID)
+				w.Header().Set("Sforce-Limit-Info", fmt.Sprintf("api-usage=%d/%d", usage.Used, usage.Max))
+				switch {
+				case errors.Is(err, store.ErrRequestLimitExceeded):
+					writeError(w, http.StatusForbidden, errLimitExceeded)
+					return
+				case err != nil:
+					// The org went away between the token check and now.
+					writeError(w, http.StatusUnauthorized, errSessionInvalid)
+					return
+				}
 			}
 			// The version is checked after the session, so a client with a
 			// dead token learns that first and refreshes.

@@ -56,7 +56,7 @@ func HandleCreate(api Deps) http.Handler {
 			return
 		}
 		var rec store.Record
-		err := api.Store.UpdateRecords(at.OrgID, o.name, func(tx *store.RecordTx) error {
+		err := api.updateRecords(r.Context(), at.OrgID, o.name, func(tx *store.RecordTx) error {
 			if e := checkUnique(tx, o, values, ""); e != nil {
 				return e
 			}
@@ -85,7 +85,7 @@ func updateRecord(api Deps, w http.ResponseWriter, r *http.Request) {
 		writeErrors(w, http.StatusBadRequest, errs)
 		return
 	}
-	err := api.Store.UpdateRecords(at.OrgID, o.name, func(tx *store.RecordTx) error {
+	err := api.updateRecords(r.Context(), at.OrgID, o.name, func(tx *store.RecordTx) error {
 		if e := liveRecord(tx, id); e != nil {
 			return e
 		}
@@ -109,7 +109,7 @@ func deleteRecord(api Deps, w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	err := api.Store.UpdateRecords(at.OrgID, o.name, func(tx *store.RecordTx) error {
+	err := api.updateRecords(r.Context(), at.OrgID, o.name, func(tx *store.RecordTx) error {
 		if e := liveRecord(tx, id); e != nil {
 			return e
 		}
@@ -200,6 +200,13 @@ func readWrite(api Deps, r *http.Request, orgID string, schema *orgSchema, o *so
 	if errs != nil {
 		return nil, errs
 	}
+	return checkWrite(api, orgID, schema, o, body, create, id)
+}
+
+// checkWrite checks a record body read for a create (create) or an
+// update of id, as readWrite does; SObject Collections check each of
+// their records with it.
+func checkWrite(api Deps, orgID string, schema *orgSchema, o *sobject, body recordBody, create bool, id string) (map[string]any, []apiError) {
 	if errs := checkWritable(o, body, create, id); errs != nil {
 		return nil, errs
 	}
@@ -226,6 +233,11 @@ func readRecordBody(r *http.Request, o *sobject) (recordBody, []apiError) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return recordBody{}, []apiError{errJSONParser("The HTTP entity body is required, but this request has no entity body.")}
 	}
+	return parseRecordBody(data, o)
+}
+
+// parseRecordBody parses one record's JSON object.
+func parseRecordBody(data []byte, o *sobject) (recordBody, []apiError) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	body := recordBody{values: map[string]any{}}
@@ -676,7 +688,7 @@ func HandleExternalID(api Deps) http.Handler {
 		}
 		v := matches[0]
 		if r.Method == http.MethodDelete {
-			err := api.Store.UpdateRecords(at.OrgID, o.name, func(tx *store.RecordTx) error {
+			err := api.updateRecords(r.Context(), at.OrgID, o.name, func(tx *store.RecordTx) error {
 				if e := liveRecord(tx, v.id()); e != nil {
 					return e
 				}
@@ -736,7 +748,7 @@ func upsert(api Deps, w http.ResponseWriter, r *http.Request, schema *orgSchema,
 	updateOnly, _ := strconv.ParseBool(r.URL.Query().Get("updateOnly"))
 	var id string
 	var created bool
-	err := api.Store.UpdateRecords(at.OrgID, o.name, func(tx *store.RecordTx) error {
+	err := api.updateRecords(r.Context(), at.OrgID, o.name, func(tx *store.RecordTx) error {
 		var matches []*store.Record
 		for _, rec := range tx.Records() {
 			if !rec.IsDeleted && sameValue(f, storedValue(rec.Fields, f.name), want) {
