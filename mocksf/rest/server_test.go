@@ -58,6 +58,8 @@ func TestServerRoutes(t *testing.T) {
 		{"GET", v + "/sobjects/User/" + user.ID, "", 200, `"FullPhotoUrl":"http://localhost:8080/profilephoto/005/F"`},
 		{"GET", v + "/query?q=SELECT+Name+FROM+Lead+ORDER+BY+Name", "", 200, `"Name":"Ada Routed"`},
 		{"GET", v + "/queryAll?q=SELECT+COUNT()+FROM+Lead", "", 200, `"totalSize":2`},
+		{"POST", v + "/composite/sobjects", `{"records":[{"attributes":{"type":"Account"},"Name":"Coll"}]}`, 200, `"success":true`},
+		{"POST", v + "/composite", `{"compositeRequest":[{"method":"GET","url":"` + v + `/limits","referenceId":"l"}]}`, 200, `"httpStatusCode":200`},
 		{"GET", v + "/sobjects/Lead/updated/?start=2020-01-01T00:00:00Z&end=2030-01-01T00:00:00Z", "", 400, "INVALID_REPLICATION_DATE"},
 		{"DELETE", v + "/sobjects/Lead/" + id, "", 204, ""},
 		{"GET", v + "/sobjects/Lead/" + id, "", 404, "ENTITY_IS_DELETED"},
