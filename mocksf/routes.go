@@ -11,6 +11,7 @@ import (
 	"github.com/sfharness/sfharness/mocksf/oauth"
 	"github.com/sfharness/sfharness/mocksf/rest"
 	"github.com/sfharness/sfharness/mocksf/setup"
+	"github.com/sfharness/sfharness/mocksf/soap"
 	"github.com/sfharness/sfharness/mocksf/web"
 )
 
@@ -20,7 +21,11 @@ func (s *Server) routes(pages *web.Pages, verifier *identity.Verifier) http.Hand
 	ld := login.Deps{Store: st, Pages: pages, Verifier: verifier, MaxLoginFailures: s.cfg.MaxLoginFailures, Log: log}
 	od := oauth.Deps{Store: st, Pages: pages, BaseURL: s.cfg.BaseURL, Hosts: s.hosts, AuthCodeTTL: s.cfg.AuthCodeTTL,
 		AppActivationDelay: s.cfg.AppActivationDelay, Log: log, IDTokenTTL: s.cfg.IDTokenTTL, NewestAPIVersion: s.cfg.NewestAPIVersion,
-		MaxLoginFailures: s.cfg.MaxLoginFailures, ExternalClientAppPasswordFlow: s.cfg.ExternalClientAppPasswordFlow}
+		MaxLoginFailures: s.cfg.MaxLoginFailures, ExternalClientAppPasswordFlow: s.cfg.ExternalClientAppPasswordFlow,
+		SecurityTokenFromLoopback: s.cfg.SecurityTokenFromLoopback, KeepTokensOnCodeReplay: s.cfg.KeepTokensOnCodeReplay,
+		UserInfoOnlyOAuthToken: s.cfg.UserInfoOnlyOAuthToken}
+	soapd := soap.Deps{Store: st, Hosts: s.hosts, NewestVersion: s.cfg.NewestAPIVersion, MaxLoginFailures: s.cfg.MaxLoginFailures,
+		SecurityTokenFromLoopback: s.cfg.SecurityTokenFromLoopback, RetiredLoginFault: s.cfg.SOAPRetiredLoginFault, Log: log}
 	sd := setup.Deps{Store: st, Pages: pages, Verifier: verifier, Log: log,
 		RestrictConnectedApps: func(orgID string) bool { o, err := st.Org(orgID); return err == nil && o.RestrictConnectedApps }}
 	api := rest.Deps{Store: st, BaseURL: s.cfg.BaseURL, Hosts: s.hosts, APIOnLoginHost: s.cfg.APIOnLoginHost, NewestVersion: s.cfg.NewestAPIVersion,
@@ -140,6 +145,12 @@ func (s *Server) routes(pages *web.Pages, verifier *identity.Verifier) http.Hand
 	v.Handle("/composite", rest.Methods{"POST": rest.HandleComposite(api)})
 	v.Handle("/composite/batch", rest.Methods{"POST": rest.HandleBatch(api)})
 	v.Handle("/composite/tree/{object}", rest.Methods{"POST": rest.HandleTree(api)})
+
+	// SOAP partner API: login, getUserInfo, logout (docs/mocksf-soap.md).
+	// serverUrl ends in the org's 15-character ID; every method reaches
+	// the handler, which answers other than POST with a SOAP fault.
+	r.Handle("/services/Soap/u/{version}", soap.HandleSOAP(soapd))
+	r.Handle("/services/Soap/u/{version}/{orgId}", soap.HandleSOAP(soapd))
 
 	// Test control (a test tool: never expose it to the internet).
 	// Health is open to all, for readiness polling; the rest is Guarded:

@@ -98,6 +98,24 @@ type Config struct {
 	// Salesforce's own pages): the flow then fails as in an org that
 	// disallows it (docs/mocksf-oauth.md).
 	ExternalClientAppPasswordFlow bool
+	// SecurityTokenFromLoopback makes loopback clients untrusted: SOAP
+	// login() and the username-password flow from them need the user's
+	// security token after the password, as from any address outside the
+	// org's trustedIpRanges. Off by default, so tests on loopback log in
+	// with the password alone, as from a trusted office network.
+	SecurityTokenFromLoopback bool
+	// KeepTokensOnCodeReplay makes a replayed authorization code only
+	// fail; by default it also revokes the tokens the code issued (RFC
+	// 6749 §4.1.2's SHOULD; Salesforce's behaviour unconfirmed).
+	KeepTokensOnCodeReplay bool
+	// UserInfoOnlyOAuthToken makes /services/oauth2/userinfo refuse
+	// ?access_token= (RFC 6750's query form); by default it is accepted
+	// with the documented header and oauth_token (unconfirmed either way).
+	UserInfoOnlyOAuthToken bool
+	// SOAPRetiredLoginFault is what SOAP login() past 64.0 answers:
+	// "INVALID_OPERATION" (default, as Salesforce was seen answering at
+	// 65.0) or "UNSUPPORTED_API_VERSION".
+	SOAPRetiredLoginFault string
 }
 
 func (c *Config) setDefaults() {
@@ -126,6 +144,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.NewestAPIVersion == "" {
 		c.NewestAPIVersion = "67.0"
+	}
+	if c.SOAPRetiredLoginFault == "" {
+		c.SOAPRetiredLoginFault = "INVALID_OPERATION"
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))

@@ -60,9 +60,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	instanceHosts := fs.String("instance-hosts", "shared", "`MODE` of the orgs' instance (My Domain) hosts: shared (one, localhost:PORT, for all orgs) or per-org (a listener on a free port for each org)")
 	apiOnLogin := fs.Bool("api-on-login-host", false, "serve the REST API on the login host too (default: only on instance hosts, where instance_url points)")
 	ecaPasswordFlow := fs.Bool("eca-password-flow", false, "let External Client Apps use the username-password flow where the org allows it (default: refused, as vendor guides say Salesforce does)")
+	tokenFromLoopback := fs.Bool("security-token-from-loopback", false, "make loopback clients untrusted, so SOAP login and the username-password flow need the security token after the password (default: loopback is trusted)")
+	keepOnReplay := fs.Bool("keep-tokens-on-code-replay", false, "a replayed authorization code only fails (default: it also revokes the tokens the code issued)")
+	userInfoOnlyOAuthToken := fs.Bool("userinfo-only-oauth-token", false, "refuse ?access_token= at /services/oauth2/userinfo (default: accepted with the header and oauth_token)")
+	retiredLogin := fs.String("soap-retired-login-fault", "INVALID_OPERATION", "`CODE` SOAP login() answers past API 64.0: INVALID_OPERATION or UNSUPPORTED_API_VERSION")
 	readHeaderTimeout := fs.Duration("read-header-timeout", httpserve.DefaultReadHeaderTimeout, "how long a client may take to send a request's headers before mocksf closes the connection")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *retiredLogin != "INVALID_OPERATION" && *retiredLogin != "UNSUPPORTED_API_VERSION" {
+		return fmt.Errorf("mocksf: -soap-retired-login-fault %q: want INVALID_OPERATION or UNSUPPORTED_API_VERSION", *retiredLogin)
 	}
 	var seed []byte
 	if *seedFile != "" {
@@ -87,8 +94,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	srv, err := mocksf.New(mocksf.Config{
 		BaseURL: base, Seed: seed, SMTPAddr: *smtpAddr,
 		VerificationCodeLength: *codeLen, AppActivationDelay: *activation, ControlToken: *controlToken, InstanceHosts: *instanceHosts, APIOnLoginHost: *apiOnLogin,
-		ExternalClientAppPasswordFlow: *ecaPasswordFlow,
-		Logger:                        slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
+		ExternalClientAppPasswordFlow: *ecaPasswordFlow, SecurityTokenFromLoopback: *tokenFromLoopback,
+		KeepTokensOnCodeReplay: *keepOnReplay, UserInfoOnlyOAuthToken: *userInfoOnlyOAuthToken, SOAPRetiredLoginFault: *retiredLogin,
+		Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
 	})
 	if err != nil {
 		ln.Close()

@@ -26,6 +26,9 @@ type Org struct {
 	// LoginIPRanges are the CIDR ranges the org's users may log in from;
 	// empty means anywhere.
 	LoginIPRanges []string `json:"loginIpRanges"`
+	// TrustedIPRanges are the org's trusted IP ranges: API logins from
+	// inside them need no security token.
+	TrustedIPRanges []string `json:"trustedIpRanges"`
 	// SessionTimeout is how long an unused access token lives, as a Go
 	// duration ("2h0m0s").
 	SessionTimeout string `json:"sessionTimeout"`
@@ -53,6 +56,9 @@ type OrgUser struct {
 	Admin      bool   `json:"admin"`
 	APIEnabled bool   `json:"apiEnabled"`
 	Active     bool   `json:"active"`
+	// SecurityToken is what an API login from an untrusted address
+	// appends to the password.
+	SecurityToken string `json:"securityToken"`
 }
 
 // OrgApp is a connected app or an External Client App of an org with its
@@ -131,7 +137,7 @@ func (c *API) org(o store.Org, users []store.User, apps []store.ConnectedApp) Or
 		ID: o.ID, Name: o.Name, Edition: o.Edition, Status: o.Status, AllowPasswordFlow: o.AllowPasswordFlow,
 		RestrictConnectedApps: o.RestrictConnectedApps, InstanceURL: c.d.Hosts.URL(o.ID), LoginURL: c.d.BaseURL,
 		Users: make([]OrgUser, 0, len(users)), ConnectedApps: []OrgApp{}, ExternalClientApps: []OrgApp{},
-		Records: c.d.Store.RecordCounts(o.ID), LoginIPRanges: o.LoginIPRanges.Strings(),
+		Records: c.d.Store.RecordCounts(o.ID), LoginIPRanges: o.LoginIPRanges.Strings(), TrustedIPRanges: o.TrustedIPRanges.Strings(),
 		SessionTimeout: sessionTimeoutOf(o).String(),
 	}
 	if out.Status == "" {
@@ -153,7 +159,7 @@ func (c *API) org(o store.Org, users []store.User, apps []store.ConnectedApp) Or
 func orgUser(u store.User) OrgUser {
 	return OrgUser{
 		ID: u.ID, Username: u.Username, Password: u.Password, Email: u.Email, FirstName: u.FirstName, LastName: u.LastName,
-		Admin: u.Admin, APIEnabled: u.APIEnabled, Active: u.Active,
+		Admin: u.Admin, APIEnabled: u.APIEnabled, Active: u.Active, SecurityToken: u.SecurityToken,
 	}
 }
 

@@ -28,7 +28,11 @@ const (
 // bearer returns the access token from the Authorization header ("Bearer"
 // or the older "OAuth" scheme) or the oauth_token parameter of the query or
 // a form body. It parses the request's form, which the handlers read next.
-func bearer(r *http.Request) string {
+func bearer(r *http.Request) string { return bearerOr(r, "") }
+
+// bearerOr is bearer that also reads the token from the param parameter
+// when it is not empty (userinfo's access_token).
+func bearerOr(r *http.Request, param string) string {
 	r.Body = http.MaxBytesReader(nil, r.Body, maxTokenBody)
 	_ = r.ParseForm()
 	h := r.Header.Get("Authorization")
@@ -37,7 +41,10 @@ func bearer(r *http.Request) string {
 			return strings.TrimSpace(h[len(scheme):])
 		}
 	}
-	return r.Form.Get("oauth_token")
+	if t := r.Form.Get("oauth_token"); t != "" || param == "" {
+		return t
+	}
+	return r.Form.Get(param)
 }
 
 func identityText(w http.ResponseWriter, status int, body string) {
@@ -50,7 +57,12 @@ func identityText(w http.ResponseWriter, status int, body string) {
 // token that is unknown, revoked, or belongs to a deactivated user or a
 // frozen or closed org is refused the same way.
 func (d Deps) tokenUser(r *http.Request) (store.AccessToken, store.User, bool) {
-	at, err := d.Store.LookupAccessToken(bearer(r))
+	return d.tokenUserFrom(bearer(r))
+}
+
+// tokenUserFrom is tokenUser for a token already read from the request.
+func (d Deps) tokenUserFrom(token string) (store.AccessToken, store.User, bool) {
+	at, err := d.Store.LookupAccessToken(token)
 	if err != nil {
 		return store.AccessToken{}, store.User{}, false
 	}
@@ -367,7 +379,11 @@ type userInfo struct {
 // user, on the login and the instance host (reference §7).
 func HandleUserInfo(d Deps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, u, ok := d.tokenUser(r)
+		param := "access_token"
+		if d.UserInfoOnlyOAuthToken {
+			param = ""
+		}
+		_, u, ok := d.tokenUserFrom(bearerOr(r, param))
 		if !ok {
 			identityText(w, http.StatusForbidden, identityBadToken)
 			return

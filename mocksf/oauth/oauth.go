@@ -52,6 +52,23 @@ type Deps struct {
 	// which Salesforce's own pages do not confirm (salesforce-today.md
 	// §1), so mocksf refuses it as it does in an org that disallows it.
 	ExternalClientAppPasswordFlow bool
+	// SecurityTokenFromLoopback makes loopback addresses untrusted, so
+	// that the username-password flow from them needs the security token
+	// after the password as from any address outside the org's trusted IP
+	// ranges. Off by default: tests run on loopback, and Salesforce users
+	// on a trusted office network log in without one.
+	SecurityTokenFromLoopback bool
+	// KeepTokensOnCodeReplay makes a second exchange of an authorization
+	// code only fail. By default it also revokes the tokens the first
+	// exchange issued, as RFC 6749 §4.1.2 says a server SHOULD; whether
+	// Salesforce does is unconfirmed (reference §14).
+	KeepTokensOnCodeReplay bool
+	// UserInfoOnlyOAuthToken makes /services/oauth2/userinfo refuse the
+	// token in an access_token parameter (RFC 6750 §2.3), accepting only
+	// the Authorization header and oauth_token, which is all Salesforce
+	// documents. Off by default: OmniAuth- and Passport-style strategies
+	// send ?access_token= and are used against Salesforce unchanged.
+	UserInfoOnlyOAuthToken bool
 }
 
 // Salesforce's OAuth error codes and descriptions, as seen on the wire.

@@ -141,8 +141,12 @@ func secretOK(app store.ConnectedApp, secret string) bool {
 }
 
 // A PKCE verifier as Salesforce accepts it: base64url characters only, so
-// RFC 7636's "~" is refused (reference §4.5).
-var verifierPattern = regexp.MustCompile(`^[A-Za-z0-9_.-]{43,128}$`)
+// RFC 7636's "~" is refused (reference §4.5), from RFC 7636's 43
+// characters to 256, not its 128: jsforce (useVerifier) and the
+// Salesforce CLI send 171, base64url of 128 random bytes, and Salesforce
+// takes them (salesforce-today.md §2). Salesforce's own upper bound is
+// unknown; 256 leaves room for longer ones while refusing the absurd.
+var verifierPattern = regexp.MustCompile(`^[A-Za-z0-9_.-]{43,256}$`)
 
 // HandleToken is POST /services/oauth2/token: the authorization_code,
 // refresh_token, password, client_credentials and JWT bearer grants, with
@@ -257,7 +261,7 @@ func exchangeCode(d Deps, r *http.Request) (tokenResponse, error) {
 	}
 	// Redeeming marks the code used whatever follows: a code is good for
 	// one try, and a second one revokes what the first issued.
-	code, err := d.Store.RedeemCode(r.PostFormValue("code"))
+	code, err := d.Store.RedeemCodeReplay(r.PostFormValue("code"), !d.KeepTokensOnCodeReplay)
 	if err != nil || code.ConsumerKey != app.ConsumerKey {
 		return tokenResponse{}, tokenErrInvalidCode
 	}
@@ -389,20 +393,26 @@ func passwordGrant(d Deps, r *http.Request) (tokenResponse, error) {
 	password := r.PostFormValue("password")
 	if !u.Active {
 		// Only the right password learns that the user is inactive.
-		if subtle.ConstantTimeCompare([]byte(u.Password), []byte(password)) != 1 {
+		if !u.PasswordMatches(password) {
 			return tokenResponse{}, tokenErrAuthFailure
 		}
 		return tokenResponse{}, tokenErrInactiveUser
 	}
+	org, err := d.Store.Org(u.OrgID)
+	if err != nil {
+		return tokenResponse{}, tokenErrInactiveOrg
+	}
 	// Failures count towards the login page's lock-out, and a locked-out
 	// user fails here too: otherwise this flow would let anyone with a
 	// consumer key and secret go on guessing the password, and the right
-	// one would unlock the user.
-	if _, err := d.Store.Authenticate(u.Username, password, d.MaxLoginFailures); err != nil {
+	// one would unlock the user. From outside the org's trusted IP ranges
+	// the password must end with the user's security token; without it
+	// the answer is the same authentication failure (reference §4.2).
+	trusted := org.APILoginTrusted(r.RemoteAddr, !d.SecurityTokenFromLoopback)
+	if _, err := d.Store.AuthenticateAPI(u.Username, password, d.MaxLoginFailures, trusted); err != nil {
 		return tokenResponse{}, tokenErrAuthFailure
 	}
-	org, err := d.Store.Org(u.OrgID)
-	if err != nil || !org.Active() {
+	if !org.Active() {
 		return tokenResponse{}, tokenErrInactiveOrg
 	}
 	// A blocked flow looks like bad credentials on the wire; only the

@@ -97,8 +97,8 @@ func (s *Store) ResetTo(seed Seed) ([]OrgResult, error) {
 }
 
 // WithKeys returns a copy of the seed with the consumer keys and secrets
-// Apply generated (results, in the seed's order) written in, so applying
-// it again gives the apps the same credentials.
+// and the users' security tokens Apply generated (results, in the seed's
+// order) written in, so applying it again gives the same credentials.
 func (seed Seed) WithKeys(results []OrgResult) Seed {
 	out := Seed{Orgs: make([]OrgSpec, len(seed.Orgs))}
 	for i, o := range seed.Orgs {
@@ -107,8 +107,24 @@ func (seed Seed) WithKeys(results []OrgResult) Seed {
 			made = results[i]
 		}
 		o.ConnectedApps = withKeys(o.ConnectedApps, made.Apps)
+		o.Users = withSecurityTokens(o.Users, made.Users)
 		o.ExternalClientApps = withKeys(o.ExternalClientApps, made.ExternalClientApps)
 		out.Orgs[i] = o
+	}
+	return out
+}
+
+// withSecurityTokens is a copy of specs with the security tokens of the
+// users made from them, in the same order, written in.
+func withSecurityTokens(specs []UserSpec, made []User) []UserSpec {
+	if specs == nil {
+		return nil
+	}
+	out := append([]UserSpec(nil), specs...)
+	for j := range out {
+		if j < len(made) {
+			out[j].SecurityToken = made[j].SecurityToken
+		}
 	}
 	return out
 }

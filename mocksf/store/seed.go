@@ -50,6 +50,9 @@ type OrgSpec struct {
 	// 192.168.1.10/32) the org's users may log in from; none means
 	// anywhere (reference §2.1).
 	LoginIPRanges []string `yaml:"loginIpRanges" json:"loginIpRanges"`
+	// TrustedIPRanges are Network Access' trusted IP ranges (CIDR): API
+	// logins from inside them need no security token after the password.
+	TrustedIPRanges []string `yaml:"trustedIpRanges" json:"trustedIpRanges"`
 	// CustomObjects and CustomFields extend the org's schema (schema.go):
 	// custom objects, and custom fields of standard objects by object.
 	CustomObjects []CustomObjectSpec           `yaml:"customObjects" json:"customObjects"`
@@ -76,6 +79,10 @@ type UserSpec struct {
 	Admin      bool   `yaml:"admin" json:"admin"`
 	APIEnabled *bool  `yaml:"apiEnabled" json:"apiEnabled"` // default true
 	Active     *bool  `yaml:"active" json:"active"`         // default true
+	// SecurityToken is appended to the password by API logins from
+	// untrusted addresses; letters and digits, generated (25 of them, as
+	// Salesforce's) when absent.
+	SecurityToken string `yaml:"securityToken" json:"securityToken"`
 }
 
 // AppSpec describes one connected app or External Client App of a seeded
@@ -181,6 +188,8 @@ func (seed Seed) validate() error {
 				errs = append(errs, fmt.Errorf("orgs[%d].users[%d].username %q is used twice; usernames are unique across orgs", i, j, u.Username))
 			case u.Password == "":
 				errs = append(errs, fmt.Errorf("orgs[%d].users[%d].password is required", i, j))
+			case u.SecurityToken != "" && !validSecurityToken(u.SecurityToken):
+				errs = append(errs, fmt.Errorf("orgs[%d].users[%d].securityToken: want up to %d letters and digits", i, j, MaxSecurityTokenLength))
 			}
 			names[key] = true
 		}
@@ -192,6 +201,8 @@ func (seed Seed) validate() error {
 			errs = append(errs, fmt.Errorf("orgs[%d].status %q: want active, frozen or inactive", i, o.Status))
 		}
 		_, rangeErrs := loginIPRanges(fmt.Sprintf("orgs[%d]", i), o.LoginIPRanges)
+		errs = append(errs, rangeErrs...)
+		_, rangeErrs = ipRanges(fmt.Sprintf("orgs[%d].trustedIpRanges", i), o.TrustedIPRanges)
 		errs = append(errs, rangeErrs...)
 		errs = append(errs, validateGenerate(i, o.Records.Generate)...)
 		errs = append(errs, validateCustom(fmt.Sprintf("orgs[%d]", i), o.CustomObjects, o.CustomFields)...)
@@ -291,12 +302,18 @@ func (a AppSpec) validateKind(where string, external bool) []error {
 // loginIPRanges parses an org's Login IP Ranges; where names the org in
 // the errors, such as orgs[0].
 func loginIPRanges(where string, ranges []string) (IPRanges, []error) {
+	return ipRanges(where+".loginIpRanges", ranges)
+}
+
+// ipRanges parses a list of CIDR ranges; where names the list in the
+// errors, such as orgs[0].trustedIpRanges.
+func ipRanges(where string, ranges []string) (IPRanges, []error) {
 	var out []netip.Prefix
 	var errs []error
 	for i, r := range ranges {
 		p, err := netip.ParsePrefix(strings.TrimSpace(r))
 		if err != nil {
-			errs = append(errs, fmt.Errorf("%s.loginIpRanges[%d] %q: want a CIDR range such as 10.0.0.0/8 or 192.168.1.10/32", where, i, r))
+			errs = append(errs, fmt.Errorf("%s[%d] %q: want a CIDR range such as 10.0.0.0/8 or 192.168.1.10/32", where, i, r))
 			continue
 		}
 		out = append(out, p)
@@ -451,10 +468,11 @@ func (s *Store) applyOrgLocked(spec OrgSpec) OrgResult {
 	}
 	// Validation parsed the ranges, so they cannot fail here.
 	ranges, _ := loginIPRanges("org", spec.LoginIPRanges)
+	trusted, _ := ipRanges("org", spec.TrustedIPRanges)
 	// Validation parsed the timeout too.
 	timeout, _ := sessionTimeout("org", spec.SessionTimeout)
 	org := &Org{ID: s.nextID("Organization"), Name: spec.Name, Edition: edition, AllowPasswordFlow: spec.AllowPasswordFlow, Status: status,
-		RestrictConnectedApps: spec.RestrictConnectedApps, LoginIPRanges: ranges, SessionTimeout: timeout}
+		RestrictConnectedApps: spec.RestrictConnectedApps, LoginIPRanges: ranges, TrustedIPRanges: trusted, SessionTimeout: timeout}
 	s.orgs[org.ID] = org
 	s.applyExtLocked(org.ID, spec)
 	res := OrgResult{Org: *org}
@@ -471,10 +489,14 @@ func (s *Store) applyOrgLocked(spec OrgSpec) OrgResult {
 		if email == "" {
 			email = us.Username
 		}
+		token := us.SecurityToken
+		if token == "" {
+			token = NewSecurityToken()
+		}
 		u := &User{
 			ID: s.nextID("User"), OrgID: org.ID, Username: us.Username, Password: us.Password,
 			Email: email, FirstName: us.FirstName, LastName: us.LastName,
-			Admin: us.Admin, APIEnabled: api, Active: active,
+			Admin: us.Admin, APIEnabled: api, Active: active, SecurityToken: token,
 		}
 		s.users[u.ID] = u
 		s.byName[strings.ToLower(u.Username)] = u.ID

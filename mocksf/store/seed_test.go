@@ -3,6 +3,7 @@ package store_test
 import (
 	"errors"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -308,11 +309,19 @@ func TestApply(t *testing.T) {
 		}
 	}
 
+	// Seeds without a securityToken get a generated one, 25 letters and
+	// digits like Salesforce's; the rest is compared below.
+	for _, u := range []store.User{s.admin, s.sync} {
+		if !regexp.MustCompile(`^[A-Za-z0-9]{25}$`).MatchString(u.SecurityToken) {
+			t.Errorf("user %s SecurityToken = %q; want 25 letters and digits", u.Username, u.SecurityToken)
+		}
+	}
 	wantAdmin := store.User{
 		ID: s.admin.ID, OrgID: s.acme.ID, Username: "Admin@Acme.test", Password: "pw-admin",
 		Email: "avery@acme.test", FirstName: "Avery", LastName: "Admin",
 		Admin: true, APIEnabled: true, Active: true,
 	}
+	wantAdmin.SecurityToken = s.admin.SecurityToken
 	if s.admin != wantAdmin {
 		t.Errorf("admin = %+v; want %+v", s.admin, wantAdmin)
 	}
@@ -321,6 +330,7 @@ func TestApply(t *testing.T) {
 		ID: s.sync.ID, OrgID: s.acme.ID, Username: "sync@acme.test", Password: "pw-sync",
 		Email: "sync@acme.test", Active: true,
 	}
+	wantSync.SecurityToken = s.sync.SecurityToken
 	if s.sync != wantSync {
 		t.Errorf("sync = %+v; want %+v", s.sync, wantSync)
 	}

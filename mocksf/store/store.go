@@ -48,6 +48,10 @@ type Org struct {
 	// profile's Login IP Ranges restrict them (reference §2.1, §11); none
 	// means no restriction. mocksf keeps one list per org.
 	LoginIPRanges IPRanges
+	// TrustedIPRanges are Network Access' trusted IP ranges: logins
+	// through the API (SOAP login, the username-password flow) from
+	// inside them need no security token (securitytoken.go).
+	TrustedIPRanges IPRanges
 	// SessionTimeout is Session Settings' timeout: an access token unused
 	// for this long is dead. 0 means DefaultSessionTimeout.
 	SessionTimeout time.Duration
@@ -106,18 +110,29 @@ func (o Org) LoginIPAllowed(remoteAddr string) bool {
 	if o.LoginIPRanges.Empty() {
 		return true
 	}
+	addr, ok := remoteIP(remoteAddr)
+	return ok && o.LoginIPRanges.Contains(addr)
+}
+
+// remoteIP reads an http.Request's RemoteAddr ("host:port", or a bare
+// address).
+func remoteIP(remoteAddr string) (netip.Addr, bool) {
 	var addr netip.Addr
 	if ap, err := netip.ParseAddrPort(remoteAddr); err == nil {
 		addr = ap.Addr()
 	} else if a, err := netip.ParseAddr(remoteAddr); err == nil {
 		addr = a
 	} else {
-		return false
+		return netip.Addr{}, false
 	}
 	// An IPv4 client of a dual-stack listener arrives as ::ffff:a.b.c.d,
 	// and a zone would make every prefix refuse it.
-	addr = addr.WithZone("").Unmap()
-	for _, p := range o.LoginIPRanges.Prefixes() {
+	return addr.WithZone("").Unmap(), true
+}
+
+// Contains reports whether one of the ranges holds addr.
+func (r IPRanges) Contains(addr netip.Addr) bool {
+	for _, p := range r.Prefixes() {
 		if p.Contains(addr) {
 			return true
 		}
@@ -150,6 +165,9 @@ type User struct {
 	Admin      bool
 	APIEnabled bool
 	Active     bool
+	// SecurityToken is what an API login from outside the org's trusted
+	// IP ranges appends to the password (securitytoken.go).
+	SecurityToken string
 	// FailedLogins counts consecutive wrong passwords; a success clears it.
 	FailedLogins int
 }

@@ -79,6 +79,12 @@ func (s *Store) SaveCode(c AuthCode) AuthCode {
 // it; an unknown one fails with ErrNotFound. Expiry, client and redirect
 // checks are the caller's, since their errors differ.
 func (s *Store) RedeemCode(code string) (AuthCode, error) {
+	return s.RedeemCodeReplay(code, true)
+}
+
+// RedeemCodeReplay is RedeemCode, with what a replay does chosen:
+// revoke the tokens the code issued (revoke), or only fail.
+func (s *Store) RedeemCodeReplay(code string, revoke bool) (AuthCode, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c, ok := s.codes[code]
@@ -86,10 +92,12 @@ func (s *Store) RedeemCode(code string) (AuthCode, error) {
 		return AuthCode{}, fmt.Errorf("store: code: %w", ErrNotFound)
 	}
 	if c.used {
-		for _, t := range c.issued {
-			s.revokeLocked(t)
+		if revoke {
+			for _, t := range c.issued {
+				s.revokeLocked(t)
+			}
+			c.issued = nil
 		}
-		c.issued = nil
 		return AuthCode{}, ErrCodeReplayed
 	}
 	c.used = true
