@@ -34,6 +34,7 @@ import (
 
 	"github.com/sfharness/sfharness/internal/httpserve"
 	"github.com/sfharness/sfharness/mocksf"
+	"github.com/sfharness/sfharness/mocksf/rest"
 )
 
 func main() {
@@ -61,6 +62,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	apiOnLogin := fs.Bool("api-on-login-host", false, "serve the REST API on the login host too (default: only on instance hosts, where instance_url points)")
 	ecaPasswordFlow := fs.Bool("eca-password-flow", false, "let External Client Apps use the username-password flow where the org allows it (default: refused, as vendor guides say Salesforce does)")
 	readHeaderTimeout := fs.Duration("read-header-timeout", httpserve.DefaultReadHeaderTimeout, "how long a client may take to send a request's headers before mocksf closes the connection")
+	bulkQueue := fs.Duration("bulk-queue-delay", 0, "how long a closed Bulk API 2.0 job reads UploadComplete before InProgress, on mocksf's clock")
+	bulkProcessing := fs.Duration("bulk-processing-delay", 0, "how long a Bulk API 2.0 job reads InProgress before JobComplete or Failed, on mocksf's clock")
+	bulkUpload := fs.Int64("bulk-max-upload", 0, "largest Bulk API 2.0 job data in `BYTES` (default 32 MiB)")
+	bulkJobs := fs.Int("bulk-max-jobs", 0, "Bulk API 2.0 jobs an org may keep (default 500)")
+	bulkStored := fs.Int64("bulk-max-stored", 0, "`BYTES` of data and results an org's Bulk API 2.0 jobs may keep (default 128 MiB)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -88,7 +94,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		BaseURL: base, Seed: seed, SMTPAddr: *smtpAddr,
 		VerificationCodeLength: *codeLen, AppActivationDelay: *activation, ControlToken: *controlToken, InstanceHosts: *instanceHosts, APIOnLoginHost: *apiOnLogin,
 		ExternalClientAppPasswordFlow: *ecaPasswordFlow,
-		Logger:                        slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
+		Bulk: rest.BulkSettings{QueueDelay: *bulkQueue, ProcessingDelay: *bulkProcessing,
+			MaxUploadBytes: *bulkUpload, MaxJobs: *bulkJobs, MaxStoredBytes: *bulkStored},
+		Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
 	})
 	if err != nil {
 		ln.Close()

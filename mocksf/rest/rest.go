@@ -52,6 +52,8 @@ type Deps struct {
 	// older versions down to 20.0 are served too. An org's seed may
 	// lower it for that org (newestApiVersion).
 	NewestVersion string
+	// Bulk configures the Bulk API 2.0 jobs (bulk.go).
+	Bulk BulkSettings
 }
 
 // apiState is what the handlers of one store share: the query cursors and
