@@ -101,6 +101,12 @@ func newCSVOut(delimiter, lineEnding string) *csvOut {
 
 // row writes one record; values are already text.
 func (c *csvOut) row(values []string) {
+	if len(values) == 1 && values[0] == "" {
+		// encoding/csv would write a blank line, which readers skip.
+		c.buf.WriteString(`""`)
+		c.buf.WriteString(map[bool]string{false: "\n", true: "\r\n"}[c.crlf])
+		return
+	}
 	_ = c.w.Write(values) // writes to a bytes.Buffer cannot fail
 	c.w.Flush()
 }

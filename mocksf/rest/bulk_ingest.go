@@ -164,7 +164,9 @@ func (api Deps) closeIngestJob(w http.ResponseWriter, at store.AccessToken, sj s
 	if writeBulkError(w, err) {
 		return
 	}
-	writeJSON(w, http.StatusOK, api.jobInfo(claimed.ID, claimed.Data.(bulkJob), viewCreate, now))
+	info := api.jobInfo(claimed.ID, claimed.Data.(bulkJob), viewCreate, now)
+	info.State = stateUploadComplete // whatever the clock says next
+	writeJSON(w, http.StatusOK, info)
 }
 
 // processIngest runs a closed job's rows and returns the job with its

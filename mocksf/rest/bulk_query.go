@@ -70,7 +70,9 @@ func HandleCreateQueryJob(api Deps) http.Handler {
 		if writeBulkError(w, err) {
 			return
 		}
-		writeJSON(w, http.StatusOK, api.jobInfo(sj.ID, sj.Data.(bulkJob), viewCreate, now))
+		info := api.jobInfo(sj.ID, sj.Data.(bulkJob), viewCreate, now)
+		info.State = stateUploadComplete // a new query job's state, whatever the clock says next
+		writeJSON(w, http.StatusOK, info)
 	})
 }
 
