@@ -29,7 +29,7 @@ func (s *Server) routes(pages *web.Pages, verifier *identity.Verifier) http.Hand
 	sd := setup.Deps{Store: st, Pages: pages, Verifier: verifier, Log: log,
 		RestrictConnectedApps: func(orgID string) bool { o, err := st.Org(orgID); return err == nil && o.RestrictConnectedApps }}
 	api := rest.Deps{Store: st, BaseURL: s.cfg.BaseURL, Hosts: s.hosts, APIOnLoginHost: s.cfg.APIOnLoginHost, NewestVersion: s.cfg.NewestAPIVersion,
-		Router: &rest.Router{}}
+		Router: &rest.Router{}, Bulk: s.cfg.Bulk}
 
 	// Browser pages carry a session cookie; Setup pages need an admin.
 	page := web.WithSession(st)
@@ -151,6 +151,19 @@ func (s *Server) routes(pages *web.Pages, verifier *identity.Verifier) http.Hand
 	// the handler, which answers other than POST with a SOAP fault.
 	r.Handle("/services/Soap/u/{version}", soap.HandleSOAP(soapd))
 	r.Handle("/services/Soap/u/{version}/{orgId}", soap.HandleSOAP(soapd))
+
+	// Bulk API 2.0 (docs/mocksf-rest.md, "Bulk API 2.0").
+	v.Handle("/jobs/ingest", rest.Methods{"GET": rest.HandleBulkJobs(api, "ingest"), "POST": rest.HandleCreateIngestJob(api)})
+	ingestJob := rest.HandleBulkJob(api, "ingest")
+	v.Handle("/jobs/ingest/{jobId}", rest.Methods{"GET": ingestJob, "PATCH": ingestJob, "DELETE": ingestJob})
+	v.Handle("/jobs/ingest/{jobId}/batches", rest.Methods{"PUT": rest.HandleUploadJobData(api)})
+	v.Handle("/jobs/ingest/{jobId}/successfulResults", get(rest.HandleIngestJobResults(api, rest.SuccessfulResults)))
+	v.Handle("/jobs/ingest/{jobId}/failedResults", get(rest.HandleIngestJobResults(api, rest.FailedResults)))
+	v.Handle("/jobs/ingest/{jobId}/unprocessedrecords", get(rest.HandleIngestJobResults(api, rest.UnprocessedRecords)))
+	v.Handle("/jobs/query", rest.Methods{"GET": rest.HandleBulkJobs(api, "query"), "POST": rest.HandleCreateQueryJob(api)})
+	queryJob := rest.HandleBulkJob(api, "query")
+	v.Handle("/jobs/query/{jobId}", rest.Methods{"GET": queryJob, "PATCH": queryJob, "DELETE": queryJob})
+	v.Handle("/jobs/query/{jobId}/results", get(rest.HandleQueryJobResults(api)))
 
 	// Test control (a test tool: never expose it to the internet).
 	// Health is open to all, for readiness polling; the rest is Guarded:

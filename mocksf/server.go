@@ -21,6 +21,7 @@ import (
 	"github.com/sfharness/sfharness/mocksf/identity"
 	"github.com/sfharness/sfharness/mocksf/instance"
 	"github.com/sfharness/sfharness/mocksf/mail"
+	"github.com/sfharness/sfharness/mocksf/rest"
 	"github.com/sfharness/sfharness/mocksf/store"
 	"github.com/sfharness/sfharness/mocksf/web"
 )
@@ -116,6 +117,11 @@ type Config struct {
 	// "INVALID_OPERATION" (default, as Salesforce was seen answering at
 	// 65.0) or "UNSUPPORTED_API_VERSION".
 	SOAPRetiredLoginFault string
+	// Bulk configures Bulk API 2.0: how long closed jobs take to show
+	// InProgress and JobComplete on mocksf's clock (default 0 each), and
+	// the caps on uploads and on what an org's jobs keep
+	// (docs/mocksf-rest.md, "Bulk API 2.0").
+	Bulk rest.BulkSettings
 }
 
 func (c *Config) setDefaults() {

@@ -34,6 +34,7 @@ import (
 
 	"github.com/sfharness/sfharness/internal/httpserve"
 	"github.com/sfharness/sfharness/mocksf"
+	"github.com/sfharness/sfharness/mocksf/rest"
 )
 
 func main() {
@@ -65,6 +66,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	userInfoOnlyOAuthToken := fs.Bool("userinfo-only-oauth-token", false, "refuse ?access_token= at /services/oauth2/userinfo (default: accepted with the header and oauth_token)")
 	retiredLogin := fs.String("soap-retired-login-fault", "INVALID_OPERATION", "`CODE` SOAP login() answers past API 64.0: INVALID_OPERATION or UNSUPPORTED_API_VERSION")
 	readHeaderTimeout := fs.Duration("read-header-timeout", httpserve.DefaultReadHeaderTimeout, "how long a client may take to send a request's headers before mocksf closes the connection")
+	bulkQueue := fs.Duration("bulk-queue-delay", 0, "how long a closed Bulk API 2.0 job reads UploadComplete before InProgress, on mocksf's clock")
+	bulkProcessing := fs.Duration("bulk-processing-delay", 0, "how long a Bulk API 2.0 job reads InProgress before JobComplete or Failed, on mocksf's clock")
+	bulkUpload := fs.Int64("bulk-max-upload", 0, "largest Bulk API 2.0 job data in `BYTES` (default 32 MiB)")
+	bulkJobs := fs.Int("bulk-max-jobs", 0, "Bulk API 2.0 jobs an org may keep (default 500)")
+	bulkStored := fs.Int64("bulk-max-stored", 0, "`BYTES` of data and results an org's Bulk API 2.0 jobs may keep (default 128 MiB)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -96,6 +102,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		VerificationCodeLength: *codeLen, AppActivationDelay: *activation, ControlToken: *controlToken, InstanceHosts: *instanceHosts, APIOnLoginHost: *apiOnLogin,
 		ExternalClientAppPasswordFlow: *ecaPasswordFlow, SecurityTokenFromLoopback: *tokenFromLoopback,
 		KeepTokensOnCodeReplay: *keepOnReplay, UserInfoOnlyOAuthToken: *userInfoOnlyOAuthToken, SOAPRetiredLoginFault: *retiredLogin,
+		Bulk: rest.BulkSettings{QueueDelay: *bulkQueue, ProcessingDelay: *bulkProcessing,
+			MaxUploadBytes: *bulkUpload, MaxJobs: *bulkJobs, MaxStoredBytes: *bulkStored},
 		Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
 	})
 	if err != nil {

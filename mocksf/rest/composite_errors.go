@@ -1,6 +1,11 @@
 package rest
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+
+	"github.com/sfharness/sfharness/mocksf/store"
+)
 
 // The errors of SObject Collections and the Composite resources, in one
 // place (docs/mocksf-rest.md, "Composite and collections", says which
@@ -87,11 +92,18 @@ func failedResult(id string, es ...apiError) collectionResult {
 	return collectionResult{ID: id, Errors: toCollectionErrors(es)}
 }
 
-// txErrors is the error list a failed transaction carried, for a record's
-// result.
+// txErrors is the error list a failed record transaction carried, for
+// a record's or a CSV row's result; nil when it did not fail.
 func txErrors(err error) []apiError {
-	if te, ok := err.(*txError); ok {
+	if err == nil {
+		return nil
+	}
+	var te *txError
+	if errors.As(err, &te) {
 		return te.errs
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		return []apiError{errNotFound}
 	}
 	return []apiError{{Code: "UNKNOWN_EXCEPTION", Message: "mocksf: " + err.Error(), dml: true}}
 }

@@ -56,6 +56,8 @@ type Deps struct {
 	// which the Composite resources send their subrequests, so that each
 	// answers exactly as it would directly. Nil refuses those resources.
 	Router *Router
+	// Bulk configures the Bulk API 2.0 jobs (bulk.go).
+	Bulk BulkSettings
 }
 
 // apiState is what the handlers of one store share: the query cursors and

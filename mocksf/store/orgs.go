@@ -25,7 +25,7 @@ func (s *Store) CreateOrg(spec OrgSpec) (OrgResult, error) {
 }
 
 // DeleteOrg removes an org and everything in it: its users, connected
-// apps, records, authorization codes, tokens, approvals and the browser
+// apps, records, Bulk API jobs, authorization codes, tokens, approvals and the browser
 // sessions of its users.
 func (s *Store) DeleteOrg(id string) error {
 	s.mu.Lock()
@@ -36,6 +36,7 @@ func (s *Store) DeleteOrg(id string) error {
 	}
 	delete(s.orgs, id)
 	delete(s.records, id)
+	s.deleteBulkJobsLocked(id)
 	users := map[string]bool{}
 	for uid, u := range s.users {
 		if u.OrgID == id {

@@ -27,6 +27,8 @@ type orgExt struct {
 	// order: the store's serial only grows.
 	order map[string][]string
 	usage *usageWindow
+	// bulk is the org's Bulk API jobs (bulkjobs.go).
+	bulk *bulkJobs
 }
 
 func newStoreExt() storeExt { return storeExt{orgs: map[string]*orgExt{}} }
