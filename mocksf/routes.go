@@ -105,7 +105,9 @@ func (s *Server) routes(pages *web.Pages, verifier *identity.Verifier) http.Hand
 	// REST API (reference §11–12; docs/mocksf-rest.md). Everything under
 	// a version, its 404 and 405 answers included, goes through
 	// RequireSession: bearer token, daily API allocation, version.
-	// rest.Methods routes by method and answers others 405.
+	// rest.Methods routes by method and answers others 405. A trailing
+	// slash is trimmed before routing (trimTrailingSlash), so each
+	// resource has one route.
 	r.Handle("/services/data", rest.HandleVersions(api)).Methods("GET")
 	r.Handle("/services/data/", rest.HandleVersions(api)).Methods("GET")
 	v := r.PathPrefix("/services/data/{version:v[0-9]+\\.[0-9]}").Subrouter()
@@ -113,14 +115,11 @@ func (s *Server) routes(pages *web.Pages, verifier *identity.Verifier) http.Hand
 	v.NotFoundHandler = rest.RequireSession(api)(rest.HandleNotFound())
 	get := func(h http.Handler) rest.Methods { return rest.Methods{"GET": h} }
 	v.Handle("", get(rest.HandleResources(api)))
-	v.Handle("/", get(rest.HandleResources(api)))
 	v.Handle("/limits", get(rest.HandleLimits(api)))
 	v.Handle("/sobjects", get(rest.HandleGlobalDescribe(api)))
 	v.Handle("/sobjects/{object}/describe", get(rest.HandleDescribe(api)))
 	v.Handle("/sobjects/{object}/updated", get(rest.HandleUpdated(api)))
-	v.Handle("/sobjects/{object}/updated/", get(rest.HandleUpdated(api)))
 	v.Handle("/sobjects/{object}/deleted", get(rest.HandleDeleted(api)))
-	v.Handle("/sobjects/{object}/deleted/", get(rest.HandleDeleted(api)))
 	v.Handle("/sobjects/{object}", rest.Methods{"GET": rest.HandleSObjectBasic(api), "POST": rest.HandleCreate(api)})
 	record, byExternalID := rest.HandleRecord(api), rest.HandleExternalID(api)
 	v.Handle("/sobjects/{object}/{id}", rest.Methods{"GET": record, "PATCH": record, "DELETE": record})
@@ -160,5 +159,5 @@ func (s *Server) routes(pages *web.Pages, verifier *identity.Verifier) http.Hand
 	r.Handle("/__mocksf/mail", guard(control.HandleClearMail(s.mailer))).Methods("DELETE")
 
 	// The journal and fault rules see every request first.
-	return cd.Observe(recoverPanics(log)(collapseSlashes(r)))
+	return cd.Observe(recoverPanics(log)(collapseSlashes(trimTrailingSlash(r))))
 }
