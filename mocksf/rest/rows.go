@@ -17,7 +17,7 @@ type rowEnv struct {
 	schema    *orgSchema
 	photoBase string // the instance URL, for users' photo URLs
 	orgName   string
-	derived   orgRecords // the org objects' records, built when first read
+	derived   orgRecords             // the org objects' records, built when first read
 	parents   map[string]*recordView // by ID, "|n" appended for the Name entity; nil: no such parent
 }
 
