@@ -128,6 +128,13 @@ func (s *Server) routes(pages *web.Pages, verifier *identity.Verifier) http.Hand
 	v.Handle("/queryAll", get(rest.HandleQuery(api, true)))
 	v.Handle("/query/{locator}", get(rest.HandleQueryMore(api)))
 	v.Handle("/queryAll/{locator}", get(rest.HandleQueryMore(api)))
+	v.Handle("/recent", get(rest.HandleRecent(api)))
+	search := rest.HandleParameterizedSearch(api)
+	v.Handle("/search", get(rest.HandleSearch(api)))
+	v.Handle("/parameterizedSearch", rest.Methods{"GET": search, "POST": search})
+	v.Handle("/tooling/query", get(rest.HandleToolingQuery(api)))
+	v.Handle("/tooling/sobjects", get(rest.HandleToolingGlobalDescribe()))
+	v.Handle("/tooling/sobjects/{object}/describe", get(rest.HandleToolingDescribe()))
 
 	// Test control (a test tool: never expose it to the internet).
 	// Health is open to all, for readiness polling; the rest is Guarded:

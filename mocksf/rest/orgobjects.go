@@ -165,11 +165,12 @@ func readOnlyObjects(list []*sobject) []*sobject {
 // orgRecords are the derived records of one org, by object name.
 type orgRecords map[string][]*store.Record
 
-// orgObjectRecords derives the org objects' records; users decide which
-// profiles are in use, which changes nothing here: every org has all of
-// orgProfiles.
-func orgObjectRecords(org store.Org) orgRecords {
+// orgObjectRecords derives the org objects' records, and the tooling
+// objects' (tooling.go). Every org has all of orgProfiles, whichever its
+// users have.
+func orgObjectRecords(org store.Org, cs *store.CustomSchema) orgRecords {
 	out := orgRecords{}
+	toolingRecords(out, org.ID, cs)
 	out["Organization"] = []*store.Record{{ID: org.ID, Object: "Organization", Fields: map[string]any{
 		"Name":                          org.Name,
 		"DefaultLocaleSidKey":           "en_US",
@@ -249,7 +250,7 @@ func (env *rowEnv) orgRecords(o *sobject) []*store.Record {
 		if err != nil {
 			return nil
 		}
-		env.derived = orgObjectRecords(org)
+		env.derived = orgObjectRecords(org, env.st.CustomSchema(env.orgID))
 	}
 	return env.derived[o.name]
 }
