@@ -54,14 +54,20 @@ func HandleRecent(api Deps) http.Handler {
 				if by != at.UserID && rec.CreatedByID != at.UserID {
 					continue
 				}
-				items = append(items, item{&views[i], name, rec.SystemModstamp})
+				when := rec.SystemModstamp
+				if when.IsZero() {
+					when = rec.LastModifiedDate
+				}
+				items = append(items, item{&views[i], name, when})
 			}
 		}
 		sort.SliceStable(items, func(i, j int) bool {
 			if !items[i].when.Equal(items[j].when) {
 				return items[i].when.After(items[j].when)
 			}
-			return items[i].view.id() > items[j].view.id()
+			// IDs share one serial across objects (sfid): the later
+			// record has the larger one.
+			return serialOf(items[i].view.id()) > serialOf(items[j].view.id())
 		})
 		if len(items) > limit {
 			items = items[:limit]
@@ -88,4 +94,13 @@ func nameFieldOf(o *sobject) *fieldDef {
 		}
 	}
 	return nil
+}
+
+// serialOf is the serial part of an ID made by sfid.New, after its key
+// prefix and pod.
+func serialOf(id string) string {
+	if len(id) < 15 {
+		return id
+	}
+	return id[5:15]
 }

@@ -136,6 +136,8 @@ func (p *parser) expectKeyword(kw string) error {
 // unexpectedAt reports the token at an offset.
 func (p *parser) unexpectedAt(at int) *Error {
 	p.off = at
+	p.skipSpace()
+	at = p.off
 	tok := p.word()
 	if tok == "" && at < len(p.src) {
 		tok = p.src[at : at+1]
