@@ -1,6 +1,7 @@
 package rest
 
 import (
+	"encoding/json"
 	"net/http"
 
 	"github.com/gorilla/mux"
@@ -347,16 +348,18 @@ func HandleDescribe(api Deps) http.Handler {
 
 // HandleSObjectBasic answers GET /services/data/vXX.X/sobjects/{object}:
 // the object's global describe entry and its recently viewed records,
-// which mocksf does not track, so the list is empty.
+// which mocksf approximates as /recent does (recent.go), up to 200.
 func HandleSObjectBasic(api Deps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _, o, ok := api.routeObject(w, r)
+		at, schema, o, ok := api.routeObject(w, r)
 		if !ok {
 			return
 		}
+		base := versionBase(r)
+		env := api.newEnv(at.OrgID, schema, api.instanceURL(r, at.OrgID))
 		writeJSON(w, http.StatusOK, struct {
-			ObjectDescribe sobjectSummary `json:"objectDescribe"`
-			RecentItems    []any          `json:"recentItems"`
-		}{o.summary(versionBase(r)), []any{}})
+			ObjectDescribe sobjectSummary  `json:"objectDescribe"`
+			RecentItems    json.RawMessage `json:"recentItems"`
+		}{o.summary(base), recentJSON(base, recentItems(env, []*sobject{o}, at.UserID, maxRecent))})
 	})
 }

@@ -30,60 +30,72 @@ func HandleRecent(api Deps) http.Handler {
 		}
 		schema := api.schemaOf(at.OrgID)
 		env := api.newEnv(at.OrgID, schema, api.instanceURL(r, at.OrgID))
-		type item struct {
-			view *recordView
-			name *fieldDef
-			when time.Time
-		}
-		var items []item
-		for _, o := range schema.sorted {
-			if o.derived || o.name == "User" {
-				continue
-			}
-			name := nameFieldOf(o)
-			if name == nil {
-				continue
-			}
-			views := env.views(o, false)
-			for i := range views {
-				rec := views[i].rec
-				by := rec.LastModifiedByID
-				if by == "" {
-					by = rec.CreatedByID
-				}
-				if by != at.UserID && rec.CreatedByID != at.UserID {
-					continue
-				}
-				when := rec.SystemModstamp
-				if when.IsZero() {
-					when = rec.LastModifiedDate
-				}
-				items = append(items, item{&views[i], name, when})
-			}
-		}
-		sort.SliceStable(items, func(i, j int) bool {
-			if !items[i].when.Equal(items[j].when) {
-				return items[i].when.After(items[j].when)
-			}
-			// IDs share one serial across objects (sfid): the later
-			// record has the larger one.
-			return serialOf(items[i].view.id()) > serialOf(items[j].view.id())
-		})
-		if len(items) > limit {
-			items = items[:limit]
-		}
-		base := versionBase(r)
-		var b bytes.Buffer
-		b.WriteByte('[')
-		for i, it := range items {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			appendRecord(&b, base, it.view, []*planNode{{key: "Id", field: it.view.obj.fieldPtr("Id")}, {key: "Name", field: it.name}})
-		}
-		b.WriteByte(']')
-		writeRaw(w, http.StatusOK, b.Bytes())
+		writeRaw(w, http.StatusOK, recentJSON(versionBase(r), recentItems(env, schema.sorted, at.UserID, limit)))
 	})
+}
+
+// recentItem is one record of a recent list.
+type recentItem struct {
+	view *recordView
+	name *fieldDef
+	when time.Time
+}
+
+// recentItems are the records of objects that userID created or last
+// changed, newest first, at most limit of them.
+func recentItems(env *rowEnv, objects []*sobject, userID string, limit int) []recentItem {
+	var items []recentItem
+	for _, o := range objects {
+		if o.derived || o.name == "User" {
+			continue
+		}
+		name := nameFieldOf(o)
+		if name == nil {
+			continue
+		}
+		views := env.views(o, false)
+		for i := range views {
+			rec := views[i].rec
+			by := rec.LastModifiedByID
+			if by == "" {
+				by = rec.CreatedByID
+			}
+			if by != userID && rec.CreatedByID != userID {
+				continue
+			}
+			when := rec.SystemModstamp
+			if when.IsZero() {
+				when = rec.LastModifiedDate
+			}
+			items = append(items, recentItem{&views[i], name, when})
+		}
+	}
+	sort.SliceStable(items, func(i, j int) bool {
+		if !items[i].when.Equal(items[j].when) {
+			return items[i].when.After(items[j].when)
+		}
+		// IDs share one serial across objects (sfid): the later record
+		// has the larger one.
+		return serialOf(items[i].view.id()) > serialOf(items[j].view.id())
+	})
+	if len(items) > limit {
+		items = items[:limit]
+	}
+	return items
+}
+
+// recentJSON writes a recent list: attributes, Id and Name of each.
+func recentJSON(base string, items []recentItem) []byte {
+	var b bytes.Buffer
+	b.WriteByte('[')
+	for i, it := range items {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		appendRecord(&b, base, it.view, []*planNode{{key: "Id", field: it.view.obj.fieldPtr("Id")}, {key: "Name", field: it.name}})
+	}
+	b.WriteByte(']')
+	return b.Bytes()
 }
 
 // nameFieldOf is an object's name field (Name, or Task's Subject).

@@ -42,4 +42,13 @@ func TestRecent(t *testing.T) {
 			t.Errorf("recent%s: %d items (%v); want %d", tc.query, len(got), err, tc.n)
 		}
 	}
+	// An object's basic information lists its own recent items.
+	basic := c.getJSON(t, coreV+"/sobjects/Account")
+	items, _ := basic["recentItems"].([]any)
+	if len(items) != 3 || items[0].(map[string]any)["Name"] != "Newest" {
+		t.Errorf("Account recentItems %v; want the three Accounts, Newest first", basic["recentItems"])
+	}
+	if got := jsonText(t, c.getJSON(t, coreV+"/sobjects/Organization")["recentItems"]); got != "[]" {
+		t.Errorf("Organization recentItems %s; want []", got)
+	}
 }
