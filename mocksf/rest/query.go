@@ -62,7 +62,7 @@ func HandleQuery(api Deps, all bool) http.Handler {
 			return
 		}
 		o, _ := schema.object(q.Object) // Compile resolved it
-		if r.URL.Query().Get("columns") == "true" {
+		if strings.EqualFold(r.URL.Query().Get("columns"), "true") {
 			// The query's columns, not its rows (columns.go).
 			writeJSON(w, http.StatusOK, newQueryColumns(schema, o, q))
 			return

@@ -97,6 +97,10 @@ func HandleParameterizedSearch(api Deps) http.Handler {
 			writeError(w, http.StatusBadRequest, apiError{Code: sosl.CodeMalformedSearch, Message: "Invalid search scope: " + body.In})
 			return
 		}
+		if len(body.SObjects) > sosl.MaxReturning {
+			writeError(w, http.StatusBadRequest, searchError(sosl.ErrTooManyObjects()))
+			return
+		}
 		if body.OverallLimit != nil {
 			s.Limit = max(*body.OverallLimit, 0)
 		}

@@ -89,6 +89,7 @@ func TestSearchErrors(t *testing.T) {
 		{"GET", coreV + "/parameterizedSearch?q=x", "", 400, "longer than one character"},
 		{"GET", coreV + "/parameterizedSearch?q=acme&in=BODY", "", 400, "MALFORMED_SEARCH"},
 		{"POST", coreV + "/parameterizedSearch", `{"q":`, 400, "JSON_PARSER_ERROR"},
+		{"POST", coreV + "/parameterizedSearch", `{"q":"acme","sobjects":[` + strings.Repeat(`{"name":"Account"},`, 100) + `{"name":"Lead"}]}`, 400, "at most 100 objects"},
 		{"POST", coreV + "/parameterizedSearch", `{"q":"acme","sobjects":[{"name":"Nope"}]}`, 400, "INVALID_TYPE"},
 		{"POST", coreV + "/parameterizedSearch", `{"q":"acme","x":"` + strings.Repeat("a", 1<<20) + `"}`, 400, "JSON_PARSER_ERROR"},
 	} {

@@ -188,7 +188,7 @@ func HandleToolingQuery(api Deps) http.Handler {
 			return
 		}
 		o := toolingSchema.objects[strings.ToLower(q.Object)]
-		if r.URL.Query().Get("columns") == "true" {
+		if strings.EqualFold(r.URL.Query().Get("columns"), "true") {
 			writeJSON(w, http.StatusOK, newQueryColumns(toolingSchema, o, q))
 			return
 		}

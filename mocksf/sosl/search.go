@@ -1,6 +1,7 @@
 package sosl
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 )
@@ -8,8 +9,9 @@ import (
 // MaxLength is the longest SOSL statement Salesforce takes.
 const MaxLength = 20000
 
-// maxReturning bounds the objects one RETURNING clause names.
-const maxReturning = 100
+// MaxReturning bounds the objects one search returns (mocksf's bound,
+// as Salesforce documents none).
+const MaxReturning = 100
 
 // Scope is the IN clause: which fields a search looks in.
 type Scope string
@@ -34,6 +36,12 @@ type Search struct {
 	Returning []Returning
 	// Limit is the overall LIMIT, -1 when there is none.
 	Limit int
+}
+
+// ErrTooManyObjects is the refusal of a search naming more than
+// MaxReturning objects.
+func ErrTooManyObjects() *Error {
+	return malformed(fmt.Sprintf("mocksf: a search may return at most %d objects", MaxReturning))
 }
 
 // Returning is one object of a RETURNING clause.
@@ -196,8 +204,8 @@ func (p *parser) search() (*Search, error) {
 	if p.peekKeyword("RETURNING") {
 		p.word()
 		for {
-			if len(s.Returning) == maxReturning {
-				return nil, p.unexpectedAt(p.off)
+			if len(s.Returning) == MaxReturning {
+				return nil, ErrTooManyObjects()
 			}
 			r, err := p.returning()
 			if err != nil {

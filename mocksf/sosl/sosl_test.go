@@ -49,6 +49,7 @@ func TestParseErrors(t *testing.T) {
 		{"FIND {Acme OR}", "unexpected token: <EOF>"},
 		{"FIND {" + strings.Repeat("(", 60) + "x" + strings.Repeat(")", 60) + "}", "nested more than 50 deep"},
 		{"FIND {" + strings.Repeat("x", MaxLength) + "}", "cannot exceed 20000 characters"},
+		{"FIND {xy} RETURNING " + strings.Repeat("Account, ", MaxReturning) + "Lead", "at most 100 objects"},
 	} {
 		_, err := Parse(tc.src)
 		var se *Error
