@@ -209,7 +209,8 @@ func (api Deps) writeSearchFields(w http.ResponseWriter, r *http.Request, s *sos
 	for _, ret := range returning {
 		q, err := soql.Compile(ret.SOQL(), querySchema{schema})
 		if err != nil {
-			writeError(w, http.StatusBadRequest, searchError(err))
+			e := searchError(err)
+			writeError(w, http.StatusBadRequest, searchError(s.ErrorAt(ret, e.Code, e.Message)))
 			return
 		}
 		o, _ := schema.object(q.Object)

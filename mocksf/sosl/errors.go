@@ -1,6 +1,9 @@
 package sosl
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Salesforce's error codes for a bad search.
 const (
@@ -41,6 +44,20 @@ type Error struct {
 func (e *Error) Error() string { return "sosl: " + e.Code + ": " + e.Message }
 
 func malformed(msg string) *Error { return &Error{Code: CodeMalformedSearch, Message: msg} }
+
+// ErrorAt is an error of a search's RETURNING item found by the SOQL
+// parser, which quotes the SOQL it was given: the same code and
+// explanation (the message's last line), quoted at the item in the
+// statement instead, as Salesforce quotes the SOSL.
+func (s *Search) ErrorAt(r Returning, code, message string) *Error {
+	explanation := message[strings.LastIndexByte(message, '\n')+1:]
+	if s.Source == "" {
+		return &Error{Code: code, Message: explanation}
+	}
+	e := positioned(s.Source, r.Offset, explanation)
+	e.Code = code
+	return e
+}
 
 // positioned is a MALFORMED_SEARCH at an offset of src, quoted as
 // Salesforce quotes SOQL and SOSL errors: the row, a caret under the

@@ -26,6 +26,9 @@ const (
 
 // Search is a parsed FIND statement.
 type Search struct {
+	// Source is the statement parsed, empty for a search built otherwise
+	// (parameterizedSearch).
+	Source string
 	// Term is the parsed search term and TermText its text.
 	Term     Term
 	TermText string
@@ -47,6 +50,9 @@ func ErrTooManyObjects() *Error {
 // Returning is one object of a RETURNING clause.
 type Returning struct {
 	Object string
+	// Offset is where Object starts in the statement, for errors found
+	// in the item later (by the SOQL parser).
+	Offset int
 	// Clause is the text inside the parentheses (fields, then WHERE,
 	// ORDER BY, LIMIT, OFFSET), empty when there are none: the part of a
 	// SOQL statement after SELECT, once FROM Object is put after the
@@ -99,7 +105,12 @@ func Parse(src string) (*Search, error) {
 		return nil, malformed(msgTooLong())
 	}
 	p := &parser{src: src}
-	return p.search()
+	s, err := p.search()
+	if err != nil {
+		return nil, err
+	}
+	s.Source = src
+	return s, nil
 }
 
 type parser struct {
@@ -244,7 +255,7 @@ func (p *parser) returning() (Returning, error) {
 	if name == "" || name[0] >= '0' && name[0] <= '9' {
 		return Returning{}, p.unexpectedAt(at)
 	}
-	r := Returning{Object: name}
+	r := Returning{Object: name, Offset: at}
 	p.skipSpace()
 	if p.off >= len(p.src) || p.src[p.off] != '(' {
 		return r, nil

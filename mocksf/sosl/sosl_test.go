@@ -27,6 +27,12 @@ func TestParse(t *testing.T) {
 			t.Errorf("Parse(%q): %v", tc.src, err)
 			continue
 		}
+		for i := range s.Returning {
+			if !strings.HasPrefix(tc.src[s.Returning[i].Offset:], s.Returning[i].Object) {
+				t.Errorf("Parse(%q): %s at offset %d", tc.src, s.Returning[i].Object, s.Returning[i].Offset)
+			}
+			s.Returning[i].Offset = 0
+		}
 		if s.Scope != tc.scope || !reflect.DeepEqual(s.Returning, tc.returning) || s.Limit != tc.limit {
 			t.Errorf("Parse(%q) = scope %s, returning %#v, limit %d; want %s, %#v, %d", tc.src, s.Scope, s.Returning, s.Limit, tc.scope, tc.returning, tc.limit)
 		}
@@ -136,4 +142,19 @@ func FuzzParse(f *testing.F) {
 		}
 		_ = Match(s.Term, Tokens(src))
 	})
+}
+
+func TestErrorAt(t *testing.T) {
+	s, err := Parse("FIND {Acme}\nRETURNING Account(Id), Nope__c")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := s.ErrorAt(s.Returning[1], "INVALID_TYPE", "\nSELECT Id FROM Nope__c\n               ^\nERROR at Row:1:Column:16\nsObject type 'Nope__c' is not supported.")
+	if want := "\nRETURNING Account(Id), Nope__c\n                       ^\nERROR at Row:2:Column:24\nsObject type 'Nope__c' is not supported."; e.Code != "INVALID_TYPE" || e.Message != want {
+		t.Errorf("ErrorAt = %s %q; want INVALID_TYPE %q", e.Code, e.Message, want)
+	}
+	built := &Search{Returning: []Returning{{Object: "Nope__c"}}}
+	if e := built.ErrorAt(built.Returning[0], "INVALID_TYPE", "\nquoted\n^\nonly this"); e.Message != "only this" {
+		t.Errorf("ErrorAt without source = %q; want the explanation only", e.Message)
+	}
 }
