@@ -111,7 +111,9 @@ func (s *Server) routes(pages *web.Pages, verifier *identity.Verifier) http.Hand
 	// REST API (reference §11–12; docs/mocksf-rest.md). Everything under
 	// a version, its 404 and 405 answers included, goes through
 	// RequireSession: bearer token, daily API allocation, version.
-	// rest.Methods routes by method and answers others 405.
+	// rest.Methods routes by method and answers others 405. A trailing
+	// slash is trimmed before routing (trimTrailingSlash), so each
+	// resource has one route.
 	r.Handle("/services/data", rest.HandleVersions(api)).Methods("GET")
 	r.Handle("/services/data/", rest.HandleVersions(api)).Methods("GET")
 	v := r.PathPrefix("/services/data/{version:v[0-9]+\\.[0-9]}").Subrouter()
@@ -119,14 +121,11 @@ func (s *Server) routes(pages *web.Pages, verifier *identity.Verifier) http.Hand
 	v.NotFoundHandler = rest.RequireSession(api)(rest.HandleNotFound())
 	get := func(h http.Handler) rest.Methods { return rest.Methods{"GET": h} }
 	v.Handle("", get(rest.HandleResources(api)))
-	v.Handle("/", get(rest.HandleResources(api)))
 	v.Handle("/limits", get(rest.HandleLimits(api)))
 	v.Handle("/sobjects", get(rest.HandleGlobalDescribe(api)))
 	v.Handle("/sobjects/{object}/describe", get(rest.HandleDescribe(api)))
 	v.Handle("/sobjects/{object}/updated", get(rest.HandleUpdated(api)))
-	v.Handle("/sobjects/{object}/updated/", get(rest.HandleUpdated(api)))
 	v.Handle("/sobjects/{object}/deleted", get(rest.HandleDeleted(api)))
-	v.Handle("/sobjects/{object}/deleted/", get(rest.HandleDeleted(api)))
 	v.Handle("/sobjects/{object}", rest.Methods{"GET": rest.HandleSObjectBasic(api), "POST": rest.HandleCreate(api)})
 	record, byExternalID := rest.HandleRecord(api), rest.HandleExternalID(api)
 	v.Handle("/sobjects/{object}/{id}", rest.Methods{"GET": record, "PATCH": record, "DELETE": record})
@@ -135,6 +134,13 @@ func (s *Server) routes(pages *web.Pages, verifier *identity.Verifier) http.Hand
 	v.Handle("/queryAll", get(rest.HandleQuery(api, true)))
 	v.Handle("/query/{locator}", get(rest.HandleQueryMore(api)))
 	v.Handle("/queryAll/{locator}", get(rest.HandleQueryMore(api)))
+	v.Handle("/recent", get(rest.HandleRecent(api)))
+	search := rest.HandleParameterizedSearch(api)
+	v.Handle("/search", get(rest.HandleSearch(api)))
+	v.Handle("/parameterizedSearch", rest.Methods{"GET": search, "POST": search})
+	v.Handle("/tooling/query", get(rest.HandleToolingQuery(api)))
+	v.Handle("/tooling/sobjects", get(rest.HandleToolingGlobalDescribe()))
+	v.Handle("/tooling/sobjects/{object}/describe", get(rest.HandleToolingDescribe()))
 
 	// SObject Collections and Composite (docs/mocksf-rest.md, "Composite
 	// and collections"); subrequests go back through this router.
@@ -197,5 +203,5 @@ func (s *Server) routes(pages *web.Pages, verifier *identity.Verifier) http.Hand
 	api.Router.Set(r)
 
 	// The journal and fault rules see every request first.
-	return cd.Observe(recoverPanics(log)(collapseSlashes(r)))
+	return cd.Observe(recoverPanics(log)(collapseSlashes(trimTrailingSlash(r))))
 }

@@ -1,6 +1,7 @@
 package rest
 
 import (
+	"encoding/json"
 	"net/http"
 
 	"github.com/gorilla/mux"
@@ -198,11 +199,14 @@ func (o *sobject) urls(base string) map[string]string {
 // summary is the object's global describe entry; base is
 // "/services/data/vXX.X".
 func (o *sobject) summary(base string) sobjectSummary {
+	// The org objects (orgobjects.go) are read-only, as describe says
+	// of Organization in a real org.
+	writable := !o.derived
 	return sobjectSummary{
-		Createable: true, Custom: o.custom, Deletable: o.deletable, FeedEnabled: o.name != "User" && !o.custom,
-		IDEnabled: true, KeyPrefix: o.keyPrefix, Label: o.label, LabelPlural: o.labelPlural, Layoutable: true,
-		Mergeable: o.mergeable, MRUEnabled: true, Name: o.name, Queryable: true, Replicateable: true,
-		Retrieveable: true, Searchable: true, Triggerable: true, Undeletable: o.deletable, Updateable: true,
+		Createable: writable, Custom: o.custom, Deletable: o.deletable, FeedEnabled: o.name != "User" && !o.custom && writable,
+		IDEnabled: true, KeyPrefix: o.keyPrefix, Label: o.label, LabelPlural: o.labelPlural, Layoutable: writable,
+		Mergeable: o.mergeable, MRUEnabled: writable, Name: o.name, Queryable: true, Replicateable: writable,
+		Retrieveable: true, Searchable: writable, Triggerable: writable, Undeletable: o.deletable, Updateable: writable,
 		URLs: o.urls(base),
 	}
 }
@@ -215,9 +219,9 @@ func (o *sobject) describe(base string) sobjectDescribe {
 		Createable: s.Createable, Custom: s.Custom, Deletable: s.Deletable, FeedEnabled: s.FeedEnabled, IDEnabled: true,
 		KeyPrefix: s.KeyPrefix, Label: s.Label, LabelPlural: s.LabelPlural, Layoutable: true,
 		Listviewable: nil, LookupLayoutable: nil, Mergeable: s.Mergeable, MRUEnabled: true, Name: s.Name,
-		NamedLayoutInfos: []any{}, Queryable: true, Replicateable: true, Retrieveable: true,
-		SearchLayoutable: yes, Searchable: true, Triggerable: true, Undeletable: s.Undeletable,
-		Updateable: true, URLs: s.URLs,
+		NamedLayoutInfos: []any{}, Queryable: true, Replicateable: s.Replicateable, Retrieveable: true,
+		SearchLayoutable: yes, Searchable: s.Searchable, Triggerable: s.Triggerable, Undeletable: s.Undeletable,
+		Updateable: s.Updateable, URLs: s.URLs,
 		ChildRelationships: []childRelationInfo{},
 		RecordTypeInfos: []recordTypeInfo{{
 			Active: true, Available: true, DefaultRecordTypeMapping: true, DeveloperName: "Master",
@@ -344,16 +348,18 @@ func HandleDescribe(api Deps) http.Handler {
 
 // HandleSObjectBasic answers GET /services/data/vXX.X/sobjects/{object}:
 // the object's global describe entry and its recently viewed records,
-// which mocksf does not track, so the list is empty.
+// which mocksf approximates as /recent does (recent.go), up to 200.
 func HandleSObjectBasic(api Deps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _, o, ok := api.routeObject(w, r)
+		at, schema, o, ok := api.routeObject(w, r)
 		if !ok {
 			return
 		}
+		base := versionBase(r)
+		env := api.newEnv(at.OrgID, schema, api.instanceURL(r, at.OrgID))
 		writeJSON(w, http.StatusOK, struct {
-			ObjectDescribe sobjectSummary `json:"objectDescribe"`
-			RecentItems    []any          `json:"recentItems"`
-		}{o.summary(versionBase(r)), []any{}})
+			ObjectDescribe sobjectSummary  `json:"objectDescribe"`
+			RecentItems    json.RawMessage `json:"recentItems"`
+		}{o.summary(base), recentJSON(base, recentItems(env, []*sobject{o}, at.UserID, maxRecent))})
 	})
 }

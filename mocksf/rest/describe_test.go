@@ -132,11 +132,12 @@ func TestGlobalDescribe(t *testing.T) {
 		prefixes[name] = prefix
 	}
 	want := map[string]string{"Account": "001", "Campaign": "701", "CampaignMember": "00v", "Contact": "003",
-		"Lead": "00Q", "Opportunity": "006", "Task": "00T", "User": "005"}
+		"Lead": "00Q", "Opportunity": "006", "Task": "00T", "User": "005",
+		"Group": "00G", "Organization": "00D", "PermissionSet": "0PS", "Profile": "00e", "RecordType": "012", "UserRole": "00E"}
 	if !reflect.DeepEqual(prefixes, want) {
 		t.Errorf("objects and key prefixes = %v; want %v", prefixes, want)
 	}
-	lead := got.SObjects[4]
+	lead := got.SObjects[5] // Account, Campaign, CampaignMember, Contact, Group, Lead
 	var urls map[string]string
 	_ = json.Unmarshal(lead["urls"], &urls)
 	wantURLs := map[string]string{

@@ -112,6 +112,27 @@ func errReadOnlyObject(o *sobject) apiError {
 	return apiError{Code: "INVALID_OPERATION", Message: "mocksf: " + o.name + " records come from the seed and cannot be written through the API"}
 }
 
+// errReadOnlyWrite is the answer to a write (method POST, PATCH or
+// DELETE) to a read-only object. The org objects (Organization, Profile…)
+// answer as Salesforce does for an entity its API cannot write
+// (assumption: INVALID_TYPE_FOR_OPERATION with "entity type cannot be
+// inserted: Organization", the SOAP API's status code and wording, not
+// captured over REST); User keeps mocksf's own refusal, as Salesforce
+// could create one.
+func errReadOnlyWrite(o *sobject, method string) apiError {
+	if !o.derived {
+		return errReadOnlyObject(o)
+	}
+	verb := "updated"
+	switch method {
+	case "POST":
+		verb = "inserted"
+	case "DELETE":
+		verb = "deleted"
+	}
+	return dmlError("INVALID_TYPE_FOR_OPERATION", "entity type cannot be "+verb+": "+o.name)
+}
+
 func errReplicationDate(message string) apiError {
 	return apiError{Code: "INVALID_REPLICATION_DATE", Message: message}
 }

@@ -34,7 +34,8 @@ const (
 )
 
 // HandleQuery answers GET /services/data/vXX.X/query?q=<SOQL>, or
-// /queryAll with all set, which also returns deleted records. Results
+// /queryAll with all set, which also returns deleted records; with
+// columns=true it describes the query's columns instead. Results
 // beyond the batch size stay on the server as a snapshot that
 // nextRecordsUrl pages through.
 func HandleQuery(api Deps, all bool) http.Handler {
@@ -61,6 +62,11 @@ func HandleQuery(api Deps, all bool) http.Handler {
 			return
 		}
 		o, _ := schema.object(q.Object) // Compile resolved it
+		if strings.EqualFold(r.URL.Query().Get("columns"), "true") {
+			// The query's columns, not its rows (columns.go).
+			writeJSON(w, http.StatusOK, newQueryColumns(schema, o, q))
+			return
+		}
 		env := api.newEnv(at.OrgID, schema, api.instanceURL(r, at.OrgID))
 		views := env.views(o, all)
 		match := q.Matcher(api.Store.Now())

@@ -1,8 +1,10 @@
 // Package rest is mocksf's Salesforce REST API (the /services/data
 // resources): versions, resources by version, limits, global and sObject
 // describe, record create, read, update, delete and upsert by external ID,
-// SOQL queries with server-side cursors, and the updated/deleted resources
-// of data replication. It follows the wire formats of Salesforce's REST
+// SOQL queries with server-side cursors and their columns, the
+// updated/deleted resources of data replication, SOSL search, recent
+// items, a minimal Tooling API, and the org objects every org has
+// (Organization, Profile, PermissionSet, UserRole, RecordType, Group). It follows the wire formats of Salesforce's REST
 // API Developer Guide as summarized in §11 and §12 of
 // docs/salesforce-reference.md; docs/mocksf-rest.md lists every resource,
 // error and setting.

@@ -17,6 +17,7 @@ type rowEnv struct {
 	schema    *orgSchema
 	photoBase string // the instance URL, for users' photo URLs
 	orgName   string
+	derived   orgRecords             // the org objects' records, built when first read
 	parents   map[string]*recordView // by ID, "|n" appended for the Name entity; nil: no such parent
 }
 
@@ -161,12 +162,11 @@ func (v *recordView) userValue(name string) any {
 	case "FirstName":
 		return nonEmpty(u.FirstName)
 	case "LastName":
-		if u.LastName == "" {
-			return u.Username
-		}
-		return u.LastName
+		return userLastName(*u)
 	case "IsActive":
 		return u.Active
+	case "ProfileId":
+		return userProfileID(u)
 	case "Alias":
 		return userAlias(*u)
 	case "CompanyName":
@@ -187,13 +187,24 @@ func (v *recordView) userValue(name string) any {
 	return nil
 }
 
+// userLastName is the user's LastName, which Salesforce requires: the
+// seed's, or else the part of the username before "@" (a seed may give
+// none).
+func userLastName(u store.User) string {
+	if u.LastName != "" {
+		return u.LastName
+	}
+	local, _, _ := strings.Cut(u.Username, "@")
+	if local == "" {
+		return u.Username
+	}
+	return local
+}
+
 // userAlias is the alias Setup suggests: the first letter of the first
 // name and the first four of the last, lower case.
 func userAlias(u store.User) string {
-	last := u.LastName
-	if last == "" {
-		last, _, _ = strings.Cut(u.Username, "@")
-	}
+	last := userLastName(u)
 	alias := ""
 	if u.FirstName != "" {
 		alias = u.FirstName[:1]
@@ -239,6 +250,10 @@ func (env *rowEnv) lookup(f *fieldDef, id string) *recordView {
 	case obj.name == "User":
 		if u, err := env.st.User(id); err == nil && u.OrgID == env.orgID {
 			p = &recordView{env: env, obj: obj, user: &u, asName: f.polymorphic}
+		}
+	case obj.derived:
+		if rec := env.findDerived(obj, id); rec != nil {
+			p = &recordView{env: env, obj: obj, rec: rec, asName: f.polymorphic}
 		}
 	default:
 		if rec, ok := env.st.RecordRef(env.orgID, obj.name, id); ok && !rec.IsDeleted {
@@ -288,6 +303,14 @@ func (env *rowEnv) views(o *sobject, withDeleted bool) []recordView {
 		}
 		return out
 	}
+	if o.derived {
+		recs := env.orgRecords(o)
+		out := make([]recordView, len(recs))
+		for i, r := range recs {
+			out[i] = recordView{env: env, obj: o, rec: r}
+		}
+		return out
+	}
 	recs := env.st.RecordSnapshot(env.orgID, o.name)
 	out := make([]recordView, 0, len(recs))
 	for _, r := range recs {
@@ -308,6 +331,12 @@ func (env *rowEnv) find(o *sobject, id string) (v *recordView, deleted bool) {
 			return nil, false
 		}
 		return &recordView{env: env, obj: o, user: &u}, false
+	}
+	if o.derived {
+		if rec := env.findDerived(o, id); rec != nil {
+			return &recordView{env: env, obj: o, rec: rec}, false
+		}
+		return nil, false
 	}
 	rec, ok := env.st.RecordRef(env.orgID, o.name, id)
 	switch {

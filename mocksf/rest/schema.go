@@ -24,6 +24,9 @@ type sobject struct {
 	deletable   bool
 	// readOnly objects (User in mocksf) are served but not written.
 	readOnly bool
+	// derived objects (orgobjects.go) have records derived from the org
+	// and its users, not stored ones.
+	derived bool
 	// hidden objects (the Name entity polymorphic relationships lead to)
 	// are not listed or described.
 	hidden   bool
@@ -445,6 +448,8 @@ var standardList = []*sobject{
 			email("Email", "Email").withRequired(),
 			fieldDef{name: "Alias", label: "Alias", typ: "string", length: 8, required: true},
 			boolean("IsActive", "Active"),
+			reference("ProfileId", "Profile ID", "Profile", "Profile").withRequired(),
+			reference("UserRoleId", "Role ID", "UserRole", "UserRole"),
 			picklist("UserType", "User Type", "Standard", "PowerPartner", "CsnOnly", "Guest").withReadOnly(),
 			picklist("TimeZoneSidKey", "Time Zone", "America/Los_Angeles", "America/New_York", "Europe/London", "GMT").withRequired(),
 			picklist("LocaleSidKey", "Locale", "en_US", "en_GB", "de_DE", "fr_FR").withRequired(),
@@ -477,7 +482,7 @@ var standardList = []*sobject{
 // standardObjects is mocksf's standard schema: the objects a sync client
 // reads, with their standard fields (Salesforce field reference; Lead per
 // the captured describe in the reference notes).
-var standardObjects = buildObjects(standardList)
+var standardObjects = buildObjects(append(standardList, orgObjectList...))
 
 // polymorphicReference is a lookup to one of several objects (Task's Who
 // and What).

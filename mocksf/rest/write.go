@@ -47,7 +47,7 @@ func HandleCreate(api Deps) http.Handler {
 			return
 		}
 		if o.readOnly {
-			writeError(w, http.StatusBadRequest, errReadOnlyObject(o))
+			writeError(w, http.StatusBadRequest, errReadOnlyWrite(o, r.Method))
 			return
 		}
 		values, errs := readWrite(api, r, at.OrgID, schema, o, true, "")
@@ -132,7 +132,7 @@ func writeTarget(api Deps, w http.ResponseWriter, r *http.Request, schema *orgSc
 		return nil, "", false
 	}
 	if o.readOnly {
-		writeError(w, http.StatusBadRequest, errReadOnlyObject(o))
+		writeError(w, http.StatusBadRequest, errReadOnlyWrite(o, r.Method))
 		return nil, "", false
 	}
 	id, ok := soql.CanonicalID(vars["id"])
@@ -667,7 +667,7 @@ func HandleExternalID(api Deps) http.Handler {
 			return
 		}
 		if o.readOnly && r.Method == http.MethodDelete {
-			writeError(w, http.StatusBadRequest, errReadOnlyObject(o))
+			writeError(w, http.StatusBadRequest, errReadOnlyWrite(o, r.Method))
 			return
 		}
 		env := api.newEnv(at.OrgID, schema, api.instanceURL(r, at.OrgID))
@@ -720,7 +720,7 @@ func writeMultipleChoices(w http.ResponseWriter, base string, o *sobject, matche
 func upsert(api Deps, w http.ResponseWriter, r *http.Request, schema *orgSchema, o *sobject, f fieldDef, want any) {
 	at, _ := TokenFrom(r.Context())
 	if o.readOnly {
-		writeError(w, http.StatusBadRequest, errReadOnlyObject(o))
+		writeError(w, http.StatusBadRequest, errReadOnlyWrite(o, r.Method))
 		return
 	}
 	body, errs := readRecordBody(r, o)

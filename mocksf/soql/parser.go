@@ -131,7 +131,7 @@ func (p *parser) query() (*Query, error) {
 	if err := p.expectKeyword("FROM"); err != nil {
 		return nil, err
 	}
-	obj, err := p.name()
+	obj, err := p.objectName()
 	if err != nil {
 		return nil, err
 	}
@@ -168,6 +168,18 @@ func (p *parser) query() (*Query, error) {
 		return nil, p.unexpected()
 	}
 	return q, nil
+}
+
+// objectName reads the FROM clause's object. Group is an object every
+// org has as well as a reserved word (GROUP BY): after FROM it is the
+// object, as Salesforce reads SELECT Id FROM Group.
+func (p *parser) objectName() (FieldRef, error) {
+	if t := p.peek(); t.kind == tokIdent && strings.EqualFold(t.text, "Group") {
+		ref := FieldRef{Name: t.text, Pos: t.pos, tok: p.i}
+		p.next()
+		return ref, nil
+	}
+	return p.name()
 }
 
 // name reads a field or object name (possibly a dotted path).
