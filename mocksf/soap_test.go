@@ -5,9 +5,11 @@ package mocksf_test
 // test picks each request's address (RemoteAddr) and host.
 
 import (
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -132,6 +134,23 @@ func TestSOAPLogin(t *testing.T) {
 	srv.ServeHTTP(w, r)
 	if w.Code != http.StatusOK {
 		t.Errorf("REST with the SOAP session = %d %s; want 200", w.Code, w.Body)
+	}
+	// userInfo's profileId is the user's Profile over REST.
+	r = httptest.NewRequest("GET", "http://"+soapInstance+"/services/data/v64.0/query?q="+url.QueryEscape("SELECT ProfileId, Profile.Name FROM User WHERE Username = 'admin@acme.test'"), nil)
+	r.Header.Set("Authorization", "Bearer "+session)
+	w = httptest.NewRecorder()
+	srv.ServeHTTP(w, r)
+	var q struct {
+		Records []struct {
+			ProfileID string `json:"ProfileId"`
+			Profile   struct{ Name string }
+		}
+	}
+	if err := json.Unmarshal(w.Body.Bytes(), &q); err != nil || len(q.Records) != 1 {
+		t.Fatalf("REST user query = %d %s (%v)", w.Code, w.Body, err)
+	}
+	if rec := q.Records[0]; rec.Profile.Name != "System Administrator" || !strings.Contains(body, "<profileId>"+rec.ProfileID+"</profileId>") {
+		t.Errorf("REST says profile %s (%s); login response says\n%s", rec.ProfileID, rec.Profile.Name, body)
 	}
 
 	// getUserInfo at the serverUrl, then logout, after which the session is dead.

@@ -53,15 +53,17 @@ func TestResources(t *testing.T) {
 	got := decode[map[string]string](t, rec)
 	org, user := f.orgs["Acme"].Org.ID, f.orgs["Acme"].Users[0].ID
 	want := map[string]string{
-		"sobjects":  "/services/data/v66.0/sobjects",
-		"query":     "/services/data/v66.0/query",
-		"queryAll":  "/services/data/v66.0/queryAll",
-		"limits":    "/services/data/v66.0/limits",
-		"search":    "/services/data/v66.0/search",
-		"composite": "/services/data/v66.0/composite",
-		"tooling":   "/services/data/v66.0/tooling",
-		"recent":    "/services/data/v66.0/recent",
-		"identity":  "http://127.0.0.1:8080/id/" + org + "/" + user,
+		"sobjects":            "/services/data/v66.0/sobjects",
+		"query":               "/services/data/v66.0/query",
+		"queryAll":            "/services/data/v66.0/queryAll",
+		"limits":              "/services/data/v66.0/limits",
+		"search":              "/services/data/v66.0/search",
+		"parameterizedSearch": "/services/data/v66.0/parameterizedSearch",
+		"composite":           "/services/data/v66.0/composite",
+		"jobs":                "/services/data/v66.0/jobs",
+		"tooling":             "/services/data/v66.0/tooling",
+		"recent":              "/services/data/v66.0/recent",
+		"identity":            "http://127.0.0.1:8080/id/" + org + "/" + user,
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("resources = %v; want %v", got, want)

@@ -1,10 +1,8 @@
 package rest
 
 import (
-	"hash/fnv"
 	"strings"
 
-	"github.com/sfharness/sfharness/mocksf/sfid"
 	"github.com/sfharness/sfharness/mocksf/store"
 )
 
@@ -17,7 +15,7 @@ import (
 
 // Key prefixes of the org objects (Salesforce's).
 const (
-	prefixProfile       = "00e"
+	prefixProfile       = store.ProfilePrefix
 	prefixPermissionSet = "0PS"
 	prefixUserRole      = "00E"
 	prefixRecordType    = "012"
@@ -42,8 +40,8 @@ var orgProfiles = []struct {
 }
 
 const (
-	adminProfile    = 0
-	standardProfile = 1
+	adminProfile    = store.AdminProfile
+	standardProfile = store.StandardProfile
 )
 
 var editions = []string{"Team Edition", "Professional Edition", "Enterprise Edition", "Developer Edition",
@@ -224,23 +222,9 @@ func organizationType(edition string) string {
 // profileID is the ID of an org's i-th profile of orgProfiles.
 func profileID(orgID string, i int) string { return orgObjectID(prefixProfile, orgID, i) }
 
-// userProfileID is a user's ProfileId: System Administrator for admins,
-// Standard User for the others.
-func userProfileID(u *store.User) string {
-	if u.Admin {
-		return profileID(u.OrgID, adminProfile)
-	}
-	return profileID(u.OrgID, standardProfile)
-}
-
 // orgObjectID is the stable ID of an org's i-th derived record with the
-// given key prefix: the same on every read, different across orgs.
-func orgObjectID(prefix, orgID string, i int) string {
-	h := fnv.New64a()
-	_, _ = h.Write([]byte(orgID))
-	// 40 bits of the org's hash leave room for 256 records an object.
-	return sfid.New(prefix, (h.Sum64()&(1<<40-1))<<8|uint64(i&0xff))
-}
+// given key prefix (store.DerivedID, which SOAP's userInfo uses too).
+func orgObjectID(prefix, orgID string, i int) string { return store.DerivedID(prefix, orgID, i) }
 
 // orgRecords returns the org's derived records of an object, built once
 // per request.

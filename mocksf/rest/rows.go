@@ -166,7 +166,7 @@ func (v *recordView) userValue(name string) any {
 	case "IsActive":
 		return u.Active
 	case "ProfileId":
-		return userProfileID(u)
+		return u.ProfileID()
 	case "Alias":
 		return userAlias(*u)
 	case "CompanyName":

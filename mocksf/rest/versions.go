@@ -75,9 +75,9 @@ func HandleVersions(api Deps) http.Handler {
 	})
 }
 
-// resourceNames are the resources listed by version. mocksf may not serve
-// all of them yet; the list is what clients look names up in.
-var resourceNames = []string{"sobjects", "query", "queryAll", "limits", "search", "composite", "tooling", "recent"}
+// resourceNames are the resources listed by version, each served (jobs as
+// /jobs/ingest and /jobs/query); clients look the names up here.
+var resourceNames = []string{"sobjects", "query", "queryAll", "limits", "search", "parameterizedSearch", "composite", "jobs", "tooling", "recent"}
 
 // HandleResources answers GET /services/data/vXX.X/: resource name to
 // URL, plus the absolute identity URL of the session's user.

@@ -134,20 +134,11 @@ func (d Deps) logout(w http.ResponseWriter, r *http.Request, c call) {
 	writeResponse(w, "<logoutResponse/>")
 }
 
-// Profile IDs mocksf names in userInfo: one for admins (System
-// Administrator), one for other users (Standard User).
-var (
-	adminProfileID    = sfid.New("00e", 1)
-	standardProfileID = sfid.New("00e", 2)
-)
-
 // userInfo is a GetUserInfoResult, fields in the partner WSDL's order,
 // with an English (United States) single-currency org's values.
 func (d Deps) userInfo(org store.Org, u store.User) []field {
-	profile := standardProfileID
-	if u.Admin {
-		profile = adminProfileID
-	}
+	// The same ID as the user's Profile record over REST.
+	profile := u.ProfileID()
 	timeout := org.SessionTimeout
 	if timeout == 0 {
 		timeout = store.DefaultSessionTimeout
