@@ -187,6 +187,29 @@ func (h *harness) rest(token, method, path string, out any) (int, error) {
 	return resp.StatusCode, nil
 }
 
+// queryOne runs a SOQL query over REST with the token and checks that
+// it finds one record with the fields given.
+func (h *harness) queryOne(token, soql string, want map[string]any) error {
+	var res struct {
+		TotalSize int              `json:"totalSize"`
+		Records   []map[string]any `json:"records"`
+	}
+	path := "/services/data/" + restVersion + "/query?q=" + url.QueryEscape(soql)
+	status, err := h.rest(token, "GET", path, &res)
+	if err != nil {
+		return err
+	}
+	if status != http.StatusOK || res.TotalSize != 1 || len(res.Records) != 1 {
+		return fmt.Errorf("%s: %d, %d records; want 200 and one record", soql, status, res.TotalSize)
+	}
+	for k, v := range want {
+		if res.Records[0][k] != v {
+			return fmt.Errorf("%s: %s is %v; want %v", soql, k, res.Records[0][k], v)
+		}
+	}
+	return nil
+}
+
 func truncate(s string, n int) string {
 	s = strings.TrimSpace(s)
 	if len(s) <= n {

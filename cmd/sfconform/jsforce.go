@@ -25,9 +25,9 @@ const maxScriptLine = 1 << 20
 func runJSforce(ctx context.Context, c config, h *harness, r *report, getenv func(string) string) {
 	const name = "jsforce script"
 	since := h.newestRequest()
-	node, err := exec.LookPath("node")
+	node, err := exec.LookPath(c.node)
 	if err != nil {
-		r.fail(name, "no node on PATH (make conformance installs Debian's nodejs): "+err.Error(), since)
+		r.fail(name, "no "+c.node+" on PATH (make conformance installs Debian's nodejs): "+err.Error(), since)
 		return
 	}
 	ctx, cancel := context.WithTimeout(ctx, 2*c.timeout)
@@ -67,28 +67,26 @@ func runJSforce(ctx context.Context, c config, h *harness, r *report, getenv fun
 	sc.Buffer(make([]byte, 64<<10), maxScriptLine)
 	for sc.Scan() {
 		line := sc.Text()
-		verb, rest, _ := strings.Cut(line, " ")
-		switch verb {
+		l := parseScriptLine(line)
+		switch l.verb {
 		case "BEGIN":
 			since = h.newestRequest()
 			fmt.Fprintln(stdin, "GO")
 		case "AUTHORIZE":
-			cb, err := h.authorize(rest)
+			cb, err := h.authorize(l.arg)
 			if err != nil {
 				fmt.Fprintln(stdin, "ERROR "+oneLine(err.Error()))
 			} else {
 				fmt.Fprintln(stdin, "CALLBACK "+cb.String())
 			}
-		case "PASS", "FAIL":
+		case "PASS":
 			ran++
-			check, detail, _ := strings.Cut(rest, ": ")
-			if verb == "PASS" {
-				r.pass(check, detail)
-			} else {
-				r.fail(check, detail, since)
-			}
+			r.pass(l.check, l.detail)
+		case "FAIL":
+			ran++
+			r.fail(l.check, l.detail, since)
 		case "DONE":
-			done, _ = strconv.Atoi(rest)
+			done = l.count
 		default:
 			if c.verbose {
 				fmt.Fprintln(r.out, "  jsforce: "+line)
@@ -105,6 +103,39 @@ func runJSforce(ctx context.Context, c config, h *harness, r *report, getenv fun
 	case c.verbose && stderr.String() != "":
 		fmt.Fprintln(r.out, "  jsforce stderr: "+stderr.String())
 	}
+}
+
+// scriptLine is one line the script printed: a verb (BEGIN, AUTHORIZE,
+// PASS, FAIL, DONE) and its argument; a PASS or FAIL split into the
+// check's name and what it says; DONE's count of checks.
+type scriptLine struct {
+	verb, arg     string
+	check, detail string
+	count         int
+}
+
+// parseScriptLine reads a line of the protocol. A line that is none of
+// it has an empty verb: jsforce's own output.
+func parseScriptLine(line string) scriptLine {
+	verb, arg, _ := strings.Cut(line, " ")
+	l := scriptLine{verb: verb, arg: arg}
+	switch verb {
+	case "BEGIN", "AUTHORIZE":
+	case "PASS", "FAIL":
+		l.check, l.detail, _ = strings.Cut(arg, ": ")
+		if l.check == "" {
+			return scriptLine{}
+		}
+	case "DONE":
+		n, err := strconv.Atoi(arg)
+		if err != nil || n < 0 {
+			return scriptLine{}
+		}
+		l.count = n
+	default:
+		return scriptLine{}
+	}
+	return l
 }
 
 // tailBuffer keeps the last 2 KiB written to it: a script's stderr.

@@ -7,7 +7,7 @@
 // PASS or FAIL; a FAIL is followed by the last requests mocksf saw. It
 // ends with "N passed, N failed" and exits non-zero on any failure.
 //
-//	sfconform [-dir conformance] [-only sf|jsforce] [-timeout 2m] [-v]
+//	sfconform [-dir conformance] [-only sf|jsforce] [-timeout 2m] [-node node] [-v]
 package main
 
 import (
@@ -42,6 +42,7 @@ type config struct {
 	only    string        // "", "sf" or "jsforce"
 	timeout time.Duration // per client command
 	verbose bool          // print each client's output
+	node    string        // the JavaScript runtime jsforce.mjs runs in
 }
 
 // run is the whole program, so tests can run it.
@@ -53,6 +54,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	fs.StringVar(&c.only, "only", "", "run one client's checks only: sf or jsforce")
 	fs.DurationVar(&c.timeout, "timeout", 2*time.Minute, "how long one client command may take")
 	fs.BoolVar(&c.verbose, "v", false, "print each client command's output")
+	fs.StringVar(&c.node, "node", "node", "the `PROGRAM` that runs "+jsforceScript)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -9,6 +9,10 @@ import (
 // journalLines is how many of mocksf's requests a failure shows.
 const journalLines = 6
 
+// skipped starts the reason of a check that could not run because one
+// before it failed; it counts as a failure.
+const skipped = "skipped: "
+
 // report prints one line per check and counts them.
 type report struct {
 	out            io.Writer
@@ -28,7 +32,8 @@ func (r *report) pass(name, detail string) {
 func (r *report) fail(name, why string, since int64) {
 	r.failed++
 	fmt.Fprintf(r.out, "FAIL %s: %s\n", name, oneLine(why))
-	if r.tail == nil {
+	// A check skipped for an earlier failure sent nothing of its own.
+	if r.tail == nil || strings.HasPrefix(why, skipped) {
 		return
 	}
 	lines := r.tail(since, journalLines)

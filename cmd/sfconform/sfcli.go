@@ -77,14 +77,15 @@ type sfResult struct {
 // the result into out. A non-zero status is an error with sf's message.
 func (s *sfCLI) run(ctx context.Context, out any, extraEnv []string, args ...string) error {
 	stdout, stderr, err := s.exec(ctx, extraEnv, append(args, "--json")...)
+	name := command(args)
 	var res sfResult
 	if i := bytes.IndexByte(stdout, '{'); i >= 0 && json.Unmarshal(stdout[i:], &res) == nil {
 		if res.Status != 0 {
-			return fmt.Errorf("sf %s: %s: %s", args[0], res.Name, res.Message)
+			return fmt.Errorf("%s: %s: %s", name, res.Name, res.Message)
 		}
 		if out != nil {
 			if err := json.Unmarshal(res.Result, out); err != nil {
-				return fmt.Errorf("sf %s: its result: %w: %s", args[0], err, truncate(string(res.Result), 200))
+				return fmt.Errorf("%s: its result: %w: %s", name, err, truncate(string(res.Result), 200))
 			}
 		}
 		return nil
@@ -92,7 +93,20 @@ func (s *sfCLI) run(ctx context.Context, out any, extraEnv []string, args ...str
 	if err == nil {
 		err = errors.New("no JSON on stdout")
 	}
-	return fmt.Errorf("sf %s: %w: %s %s", args[0], err, truncate(string(stdout), 200), truncate(string(stderr), 300))
+	return fmt.Errorf("%s: %w: %s %s", name, err, truncate(string(stdout), 200), truncate(string(stderr), 300))
+}
+
+// command names an sf command by its words before the first flag:
+// "sf data query".
+func command(args []string) string {
+	words := []string{"sf"}
+	for _, a := range args {
+		if strings.HasPrefix(a, "-") {
+			break
+		}
+		words = append(words, a)
+	}
+	return strings.Join(words, " ")
 }
 
 // exec runs sf with a timeout and returns what it printed.
@@ -211,28 +225,22 @@ func runSF(ctx context.Context, c config, h *harness, r *report, getenv func(str
 				return "", fmt.Errorf("success %v, id %q", got.Success, got.ID)
 			}
 			createdID = got.ID
-			// Mocksf's own answer, not the CLI's: the record is there.
-			var rec map[string]any
-			status, err := h.rest(token, "GET", "/services/data/"+restVersion+"/sobjects/Account/"+got.ID, &rec)
-			if err != nil || status != http.StatusOK || rec["Name"] != cliAccount || rec["Industry"] != "Energy" {
-				return "", fmt.Errorf("GET the new record: %d %v %v; want Name %q, Industry Energy", status, err, rec, cliAccount)
+			// Mocksf's own answer, not the CLI's: the record is queryable.
+			if err := h.queryOne(token, "SELECT Id, Name, Industry FROM Account WHERE Id = '"+got.ID+"'", map[string]any{"Name": cliAccount, "Industry": "Energy"}); err != nil {
+				return "", err
 			}
 			return got.ID + " " + cliAccount, nil
 		}},
 		{"sf data update record", func(int64) (string, error) {
 			if createdID == "" {
-				return "", errors.New("skipped: sf data create record made nothing")
+				return "", errors.New(skipped + "sf data create record made nothing")
 			}
 			if err := sf.run(ctx, nil, nil, append([]string{"data", "update", "record", "--sobject", "Account",
 				"--record-id", createdID, "--values", "Name='" + cliAccountNew + "'"}, org...)...); err != nil {
 				return "", err
 			}
-			recs, err := sfQuery(ctx, sf, org, "SELECT Id, Name, Industry FROM Account WHERE Id = '"+createdID+"'")
-			if err != nil {
+			if err := h.queryOne(token, "SELECT Id, Name, Industry FROM Account WHERE Id = '"+createdID+"'", map[string]any{"Name": cliAccountNew, "Industry": "Energy"}); err != nil {
 				return "", err
-			}
-			if len(recs) != 1 || recs[0]["Name"] != cliAccountNew || recs[0]["Industry"] != "Energy" {
-				return "", fmt.Errorf("queried back %v; want Name %q, Industry Energy", recs, cliAccountNew)
 			}
 			return "queried back as " + cliAccountNew, nil
 		}},
@@ -258,7 +266,7 @@ func runSF(ctx context.Context, c config, h *harness, r *report, getenv func(str
 		}},
 		{"sf api request rest", func(int64) (string, error) {
 			if createdID == "" {
-				return "", errors.New("skipped: sf data create record made nothing")
+				return "", errors.New(skipped + "sf data create record made nothing")
 			}
 			// It prints the answer's body as is.
 			stdout, stderr, err := sf.exec(ctx, nil, append([]string{"api", "request", "rest",
@@ -277,7 +285,7 @@ func runSF(ctx context.Context, c config, h *harness, r *report, getenv func(str
 		}},
 		{"sf data delete record", func(int64) (string, error) {
 			if createdID == "" {
-				return "", errors.New("skipped: sf data create record made nothing")
+				return "", errors.New(skipped + "sf data create record made nothing")
 			}
 			if err := sf.run(ctx, nil, nil, append([]string{"data", "delete", "record", "--sobject", "Account",
 				"--record-id", createdID}, org...)...); err != nil {
