@@ -87,7 +87,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if c.only != "sf" {
 		runJSforce(ctx, c, h, r, getenv)
 	}
-	fmt.Fprintf(stdout, "%d passed, %d failed (%.1fs)\n", r.passed, r.failed, time.Since(start).Seconds())
+	// The count alone on the last line, as CI reads it.
+	fmt.Fprintf(stdout, "the suite took %.1fs\n", time.Since(start).Seconds())
+	fmt.Fprintf(stdout, "%d passed, %d failed\n", r.passed, r.failed)
 	if r.failed > 0 || r.passed == 0 {
 		return errFailed
 	}
