@@ -23,7 +23,7 @@ MOCKSF_ADDR ?= 127.0.0.1:8080
 CLIENT_ADDR ?= 127.0.0.1:9000
 
 .DEFAULT_GOAL := help
-.PHONY: slds help e2e e2e-repeat e2e-smtp e2e-remote-browser e2e-external steps test vet fmt-check unit chromium build run clean fuzz bench load
+.PHONY: slds help e2e e2e-repeat e2e-smtp e2e-remote-browser e2e-external steps test vet fmt-check unit chromium build run clean fuzz bench load node conformance
 
 help: ## list the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-10s %s\n", $$1, $$2}'
@@ -97,6 +97,35 @@ chromium: ## install Debian's chromium when it is missing (as root; otherwise pr
 		echo "  sudo apt-get update && sudo apt-get install -y chromium" >&2; \
 		exit 1; \
 	fi
+
+node: ## install Debian's nodejs and npm when missing (as root; otherwise prints the command); Node 20 or newer is needed
+	@if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "Installing Debian's nodejs and npm packages..."; \
+			apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y nodejs npm; \
+		else \
+			echo "Node.js or npm is missing. Install them with:" >&2; \
+			echo "  sudo apt-get update && sudo apt-get install -y nodejs npm" >&2; \
+			exit 1; \
+		fi; \
+	fi; \
+	major=$$(node -p 'process.versions.node.split(".")[0]'); \
+	if [ "$$major" -lt 20 ]; then echo "Node.js $$(node --version) is too old: the pinned Salesforce CLI and jsforce need 20 or newer (docs/conformance.md)" >&2; exit 1; fi
+
+# CONFORMANCE_DIR pins the real clients make conformance runs
+# (package.json and package-lock.json); its node_modules stays out of git
+# and is installed again by npm ci whenever the lock file changes.
+CONFORMANCE_DIR = conformance
+CONFORMANCE_STAMP = $(CONFORMANCE_DIR)/node_modules/.installed-lock.json
+
+conformance: node ## the Salesforce CLI and jsforce, pinned from npm, against an in-process mocksf (cmd/sfconform, docs/conformance.md); fails on any failed check
+	@if ! cmp -s $(CONFORMANCE_DIR)/package-lock.json $(CONFORMANCE_STAMP); then \
+		start=$$(date +%s); \
+		(cd $(CONFORMANCE_DIR) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) || exit 1; \
+		cp $(CONFORMANCE_DIR)/package-lock.json $(CONFORMANCE_STAMP); \
+		echo "npm ci took $$(( $$(date +%s) - start ))s"; \
+	fi
+	$(GO) run ./cmd/sfconform -dir $(CONFORMANCE_DIR)
 
 # SLDS_DIR pins the Salesforce Lightning Design System (package.json and
 # package-lock.json); its node_modules stays out of git.

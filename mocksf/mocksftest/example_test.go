@@ -100,6 +100,32 @@ func ExampleServer_Login() {
 	// 200 true
 }
 
+// Authorize is for a client that builds its own authorize URL, state and
+// PKCE verifier (a library under test, a product's login button): mocksf
+// does the person's part, and the client exchanges the code itself.
+func ExampleServer_Authorize() {
+	t := &exampleT{}
+	defer t.done()
+	srv := mocksftest.NewServer(t, mocksftest.WithSeed([]byte("orgs: []")))
+	org := srv.NewOrg(t, acme)
+	cfg := srv.OAuth2Config(org.ConnectedApps[0]) // stands in for the client's own
+	verifier := oauth2.GenerateVerifier()
+	authURL := cfg.AuthCodeURL("client-state", oauth2.S256ChallengeOption(verifier))
+
+	cb := srv.Authorize(t, authURL, "sync@acme.test", "Sync-Pass-1")
+	fmt.Println(cb.Host+cb.Path, cb.Query().Get("state"))
+
+	ctx := context.WithValue(context.Background(), oauth2.HTTPClient, srv.Client())
+	tok, err := cfg.Exchange(ctx, cb.Query().Get("code"), oauth2.VerifierOption(verifier))
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(tok.AccessToken != "")
+	// Output:
+	// 127.0.0.1:9000/salesforce/getSfdcOAuthTokensRedirect client-state
+	// true
+}
+
 // An External Client App logs in as a connected app does: Login sends
 // the PKCE challenge it requires by default. Its optional flows are off
 // until the spec lists them.

@@ -48,6 +48,21 @@ func (s *Server) Browser(t TB, username, password string) *http.Client {
 	return b.c
 }
 
+// Authorize does the browser's part of the web-server flow for an
+// authorize URL another client built (its own state, PKCE challenge and
+// redirect_uri): the login page, the emailed verification code and Allow
+// Access, as a person would. It returns the callback URL mocksf
+// redirected to, with the code or the error, for that client to exchange
+// itself; nothing needs to listen there.
+func (s *Server) Authorize(t TB, authURL, username, password string) *url.URL {
+	t.Helper()
+	cb, err := s.authorize(authURL, username, password)
+	if err != nil {
+		t.Fatalf("mocksftest: authorize as %s: %v", username, err)
+	}
+	return cb
+}
+
 func (s *Server) login(username, password string, app OrgApp) (*oauth2.Token, error) {
 	cfg := s.OAuth2Config(app)
 	if cfg.RedirectURL == "" {
@@ -55,8 +70,37 @@ func (s *Server) login(username, password string, app OrgApp) (*oauth2.Token, er
 	}
 	verifier := oauth2.GenerateVerifier()
 	state := randomState()
-	b := s.newBrowser(cfg.RedirectURL)
-	page, err := b.get(cfg.AuthCodeURL(state, oauth2.S256ChallengeOption(verifier)))
+	cb, err := s.authorize(cfg.AuthCodeURL(state, oauth2.S256ChallengeOption(verifier)), username, password)
+	if err != nil {
+		return nil, err
+	}
+	q := cb.Query()
+	if e := q.Get("error"); e != "" {
+		return nil, fmt.Errorf("the callback got %s: %s", e, q.Get("error_description"))
+	}
+	if q.Get("state") != state {
+		return nil, fmt.Errorf("the callback's state %q is not the one sent", q.Get("state"))
+	}
+	ctx := context.WithValue(context.Background(), oauth2.HTTPClient, s.Client())
+	tok, err := cfg.Exchange(ctx, q.Get("code"), oauth2.VerifierOption(verifier))
+	if err != nil {
+		return nil, err
+	}
+	return tok, nil
+}
+
+// authorize walks a fresh browser from authURL to its redirect_uri.
+func (s *Server) authorize(authURL, username, password string) (*url.URL, error) {
+	u, err := url.Parse(authURL)
+	if err != nil {
+		return nil, fmt.Errorf("the authorize URL: %w", err)
+	}
+	redirectURI := u.Query().Get("redirect_uri")
+	if redirectURI == "" {
+		return nil, fmt.Errorf("the authorize URL has no redirect_uri")
+	}
+	b := s.newBrowser(redirectURI)
+	page, err := b.get(authURL)
 	if err != nil {
 		return nil, err
 	}
@@ -73,23 +117,10 @@ func (s *Server) login(username, password string, app OrgApp) (*oauth2.Token, er
 			return nil, err
 		}
 	}
-	cb := page.callback
-	if cb == nil {
+	if page.callback == nil {
 		return nil, fmt.Errorf("Allow did not lead to the callback, but to %s: %s", page.url, page.problem())
 	}
-	q := cb.Query()
-	if e := q.Get("error"); e != "" {
-		return nil, fmt.Errorf("the callback got %s: %s", e, q.Get("error_description"))
-	}
-	if q.Get("state") != state {
-		return nil, fmt.Errorf("the callback's state %q is not the one sent", q.Get("state"))
-	}
-	ctx := context.WithValue(context.Background(), oauth2.HTTPClient, s.Client())
-	tok, err := cfg.Exchange(ctx, q.Get("code"), oauth2.VerifierOption(verifier))
-	if err != nil {
-		return nil, err
-	}
-	return tok, nil
+	return page.callback, nil
 }
 
 func randomState() string {

@@ -306,3 +306,50 @@ func TestLoginExternalClientApp(t *testing.T) {
 		t.Errorf("REST with the refreshed token: %d %s", code, body)
 	}
 }
+
+// Authorize does only the browser's part for a URL another client built:
+// that client's state and PKCE challenge come back to its callback, and
+// it exchanges the code with its own verifier.
+func TestAuthorizeAClientsOwnURL(t *testing.T) {
+	t.Parallel()
+	srv := mocksftest.NewServer(t, mocksftest.WithSeed([]byte("orgs: []")))
+	a := srv.NewOrg(t, org("Hooli", "hooli.test", 0))
+	cfg := srv.OAuth2Config(a.ConnectedApps[0])
+	// A 171-character verifier's challenge would do as well; x/oauth2's
+	// 43 characters are what mocksf accepts today.
+	verifier := oauth2.GenerateVerifier()
+	cb := srv.Authorize(t, cfg.AuthCodeURL("their-state", oauth2.S256ChallengeOption(verifier)), "sync@hooli.test", "Sync-Pass-1")
+	if got := withoutQueryString(cb.String()); got != cfg.RedirectURL {
+		t.Fatalf("Authorize stopped at %s; want the callback %s", got, cfg.RedirectURL)
+	}
+	if cb.Query().Get("state") != "their-state" || cb.Query().Get("code") == "" {
+		t.Fatalf("callback %s; want their state and a code", cb)
+	}
+	ctx := context.WithValue(context.Background(), oauth2.HTTPClient, srv.Client())
+	if _, err := cfg.Exchange(ctx, cb.Query().Get("code"), oauth2.VerifierOption("a-different-verifier-"+verifier)); err == nil {
+		t.Errorf("the code exchanged with another verifier; want the challenge Authorize carried to count")
+	}
+	cb = srv.Authorize(t, cfg.AuthCodeURL("again", oauth2.S256ChallengeOption(verifier)), "sync@hooli.test", "Sync-Pass-1")
+	if tok, err := cfg.Exchange(ctx, cb.Query().Get("code"), oauth2.VerifierOption(verifier)); err != nil || tok.AccessToken == "" {
+		t.Errorf("exchange with the client's verifier: %v", err)
+	}
+
+	for _, tc := range []struct{ name, url, password, want string }{
+		{"no redirect_uri", srv.URL + "/services/oauth2/authorize?response_type=code&client_id=" + a.ConnectedApps[0].ConsumerKey, "Sync-Pass-1", "has no redirect_uri"},
+		{"wrong password", cfg.AuthCodeURL("s"), "wrong", "Please check your username and password"},
+	} {
+		ft := &fakeT{}
+		func() {
+			defer func() { recover() }()
+			srv.Authorize(ft, tc.url, "sync@hooli.test", tc.password)
+		}()
+		if !strings.Contains(ft.msg, tc.want) {
+			t.Errorf("%s: Authorize failed with %q; want %q", tc.name, ft.msg, tc.want)
+		}
+	}
+}
+
+func withoutQueryString(u string) string {
+	before, _, _ := strings.Cut(u, "?")
+	return before
+}
