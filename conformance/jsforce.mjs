@@ -290,12 +290,21 @@ await check('jsforce authorize() with a bad code', async () => {
 await check('jsforce login() (SOAP)', async () => {
   const org = await control('GET', `/__mocksf/orgs/${orgId}`);
   const user = org.users.find((u) => u.username.toLowerCase() === username.toLowerCase());
+  expect(user?.securityToken, `no securityToken for ${username} in GET /__mocksf/orgs/${orgId}`);
   const c = new Connection({ loginUrl, version });
-  const info = await c.login(username, password + (user?.securityToken ?? ''));
+  const info = await c.login(username, password + user.securityToken);
   expect(sameId(info.organizationId, orgId) && c.accessToken, `userInfo ${JSON.stringify(info)}`);
   const q = await c.query('SELECT Id FROM Account LIMIT 1');
   expect(q.totalSize >= 1, `the SOAP session's query found ${q.totalSize}`);
   return `session usable on ${c.instanceUrl}`;
+});
+
+await check('jsforce login() (SOAP) without the security token', async () => {
+  const c = new Connection({ loginUrl, version });
+  const e = await expectRejection(() => c.login(username, password));
+  expect(/LOGIN_MUST_USE_SECURITY_TOKEN/.test(`${e.name} ${e.errorCode} ${e.message}`),
+    `${describeError(e)}; want LOGIN_MUST_USE_SECURITY_TOKEN`);
+  return describeError(e);
 });
 
 await check('jsforce login() (SOAP) with a wrong password', async () => {
