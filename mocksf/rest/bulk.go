@@ -463,7 +463,7 @@ func readBulkJSON(r *http.Request, v any) *apiError {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(v); err != nil {
 		var te *json.UnmarshalTypeError
-		msg := err.Error()
+		var msg string
 		if errors.As(err, &te) {
 			msg = "Cannot deserialize value of " + te.Field + " from " + te.Value + " value"
 		} else {

@@ -28,7 +28,8 @@ const DefaultInstanceName = "NA1"
 
 // The profiles of every org: the two seeded users get (System
 // Administrator for admins, Standard User for the others) and two more a
-// new org has. The order fixes their IDs.
+// new org has. The order fixes their IDs: store.AdminProfile and
+// store.StandardProfile index the first two.
 var orgProfiles = []struct {
 	name, description string
 	api, modifyAll    bool
@@ -38,11 +39,6 @@ var orgProfiles = []struct {
 	{"Read Only", "", true, false},
 	{"Minimum Access - Salesforce", "", false, false},
 }
-
-const (
-	adminProfile    = store.AdminProfile
-	standardProfile = store.StandardProfile
-)
 
 var editions = []string{"Team Edition", "Professional Edition", "Enterprise Edition", "Developer Edition",
 	"Personal Edition", "Unlimited Edition", "Contact Manager Edition", "Base Edition"}
