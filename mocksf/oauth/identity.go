@@ -192,7 +192,7 @@ func (d Deps) identityDoc(u store.User, version string) identityDoc {
 		Email:          u.Email,
 		EmailVerified:  true,
 		FirstName:      nullIfEmpty(u.FirstName),
-		LastName:       u.LastName,
+		LastName:       u.SalesforceLastName(),
 		Timezone:       "America/Los_Angeles",
 		Photos:         identityPhotos{Picture: base + "/profilephoto/005/F", Thumbnail: base + "/profilephoto/005/T"},
 		AddrCountry:    nullIfEmpty("US"),
@@ -392,7 +392,7 @@ func HandleUserInfo(d Deps) http.Handler {
 		writeJSON(w, http.StatusOK, userInfo{
 			Sub: doc.ID, UserID: u.ID, OrganizationID: u.OrgID,
 			PreferredUsername: u.Username, Nickname: doc.NickName, Name: u.DisplayName(),
-			Email: u.Email, EmailVerified: true, GivenName: u.FirstName, FamilyName: u.LastName,
+			Email: u.Email, EmailVerified: true, GivenName: u.FirstName, FamilyName: u.SalesforceLastName(),
 			Zoneinfo: doc.Timezone, Photos: doc.Photos, Profile: doc.URLs.Profile, Picture: doc.Photos.Picture,
 			Address: map[string]string{"country": "US"}, URLs: doc.URLs, Active: u.Active,
 			UserType: doc.UserType, Language: doc.Language, Locale: doc.Locale, UTCOffset: doc.UTCOffset,

@@ -93,7 +93,7 @@ func (d Deps) idToken(r *http.Request, app store.ConnectedApp, at store.AccessTo
 	has := func(s string) bool { return slices.Contains(at.Scopes, s) || slices.Contains(at.Scopes, "id") }
 	if has("profile") {
 		doc := d.identityDoc(u, "{version}")
-		claims.Name, claims.GivenName, claims.FamilyName = u.DisplayName(), u.FirstName, u.LastName
+		claims.Name, claims.GivenName, claims.FamilyName = u.DisplayName(), u.FirstName, u.SalesforceLastName()
 		claims.PreferredUsername, claims.Nickname = u.Username, doc.NickName
 		claims.Zoneinfo, claims.Locale = doc.Timezone, doc.Locale
 		claims.Profile, claims.Picture = doc.URLs.Profile, doc.Photos.Picture

@@ -162,7 +162,7 @@ func (v *recordView) userValue(name string) any {
 	case "FirstName":
 		return nonEmpty(u.FirstName)
 	case "LastName":
-		return userLastName(*u)
+		return u.SalesforceLastName()
 	case "IsActive":
 		return u.Active
 	case "ProfileId":
@@ -187,24 +187,10 @@ func (v *recordView) userValue(name string) any {
 	return nil
 }
 
-// userLastName is the user's LastName, which Salesforce requires: the
-// seed's, or else the part of the username before "@" (a seed may give
-// none).
-func userLastName(u store.User) string {
-	if u.LastName != "" {
-		return u.LastName
-	}
-	local, _, _ := strings.Cut(u.Username, "@")
-	if local == "" {
-		return u.Username
-	}
-	return local
-}
-
 // userAlias is the alias Setup suggests: the first letter of the first
 // name and the first four of the last, lower case.
 func userAlias(u store.User) string {
-	last := userLastName(u)
+	last := u.SalesforceLastName()
 	alias := ""
 	if u.FirstName != "" {
 		alias = u.FirstName[:1]

@@ -181,6 +181,20 @@ func (u User) DisplayName() string {
 	return name
 }
 
+// SalesforceLastName is the user's LastName as every API gives it:
+// Salesforce requires one, and a seed may give none, so it is then the
+// part of the username before "@".
+func (u User) SalesforceLastName() string {
+	if u.LastName != "" {
+		return u.LastName
+	}
+	local, _, _ := strings.Cut(u.Username, "@")
+	if local == "" {
+		return u.Username
+	}
+	return local
+}
+
 // ConnectedApp is an OAuth client registered in an org's Setup.
 type ConnectedApp struct {
 	ID             string // key prefix 0H4
