@@ -173,16 +173,11 @@ func toolingBase(r *http.Request) string { return versionBase(r) + "/tooling" }
 func HandleToolingQuery(api Deps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		at, _ := TokenFrom(r.Context())
-		values, present := r.URL.Query()["q"]
-		if !present {
-			writeError(w, http.StatusBadRequest, apiError{Code: soql.CodeMalformedQuery, Message: soql.MsgNoQuery})
+		text, ok := queryText(w, r)
+		if !ok {
 			return
 		}
-		if strings.TrimSpace(values[0]) == "" {
-			writeError(w, http.StatusBadRequest, apiError{Code: soql.CodeMalformedQuery, Message: soql.MsgEmptyQuery})
-			return
-		}
-		q, err := soql.Compile(values[0], querySchema{toolingSchema})
+		q, err := soql.Compile(text, querySchema{toolingSchema})
 		if err != nil {
 			writeError(w, http.StatusBadRequest, queryError(err))
 			return
@@ -192,17 +187,7 @@ func HandleToolingQuery(api Deps) http.Handler {
 			writeJSON(w, http.StatusOK, newQueryColumns(toolingSchema, o, q))
 			return
 		}
-		env := api.newEnv(at.OrgID, toolingSchema, api.instanceURL(r, at.OrgID))
-		views := env.views(o, false)
-		match := q.Matcher(api.Store.Now())
-		rows := make([]*recordView, 0, len(views))
-		for i := range views {
-			if match(&views[i]) {
-				rows = append(rows, &views[i])
-			}
-		}
-		soql.Sort(q, rows)
-		rows = soql.Page(q, rows)
+		rows := api.queryRows(r, at.OrgID, toolingSchema, o, q, false)
 		size := strconv.Itoa(len(rows))
 		var b bytes.Buffer
 		b.WriteString(`{"size":` + size + `,"totalSize":` + size + `,"done":true,"queryLocator":null,"entityTypeName":`)
@@ -226,16 +211,7 @@ func HandleToolingQuery(api Deps) http.Handler {
 // objects, shaped as the REST global describe.
 func HandleToolingGlobalDescribe() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		base := toolingBase(r)
-		list := make([]sobjectSummary, 0, len(toolingSchema.sorted))
-		for _, o := range toolingSchema.sorted {
-			list = append(list, o.summary(base))
-		}
-		writeJSON(w, http.StatusOK, struct {
-			Encoding     string           `json:"encoding"`
-			MaxBatchSize int              `json:"maxBatchSize"`
-			SObjects     []sobjectSummary `json:"sobjects"`
-		}{"UTF-8", 200, list})
+		writeGlobalDescribe(w, toolingBase(r), toolingSchema)
 	})
 }
 
