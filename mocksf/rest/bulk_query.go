@@ -51,9 +51,8 @@ func HandleCreateQueryJob(api Deps) http.Handler {
 			return
 		}
 		schema := api.schemaOf(at.OrgID)
-		q, err := soql.Compile(text, querySchema{schema})
-		if err != nil {
-			writeError(w, http.StatusBadRequest, queryError(err))
+		q, ok := compileQuery(w, text, schema)
+		if !ok {
 			return
 		}
 		if q.Count {

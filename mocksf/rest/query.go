@@ -48,6 +48,17 @@ func queryText(w http.ResponseWriter, r *http.Request) (string, bool) {
 	return values[0], true
 }
 
+// compileQuery compiles SOQL against a schema, or answers 400 with
+// Salesforce's error for it and returns false.
+func compileQuery(w http.ResponseWriter, text string, schema *orgSchema) (*soql.Query, bool) {
+	q, err := soql.Compile(text, querySchema{schema})
+	if err != nil {
+		writeError(w, http.StatusBadRequest, queryError(err))
+		return nil, false
+	}
+	return q, true
+}
+
 // queryRows runs a compiled query over the org's records of o (deleted
 // ones too when all is set): those that match, sorted and paged by its
 // ORDER BY, LIMIT and OFFSET.
@@ -83,9 +94,8 @@ func HandleQuery(api Deps, all bool) http.Handler {
 			return
 		}
 		schema := api.schemaOf(at.OrgID)
-		q, err := soql.Compile(text, querySchema{schema})
-		if err != nil {
-			writeError(w, http.StatusBadRequest, queryError(err))
+		q, ok := compileQuery(w, text, schema)
+		if !ok {
 			return
 		}
 		o, _ := schema.object(q.Object) // Compile resolved it

@@ -9,7 +9,6 @@ import (
 
 	"github.com/gorilla/mux"
 
-	"github.com/sfharness/sfharness/mocksf/soql"
 	"github.com/sfharness/sfharness/mocksf/store"
 )
 
@@ -41,6 +40,18 @@ func apexFields(label string) []fieldDef {
 	}
 }
 
+// visualforceFields are the fields of Visualforce pages and components,
+// with the object's own before Markup.
+func visualforceFields(label string, own ...fieldDef) []fieldDef {
+	return concat([]fieldDef{
+		idField(label + " ID"),
+		text("NamespacePrefix", "Namespace Prefix", 15),
+		{name: "Name", label: "Name", typ: "string", length: 80, nameField: true, required: true},
+		text("MasterLabel", "Label", 80),
+		{name: "ApiVersion", label: "Api Version", typ: "double", precision: 18, scale: 1},
+	}, own, []fieldDef{textArea("Markup", "Markup", 1000000)})
+}
+
 // toolingList is the tooling objects mocksf serves.
 var toolingList = readOnlyObjects([]*sobject{
 	{name: "ApexClass", label: "Apex Class", labelPlural: "Apex Classes", keyPrefix: "01p",
@@ -48,24 +59,9 @@ var toolingList = readOnlyObjects([]*sobject{
 	{name: "ApexTrigger", label: "Apex Trigger", labelPlural: "Apex Triggers", keyPrefix: "01q",
 		fields: concat(apexFields("Trigger"), []fieldDef{text("TableEnumOrId", "Custom Object Definition ID", 40)}, systemFields())},
 	{name: "ApexPage", label: "Visualforce Page", labelPlural: "Visualforce Pages", keyPrefix: "066",
-		fields: concat([]fieldDef{
-			idField("Page ID"),
-			text("NamespacePrefix", "Namespace Prefix", 15),
-			{name: "Name", label: "Name", typ: "string", length: 80, nameField: true, required: true},
-			text("MasterLabel", "Label", 80),
-			{name: "ApiVersion", label: "Api Version", typ: "double", precision: 18, scale: 1},
-			textArea("Description", "Description", 255),
-			textArea("Markup", "Markup", 1000000),
-		}, systemFields())},
+		fields: concat(visualforceFields("Page", textArea("Description", "Description", 255)), systemFields())},
 	{name: "ApexComponent", label: "Visualforce Component", labelPlural: "Visualforce Components", keyPrefix: "099",
-		fields: concat([]fieldDef{
-			idField("Component ID"),
-			text("NamespacePrefix", "Namespace Prefix", 15),
-			{name: "Name", label: "Name", typ: "string", length: 80, nameField: true, required: true},
-			text("MasterLabel", "Label", 80),
-			{name: "ApiVersion", label: "Api Version", typ: "double", precision: 18, scale: 1},
-			textArea("Markup", "Markup", 1000000),
-		}, systemFields())},
+		fields: concat(visualforceFields("Component"), systemFields())},
 	{name: "CustomObject", label: "Custom Object", labelPlural: "Custom Objects", keyPrefix: prefixCustomObject,
 		fields: concat([]fieldDef{
 			idField("Custom Object ID"),
@@ -177,9 +173,8 @@ func HandleToolingQuery(api Deps) http.Handler {
 		if !ok {
 			return
 		}
-		q, err := soql.Compile(text, querySchema{toolingSchema})
-		if err != nil {
-			writeError(w, http.StatusBadRequest, queryError(err))
+		q, ok := compileQuery(w, text, toolingSchema)
+		if !ok {
 			return
 		}
 		o := toolingSchema.objects[strings.ToLower(q.Object)]
