@@ -51,9 +51,8 @@ func HandleCreateQueryJob(api Deps) http.Handler {
 			return
 		}
 		schema := api.schemaOf(at.OrgID)
-		q, err := soql.Compile(text, querySchema{schema})
-		if err != nil {
-			writeError(w, http.StatusBadRequest, queryError(err))
+		q, ok := compileQuery(w, text, schema)
+		if !ok {
 			return
 		}
 		if q.Count {
@@ -80,17 +79,7 @@ func HandleCreateQueryJob(api Deps) http.Handler {
 // records as CSV: a header row of the field paths as queried
 // (Account.Name), then a row per record, whose offsets it returns.
 func (api Deps) runBulkQuery(orgID string, schema *orgSchema, o *sobject, q *soql.Query, all bool, delimiter, lineEnding string, r *http.Request) ([]byte, []int) {
-	env := api.newEnv(orgID, schema, api.instanceURL(r, orgID))
-	views := env.views(o, all)
-	match := q.Matcher(api.Store.Now())
-	rows := make([]*recordView, 0, len(views)/4)
-	for i := range views {
-		if match(&views[i]) {
-			rows = append(rows, &views[i])
-		}
-	}
-	soql.Sort(q, rows)
-	rows = soql.Page(q, rows)
+	rows := api.queryRows(r, orgID, schema, o, q, all)
 
 	out := newCSVOut(delimiter, lineEnding)
 	header := make([]string, len(q.Fields))

@@ -21,19 +21,8 @@ type bulkServer struct {
 
 func newBulkServer(t *testing.T, settings rest.BulkSettings) *bulkServer {
 	t.Helper()
-	srv, err := mocksf.New(mocksf.Config{BaseURL: "http://127.0.0.1:8080", Seed: []byte(writeSeed), Bulk: settings,
-		Clock: func() time.Time { return start }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
-	st := srv.Store()
-	user := st.Users(st.Orgs()[0].ID)[0]
-	at, _, err := st.IssueTokens("", "key", user.ID, []string{"api"}, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &bulkServer{srv: srv, token: at.Token}
+	f := newServer(t, mocksf.Config{Seed: []byte(writeSeed), Bulk: settings, Clock: func() time.Time { return start }})
+	return &bulkServer{srv: f.srv, token: f.token(t, "Writer", 0)}
 }
 
 func (b *bulkServer) do(t *testing.T, method, path, body string) *httptest.ResponseRecorder {

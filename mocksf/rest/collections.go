@@ -77,14 +77,8 @@ func HandleCollections(api Deps) http.Handler {
 			collectionDelete(api, w, r)
 			return
 		}
-		data, e := readBody(r, maxCollectionBody)
-		if e != nil {
-			writeError(w, http.StatusBadRequest, *e)
-			return
-		}
-		req, e := parseCollectionRequest(data)
-		if e != nil {
-			writeError(w, http.StatusBadRequest, *e)
+		req, ok := readRequest(w, r, parseCollectionRequest)
+		if !ok {
 			return
 		}
 		at, _ := TokenFrom(r.Context())
@@ -311,14 +305,8 @@ func HandleCollectionUpsert(api Deps) http.Handler {
 			writeError(w, http.StatusNotFound, errNoSuchExternalID(field))
 			return
 		}
-		data, e := readBody(r, maxCollectionBody)
-		if e != nil {
-			writeError(w, http.StatusBadRequest, *e)
-			return
-		}
-		req, e := parseCollectionRequest(data)
-		if e != nil {
-			writeError(w, http.StatusBadRequest, *e)
+		req, ok := readRequest(w, r, parseCollectionRequest)
+		if !ok {
 			return
 		}
 		writes := make([]*pendingWrite, len(req.Records))
@@ -458,12 +446,7 @@ func HandleCollectionRetrieve(api Deps) http.Handler {
 		}
 		var req retrieveRequest
 		if r.Method == http.MethodPost {
-			data, e := readBody(r, maxCollectionBody)
-			if e == nil {
-				req, e = parseRetrieveRequest(data)
-			}
-			if e != nil {
-				writeError(w, http.StatusBadRequest, *e)
+			if req, ok = readRequest(w, r, parseRetrieveRequest); !ok {
 				return
 			}
 		} else {

@@ -46,6 +46,28 @@ func readBody(r *http.Request, limit int64) ([]byte, *apiError) {
 	return data, nil
 }
 
+// readRequest reads a bounded JSON body (maxCollectionBody) and parses
+// it, answering 400 with the reading's or the parsing's error; ok is
+// false then.
+func readRequest[T any](w http.ResponseWriter, r *http.Request, parse func([]byte) (T, *apiError)) (req T, ok bool) {
+	data, e := readBody(r, maxCollectionBody)
+	if e == nil {
+		req, e = parse(data)
+	}
+	if e != nil {
+		writeError(w, http.StatusBadRequest, *e)
+		return req, false
+	}
+	return req, true
+}
+
+// strictJSON decodes a body into a T with decodeStrict, for readRequest.
+func strictJSON[T any](data []byte) (T, *apiError) {
+	var v T
+	e := decodeStrict(data, &v)
+	return v, e
+}
+
 // decodeStrict decodes a JSON body into v: syntax errors worded as
 // Salesforce's parser words them, a value of the wrong kind as its
 // deserializer does, and nothing allowed after the value.

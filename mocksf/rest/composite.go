@@ -48,14 +48,8 @@ func HandleComposite(api Deps) http.Handler {
 		if !sinceVersion(w, r, compositeVersion) {
 			return
 		}
-		data, e := readBody(r, maxCollectionBody)
-		if e != nil {
-			writeError(w, http.StatusBadRequest, *e)
-			return
-		}
-		req, e := parseCompositeRequest(data)
-		if e != nil {
-			writeError(w, http.StatusBadRequest, *e)
+		req, ok := readRequest(w, r, parseCompositeRequest)
+		if !ok {
 			return
 		}
 		st := &subrequestState{journal: &store.Journal{}, allOrNone: req.AllOrNone}
@@ -137,6 +131,12 @@ type batchResult struct {
 
 var errBatchHalted = apiError{Code: "BATCH_PROCESSING_HALTED", Message: "Batch processing halted per request", codeFirst: true}
 
+// batchRequest is a Composite Batch body.
+type batchRequest struct {
+	HaltOnError   bool              `json:"haltOnError"`
+	BatchRequests []batchSubrequest `json:"batchRequests"`
+}
+
 // HandleBatch answers POST /services/data/vXX.X/composite/batch (API 34.0
 // and later): up to 25 independent subrequests with URLs relative to
 // /services/data ("v67.0/sobjects/Account"), answered 200
@@ -148,17 +148,8 @@ func HandleBatch(api Deps) http.Handler {
 		if !sinceVersion(w, r, batchVersion) {
 			return
 		}
-		data, e := readBody(r, maxCollectionBody)
-		if e != nil {
-			writeError(w, http.StatusBadRequest, *e)
-			return
-		}
-		var req struct {
-			HaltOnError   bool              `json:"haltOnError"`
-			BatchRequests []batchSubrequest `json:"batchRequests"`
-		}
-		if e := decodeStrict(data, &req); e != nil {
-			writeError(w, http.StatusBadRequest, *e)
+		req, ok := readRequest(w, r, strictJSON[batchRequest])
+		if !ok {
 			return
 		}
 		switch {

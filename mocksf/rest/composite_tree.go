@@ -37,6 +37,11 @@ func treeFailure(w http.ResponseWriter, ref string, es ...apiError) {
 	writeJSON(w, http.StatusBadRequest, treeAnswer{HasErrors: true, Results: []treeResult{{ReferenceID: ref, Errors: toCollectionErrors(es)}}})
 }
 
+// treeRequest is a Composite Tree body.
+type treeRequest struct {
+	Records []json.RawMessage `json:"records"`
+}
+
 // HandleTree answers POST /services/data/vXX.X/composite/tree/{object}
 // (API 33.0 and later): records of the object with their children nested
 // under child relationship names ({"Contacts":{"records":[...]}}), up to
@@ -53,16 +58,8 @@ func HandleTree(api Deps) http.Handler {
 		if !ok {
 			return
 		}
-		data, e := readBody(r, maxCollectionBody)
-		if e != nil {
-			writeError(w, http.StatusBadRequest, *e)
-			return
-		}
-		var req struct {
-			Records []json.RawMessage `json:"records"`
-		}
-		if e := decodeStrict(data, &req); e != nil {
-			writeError(w, http.StatusBadRequest, *e)
+		req, ok := readRequest(w, r, strictJSON[treeRequest])
+		if !ok {
 			return
 		}
 		if len(req.Records) == 0 {

@@ -36,8 +36,8 @@ orgs:
         - {Name: Other Widgets}
 `
 
-// coreServer is mocksf's real handler with coreSeed and a token of the
-// first org's admin.
+// coreServer is mocksf's real handler, by default with coreSeed and a
+// token of Core Corp's admin.
 type coreServer struct {
 	srv   *mocksf.Server
 	st    *store.Store
@@ -48,24 +48,15 @@ type coreServer struct {
 
 func newCoreServer(t *testing.T) *coreServer {
 	t.Helper()
-	srv, err := mocksf.New(mocksf.Config{BaseURL: "http://127.0.0.1:8080", Seed: []byte(coreSeed)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
-	st := srv.Store()
-	var org store.Org
-	for _, o := range st.Orgs() {
-		if o.Name == "Core Corp" {
-			org = o
-		}
-	}
-	users := st.Users(org.ID)
-	at, _, err := st.IssueTokens("", "key", users[0].ID, []string{"api"}, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &coreServer{srv: srv, st: st, org: org, users: users, token: at.Token}
+	return newCoreServerAs(t, coreSeed, "Core Corp")
+}
+
+// newCoreServerAs serves seed with a token of the named org's first user.
+func newCoreServerAs(t *testing.T, seed, org string) *coreServer {
+	t.Helper()
+	f := newServer(t, mocksf.Config{Seed: []byte(seed)})
+	r := f.orgs[org]
+	return &coreServer{srv: f.srv, st: f.store, org: r.Org, users: r.Users, token: f.token(t, org, 0)}
 }
 
 // do sends a request with the admin's token.

@@ -321,17 +321,22 @@ func (s *orgSchema) describeJSON(version string, o *sobject) []byte {
 func HandleGlobalDescribe(api Deps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		at, _ := TokenFrom(r.Context())
-		base := versionBase(r)
-		var list []sobjectSummary
-		for _, o := range api.schemaOf(at.OrgID).sorted {
-			list = append(list, o.summary(base))
-		}
-		writeJSON(w, http.StatusOK, struct {
-			Encoding     string           `json:"encoding"`
-			MaxBatchSize int              `json:"maxBatchSize"`
-			SObjects     []sobjectSummary `json:"sobjects"`
-		}{"UTF-8", 200, list})
+		writeGlobalDescribe(w, versionBase(r), api.schemaOf(at.OrgID))
 	})
+}
+
+// writeGlobalDescribe answers 200 with a schema's objects' global describe
+// attributes, their URLs under base.
+func writeGlobalDescribe(w http.ResponseWriter, base string, schema *orgSchema) {
+	list := make([]sobjectSummary, 0, len(schema.sorted))
+	for _, o := range schema.sorted {
+		list = append(list, o.summary(base))
+	}
+	writeJSON(w, http.StatusOK, struct {
+		Encoding     string           `json:"encoding"`
+		MaxBatchSize int              `json:"maxBatchSize"`
+		SObjects     []sobjectSummary `json:"sobjects"`
+	}{"UTF-8", 200, list})
 }
 
 // HandleDescribe answers GET /services/data/vXX.X/sobjects/{object}/describe.

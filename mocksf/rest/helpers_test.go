@@ -8,56 +8,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gorilla/mux"
-
+	"github.com/sfharness/sfharness/mocksf"
 	mclock "github.com/sfharness/sfharness/mocksf/clock"
-	"github.com/sfharness/sfharness/mocksf/rest"
 	"github.com/sfharness/sfharness/mocksf/store"
 )
-
-// newRouter mounts the REST handlers as mocksf's main router does
-// (mocksf/routes.go), over a store the tests build by hand.
-// TestServerRoutes drives the same routes through the real mocksf.New
-// router, so a wiring mistake there does not hide behind this copy.
-func newRouter(api rest.Deps) *mux.Router {
-	api.Router = &rest.Router{}
-	r := mux.NewRouter()
-	r.Handle("/services/data", rest.HandleVersions(api)).Methods("GET")
-	r.Handle("/services/data/", rest.HandleVersions(api)).Methods("GET")
-	v := r.PathPrefix("/services/data/{version:v[0-9]+\\.[0-9]}").Subrouter()
-	v.Use(rest.RequireSession(api))
-	v.NotFoundHandler = rest.RequireSession(api)(rest.HandleNotFound())
-	get := func(h http.Handler) rest.Methods { return rest.Methods{"GET": h} }
-	v.Handle("", get(rest.HandleResources(api)))
-	v.Handle("/", get(rest.HandleResources(api)))
-	v.Handle("/limits", get(rest.HandleLimits(api)))
-	v.Handle("/sobjects", get(rest.HandleGlobalDescribe(api)))
-	v.Handle("/sobjects/{object}/describe", get(rest.HandleDescribe(api)))
-	v.Handle("/sobjects/{object}/updated", get(rest.HandleUpdated(api)))
-	v.Handle("/sobjects/{object}/updated/", get(rest.HandleUpdated(api)))
-	v.Handle("/sobjects/{object}/deleted", get(rest.HandleDeleted(api)))
-	v.Handle("/sobjects/{object}/deleted/", get(rest.HandleDeleted(api)))
-	v.Handle("/sobjects/{object}", rest.Methods{"GET": rest.HandleSObjectBasic(api), "POST": rest.HandleCreate(api)})
-	record, byExternalID := rest.HandleRecord(api), rest.HandleExternalID(api)
-	v.Handle("/sobjects/{object}/{id}", rest.Methods{"GET": record, "PATCH": record, "DELETE": record})
-	v.Handle("/sobjects/{object}/{field}/{value}", rest.Methods{"GET": byExternalID, "PATCH": byExternalID, "DELETE": byExternalID})
-	v.Handle("/query", get(rest.HandleQuery(api, false)))
-	v.Handle("/queryAll", get(rest.HandleQuery(api, true)))
-	v.Handle("/query/{locator}", get(rest.HandleQueryMore(api)))
-	v.Handle("/queryAll/{locator}", get(rest.HandleQueryMore(api)))
-
-	// SObject Collections and Composite (docs/mocksf-rest.md, "Composite
-	// and collections"); subrequests go back through this router.
-	collections, retrieve := rest.HandleCollections(api), rest.HandleCollectionRetrieve(api)
-	v.Handle("/composite/sobjects", rest.Methods{"POST": collections, "PATCH": collections, "DELETE": collections})
-	v.Handle("/composite/sobjects/{object}", rest.Methods{"GET": retrieve, "POST": retrieve})
-	v.Handle("/composite/sobjects/{object}/{field}", rest.Methods{"PATCH": rest.HandleCollectionUpsert(api)})
-	v.Handle("/composite", rest.Methods{"POST": rest.HandleComposite(api)})
-	v.Handle("/composite/batch", rest.Methods{"POST": rest.HandleBatch(api)})
-	v.Handle("/composite/tree/{object}", rest.Methods{"POST": rest.HandleTree(api)})
-	api.Router.Set(r)
-	return r
-}
 
 // start is the store clock's time when a test begins.
 var start = time.Date(2026, 3, 10, 15, 0, 0, 0, time.UTC)
@@ -97,12 +51,33 @@ orgs:
       - {username: admin@small.test, password: Admin-Pass-1}
 `
 
-// fixture is a seeded store served by the REST router.
+// fixture is mocksf's real server (mocksf.New, so mocksf/routes.go's
+// routes and middleware) over a seed document, with the seed's orgs by
+// name.
 type fixture struct {
-	store   *store.Store
-	clock   *mclock.Clock
-	handler http.Handler
-	orgs    map[string]store.OrgResult
+	srv   *mocksf.Server
+	store *store.Store
+	clock *mclock.Clock
+	orgs  map[string]store.OrgResult
+}
+
+// newServer builds mocksf from cfg, on BaseURL http://127.0.0.1:8080
+// unless cfg says otherwise, and closes it when the test ends.
+func newServer(tb testing.TB, cfg mocksf.Config) *fixture {
+	tb.Helper()
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = "http://127.0.0.1:8080"
+	}
+	srv, err := mocksf.New(cfg)
+	if err != nil {
+		tb.Fatalf("mocksf.New: %v", err)
+	}
+	tb.Cleanup(func() { _ = srv.Close() })
+	f := &fixture{srv: srv, store: srv.Store(), clock: srv.Clock(), orgs: map[string]store.OrgResult{}}
+	for _, o := range f.store.Orgs() {
+		f.orgs[o.Name] = store.OrgResult{Org: o, Users: f.store.Users(o.ID)}
+	}
+	return f
 }
 
 func newFixture(tb testing.TB) *fixture {
@@ -110,24 +85,13 @@ func newFixture(tb testing.TB) *fixture {
 	return newFixtureFromSeed(tb, testSeed)
 }
 
+// newFixtureFromSeed serves the seed on a clock standing at start until a
+// test moves it. Requests without a host (httptest's example.com) reach
+// the instance host.
 func newFixtureFromSeed(tb testing.TB, yaml string) *fixture {
 	tb.Helper()
-	c := mclock.At(start)
-	st := store.New(c.Now)
-	seed, err := store.ParseSeed([]byte(yaml))
-	if err != nil {
-		tb.Fatalf("ParseSeed: %v", err)
-	}
-	results, err := st.Apply(seed)
-	if err != nil {
-		tb.Fatalf("Apply: %v", err)
-	}
-	f := &fixture{store: st, clock: c, orgs: map[string]store.OrgResult{}}
-	for _, r := range results {
-		f.orgs[r.Org.Name] = r
-	}
-	f.handler = newRouter(rest.Deps{Store: st, BaseURL: "http://127.0.0.1:8080/", NewestVersion: "67.0"})
-	return f
+	return newServer(tb, mocksf.Config{InstanceURL: "http://example.com", Seed: []byte(yaml),
+		Clock: func() time.Time { return start }})
 }
 
 // token issues an access token for the org's n-th user.
@@ -155,7 +119,7 @@ func (f *fixture) get(tb testing.TB, path, token string, headers ...string) *htt
 		req.Header.Set(headers[i], headers[i+1])
 	}
 	rec := httptest.NewRecorder()
-	f.handler.ServeHTTP(rec, req)
+	f.srv.ServeHTTP(rec, req)
 	return rec
 }
 

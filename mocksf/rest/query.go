@@ -33,6 +33,49 @@ const (
 	cursorIdle = 15 * time.Minute
 )
 
+// queryText is a query resource's ?q=, or false after answering 400
+// MALFORMED_QUERY when it is missing or blank.
+func queryText(w http.ResponseWriter, r *http.Request) (string, bool) {
+	values, present := r.URL.Query()["q"]
+	if !present {
+		writeError(w, http.StatusBadRequest, apiError{Code: soql.CodeMalformedQuery, Message: soql.MsgNoQuery})
+		return "", false
+	}
+	if strings.TrimSpace(values[0]) == "" {
+		writeError(w, http.StatusBadRequest, apiError{Code: soql.CodeMalformedQuery, Message: soql.MsgEmptyQuery})
+		return "", false
+	}
+	return values[0], true
+}
+
+// compileQuery compiles SOQL against a schema, or answers 400 with
+// Salesforce's error for it and returns false.
+func compileQuery(w http.ResponseWriter, text string, schema *orgSchema) (*soql.Query, bool) {
+	q, err := soql.Compile(text, querySchema{schema})
+	if err != nil {
+		writeError(w, http.StatusBadRequest, queryError(err))
+		return nil, false
+	}
+	return q, true
+}
+
+// queryRows runs a compiled query over the org's records of o (deleted
+// ones too when all is set): those that match, sorted and paged by its
+// ORDER BY, LIMIT and OFFSET.
+func (api Deps) queryRows(r *http.Request, orgID string, schema *orgSchema, o *sobject, q *soql.Query, all bool) []*recordView {
+	env := api.newEnv(orgID, schema, api.instanceURL(r, orgID))
+	views := env.views(o, all)
+	match := q.Matcher(api.Store.Now())
+	rows := make([]*recordView, 0, len(views)/4)
+	for i := range views {
+		if match(&views[i]) {
+			rows = append(rows, &views[i])
+		}
+	}
+	soql.Sort(q, rows)
+	return soql.Page(q, rows)
+}
+
 // HandleQuery answers GET /services/data/vXX.X/query?q=<SOQL>, or
 // /queryAll with all set, which also returns deleted records; with
 // columns=true it describes the query's columns instead. Results
@@ -46,19 +89,13 @@ func HandleQuery(api Deps, all bool) http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		at, _ := TokenFrom(r.Context())
-		values, present := r.URL.Query()["q"]
-		if !present {
-			writeError(w, http.StatusBadRequest, apiError{Code: soql.CodeMalformedQuery, Message: soql.MsgNoQuery})
-			return
-		}
-		if strings.TrimSpace(values[0]) == "" {
-			writeError(w, http.StatusBadRequest, apiError{Code: soql.CodeMalformedQuery, Message: soql.MsgEmptyQuery})
+		text, ok := queryText(w, r)
+		if !ok {
 			return
 		}
 		schema := api.schemaOf(at.OrgID)
-		q, err := soql.Compile(values[0], querySchema{schema})
-		if err != nil {
-			writeError(w, http.StatusBadRequest, queryError(err))
+		q, ok := compileQuery(w, text, schema)
+		if !ok {
 			return
 		}
 		o, _ := schema.object(q.Object) // Compile resolved it
@@ -67,17 +104,7 @@ func HandleQuery(api Deps, all bool) http.Handler {
 			writeJSON(w, http.StatusOK, newQueryColumns(schema, o, q))
 			return
 		}
-		env := api.newEnv(at.OrgID, schema, api.instanceURL(r, at.OrgID))
-		views := env.views(o, all)
-		match := q.Matcher(api.Store.Now())
-		rows := make([]*recordView, 0, len(views)/4)
-		for i := range views {
-			if match(&views[i]) {
-				rows = append(rows, &views[i])
-			}
-		}
-		soql.Sort(q, rows)
-		rows = soql.Page(q, rows)
+		rows := api.queryRows(r, at.OrgID, schema, o, q, all)
 		if q.Count {
 			writeJSON(w, http.StatusOK, struct {
 				TotalSize int   `json:"totalSize"`

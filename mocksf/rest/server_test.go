@@ -9,27 +9,18 @@ import (
 	"github.com/sfharness/sfharness/mocksf"
 )
 
-// TestServerRoutes drives every REST resource through mocksf's own router,
-// so the wiring in mocksf/routes.go is checked along with newRouter's.
+// TestServerRoutes drives every REST resource through mocksf's own router
+// on its instance host, localhost, as a client on instance_url does.
 func TestServerRoutes(t *testing.T) {
 	t.Parallel()
-	srv, err := mocksf.New(mocksf.Config{BaseURL: "http://127.0.0.1:8080", Seed: []byte(writeSeed)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
-	st := srv.Store()
-	org := st.Orgs()[0]
-	user := st.Users(org.ID)[0]
-	at, _, err := st.IssueTokens("", "key", user.ID, []string{"api"}, false)
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := newServer(t, mocksf.Config{Seed: []byte(writeSeed)})
+	user := f.orgs["Writer"].Users[0]
+	token := f.token(t, "Writer", 0)
 	do := func(method, path, body string) *httptest.ResponseRecorder {
 		req := httptest.NewRequest(method, "http://localhost:8080"+path, strings.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+at.Token)
+		req.Header.Set("Authorization", "Bearer "+token)
 		rec := httptest.NewRecorder()
-		srv.ServeHTTP(rec, req)
+		f.srv.ServeHTTP(rec, req)
 		return rec
 	}
 	v := "/services/data/v67.0"

@@ -62,7 +62,7 @@ func TestRequireSession(t *testing.T) {
 				req.Header.Set("Authorization", tt.auth)
 			}
 			rec := httptest.NewRecorder()
-			f.handler.ServeHTTP(rec, req)
+			f.srv.ServeHTTP(rec, req)
 			if tt.body == "" {
 				wantStatus(t, rec, tt.status)
 				return
@@ -123,13 +123,16 @@ func TestLimitInfoCountsPerOrg(t *testing.T) {
 	if got := rec.Header().Get("Sforce-Limit-Info"); got != "" {
 		t.Errorf("refused request: Sforce-Limit-Info = %q; want none", got)
 	}
-	// A second router over the same store shares the counts.
-	other := newRouter(rest.Deps{Store: f.store, NewestVersion: "67.0"})
+	// The counts are the store's, not the router's: the store holds the
+	// three, and the next request, through the router, is the fourth.
+	if u, err := f.store.APIUsageOf(f.orgs["Acme"].Org.ID); err != nil || u.Used != 3 {
+		t.Errorf("store: APIUsageOf = %+v, %v; want 3 used", u, err)
+	}
 	req := httptest.NewRequest(http.MethodGet, "/services/data/v67.0/sobjects", nil)
 	req.Header.Set("Authorization", "Bearer "+acme)
 	rec = httptest.NewRecorder()
-	other.ServeHTTP(rec, req)
+	f.srv.ServeHTTP(rec, req)
 	if got := rec.Header().Get("Sforce-Limit-Info"); got != "api-usage=4/102000" {
-		t.Errorf("other router: Sforce-Limit-Info = %q; want api-usage=4/102000", got)
+		t.Errorf("fourth request: Sforce-Limit-Info = %q; want api-usage=4/102000", got)
 	}
 }

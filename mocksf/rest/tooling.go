@@ -9,7 +9,6 @@ import (
 
 	"github.com/gorilla/mux"
 
-	"github.com/sfharness/sfharness/mocksf/soql"
 	"github.com/sfharness/sfharness/mocksf/store"
 )
 
@@ -41,6 +40,18 @@ func apexFields(label string) []fieldDef {
 	}
 }
 
+// visualforceFields are the fields of Visualforce pages and components,
+// with the object's own before Markup.
+func visualforceFields(label string, own ...fieldDef) []fieldDef {
+	return concat([]fieldDef{
+		idField(label + " ID"),
+		text("NamespacePrefix", "Namespace Prefix", 15),
+		{name: "Name", label: "Name", typ: "string", length: 80, nameField: true, required: true},
+		text("MasterLabel", "Label", 80),
+		{name: "ApiVersion", label: "Api Version", typ: "double", precision: 18, scale: 1},
+	}, own, []fieldDef{textArea("Markup", "Markup", 1000000)})
+}
+
 // toolingList is the tooling objects mocksf serves.
 var toolingList = readOnlyObjects([]*sobject{
 	{name: "ApexClass", label: "Apex Class", labelPlural: "Apex Classes", keyPrefix: "01p",
@@ -48,24 +59,9 @@ var toolingList = readOnlyObjects([]*sobject{
 	{name: "ApexTrigger", label: "Apex Trigger", labelPlural: "Apex Triggers", keyPrefix: "01q",
 		fields: concat(apexFields("Trigger"), []fieldDef{text("TableEnumOrId", "Custom Object Definition ID", 40)}, systemFields())},
 	{name: "ApexPage", label: "Visualforce Page", labelPlural: "Visualforce Pages", keyPrefix: "066",
-		fields: concat([]fieldDef{
-			idField("Page ID"),
-			text("NamespacePrefix", "Namespace Prefix", 15),
-			{name: "Name", label: "Name", typ: "string", length: 80, nameField: true, required: true},
-			text("MasterLabel", "Label", 80),
-			{name: "ApiVersion", label: "Api Version", typ: "double", precision: 18, scale: 1},
-			textArea("Description", "Description", 255),
-			textArea("Markup", "Markup", 1000000),
-		}, systemFields())},
+		fields: concat(visualforceFields("Page", textArea("Description", "Description", 255)), systemFields())},
 	{name: "ApexComponent", label: "Visualforce Component", labelPlural: "Visualforce Components", keyPrefix: "099",
-		fields: concat([]fieldDef{
-			idField("Component ID"),
-			text("NamespacePrefix", "Namespace Prefix", 15),
-			{name: "Name", label: "Name", typ: "string", length: 80, nameField: true, required: true},
-			text("MasterLabel", "Label", 80),
-			{name: "ApiVersion", label: "Api Version", typ: "double", precision: 18, scale: 1},
-			textArea("Markup", "Markup", 1000000),
-		}, systemFields())},
+		fields: concat(visualforceFields("Component"), systemFields())},
 	{name: "CustomObject", label: "Custom Object", labelPlural: "Custom Objects", keyPrefix: prefixCustomObject,
 		fields: concat([]fieldDef{
 			idField("Custom Object ID"),
@@ -173,18 +169,12 @@ func toolingBase(r *http.Request) string { return versionBase(r) + "/tooling" }
 func HandleToolingQuery(api Deps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		at, _ := TokenFrom(r.Context())
-		values, present := r.URL.Query()["q"]
-		if !present {
-			writeError(w, http.StatusBadRequest, apiError{Code: soql.CodeMalformedQuery, Message: soql.MsgNoQuery})
+		text, ok := queryText(w, r)
+		if !ok {
 			return
 		}
-		if strings.TrimSpace(values[0]) == "" {
-			writeError(w, http.StatusBadRequest, apiError{Code: soql.CodeMalformedQuery, Message: soql.MsgEmptyQuery})
-			return
-		}
-		q, err := soql.Compile(values[0], querySchema{toolingSchema})
-		if err != nil {
-			writeError(w, http.StatusBadRequest, queryError(err))
+		q, ok := compileQuery(w, text, toolingSchema)
+		if !ok {
 			return
 		}
 		o := toolingSchema.objects[strings.ToLower(q.Object)]
@@ -192,17 +182,7 @@ func HandleToolingQuery(api Deps) http.Handler {
 			writeJSON(w, http.StatusOK, newQueryColumns(toolingSchema, o, q))
 			return
 		}
-		env := api.newEnv(at.OrgID, toolingSchema, api.instanceURL(r, at.OrgID))
-		views := env.views(o, false)
-		match := q.Matcher(api.Store.Now())
-		rows := make([]*recordView, 0, len(views))
-		for i := range views {
-			if match(&views[i]) {
-				rows = append(rows, &views[i])
-			}
-		}
-		soql.Sort(q, rows)
-		rows = soql.Page(q, rows)
+		rows := api.queryRows(r, at.OrgID, toolingSchema, o, q, false)
 		size := strconv.Itoa(len(rows))
 		var b bytes.Buffer
 		b.WriteString(`{"size":` + size + `,"totalSize":` + size + `,"done":true,"queryLocator":null,"entityTypeName":`)
@@ -226,16 +206,7 @@ func HandleToolingQuery(api Deps) http.Handler {
 // objects, shaped as the REST global describe.
 func HandleToolingGlobalDescribe() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		base := toolingBase(r)
-		list := make([]sobjectSummary, 0, len(toolingSchema.sorted))
-		for _, o := range toolingSchema.sorted {
-			list = append(list, o.summary(base))
-		}
-		writeJSON(w, http.StatusOK, struct {
-			Encoding     string           `json:"encoding"`
-			MaxBatchSize int              `json:"maxBatchSize"`
-			SObjects     []sobjectSummary `json:"sobjects"`
-		}{"UTF-8", 200, list})
+		writeGlobalDescribe(w, toolingBase(r), toolingSchema)
 	})
 }
 

@@ -4,8 +4,6 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-
-	"github.com/sfharness/sfharness/mocksf"
 )
 
 // TestTooling checks the minimal Tooling API: empty answers for Apex,
@@ -52,18 +50,7 @@ func TestTooling(t *testing.T) {
 // what the seed declares.
 func TestToolingCustomSchema(t *testing.T) {
 	t.Parallel()
-	srv, err := mocksf.New(mocksf.Config{BaseURL: "http://127.0.0.1:8080", Seed: []byte(writeSeed)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
-	st := srv.Store()
-	user := st.Users(st.Orgs()[0].ID)[0]
-	at, _, err := st.IssueTokens("", "key", user.ID, []string{"api"}, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := &coreServer{srv: srv, token: at.Token}
+	c := newCoreServerAs(t, writeSeed, "Writer")
 	got := jsonText(t, c.getJSON(t, coreV+"/tooling/query?q="+url.QueryEscape("SELECT DeveloperName FROM CustomObject")))
 	if !strings.Contains(got, `"DeveloperName":"Invoice"`) || !strings.Contains(got, `"url":"/services/data/v67.0/tooling/sobjects/CustomObject/01I`) {
 		t.Errorf("custom objects: %s", got)

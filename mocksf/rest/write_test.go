@@ -46,7 +46,7 @@ func (f *fixture) send(tb testing.TB, method, path, token, body string) *httptes
 	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Content-Type", "application/json")
 	rec := httptest.NewRecorder()
-	f.handler.ServeHTTP(rec, req)
+	f.srv.ServeHTTP(rec, req)
 	return rec
 }
 
