@@ -1,14 +1,16 @@
 package e2e
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
-	"net/url"
+	"net/http"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/sfharness/sfharness/mocksf/control"
 	"github.com/sfharness/sfharness/mocksf/scope"
 	"github.com/sfharness/sfharness/mocksf/store"
 )
@@ -45,7 +47,8 @@ func (w *world) appTakesMinutes(name string, minutes int) error {
 		if !ok {
 			return fmt.Errorf("the org has no connected app %q", name)
 		}
-		return w.control("PATCH", "/__mocksf/orgs/"+w.org.ID+"/connectedApps/"+url.PathEscape(app.ConsumerKey), map[string]any{"activationDelay": delay}, nil)
+		_, err := w.mocksf().UpdateApp(context.Background(), w.org.ID, app.ConsumerKey, control.AppChange{ActivationDelay: &delay})
+		return err
 	}
 	app, err := w.specApp(name)
 	if err != nil {
@@ -61,7 +64,9 @@ func (w *world) appRotatesRefreshTokens(name string) error {
 		if !ok {
 			return fmt.Errorf("the org has no connected app %q", name)
 		}
-		return w.control("PATCH", "/__mocksf/orgs/"+w.org.ID+"/connectedApps/"+url.PathEscape(app.ConsumerKey), map[string]any{"refreshTokenRotation": true}, nil)
+		rotate := true
+		_, err := w.mocksf().UpdateApp(context.Background(), w.org.ID, app.ConsumerKey, control.AppChange{RefreshTokenRotation: &rotate})
+		return err
 	}
 	app, err := w.specApp(name)
 	if err != nil {
@@ -73,7 +78,9 @@ func (w *world) appRotatesRefreshTokens(name string) error {
 
 func (w *world) userHasNoAPIAccess(alias string) error {
 	if w.org != nil {
-		return w.control("PATCH", "/__mocksf/orgs/"+w.org.ID+"/users/"+url.PathEscape(w.user(alias)), map[string]any{"apiEnabled": false}, nil)
+		off := false
+		_, err := w.mocksf().UpdateUser(context.Background(), w.org.ID, w.user(alias), control.UserChange{APIEnabled: &off})
+		return err
 	}
 	u, err := w.specUser(alias)
 	if err != nil {
@@ -218,7 +225,8 @@ func (w *world) timePasses(n int, unit string) error {
 	if unit == "hours" {
 		d = time.Duration(n) * time.Hour
 	}
-	return w.control("POST", "/__mocksf/clock", map[string]string{"advance": d.String()}, nil)
+	_, err := w.mocksf().Advance(context.Background(), d)
+	return err
 }
 
 func (w *world) entersCode(code string) error {
@@ -263,11 +271,12 @@ func (w *world) savesWrongSecret(secret string) error {
 }
 
 func (w *world) leadsCreated(n int) error {
-	recs := make([]map[string]any, n)
+	recs := make([]control.Fields, n)
 	for i := range recs {
-		recs[i] = map[string]any{"FirstName": "New", "LastName": fmt.Sprintf("Lead %d", i+1), "Company": "Fresh Co", "Email": fmt.Sprintf("new%d@example.com", i+1)}
+		recs[i] = control.Fields{"FirstName": "New", "LastName": fmt.Sprintf("Lead %d", i+1), "Company": "Fresh Co", "Email": fmt.Sprintf("new%d@example.com", i+1)}
 	}
-	return w.control("POST", "/__mocksf/orgs/"+w.org.ID+"/records/Lead", map[string]any{"records": recs}, nil)
+	_, err := w.mocksf().InsertRecords(context.Background(), w.org.ID, "Lead", control.RecordsInsert{Records: recs})
+	return err
 }
 
 func (w *world) moreLeads(count string) error {
@@ -275,15 +284,15 @@ func (w *world) moreLeads(count string) error {
 	if err != nil {
 		return err
 	}
-	return w.control("POST", "/__mocksf/orgs/"+w.org.ID+"/records/Lead", map[string]any{"generate": n}, nil)
+	_, err = w.mocksf().InsertRecords(context.Background(), w.org.ID, "Lead", control.RecordsInsert{Generate: n})
+	return err
 }
 
 // nextRESTCallFails makes Salesforce answer this org's next REST call
 // with a Salesforce error, once, as a session expiring mid-sync would.
 func (w *world) nextRESTCallFails(errorCode string) error {
-	return w.control("POST", "/__mocksf/faults", map[string]any{
-		"path": "/services/data/**", "orgId": w.org.ID, "times": 1, "salesforceError": errorCode,
-	}, nil)
+	_, err := w.mocksf().AddFault(context.Background(), control.Rule{Path: "/services/data/**", OrgID: w.org.ID, Times: 1, SalesforceError: errorCode})
+	return err
 }
 
 // journal returns this org's requests to a path, newest first.
@@ -291,7 +300,7 @@ func (w *world) journal(path string) ([]map[string]any, error) {
 	var j struct {
 		Requests []map[string]any `json:"requests"`
 	}
-	err := w.control("GET", "/__mocksf/requests?org="+url.QueryEscape(w.org.ID)+"&path="+url.QueryEscape(path), nil, &j)
+	err := w.mocksf().Do(context.Background(), "GET", "/__mocksf/requests?"+control.RequestFilter{Org: w.org.ID, Path: path}.Query(), nil, http.StatusOK, &j)
 	return j.Requests, err
 }
 
@@ -310,9 +319,8 @@ func (w *world) productRefreshed() error {
 }
 
 func (w *world) salesforceRevokesRefresh() error {
-	return w.control("POST", "/__mocksf/orgs/"+w.org.ID+"/revoke", map[string]string{
-		"username": w.user("sync@acme.test"), "clientId": w.consumerKey,
-	}, nil)
+	_, err := w.mocksf().Revoke(context.Background(), w.org.ID, control.RevokeRequest{Username: w.user("sync@acme.test"), ClientID: w.consumerKey})
+	return err
 }
 
 func (w *world) productNotConnected() error {
@@ -491,24 +499,23 @@ func (w *world) armFault(path string, n int, failure string) error {
 	if m == nil {
 		return fmt.Errorf(`failure %q: want HTTP <status>, a dropped connection or "<SALESFORCE_ERROR>"`, failure)
 	}
-	rule := map[string]any{"path": path, "orgId": w.org.ID, "times": n}
+	rule := control.Rule{Path: path, OrgID: w.org.ID, Times: n}
 	switch {
 	case m[1] != "":
-		status, _ := strconv.Atoi(m[1])
-		rule["status"] = status
+		rule.Status, _ = strconv.Atoi(m[1])
 	case m[2] != "":
-		rule["salesforceError"] = m[2]
+		rule.SalesforceError = m[2]
 	default:
-		rule["drop"] = true
+		rule.Drop = true
 	}
-	return w.control("POST", "/__mocksf/faults", rule, nil)
+	_, err := w.mocksf().AddFault(context.Background(), rule)
+	return err
 }
 
 // restCallsSlow delays this org's next n REST answers.
 func (w *world) restCallsSlow(n, seconds int) error {
-	return w.control("POST", "/__mocksf/faults", map[string]any{
-		"path": "/services/data/**", "orgId": w.org.ID, "times": n, "delay": (time.Duration(seconds) * time.Second).String(),
-	}, nil)
+	_, err := w.mocksf().AddFault(context.Background(), control.Rule{Path: "/services/data/**", OrgID: w.org.ID, Times: n, Delay: time.Duration(seconds) * time.Second})
+	return err
 }
 
 func (w *world) productShowsNoSyncError() error {
@@ -521,7 +528,6 @@ func (w *world) productShowsNoSyncError() error {
 // sessionExpires revokes the product's access tokens only, as a session
 // timeout does; its refresh token keeps working.
 func (w *world) sessionExpires() error {
-	return w.control("POST", "/__mocksf/orgs/"+w.org.ID+"/revoke", map[string]any{
-		"username": w.user("sync@acme.test"), "clientId": w.consumerKey, "sessionsOnly": true,
-	}, nil)
+	_, err := w.mocksf().Revoke(context.Background(), w.org.ID, control.RevokeRequest{Username: w.user("sync@acme.test"), ClientID: w.consumerKey, SessionsOnly: true})
+	return err
 }
