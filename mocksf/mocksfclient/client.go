@@ -62,28 +62,6 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("%s %s: %d %s: %s", e.Method, e.Path, e.Status, http.StatusText(e.Status), e.Message)
 }
 
-// The control API's types, under this package's name so a caller imports
-// one package.
-type (
-	// Org is an org CreateOrg made: IDs, passwords, keys and secrets.
-	Org = control.Org
-	// OrgSummary is an org as Orgs lists it.
-	OrgSummary = control.OrgSummary
-	// Rule is a fault: which requests it matches and what they get.
-	Rule = control.Rule
-	// Fault is a Rule in force, with the requests it took.
-	Fault = control.Fault
-	// RequestFilter selects journal entries.
-	RequestFilter = control.RequestFilter
-	// Entry is one request in the journal.
-	Entry = control.Entry
-	// Message is one mail mocksf sent.
-	Message = mail.Message
-	// MailFilter selects mail: by recipient address, org, username, and
-	// only messages newer than After (a message ID).
-	MailFilter = mail.Filter
-)
-
 func (c *Client) httpClient() *http.Client {
 	if c.HTTPClient != nil {
 		return c.HTTPClient
@@ -149,27 +127,27 @@ func (c *Client) Health(ctx context.Context) error {
 
 // CreateOrg creates an isolated org from spec (POST /__mocksf/orgs) and
 // returns it with its IDs, passwords, consumer keys and secrets.
-func (c *Client) CreateOrg(ctx context.Context, spec store.OrgSpec) (Org, error) {
-	var org Org
+func (c *Client) CreateOrg(ctx context.Context, spec store.OrgSpec) (control.Org, error) {
+	var org control.Org
 	err := c.Do(ctx, "POST", "/__mocksf/orgs", spec, http.StatusCreated, &org)
 	return org, err
 }
 
 // Org returns the org with the ID (GET /__mocksf/orgs/{id}).
-func (c *Client) Org(ctx context.Context, id string) (Org, error) {
-	var org Org
+func (c *Client) Org(ctx context.Context, id string) (control.Org, error) {
+	var org control.Org
 	err := c.Do(ctx, "GET", "/__mocksf/orgs/"+url.PathEscape(id), nil, http.StatusOK, &org)
 	return org, err
 }
 
 // Orgs lists the orgs, or those with the name (ignoring case) when it is
 // not empty (GET /__mocksf/orgs).
-func (c *Client) Orgs(ctx context.Context, name string) ([]OrgSummary, error) {
+func (c *Client) Orgs(ctx context.Context, name string) ([]control.OrgSummary, error) {
 	path := "/__mocksf/orgs"
 	if name != "" {
 		path += "?name=" + url.QueryEscape(name)
 	}
-	var orgs []OrgSummary
+	var orgs []control.OrgSummary
 	err := c.Do(ctx, "GET", path, nil, http.StatusOK, &orgs)
 	return orgs, err
 }
@@ -228,23 +206,23 @@ func (c *Client) Reset(ctx context.Context) error {
 
 // AddFault adds a fault rule (POST /__mocksf/faults) and returns it with
 // its ID.
-func (c *Client) AddFault(ctx context.Context, rule Rule) (Fault, error) {
-	var f Fault
+func (c *Client) AddFault(ctx context.Context, rule control.Rule) (control.Fault, error) {
+	var f control.Fault
 	err := c.Do(ctx, "POST", "/__mocksf/faults", rule, http.StatusCreated, &f)
 	return f, err
 }
 
 // Fault returns a fault's current state, with the requests it took (GET
 // /__mocksf/faults/{id}).
-func (c *Client) Fault(ctx context.Context, id string) (Fault, error) {
-	var f Fault
+func (c *Client) Fault(ctx context.Context, id string) (control.Fault, error) {
+	var f control.Fault
 	err := c.Do(ctx, "GET", "/__mocksf/faults/"+url.PathEscape(id), nil, http.StatusOK, &f)
 	return f, err
 }
 
 // Faults lists the fault rules in force (GET /__mocksf/faults).
-func (c *Client) Faults(ctx context.Context) ([]Fault, error) {
-	var fs []Fault
+func (c *Client) Faults(ctx context.Context) ([]control.Fault, error) {
+	var fs []control.Fault
 	err := c.Do(ctx, "GET", "/__mocksf/faults", nil, http.StatusOK, &fs)
 	return fs, err
 }
@@ -281,7 +259,7 @@ func (c *Client) Advance(ctx context.Context, d time.Duration) (time.Time, error
 
 // Requests returns the journal's entries that match the filter, newest
 // first (GET /__mocksf/requests).
-func (c *Client) Requests(ctx context.Context, filter RequestFilter) ([]Entry, error) {
+func (c *Client) Requests(ctx context.Context, filter control.RequestFilter) ([]control.Entry, error) {
 	var got control.Requests
 	err := c.Do(ctx, "GET", "/__mocksf/requests"+query(filter.Query()), nil, http.StatusOK, &got)
 	return got.Requests, err
@@ -296,7 +274,7 @@ func (c *Client) ClearRequests(ctx context.Context) error {
 // first (GET /__mocksf/mail). With wait above zero, mocksf waits up to
 // that long (at most control.MaxMailWait) for a match while there is
 // none; the answer may still be empty.
-func (c *Client) Mail(ctx context.Context, filter MailFilter, wait time.Duration) ([]Message, error) {
+func (c *Client) Mail(ctx context.Context, filter mail.Filter, wait time.Duration) ([]mail.Message, error) {
 	q := url.Values{}
 	for k, v := range map[string]string{"to": filter.To, "org": filter.Org, "username": filter.Username, "after": filter.After} {
 		if v != "" {
@@ -306,7 +284,7 @@ func (c *Client) Mail(ctx context.Context, filter MailFilter, wait time.Duration
 	if wait > 0 {
 		q.Set("wait", wait.String())
 	}
-	var msgs []Message
+	var msgs []mail.Message
 	err := c.Do(ctx, "GET", "/__mocksf/mail"+query(q.Encode()), nil, http.StatusOK, &msgs)
 	return msgs, err
 }
@@ -323,7 +301,7 @@ var ErrNoCode = errors.New("no verification code was emailed")
 // returns the newest verification code in it, and the ID of the newest
 // message (for the next call's filter.After). It is ErrNoCode (wrapped)
 // when no message with a code came.
-func (c *Client) WaitForCode(ctx context.Context, filter MailFilter, wait time.Duration) (code, newest string, err error) {
+func (c *Client) WaitForCode(ctx context.Context, filter mail.Filter, wait time.Duration) (code, newest string, err error) {
 	msgs, err := c.Mail(ctx, filter, wait)
 	if err != nil {
 		return "", "", err

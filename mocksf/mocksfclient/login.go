@@ -16,6 +16,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/sfharness/sfharness/mocksf/control"
+	"github.com/sfharness/sfharness/mocksf/mail"
 	"github.com/sfharness/sfharness/mocksf/pageform"
 )
 
@@ -258,7 +259,7 @@ func (b *Browser) LogIn(ctx context.Context, p Page, username, password string) 
 		return p, pageErrorf("want the login page, got %s (%d): %s", p.URL, p.Status, p.Problem())
 	}
 	var before string
-	msgs, err := b.c.Mail(ctx, MailFilter{Username: username}, 0)
+	msgs, err := b.c.Mail(ctx, mail.Filter{Username: username}, 0)
 	if err != nil {
 		return p, err
 	}
@@ -272,7 +273,7 @@ func (b *Browser) LogIn(ctx context.Context, p Page, username, password string) 
 	if !p.HasForm(FormVerify) {
 		return p, pageErrorf("want Verify Your Identity after the password, got %s: %s", p.URL, p.Problem())
 	}
-	code, _, err := b.c.WaitForCode(ctx, MailFilter{Username: username, After: before}, CodeWait)
+	code, _, err := b.c.WaitForCode(ctx, mail.Filter{Username: username, After: before}, CodeWait)
 	if err != nil {
 		return p, fmt.Errorf("the code for %s: %w", username, err)
 	}

@@ -25,6 +25,7 @@ import (
 
 	"github.com/sfharness/sfharness/mocksf"
 	"github.com/sfharness/sfharness/mocksf/control"
+	"github.com/sfharness/sfharness/mocksf/mail"
 	"github.com/sfharness/sfharness/mocksf/mocksfclient"
 	"github.com/sfharness/sfharness/mocksf/store"
 )
@@ -178,7 +179,7 @@ func (s *Server) Reset(t TB) {
 // to the user, waiting up to 5 seconds for one.
 func (s *Server) VerificationCode(t TB, username string) string {
 	t.Helper()
-	code, _, err := s.Control.WaitForCode(context.Background(), mocksfclient.MailFilter{Username: username}, mocksfclient.CodeWait)
+	code, _, err := s.Control.WaitForCode(context.Background(), mail.Filter{Username: username}, mocksfclient.CodeWait)
 	if err != nil {
 		t.Fatalf("mocksftest: verification code for %s: %v", username, err)
 	}
