@@ -4,7 +4,9 @@
 // mocksf's test-control API (docs/mocksf-control.md): new orgs on demand,
 // emailed verification codes, faults, the clock and the request journal;
 // Login completes the OAuth 2.0 web-server flow without a browser and
-// returns the *oauth2.Token a client would hold.
+// returns the *oauth2.Token a client would hold. They wrap Server.Control,
+// the mocksfclient.Client of the server, which has the rest of the
+// control API and works as well against a mocksf at a URL.
 //
 //	srv := mocksftest.NewServer(t)
 //	org := srv.NewOrg(t, mocksftest.OrgSpec{Name: "Acme", Users: ..., ConnectedApps: ...})
