@@ -35,7 +35,7 @@ var mailClient = &http.Client{Timeout: 10 * time.Second}
 type mocksfMailbox struct{ ctl *mocksfclient.Client }
 
 func (m mocksfMailbox) Messages(address string) ([]mailMessage, error) {
-	msgs, err := m.ctl.Mail(context.Background(), mocksfclient.MailFilter{To: address}, 0)
+	msgs, err := m.ctl.Mail(context.Background(), mail.Filter{To: address}, 0)
 	if err != nil {
 		return nil, fmt.Errorf("read mail from mocksf: %w", err)
 	}

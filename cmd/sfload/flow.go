@@ -17,6 +17,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/sfharness/sfharness/mocksf/mail"
 	"github.com/sfharness/sfharness/mocksf/mocksfclient"
 )
 
@@ -214,7 +215,7 @@ func want(p mocksfclient.Page, err error, form string) error {
 // verificationCode long-polls mocksf's mail for a code newer than the
 // last one this worker read; it never sleeps.
 func (w *worker) verificationCode(ctx context.Context) (string, error) {
-	code, newest, err := w.t.ctl.WaitForCode(ctx, mocksfclient.MailFilter{To: w.email, After: w.lastMail}, mocksfclient.CodeWait)
+	code, newest, err := w.t.ctl.WaitForCode(ctx, mail.Filter{To: w.email, After: w.lastMail}, mocksfclient.CodeWait)
 	if newest != "" {
 		w.lastMail = newest
 	}
