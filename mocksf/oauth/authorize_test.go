@@ -217,10 +217,10 @@ var authorizeErrorCases = []struct {
 		location: callback + "?error=OAUTH_APP_ACCESS_DENIED&error_description=user+is+not+admin+approved+to+access+this+app&state=s1"},
 	{name: "session of an inactive user", status: 302, user: "gone@acme.test",
 		query:    query("response_type", "code", "client_id", keyMain, "redirect_uri", callback, "state", "s1"),
-		location: callback + "?error=inactive_user&error_description=user+is+inactive&state=s1"},
+		location: callback + "?error=inactive_user&error_description=User+is+inactive&state=s1"},
 	{name: "session in a frozen org", status: 302, user: "ice@frozen.test",
 		query:    query("response_type", "code", "client_id", keyMain, "redirect_uri", callback, "state", "s1"),
-		location: callback + "?error=inactive_org&error_description=org+is+locked%2C+closed%2C+or+suspended&state=s1"},
+		location: callback + "?error=inactive_org&error_description=Org+is+locked%2C+closed%2C+or+suspended&state=s1"},
 }
 
 func TestAuthorizeErrors(t *testing.T) {

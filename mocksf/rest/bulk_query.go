@@ -47,7 +47,7 @@ func HandleCreateQueryJob(api Deps) http.Handler {
 		}
 		text := deref(body.Query, "")
 		if strings.TrimSpace(text) == "" {
-			writeError(w, http.StatusBadRequest, apiError{Code: soql.CodeMalformedQuery, Message: soql.MsgEmptyQuery})
+			writeError(w, http.StatusBadRequest, errEmptyQuery)
 			return
 		}
 		schema := api.schemaOf(at.OrgID)
