@@ -56,7 +56,7 @@ func HandleCreateQueryJob(api Deps) http.Handler {
 			return
 		}
 		if q.Count {
-			writeError(w, http.StatusBadRequest, apiError{Code: "API_ERROR", Message: "mocksf: COUNT() queries are not supported by Bulk API 2.0 query jobs", codeFirst: true})
+			writeError(w, http.StatusBadRequest, errBulkCount)
 			return
 		}
 		now := api.Store.Now()

@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/sfharness/sfharness/mocksf/soql"
+	"github.com/sfharness/sfharness/mocksf/sosl"
 )
 
 // apiError is one entry of a REST error body, which is a JSON array of
@@ -49,6 +51,21 @@ var (
 )
 
 const codeUnknownException = "UNKNOWN_EXCEPTION"
+
+// errNoSearch answers a search without its q parameter or body.
+var errNoSearch = apiError{Code: sosl.CodeMalformedSearch, Message: sosl.MsgNoSearch}
+
+// errSearchScope answers a parameterized search whose "in" is not a
+// search group.
+func errSearchScope(in string) apiError {
+	return apiError{Code: sosl.CodeMalformedSearch, Message: "Invalid search scope: " + in}
+}
+
+// errFieldsParam answers a fields parameter naming something that is not
+// a field name.
+func errFieldsParam(name string) apiError {
+	return apiError{Code: soql.CodeMalformedQuery, Message: "mocksf: invalid field name in fields: " + strconv.Quote(name)}
+}
 
 // errInternal is UNKNOWN_EXCEPTION for a failure of mocksf itself, saying
 // what failed.
