@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"regexp"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -14,6 +14,8 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/sfharness/sfharness/mocksf/clock"
+	"github.com/sfharness/sfharness/mocksf/oauth"
+	"github.com/sfharness/sfharness/mocksf/rest"
 )
 
 // Rule is a fault: which requests it matches, what they get instead of
@@ -167,25 +169,16 @@ func (r Rule) validate() error {
 		return bad("the rule does nothing: give status, body, salesforceError, oauthError, delay or drop")
 	}
 	if name := r.SalesforceError; name != "" {
-		if _, ok := restErrors[name]; !ok && r.Status == 0 {
-			return bad("salesforceError %q is not one mocksf knows (%s); give a status to use it anyway", name, knownNames(restErrors))
+		if known := rest.FaultCodes(); !slices.Contains(known, name) && r.Status == 0 {
+			return bad("salesforceError %q is not one mocksf knows (%s); give a status to use it anyway", name, strings.Join(known, ", "))
 		}
 	}
 	if name := r.OAuthError; name != "" {
-		if _, ok := oauthErrors[name]; !ok && r.Status == 0 {
-			return bad("oauthError %q is not one mocksf knows (%s); give a status to use it anyway", name, knownNames(oauthErrors))
+		if known := oauth.FaultCodes(); !slices.Contains(known, name) && r.Status == 0 {
+			return bad("oauthError %q is not one mocksf knows (%s); give a status to use it anyway", name, strings.Join(known, ", "))
 		}
 	}
 	return checkPattern(r.Path)
-}
-
-func knownNames[V any](m map[string]V) string {
-	names := make([]string, 0, len(m))
-	for k := range m {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	return strings.Join(names, ", ")
 }
 
 // Hit is one request a fault rule took.
@@ -363,36 +356,16 @@ func (r Rule) answers() bool {
 // write sends the rule's answer.
 func (r Rule) write(w http.ResponseWriter) {
 	status, body, ctype := r.Status, []byte(r.Body), r.ContentType
-	switch {
-	case r.SalesforceError != "":
-		e, ok := restErrors[r.SalesforceError]
-		if !ok {
-			e = restError{Message: r.SalesforceError}
+	if r.SalesforceError != "" || r.OAuthError != "" {
+		var named int
+		if r.SalesforceError != "" {
+			named, body = rest.FaultReply(r.SalesforceError, r.Message)
+		} else {
+			named, body = oauth.FaultReply(r.OAuthError, r.Message)
 		}
 		if status == 0 {
-			status = e.Status
+			status = named
 		}
-		msg := e.Message
-		if r.Message != "" {
-			msg = r.Message
-		}
-		body = restErrorBody(r.SalesforceError, msg, e.CodeFirst)
-		if ctype == "" {
-			ctype = "application/json;charset=UTF-8"
-		}
-	case r.OAuthError != "":
-		e, ok := oauthErrors[r.OAuthError]
-		if !ok {
-			e = oauthError{Description: r.OAuthError}
-		}
-		if status == 0 {
-			status = e.Status
-		}
-		desc := e.Description
-		if r.Message != "" {
-			desc = r.Message
-		}
-		body = oauthErrorBody(r.OAuthError, desc)
 		if ctype == "" {
 			ctype = "application/json;charset=UTF-8"
 		}

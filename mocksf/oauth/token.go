@@ -32,54 +32,6 @@ const (
 	grantJWTBearer         = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 )
 
-// tokenError is an answer of the token endpoint other than a token: HTTP
-// 400 with {"error": Code, "error_description": Description}. Salesforce
-// has never been seen answering this endpoint with another status, not
-// even for a wrong client secret (reference §4.6, §14).
-type tokenError struct{ Code, Description string }
-
-func (e tokenError) Error() string { return "mocksf: token: " + e.Code + ": " + e.Description }
-
-// The token endpoint's errors, with Salesforce's wire strings (reference
-// §4.6). Where Salesforce's answer is unconfirmed the comment says what
-// mocksf chose and why.
-var (
-	tokenErrUnsupportedGrant = tokenError{errUnsupportedGrant, descUnsupportedGrant}
-	tokenErrClientID         = tokenError{errInvalidClientID, descInvalidClientID}
-	tokenErrClient           = tokenError{errInvalidClient, descInvalidClient}
-	tokenErrInvalidCode      = tokenError{errInvalidGrant, descInvalidCode}
-	tokenErrExpiredCode      = tokenError{errInvalidGrant, descExpiredCode}
-	tokenErrRedirectMismatch = tokenError{errRedirectMismatch, descRedirectMismatch}
-	tokenErrVerifier         = tokenError{errInvalidGrant, descBadVerifier}
-	tokenErrExpiredToken     = tokenError{errInvalidGrant, descExpiredToken}
-	tokenErrAuthFailure      = tokenError{errInvalidGrant, "authentication failure"}
-	tokenErrInactiveUser     = tokenError{errInvalidGrant, "inactive user"}
-	tokenErrNotApproved      = tokenError{errInvalidGrant, "user hasn't approved this consumer"}
-	tokenErrNotAdminApproved = tokenError{"invalid_app_access", "user is not admin approved to access this app"}
-	tokenErrAudience         = tokenError{errInvalidGrant, "Audience validation failed"}
-	tokenErrAssertion        = tokenError{errInvalidGrant, "invalid assertion"}
-	tokenErrWrongDomain      = tokenError{errInvalidGrant, "request not supported on this domain"}
-	tokenErrNoRunAsUser      = tokenError{errInvalidGrant, "no client credentials user enabled"}
-	// A JWT bearer grant for an app without the refresh_token scope:
-	// Salesforce wants it although the flow issues no refresh token.
-	tokenErrJWTNeedsRefreshScope = tokenError{errInvalidRequest, "refresh_token scope is required and the connected app should be installed and preauthorized."}
-	// A JWT bearer assertion past its exp: Salesforce answers with the
-	// code flow's text (simple-salesforce#371, #491).
-	tokenErrAssertionExpired = tokenError{errInvalidGrant, descExpiredCode}
-	// Frozen (locked, suspended) or closed org: mocksf's choice is the
-	// documented code with the documented text, lower-cased like the
-	// other descriptions on the wire (unconfirmed, §14).
-	tokenErrInactiveOrg = tokenError{"inactive_org", "org is locked, closed, or suspended"}
-	// An app blocked in Connected Apps OAuth Usage: mocksf answers as the
-	// authorize endpoint does (unconfirmed for this endpoint).
-	tokenErrAppBlocked = tokenError{"OAUTH_APP_BLOCKED", "this app is blocked by admin"}
-	// A user outside the org's Login IP Ranges (reference §1.4, §11).
-	tokenErrIPRestricted = tokenError{errInvalidGrant, "IP restricted or invalid login hours"}
-	// Bodies mocksf cannot read (unconfirmed).
-	tokenErrTooLarge  = tokenError{errInvalidRequest, "request too large"}
-	tokenErrMalformed = tokenError{errInvalidRequest, "malformed request"}
-)
-
 // tokenResponse is Salesforce's token reply, fields in its order. It has
 // no expires_in; which fields a grant sends is in the grant's code.
 type tokenResponse struct {
@@ -102,15 +54,6 @@ func Signature(consumerSecret, id, issuedAt string) string {
 	mac := hmac.New(sha256.New, []byte(consumerSecret))
 	mac.Write([]byte(id + issuedAt))
 	return base64.StdEncoding.EncodeToString(mac.Sum(nil))
-}
-
-// body is the error as JSON encodes it.
-func (e tokenError) body() map[string]string {
-	return map[string]string{"error": e.Code, "error_description": e.Description}
-}
-
-func writeTokenError(w http.ResponseWriter, e tokenError) {
-	writeJSON(w, http.StatusBadRequest, e.body())
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -158,7 +101,7 @@ func HandleToken(d Deps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		resp, err := tokenGrant(d, w, r)
 		if err != nil {
-			var te tokenError
+			var te oauthError
 			if !errors.As(err, &te) {
 				te = tokenErrMalformed
 			}
@@ -520,25 +463,19 @@ func HandleRevoke(d Deps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, maxTokenBody)
 		if err := r.ParseForm(); err != nil {
-			revokeError(w, "invalid_request", "malformed request")
+			revokeError(w, tokenErrMalformed)
 			return
 		}
 		token := r.Form.Get("token")
 		if token == "" {
-			revokeError(w, "unsupported_token_type", "this token type is not supported")
+			revokeError(w, revokeErrTokenType)
 			return
 		}
 		if err := d.Store.Revoke(token); err != nil {
-			revokeError(w, "invalid_token", "Token was invalid")
+			revokeError(w, revokeErrToken)
 			return
 		}
 		w.Header().Set("Content-Type", "text/plain;charset=UTF-8")
 		w.WriteHeader(http.StatusOK)
 	})
-}
-
-func revokeError(w http.ResponseWriter, code, desc string) {
-	w.Header().Set("Content-Type", "application/x-www-form-urlencoded;charset=UTF-8")
-	w.WriteHeader(http.StatusBadRequest)
-	_, _ = w.Write([]byte("error=" + url.QueryEscape(code) + "&error_description=" + url.PathEscape(desc)))
 }

@@ -503,7 +503,7 @@ func writeBulkError(w http.ResponseWriter, err error) bool {
 	case errors.Is(err, store.ErrNotFound):
 		writeError(w, http.StatusNotFound, errNotFound)
 	default:
-		writeError(w, http.StatusInternalServerError, apiError{Code: "UNKNOWN_EXCEPTION", Message: "mocksf: " + err.Error()})
+		writeError(w, http.StatusInternalServerError, errInternal(err.Error()))
 	}
 	return true
 }

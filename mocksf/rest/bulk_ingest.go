@@ -103,7 +103,7 @@ func HandleUploadJobData(api Deps) http.Handler {
 		s := api.bulk()
 		data, err := io.ReadAll(io.LimitReader(r.Body, s.MaxUploadBytes+1))
 		if err != nil {
-			writeError(w, http.StatusBadRequest, apiError{Code: "ClientInputError", Message: "mocksf: reading the body: " + err.Error(), codeFirst: true})
+			writeError(w, http.StatusBadRequest, errBulkRead(err))
 			return
 		}
 		if int64(len(data)) > s.MaxUploadBytes {

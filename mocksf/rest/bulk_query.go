@@ -47,7 +47,7 @@ func HandleCreateQueryJob(api Deps) http.Handler {
 		}
 		text := deref(body.Query, "")
 		if strings.TrimSpace(text) == "" {
-			writeError(w, http.StatusBadRequest, apiError{Code: soql.CodeMalformedQuery, Message: soql.MsgEmptyQuery})
+			writeError(w, http.StatusBadRequest, errEmptyQuery)
 			return
 		}
 		schema := api.schemaOf(at.OrgID)
@@ -56,7 +56,7 @@ func HandleCreateQueryJob(api Deps) http.Handler {
 			return
 		}
 		if q.Count {
-			writeError(w, http.StatusBadRequest, apiError{Code: "API_ERROR", Message: "mocksf: COUNT() queries are not supported by Bulk API 2.0 query jobs", codeFirst: true})
+			writeError(w, http.StatusBadRequest, errBulkCount)
 			return
 		}
 		now := api.Store.Now()

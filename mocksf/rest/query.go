@@ -38,11 +38,11 @@ const (
 func queryText(w http.ResponseWriter, r *http.Request) (string, bool) {
 	values, present := r.URL.Query()["q"]
 	if !present {
-		writeError(w, http.StatusBadRequest, apiError{Code: soql.CodeMalformedQuery, Message: soql.MsgNoQuery})
+		writeError(w, http.StatusBadRequest, errNoQuery)
 		return "", false
 	}
 	if strings.TrimSpace(values[0]) == "" {
-		writeError(w, http.StatusBadRequest, apiError{Code: soql.CodeMalformedQuery, Message: soql.MsgEmptyQuery})
+		writeError(w, http.StatusBadRequest, errEmptyQuery)
 		return "", false
 	}
 	return values[0], true

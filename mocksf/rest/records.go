@@ -201,7 +201,7 @@ func selectFields(schema *orgSchema, o *sobject, list, id string) ([]*planNode, 
 	for i, n := range names {
 		names[i] = strings.TrimSpace(n)
 		if !isFieldName(names[i]) {
-			return nil, &apiError{Code: soql.CodeMalformedQuery, Message: "mocksf: invalid field name in fields: " + strconv.Quote(names[i])}
+			return nil, new(errFieldsParam(names[i]))
 		}
 	}
 	q, err := soql.Compile("SELECT "+strings.Join(names, ",")+" FROM "+o.name+" WHERE Id = '"+id+"'", querySchema{schema})

@@ -22,7 +22,7 @@ var (
 	errStartAfterEnd = errReplicationDate("startDate must chronologically precede endDate by more than one minute")
 	errUpdatedTooOld = errReplicationDate("startDate cannot be more than 30 days ago")
 	errDeletedTooOld = errReplicationDate("startDate cannot be before earliestDateAvailable")
-	errTooManyIDs    = apiError{Code: "EXCEEDED_ID_LIMIT", Message: "record limit reached. cannot submit more than 600000 records into this call"}
+	errTooManyIDs    = errTooManyRecords(600000)
 )
 
 func errMissingParameter(name string) apiError {

@@ -28,7 +28,7 @@ func HandleSearch(api Deps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		values, present := r.URL.Query()["q"]
 		if !present || strings.TrimSpace(values[0]) == "" {
-			writeError(w, http.StatusBadRequest, apiError{Code: sosl.CodeMalformedSearch, Message: sosl.MsgNoSearch})
+			writeError(w, http.StatusBadRequest, errNoSearch)
 			return
 		}
 		s, err := sosl.Parse(values[0])
@@ -76,7 +76,7 @@ func HandleParameterizedSearch(api Deps) http.Handler {
 			body = parameterizedFromQuery(r)
 		}
 		if strings.TrimSpace(body.Q) == "" {
-			writeError(w, http.StatusBadRequest, apiError{Code: sosl.CodeMalformedSearch, Message: sosl.MsgNoSearch})
+			writeError(w, http.StatusBadRequest, errNoSearch)
 			return
 		}
 		term, err := sosl.ParseTerm(body.Q)
@@ -94,7 +94,7 @@ func HandleParameterizedSearch(api Deps) http.Handler {
 		case "PHONE":
 			s.Scope = sosl.PhoneFields
 		default:
-			writeError(w, http.StatusBadRequest, apiError{Code: sosl.CodeMalformedSearch, Message: "Invalid search scope: " + body.In})
+			writeError(w, http.StatusBadRequest, errSearchScope(body.In))
 			return
 		}
 		if len(body.SObjects) > sosl.MaxReturning {

@@ -131,7 +131,7 @@ func (api Deps) serveSubrequest(parent *http.Request, st *subrequestState, metho
 	if res.over {
 		res.body.Reset()
 		res.status = 0
-		writeError(res, http.StatusInternalServerError, apiError{Code: "UNKNOWN_EXCEPTION", Message: "mocksf: the subrequest's answer is larger than 16 MiB"})
+		writeError(res, http.StatusInternalServerError, errInternal("the subrequest's answer is larger than 16 MiB"))
 	}
 	if res.status == 0 {
 		res.status = http.StatusOK

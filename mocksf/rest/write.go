@@ -180,7 +180,7 @@ func writeTxError(w http.ResponseWriter, err error) bool {
 		writeError(w, http.StatusNotFound, errNotFound)
 		return true
 	}
-	writeError(w, http.StatusInternalServerError, apiError{Code: "UNKNOWN_EXCEPTION", Message: "mocksf: " + err.Error()})
+	writeError(w, http.StatusInternalServerError, errInternal(err.Error()))
 	return true
 }
 
