@@ -109,8 +109,9 @@ func (s *sf) addRecords(t *testing.T, object string, n int) []string {
 	t.Helper()
 	st := s.Mocksf.Store()
 	ids := make([]string, n)
+	first := len(st.RecordSnapshot(s.org.ID, object)) + 1
 	for i := range n {
-		seq := len(st.Records(s.org.ID, object)) + 1
+		seq := first + i
 		fields := map[string]any{}
 		switch object {
 		case "Lead":
