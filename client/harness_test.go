@@ -323,8 +323,7 @@ type sfOrg struct {
 func newSFOrg(t *testing.T, callbackURL string) *sfOrg {
 	t.Helper()
 	srv := mocksftest.NewServer(t, mocksftest.WithSeed([]byte("orgs: []")))
-	srv.Mocksf.Clock().Freeze()
-	srv.Mocksf.Clock().Set(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
+	srv.FreezeClock(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
 	org := srv.NewOrg(t, mocksftest.OrgSpec{
 		Name:  "Acme",
 		Users: []mocksftest.UserSpec{{Username: syncUser, Password: syncPass, FirstName: "Sam", LastName: "Sync"}},
@@ -337,62 +336,22 @@ func newSFOrg(t *testing.T, callbackURL string) *sfOrg {
 // user is the sync user.
 func (s *sfOrg) user() mocksftest.OrgUser { return s.org.Users[0] }
 
-// addRecords adds n records of object (Lead, Contact or Account), each
-// a second after the previous change, and returns their ids.
+// addRecords adds n records of object, each a second after the previous
+// change, and returns their ids.
 func (s *sfOrg) addRecords(t *testing.T, object string, n int) []string {
 	t.Helper()
-	st := s.Mocksf.Store()
 	ids := make([]string, n)
-	first := len(st.RecordSnapshot(s.org.ID, object)) + 1
-	for i := range n {
-		seq := first + i
-		fields := map[string]any{}
-		switch object {
-		case "Lead":
-			fields = map[string]any{"FirstName": "Lee", "LastName": fmt.Sprintf("Lead %d", seq),
-				"Company": fmt.Sprintf("Company %d", seq), "Email": fmt.Sprintf("lead%d@example.com", seq)}
-		case "Contact":
-			fields = map[string]any{"FirstName": "Cora", "LastName": fmt.Sprintf("Contact %d", seq), "Email": fmt.Sprintf("contact%d@example.com", seq)}
-		case "Account":
-			fields = map[string]any{"Name": fmt.Sprintf("Account %d", seq)}
-		}
-		s.Mocksf.Clock().Advance(time.Second)
-		r, err := st.InsertRecord(s.org.ID, object, "", fields)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ids[i] = r.ID
+	for i := range ids {
+		ids[i] = s.InsertRecord(t, s.org.ID, object, map[string]any{"LastName": fmt.Sprint("Beacon ", i), "Name": fmt.Sprint("Beacon ", i)})
 	}
 	return ids
-}
-
-// update sets a field of a record, a second after the previous change.
-func (s *sfOrg) update(t *testing.T, object, id, field string, value any) {
-	t.Helper()
-	s.Mocksf.Clock().Advance(time.Second)
-	if _, err := s.Mocksf.Store().UpdateRecord(s.org.ID, object, id, map[string]any{field: value}); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// delete deletes a record, a second after the previous change.
-func (s *sfOrg) delete(t *testing.T, object, id string) {
-	t.Helper()
-	s.Mocksf.Clock().Advance(time.Second)
-	if err := s.Mocksf.Store().DeleteRecord(s.org.ID, object, id); err != nil {
-		t.Fatal(err)
-	}
 }
 
 // fieldCount is how many fields mocksf's describe of object lists.
 func (s *sfOrg) fieldCount(t *testing.T, object string) int {
 	t.Helper()
-	at, _, err := s.Mocksf.Store().IssueTokens("", sfKey, s.user().ID, []string{"api"}, false)
-	if err != nil {
-		t.Fatal(err)
-	}
 	req, _ := http.NewRequest(http.MethodGet, s.org.InstanceURL+"/services/data/v60.0/sobjects/"+object+"/describe", nil)
-	req.Header.Set("Authorization", "Bearer "+at.Token)
+	req.Header.Set("Authorization", "Bearer "+s.IssueToken(t, s.user().ID, sfKey, "api").AccessToken)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -405,9 +364,9 @@ func (s *sfOrg) fieldCount(t *testing.T, object string) int {
 	return len(d.Fields)
 }
 
-// expireSessions ends the sync user's access tokens, as a session timeout
-// does: the next REST call answers 401 INVALID_SESSION_ID.
-func (s *sfOrg) expireSessions() { s.Mocksf.Store().ExpireSessions(s.user().ID, sfKey) }
+// expireSessions ends the sync user's access tokens: the next REST call
+// answers 401 INVALID_SESSION_ID.
+func (s *sfOrg) expireSessions() { s.ExpireSessions(s.user().ID, sfKey) }
 
 // rotateSecret changes the connected app's consumer secret, as a
 // rotation in Setup does.
@@ -418,14 +377,12 @@ func (s *sfOrg) rotateSecret(t *testing.T, secret string) {
 	}
 }
 
-// The resources the tests count requests of, as fault and journal path
-// patterns.
+// The OAuth resources the tests count requests of, as fault and journal
+// path patterns.
 const (
-	authorizePath    = "/services/oauth2/authorize"
-	revokePath       = "/services/oauth2/revoke"
-	identityPath     = "/id/**"
-	anyQueryPath     = "/services/data/*/{resource:query|queryAll}"
-	anyQueryMorePath = "/services/data/*/{resource:query|queryAll}/*"
+	authorizePath = "/services/oauth2/authorize"
+	revokePath    = "/services/oauth2/revoke"
+	identityPath  = "/id/**"
 )
 
 // requests counts the requests mocksf got on a path pattern.
@@ -452,29 +409,6 @@ func (s *sfOrg) revoked() []string {
 		out = append(out, e.Form["token"]...)
 	}
 	return out
-}
-
-// queries returns the SOQL of every query mocksf got, oldest first.
-func (s *sfOrg) queries() []string {
-	var out []string
-	for _, e := range s.Requests(mocksftest.RequestFilter{Path: anyQueryPath}) {
-		out = append(out, e.Query["q"]...)
-	}
-	slices.Reverse(out)
-	return out
-}
-
-// pageSize makes query pages n records long (200 to 2,000).
-func (s *sfOrg) pageSize(t *testing.T, n int) {
-	t.Helper()
-	s.Fault(t, mocksftest.Rule{Path: anyQueryPath, RequestHeaders: map[string]string{"Sforce-Query-Options": fmt.Sprintf("batchSize=%d", n)}})
-}
-
-// drop makes the next n requests (0: all, until the fault is removed) fail
-// on the network: the connection closes without an answer.
-func (s *sfOrg) drop(t *testing.T, n int) mocksftest.Fault {
-	t.Helper()
-	return s.Fault(t, mocksftest.Rule{Drop: true, Times: n})
 }
 
 // apiDisabled makes the REST API answer 403 API_DISABLED_FOR_ORG.

@@ -64,9 +64,9 @@ func TestDisconnect(t *testing.T) {
 		t.Errorf("status after disconnect = %+v; want not connected, nothing running", s)
 	}
 	// The sync stopped: no more queries.
-	before := len(h.sf.queries())
+	before := len(h.sf.Queries())
 	time.Sleep(200 * time.Millisecond)
-	if after := len(h.sf.queries()); after != before {
+	if after := len(h.sf.Queries()); after != before {
 		t.Errorf("%d queries after the disconnect; want none", after-before)
 	}
 	if r := h.postAction("/admin/crm/salesforce/disconnect", h.csrf()); r.status != http.StatusConflict {
@@ -83,7 +83,7 @@ func TestDisconnectRevokeFails(t *testing.T) {
 	h.connect()
 	h.waitStatus("field sync", fieldSyncComplete)
 	csrf := h.csrf()
-	dropped := h.sf.drop(t, 0)
+	dropped := h.sf.DropConnections(t, 0)
 	r := h.postForm("/admin/crm/salesforce/disconnect", url.Values{"csrf_token": {csrf}})
 	hits := h.sf.Hits(t, dropped).HitCount
 	h.sf.RemoveFault(t, dropped)
@@ -103,11 +103,11 @@ func TestRestartResumesSync(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, harnessOptions{dbPath: filepath.Join(t.TempDir(), "beacon.db")})
 	sf := h.sf
-	sf.pageSize(t, 200)
+	sf.PageSize(t, 200)
 	sf.addRecords(t, "Lead", 500)
 	sf.addRecords(t, "Contact", 2)
 
-	hold := sf.Fault(t, mocksftest.Rule{Path: anyQueryMorePath, Hold: true})
+	hold := sf.Fault(t, mocksftest.Rule{Path: mocksftest.QueryMorePath, Hold: true})
 	h.startSync()
 	h.waitStatus("the first Lead page", func(s status) bool { return s.Sync.Counts["Lead"] == 200 && sf.Hits(t, hold).HitCount == 1 })
 
@@ -122,7 +122,7 @@ func TestRestartResumesSync(t *testing.T) {
 		t.Errorf("status = %+v; want the connection and field map kept", s)
 	}
 	var full int
-	for _, q := range sf.queries() {
+	for _, q := range sf.Queries() {
 		if strings.Contains(q, "FROM Lead") && !strings.Contains(q, "WHERE") {
 			full++
 		}
@@ -141,7 +141,7 @@ func TestRestartResumesSync(t *testing.T) {
 	// Changes keep flowing after the restart, and so do deletions.
 	ids := sf.addRecords(t, "Contact", 1)
 	h.waitStatus("the new contact", func(s status) bool { return s.Sync.Counts["Contact"] == 3 })
-	sf.delete(t, "Contact", ids[0])
+	sf.DeleteRecord(t, sf.org.ID, "Contact", ids[0])
 	h.waitStatus("the deletion", func(s status) bool { return s.Sync.Counts["Contact"] == 2 })
 }
 
@@ -229,7 +229,7 @@ func TestNetworkFailuresAreRetried(t *testing.T) {
 	h.waitStatus("sync running", func(s status) bool { return s.Sync.State == "running" })
 
 	// A short outage: the client's own retries with backoff hide it.
-	h.sf.drop(t, 2)
+	h.sf.DropConnections(t, 2)
 	h.sf.addRecords(t, "Account", 1)
 	h.waitStatus("the new account", func(s status) bool { return s.Sync.Counts["Account"] == 3 })
 	if s := h.status(); s.Sync.LastError != "" || s.Sync.State != "running" {
@@ -237,7 +237,7 @@ func TestNetworkFailuresAreRetried(t *testing.T) {
 	}
 
 	// A long one: the page says so, and the sync goes on afterwards.
-	outage := h.sf.drop(t, 0)
+	outage := h.sf.DropConnections(t, 0)
 	s := h.waitStatus("the outage", func(s status) bool { return s.Sync.LastError != "" })
 	if !strings.HasPrefix(s.Sync.LastError, "Cannot reach Salesforce: ") || !strings.HasSuffix(s.Sync.LastError, "Beacon retries automatically, waiting longer after each failure.") {
 		t.Errorf("last error = %q", s.Sync.LastError)

@@ -566,10 +566,10 @@ func TestRecordSync(t *testing.T) {
 	if s.Sync.Text != "Sync running" || s.Sync.CanStart {
 		t.Errorf("sync = %+v; want Sync running and not startable", s.Sync)
 	}
-	if n := h.sf.requests(anyQueryMorePath); n < 1 {
+	if n := h.sf.requests(mocksftest.QueryMorePath); n < 1 {
 		t.Errorf("mocksf saw %d queryMore requests; want the second Lead page fetched", n)
 	}
-	queries := h.sf.queries()
+	queries := h.sf.Queries()
 	wantFirst := []string{
 		"SELECT Id, LastModifiedDate, FirstName, LastName, Company, Email FROM Lead ORDER BY LastModifiedDate",
 		"SELECT Id, LastModifiedDate, FirstName, LastName, Email FROM Contact ORDER BY LastModifiedDate",
@@ -587,17 +587,17 @@ func TestRecordSync(t *testing.T) {
 	}
 
 	// Changes flow in by incremental pulls, without duplicates.
-	h.sf.update(t, "Lead", leads[0], "Email", "changed@example.com")
+	h.sf.UpdateRecord(t, h.sf.org.ID, "Lead", leads[0], map[string]any{"Email": "changed@example.com"})
 	h.sf.addRecords(t, "Lead", 1)
 	h.sf.addRecords(t, "Account", 1)
 	s = h.waitStatus("incremental pull", func(s status) bool { return s.Sync.Counts["Lead"] == 2501 && s.Sync.Counts["Account"] == 3 })
-	before := len(h.sf.queries())
-	h.waitStatus("another pull", func(status) bool { return len(h.sf.queries()) >= before+6 })
+	before := len(h.sf.Queries())
+	h.waitStatus("another pull", func(status) bool { return len(h.sf.Queries()) >= before+6 })
 	if s := h.status(); s.Sync.Counts["Lead"] != 2501 || s.Sync.Counts["Contact"] != 3 || s.Sync.Counts["Account"] != 3 {
 		t.Errorf("counts after more pulls = %v; want Lead 2501, Contact 3, Account 3", s.Sync.Counts)
 	}
 	var incremental int
-	for _, q := range h.sf.queries()[3:] {
+	for _, q := range h.sf.Queries()[3:] {
 		if !strings.Contains(q, " WHERE LastModifiedDate > 2026-01-02T") {
 			t.Errorf("later query %q is not incremental", q)
 			break

@@ -169,11 +169,7 @@ func newMocksf(t *testing.T) (*mocksftest.Server, mocksftest.Org) {
 // its app, as a login would.
 func issueToken(t *testing.T, srv *mocksftest.Server, org mocksftest.Org) *oauth2.Token {
 	t.Helper()
-	at, rt, err := srv.Mocksf.Store().IssueTokens("", org.ConnectedApps[0].ConsumerKey, org.Users[0].ID, []string{"api", "refresh_token", "id"}, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &oauth2.Token{AccessToken: at.Token, RefreshToken: rt.Token, TokenType: "Bearer"}
+	return srv.IssueToken(t, org.Users[0].ID, org.ConnectedApps[0].ConsumerKey, "api", "refresh_token", "id")
 }
 
 // newClient returns a REST client logged in to org.
@@ -193,17 +189,8 @@ func newClient(t *testing.T, srv *mocksftest.Server, org mocksftest.Org, onRefre
 func addRecords(t *testing.T, srv *mocksftest.Server, org mocksftest.Org, object string, n int) {
 	t.Helper()
 	for i := range n {
-		if _, err := srv.Mocksf.Store().InsertRecord(org.ID, object, "", map[string]any{"LastName": fmt.Sprint(object, " ", i+1), "Name": fmt.Sprint(object, " ", i+1)}); err != nil {
-			t.Fatal(err)
-		}
+		srv.InsertRecord(t, org.ID, object, map[string]any{"LastName": fmt.Sprint(object, " ", i+1), "Name": fmt.Sprint(object, " ", i+1)})
 	}
-}
-
-// pageSize makes mocksf's query pages n records long (200 to 2,000).
-func pageSize(t *testing.T, srv *mocksftest.Server, n int) {
-	t.Helper()
-	srv.Fault(t, mocksftest.Rule{Path: "/services/data/*/{resource:query|queryAll}",
-		RequestHeaders: map[string]string{"Sforce-Query-Options": fmt.Sprintf("batchSize=%d", n)}})
 }
 
 // requests counts the requests mocksf got on a path, of a grant type when
@@ -235,7 +222,7 @@ func TestQueryPaging(t *testing.T) {
 			t.Parallel()
 			srv, org := newMocksf(t)
 			if tc.pageSize != 2000 {
-				pageSize(t, srv, tc.pageSize)
+				srv.PageSize(t, tc.pageSize)
 			}
 			addRecords(t, srv, org, "Lead", tc.records)
 			c := newClient(t, srv, org, nil)
@@ -271,11 +258,11 @@ func TestQueryPaging(t *testing.T) {
 func TestQueryStopsOnCallbackError(t *testing.T) {
 	t.Parallel()
 	srv, org := newMocksf(t)
-	pageSize(t, srv, 200)
+	srv.PageSize(t, 200)
 	addRecords(t, srv, org, "Account", 600)
 	stop := errors.New("stop")
 	err := newClient(t, srv, org, nil).Query(context.Background(), "SELECT Id FROM Account", func(salesforce.Page) error { return stop })
-	if more := requests(srv, "/services/data/*/query/*", ""); !errors.Is(err, stop) || more != 0 {
+	if more := requests(srv, mocksftest.QueryMorePath, ""); !errors.Is(err, stop) || more != 0 {
 		t.Errorf("Query = %v after %d more pages; want stop at once", err, more)
 	}
 }
@@ -297,7 +284,7 @@ func TestRefreshOnInvalidSession(t *testing.T) {
 		refreshed = append(refreshed, next)
 	})
 	first := c.Token()
-	srv.Mocksf.Store().ExpireSessions(org.Users[0].ID, org.ConnectedApps[0].ConsumerKey)
+	srv.ExpireSessions(org.Users[0].ID, org.ConnectedApps[0].ConsumerKey)
 
 	// Concurrent calls that all meet the expired token refresh once.
 	var wg sync.WaitGroup
@@ -322,7 +309,7 @@ func TestRefreshRejected(t *testing.T) {
 	srv, org := newMocksf(t)
 	c := newClient(t, srv, org, nil)
 	srv.Fault(t, mocksftest.Rule{Path: salesforce.TokenPath, OAuthError: "invalid_grant"})
-	srv.Mocksf.Store().ExpireSessions(org.Users[0].ID, org.ConnectedApps[0].ConsumerKey)
+	srv.ExpireSessions(org.Users[0].ID, org.ConnectedApps[0].ConsumerKey)
 	_, err := c.Describe(context.Background(), "Lead")
 	if !errors.Is(err, salesforce.ErrConnectionLost) {
 		t.Fatalf("Describe = %v; want ErrConnectionLost", err)

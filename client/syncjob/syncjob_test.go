@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -15,7 +14,6 @@ import (
 	"github.com/sfharness/sfharness/client/store"
 	"github.com/sfharness/sfharness/client/syncjob"
 	"github.com/sfharness/sfharness/mocksf/mocksftest"
-	"golang.org/x/oauth2"
 )
 
 func TestSelectFields(t *testing.T) {
@@ -89,8 +87,7 @@ type sf struct {
 func newSF(t *testing.T) *sf {
 	t.Helper()
 	srv := mocksftest.NewServer(t, mocksftest.WithSeed([]byte("orgs: []")))
-	srv.Mocksf.Clock().Freeze()
-	srv.Mocksf.Clock().Set(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
+	srv.FreezeClock(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
 	org := srv.NewOrg(t, mocksftest.OrgSpec{
 		Name:  "Acme",
 		Users: []mocksftest.UserSpec{{Username: "sync@acme.test", Password: "Sync-Pass-1"}},
@@ -107,9 +104,8 @@ func (s *sf) now() time.Time { return s.Mocksf.Clock().Now() }
 // a second after the previous change, and returns their ids.
 func (s *sf) addRecords(t *testing.T, object string, n int) []string {
 	t.Helper()
-	st := s.Mocksf.Store()
 	ids := make([]string, n)
-	first := len(st.RecordSnapshot(s.org.ID, object)) + 1
+	first := len(s.Mocksf.Store().RecordSnapshot(s.org.ID, object)) + 1
 	for i := range n {
 		seq := first + i
 		fields := map[string]any{}
@@ -122,92 +118,21 @@ func (s *sf) addRecords(t *testing.T, object string, n int) []string {
 		case "Account":
 			fields = map[string]any{"Name": fmt.Sprintf("Account %d", seq)}
 		}
-		s.Mocksf.Clock().Advance(time.Second)
-		r, err := st.InsertRecord(s.org.ID, object, "", fields)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ids[i] = r.ID
+		ids[i] = s.InsertRecord(t, s.org.ID, object, fields)
 	}
 	return ids
 }
 
-// update sets a field of a record, a second after the previous change.
-func (s *sf) update(t *testing.T, object, id, field string, value any) {
-	t.Helper()
-	s.Mocksf.Clock().Advance(time.Second)
-	if _, err := s.Mocksf.Store().UpdateRecord(s.org.ID, object, id, map[string]any{field: value}); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// delete deletes a record, a second after the previous change; queryAll
-// still returns it, with IsDeleted true.
-func (s *sf) delete(t *testing.T, object, id string) {
-	t.Helper()
-	s.Mocksf.Clock().Advance(time.Second)
-	if err := s.Mocksf.Store().DeleteRecord(s.org.ID, object, id); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// commitLate changes a field of a record as a transaction that started at
-// at and commits now: the change is stamped at, which may be before what
-// a sync already pulled.
-func (s *sf) commitLate(t *testing.T, object, id, field string, value any, at time.Time) {
-	t.Helper()
-	clock := s.Mocksf.Clock()
-	now := clock.Now()
-	clock.Set(at)
-	_, err := s.Mocksf.Store().UpdateRecord(s.org.ID, object, id, map[string]any{field: value})
-	clock.Set(now.Add(time.Second))
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
-// The REST resources the tests count requests of, as fault and journal
-// path patterns.
+// The replication resources, as fault and journal path patterns.
 const (
-	queryPath     = "/services/data/*/{resource:query|queryAll}"
-	queryAllPath  = "/services/data/*/queryAll"
-	queryMorePath = "/services/data/*/{resource:query|queryAll}/*"
-	deletedPath   = "/services/data/*/sobjects/*/deleted/**"
-	updatedPath   = "/services/data/*/sobjects/*/updated/**"
+	queryAllPath = "/services/data/*/queryAll"
+	deletedPath  = "/services/data/*/sobjects/*/deleted/**"
+	updatedPath  = "/services/data/*/sobjects/*/updated/**"
 )
 
 // requests counts the requests mocksf got on a path pattern.
 func (s *sf) requests(path string) int {
 	return len(s.Requests(mocksftest.RequestFilter{Path: path}))
-}
-
-// queries returns the SOQL of every query mocksf got, oldest first.
-func (s *sf) queries() []string {
-	var out []string
-	for _, e := range s.Requests(mocksftest.RequestFilter{Path: queryPath}) {
-		out = append(out, e.Query["q"]...)
-	}
-	slices.Reverse(out)
-	return out
-}
-
-// pageSize makes query pages n records long (200 to 2,000).
-func (s *sf) pageSize(t *testing.T, n int) {
-	t.Helper()
-	s.Fault(t, mocksftest.Rule{Path: queryPath, RequestHeaders: map[string]string{"Sforce-Query-Options": fmt.Sprintf("batchSize=%d", n)}})
-}
-
-// drop makes the next n requests (0: all, until the fault is removed) fail
-// on the network: the connection closes without an answer.
-func (s *sf) drop(t *testing.T, n int) mocksftest.Fault {
-	t.Helper()
-	return s.Fault(t, mocksftest.Rule{Drop: true, Times: n})
-}
-
-// apiDisabled makes the REST API answer 403 API_DISABLED_FOR_ORG.
-func (s *sf) apiDisabled(t *testing.T) {
-	t.Helper()
-	s.Fault(t, mocksftest.Rule{Path: "/services/data/**", SalesforceError: "API_DISABLED_FOR_ORG"})
 }
 
 // connected returns a store connected to s, with its field sync done,
@@ -220,11 +145,7 @@ func connected(t *testing.T, s *sf) (*store.Store, *salesforce.Client) {
 	}
 	t.Cleanup(func() { st.Close() })
 	app := s.org.ConnectedApps[0]
-	at, rt, err := s.Mocksf.Store().IssueTokens("", app.ConsumerKey, s.org.Users[0].ID, []string{"api", "refresh_token", "id"}, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tok := &oauth2.Token{AccessToken: at.Token, RefreshToken: rt.Token}
+	tok := s.IssueToken(t, s.org.Users[0].ID, app.ConsumerKey, "api", "refresh_token", "id")
 	if err := st.Connect(store.Connection{Token: tok, InstanceURL: s.org.InstanceURL}, syncjob.Objects); err != nil {
 		t.Fatal(err)
 	}
@@ -308,7 +229,7 @@ func TestSyncFields(t *testing.T) {
 func TestRecordSyncIncremental(t *testing.T) {
 	t.Parallel()
 	fake := newSF(t)
-	fake.pageSize(t, 200)
+	fake.PageSize(t, 200)
 	ids := fake.addRecords(t, "Lead", 250)
 	st, api := connected(t, fake)
 	fieldsDone(t, st, api)
@@ -318,7 +239,7 @@ func TestRecordSyncIncremental(t *testing.T) {
 	if n := st.RecordCount("Lead"); n != 250 {
 		t.Errorf("Lead count = %d; want 250", n)
 	}
-	fake.update(t, "Lead", ids[7], "Email", "new@example.com")
+	fake.UpdateRecord(t, fake.org.ID, "Lead", ids[7], map[string]any{"Email": "new@example.com"})
 	waitFor(t, "the change", func() bool { return record(t, st, "Lead", ids[7])["Email"] == "new@example.com" })
 	if n := st.RecordCount("Lead"); n != 250 {
 		t.Errorf("Lead count after the change = %d; want 250", n)
@@ -329,7 +250,7 @@ func TestRecordSyncIncremental(t *testing.T) {
 	// Leads are pulled incrementally from queryAll; Accounts, of which
 	// there are none yet, in full each time.
 	var lastLead string
-	for _, q := range fake.queries() {
+	for _, q := range fake.Queries() {
 		if strings.Contains(q, " FROM Lead") {
 			lastLead = q
 		}
@@ -354,7 +275,7 @@ func TestRecordSyncDeletionsFromQueryAll(t *testing.T) {
 	fieldsDone(t, st, api)
 	run(t, &syncjob.RecordSync{API: api, Store: st, Interval: 10 * time.Millisecond, ReplicationEvery: -1, Logger: discard})
 	waitFor(t, "first pull", func() bool { return st.RecordCount("Contact") == 5 })
-	fake.delete(t, "Contact", ids[2])
+	fake.DeleteRecord(t, fake.org.ID, "Contact", ids[2])
 	waitFor(t, "the deletion", func() bool { return st.RecordCount("Contact") == 4 })
 	if record(t, st, "Contact", ids[2]) != nil {
 		t.Error("deleted record still readable")
@@ -377,8 +298,8 @@ func TestRecordSyncReplication(t *testing.T) {
 	// A change that commits late, with a LastModifiedDate older than what
 	// the sync already pulled: LastModifiedDate polling misses it, the
 	// updated resource does not.
-	fake.commitLate(t, "Lead", ids[1], "Email", "late@example.com", time.Date(2026, 1, 2, 3, 4, 8, 0, time.UTC))
-	fake.delete(t, "Lead", ids[3])
+	fake.CommitLate(t, fake.org.ID, "Lead", ids[1], map[string]any{"Email": "late@example.com"}, time.Date(2026, 1, 2, 3, 4, 8, 0, time.UTC))
+	fake.DeleteRecord(t, fake.org.ID, "Lead", ids[3])
 	waitFor(t, "the deletion", func() bool { return st.RecordCount("Lead") == 4 })
 	time.Sleep(50 * time.Millisecond)
 	if got := record(t, st, "Lead", ids[1])["Email"]; got == "late@example.com" {
@@ -393,7 +314,7 @@ func TestRecordSyncReplication(t *testing.T) {
 		t.Errorf("count = %d; want 4", n)
 	}
 	var byID bool
-	for _, q := range fake.queries() {
+	for _, q := range fake.Queries() {
 		byID = byID || strings.Contains(q, "FROM Lead WHERE Id IN (") && strings.Contains(q, "'"+ids[1]+"'")
 	}
 	if !byID {
@@ -415,10 +336,10 @@ func TestRecordSyncWithoutReplicationAPI(t *testing.T) {
 	run(t, &syncjob.RecordSync{API: api, Store: st, Interval: 5 * time.Millisecond, ReplicationEvery: 2 * time.Minute, Logger: discard, Now: fake.now})
 	waitFor(t, "first pull", func() bool { return st.RecordSync().State == store.SyncRunning })
 	fake.Mocksf.Clock().Advance(3 * time.Minute)
-	fake.delete(t, "Account", ids[0])
+	fake.DeleteRecord(t, fake.org.ID, "Account", ids[0])
 	waitFor(t, "the deletion", func() bool { return st.RecordCount("Account") == 2 })
-	before := len(fake.queries())
-	waitFor(t, "more pulls", func() bool { return len(fake.queries()) > before+6 })
+	before := len(fake.Queries())
+	waitFor(t, "more pulls", func() bool { return len(fake.Queries()) > before+6 })
 	// One 404 per object, then the sync does without the resource.
 	if n := fake.requests(deletedPath); n != 3 {
 		t.Errorf("fake saw %d deleted requests; want 3, one per object", n)
@@ -432,11 +353,11 @@ func TestRecordSyncWithoutReplicationAPI(t *testing.T) {
 // its first page is stored, and returns the store and API.
 func pullStopped(t *testing.T, fake *sf) (*store.Store, *salesforce.Client) {
 	t.Helper()
-	fake.pageSize(t, 200)
+	fake.PageSize(t, 200)
 	fake.addRecords(t, "Lead", 500)
 	st, api := connected(t, fake)
 	fieldsDone(t, st, api)
-	hold := fake.Fault(t, mocksftest.Rule{Path: queryMorePath, Hold: true})
+	hold := fake.Fault(t, mocksftest.Rule{Path: mocksftest.QueryMorePath, Hold: true})
 	stop := run(t, &syncjob.RecordSync{API: api, Store: st, Interval: 10 * time.Millisecond, Logger: discard})
 	waitFor(t, "the first page", func() bool { return st.RecordCount("Lead") == 200 && fake.Hits(t, hold).HitCount == 1 })
 	if err := stop(); err != nil {
@@ -460,7 +381,7 @@ func TestRecordSyncResumesFromNextRecordsURL(t *testing.T) {
 		t.Errorf("Lead count = %d; want 500", n)
 	}
 	var full int
-	for _, q := range fake.queries() {
+	for _, q := range fake.Queries() {
 		if strings.Contains(q, "FROM Lead") && !strings.Contains(q, "WHERE") {
 			full++
 		}
@@ -477,7 +398,7 @@ func TestRecordSyncResumesAfterLocatorExpired(t *testing.T) {
 	cur, _ := st.Cursor("Lead")
 	// The locators handed out so far are forgotten, as after Salesforce's
 	// 15 minutes.
-	fake.Fault(t, mocksftest.Rule{Path: queryMorePath, SalesforceError: "INVALID_QUERY_LOCATOR", Times: 1})
+	fake.Fault(t, mocksftest.Rule{Path: mocksftest.QueryMorePath, SalesforceError: "INVALID_QUERY_LOCATOR", Times: 1})
 	run(t, &syncjob.RecordSync{API: api, Store: st, Interval: 10 * time.Millisecond, Logger: discard})
 	waitFor(t, "the rest", func() bool { return st.RecordSync().State == store.SyncRunning })
 	if n := st.RecordCount("Lead"); n != 500 {
@@ -485,11 +406,11 @@ func TestRecordSyncResumesAfterLocatorExpired(t *testing.T) {
 	}
 	want := "FROM Lead WHERE LastModifiedDate >= " + syncjob.SOQLDateTime(cur.PullFrom) + " ORDER BY LastModifiedDate"
 	var resumed bool
-	for _, q := range fake.queries() {
+	for _, q := range fake.Queries() {
 		resumed = resumed || strings.HasSuffix(q, want)
 	}
 	if !resumed {
-		t.Errorf("no query ends with %q: %q", want, fake.queries())
+		t.Errorf("no query ends with %q: %q", want, fake.Queries())
 	}
 }
 
@@ -499,7 +420,7 @@ func TestRecordSyncRetriesNetworkFailures(t *testing.T) {
 	fake.addRecords(t, "Lead", 3)
 	st, api := connected(t, fake)
 	fieldsDone(t, st, api)
-	dropped := fake.drop(t, 4)
+	dropped := fake.DropConnections(t, 4)
 	run(t, &syncjob.RecordSync{API: api, Store: st, Interval: 5 * time.Millisecond, MaxBackoff: 40 * time.Millisecond, Logger: discard})
 	waitFor(t, "the recovery", func() bool { return st.RecordSync().State == store.SyncRunning })
 	if n := fake.Hits(t, dropped).HitCount; n != 4 {
@@ -515,7 +436,7 @@ func TestRecordSyncKeepsTheLastErrorWhileRetrying(t *testing.T) {
 	fake := newSF(t)
 	st, api := connected(t, fake)
 	fieldsDone(t, st, api)
-	dropped := fake.drop(t, 0)
+	dropped := fake.DropConnections(t, 0)
 	run(t, &syncjob.RecordSync{API: api, Store: st, Interval: 5 * time.Millisecond, MaxBackoff: 20 * time.Millisecond, Logger: discard})
 	waitFor(t, "the error", func() bool { return st.RecordSync().LastError != nil })
 	s := st.RecordSync()
@@ -531,7 +452,7 @@ func TestRecordSyncStopsOnAdminError(t *testing.T) {
 	fake := newSF(t)
 	st, api := connected(t, fake)
 	fieldsDone(t, st, api)
-	fake.apiDisabled(t)
+	fake.Fault(t, mocksftest.Rule{Path: "/services/data/**", SalesforceError: "API_DISABLED_FOR_ORG"})
 	rs := &syncjob.RecordSync{API: api, Store: st, Interval: time.Millisecond, Logger: discard}
 	err := rs.Run(context.Background())
 	if err == nil || !strings.Contains(err.Error(), "API_DISABLED_FOR_ORG") {
@@ -557,7 +478,7 @@ func TestSyncFieldsRetriesNetworkFailures(t *testing.T) {
 	t.Parallel()
 	fake := newSF(t)
 	st, api := connected(t, fake)
-	fake.drop(t, 1)
+	fake.DropConnections(t, 1)
 	done := make(chan error, 1)
 	go func() { done <- syncjob.SyncFields(context.Background(), api, st, discard) }()
 	waitFor(t, "the failure", func() bool { return st.Status().Fields[0].Phase == store.PhaseFailed })
