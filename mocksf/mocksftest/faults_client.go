@@ -1,8 +1,7 @@
 package mocksftest
 
 import (
-	"net/http"
-	"net/url"
+	"context"
 	"strconv"
 )
 
@@ -11,7 +10,7 @@ import (
 // get mocksf's answer.
 func (s *Server) RemoveFault(t TB, f Fault) {
 	t.Helper()
-	if err := s.call("DELETE", "/__mocksf/faults/"+url.PathEscape(f.ID), nil, http.StatusNoContent, nil); err != nil {
+	if err := s.Control.DeleteFault(context.Background(), f.ID); err != nil {
 		t.Fatalf("mocksftest: remove fault %s: %v", f.ID, err)
 	}
 }
