@@ -103,16 +103,8 @@ func authenticate(st *store.Store, header string) (store.AccessToken, int, apiEr
 	if token == "" {
 		return store.AccessToken{}, http.StatusUnauthorized, errSessionInvalid
 	}
-	at, err := st.LookupAccessToken(token)
+	at, user, org, err := st.UseAccessToken(token)
 	if err != nil {
-		return store.AccessToken{}, http.StatusUnauthorized, errSessionInvalid
-	}
-	user, err := st.User(at.UserID)
-	if err != nil || !user.Active {
-		return store.AccessToken{}, http.StatusUnauthorized, errSessionInvalid
-	}
-	org, err := st.Org(at.OrgID)
-	if err != nil || !org.Active() {
 		return store.AccessToken{}, http.StatusUnauthorized, errSessionInvalid
 	}
 	if !slices.Contains(at.Scopes, "api") && !slices.Contains(at.Scopes, "full") {
