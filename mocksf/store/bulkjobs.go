@@ -54,24 +54,22 @@ type BulkLimits struct {
 func (s *Store) CreateBulkJob(orgID, kind string, limits BulkLimits, data func(id string) (any, int64)) (BulkJob, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.orgs[orgID]; !ok {
+	o, ok := s.orgs[orgID]
+	if !ok {
 		return BulkJob{}, fmt.Errorf("store: bulk job: org %s: %w", orgID, ErrNotFound)
 	}
-	ext := s.ext.put(orgID)
-	if ext.bulk == nil {
-		ext.bulk = &bulkJobs{byID: map[string]*BulkJob{}}
-	}
-	if limits.MaxJobs > 0 && len(ext.bulk.byID) >= limits.MaxJobs {
-		return BulkJob{}, fmt.Errorf("store: bulk job: org %s has %d jobs: %w", orgID, len(ext.bulk.byID), ErrBulkLimit)
+	b := &o.bulk
+	if limits.MaxJobs > 0 && len(b.byID) >= limits.MaxJobs {
+		return BulkJob{}, fmt.Errorf("store: bulk job: org %s has %d jobs: %w", orgID, len(b.byID), ErrBulkLimit)
 	}
 	s.serial++
 	j := &BulkJob{ID: sfid.New(bulkJobPrefix, s.serial), OrgID: orgID, Kind: kind}
 	j.Data, j.Size = data(j.ID)
-	if limits.MaxBytes > 0 && ext.bulk.bytes+j.Size > limits.MaxBytes {
+	if limits.MaxBytes > 0 && b.bytes+j.Size > limits.MaxBytes {
 		return BulkJob{}, fmt.Errorf("store: bulk job: org %s: %w", orgID, ErrBulkLimit)
 	}
-	ext.bulk.byID[j.ID] = j
-	ext.bulk.bytes += j.Size
+	b.byID[j.ID] = j
+	b.bytes += j.Size
 	return *j, nil
 }
 
@@ -79,10 +77,8 @@ func (s *Store) CreateBulkJob(orgID, kind string, limits BulkLimits, data func(i
 func (s *Store) BulkJob(orgID, id string) (BulkJob, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	if b := s.ext.get(orgID).bulk; b != nil {
-		if j, ok := b.byID[sfid.To18(id)]; ok {
-			return *j, nil
-		}
+	if j, ok := s.orgLocked(orgID).bulk.byID[sfid.To18(id)]; ok {
+		return *j, nil
 	}
 	return BulkJob{}, fmt.Errorf("store: bulk job %s: %w", id, ErrNotFound)
 }
@@ -93,11 +89,9 @@ func (s *Store) BulkJobs(orgID, kind string) []BulkJob {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	var out []BulkJob
-	if b := s.ext.get(orgID).bulk; b != nil {
-		for _, j := range b.byID {
-			if kind == "" || j.Kind == kind {
-				out = append(out, *j)
-			}
+	for _, j := range s.orgLocked(orgID).bulk.byID {
+		if kind == "" || j.Kind == kind {
+			out = append(out, *j)
 		}
 	}
 	slices.SortFunc(out, func(a, b BulkJob) int { return strings.Compare(a.ID, b.ID) })
@@ -111,8 +105,8 @@ func (s *Store) BulkJobs(orgID, kind string) []BulkJob {
 func (s *Store) UpdateBulkJob(orgID, id string, limits BulkLimits, fn func(data any) (any, int64, error)) (BulkJob, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	b := s.ext.get(orgID).bulk
-	if b == nil || b.byID[sfid.To18(id)] == nil {
+	b := &s.orgLocked(orgID).bulk
+	if b.byID[sfid.To18(id)] == nil {
 		return BulkJob{}, fmt.Errorf("store: bulk job %s: %w", id, ErrNotFound)
 	}
 	j := b.byID[sfid.To18(id)]
@@ -135,8 +129,8 @@ func (s *Store) UpdateBulkJob(orgID, id string, limits BulkLimits, fn func(data 
 func (s *Store) DeleteBulkJob(orgID, id string, check func(data any) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	b := s.ext.get(orgID).bulk
-	if b == nil || b.byID[sfid.To18(id)] == nil {
+	b := &s.orgLocked(orgID).bulk
+	if b.byID[sfid.To18(id)] == nil {
 		return fmt.Errorf("store: delete bulk job %s: %w", id, ErrNotFound)
 	}
 	j := b.byID[sfid.To18(id)]
@@ -148,12 +142,4 @@ func (s *Store) DeleteBulkJob(orgID, id string, check func(data any) error) erro
 	b.bytes -= j.Size
 	delete(b.byID, j.ID)
 	return nil
-}
-
-// deleteBulkJobsLocked drops an org's jobs; s.mu must be held for
-// writing.
-func (s *Store) deleteBulkJobsLocked(orgID string) {
-	if o := s.ext.orgs[orgID]; o != nil {
-		o.bulk = nil
-	}
 }

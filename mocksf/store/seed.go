@@ -471,11 +471,12 @@ func (s *Store) applyOrgLocked(spec OrgSpec) OrgResult {
 	trusted, _ := ipRanges("org", spec.TrustedIPRanges)
 	// Validation parsed the timeout too.
 	timeout, _ := sessionTimeout("org", spec.SessionTimeout)
-	org := &Org{ID: s.nextID("Organization"), Name: spec.Name, Edition: edition, AllowPasswordFlow: spec.AllowPasswordFlow, Status: status,
-		RestrictConnectedApps: spec.RestrictConnectedApps, LoginIPRanges: ranges, TrustedIPRanges: trusted, SessionTimeout: timeout}
+	org := newOrgState(Org{ID: s.nextID("Organization"), Name: spec.Name, Edition: edition, AllowPasswordFlow: spec.AllowPasswordFlow, Status: status,
+		RestrictConnectedApps: spec.RestrictConnectedApps, LoginIPRanges: ranges, TrustedIPRanges: trusted, SessionTimeout: timeout})
+	org.custom = buildCustomSchema(spec.CustomObjects, spec.CustomFields)
+	org.dailyLimit, org.newestVersion = spec.APIDailyLimit, spec.NewestAPIVersion
 	s.orgs[org.ID] = org
-	s.applyExtLocked(org.ID, spec)
-	res := OrgResult{Org: *org}
+	res := OrgResult{Org: org.Org}
 	var firstUser string
 	for _, us := range spec.Users {
 		api, active := true, true

@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/sfharness/sfharness/mocksf/sfid"
@@ -237,7 +238,7 @@ func (s *Store) activeUserLocked(userID string) (User, Org, error) {
 	if !u.Active {
 		return User{}, Org{}, fmt.Errorf("store: user %s: %w", userID, ErrUserInactive)
 	}
-	return *u, *s.orgs[u.OrgID], nil
+	return *u, s.orgs[u.OrgID].Org, nil
 }
 
 // UseAccessToken answers "is this access token live, and its user and
@@ -472,3 +473,36 @@ func (s *Store) heldLocked(userID, consumerKey string) []*RefreshToken {
 	}
 	return held
 }
+
+// LookupRefreshToken returns a refresh token's record without using it.
+func (s *Store) LookupRefreshToken(token string) (RefreshToken, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	rt, ok := s.refresh[token]
+	if !ok {
+		return RefreshToken{}, fmt.Errorf("store: refresh token: %w", ErrNotFound)
+	}
+	out := *rt
+	out.Scopes = append([]string(nil), rt.Scopes...)
+	return out, nil
+}
+
+// RefreshTokens returns the refresh tokens a user holds for an app, oldest
+// first.
+func (s *Store) RefreshTokens(userID, consumerKey string) []RefreshToken {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var out []RefreshToken
+	for _, t := range s.heldRefresh[approvalKey{userID, consumerKey}] {
+		if rt, ok := s.refresh[t]; ok {
+			c := *rt
+			c.Scopes = append([]string(nil), rt.Scopes...)
+			out = append(out, c)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].seq < out[j].seq })
+	return out
+}
+
+// touchRefreshLocked records the use of a refresh token for idle policies.
+func (s *Store) touchRefreshLocked(rt *RefreshToken, now time.Time) { rt.LastUsed = now }
