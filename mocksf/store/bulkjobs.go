@@ -75,9 +75,10 @@ func (s *Store) CreateBulkJob(orgID, kind string, limits BulkLimits, data func(i
 
 // BulkJob returns one job of an org by its 15- or 18-character ID.
 func (s *Store) BulkJob(orgID, id string) (BulkJob, error) {
+	id = sfid.To18(id)
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	if j, ok := s.orgLocked(orgID).bulk.byID[sfid.To18(id)]; ok {
+	if j, ok := s.orgLocked(orgID).bulk.byID[id]; ok {
 		return *j, nil
 	}
 	return BulkJob{}, fmt.Errorf("store: bulk job %s: %w", id, ErrNotFound)
@@ -103,13 +104,14 @@ func (s *Store) BulkJobs(orgID, kind string) []BulkJob {
 // call the store. When fn fails, or the new size would take the org past
 // limits.MaxBytes (ErrBulkLimit), the job stays as it was.
 func (s *Store) UpdateBulkJob(orgID, id string, limits BulkLimits, fn func(data any) (any, int64, error)) (BulkJob, error) {
+	id = sfid.To18(id)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	b := &s.orgLocked(orgID).bulk
-	if b.byID[sfid.To18(id)] == nil {
+	if b.byID[id] == nil {
 		return BulkJob{}, fmt.Errorf("store: bulk job %s: %w", id, ErrNotFound)
 	}
-	j := b.byID[sfid.To18(id)]
+	j := b.byID[id]
 	data, size, err := fn(j.Data)
 	if err != nil {
 		return BulkJob{}, err
@@ -127,13 +129,14 @@ func (s *Store) UpdateBulkJob(orgID, id string, limits BulkLimits, fn func(data 
 // DeleteBulkJob removes a job. When check is not nil it runs first,
 // under the store's lock, on the job's data: an error keeps the job.
 func (s *Store) DeleteBulkJob(orgID, id string, check func(data any) error) error {
+	id = sfid.To18(id)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	b := &s.orgLocked(orgID).bulk
-	if b.byID[sfid.To18(id)] == nil {
+	if b.byID[id] == nil {
 		return fmt.Errorf("store: delete bulk job %s: %w", id, ErrNotFound)
 	}
-	j := b.byID[sfid.To18(id)]
+	j := b.byID[id]
 	if check != nil {
 		if err := check(j.Data); err != nil {
 			return err

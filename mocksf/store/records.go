@@ -72,9 +72,10 @@ func (s *Store) Records(orgID, object string) []Record {
 
 // Record returns one record by its 15- or 18-character ID.
 func (s *Store) Record(orgID, object, id string) (Record, error) {
+	id = sfid.To18(id)
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	r, ok := s.orgLocked(orgID).records[object][sfid.To18(id)]
+	r, ok := s.orgLocked(orgID).records[object][id]
 	if !ok {
 		return Record{}, fmt.Errorf("store: %s %s: %w", object, id, ErrNotFound)
 	}
@@ -86,6 +87,7 @@ func (s *Store) Record(orgID, object, id string) (Record, error) {
 // replaced by a new version, so records handed out before stay as they
 // were.
 func (s *Store) UpdateRecord(orgID, object, id string, fields map[string]any) (Record, error) {
+	id = sfid.To18(id)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.updateRecordLocked(orgID, object, id, "", fields)
@@ -94,6 +96,7 @@ func (s *Store) UpdateRecord(orgID, object, id string, fields map[string]any) (R
 // DeleteRecord marks a record deleted (it stays visible to queryAll) and
 // sets its DeletedDate.
 func (s *Store) DeleteRecord(orgID, object, id string) error {
+	id = sfid.To18(id)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.deleteRecordLocked(orgID, object, id, "")
@@ -153,8 +156,9 @@ func (s *Store) snapshotLocked(orgID, object string) []*Record {
 // 18-character ID without copying it; like RecordSnapshot's, it is shared
 // and must not be modified.
 func (s *Store) RecordRef(orgID, object, id string) (*Record, bool) {
+	id = sfid.To18(id)
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	r, ok := s.orgLocked(orgID).records[object][sfid.To18(id)]
+	r, ok := s.orgLocked(orgID).records[object][id]
 	return r, ok
 }

@@ -173,6 +173,7 @@ func (tx *RecordTx) Insert(createdByID string, fields map[string]any) (Record, e
 // Update sets fields of a live record (a nil value clears a field) as the
 // given user and returns the new version.
 func (tx *RecordTx) Update(id, modifiedByID string, fields map[string]any) (Record, error) {
+	id = sfid.To18(id)
 	prev, _ := tx.Get(id)
 	r, err := tx.s.updateRecordLocked(tx.orgID, tx.object, id, modifiedByID, fields)
 	if err == nil {
@@ -183,6 +184,7 @@ func (tx *RecordTx) Update(id, modifiedByID string, fields map[string]any) (Reco
 
 // Delete marks a live record deleted by the given user.
 func (tx *RecordTx) Delete(id, deletedByID string) error {
+	id = sfid.To18(id)
 	prev, _ := tx.Get(id)
 	err := tx.s.deleteRecordLocked(tx.orgID, tx.object, id, deletedByID)
 	if err == nil {
@@ -192,10 +194,11 @@ func (tx *RecordTx) Delete(id, deletedByID string) error {
 }
 
 // updateRecordLocked stores a new version of a live record with fields
-// changed; s.mu must be held for writing.
+// changed; s.mu must be held for writing, and orgID and id are
+// 18-character IDs.
 func (s *Store) updateRecordLocked(orgID, object, id, modifiedByID string, fields map[string]any) (Record, error) {
 	byID := s.orgLocked(orgID).records[object]
-	r, ok := byID[sfid.To18(id)]
+	r, ok := byID[id]
 	if !ok || r.IsDeleted {
 		return Record{}, fmt.Errorf("store: update %s %s: %w", object, id, ErrNotFound)
 	}
@@ -217,10 +220,10 @@ func (s *Store) updateRecordLocked(orgID, object, id, modifiedByID string, field
 }
 
 // deleteRecordLocked stores a deleted version of a live record; s.mu must
-// be held for writing.
+// be held for writing, and orgID and id are 18-character IDs.
 func (s *Store) deleteRecordLocked(orgID, object, id, deletedByID string) error {
 	byID := s.orgLocked(orgID).records[object]
-	r, ok := byID[sfid.To18(id)]
+	r, ok := byID[id]
 	if !ok || r.IsDeleted {
 		return fmt.Errorf("store: delete %s %s: %w", object, id, ErrNotFound)
 	}

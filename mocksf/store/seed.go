@@ -180,7 +180,7 @@ func (seed Seed) validate() error {
 			errs = append(errs, fmt.Errorf("orgs[%d].name is required", i))
 		}
 		for j, u := range o.Users {
-			key := strings.ToLower(u.Username)
+			key := usernameKey(u.Username)
 			switch {
 			case !strings.Contains(u.Username, "@"):
 				errs = append(errs, fmt.Errorf("orgs[%d].users[%d].username %q must look like an email address", i, j, u.Username))
@@ -388,7 +388,7 @@ func (s *Store) Apply(seed Seed) ([]OrgResult, error) {
 	s.mu.Lock()
 	for _, o := range seed.Orgs {
 		for _, u := range o.Users {
-			if _, ok := s.byName[strings.ToLower(u.Username)]; ok {
+			if _, ok := s.byName[usernameKey(u.Username)]; ok {
 				s.mu.Unlock()
 				return nil, fmt.Errorf("seed: username %q: %w", u.Username, ErrConflict)
 			}
@@ -500,7 +500,7 @@ func (s *Store) applyOrgLocked(spec OrgSpec) OrgResult {
 			Admin: us.Admin, APIEnabled: api, Active: active, SecurityToken: token,
 		}
 		s.users[u.ID] = u
-		s.byName[strings.ToLower(u.Username)] = u.ID
+		s.byName[usernameKey(u.Username)] = u.ID
 		res.Users = append(res.Users, *u)
 		if firstUser == "" {
 			firstUser = u.ID

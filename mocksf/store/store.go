@@ -5,10 +5,12 @@
 // few that say they share what they return (RecordSnapshot, RecordRef,
 // CustomSchema): those values are never changed once handed out.
 //
-// IDs are normalised at the edge: exported methods take an org's, user's
-// or record's 15- or 18-character ID and a username in any case, and
-// everything inside the store keys by 18-character IDs and lower-case
-// usernames.
+// IDs are normalised at the edge, once: the methods whose doc says so
+// take a 15- or 18-character ID (of an org, user, record or Bulk job, as
+// a request names it), and every username in any case (usernameKey);
+// inside, the store keys by 18-character IDs and lower-case usernames.
+// An org or user ID that comes from the store's own values, such as a
+// token's OrgID, is 18 characters and taken as it is.
 package store
 
 import (
@@ -588,7 +590,7 @@ func (s *Store) User(id string) (User, error) {
 func (s *Store) UserByUsername(username string) (User, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	id, ok := s.byName[strings.ToLower(strings.TrimSpace(username))]
+	id, ok := s.byName[usernameKey(username)]
 	if !ok {
 		return User{}, fmt.Errorf("store: user %q: %w", username, ErrNotFound)
 	}
@@ -615,7 +617,7 @@ func (s *Store) Users(orgID string) []User {
 func (s *Store) Authenticate(username, password string, maxFailures int) (User, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	id, ok := s.byName[strings.ToLower(strings.TrimSpace(username))]
+	id, ok := s.byName[usernameKey(username)]
 	if !ok {
 		// Compare anyway so an unknown user costs the same as a known one.
 		subtle.ConstantTimeCompare([]byte(password), []byte(password))
@@ -635,6 +637,10 @@ func (s *Store) Authenticate(username, password string, maxFailures int) (User, 
 	u.FailedLogins = 0
 	return *u, nil
 }
+
+// usernameKey is the form a username is kept and found by: Salesforce
+// ignores its case, and the store the spaces around it.
+func usernameKey(username string) string { return strings.ToLower(strings.TrimSpace(username)) }
 
 // randomString returns n characters drawn uniformly from alphabet (of at
 // most 256). It reads crypto/rand once for the whole string and drops the
@@ -690,7 +696,7 @@ func (s *Store) UpdateUser(id string, fn func(*User)) (User, error) {
 func (s *Store) Unlock(username string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	id, ok := s.byName[strings.ToLower(username)]
+	id, ok := s.byName[usernameKey(username)]
 	if !ok {
 		return fmt.Errorf("store: user %q: %w", username, ErrNotFound)
 	}
