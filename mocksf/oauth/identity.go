@@ -46,15 +46,8 @@ func (d Deps) tokenUser(r *http.Request) (store.AccessToken, store.User, bool) {
 
 // tokenUserFrom is tokenUser for a token already read from the request.
 func (d Deps) tokenUserFrom(token string) (store.AccessToken, store.User, bool) {
-	at, err := d.Store.LookupAccessToken(token)
+	at, u, _, err := d.Store.UseAccessToken(token)
 	if err != nil {
-		return store.AccessToken{}, store.User{}, false
-	}
-	u, err := d.Store.User(at.UserID)
-	if err != nil || !u.Active {
-		return store.AccessToken{}, store.User{}, false
-	}
-	if org, err := d.Store.Org(u.OrgID); err != nil || !org.Active() {
 		return store.AccessToken{}, store.User{}, false
 	}
 	return at, u, true

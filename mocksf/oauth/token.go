@@ -14,7 +14,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/sfharness/sfharness/mocksf/store"
 )
@@ -168,17 +167,21 @@ func secretAlways(store.AppPolicy) bool { return true }
 // for a user or org that can no longer have any: a closed or frozen org,
 // then a deactivated user.
 func (d Deps) activeUser(userID string) (store.User, error) {
-	u, err := d.Store.User(userID)
-	if err != nil {
-		return store.User{}, tokenErrInactiveUser
+	u, _, err := d.Store.ActiveUser(userID)
+	return u, holderError(err)
+}
+
+// holderError is the token endpoint's answer to the store's refusal of a
+// token holder (store.ActiveUser): inactive_org or inactive_user; other
+// errors are returned as they are.
+func holderError(err error) error {
+	switch {
+	case errors.Is(err, store.ErrOrgInactive):
+		return tokenErrInactiveOrg
+	case errors.Is(err, store.ErrUserInactive):
+		return tokenErrInactiveUser
 	}
-	if org, err := d.Store.Org(u.OrgID); err != nil || !org.Active() {
-		return store.User{}, tokenErrInactiveOrg
-	}
-	if !u.Active {
-		return store.User{}, tokenErrInactiveUser
-	}
-	return u, nil
+	return err
 }
 
 // mayUse decides whether a user may get tokens for an app without an
@@ -252,25 +255,16 @@ func refresh(d Deps, r *http.Request) (tokenResponse, error) {
 	if err != nil {
 		return tokenResponse{}, err
 	}
-	rt, err := d.Store.LookupRefreshToken(r.PostFormValue("refresh_token"))
-	if err != nil || rt.ConsumerKey != app.ConsumerKey || refreshExpired(app.Policy.Refresh, rt, d.Store.Now()) {
+	// One store call checks the token, its user and org, and the org's
+	// Login IP Ranges, and issues the new token.
+	at, next, err := d.Store.RefreshGrant(r.PostFormValue("refresh_token"), app, func(_ store.User, org store.Org) error {
+		return d.checkLoginIP(r, app, org, true)
+	})
+	if errors.Is(err, store.ErrNotFound) {
 		return tokenResponse{}, tokenErrExpiredToken
 	}
-	u, err := d.activeUser(rt.UserID)
 	if err != nil {
-		return tokenResponse{}, err
-	}
-	if err := d.checkLoginIP(r, app, u, true); err != nil {
-		return tokenResponse{}, err
-	}
-	refresh := d.Store.Refresh
-	if app.Policy.RotateRefreshTokens {
-		refresh = d.Store.RefreshRotating
-	}
-	at, next, err := refresh(rt.Token)
-	if err != nil {
-		// Revoked between the lookup and now.
-		return tokenResponse{}, tokenErrExpiredToken
+		return tokenResponse{}, holderError(err)
 	}
 	resp := d.tokenReply(app, at)
 	if app.Policy.RotateRefreshTokens {
@@ -290,35 +284,14 @@ func refresh(d Deps, r *http.Request) (tokenResponse, error) {
 // unless the app's IP Relaxation lifts them for the grant. The
 // authorization code exchange is not checked: the browser's address was,
 // at login.
-func (d Deps) checkLoginIP(r *http.Request, app store.ConnectedApp, u store.User, refreshGrant bool) error {
+func (d Deps) checkLoginIP(r *http.Request, app store.ConnectedApp, org store.Org, refreshGrant bool) error {
 	if app.Policy.RelaxesIP(refreshGrant) {
 		return nil
-	}
-	org, err := d.Store.Org(u.OrgID)
-	if err != nil {
-		return tokenErrInactiveOrg
 	}
 	if !org.LoginIPAllowed(r.RemoteAddr) {
 		return tokenErrIPRestricted
 	}
 	return nil
-}
-
-// refreshExpired applies an app's Refresh Token Policy (reference §10.5).
-// An expired token is not revoked: it still counts as an approval, and the
-// access tokens it issued keep working until they are revoked, as
-// "Immediately expire refresh token" lets the current session go on.
-func refreshExpired(p store.RefreshPolicy, rt store.RefreshToken, now time.Time) bool {
-	switch p.Mode {
-	case store.RefreshImmediately:
-		return true
-	case store.RefreshIdle:
-		return now.Sub(rt.LastUsed) > p.For
-	case store.RefreshAbsolute:
-		return now.Sub(rt.IssuedAt) > p.For
-	default:
-		return false
-	}
 }
 
 // passwordGrant is the username-password flow: only where the user's org
@@ -369,7 +342,7 @@ func passwordGrant(d Deps, r *http.Request) (tokenResponse, error) {
 	if app.External() && !d.ExternalClientAppPasswordFlow {
 		return tokenResponse{}, tokenErrAuthFailure
 	}
-	if err := d.checkLoginIP(r, app, u, false); err != nil {
+	if err := d.checkLoginIP(r, app, org, false); err != nil {
 		return tokenResponse{}, err
 	}
 	if err := d.mayUse(app, u); err != nil {
