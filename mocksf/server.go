@@ -282,9 +282,7 @@ func recoverPanics(log *slog.Logger) func(http.Handler) http.Handler {
 						panic(v)
 					}
 					log.Error("mocksf: panic", "path", r.URL.Path, "panic", v)
-					w.Header().Set("Content-Type", "application/json;charset=UTF-8")
-					w.WriteHeader(http.StatusInternalServerError)
-					_, _ = io.WriteString(w, `[{"message":"An unexpected error occurred. Please include this ErrorId if you contact support","errorCode":"UNKNOWN_EXCEPTION"}]`)
+					rest.WriteUnexpected(w)
 				}
 			}()
 			next.ServeHTTP(w, r)

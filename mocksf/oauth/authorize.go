@@ -3,6 +3,7 @@ package oauth
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -346,14 +347,11 @@ const (
 // completes without the Allow Access page (approved before, or an
 // admin-approved app the user is assigned to), or needs the page.
 func (d Deps) nextStep(req authRequest, userID string) (step, oauthError) {
-	user, err := d.Store.User(userID)
-	if err != nil {
-		return stepFail, errInactiveUser
-	}
-	if org, err := d.Store.Org(user.OrgID); err != nil || !org.Active() {
+	user, _, err := d.Store.ActiveUser(userID)
+	if errors.Is(err, store.ErrOrgInactive) {
 		return stepFail, errInactiveOrg
 	}
-	if !user.Active {
+	if err != nil {
 		return stepFail, errInactiveUser
 	}
 	if req.App.Policy.AdminApproved {

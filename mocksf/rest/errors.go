@@ -265,6 +265,12 @@ func writeError(w http.ResponseWriter, status int, e apiError) {
 	writeErrors(w, status, []apiError{e})
 }
 
+// WriteUnexpected answers 500 UNKNOWN_EXCEPTION as Salesforce answers a
+// failure of its own, for mocksf's panic handler.
+func WriteUnexpected(w http.ResponseWriter) {
+	writeError(w, http.StatusInternalServerError, errUnexpected)
+}
+
 // writeErrors sends an error array.
 func writeErrors(w http.ResponseWriter, status int, es []apiError) {
 	body, _ := marshal(es) // cannot fail: strings only

@@ -132,7 +132,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	if err != nil {
 		// Only values built by this package are marshaled; failing here is
 		// a bug, reported the way Salesforce reports its own.
-		writeError(w, http.StatusInternalServerError, apiError{Code: "UNKNOWN_EXCEPTION", Message: "mocksf: " + err.Error()})
+		writeError(w, http.StatusInternalServerError, errInternal(err.Error()))
 		return
 	}
 	writeRaw(w, status, body)
