@@ -249,10 +249,10 @@ func (w *world) copiesConsumerDetails() error {
 		return err
 	}
 	if len(key) != 85 || !strings.HasPrefix(key, "3MVG9") {
-		return fmt.Errorf("Consumer Key %q: want 85 characters starting 3MVG9", key)
+		return fmt.Errorf("the Consumer Key is %q; want 85 characters starting 3MVG9", key)
 	}
 	if secret == "" {
-		return fmt.Errorf("Consumer Secret is empty")
+		return fmt.Errorf("the Consumer Secret is empty")
 	}
 	w.consumerKey, w.consumerSecret = key, secret
 	return nil
@@ -332,7 +332,7 @@ func (w *world) accessPageAsks(username string) error {
 		return err
 	}
 	if got != w.user(username) {
-		return fmt.Errorf("Allow Access asks for %q; want %q", got, w.user(username))
+		return fmt.Errorf("the Allow Access page asks for %q; want %q", got, w.user(username))
 	}
 	return nil
 }
@@ -388,7 +388,7 @@ func (w *world) productShowsCounts(leads, contacts, accounts string) error {
 			return err
 		}
 		if got := w.org.Records[object]; strconv.Itoa(got) != n {
-			return fmt.Errorf("Salesforce holds %d %s records; the scenario expects %s", got, object, n)
+			return fmt.Errorf("the org in Salesforce holds %d %s records; the scenario expects %s", got, object, n)
 		}
 		if err := w.current.WaitFor(fmt.Sprintf("%s %s records synced", n, object),
 			fmt.Sprintf(`document.getElementById("count-%s").textContent.trim() === %s`, object, strconv.Quote(n))); err != nil {

@@ -14,7 +14,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -70,9 +69,10 @@ func CutOffAfter(t testing.TB, addr, path string) time.Duration {
 // program under test) into a temporary directory and returns its path.
 func BuildBinary(t testing.TB) string {
 	t.Helper()
+	// go test puts its own GOROOT/bin first on the test's PATH.
 	goTool, err := exec.LookPath("go")
 	if err != nil {
-		goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
+		t.Fatalf("go build: %v", err)
 	}
 	bin := filepath.Join(t.TempDir(), "program")
 	if out, err := exec.Command(goTool, "build", "-o", bin, ".").CombinedOutput(); err != nil {
