@@ -24,6 +24,9 @@ import (
 	"github.com/sfharness/sfharness/mocksf/mail"
 )
 
+// noEnv is an empty environment.
+func noEnv(string) string { return "" }
+
 // start runs the real program on a free port and returns its URL.
 func start(t *testing.T, args ...string) string {
 	t.Helper()
@@ -31,7 +34,7 @@ func start(t *testing.T, args ...string) string {
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), pw, io.Discard)
+		done <- run(ctx, append([]string{"mocksf", "-addr", "127.0.0.1:0"}, args...), noEnv, pw, io.Discard)
 		pw.Close()
 	}()
 	t.Cleanup(func() {
@@ -67,7 +70,7 @@ func TestRunServesOnAFreePort(t *testing.T) {
 func TestRunRejectsABadSeedNamingTheFile(t *testing.T) {
 	f := filepath.Join(t.TempDir(), "orgs.yaml")
 	os.WriteFile(f, []byte("orgs:\n  - name: A\n    colour: blue\n"), 0o644)
-	err := run(context.Background(), []string{"-addr", "127.0.0.1:0", "-seed", f}, io.Discard, io.Discard)
+	err := run(context.Background(), []string{"mocksf", "-addr", "127.0.0.1:0", "-seed", f}, noEnv, io.Discard, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), f) || !strings.Contains(err.Error(), "colour") {
 		t.Errorf("run with a bad seed: %v; want an error naming %s and the field", err, f)
 	}
@@ -141,7 +144,7 @@ func fetch(t *testing.T, c *http.Client, method, u string, form url.Values) stri
 func TestRunNamesTheLineOfABadSeedField(t *testing.T) {
 	f := filepath.Join(t.TempDir(), "orgs.yaml")
 	os.WriteFile(f, []byte("orgs:\n  - users:\n      - username: a@a.test\n      - {username: b, password: pw}\n"), 0o644)
-	err := run(context.Background(), []string{"-addr", "127.0.0.1:0", "-seed", f}, io.Discard, io.Discard)
+	err := run(context.Background(), []string{"mocksf", "-addr", "127.0.0.1:0", "-seed", f}, noEnv, io.Discard, io.Discard)
 	want := f + ":2: orgs[0].name is required\n" +
 		f + ":3: orgs[0].users[0].password is required\n" +
 		f + `:4: orgs[0].users[1].username "b" must look like an email address`
@@ -179,7 +182,7 @@ func startCancelable(t *testing.T, args ...string) (base string, cancel func(), 
 	pr, pw := io.Pipe()
 	result := make(chan error, 1)
 	go func() {
-		err := run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), pw, io.Discard)
+		err := run(ctx, append([]string{"mocksf", "-addr", "127.0.0.1:0"}, args...), noEnv, pw, io.Discard)
 		pw.Close()
 		result <- err
 	}()
@@ -348,7 +351,7 @@ func TestSIGTERM(t *testing.T) {
 }
 
 func TestRunInstanceHosts(t *testing.T) {
-	err := run(context.Background(), []string{"-addr", "127.0.0.1:0", "-instance-hosts", "each"}, io.Discard, io.Discard)
+	err := run(context.Background(), []string{"mocksf", "-addr", "127.0.0.1:0", "-instance-hosts", "each"}, noEnv, io.Discard, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), `"each"`) || !strings.Contains(err.Error(), "per-org") {
 		t.Errorf("run -instance-hosts each: %v; want an error naming the value and the modes", err)
 	}
@@ -378,7 +381,7 @@ func TestRunInstanceHosts(t *testing.T) {
 func TestRunNamesTheLineOfABadFlow(t *testing.T) {
 	f := filepath.Join(t.TempDir(), "orgs.yaml")
 	os.WriteFile(f, []byte("orgs:\n  - name: A\n    externalClientApps:\n      - name: App\n        flows: [clientCredentials, foo]\n"), 0o644)
-	err := run(context.Background(), []string{"-addr", "127.0.0.1:0", "-seed", f}, io.Discard, io.Discard)
+	err := run(context.Background(), []string{"mocksf", "-addr", "127.0.0.1:0", "-seed", f}, noEnv, io.Discard, io.Discard)
 	want := f + `:5: orgs[0].externalClientApps[0].flows[1]: unknown flow "foo" (want clientCredentials, authorizationCodeAndCredentials, deviceFlow, jwtBearer, tokenExchange)`
 	if err == nil || err.Error() != want {
 		t.Errorf("run with a bad flow:\n%v\nwant\n%s", err, want)
