@@ -64,7 +64,7 @@ var popupOpeners = map[string]bool{"loginWithSalesforce": true}
 // steps act in, with the name the tab's artefacts are saved under: an
 // External Client App's Consumer Key and Secret opens in a new tab, as
 // on Salesforce.
-var tabOpeners = map[string]string{"consumerKeyAndSecret": "consumer-details"}
+var tabOpeners = map[string]string{sfConsumerKeyAndSecret: "consumer-details"}
 
 func (w *world) salesforceSays(text string) error {
 	return w.current.WaitFor(fmt.Sprintf("the page to say %q", text),

@@ -14,7 +14,7 @@ func (w *world) popupShowsLogin() error {
 	if win == nil {
 		return fmt.Errorf("no pop-up is open")
 	}
-	if err := win.WaitVisible("username"); err != nil {
+	if err := win.WaitVisible(sfUsername); err != nil {
 		return err
 	}
 	u, err := win.URL()
@@ -39,10 +39,10 @@ func (w *world) syncUserLogsInAgain(username, password string) error {
 
 func (w *world) accessPageAsks(username string) error {
 	win := w.current
-	if err := win.WaitVisible("oaapprove"); err != nil {
+	if err := win.WaitVisible(sfAllow); err != nil {
 		return err
 	}
-	got, err := win.Text("approvalUsername")
+	got, err := win.Text(sfApprovalUsername)
 	if err != nil {
 		return err
 	}
@@ -68,7 +68,7 @@ func (w *world) popupShowsSalesforceError(code string) error {
 	if w.popup == nil {
 		return fmt.Errorf("no pop-up is open")
 	}
-	return w.popup.WaitFor("Salesforce's error "+code, fmt.Sprintf(`(() => { const e = document.getElementById("oauthError"); return e && e.textContent.includes(%s); })()`, strconv.Quote("error="+code)))
+	return w.popup.WaitFor("Salesforce's error "+code, fmt.Sprintf(`(() => { const e = %s; return e && e.textContent.includes(%s); })()`, byID(sfOAuthError), strconv.Quote("error="+code)))
 }
 
 func (w *world) closesPopup() error {
@@ -87,24 +87,24 @@ func (w *world) closesPopup() error {
 
 func (w *world) entersCode(code string) error {
 	win := w.current
-	if err := win.Type("emc", code); err != nil {
+	if err := win.Type(sfCode, code); err != nil {
 		return err
 	}
-	return win.Click("save")
+	return win.Click(sfVerify)
 }
 
 func (w *world) logsInWrongPassword(username, password string) error {
 	win := w.current
-	if err := win.Type("username", w.user(username)); err != nil {
+	if err := win.Type(sfUsername, w.user(username)); err != nil {
 		return err
 	}
-	if err := win.Type("password", password); err != nil {
+	if err := win.Type(sfPassword, password); err != nil {
 		return err
 	}
-	if err := win.ClickAndWaitNewPage("Login"); err != nil {
+	if err := win.ClickAndWaitNewPage(sfLogin); err != nil {
 		return err
 	}
-	return win.WaitVisible("error")
+	return win.WaitVisible(sfLoginErr)
 }
 
 func (w *world) logsInWrongPasswordTimes(username, password string, times int) error {
@@ -128,8 +128,8 @@ func (w *world) entersOldCode(address string) error {
 		return fmt.Errorf("no verification mail to %s", address)
 	}
 	w.usedMail[msgs[0].ID] = true
-	if err := win.Type("emc", msgs[0].Code); err != nil {
+	if err := win.Type(sfCode, msgs[0].Code); err != nil {
 		return err
 	}
-	return win.ClickAndWaitNewPage("save")
+	return win.ClickAndWaitNewPage(sfVerify)
 }

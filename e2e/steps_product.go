@@ -280,14 +280,14 @@ func (w *world) logsInInPopup(username, password string) error {
 	}
 	for {
 		var page string
-		err := win.WaitFor("the pop-up to show a page to act on", `document.getElementById("username") || document.getElementById("emc") || document.getElementById("oaapprove")`)
+		err := win.WaitFor("the pop-up to show a page to act on", byID(sfUsername)+" || "+byID(sfCode)+" || "+byID(sfAllow))
 		if win.Closed() {
 			return nil
 		}
 		if err != nil {
 			return err
 		}
-		page, _ = Eval[string](win, `document.getElementById("username") ? "login" : document.getElementById("emc") ? "verify" : "approve"`)
+		page, _ = Eval[string](win, byID(sfUsername)+` ? "login" : `+byID(sfCode)+` ? "verify" : "approve"`)
 		switch page {
 		case "login":
 			err = w.syncUserLogsIn(username, password)

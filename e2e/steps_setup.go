@@ -31,35 +31,35 @@ func (w *world) logIn(win *Window, username, password string) error {
 
 // typeLogin fills the login form and clicks Log In.
 func (w *world) typeLogin(win *Window, username, password string) error {
-	if err := win.Type("username", w.user(username)); err != nil {
+	if err := win.Type(sfUsername, w.user(username)); err != nil {
 		return err
 	}
-	if err := win.Type("password", password); err != nil {
+	if err := win.Type(sfPassword, password); err != nil {
 		return err
 	}
-	return win.Click("Login")
+	return win.Click(sfLogin)
 }
 
 func (w *world) entersEmailedCode(address string) error {
 	win := w.current
-	if err := win.WaitVisible("emc"); err != nil {
+	if err := win.WaitVisible(sfCode); err != nil {
 		return err
 	}
 	code, err := w.newestCode(w.user(address))
 	if err != nil {
 		return err
 	}
-	if err := win.Type("emc", code); err != nil {
+	if err := win.Type(sfCode, code); err != nil {
 		return err
 	}
-	if err := win.Click("save"); err != nil {
+	if err := win.Click(sfVerify); err != nil {
 		return err
 	}
 	if win.Closed() {
 		return nil
 	}
 	// The page must move on; a wrong code would leave it on this page.
-	return win.WaitFor("the code to be accepted", `!document.getElementById("emc")`)
+	return win.WaitFor("the code to be accepted", "!"+byID(sfCode))
 }
 
 // opensAppManager does what an admin does after logging in: on the
@@ -67,36 +67,36 @@ func (w *world) entersEmailedCode(address string) error {
 // Platform Tools → Apps → App Manager.
 func (w *world) opensAppManager() error {
 	win := w.current
-	if err := win.WaitVisible("setupGear"); err != nil {
+	if err := win.WaitVisible(sfSetupGear); err != nil {
 		return err
 	}
-	if err := win.Click("setupGear"); err != nil {
+	if err := win.Click(sfSetupGear); err != nil {
 		return err
 	}
-	if err := win.WaitVisible("setupMenuItem"); err != nil {
+	if err := win.WaitVisible(sfSetupMenuItem); err != nil {
 		return err
 	}
-	if err := win.Click("setupMenuItem"); err != nil {
+	if err := win.Click(sfSetupMenuItem); err != nil {
 		return err
 	}
 	if err := win.WaitFor("Setup Home", `document.querySelector("h1") && document.querySelector("h1").textContent === "Setup Home"`); err != nil {
 		return err
 	}
-	if err := win.Click("appManager"); err != nil {
+	if err := win.Click(sfAppManager); err != nil {
 		return err
 	}
-	return win.WaitVisible("newConnectedApp")
+	return win.WaitVisible(sfNewConnectedApp)
 }
 
 func (w *world) fillsBasicDetails(name, apiName, email string) error {
 	win := w.current
-	if err := win.Type("name", name); err != nil {
+	if err := win.Type(sfAppName, name); err != nil {
 		return err
 	}
-	if err := win.Type("apiName", apiName); err != nil {
+	if err := win.Type(sfAPIName, apiName); err != nil {
 		return err
 	}
-	return win.Type("contactEmail", email)
+	return win.Type(sfContactEmail, email)
 }
 
 // enablesOAuth ticks the checkbox with this label (Enable OAuth Settings
@@ -106,29 +106,29 @@ func (w *world) enablesOAuth(label string) error {
 	if err := w.ticks("ticks", label); err != nil {
 		return err
 	}
-	return w.current.Type("callbackUrl", w.callbackURL())
+	return w.current.Type(sfCallbackURL, w.callbackURL())
 }
 
 func (w *world) addsAllScopes() error {
 	win := w.current
-	if _, err := Eval[bool](win, `(() => { for (const o of document.getElementById("availableScopes").options) o.selected = true; return true; })()`); err != nil {
+	if _, err := Eval[bool](win, `(() => { for (const o of `+byID(sfAvailableScopes)+`.options) o.selected = true; return true; })()`); err != nil {
 		return err
 	}
-	if err := win.Click("addScope"); err != nil {
+	if err := win.Click(sfAddScope); err != nil {
 		return err
 	}
 	want := len(scope.Catalog)
 	return win.WaitFor(fmt.Sprintf("all %d scopes to be selected", want),
-		fmt.Sprintf(`document.getElementById("selectedScopes").options.length === %d && document.getElementById("availableScopes").options.length === 0`, want))
+		fmt.Sprintf(`%s.options.length === %d && %s.options.length === 0`, byID(sfSelectedScopes), want, byID(sfAvailableScopes)))
 }
 
 func (w *world) copiesConsumerDetails() error {
 	win := w.current
-	key, err := win.Text("consumerKey")
+	key, err := win.Text(sfConsumerKey)
 	if err != nil {
 		return err
 	}
-	secret, err := win.Text("consumerSecret")
+	secret, err := win.Text(sfConsumerSecret)
 	if err != nil {
 		return err
 	}
@@ -146,13 +146,13 @@ func (w *world) copiesConsumerDetails() error {
 // admin does from any Lightning page.
 func (w *world) opensSetup() error {
 	win := w.current
-	if err := win.Click("setupGear"); err != nil {
+	if err := win.Click(sfSetupGear); err != nil {
 		return err
 	}
-	if err := win.ClickAndWaitNewPage("setupMenuItem"); err != nil {
+	if err := win.ClickAndWaitNewPage(sfSetupMenuItem); err != nil {
 		return err
 	}
-	return win.WaitVisible("quickFind")
+	return win.WaitVisible(sfQuickFind)
 }
 
 // findsWithQuickFind opens Setup, types the page's name in Quick Find at
@@ -162,12 +162,12 @@ func (w *world) findsWithQuickFind(name string) error {
 		return err
 	}
 	win := w.current
-	if err := win.Type("quickFind", name); err != nil {
+	if err := win.Type(sfQuickFind, name); err != nil {
 		return err
 	}
 	// Quick Find filters as the admin types; its form also submits on
 	// Enter, for a browser without scripts.
-	if _, err := Eval[bool](win, `(() => { const q = document.getElementById("quickFind"); if (q.form) q.form.requestSubmit(); return true; })()`); err != nil {
+	if _, err := Eval[bool](win, `(() => { const q = `+byID(sfQuickFind)+`; if (q.form) q.form.requestSubmit(); return true; })()`); err != nil {
 		return err
 	}
 	return w.clicks(name)
@@ -179,7 +179,7 @@ func (w *world) entersCallbackURL(label, u string) error {
 	if err := w.ticks("ticks", label); err != nil {
 		return err
 	}
-	return w.current.Type("callbackUrl", u)
+	return w.current.Type(sfCallbackURL, u)
 }
 
 // fieldShowsError finds the field by its label and checks the error
@@ -189,13 +189,13 @@ func (w *world) fieldShowsError(label, text string) error {
 		for (const l of document.querySelectorAll("label")) {
 			if (l.textContent.trim() !== %s || !l.htmlFor) continue;
 			const ids = [l.htmlFor + "-error"];
-			if (l.htmlFor === "selectedScopes") ids.push("scopes-error");
+			if (l.htmlFor === %s) ids.push(%s);
 			for (const id of ids) {
 				const e = document.getElementById(id);
 				if (e && e.textContent.includes(%s)) return true;
 			}
 		}
 		return false;
-	})()`, strconv.Quote(label), strconv.Quote(text))
+	})()`, strconv.Quote(label), strconv.Quote(sfSelectedScopes), strconv.Quote(sfScopesError), strconv.Quote(text))
 	return w.current.WaitFor(fmt.Sprintf("the field %q to show %q", label, text), js)
 }
