@@ -1,7 +1,9 @@
 // Package store holds everything mocksf knows: orgs, their users, connected
 // apps and records, and the OAuth codes, tokens and browser sessions issued
-// against them. It is in memory and safe for concurrent use; every getter
-// returns a copy, so callers never share state with the store.
+// against them. It is in memory and safe for concurrent use. Getters return
+// copies, so callers never share state with the store, except the cheap
+// readers that say so (RecordSnapshot, RecordRef, CustomSchema): what they
+// return is shared and must not be modified.
 package store
 
 import (
