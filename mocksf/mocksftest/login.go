@@ -40,7 +40,7 @@ func (s *Server) Browser(t TB, username, password string) *http.Client {
 	b := s.newBrowser("")
 	page, err := b.get(s.URL + "/")
 	if err == nil {
-		page, err = b.logIn(s, page, username, password)
+		_, err = b.logIn(s, page, username, password)
 	}
 	if err != nil {
 		t.Fatalf("mocksftest: browser login as %s: %v", username, err)
@@ -118,7 +118,7 @@ func (s *Server) authorize(authURL, username, password string) (*url.URL, error)
 		}
 	}
 	if page.callback == nil {
-		return nil, fmt.Errorf("Allow did not lead to the callback, but to %s: %s", page.url, page.problem())
+		return nil, fmt.Errorf("the Allow button did not lead to the callback, but to %s: %s", page.url, page.problem())
 	}
 	return page.callback, nil
 }
