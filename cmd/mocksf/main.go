@@ -62,11 +62,10 @@ func main() {
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	name := "mocksf"
 	if len(args) > 0 {
-		name, args = args[0], args[1:]
+		args = args[1:]
 	}
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs := flag.NewFlagSet("mocksf", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "`HOST:PORT` to listen on (port 0 picks a free one)")
 	seedFile := fs.String("seed", "", "YAML `FILE` with orgs, users, connected apps and records (default: one org, an admin and a sync user)")

@@ -49,11 +49,10 @@ type config struct {
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	name := "sfconform"
 	if len(args) > 0 {
-		name, args = args[0], args[1:]
+		args = args[1:]
 	}
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs := flag.NewFlagSet("sfconform", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var c config
 	fs.StringVar(&c.dir, "dir", "conformance", "`DIR` of the npm project (node_modules installed by npm ci), seed.yaml and jsforce.mjs")
