@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -10,7 +8,6 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -27,32 +24,21 @@ import (
 // noEnv is an empty environment.
 func noEnv(string) string { return "" }
 
-// start runs the real program on a free port and returns its URL.
+// start runs the real program on a free port and returns its URL; the
+// test's cleanup stops it and checks run returned nil.
 func start(t *testing.T, args ...string) string {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	pr, pw := io.Pipe()
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, append([]string{"mocksf", "-addr", "127.0.0.1:0"}, args...), noEnv, pw, io.Discard)
-		pw.Close()
-	}()
+	base, cancel, done := httpservetest.StartRun(t, run, "mocksf", append([]string{"-addr", "127.0.0.1:0"}, args...), noEnv)
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
 			t.Errorf("run: %v", err)
 		}
 	})
-	line, err := bufio.NewReader(pr).ReadString('\n')
-	if err != nil {
-		t.Fatalf("reading the first line: %v", err)
+	if !regexp.MustCompile(`^http://127\.0\.0\.1:\d+$`).MatchString(base) {
+		t.Fatalf("first line names %q; want \"mocksf listening on http://HOST:PORT\"", base)
 	}
-	go io.Copy(io.Discard, pr)
-	m := regexp.MustCompile(`^mocksf listening on (http://127\.0\.0\.1:\d+)\n$`).FindStringSubmatch(line)
-	if m == nil {
-		t.Fatalf("first line %q; want \"mocksf listening on http://HOST:PORT\"", line)
-	}
-	return m[1]
+	return base
 }
 
 func TestRunServesOnAFreePort(t *testing.T) {
@@ -178,26 +164,7 @@ func TestRunControlToken(t *testing.T) {
 // done receives run's result. It returns the base URL it listens on.
 func startCancelable(t *testing.T, args ...string) (base string, cancel func(), done <-chan error) {
 	t.Helper()
-	ctx, cancelCtx := context.WithCancel(context.Background())
-	pr, pw := io.Pipe()
-	result := make(chan error, 1)
-	go func() {
-		err := run(ctx, append([]string{"mocksf", "-addr", "127.0.0.1:0"}, args...), noEnv, pw, io.Discard)
-		pw.Close()
-		result <- err
-	}()
-	t.Cleanup(cancelCtx)
-	line, err := bufio.NewReader(pr).ReadString('\n')
-	if err != nil {
-		cancelCtx()
-		t.Fatalf("reading the first line: %v (run: %v)", err, <-result)
-	}
-	go io.Copy(io.Discard, pr)
-	base, ok := strings.CutPrefix(strings.TrimSpace(line), "mocksf listening on ")
-	if !ok {
-		t.Fatalf("first line %q; want \"mocksf listening on http://HOST:PORT\"", line)
-	}
-	return base, cancelCtx, result
+	return httpservetest.StartRun(t, run, "mocksf", append([]string{"-addr", "127.0.0.1:0"}, args...), noEnv)
 }
 
 // holdRequest makes mocksf hold the next GET /services/data for d (a
@@ -275,20 +242,7 @@ func TestRunShutdownDrainsInFlightRequests(t *testing.T) {
 func TestRunCutsOffSlowHeaders(t *testing.T) {
 	t.Parallel()
 	base, cancel, done := startCancelable(t, "-read-header-timeout", "300ms")
-	held := httpservetest.CutOffAfter(t, strings.TrimPrefix(base, "http://"), "/")
-	t.Logf("a client trickling its headers was cut off after %v", held.Round(time.Millisecond))
-	// Timers are coarse under load; what matters is that the server cut
-	// the connection near the timeout, not at once and not never.
-	if held < 150*time.Millisecond || held > 3*time.Second {
-		t.Errorf("a client trickling its headers was cut off after %v; want about -read-header-timeout (300ms)", held)
-	}
-	// Others are still served.
-	resp, err := http.Get(base + "/__mocksf/health")
-	if err != nil || resp.StatusCode != http.StatusOK {
-		t.Errorf("health after the slow client: %v %v", resp, err)
-	} else {
-		resp.Body.Close()
-	}
+	httpservetest.CheckSlowHeadersCutOff(t, base, "/", "/__mocksf/health")
 	cancel()
 	if err := <-done; err != nil {
 		t.Errorf("run = %v", err)
@@ -312,28 +266,7 @@ func TestSIGTERM(t *testing.T) {
 		t.Skip("builds the binary")
 	}
 	t.Parallel()
-	bin := httpservetest.BuildBinary(t)
-	cmd := exec.Command(bin, "-addr", "127.0.0.1:0")
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill() })
-	out := bufio.NewReader(stdout)
-	line, err := out.ReadString('\n')
-	if err != nil {
-		t.Fatalf("reading the first line: %v; stderr: %s", err, stderr.String())
-	}
-	base, ok := strings.CutPrefix(strings.TrimSpace(line), "mocksf listening on ")
-	if !ok {
-		t.Fatalf("first line = %q; want mocksf listening on http://HOST:PORT", line)
-	}
-	go io.Copy(io.Discard, out)
+	cmd, base, stderr := httpservetest.StartBinary(t, httpservetest.BuildBinary(t), "mocksf", nil, "-addr", "127.0.0.1:0")
 
 	answer := holdRequest(t, base, 700*time.Millisecond)
 	start := time.Now()
