@@ -188,3 +188,29 @@ func CheckSlowHeadersCutOff(t testing.TB, base, path, health string) {
 		resp.Body.Close()
 	}
 }
+
+// Drain cancels a server started by StartRun while it is answering a
+// request (whose answer comes on answer), and checks a graceful
+// shutdown: new connections to base are refused before that answer
+// comes, and run returns nil within 15 seconds. It returns the answer,
+// for the caller to check.
+func Drain(t testing.TB, base string, cancel func(), answer <-chan string, done <-chan error) string {
+	t.Helper()
+	cancel()
+	WaitRefused(t, strings.TrimPrefix(base, "http://"))
+	select {
+	case got := <-answer:
+		t.Fatalf("the request in flight ended before new connections were refused: %s", got)
+	default:
+	}
+	got := <-answer
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("run = %v; want nil after a graceful shutdown", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("run did not return after cancel")
+	}
+	return got
+}
