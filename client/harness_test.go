@@ -3,6 +3,7 @@ package client_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"html"
 	"io"
 	"log/slog"
@@ -11,6 +12,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -18,14 +20,15 @@ import (
 	"time"
 
 	"github.com/sfharness/sfharness/client"
-	"github.com/sfharness/sfharness/client/internal/fakesalesforce"
+	"github.com/sfharness/sfharness/mocksf/mocksftest"
+	"github.com/sfharness/sfharness/mocksf/store"
 )
 
-// harness is a Beacon server wired to a fake Salesforce, driven by an HTTP
-// client that keeps cookies like a browser.
+// harness is a Beacon server wired to mocksf, driven by an HTTP client
+// that keeps cookies like a browser.
 type harness struct {
 	t    *testing.T
-	fake *fakesalesforce.Server
+	sf   *sfOrg
 	srv  *client.Server
 	url  string
 	hc   *http.Client
@@ -39,8 +42,6 @@ type harnessOptions struct {
 	featureOff bool
 	// dbPath is the database file; empty for a temporary one.
 	dbPath string
-	// fake is the fake Salesforce to use; nil starts one.
-	fake *fakesalesforce.Server
 }
 
 func newHarness(t *testing.T, opts ...harnessOptions) *harness {
@@ -49,11 +50,7 @@ func newHarness(t *testing.T, opts ...harnessOptions) *harness {
 	if len(opts) > 0 {
 		o = opts[0]
 	}
-	fake := o.fake
-	if fake == nil {
-		fake = fakesalesforce.New(t)
-	}
-	h := &harness{t: t, fake: fake, hc: newBrowser(t), logs: &lockedBuffer{}}
+	h := &harness{t: t, hc: newBrowser(t), logs: &lockedBuffer{}}
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		srv := h.handler.Load()
 		if srv == nil {
@@ -64,8 +61,9 @@ func newHarness(t *testing.T, opts ...harnessOptions) *harness {
 	}))
 	t.Cleanup(ts.Close)
 	h.url = ts.URL
+	h.sf = newSFOrg(t, h.url+"/salesforce/getSfdcOAuthTokensRedirect")
 	h.cfg = client.Config{
-		SalesforceURL: fake.URL,
+		SalesforceURL: h.sf.URL,
 		BaseURL:       ts.URL,
 		OAuthFeature:  !o.featureOff,
 		SyncInterval:  50 * time.Millisecond,
@@ -191,24 +189,43 @@ func (h *harness) csrf() string {
 	return html.UnescapeString(m[1])
 }
 
-// saveCredentials saves the fake's consumer key and secret.
+// saveCredentials saves the connected app's consumer key and secret.
 func (h *harness) saveCredentials() {
 	h.t.Helper()
 	r := h.postForm("/admin/crm/salesforce", url.Values{
 		"csrf_token":     {h.csrf()},
-		"consumerKey":    {fakesalesforce.ConsumerKey},
-		"consumerSecret": {fakesalesforce.ConsumerSecret},
+		"consumerKey":    {sfKey},
+		"consumerSecret": {sfSecret},
 	})
 	if r.status != http.StatusOK || !strings.Contains(r.body, "Credentials saved.") {
 		h.t.Fatalf("saving credentials: %d\n%s", r.status, r.body)
 	}
 }
 
-// login runs the pop-up part of the flow: /salesforce/login, the fake's
-// authorize endpoint, and the callback; it returns the callback page.
+// login runs the pop-up part of the flow: /salesforce/login, mocksf's
+// authorize endpoint, login, verification code and Allow Access, and
+// the callback; it returns the callback page.
 func (h *harness) login() response {
 	h.t.Helper()
-	return h.get("/salesforce/login")
+	r := h.do(h.noRedirects(), h.request("/salesforce/login"))
+	if r.status != http.StatusFound {
+		return r
+	}
+	callback := h.sf.Authorize(h.t, r.header.Get("Location"), syncUser, syncPass)
+	req, _ := http.NewRequest(http.MethodGet, callback.String(), nil)
+	return h.do(h.hc, req)
+}
+
+// noRedirects is the harness's browser stopping at redirects.
+func (h *harness) noRedirects() *http.Client {
+	hc := *h.hc
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &hc
+}
+
+func (h *harness) request(path string) *http.Request {
+	req, _ := http.NewRequest(http.MethodGet, h.url+path, nil)
+	return req
 }
 
 // connect saves credentials, logs in and confirms, and returns the CSRF
@@ -286,13 +303,122 @@ func newTestLogger(t *testing.T) *slog.Logger {
 // Salesforce's answer to the callback itself.
 func (h *harness) pendingState() string {
 	h.t.Helper()
-	hc := *h.hc
-	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	req, _ := http.NewRequest(http.MethodGet, h.url+"/salesforce/login", nil)
-	r := h.do(&hc, req)
+	r := h.do(h.noRedirects(), h.request("/salesforce/login"))
 	loc, err := url.Parse(r.header.Get("Location"))
 	if err != nil || loc.Query().Get("state") == "" {
 		h.t.Fatalf("/salesforce/login = %d to %q; want a redirect with a state", r.status, r.header.Get("Location"))
 	}
 	return loc.Query().Get("state")
+}
+
+// sfOrg is mocksf for a harness: one org with the sync user and
+// Beacon's connected app (sfKey, sfSecret), on a frozen clock that starts
+// at 2026-01-02T03:04:05Z and each change moves a second, so
+// LastModifiedDates are exact and long settled for Beacon.
+type sfOrg struct {
+	*mocksftest.Server
+	org mocksftest.Org
+}
+
+func newSFOrg(t *testing.T, callbackURL string) *sfOrg {
+	t.Helper()
+	srv := mocksftest.NewServer(t, mocksftest.WithSeed([]byte("orgs: []")))
+	srv.FreezeClock(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
+	org := srv.NewOrg(t, mocksftest.OrgSpec{
+		Name:  "Acme",
+		Users: []mocksftest.UserSpec{{Username: syncUser, Password: syncPass, FirstName: "Sam", LastName: "Sync"}},
+		ConnectedApps: []mocksftest.AppSpec{{Name: "Beacon Sync", ConsumerKey: sfKey, ConsumerSecret: sfSecret,
+			CallbackURLs: []string{callbackURL}, Scopes: []string{"api", "refresh_token", "id"}, ClientCredentialsRunAs: syncUser}},
+	})
+	return &sfOrg{Server: srv, org: org}
+}
+
+// user is the sync user.
+func (s *sfOrg) user() mocksftest.OrgUser { return s.org.Users[0] }
+
+// addRecords adds n records of object, each a second after the previous
+// change, and returns their ids.
+func (s *sfOrg) addRecords(t *testing.T, object string, n int) []string {
+	t.Helper()
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = s.InsertRecord(t, s.org.ID, object, map[string]any{"LastName": fmt.Sprint("Beacon ", i), "Name": fmt.Sprint("Beacon ", i)})
+	}
+	return ids
+}
+
+// fieldCount is how many fields mocksf's describe of object lists.
+func (s *sfOrg) fieldCount(t *testing.T, object string) int {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, s.org.InstanceURL+"/services/data/v60.0/sobjects/"+object+"/describe", nil)
+	req.Header.Set("Authorization", "Bearer "+s.IssueToken(t, s.user().ID, sfKey, "api").AccessToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var d struct{ Fields []json.RawMessage }
+	if err := json.NewDecoder(resp.Body).Decode(&d); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("describe %s: %d %v", object, resp.StatusCode, err)
+	}
+	return len(d.Fields)
+}
+
+// expireSessions ends the sync user's access tokens: the next REST call
+// answers 401 INVALID_SESSION_ID.
+func (s *sfOrg) expireSessions() { s.ExpireSessions(s.user().ID, sfKey) }
+
+// rotateSecret changes the connected app's consumer secret, as a
+// rotation in Setup does.
+func (s *sfOrg) rotateSecret(t *testing.T, secret string) {
+	t.Helper()
+	if _, err := s.Mocksf.Store().UpdateApp(sfKey, func(a *store.ConnectedApp) { a.ConsumerSecret = secret }); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The OAuth resources the tests count requests of, as fault and journal
+// path patterns.
+const (
+	authorizePath = "/services/oauth2/authorize"
+	revokePath    = "/services/oauth2/revoke"
+	identityPath  = "/id/**"
+)
+
+// requests counts the requests mocksf got on a path pattern.
+func (s *sfOrg) requests(path string) int {
+	return len(s.Requests(mocksftest.RequestFilter{Path: path}))
+}
+
+// grants counts the token requests of a grant type.
+func (s *sfOrg) grants(grant string) int {
+	n := 0
+	for _, e := range s.Requests(mocksftest.RequestFilter{Path: tokenPath}) {
+		if slices.Contains(e.Form["grant_type"], grant) {
+			n++
+		}
+	}
+	return n
+}
+
+// revoked returns the tokens mocksf revoked, masked as its journal keeps
+// them ("5Aep****" for a refresh token).
+func (s *sfOrg) revoked() []string {
+	var out []string
+	for _, e := range s.Requests(mocksftest.RequestFilter{Path: revokePath, Status: http.StatusOK}) {
+		out = append(out, e.Form["token"]...)
+	}
+	return out
+}
+
+// apiDisabled makes the REST API answer 403 API_DISABLED_FOR_ORG.
+func (s *sfOrg) apiDisabled(t *testing.T) {
+	t.Helper()
+	s.Fault(t, mocksftest.Rule{Path: "/services/data/**", SalesforceError: "API_DISABLED_FOR_ORG"})
+}
+
+// refreshFails makes refresh token grants fail with invalid_grant.
+func (s *sfOrg) refreshFails(t *testing.T) {
+	t.Helper()
+	s.Fault(t, mocksftest.Rule{Path: tokenPath, OAuthError: "invalid_grant"})
 }

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/sfharness/sfharness/client"
-	"github.com/sfharness/sfharness/client/internal/fakesalesforce"
+	"github.com/sfharness/sfharness/mocksf/mocksftest"
 )
 
 // startSync connects, waits for the field sync and starts the record sync;
@@ -28,7 +28,7 @@ func (h *harness) startSync() string {
 func TestDisconnect(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	h.fake.AddRecords("Lead", 3)
+	h.sf.addRecords(t, "Lead", 3)
 	h.startSync()
 	h.waitStatus("sync running", func(s status) bool { return s.Sync.State == "running" })
 
@@ -56,7 +56,7 @@ func TestDisconnect(t *testing.T) {
 	if strings.Contains(r.body, `<section id="salesforce-sync" class="card" aria-labelledby="sync-title">`) {
 		t.Error("the connection section still shows")
 	}
-	if got := h.fake.Revoked(); len(got) != 1 || !strings.HasPrefix(got[0], "5Aep861") {
+	if got := h.sf.revoked(); len(got) != 1 || !strings.HasPrefix(got[0], "5Aep") {
 		t.Errorf("revoked %q; want the refresh token", got)
 	}
 	s := h.status()
@@ -64,9 +64,9 @@ func TestDisconnect(t *testing.T) {
 		t.Errorf("status after disconnect = %+v; want not connected, nothing running", s)
 	}
 	// The sync stopped: no more queries.
-	before := len(h.fake.Queries())
+	before := len(h.sf.Queries())
 	time.Sleep(200 * time.Millisecond)
-	if after := len(h.fake.Queries()); after != before {
+	if after := len(h.sf.Queries()); after != before {
 		t.Errorf("%d queries after the disconnect; want none", after-before)
 	}
 	if r := h.postAction("/admin/crm/salesforce/disconnect", h.csrf()); r.status != http.StatusConflict {
@@ -82,9 +82,11 @@ func TestDisconnectRevokeFails(t *testing.T) {
 	h := newHarness(t)
 	h.connect()
 	h.waitStatus("field sync", fieldSyncComplete)
-	h.fake.DropRequests(1 << 20)
-	r := h.postForm("/admin/crm/salesforce/disconnect", url.Values{"csrf_token": {h.csrf()}})
-	h.fake.DropRequests(0)
+	csrf := h.csrf()
+	dropped := h.sf.DropConnections(t, 0)
+	r := h.postForm("/admin/crm/salesforce/disconnect", url.Values{"csrf_token": {csrf}})
+	hits := h.sf.Hits(t, dropped).HitCount
+	h.sf.RemoveFault(t, dropped)
 	if r.status != http.StatusOK || !strings.Contains(r.body, `could not revoke its access at Salesforce: Cannot reach Salesforce`) ||
 		!strings.Contains(r.body, `Setup, Connected Apps OAuth Usage`) || !strings.Contains(r.body, `<div id="error" class="notice notice-error" role="alert"><p>`) {
 		t.Fatalf("disconnect = %d; want the page with the revocation problem in #error\n%s", r.status, r.body)
@@ -92,37 +94,35 @@ func TestDisconnectRevokeFails(t *testing.T) {
 	if h.status().Connected {
 		t.Error("still connected")
 	}
-	if n := h.fake.Requests("dropped"); n != 4 {
-		t.Errorf("fake dropped %d revocations; want 4 (3 retries)", n)
+	if n := hits; n != 4 {
+		t.Errorf("mocksf dropped %d revocations; want 4 (3 retries)", n)
 	}
 }
 
 func TestRestartResumesSync(t *testing.T) {
 	t.Parallel()
-	fake := fakesalesforce.New(t)
-	fake.SetPageSize(100)
-	fake.AddRecords("Lead", 250)
-	fake.AddRecords("Contact", 2)
-	h := newHarness(t, harnessOptions{fake: fake, dbPath: filepath.Join(t.TempDir(), "beacon.db")})
+	h := newHarness(t, harnessOptions{dbPath: filepath.Join(t.TempDir(), "beacon.db")})
+	sf := h.sf
+	sf.PageSize(t, 200)
+	sf.addRecords(t, "Lead", 500)
+	sf.addRecords(t, "Contact", 2)
 
-	gate := make(chan struct{})
-	fake.GateQueryMore(gate)
+	hold := sf.Fault(t, mocksftest.Rule{Path: mocksftest.QueryMorePath, Hold: true})
 	h.startSync()
-	h.waitStatus("the first Lead page", func(s status) bool { return s.Sync.Counts["Lead"] == 100 && fake.Requests("queryMore") == 1 })
+	h.waitStatus("the first Lead page", func(s status) bool { return s.Sync.Counts["Lead"] == 200 && sf.Hits(t, hold).HitCount == 1 })
 
 	// Stop Beacon in the middle of the paging, then start it again.
 	h.restart()
-	fake.GateQueryMore(nil)
-	close(gate) // releases a queryMore the resumed sync may have sent already
+	sf.RemoveFault(t, hold) // releases a queryMore the resumed sync may have sent already
 	s := h.waitStatus("the resumed sync", func(s status) bool { return s.Sync.State == "running" })
-	if s.Sync.Counts["Lead"] != 250 || s.Sync.Counts["Contact"] != 2 || s.Sync.Counts["Account"] != 0 {
-		t.Errorf("counts = %v; want Lead 250, Contact 2, Account 0", s.Sync.Counts)
+	if s.Sync.Counts["Lead"] != 500 || s.Sync.Counts["Contact"] != 2 || s.Sync.Counts["Account"] != 0 {
+		t.Errorf("counts = %v; want Lead 500, Contact 2, Account 0", s.Sync.Counts)
 	}
-	if s.Connection != "Connected as "+fakesalesforce.Username || !s.FieldSync.Complete {
+	if s.Connection != "Connected as "+syncUser || !s.FieldSync.Complete {
 		t.Errorf("status = %+v; want the connection and field map kept", s)
 	}
 	var full int
-	for _, q := range fake.Queries() {
+	for _, q := range sf.Queries() {
 		if strings.Contains(q, "FROM Lead") && !strings.Contains(q, "WHERE") {
 			full++
 		}
@@ -131,17 +131,17 @@ func TestRestartResumesSync(t *testing.T) {
 		t.Errorf("the full Lead query ran %d times; want once: the resumed sync follows the saved nextRecordsUrl", full)
 	}
 	page := h.get("/admin/crm/salesforce").body
-	if !strings.Contains(page, `<span id="savedSecret">••••••••`+fakesalesforce.ConsumerSecret[len(fakesalesforce.ConsumerSecret)-4:]+`</span>`) {
+	if !strings.Contains(page, `<span id="savedSecret">••••••••`+sfSecret[len(sfSecret)-4:]+`</span>`) {
 		t.Error("the saved credentials did not survive the restart")
 	}
-	if !strings.Contains(page, `<td id="count-Lead">250</td>`) {
+	if !strings.Contains(page, `<td id="count-Lead">500</td>`) {
 		t.Error("page lacks the Lead count")
 	}
 
 	// Changes keep flowing after the restart, and so do deletions.
-	ids := fake.AddRecords("Contact", 1)
+	ids := sf.addRecords(t, "Contact", 1)
 	h.waitStatus("the new contact", func(s status) bool { return s.Sync.Counts["Contact"] == 3 })
-	fake.DeleteRecord("Contact", ids[0])
+	sf.DeleteRecord(t, sf.org.ID, "Contact", ids[0])
 	h.waitStatus("the deletion", func(s status) bool { return s.Sync.Counts["Contact"] == 2 })
 }
 
@@ -163,11 +163,11 @@ func TestRestartKeepsPendingLogin(t *testing.T) {
 func TestSecretsNeverLogged(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	h.fake.AddRecords("Lead", 2)
+	h.sf.addRecords(t, "Lead", 2)
 	csrf := h.startSync()
 	h.waitStatus("sync running", func(s status) bool { return s.Sync.State == "running" })
-	h.fake.ExpireAccessTokens() // a refresh
-	h.fake.AddRecords("Lead", 1)
+	h.sf.expireSessions() // a refresh
+	h.sf.addRecords(t, "Lead", 1)
 	h.waitStatus("pull after refresh", func(s status) bool { return s.Sync.Counts["Lead"] == 3 })
 	h.postForm("/admin/crm/salesforce/disconnect", url.Values{"csrf_token": {csrf}})
 
@@ -175,7 +175,7 @@ func TestSecretsNeverLogged(t *testing.T) {
 	if !strings.Contains(logs, "salesforce access token refreshed") {
 		t.Fatalf("the logs do not show the flow:\n%s", logs)
 	}
-	for _, secret := range []string{fakesalesforce.ConsumerSecret, "5Aep861", "!AQ", "code=", "code_verifier"} {
+	for _, secret := range []string{sfSecret, "5Aep861", "!AQ", "code=", "code_verifier"} {
 		if strings.Contains(logs, secret) {
 			t.Errorf("the logs contain %q", secret)
 		}
@@ -186,7 +186,7 @@ func TestExchangeWithWrongSecret(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	r := h.postForm("/admin/crm/salesforce", url.Values{
-		"csrf_token": {h.csrf()}, "consumerKey": {fakesalesforce.ConsumerKey}, "consumerSecret": {"9999999999999999999"},
+		"csrf_token": {h.csrf()}, "consumerKey": {sfKey}, "consumerSecret": {"9999999999999999999"},
 	})
 	if r.status != http.StatusOK {
 		t.Fatalf("save = %d", r.status)
@@ -203,17 +203,17 @@ func TestExchangeWithWrongSecret(t *testing.T) {
 func TestInvalidSessionAfterRefresh(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	h.fake.AddRecords("Lead", 1)
+	h.sf.addRecords(t, "Lead", 1)
 	h.startSync()
 	h.waitStatus("sync running", func(s status) bool { return s.Sync.State == "running" })
-	h.fake.RejectSessions(true)
+	h.sf.Fault(t, mocksftest.Rule{Path: "/services/data/**", SalesforceError: "INVALID_SESSION_ID"})
 	s := h.waitStatus("failure", func(s status) bool { return s.Sync.State == "failed" })
 	want := "Salesforce rejected Beacon's session (INVALID_SESSION_ID) even after a token refresh: click Login with Salesforce to log in again."
 	if s.Sync.LastError != want || s.Sync.Text != "Sync failed: "+want {
 		t.Errorf("sync = %+v; want %q", s.Sync, want)
 	}
-	if n := h.fake.Requests("token:refresh_token"); n != 1 {
-		t.Errorf("fake saw %d refreshes; want exactly 1", n)
+	if n := h.sf.grants("refresh_token"); n != 1 {
+		t.Errorf("mocksf saw %d refreshes; want exactly 1", n)
 	}
 	page := h.get("/admin/crm/salesforce").body
 	if !strings.Contains(page, `<span id="last-error">`+html.EscapeString(want)+`</span>`) {
@@ -224,20 +224,20 @@ func TestInvalidSessionAfterRefresh(t *testing.T) {
 func TestNetworkFailuresAreRetried(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	h.fake.AddRecords("Account", 2)
+	h.sf.addRecords(t, "Account", 2)
 	h.startSync()
 	h.waitStatus("sync running", func(s status) bool { return s.Sync.State == "running" })
 
 	// A short outage: the client's own retries with backoff hide it.
-	h.fake.DropRequests(2)
-	h.fake.AddRecords("Account", 1)
+	h.sf.DropConnections(t, 2)
+	h.sf.addRecords(t, "Account", 1)
 	h.waitStatus("the new account", func(s status) bool { return s.Sync.Counts["Account"] == 3 })
 	if s := h.status(); s.Sync.LastError != "" || s.Sync.State != "running" {
 		t.Errorf("sync after a short outage = %+v; want running without error", s.Sync)
 	}
 
 	// A long one: the page says so, and the sync goes on afterwards.
-	h.fake.DropRequests(1 << 20)
+	outage := h.sf.DropConnections(t, 0)
 	s := h.waitStatus("the outage", func(s status) bool { return s.Sync.LastError != "" })
 	if !strings.HasPrefix(s.Sync.LastError, "Cannot reach Salesforce: ") || !strings.HasSuffix(s.Sync.LastError, "Beacon retries automatically, waiting longer after each failure.") {
 		t.Errorf("last error = %q", s.Sync.LastError)
@@ -245,16 +245,16 @@ func TestNetworkFailuresAreRetried(t *testing.T) {
 	if s.Sync.State != "running" || s.Sync.Text != "Sync running" {
 		t.Errorf("sync during the outage = %+v; want still running", s.Sync)
 	}
-	h.fake.DropRequests(0)
-	h.fake.AddRecords("Account", 1)
+	h.sf.RemoveFault(t, outage)
+	h.sf.addRecords(t, "Account", 1)
 	h.waitStatus("the recovery", func(s status) bool { return s.Sync.LastError == "" && s.Sync.Counts["Account"] == 4 })
 }
 
 func TestDatabaseKey(t *testing.T) {
 	t.Parallel()
-	fake := fakesalesforce.New(t)
+	sf := mocksftest.NewServer(t)
 	path := filepath.Join(t.TempDir(), "beacon.db")
-	cfg := client.Config{SalesforceURL: fake.URL, BaseURL: "http://127.0.0.1:9", DBPath: path}
+	cfg := client.Config{SalesforceURL: sf.URL, BaseURL: "http://127.0.0.1:9", DBPath: path}
 	srv, err := client.NewServer(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -279,26 +279,26 @@ func TestDatabaseKey(t *testing.T) {
 func TestConsumerSecretRotation(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	h.fake.AddRecords("Lead", 2)
+	h.sf.addRecords(t, "Lead", 2)
 	csrf := h.startSync()
 	h.waitStatus("sync running", func(s status) bool { return s.Sync.State == "running" })
 
 	// The secret is rotated in Salesforce: the next refresh is refused.
 	const rotated = "2955279925675241572"
-	h.fake.SetConsumerSecret(rotated)
-	h.fake.ExpireAccessTokens()
+	h.sf.rotateSecret(t, rotated)
+	h.sf.expireSessions()
 	s := h.waitStatus("the failure", func(s status) bool { return s.Sync.State == "failed" })
 	if !strings.Contains(s.Sync.Text, "Salesforce rejected the client credentials: check the Consumer Secret, save it again") {
 		t.Errorf("sync = %q; want the invalid_client explanation", s.Sync.Text)
 	}
 	// The admin saves the new secret and starts the sync again.
-	r := h.postForm("/admin/crm/salesforce", url.Values{"csrf_token": {csrf}, "consumerKey": {fakesalesforce.ConsumerKey}, "consumerSecret": {rotated}})
+	r := h.postForm("/admin/crm/salesforce", url.Values{"csrf_token": {csrf}, "consumerKey": {sfKey}, "consumerSecret": {rotated}})
 	if !strings.Contains(r.body, "Credentials saved.") {
 		t.Fatalf("save: %d", r.status)
 	}
 	if r := h.postAction("/admin/crm/salesforce/sync", csrf); r.status != http.StatusAccepted {
 		t.Fatalf("start sync = %d %s", r.status, r.body)
 	}
-	h.fake.AddRecords("Lead", 1)
+	h.sf.addRecords(t, "Lead", 1)
 	h.waitStatus("the sync with the new secret", func(s status) bool { return s.Sync.State == "running" && s.Sync.Counts["Lead"] == 3 })
 }

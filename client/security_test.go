@@ -2,7 +2,7 @@ package client_test
 
 // Hostile input against Beacon: OAuth state misuse, CSRF on every form,
 // script injection in what it shows, oversized forms, and secrets in the
-// logs, with mocksf (or the fake Salesforce) on the other side.
+// logs, with mocksf on the other side.
 
 import (
 	"bytes"
@@ -20,7 +20,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sfharness/sfharness/client/internal/fakesalesforce"
 	"github.com/sfharness/sfharness/mocksf/control"
 )
 
@@ -234,10 +233,10 @@ func (f clientForm) values(h *harness) url.Values {
 // clientForms are Beacon's POST routes (client/routes.go) by path.
 var clientForms = map[string]clientForm{
 	"/admin/crm/salesforce": {prepare: func(h *harness) {}, form: url.Values{
-		"consumerKey": {fakesalesforce.ConsumerKey}, "consumerSecret": {fakesalesforce.ConsumerSecret}}},
+		"consumerKey": {sfKey}, "consumerSecret": {sfSecret}}},
 	"/admin/crm/salesforce/client-credentials": {prepare: func(h *harness) {}, formFor: func(h *harness) url.Values {
-		return url.Values{"connectionType": {"clientCredentials"}, "consumerKey": {fakesalesforce.ConsumerKey},
-			"consumerSecret": {fakesalesforce.ConsumerSecret}, "myDomainUrl": {h.fake.URL}}
+		return url.Values{"connectionType": {"clientCredentials"}, "consumerKey": {sfKey},
+			"consumerSecret": {sfSecret}, "myDomainUrl": {h.sf.org.InstanceURL}}
 	}},
 	"/admin/crm/salesforce/confirm": {prepare: func(h *harness) {
 		h.saveCredentials()

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/sfharness/sfharness/client"
-	"github.com/sfharness/sfharness/client/internal/fakesalesforce"
+	"github.com/sfharness/sfharness/mocksf/mocksftest"
 )
 
 func TestNewServerConfig(t *testing.T) {
@@ -134,7 +134,7 @@ func TestFeatureDisabled(t *testing.T) {
 	}
 
 	csrf := h.csrf()
-	if r := h.postForm("/admin/crm/salesforce", url.Values{"csrf_token": {csrf}, "consumerKey": {fakesalesforce.ConsumerKey}, "consumerSecret": {"12345678"}}); r.status != http.StatusForbidden {
+	if r := h.postForm("/admin/crm/salesforce", url.Values{"csrf_token": {csrf}, "consumerKey": {sfKey}, "consumerSecret": {"12345678"}}); r.status != http.StatusForbidden {
 		t.Errorf("POST credentials = %d; want 403", r.status)
 	}
 	if r := h.get("/salesforce/login"); r.status != http.StatusForbidden {
@@ -143,14 +143,14 @@ func TestFeatureDisabled(t *testing.T) {
 	if r := h.postAction("/admin/crm/salesforce/sync", csrf); r.status != http.StatusForbidden {
 		t.Errorf("POST sync = %d; want 403", r.status)
 	}
-	if n := h.fake.Requests("authorize"); n != 0 {
-		t.Errorf("fake saw %d authorize requests; want 0", n)
+	if n := h.sf.requests(authorizePath); n != 0 {
+		t.Errorf("mocksf saw %d authorize requests; want 0", n)
 	}
 }
 
 func TestSaveCredentials(t *testing.T) {
 	t.Parallel()
-	validKey := fakesalesforce.ConsumerKey
+	validKey := sfKey
 	tests := []struct {
 		name      string
 		key       string
@@ -158,15 +158,15 @@ func TestSaveCredentials(t *testing.T) {
 		wantOK    bool
 		wantError string
 	}{
-		{"valid", validKey, fakesalesforce.ConsumerSecret, true, ""},
-		{"valid after trimming", "  " + validKey + "\t", " " + fakesalesforce.ConsumerSecret + " ", true, ""},
+		{"valid", validKey, sfSecret, true, ""},
+		{"valid after trimming", "  " + validKey + "\t", " " + sfSecret + " ", true, ""},
 		{"valid hex secret", validKey, strings.Repeat("AB12", 16), true, ""},
-		{"empty key", "", fakesalesforce.ConsumerSecret, false, "Enter the Consumer Key."},
-		{"blank key", "   ", fakesalesforce.ConsumerSecret, false, "Enter the Consumer Key."},
-		{"short key", "3MVG9short", fakesalesforce.ConsumerSecret, false, "20 to 255 characters"},
-		{"long key", strings.Repeat("a", 256), fakesalesforce.ConsumerSecret, false, "20 to 255 characters"},
-		{"key with a dash", "3MVG9-abcdefghijklmnopqrstuvwxyz", fakesalesforce.ConsumerSecret, false, "letters, digits, dots and underscores"},
-		{"key with a space", "3MVG9abcdefg hijklmnopqrstuvwxyz", fakesalesforce.ConsumerSecret, false, "letters, digits, dots and underscores"},
+		{"empty key", "", sfSecret, false, "Enter the Consumer Key."},
+		{"blank key", "   ", sfSecret, false, "Enter the Consumer Key."},
+		{"short key", "3MVG9short", sfSecret, false, "20 to 255 characters"},
+		{"long key", strings.Repeat("a", 256), sfSecret, false, "20 to 255 characters"},
+		{"key with a dash", "3MVG9-abcdefghijklmnopqrstuvwxyz", sfSecret, false, "letters, digits, dots and underscores"},
+		{"key with a space", "3MVG9abcdefg hijklmnopqrstuvwxyz", sfSecret, false, "letters, digits, dots and underscores"},
 		{"empty secret", validKey, "", false, "Enter the Consumer Secret."},
 		{"short secret", validKey, "1234567", false, "8 to 255 characters"},
 		{"secret with a space", validKey, "1234 5678", false, "without spaces"},
@@ -239,7 +239,7 @@ func TestSaveCredentialsCSRF(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t)
 			h.csrf() // start a session
-			form := url.Values{"consumerKey": {fakesalesforce.ConsumerKey}, "consumerSecret": {fakesalesforce.ConsumerSecret}}
+			form := url.Values{"consumerKey": {sfKey}, "consumerSecret": {sfSecret}}
 			if tok := tc.token(h); tok != "" {
 				form.Set("csrf_token", tok)
 			}
@@ -286,13 +286,13 @@ func TestLoginRedirect(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := loc.Scheme+"://"+loc.Host+loc.Path, h.fake.URL+"/services/oauth2/authorize"; got != want {
+	if got, want := loc.Scheme+"://"+loc.Host+loc.Path, h.sf.URL+authorizePath; got != want {
 		t.Errorf("redirect to %s; want %s", got, want)
 	}
 	q := loc.Query()
 	for k, want := range map[string]string{
 		"response_type":         "code",
-		"client_id":             fakesalesforce.ConsumerKey,
+		"client_id":             sfKey,
 		"redirect_uri":          h.url + "/salesforce/getSfdcOAuthTokensRedirect",
 		"scope":                 "api refresh_token id",
 		"code_challenge_method": "S256",
@@ -338,7 +338,8 @@ func TestCallbackStateMismatch(t *testing.T) {
 				loc, _ := url.Parse(h.get("/salesforce/login").header.Get("Location"))
 				realState = loc.Query().Get("state")
 			}
-			code := h.fake.IssueCode("", h.url+"/salesforce/getSfdcOAuthTokensRedirect")
+			// A code as Salesforce's, which Beacon must never exchange.
+			code := "aPrxNeverExchanged" + strings.Repeat("A", 60) + "=="
 			browser := h.hc
 			state := realState
 			if tc.state != nil {
@@ -351,8 +352,8 @@ func TestCallbackStateMismatch(t *testing.T) {
 			if r.status != http.StatusBadRequest || !strings.Contains(r.body, "state mismatch") || !strings.Contains(r.body, `data-ok="false"`) {
 				t.Errorf("callback = %d; want 400 with a state mismatch result\n%s", r.status, r.body)
 			}
-			if n := h.fake.Requests("token:authorization_code"); n != 0 {
-				t.Errorf("fake saw %d code exchanges; want none", n)
+			if n := h.sf.grants("authorization_code"); n != 0 {
+				t.Errorf("mocksf saw %d code exchanges; want none", n)
 			}
 			if p := h.get("/admin/crm/salesforce/pending"); p.status != http.StatusNotFound {
 				t.Errorf("pending = %d; want 404", p.status)
@@ -374,22 +375,22 @@ func TestCallbackExchange(t *testing.T) {
 			t.Errorf("callback page lacks %q", want)
 		}
 	}
-	if n := h.fake.Requests("token:authorization_code"); n != 1 {
-		t.Errorf("fake saw %d code exchanges; want 1", n)
+	if n := h.sf.grants("authorization_code"); n != 1 {
+		t.Errorf("mocksf saw %d code exchanges; want 1", n)
 	}
 	p := h.get("/admin/crm/salesforce/pending")
 	if p.status != http.StatusOK {
 		t.Fatalf("pending = %d %s; want 200", p.status, p.body)
 	}
-	for _, want := range []string{`"username":"` + fakesalesforce.Username + `"`, `"organizationId":"` + fakesalesforce.OrgID + `"`, `"userId":"` + fakesalesforce.UserID + `"`} {
+	for _, want := range []string{`"username":"` + syncUser + `"`, `"organizationId":"` + h.sf.org.ID + `"`, `"userId":"` + h.sf.user().ID + `"`} {
 		if !strings.Contains(p.body, want) {
 			t.Errorf("pending = %s; want it to contain %s", p.body, want)
 		}
 	}
 	// The identity URL is read once and kept.
 	h.get("/admin/crm/salesforce/pending")
-	if n := h.fake.Requests("identity"); n != 1 {
-		t.Errorf("fake saw %d identity requests; want 1", n)
+	if n := h.sf.requests(identityPath); n != 1 {
+		t.Errorf("mocksf saw %d identity requests; want 1", n)
 	}
 }
 
@@ -399,12 +400,11 @@ func TestCallbackReplay(t *testing.T) {
 	h.saveCredentials()
 	h.hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	authorize := h.get("/salesforce/login").header.Get("Location")
-	req, _ := http.NewRequest(http.MethodGet, authorize, nil)
-	callback := h.do(h.hc, req).header.Get("Location")
+	callback := h.sf.Authorize(t, authorize, syncUser, syncPass).String()
 	if !strings.HasPrefix(callback, h.url+"/salesforce/getSfdcOAuthTokensRedirect?") {
-		t.Fatalf("fake redirected to %q; want the callback", callback)
+		t.Fatalf("mocksf redirected to %q; want the callback", callback)
 	}
-	req, _ = http.NewRequest(http.MethodGet, callback, nil)
+	req, _ := http.NewRequest(http.MethodGet, callback, nil)
 	if r := h.do(h.hc, req); !strings.Contains(r.body, `data-ok="true"`) {
 		t.Fatalf("callback = %d; want success\n%s", r.status, r.body)
 	}
@@ -412,8 +412,8 @@ func TestCallbackReplay(t *testing.T) {
 	if r := h.do(h.hc, req); r.status != http.StatusBadRequest || !strings.Contains(r.body, "state mismatch") {
 		t.Errorf("replayed callback = %d; want 400 state mismatch", r.status)
 	}
-	if n := h.fake.Requests("token:authorization_code"); n != 1 {
-		t.Errorf("fake saw %d code exchanges; want 1", n)
+	if n := h.sf.grants("authorization_code"); n != 1 {
+		t.Errorf("mocksf saw %d code exchanges; want 1", n)
 	}
 }
 
@@ -421,7 +421,7 @@ func TestCallbackBadSignature(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	h.saveCredentials()
-	h.fake.SetBadSignature(true)
+	h.sf.Fault(t, mocksftest.Rule{Path: tokenPath, BadSignature: true})
 	r := h.login()
 	if r.status != http.StatusBadGateway || !strings.Contains(r.body, "signature check") || !strings.Contains(r.body, `data-ok="false"`) {
 		t.Fatalf("callback = %d; want 502 with a signature error\n%s", r.status, r.body)
@@ -457,14 +457,19 @@ func TestCallbackErrors(t *testing.T) {
 		})
 	}
 
-	// The same through the whole redirect chain.
-	h.fake.SetAuthorizeError("access_denied")
-	r := h.login()
+	// The same through the whole redirect chain: mocksf's authorize
+	// endpoint answers with the error, as after Deny.
+	authorize, _ := url.Parse(h.do(h.noRedirects(), h.request("/salesforce/login")).header.Get("Location"))
+	denied := callback + "?" + url.Values{"error": {"access_denied"}, "error_description": {"end-user denied authorization"},
+		"state": {authorize.Query().Get("state")}}.Encode()
+	h.sf.Fault(t, mocksftest.Rule{Method: "GET", Path: authorizePath, Status: http.StatusFound, Headers: map[string]string{"Location": denied}, Times: 1})
+	req, _ := http.NewRequest(http.MethodGet, authorize.String(), nil)
+	r := h.do(h.hc, req)
 	if !strings.Contains(r.body, "You denied access in Salesforce.") {
 		t.Errorf("denied login page lacks the explanation:\n%s", r.body)
 	}
-	if n := h.fake.Requests("token:authorization_code"); n != 0 {
-		t.Errorf("fake saw %d code exchanges; want none", n)
+	if n := h.sf.grants("authorization_code"); n != 0 {
+		t.Errorf("mocksf saw %d code exchanges; want none", n)
 	}
 }
 
@@ -473,13 +478,14 @@ func TestConfirmRunsFieldSync(t *testing.T) {
 	h := newHarness(t)
 	csrf := h.connect()
 	s := h.waitStatus("field sync", fieldSyncComplete)
-	if want := "Connected as " + fakesalesforce.Username; s.Connection != want {
+	if want := "Connected as " + syncUser; s.Connection != want {
 		t.Errorf("connection = %q; want %q", s.Connection, want)
 	}
 	if s.FieldSync.Text != "Field sync complete" {
 		t.Errorf("field sync text = %q; want Field sync complete", s.FieldSync.Text)
 	}
-	want := []string{"Lead: 37 fields", "Contact: 17 fields", "Account: 17 fields"}
+	want := []string{fmt.Sprintf("Lead: %d fields", h.sf.fieldCount(t, "Lead")), fmt.Sprintf("Contact: %d fields", h.sf.fieldCount(t, "Contact")),
+		fmt.Sprintf("Account: %d fields", h.sf.fieldCount(t, "Account"))}
 	for i, o := range s.FieldSync.Objects {
 		if o.Text != want[i] {
 			t.Errorf("object %d = %q; want %q", i, o.Text, want[i])
@@ -490,9 +496,9 @@ func TestConfirmRunsFieldSync(t *testing.T) {
 	}
 	page := h.get("/admin/crm/salesforce").body
 	for _, want := range []string{
-		`<p id="connection">Connected as ` + fakesalesforce.Username + `</p>`,
+		`<p id="connection">Connected as ` + syncUser + `</p>`,
 		`<p id="field-sync-status">Field sync complete</p>`,
-		`<li id="field-sync-Lead" data-phase="done">Lead: 37 fields</li>`,
+		`<li id="field-sync-Lead" data-phase="done">` + want[0] + `</li>`,
 		`<button id="startSalesforceSync" type="button">Start Salesforce Sync</button>`,
 		`<div id="sync-panel" class="panel" hidden>`,
 		`<strong id="sync-status">Not started</strong>`,
@@ -518,7 +524,7 @@ func TestCancelRevokes(t *testing.T) {
 		t.Fatalf("cancel = %d %s; want 200", r.status, r.body)
 	}
 	h.srv.Close() // waits for the revocation
-	if got := h.fake.Revoked(); len(got) != 1 || !strings.HasPrefix(got[0], "5Aep861") {
+	if got := h.sf.revoked(); len(got) != 1 || !strings.HasPrefix(got[0], "5Aep") {
 		t.Errorf("revoked %q; want the refresh token", got)
 	}
 	if p := h.get("/admin/crm/salesforce/pending"); p.status != http.StatusNotFound {
@@ -541,9 +547,9 @@ func TestStartSyncNeedsConnection(t *testing.T) {
 func TestRecordSync(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	leads := h.fake.AddRecords("Lead", 2500)
-	h.fake.AddRecords("Contact", 3)
-	h.fake.AddRecords("Account", 2)
+	leads := h.sf.addRecords(t, "Lead", 2500)
+	h.sf.addRecords(t, "Contact", 3)
+	h.sf.addRecords(t, "Account", 2)
 	csrf := h.connect()
 	h.waitStatus("field sync", fieldSyncComplete)
 
@@ -560,10 +566,10 @@ func TestRecordSync(t *testing.T) {
 	if s.Sync.Text != "Sync running" || s.Sync.CanStart {
 		t.Errorf("sync = %+v; want Sync running and not startable", s.Sync)
 	}
-	if n := h.fake.Requests("queryMore"); n < 1 {
-		t.Errorf("fake saw %d queryMore requests; want the second Lead page fetched", n)
+	if n := h.sf.requests(mocksftest.QueryMorePath); n < 1 {
+		t.Errorf("mocksf saw %d queryMore requests; want the second Lead page fetched", n)
 	}
-	queries := h.fake.Queries()
+	queries := h.sf.Queries()
 	wantFirst := []string{
 		"SELECT Id, LastModifiedDate, FirstName, LastName, Company, Email FROM Lead ORDER BY LastModifiedDate",
 		"SELECT Id, LastModifiedDate, FirstName, LastName, Email FROM Contact ORDER BY LastModifiedDate",
@@ -581,17 +587,17 @@ func TestRecordSync(t *testing.T) {
 	}
 
 	// Changes flow in by incremental pulls, without duplicates.
-	h.fake.UpdateRecord("Lead", leads[0], "Email", "changed@example.com")
-	h.fake.AddRecords("Lead", 1)
-	h.fake.AddRecords("Account", 1)
+	h.sf.UpdateRecord(t, h.sf.org.ID, "Lead", leads[0], map[string]any{"Email": "changed@example.com"})
+	h.sf.addRecords(t, "Lead", 1)
+	h.sf.addRecords(t, "Account", 1)
 	s = h.waitStatus("incremental pull", func(s status) bool { return s.Sync.Counts["Lead"] == 2501 && s.Sync.Counts["Account"] == 3 })
-	before := len(h.fake.Queries())
-	h.waitStatus("another pull", func(status) bool { return len(h.fake.Queries()) >= before+6 })
+	before := len(h.sf.Queries())
+	h.waitStatus("another pull", func(status) bool { return len(h.sf.Queries()) >= before+6 })
 	if s := h.status(); s.Sync.Counts["Lead"] != 2501 || s.Sync.Counts["Contact"] != 3 || s.Sync.Counts["Account"] != 3 {
 		t.Errorf("counts after more pulls = %v; want Lead 2501, Contact 3, Account 3", s.Sync.Counts)
 	}
 	var incremental int
-	for _, q := range h.fake.Queries()[3:] {
+	for _, q := range h.sf.Queries()[3:] {
 		if !strings.Contains(q, " WHERE LastModifiedDate > 2026-01-02T") {
 			t.Errorf("later query %q is not incremental", q)
 			break
@@ -613,20 +619,20 @@ func TestRecordSync(t *testing.T) {
 func TestRefreshOnInvalidSession(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	h.fake.AddRecords("Lead", 10)
+	h.sf.addRecords(t, "Lead", 10)
 	csrf := h.connect()
 	h.waitStatus("field sync", fieldSyncComplete)
 	h.postAction("/admin/crm/salesforce/sync", csrf)
 	h.waitStatus("sync running", func(s status) bool { return s.Sync.State == "running" })
 
-	h.fake.ExpireAccessTokens()
-	h.fake.AddRecords("Lead", 5)
+	h.sf.expireSessions()
+	h.sf.addRecords(t, "Lead", 5)
 	s := h.waitStatus("pull after refresh", func(s status) bool { return s.Sync.Counts["Lead"] == 15 })
 	if s.Sync.State != "running" || s.Sync.LastError != "" {
 		t.Errorf("sync = %+v; want running without error", s.Sync)
 	}
-	if n := h.fake.Requests("token:refresh_token"); n != 1 {
-		t.Errorf("fake saw %d refreshes; want 1", n)
+	if n := h.sf.grants("refresh_token"); n != 1 {
+		t.Errorf("mocksf saw %d refreshes; want 1", n)
 	}
 }
 
@@ -638,18 +644,18 @@ func TestSyncErrors(t *testing.T) {
 		want  string
 	}{
 		{"refresh token revoked", func(h *harness) {
-			h.fake.SetRefreshFails(true)
-			h.fake.ExpireAccessTokens()
+			h.sf.refreshFails(h.t)
+			h.sf.expireSessions()
 		}, "Sync failed: Connection to Salesforce lost: log in again. Salesforce no longer accepts Beacon's refresh token (it was revoked or expired, or the sync user was deactivated): click Login with Salesforce."},
 		{"API disabled", func(h *harness) {
-			h.fake.SetAPIDisabled(true)
+			h.sf.apiDisabled(h.t)
 		}, "Sync failed: API access is not enabled for the Salesforce sync user: enable API Enabled on its profile."},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t)
-			h.fake.AddRecords("Contact", 1)
+			h.sf.addRecords(t, "Contact", 1)
 			csrf := h.connect()
 			h.waitStatus("field sync", fieldSyncComplete)
 			h.postAction("/admin/crm/salesforce/sync", csrf)
@@ -673,7 +679,7 @@ func TestSyncErrors(t *testing.T) {
 func TestFieldSyncAPIDisabled(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	h.fake.SetAPIDisabled(true)
+	h.sf.apiDisabled(h.t)
 	h.connect()
 	s := h.waitStatus("field sync failure", func(s status) bool { return s.FieldSync.State == "failed" })
 	want := "Field sync failed: API access is not enabled for the Salesforce sync user: enable API Enabled on its profile."

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sfharness/sfharness/mocksf/mail"
+	"github.com/sfharness/sfharness/mocksf/mocksfclient"
 )
 
 // mailMessage is one email as the steps read it.
@@ -30,14 +32,18 @@ type mailbox interface {
 var mailClient = &http.Client{Timeout: 10 * time.Second}
 
 // mocksfMailbox reads mocksf's copies through GET /__mocksf/mail.
-type mocksfMailbox struct{ base string }
+type mocksfMailbox struct{ ctl *mocksfclient.Client }
 
 func (m mocksfMailbox) Messages(address string) ([]mailMessage, error) {
-	var msgs []mailMessage
-	if err := getJSON(m.base+"/__mocksf/mail?to="+url.QueryEscape(address), &msgs); err != nil {
+	msgs, err := m.ctl.Mail(context.Background(), mail.Filter{To: address}, 0)
+	if err != nil {
 		return nil, fmt.Errorf("read mail from mocksf: %w", err)
 	}
-	return msgs, nil
+	out := make([]mailMessage, len(msgs))
+	for i, m := range msgs {
+		out[i] = mailMessage{ID: m.ID, From: m.From, To: m.To, Subject: m.Subject, Text: m.Text, Code: m.Code, SentAt: m.SentAt}
+	}
+	return out, nil
 }
 
 // mailpitMailbox reads the mail an external SMTP server received, through

@@ -4,12 +4,13 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/sfharness/sfharness/mocksf/control"
 	"github.com/sfharness/sfharness/mocksf/scope"
 	"github.com/sfharness/sfharness/mocksf/store"
 )
@@ -107,7 +108,8 @@ func (w *world) appTakesMinutes(name string, minutes int) error {
 		if !ok {
 			return fmt.Errorf("the org has no connected app %q", name)
 		}
-		return w.control("PATCH", "/__mocksf/orgs/"+w.org.ID+"/connectedApps/"+url.PathEscape(app.ConsumerKey), map[string]any{"activationDelay": delay}, nil)
+		_, err := w.mocksf().UpdateApp(context.Background(), w.org.ID, app.ConsumerKey, control.AppChange{ActivationDelay: &delay})
+		return err
 	}
 	app, err := w.specApp(name)
 	if err != nil {
@@ -123,7 +125,9 @@ func (w *world) appRotatesRefreshTokens(name string) error {
 		if !ok {
 			return fmt.Errorf("the org has no connected app %q", name)
 		}
-		return w.control("PATCH", "/__mocksf/orgs/"+w.org.ID+"/connectedApps/"+url.PathEscape(app.ConsumerKey), map[string]any{"refreshTokenRotation": true}, nil)
+		rotate := true
+		_, err := w.mocksf().UpdateApp(context.Background(), w.org.ID, app.ConsumerKey, control.AppChange{RefreshTokenRotation: &rotate})
+		return err
 	}
 	app, err := w.specApp(name)
 	if err != nil {
@@ -135,7 +139,9 @@ func (w *world) appRotatesRefreshTokens(name string) error {
 
 func (w *world) userHasNoAPIAccess(alias string) error {
 	if w.org != nil {
-		return w.control("PATCH", "/__mocksf/orgs/"+w.org.ID+"/users/"+url.PathEscape(w.user(alias)), map[string]any{"apiEnabled": false}, nil)
+		off := false
+		_, err := w.mocksf().UpdateUser(context.Background(), w.org.ID, w.user(alias), control.UserChange{APIEnabled: &off})
+		return err
 	}
 	u, err := w.specUser(alias)
 	if err != nil {
@@ -159,5 +165,6 @@ func (w *world) moreLeads(count string) error {
 	if err != nil {
 		return err
 	}
-	return w.control("POST", "/__mocksf/orgs/"+w.org.ID+"/records/Lead", map[string]any{"generate": n}, nil)
+	_, err = w.mocksf().InsertRecords(context.Background(), w.org.ID, "Lead", control.RecordsInsert{Generate: n})
+	return err
 }

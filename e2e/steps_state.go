@@ -4,13 +4,16 @@
 package e2e
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
-	"net/url"
+	"net/http"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/sfharness/sfharness/mocksf/control"
 )
 
 // connectedAppsAllowed reads from the control API that the org no longer
@@ -41,23 +44,24 @@ func (w *world) timePasses(n int, unit string) error {
 	if unit == "hours" {
 		d = time.Duration(n) * time.Hour
 	}
-	return w.control("POST", "/__mocksf/clock", map[string]string{"advance": d.String()}, nil)
+	_, err := w.mocksf().Advance(context.Background(), d)
+	return err
 }
 
 func (w *world) leadsCreated(n int) error {
-	recs := make([]map[string]any, n)
+	recs := make([]control.Fields, n)
 	for i := range recs {
-		recs[i] = map[string]any{"FirstName": "New", "LastName": fmt.Sprintf("Lead %d", i+1), "Company": "Fresh Co", "Email": fmt.Sprintf("new%d@example.com", i+1)}
+		recs[i] = control.Fields{"FirstName": "New", "LastName": fmt.Sprintf("Lead %d", i+1), "Company": "Fresh Co", "Email": fmt.Sprintf("new%d@example.com", i+1)}
 	}
-	return w.control("POST", "/__mocksf/orgs/"+w.org.ID+"/records/Lead", map[string]any{"records": recs}, nil)
+	_, err := w.mocksf().InsertRecords(context.Background(), w.org.ID, "Lead", control.RecordsInsert{Records: recs})
+	return err
 }
 
 // nextRESTCallFails makes Salesforce answer this org's next REST call
 // with a Salesforce error, once, as a session expiring mid-sync would.
 func (w *world) nextRESTCallFails(errorCode string) error {
-	return w.control("POST", "/__mocksf/faults", map[string]any{
-		"path": "/services/data/**", "orgId": w.org.ID, "times": 1, "salesforceError": errorCode,
-	}, nil)
+	_, err := w.mocksf().AddFault(context.Background(), control.Rule{Path: "/services/data/**", OrgID: w.org.ID, Times: 1, SalesforceError: errorCode})
+	return err
 }
 
 // journal returns this org's requests to a path, newest first.
@@ -65,7 +69,7 @@ func (w *world) journal(path string) ([]map[string]any, error) {
 	var j struct {
 		Requests []map[string]any `json:"requests"`
 	}
-	err := w.control("GET", "/__mocksf/requests?org="+url.QueryEscape(w.org.ID)+"&path="+url.QueryEscape(path), nil, &j)
+	err := w.mocksf().Do(context.Background(), "GET", "/__mocksf/requests?"+control.RequestFilter{Org: w.org.ID, Path: path}.Query(), nil, http.StatusOK, &j)
 	return j.Requests, err
 }
 
@@ -84,9 +88,8 @@ func (w *world) productRefreshed() error {
 }
 
 func (w *world) salesforceRevokesRefresh() error {
-	return w.control("POST", "/__mocksf/orgs/"+w.org.ID+"/revoke", map[string]string{
-		"username": w.user("sync@acme.test"), "clientId": w.consumerKey,
-	}, nil)
+	_, err := w.mocksf().Revoke(context.Background(), w.org.ID, control.RevokeRequest{Username: w.user("sync@acme.test"), ClientID: w.consumerKey})
+	return err
 }
 
 func (w *world) refreshTokenRevoked() error {
@@ -119,30 +122,28 @@ func (w *world) armFault(path string, n int, failure string) error {
 	if m == nil {
 		return fmt.Errorf(`failure %q: want HTTP <status>, a dropped connection or "<SALESFORCE_ERROR>"`, failure)
 	}
-	rule := map[string]any{"path": path, "orgId": w.org.ID, "times": n}
+	rule := control.Rule{Path: path, OrgID: w.org.ID, Times: n}
 	switch {
 	case m[1] != "":
-		status, _ := strconv.Atoi(m[1])
-		rule["status"] = status
+		rule.Status, _ = strconv.Atoi(m[1])
 	case m[2] != "":
-		rule["salesforceError"] = m[2]
+		rule.SalesforceError = m[2]
 	default:
-		rule["drop"] = true
+		rule.Drop = true
 	}
-	return w.control("POST", "/__mocksf/faults", rule, nil)
+	_, err := w.mocksf().AddFault(context.Background(), rule)
+	return err
 }
 
 // restCallsSlow delays this org's next n REST answers.
 func (w *world) restCallsSlow(n, seconds int) error {
-	return w.control("POST", "/__mocksf/faults", map[string]any{
-		"path": "/services/data/**", "orgId": w.org.ID, "times": n, "delay": (time.Duration(seconds) * time.Second).String(),
-	}, nil)
+	_, err := w.mocksf().AddFault(context.Background(), control.Rule{Path: "/services/data/**", OrgID: w.org.ID, Times: n, Delay: time.Duration(seconds) * time.Second})
+	return err
 }
 
 // sessionExpires revokes the product's access tokens only, as a session
 // timeout does; its refresh token keeps working.
 func (w *world) sessionExpires() error {
-	return w.control("POST", "/__mocksf/orgs/"+w.org.ID+"/revoke", map[string]any{
-		"username": w.user("sync@acme.test"), "clientId": w.consumerKey, "sessionsOnly": true,
-	}, nil)
+	_, err := w.mocksf().Revoke(context.Background(), w.org.ID, control.RevokeRequest{Username: w.user("sync@acme.test"), ClientID: w.consumerKey, SessionsOnly: true})
+	return err
 }

@@ -19,6 +19,7 @@ import (
 
 	"github.com/sfharness/sfharness/client"
 	"github.com/sfharness/sfharness/mocksf/control"
+	"github.com/sfharness/sfharness/mocksf/mocksfclient"
 	"github.com/sfharness/sfharness/mocksf/store"
 )
 
@@ -180,8 +181,8 @@ func (w *world) ensureOrg() error {
 			}
 		}
 	}
-	var org control.Org
-	if err := w.control("POST", "/__mocksf/orgs", w.spec, &org); err != nil {
+	org, err := w.mocksf().CreateOrg(context.Background(), *w.spec)
+	if err != nil {
 		return fmt.Errorf("create the Salesforce org: %w", err)
 	}
 	w.org = &org
@@ -194,37 +195,9 @@ func (w *world) ensureOrg() error {
 	return nil
 }
 
-// control calls mocksf's test-control API.
-func (w *world) control(method, path string, in, out any) error {
-	var body io.Reader
-	if in != nil {
-		b, err := json.Marshal(in)
-		if err != nil {
-			return err
-		}
-		body = bytes.NewReader(b)
-	}
-	req, err := http.NewRequest(method, w.suite.MocksfURL+path, body)
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if tok := w.suite.ControlToken; tok != "" {
-		req.Header.Set("Authorization", "Bearer "+tok)
-	}
-	resp, err := mailClient.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
-	if resp.StatusCode >= 300 {
-		return fmt.Errorf("%s %s: %s: %s", method, path, resp.Status, strings.TrimSpace(string(b)))
-	}
-	if out != nil && len(b) > 0 {
-		return json.Unmarshal(b, out)
-	}
-	return nil
+// mocksf is the client of the shared mocksf's control API.
+func (w *world) mocksf() *mocksfclient.Client {
+	return &mocksfclient.Client{URL: w.suite.MocksfURL, Token: w.suite.ControlToken, HTTPClient: mailClient}
 }
 
 // refreshOrg reads the org again (record counts, users).
@@ -235,8 +208,8 @@ func (w *world) refreshOrg() error {
 	if w.org == nil {
 		return errors.New("this scenario declared no Salesforce org")
 	}
-	var org control.Org
-	if err := w.control("GET", "/__mocksf/orgs/"+w.org.ID, nil, &org); err != nil {
+	org, err := w.mocksf().Org(context.Background(), w.org.ID)
+	if err != nil {
 		return err
 	}
 	w.org = &org
@@ -358,7 +331,7 @@ func (w *world) close() {
 	}
 	if w.org != nil && !w.suite.KeepOrgs {
 		// Leave the shared mocksf as we found it.
-		_ = w.control("DELETE", "/__mocksf/orgs/"+w.org.ID, nil, nil)
+		_ = w.mocksf().DeleteOrg(context.Background(), w.org.ID)
 	}
 }
 
@@ -392,7 +365,7 @@ func (w *world) mailbox() mailbox {
 	if u := w.suite.MailpitURL; u != "" {
 		return mailpitMailbox{u}
 	}
-	return mocksfMailbox{w.suite.MocksfURL}
+	return mocksfMailbox{w.mocksf()}
 }
 
 var unsafeChars = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
@@ -442,12 +415,14 @@ func (w *world) saveArtefacts(step string, failed bool) []artefact {
 		}
 	}
 	if failed && w.org != nil {
+		// As mocksf answered, so that a field no type here knows is kept.
+		ctx, ctl := context.Background(), w.mocksf()
 		var journal json.RawMessage
-		if w.control("GET", "/__mocksf/requests?limit=500&org="+w.org.ID, nil, &journal) == nil {
+		if ctl.Do(ctx, "GET", "/__mocksf/requests?limit=500&org="+w.org.ID, nil, http.StatusOK, &journal) == nil {
 			save("mocksf-requests.json", "application/json", journal)
 		}
 		var mail json.RawMessage
-		if w.control("GET", "/__mocksf/mail?org="+w.org.ID, nil, &mail) == nil {
+		if ctl.Do(ctx, "GET", "/__mocksf/mail?org="+w.org.ID, nil, http.StatusOK, &mail) == nil {
 			save("mocksf-mail.json", "application/json", mail)
 		}
 	}

@@ -375,7 +375,7 @@ func TestInactiveUserAndOrg(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp, page := get(t, c, cfg.AuthCodeURL("st2"))
-	wantError(t, callback(t, resp, page).Query(), "inactive_user", "user is inactive", "st2")
+	wantError(t, callback(t, resp, page).Query(), "inactive_user", "User is inactive", "st2")
 	// An inactive user cannot log in: the usual bad-credentials message.
 	tryLogin := func(state string) string {
 		c2 := browser(t, ts)
@@ -400,7 +400,7 @@ func TestInactiveUserAndOrg(t *testing.T) {
 		t.Errorf("login in a frozen org: %s", page)
 	}
 	resp, page = get(t, c, cfg.AuthCodeURL("st5"))
-	wantError(t, callback(t, resp, page).Query(), "inactive_org", "org is locked, closed, or suspended", "st5")
+	wantError(t, callback(t, resp, page).Query(), "inactive_org", "Org is locked, closed, or suspended", "st5")
 }
 
 // TestNotYouKeepsTheRequest follows "Not you?" on Allow Access: another

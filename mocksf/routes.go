@@ -28,8 +28,8 @@ func (s *Server) routes(pages *web.Pages, verifier *identity.Verifier) http.Hand
 		SecurityTokenFromLoopback: s.cfg.SecurityTokenFromLoopback, RetiredLoginFault: s.cfg.SOAPRetiredLoginFault, Log: log}
 	sd := setup.Deps{Store: st, Pages: pages, Verifier: verifier, Log: log,
 		RestrictConnectedApps: func(orgID string) bool { o, err := st.Org(orgID); return err == nil && o.RestrictConnectedApps }}
-	api := rest.Deps{Store: st, BaseURL: s.cfg.BaseURL, Hosts: s.hosts, APIOnLoginHost: s.cfg.APIOnLoginHost, NewestVersion: s.cfg.NewestAPIVersion,
-		Router: &rest.Router{}, Bulk: s.cfg.Bulk}
+	api := rest.New(rest.Deps{Store: st, BaseURL: s.cfg.BaseURL, Hosts: s.hosts, APIOnLoginHost: s.cfg.APIOnLoginHost, NewestVersion: s.cfg.NewestAPIVersion,
+		Router: &rest.Router{}, Bulk: s.cfg.Bulk})
 
 	// Browser pages carry a session cookie; Setup pages need an admin.
 	page := web.WithSession(st)

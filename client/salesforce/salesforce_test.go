@@ -6,14 +6,15 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/sfharness/sfharness/client/internal/fakesalesforce"
 	"github.com/sfharness/sfharness/client/salesforce"
+	"github.com/sfharness/sfharness/mocksf/mocksftest"
 	"golang.org/x/oauth2"
 )
 
@@ -150,17 +151,58 @@ func TestVerifySignature(t *testing.T) {
 	}
 }
 
-// newClient returns a REST client logged in to fake.
-func newClient(t *testing.T, fake *fakesalesforce.Server, onRefresh func(prev, next *oauth2.Token)) *salesforce.Client {
+// newMocksf starts mocksf with one org: a sync user and Beacon's
+// connected app.
+func newMocksf(t *testing.T) (*mocksftest.Server, mocksftest.Org) {
 	t.Helper()
-	access, refresh := fake.IssueToken()
+	srv := mocksftest.NewServer(t, mocksftest.WithSeed([]byte("orgs: []")))
+	org := srv.NewOrg(t, mocksftest.OrgSpec{
+		Name:  "Acme",
+		Users: []mocksftest.UserSpec{{Username: "sync@acme.test", Password: "Sync-Pass-1"}},
+		ConnectedApps: []mocksftest.AppSpec{{Name: "Beacon Sync", CallbackURLs: []string{"http://127.0.0.1/cb"},
+			Scopes: []string{"api", "refresh_token", "id"}}},
+	})
+	return srv, org
+}
+
+// issueToken returns an access and refresh token of org's sync user for
+// its app, as a login would.
+func issueToken(t *testing.T, srv *mocksftest.Server, org mocksftest.Org) *oauth2.Token {
+	t.Helper()
+	return srv.IssueToken(t, org.Users[0].ID, org.ConnectedApps[0].ConsumerKey, "api", "refresh_token", "id")
+}
+
+// newClient returns a REST client logged in to org.
+func newClient(t *testing.T, srv *mocksftest.Server, org mocksftest.Org, onRefresh func(prev, next *oauth2.Token)) *salesforce.Client {
+	t.Helper()
+	app := org.ConnectedApps[0]
 	return salesforce.NewClient(salesforce.Config{
-		OAuth:        salesforce.OAuthConfig(fake.URL, fakesalesforce.ConsumerKey, fakesalesforce.ConsumerSecret, "http://127.0.0.1/cb"),
-		InstanceURL:  fake.URL + "/",
-		Token:        &oauth2.Token{AccessToken: access, RefreshToken: refresh, TokenType: "Bearer"},
+		OAuth:        salesforce.OAuthConfig(srv.URL, app.ConsumerKey, app.ConsumerSecret, "http://127.0.0.1/cb"),
+		InstanceURL:  org.InstanceURL + "/",
+		Token:        issueToken(t, srv, org),
 		OnRefresh:    onRefresh,
 		RetryBackoff: time.Millisecond,
 	})
+}
+
+// addRecords adds n records of object to org.
+func addRecords(t *testing.T, srv *mocksftest.Server, org mocksftest.Org, object string, n int) {
+	t.Helper()
+	for i := range n {
+		srv.InsertRecord(t, org.ID, object, map[string]any{"LastName": fmt.Sprint(object, " ", i+1), "Name": fmt.Sprint(object, " ", i+1)})
+	}
+}
+
+// requests counts the requests mocksf got on a path, of a grant type when
+// grant is not empty.
+func requests(srv *mocksftest.Server, path, grant string) int {
+	n := 0
+	for _, e := range srv.Requests(mocksftest.RequestFilter{Path: path}) {
+		if grant == "" || slices.Contains(e.Form["grant_type"], grant) {
+			n++
+		}
+	}
+	return n
 }
 
 func TestQueryPaging(t *testing.T) {
@@ -173,15 +215,17 @@ func TestQueryPaging(t *testing.T) {
 		{2000, 2000, 1},
 		{2500, 2000, 2},
 		{4500, 2000, 3},
-		{7, 2, 4},
+		{700, 200, 4},
 	}
 	for _, tc := range tests {
 		t.Run(fmt.Sprintf("%d by %d", tc.records, tc.pageSize), func(t *testing.T) {
 			t.Parallel()
-			fake := fakesalesforce.New(t)
-			fake.SetPageSize(tc.pageSize)
-			fake.AddRecords("Lead", tc.records)
-			c := newClient(t, fake, nil)
+			srv, org := newMocksf(t)
+			if tc.pageSize != 2000 {
+				srv.PageSize(t, tc.pageSize)
+			}
+			addRecords(t, srv, org, "Lead", tc.records)
+			c := newClient(t, srv, org, nil)
 			seen := map[string]bool{}
 			pages := 0
 			err := c.Query(context.Background(), "SELECT Id, LastName FROM Lead", func(p salesforce.Page) error {
@@ -213,22 +257,22 @@ func TestQueryPaging(t *testing.T) {
 
 func TestQueryStopsOnCallbackError(t *testing.T) {
 	t.Parallel()
-	fake := fakesalesforce.New(t)
-	fake.SetPageSize(10)
-	fake.AddRecords("Account", 30)
+	srv, org := newMocksf(t)
+	srv.PageSize(t, 200)
+	addRecords(t, srv, org, "Account", 600)
 	stop := errors.New("stop")
-	err := newClient(t, fake, nil).Query(context.Background(), "SELECT Id FROM Account", func(salesforce.Page) error { return stop })
-	if !errors.Is(err, stop) || fake.Requests("queryMore") != 0 {
-		t.Errorf("Query = %v after %d more pages; want stop at once", err, fake.Requests("queryMore"))
+	err := newClient(t, srv, org, nil).Query(context.Background(), "SELECT Id FROM Account", func(salesforce.Page) error { return stop })
+	if more := requests(srv, mocksftest.QueryMorePath, ""); !errors.Is(err, stop) || more != 0 {
+		t.Errorf("Query = %v after %d more pages; want stop at once", err, more)
 	}
 }
 
 func TestRefreshOnInvalidSession(t *testing.T) {
 	t.Parallel()
-	fake := fakesalesforce.New(t)
+	srv, org := newMocksf(t)
 	var mu sync.Mutex
 	var refreshed []*oauth2.Token
-	c := newClient(t, fake, func(prev, next *oauth2.Token) {
+	c := newClient(t, srv, org, func(prev, next *oauth2.Token) {
 		mu.Lock()
 		defer mu.Unlock()
 		if prev.AccessToken == next.AccessToken {
@@ -240,7 +284,7 @@ func TestRefreshOnInvalidSession(t *testing.T) {
 		refreshed = append(refreshed, next)
 	})
 	first := c.Token()
-	fake.ExpireAccessTokens()
+	srv.ExpireSessions(org.Users[0].ID, org.ConnectedApps[0].ConsumerKey)
 
 	// Concurrent calls that all meet the expired token refresh once.
 	var wg sync.WaitGroup
@@ -252,8 +296,8 @@ func TestRefreshOnInvalidSession(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	if n := fake.Requests("token:refresh_token"); n != 1 {
-		t.Errorf("fake saw %d refreshes; want 1", n)
+	if n := requests(srv, salesforce.TokenPath, "refresh_token"); n != 1 {
+		t.Errorf("mocksf saw %d refreshes; want 1", n)
 	}
 	if len(refreshed) != 1 || c.Token() != refreshed[0] || c.Token() == first {
 		t.Errorf("OnRefresh saw %d tokens; want 1, the client's new token", len(refreshed))
@@ -262,10 +306,10 @@ func TestRefreshOnInvalidSession(t *testing.T) {
 
 func TestRefreshRejected(t *testing.T) {
 	t.Parallel()
-	fake := fakesalesforce.New(t)
-	c := newClient(t, fake, nil)
-	fake.SetRefreshFails(true)
-	fake.ExpireAccessTokens()
+	srv, org := newMocksf(t)
+	c := newClient(t, srv, org, nil)
+	srv.Fault(t, mocksftest.Rule{Path: salesforce.TokenPath, OAuthError: "invalid_grant"})
+	srv.ExpireSessions(org.Users[0].ID, org.ConnectedApps[0].ConsumerKey)
 	_, err := c.Describe(context.Background(), "Lead")
 	if !errors.Is(err, salesforce.ErrConnectionLost) {
 		t.Fatalf("Describe = %v; want ErrConnectionLost", err)
@@ -368,16 +412,17 @@ func TestRetryNetworkFailures(t *testing.T) {
 
 func TestFetchIdentity(t *testing.T) {
 	t.Parallel()
-	fake := fakesalesforce.New(t)
-	access, _ := fake.IssueToken()
-	id, err := salesforce.FetchIdentity(context.Background(), nil, fake.IdentityURL(), access)
+	srv, org := newMocksf(t)
+	user := org.Users[0]
+	identityURL := srv.URL + "/id/" + org.ID + "/" + user.ID
+	id, err := salesforce.FetchIdentity(context.Background(), nil, identityURL, issueToken(t, srv, org).AccessToken)
 	if err != nil {
 		t.Fatalf("FetchIdentity: %v", err)
 	}
-	if id.Username != fakesalesforce.Username || id.OrganizationID != fakesalesforce.OrgID || id.UserID != fakesalesforce.UserID {
+	if id.Username != user.Username || id.OrganizationID != org.ID || id.UserID != user.ID {
 		t.Errorf("identity = %+v", id)
 	}
-	_, err = salesforce.FetchIdentity(context.Background(), nil, fake.IdentityURL(), "bad")
+	_, err = salesforce.FetchIdentity(context.Background(), nil, identityURL, "bad")
 	var apiErr *salesforce.APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 403 || apiErr.Code() != salesforce.CodeBadOAuthToken {
 		t.Errorf("FetchIdentity with a bad token = %v; want 403 Bad_OAuth_Token", err)
@@ -386,12 +431,12 @@ func TestFetchIdentity(t *testing.T) {
 
 func TestRevoke(t *testing.T) {
 	t.Parallel()
-	fake := fakesalesforce.New(t)
-	_, refresh := fake.IssueToken()
-	if err := salesforce.Revoke(context.Background(), nil, fake.URL, refresh); err != nil {
+	srv, org := newMocksf(t)
+	refresh := issueToken(t, srv, org).RefreshToken
+	if err := salesforce.Revoke(context.Background(), nil, srv.URL, refresh); err != nil {
 		t.Fatalf("Revoke: %v", err)
 	}
-	err := salesforce.Revoke(context.Background(), nil, fake.URL, refresh)
+	err := salesforce.Revoke(context.Background(), nil, srv.URL, refresh)
 	if err == nil || err.Error() != "salesforce: revoke: invalid_token: Token was invalid" {
 		t.Errorf("second Revoke = %v; want invalid_token", err)
 	}

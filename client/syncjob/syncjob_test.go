@@ -2,6 +2,7 @@ package syncjob_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"strings"
@@ -9,11 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sfharness/sfharness/client/internal/fakesalesforce"
 	"github.com/sfharness/sfharness/client/salesforce"
 	"github.com/sfharness/sfharness/client/store"
 	"github.com/sfharness/sfharness/client/syncjob"
-	"golang.org/x/oauth2"
+	"github.com/sfharness/sfharness/mocksf/mocksftest"
 )
 
 func TestSelectFields(t *testing.T) {
@@ -76,23 +76,82 @@ func TestParseDateTime(t *testing.T) {
 	}
 }
 
-// connected returns a store connected to fake, with its field sync done,
+// sf is mocksf with one org, a sync user and Beacon's app, on a frozen
+// clock that each change moves a second, so LastModifiedDates are
+// exact.
+type sf struct {
+	*mocksftest.Server
+	org mocksftest.Org
+}
+
+func newSF(t *testing.T) *sf {
+	t.Helper()
+	srv := mocksftest.NewServer(t, mocksftest.WithSeed([]byte("orgs: []")))
+	srv.FreezeClock(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
+	org := srv.NewOrg(t, mocksftest.OrgSpec{
+		Name:  "Acme",
+		Users: []mocksftest.UserSpec{{Username: "sync@acme.test", Password: "Sync-Pass-1"}},
+		ConnectedApps: []mocksftest.AppSpec{{Name: "Beacon Sync", CallbackURLs: []string{"http://127.0.0.1/cb"},
+			Scopes: []string{"api", "refresh_token", "id"}}},
+	})
+	return &sf{Server: srv, org: org}
+}
+
+// now is mocksf's clock.
+func (s *sf) now() time.Time { return s.Mocksf.Clock().Now() }
+
+// addRecords adds n records of object (Lead, Contact or Account), each
+// a second after the previous change, and returns their ids.
+func (s *sf) addRecords(t *testing.T, object string, n int) []string {
+	t.Helper()
+	ids := make([]string, n)
+	first := len(s.Mocksf.Store().RecordSnapshot(s.org.ID, object)) + 1
+	for i := range n {
+		seq := first + i
+		fields := map[string]any{}
+		switch object {
+		case "Lead":
+			fields = map[string]any{"FirstName": "Lee", "LastName": fmt.Sprintf("Lead %d", seq),
+				"Company": fmt.Sprintf("Company %d", seq), "Email": fmt.Sprintf("lead%d@example.com", seq)}
+		case "Contact":
+			fields = map[string]any{"FirstName": "Cora", "LastName": fmt.Sprintf("Contact %d", seq), "Email": fmt.Sprintf("contact%d@example.com", seq)}
+		case "Account":
+			fields = map[string]any{"Name": fmt.Sprintf("Account %d", seq)}
+		}
+		ids[i] = s.InsertRecord(t, s.org.ID, object, fields)
+	}
+	return ids
+}
+
+// The replication resources, as fault and journal path patterns.
+const (
+	queryAllPath = "/services/data/*/queryAll"
+	deletedPath  = "/services/data/*/sobjects/*/deleted/**"
+	updatedPath  = "/services/data/*/sobjects/*/updated/**"
+)
+
+// requests counts the requests mocksf got on a path pattern.
+func (s *sf) requests(path string) int {
+	return len(s.Requests(mocksftest.RequestFilter{Path: path}))
+}
+
+// connected returns a store connected to s, with its field sync done,
 // and a REST client for it.
-func connected(t *testing.T, fake *fakesalesforce.Server) (*store.Store, *salesforce.Client) {
+func connected(t *testing.T, s *sf) (*store.Store, *salesforce.Client) {
 	t.Helper()
 	st, err := store.Open(store.Options{Key: make([]byte, store.KeySize)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	access, refresh := fake.IssueToken()
-	tok := &oauth2.Token{AccessToken: access, RefreshToken: refresh}
-	if err := st.Connect(store.Connection{Token: tok, InstanceURL: fake.URL}, syncjob.Objects); err != nil {
+	app := s.org.ConnectedApps[0]
+	tok := s.IssueToken(t, s.org.Users[0].ID, app.ConsumerKey, "api", "refresh_token", "id")
+	if err := st.Connect(store.Connection{Token: tok, InstanceURL: s.org.InstanceURL}, syncjob.Objects); err != nil {
 		t.Fatal(err)
 	}
 	api := salesforce.NewClient(salesforce.Config{
-		OAuth:        salesforce.OAuthConfig(fake.URL, fakesalesforce.ConsumerKey, fakesalesforce.ConsumerSecret, "http://127.0.0.1/cb"),
-		InstanceURL:  fake.URL,
+		OAuth:        salesforce.OAuthConfig(s.URL, app.ConsumerKey, app.ConsumerSecret, "http://127.0.0.1/cb"),
+		InstanceURL:  s.org.InstanceURL,
 		Token:        tok,
 		MaxRetries:   -1,
 		RetryBackoff: time.Millisecond,
@@ -146,7 +205,7 @@ func record(t *testing.T, st *store.Store, object, id string) store.Record {
 
 func TestSyncFields(t *testing.T) {
 	t.Parallel()
-	fake := fakesalesforce.New(t)
+	fake := newSF(t)
 	st, api := connected(t, fake)
 	if err := syncjob.SyncFields(context.Background(), api, st, discard); err != nil {
 		t.Fatalf("SyncFields: %v", err)
@@ -154,8 +213,12 @@ func TestSyncFields(t *testing.T) {
 	if !st.FieldSyncDone() {
 		t.Error("field sync not done")
 	}
-	want := map[string]int{"Lead": 37, "Contact": 17, "Account": 17}
-	for o, n := range want {
+	for _, o := range syncjob.Objects {
+		d, err := api.Describe(context.Background(), o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := len(d.Fields)
 		f, ok := st.Fields(o)
 		if !ok || len(f) != n {
 			t.Errorf("%s: %d fields, ok %v; want %d", o, len(f), ok, n)
@@ -165,9 +228,9 @@ func TestSyncFields(t *testing.T) {
 
 func TestRecordSyncIncremental(t *testing.T) {
 	t.Parallel()
-	fake := fakesalesforce.New(t)
-	fake.SetPageSize(100)
-	ids := fake.AddRecords("Lead", 250)
+	fake := newSF(t)
+	fake.PageSize(t, 200)
+	ids := fake.addRecords(t, "Lead", 250)
 	st, api := connected(t, fake)
 	fieldsDone(t, st, api)
 	stop := run(t, &syncjob.RecordSync{API: api, Store: st, Interval: 10 * time.Millisecond, Logger: discard})
@@ -176,7 +239,7 @@ func TestRecordSyncIncremental(t *testing.T) {
 	if n := st.RecordCount("Lead"); n != 250 {
 		t.Errorf("Lead count = %d; want 250", n)
 	}
-	fake.UpdateRecord("Lead", ids[7], "Email", "new@example.com")
+	fake.UpdateRecord(t, fake.org.ID, "Lead", ids[7], map[string]any{"Email": "new@example.com"})
 	waitFor(t, "the change", func() bool { return record(t, st, "Lead", ids[7])["Email"] == "new@example.com" })
 	if n := st.RecordCount("Lead"); n != 250 {
 		t.Errorf("Lead count after the change = %d; want 250", n)
@@ -196,7 +259,7 @@ func TestRecordSyncIncremental(t *testing.T) {
 	if !strings.HasPrefix(lastLead, want) || !strings.HasSuffix(lastLead, " ORDER BY LastModifiedDate") {
 		t.Errorf("last Lead query %q; want %q...", lastLead, want)
 	}
-	if fake.Requests("queryAll") == 0 {
+	if fake.requests(queryAllPath) == 0 {
 		t.Error("no queryAll requests")
 	}
 	if r := record(t, st, "Lead", ids[0]); r == nil || r["IsDeleted"] != nil || r["Company"] != "Company 1" {
@@ -206,46 +269,46 @@ func TestRecordSyncIncremental(t *testing.T) {
 
 func TestRecordSyncDeletionsFromQueryAll(t *testing.T) {
 	t.Parallel()
-	fake := fakesalesforce.New(t)
-	ids := fake.AddRecords("Contact", 5)
+	fake := newSF(t)
+	ids := fake.addRecords(t, "Contact", 5)
 	st, api := connected(t, fake)
 	fieldsDone(t, st, api)
 	run(t, &syncjob.RecordSync{API: api, Store: st, Interval: 10 * time.Millisecond, ReplicationEvery: -1, Logger: discard})
 	waitFor(t, "first pull", func() bool { return st.RecordCount("Contact") == 5 })
-	fake.DeleteRecord("Contact", ids[2])
+	fake.DeleteRecord(t, fake.org.ID, "Contact", ids[2])
 	waitFor(t, "the deletion", func() bool { return st.RecordCount("Contact") == 4 })
 	if record(t, st, "Contact", ids[2]) != nil {
 		t.Error("deleted record still readable")
 	}
-	if n := fake.Requests("deleted"); n != 0 {
+	if n := fake.requests(deletedPath); n != 0 {
 		t.Errorf("fake saw %d deleted requests with replication off; want 0", n)
 	}
 }
 
 func TestRecordSyncReplication(t *testing.T) {
 	t.Parallel()
-	fake := fakesalesforce.New(t)
-	ids := fake.AddRecords("Lead", 5)
+	fake := newSF(t)
+	ids := fake.addRecords(t, "Lead", 5)
 	st, api := connected(t, fake)
 	fieldsDone(t, st, api)
-	rs := &syncjob.RecordSync{API: api, Store: st, Interval: 5 * time.Millisecond, ReplicationEvery: 2 * time.Minute, Logger: discard, Now: fake.Now}
+	rs := &syncjob.RecordSync{API: api, Store: st, Interval: 5 * time.Millisecond, ReplicationEvery: 2 * time.Minute, Logger: discard, Now: fake.now}
 	run(t, rs)
 	waitFor(t, "first pull", func() bool { return st.RecordSync().State == store.SyncRunning })
 
 	// A change that commits late, with a LastModifiedDate older than what
 	// the sync already pulled: LastModifiedDate polling misses it, the
 	// updated resource does not.
-	fake.CommitLate("Lead", ids[1], "Email", "late@example.com", time.Date(2026, 1, 2, 3, 4, 8, 0, time.UTC))
-	fake.DeleteRecord("Lead", ids[3])
+	fake.CommitLate(t, fake.org.ID, "Lead", ids[1], map[string]any{"Email": "late@example.com"}, time.Date(2026, 1, 2, 3, 4, 8, 0, time.UTC))
+	fake.DeleteRecord(t, fake.org.ID, "Lead", ids[3])
 	waitFor(t, "the deletion", func() bool { return st.RecordCount("Lead") == 4 })
 	time.Sleep(50 * time.Millisecond)
 	if got := record(t, st, "Lead", ids[1])["Email"]; got == "late@example.com" {
 		t.Fatal("the late change arrived before the replication window opened")
 	}
-	fake.Advance(3 * time.Minute)
+	fake.Mocksf.Clock().Advance(3 * time.Minute)
 	waitFor(t, "the late change", func() bool { return record(t, st, "Lead", ids[1])["Email"] == "late@example.com" })
-	if fake.Requests("deleted") == 0 || fake.Requests("updated") == 0 {
-		t.Errorf("fake saw %d deleted and %d updated requests; want some", fake.Requests("deleted"), fake.Requests("updated"))
+	if fake.requests(deletedPath) == 0 || fake.requests(updatedPath) == 0 {
+		t.Errorf("fake saw %d deleted and %d updated requests; want some", fake.requests(deletedPath), fake.requests(updatedPath))
 	}
 	if n := st.RecordCount("Lead"); n != 4 {
 		t.Errorf("count = %d; want 4", n)
@@ -264,20 +327,21 @@ func TestRecordSyncReplication(t *testing.T) {
 
 func TestRecordSyncWithoutReplicationAPI(t *testing.T) {
 	t.Parallel()
-	fake := fakesalesforce.New(t)
-	fake.SetReplicationAPI(false)
-	ids := fake.AddRecords("Account", 3)
+	fake := newSF(t)
+	fake.Fault(t, mocksftest.Rule{Path: deletedPath, SalesforceError: "NOT_FOUND"})
+	fake.Fault(t, mocksftest.Rule{Path: updatedPath, SalesforceError: "NOT_FOUND"})
+	ids := fake.addRecords(t, "Account", 3)
 	st, api := connected(t, fake)
 	fieldsDone(t, st, api)
-	run(t, &syncjob.RecordSync{API: api, Store: st, Interval: 5 * time.Millisecond, ReplicationEvery: 2 * time.Minute, Logger: discard, Now: fake.Now})
+	run(t, &syncjob.RecordSync{API: api, Store: st, Interval: 5 * time.Millisecond, ReplicationEvery: 2 * time.Minute, Logger: discard, Now: fake.now})
 	waitFor(t, "first pull", func() bool { return st.RecordSync().State == store.SyncRunning })
-	fake.Advance(3 * time.Minute)
-	fake.DeleteRecord("Account", ids[0])
+	fake.Mocksf.Clock().Advance(3 * time.Minute)
+	fake.DeleteRecord(t, fake.org.ID, "Account", ids[0])
 	waitFor(t, "the deletion", func() bool { return st.RecordCount("Account") == 2 })
 	before := len(fake.Queries())
 	waitFor(t, "more pulls", func() bool { return len(fake.Queries()) > before+6 })
 	// One 404 per object, then the sync does without the resource.
-	if n := fake.Requests("deleted"); n != 3 {
+	if n := fake.requests(deletedPath); n != 3 {
 		t.Errorf("fake saw %d deleted requests; want 3, one per object", n)
 	}
 	if s := st.RecordSync(); s.State != store.SyncRunning || s.LastError != nil {
@@ -287,21 +351,19 @@ func TestRecordSyncWithoutReplicationAPI(t *testing.T) {
 
 // pullStopped runs a sync that stops in the middle of the Lead pull, once
 // its first page is stored, and returns the store and API.
-func pullStopped(t *testing.T, fake *fakesalesforce.Server) (*store.Store, *salesforce.Client) {
+func pullStopped(t *testing.T, fake *sf) (*store.Store, *salesforce.Client) {
 	t.Helper()
-	fake.SetPageSize(100)
-	fake.AddRecords("Lead", 250)
+	fake.PageSize(t, 200)
+	fake.addRecords(t, "Lead", 500)
 	st, api := connected(t, fake)
 	fieldsDone(t, st, api)
-	gate := make(chan struct{})
-	fake.GateQueryMore(gate)
+	hold := fake.Fault(t, mocksftest.Rule{Path: mocksftest.QueryMorePath, Hold: true})
 	stop := run(t, &syncjob.RecordSync{API: api, Store: st, Interval: 10 * time.Millisecond, Logger: discard})
-	waitFor(t, "the first page", func() bool { return st.RecordCount("Lead") == 100 && fake.Requests("queryMore") == 1 })
+	waitFor(t, "the first page", func() bool { return st.RecordCount("Lead") == 200 && fake.Hits(t, hold).HitCount == 1 })
 	if err := stop(); err != nil {
 		t.Fatalf("Run = %v", err)
 	}
-	fake.GateQueryMore(nil)
-	close(gate)
+	fake.RemoveFault(t, hold)
 	cur, err := st.Cursor("Lead")
 	if err != nil || !cur.Pulling || cur.FullDone || cur.NextRecordsURL == "" || cur.PullFrom.IsZero() {
 		t.Fatalf("cursor after the stop = %+v, %v; want an unfinished pull with its next page", cur, err)
@@ -311,12 +373,12 @@ func pullStopped(t *testing.T, fake *fakesalesforce.Server) (*store.Store, *sale
 
 func TestRecordSyncResumesFromNextRecordsURL(t *testing.T) {
 	t.Parallel()
-	fake := fakesalesforce.New(t)
+	fake := newSF(t)
 	st, api := pullStopped(t, fake)
 	run(t, &syncjob.RecordSync{API: api, Store: st, Interval: 10 * time.Millisecond, Logger: discard})
 	waitFor(t, "the rest", func() bool { return st.RecordSync().State == store.SyncRunning })
-	if n := st.RecordCount("Lead"); n != 250 {
-		t.Errorf("Lead count = %d; want 250", n)
+	if n := st.RecordCount("Lead"); n != 500 {
+		t.Errorf("Lead count = %d; want 500", n)
 	}
 	var full int
 	for _, q := range fake.Queries() {
@@ -331,14 +393,16 @@ func TestRecordSyncResumesFromNextRecordsURL(t *testing.T) {
 
 func TestRecordSyncResumesAfterLocatorExpired(t *testing.T) {
 	t.Parallel()
-	fake := fakesalesforce.New(t)
+	fake := newSF(t)
 	st, api := pullStopped(t, fake)
 	cur, _ := st.Cursor("Lead")
-	fake.ForgetQueryLocators()
+	// The locators handed out so far are forgotten, as after Salesforce's
+	// 15 minutes.
+	fake.Fault(t, mocksftest.Rule{Path: mocksftest.QueryMorePath, SalesforceError: "INVALID_QUERY_LOCATOR", Times: 1})
 	run(t, &syncjob.RecordSync{API: api, Store: st, Interval: 10 * time.Millisecond, Logger: discard})
 	waitFor(t, "the rest", func() bool { return st.RecordSync().State == store.SyncRunning })
-	if n := st.RecordCount("Lead"); n != 250 {
-		t.Errorf("Lead count = %d; want 250", n)
+	if n := st.RecordCount("Lead"); n != 500 {
+		t.Errorf("Lead count = %d; want 500", n)
 	}
 	want := "FROM Lead WHERE LastModifiedDate >= " + syncjob.SOQLDateTime(cur.PullFrom) + " ORDER BY LastModifiedDate"
 	var resumed bool
@@ -352,14 +416,14 @@ func TestRecordSyncResumesAfterLocatorExpired(t *testing.T) {
 
 func TestRecordSyncRetriesNetworkFailures(t *testing.T) {
 	t.Parallel()
-	fake := fakesalesforce.New(t)
-	fake.AddRecords("Lead", 3)
+	fake := newSF(t)
+	fake.addRecords(t, "Lead", 3)
 	st, api := connected(t, fake)
 	fieldsDone(t, st, api)
-	fake.DropRequests(4)
+	dropped := fake.DropConnections(t, 4)
 	run(t, &syncjob.RecordSync{API: api, Store: st, Interval: 5 * time.Millisecond, MaxBackoff: 40 * time.Millisecond, Logger: discard})
 	waitFor(t, "the recovery", func() bool { return st.RecordSync().State == store.SyncRunning })
-	if n := fake.Requests("dropped"); n != 4 {
+	if n := fake.Hits(t, dropped).HitCount; n != 4 {
 		t.Errorf("fake dropped %d requests; want 4", n)
 	}
 	if s := st.RecordSync(); s.LastError != nil || st.RecordCount("Lead") != 3 {
@@ -369,26 +433,26 @@ func TestRecordSyncRetriesNetworkFailures(t *testing.T) {
 
 func TestRecordSyncKeepsTheLastErrorWhileRetrying(t *testing.T) {
 	t.Parallel()
-	fake := fakesalesforce.New(t)
+	fake := newSF(t)
 	st, api := connected(t, fake)
 	fieldsDone(t, st, api)
-	fake.DropRequests(1 << 20)
+	dropped := fake.DropConnections(t, 0)
 	run(t, &syncjob.RecordSync{API: api, Store: st, Interval: 5 * time.Millisecond, MaxBackoff: 20 * time.Millisecond, Logger: discard})
 	waitFor(t, "the error", func() bool { return st.RecordSync().LastError != nil })
 	s := st.RecordSync()
 	if s.State != store.SyncInitial || !salesforce.IsTemporary(s.LastError) {
 		t.Errorf("sync = %+v; want still initial with a temporary error", s)
 	}
-	fake.DropRequests(0)
+	fake.RemoveFault(t, dropped)
 	waitFor(t, "the recovery", func() bool { return st.RecordSync().State == store.SyncRunning })
 }
 
 func TestRecordSyncStopsOnAdminError(t *testing.T) {
 	t.Parallel()
-	fake := fakesalesforce.New(t)
+	fake := newSF(t)
 	st, api := connected(t, fake)
 	fieldsDone(t, st, api)
-	fake.SetAPIDisabled(true)
+	fake.Fault(t, mocksftest.Rule{Path: "/services/data/**", SalesforceError: "API_DISABLED_FOR_ORG"})
 	rs := &syncjob.RecordSync{API: api, Store: st, Interval: time.Millisecond, Logger: discard}
 	err := rs.Run(context.Background())
 	if err == nil || !strings.Contains(err.Error(), "API_DISABLED_FOR_ORG") {
@@ -412,9 +476,9 @@ func waitFor(t *testing.T, what string, ok func() bool) {
 
 func TestSyncFieldsRetriesNetworkFailures(t *testing.T) {
 	t.Parallel()
-	fake := fakesalesforce.New(t)
+	fake := newSF(t)
 	st, api := connected(t, fake)
-	fake.DropRequests(1)
+	fake.DropConnections(t, 1)
 	done := make(chan error, 1)
 	go func() { done <- syncjob.SyncFields(context.Background(), api, st, discard) }()
 	waitFor(t, "the failure", func() bool { return st.Status().Fields[0].Phase == store.PhaseFailed })

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -74,14 +75,15 @@ func startHarness(seed []byte) (*harness, error) {
 }
 
 func (h *harness) findOrg() error {
-	var orgs []mocksftest.Org
-	if err := h.control("/__mocksf/orgs?name="+url.QueryEscape(seedOrg), &orgs); err != nil {
+	ctx := context.Background()
+	orgs, err := h.srv.Control.Orgs(ctx, seedOrg)
+	if err != nil {
 		return err
 	}
 	if len(orgs) != 1 {
 		return fmt.Errorf("want one org named %q in seed.yaml, found %d", seedOrg, len(orgs))
 	}
-	if err := h.control("/__mocksf/orgs/"+orgs[0].ID, &h.org); err != nil {
+	if h.org, err = h.srv.Control.Org(ctx, orgs[0].ID); err != nil {
 		return err
 	}
 	for _, u := range h.org.Users {
@@ -105,35 +107,38 @@ func (h *harness) close() {
 
 // login runs the web-server flow through mocksf's pages for the seed's
 // user and app, as mocksftest.Login does for Go tests.
-func (h *harness) login() (tok *oauth2.Token, err error) {
-	err = try(func() { tok = h.srv.Login(h.tb, h.user.Username, h.user.Password, h.app) })
-	return tok, err
+func (h *harness) login() (*oauth2.Token, error) {
+	tok, err := h.srv.Control.Login(context.Background(), h.srv.OAuth2Config(h.app), h.user.Username, h.user.Password)
+	if err != nil {
+		return nil, fmt.Errorf("login as %s with %q: %w", h.user.Username, h.app.Name, err)
+	}
+	return tok, nil
 }
 
 // authorize does the browser's part for an authorize URL a client built
 // and returns the callback URL with the code.
-func (h *harness) authorize(authURL string) (cb *url.URL, err error) {
-	err = try(func() { cb = h.srv.Authorize(h.tb, authURL, h.user.Username, h.user.Password) })
-	return cb, err
+func (h *harness) authorize(authURL string) (*url.URL, error) {
+	cb, err := h.srv.Control.Authorize(context.Background(), authURL, h.user.Username, h.user.Password)
+	if err != nil {
+		return nil, fmt.Errorf("authorize as %s: %w", h.user.Username, err)
+	}
+	return cb, nil
 }
 
 // newestRequest is the ID of the newest request in mocksf's journal, the
 // start of what a check's failure shows.
 func (h *harness) newestRequest() int64 {
-	var id int64
-	_ = try(func() {
-		if reqs := h.srv.Requests(mocksftest.RequestFilter{Limit: 1}); len(reqs) > 0 {
-			id = reqs[0].ID
-		}
-	})
-	return id
+	if reqs, err := h.srv.Control.Requests(context.Background(), mocksftest.RequestFilter{Limit: 1}); err == nil && len(reqs) > 0 {
+		return reqs[0].ID
+	}
+	return 0
 }
 
 // journalTail returns the last few requests mocksf saw after the request
 // with ID after, oldest first, one line each.
 func (h *harness) journalTail(after int64, n int) []string {
-	var reqs []mocksftest.Entry
-	if err := try(func() { reqs = h.srv.Requests(mocksftest.RequestFilter{After: after, Limit: n}) }); err != nil {
+	reqs, err := h.srv.Control.Requests(context.Background(), mocksftest.RequestFilter{After: after, Limit: n})
+	if err != nil {
 		return []string{"(the journal: " + err.Error() + ")"}
 	}
 	lines := make([]string, 0, len(reqs))
@@ -146,23 +151,6 @@ func (h *harness) journalTail(after int64, n int) []string {
 		lines = append(lines, fmt.Sprintf("#%d %s %s -> %d", e.ID, e.Method, truncate(target, 160), e.Status))
 	}
 	return lines
-}
-
-// control GETs a control API route and decodes its JSON answer.
-func (h *harness) control(path string, out any) error {
-	resp, err := h.srv.Client().Get(h.srv.URL + path)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil {
-		return err
-	}
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("GET %s: %s: %s", path, resp.Status, truncate(string(b), 200))
-	}
-	return json.Unmarshal(b, out)
 }
 
 // rest sends a REST API request with the token, as a check's own look at

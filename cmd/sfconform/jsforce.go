@@ -121,6 +121,10 @@ func parseScriptLine(line string) scriptLine {
 	l := scriptLine{verb: verb, arg: arg}
 	switch verb {
 	case "BEGIN", "AUTHORIZE":
+		// Each names what it is about: a check, a URL.
+		if arg == "" {
+			return scriptLine{}
+		}
 	case "PASS", "FAIL":
 		l.check, l.detail, _ = strings.Cut(arg, ": ")
 		if l.check == "" {

@@ -128,6 +128,8 @@ func TestParseScriptLine(t *testing.T) {
 		{"PASS : no name", scriptLine{}},
 		{"(node:1) Warning: PASS this", scriptLine{}},
 		{"", scriptLine{}},
+		{"BEGIN", scriptLine{}},      // found by FuzzParseScriptLine
+		{"AUTHORIZE ", scriptLine{}}, // no URL
 	} {
 		if got := parseScriptLine(tc.line); got != tc.want {
 			t.Errorf("parseScriptLine(%q) = %+v; want %+v", tc.line, got, tc.want)

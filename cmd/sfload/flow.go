@@ -4,22 +4,21 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/sfharness/sfharness/mocksf/pageform"
 	"golang.org/x/oauth2"
+
+	"github.com/sfharness/sfharness/mocksf/mail"
+	"github.com/sfharness/sfharness/mocksf/mocksfclient"
 )
 
 // step is one timed part of a flow.
@@ -46,21 +45,18 @@ func (s step) String() string { return stepNames[s] }
 // leadQuery is the query step's SOQL.
 const leadQuery = "SELECT Id, FirstName, LastName, Email, Company, Status, LastModifiedDate FROM Lead"
 
-// maxPageBytes bounds an HTML page sfload reads.
-const maxPageBytes = 1 << 20
-
 // target is what every flow shares: mocksf's addresses and the HTTP
 // transport.
 type target struct {
-	base         string // the login host, http://127.0.0.1:PORT
-	hosts        map[string]bool
-	transport    http.RoundTripper
-	timeout      time.Duration
-	controlToken string
-	apiVersion   string
-	batchSize    int
-	maxPages     int
-	records      int // Leads in every org, which the query must find
+	// ctl is mocksf's control API and login pages, at the login host
+	// http://127.0.0.1:PORT; its Follow is hosts.
+	ctl        *mocksfclient.Client
+	hosts      map[string]bool // the login host and the orgs' instance hosts
+	transport  http.RoundTripper
+	apiVersion string
+	batchSize  int
+	maxPages   int
+	records    int // Leads in every org, which the query must find
 	// api is a client without cookies for the mail, token and REST steps.
 	api *http.Client
 }
@@ -103,12 +99,11 @@ func (e *pageError) Error() string { return e.msg }
 // flow runs one whole flow in a fresh browser, recording each step.
 func (w *worker) flow(ctx context.Context) error {
 	start := time.Now()
-	jar, _ := cookiejar.New(nil)
-	b := &browser{c: &http.Client{Transport: w.t.transport, Jar: jar, Timeout: w.t.timeout, CheckRedirect: w.t.stayOnMocksf}}
+	b := w.t.ctl.NewBrowser(w.oauth.RedirectURL)
 	verifier := oauth2.GenerateVerifier()
-	state := randomHex(12)
+	state := mocksfclient.RandomState()
 	var (
-		p       page
+		p       mocksfclient.Page
 		code    string
 		tok     *oauth2.Token
 		authURL = w.oauth.AuthCodeURL(state, oauth2.S256ChallengeOption(verifier), oauth2.SetAuthURLParam("prompt", "consent"))
@@ -118,35 +113,35 @@ func (w *worker) flow(ctx context.Context) error {
 		fn func() error
 	}{
 		{stepAuthorize, func() (err error) {
-			p, err = b.get(ctx, authURL)
-			return want(p, err, "login_form")
+			p, err = b.Get(ctx, authURL)
+			return want(p, err, mocksfclient.FormLogin)
 		}},
 		{stepLogin, func() (err error) {
-			p, err = b.submit(ctx, p, "login_form", url.Values{"username": {w.user}, "pw": {w.password}})
-			return want(p, err, "verify_form")
+			p, err = b.Submit(ctx, p, mocksfclient.FormLogin, url.Values{"username": {w.user}, "pw": {w.password}})
+			return want(p, err, mocksfclient.FormVerify)
 		}},
 		{stepMail, func() (err error) {
 			code, err = w.verificationCode(ctx)
 			return err
 		}},
 		{stepVerify, func() (err error) {
-			p, err = b.submit(ctx, p, "verify_form", url.Values{"emc": {code}})
-			return want(p, err, "approval")
+			p, err = b.Submit(ctx, p, mocksfclient.FormVerify, url.Values{"emc": {code}})
+			return want(p, err, mocksfclient.FormApproval)
 		}},
 		{stepAllow, func() (err error) {
-			p, err = b.submit(ctx, p, "approval", url.Values{"decision": {"allow"}})
+			p, err = b.Submit(ctx, p, mocksfclient.FormApproval, url.Values{"decision": {"allow"}})
 			if err != nil {
 				return err
 			}
-			if p.redirect == nil {
-				return &pageError{fmt.Sprintf("Allow answered %d at %s, not a redirect to the callback: %s", p.status, p.url, p.problem())}
+			if p.Redirect == nil {
+				return &pageError{fmt.Sprintf("Allow answered %d at %s, not a redirect to the callback: %s", p.Status, p.URL, p.Problem())}
 			}
-			q := p.redirect.Query()
+			q := p.Redirect.Query()
 			if e := q.Get("error"); e != "" {
 				return &pageError{"the callback got " + e + ": " + q.Get("error_description")}
 			}
 			if q.Get("state") != state || q.Get("code") == "" {
-				return &pageError{"the callback's state or code is wrong: " + p.redirect.String()}
+				return &pageError{"the callback's state or code is wrong: " + p.Redirect.String()}
 			}
 			code = q.Get("code")
 			return nil
@@ -204,15 +199,15 @@ func (w *worker) flow(ctx context.Context) error {
 }
 
 // want checks that a step ended on the page with the form id.
-func want(p page, err error, form string) error {
+func want(p mocksfclient.Page, err error, form string) error {
 	if err != nil {
 		return err
 	}
-	if p.status != http.StatusOK {
-		return &statusError{p.status, p.body}
+	if p.Status != http.StatusOK {
+		return &statusError{p.Status, p.Body}
 	}
-	if !p.hasForm(form) {
-		return &pageError{fmt.Sprintf("want the page with form %s, got %s: %s", form, p.url.Path, p.problem())}
+	if !p.HasForm(form) {
+		return &pageError{fmt.Sprintf("want the page with form %s, got %s: %s", form, p.URL.Path, p.Problem())}
 	}
 	return nil
 }
@@ -220,26 +215,11 @@ func want(p page, err error, form string) error {
 // verificationCode long-polls mocksf's mail for a code newer than the
 // last one this worker read; it never sleeps.
 func (w *worker) verificationCode(ctx context.Context) (string, error) {
-	q := url.Values{"to": {w.email}, "wait": {"5s"}}
-	if w.lastMail != "" {
-		q.Set("after", w.lastMail)
+	code, newest, err := w.t.ctl.WaitForCode(ctx, mail.Filter{To: w.email, After: w.lastMail}, mocksfclient.CodeWait)
+	if newest != "" {
+		w.lastMail = newest
 	}
-	var msgs []struct {
-		ID   string `json:"id"`
-		Code string `json:"code"`
-	}
-	if err := w.t.control(ctx, "GET", "/__mocksf/mail?"+q.Encode(), nil, http.StatusOK, &msgs); err != nil {
-		return "", err
-	}
-	if len(msgs) == 0 {
-		return "", &pageError{"no verification code came within 5s"}
-	}
-	// Newest first: the code this login sent.
-	w.lastMail = msgs[0].ID
-	if msgs[0].Code == "" {
-		return "", &pageError{"the newest mail has no verification code"}
-	}
-	return msgs[0].Code, nil
+	return code, err
 }
 
 // query runs the Lead query and follows nextRecordsUrl up to maxPages
@@ -394,125 +374,3 @@ func (t *target) do(req *http.Request) (*http.Response, error) {
 	}
 	return resp, nil
 }
-
-// control sends a request to mocksf's control API and decodes its answer
-// when out is not nil.
-func (t *target) control(ctx context.Context, method, path string, body io.Reader, wantStatus int, out any) error {
-	req, err := http.NewRequestWithContext(ctx, method, t.base+path, body)
-	if err != nil {
-		return err
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if t.controlToken != "" {
-		req.Header.Set("Authorization", "Bearer "+t.controlToken)
-	}
-	resp, err := t.api.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != wantStatus {
-		b, _ := io.ReadAll(io.LimitReader(resp.Body, 1024))
-		return &statusError{resp.StatusCode, string(b)}
-	}
-	if out != nil {
-		if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
-			return fmt.Errorf("decoding %s %s: %w", method, req.URL.Path, err)
-		}
-	}
-	_, _ = io.Copy(io.Discard, resp.Body)
-	return nil
-}
-
-// stayOnMocksf follows redirects between mocksf's pages and stops at any
-// other host: the connected app's callback, which nothing serves.
-func (t *target) stayOnMocksf(req *http.Request, via []*http.Request) error {
-	if len(via) >= 10 {
-		return errors.New("stopped after 10 redirects")
-	}
-	if !t.hosts[req.URL.Host] {
-		return http.ErrUseLastResponse
-	}
-	return nil
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
-}
-
-// browser is one flow's cookie-keeping client.
-type browser struct{ c *http.Client }
-
-// page is where the browser stands: a page of mocksf, or a redirect to
-// another host (the callback) it did not follow.
-type page struct {
-	url      *url.URL
-	status   int
-	body     string
-	redirect *url.URL
-}
-
-func (b *browser) get(ctx context.Context, u string) (page, error) {
-	req, err := http.NewRequestWithContext(ctx, "GET", u, nil)
-	if err != nil {
-		return page{}, err
-	}
-	return b.do(req)
-}
-
-func (b *browser) do(req *http.Request) (page, error) {
-	resp, err := b.c.Do(req)
-	if err != nil {
-		return page{}, err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxPageBytes))
-	if err != nil {
-		return page{}, err
-	}
-	p := page{url: resp.Request.URL, status: resp.StatusCode, body: string(body)}
-	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
-		loc, err := resp.Request.URL.Parse(resp.Header.Get("Location"))
-		if err != nil {
-			return page{}, fmt.Errorf("a bad Location: %w", err)
-		}
-		p.redirect = loc
-	}
-	return p, nil
-}
-
-// submit posts the form with the id, its hidden fields and the given
-// ones, as a browser does.
-func (b *browser) submit(ctx context.Context, p page, id string, fields url.Values) (page, error) {
-	action, form, ok := p.form(id)
-	if !ok {
-		return p, &pageError{fmt.Sprintf("no form %s on %s", id, p.url.Path)}
-	}
-	for k, vs := range fields {
-		form[k] = vs
-	}
-	target, err := p.url.Parse(action)
-	if err != nil {
-		return p, err
-	}
-	req, err := http.NewRequestWithContext(ctx, "POST", target.String(), strings.NewReader(form.Encode()))
-	if err != nil {
-		return p, err
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	return b.do(req)
-}
-
-// form returns the action and hidden fields of the form with the id.
-func (p page) form(id string) (action string, fields url.Values, ok bool) {
-	return pageform.Form(p.body, id)
-}
-
-func (p page) hasForm(id string) bool { return strings.Contains(p.body, `id="`+id+`"`) }
-
-// problem says what a page shows that explains an unexpected stop.
-func (p page) problem() string { return pageform.Problem(p.body, 200) }

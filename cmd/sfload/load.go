@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -19,7 +17,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/sfharness/sfharness/mocksf"
-	"github.com/sfharness/sfharness/mocksf/control"
+	"github.com/sfharness/sfharness/mocksf/mocksfclient"
 	"github.com/sfharness/sfharness/mocksf/store"
 )
 
@@ -49,7 +47,7 @@ func load(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer t.transport.(*http.Transport).CloseIdleConnections()
-	if err := t.control(ctx, "GET", "/__mocksf/health", nil, http.StatusOK, nil); err != nil {
+	if err := t.ctl.Health(ctx); err != nil {
 		return fmt.Errorf("sfload: mocksf at %s is not answering its health route: %w", base, err)
 	}
 
@@ -184,17 +182,21 @@ func newTarget(base string, c config) (*target, error) {
 		ResponseHeaderTimeout: c.timeout,
 	}
 	t := &target{
-		base: u.Scheme + "://" + u.Host, hosts: map[string]bool{u.Host: true}, transport: tr, timeout: c.timeout, controlToken: c.controlTok,
+		hosts: map[string]bool{u.Host: true}, transport: tr,
 		apiVersion: c.apiVersion, batchSize: c.batchSize, maxPages: c.maxPages, records: c.records,
 		api: &http.Client{Transport: tr, Timeout: c.timeout},
 	}
+	// The hosts are written while the orgs are set up, before any flow
+	// reads them.
+	t.ctl = &mocksfclient.Client{URL: u.Scheme + "://" + u.Host, Token: c.controlTok, HTTPClient: t.api,
+		Follow: func(host string) bool { return t.hosts[host] }}
 	return t, nil
 }
 
 // setUp creates the orgs, each with its share of the workers' users and a
 // connected app, and returns one worker per user.
 func setUp(ctx context.Context, t *target, c config) ([]*worker, []string, error) {
-	run := randomHex(4) // usernames are unique across orgs, and across runs
+	run := mocksfclient.RandomState()[:8] // usernames are unique across orgs, and across runs
 	perOrg := (c.concurrency + c.orgs - 1) / c.orgs
 	var workers []*worker
 	var ids []string
@@ -213,12 +215,8 @@ func setUp(ctx context.Context, t *target, c config) ([]*worker, []string, error
 				Username: fmt.Sprintf("load%d@%s-%d.sfload.test", i, run, k), Password: loadPassword,
 			})
 		}
-		body, err := json.Marshal(spec)
+		org, err := t.ctl.CreateOrg(ctx, spec)
 		if err != nil {
-			return nil, ids, err
-		}
-		var org control.Org
-		if err := t.control(ctx, "POST", "/__mocksf/orgs", bytes.NewReader(body), http.StatusCreated, &org); err != nil {
 			return nil, ids, fmt.Errorf("sfload: creating org %d: %w", k, err)
 		}
 		ids = append(ids, org.ID)
@@ -228,14 +226,8 @@ func setUp(ctx context.Context, t *target, c config) ([]*worker, []string, error
 		if u, err := url.Parse(org.InstanceURL); err == nil {
 			t.hosts[u.Host] = true
 		}
-		app := org.ConnectedApps[0]
-		cfg := &oauth2.Config{
-			ClientID: app.ConsumerKey, ClientSecret: app.ConsumerSecret, RedirectURL: loadCallback,
-			Endpoint: oauth2.Endpoint{
-				AuthURL: t.base + "/services/oauth2/authorize", TokenURL: t.base + "/services/oauth2/token",
-				AuthStyle: oauth2.AuthStyleInParams,
-			},
-		}
+		cfg := t.ctl.OAuth2Config(org.ConnectedApps[0])
+		cfg.Endpoint.AuthStyle = oauth2.AuthStyleInParams
 		for _, u := range org.Users {
 			workers = append(workers, &worker{t: t, user: u.Username, email: u.Email, password: u.Password, oauth: cfg, rec: newRecorder()})
 		}
@@ -259,7 +251,7 @@ func tearDown(t *target, ids []string, stderr io.Writer) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	for _, id := range ids {
-		if err := t.control(ctx, "DELETE", "/__mocksf/orgs/"+id, nil, http.StatusNoContent, nil); err != nil {
+		if err := t.ctl.DeleteOrg(ctx, id); err != nil {
 			fmt.Fprintf(stderr, "sfload: deleting org %s: %v\n", id, err)
 		}
 	}

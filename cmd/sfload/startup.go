@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sfharness/sfharness/mocksf/mocksfclient"
 	"github.com/sfharness/sfharness/mocksf/store"
 )
 
@@ -154,13 +154,11 @@ func startMocksfBin(ctx context.Context, bin string, args ...string) (*startedMo
 	}
 	client := &http.Client{Transport: &http.Transport{Proxy: nil}, Timeout: 5 * time.Second}
 	defer client.CloseIdleConnections()
+	ctl := &mocksfclient.Client{URL: m.url, HTTPClient: client}
 	for {
-		resp, err := client.Get(m.url + "/__mocksf/health")
+		err := ctl.Health(ctx)
 		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				break
-			}
+			break
 		}
 		if time.Since(start) > 30*time.Second {
 			return fail(fmt.Errorf("health did not answer 200 within 30s (%v)", err))
@@ -198,6 +196,7 @@ func (f *firstLine) Write(p []byte) (int, error) {
 func createSmallOrgs(ctx context.Context, base string, n int) (time.Duration, error) {
 	client := &http.Client{Transport: &http.Transport{Proxy: nil}, Timeout: 10 * time.Second}
 	defer client.CloseIdleConnections()
+	ctl := &mocksfclient.Client{URL: base, HTTPClient: client}
 	start := time.Now()
 	for i := range n {
 		spec := store.OrgSpec{
@@ -208,23 +207,8 @@ func createSmallOrgs(ctx context.Context, base string, n int) (time.Duration, er
 			},
 			ConnectedApps: []store.AppSpec{{Name: "Sync", CallbackURLs: []string{loadCallback}, Scopes: []string{"api", "refresh_token"}}},
 		}
-		body, err := json.Marshal(spec)
-		if err != nil {
-			return 0, err
-		}
-		req, err := http.NewRequestWithContext(ctx, "POST", base+"/__mocksf/orgs", bytes.NewReader(body))
-		if err != nil {
-			return 0, err
-		}
-		req.Header.Set("Content-Type", "application/json")
-		resp, err := client.Do(req)
-		if err != nil {
+		if _, err := ctl.CreateOrg(ctx, spec); err != nil {
 			return 0, fmt.Errorf("sfload: creating org %d: %w", i, err)
-		}
-		_, _ = io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusCreated {
-			return 0, fmt.Errorf("sfload: creating org %d: HTTP %d", i, resp.StatusCode)
 		}
 	}
 	return time.Since(start), nil

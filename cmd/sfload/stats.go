@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
+
+	"github.com/sfharness/sfharness/mocksf/mocksfclient"
 )
 
 // recorder keeps one worker's latencies and errors; workers never share
@@ -78,7 +80,9 @@ func errorKindOf(err error) string {
 	}
 	var (
 		status *statusError
+		ctlErr *mocksfclient.Error
 		page   *pageError
+		form   *mocksfclient.PageError
 		oauth  *oauth2.RetrieveError
 		netErr net.Error
 	)
@@ -94,7 +98,9 @@ func errorKindOf(err error) string {
 		return kind
 	case errors.As(err, &status):
 		return fmt.Sprintf("%sHTTP %d", prefix, status.code)
-	case errors.As(err, &page):
+	case errors.As(err, &ctlErr):
+		return fmt.Sprintf("%sHTTP %d", prefix, ctlErr.Status)
+	case errors.As(err, &page), errors.As(err, &form), errors.Is(err, mocksfclient.ErrNoCode):
 		return prefix + "unexpected answer"
 	case errors.Is(err, context.Canceled):
 		return prefix + "canceled"

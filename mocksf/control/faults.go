@@ -2,10 +2,13 @@ package control
 
 import (
 	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"regexp"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -14,6 +17,8 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/sfharness/sfharness/mocksf/clock"
+	"github.com/sfharness/sfharness/mocksf/oauth"
+	"github.com/sfharness/sfharness/mocksf/rest"
 )
 
 // Rule is a fault: which requests it matches, what they get instead of
@@ -52,6 +57,17 @@ type Rule struct {
 	Delay time.Duration
 	// Drop closes the connection without an answer (after Delay).
 	Drop bool
+	// Hold keeps the request waiting (after Delay) until the rule is
+	// removed or the client gives up, as a query page that never comes
+	// back; then mocksf answers as usual, unless the rule answers itself.
+	Hold bool
+	// RequestHeaders are set on the request before mocksf answers it, as
+	// if the client had sent them: {"Sforce-Query-Options":
+	// "batchSize=200"} makes query pages small.
+	RequestHeaders map[string]string
+	// BadSignature lets mocksf answer, then replaces the signature of a
+	// token response with one that does not match the consumer secret.
+	BadSignature bool
 
 	// Times is how many matching requests the rule takes; 0 is no limit.
 	Times int
@@ -59,6 +75,9 @@ type Rule struct {
 	// clock; zero: never.
 	For   time.Duration
 	Until time.Time
+
+	// released is the rule's, when take hands it out for Hold.
+	released <-chan struct{}
 }
 
 // ruleJSON is Rule on the wire.
@@ -77,6 +96,9 @@ type ruleJSON struct {
 	Message         string            `json:"message,omitempty"`
 	Delay           string            `json:"delay,omitempty"`
 	Drop            bool              `json:"drop,omitempty"`
+	Hold            bool              `json:"hold,omitempty"`
+	RequestHeaders  map[string]string `json:"requestHeaders,omitempty"`
+	BadSignature    bool              `json:"badSignature,omitempty"`
 	Times           int               `json:"times,omitempty"`
 	For             string            `json:"for,omitempty"`
 	Until           *time.Time        `json:"until,omitempty"`
@@ -88,7 +110,7 @@ func (r Rule) MarshalJSON() ([]byte, error) {
 		Method: r.Method, Path: r.Path, OrgID: r.OrgID, ClientID: r.ClientID, Username: r.Username,
 		Status: r.Status, Body: r.Body, ContentType: r.ContentType, Headers: r.Headers,
 		SalesforceError: r.SalesforceError, OAuthError: r.OAuthError, Message: r.Message,
-		Drop: r.Drop, Times: r.Times,
+		Drop: r.Drop, Hold: r.Hold, RequestHeaders: r.RequestHeaders, BadSignature: r.BadSignature, Times: r.Times,
 	}
 	if r.Delay != 0 {
 		w.Delay = r.Delay.String()
@@ -114,7 +136,7 @@ func (r *Rule) UnmarshalJSON(b []byte) error {
 		Method: w.Method, Path: w.Path, OrgID: w.OrgID, ClientID: w.ClientID, Username: w.Username,
 		Status: w.Status, Body: w.Body, ContentType: w.ContentType, Headers: w.Headers,
 		SalesforceError: w.SalesforceError, OAuthError: w.OAuthError, Message: w.Message,
-		Drop: w.Drop, Times: w.Times,
+		Drop: w.Drop, Hold: w.Hold, RequestHeaders: w.RequestHeaders, BadSignature: w.BadSignature, Times: w.Times,
 	}
 	for _, d := range []struct {
 		name, s string
@@ -155,6 +177,10 @@ func (r Rule) validate() error {
 		return bad("give body or a named error, not both")
 	case r.Drop && (r.Status != 0 || r.Body != "" || r.SalesforceError != "" || r.OAuthError != ""):
 		return bad("drop closes the connection: it takes no status, body or error")
+	case r.BadSignature && (r.Drop || r.answers()):
+		return bad("badSignature changes mocksf's answer: it takes no drop, status, body or error")
+	case len(r.RequestHeaders) > 0 && (r.Drop || r.answers()):
+		return bad("requestHeaders change the request mocksf answers: they take no drop, status, body or error")
 	case r.Delay < 0 || r.Delay > maxDelay:
 		return bad("delay %s: want 0 to %s", r.Delay, maxDelay)
 	case r.Times < 0:
@@ -163,29 +189,20 @@ func (r Rule) validate() error {
 		return bad("for %s: want a positive duration", r.For)
 	case r.For != 0 && !r.Until.IsZero():
 		return bad("give for or until, not both")
-	case r.Status == 0 && r.Body == "" && r.SalesforceError == "" && r.OAuthError == "" && r.Delay == 0 && !r.Drop:
-		return bad("the rule does nothing: give status, body, salesforceError, oauthError, delay or drop")
+	case !r.answers() && r.Delay == 0 && !r.Drop && !r.Hold && len(r.RequestHeaders) == 0 && !r.BadSignature:
+		return bad("the rule does nothing: give status, body, salesforceError, oauthError, delay, drop, hold, requestHeaders or badSignature")
 	}
 	if name := r.SalesforceError; name != "" {
-		if _, ok := restErrors[name]; !ok && r.Status == 0 {
-			return bad("salesforceError %q is not one mocksf knows (%s); give a status to use it anyway", name, knownNames(restErrors))
+		if known := rest.FaultCodes(); !slices.Contains(known, name) && r.Status == 0 {
+			return bad("salesforceError %q is not one mocksf knows (%s); give a status to use it anyway", name, strings.Join(known, ", "))
 		}
 	}
 	if name := r.OAuthError; name != "" {
-		if _, ok := oauthErrors[name]; !ok && r.Status == 0 {
-			return bad("oauthError %q is not one mocksf knows (%s); give a status to use it anyway", name, knownNames(oauthErrors))
+		if known := oauth.FaultCodes(); !slices.Contains(known, name) && r.Status == 0 {
+			return bad("oauthError %q is not one mocksf knows (%s); give a status to use it anyway", name, strings.Join(known, ", "))
 		}
 	}
 	return checkPattern(r.Path)
-}
-
-func knownNames[V any](m map[string]V) string {
-	names := make([]string, 0, len(m))
-	for k := range m {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	return strings.Join(names, ", ")
 }
 
 // Hit is one request a fault rule took.
@@ -223,6 +240,8 @@ type faultState struct {
 	pattern pathPattern
 	expires time.Time
 	left    int
+	// released is closed when the rule is removed: held requests go on.
+	released chan struct{}
 }
 
 func (s *faultState) snapshot(now time.Time) Fault {
@@ -269,7 +288,7 @@ func (fs *faults) add(r Rule) (Fault, error) {
 	fs.serial++
 	s := &faultState{
 		f:       Fault{ID: "f" + strconv.Itoa(fs.serial), Rule: r, CreatedAt: now, Hits: []Hit{}},
-		pattern: compilePattern(r.Path), left: r.Times,
+		pattern: compilePattern(r.Path), left: r.Times, released: make(chan struct{}),
 	}
 	switch {
 	case r.For > 0:
@@ -310,6 +329,7 @@ func (fs *faults) remove(id string) bool {
 	for i, s := range fs.list {
 		if s.f.ID == id {
 			fs.list = append(fs.list[:i], fs.list[i+1:]...)
+			close(s.released)
 			return true
 		}
 	}
@@ -319,6 +339,9 @@ func (fs *faults) remove(id string) bool {
 func (fs *faults) clear() {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
+	for _, s := range fs.list {
+		close(s.released)
+	}
 	fs.list = nil
 }
 
@@ -349,9 +372,81 @@ func (fs *faults) take(method, path string, who requester, requestID int64) (Rul
 		if len(s.f.Hits) > maxHits {
 			s.f.Hits = append([]Hit{}, s.f.Hits[len(s.f.Hits)-maxHits:]...)
 		}
+		r.released = s.released
 		return r, s.f.ID, true
 	}
 	return Rule{}, "", false
+}
+
+// held keeps a request of a Hold rule waiting until the rule is removed
+// (true) or the client gives up (false); other rules pass at once.
+func (r Rule) held(ctx context.Context) bool {
+	if !r.Hold {
+		return true
+	}
+	select {
+	case <-r.released:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// pass lets mocksf answer a request the rule does not answer itself,
+// with the rule's request headers and, for BadSignature, the token
+// response's signature replaced.
+func (r Rule) pass(w http.ResponseWriter, req *http.Request, next http.Handler) {
+	for k, v := range r.RequestHeaders {
+		req.Header.Set(k, v)
+	}
+	if !r.BadSignature {
+		next.ServeHTTP(w, req)
+		return
+	}
+	buf := &bufferedResponse{header: w.Header()}
+	next.ServeHTTP(buf, req)
+	body := buf.body.Bytes()
+	var tok map[string]any
+	if buf.status() == http.StatusOK && json.Unmarshal(body, &tok) == nil {
+		if sig, ok := tok["signature"].(string); ok {
+			sum := sha256.Sum256([]byte("mocksf bad signature " + sig))
+			tok["signature"] = base64.StdEncoding.EncodeToString(sum[:])
+			if b, err := json.Marshal(tok); err == nil {
+				body = b
+				w.Header().Del("Content-Length")
+			}
+		}
+	}
+	w.WriteHeader(buf.status())
+	_, _ = w.Write(body)
+}
+
+// bufferedResponse keeps an answer so pass can change it before it is
+// sent; headers go straight to the real writer's.
+type bufferedResponse struct {
+	header http.Header
+	code   int
+	body   bytes.Buffer
+}
+
+func (b *bufferedResponse) Header() http.Header { return b.header }
+
+func (b *bufferedResponse) WriteHeader(code int) {
+	if b.code == 0 {
+		b.code = code
+	}
+}
+
+func (b *bufferedResponse) Write(p []byte) (int, error) {
+	b.WriteHeader(http.StatusOK)
+	return b.body.Write(p)
+}
+
+func (b *bufferedResponse) status() int {
+	if b.code == 0 {
+		return http.StatusOK
+	}
+	return b.code
 }
 
 // answers reports whether the rule answers the request itself rather
@@ -363,36 +458,16 @@ func (r Rule) answers() bool {
 // write sends the rule's answer.
 func (r Rule) write(w http.ResponseWriter) {
 	status, body, ctype := r.Status, []byte(r.Body), r.ContentType
-	switch {
-	case r.SalesforceError != "":
-		e, ok := restErrors[r.SalesforceError]
-		if !ok {
-			e = restError{Message: r.SalesforceError}
+	if r.SalesforceError != "" || r.OAuthError != "" {
+		var named int
+		if r.SalesforceError != "" {
+			named, body = rest.FaultReply(r.SalesforceError, r.Message)
+		} else {
+			named, body = oauth.FaultReply(r.OAuthError, r.Message)
 		}
 		if status == 0 {
-			status = e.Status
+			status = named
 		}
-		msg := e.Message
-		if r.Message != "" {
-			msg = r.Message
-		}
-		body = restErrorBody(r.SalesforceError, msg, e.CodeFirst)
-		if ctype == "" {
-			ctype = "application/json;charset=UTF-8"
-		}
-	case r.OAuthError != "":
-		e, ok := oauthErrors[r.OAuthError]
-		if !ok {
-			e = oauthError{Description: r.OAuthError}
-		}
-		if status == 0 {
-			status = e.Status
-		}
-		desc := e.Description
-		if r.Message != "" {
-			desc = r.Message
-		}
-		body = oauthErrorBody(r.OAuthError, desc)
 		if ctype == "" {
 			ctype = "application/json;charset=UTF-8"
 		}

@@ -1,7 +1,13 @@
 package control_test
 
 import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -333,6 +339,8 @@ func TestFaultRoutesErrors(t *testing.T) {
 		{"pattern without slash", `{"path": "services/data", "status": 500}`, "starts with /"},
 		{"bad glob", `{"path": "/services/[", "status": 500}`, "not a valid glob"},
 		{"bad method", `{"method": "GET POST", "status": 500}`, "method"},
+		{"badSignature with a status", `{"badSignature": true, "status": 500}`, "badSignature"},
+		{"requestHeaders with a drop", `{"requestHeaders": {"X": "y"}, "drop": true}`, "requestHeaders"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -344,4 +352,129 @@ func TestFaultRoutesErrors(t *testing.T) {
 	wantError(t, status, body, 404, "not_found", "f999")
 	status, body = s.do(t, "DELETE", "/__mocksf/faults/f999", nil)
 	wantError(t, status, body, 404, "not_found", "f999")
+}
+
+func TestFaultHoldsUntilRemoved(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	f := s.addFault(t, `{"path": "/services/data", "hold": true}`)
+	done := make(chan int, 1)
+	go func() {
+		status, _, _ := s.get(t, "/services/data", "")
+		done <- status
+	}()
+	select {
+	case status := <-done:
+		t.Fatalf("held request answered %d before the rule was removed", status)
+	case <-time.After(100 * time.Millisecond):
+	}
+	s.do(t, "DELETE", "/__mocksf/faults/"+f.ID, nil)
+	select {
+	case status := <-done:
+		if status != 200 {
+			t.Errorf("released request = %d; want mocksf's 200", status)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the request is still held after the rule was removed")
+	}
+
+	// A client that gives up leaves no request behind.
+	s.addFault(t, `{"path": "/services/data", "hold": true}`)
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", s.URL+"/services/data", nil)
+	if resp, err := http.DefaultClient.Do(req); err == nil {
+		resp.Body.Close()
+		t.Fatalf("held request answered %d; want the client's timeout", resp.StatusCode)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		reqs := decode[control.Requests](t, mustGet(t, s, "/__mocksf/requests?path=/services/data"))
+		if reqs.Count == 2 && reqs.Requests[0].Dropped {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("journal = %+v; want the abandoned request marked dropped", reqs.Requests)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func TestFaultRequestHeaders(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	org := orgID(t, s.Store(), "Acme")
+	for i := range 250 {
+		if _, err := s.Store().InsertRecord(org, "Lead", "", map[string]any{"LastName": fmt.Sprint("Lead ", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tok := s.token(t, "sync@acme.test", acmeKey)
+	page := func() (records int, next string) {
+		t.Helper()
+		status, body, _ := s.get(t, query, tok)
+		var p struct {
+			Records        []any  `json:"records"`
+			NextRecordsURL string `json:"nextRecordsUrl"`
+		}
+		if status != 200 || json.Unmarshal([]byte(body), &p) != nil {
+			t.Fatalf("query = %d %s", status, body)
+		}
+		return len(p.Records), p.NextRecordsURL
+	}
+	if n, next := page(); n != 253 || next != "" {
+		t.Fatalf("query without the fault: %d records, next %q; want all 253 in one page", n, next)
+	}
+	s.addFault(t, `{"path": "/services/data/*/query", "requestHeaders": {"Sforce-Query-Options": "batchSize=200"}}`)
+	if n, next := page(); n != 200 || next == "" {
+		t.Errorf("query with the fault: %d records, next %q; want a page of 200 and a nextRecordsUrl", n, next)
+	}
+}
+
+func TestFaultBadSignature(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	u, err := s.Store().UserByUsername("sync@acme.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rt, err := s.Store().IssueTokens("", acmeKey, u.ID, []string{"api", "refresh_token"}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// signatureOK refreshes and says whether the answer's signature is
+	// HMAC-SHA256(id + issued_at) with the consumer secret.
+	signatureOK := func() bool {
+		t.Helper()
+		resp, err := http.PostForm(s.URL+"/services/oauth2/token", url.Values{"grant_type": {"refresh_token"},
+			"client_id": {acmeKey}, "client_secret": {acmeSecret}, "refresh_token": {rt.Token}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		var tok map[string]string
+		if resp.StatusCode != 200 || json.Unmarshal(b, &tok) != nil {
+			t.Fatalf("refresh = %d %s", resp.StatusCode, b)
+		}
+		if tok["access_token"] == "" || len(tok["signature"]) != 44 {
+			t.Fatalf("refresh answer %s; want an access token and a 44-character signature", b)
+		}
+		mac := hmac.New(sha256.New, []byte(acmeSecret))
+		mac.Write([]byte(tok["id"] + tok["issued_at"]))
+		return tok["signature"] == base64.StdEncoding.EncodeToString(mac.Sum(nil))
+	}
+	if !signatureOK() {
+		t.Fatal("mocksf's own signature does not match the secret")
+	}
+	f := s.addFault(t, `{"path": "/services/oauth2/token", "badSignature": true, "times": 1}`)
+	if signatureOK() {
+		t.Error("the signature still matches under badSignature")
+	}
+	if !signatureOK() {
+		t.Error("the signature is still bad after the rule's one use")
+	}
+	if got := decode[control.Fault](t, mustGet(t, s, "/__mocksf/faults/"+f.ID)); got.HitCount != 1 || !got.Rule.BadSignature {
+		t.Errorf("fault = %+v; want one hit of a badSignature rule", got)
+	}
 }

@@ -77,6 +77,10 @@ func (c *API) Observe(next http.Handler) http.Handler {
 				return
 			}
 		}
+		if !rule.held(r.Context()) {
+			e.Dropped = true // the client went away
+			return
+		}
 		switch {
 		case rule.Drop:
 			// Journaled before the close: the client sees the close at
@@ -87,7 +91,7 @@ func (c *API) Observe(next http.Handler) http.Handler {
 		case rule.answers():
 			rule.write(rec)
 		default:
-			next.ServeHTTP(rec, r)
+			rule.pass(rec, r, next)
 		}
 	})
 }

@@ -1,21 +1,32 @@
 package login_test
 
 import (
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
+	"github.com/sfharness/sfharness/mocksf"
 	"github.com/sfharness/sfharness/mocksf/login"
-	"github.com/sfharness/sfharness/mocksf/web"
 )
+
+// handlerBase is newHandler's login host.
+const handlerBase = "http://mocksf.test"
+
+// newHandler is mocksf with its default seed, served in process.
+func newHandler(t *testing.T) http.Handler {
+	t.Helper()
+	srv, err := mocksf.New(mocksf.Config{BaseURL: handlerBase})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	return srv
+}
 
 func TestForgotPasswordSaysWhatARealOrgDoes(t *testing.T) {
 	t.Parallel()
-	d := login.Deps{Pages: web.NewPages(), Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	h := login.HandleForgotPassword(d)
+	h := newHandler(t)
 	tests := []struct {
 		query string
 		want  []string
@@ -27,7 +38,7 @@ func TestForgotPasswordSaysWhatARealOrgDoes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.query, func(t *testing.T) {
 			rec := httptest.NewRecorder()
-			h.ServeHTTP(rec, httptest.NewRequest("GET", login.ForgotPasswordPath+tt.query, nil))
+			h.ServeHTTP(rec, httptest.NewRequest("GET", handlerBase+login.ForgotPasswordPath+tt.query, nil))
 			for _, want := range tt.want {
 				if !strings.Contains(rec.Body.String(), want) {
 					t.Errorf("got a page without %q", want)
@@ -39,8 +50,7 @@ func TestForgotPasswordSaysWhatARealOrgDoes(t *testing.T) {
 
 func TestCustomDomainGoesToTheLoginPage(t *testing.T) {
 	t.Parallel()
-	d := login.Deps{Pages: web.NewPages(), Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	h := login.HandleCustomDomain(d)
+	h := newHandler(t)
 	tests := []struct {
 		query        string
 		wantStatus   int
@@ -57,7 +67,7 @@ func TestCustomDomainGoesToTheLoginPage(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.query, func(t *testing.T) {
 			rec := httptest.NewRecorder()
-			h.ServeHTTP(rec, httptest.NewRequest("GET", login.CustomDomainPath+tt.query, nil))
+			h.ServeHTTP(rec, httptest.NewRequest("GET", handlerBase+login.CustomDomainPath+tt.query, nil))
 			if rec.Code != tt.wantStatus || rec.Header().Get("Location") != tt.wantLocation {
 				t.Fatalf("got %d to %q; want %d to %q", rec.Code, rec.Header().Get("Location"), tt.wantStatus, tt.wantLocation)
 			}

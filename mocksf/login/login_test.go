@@ -1,19 +1,17 @@
 package login_test
 
 import (
-	"context"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/sfharness/sfharness/mocksf"
 	mclock "github.com/sfharness/sfharness/mocksf/clock"
 	"github.com/sfharness/sfharness/mocksf/identity"
 	"github.com/sfharness/sfharness/mocksf/login"
@@ -30,91 +28,66 @@ orgs:
       - {username: sync@acme.test, password: Sync-Pass-1}
 `
 
-// outbox is a Sender that keeps what it is given instead of mailing it.
-type outbox struct {
-	mu   sync.Mutex
-	sent []mail.Message
-}
-
-func (o *outbox) Send(_ context.Context, msg mail.Message) (mail.Message, error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	msg.Code = mail.CodeIn(msg.Text)
-	o.sent = append(o.sent, msg)
-	return msg, nil
-}
+// outbox reads the codes mocksf mailed.
+type outbox struct{ mailer *mail.Mailer }
 
 // count is how many codes were mailed to the address.
-func (o *outbox) count(to string) int {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	n := 0
-	for _, m := range o.sent {
-		if m.To == to {
-			n++
-		}
-	}
-	return n
-}
+func (o outbox) count(to string) int { return len(o.mailer.Sent(to)) }
 
-func (o *outbox) code(t *testing.T, to string) string {
+// code is the newest code mailed to the address.
+func (o outbox) code(t *testing.T, to string) string {
 	t.Helper()
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	for i := len(o.sent) - 1; i >= 0; i-- {
-		if o.sent[i].To == to {
-			return o.sent[i].Code
-		}
+	sent := o.mailer.Sent(to)
+	if len(sent) == 0 {
+		t.Fatalf("no code mailed to %s", to)
 	}
-	t.Fatalf("no code mailed to %s", to)
-	return ""
+	return sent[0].Code
 }
 
 type fixture struct {
 	st    *store.Store
-	box   *outbox
+	box   outbox
 	clock *mclock.Clock
 	ts    *httptest.Server
 }
 
-// newFixture serves the login pages as mocksf's routes do, with a Setup
-// home that says who is logged in.
+// newFixture is mocksf serving seed on a loopback port, its routes as
+// served, with its clock stopped at a fixed time.
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	clk := mclock.At(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
-	st := store.New(clk.Now)
-	doc, err := store.ParseSeed([]byte(seed))
+	start := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	ts := httptest.NewUnstartedServer(nil)
+	srv, err := mocksf.New(mocksf.Config{BaseURL: "http://" + ts.Listener.Addr().String(), Seed: []byte(seed),
+		Clock: func() time.Time { return start }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.Apply(doc); err != nil {
-		t.Fatal(err)
-	}
-	box := &outbox{}
-	d := login.Deps{
-		Store: st, Pages: web.NewPages(), MaxLoginFailures: 10,
-		Verifier: &identity.Verifier{Store: st, Mailer: box, CodeLength: 6, CodeTTL: 10 * time.Minute, MaxAttempts: 5},
-		Log:      slog.New(slog.NewTextHandler(io.Discard, nil)),
-	}
-	page := web.WithSession(st)
-	mux := http.NewServeMux()
-	mux.Handle("GET /{$}", page(login.HandleLoginPage(d)))
-	mux.Handle("POST /{$}", page(login.HandleLogin(d)))
-	mux.Handle("GET "+login.VerifyPath, page(login.HandleVerifyPage(d)))
-	mux.Handle("POST "+login.VerifyPath, page(login.HandleVerify(d)))
-	mux.Handle("GET /secur/logout.jsp", page(login.HandleLogout(d)))
-	mux.Handle("GET "+login.HomePath, page(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		sess, _ := web.Session(st, r)
-		user, _ := st.User(sess.UserID)
-		if !web.LoggedIn(sess) {
-			http.Error(w, "not logged in", http.StatusUnauthorized)
-			return
+	ts.Config.Handler = srv
+	ts.Start()
+	t.Cleanup(func() { ts.Close(); srv.Close() })
+	return &fixture{st: srv.Store(), box: outbox{srv.Mailer()}, clock: srv.Clock(), ts: ts}
+}
+
+// sessionUser is the username the browser's session is logged in as, or
+// "" when it is not.
+func (f *fixture) sessionUser(t *testing.T, c *http.Client) string {
+	t.Helper()
+	u, _ := url.Parse(f.ts.URL)
+	for _, ck := range c.Jar.Cookies(u) {
+		if ck.Name != web.SessionCookie {
+			continue
 		}
-		io.WriteString(w, "Setup Home of "+user.Username)
-	})))
-	ts := httptest.NewServer(mux)
-	t.Cleanup(ts.Close)
-	return &fixture{st: st, box: box, clock: clk, ts: ts}
+		sess, err := f.st.Session(ck.Value)
+		if err != nil || !web.LoggedIn(sess) {
+			return ""
+		}
+		user, err := f.st.User(sess.UserID)
+		if err != nil {
+			return ""
+		}
+		return user.Username
+	}
+	return ""
 }
 
 // browser is a client with its own cookies.
@@ -270,8 +243,8 @@ func TestDeviceRecognition(t *testing.T) {
 			if got := f.box.count(tt.next) > mailed; got != tt.wantVerify {
 				t.Errorf("got a code mailed %v; want %v", got, tt.wantVerify)
 			}
-			if tt.wantPath == login.HomePath && r.body != "Setup Home of "+tt.next {
-				t.Errorf("got %q; want the Setup home of %s", r.body, tt.next)
+			if got := f.sessionUser(t, c); tt.wantPath == login.HomePath && got != tt.next {
+				t.Errorf("got the home of %q; want the home of %s", got, tt.next)
 			}
 		})
 	}

@@ -4,7 +4,9 @@
 // mocksf's test-control API (docs/mocksf-control.md): new orgs on demand,
 // emailed verification codes, faults, the clock and the request journal;
 // Login completes the OAuth 2.0 web-server flow without a browser and
-// returns the *oauth2.Token a client would hold.
+// returns the *oauth2.Token a client would hold. They wrap Server.Control,
+// the mocksfclient.Client of the server, which has the rest of the
+// control API and works as well against a mocksf at a URL.
 //
 //	srv := mocksftest.NewServer(t)
 //	org := srv.NewOrg(t, mocksftest.OrgSpec{Name: "Acme", Users: ..., ConnectedApps: ...})
@@ -15,13 +17,9 @@
 package mocksftest
 
 import (
-	"bytes"
-	"encoding/json"
-	"fmt"
-	"io"
+	"context"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"sync"
 	"time"
 
@@ -30,6 +28,7 @@ import (
 	"github.com/sfharness/sfharness/mocksf"
 	"github.com/sfharness/sfharness/mocksf/control"
 	"github.com/sfharness/sfharness/mocksf/mail"
+	"github.com/sfharness/sfharness/mocksf/mocksfclient"
 	"github.com/sfharness/sfharness/mocksf/store"
 )
 
@@ -100,9 +99,13 @@ type Server struct {
 	InstanceURL string
 	// Mocksf is the server itself, for what the control API does not do.
 	Mocksf *mocksf.Server
+	// Control is the client of its control API and login pages, for
+	// what the methods of Server do not wrap (users and apps changed,
+	// records added, tokens revoked, mail) and for a context of one's
+	// own.
+	Control *mocksfclient.Client
 
 	ts        *httptest.Server
-	token     string // the control token, if mocksf has one
 	closeOnce sync.Once
 }
 
@@ -123,7 +126,8 @@ func NewServer(t TB, opts ...Option) *Server {
 	}
 	ts.Config.Handler = srv
 	ts.Start()
-	s := &Server{URL: ts.URL, InstanceURL: srv.InstanceURL(), Mocksf: srv, ts: ts, token: cfg.ControlToken}
+	s := &Server{URL: ts.URL, InstanceURL: srv.InstanceURL(), Mocksf: srv, ts: ts}
+	s.Control = &mocksfclient.Client{URL: ts.URL, Token: cfg.ControlToken, HTTPClient: ts.Client(), Follow: srv.IsInstanceHost}
 	t.Cleanup(s.Close)
 	return s
 }
@@ -149,8 +153,8 @@ func (s *Server) NewOrg(t TB, spec OrgSpec) Org {
 	if spec.Name == "" {
 		spec.Name = "Test Org"
 	}
-	var org Org
-	if err := s.call("POST", "/__mocksf/orgs", spec, http.StatusCreated, &org); err != nil {
+	org, err := s.Control.CreateOrg(context.Background(), spec)
+	if err != nil {
 		t.Fatalf("mocksftest: new org: %v", err)
 	}
 	return org
@@ -160,7 +164,7 @@ func (s *Server) NewOrg(t TB, spec OrgSpec) Org {
 // /__mocksf/orgs/{id}).
 func (s *Server) DeleteOrg(t TB, id string) {
 	t.Helper()
-	if err := s.call("DELETE", "/__mocksf/orgs/"+url.PathEscape(id), nil, http.StatusNoContent, nil); err != nil {
+	if err := s.Control.DeleteOrg(context.Background(), id); err != nil {
 		t.Fatalf("mocksftest: delete org: %v", err)
 	}
 }
@@ -168,7 +172,7 @@ func (s *Server) DeleteOrg(t TB, id string) {
 // Reset returns mocksf to its seed state (POST /__mocksf/reset).
 func (s *Server) Reset(t TB) {
 	t.Helper()
-	if err := s.call("POST", "/__mocksf/reset", nil, http.StatusOK, nil); err != nil {
+	if err := s.Control.Reset(context.Background()); err != nil {
 		t.Fatalf("mocksftest: reset: %v", err)
 	}
 }
@@ -177,42 +181,11 @@ func (s *Server) Reset(t TB) {
 // to the user, waiting up to 5 seconds for one.
 func (s *Server) VerificationCode(t TB, username string) string {
 	t.Helper()
-	code, err := s.newestCode(username, "")
+	code, _, err := s.Control.WaitForCode(context.Background(), mail.Filter{Username: username}, mocksfclient.CodeWait)
 	if err != nil {
 		t.Fatalf("mocksftest: verification code for %s: %v", username, err)
 	}
 	return code
-}
-
-// newestCode returns the newest code mailed to the user after the
-// message with ID after (any when empty), waiting for it.
-func (s *Server) newestCode(username, after string) (string, error) {
-	q := url.Values{"username": {username}, "wait": {"5s"}}
-	if after != "" {
-		q.Set("after", after)
-	}
-	var msgs []mail.Message
-	if err := s.call("GET", "/__mocksf/mail?"+q.Encode(), nil, http.StatusOK, &msgs); err != nil {
-		return "", err
-	}
-	for _, m := range msgs {
-		if m.Code != "" {
-			return m.Code, nil
-		}
-	}
-	return "", fmt.Errorf("no verification code was emailed to %s", username)
-}
-
-// newestMail returns the ID of the newest message to the user, or "".
-func (s *Server) newestMail(username string) (string, error) {
-	var msgs []mail.Message
-	if err := s.call("GET", "/__mocksf/mail?username="+url.QueryEscape(username), nil, http.StatusOK, &msgs); err != nil {
-		return "", err
-	}
-	if len(msgs) == 0 {
-		return "", nil
-	}
-	return msgs[0].ID, nil
 }
 
 // Fault adds a fault rule (POST /__mocksf/faults) and removes it when
@@ -220,13 +193,13 @@ func (s *Server) newestMail(username string) (string, error) {
 // what it took.
 func (s *Server) Fault(t TB, rule Rule) Fault {
 	t.Helper()
-	var f Fault
-	if err := s.call("POST", "/__mocksf/faults", rule, http.StatusCreated, &f); err != nil {
+	f, err := s.Control.AddFault(context.Background(), rule)
+	if err != nil {
 		t.Fatalf("mocksftest: fault: %v", err)
 	}
 	t.Cleanup(func() {
 		// Gone already when the server was reset or closed first.
-		_ = s.call("DELETE", "/__mocksf/faults/"+f.ID, nil, http.StatusNoContent, nil)
+		_ = s.Control.DeleteFault(context.Background(), f.ID)
 	})
 	return f
 }
@@ -234,8 +207,8 @@ func (s *Server) Fault(t TB, rule Rule) Fault {
 // Hits returns a fault's current state, with the requests it took.
 func (s *Server) Hits(t TB, f Fault) Fault {
 	t.Helper()
-	var got Fault
-	if err := s.call("GET", "/__mocksf/faults/"+url.PathEscape(f.ID), nil, http.StatusOK, &got); err != nil {
+	got, err := s.Control.Fault(context.Background(), f.ID)
+	if err != nil {
 		t.Fatalf("mocksftest: fault %s: %v", f.ID, err)
 	}
 	return got
@@ -246,80 +219,26 @@ func (s *Server) Hits(t TB, f Fault) Fault {
 // records are stamped, as if d had passed. It panics if the server is
 // closed.
 func (s *Server) Advance(d time.Duration) time.Time {
-	var st control.ClockState
-	if err := s.call("POST", "/__mocksf/clock", control.ClockChange{Advance: d.String()}, http.StatusOK, &st); err != nil {
+	now, err := s.Control.Advance(context.Background(), d)
+	if err != nil {
 		panic("mocksftest: advance the clock: " + err.Error())
 	}
-	return st.Now
+	return now
 }
 
 // Requests returns the journal's entries that match the filter, newest
 // first (GET /__mocksf/requests). It panics if the server is closed.
 func (s *Server) Requests(filter RequestFilter) []Entry {
-	var got control.Requests
-	q := filter.Query()
-	if q != "" {
-		q = "?" + q
-	}
-	if err := s.call("GET", "/__mocksf/requests"+q, nil, http.StatusOK, &got); err != nil {
+	got, err := s.Control.Requests(context.Background(), filter)
+	if err != nil {
 		panic("mocksftest: requests: " + err.Error())
 	}
-	return got.Requests
-}
-
-// call sends a control API request with an optional JSON body and
-// decodes the JSON answer into out (when not nil).
-func (s *Server) call(method, path string, body any, want int, out any) error {
-	var r io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			return err
-		}
-		r = bytes.NewReader(b)
-	}
-	req, err := http.NewRequest(method, s.URL+path, r)
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if s.token != "" {
-		req.Header.Set("Authorization", "Bearer "+s.token)
-	}
-	resp, err := s.Client().Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return err
-	}
-	if resp.StatusCode != want {
-		var e control.Error
-		if json.Unmarshal(b, &e) == nil && e.Code != "" {
-			return fmt.Errorf("%s %s: %d %s: %s", method, path, resp.StatusCode, e.Code, e.Message)
-		}
-		return fmt.Errorf("%s %s: %s: %s", method, path, resp.Status, bytes.TrimSpace(b))
-	}
-	if out != nil {
-		if err := json.Unmarshal(b, out); err != nil {
-			return fmt.Errorf("%s %s: decoding the answer: %w", method, path, err)
-		}
-	}
-	return nil
+	return got
 }
 
 // OAuth2Config is an x/oauth2 configuration for a connected app of the
 // server: its key, secret and first callback URL, mocksf's authorize and
 // token endpoints, and the scopes given (none: all the app's scopes).
 func (s *Server) OAuth2Config(app OrgApp, scopes ...string) *oauth2.Config {
-	cfg := &oauth2.Config{
-		ClientID: app.ConsumerKey, ClientSecret: app.ConsumerSecret, Scopes: scopes,
-		Endpoint: oauth2.Endpoint{AuthURL: s.URL + "/services/oauth2/authorize", TokenURL: s.URL + "/services/oauth2/token"},
-	}
-	if len(app.CallbackURLs) > 0 {
-		cfg.RedirectURL = app.CallbackURLs[0]
-	}
-	return cfg
+	return s.Control.OAuth2Config(app, scopes...)
 }

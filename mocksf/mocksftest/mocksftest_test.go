@@ -12,6 +12,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/sfharness/sfharness/mocksf"
+	"github.com/sfharness/sfharness/mocksf/mail"
 	"github.com/sfharness/sfharness/mocksf/mocksftest"
 )
 
@@ -123,16 +124,10 @@ func TestOrgsAreIsolated(t *testing.T) {
 		org    mocksftest.Org
 		domain string
 	}{{a, "@acme.test"}, {b, "@globex.test"}} {
-		var msgs []struct {
-			To  string `json:"to"`
-			Org string `json:"orgId"`
-		}
-		resp, err := srv.Client().Get(srv.URL + "/__mocksf/mail?org=" + tc.org.ID)
+		msgs, err := srv.Control.Mail(context.Background(), mail.Filter{Org: tc.org.ID}, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
-		json.NewDecoder(resp.Body).Decode(&msgs)
-		resp.Body.Close()
 		if len(msgs) < 2 {
 			t.Errorf("%s's mail: %d messages; want its logins' codes", tc.org.Name, len(msgs))
 		}
@@ -151,14 +146,8 @@ func TestOrgsAreIsolated(t *testing.T) {
 	if status, _ := rest(t, srv, tokA.AccessToken, "/services/data/v60.0/sobjects"); status != 200 {
 		t.Errorf("the other org's token after the delete: %d; want 200", status)
 	}
-	resp, err = srv.Client().Get(srv.URL + "/__mocksf/mail?org=" + b.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if strings.TrimSpace(string(got)) != "[]" {
-		t.Errorf("a deleted org's mail: %s; want []", got)
+	if got, err := srv.Control.Mail(context.Background(), mail.Filter{Org: b.ID}, 0); err != nil || len(got) != 0 {
+		t.Errorf("a deleted org's mail: %+v, %v; want []", got, err)
 	}
 }
 

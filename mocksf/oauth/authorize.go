@@ -16,42 +16,6 @@ import (
 	"github.com/sfharness/sfharness/mocksf/web"
 )
 
-// Errors only the authorize endpoint gives, as seen on the wire (reference
-// §1.4, §4.5, §11); the ones it shares with the token endpoint are in
-// oauth.go. Descriptions marked "mocksf" are this server's choice where
-// Salesforce's text is unconfirmed (§14).
-const (
-	errImmediateUnsuccessful  = "immediate_unsuccessful"
-	descImmediateUnsuccessful = "immediate unsuccessful"
-	errAppBlocked             = "OAUTH_APP_BLOCKED"
-	descAppBlocked            = "this app is blocked by admin"
-	errAppAccessDenied        = "OAUTH_APP_ACCESS_DENIED"
-	descAppAccessDenied       = "user is not admin approved to access this app"
-	errInactiveUser           = "inactive_user"
-	descInactiveUser          = "user is inactive"
-	errInactiveOrg            = "inactive_org"
-	descInactiveOrg           = "org is locked, closed, or suspended"
-	// descMissingChallenge is Salesforce's answer when the app requires
-	// PKCE and the request has no code_challenge (observed).
-	descMissingChallenge = "missing required code challenge"
-	// descInvalidChallenge: mocksf, a code_challenge that is not 43
-	// base64url characters.
-	descInvalidChallenge = "invalid code challenge"
-	// descUnsupportedMethod: mocksf, a code_challenge_method other than S256.
-	descUnsupportedMethod = "unsupported code challenge method"
-	// descInvalidPrompt: mocksf, a prompt value other than login, consent
-	// and select_account.
-	descInvalidPrompt = "invalid prompt parameter"
-	// descMustUseGet answers an authorization request sent by POST: the
-	// documented "Must use HTTP GET" (§1.4), lower-cased as every other
-	// description is on the wire.
-	descMustUseGet = "must use HTTP GET"
-	// errServerError is for what cannot happen (an ID token that cannot
-	// be signed); the description is mocksf's.
-	errServerError  = "server_error"
-	descServerError = "internal server error"
-)
-
 // Response types the authorize endpoint serves: the web-server flow and
 // the user-agent flow, whose answers travel in the callback's fragment,
 // with an ID token for "token id_token" (reference §1.1, §9).
@@ -107,14 +71,14 @@ func (req authRequest) userAgent() bool { return req.ResponseType != responseCod
 
 // fail sends the browser back to the client with an OAuth error: in the
 // fragment for the user-agent flow, in the query otherwise.
-func fail(w http.ResponseWriter, r *http.Request, req authRequest, code, desc string) {
+func fail(w http.ResponseWriter, r *http.Request, req authRequest, e oauthError) {
 	if req.userAgent() {
 		http.Redirect(w, r, withFragment(req.RedirectURI, [][2]string{
-			{"error", code}, {"error_description", desc}, {"state", req.State},
+			{"error", e.Code}, {"error_description", e.Description}, {"state", req.State},
 		}), http.StatusFound)
 		return
 	}
-	redirectError(w, r, req.RedirectURI, code, desc, req.State)
+	redirectError(w, r, req.RedirectURI, e, req.State)
 }
 
 // withFragment replaces a redirect URI's fragment with params, in the
@@ -143,41 +107,41 @@ func withFragment(raw string, params [][2]string) string {
 func parseAuthRequest(d Deps, w http.ResponseWriter, r *http.Request, q url.Values) (authRequest, bool) {
 	app, err := d.Store.AppByKey(q.Get("client_id"))
 	if err != nil || !d.appActive(app) {
-		renderError(d, w, errInvalidClientID, descInvalidClientID)
+		renderError(d, w, errClientID)
 		return authRequest{}, false
 	}
 	req := authRequest{App: app, RedirectURI: q.Get("redirect_uri"), State: q.Get("state"),
 		Nonce: q.Get("nonce"), LoginHint: q.Get("login_hint"), Display: "page"}
 	if req.RedirectURI == "" {
-		renderError(d, w, errRedirectMissing, descRedirectMissing)
+		renderError(d, w, errRedirectMissing)
 		return authRequest{}, false
 	}
 	if !callbackMatches(app, req.RedirectURI) {
-		renderError(d, w, errRedirectMismatch, descRedirectMismatch)
+		renderError(d, w, errRedirectMismatch)
 		return authRequest{}, false
 	}
 	if req.ResponseType = responseTypes[q.Get("response_type")]; req.ResponseType == "" {
-		redirectError(w, r, req.RedirectURI, errUnsupportedResp, descUnsupportedResp, req.State)
+		redirectError(w, r, req.RedirectURI, errUnsupportedResp, req.State)
 		return authRequest{}, false
 	}
 	if app.Policy.Blocked {
-		fail(w, r, req, errAppBlocked, descAppBlocked)
+		fail(w, r, req, errAppBlocked)
 		return authRequest{}, false
 	}
 	var ok bool
 	if req.Scopes, ok = requestedScopes(app, q.Get("scope")); !ok {
-		fail(w, r, req, errInvalidScope, descInvalidScope)
+		fail(w, r, req, errInvalidScope)
 		return authRequest{}, false
 	}
 	if req.Prompt, ok = parsePrompt(q.Get("prompt")); !ok {
-		fail(w, r, req, errInvalidRequest, descInvalidPrompt)
+		fail(w, r, req, errInvalidPrompt)
 		return authRequest{}, false
 	}
 	if req.ResponseType == responseCode {
 		// PKCE belongs to the web-server flow; the user-agent flow has no
 		// token request to send a verifier with, so its challenge is ignored.
-		if desc := checkChallenge(app, q); desc != "" {
-			fail(w, r, req, errInvalidRequest, desc)
+		if e, bad := checkChallenge(app, q); bad {
+			fail(w, r, req, e)
 			return authRequest{}, false
 		}
 		req.CodeChallenge = q.Get("code_challenge")
@@ -245,19 +209,19 @@ func parsePrompt(raw string) (prompts, bool) {
 	return p, true
 }
 
-// checkChallenge returns the error description for a web-server request's
-// PKCE parameters, or "" when they are acceptable.
-func checkChallenge(app store.ConnectedApp, q url.Values) string {
+// checkChallenge returns the error for a web-server request's PKCE
+// parameters, and false when they are acceptable.
+func checkChallenge(app store.ConnectedApp, q url.Values) (oauthError, bool) {
 	challenge, method := q.Get("code_challenge"), q.Get("code_challenge_method")
 	switch {
 	case method != "" && method != "S256":
-		return descUnsupportedMethod
+		return errUnsupportedMethod, true
 	case challenge == "" && app.Policy.RequirePKCE:
-		return descMissingChallenge
+		return errMissingChallenge, true
 	case challenge != "" && !challengePattern.MatchString(challenge):
-		return descInvalidChallenge
+		return errInvalidChallenge, true
 	}
-	return ""
+	return oauthError{}, false
 }
 
 // HandleAuthorizePost answers an authorization request sent by POST.
@@ -278,7 +242,7 @@ func HandleAuthorizePost(d Deps) http.Handler {
 		if !ok {
 			return
 		}
-		fail(w, r, req, errInvalidRequest, descMustUseGet)
+		fail(w, r, req, errMustUseGet)
 	})
 }
 
@@ -301,27 +265,27 @@ func HandleAuthorize(d Deps) http.Handler {
 			// immediate=true never shows a page: it needs a session and an
 			// earlier approval (reference §1.1).
 			if req.Prompt.any() || !web.LoggedIn(sess) {
-				fail(w, r, req, errImmediateUnsuccessful, descImmediateUnsuccessful)
+				fail(w, r, req, errImmediate)
 				return
 			}
-			switch step, code, desc := d.nextStep(req, sess.UserID); step {
+			switch step, e := d.nextStep(req, sess.UserID); step {
 			case stepComplete:
 				d.complete(w, r, req, sess.UserID)
 			case stepFail:
-				fail(w, r, req, code, desc)
+				fail(w, r, req, e)
 			default:
-				fail(w, r, req, errImmediateUnsuccessful, descImmediateUnsuccessful)
+				fail(w, r, req, errImmediate)
 			}
 			return
 		}
 		loggedIn := web.LoggedIn(sess) && !req.Prompt.Login
 		if loggedIn && !req.Prompt.SelectAccount {
-			switch step, code, desc := d.nextStep(req, sess.UserID); step {
+			switch step, e := d.nextStep(req, sess.UserID); step {
 			case stepComplete:
 				d.complete(w, r, req, sess.UserID)
 				return
 			case stepFail:
-				fail(w, r, req, code, desc)
+				fail(w, r, req, e)
 				return
 			}
 		}
@@ -381,31 +345,31 @@ const (
 // nextStep decides, for a logged-in user, whether the request fails,
 // completes without the Allow Access page (approved before, or an
 // admin-approved app the user is assigned to), or needs the page.
-func (d Deps) nextStep(req authRequest, userID string) (s step, code, desc string) {
+func (d Deps) nextStep(req authRequest, userID string) (step, oauthError) {
 	user, err := d.Store.User(userID)
 	if err != nil {
-		return stepFail, errInactiveUser, descInactiveUser
+		return stepFail, errInactiveUser
 	}
 	if org, err := d.Store.Org(user.OrgID); err != nil || !org.Active() {
-		return stepFail, errInactiveOrg, descInactiveOrg
+		return stepFail, errInactiveOrg
 	}
 	if !user.Active {
-		return stepFail, errInactiveUser, descInactiveUser
+		return stepFail, errInactiveUser
 	}
 	if req.App.Policy.AdminApproved {
 		// Pre-authorized users never see the page, even with
 		// prompt=consent: the admin consented for them (reference §10.5).
 		for _, id := range req.App.Policy.AssignedUserIDs {
 			if sfid.Equal(id, user.ID) {
-				return stepComplete, "", ""
+				return stepComplete, oauthError{}
 			}
 		}
-		return stepFail, errAppAccessDenied, descAppAccessDenied
+		return stepFail, errAppAccessDenied
 	}
 	if !req.Prompt.Consent && d.Store.Approved(user.ID, req.App.ConsumerKey) {
-		return stepComplete, "", ""
+		return stepComplete, oauthError{}
 	}
-	return stepAsk, "", ""
+	return stepAsk, oauthError{}
 }
 
 // complete answers the client: an authorization code in the query for the
@@ -423,7 +387,7 @@ func (d Deps) complete(w http.ResponseWriter, r *http.Request, req authRequest, 
 	withRefresh := grantsRefresh(req.Scopes) && d.fragmentMayCarryRefresh(req.RedirectURI)
 	at, rt, err := d.Store.IssueTokens("", req.App.ConsumerKey, userID, req.Scopes, withRefresh)
 	if err != nil {
-		fail(w, r, req, errInactiveUser, descInactiveUser)
+		fail(w, r, req, errInactiveUser)
 		return
 	}
 	id := d.identityURL(at.OrgID, at.UserID)
@@ -435,7 +399,7 @@ func (d Deps) complete(w http.ResponseWriter, r *http.Request, req authRequest, 
 	if req.ResponseType == responseTokenIDToken && slices.Contains(at.Scopes, "openid") {
 		if idToken, err = d.idToken(r, req.App, at, req.Nonce, ""); err != nil {
 			d.Log.Error("mocksf: authorize: id token", "err", err)
-			fail(w, r, req, errServerError, descServerError)
+			fail(w, r, req, errServerError)
 			return
 		}
 	}
@@ -532,19 +496,19 @@ func HandleApprovalPage(d Deps) http.Handler {
 		if !ok {
 			return
 		}
-		switch step, code, desc := d.nextStep(req, sess.UserID); step {
+		switch step, e := d.nextStep(req, sess.UserID); step {
 		case stepComplete:
 			forget(d, sess, source)
 			d.complete(w, r, req, sess.UserID)
 			return
 		case stepFail:
 			forget(d, sess, source)
-			fail(w, r, req, code, desc)
+			fail(w, r, req, e)
 			return
 		}
 		user, err := d.Store.User(sess.UserID)
 		if err != nil {
-			fail(w, r, req, errInactiveUser, descInactiveUser)
+			fail(w, r, req, errInactiveUser)
 			return
 		}
 		d.Pages.Render(w, http.StatusOK, "approve.html", approvePage{
@@ -578,12 +542,12 @@ func HandleApprove(d Deps) http.Handler {
 			return
 		}
 		forget(d, sess, source)
-		if step, code, desc := d.nextStep(req, sess.UserID); step == stepFail {
-			fail(w, r, req, code, desc)
+		if step, e := d.nextStep(req, sess.UserID); step == stepFail {
+			fail(w, r, req, e)
 			return
 		}
 		if r.PostFormValue("decision") != "allow" {
-			fail(w, r, req, errAccessDenied, descAccessDenied)
+			fail(w, r, req, errAccessDenied)
 			return
 		}
 		if !req.App.Policy.AdminApproved {

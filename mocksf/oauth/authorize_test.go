@@ -2,17 +2,14 @@ package oauth_test
 
 import (
 	"html"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/sfharness/sfharness/mocksf/instance"
+	"github.com/sfharness/sfharness/mocksf"
 	"github.com/sfharness/sfharness/mocksf/oauth"
 	"github.com/sfharness/sfharness/mocksf/store"
 	"github.com/sfharness/sfharness/mocksf/web"
@@ -57,8 +54,8 @@ orgs:
       - {username: ice@frozen.test, password: Ice-Pass-1}
 `
 
-// authorizeServer serves the authorize endpoint and the approval page as
-// mocksf routes them, in process.
+// authorizeServer is mocksf serving authorizeSeed in process, its routes
+// as served.
 type authorizeServer struct {
 	st      *store.Store
 	handler http.Handler
@@ -66,27 +63,12 @@ type authorizeServer struct {
 
 func newAuthorizeServer(tb testing.TB) *authorizeServer {
 	tb.Helper()
-	seed, err := store.ParseSeed([]byte(authorizeSeed))
+	srv, err := mocksf.New(mocksf.Config{BaseURL: baseURL, InstanceURL: "http://acme.mocksf.test", Seed: []byte(authorizeSeed)})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	st := store.New(nil)
-	if _, err := st.Apply(seed); err != nil {
-		tb.Fatal(err)
-	}
-	hosts, err := instance.New(instance.Shared, baseURL, "http://acme.mocksf.test", nil)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	d := oauth.Deps{Store: st, Pages: web.NewPages(), BaseURL: baseURL, Hosts: hosts,
-		AuthCodeTTL: 15 * time.Minute, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	page := web.WithSession(st)
-	mux := http.NewServeMux()
-	mux.Handle("GET /services/oauth2/authorize", page(oauth.HandleAuthorize(d)))
-	mux.Handle("POST /services/oauth2/authorize", page(oauth.HandleAuthorizePost(d)))
-	mux.Handle("GET "+oauth.ApprovalPath, page(oauth.HandleApprovalPage(d)))
-	mux.Handle("POST "+oauth.ApprovalPath, page(oauth.HandleApprove(d)))
-	return &authorizeServer{st: st, handler: mux}
+	tb.Cleanup(func() { srv.Close() })
+	return &authorizeServer{st: srv.Store(), handler: srv}
 }
 
 // session returns the cookie of a browser session logged in as username,
@@ -217,10 +199,10 @@ var authorizeErrorCases = []struct {
 		location: callback + "?error=OAUTH_APP_ACCESS_DENIED&error_description=user+is+not+admin+approved+to+access+this+app&state=s1"},
 	{name: "session of an inactive user", status: 302, user: "gone@acme.test",
 		query:    query("response_type", "code", "client_id", keyMain, "redirect_uri", callback, "state", "s1"),
-		location: callback + "?error=inactive_user&error_description=user+is+inactive&state=s1"},
+		location: callback + "?error=inactive_user&error_description=User+is+inactive&state=s1"},
 	{name: "session in a frozen org", status: 302, user: "ice@frozen.test",
 		query:    query("response_type", "code", "client_id", keyMain, "redirect_uri", callback, "state", "s1"),
-		location: callback + "?error=inactive_org&error_description=org+is+locked%2C+closed%2C+or+suspended&state=s1"},
+		location: callback + "?error=inactive_org&error_description=Org+is+locked%2C+closed%2C+or+suspended&state=s1"},
 }
 
 func TestAuthorizeErrors(t *testing.T) {

@@ -15,16 +15,6 @@ import (
 	"github.com/sfharness/sfharness/mocksf/store"
 )
 
-// Identity services' answers to a request they cannot serve: plain text,
-// 403 unlike the data API's 401 JSON (reference §7, §8).
-const (
-	identityBadToken = "Bad_OAuth_Token"
-	// identityBadID answers a request for a user the token may not read
-	// (403) or that does not exist in the org (404). mocksf's choice: the
-	// text is unconfirmed.
-	identityBadID = "Bad_Id"
-)
-
 // bearer returns the access token from the Authorization header ("Bearer"
 // or the older "OAuth" scheme) or the oauth_token parameter of the query or
 // a form body. It parses the request's form, which the handlers read next.
@@ -47,12 +37,6 @@ func bearerOr(r *http.Request, param string) string {
 	return r.Form.Get(param)
 }
 
-func identityText(w http.ResponseWriter, status int, body string) {
-	w.Header().Set("Content-Type", "text/plain;charset=UTF-8")
-	w.WriteHeader(status)
-	_, _ = w.Write([]byte(body))
-}
-
 // tokenUser resolves a request's access token to its record and user. A
 // token that is unknown, revoked, or belongs to a deactivated user or a
 // frozen or closed org is refused the same way.
@@ -62,15 +46,8 @@ func (d Deps) tokenUser(r *http.Request) (store.AccessToken, store.User, bool) {
 
 // tokenUserFrom is tokenUser for a token already read from the request.
 func (d Deps) tokenUserFrom(token string) (store.AccessToken, store.User, bool) {
-	at, err := d.Store.LookupAccessToken(token)
+	at, u, _, err := d.Store.UseAccessToken(token)
 	if err != nil {
-		return store.AccessToken{}, store.User{}, false
-	}
-	u, err := d.Store.User(at.UserID)
-	if err != nil || !u.Active {
-		return store.AccessToken{}, store.User{}, false
-	}
-	if org, err := d.Store.Org(u.OrgID); err != nil || !org.Active() {
 		return store.AccessToken{}, store.User{}, false
 	}
 	return at, u, true
@@ -287,7 +264,7 @@ func writeIdentity(w http.ResponseWriter, r *http.Request, v any) {
 			body, err = xml.Marshal(v)
 		}
 		if err != nil {
-			identityText(w, http.StatusInternalServerError, "UNKNOWN_EXCEPTION")
+			identityText(w, http.StatusInternalServerError, identityUnknown)
 			return
 		}
 		w.Header().Set("Content-Type", "application/xml;charset=UTF-8")
@@ -302,7 +279,7 @@ func writeIdentity(w http.ResponseWriter, r *http.Request, v any) {
 		enc.SetIndent("", "  ")
 	}
 	if err := enc.Encode(v); err != nil {
-		identityText(w, http.StatusInternalServerError, "UNKNOWN_EXCEPTION")
+		identityText(w, http.StatusInternalServerError, identityUnknown)
 		return
 	}
 	body := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))

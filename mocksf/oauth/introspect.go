@@ -9,16 +9,6 @@ import (
 	"github.com/sfharness/sfharness/mocksf/store"
 )
 
-// Introspection errors. Salesforce's are unconfirmed (§14): mocksf answers
-// a client it cannot authenticate with 401 and invalid_client, as RFC 7662
-// §2.3 and RFC 6749 §5.2 say, using the token endpoint's descriptions, and
-// a request without a token with 400 invalid_request.
-var (
-	introspectErrClientID = tokenError{errInvalidClientID, descInvalidClientID}
-	introspectErrClient   = tokenError{errInvalidClient, descInvalidClient}
-	introspectErrNoToken  = tokenError{errInvalidRequest, "missing token"}
-)
-
 // introspection is the introspection endpoint's answer, fields in
 // Salesforce's order (reference §6). An inactive token has only "active".
 type introspection struct {
@@ -49,9 +39,9 @@ func HandleIntrospect(d Deps) http.Handler {
 		}
 		app, err := authenticateClient(d, r, secretAlways)
 		if err != nil {
-			e := introspectErrClient
-			if te, ok := errors.AsType[tokenError](err); ok && te == tokenErrClientID {
-				e = introspectErrClientID
+			e := tokenErrClient
+			if te, ok := errors.AsType[oauthError](err); ok && te == tokenErrClientID {
+				e = tokenErrClientID
 			}
 			writeJSON(w, http.StatusUnauthorized, e.body())
 			return
@@ -111,7 +101,7 @@ func (d Deps) introspectRefresh(app store.ConnectedApp, token string) (introspec
 		return introspection{}, false
 	}
 	owner, err := d.Store.AppByKey(rt.ConsumerKey)
-	if err != nil || refreshExpired(owner.Policy.Refresh, rt, d.Store.Now()) {
+	if err != nil || owner.Policy.Refresh.Expired(rt, d.Store.Now()) {
 		return introspection{Active: false}, true
 	}
 	u, err := d.activeUser(rt.UserID)

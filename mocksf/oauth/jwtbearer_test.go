@@ -131,7 +131,7 @@ func TestJWTBearerErrors(t *testing.T) {
 		{name: "inactive user", body: jwtForm("gone@acme.test", true, nil, nil),
 			wantErr: "invalid_grant", wantDesc: "inactive user"},
 		{name: "frozen org", body: jwtForm(tkUser, true, nil, func(t *testing.T, e *tkEnv) { tkFreeze(t, e, tkUser) }),
-			wantErr: "inactive_org", wantDesc: "org is locked, closed, or suspended"},
+			wantErr: "inactive_org", wantDesc: "Org is locked, closed, or suspended"},
 		{name: "blocked app", body: jwtForm(tkUser, true, nil, func(t *testing.T, e *tkEnv) {
 			if _, err := e.store.UpdateApp(tkKeyJWT, func(a *store.ConnectedApp) { a.Policy.Blocked = true }); err != nil {
 				t.Fatal(err)

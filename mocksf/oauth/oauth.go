@@ -9,7 +9,6 @@ package oauth
 
 import (
 	"log/slog"
-	"net/http"
 	"net/url"
 	"time"
 
@@ -74,32 +73,6 @@ type Deps struct {
 	UserInfoOnlyOAuthToken bool
 }
 
-// Salesforce's OAuth error codes and descriptions, as seen on the wire.
-const (
-	errInvalidClientID   = "invalid_client_id"
-	descInvalidClientID  = "client identifier invalid"
-	errInvalidClient     = "invalid_client"
-	descInvalidClient    = "invalid client credentials"
-	errRedirectMismatch  = "redirect_uri_mismatch"
-	descRedirectMismatch = "redirect_uri must match configuration"
-	errRedirectMissing   = "redirect_uri_missing"
-	descRedirectMissing  = "redirect_uri not provided"
-	errUnsupportedResp   = "unsupported_response_type"
-	descUnsupportedResp  = "response type not supported"
-	errInvalidScope      = "invalid_scope"
-	descInvalidScope     = "requested scope is invalid, unknown, or malformed"
-	errAccessDenied      = "access_denied"
-	descAccessDenied     = "end-user denied authorization"
-	errInvalidRequest    = "invalid_request"
-	errInvalidGrant      = "invalid_grant"
-	descInvalidCode      = "invalid authorization code"
-	descExpiredCode      = "expired authorization code"
-	descBadVerifier      = "invalid code verifier"
-	descExpiredToken     = "expired access/refresh token"
-	errUnsupportedGrant  = "unsupported_grant_type"
-	descUnsupportedGrant = "grant type not supported"
-)
-
 // appActive reports whether a connected app has finished "propagating":
 // its own delay when it has one, else the server's.
 func (d Deps) appActive(app store.ConnectedApp) bool {
@@ -136,21 +109,4 @@ func withQuery(raw string, params url.Values) string {
 	}
 	u.RawQuery = q.Encode()
 	return u.String()
-}
-
-// redirectError sends the browser back to the client with an OAuth error,
-// as Salesforce does once the client and redirect URI are trusted.
-func redirectError(w http.ResponseWriter, r *http.Request, redirectURI, code, desc, state string) {
-	http.Redirect(w, r, withQuery(redirectURI, url.Values{
-		"error": {code}, "error_description": {desc}, "state": {state},
-	}), http.StatusFound)
-}
-
-// renderError shows an error Salesforce will not redirect (unknown client,
-// bad redirect URI): a bare page with the query-string text in <pre>.
-func renderError(d Deps, w http.ResponseWriter, code, desc string) {
-	q := url.Values{"error": {code}, "error_description": {desc}}
-	d.Pages.Render(w, http.StatusBadRequest, "oauth_error.html", struct{ Query, Description string }{
-		Query: "error=" + url.QueryEscape(code) + "&error_description=" + url.PathEscape(desc), Description: q.Get("error_description"),
-	})
 }

@@ -14,7 +14,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/sfharness/sfharness/mocksf/store"
 )
@@ -30,54 +29,6 @@ const (
 	grantPassword          = "password"
 	grantClientCredentials = "client_credentials"
 	grantJWTBearer         = "urn:ietf:params:oauth:grant-type:jwt-bearer"
-)
-
-// tokenError is an answer of the token endpoint other than a token: HTTP
-// 400 with {"error": Code, "error_description": Description}. Salesforce
-// has never been seen answering this endpoint with another status, not
-// even for a wrong client secret (reference §4.6, §14).
-type tokenError struct{ Code, Description string }
-
-func (e tokenError) Error() string { return "mocksf: token: " + e.Code + ": " + e.Description }
-
-// The token endpoint's errors, with Salesforce's wire strings (reference
-// §4.6). Where Salesforce's answer is unconfirmed the comment says what
-// mocksf chose and why.
-var (
-	tokenErrUnsupportedGrant = tokenError{errUnsupportedGrant, descUnsupportedGrant}
-	tokenErrClientID         = tokenError{errInvalidClientID, descInvalidClientID}
-	tokenErrClient           = tokenError{errInvalidClient, descInvalidClient}
-	tokenErrInvalidCode      = tokenError{errInvalidGrant, descInvalidCode}
-	tokenErrExpiredCode      = tokenError{errInvalidGrant, descExpiredCode}
-	tokenErrRedirectMismatch = tokenError{errRedirectMismatch, descRedirectMismatch}
-	tokenErrVerifier         = tokenError{errInvalidGrant, descBadVerifier}
-	tokenErrExpiredToken     = tokenError{errInvalidGrant, descExpiredToken}
-	tokenErrAuthFailure      = tokenError{errInvalidGrant, "authentication failure"}
-	tokenErrInactiveUser     = tokenError{errInvalidGrant, "inactive user"}
-	tokenErrNotApproved      = tokenError{errInvalidGrant, "user hasn't approved this consumer"}
-	tokenErrNotAdminApproved = tokenError{"invalid_app_access", "user is not admin approved to access this app"}
-	tokenErrAudience         = tokenError{errInvalidGrant, "Audience validation failed"}
-	tokenErrAssertion        = tokenError{errInvalidGrant, "invalid assertion"}
-	tokenErrWrongDomain      = tokenError{errInvalidGrant, "request not supported on this domain"}
-	tokenErrNoRunAsUser      = tokenError{errInvalidGrant, "no client credentials user enabled"}
-	// A JWT bearer grant for an app without the refresh_token scope:
-	// Salesforce wants it although the flow issues no refresh token.
-	tokenErrJWTNeedsRefreshScope = tokenError{errInvalidRequest, "refresh_token scope is required and the connected app should be installed and preauthorized."}
-	// A JWT bearer assertion past its exp: Salesforce answers with the
-	// code flow's text (simple-salesforce#371, #491).
-	tokenErrAssertionExpired = tokenError{errInvalidGrant, descExpiredCode}
-	// Frozen (locked, suspended) or closed org: mocksf's choice is the
-	// documented code with the documented text, lower-cased like the
-	// other descriptions on the wire (unconfirmed, §14).
-	tokenErrInactiveOrg = tokenError{"inactive_org", "org is locked, closed, or suspended"}
-	// An app blocked in Connected Apps OAuth Usage: mocksf answers as the
-	// authorize endpoint does (unconfirmed for this endpoint).
-	tokenErrAppBlocked = tokenError{"OAUTH_APP_BLOCKED", "this app is blocked by admin"}
-	// A user outside the org's Login IP Ranges (reference §1.4, §11).
-	tokenErrIPRestricted = tokenError{errInvalidGrant, "IP restricted or invalid login hours"}
-	// Bodies mocksf cannot read (unconfirmed).
-	tokenErrTooLarge  = tokenError{errInvalidRequest, "request too large"}
-	tokenErrMalformed = tokenError{errInvalidRequest, "malformed request"}
 )
 
 // tokenResponse is Salesforce's token reply, fields in its order. It has
@@ -102,15 +53,6 @@ func Signature(consumerSecret, id, issuedAt string) string {
 	mac := hmac.New(sha256.New, []byte(consumerSecret))
 	mac.Write([]byte(id + issuedAt))
 	return base64.StdEncoding.EncodeToString(mac.Sum(nil))
-}
-
-// body is the error as JSON encodes it.
-func (e tokenError) body() map[string]string {
-	return map[string]string{"error": e.Code, "error_description": e.Description}
-}
-
-func writeTokenError(w http.ResponseWriter, e tokenError) {
-	writeJSON(w, http.StatusBadRequest, e.body())
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -158,7 +100,7 @@ func HandleToken(d Deps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		resp, err := tokenGrant(d, w, r)
 		if err != nil {
-			var te tokenError
+			var te oauthError
 			if !errors.As(err, &te) {
 				te = tokenErrMalformed
 			}
@@ -225,17 +167,21 @@ func secretAlways(store.AppPolicy) bool { return true }
 // for a user or org that can no longer have any: a closed or frozen org,
 // then a deactivated user.
 func (d Deps) activeUser(userID string) (store.User, error) {
-	u, err := d.Store.User(userID)
-	if err != nil {
-		return store.User{}, tokenErrInactiveUser
+	u, _, err := d.Store.ActiveUser(userID)
+	return u, holderError(err)
+}
+
+// holderError is the token endpoint's answer to the store's refusal of a
+// token holder (store.ActiveUser): inactive_org or inactive_user; other
+// errors are returned as they are.
+func holderError(err error) error {
+	switch {
+	case errors.Is(err, store.ErrOrgInactive):
+		return tokenErrInactiveOrg
+	case errors.Is(err, store.ErrUserInactive):
+		return tokenErrInactiveUser
 	}
-	if org, err := d.Store.Org(u.OrgID); err != nil || !org.Active() {
-		return store.User{}, tokenErrInactiveOrg
-	}
-	if !u.Active {
-		return store.User{}, tokenErrInactiveUser
-	}
-	return u, nil
+	return err
 }
 
 // mayUse decides whether a user may get tokens for an app without an
@@ -309,25 +255,16 @@ func refresh(d Deps, r *http.Request) (tokenResponse, error) {
 	if err != nil {
 		return tokenResponse{}, err
 	}
-	rt, err := d.Store.LookupRefreshToken(r.PostFormValue("refresh_token"))
-	if err != nil || rt.ConsumerKey != app.ConsumerKey || refreshExpired(app.Policy.Refresh, rt, d.Store.Now()) {
+	// One store call checks the token, its user and org, and the org's
+	// Login IP Ranges, and issues the new token.
+	at, next, err := d.Store.RefreshGrant(r.PostFormValue("refresh_token"), app, func(_ store.User, org store.Org) error {
+		return d.checkLoginIP(r, app, org, true)
+	})
+	if errors.Is(err, store.ErrNotFound) {
 		return tokenResponse{}, tokenErrExpiredToken
 	}
-	u, err := d.activeUser(rt.UserID)
 	if err != nil {
-		return tokenResponse{}, err
-	}
-	if err := d.checkLoginIP(r, app, u, true); err != nil {
-		return tokenResponse{}, err
-	}
-	refresh := d.Store.Refresh
-	if app.Policy.RotateRefreshTokens {
-		refresh = d.Store.RefreshRotating
-	}
-	at, next, err := refresh(rt.Token)
-	if err != nil {
-		// Revoked between the lookup and now.
-		return tokenResponse{}, tokenErrExpiredToken
+		return tokenResponse{}, holderError(err)
 	}
 	resp := d.tokenReply(app, at)
 	if app.Policy.RotateRefreshTokens {
@@ -347,35 +284,14 @@ func refresh(d Deps, r *http.Request) (tokenResponse, error) {
 // unless the app's IP Relaxation lifts them for the grant. The
 // authorization code exchange is not checked: the browser's address was,
 // at login.
-func (d Deps) checkLoginIP(r *http.Request, app store.ConnectedApp, u store.User, refreshGrant bool) error {
+func (d Deps) checkLoginIP(r *http.Request, app store.ConnectedApp, org store.Org, refreshGrant bool) error {
 	if app.Policy.RelaxesIP(refreshGrant) {
 		return nil
-	}
-	org, err := d.Store.Org(u.OrgID)
-	if err != nil {
-		return tokenErrInactiveOrg
 	}
 	if !org.LoginIPAllowed(r.RemoteAddr) {
 		return tokenErrIPRestricted
 	}
 	return nil
-}
-
-// refreshExpired applies an app's Refresh Token Policy (reference §10.5).
-// An expired token is not revoked: it still counts as an approval, and the
-// access tokens it issued keep working until they are revoked, as
-// "Immediately expire refresh token" lets the current session go on.
-func refreshExpired(p store.RefreshPolicy, rt store.RefreshToken, now time.Time) bool {
-	switch p.Mode {
-	case store.RefreshImmediately:
-		return true
-	case store.RefreshIdle:
-		return now.Sub(rt.LastUsed) > p.For
-	case store.RefreshAbsolute:
-		return now.Sub(rt.IssuedAt) > p.For
-	default:
-		return false
-	}
 }
 
 // passwordGrant is the username-password flow: only where the user's org
@@ -426,7 +342,7 @@ func passwordGrant(d Deps, r *http.Request) (tokenResponse, error) {
 	if app.External() && !d.ExternalClientAppPasswordFlow {
 		return tokenResponse{}, tokenErrAuthFailure
 	}
-	if err := d.checkLoginIP(r, app, u, false); err != nil {
+	if err := d.checkLoginIP(r, app, org, false); err != nil {
 		return tokenResponse{}, err
 	}
 	if err := d.mayUse(app, u); err != nil {
@@ -520,25 +436,19 @@ func HandleRevoke(d Deps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, maxTokenBody)
 		if err := r.ParseForm(); err != nil {
-			revokeError(w, "invalid_request", "malformed request")
+			revokeError(w, tokenErrMalformed)
 			return
 		}
 		token := r.Form.Get("token")
 		if token == "" {
-			revokeError(w, "unsupported_token_type", "this token type is not supported")
+			revokeError(w, revokeErrTokenType)
 			return
 		}
 		if err := d.Store.Revoke(token); err != nil {
-			revokeError(w, "invalid_token", "Token was invalid")
+			revokeError(w, revokeErrToken)
 			return
 		}
 		w.Header().Set("Content-Type", "text/plain;charset=UTF-8")
 		w.WriteHeader(http.StatusOK)
 	})
-}
-
-func revokeError(w http.ResponseWriter, code, desc string) {
-	w.Header().Set("Content-Type", "application/x-www-form-urlencoded;charset=UTF-8")
-	w.WriteHeader(http.StatusBadRequest)
-	_, _ = w.Write([]byte("error=" + url.QueryEscape(code) + "&error_description=" + url.PathEscape(desc)))
 }

@@ -167,7 +167,7 @@ func TestAuthorizationCodeErrors(t *testing.T) {
 			return body
 		}, wantErr: "invalid_grant", wantDesc: "inactive user"},
 		{name: "org frozen after authorizing", body: codeForm(tkKeyFrozen, tkSecret, "user@frozen.test", codeOpts{}),
-			wantErr: "inactive_org", wantDesc: "org is locked, closed, or suspended"},
+			wantErr: "inactive_org", wantDesc: "Org is locked, closed, or suspended"},
 	})
 }
 
@@ -363,7 +363,7 @@ func TestRefreshErrors(t *testing.T) {
 		{name: "inactive user", body: withToken(tkKeyMain, tkSecret, func(t *testing.T, e *tkEnv) { tkDeactivate(t, e, tkUser) }),
 			wantErr: "invalid_grant", wantDesc: "inactive user"},
 		{name: "frozen org", body: withToken(tkKeyMain, tkSecret, func(t *testing.T, e *tkEnv) { tkFreeze(t, e, tkUser) }),
-			wantErr: "inactive_org", wantDesc: "org is locked, closed, or suspended"},
+			wantErr: "inactive_org", wantDesc: "Org is locked, closed, or suspended"},
 	})
 }
 
@@ -472,7 +472,7 @@ func TestPasswordErrors(t *testing.T) {
 		{name: "org disallows the flow", body: pw(tkKeyNoPw, "user@strict.test", "Strict-Pass-1", approve(tkKeyNoPw, "user@strict.test")),
 			wantErr: "invalid_grant", wantDesc: "authentication failure"},
 		{name: "frozen org", body: pw(tkKeyFrozen, "user@frozen.test", "Frozen-Pass-1", nil),
-			wantErr: "inactive_org", wantDesc: "org is locked, closed, or suspended"},
+			wantErr: "inactive_org", wantDesc: "Org is locked, closed, or suspended"},
 		{name: "never approved", body: pw(tkKeyMain, tkUser, tkPassword, nil),
 			wantErr: "invalid_grant", wantDesc: "user hasn't approved this consumer"},
 		{name: "admin-approved app, user not assigned", body: pw(tkKeyAdmin, "other@acme.test", "Other-Pass-1", nil),

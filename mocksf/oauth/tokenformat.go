@@ -85,10 +85,6 @@ func (t tokenResponse) fields() []field {
 	return out
 }
 
-func (e tokenError) fields() []field {
-	return []field{{"error", e.Code}, {"error_description", e.Description}}
-}
-
 // writeTokenAnswer writes a token reply or error in the format asked for.
 // JSON is v itself; the other formats carry fs, the same fields in the
 // same order: name=value pairs, or elements under an <OAuth> root (the

@@ -1,7 +1,8 @@
 // Package pageform reads mocksf's own HTML pages as a browserless client
 // must: the forms (their action and hidden fields, CSRF token included)
-// and the error a page shows. mocksftest's Login and cmd/sfload's load
-// flows both drive the login, verification and Allow Access pages with it.
+// and the error a page shows. mocksfclient's browserless login (which
+// mocksftest, e2e, cmd/sfload and cmd/sfconform use) drives the login,
+// verification and Allow Access pages with it.
 package pageform
 
 import (

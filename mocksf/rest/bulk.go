@@ -216,7 +216,7 @@ const (
 	viewDetail
 )
 
-func (api Deps) jobInfo(id string, j bulkJob, view int, now time.Time) jobInfo {
+func (api *API) jobInfo(id string, j bulkJob, view int, now time.Time) jobInfo {
 	s := api.bulk()
 	info := jobInfo{
 		ID: id, Operation: j.operation, Object: j.object, CreatedByID: j.createdByID,
@@ -259,7 +259,7 @@ func (api Deps) jobInfo(id string, j bulkJob, view int, now time.Time) jobInfo {
 	return info
 }
 
-func (api Deps) bulk() BulkSettings { return api.Bulk.withDefaults() }
+func (api *API) bulk() BulkSettings { return api.Bulk.withDefaults() }
 
 // bulkRoute checks what every job resource shares: the version serves
 // the kind's resources (an older one is 404 NOT_FOUND, as for any
@@ -280,7 +280,7 @@ func bulkRoute(w http.ResponseWriter, r *http.Request, kind string) (store.Acces
 
 // loadJob finds the route's {jobId} among the org's jobs of a kind; an
 // unknown ID, or one of the other kind, is 404 NOT_FOUND.
-func (api Deps) loadJob(w http.ResponseWriter, r *http.Request, kind string) (store.AccessToken, store.BulkJob, bulkJob, bool) {
+func (api *API) loadJob(w http.ResponseWriter, r *http.Request, kind string) (store.AccessToken, store.BulkJob, bulkJob, bool) {
 	at, _, ok := bulkRoute(w, r, kind)
 	if !ok {
 		return at, store.BulkJob{}, bulkJob{}, false
@@ -296,7 +296,7 @@ func (api Deps) loadJob(w http.ResponseWriter, r *http.Request, kind string) (st
 // HandleBulkJob answers /services/data/vXX.X/jobs/{ingest|query}/{jobId}:
 // GET is the job's info, PATCH {"state":...} closes or aborts it, DELETE
 // deletes it and what it keeps (204).
-func HandleBulkJob(api Deps, kind string) http.Handler {
+func HandleBulkJob(api *API, kind string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		at, sj, j, ok := api.loadJob(w, r, kind)
 		if !ok {
@@ -327,7 +327,7 @@ func HandleBulkJob(api Deps, kind string) http.Handler {
 // changeJobState is PATCH of a job: {"state":"UploadComplete"} closes an
 // Open ingest job and processes its data; {"state":"Aborted"} aborts a
 // job that has not finished.
-func (api Deps) changeJobState(w http.ResponseWriter, r *http.Request, at store.AccessToken, sj store.BulkJob) {
+func (api *API) changeJobState(w http.ResponseWriter, r *http.Request, at store.AccessToken, sj store.BulkJob) {
 	var body struct {
 		State *string `json:"state"`
 	}
@@ -369,7 +369,7 @@ func (api Deps) changeJobState(w http.ResponseWriter, r *http.Request, at store.
 // Get All Jobs, the org's jobs of the kind, a thousand to a page, with
 // the filters isPkChunkingEnabled, jobType and concurrencyMode, and
 // queryLocator for the next page.
-func HandleBulkJobs(api Deps, kind string) http.Handler {
+func HandleBulkJobs(api *API, kind string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		at, _, ok := bulkRoute(w, r, kind)
 		if !ok {
@@ -503,7 +503,7 @@ func writeBulkError(w http.ResponseWriter, err error) bool {
 	case errors.Is(err, store.ErrNotFound):
 		writeError(w, http.StatusNotFound, errNotFound)
 	default:
-		writeError(w, http.StatusInternalServerError, apiError{Code: "UNKNOWN_EXCEPTION", Message: "mocksf: " + err.Error()})
+		writeError(w, http.StatusInternalServerError, errInternal(err.Error()))
 	}
 	return true
 }

@@ -115,3 +115,11 @@ func errBulkMissingExternalID(field string) apiError {
 func errBulkDuplicateExternalID(field string) apiError {
 	return apiError{Code: "DUPLICATE_EXTERNAL_ID", Message: field + ": more than one record found for external id field"}
 }
+
+// errBulkRead answers an upload mocksf could not read.
+func errBulkRead(err error) apiError {
+	return apiError{Code: "ClientInputError", Message: "mocksf: reading the body: " + err.Error(), codeFirst: true}
+}
+
+// errBulkCount answers a query job for COUNT(), which mocksf does not run.
+var errBulkCount = apiError{Code: "API_ERROR", Message: "mocksf: COUNT() queries are not supported by Bulk API 2.0 query jobs", codeFirst: true}

@@ -27,7 +27,7 @@ type newIngestJob struct {
 // HandleCreateIngestJob answers POST /services/data/vXX.X/jobs/ingest
 // (API 41.0 and later) with 200 and the new job, state Open, whose
 // contentUrl takes the data.
-func HandleCreateIngestJob(api Deps) http.Handler {
+func HandleCreateIngestJob(api *API) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		at, version, ok := bulkRoute(w, r, kindIngest)
 		if !ok {
@@ -94,7 +94,7 @@ func HandleCreateIngestJob(api Deps) http.Handler {
 // HandleUploadJobData answers PUT .../jobs/ingest/{jobId}/batches: the
 // job's CSV, once, while the job is Open, at most
 // BulkSettings.MaxUploadBytes; 201 with no body.
-func HandleUploadJobData(api Deps) http.Handler {
+func HandleUploadJobData(api *API) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		at, sj, _, ok := api.loadJob(w, r, kindIngest)
 		if !ok {
@@ -103,7 +103,7 @@ func HandleUploadJobData(api Deps) http.Handler {
 		s := api.bulk()
 		data, err := io.ReadAll(io.LimitReader(r.Body, s.MaxUploadBytes+1))
 		if err != nil {
-			writeError(w, http.StatusBadRequest, apiError{Code: "ClientInputError", Message: "mocksf: reading the body: " + err.Error(), codeFirst: true})
+			writeError(w, http.StatusBadRequest, errBulkRead(err))
 			return
 		}
 		if int64(len(data)) > s.MaxUploadBytes {
@@ -134,7 +134,7 @@ func HandleUploadJobData(api Deps) http.Handler {
 // Salesforce does: a bad row fails alone) and stores the results.
 // Room for the results is reserved when the job closes, so a closed job
 // never fails for want of it after its records were written.
-func (api Deps) closeIngestJob(w http.ResponseWriter, at store.AccessToken, sj store.BulkJob) {
+func (api *API) closeIngestJob(w http.ResponseWriter, at store.AccessToken, sj store.BulkJob) {
 	s := api.bulk()
 	now := api.Store.Now()
 	var job bulkJob
@@ -171,7 +171,7 @@ func (api Deps) closeIngestJob(w http.ResponseWriter, at store.AccessToken, sj s
 // processIngest runs a closed job's rows and returns the job with its
 // outcome: JobComplete with the successful and failed rows, or Failed
 // with errorMessage when the data cannot be read as the job says.
-func (api Deps) processIngest(orgID, userID string, j bulkJob) bulkJob {
+func (api *API) processIngest(orgID, userID string, j bulkJob) bulkJob {
 	data := j.upload
 	j.upload = nil
 	schema := api.schemaOf(orgID)
@@ -255,7 +255,7 @@ func ingestColumns(o *sobject, header []string, j bulkJob) ([]string, string) {
 // ingestRow writes one row as the REST API writes a record, with its
 // checks (write.go): it returns the record's ID, whether it was created,
 // and the row's errors.
-func (api Deps) ingestRow(orgID, userID string, schema *orgSchema, o *sobject, j bulkJob, columns, row []string) (string, bool, []apiError) {
+func (api *API) ingestRow(orgID, userID string, schema *orgSchema, o *sobject, j bulkJob, columns, row []string) (string, bool, []apiError) {
 	body := recordBody{values: map[string]any{}}
 	id := ""
 	for i, name := range columns {
@@ -366,7 +366,7 @@ func (api Deps) ingestRow(orgID, userID string, schema *orgSchema, o *sobject, j
 }
 
 // ingestInsert creates a record from a row's values.
-func (api Deps) ingestInsert(orgID, userID string, schema *orgSchema, o *sobject, body recordBody) (string, bool, []apiError) {
+func (api *API) ingestInsert(orgID, userID string, schema *orgSchema, o *sobject, body recordBody) (string, bool, []apiError) {
 	if errs := checkWritable(o, body, true, ""); errs != nil {
 		return "", false, errs
 	}
@@ -396,7 +396,7 @@ func (api Deps) ingestInsert(orgID, userID string, schema *orgSchema, o *sobject
 }
 
 // ingestUpdate updates the record a row's Id names.
-func (api Deps) ingestUpdate(orgID, userID string, schema *orgSchema, o *sobject, body recordBody, id string) (string, bool, []apiError) {
+func (api *API) ingestUpdate(orgID, userID string, schema *orgSchema, o *sobject, body recordBody, id string) (string, bool, []apiError) {
 	if id == "" {
 		return "", false, []apiError{errBulkMissingID}
 	}
@@ -446,7 +446,7 @@ const (
 // (JobComplete, Failed or Aborted), as text/csv: "sf__Id","sf__Created"
 // or "sf__Id","sf__Error" before the uploaded columns; the unprocessed
 // rows as uploaded.
-func HandleIngestJobResults(api Deps, which IngestResults) http.Handler {
+func HandleIngestJobResults(api *API, which IngestResults) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, sj, j, ok := api.loadJob(w, r, kindIngest)
 		if !ok {

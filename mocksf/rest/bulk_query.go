@@ -24,7 +24,7 @@ type newQueryJob struct {
 // (API 47.0 and later): it checks the SOQL as /query does, runs it at
 // once and keeps the result as CSV for .../results, answering 200 with
 // the job in state UploadComplete.
-func HandleCreateQueryJob(api Deps) http.Handler {
+func HandleCreateQueryJob(api *API) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		at, version, ok := bulkRoute(w, r, kindQuery)
 		if !ok {
@@ -47,7 +47,7 @@ func HandleCreateQueryJob(api Deps) http.Handler {
 		}
 		text := deref(body.Query, "")
 		if strings.TrimSpace(text) == "" {
-			writeError(w, http.StatusBadRequest, apiError{Code: soql.CodeMalformedQuery, Message: soql.MsgEmptyQuery})
+			writeError(w, http.StatusBadRequest, errEmptyQuery)
 			return
 		}
 		schema := api.schemaOf(at.OrgID)
@@ -56,7 +56,7 @@ func HandleCreateQueryJob(api Deps) http.Handler {
 			return
 		}
 		if q.Count {
-			writeError(w, http.StatusBadRequest, apiError{Code: "API_ERROR", Message: "mocksf: COUNT() queries are not supported by Bulk API 2.0 query jobs", codeFirst: true})
+			writeError(w, http.StatusBadRequest, errBulkCount)
 			return
 		}
 		now := api.Store.Now()
@@ -78,7 +78,7 @@ func HandleCreateQueryJob(api Deps) http.Handler {
 // runBulkQuery runs a compiled query as /query does and writes its
 // records as CSV: a header row of the field paths as queried
 // (Account.Name), then a row per record, whose offsets it returns.
-func (api Deps) runBulkQuery(orgID string, schema *orgSchema, o *sobject, q *soql.Query, all bool, delimiter, lineEnding string, r *http.Request) ([]byte, []int) {
+func (api *API) runBulkQuery(orgID string, schema *orgSchema, o *sobject, q *soql.Query, all bool, delimiter, lineEnding string, r *http.Request) ([]byte, []int) {
 	rows := api.queryRows(r, orgID, schema, o, q, all)
 
 	out := newCSVOut(delimiter, lineEnding)
@@ -113,7 +113,7 @@ func (api Deps) runBulkQuery(orgID string, schema *orgSchema, o *sobject, q *soq
 // BulkSettings.QueryPageSize) from the locator's offset, with the
 // Sforce-NumberOfRecords header and Sforce-Locator, the next page's
 // locator or "null" on the last page.
-func HandleQueryJobResults(api Deps) http.Handler {
+func HandleQueryJobResults(api *API) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, sj, j, ok := api.loadJob(w, r, kindQuery)
 		if !ok {

@@ -68,7 +68,7 @@ func (p *pendingWrite) fail(id string, es ...apiError) {
 // default) one failure stores nothing and the other records report
 // ALL_OR_NONE_OPERATION_ROLLED_BACK. A malformed body or more than 200
 // records is 400 for the whole request.
-func HandleCollections(api Deps) http.Handler {
+func HandleCollections(api *API) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !sinceVersion(w, r, collectionsVersion) {
 			return
@@ -115,7 +115,7 @@ func HandleCollections(api Deps) http.Handler {
 
 // checkCollectionRecord reads and checks one record of a create or an
 // update outside the store's lock, as the single-record resources do.
-func checkCollectionRecord(api Deps, orgID string, schema *orgSchema, raw []byte, create bool) *pendingWrite {
+func checkCollectionRecord(api *API, orgID string, schema *orgSchema, raw []byte, create bool) *pendingWrite {
 	p := &pendingWrite{}
 	body, errs := parseRecordBody(raw, anyObject)
 	if errs != nil {
@@ -180,7 +180,7 @@ func dmlOf(e apiError) apiError {
 // that passed goes through write, in order. Without allOrNone a record
 // that fails is only reported; with it, any failure undoes every write
 // and the others report ALL_OR_NONE_OPERATION_ROLLED_BACK.
-func commitCollection(api Deps, r *http.Request, at store.AccessToken, writes []*pendingWrite, all bool, write func(*store.OrgTx, *pendingWrite) error) {
+func commitCollection(api *API, r *http.Request, at store.AccessToken, writes []*pendingWrite, all bool, write func(*store.OrgTx, *pendingWrite) error) {
 	failed := false
 	for _, p := range writes {
 		failed = failed || p.failed
@@ -239,7 +239,7 @@ func results(writes []*pendingWrite) []collectionResult {
 }
 
 // collectionDelete answers DELETE /composite/sobjects?ids=a,b&allOrNone=.
-func collectionDelete(api Deps, w http.ResponseWriter, r *http.Request) {
+func collectionDelete(api *API, w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	list := strings.TrimSpace(q.Get("ids"))
 	if list == "" {
@@ -290,7 +290,7 @@ func collectionDelete(api Deps, w http.ResponseWriter, r *http.Request) {
 // 46.0 and later): each record is created, or updated when one record has
 // its external ID value; results carry "created". Several records with
 // the value fail that record with DUPLICATE_EXTERNAL_ID.
-func HandleCollectionUpsert(api Deps) http.Handler {
+func HandleCollectionUpsert(api *API) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !sinceVersion(w, r, collectionsUpsertVersion) {
 			return
@@ -334,7 +334,7 @@ func indexOf(writes []*pendingWrite, p *pendingWrite) int {
 
 // checkUpsertRecord reads one upsert record outside the store's lock: its
 // type must be the route's object and it must carry the external ID.
-func checkUpsertRecord(api Deps, orgID string, schema *orgSchema, o *sobject, f fieldDef, raw []byte, want *any) *pendingWrite {
+func checkUpsertRecord(api *API, orgID string, schema *orgSchema, o *sobject, f fieldDef, raw []byte, want *any) *pendingWrite {
 	p := &pendingWrite{o: o}
 	body, errs := parseRecordBody(raw, o)
 	if errs != nil {
@@ -435,7 +435,7 @@ func upsertOne(tx *store.RecordTx, at store.AccessToken, o *sobject, f fieldDef,
 // with {"ids":[...],"fields":[...]} reads up to 2,000 records of the
 // object, answering an array in the order asked with null for an ID
 // that has no live record.
-func HandleCollectionRetrieve(api Deps) http.Handler {
+func HandleCollectionRetrieve(api *API) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !sinceVersion(w, r, collectionsVersion) {
 			return

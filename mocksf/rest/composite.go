@@ -43,7 +43,7 @@ var createPath = regexp.MustCompile(`^/services/data/(v[0-9]+\.[0-9])/sobjects/(
 // failure undoes every write the subrequests made and the others answer
 // 400 PROCESSING_HALTED; without it, only subrequests whose references
 // name nothing fail so. The whole request counts as one API call.
-func HandleComposite(api Deps) http.Handler {
+func HandleComposite(api *API) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !sinceVersion(w, r, compositeVersion) {
 			return
@@ -143,7 +143,7 @@ type batchRequest struct {
 // {"hasErrors":bool,"results":[{"statusCode","result"}]}. With
 // haltOnError, those after the first failure answer 412
 // BATCH_PROCESSING_HALTED. Nothing is rolled back.
-func HandleBatch(api Deps) http.Handler {
+func HandleBatch(api *API) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !sinceVersion(w, r, batchVersion) {
 			return

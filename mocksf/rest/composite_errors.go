@@ -105,5 +105,7 @@ func txErrors(err error) []apiError {
 	if errors.Is(err, store.ErrNotFound) {
 		return []apiError{errNotFound}
 	}
-	return []apiError{{Code: "UNKNOWN_EXCEPTION", Message: "mocksf: " + err.Error(), dml: true}}
+	e := errInternal(err.Error())
+	e.dml = true
+	return []apiError{e}
 }

@@ -49,7 +49,7 @@ type treeRequest struct {
 // attributes.referenceId. All are created or none: 201
 // {"hasErrors":false,"results":[{"referenceId","id"}]}, or 400
 // {"hasErrors":true,"results":[{"referenceId","errors"}]}.
-func HandleTree(api Deps) http.Handler {
+func HandleTree(api *API) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !sinceVersion(w, r, treeVersion) {
 			return

@@ -318,7 +318,7 @@ func (s *orgSchema) describeJSON(version string, o *sobject) []byte {
 
 // HandleGlobalDescribe answers GET /services/data/vXX.X/sobjects: every
 // object of the org with its global describe attributes.
-func HandleGlobalDescribe(api Deps) http.Handler {
+func HandleGlobalDescribe(api *API) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		at, _ := TokenFrom(r.Context())
 		writeGlobalDescribe(w, versionBase(r), api.schemaOf(at.OrgID))
@@ -341,7 +341,7 @@ func writeGlobalDescribe(w http.ResponseWriter, base string, schema *orgSchema) 
 
 // HandleDescribe answers GET /services/data/vXX.X/sobjects/{object}/describe.
 // An object the org does not have is 404 NOT_FOUND.
-func HandleDescribe(api Deps) http.Handler {
+func HandleDescribe(api *API) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, schema, o, ok := api.routeObject(w, r)
 		if !ok {
@@ -354,7 +354,7 @@ func HandleDescribe(api Deps) http.Handler {
 // HandleSObjectBasic answers GET /services/data/vXX.X/sobjects/{object}:
 // the object's global describe entry and its recently viewed records,
 // which mocksf approximates as /recent does (recent.go), up to 200.
-func HandleSObjectBasic(api Deps) http.Handler {
+func HandleSObjectBasic(api *API) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		at, schema, o, ok := api.routeObject(w, r)
 		if !ok {

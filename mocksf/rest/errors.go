@@ -2,9 +2,15 @@ package rest
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
+
+	"github.com/sfharness/sfharness/mocksf/soql"
+	"github.com/sfharness/sfharness/mocksf/sosl"
 )
 
 // apiError is one entry of a REST error body, which is a JSON array of
@@ -32,7 +38,91 @@ var (
 	errNotFound         = apiError{Code: "NOT_FOUND", Message: "The requested resource does not exist", codeFirst: true}
 	errEntityDeleted    = apiError{Code: "ENTITY_IS_DELETED", Message: "entity is deleted", codeFirst: true}
 	errQueryLocator     = apiError{Code: "INVALID_QUERY_LOCATOR", Message: "invalid query locator"}
+	errUserAPIDisabled  = apiError{Code: "API_CURRENTLY_DISABLED", Message: "API is disabled for this User"}
+	errEmptyQuery       = apiError{Code: soql.CodeMalformedQuery, Message: soql.MsgEmptyQuery}
+	errNoQuery          = apiError{Code: soql.CodeMalformedQuery, Message: soql.MsgNoQuery}
+	// errUnexpected is Salesforce's answer to a failure of its own; mocksf
+	// answers its own with errInternal.
+	errUnexpected = apiError{Code: codeUnknownException, Message: "An unexpected error occurred. Please include this ErrorId if you contact support"}
+	// Unconfirmed wording, what clients commonly quote.
+	errServerUnavailable = apiError{Code: "SERVER_UNAVAILABLE", Message: "Server temporarily unavailable, please try again later."}
+	errQueryTimeout      = apiError{Code: "QUERY_TIMEOUT", Message: "Your query request was running for too long."}
+	errUnableToLockRow   = apiError{Code: "UNABLE_TO_LOCK_ROW", Message: "unable to obtain exclusive access to this record"}
 )
+
+const codeUnknownException = "UNKNOWN_EXCEPTION"
+
+// errNoSearch answers a search without its q parameter or body.
+var errNoSearch = apiError{Code: sosl.CodeMalformedSearch, Message: sosl.MsgNoSearch}
+
+// errSearchScope answers a parameterized search whose "in" is not a
+// search group.
+func errSearchScope(in string) apiError {
+	return apiError{Code: sosl.CodeMalformedSearch, Message: "Invalid search scope: " + in}
+}
+
+// errFieldsParam answers a fields parameter naming something that is not
+// a field name.
+func errFieldsParam(name string) apiError {
+	return apiError{Code: soql.CodeMalformedQuery, Message: "mocksf: invalid field name in fields: " + strconv.Quote(name)}
+}
+
+// errInternal is UNKNOWN_EXCEPTION for a failure of mocksf itself, saying
+// what failed.
+func errInternal(what string) apiError {
+	return apiError{Code: codeUnknownException, Message: "mocksf: " + what}
+}
+
+// faultError is an error a control-API fault rule can name, with the
+// status Salesforce answers it with.
+type faultError struct {
+	status int
+	err    apiError
+}
+
+// faultErrors are the REST errors a fault rule can name by code
+// (docs/mocksf-control.md, "Faults"), one per code.
+var faultErrors = map[string]faultError{
+	"REQUEST_LIMIT_EXCEEDED": {http.StatusForbidden, errLimitExceeded},
+	"INVALID_SESSION_ID":     {http.StatusUnauthorized, errSessionInvalid},
+	"INVALID_AUTH_HEADER":    {http.StatusUnauthorized, errAuthHeader},
+	"API_DISABLED_FOR_ORG":   {http.StatusForbidden, errAPIDisabled},
+	"API_CURRENTLY_DISABLED": {http.StatusForbidden, errUserAPIDisabled},
+	"NOT_FOUND":              {http.StatusNotFound, errNotFound},
+	"MALFORMED_QUERY":        {http.StatusBadRequest, errEmptyQuery},
+	"INVALID_QUERY_LOCATOR":  {http.StatusBadRequest, errQueryLocator},
+	"UNKNOWN_EXCEPTION":      {http.StatusInternalServerError, errUnexpected},
+	"SERVER_UNAVAILABLE":     {http.StatusServiceUnavailable, errServerUnavailable},
+	"QUERY_TIMEOUT":          {http.StatusBadRequest, errQueryTimeout},
+	"UNABLE_TO_LOCK_ROW":     {http.StatusBadRequest, errUnableToLockRow},
+}
+
+// FaultCodes are the REST error codes a control-API fault rule may name
+// without a status, sorted.
+func FaultCodes() []string {
+	codes := make([]string, 0, len(faultErrors))
+	for c := range faultErrors {
+		codes = append(codes, c)
+	}
+	slices.Sort(codes)
+	return codes
+}
+
+// FaultReply is what Salesforce's REST API answers for the error code:
+// its status (0 for a code not in FaultCodes) and its one-entry error
+// array, whose message is message, or when message is empty Salesforce's
+// wording of the error (the code itself for an unknown code).
+func FaultReply(code, message string) (status int, body []byte) {
+	f, ok := faultErrors[code]
+	if !ok {
+		f.err = apiError{Code: code, Message: code}
+	}
+	if message != "" {
+		f.err.Message = message
+	}
+	body, _ = json.Marshal([]apiError{f.err}) // cannot fail: strings only
+	return f.status, body
+}
 
 // errNoSuchExternalID is Salesforce's answer to a record path whose id is
 // not an ID of the object: it reads the segment as an external ID field.

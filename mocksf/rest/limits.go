@@ -49,7 +49,7 @@ const dataStorageMB = 5
 // DailyApiRequests is the real count behind Sforce-Limit-Info (this call
 // included) and DataStorageMB shrinks with the org's records; the others
 // are fixed.
-func HandleLimits(api Deps) http.Handler {
+func HandleLimits(api *API) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		at, _ := TokenFrom(r.Context())
 		usage, err := api.Store.APIUsageOf(at.OrgID)

@@ -38,11 +38,11 @@ const (
 func queryText(w http.ResponseWriter, r *http.Request) (string, bool) {
 	values, present := r.URL.Query()["q"]
 	if !present {
-		writeError(w, http.StatusBadRequest, apiError{Code: soql.CodeMalformedQuery, Message: soql.MsgNoQuery})
+		writeError(w, http.StatusBadRequest, errNoQuery)
 		return "", false
 	}
 	if strings.TrimSpace(values[0]) == "" {
-		writeError(w, http.StatusBadRequest, apiError{Code: soql.CodeMalformedQuery, Message: soql.MsgEmptyQuery})
+		writeError(w, http.StatusBadRequest, errEmptyQuery)
 		return "", false
 	}
 	return values[0], true
@@ -62,7 +62,7 @@ func compileQuery(w http.ResponseWriter, text string, schema *orgSchema) (*soql.
 // queryRows runs a compiled query over the org's records of o (deleted
 // ones too when all is set): those that match, sorted and paged by its
 // ORDER BY, LIMIT and OFFSET.
-func (api Deps) queryRows(r *http.Request, orgID string, schema *orgSchema, o *sobject, q *soql.Query, all bool) []*recordView {
+func (api *API) queryRows(r *http.Request, orgID string, schema *orgSchema, o *sobject, q *soql.Query, all bool) []*recordView {
 	env := api.newEnv(orgID, schema, api.instanceURL(r, orgID))
 	views := env.views(o, all)
 	match := q.Matcher(api.Store.Now())
@@ -81,8 +81,7 @@ func (api Deps) queryRows(r *http.Request, orgID string, schema *orgSchema, o *s
 // columns=true it describes the query's columns instead. Results
 // beyond the batch size stay on the server as a snapshot that
 // nextRecordsUrl pages through.
-func HandleQuery(api Deps, all bool) http.Handler {
-	state := api.state()
+func HandleQuery(api *API, all bool) http.Handler {
 	resource := "query"
 	if all {
 		resource = "queryAll"
@@ -121,7 +120,7 @@ func HandleQuery(api Deps, all bool) http.Handler {
 		batch := batchSize(r.Header.Get("Sforce-Query-Options"))
 		if batch < len(c.rows) {
 			c.batch = batch
-			state.cursors.add(c, api.Store.Now())
+			api.cursors.add(c, api.Store.Now())
 		}
 		writePage(w, versionBase(r), c, 0, batch, api.newEnv(at.OrgID, schema, api.instanceURL(r, at.OrgID)))
 	})
@@ -131,8 +130,7 @@ func HandleQuery(api Deps, all bool) http.Handler {
 // /queryAll/{locator}): the page of a kept result that starts at the
 // locator's offset. Locators of another org, unknown, expired or out of
 // range ones are 400 INVALID_QUERY_LOCATOR.
-func HandleQueryMore(api Deps) http.Handler {
-	state := api.state()
+func HandleQueryMore(api *API) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		at, _ := TokenFrom(r.Context())
 		id, offsetText, ok := strings.Cut(mux.Vars(r)["locator"], "-")
@@ -141,7 +139,7 @@ func HandleQueryMore(api Deps) http.Handler {
 			writeError(w, http.StatusBadRequest, errQueryLocator)
 			return
 		}
-		c, ok := state.cursors.get(id, at.OrgID, api.Store.Now())
+		c, ok := api.cursors.get(id, at.OrgID, api.Store.Now())
 		if !ok || offset >= len(c.rows) {
 			writeError(w, http.StatusBadRequest, errQueryLocator)
 			return

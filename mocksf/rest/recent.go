@@ -21,7 +21,7 @@ const (
 // not track views, so it lists the records the user created or last
 // changed, by when (an approximation; docs/mocksf-rest.md). A limit that
 // is not a positive integer is ignored; above 200 it is 200.
-func HandleRecent(api Deps) http.Handler {
+func HandleRecent(api *API) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		at, _ := TokenFrom(r.Context())
 		limit := defaultRecent

@@ -150,7 +150,7 @@ func appendValue(b *bytes.Buffer, f fieldDef, v any) {
 // well-formed ID with no record is 404 NOT_FOUND; a deleted record is 404
 // ENTITY_IS_DELETED; an unknown name in fields= is 400 INVALID_FIELD with
 // the message of the SOQL query Salesforce builds from the request.
-func HandleRecord(api Deps) http.Handler {
+func HandleRecord(api *API) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.Method {
 		case http.MethodPatch:
@@ -201,7 +201,7 @@ func selectFields(schema *orgSchema, o *sobject, list, id string) ([]*planNode, 
 	for i, n := range names {
 		names[i] = strings.TrimSpace(n)
 		if !isFieldName(names[i]) {
-			return nil, &apiError{Code: soql.CodeMalformedQuery, Message: "mocksf: invalid field name in fields: " + strconv.Quote(names[i])}
+			return nil, new(errFieldsParam(names[i]))
 		}
 	}
 	q, err := soql.Compile("SELECT "+strings.Join(names, ",")+" FROM "+o.name+" WHERE Id = '"+id+"'", querySchema{schema})

@@ -22,7 +22,7 @@ var (
 	errStartAfterEnd = errReplicationDate("startDate must chronologically precede endDate by more than one minute")
 	errUpdatedTooOld = errReplicationDate("startDate cannot be more than 30 days ago")
 	errDeletedTooOld = errReplicationDate("startDate cannot be before earliestDateAvailable")
-	errTooManyIDs    = apiError{Code: "EXCEEDED_ID_LIMIT", Message: "record limit reached. cannot submit more than 600000 records into this call"}
+	errTooManyIDs    = errTooManyRecords(600000)
 )
 
 func errMissingParameter(name string) apiError {
@@ -43,15 +43,15 @@ type deletedRecord struct {
 // window, and latestDateCovered. Seconds of start and end are ignored, as
 // Salesforce ignores them; the window ends at the current minute at the
 // latest, which latestDateCovered then says.
-func HandleUpdated(api Deps) http.Handler { return handleReplication(api, false) }
+func HandleUpdated(api *API) http.Handler { return handleReplication(api, false) }
 
 // HandleDeleted answers GET /services/data/vXX.X/sobjects/{object}/deleted/?start=&end=:
 // the object's records deleted in the window with their deletedDate,
 // earliestDateAvailable (15 days back: mocksf never purges deleted records
 // sooner) and latestDateCovered.
-func HandleDeleted(api Deps) http.Handler { return handleReplication(api, true) }
+func HandleDeleted(api *API) http.Handler { return handleReplication(api, true) }
 
-func handleReplication(api Deps, deleted bool) http.Handler {
+func handleReplication(api *API, deleted bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		at, _, o, ok := api.routeObject(w, r)
 		if !ok {

@@ -11,20 +11,19 @@
 // Guide as summarized in §11 and §12 of shared/docs/salesforce-reference.md;
 // docs/mocksf-rest.md lists every resource, error and setting.
 //
-// Handlers are makers that take a Deps and return an http.Handler; the
-// router mounts them under /services/data/{version} behind RequireSession,
-// which authenticates the bearer token, counts the request against the
-// org's daily API allocation and puts the token in the request context.
+// New builds the API, with the state its handlers share, once per
+// server. Handlers are makers that take the API and return an
+// http.Handler; the router mounts them under /services/data/{version}
+// behind RequireSession, which authenticates the bearer token, counts the
+// request against the org's daily API allocation and puts the token in
+// the request context.
 package rest
 
 import (
 	"bytes"
 	"encoding/json"
 	"net/http"
-	"runtime"
 	"strings"
-	"sync"
-	"weak"
 
 	"github.com/sfharness/sfharness/mocksf/instance"
 	"github.com/sfharness/sfharness/mocksf/store"
@@ -34,7 +33,7 @@ import (
 // Deps.NewestVersion is empty: Summer '26.
 const DefaultNewestVersion = "67.0"
 
-// Deps is what the REST handlers need.
+// Deps is what the REST API is built from (New).
 type Deps struct {
 	// Store holds the orgs, users, tokens and records.
 	Store *store.Store
@@ -64,30 +63,19 @@ type Deps struct {
 	Bulk BulkSettings
 }
 
-// apiState is what the handlers of one store share: the query cursors and
-// the built org schemas. The router builds every handler from a copy of
-// the same Deps, so the state is found through the store rather than
-// carried in Deps.
-type apiState struct {
+// API is the REST API: what it was built from and the state its
+// handlers share, the query cursors and the built org schemas. New makes
+// one per server, and routes.go mounts its handlers, as it does the
+// control API's.
+type API struct {
+	Deps
 	cursors *cursorCache
 	schemas schemaCache
 }
 
-// states maps a store to its apiState. The key is a weak pointer so a
-// store that is no longer used (as in tests) takes its state with it.
-var states sync.Map // weak.Pointer[store.Store] → *apiState
-
-func (d Deps) state() *apiState {
-	key := weak.Make(d.Store)
-	if s, ok := states.Load(key); ok {
-		return s.(*apiState)
-	}
-	fresh := &apiState{cursors: newCursorCache(maxCursors)}
-	s, loaded := states.LoadOrStore(key, fresh)
-	if !loaded && d.Store != nil {
-		runtime.AddCleanup(d.Store, func(k weak.Pointer[store.Store]) { states.Delete(k) }, key)
-	}
-	return s.(*apiState)
+// New returns the REST API over d.
+func New(d Deps) *API {
+	return &API{Deps: d, cursors: newCursorCache(maxCursors)}
 }
 
 // newestVersion is the newest version the server serves.

@@ -21,7 +21,7 @@ type rowEnv struct {
 	parents   map[string]*recordView // by ID, "|n" appended for the Name entity; nil: no such parent
 }
 
-func (api Deps) newEnv(orgID string, schema *orgSchema, photoBase string) *rowEnv {
+func (api *API) newEnv(orgID string, schema *orgSchema, photoBase string) *rowEnv {
 	env := &rowEnv{st: api.Store, orgID: orgID, schema: schema, photoBase: photoBase, parents: map[string]*recordView{}}
 	if org, err := api.Store.Org(orgID); err == nil {
 		env.orgName = org.Name

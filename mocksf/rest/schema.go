@@ -645,12 +645,12 @@ type schemaCache struct {
 }
 
 // schemaOf returns the schema of an org.
-func (d Deps) schemaOf(orgID string) *orgSchema {
-	cs := d.Store.CustomSchema(orgID)
+func (api *API) schemaOf(orgID string) *orgSchema {
+	cs := api.Store.CustomSchema(orgID)
 	if cs == nil {
 		return standardSchema
 	}
-	c := &d.state().schemas
+	c := &api.schemas
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if s, ok := c.built[cs]; ok {

@@ -24,11 +24,11 @@ const (
 // {"searchRecords":[…]}, each record its attributes and the fields its
 // RETURNING clause names (Id when none), over the text fields of the
 // org's records (docs/mocksf-rest.md says how words match).
-func HandleSearch(api Deps) http.Handler {
+func HandleSearch(api *API) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		values, present := r.URL.Query()["q"]
 		if !present || strings.TrimSpace(values[0]) == "" {
-			writeError(w, http.StatusBadRequest, apiError{Code: sosl.CodeMalformedSearch, Message: sosl.MsgNoSearch})
+			writeError(w, http.StatusBadRequest, errNoSearch)
 			return
 		}
 		s, err := sosl.Parse(values[0])
@@ -59,7 +59,7 @@ type parameterizedBody struct {
 // q, in (ALL, NAME, EMAIL, PHONE), sobject (repeated), fields, the
 // per-object <Object>.fields and <Object>.limit, defaultLimit and
 // overallLimit; POST the same as a JSON body with an sobjects array.
-func HandleParameterizedSearch(api Deps) http.Handler {
+func HandleParameterizedSearch(api *API) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var body parameterizedBody
 		if r.Method == http.MethodPost {
@@ -76,7 +76,7 @@ func HandleParameterizedSearch(api Deps) http.Handler {
 			body = parameterizedFromQuery(r)
 		}
 		if strings.TrimSpace(body.Q) == "" {
-			writeError(w, http.StatusBadRequest, apiError{Code: sosl.CodeMalformedSearch, Message: sosl.MsgNoSearch})
+			writeError(w, http.StatusBadRequest, errNoSearch)
 			return
 		}
 		term, err := sosl.ParseTerm(body.Q)
@@ -94,7 +94,7 @@ func HandleParameterizedSearch(api Deps) http.Handler {
 		case "PHONE":
 			s.Scope = sosl.PhoneFields
 		default:
-			writeError(w, http.StatusBadRequest, apiError{Code: sosl.CodeMalformedSearch, Message: "Invalid search scope: " + body.In})
+			writeError(w, http.StatusBadRequest, errSearchScope(body.In))
 			return
 		}
 		if len(body.SObjects) > sosl.MaxReturning {
@@ -180,13 +180,13 @@ func searchError(err error) apiError {
 }
 
 // writeSearch runs a search and writes its records.
-func (api Deps) writeSearch(w http.ResponseWriter, r *http.Request, s *sosl.Search) {
+func (api *API) writeSearch(w http.ResponseWriter, r *http.Request, s *sosl.Search) {
 	api.writeSearchFields(w, r, s, "")
 }
 
 // writeSearchFields runs a search; fields, when set, are what each object
 // searched without a RETURNING clause returns.
-func (api Deps) writeSearchFields(w http.ResponseWriter, r *http.Request, s *sosl.Search, fields string) {
+func (api *API) writeSearchFields(w http.ResponseWriter, r *http.Request, s *sosl.Search, fields string) {
 	at, _ := TokenFrom(r.Context())
 	schema := api.schemaOf(at.OrgID)
 	returning := s.Returning

@@ -25,7 +25,7 @@ func TokenFrom(ctx context.Context) (store.AccessToken, bool) {
 // routeObject is what most resources start with: the session's token,
 // its org's schema and the object the route's {object} names. An object
 // the org does not have is answered 404 NOT_FOUND, and ok is false.
-func (api Deps) routeObject(w http.ResponseWriter, r *http.Request) (at store.AccessToken, schema *orgSchema, o *sobject, ok bool) {
+func (api *API) routeObject(w http.ResponseWriter, r *http.Request) (at store.AccessToken, schema *orgSchema, o *sobject, ok bool) {
 	at, _ = TokenFrom(r.Context())
 	schema = api.schemaOf(at.OrgID)
 	if o, ok = schema.object(mux.Vars(r)["object"]); !ok {
@@ -46,7 +46,7 @@ func (api Deps) routeObject(w http.ResponseWriter, r *http.Request) (at store.Ac
 // header of every answer from then on; once it is used up the answer is
 // 403 REQUEST_LIMIT_EXCEEDED. A version outside 20.0 to the org's newest
 // is 404 NOT_FOUND.
-func RequireSession(api Deps) func(http.Handler) http.Handler {
+func RequireSession(api *API) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			at, status, apiErr := authenticate(api.Store, r.Header.Get("Authorization"))
@@ -103,16 +103,8 @@ func authenticate(st *store.Store, header string) (store.AccessToken, int, apiEr
 	if token == "" {
 		return store.AccessToken{}, http.StatusUnauthorized, errSessionInvalid
 	}
-	at, err := st.LookupAccessToken(token)
+	at, user, org, err := st.UseAccessToken(token)
 	if err != nil {
-		return store.AccessToken{}, http.StatusUnauthorized, errSessionInvalid
-	}
-	user, err := st.User(at.UserID)
-	if err != nil || !user.Active {
-		return store.AccessToken{}, http.StatusUnauthorized, errSessionInvalid
-	}
-	org, err := st.Org(at.OrgID)
-	if err != nil || !org.Active() {
 		return store.AccessToken{}, http.StatusUnauthorized, errSessionInvalid
 	}
 	if !slices.Contains(at.Scopes, "api") && !slices.Contains(at.Scopes, "full") {

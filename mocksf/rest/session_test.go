@@ -76,7 +76,7 @@ func TestTokenFromContext(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	token := f.token(t, "Acme", 0)
-	api := rest.Deps{Store: f.store, NewestVersion: "67.0"}
+	api := rest.New(rest.Deps{Store: f.store, NewestVersion: "67.0"})
 	var got string
 	var found bool
 	inner := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -63,7 +63,7 @@ func journalFrom(ctx context.Context) *store.Journal {
 
 // updateRecords is Store.UpdateRecords with the writes noted in the
 // request's journal, when it is a subrequest of an allOrNone Composite.
-func (api Deps) updateRecords(ctx context.Context, orgID, object string, fn func(tx *store.RecordTx) error) error {
+func (api *API) updateRecords(ctx context.Context, orgID, object string, fn func(tx *store.RecordTx) error) error {
 	return api.Store.UpdateRecordsIn(journalFrom(ctx), orgID, object, fn)
 }
 
@@ -104,7 +104,7 @@ var errSubresponseTooLarge = errors.New("rest: subrequest answer too large")
 // parent's session on the parent's host, and returns its answer. path is
 // absolute ("/services/data/v67.0/sobjects/Account") and may carry a
 // query.
-func (api Deps) serveSubrequest(parent *http.Request, st *subrequestState, method, path string, body []byte, headers map[string]string) *subresponse {
+func (api *API) serveSubrequest(parent *http.Request, st *subrequestState, method, path string, body []byte, headers map[string]string) *subresponse {
 	res := &subresponse{header: http.Header{}}
 	h := api.Router.handler()
 	if h == nil {
@@ -131,7 +131,7 @@ func (api Deps) serveSubrequest(parent *http.Request, st *subrequestState, metho
 	if res.over {
 		res.body.Reset()
 		res.status = 0
-		writeError(res, http.StatusInternalServerError, apiError{Code: "UNKNOWN_EXCEPTION", Message: "mocksf: the subrequest's answer is larger than 16 MiB"})
+		writeError(res, http.StatusInternalServerError, errInternal("the subrequest's answer is larger than 16 MiB"))
 	}
 	if res.status == 0 {
 		res.status = http.StatusOK

@@ -166,7 +166,7 @@ func toolingBase(r *http.Request) string { return versionBase(r) + "/tooling" }
 // {"size","totalSize","done":true,"queryLocator":null,"entityTypeName",
 // "records"}. The org's tooling records are few, so every answer is one
 // page.
-func HandleToolingQuery(api Deps) http.Handler {
+func HandleToolingQuery(api *API) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		at, _ := TokenFrom(r.Context())
 		text, ok := queryText(w, r)

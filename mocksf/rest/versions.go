@@ -60,7 +60,7 @@ type versionInfo struct {
 // first. It needs no session; when the request carries a valid one, the
 // list stops at the newest version of the session's org, as the org's My
 // Domain would answer.
-func HandleVersions(api Deps) http.Handler {
+func HandleVersions(api *API) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		newest := api.newestVersion()
 		if at, status, _ := authenticate(api.Store, r.Header.Get("Authorization")); status == 0 {
@@ -81,7 +81,7 @@ var resourceNames = []string{"sobjects", "query", "queryAll", "limits", "search"
 
 // HandleResources answers GET /services/data/vXX.X/: resource name to
 // URL, plus the absolute identity URL of the session's user.
-func HandleResources(api Deps) http.Handler {
+func HandleResources(api *API) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		at, _ := TokenFrom(r.Context())
 		base := versionBase(r)

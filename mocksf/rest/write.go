@@ -40,7 +40,7 @@ type saveResult struct {
 // validates the body's fields against the object's describe and creates
 // the record, answering 201 {"id","success","errors"}. Failures are 400
 // with Salesforce's DML error array (docs/mocksf-rest.md lists them).
-func HandleCreate(api Deps) http.Handler {
+func HandleCreate(api *API) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		at, schema, o, ok := api.routeObject(w, r)
 		if !ok {
@@ -73,7 +73,7 @@ func HandleCreate(api Deps) http.Handler {
 
 // updateRecord answers PATCH /services/data/vXX.X/sobjects/{object}/{id}
 // with 204, or the DML errors of the update.
-func updateRecord(api Deps, w http.ResponseWriter, r *http.Request) {
+func updateRecord(api *API, w http.ResponseWriter, r *http.Request) {
 	at, _ := TokenFrom(r.Context())
 	schema := api.schemaOf(at.OrgID)
 	o, id, ok := writeTarget(api, w, r, schema)
@@ -103,7 +103,7 @@ func updateRecord(api Deps, w http.ResponseWriter, r *http.Request) {
 
 // deleteRecord answers DELETE /services/data/vXX.X/sobjects/{object}/{id}
 // with 204; the record stays visible to queryAll and /deleted.
-func deleteRecord(api Deps, w http.ResponseWriter, r *http.Request) {
+func deleteRecord(api *API, w http.ResponseWriter, r *http.Request) {
 	at, _ := TokenFrom(r.Context())
 	o, id, ok := writeTarget(api, w, r, api.schemaOf(at.OrgID))
 	if !ok {
@@ -124,7 +124,7 @@ func deleteRecord(api Deps, w http.ResponseWriter, r *http.Request) {
 // writeTarget resolves the object and record ID of a PATCH or DELETE: an
 // unknown object is 404 NOT_FOUND; an id that is not an ID of the object
 // is 400 MALFORMED_ID.
-func writeTarget(api Deps, w http.ResponseWriter, r *http.Request, schema *orgSchema) (*sobject, string, bool) {
+func writeTarget(api *API, w http.ResponseWriter, r *http.Request, schema *orgSchema) (*sobject, string, bool) {
 	vars := mux.Vars(r)
 	o, ok := schema.object(vars["object"])
 	if !ok {
@@ -180,7 +180,7 @@ func writeTxError(w http.ResponseWriter, err error) bool {
 		writeError(w, http.StatusNotFound, errNotFound)
 		return true
 	}
-	writeError(w, http.StatusInternalServerError, apiError{Code: "UNKNOWN_EXCEPTION", Message: "mocksf: " + err.Error()})
+	writeError(w, http.StatusInternalServerError, errInternal(err.Error()))
 	return true
 }
 
@@ -195,7 +195,7 @@ type recordBody struct {
 // id and checks it in Salesforce's order: fields writable, values
 // converted, required fields present, parents existing. It returns the
 // values to store, or the first check's errors.
-func readWrite(api Deps, r *http.Request, orgID string, schema *orgSchema, o *sobject, create bool, id string) (map[string]any, []apiError) {
+func readWrite(api *API, r *http.Request, orgID string, schema *orgSchema, o *sobject, create bool, id string) (map[string]any, []apiError) {
 	body, errs := readRecordBody(r, o)
 	if errs != nil {
 		return nil, errs
@@ -206,7 +206,7 @@ func readWrite(api Deps, r *http.Request, orgID string, schema *orgSchema, o *so
 // checkWrite checks a record body read for a create (create) or an
 // update of id, as readWrite does; SObject Collections check each of
 // their records with it.
-func checkWrite(api Deps, orgID string, schema *orgSchema, o *sobject, body recordBody, create bool, id string) (map[string]any, []apiError) {
+func checkWrite(api *API, orgID string, schema *orgSchema, o *sobject, body recordBody, create bool, id string) (map[string]any, []apiError) {
 	if errs := checkWritable(o, body, create, id); errs != nil {
 		return nil, errs
 	}
@@ -563,7 +563,7 @@ func checkRequired(o *sobject, values map[string]any, create bool) []apiError {
 }
 
 // checkParents reports lookups to records the org does not have.
-func checkParents(api Deps, orgID string, schema *orgSchema, o *sobject, values map[string]any) []apiError {
+func checkParents(api *API, orgID string, schema *orgSchema, o *sobject, values map[string]any) []apiError {
 	env := api.newEnv(orgID, schema, "")
 	var errs []apiError
 	for _, f := range o.fields {
@@ -635,7 +635,7 @@ func sameValue(f fieldDef, stored, want any) bool {
 // created) and DELETE deletes it. Several records with the value are 300
 // with their URLs; a field that is neither is 404 NOT_FOUND "Provided
 // external ID field does not exist or is not accessible".
-func HandleExternalID(api Deps) http.Handler {
+func HandleExternalID(api *API) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		at, schema, o, ok := api.routeObject(w, r)
 		if !ok {
@@ -717,7 +717,7 @@ func writeMultipleChoices(w http.ResponseWriter, base string, o *sobject, matche
 
 // upsert creates or updates the record whose external ID field f has the
 // value want.
-func upsert(api Deps, w http.ResponseWriter, r *http.Request, schema *orgSchema, o *sobject, f fieldDef, want any) {
+func upsert(api *API, w http.ResponseWriter, r *http.Request, schema *orgSchema, o *sobject, f fieldDef, want any) {
 	at, _ := TokenFrom(r.Context())
 	if o.readOnly {
 		writeError(w, http.StatusBadRequest, errReadOnlyWrite(o, r.Method))
@@ -810,7 +810,7 @@ func (*multipleMatches) Error() string { return "rest: external ID matches sever
 
 // upsertByID is PATCH /sobjects/{object}/Id/{id}: an update answered as
 // an upsert.
-func upsertByID(api Deps, w http.ResponseWriter, r *http.Request) {
+func upsertByID(api *API, w http.ResponseWriter, r *http.Request) {
 	rec := &statusRecorder{ResponseWriter: w}
 	updateRecord(api, rec, r)
 	if rec.status == http.StatusNoContent {

@@ -83,14 +83,8 @@ func (d Deps) login(w http.ResponseWriter, r *http.Request, c call, version stri
 // answers INVALID_SESSION_ID: a token that is unknown, dead, of an
 // inactive user or org, or of another org than the instance host's.
 func (d Deps) session(w http.ResponseWriter, r *http.Request, c call) (store.AccessToken, store.User, store.Org, bool) {
-	at, err := d.Store.LookupAccessToken(c.SessionID)
+	at, u, org, err := d.Store.UseAccessToken(c.SessionID)
 	if err != nil || c.SessionID == "" {
-		writeFault(w, faultInvalidSession)
-		return store.AccessToken{}, store.User{}, store.Org{}, false
-	}
-	u, uerr := d.Store.User(at.UserID)
-	org, oerr := d.Store.Org(at.OrgID)
-	if uerr != nil || oerr != nil || !u.Active || !org.Active() {
 		writeFault(w, faultInvalidSession)
 		return store.AccessToken{}, store.User{}, store.Org{}, false
 	}

@@ -1,12 +1,7 @@
 package store
 
 import (
-	"fmt"
 	"sort"
-	"strings"
-	"time"
-
-	"github.com/sfharness/sfharness/mocksf/sfid"
 )
 
 // MaxApprovalsPerApp is how many refresh tokens (approvals) one user may
@@ -57,78 +52,45 @@ func (s *Store) enforceApprovalCapLocked(userID, consumerKey string) {
 	}
 }
 
-// LookupRefreshToken returns a refresh token's record without using it.
-func (s *Store) LookupRefreshToken(token string) (RefreshToken, error) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	rt, ok := s.refresh[token]
-	if !ok {
-		return RefreshToken{}, fmt.Errorf("store: refresh token: %w", ErrNotFound)
-	}
-	out := *rt
-	out.Scopes = append([]string(nil), rt.Scopes...)
-	return out, nil
-}
-
-// RefreshTokens returns the refresh tokens a user holds for an app, oldest
-// first.
-func (s *Store) RefreshTokens(userID, consumerKey string) []RefreshToken {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	var out []RefreshToken
-	for _, t := range s.heldRefresh[approvalKey{userID, consumerKey}] {
-		if rt, ok := s.refresh[t]; ok {
-			c := *rt
-			c.Scopes = append([]string(nil), rt.Scopes...)
-			out = append(out, c)
+// RevokeAppAccess forgets a user's approval of an app and revokes every
+// token the user holds for it: refresh tokens, the access tokens issued
+// from them and access tokens issued without one (the username-password
+// and client credentials flows, for instance). It is what an admin's
+// Revoke next to the app on the user's detail page does. It returns how
+// many tokens, refresh and access, it revoked.
+func (s *Store) RevokeAppAccess(userID, consumerKey string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.approvals, approvalKey{userID, consumerKey})
+	n := 0
+	for t, at := range s.access {
+		if at.UserID == userID && at.ConsumerKey == consumerKey {
+			delete(s.access, t)
+			n++
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].seq < out[j].seq })
-	return out
+	for t, rt := range s.refresh {
+		if rt.UserID == userID && rt.ConsumerKey == consumerKey {
+			// Its access tokens are the user's for this app, gone above.
+			s.deleteRefreshLocked(t)
+			n++
+		}
+	}
+	return n
 }
 
-// UpdateUser changes a user through fn, atomically; ID, org and username
-// cannot change. Deactivating a user keeps its tokens, which then fail.
-func (s *Store) UpdateUser(id string, fn func(*User)) (User, error) {
+// ExpireSessions revokes the access tokens a user holds for an app and
+// keeps its refresh tokens and approval, as a session timeout does: the
+// client must refresh.
+func (s *Store) ExpireSessions(userID, consumerKey string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.users[sfid.To18(id)]
-	if !ok {
-		return User{}, fmt.Errorf("store: user %s: %w", id, ErrNotFound)
+	n := 0
+	for t, at := range s.access {
+		if at.UserID == userID && at.ConsumerKey == consumerKey {
+			delete(s.access, t)
+			n++
+		}
 	}
-	c := *u
-	fn(&c)
-	c.ID, c.OrgID, c.Username = u.ID, u.OrgID, u.Username
-	*u = c
-	return c, nil
+	return n
 }
-
-// UpdateOrg changes an org through fn, atomically; its ID cannot change.
-func (s *Store) UpdateOrg(id string, fn func(*Org)) (Org, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	o, ok := s.orgs[sfid.To18(id)]
-	if !ok {
-		return Org{}, fmt.Errorf("store: org %s: %w", id, ErrNotFound)
-	}
-	c := *o
-	fn(&c)
-	c.ID = o.ID
-	*o = c
-	return c, nil
-}
-
-// Unlock clears a user's failed-login count, as an admin's Unlock does.
-func (s *Store) Unlock(username string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	id, ok := s.byName[strings.ToLower(username)]
-	if !ok {
-		return fmt.Errorf("store: user %q: %w", username, ErrNotFound)
-	}
-	s.users[id].FailedLogins = 0
-	return nil
-}
-
-// touchRefreshLocked records the use of a refresh token for idle policies.
-func (s *Store) touchRefreshLocked(rt *RefreshToken, now time.Time) { rt.LastUsed = now }

@@ -54,35 +54,32 @@ type BulkLimits struct {
 func (s *Store) CreateBulkJob(orgID, kind string, limits BulkLimits, data func(id string) (any, int64)) (BulkJob, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.orgs[orgID]; !ok {
+	o, ok := s.orgs[orgID]
+	if !ok {
 		return BulkJob{}, fmt.Errorf("store: bulk job: org %s: %w", orgID, ErrNotFound)
 	}
-	ext := s.ext.put(orgID)
-	if ext.bulk == nil {
-		ext.bulk = &bulkJobs{byID: map[string]*BulkJob{}}
-	}
-	if limits.MaxJobs > 0 && len(ext.bulk.byID) >= limits.MaxJobs {
-		return BulkJob{}, fmt.Errorf("store: bulk job: org %s has %d jobs: %w", orgID, len(ext.bulk.byID), ErrBulkLimit)
+	b := &o.bulk
+	if limits.MaxJobs > 0 && len(b.byID) >= limits.MaxJobs {
+		return BulkJob{}, fmt.Errorf("store: bulk job: org %s has %d jobs: %w", orgID, len(b.byID), ErrBulkLimit)
 	}
 	s.serial++
 	j := &BulkJob{ID: sfid.New(bulkJobPrefix, s.serial), OrgID: orgID, Kind: kind}
 	j.Data, j.Size = data(j.ID)
-	if limits.MaxBytes > 0 && ext.bulk.bytes+j.Size > limits.MaxBytes {
+	if limits.MaxBytes > 0 && b.bytes+j.Size > limits.MaxBytes {
 		return BulkJob{}, fmt.Errorf("store: bulk job: org %s: %w", orgID, ErrBulkLimit)
 	}
-	ext.bulk.byID[j.ID] = j
-	ext.bulk.bytes += j.Size
+	b.byID[j.ID] = j
+	b.bytes += j.Size
 	return *j, nil
 }
 
 // BulkJob returns one job of an org by its 15- or 18-character ID.
 func (s *Store) BulkJob(orgID, id string) (BulkJob, error) {
+	id = sfid.To18(id)
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	if b := s.ext.get(orgID).bulk; b != nil {
-		if j, ok := b.byID[sfid.To18(id)]; ok {
-			return *j, nil
-		}
+	if j, ok := s.orgLocked(orgID).bulk.byID[id]; ok {
+		return *j, nil
 	}
 	return BulkJob{}, fmt.Errorf("store: bulk job %s: %w", id, ErrNotFound)
 }
@@ -93,11 +90,9 @@ func (s *Store) BulkJobs(orgID, kind string) []BulkJob {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	var out []BulkJob
-	if b := s.ext.get(orgID).bulk; b != nil {
-		for _, j := range b.byID {
-			if kind == "" || j.Kind == kind {
-				out = append(out, *j)
-			}
+	for _, j := range s.orgLocked(orgID).bulk.byID {
+		if kind == "" || j.Kind == kind {
+			out = append(out, *j)
 		}
 	}
 	slices.SortFunc(out, func(a, b BulkJob) int { return strings.Compare(a.ID, b.ID) })
@@ -109,13 +104,14 @@ func (s *Store) BulkJobs(orgID, kind string) []BulkJob {
 // call the store. When fn fails, or the new size would take the org past
 // limits.MaxBytes (ErrBulkLimit), the job stays as it was.
 func (s *Store) UpdateBulkJob(orgID, id string, limits BulkLimits, fn func(data any) (any, int64, error)) (BulkJob, error) {
+	id = sfid.To18(id)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	b := s.ext.get(orgID).bulk
-	if b == nil || b.byID[sfid.To18(id)] == nil {
+	b := &s.orgLocked(orgID).bulk
+	if b.byID[id] == nil {
 		return BulkJob{}, fmt.Errorf("store: bulk job %s: %w", id, ErrNotFound)
 	}
-	j := b.byID[sfid.To18(id)]
+	j := b.byID[id]
 	data, size, err := fn(j.Data)
 	if err != nil {
 		return BulkJob{}, err
@@ -133,13 +129,14 @@ func (s *Store) UpdateBulkJob(orgID, id string, limits BulkLimits, fn func(data 
 // DeleteBulkJob removes a job. When check is not nil it runs first,
 // under the store's lock, on the job's data: an error keeps the job.
 func (s *Store) DeleteBulkJob(orgID, id string, check func(data any) error) error {
+	id = sfid.To18(id)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	b := s.ext.get(orgID).bulk
-	if b == nil || b.byID[sfid.To18(id)] == nil {
+	b := &s.orgLocked(orgID).bulk
+	if b.byID[id] == nil {
 		return fmt.Errorf("store: delete bulk job %s: %w", id, ErrNotFound)
 	}
-	j := b.byID[sfid.To18(id)]
+	j := b.byID[id]
 	if check != nil {
 		if err := check(j.Data); err != nil {
 			return err
@@ -148,12 +145,4 @@ func (s *Store) DeleteBulkJob(orgID, id string, check func(data any) error) erro
 	b.bytes -= j.Size
 	delete(b.byID, j.ID)
 	return nil
-}
-
-// deleteBulkJobsLocked drops an org's jobs; s.mu must be held for
-// writing.
-func (s *Store) deleteBulkJobsLocked(orgID string) {
-	if o := s.ext.orgs[orgID]; o != nil {
-		o.bulk = nil
-	}
 }

@@ -102,10 +102,13 @@ func (s *Store) APIUsageOf(orgID string) (APIUsage, error) {
 func (s *Store) usage(orgID string) (*usageWindow, int, error) {
 	orgID = sfid.To18(orgID)
 	s.mu.RLock()
+	defer s.mu.RUnlock()
 	org, ok := s.orgs[orgID]
-	ext := s.ext.get(orgID)
-	max := ext.dailyLimit
-	if ok && max == 0 {
+	if !ok {
+		return nil, 0, fmt.Errorf("store: org %s: %w", orgID, ErrNotFound)
+	}
+	max := org.dailyLimit
+	if max == 0 {
 		max = developerDailyLimit
 		if !strings.EqualFold(org.Edition, "Developer") {
 			max = baseDailyLimit
@@ -116,16 +119,7 @@ func (s *Store) usage(orgID string) (*usageWindow, int, error) {
 			}
 		}
 	}
-	s.mu.RUnlock()
-	if !ok {
-		return nil, 0, fmt.Errorf("store: org %s: %w", orgID, ErrNotFound)
-	}
-	if ext == noOrg {
-		s.mu.Lock()
-		ext = s.ext.put(orgID)
-		s.mu.Unlock()
-	}
-	return ext.usage, max, nil
+	return &org.usage, max, nil
 }
 
 // NewestAPIVersion returns the newest REST API version the org serves,
@@ -134,7 +128,7 @@ func (s *Store) usage(orgID string) (*usageWindow, int, error) {
 func (s *Store) NewestAPIVersion(orgID string) string {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return s.ext.get(sfid.To18(orgID)).newestVersion
+	return s.orgLocked(sfid.To18(orgID)).newestVersion
 }
 
 // apiVersionPattern is a REST API version as the seed gives it: "66.0".
@@ -169,14 +163,4 @@ func sessionTimeout(where, s string) (time.Duration, error) {
 		return 0, fmt.Errorf("%s.sessionTimeout %q: want a duration like 15m or 2h", where, s)
 	}
 	return d, nil
-}
-
-// applyExtLocked keeps what an org's seed entry says beyond the core
-// store: custom objects and fields, API allocation, newest API version.
-// s.mu must be held for writing; the spec has been validated.
-func (s *Store) applyExtLocked(orgID string, spec OrgSpec) {
-	ext := s.ext.put(orgID)
-	ext.custom = buildCustomSchema(spec.CustomObjects, spec.CustomFields)
-	ext.dailyLimit = spec.APIDailyLimit
-	ext.newestVersion = spec.NewestAPIVersion
 }

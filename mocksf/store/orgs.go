@@ -6,6 +6,51 @@ import (
 	"github.com/sfharness/sfharness/mocksf/sfid"
 )
 
+// orgState is one org as the store keeps it: the Org its getters return
+// copies of, and what the store holds for the org besides, which goes
+// with it (DeleteOrg). It is guarded by Store.mu, except the API usage,
+// which has its own lock.
+type orgState struct {
+	Org
+	// custom is what the org's seed adds to the standard objects
+	// (schema.go); nil means nothing.
+	custom *CustomSchema
+	// dailyLimit is the org's DailyApiRequests allocation; 0 means the
+	// edition's default (limits.go).
+	dailyLimit int
+	// newestVersion is the newest REST API version the org serves, such
+	// as "66.0"; empty means the server's setting.
+	newestVersion string
+	// records are the current versions of the org's records, by object
+	// and 18-character ID.
+	records map[string]map[string]*Record
+	// order lists record IDs by object in creation order, which is ID
+	// order: the store's serial only grows.
+	order map[string][]string
+	usage usageWindow
+	// bulk is the org's Bulk API jobs (bulkjobs.go).
+	bulk bulkJobs
+}
+
+// newOrgState is the state of a new org, with nothing in it yet.
+func newOrgState(o Org) *orgState {
+	return &orgState{Org: o, records: map[string]map[string]*Record{}, order: map[string][]string{},
+		bulk: bulkJobs{byID: map[string]*BulkJob{}}}
+}
+
+// noOrg is what a read of an org that does not exist sees: no records,
+// no jobs, no custom schema.
+var noOrg = newOrgState(Org{})
+
+// orgLocked returns the org with an 18-character ID, or noOrg to read
+// from; s.mu must be held.
+func (s *Store) orgLocked(id string) *orgState {
+	if o, ok := s.orgs[id]; ok {
+		return o
+	}
+	return noOrg
+}
+
 // CreateOrg adds one org described as one entry of a seed's orgs. It is
 // all or nothing: on any error the store is as it was. Usernames taken
 // in another org are ErrConflict, as in Salesforce, where usernames are
@@ -34,9 +79,8 @@ func (s *Store) DeleteOrg(id string) error {
 	if _, ok := s.orgs[id]; !ok {
 		return fmt.Errorf("store: delete org %s: %w", id, ErrNotFound)
 	}
+	// Its records, jobs and settings go with it.
 	delete(s.orgs, id)
-	delete(s.records, id)
-	s.deleteBulkJobsLocked(id)
 	users := map[string]bool{}
 	for uid, u := range s.users {
 		if u.OrgID == id {
@@ -151,7 +195,7 @@ func (s *Store) RecordCounts(orgID string) map[string]int {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	out := map[string]int{}
-	for object, rs := range s.records[sfid.To18(orgID)] {
+	for object, rs := range s.orgLocked(sfid.To18(orgID)).records {
 		n := 0
 		for _, r := range rs {
 			if !r.IsDeleted {
@@ -210,4 +254,19 @@ func (s *Store) SetRestrictConnectedApps(orgID string, restricted bool) error {
 	}
 	o.RestrictConnectedApps = restricted
 	return nil
+}
+
+// UpdateOrg changes an org through fn, atomically; its ID cannot change.
+func (s *Store) UpdateOrg(id string, fn func(*Org)) (Org, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o, ok := s.orgs[sfid.To18(id)]
+	if !ok {
+		return Org{}, fmt.Errorf("store: org %s: %w", id, ErrNotFound)
+	}
+	c := o.Org
+	fn(&c)
+	c.ID = o.ID
+	o.Org = c
+	return c, nil
 }

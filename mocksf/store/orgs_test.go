@@ -297,3 +297,30 @@ func TestMemoryPerOrg(t *testing.T) {
 	}
 	runtime.KeepAlive(st)
 }
+
+// TestDeleteOrgTakesItsState checks that what the store keeps for an org
+// beside its Org (custom schema, API settings, records, Bulk jobs) goes
+// with it.
+func TestDeleteOrgTakesItsState(t *testing.T) {
+	t.Parallel()
+	st := store.New(newTestClock().Now)
+	org := mustApply(t, st, customSeed)[0].Org.ID
+	if _, err := st.CreateBulkJob(org, "ingest", store.BulkLimits{}, func(string) (any, int64) { return nil, 0 }); err != nil {
+		t.Fatal(err)
+	}
+	if st.CustomSchema(org) == nil || st.NewestAPIVersion(org) == "" || len(st.RecordSnapshot(org, "Invoice__c")) == 0 || len(st.BulkJobs(org, "")) == 0 {
+		t.Fatal("the seeded org has no custom schema, API version, records or jobs to delete")
+	}
+	if err := st.DeleteOrg(org); err != nil {
+		t.Fatal(err)
+	}
+	if cs, v := st.CustomSchema(org), st.NewestAPIVersion(org); cs != nil || v != "" {
+		t.Errorf("after DeleteOrg, CustomSchema = %v and NewestAPIVersion = %q; want nil and \"\"", cs, v)
+	}
+	if rs, jobs := st.RecordSnapshot(org, "Invoice__c"), st.BulkJobs(org, ""); len(rs) != 0 || len(jobs) != 0 {
+		t.Errorf("after DeleteOrg, %d records and %d jobs; want none", len(rs), len(jobs))
+	}
+	if _, err := st.APIUsageOf(org); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("after DeleteOrg, APIUsageOf error = %v; want ErrNotFound", err)
+	}
+}

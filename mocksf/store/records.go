@@ -2,7 +2,10 @@ package store
 
 import (
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
+	"time"
 
 	"github.com/sfharness/sfharness/mocksf/sfid"
 )
@@ -43,17 +46,12 @@ func (s *Store) insertRecord(orgID, object, createdByID string, fields map[strin
 	for k, v := range fields {
 		r.Fields[k] = v
 	}
-	byObject := s.records[orgID]
-	if byObject == nil {
-		byObject = map[string]map[string]*Record{}
-		s.records[orgID] = byObject
+	o := s.orgs[orgID]
+	if o.records[object] == nil {
+		o.records[object] = map[string]*Record{}
 	}
-	if byObject[object] == nil {
-		byObject[object] = map[string]*Record{}
-	}
-	byObject[object][r.ID] = r
-	ext := s.ext.put(orgID)
-	ext.order[object] = append(ext.order[object], r.ID)
+	o.records[object][r.ID] = r
+	o.order[object] = append(o.order[object], r.ID)
 	return copyRecord(r), nil
 }
 
@@ -63,7 +61,7 @@ func (s *Store) insertRecord(orgID, object, createdByID string, fields map[strin
 func (s *Store) Records(orgID, object string) []Record {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	rs := s.records[orgID][object]
+	rs := s.orgLocked(orgID).records[object]
 	out := make([]Record, 0, len(rs))
 	for _, r := range rs {
 		out = append(out, copyRecord(r))
@@ -74,9 +72,10 @@ func (s *Store) Records(orgID, object string) []Record {
 
 // Record returns one record by its 15- or 18-character ID.
 func (s *Store) Record(orgID, object, id string) (Record, error) {
+	id = sfid.To18(id)
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	r, ok := s.records[orgID][object][sfid.To18(id)]
+	r, ok := s.orgLocked(orgID).records[object][id]
 	if !ok {
 		return Record{}, fmt.Errorf("store: %s %s: %w", object, id, ErrNotFound)
 	}
@@ -88,6 +87,7 @@ func (s *Store) Record(orgID, object, id string) (Record, error) {
 // replaced by a new version, so records handed out before stay as they
 // were.
 func (s *Store) UpdateRecord(orgID, object, id string, fields map[string]any) (Record, error) {
+	id = sfid.To18(id)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.updateRecordLocked(orgID, object, id, "", fields)
@@ -96,6 +96,7 @@ func (s *Store) UpdateRecord(orgID, object, id string, fields map[string]any) (R
 // DeleteRecord marks a record deleted (it stays visible to queryAll) and
 // sets its DeletedDate.
 func (s *Store) DeleteRecord(orgID, object, id string) error {
+	id = sfid.To18(id)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.deleteRecordLocked(orgID, object, id, "")
@@ -106,9 +107,58 @@ func (s *Store) Objects(orgID string) []string {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	var out []string
-	for name := range s.records[orgID] {
+	for name := range s.orgLocked(orgID).records {
 		out = append(out, name)
 	}
 	sort.Strings(out)
 	return out
+}
+
+// clock returns the store's time as records keep it: UTC, to the second,
+// as Salesforce's audit fields are.
+func (s *Store) recordClock() time.Time { return s.now().UTC().Truncate(time.Second) }
+
+// RecordSnapshot returns the org's records of an object, deleted ones
+// included, in ID (creation) order, without copying them: the records are
+// shared and must not be modified. The store never changes a record it has
+// handed out: an update or delete stores a new version, so a snapshot
+// stays as it was when taken. It is the cheap way to read many records.
+func (s *Store) RecordSnapshot(orgID, object string) []*Record {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.snapshotLocked(orgID, object)
+}
+
+func (s *Store) snapshotLocked(orgID, object string) []*Record {
+	o := s.orgLocked(orgID)
+	byID, ids := o.records[object], o.order[object]
+	out := make([]*Record, 0, len(byID))
+	if len(ids) == len(byID) {
+		for _, id := range ids {
+			if r := byID[id]; r != nil {
+				out = append(out, r)
+			}
+		}
+		if len(out) == len(byID) {
+			return out
+		}
+		out = out[:0]
+	}
+	// Records added some other way than insertRecord: sort them.
+	for _, r := range byID {
+		out = append(out, r)
+	}
+	slices.SortFunc(out, func(a, b *Record) int { return strings.Compare(a.ID, b.ID) })
+	return out
+}
+
+// RecordRef returns the current version of one record by its 15- or
+// 18-character ID without copying it; like RecordSnapshot's, it is shared
+// and must not be modified.
+func (s *Store) RecordRef(orgID, object, id string) (*Record, bool) {
+	id = sfid.To18(id)
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	r, ok := s.orgLocked(orgID).records[object][id]
+	return r, ok
 }

@@ -3,6 +3,8 @@ package store
 import (
 	"fmt"
 	"slices"
+
+	"github.com/sfharness/sfharness/mocksf/sfid"
 )
 
 // Journal notes how to undo record writes, so that a request made of
@@ -107,7 +109,8 @@ func (s *Store) rollbackLocked(j *Journal, mark int) {
 	}
 	for i := len(j.steps) - 1; i >= mark; i-- {
 		st := j.steps[i]
-		byID := s.records[st.orgID][st.object]
+		o := s.orgLocked(st.orgID)
+		byID := o.records[st.object]
 		if byID == nil {
 			continue
 		}
@@ -116,16 +119,121 @@ func (s *Store) rollbackLocked(j *Journal, mark int) {
 			continue
 		}
 		delete(byID, st.id)
-		if ext := s.ext.orgs[st.orgID]; ext != nil {
-			// The inserted ID is at or near the end: look from there.
-			order := ext.order[st.object]
-			for k := len(order) - 1; k >= 0; k-- {
-				if order[k] == st.id {
-					ext.order[st.object] = slices.Delete(order, k, k+1)
-					break
-				}
+		// The inserted ID is at or near the end: look from there.
+		order := o.order[st.object]
+		for k := len(order) - 1; k >= 0; k-- {
+			if order[k] == st.id {
+				o.order[st.object] = slices.Delete(order, k, k+1)
+				break
 			}
 		}
 	}
 	j.steps = j.steps[:mark]
+}
+
+// RecordTx is a write transaction on one object's records of an org,
+// under the store's lock: what it reads cannot change before it writes,
+// so checks such as uniqueness and an upsert's match hold when it commits.
+// Its methods must not be called after UpdateRecords returns.
+type RecordTx struct {
+	s      *Store
+	orgID  string
+	object string
+	// journal, when set, notes how to undo each write (records_tx.go).
+	journal *Journal
+}
+
+// UpdateRecords runs fn as a write transaction on the org's records of
+// the object. Whatever fn changed stays changed when it returns an error;
+// check before writing.
+func (s *Store) UpdateRecords(orgID, object string, fn func(tx *RecordTx) error) error {
+	return s.UpdateRecordsIn(nil, orgID, object, fn)
+}
+
+// Records returns the object's records, deleted ones included, in ID
+// order; they are shared and must not be modified.
+func (tx *RecordTx) Records() []*Record { return tx.s.snapshotLocked(tx.orgID, tx.object) }
+
+// Get returns one record by its 15- or 18-character ID; it is shared and
+// must not be modified.
+func (tx *RecordTx) Get(id string) (*Record, bool) {
+	r, ok := tx.s.orgLocked(tx.orgID).records[tx.object][sfid.To18(id)]
+	return r, ok
+}
+
+// Insert creates a record created by the given user (may be empty).
+func (tx *RecordTx) Insert(createdByID string, fields map[string]any) (Record, error) {
+	r, err := tx.s.insertRecord(tx.orgID, tx.object, createdByID, fields)
+	if err == nil {
+		tx.note(r.ID, nil)
+	}
+	return r, err
+}
+
+// Update sets fields of a live record (a nil value clears a field) as the
+// given user and returns the new version.
+func (tx *RecordTx) Update(id, modifiedByID string, fields map[string]any) (Record, error) {
+	id = sfid.To18(id)
+	prev, _ := tx.Get(id)
+	r, err := tx.s.updateRecordLocked(tx.orgID, tx.object, id, modifiedByID, fields)
+	if err == nil {
+		tx.note(r.ID, prev)
+	}
+	return r, err
+}
+
+// Delete marks a live record deleted by the given user.
+func (tx *RecordTx) Delete(id, deletedByID string) error {
+	id = sfid.To18(id)
+	prev, _ := tx.Get(id)
+	err := tx.s.deleteRecordLocked(tx.orgID, tx.object, id, deletedByID)
+	if err == nil {
+		tx.note(prev.ID, prev)
+	}
+	return err
+}
+
+// updateRecordLocked stores a new version of a live record with fields
+// changed; s.mu must be held for writing, and orgID and id are
+// 18-character IDs.
+func (s *Store) updateRecordLocked(orgID, object, id, modifiedByID string, fields map[string]any) (Record, error) {
+	byID := s.orgLocked(orgID).records[object]
+	r, ok := byID[id]
+	if !ok || r.IsDeleted {
+		return Record{}, fmt.Errorf("store: update %s %s: %w", object, id, ErrNotFound)
+	}
+	n := copyRecord(r)
+	for k, v := range fields {
+		if v == nil {
+			delete(n.Fields, k)
+			continue
+		}
+		n.Fields[k] = v
+	}
+	now := s.recordClock()
+	n.LastModifiedDate, n.SystemModstamp = now, now
+	if modifiedByID != "" {
+		n.LastModifiedByID = modifiedByID
+	}
+	byID[n.ID] = &n
+	return copyRecord(&n), nil
+}
+
+// deleteRecordLocked stores a deleted version of a live record; s.mu must
+// be held for writing, and orgID and id are 18-character IDs.
+func (s *Store) deleteRecordLocked(orgID, object, id, deletedByID string) error {
+	byID := s.orgLocked(orgID).records[object]
+	r, ok := byID[id]
+	if !ok || r.IsDeleted {
+		return fmt.Errorf("store: delete %s %s: %w", object, id, ErrNotFound)
+	}
+	n := *r // Fields is shared with the old version; neither changes it
+	now := s.recordClock()
+	n.IsDeleted = true
+	n.DeletedDate, n.LastModifiedDate, n.SystemModstamp = now, now, now
+	if deletedByID != "" {
+		n.LastModifiedByID = deletedByID
+	}
+	byID[n.ID] = &n
+	return nil
 }

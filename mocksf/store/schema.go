@@ -337,7 +337,7 @@ func buildCustomSchema(objects []CustomObjectSpec, fields map[string][]CustomFie
 func (s *Store) CustomSchema(orgID string) *CustomSchema {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return s.ext.get(sfid.To18(orgID)).custom
+	return s.orgLocked(sfid.To18(orgID)).custom
 }
 
 // ObjectOfID returns the object an ID of the org names by its key
@@ -366,7 +366,7 @@ func (s *Store) ObjectOfID(orgID, id string) (string, bool) {
 // org: custom objects the org declared get their own key prefix. s.mu
 // must be held.
 func (s *Store) recordIDLocked(orgID, object string) string {
-	if cs := s.ext.get(orgID).custom; cs != nil {
+	if cs := s.orgLocked(orgID).custom; cs != nil {
 		for _, o := range cs.Objects {
 			if o.Name == object {
 				s.serial++

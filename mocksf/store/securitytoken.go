@@ -58,7 +58,7 @@ func (o Org) APILoginTrusted(remoteAddr string, loopbackTrusted bool) bool {
 func (s *Store) AuthenticateAPI(username, secret string, maxFailures int, trusted bool) (User, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	id, ok := s.byName[strings.ToLower(strings.TrimSpace(username))]
+	id, ok := s.byName[usernameKey(username)]
 	if !ok {
 		subtle.ConstantTimeCompare([]byte(secret), []byte(secret))
 		return User{}, ErrInvalidLogin

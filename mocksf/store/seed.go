@@ -180,7 +180,7 @@ func (seed Seed) validate() error {
 			errs = append(errs, fmt.Errorf("orgs[%d].name is required", i))
 		}
 		for j, u := range o.Users {
-			key := strings.ToLower(u.Username)
+			key := usernameKey(u.Username)
 			switch {
 			case !strings.Contains(u.Username, "@"):
 				errs = append(errs, fmt.Errorf("orgs[%d].users[%d].username %q must look like an email address", i, j, u.Username))
@@ -388,7 +388,7 @@ func (s *Store) Apply(seed Seed) ([]OrgResult, error) {
 	s.mu.Lock()
 	for _, o := range seed.Orgs {
 		for _, u := range o.Users {
-			if _, ok := s.byName[strings.ToLower(u.Username)]; ok {
+			if _, ok := s.byName[usernameKey(u.Username)]; ok {
 				s.mu.Unlock()
 				return nil, fmt.Errorf("seed: username %q: %w", u.Username, ErrConflict)
 			}
@@ -471,11 +471,12 @@ func (s *Store) applyOrgLocked(spec OrgSpec) OrgResult {
 	trusted, _ := ipRanges("org", spec.TrustedIPRanges)
 	// Validation parsed the timeout too.
 	timeout, _ := sessionTimeout("org", spec.SessionTimeout)
-	org := &Org{ID: s.nextID("Organization"), Name: spec.Name, Edition: edition, AllowPasswordFlow: spec.AllowPasswordFlow, Status: status,
-		RestrictConnectedApps: spec.RestrictConnectedApps, LoginIPRanges: ranges, TrustedIPRanges: trusted, SessionTimeout: timeout}
+	org := newOrgState(Org{ID: s.nextID("Organization"), Name: spec.Name, Edition: edition, AllowPasswordFlow: spec.AllowPasswordFlow, Status: status,
+		RestrictConnectedApps: spec.RestrictConnectedApps, LoginIPRanges: ranges, TrustedIPRanges: trusted, SessionTimeout: timeout})
+	org.custom = buildCustomSchema(spec.CustomObjects, spec.CustomFields)
+	org.dailyLimit, org.newestVersion = spec.APIDailyLimit, spec.NewestAPIVersion
 	s.orgs[org.ID] = org
-	s.applyExtLocked(org.ID, spec)
-	res := OrgResult{Org: *org}
+	res := OrgResult{Org: org.Org}
 	var firstUser string
 	for _, us := range spec.Users {
 		api, active := true, true
@@ -499,7 +500,7 @@ func (s *Store) applyOrgLocked(spec OrgSpec) OrgResult {
 			Admin: us.Admin, APIEnabled: api, Active: active, SecurityToken: token,
 		}
 		s.users[u.ID] = u
-		s.byName[strings.ToLower(u.Username)] = u.ID
+		s.byName[usernameKey(u.Username)] = u.ID
 		res.Users = append(res.Users, *u)
 		if firstUser == "" {
 			firstUser = u.ID

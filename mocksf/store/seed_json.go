@@ -94,3 +94,26 @@ func ParseOrgJSON(data []byte) (OrgSpec, error) {
 	}
 	return spec, nil
 }
+
+// ParseRecordJSON decodes one record given as a JSON object of field →
+// value. Whole numbers become int and others float64, as in an org
+// created over JSON (RecordsSpec.UnmarshalJSON), so records made either
+// way hold the same values.
+func ParseRecordJSON(data []byte) (map[string]any, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var rec map[string]any
+	if err := dec.Decode(&rec); err != nil {
+		return nil, fmt.Errorf("store: record: want an object of field → value: %w", err)
+	}
+	if err := dec.Decode(new(json.RawMessage)); err != io.EOF {
+		return nil, fmt.Errorf("store: record: unexpected data after the JSON object")
+	}
+	if rec == nil {
+		return nil, fmt.Errorf("store: record: want an object of field → value, got null")
+	}
+	for field, v := range rec {
+		rec[field] = plainNumbers(v)
+	}
+	return rec, nil
+}

@@ -734,3 +734,25 @@ func TestSetFlows(t *testing.T) {
 		t.Errorf("after SetFlows(nope, deviceFlow): %q, client credentials %v, run-as %q; want only deviceFlow, the run-as user kept", got, p.ClientCredentials, p.RunAsUserID)
 	}
 }
+
+func TestParseRecordJSON(t *testing.T) {
+	t.Parallel()
+	got, err := store.ParseRecordJSON([]byte(`{"Name": "Acme", "Employees": 12, "Revenue": 1.5, "Big": 1e3, "Active": true, "Note": null}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{"Name": "Acme", "Employees": 12, "Revenue": 1.5, "Big": 1000.0, "Active": true, "Note": nil}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("ParseRecordJSON = %#v; want %#v", got, want)
+	}
+	for _, tc := range []struct{ in, inErr string }{
+		{`[1]`, "want an object"},
+		{`null`, "got null"},
+		{`{"A": 1} {}`, "after the JSON object"},
+		{`{"A": `, "want an object"},
+	} {
+		if _, err := store.ParseRecordJSON([]byte(tc.in)); err == nil || !strings.Contains(err.Error(), tc.inErr) {
+			t.Errorf("ParseRecordJSON(%s) error = %v; want one containing %q", tc.in, err, tc.inErr)
+		}
+	}
+}

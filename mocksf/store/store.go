@@ -1,9 +1,16 @@
 // Package store holds everything mocksf knows: orgs, their users, connected
 // apps and records, and the OAuth codes, tokens and browser sessions issued
-// against them. It is in memory and safe for concurrent use. Getters return
-// copies, so callers never share state with the store, except the cheap
-// readers that say so (RecordSnapshot, RecordRef, CustomSchema): what they
-// return is shared and must not be modified.
+// against them. It is in memory and safe for concurrent use. Getters
+// return copies, so callers never share state with the store, except the
+// few that say they share what they return (RecordSnapshot, RecordRef,
+// CustomSchema): those values are never changed once handed out.
+//
+// IDs are normalised at the edge, once: the methods whose doc says so
+// take a 15- or 18-character ID (of an org, user, record or Bulk job, as
+// a request names it), and every username in any case (usernameKey);
+// inside, the store keys by 18-character IDs and lower-case usernames.
+// An org or user ID that comes from the store's own values, such as a
+// token's OrgID, is 18 characters and taken as it is.
 package store
 
 import (
@@ -483,17 +490,15 @@ type Store struct {
 
 	mu        sync.RWMutex
 	serial    uint64
-	orgs      map[string]*Org
+	orgs      map[string]*orgState     // by 18-character ID
 	users     map[string]*User         // by ID
 	byName    map[string]string        // lower-case username → user ID
 	apps      map[string]*ConnectedApp // by consumer key
-	records   map[string]map[string]map[string]*Record
 	codes     map[string]*AuthCode
 	access    map[string]*AccessToken
 	refresh   map[string]*RefreshToken
 	sessions  map[string]*Session
 	approvals map[approvalKey]time.Time
-	ext       storeExt // schema.go, limits.go, records_extra.go
 
 	// heldRefresh lists the refresh tokens of each user and app in issue
 	// order, and accessFrom the access tokens issued from each refresh
@@ -519,11 +524,10 @@ func New(now func() time.Time) *Store {
 }
 
 func (s *Store) clear() {
-	s.orgs = map[string]*Org{}
+	s.orgs = map[string]*orgState{}
 	s.users = map[string]*User{}
 	s.byName = map[string]string{}
 	s.apps = map[string]*ConnectedApp{}
-	s.records = map[string]map[string]map[string]*Record{}
 	s.codes = map[string]*AuthCode{}
 	s.access = map[string]*AccessToken{}
 	s.refresh = map[string]*RefreshToken{}
@@ -532,7 +536,6 @@ func (s *Store) clear() {
 	s.heldRefresh = map[approvalKey][]string{}
 	s.accessFrom = map[string][]string{}
 	s.devices = map[string][]string{}
-	s.ext = newStoreExt()
 }
 
 // Now is the store's clock.
@@ -556,7 +559,7 @@ func (s *Store) Org(id string) (Org, error) {
 	if !ok {
 		return Org{}, fmt.Errorf("store: org %s: %w", id, ErrNotFound)
 	}
-	return *o, nil
+	return o.Org, nil
 }
 
 // Orgs returns every org, ordered by ID.
@@ -565,7 +568,7 @@ func (s *Store) Orgs() []Org {
 	defer s.mu.RUnlock()
 	out := make([]Org, 0, len(s.orgs))
 	for _, o := range s.orgs {
-		out = append(out, *o)
+		out = append(out, o.Org)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
@@ -587,7 +590,7 @@ func (s *Store) User(id string) (User, error) {
 func (s *Store) UserByUsername(username string) (User, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	id, ok := s.byName[strings.ToLower(strings.TrimSpace(username))]
+	id, ok := s.byName[usernameKey(username)]
 	if !ok {
 		return User{}, fmt.Errorf("store: user %q: %w", username, ErrNotFound)
 	}
@@ -614,7 +617,7 @@ func (s *Store) Users(orgID string) []User {
 func (s *Store) Authenticate(username, password string, maxFailures int) (User, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	id, ok := s.byName[strings.ToLower(strings.TrimSpace(username))]
+	id, ok := s.byName[usernameKey(username)]
 	if !ok {
 		// Compare anyway so an unknown user costs the same as a known one.
 		subtle.ConstantTimeCompare([]byte(password), []byte(password))
@@ -634,6 +637,10 @@ func (s *Store) Authenticate(username, password string, maxFailures int) (User, 
 	u.FailedLogins = 0
 	return *u, nil
 }
+
+// usernameKey is the form a username is kept and found by: Salesforce
+// ignores its case, and the store the spaces around it.
+func usernameKey(username string) string { return strings.ToLower(strings.TrimSpace(username)) }
 
 // randomString returns n characters drawn uniformly from alphabet (of at
 // most 256). It reads crypto/rand once for the whole string and drops the
@@ -668,3 +675,31 @@ const (
 	digits     = "0123456789"
 	upperHex   = "0123456789ABCDEF"
 )
+
+// UpdateUser changes a user through fn, atomically; ID, org and username
+// cannot change. Deactivating a user keeps its tokens, which then fail.
+func (s *Store) UpdateUser(id string, fn func(*User)) (User, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.users[sfid.To18(id)]
+	if !ok {
+		return User{}, fmt.Errorf("store: user %s: %w", id, ErrNotFound)
+	}
+	c := *u
+	fn(&c)
+	c.ID, c.OrgID, c.Username = u.ID, u.OrgID, u.Username
+	*u = c
+	return c, nil
+}
+
+// Unlock clears a user's failed-login count, as an admin's Unlock does.
+func (s *Store) Unlock(username string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id, ok := s.byName[usernameKey(username)]
+	if !ok {
+		return fmt.Errorf("store: user %q: %w", username, ErrNotFound)
+	}
+	s.users[id].FailedLogins = 0
+	return nil
+}

@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/sfharness/sfharness/mocksf/sfid"
@@ -186,18 +187,129 @@ func (s *Store) refreshToken(refreshToken string, rotate bool) (AccessToken, Ref
 	if !ok {
 		return AccessToken{}, RefreshToken{}, fmt.Errorf("store: refresh token user: %w", ErrNotFound)
 	}
+	return s.refreshLocked(rt, *u, rotate)
+}
+
+// refreshLocked issues an access token from rt to its user u, rotating
+// rt first when rotate is set; s.mu must be held for writing.
+func (s *Store) refreshLocked(rt *RefreshToken, u User, rotate bool) (AccessToken, RefreshToken, error) {
 	now := s.now()
 	s.touchRefreshLocked(rt, now)
 	if rotate {
 		rt = s.rotateLocked(rt)
 	}
-	at := s.newAccessLocked(rt.ConsumerKey, *u, rt.Scopes, now)
+	at := s.newAccessLocked(rt.ConsumerKey, u, rt.Scopes, now)
 	at.RefreshToken = rt.Token
 	s.access[at.Token].RefreshToken = rt.Token
 	s.accessFrom[rt.Token] = append(s.accessFrom[rt.Token], at.Token)
 	out := *rt
 	out.Scopes = append([]string(nil), rt.Scopes...)
 	return at, out, nil
+}
+
+// Errors of a token holder who may no longer use it: UseAccessToken,
+// ActiveUser and RefreshGrant answer them.
+var (
+	// ErrUserInactive is a user deactivated, or gone with its org.
+	ErrUserInactive = errors.New("user is inactive")
+	// ErrOrgInactive is an org frozen, closed or deleted.
+	ErrOrgInactive = errors.New("org is inactive")
+)
+
+// ActiveUser returns a user who may hold and use tokens, with the org,
+// read under one lock: ErrUserInactive for a user unknown or
+// deactivated, ErrOrgInactive for an org frozen, closed or gone. The org
+// is asked before the user's own switch, so a deactivated user of a
+// frozen org is ErrOrgInactive, as the token endpoint answers.
+func (s *Store) ActiveUser(userID string) (User, Org, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.activeUserLocked(userID)
+}
+
+func (s *Store) activeUserLocked(userID string) (User, Org, error) {
+	u, ok := s.users[sfid.To18(userID)]
+	if !ok {
+		return User{}, Org{}, fmt.Errorf("store: user %s: %w", userID, ErrUserInactive)
+	}
+	if o, ok := s.orgs[u.OrgID]; !ok || !o.Active() {
+		return User{}, Org{}, fmt.Errorf("store: org %s: %w", u.OrgID, ErrOrgInactive)
+	}
+	if !u.Active {
+		return User{}, Org{}, fmt.Errorf("store: user %s: %w", userID, ErrUserInactive)
+	}
+	return *u, s.orgs[u.OrgID].Org, nil
+}
+
+// UseAccessToken answers "is this access token live, and its user and
+// org active?" in one read under one lock, for every endpoint that takes
+// one (REST, SOAP, the identity URL, userinfo). A live token's use is
+// counted, which restarts its session timeout, as LookupAccessToken
+// does. It fails with ErrNotFound for a token unknown, revoked or timed
+// out, and as ActiveUser for its holder.
+func (s *Store) UseAccessToken(token string) (AccessToken, User, Org, error) {
+	now := s.now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	at, ok := s.liveAccessLocked(token, now)
+	if !ok {
+		return AccessToken{}, User{}, Org{}, fmt.Errorf("store: access token: %w", ErrNotFound)
+	}
+	at.LastUsed = now
+	u, o, err := s.activeUserLocked(at.UserID)
+	if err != nil {
+		return AccessToken{}, User{}, Org{}, err
+	}
+	out := *at
+	out.Scopes = append([]string(nil), at.Scopes...)
+	return out, u, o, nil
+}
+
+// RefreshGrant is the refresh token grant's store half, checked and done
+// under one lock: refreshToken must be a refresh token of app that its
+// Refresh Token Policy has not expired (RefreshPolicy.Expired), its user
+// and org active (ActiveUser); allow, when not nil, is asked last with
+// them and may refuse with an error of its own (it runs under the
+// store's lock and must not call the store). The new access token is
+// issued as Refresh issues it, or as RefreshRotating when the app
+// rotates refresh tokens. It fails with ErrNotFound for a token unknown,
+// revoked, another app's or expired, as ActiveUser for its holder, or
+// with allow's error.
+func (s *Store) RefreshGrant(refreshToken string, app ConnectedApp, allow func(User, Org) error) (AccessToken, RefreshToken, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rt, ok := s.refresh[refreshToken]
+	if !ok || rt.ConsumerKey != app.ConsumerKey || app.Policy.Refresh.Expired(*rt, s.now()) {
+		return AccessToken{}, RefreshToken{}, fmt.Errorf("store: refresh token: %w", ErrNotFound)
+	}
+	u, o, err := s.activeUserLocked(rt.UserID)
+	if err != nil {
+		return AccessToken{}, RefreshToken{}, err
+	}
+	if allow != nil {
+		if err := allow(u, o); err != nil {
+			return AccessToken{}, RefreshToken{}, err
+		}
+	}
+	return s.refreshLocked(rt, u, app.Policy.RotateRefreshTokens)
+}
+
+// Expired applies a Refresh Token Policy to a refresh token at now
+// (reference §10.5). An expired token is not revoked: it still counts as
+// an approval, and the access tokens it issued keep working until they
+// are revoked, as "Immediately expire refresh token" lets the current
+// session go on.
+func (p RefreshPolicy) Expired(rt RefreshToken, now time.Time) bool {
+	switch p.Mode {
+	case RefreshImmediately:
+		return true
+	case RefreshIdle:
+		return now.Sub(rt.LastUsed) > p.For
+	case RefreshAbsolute:
+		return now.Sub(rt.IssuedAt) > p.For
+	default:
+		return false
+	}
 }
 
 // LookupAccessToken returns a live access token's record and counts the
@@ -361,3 +473,36 @@ func (s *Store) heldLocked(userID, consumerKey string) []*RefreshToken {
 	}
 	return held
 }
+
+// LookupRefreshToken returns a refresh token's record without using it.
+func (s *Store) LookupRefreshToken(token string) (RefreshToken, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	rt, ok := s.refresh[token]
+	if !ok {
+		return RefreshToken{}, fmt.Errorf("store: refresh token: %w", ErrNotFound)
+	}
+	out := *rt
+	out.Scopes = append([]string(nil), rt.Scopes...)
+	return out, nil
+}
+
+// RefreshTokens returns the refresh tokens a user holds for an app, oldest
+// first.
+func (s *Store) RefreshTokens(userID, consumerKey string) []RefreshToken {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var out []RefreshToken
+	for _, t := range s.heldRefresh[approvalKey{userID, consumerKey}] {
+		if rt, ok := s.refresh[t]; ok {
+			c := *rt
+			c.Scopes = append([]string(nil), rt.Scopes...)
+			out = append(out, c)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].seq < out[j].seq })
+	return out
+}
+
+// touchRefreshLocked records the use of a refresh token for idle policies.
+func (s *Store) touchRefreshLocked(rt *RefreshToken, now time.Time) { rt.LastUsed = now }

@@ -1,8 +1,6 @@
 package store_test
 
 import (
-	"reflect"
-	"strings"
 	"testing"
 
 	"github.com/sfharness/sfharness/mocksf/store"
@@ -71,28 +69,6 @@ func TestRevokeAppAccess(t *testing.T) {
 	}
 	if n := s.store.RevokeAppAccess(s.sync.ID, s.beacon.ConsumerKey); n != 0 {
 		t.Errorf("RevokeAppAccess again = %d; want 0", n)
-	}
-}
-
-func TestParseRecordJSON(t *testing.T) {
-	t.Parallel()
-	got, err := store.ParseRecordJSON([]byte(`{"Name": "Acme", "Employees": 12, "Revenue": 1.5, "Big": 1e3, "Active": true, "Note": null}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := map[string]any{"Name": "Acme", "Employees": 12, "Revenue": 1.5, "Big": 1000.0, "Active": true, "Note": nil}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("ParseRecordJSON = %#v; want %#v", got, want)
-	}
-	for _, tc := range []struct{ in, inErr string }{
-		{`[1]`, "want an object"},
-		{`null`, "got null"},
-		{`{"A": 1} {}`, "after the JSON object"},
-		{`{"A": `, "want an object"},
-	} {
-		if _, err := store.ParseRecordJSON([]byte(tc.in)); err == nil || !strings.Contains(err.Error(), tc.inErr) {
-			t.Errorf("ParseRecordJSON(%s) error = %v; want one containing %q", tc.in, err, tc.inErr)
-		}
 	}
 }
 
