@@ -23,7 +23,7 @@ MOCKSF_ADDR ?= 127.0.0.1:8080
 CLIENT_ADDR ?= 127.0.0.1:9000
 
 .DEFAULT_GOAL := help
-.PHONY: slds help e2e e2e-repeat e2e-smtp e2e-remote-browser e2e-external steps test vet fmt-check unit chromium build run clean fuzz bench load node conformance
+.PHONY: slds help e2e e2e-repeat e2e-smtp e2e-remote-browser e2e-external steps test vet lint fmt-check unit chromium build run clean fuzz bench load node conformance
 
 help: ## list the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-10s %s\n", $$1, $$2}'
@@ -74,11 +74,14 @@ e2e-external: chromium build ## the @smoke scenarios against separately started 
 steps: ## regenerate docs/steps.md, the step catalogue, from e2e/catalog.go
 	$(GO) test -count=1 -run TestStepCatalogueIsCurrent ./e2e/ -update-steps
 
-test: vet fmt-check unit ## go vet, gofmt, unit tests with -race, then the e2e suite with -race
+test: vet lint fmt-check unit ## go vet, staticcheck, gofmt, unit tests with -race, then the e2e suite with -race
 	$(MAKE) e2e E2E_FLAGS=-race
 
 vet: ## go vet every package
 	$(GO) vet ./...
+
+lint: ## staticcheck every package (pinned in go.mod's tool directive, run with go tool)
+	$(GO) tool staticcheck ./...
 
 fmt-check: ## fail when a file is not gofmt'ed
 	@out="$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))"; \

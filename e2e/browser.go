@@ -1,6 +1,9 @@
 // Package e2e runs the feature files in features/ against mocksf and the
-// client, started in-process on free loopback ports, in headless Chromium
-// driven by chromedp. The suite runs inside `go test` (see e2e_test.go).
+// client, started in-process on free loopback ports (or already running,
+// at MOCKSF_URL and CLIENT_URL), in headless Chromium driven by chromedp.
+// The suite runs inside `go test` (see e2e_test.go), configured by the
+// environment (env.go). Its steps are listed in catalog.go, one file of
+// step functions per section of the catalogue (steps_*.go).
 package e2e
 
 import (

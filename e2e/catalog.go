@@ -351,7 +351,7 @@ func checkCatalog() error {
 	for i, d := range catalog {
 		text := keyword.ReplaceAllString(d.Example, "")
 		for j, other := range catalog {
-			matched := other.re().MatchString(text)
+			matched := patterns[j].MatchString(text)
 			if i == j && !matched {
 				return fmt.Errorf("step %q: its example %q does not match it", d.Pattern, d.Example)
 			}
@@ -364,24 +364,34 @@ func checkCatalog() error {
 }
 
 // declaresOrg reports whether the step text belongs to a step that only
-// declares the org (so it must not create it yet).
+// declares the org (so it must not create it yet): the Declares of the
+// first definition whose pattern matches, as godog picks it. godog
+// matches a step only after the before-step hooks, and a wrapper around
+// the step function would hide its name from godog's reports, so the
+// answer is worked out once per step text of the run and remembered.
 func declaresOrg(text string) bool {
-	for _, d := range catalog {
-		if d.re().MatchString(text) {
-			return d.Declares
+	if d, ok := declares.Load(text); ok {
+		return d.(bool)
+	}
+	d := false
+	for i, def := range catalog {
+		if patterns[i].MatchString(text) {
+			d = def.Declares
+			break
 		}
 	}
-	return false
+	declares.Store(text, d)
+	return d
 }
 
-// compiled holds each catalogue pattern compiled once: declaresOrg runs
-// before every step of every scenario.
-var compiled sync.Map // pattern → *regexp.Regexp
+// declares remembers declaresOrg's answer by step text.
+var declares sync.Map // step text → bool
 
-func (d stepDef) re() *regexp.Regexp {
-	if re, ok := compiled.Load(d.Pattern); ok {
-		return re.(*regexp.Regexp)
+// patterns are the catalogue's patterns, compiled once, by index.
+var patterns = func() []*regexp.Regexp {
+	res := make([]*regexp.Regexp, len(catalog))
+	for i, d := range catalog {
+		res[i] = regexp.MustCompile(d.Pattern)
 	}
-	re, _ := compiled.LoadOrStore(d.Pattern, regexp.MustCompile(d.Pattern))
-	return re.(*regexp.Regexp)
-}
+	return res
+}()

@@ -14,7 +14,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -28,34 +27,20 @@ import (
 // `go test ./e2e -godog.concurrency=1` runs one scenario at a time; the
 // default is one per CPU. (godog's BindCommandLineFlags binds to pflag,
 // which go test does not parse.) The rest of the suite is configured by
-// environment (see README):
-//
-//	FEATURE      feature files or dirs, optionally :LINE, from the repo root
-//	TAGS         a Cucumber tag expression (default "not @wip")
-//	SHARD        i/n: run this CI shard's share of the scenarios
-//	RETRIES      re-run failed scenarios up to n times; passes after a
-//	             failure are reported as flaky
-//	FORMAT       console format: pretty (default) or progress
-//	TRACE=1      screenshot every window after every step
-//	RESULTS_DIR  where reports and artefacts go (default ../results)
-//	CHROME_URL   drive a running browser (ws://… or http://host:9222)
-//	MOCKSF_URL   use a running mocksf instead of starting one
-//	             (MOCKSF_CONTROL_TOKEN if it was started with -control-token)
-//	CLIENT_URL   use a running product instead of one per scenario
-//	SMTP         mocksf relays its mail to this SMTP server (host:port)
-//	INSTANCE_HOSTS the started mocksf's instance hosts: per-org (default)
-//	             or shared
-//	MAILPIT_URL  read the mail from this Mailpit instead of from mocksf
-//	BROWSER_LOG=1 show Chromium's own output
+// environment: see env (env.go) and README.
 var concurrencyFlag = flag.Int("godog.concurrency", 0, "scenarios run at once (default: one per CPU)")
 
 func TestFeatures(t *testing.T) {
-	results := envOr("RESULTS_DIR", filepath.Join("..", "results"))
+	e, err := readEnv(os.Getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	results := e.ResultsDir
 	if err := os.MkdirAll(results, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	paths := []string{filepath.Join("..", "features")}
-	if f := os.Getenv("FEATURE"); f != "" {
+	if f := e.Feature; f != "" {
 		paths = nil
 		for _, p := range strings.Fields(f) {
 			if !filepath.IsAbs(p) {
@@ -68,18 +53,15 @@ func TestFeatures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	selected, err := Select(all, envOr("TAGS", "not @wip"), os.Getenv("SHARD"))
+	selected, err := Select(all, e.Tags, e.Shard)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(selected) == 0 {
-		t.Logf("shard %s has no scenarios", os.Getenv("SHARD"))
+		t.Logf("shard %s has no scenarios", e.Shard)
 		return
 	}
-	retries, err := strconv.Atoi(envOr("RETRIES", "0"))
-	if err != nil || retries < 0 {
-		t.Fatalf("RETRIES=%q: want a whole number", os.Getenv("RETRIES"))
-	}
+	retries := e.Retries
 	// Scenarios are isolated (own org, browser context and client), so
 	// they run in parallel: by default one per CPU.
 	concurrency := runtime.NumCPU()
@@ -88,32 +70,33 @@ func TestFeatures(t *testing.T) {
 	}
 
 	var browserOut io.Writer = io.Discard
-	if os.Getenv("BROWSER_LOG") != "" {
+	if e.BrowserLog {
 		browserOut = os.Stderr
 	}
 	// The browser lives for the whole run: its context has no deadline.
-	browserCtx, stop, err := StartBrowser(context.Background(), os.Getenv("CHROME_URL"), t.TempDir(), browserOut)
+	browserCtx, stop, err := StartBrowser(context.Background(), e.ChromeURL, t.TempDir(), browserOut)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer stop()
 
-	mocksfURL := os.Getenv("MOCKSF_URL")
+	mocksfURL := e.MocksfURL
 	if mocksfURL == "" {
-		stopMocksf, url, err := startMocksf()
+		stopMocksf, url, err := startMocksf(e.SMTP, e.InstanceHosts)
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer stopMocksf()
 		mocksfURL = url
 	}
-	clientURL := os.Getenv("CLIENT_URL")
+	clientURL := e.ClientURL
 	if clientURL != "" && concurrency > 1 {
 		// One product for every scenario: they must take turns.
 		concurrency = 1
 	}
-	suite := &Suite{BrowserCtx: browserCtx, ResultsDir: results, Log: os.Stdout, Trace: os.Getenv("TRACE") != "",
-		MocksfURL: strings.TrimSuffix(mocksfURL, "/"), ClientURL: clientURL, RunID: runID()}
+	suite := &Suite{BrowserCtx: browserCtx, ResultsDir: results, Log: os.Stdout, Trace: e.Trace,
+		MocksfURL: strings.TrimSuffix(mocksfURL, "/"), ControlToken: e.ControlToken, ClientURL: clientURL,
+		MailpitURL: e.MailpitURL, KeepOrgs: e.KeepOrgs, RunID: runID()}
 	start := time.Now()
 
 	// Scenarios tagged @serial change what every org shares (mocksf's
@@ -140,12 +123,12 @@ func TestFeatures(t *testing.T) {
 			}
 			cuke := filepath.Join(results, fmt.Sprintf("cucumber-attempt-%d.json", len(attempts)+1))
 			opts := godog.Options{}
-			opts.Format = envOr("FORMAT", "pretty") + ",cucumber:" + cuke
+			opts.Format = e.Format + ",cucumber:" + cuke
 			opts.Paths = refs
 			opts.Tags = ""     // selection is done above, with real tag expressions
 			opts.Strict = true // an undefined or pending step fails the run
 			opts.Concurrency = concurrency
-			opts.NoColors = opts.NoColors || os.Getenv("NO_COLOR") != "" || os.Getenv("CI") != ""
+			opts.NoColors = e.NoColors
 			opts.Output = os.Stdout
 			godog.TestSuite{Name: "features", ScenarioInitializer: suite.InitializeScenario, Options: &opts}.Run()
 			fs, err := readCucumber(cuke)
@@ -206,15 +189,16 @@ func writeReports(dir string, fs []cukeFeature) error {
 // startMocksf starts the run's own fake Salesforce on a free loopback
 // port, with no org: every scenario creates its own, and by default each
 // org gets an instance host of its own, as in Salesforce
-// (INSTANCE_HOSTS=shared gives them one).
-func startMocksf() (stop func(), url string, err error) {
+// (INSTANCE_HOSTS=shared gives them one). It relays mail to smtpAddr
+// when that is set.
+func startMocksf(smtpAddr, instanceHosts string) (stop func(), url string, err error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, "", err
 	}
 	url = "http://" + ln.Addr().String()
-	srv, err := mocksf.New(mocksf.Config{BaseURL: url, Seed: []byte("orgs: []\n"), SMTPAddr: os.Getenv("SMTP"),
-		InstanceHosts: envOr("INSTANCE_HOSTS", "per-org"),
+	srv, err := mocksf.New(mocksf.Config{BaseURL: url, Seed: []byte("orgs: []\n"), SMTPAddr: smtpAddr,
+		InstanceHosts: instanceHosts,
 		Logger:        slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
 	if err != nil {
 		ln.Close()
@@ -235,11 +219,4 @@ func runID() string {
 	b := make([]byte, 3)
 	_, _ = rand.Read(b)
 	return fmt.Sprintf("r%x.", b)
-}
-
-func envOr(name, def string) string {
-	if v := os.Getenv(name); v != "" {
-		return v
-	}
-	return def
 }

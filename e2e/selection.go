@@ -102,8 +102,7 @@ func parseFeature(file string) ([]found, error) {
 	doc.Uri = file
 	// Lines of scenarios and Examples rows by AST node id.
 	lines := map[string]int{}
-	var index func(sc *messages.Scenario)
-	index = func(sc *messages.Scenario) {
+	index := func(sc *messages.Scenario) {
 		lines[sc.Id] = int(sc.Location.Line)
 		for _, ex := range sc.Examples {
 			for _, row := range ex.TableBody {

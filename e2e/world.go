@@ -34,9 +34,17 @@ type Suite struct {
 	// MocksfURL is the fake Salesforce all scenarios share (MOCKSF_URL, or
 	// one the run started).
 	MocksfURL string
+	// ControlToken is the bearer token of mocksf's control API
+	// (MOCKSF_CONTROL_TOKEN), for a mocksf started with -control-token.
+	ControlToken string
 	// ClientURL, when set (CLIENT_URL), is a running product every
 	// scenario uses instead of starting its own.
 	ClientURL string
+	// MailpitURL, when set (MAILPIT_URL), is the Mailpit the steps read
+	// mail from instead of mocksf's copies.
+	MailpitURL string
+	// KeepOrgs leaves each scenario's org in mocksf at its end (KEEP_ORGS).
+	KeepOrgs bool
 	// RunID makes this run's usernames unique in a mocksf that outlives it.
 	RunID string
 	// Trace saves a screenshot of every window after every step, not
@@ -189,7 +197,7 @@ func (w *world) ensureOrg() error {
 
 // mocksf is the client of the shared mocksf's control API.
 func (w *world) mocksf() *mocksfclient.Client {
-	return &mocksfclient.Client{URL: w.suite.MocksfURL, Token: os.Getenv("MOCKSF_CONTROL_TOKEN"), HTTPClient: mailClient}
+	return &mocksfclient.Client{URL: w.suite.MocksfURL, Token: w.suite.ControlToken, HTTPClient: mailClient}
 }
 
 // refreshOrg reads the org again (record counts, users).
@@ -321,7 +329,7 @@ func (w *world) close() {
 	if w.clientDir != "" {
 		os.RemoveAll(w.clientDir)
 	}
-	if w.org != nil && os.Getenv("KEEP_ORGS") == "" {
+	if w.org != nil && !w.suite.KeepOrgs {
 		// Leave the shared mocksf as we found it.
 		_ = w.mocksf().DeleteOrg(context.Background(), w.org.ID)
 	}
@@ -354,7 +362,7 @@ func (w *world) newestCode(address string) (string, error) {
 // mailbox is where the steps read mail: Mailpit when MAILPIT_URL is set,
 // otherwise mocksf's copies of what it sent.
 func (w *world) mailbox() mailbox {
-	if u := os.Getenv("MAILPIT_URL"); u != "" {
+	if u := w.suite.MailpitURL; u != "" {
 		return mailpitMailbox{u}
 	}
 	return mocksfMailbox{w.mocksf()}

@@ -1,8 +1,10 @@
 // Package mocksf is a fake Salesforce for end-to-end tests of OAuth
 // integrations: Setup pages for connected apps, login with identity
-// verification by emailed code, the Allow Access page, the OAuth 2.0 and
-// identity endpoints, and the REST API a sync client uses, with
-// Salesforce's wire formats (see shared/docs/salesforce-reference.md).
+// verification by emailed code, the Allow Access page, the OAuth 2.0,
+// OpenID Connect and identity endpoints, SOAP login, and the REST and Bulk
+// API 2.0 resources a sync client uses, with Salesforce's wire formats
+// (see shared/docs/salesforce-reference.md), and a test-control API under
+// /__mocksf/ (package control).
 //
 // A Server is an http.Handler; cmd/mocksf serves one on a real port.
 package mocksf

@@ -95,17 +95,27 @@ func keySource(dbPath string, key []byte) string {
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args, os.Getenv, os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "client:", err)
+	if err := run(context.Background(), os.Args, os.Getenv, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 }
 
-// run starts the server with the command line args (args[0] is the program
-// name) and the environment getenv, and serves until ctx is done.
+// run is the whole program, so tests can run it on port 0: args is the
+// command line with the program's name first, getenv the environment. It
+// serves until ctx is done or a SIGINT or SIGTERM arrives. Its errors
+// start "client: ".
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := serve(ctx, args, getenv, stdout, stderr); err != nil {
+		return fmt.Errorf("client: %w", err)
+	}
+	return nil
+}
+
+// serve is run without the signals and the "client: " prefix.
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	name := "client"
 	if len(args) > 0 {
 		name, args = args[0], args[1:]

@@ -14,7 +14,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -114,19 +113,7 @@ func TestRunBadFlags(t *testing.T) {
 // stop is called; it returns the base URL it listens on.
 func startRun(t *testing.T, args []string, getenv func(string) string) (base string, stop func() error) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	outR, outW := io.Pipe()
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, append([]string{"client", "-addr", "127.0.0.1:0", "-salesforce", "http://127.0.0.1:1"}, args...), getenv, outW, io.Discard)
-		outW.Close()
-	}()
-	line, err := bufio.NewReader(outR).ReadString('\n')
-	if err != nil {
-		cancel()
-		t.Fatalf("reading the first line: %v (run: %v)", err, <-done)
-	}
-	go io.Copy(io.Discard, outR)
+	base, cancel, done := httpservetest.StartRun(t, run, "client", append([]string{"-addr", "127.0.0.1:0", "-salesforce", "http://127.0.0.1:1"}, args...), getenv)
 	stopped := false
 	stop = func() error {
 		if stopped {
@@ -137,7 +124,7 @@ func startRun(t *testing.T, args []string, getenv func(string) string) (base str
 		return <-done
 	}
 	t.Cleanup(func() { stop() })
-	return strings.TrimPrefix(strings.TrimSpace(line), "client listening on "), stop
+	return base, stop
 }
 
 // saveCredentials saves a Consumer Key and Secret through the page.
@@ -241,26 +228,7 @@ func TestDefaultDBPath(t *testing.T) {
 // called; done receives run's result. It returns the base URL.
 func startCancelable(t *testing.T, args []string, getenv func(string) string) (base string, cancel func(), done <-chan error) {
 	t.Helper()
-	ctx, cancelCtx := context.WithCancel(context.Background())
-	outR, outW := io.Pipe()
-	result := make(chan error, 1)
-	go func() {
-		err := run(ctx, append([]string{"client", "-addr", "127.0.0.1:0"}, args...), getenv, outW, io.Discard)
-		outW.Close()
-		result <- err
-	}()
-	t.Cleanup(cancelCtx)
-	line, err := bufio.NewReader(outR).ReadString('\n')
-	if err != nil {
-		cancelCtx()
-		t.Fatalf("reading the first line: %v (run: %v)", err, <-result)
-	}
-	go io.Copy(io.Discard, outR)
-	base, ok := strings.CutPrefix(strings.TrimSpace(line), "client listening on ")
-	if !ok {
-		t.Fatalf("first line = %q; want client listening on http://HOST:PORT", line)
-	}
-	return base, cancelCtx, result
+	return httpservetest.StartRun(t, run, "client", append([]string{"-addr", "127.0.0.1:0"}, args...), getenv)
 }
 
 // TestRunShutdownDrainsInFlightRequests cancels run's context (what
@@ -338,42 +306,15 @@ func TestRunShutdownDrainsInFlightRequests(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("Disconnect never called Salesforce")
 	}
-	cancel()
-	httpservetest.WaitRefused(t, strings.TrimPrefix(base, "http://"))
-	select {
-	case got := <-answer:
-		t.Fatalf("Disconnect ended before new connections were refused: %s", got)
-	default:
-	}
-	if got := <-answer; !strings.HasPrefix(got, "200 OK") || !strings.Contains(got, "Disconnected from Salesforce: Beacon revoked its access and stopped the sync.") {
+	if got := httpservetest.Drain(t, base, cancel, answer, done); !strings.HasPrefix(got, "200 OK") || !strings.Contains(got, "Disconnected from Salesforce: Beacon revoked its access and stopped the sync.") {
 		t.Errorf("Disconnect = %.300s; want 200 and the revocation done", got)
-	}
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("run = %v; want nil after a graceful shutdown", err)
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("run did not return after cancel")
 	}
 }
 
 func TestRunCutsOffSlowHeaders(t *testing.T) {
 	t.Parallel()
 	base, cancel, done := startCancelable(t, []string{"-salesforce", "http://127.0.0.1:1", "-db", "", "-read-header-timeout", "300ms"}, noEnv)
-	held := httpservetest.CutOffAfter(t, strings.TrimPrefix(base, "http://"), "/admin")
-	t.Logf("a client trickling its headers was cut off after %v", held.Round(time.Millisecond))
-	// Timers are coarse under load; what matters is that the server cut
-	// the connection near the timeout, not at once and not never.
-	if held < 150*time.Millisecond || held > 3*time.Second {
-		t.Errorf("a client trickling its headers was cut off after %v; want about -read-header-timeout (300ms)", held)
-	}
-	resp, err := http.Get(base + "/healthz")
-	if err != nil || resp.StatusCode != http.StatusOK {
-		t.Errorf("healthz after the slow client: %v %v", resp, err)
-	} else {
-		resp.Body.Close()
-	}
+	httpservetest.CheckSlowHeadersCutOff(t, base, "/admin", "/healthz")
 	cancel()
 	if err := <-done; err != nil {
 		t.Errorf("run = %v", err)
@@ -402,29 +343,8 @@ func TestSIGTERM(t *testing.T) {
 		t.Skip("builds the binary")
 	}
 	t.Parallel()
-	bin := httpservetest.BuildBinary(t)
-	cmd := exec.Command(bin, "-addr", "127.0.0.1:0", "-salesforce", "http://127.0.0.1:1", "-db", "")
-	cmd.Env = append(os.Environ(), "BEACON_KEY=")
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill() })
-	out := bufio.NewReader(stdout)
-	line, err := out.ReadString('\n')
-	if err != nil {
-		t.Fatalf("reading the first line: %v; stderr: %s", err, stderr.String())
-	}
-	base, ok := strings.CutPrefix(strings.TrimSpace(line), "client listening on ")
-	if !ok {
-		t.Fatalf("first line = %q; want client listening on http://HOST:PORT", line)
-	}
-	go io.Copy(io.Discard, out)
+	cmd, base, stderr := httpservetest.StartBinary(t, httpservetest.BuildBinary(t), "client", append(os.Environ(), "BEACON_KEY="),
+		"-addr", "127.0.0.1:0", "-salesforce", "http://127.0.0.1:1", "-db", "")
 	addr := strings.TrimPrefix(base, "http://")
 
 	// A form post whose body is still on its way when SIGTERM comes.

@@ -2,8 +2,19 @@
 // integrations. It prints "mocksf listening on http://HOST:PORT" once it
 // accepts requests.
 //
-//	mocksf [-addr 127.0.0.1:8080] [-seed orgs.yaml] [-smtp host:port] [-control-token TOKEN]
-//	       [-read-header-timeout 10s]
+//	mocksf [-addr 127.0.0.1:8080] [-public-url URL] [-seed orgs.yaml] [-smtp host:port]
+//	       [-control-token TOKEN] [-instance-hosts shared|per-org] [-read-header-timeout 10s] [-v]
+//	       [-code-length 6] [-app-activation-delay 0s] [-api-on-login-host]
+//	       [-eca-password-flow] [-security-token-from-loopback] [-keep-tokens-on-code-replay]
+//	       [-userinfo-only-oauth-token] [-soap-retired-login-fault INVALID_OPERATION|UNSUPPORTED_API_VERSION]
+//	       [-bulk-queue-delay 0s] [-bulk-processing-delay 0s] [-bulk-max-upload BYTES]
+//	       [-bulk-max-jobs N] [-bulk-max-stored BYTES]
+//
+// mocksf -h describes each flag. The first two lines say where and how it
+// serves; the next three choose which of Salesforce's documented
+// behaviours it shows (emailed codes, new connected apps, the REST API's
+// hosts, the OAuth flows and SOAP login); the last two set Bulk API 2.0's
+// delays and limits.
 //
 // On SIGINT or SIGTERM it stops accepting connections and waits up to 10
 // seconds for the requests in flight to finish. Its server timeouts keep
@@ -38,16 +49,22 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+	if err := run(context.Background(), os.Args, os.Getenv, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 }
 
-// run is the whole program, so tests can run it on port 0.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+// run is the whole program, so tests can run it on port 0: args is the
+// command line with the program's name first, getenv the environment
+// (mocksf reads none today). It serves until ctx is done or a SIGINT or
+// SIGTERM arrives.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if len(args) > 0 {
+		args = args[1:]
+	}
 	fs := flag.NewFlagSet("mocksf", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "`HOST:PORT` to listen on (port 0 picks a free one)")

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -10,7 +8,6 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -24,32 +21,24 @@ import (
 	"github.com/sfharness/sfharness/mocksf/mail"
 )
 
-// start runs the real program on a free port and returns its URL.
+// noEnv is an empty environment.
+func noEnv(string) string { return "" }
+
+// start runs the real program on a free port and returns its URL; the
+// test's cleanup stops it and checks run returned nil.
 func start(t *testing.T, args ...string) string {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	pr, pw := io.Pipe()
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), pw, io.Discard)
-		pw.Close()
-	}()
+	base, cancel, done := httpservetest.StartRun(t, run, "mocksf", append([]string{"-addr", "127.0.0.1:0"}, args...), noEnv)
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
 			t.Errorf("run: %v", err)
 		}
 	})
-	line, err := bufio.NewReader(pr).ReadString('\n')
-	if err != nil {
-		t.Fatalf("reading the first line: %v", err)
+	if !regexp.MustCompile(`^http://127\.0\.0\.1:\d+$`).MatchString(base) {
+		t.Fatalf("first line names %q; want \"mocksf listening on http://HOST:PORT\"", base)
 	}
-	go io.Copy(io.Discard, pr)
-	m := regexp.MustCompile(`^mocksf listening on (http://127\.0\.0\.1:\d+)\n$`).FindStringSubmatch(line)
-	if m == nil {
-		t.Fatalf("first line %q; want \"mocksf listening on http://HOST:PORT\"", line)
-	}
-	return m[1]
+	return base
 }
 
 func TestRunServesOnAFreePort(t *testing.T) {
@@ -67,7 +56,7 @@ func TestRunServesOnAFreePort(t *testing.T) {
 func TestRunRejectsABadSeedNamingTheFile(t *testing.T) {
 	f := filepath.Join(t.TempDir(), "orgs.yaml")
 	os.WriteFile(f, []byte("orgs:\n  - name: A\n    colour: blue\n"), 0o644)
-	err := run(context.Background(), []string{"-addr", "127.0.0.1:0", "-seed", f}, io.Discard, io.Discard)
+	err := run(context.Background(), []string{"mocksf", "-addr", "127.0.0.1:0", "-seed", f}, noEnv, io.Discard, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), f) || !strings.Contains(err.Error(), "colour") {
 		t.Errorf("run with a bad seed: %v; want an error naming %s and the field", err, f)
 	}
@@ -141,7 +130,7 @@ func fetch(t *testing.T, c *http.Client, method, u string, form url.Values) stri
 func TestRunNamesTheLineOfABadSeedField(t *testing.T) {
 	f := filepath.Join(t.TempDir(), "orgs.yaml")
 	os.WriteFile(f, []byte("orgs:\n  - users:\n      - username: a@a.test\n      - {username: b, password: pw}\n"), 0o644)
-	err := run(context.Background(), []string{"-addr", "127.0.0.1:0", "-seed", f}, io.Discard, io.Discard)
+	err := run(context.Background(), []string{"mocksf", "-addr", "127.0.0.1:0", "-seed", f}, noEnv, io.Discard, io.Discard)
 	want := f + ":2: orgs[0].name is required\n" +
 		f + ":3: orgs[0].users[0].password is required\n" +
 		f + `:4: orgs[0].users[1].username "b" must look like an email address`
@@ -175,26 +164,7 @@ func TestRunControlToken(t *testing.T) {
 // done receives run's result. It returns the base URL it listens on.
 func startCancelable(t *testing.T, args ...string) (base string, cancel func(), done <-chan error) {
 	t.Helper()
-	ctx, cancelCtx := context.WithCancel(context.Background())
-	pr, pw := io.Pipe()
-	result := make(chan error, 1)
-	go func() {
-		err := run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), pw, io.Discard)
-		pw.Close()
-		result <- err
-	}()
-	t.Cleanup(cancelCtx)
-	line, err := bufio.NewReader(pr).ReadString('\n')
-	if err != nil {
-		cancelCtx()
-		t.Fatalf("reading the first line: %v (run: %v)", err, <-result)
-	}
-	go io.Copy(io.Discard, pr)
-	base, ok := strings.CutPrefix(strings.TrimSpace(line), "mocksf listening on ")
-	if !ok {
-		t.Fatalf("first line %q; want \"mocksf listening on http://HOST:PORT\"", line)
-	}
-	return base, cancelCtx, result
+	return httpservetest.StartRun(t, run, "mocksf", append([]string{"-addr", "127.0.0.1:0"}, args...), noEnv)
 }
 
 // holdRequest makes mocksf hold the next GET /services/data for d (a
@@ -249,43 +219,15 @@ func TestRunShutdownDrainsInFlightRequests(t *testing.T) {
 	t.Parallel()
 	base, cancel, done := startCancelable(t)
 	answer := holdRequest(t, base, 700*time.Millisecond)
-	cancel()
-	httpservetest.WaitRefused(t, strings.TrimPrefix(base, "http://"))
-	select {
-	case got := <-answer:
-		t.Fatalf("the held request ended before new connections were refused: %s", got)
-	default:
-	}
-	if got := <-answer; !strings.HasPrefix(got, "200 OK") || !strings.Contains(got, `"version"`) {
+	if got := httpservetest.Drain(t, base, cancel, answer, done); !strings.HasPrefix(got, "200 OK") || !strings.Contains(got, `"version"`) {
 		t.Errorf("held request = %.100s; want 200 and the API versions", got)
-	}
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("run = %v; want nil after a graceful shutdown", err)
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("run did not return after cancel")
 	}
 }
 
 func TestRunCutsOffSlowHeaders(t *testing.T) {
 	t.Parallel()
 	base, cancel, done := startCancelable(t, "-read-header-timeout", "300ms")
-	held := httpservetest.CutOffAfter(t, strings.TrimPrefix(base, "http://"), "/")
-	t.Logf("a client trickling its headers was cut off after %v", held.Round(time.Millisecond))
-	// Timers are coarse under load; what matters is that the server cut
-	// the connection near the timeout, not at once and not never.
-	if held < 150*time.Millisecond || held > 3*time.Second {
-		t.Errorf("a client trickling its headers was cut off after %v; want about -read-header-timeout (300ms)", held)
-	}
-	// Others are still served.
-	resp, err := http.Get(base + "/__mocksf/health")
-	if err != nil || resp.StatusCode != http.StatusOK {
-		t.Errorf("health after the slow client: %v %v", resp, err)
-	} else {
-		resp.Body.Close()
-	}
+	httpservetest.CheckSlowHeadersCutOff(t, base, "/", "/__mocksf/health")
 	cancel()
 	if err := <-done; err != nil {
 		t.Errorf("run = %v", err)
@@ -309,28 +251,7 @@ func TestSIGTERM(t *testing.T) {
 		t.Skip("builds the binary")
 	}
 	t.Parallel()
-	bin := httpservetest.BuildBinary(t)
-	cmd := exec.Command(bin, "-addr", "127.0.0.1:0")
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill() })
-	out := bufio.NewReader(stdout)
-	line, err := out.ReadString('\n')
-	if err != nil {
-		t.Fatalf("reading the first line: %v; stderr: %s", err, stderr.String())
-	}
-	base, ok := strings.CutPrefix(strings.TrimSpace(line), "mocksf listening on ")
-	if !ok {
-		t.Fatalf("first line = %q; want mocksf listening on http://HOST:PORT", line)
-	}
-	go io.Copy(io.Discard, out)
+	cmd, base, stderr := httpservetest.StartBinary(t, httpservetest.BuildBinary(t), "mocksf", nil, "-addr", "127.0.0.1:0")
 
 	answer := holdRequest(t, base, 700*time.Millisecond)
 	start := time.Now()
@@ -348,7 +269,7 @@ func TestSIGTERM(t *testing.T) {
 }
 
 func TestRunInstanceHosts(t *testing.T) {
-	err := run(context.Background(), []string{"-addr", "127.0.0.1:0", "-instance-hosts", "each"}, io.Discard, io.Discard)
+	err := run(context.Background(), []string{"mocksf", "-addr", "127.0.0.1:0", "-instance-hosts", "each"}, noEnv, io.Discard, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), `"each"`) || !strings.Contains(err.Error(), "per-org") {
 		t.Errorf("run -instance-hosts each: %v; want an error naming the value and the modes", err)
 	}
@@ -378,7 +299,7 @@ func TestRunInstanceHosts(t *testing.T) {
 func TestRunNamesTheLineOfABadFlow(t *testing.T) {
 	f := filepath.Join(t.TempDir(), "orgs.yaml")
 	os.WriteFile(f, []byte("orgs:\n  - name: A\n    externalClientApps:\n      - name: App\n        flows: [clientCredentials, foo]\n"), 0o644)
-	err := run(context.Background(), []string{"-addr", "127.0.0.1:0", "-seed", f}, io.Discard, io.Discard)
+	err := run(context.Background(), []string{"mocksf", "-addr", "127.0.0.1:0", "-seed", f}, noEnv, io.Discard, io.Discard)
 	want := f + `:5: orgs[0].externalClientApps[0].flows[1]: unknown flow "foo" (want clientCredentials, authorizationCodeAndCredentials, deviceFlow, jwtBearer, tokenExchange)`
 	if err == nil || err.Error() != want {
 		t.Errorf("run with a bad flow:\n%v\nwant\n%s", err, want)

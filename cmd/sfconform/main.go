@@ -24,9 +24,7 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+	if err := run(context.Background(), os.Args, os.Getenv, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
@@ -45,8 +43,15 @@ type config struct {
 	node    string        // the JavaScript runtime jsforce.mjs runs in
 }
 
-// run is the whole program, so tests can run it.
+// run is the whole program, so tests can run it: args is the command
+// line with the program's name first, getenv the environment the clients
+// run in. A SIGINT or SIGTERM ends it as ctx does.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if len(args) > 0 {
+		args = args[1:]
+	}
 	fs := flag.NewFlagSet("sfconform", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var c config

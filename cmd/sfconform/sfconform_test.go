@@ -225,7 +225,7 @@ func TestRunRefusesBadSetups(t *testing.T) {
 		{[]string{"-nope"}, "flag provided but not defined"},
 	} {
 		var stdout, stderr bytes.Buffer
-		err := run(context.Background(), tc.args, os.Getenv, &stdout, &stderr)
+		err := run(context.Background(), append([]string{"sfconform"}, tc.args...), os.Getenv, &stdout, &stderr)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("run %v: %v; want %q", tc.args, err, tc.want)
 		}

@@ -34,9 +34,7 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+	if err := run(context.Background(), os.Args, os.Getenv, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
@@ -158,8 +156,15 @@ func checkLoopback(raw string) error {
 	return fmt.Errorf("sfload: -mocksf %q: only loopback addresses (127.0.0.0/8, ::1, localhost) may be loaded", raw)
 }
 
-// run is the whole program, so tests run the real thing.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+// run is the whole program, so tests run the real thing: args is the
+// command line with the program's name first, getenv the environment
+// (sfload reads none today). A SIGINT or SIGTERM ends it as ctx does.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if len(args) > 0 {
+		args = args[1:]
+	}
 	c, err := parseFlags(args, stderr)
 	if err != nil {
 		return err

@@ -19,6 +19,9 @@ import (
 	"github.com/sfharness/sfharness/mocksf/mocksftest"
 )
 
+// noEnv is an empty environment.
+func noEnv(string) string { return "" }
+
 func TestFlagsAreChecked(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -41,7 +44,7 @@ func TestFlagsAreChecked(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			err := run(context.Background(), tt.args, &stdout, &stderr)
+			err := run(context.Background(), append([]string{"sfload"}, tt.args...), noEnv, &stdout, &stderr)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("run(%q) = %v; want an error with %q", tt.args, err, tt.want)
 			}
@@ -64,7 +67,7 @@ func TestTwoHundredConcurrentFlows(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	args := []string{"-start", "-concurrency", "200", "-flows", "400", "-duration", "5m", "-orgs", "10",
 		"-records", "450", "-batch-size", "200", "-timeout", "60s"}
-	if err := run(context.Background(), args, &stdout, &stderr); err != nil {
+	if err := run(context.Background(), append([]string{"sfload"}, args...), noEnv, &stdout, &stderr); err != nil {
 		t.Fatalf("sfload %s: %v\n%s%s", strings.Join(args, " "), err, stdout.String(), stderr.String())
 	}
 	out := stdout.String()
@@ -91,7 +94,7 @@ func TestPerOrgInstanceHosts(t *testing.T) {
 	t.Parallel()
 	var stdout, stderr bytes.Buffer
 	args := []string{"-start", "-instance-hosts", "per-org", "-concurrency", "4", "-flows", "8", "-orgs", "2", "-records", "10"}
-	if err := run(context.Background(), args, &stdout, &stderr); err != nil {
+	if err := run(context.Background(), append([]string{"sfload"}, args...), noEnv, &stdout, &stderr); err != nil {
 		t.Fatalf("sfload: %v\n%s%s", err, stdout.String(), stderr.String())
 	}
 	if !strings.Contains(stdout.String(), "sfload: 8 flows (0 failed)") {
@@ -107,7 +110,7 @@ func TestExternalMocksf(t *testing.T) {
 	if runtime.GOOS == "linux" {
 		args = append(args, "-pid", strconv.Itoa(os.Getpid()))
 	}
-	if err := run(context.Background(), args, &stdout, &stderr); err != nil {
+	if err := run(context.Background(), append([]string{"sfload"}, args...), noEnv, &stdout, &stderr); err != nil {
 		t.Fatalf("sfload: %v\n%s%s", err, stdout.String(), stderr.String())
 	}
 	if !strings.Contains(stdout.String(), "sfload: 8 flows (0 failed)") {
@@ -128,7 +131,7 @@ func TestErrorsAreReportedByKind(t *testing.T) {
 	srv := mocksftest.NewServer(t, mocksftest.WithSeed([]byte("orgs: []")))
 	srv.Fault(t, mocksftest.Rule{Path: "/services/data/*/sobjects/Lead/describe", Status: 503, Times: 2})
 	var stdout, stderr bytes.Buffer
-	err := run(context.Background(), []string{"-mocksf", srv.URL, "-concurrency", "2", "-flows", "5", "-records", "0"}, &stdout, &stderr)
+	err := run(context.Background(), []string{"sfload", "-mocksf", srv.URL, "-concurrency", "2", "-flows", "5", "-records", "0"}, noEnv, &stdout, &stderr)
 	if err == nil || !strings.Contains(err.Error(), "2 of 5 flows failed") {
 		t.Errorf("run = %v; want 2 of 5 flows failed", err)
 	}
@@ -186,7 +189,7 @@ func TestMeasureStartup(t *testing.T) {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	var stdout, stderr bytes.Buffer
-	if err := run(context.Background(), []string{"-measure-startup", "-mocksf-bin", bin, "-runs", "2", "-measure-orgs", "20"}, &stdout, &stderr); err != nil {
+	if err := run(context.Background(), []string{"sfload", "-measure-startup", "-mocksf-bin", bin, "-runs", "2", "-measure-orgs", "20"}, noEnv, &stdout, &stderr); err != nil {
 		t.Fatalf("sfload -measure-startup: %v\n%s", err, stderr.String())
 	}
 	out := stdout.String()

@@ -1,7 +1,10 @@
-// Package oauth serves Salesforce's OAuth 2.0 endpoints for the web-server
-// flow: authorize with its Allow Access page, token (authorization_code
-// and refresh_token grants), revoke, the identity URL and userinfo, with
-// Salesforce's wire formats and error strings (reference §1, §3–5, §7–8).
+// Package oauth serves Salesforce's OAuth 2.0 and OpenID Connect
+// endpoints: authorize with its Allow Access page; token, with the five
+// grants connected apps and External Client Apps offer (authorization_code,
+// refresh_token, password, client_credentials and the JWT bearer flow);
+// revoke; introspect; the identity URL and userinfo; OpenID discovery and
+// the signing keys at /id/keys. It answers with Salesforce's wire formats
+// and error strings (reference §1, §3–10).
 package oauth
 
 import (

@@ -1,13 +1,15 @@
 // Package rest is mocksf's Salesforce REST API (the /services/data
 // resources): versions, resources by version, limits, global and sObject
 // describe, record create, read, update, delete and upsert by external ID,
-// SOQL queries with server-side cursors and their columns, the
-// updated/deleted resources of data replication, SOSL search, recent
-// items, a minimal Tooling API, and the org objects every org has
-// (Organization, Profile, PermissionSet, UserRole, RecordType, Group). It follows the wire formats of Salesforce's REST
-// API Developer Guide as summarized in §11 and §12 of
-// docs/salesforce-reference.md; docs/mocksf-rest.md lists every resource,
-// error and setting.
+// SOQL queries (query and queryAll) with server-side cursors and their
+// columns, the updated/deleted resources of data replication, SOSL search
+// and parameterized search, recent items, the composite resources
+// (Composite, Batch, sObject Collections and sObject Tree), Bulk API 2.0
+// ingest and query jobs, a minimal Tooling API, and the org objects every
+// org has (Organization, Profile, PermissionSet, UserRole, RecordType,
+// Group). It follows the wire formats of Salesforce's REST API Developer
+// Guide as summarized in §11 and §12 of shared/docs/salesforce-reference.md;
+// docs/mocksf-rest.md lists every resource, error and setting.
 //
 // New builds the API, with the state its handlers share, once per
 // server. Handlers are makers that take the API and return an

@@ -1,0 +1,189 @@
+// The steps of the catalogue's section "Any page" (e2e/catalog.go,
+// docs/steps.md), with the helpers they share with later sections.
+
+package e2e
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// clicks clicks the visible button or link with exactly this label.
+func (w *world) clicks(label string) error {
+	win := w.current
+	js := fmt.Sprintf(`(() => {
+		const want = %s;
+		for (const el of document.querySelectorAll("button, a, input[type=submit], input[type=button]")) {
+			const text = (el.tagName === "INPUT" ? el.value : el.textContent).trim();
+			if (text === want && el.id && el.offsetParent !== null) return el.id;
+		}
+		return "";
+	})()`, strconv.Quote(label))
+	// Find the id and use it in one go; a page that reloads in between
+	// (a form that just posted) is looked at again.
+	var id string
+	deadline := time.Now().Add(StepTimeout)
+	for {
+		if err := win.WaitFor(fmt.Sprintf("a visible %q button", label), js); err != nil {
+			return err
+		}
+		found, err := Eval[string](win, js)
+		if err == nil && found != "" {
+			id = found
+			break
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("no visible %q button in window %q", label, win.Name)
+		}
+	}
+	if popupOpeners[id] && !w.popupsBlocked {
+		popup, err := win.ClickOpeningPopup(id, "popup")
+		if err != nil {
+			return err
+		}
+		w.popup, w.current = popup, popup
+		return nil
+	}
+	if name, ok := tabOpeners[id]; ok {
+		tab, err := win.ClickOpeningPopup(id, name)
+		if err != nil {
+			return err
+		}
+		w.tabs, w.current = append(w.tabs, tab), tab
+		return nil
+	}
+	return win.Click(id)
+}
+
+// popupOpeners are the ids of buttons that open a pop-up, which the next
+// steps act in.
+var popupOpeners = map[string]bool{"loginWithSalesforce": true}
+
+// tabOpeners are the ids of buttons that open a new tab, which the next
+// steps act in, with the name the tab's artefacts are saved under: an
+// External Client App's Consumer Key and Secret opens in a new tab, as
+// on Salesforce.
+var tabOpeners = map[string]string{sfConsumerKeyAndSecret: "consumer-details"}
+
+func (w *world) salesforceSays(text string) error {
+	return w.current.WaitFor(fmt.Sprintf("the page to say %q", text),
+		fmt.Sprintf(`document.body.innerText.includes(%s)`, strconv.Quote(text)))
+}
+
+// labelledField is the JavaScript expression that finds the id of the
+// form control labelled exactly text, or "".
+func labelledField(text string) string {
+	return fmt.Sprintf(`(() => {
+		for (const l of document.querySelectorAll("label")) {
+			if (l.textContent.trim() === %s && l.htmlFor && document.getElementById(l.htmlFor)) return l.htmlFor;
+		}
+		return "";
+	})()`, strconv.Quote(text))
+}
+
+// fieldID waits for the control labelled text and returns its id.
+func (w *world) fieldID(text string) (string, error) {
+	js := labelledField(text)
+	if err := w.current.WaitFor(fmt.Sprintf("a field labelled %q", text), js); err != nil {
+		return "", err
+	}
+	return Eval[string](w.current, js)
+}
+
+// selectsOption picks the option with this text in the select labelled
+// field, as a person would in the drop-down.
+func (w *world) selectsOption(option, field string) error {
+	id, err := w.fieldID(field)
+	if err != nil {
+		return err
+	}
+	js := fmt.Sprintf(`(() => {
+		const s = document.getElementById(%s);
+		if (!s || s.tagName !== "SELECT") return "not a drop-down";
+		for (const o of s.options) {
+			if (o.textContent.trim() === %s) {
+				s.value = o.value;
+				s.dispatchEvent(new Event("input", {bubbles: true}));
+				s.dispatchEvent(new Event("change", {bubbles: true}));
+				return "";
+			}
+		}
+		return "no option " + %s + " among: " + [...s.options].map(o => o.textContent.trim()).join(", ");
+	})()`, strconv.Quote(id), strconv.Quote(option), strconv.Quote(strconv.Quote(option)))
+	problem, err := Eval[string](w.current, js)
+	if err != nil {
+		return err
+	}
+	if problem != "" {
+		return fmt.Errorf("the field %q: %s", field, problem)
+	}
+	return nil
+}
+
+// ticks sets the checkbox labelled text to on (tick) or off (untick), by
+// clicking it when it is not so already.
+func (w *world) ticks(action, text string) error {
+	id, err := w.fieldID(text)
+	if err != nil {
+		return err
+	}
+	want := action == "ticks"
+	on, err := Eval[bool](w.current, fmt.Sprintf(`document.getElementById(%s).checked === true`, strconv.Quote(id)))
+	if err != nil {
+		return err
+	}
+	if on == want {
+		return nil
+	}
+	if err := w.current.Click(id); err != nil {
+		return err
+	}
+	return w.current.WaitFor(fmt.Sprintf("%q to be %s", text, map[bool]string{true: "ticked", false: "unticked"}[want]),
+		fmt.Sprintf(`document.getElementById(%s).checked === %t`, strconv.Quote(id), want))
+}
+
+// checkboxIs checks the state of the checkbox labelled text.
+func (w *world) checkboxIs(text, state string) error {
+	id, err := w.fieldID(text)
+	if err != nil {
+		return err
+	}
+	on, err := Eval[bool](w.current, fmt.Sprintf(`document.getElementById(%s).checked === true`, strconv.Quote(id)))
+	if err != nil {
+		return err
+	}
+	if want := state == "ticked"; on != want {
+		return fmt.Errorf("%q is %s; want %s", text, map[bool]string{true: "ticked", false: "not ticked"}[on], state)
+	}
+	return nil
+}
+
+// chooses selects the radio button or checkbox with this label, then
+// clicks the button.
+func (w *world) chooses(option, button string) error {
+	id, err := w.fieldID(option)
+	if err != nil {
+		return err
+	}
+	if err := w.current.Click(id); err != nil {
+		return err
+	}
+	return w.clicks(button)
+}
+
+// fieldHolds checks what a field (found by its label) still holds.
+func (w *world) fieldHolds(label, value string) error {
+	id, err := w.fieldID(label)
+	if err != nil {
+		return err
+	}
+	got, err := Eval[string](w.current, fmt.Sprintf(`document.getElementById(%s).value`, strconv.Quote(id)))
+	if err != nil {
+		return err
+	}
+	if got != value {
+		return fmt.Errorf("the field %q holds %q; want %q (nothing typed may be lost)", label, got, value)
+	}
+	return nil
+}

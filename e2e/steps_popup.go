@@ -1,0 +1,135 @@
+// The steps of the catalogue's section "Salesforce: pop-up" (e2e/catalog.go,
+// docs/steps.md), with the helpers they share with later sections.
+
+package e2e
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+func (w *world) popupShowsLogin() error {
+	win := w.popup
+	if win == nil {
+		return fmt.Errorf("no pop-up is open")
+	}
+	if err := win.WaitVisible(sfUsername); err != nil {
+		return err
+	}
+	u, err := win.URL()
+	if err != nil {
+		return err
+	}
+	if !strings.HasPrefix(u, w.suite.MocksfURL+"/") || !strings.Contains(u, "startURL=") {
+		return fmt.Errorf("pop-up is at %s; want Salesforce's login page with a startURL", u)
+	}
+	return nil
+}
+
+func (w *world) syncUserLogsIn(username, password string) error {
+	return w.logIn(w.current, username, password)
+}
+
+// syncUserLogsInAgain logs in on a browser that verified its identity
+// before: Salesforce asks for no code, so there is no page to wait for.
+func (w *world) syncUserLogsInAgain(username, password string) error {
+	return w.typeLogin(w.current, username, password)
+}
+
+func (w *world) accessPageAsks(username string) error {
+	win := w.current
+	if err := win.WaitVisible(sfAllow); err != nil {
+		return err
+	}
+	got, err := win.Text(sfApprovalUsername)
+	if err != nil {
+		return err
+	}
+	if got != w.user(username) {
+		return fmt.Errorf("the Allow Access page asks for %q; want %q", got, w.user(username))
+	}
+	return nil
+}
+
+func (w *world) popupCloses() error {
+	if w.popup == nil {
+		return fmt.Errorf("no pop-up is open")
+	}
+	if err := w.popup.WaitClosed(StepTimeout); err != nil {
+		return err
+	}
+	w.popup = nil
+	w.current = w.main
+	return nil
+}
+
+func (w *world) popupShowsSalesforceError(code string) error {
+	if w.popup == nil {
+		return fmt.Errorf("no pop-up is open")
+	}
+	return w.popup.WaitFor("Salesforce's error "+code, fmt.Sprintf(`(() => { const e = %s; return e && e.textContent.includes(%s); })()`, byID(sfOAuthError), strconv.Quote("error="+code)))
+}
+
+func (w *world) closesPopup() error {
+	if w.popup == nil {
+		return fmt.Errorf("no pop-up is open")
+	}
+	if _, err := Eval[bool](w.popup, `window.close(), true`); err != nil && !w.popup.Closed() {
+		return err
+	}
+	if err := w.popup.WaitClosed(StepTimeout); err != nil {
+		return err
+	}
+	w.popup, w.current = nil, w.main
+	return nil
+}
+
+func (w *world) entersCode(code string) error {
+	win := w.current
+	if err := win.Type(sfCode, code); err != nil {
+		return err
+	}
+	return win.Click(sfVerify)
+}
+
+func (w *world) logsInWrongPassword(username, password string) error {
+	win := w.current
+	if err := win.Type(sfUsername, w.user(username)); err != nil {
+		return err
+	}
+	if err := win.Type(sfPassword, password); err != nil {
+		return err
+	}
+	if err := win.ClickAndWaitNewPage(sfLogin); err != nil {
+		return err
+	}
+	return win.WaitVisible(sfLoginErr)
+}
+
+func (w *world) logsInWrongPasswordTimes(username, password string, times int) error {
+	for i := 0; i < times; i++ {
+		if err := w.logsInWrongPassword(username, password); err != nil {
+			return fmt.Errorf("attempt %d: %w", i+1, err)
+		}
+	}
+	return nil
+}
+
+// entersOldCode types the newest emailed code, which the scenario expects
+// Salesforce to refuse (it expired), and clicks Verify.
+func (w *world) entersOldCode(address string) error {
+	win := w.current
+	msgs, err := w.mailbox().Messages(w.user(address))
+	if err != nil {
+		return err
+	}
+	if len(msgs) == 0 || msgs[0].Code == "" {
+		return fmt.Errorf("no verification mail to %s", address)
+	}
+	w.usedMail[msgs[0].ID] = true
+	if err := win.Type(sfCode, msgs[0].Code); err != nil {
+		return err
+	}
+	return win.ClickAndWaitNewPage(sfVerify)
+}
