@@ -78,10 +78,10 @@ func (w *mocksfWorld) callbackURL() string {
 
 // run starts Beacon with cfg, pointed at mocksf, calling it through the
 // wire tap unless cfg has an HTTPClient, and logging to the test unless
-// it has a Logger.
+// it has a Logger; its cleanup closes Beacon.
 func (w *mocksfWorld) run(cfg client.Config) {
 	w.t.Helper()
-	cfg.SalesforceURL, cfg.BaseURL, cfg.OAuthFeature = w.sfURL, w.clientURL, true
+	cfg.SalesforceURL, cfg.BaseURL = w.sfURL, w.clientURL
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{Transport: w.wire, Timeout: 10 * time.Second}
 	}
@@ -223,6 +223,7 @@ orgs:
 		o.transport = w.wire
 	}
 	w.run(client.Config{
+		OAuthFeature: true,
 		SyncInterval: 100 * time.Millisecond,
 		HTTPClient:   &http.Client{Transport: o.transport, Timeout: 30 * time.Second},
 		DBPath:       o.dbPath,

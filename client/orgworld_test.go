@@ -46,6 +46,7 @@ func newOrgWorld(t *testing.T, app mocksftest.AppSpec, setup func(*client.Config
 		Records:       mocksftest.RecordsSpec{Generate: map[string]int{"Lead": 20, "Contact": 5, "Account": 3}},
 	})
 	cfg := client.Config{
+		OAuthFeature: true,
 		SyncInterval: 50 * time.Millisecond,
 		RetryBackoff: 20 * time.Millisecond,
 		MaxBackoff:   200 * time.Millisecond,

@@ -83,6 +83,7 @@ func newResilienceWorld(t *testing.T) *resilienceWorld {
 		Records: mocksftest.RecordsSpec{Generate: resRecords},
 	})
 	w.run(client.Config{
+		OAuthFeature:  true,
 		SyncInterval:  resInterval,
 		RetryBackoff:  resRetryBackoff,
 		MaxBackoff:    resMaxBackoff,
