@@ -425,9 +425,7 @@ func TestMocksfWholeFlow(t *testing.T) {
 
 	// Deletions in Salesforce reach Beacon.
 	leads := w.sf.Store().Records(org, "Lead")
-	if err := w.sf.Store().DeleteRecord(org, "Lead", leads[0].ID); err != nil {
-		t.Fatal(err)
-	}
+	w.srv.DeleteRecord(t, org, "Lead", leads[0].ID)
 	w.waitStatus("the deletion", func(s status) bool { return s.Sync.Counts["Lead"] == 2499 })
 
 	// A restart goes on where Beacon stopped.
@@ -436,9 +434,7 @@ func TestMocksfWholeFlow(t *testing.T) {
 	if s.Sync.Counts["Lead"] != 2499 || !s.Connected {
 		t.Errorf("after the restart: %+v", s)
 	}
-	if _, err := w.sf.Store().InsertRecord(org, "Contact", "", map[string]any{"LastName": "After Restart"}); err != nil {
-		t.Fatal(err)
-	}
+	w.srv.InsertRecord(t, org, "Contact", map[string]any{"LastName": "After Restart"})
 	w.waitStatus("the new contact", func(s status) bool { return s.Sync.Counts["Contact"] == 501 })
 
 	// Disconnect revokes the refresh token at mocksf.

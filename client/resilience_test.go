@@ -531,9 +531,7 @@ func TestResilienceWhileRunning(t *testing.T) {
 	// gets through.
 	f := w.srv.Fault(t, mocksftest.Rule{Method: "GET", Path: "/services/data/**", OrgID: w.org.ID, SalesforceError: "SERVER_UNAVAILABLE", Times: 8})
 	for i := range 3 {
-		if _, err := w.sf.Store().InsertRecord(w.org.ID, "Contact", "", map[string]any{"LastName": fmt.Sprint("During outage ", i)}); err != nil {
-			t.Fatal(err)
-		}
+		w.srv.InsertRecord(t, w.org.ID, "Contact", map[string]any{"LastName": fmt.Sprint("During outage ", i)})
 	}
 	want := "Salesforce is not available right now (HTTP 503). " + textRetrySuffix
 	s := w.waitStatus("the outage on the page", func(s status) bool { return s.Sync.LastError != "" })
