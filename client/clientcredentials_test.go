@@ -193,9 +193,7 @@ func TestClientCredentialsRenewal(t *testing.T) {
 				}
 				return
 			}
-			if _, err := w.sf.Store().InsertRecord(w.org.ID, "Contact", "", map[string]any{"LastName": "After Renewal"}); err != nil {
-				t.Fatal(err)
-			}
+			w.srv.InsertRecord(t, w.org.ID, "Contact", map[string]any{"LastName": "After Renewal"})
 			s := w.waitStatus("the new contact", func(s status) bool { return s.Sync.Counts["Contact"] == 6 })
 			if s.Sync.State != "running" {
 				t.Errorf("sync = %+v; want running", s.Sync)

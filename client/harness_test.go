@@ -9,13 +9,11 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -25,17 +23,15 @@ import (
 )
 
 // harness is a Beacon server wired to mocksf, driven by an HTTP client
-// that keeps cookies like a browser.
+// that keeps cookies like a browser: a mocksfWorld on an sfOrg, with
+// requests of its own.
 type harness struct {
 	t    *testing.T
 	sf   *sfOrg
-	srv  *client.Server
+	w    *mocksfWorld
 	url  string
 	hc   *http.Client
-	cfg  client.Config
 	logs *lockedBuffer
-
-	handler atomic.Pointer[client.Server]
 }
 
 type harnessOptions struct {
@@ -50,55 +46,28 @@ func newHarness(t *testing.T, opts ...harnessOptions) *harness {
 	if len(opts) > 0 {
 		o = opts[0]
 	}
-	h := &harness{t: t, hc: newBrowser(t), logs: &lockedBuffer{}}
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		srv := h.handler.Load()
-		if srv == nil {
-			http.Error(w, "restarting", http.StatusServiceUnavailable)
-			return
-		}
-		srv.ServeHTTP(w, r)
-	}))
-	t.Cleanup(ts.Close)
-	h.url = ts.URL
-	h.sf = newSFOrg(t, h.url+"/salesforce/getSfdcOAuthTokensRedirect")
-	h.cfg = client.Config{
-		SalesforceURL: h.sf.URL,
-		BaseURL:       ts.URL,
-		OAuthFeature:  !o.featureOff,
-		SyncInterval:  50 * time.Millisecond,
-		DBPath:        o.dbPath,
+	h := &harness{t: t, w: newWorld(t), hc: newBrowser(t), logs: &lockedBuffer{}}
+	h.url = h.w.clientURL
+	h.sf = newSFOrg(t, h.w.callbackURL())
+	h.w.use(h.sf.Server)
+	h.w.run(client.Config{
+		OAuthFeature: !o.featureOff,
+		SyncInterval: 50 * time.Millisecond,
+		HTTPClient:   &http.Client{Timeout: 30 * time.Second}, // Beacon's default
+		DBPath:       o.dbPath,
 		Logger: slog.New(slog.NewTextHandler(io.MultiWriter(testWriter{t}, h.logs),
 			&slog.HandlerOptions{Level: slog.LevelDebug})),
-	}
-	h.start()
-	// Close the server before the test servers: jobs may still call them.
-	t.Cleanup(func() { h.srv.Close() })
+	})
 	return h
 }
 
-// start starts a Beacon server with the harness's configuration.
-func (h *harness) start() {
-	h.t.Helper()
-	srv, err := client.NewServer(h.cfg)
-	if err != nil {
-		h.t.Fatalf("NewServer: %v", err)
-	}
-	h.srv = srv
-	h.handler.Store(srv)
-}
+// srv is the Beacon server running.
+func (h *harness) srv() *client.Server { return h.w.beacon }
 
 // restart stops the Beacon server, as a shutdown would, and starts a new
 // one on the same database. Sessions live in memory: the browser's are
 // gone.
-func (h *harness) restart() {
-	h.t.Helper()
-	h.handler.Store(nil)
-	if err := h.srv.Close(); err != nil {
-		h.t.Fatalf("Close: %v", err)
-	}
-	h.start()
-}
+func (h *harness) restart() { h.w.restart() }
 
 // lockedBuffer collects the logs for checks.
 type lockedBuffer struct {

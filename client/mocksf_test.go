@@ -7,6 +7,7 @@ package client_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"html"
@@ -17,7 +18,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -25,29 +25,80 @@ import (
 
 	"github.com/sfharness/sfharness/client"
 	"github.com/sfharness/sfharness/mocksf"
-	"github.com/sfharness/sfharness/mocksf/oauth"
+	"github.com/sfharness/sfharness/mocksf/mocksfclient"
+	"github.com/sfharness/sfharness/mocksf/mocksftest"
 )
 
 const (
-	sfKey      = "3MVG9BeaconTestKeyBeaconTestKeyBeaconTestKeyBeaconTestKeyBeaconTestKeyBeaconTest1"
-	sfSecret   = "0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF"
-	syncUser   = "sync@acme.test"
-	syncPass   = "Sync-Pass-1"
-	loginTitle = "Verify Your Identity"
+	sfKey    = "3MVG9BeaconTestKeyBeaconTestKeyBeaconTestKeyBeaconTestKeyBeaconTestKeyBeaconTest1"
+	sfSecret = "0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF"
+	syncUser = "sync@acme.test"
+	syncPass = "Sync-Pass-1"
 )
 
 // mocksfWorld is Beacon and mocksf, each on its own port, and a browser.
 type mocksfWorld struct {
 	t         *testing.T
-	sf        *mocksf.Server
-	sfURL     string
+	srv       *mocksftest.Server
+	sf        *mocksf.Server // srv.Mocksf
+	sfURL     string         // srv.URL
 	clientURL string
+	clientTS  *httptest.Server
 	cfg       client.Config
 	beacon    *client.Server
 	handler   swapHandler
 	browser   *http.Client
 	wire      *wireTap
 	csrfToken string
+}
+
+// newWorld reserves Beacon's port, so its callback URL
+// (w.callbackURL()) is known before mocksf starts. The caller then sets
+// the world's mocksf (w.use) with the org Beacon connects to, and starts
+// Beacon (w.run).
+func newWorld(t *testing.T) *mocksfWorld {
+	t.Helper()
+	w := &mocksfWorld{t: t, wire: &wireTap{revoked: map[string]int{}}}
+	w.clientTS = httptest.NewUnstartedServer(&w.handler)
+	w.clientURL = "http://" + w.clientTS.Listener.Addr().String()
+	jar, _ := cookiejar.New(nil)
+	w.browser = &http.Client{Jar: jar, Timeout: 30 * time.Second}
+	return w
+}
+
+// use makes srv the world's mocksf.
+func (w *mocksfWorld) use(srv *mocksftest.Server) {
+	w.srv, w.sf, w.sfURL = srv, srv.Mocksf, srv.URL
+}
+
+// callbackURL is Beacon's OAuth callback, the connected app's.
+func (w *mocksfWorld) callbackURL() string {
+	return w.clientURL + "/salesforce/getSfdcOAuthTokensRedirect"
+}
+
+// run starts Beacon with cfg, pointed at mocksf, calling it through the
+// wire tap unless cfg has an HTTPClient, and logging to the test unless
+// it has a Logger; its cleanup closes Beacon.
+func (w *mocksfWorld) run(cfg client.Config) {
+	w.t.Helper()
+	cfg.SalesforceURL, cfg.BaseURL = w.sfURL, w.clientURL
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{Transport: w.wire, Timeout: 10 * time.Second}
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = newTestLogger(w.t)
+	}
+	w.cfg = cfg
+	w.clientTS.Start()
+	// Registered after mocksftest's: runs first, so Beacon stops before
+	// mocksf does.
+	w.t.Cleanup(func() {
+		if w.beacon != nil {
+			w.beacon.Close()
+		}
+		w.clientTS.Close()
+	})
+	w.start()
 }
 
 // swapHandler serves the current Beacon server, which a restart replaces.
@@ -74,14 +125,12 @@ func (s *swapHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // wireTap sits between Beacon and mocksf: it records the refresh tokens
-// mocksf issues and the revocations Beacon asks for, and can corrupt the
-// signature of token responses.
+// mocksf issues and the revocations Beacon asks for.
 type wireTap struct {
-	mu           sync.Mutex
-	refresh      []string
-	access       []string       // every access token issued, oldest first
-	revoked      map[string]int // token to HTTP status
-	badSignature bool
+	mu      sync.Mutex
+	refresh []string
+	access  []string       // every access token issued, oldest first
+	revoked map[string]int // token to HTTP status
 }
 
 func (w *wireTap) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -112,14 +161,8 @@ func (w *wireTap) RoundTrip(req *http.Request) (*http.Response, error) {
 			if at, ok := tok["access_token"].(string); ok {
 				w.access = append(w.access, at)
 			}
-			if w.badSignature {
-				tok["signature"] = "bm90IHRoZSBzaWduYXR1cmUgb2YgdGhpcyB0b2tlbiE="
-				body, _ = json.Marshal(tok)
-			}
 		}
 		resp.Body = io.NopCloser(bytes.NewReader(body))
-		resp.ContentLength = int64(len(body))
-		resp.Header.Del("Content-Length")
 	}
 	return resp, nil
 }
@@ -139,21 +182,15 @@ type mocksfOptions struct {
 	transport http.RoundTripper
 }
 
+// newMocksfWorld starts mocksf seeded with the Acme org, its admin, the
+// sync user and Beacon's connected app, and Beacon in front of it.
 func newMocksfWorld(t *testing.T, o mocksfOptions) *mocksfWorld {
 	t.Helper()
-	w := &mocksfWorld{t: t, wire: &wireTap{revoked: map[string]int{}}}
-	clientTS := httptest.NewUnstartedServer(&w.handler)
-	sfTS := httptest.NewUnstartedServer(nil)
-	w.clientURL = "http://" + clientTS.Listener.Addr().String()
-	w.sfURL = "http://" + sfTS.Listener.Addr().String()
 	if o.generate == "" {
 		o.generate = "{Lead: 20, Contact: 5, Account: 3}"
 	}
 	if o.firstName == "" {
 		o.firstName, o.lastName = "Sam", "Sync"
-	}
-	if o.transport == nil {
-		o.transport = w.wire
 	}
 	debug := &slog.HandlerOptions{Level: slog.LevelDebug}
 	sfLogger, beaconLogger := (*slog.Logger)(nil), newTestLogger(t)
@@ -163,6 +200,7 @@ func newMocksfWorld(t *testing.T, o mocksfOptions) *mocksfWorld {
 	if o.beaconLogs != nil {
 		beaconLogger = slog.New(slog.NewTextHandler(io.MultiWriter(testWriter{t}, o.beaconLogs), debug))
 	}
+	w := newWorld(t)
 	seed := fmt.Sprintf(`
 orgs:
   - name: Acme
@@ -177,33 +215,20 @@ orgs:
         scopes: [api, refresh_token, id]
     records:
       generate: %s
-`, syncUser, syncPass, o.firstName, o.lastName, o.apiEnabled, sfKey, sfSecret, w.clientURL+"/salesforce/getSfdcOAuthTokensRedirect", o.generate)
-	sf, err := mocksf.New(mocksf.Config{BaseURL: w.sfURL, Seed: []byte(seed), VerificationCodeLength: o.codeLength, Logger: sfLogger})
-	if err != nil {
-		t.Fatalf("mocksf: %v", err)
+`, syncUser, syncPass, o.firstName, o.lastName, o.apiEnabled, sfKey, sfSecret, w.callbackURL(), o.generate)
+	w.use(mocksftest.NewServer(t, mocksftest.WithSeed([]byte(seed)), mocksftest.WithConfig(func(c *mocksf.Config) {
+		c.VerificationCodeLength, c.Logger = o.codeLength, sfLogger
+	})))
+	if o.transport == nil {
+		o.transport = w.wire
 	}
-	w.sf = sf
-	sfTS.Config.Handler = sf
-	sfTS.Start()
-	clientTS.Start()
-	w.cfg = client.Config{
-		SalesforceURL: w.sfURL,
-		BaseURL:       w.clientURL,
-		OAuthFeature:  true,
-		SyncInterval:  100 * time.Millisecond,
-		HTTPClient:    &http.Client{Transport: o.transport, Timeout: 30 * time.Second},
-		DBPath:        o.dbPath,
-		Logger:        beaconLogger,
-	}
-	w.start()
-	t.Cleanup(func() {
-		w.beacon.Close()
-		clientTS.Close()
-		sfTS.Close()
-		sf.Close()
+	w.run(client.Config{
+		OAuthFeature: true,
+		SyncInterval: 100 * time.Millisecond,
+		HTTPClient:   &http.Client{Transport: o.transport, Timeout: 30 * time.Second},
+		DBPath:       o.dbPath,
+		Logger:       beaconLogger,
 	})
-	jar, _ := cookiejar.New(nil)
-	w.browser = &http.Client{Jar: jar, Timeout: 30 * time.Second}
 	return w
 }
 
@@ -281,64 +306,46 @@ func (w *mocksfWorld) saveCredentials(key, secret string) {
 	}
 }
 
-var confirmationToken = regexp.MustCompile(`name="_CONFIRMATIONTOKEN" value="([^"]+)"`)
-
-// login clicks Login with Salesforce and walks the pop-up: the login page,
-// the emailed verification code, then Allow or Deny. It returns the last
-// response, which is Beacon's callback page unless edit changed the
-// callback URL.
+// login clicks Login with Salesforce and walks the pop-up as a browser
+// with the world's cookies: the login page, the emailed verification
+// code, then Allow or Deny. It returns Beacon's callback page, at the
+// callback URL editCallback changed when not nil.
 func (w *mocksfWorld) login(decision string, editCallback func(*url.URL)) (*http.Response, string) {
 	w.t.Helper()
-	resp, page := w.get(w.clientURL + "/salesforce/login")
-	if strings.HasPrefix(resp.Request.URL.String(), w.clientURL+"/salesforce/getSfdcOAuthTokensRedirect?") && editCallback == nil {
+	ctx := context.Background()
+	b := w.srv.Control.NewBrowser(w.callbackURL())
+	b.HTTP.Jar = w.browser.Jar
+	p, err := b.Get(ctx, w.clientURL+"/salesforce/login")
+	if err != nil {
+		w.t.Fatalf("Login with Salesforce: %v", err)
+	}
+	if p.Callback != nil && editCallback == nil {
 		// Still logged in to Salesforce, and the app is approved: the
 		// pop-up goes straight back, as Salesforce's does.
-		return resp, page
+		return w.get(p.Callback.String())
 	}
-	if !strings.HasPrefix(resp.Request.URL.String(), w.sfURL) || !strings.Contains(page, `name="pw"`) {
-		w.t.Fatalf("Login with Salesforce ended at %s; want mocksf's login page\n%s", resp.Request.URL, page)
+	if !strings.HasPrefix(p.URL.String(), w.sfURL) || !strings.Contains(p.Body, `name="pw"`) {
+		w.t.Fatalf("Login with Salesforce ended at %s; want mocksf's login page\n%s", p.URL, p.Body)
 	}
-	authorize := resp.Request.URL
-	if d := resp.Request.URL.Query().Get("display"); d != "popup" {
+	if d := p.URL.Query().Get("display"); d != "popup" {
 		w.t.Errorf("login page display = %q; want popup", d)
 	}
-	m := confirmationToken.FindStringSubmatch(page)
-	if m == nil {
-		w.t.Fatalf("no _CONFIRMATIONTOKEN on the login page:\n%s", page)
+	if p, err = b.LogIn(ctx, p, syncUser, syncPass); err != nil {
+		w.t.Fatalf("logging in as %s: %v", syncUser, err)
 	}
-	token := html.UnescapeString(m[1])
-	resp, page = w.postForm(w.sfURL+"/", url.Values{"_CONFIRMATIONTOKEN": {token}, "username": {syncUser}, "pw": {syncPass},
-		"startURL": {authorize.Query().Get("startURL")}})
-	if !strings.Contains(page, loginTitle) {
-		w.t.Fatalf("after login: %s", page)
+	if !strings.Contains(p.Body, `id="oaapprove"`) {
+		w.t.Fatalf("after verification: %s", p.Body)
 	}
-	mails := w.sf.Mailer().Sent(syncUser)
-	if len(mails) == 0 || mails[len(mails)-1].Code == "" {
-		w.t.Fatalf("no verification code mailed to %s", syncUser)
+	if p, err = b.Submit(ctx, p, mocksfclient.FormApproval, url.Values{"decision": {decision}}); err != nil {
+		w.t.Fatalf("%s: %v", decision, err)
 	}
-	resp, page = w.postForm(resp.Request.URL.String(), url.Values{"_CONFIRMATIONTOKEN": {token}, "emc": {mails[len(mails)-1].Code}})
-	if !strings.Contains(page, `id="oaapprove"`) {
-		w.t.Fatalf("after verification: %s", page)
+	if p.Callback == nil {
+		w.t.Fatalf("approval ended at %s (redirect %v); want Beacon's callback", p.URL, p.Redirect)
 	}
-	source := resp.Request.URL.Query().Get("source")
 	if editCallback != nil {
-		w.browser.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-		defer func() { w.browser.CheckRedirect = nil }()
+		editCallback(p.Callback)
 	}
-	resp, page = w.postForm(w.sfURL+oauth.ApprovalPath, url.Values{"_CONFIRMATIONTOKEN": {token}, "source": {source}, "decision": {decision}})
-	if editCallback != nil {
-		cb, err := url.Parse(resp.Header.Get("Location"))
-		if err != nil || !strings.HasPrefix(cb.String(), w.clientURL) {
-			w.t.Fatalf("approval redirected to %q; want Beacon's callback", resp.Header.Get("Location"))
-		}
-		editCallback(cb)
-		w.browser.CheckRedirect = nil
-		return w.get(cb.String())
-	}
-	if !strings.HasPrefix(resp.Request.URL.String(), w.clientURL+"/salesforce/getSfdcOAuthTokensRedirect?") {
-		w.t.Fatalf("approval ended at %s; want Beacon's callback", resp.Request.URL)
-	}
-	return resp, page
+	return w.get(p.Callback.String())
 }
 
 func (w *mocksfWorld) status() status {
@@ -418,9 +425,7 @@ func TestMocksfWholeFlow(t *testing.T) {
 
 	// Deletions in Salesforce reach Beacon.
 	leads := w.sf.Store().Records(org, "Lead")
-	if err := w.sf.Store().DeleteRecord(org, "Lead", leads[0].ID); err != nil {
-		t.Fatal(err)
-	}
+	w.srv.DeleteRecord(t, org, "Lead", leads[0].ID)
 	w.waitStatus("the deletion", func(s status) bool { return s.Sync.Counts["Lead"] == 2499 })
 
 	// A restart goes on where Beacon stopped.
@@ -429,9 +434,7 @@ func TestMocksfWholeFlow(t *testing.T) {
 	if s.Sync.Counts["Lead"] != 2499 || !s.Connected {
 		t.Errorf("after the restart: %+v", s)
 	}
-	if _, err := w.sf.Store().InsertRecord(org, "Contact", "", map[string]any{"LastName": "After Restart"}); err != nil {
-		t.Fatal(err)
-	}
+	w.srv.InsertRecord(t, org, "Contact", map[string]any{"LastName": "After Restart"})
 	w.waitStatus("the new contact", func(s status) bool { return s.Sync.Counts["Contact"] == 501 })
 
 	// Disconnect revokes the refresh token at mocksf.
@@ -482,7 +485,9 @@ func TestMocksfLoginErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			w := newMocksfWorld(t, mocksfOptions{apiEnabled: true})
-			w.wire.badSignature = tc.tamper
+			if tc.tamper {
+				w.srv.Fault(t, mocksftest.Rule{Path: tokenPath, BadSignature: true})
+			}
 			w.saveCredentials(sfKey, tc.secret)
 			_, page := w.login(tc.decision, tc.edit)
 			if !strings.Contains(page, `data-ok="false"`) || !strings.Contains(page, `data-error="`+tc.wantError+`"`) || !strings.Contains(page, html.EscapeString(tc.wantText)) {

@@ -1,9 +1,6 @@
 package client_test
 
 import (
-	"net/http"
-	"net/http/cookiejar"
-	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -16,7 +13,6 @@ import (
 // credentials tests.
 type orgWorld struct {
 	*mocksfWorld
-	srv *mocksftest.Server
 	org mocksftest.Org
 }
 
@@ -26,10 +22,8 @@ type orgWorld struct {
 // changes Beacon's configuration before it starts.
 func newOrgWorld(t *testing.T, app mocksftest.AppSpec, setup func(*client.Config)) *orgWorld {
 	t.Helper()
-	srv := mocksftest.NewServer(t, mocksftest.WithSeed([]byte("orgs: []")))
-	w := &mocksfWorld{t: t, sf: srv.Mocksf, sfURL: srv.URL, wire: &wireTap{revoked: map[string]int{}}}
-	clientTS := httptest.NewUnstartedServer(&w.handler)
-	w.clientURL = "http://" + clientTS.Listener.Addr().String()
+	w := newWorld(t)
+	w.use(mocksftest.NewServer(t, mocksftest.WithSeed([]byte("orgs: []"))))
 	if app.Name == "" {
 		app.Name = "Beacon Sync"
 	}
@@ -37,12 +31,12 @@ func newOrgWorld(t *testing.T, app mocksftest.AppSpec, setup func(*client.Config
 		app.ConsumerKey, app.ConsumerSecret = sfKey, sfSecret
 	}
 	if app.CallbackURLs == nil {
-		app.CallbackURLs = []string{w.clientURL + "/salesforce/getSfdcOAuthTokensRedirect"}
+		app.CallbackURLs = []string{w.callbackURL()}
 	}
 	if app.Scopes == nil {
 		app.Scopes = []string{"api", "refresh_token", "id"}
 	}
-	org := srv.NewOrg(t, mocksftest.OrgSpec{
+	org := w.srv.NewOrg(t, mocksftest.OrgSpec{
 		Name: "Acme",
 		Users: []mocksftest.UserSpec{
 			{Username: "admin@acme.test", Password: "Admin-Pass-1", Admin: true},
@@ -51,28 +45,15 @@ func newOrgWorld(t *testing.T, app mocksftest.AppSpec, setup func(*client.Config
 		ConnectedApps: []mocksftest.AppSpec{app},
 		Records:       mocksftest.RecordsSpec{Generate: map[string]int{"Lead": 20, "Contact": 5, "Account": 3}},
 	})
-	clientTS.Start()
-	w.cfg = client.Config{
-		SalesforceURL: w.sfURL,
-		BaseURL:       w.clientURL,
-		OAuthFeature:  true,
-		SyncInterval:  50 * time.Millisecond,
-		RetryBackoff:  20 * time.Millisecond,
-		MaxBackoff:    200 * time.Millisecond,
-		HTTPClient:    &http.Client{Transport: w.wire, Timeout: 10 * time.Second},
-		Logger:        newTestLogger(t),
+	cfg := client.Config{
+		OAuthFeature: true,
+		SyncInterval: 50 * time.Millisecond,
+		RetryBackoff: 20 * time.Millisecond,
+		MaxBackoff:   200 * time.Millisecond,
 	}
 	if setup != nil {
-		setup(&w.cfg)
+		setup(&cfg)
 	}
-	w.start()
-	// Registered after mocksftest's: runs first, so Beacon stops before
-	// mocksf does.
-	t.Cleanup(func() {
-		w.beacon.Close()
-		clientTS.Close()
-	})
-	jar, _ := cookiejar.New(nil)
-	w.browser = &http.Client{Jar: jar, Timeout: 30 * time.Second}
-	return &orgWorld{mocksfWorld: w, srv: srv, org: org}
+	w.run(cfg)
+	return &orgWorld{mocksfWorld: w, org: org}
 }

@@ -14,8 +14,6 @@ import (
 	"fmt"
 	"html"
 	"net/http"
-	"net/http/cookiejar"
-	"net/http/httptest"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -38,22 +36,11 @@ const (
 	resMaxBackoff   = 200 * time.Millisecond // Config.MaxBackoff (default 5m)
 )
 
-// resRecords are the records of each case's org: two pages of leads (see
-// smallPages), so that a fault can cut a pull between its pages.
+// resRecords are the records of each case's org: two pages of leads, of
+// 200 records, Salesforce's least batchSize (srv.PageSize) instead of
+// 2,000, so that a fault can cut a pull between its pages: the same paging
+// with an eighth of the records, which keeps the tests fast under -race.
 var resRecords = map[string]int{"Lead": 250, "Contact": 5, "Account": 3}
-
-// smallPages asks for query pages of 200 records, Salesforce's least
-// batchSize (Sforce-Query-Options), instead of 2,000: the same paging with
-// an eighth of the records, which keeps the tests fast under -race.
-type smallPages struct{ next http.RoundTripper }
-
-func (p smallPages) RoundTrip(req *http.Request) (*http.Response, error) {
-	if strings.HasPrefix(req.URL.Path, "/services/data/") {
-		req = req.Clone(req.Context())
-		req.Header.Set("Sforce-Query-Options", "batchSize=200")
-	}
-	return p.next.RoundTrip(req)
-}
 
 // Paths of the first page of a SOQL query and of the next ones
 // (nextRecordsUrl), as fault rule patterns.
@@ -73,17 +60,16 @@ const (
 // resilienceWorld is Beacon connected to an org of a mocksftest server.
 type resilienceWorld struct {
 	*mocksfWorld
-	srv *mocksftest.Server
-	org mocksftest.Org
+	org      mocksftest.Org
+	pageSize mocksftest.Fault // query pages of 200 records
 }
 
 func newResilienceWorld(t *testing.T) *resilienceWorld {
 	t.Helper()
-	srv := mocksftest.NewServer(t, mocksftest.WithSeed([]byte("orgs: []")))
-	w := &mocksfWorld{t: t, sf: srv.Mocksf, sfURL: srv.URL, wire: &wireTap{revoked: map[string]int{}}}
-	clientTS := httptest.NewUnstartedServer(&w.handler)
-	w.clientURL = "http://" + clientTS.Listener.Addr().String()
-	org := srv.NewOrg(t, mocksftest.OrgSpec{
+	w := newWorld(t)
+	w.use(mocksftest.NewServer(t, mocksftest.WithSeed([]byte("orgs: []"))))
+	pageSize := w.srv.PageSize(t, 200)
+	org := w.srv.NewOrg(t, mocksftest.OrgSpec{
 		Name: "Resilience",
 		Users: []mocksftest.UserSpec{
 			{Username: "admin@acme.test", Password: "Admin-Pass-1", Admin: true},
@@ -91,34 +77,21 @@ func newResilienceWorld(t *testing.T) *resilienceWorld {
 		},
 		ConnectedApps: []mocksftest.AppSpec{{
 			Name: "Beacon Sync", ConsumerKey: sfKey, ConsumerSecret: sfSecret,
-			CallbackURLs: []string{w.clientURL + "/salesforce/getSfdcOAuthTokensRedirect"},
+			CallbackURLs: []string{w.callbackURL()},
 			Scopes:       []string{"api", "refresh_token", "id"},
 		}},
 		Records: mocksftest.RecordsSpec{Generate: resRecords},
 	})
-	clientTS.Start()
-	w.cfg = client.Config{
-		SalesforceURL: w.sfURL,
-		BaseURL:       w.clientURL,
+	w.run(client.Config{
 		OAuthFeature:  true,
 		SyncInterval:  resInterval,
 		RetryBackoff:  resRetryBackoff,
 		MaxBackoff:    resMaxBackoff,
-		HTTPClient:    &http.Client{Transport: smallPages{w.wire}, Timeout: resTimeout},
+		HTTPClient:    &http.Client{Transport: w.wire, Timeout: resTimeout},
 		DBPath:        filepath.Join(t.TempDir(), "beacon.db"),
 		EncryptionKey: bytes.Repeat([]byte{0x5a}, store.KeySize),
-		Logger:        newTestLogger(t),
-	}
-	w.start()
-	// Registered after mocksftest's: runs first, so Beacon stops before
-	// mocksf does.
-	t.Cleanup(func() {
-		w.beacon.Close()
-		clientTS.Close()
 	})
-	jar, _ := cookiejar.New(nil)
-	w.browser = &http.Client{Jar: jar, Timeout: 30 * time.Second}
-	return &resilienceWorld{mocksfWorld: w, srv: srv, org: org}
+	return &resilienceWorld{mocksfWorld: w, org: org, pageSize: pageSize}
 }
 
 // tokens returns the last refresh and access tokens mocksf issued Beacon.
@@ -337,6 +310,11 @@ func testFault(t *testing.T, tc faultCase) {
 	var faults []mocksftest.Fault
 	for _, r := range tc.faults {
 		r.OrgID = w.org.ID
+		if !r.Drop && r.Status == 0 && r.SalesforceError == "" && r.OAuthError == "" {
+			// The newest matching rule takes a request: one that lets
+			// mocksf answer keeps the pages small itself.
+			r.RequestHeaders = w.pageSize.Rule.RequestHeaders
+		}
 		faults = append(faults, w.srv.Fault(t, r))
 	}
 
@@ -517,10 +495,7 @@ func TestResilienceOutageThenRestart(t *testing.T) {
 	}
 	// The new process retries the refresh too, then the outage ends.
 	w.waitFor("a refresh by the new process", func() bool { return w.srv.Hits(t, f).HitCount > before })
-	req, _ := http.NewRequest(http.MethodDelete, w.srv.URL+"/__mocksf/faults/"+f.ID, nil)
-	if resp, err := w.srv.Client().Do(req); err != nil || resp.StatusCode != http.StatusNoContent {
-		t.Fatalf("removing the fault: %v %v", resp, err)
-	}
+	w.srv.RemoveFault(t, f)
 	s = w.waitStatus("the recovery", func(s status) bool { return s.Sync.State == "running" })
 	for _, object := range syncjob.Objects {
 		if s.Sync.Counts[object] != resRecords[object] {
@@ -556,9 +531,7 @@ func TestResilienceWhileRunning(t *testing.T) {
 	// gets through.
 	f := w.srv.Fault(t, mocksftest.Rule{Method: "GET", Path: "/services/data/**", OrgID: w.org.ID, SalesforceError: "SERVER_UNAVAILABLE", Times: 8})
 	for i := range 3 {
-		if _, err := w.sf.Store().InsertRecord(w.org.ID, "Contact", "", map[string]any{"LastName": fmt.Sprint("During outage ", i)}); err != nil {
-			t.Fatal(err)
-		}
+		w.srv.InsertRecord(t, w.org.ID, "Contact", map[string]any{"LastName": fmt.Sprint("During outage ", i)})
 	}
 	want := "Salesforce is not available right now (HTTP 503). " + textRetrySuffix
 	s := w.waitStatus("the outage on the page", func(s status) bool { return s.Sync.LastError != "" })

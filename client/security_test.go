@@ -6,12 +6,12 @@ package client_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"html/template"
 	"io"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
 	"os"
 	"regexp"
@@ -20,7 +20,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sfharness/sfharness/mocksf/control"
+	"github.com/sfharness/sfharness/mocksf/mocksfclient"
+	"github.com/sfharness/sfharness/mocksf/mocksftest"
 )
 
 // secretTap sits between Beacon and mocksf and keeps every token mocksf
@@ -84,16 +85,7 @@ func newSecurityWorld(t *testing.T, o securityOptions) *securityWorld {
 // tokenRequests counts the token requests mocksf's journal holds.
 func (w *mocksfWorld) tokenRequests() int {
 	w.t.Helper()
-	resp, err := http.Get(w.sfURL + "/__mocksf/requests?path=/services/oauth2/token&method=POST")
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var reqs control.Requests
-	if err := json.NewDecoder(resp.Body).Decode(&reqs); err != nil {
-		w.t.Fatalf("journal: %v", err)
-	}
-	return reqs.Count
+	return len(w.srv.Requests(mocksftest.RequestFilter{Path: tokenPath, Method: "POST"}))
 }
 
 // interceptCallback walks the pop-up up to Salesforce's redirect to the
@@ -451,12 +443,7 @@ func TestSecurityXSSFromSalesforce(t *testing.T) {
 	checkEscaped(t, "the connected page", page, "", false)
 
 	// A REST API error whose message is a script.
-	rule := `{"path": "/services/data/**", "salesforceError": "INVALID_FIELD", "status": 400, "message": ` + jsonString(xssScript+xssAttr) + `}`
-	resp, err := http.Post(w.sfURL+"/__mocksf/faults", "application/json", strings.NewReader(rule))
-	if err != nil || resp.StatusCode != http.StatusCreated {
-		t.Fatalf("adding the fault: %v %v", resp, err)
-	}
-	resp.Body.Close()
+	w.srv.Fault(t, mocksftest.Rule{Path: "/services/data/**", SalesforceError: "INVALID_FIELD", Status: http.StatusBadRequest, Message: xssScript + xssAttr})
 	if resp, body := w.action("/admin/crm/salesforce/sync"); resp.StatusCode != http.StatusAccepted {
 		t.Fatalf("start sync = %d %s", resp.StatusCode, body)
 	}
@@ -466,11 +453,6 @@ func TestSecurityXSSFromSalesforce(t *testing.T) {
 	if !strings.Contains(s.Sync.LastError+s.Sync.Text, xssScript) {
 		t.Errorf("status = %+v; want the message", s.Sync)
 	}
-}
-
-func jsonString(s string) string {
-	b, _ := json.Marshal(s)
-	return string(b)
 }
 
 // Forms over 64 KiB are refused with 413 on every POST route, before the
@@ -515,20 +497,16 @@ func TestSecuritySecretsAbsentFromLogs(t *testing.T) {
 	w.saveCredentials(sfKey, sfSecret)
 
 	// A wrong password on mocksf's login page first.
-	jar, _ := cookiejar.New(nil)
-	stray := &http.Client{Jar: jar}
-	resp, err := stray.Get(w.sfURL + "/")
+	ctx := context.Background()
+	const wrongPassword = "Wrong-Pass-9"
+	stray := w.srv.Control.NewBrowser("")
+	p, err := stray.Get(ctx, w.sfURL+"/")
 	if err != nil {
 		t.Fatal(err)
 	}
-	page, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	const wrongPassword = "Wrong-Pass-9"
-	tok := confirmationToken.FindSubmatch(page)
-	if tok == nil {
-		t.Fatalf("no token on the login page")
+	if _, err := stray.Submit(ctx, p, mocksfclient.FormLogin, url.Values{"username": {syncUser}, "pw": {wrongPassword}}); err != nil {
+		t.Fatal(err)
 	}
-	stray.PostForm(w.sfURL+"/", url.Values{"_CONFIRMATIONTOKEN": {string(tok[1])}, "username": {syncUser}, "pw": {wrongPassword}})
 
 	// The flow, keeping the authorization code on the way.
 	var code string
@@ -543,10 +521,7 @@ func TestSecuritySecretsAbsentFromLogs(t *testing.T) {
 	w.action("/admin/crm/salesforce/sync")
 	w.waitStatus("sync running", func(s status) bool { return s.Sync.State == "running" })
 	// The next REST call finds its session expired: Beacon refreshes.
-	rule := `{"path": "/services/data/**", "salesforceError": "INVALID_SESSION_ID", "times": 1}`
-	if resp, err := http.Post(w.sfURL+"/__mocksf/faults", "application/json", strings.NewReader(rule)); err != nil || resp.StatusCode != http.StatusCreated {
-		t.Fatalf("adding the fault: %v %v", resp, err)
-	}
+	w.srv.Fault(t, mocksftest.Rule{Path: "/services/data/**", SalesforceError: "INVALID_SESSION_ID", Times: 1})
 	deadline := time.Now().Add(20 * time.Second)
 	for !strings.Contains(w.beaconLogs.String(), "salesforce access token refreshed") {
 		if time.Now().After(deadline) {
@@ -570,12 +545,10 @@ func TestSecuritySecretsAbsentFromLogs(t *testing.T) {
 	for i, tok := range tokens {
 		secrets[fmt.Sprintf("token %d (%.7s…)", i+1, tok)] = tok
 	}
-	resp, err = http.Get(w.sfURL + "/__mocksf/requests")
-	if err != nil {
+	var journal json.RawMessage // as it came, to look for the secrets in
+	if err := w.srv.Control.Do(ctx, "GET", "/__mocksf/requests", nil, http.StatusOK, &journal); err != nil {
 		t.Fatal(err)
 	}
-	journal, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
 	// The journal saw the secrets go by, masked.
 	for _, want := range []string{`"client_secret":["0123****"]`, `"pw":["Sync****"]`, `"refresh_token":["5Aep****"]`} {
 		if !strings.Contains(string(journal), want) {

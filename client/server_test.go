@@ -523,7 +523,7 @@ func TestCancelRevokes(t *testing.T) {
 	if r.status != http.StatusOK {
 		t.Fatalf("cancel = %d %s; want 200", r.status, r.body)
 	}
-	h.srv.Close() // waits for the revocation
+	h.srv().Close() // waits for the revocation
 	if got := h.sf.revoked(); len(got) != 1 || !strings.HasPrefix(got[0], "5Aep") {
 		t.Errorf("revoked %q; want the refresh token", got)
 	}

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/sfharness/sfharness/mocksf"
+	"github.com/sfharness/sfharness/mocksf/mocksfclient"
 	"github.com/sfharness/sfharness/mocksf/oauth"
 )
 
@@ -52,6 +53,11 @@ func newServer(t *testing.T) (*mocksf.Server, *httptest.Server) {
 	ts.Start()
 	t.Cleanup(func() { ts.Close(); srv.Close() })
 	return srv, ts
+}
+
+// controlOf is the client of the control API of a test's mocksf.
+func controlOf(ts *httptest.Server) *mocksfclient.Client {
+	return &mocksfclient.Client{URL: ts.URL, HTTPClient: ts.Client()}
 }
 
 // browser is a cookie-keeping HTTP client that follows redirects within

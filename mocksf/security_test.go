@@ -30,6 +30,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/sfharness/sfharness/mocksf"
+	"github.com/sfharness/sfharness/mocksf/control"
 	"github.com/sfharness/sfharness/mocksf/identity"
 	"github.com/sfharness/sfharness/mocksf/login"
 	"github.com/sfharness/sfharness/mocksf/oauth"
@@ -817,9 +818,8 @@ func TestSecurityLoginBruteForce(t *testing.T) {
 		}
 	}
 	// An admin's Unlock (the control API's) lets the right password in.
-	req, _ := http.NewRequest("PATCH", ts.URL+"/__mocksf/orgs/"+org.ID+"/users/sync@acme.test", strings.NewReader(`{"unlock": true}`))
-	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusOK {
-		t.Fatalf("unlock: %v %v", resp, err)
+	if _, err := controlOf(ts).UpdateUser(context.Background(), org.ID, "sync@acme.test", control.UserChange{Unlock: true}); err != nil {
+		t.Fatalf("unlock: %v", err)
 	}
 	if page := attempt(browser(t, ts), "sync@acme.test", "Sync-Pass-1"); !strings.Contains(page, "Verify Your Identity") {
 		t.Errorf("right password after Unlock:\n%s", page)
@@ -1341,22 +1341,19 @@ func TestSecuritySecretsAbsentFromMocksfLogs(t *testing.T) {
 	post(t, admin, ts.URL+setup.VerifyPath+"?applicationId="+appID(t, srv), url.Values{"_CONFIRMATIONTOKEN": {token},
 		"emc": {srv.Mailer().Sent("admin@acme.test")[0].Code}})
 	// The control API, which logs what it does.
-	body := `{"name": "Globex", "users": [{"username": "hank@globex.test", "password": "Hank-Pass-1"}],
-		"connectedApps": [{"name": "Globex Sync", "consumerSecret": "Globex-Secret-1"}]}`
-	if resp, err := http.Post(ts.URL+"/__mocksf/orgs", "application/json", strings.NewReader(body)); err != nil || resp.StatusCode != http.StatusCreated {
-		t.Fatalf("create org: %v %v", resp, err)
+	if _, err := controlOf(ts).CreateOrg(ctx, store.OrgSpec{Name: "Globex", Users: []store.UserSpec{{Username: "hank@globex.test", Password: "Hank-Pass-1"}},
+		ConnectedApps: []store.AppSpec{{Name: "Globex Sync", ConsumerSecret: "Globex-Secret-1"}}}); err != nil {
+		t.Fatalf("create org: %v", err)
 	}
 	secrets["control API password"], secrets["control API secret"] = "Hank-Pass-1", "Globex-Secret-1"
 	for i, mail := range srv.Mailer().Sent("") {
 		secrets[fmt.Sprintf("verification code %d", i+1)] = mail.Code
 	}
 
-	resp, err := http.Get(ts.URL + "/__mocksf/requests")
-	if err != nil {
+	var journal json.RawMessage // as it came, to look for the secrets in
+	if err := controlOf(ts).Do(ctx, "GET", "/__mocksf/requests", nil, http.StatusOK, &journal); err != nil {
 		t.Fatal(err)
 	}
-	journal, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
 	for _, want := range []string{`"authorization":"Basic ` + testKey + `:****"`, `"authorization":"Bearer 00D5****"`, `"pw":["Sync****"]`,
 		`"client_secret":["0123****"]`, `"oauth_token":["00D5****"]`, `"emc":["****"]`, `"code":["aPrx****"]`} {
 		if !strings.Contains(string(journal), want) {
