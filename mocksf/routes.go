@@ -33,7 +33,7 @@ func (s *Server) routes(pages *web.Pages, verifier *identity.Verifier) http.Hand
 
 	// Browser pages carry a session cookie; Setup pages need an admin.
 	page := web.WithSession(st)
-	admin := func(h http.Handler) http.Handler { return page(setup.RequireAdmin(sd)(h)) }
+	admin := func(h http.Handler) http.Handler { return page(setup.RequireAdmin(st, pages)(h)) }
 
 	r := mux.NewRouter()
 	r.SkipClean(true) // collapseSlashes cleans paths instead of a 301
@@ -41,16 +41,16 @@ func (s *Server) routes(pages *web.Pages, verifier *identity.Verifier) http.Hand
 	r.PathPrefix("/static/").Handler(web.Static()).Methods("GET")
 
 	// Login and identity verification (reference §2).
-	r.Handle("/", page(login.HandleLoginPage(ld))).Methods("GET")
+	r.Handle("/", page(login.HandleLoginPage(st, pages))).Methods("GET")
 	r.Handle("/", page(login.HandleLogin(ld))).Methods("POST")
-	r.Handle(login.VerifyPath, page(login.HandleVerifyPage(ld))).Methods("GET")
+	r.Handle(login.VerifyPath, page(login.HandleVerifyPage(st, pages))).Methods("GET")
 	r.Handle(login.VerifyPath, page(login.HandleVerify(ld))).Methods("POST")
-	r.Handle("/secur/logout.jsp", page(login.HandleLogout(ld))).Methods("GET")
-	r.Handle(login.ForgotPasswordPath, login.HandleForgotPassword(ld)).Methods("GET")
-	r.Handle(login.CustomDomainPath, login.HandleCustomDomain(ld)).Methods("GET")
+	r.Handle("/secur/logout.jsp", page(login.HandleLogout(st))).Methods("GET")
+	r.Handle(login.ForgotPasswordPath, login.HandleForgotPassword(pages)).Methods("GET")
+	r.Handle(login.CustomDomainPath, login.HandleCustomDomain(pages)).Methods("GET")
 
 	// Lightning home, where a login without a start URL lands.
-	r.Handle(setup.LightningHomePath, page(setup.RequireLogin(sd)(setup.HandleLightningHome(sd)))).Methods("GET")
+	r.Handle(setup.LightningHomePath, page(setup.RequireLogin(st)(setup.HandleLightningHome(st, pages)))).Methods("GET")
 
 	// Setup: connected apps (reference §10).
 	r.Handle(setup.HomePath, admin(setup.HandleHome(sd))).Methods("GET")
