@@ -19,11 +19,11 @@ import (
 func (s *Server) routes(pages *web.Pages, verifier *identity.Verifier) http.Handler {
 	st, log := s.store, s.cfg.Logger
 	ld := login.Deps{Store: st, Pages: pages, Verifier: verifier, MaxLoginFailures: s.cfg.MaxLoginFailures, Log: log}
-	od := oauth.Deps{Store: st, Pages: pages, BaseURL: s.cfg.BaseURL, Hosts: s.hosts, AuthCodeTTL: s.cfg.AuthCodeTTL,
-		AppActivationDelay: s.cfg.AppActivationDelay, Log: log, IDTokenTTL: s.cfg.IDTokenTTL, NewestAPIVersion: s.cfg.NewestAPIVersion,
+	ident := oauth.Identity{Store: st, BaseURL: s.cfg.BaseURL, Hosts: s.hosts, NewestAPIVersion: s.cfg.NewestAPIVersion}
+	od := oauth.Deps{Identity: ident, Pages: pages, AuthCodeTTL: s.cfg.AuthCodeTTL,
+		AppActivationDelay: s.cfg.AppActivationDelay, Log: log, IDTokenTTL: s.cfg.IDTokenTTL,
 		MaxLoginFailures: s.cfg.MaxLoginFailures, ExternalClientAppPasswordFlow: s.cfg.ExternalClientAppPasswordFlow,
-		SecurityTokenFromLoopback: s.cfg.SecurityTokenFromLoopback, KeepTokensOnCodeReplay: s.cfg.KeepTokensOnCodeReplay,
-		UserInfoOnlyOAuthToken: s.cfg.UserInfoOnlyOAuthToken}
+		SecurityTokenFromLoopback: s.cfg.SecurityTokenFromLoopback, KeepTokensOnCodeReplay: s.cfg.KeepTokensOnCodeReplay}
 	soapd := soap.Deps{Store: st, Hosts: s.hosts, NewestVersion: s.cfg.NewestAPIVersion, MaxLoginFailures: s.cfg.MaxLoginFailures,
 		SecurityTokenFromLoopback: s.cfg.SecurityTokenFromLoopback, RetiredLoginFault: s.cfg.SOAPRetiredLoginFault, Log: log}
 	sd := setup.Deps{Store: st, Pages: pages, Verifier: verifier, Log: log,
@@ -33,7 +33,7 @@ func (s *Server) routes(pages *web.Pages, verifier *identity.Verifier) http.Hand
 
 	// Browser pages carry a session cookie; Setup pages need an admin.
 	page := web.WithSession(st)
-	admin := func(h http.Handler) http.Handler { return page(setup.RequireAdmin(sd)(h)) }
+	admin := func(h http.Handler) http.Handler { return page(setup.RequireAdmin(st, pages)(h)) }
 
 	r := mux.NewRouter()
 	r.SkipClean(true) // collapseSlashes cleans paths instead of a 301
@@ -41,16 +41,16 @@ func (s *Server) routes(pages *web.Pages, verifier *identity.Verifier) http.Hand
 	r.PathPrefix("/static/").Handler(web.Static()).Methods("GET")
 
 	// Login and identity verification (reference §2).
-	r.Handle("/", page(login.HandleLoginPage(ld))).Methods("GET")
+	r.Handle("/", page(login.HandleLoginPage(st, pages))).Methods("GET")
 	r.Handle("/", page(login.HandleLogin(ld))).Methods("POST")
-	r.Handle(login.VerifyPath, page(login.HandleVerifyPage(ld))).Methods("GET")
+	r.Handle(login.VerifyPath, page(login.HandleVerifyPage(st, pages))).Methods("GET")
 	r.Handle(login.VerifyPath, page(login.HandleVerify(ld))).Methods("POST")
-	r.Handle("/secur/logout.jsp", page(login.HandleLogout(ld))).Methods("GET")
-	r.Handle(login.ForgotPasswordPath, login.HandleForgotPassword(ld)).Methods("GET")
-	r.Handle(login.CustomDomainPath, login.HandleCustomDomain(ld)).Methods("GET")
+	r.Handle("/secur/logout.jsp", page(login.HandleLogout(st))).Methods("GET")
+	r.Handle(login.ForgotPasswordPath, login.HandleForgotPassword(pages)).Methods("GET")
+	r.Handle(login.CustomDomainPath, login.HandleCustomDomain(pages)).Methods("GET")
 
 	// Lightning home, where a login without a start URL lands.
-	r.Handle(setup.LightningHomePath, page(setup.RequireLogin(sd)(setup.HandleLightningHome(sd)))).Methods("GET")
+	r.Handle(setup.LightningHomePath, page(setup.RequireLogin(st)(setup.HandleLightningHome(st, pages)))).Methods("GET")
 
 	// Setup: connected apps (reference §10).
 	r.Handle(setup.HomePath, admin(setup.HandleHome(sd))).Methods("GET")
@@ -101,12 +101,12 @@ func (s *Server) routes(pages *web.Pages, verifier *identity.Verifier) http.Hand
 	r.Handle(oauth.ApprovalPath, page(oauth.HandleApprovalPage(od))).Methods("GET")
 	r.Handle(oauth.ApprovalPath, page(oauth.HandleApprove(od))).Methods("POST")
 	r.Handle("/services/oauth2/token", oauth.HandleToken(od)).Methods("POST")
-	r.Handle("/services/oauth2/revoke", oauth.HandleRevoke(od)).Methods("GET", "POST")
-	r.Handle("/services/oauth2/userinfo", oauth.HandleUserInfo(od)).Methods("GET", "POST")
+	r.Handle("/services/oauth2/revoke", oauth.HandleRevoke(st)).Methods("GET", "POST")
+	r.Handle("/services/oauth2/userinfo", oauth.HandleUserInfo(ident, s.cfg.UserInfoOnlyOAuthToken)).Methods("GET", "POST")
 	r.Handle("/services/oauth2/introspect", oauth.HandleIntrospect(od)).Methods("POST")
-	r.Handle("/.well-known/openid-configuration", oauth.HandleDiscovery(od)).Methods("GET")
-	r.Handle("/id/keys", oauth.HandleKeys(od)).Methods("GET")
-	r.Handle("/id/{orgId}/{userId}", oauth.HandleIdentity(od)).Methods("GET", "POST")
+	r.Handle("/.well-known/openid-configuration", oauth.HandleDiscovery(ident)).Methods("GET")
+	r.Handle("/id/keys", oauth.HandleKeys()).Methods("GET")
+	r.Handle("/id/{orgId}/{userId}", oauth.HandleIdentity(ident)).Methods("GET", "POST")
 
 	// REST API (reference §11–12; docs/mocksf-rest.md). Everything under
 	// a version, its 404 and 405 answers included, goes through

@@ -20,15 +20,50 @@ import (
 	"time"
 
 	"github.com/sfharness/sfharness/mocksf/clock"
+	"github.com/sfharness/sfharness/mocksf/control"
 	"github.com/sfharness/sfharness/mocksf/identity"
 	"github.com/sfharness/sfharness/mocksf/instance"
 	"github.com/sfharness/sfharness/mocksf/mail"
+	"github.com/sfharness/sfharness/mocksf/oauth"
 	"github.com/sfharness/sfharness/mocksf/rest"
 	"github.com/sfharness/sfharness/mocksf/store"
 	"github.com/sfharness/sfharness/mocksf/web"
 )
 
-// Config configures a Server. Zero values take the documented defaults.
+// Config's defaults: what a zero field means, in one place. cmd/mocksf's
+// flags name them rather than spell them again.
+const (
+	// DefaultInstanceHosts is InstanceHosts' default: one instance host
+	// for all orgs.
+	DefaultInstanceHosts = string(instance.Shared)
+	// DefaultVerificationCodeLength is VerificationCodeLength's default:
+	// recent Salesforce's 6 digits (older orgs sent 5, reference §2.2).
+	DefaultVerificationCodeLength = 6
+	// DefaultVerificationCodeTTL is VerificationCodeTTL's default
+	// (unconfirmed, §14).
+	DefaultVerificationCodeTTL = 10 * time.Minute
+	// DefaultMaxVerificationAttempts is MaxVerificationAttempts' default
+	// (unconfirmed, §14).
+	DefaultMaxVerificationAttempts = 5
+	// DefaultMaxLoginFailures is MaxLoginFailures' default, Salesforce's
+	// default password policy.
+	DefaultMaxLoginFailures = 10
+	// DefaultAuthCodeTTL is AuthCodeTTL's default, Salesforce's commonly
+	// quoted 15 minutes (unconfirmed, §14).
+	DefaultAuthCodeTTL = 15 * time.Minute
+	// DefaultNewestAPIVersion is NewestAPIVersion's default.
+	DefaultNewestAPIVersion = rest.DefaultNewestVersion
+	// DefaultIDTokenTTL is IDTokenTTL's default, the 120 seconds of
+	// Salesforce's ID tokens (reference §4.4).
+	DefaultIDTokenTTL = oauth.DefaultIDTokenTTL
+	// DefaultJournalSize is JournalSize's default.
+	DefaultJournalSize = control.DefaultJournalSize
+	// DefaultSOAPRetiredLoginFault is SOAPRetiredLoginFault's default,
+	// as Salesforce was seen answering at 65.0.
+	DefaultSOAPRetiredLoginFault = "INVALID_OPERATION"
+)
+
+// Config configures a Server. Zero values take the defaults above.
 type Config struct {
 	// BaseURL is where the server is reachable, e.g. "http://127.0.0.1:8080".
 	// It is the login host and the identity URL's host. Required.
@@ -63,27 +98,23 @@ type Config struct {
 	// time from its own clock (Server.Clock), which follows this one
 	// until a test moves it through POST /__mocksf/clock.
 	Clock func() time.Time
-	// VerificationCodeLength is the digits in an emailed code; default 6
-	// (recent Salesforce; older orgs sent 5, reference §2.2).
+	// VerificationCodeLength is the digits in an emailed code.
 	VerificationCodeLength int
-	// VerificationCodeTTL is how long an emailed code is valid; default
-	// 10 minutes (unconfirmed, §14).
+	// VerificationCodeTTL is how long an emailed code is valid.
 	VerificationCodeTTL time.Duration
 	// MaxVerificationAttempts is how many wrong codes are allowed before a
-	// new one must be requested; default 5 (unconfirmed, §14).
+	// new one must be requested.
 	MaxVerificationAttempts int
-	// MaxLoginFailures locks a user out after that many wrong passwords;
-	// default 10, Salesforce's default password policy.
+	// MaxLoginFailures locks a user out after that many wrong passwords.
 	MaxLoginFailures int
-	// AuthCodeTTL is an authorization code's lifetime; default 15 minutes.
+	// AuthCodeTTL is an authorization code's lifetime.
 	AuthCodeTTL time.Duration
 	// AppActivationDelay is how long a new connected app answers
 	// invalid_client_id; default 0 (Salesforce: "up to 10 minutes").
 	AppActivationDelay time.Duration
-	// NewestAPIVersion is the newest REST API version served; default "67.0".
+	// NewestAPIVersion is the newest REST API version served.
 	NewestAPIVersion string
-	// IDTokenTTL is an OpenID Connect ID token's lifetime; default 120
-	// seconds, as in Salesforce's (reference §4.4).
+	// IDTokenTTL is an OpenID Connect ID token's lifetime.
 	IDTokenTTL time.Duration
 	// Logger receives mocksf's logs; default discards them.
 	Logger *slog.Logger
@@ -92,8 +123,7 @@ type Config struct {
 	// anywhere, and to no others; when empty, only loopback clients may
 	// use it. /__mocksf/health is always open.
 	ControlToken string
-	// JournalSize is how many requests GET /__mocksf/requests keeps;
-	// default 10,000.
+	// JournalSize is how many requests GET /__mocksf/requests keeps.
 	JournalSize int
 	// ExternalClientAppPasswordFlow lets External Client Apps use the
 	// username-password flow in orgs that allow it. Off by default,
@@ -136,25 +166,31 @@ func (c *Config) setDefaults() {
 		c.Clock = time.Now
 	}
 	if c.VerificationCodeLength == 0 {
-		c.VerificationCodeLength = 6
+		c.VerificationCodeLength = DefaultVerificationCodeLength
 	}
 	if c.VerificationCodeTTL == 0 {
-		c.VerificationCodeTTL = 10 * time.Minute
+		c.VerificationCodeTTL = DefaultVerificationCodeTTL
 	}
 	if c.MaxVerificationAttempts == 0 {
-		c.MaxVerificationAttempts = 5
+		c.MaxVerificationAttempts = DefaultMaxVerificationAttempts
 	}
 	if c.MaxLoginFailures == 0 {
-		c.MaxLoginFailures = 10
+		c.MaxLoginFailures = DefaultMaxLoginFailures
 	}
 	if c.AuthCodeTTL == 0 {
-		c.AuthCodeTTL = 15 * time.Minute
+		c.AuthCodeTTL = DefaultAuthCodeTTL
 	}
 	if c.NewestAPIVersion == "" {
-		c.NewestAPIVersion = "67.0"
+		c.NewestAPIVersion = DefaultNewestAPIVersion
+	}
+	if c.IDTokenTTL <= 0 {
+		c.IDTokenTTL = DefaultIDTokenTTL
+	}
+	if c.JournalSize <= 0 {
+		c.JournalSize = DefaultJournalSize
 	}
 	if c.SOAPRetiredLoginFault == "" {
-		c.SOAPRetiredLoginFault = "INVALID_OPERATION"
+		c.SOAPRetiredLoginFault = DefaultSOAPRetiredLoginFault
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))

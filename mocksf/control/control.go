@@ -50,7 +50,8 @@ type Deps struct {
 	BaseURL string
 	// Hosts are the orgs' instance hosts; a deleted org's is closed.
 	Hosts *instance.Hosts
-	// JournalSize is how many requests the journal keeps; default 10,000.
+	// JournalSize is how many requests the journal keeps; 0 means
+	// DefaultJournalSize.
 	JournalSize int
 	Log         *slog.Logger
 }
@@ -65,10 +66,14 @@ type API struct {
 	resetMu sync.Mutex // one reset at a time
 }
 
+// DefaultJournalSize is how many requests the journal keeps when
+// Deps.JournalSize is 0 (mocksf.Config's default too).
+const DefaultJournalSize = 10000
+
 // New returns the control API over d.
 func New(d Deps) *API {
 	if d.JournalSize <= 0 {
-		d.JournalSize = 10000
+		d.JournalSize = DefaultJournalSize
 	}
 	if d.Log == nil {
 		d.Log = slog.New(slog.NewTextHandler(io.Discard, nil))

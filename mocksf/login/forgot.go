@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+
+	"github.com/sfharness/sfharness/mocksf/web"
 )
 
 // ForgotPasswordPath is the login page's Forgot Your Password? link, at
@@ -42,7 +44,7 @@ type forgotPage struct {
 // HandleForgotPassword is Forgot Your Password: a username, then the
 // page that says what a real org does next. mocksf sends no reset mail
 // and changes nothing, so the form is a GET.
-func HandleForgotPassword(d Deps) http.Handler {
+func HandleForgotPassword(pages *web.Pages) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
 		start := SafeStartURL(q.Get("startURL"))
@@ -56,7 +58,7 @@ func HandleForgotPassword(d Deps) http.Handler {
 				p.Title = "Check Your Email | Salesforce"
 			}
 		}
-		d.Pages.Render(w, http.StatusOK, "forgot_password.html", p)
+		pages.Render(w, http.StatusOK, "forgot_password.html", p)
 	})
 }
 
@@ -68,7 +70,7 @@ type customDomainPage struct {
 // page. On Salesforce, Continue goes to https://<domain>.my.salesforce.com;
 // mocksf serves one login page for all, so it goes back to it (keeping
 // the start URL).
-func HandleCustomDomain(d Deps) http.Handler {
+func HandleCustomDomain(pages *web.Pages) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
 		start := SafeStartURL(q.Get("startURL"))
@@ -81,6 +83,6 @@ func HandleCustomDomain(d Deps) http.Handler {
 			}
 			p.Error = MsgBadDomain
 		}
-		d.Pages.Render(w, http.StatusOK, "custom_domain.html", p)
+		pages.Render(w, http.StatusOK, "custom_domain.html", p)
 	})
 }

@@ -130,9 +130,9 @@ func selectAccount(prompt string) bool {
 }
 
 // HandleLoginPage shows the login page, or sends a logged-in browser on.
-func HandleLoginPage(d Deps) http.Handler {
+func HandleLoginPage(st *store.Store, pages *web.Pages) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		sess, err := web.Session(d.Store, r)
+		sess, err := web.Session(st, r)
 		if err != nil {
 			http.Error(w, "session unavailable", http.StatusInternalServerError)
 			return
@@ -144,7 +144,7 @@ func HandleLoginPage(d Deps) http.Handler {
 			Username: q.Get("login_hint"), Display: displayOf(q.Get("display")),
 		}
 		if web.LoggedIn(sess) {
-			user, err := d.Store.User(sess.UserID)
+			user, err := st.User(sess.UserID)
 			if err != nil || !selectAccount(q.Get("prompt")) {
 				http.Redirect(w, r, landing(startURL), http.StatusFound)
 				return
@@ -153,7 +153,7 @@ func HandleLoginPage(d Deps) http.Handler {
 			// in as another one with the form.
 			page.CurrentUser, page.ContinueURL = user.Username, landing(startURL)
 		}
-		d.Pages.Render(w, http.StatusOK, "login.html", page.withLinks())
+		pages.Render(w, http.StatusOK, "login.html", page.withLinks())
 	})
 }
 
@@ -250,13 +250,13 @@ type verifyPage struct {
 }
 
 // HandleVerifyPage shows "Verify Your Identity" after a right password.
-func HandleVerifyPage(d Deps) http.Handler {
+func HandleVerifyPage(st *store.Store, pages *web.Pages) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		sess, user, ok := pendingUser(d, w, r)
+		sess, user, ok := pendingUser(st, w, r)
 		if !ok {
 			return
 		}
-		d.Pages.Render(w, http.StatusOK, "verify.html", verifyPageFor(sess, user, "", true))
+		pages.Render(w, http.StatusOK, "verify.html", verifyPageFor(sess, user, "", true))
 	})
 }
 
@@ -273,7 +273,7 @@ func verifyPageFor(sess store.Session, user store.User, msg string, dontAsk bool
 // also remembers the browser for the user.
 func HandleVerify(d Deps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		sess, user, ok := pendingUser(d, w, r)
+		sess, user, ok := pendingUser(d.Store, w, r)
 		if !ok || !web.ParseForm(w, r, sess) {
 			return
 		}
@@ -325,10 +325,10 @@ func renewSession(d Deps, w http.ResponseWriter, id string) bool {
 
 // pendingUser returns the session and the user who typed a right password
 // but has not verified yet; otherwise it sends the browser to the login page.
-func pendingUser(d Deps, w http.ResponseWriter, r *http.Request) (store.Session, store.User, bool) {
-	sess, err := web.Session(d.Store, r)
+func pendingUser(st *store.Store, w http.ResponseWriter, r *http.Request) (store.Session, store.User, bool) {
+	sess, err := web.Session(st, r)
 	if err == nil && sess.UserID != "" && !sess.Verified {
-		if user, err := d.Store.User(sess.UserID); err == nil {
+		if user, err := st.User(sess.UserID); err == nil {
 			return sess, user, true
 		}
 	}
@@ -342,10 +342,10 @@ func pendingUser(d Deps, w http.ResponseWriter, r *http.Request) (store.Session,
 
 // HandleLogout ends the session and shows the login page again, keeping a
 // safe startURL (the approval page's "Not you?" link uses it).
-func HandleLogout(d Deps) http.Handler {
+func HandleLogout(st *store.Store) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		old, _ := web.Session(d.Store, r)
-		d.Store.DeleteSession(old.ID)
+		old, _ := web.Session(st, r)
+		st.DeleteSession(old.ID)
 		start := SafeStartURL(r.URL.Query().Get("startURL"))
 		if start == "" || len(old.Pending) == 0 {
 			http.SetCookie(w, &http.Cookie{Name: web.SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true})
@@ -359,8 +359,8 @@ func HandleLogout(d Deps) http.Handler {
 		// "Not you?" on the approval page: a new, logged-out session keeps
 		// the pending authorization requests, so the other user can log in
 		// and answer the same request.
-		fresh := d.Store.NewSession()
-		_, _ = d.Store.UpdateSession(fresh.ID, func(s *store.Session) {
+		fresh := st.NewSession()
+		_, _ = st.UpdateSession(fresh.ID, func(s *store.Session) {
 			for k, v := range old.Pending {
 				s.Pending[k] = v
 			}

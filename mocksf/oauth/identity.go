@@ -40,12 +40,12 @@ func bearerOr(r *http.Request, param string) string {
 // tokenUser resolves a request's access token to its record and user. A
 // token that is unknown, revoked, or belongs to a deactivated user or a
 // frozen or closed org is refused the same way.
-func (d Deps) tokenUser(r *http.Request) (store.AccessToken, store.User, bool) {
+func (d Identity) tokenUser(r *http.Request) (store.AccessToken, store.User, bool) {
 	return d.tokenUserFrom(bearer(r))
 }
 
 // tokenUserFrom is tokenUser for a token already read from the request.
-func (d Deps) tokenUserFrom(token string) (store.AccessToken, store.User, bool) {
+func (d Identity) tokenUserFrom(token string) (store.AccessToken, store.User, bool) {
 	at, u, _, err := d.Store.UseAccessToken(token)
 	if err != nil {
 		return store.AccessToken{}, store.User{}, false
@@ -153,7 +153,7 @@ var identityLastModified = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Format("2
 
 // identityDoc describes a user. Its URLs are on the instance host, where
 // the APIs are; the identity URL itself stays on the login host.
-func (d Deps) identityDoc(u store.User, version string) identityDoc {
+func (d Identity) identityDoc(u store.User, version string) identityDoc {
 	org15 := sfid.To15(u.OrgID)
 	base := d.Hosts.URL(u.OrgID)
 	data := base + "/services/data/v" + version
@@ -235,13 +235,10 @@ var (
 // identityVersion is the API version the urls name: a number, "latest"
 // for the newest version served, or the literal "{version}" placeholder
 // when the request names none (or one mocksf cannot read).
-func (d Deps) identityVersion(v string) string {
+func (d Identity) identityVersion(v string) string {
 	switch {
 	case v == "latest":
-		if d.NewestAPIVersion != "" {
-			return d.NewestAPIVersion
-		}
-		return "67.0"
+		return d.NewestAPIVersion
 	case versionPattern.MatchString(v):
 		return strings.TrimSuffix(v, ".0") + ".0"
 	default:
@@ -300,7 +297,7 @@ func writeIdentity(w http.ResponseWriter, r *http.Request, v any) {
 // instance host: the token in the Authorization header or the oauth_token
 // parameter; format (json, xml, jsonp with callback) or Accept; version;
 // X-PrettyPrint (reference §8).
-func HandleIdentity(d Deps) http.Handler {
+func HandleIdentity(d Identity) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		at, caller, ok := d.tokenUser(r)
 		vars := mux.Vars(r)
@@ -353,11 +350,16 @@ type userInfo struct {
 }
 
 // HandleUserInfo is GET|POST /services/oauth2/userinfo for the token's
-// user, on the login and the instance host (reference §7).
-func HandleUserInfo(d Deps) http.Handler {
+// user, on the login and the instance host (reference §7). onlyOAuthToken
+// (mocksf.Config.UserInfoOnlyOAuthToken) refuses the token in an
+// access_token parameter (RFC 6750 §2.3), accepting only the Authorization
+// header and oauth_token, which is all Salesforce documents; by default
+// ?access_token= is accepted, as OmniAuth- and Passport-style strategies
+// send it and are used against Salesforce unchanged.
+func HandleUserInfo(d Identity, onlyOAuthToken bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		param := "access_token"
-		if d.UserInfoOnlyOAuthToken {
+		if onlyOAuthToken {
 			param = ""
 		}
 		_, u, ok := d.tokenUserFrom(bearerOr(r, param))

@@ -63,7 +63,7 @@ type jwk struct {
 
 // HandleKeys is GET /id/keys: the public keys that verify ID tokens, as a
 // JSON Web Key Set (RFC 7517; reference §9).
-func HandleKeys(d Deps) http.Handler {
+func HandleKeys() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		set := struct {
 			Keys []jwk `json:"keys"`

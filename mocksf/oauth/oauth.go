@@ -20,16 +20,26 @@ import (
 // ApprovalPath is the Allow Access page's path on Salesforce.
 const ApprovalPath = "/setup/secur/RemoteAccessAuthorizationPage.apexp"
 
-// Deps are what the OAuth endpoints need.
-type Deps struct {
+// Identity is what the identity URL, userinfo and the discovery document
+// need: the store and the hosts, and the newest API version for
+// version=latest. Deps carries one for the endpoints that need more.
+type Identity struct {
 	Store *store.Store
-	Pages *web.Pages
 	// BaseURL is mocksf's login host, also the identity URL's host (no
 	// trailing slash).
 	BaseURL string
 	// Hosts are the orgs' instance (My Domain) hosts: each token's
 	// instance_url, and where the client credentials flow is served.
 	Hosts *instance.Hosts
+	// NewestAPIVersion is what version=latest names at the identity URL,
+	// e.g. "67.0" (mocksf.Config's default).
+	NewestAPIVersion string
+}
+
+// Deps are what the authorize, token and introspect endpoints need.
+type Deps struct {
+	Identity
+	Pages *web.Pages
 	// AuthCodeTTL is how long an authorization code can be exchanged.
 	// Salesforce's is commonly quoted as 15 minutes (unconfirmed, §14).
 	AuthCodeTTL time.Duration
@@ -38,12 +48,9 @@ type Deps struct {
 	// propagates ("can take up to 10 minutes"). mocksf's default is 0.
 	AppActivationDelay time.Duration
 	Log                *slog.Logger
-	// IDTokenTTL is an ID token's lifetime (exp - iat); 0 means
-	// DefaultIDTokenTTL, the 120 seconds of Salesforce's (reference §4.4).
+	// IDTokenTTL is an ID token's lifetime (exp - iat); mocksf.Config
+	// defaults it to DefaultIDTokenTTL.
 	IDTokenTTL time.Duration
-	// NewestAPIVersion is what version=latest names at the identity URL,
-	// e.g. "67.0"; empty means "67.0".
-	NewestAPIVersion string
 	// MaxLoginFailures is the login page's lock-out (0: never), which the
 	// username-password flow shares: its wrong passwords count towards it,
 	// and a locked-out user fails it even with the right password.
@@ -65,12 +72,6 @@ type Deps struct {
 	// exchange issued, as RFC 6749 §4.1.2 says a server SHOULD; whether
 	// Salesforce does is unconfirmed (reference §14).
 	KeepTokensOnCodeReplay bool
-	// UserInfoOnlyOAuthToken makes /services/oauth2/userinfo refuse the
-	// token in an access_token parameter (RFC 6750 §2.3), accepting only
-	// the Authorization header and oauth_token, which is all Salesforce
-	// documents. Off by default: OmniAuth- and Passport-style strategies
-	// send ?access_token= and are used against Salesforce unchanged.
-	UserInfoOnlyOAuthToken bool
 }
 
 // appActive reports whether a connected app has finished "propagating":
@@ -84,7 +85,7 @@ func (d Deps) appActive(app store.ConnectedApp) bool {
 }
 
 // identityURL is the token's id: <base>/id/<18-char org>/<18-char user>.
-func (d Deps) identityURL(orgID, userID string) string {
+func (d Identity) identityURL(orgID, userID string) string {
 	return identityURLOn(d.BaseURL, orgID, userID)
 }
 

@@ -14,8 +14,8 @@ import (
 	"github.com/sfharness/sfharness/mocksf/store"
 )
 
-// DefaultIDTokenTTL is an ID token's lifetime when Deps.IDTokenTTL is 0:
-// exp is iat plus 120 seconds in captured Salesforce ID tokens (reference
+// DefaultIDTokenTTL is an ID token's lifetime by default
+// (mocksf.Config.IDTokenTTL): exp is iat plus 120 seconds in captured Salesforce ID tokens (reference
 // §4.4).
 const DefaultIDTokenTTL = 120 * time.Second
 
@@ -23,7 +23,7 @@ const DefaultIDTokenTTL = 120 * time.Second
 // Domain) host when the request came there, as Salesforce's My Domain
 // discovery document names itself, else the login host (reference §9).
 // Discovery, ID tokens and their verification then agree on each host.
-func (d Deps) issuer(r *http.Request) string {
+func (d Identity) issuer(r *http.Request) string {
 	if u, ok := d.Hosts.URLAt(r.Host); ok {
 		return u
 	}
@@ -75,9 +75,6 @@ func (d Deps) idToken(r *http.Request, app store.ConnectedApp, at store.AccessTo
 		return "", tokenErrInactiveUser
 	}
 	ttl := d.IDTokenTTL
-	if ttl <= 0 {
-		ttl = DefaultIDTokenTTL
-	}
 	claims := idTokenClaims{
 		AtHash: halfHash(at.Token),
 		Sub:    d.identityURL(u.OrgID, u.ID),
@@ -146,7 +143,7 @@ type discoveryDoc struct {
 // HandleDiscovery is GET /.well-known/openid-configuration. Endpoints are
 // absolute on the issuer's host. mocksf lists what Salesforce lists, also
 // the endpoints it does not serve (registration, end session).
-func HandleDiscovery(d Deps) http.Handler {
+func HandleDiscovery(d Identity) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		iss := d.issuer(r)
 		writeDocument(w, discoveryDoc{

@@ -432,7 +432,7 @@ func (d Deps) tokenReplyAt(idHost string, app store.ConnectedApp, at store.Acces
 
 // HandleRevoke is /services/oauth2/revoke (POST form or GET query):
 // 200 with an empty body, or 400 with a form-encoded error (reference §5).
-func HandleRevoke(d Deps) http.Handler {
+func HandleRevoke(st *store.Store) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, maxTokenBody)
 		if err := r.ParseForm(); err != nil {
@@ -444,7 +444,7 @@ func HandleRevoke(d Deps) http.Handler {
 			revokeError(w, revokeErrTokenType)
 			return
 		}
-		if err := d.Store.Revoke(token); err != nil {
+		if err := st.Revoke(token); err != nil {
 			revokeError(w, revokeErrToken)
 			return
 		}

@@ -65,7 +65,7 @@ func serve(t *testing.T, d setup.Deps, h http.Handler, sess store.Session, metho
 	}
 	req.AddCookie(&http.Cookie{Name: web.SessionCookie, Value: sess.ID})
 	rec := httptest.NewRecorder()
-	web.WithSession(d.Store)(setup.RequireAdmin(d)(h)).ServeHTTP(rec, req)
+	web.WithSession(d.Store)(setup.RequireAdmin(d.Store, d.Pages)(h)).ServeHTTP(rec, req)
 	return rec.Code, rec.Body.String()
 }
 

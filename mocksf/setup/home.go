@@ -4,16 +4,17 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/sfharness/sfharness/mocksf/store"
 	"github.com/sfharness/sfharness/mocksf/web"
 )
 
 // RequireLogin lets any logged-in user through and sends others to the
 // login page, coming back here after it. It is for the Lightning home
 // page, which every user sees; Setup pages need RequireAdmin.
-func RequireLogin(d Deps) func(http.Handler) http.Handler {
+func RequireLogin(st *store.Store) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			sess, err := web.Session(d.Store, r)
+			sess, err := web.Session(st, r)
 			if err != nil || !web.LoggedIn(sess) {
 				http.Redirect(w, r, "/?ec=302&startURL="+url.QueryEscape(r.URL.RequestURI()), http.StatusFound)
 				return
@@ -37,12 +38,12 @@ type homePage struct {
 // of mocksf's own (a real org's home shows its records, which mocksf has
 // no pages for). The global search box searches nothing; what it was
 // given is shown back.
-func HandleLightningHome(d Deps) http.Handler {
+func HandleLightningHome(st *store.Store, pages *web.Pages) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		sess, _ := web.Session(d.Store, r)
-		user, _ := d.Store.User(sess.UserID)
+		sess, _ := web.Session(st, r)
+		user, _ := st.User(sess.UserID)
 		search := r.URL.Query().Get("str")
-		d.Pages.Render(w, http.StatusOK, "lightning_home.html", homePage{
+		pages.Render(w, http.StatusOK, "lightning_home.html", homePage{
 			Chrome: web.Chrome{Setup: true, Username: user.Username, Initials: web.Initials(user.DisplayName()),
 				AppName: "Sales", GlobalSearch: search},
 			Title: "Home | Salesforce", Name: user.DisplayName(), Search: search, Admin: user.Admin, SetupPath: HomePath,

@@ -229,17 +229,17 @@ func Nav(quickFind, active string) *web.Nav {
 // RequireAdmin lets only a logged-in admin through; others go to the login
 // page or see Insufficient Privileges. Setup's forms never leave mocksf, so
 // its pages also allow form posts to mocksf alone (web.FormsStayOnSite).
-func RequireAdmin(d Deps) func(http.Handler) http.Handler {
+func RequireAdmin(st *store.Store, pages *web.Pages) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return web.FormsStayOnSite(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			sess, err := web.Session(d.Store, r)
+			sess, err := web.Session(st, r)
 			if err != nil || !web.LoggedIn(sess) {
 				http.Redirect(w, r, "/?ec=302&startURL="+url.QueryEscape(r.URL.RequestURI()), http.StatusFound)
 				return
 			}
-			user, err := d.Store.User(sess.UserID)
+			user, err := st.User(sess.UserID)
 			if err != nil || !user.Admin {
-				d.Pages.Render(w, http.StatusForbidden, "message.html", map[string]any{
+				pages.Render(w, http.StatusForbidden, "message.html", map[string]any{
 					"Title": "Insufficient Privileges", "Heading": "Insufficient Privileges", "Message": MsgNoPrivileges,
 				})
 				return
