@@ -26,6 +26,7 @@ import (
 	"github.com/sfharness/sfharness/mocksf/mail"
 	"github.com/sfharness/sfharness/mocksf/oauth"
 	"github.com/sfharness/sfharness/mocksf/rest"
+	"github.com/sfharness/sfharness/mocksf/soap"
 	"github.com/sfharness/sfharness/mocksf/store"
 	"github.com/sfharness/sfharness/mocksf/web"
 )
@@ -60,7 +61,7 @@ const (
 	DefaultJournalSize = control.DefaultJournalSize
 	// DefaultSOAPRetiredLoginFault is SOAPRetiredLoginFault's default,
 	// as Salesforce was seen answering at 65.0.
-	DefaultSOAPRetiredLoginFault = "INVALID_OPERATION"
+	DefaultSOAPRetiredLoginFault = soap.RetiredLoginInvalidOperation
 )
 
 // Config configures a Server. Zero values take the defaults above.
@@ -218,6 +219,9 @@ type Server struct {
 // set, starts the embedded SMTP receiver. Close releases both.
 func New(cfg Config) (*Server, error) {
 	cfg.setDefaults()
+	if err := soap.CheckRetiredLoginFault(cfg.SOAPRetiredLoginFault); err != nil {
+		return nil, fmt.Errorf("mocksf: SOAPRetiredLoginFault %w", err)
+	}
 	if cfg.BaseURL == "" {
 		return nil, fmt.Errorf("mocksf: BaseURL is required")
 	}

@@ -261,3 +261,11 @@ func TestSOAPLoginLockout(t *testing.T) {
 		t.Errorf("right password after 3 failures = %d %s; want INVALID_LOGIN (locked out)", status, body)
 	}
 }
+
+func TestNewRefusesAnUnknownRetiredLoginFault(t *testing.T) {
+	t.Parallel()
+	_, err := mocksf.New(mocksf.Config{BaseURL: "http://127.0.0.1:1", SOAPRetiredLoginFault: "INVALID_LOGIN"})
+	if err == nil || !strings.Contains(err.Error(), `SOAPRetiredLoginFault "INVALID_LOGIN": want INVALID_OPERATION or UNSUPPORTED_API_VERSION`) {
+		t.Errorf("New with SOAPRetiredLoginFault INVALID_LOGIN: %v; want the two codes named", err)
+	}
+}

@@ -46,6 +46,7 @@ import (
 	"github.com/sfharness/sfharness/internal/httpserve"
 	"github.com/sfharness/sfharness/mocksf"
 	"github.com/sfharness/sfharness/mocksf/rest"
+	"github.com/sfharness/sfharness/mocksf/soap"
 )
 
 func main() {
@@ -91,8 +92,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *retiredLogin != "INVALID_OPERATION" && *retiredLogin != "UNSUPPORTED_API_VERSION" {
-		return fmt.Errorf("mocksf: -soap-retired-login-fault %q: want INVALID_OPERATION or UNSUPPORTED_API_VERSION", *retiredLogin)
+	if err := soap.CheckRetiredLoginFault(*retiredLogin); err != nil {
+		return fmt.Errorf("mocksf: -soap-retired-login-fault %w", err)
 	}
 	var seed []byte
 	if *seedFile != "" {

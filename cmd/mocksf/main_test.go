@@ -62,6 +62,13 @@ func TestRunRejectsABadSeedNamingTheFile(t *testing.T) {
 	}
 }
 
+func TestRunRefusesAnUnknownRetiredLoginFault(t *testing.T) {
+	err := run(context.Background(), []string{"mocksf", "-addr", "127.0.0.1:0", "-soap-retired-login-fault", "INVALID_LOGIN"}, noEnv, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), `-soap-retired-login-fault "INVALID_LOGIN": want INVALID_OPERATION or UNSUPPORTED_API_VERSION`) {
+		t.Errorf("run with -soap-retired-login-fault INVALID_LOGIN: %v; want the two codes named", err)
+	}
+}
+
 func TestRunLoadsASeedFile(t *testing.T) {
 	f := filepath.Join(t.TempDir(), "orgs.yaml")
 	os.WriteFile(f, []byte(`

@@ -1,5 +1,7 @@
 package soap
 
+import "fmt"
+
 // Namespaces of Salesforce's partner API messages (partner WSDL; SOAP API
 // Developer Guide, "Sample SOAP Messages").
 const (
@@ -38,15 +40,31 @@ var (
 	faultAPIDisabledForOrg = fault{"API_DISABLED_FOR_ORG", "API is not enabled for this Organization or Partner", loginFault}
 	// A user without "API Enabled" (reference §11).
 	faultAPIDisabledForUser = fault{"API_CURRENTLY_DISABLED", "API is disabled for this User", loginFault}
-	faultBadVersion         = fault{"UNSUPPORTED_API_VERSION", "Invalid Api version specified on URL", unexpectedFault}
+	faultBadVersion         = fault{RetiredLoginUnsupportedVersion, "Invalid Api version specified on URL", unexpectedFault}
 	faultInvalidSession     = fault{"INVALID_SESSION_ID", "Invalid Session ID found in SessionHeader: Illegal Session", unexpectedFault}
 	faultLimitExceeded      = fault{"REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.", unexpectedFault}
 )
 
+// The faults Deps.RetiredLoginFault may name: INVALID_OPERATION, as
+// Salesforce was seen answering, or UNSUPPORTED_API_VERSION.
+const (
+	RetiredLoginInvalidOperation   = "INVALID_OPERATION"
+	RetiredLoginUnsupportedVersion = "UNSUPPORTED_API_VERSION"
+)
+
+// CheckRetiredLoginFault refuses a Deps.RetiredLoginFault other than the
+// two above, naming them.
+func CheckRetiredLoginFault(code string) error {
+	if code != RetiredLoginInvalidOperation && code != RetiredLoginUnsupportedVersion {
+		return fmt.Errorf("%q: want %s or %s", code, RetiredLoginInvalidOperation, RetiredLoginUnsupportedVersion)
+	}
+	return nil
+}
+
 // faultLoginRetired is login() at a version past LastLoginVersion, as
 // forcedotcom/wsc#363 quotes Salesforce at 65.0.
 func faultLoginRetired(version string) fault {
-	return fault{"INVALID_OPERATION", "The SOAP Login operation is not available in the API version specified (" + version +
+	return fault{RetiredLoginInvalidOperation, "The SOAP Login operation is not available in the API version specified (" + version +
 		"). Refer to the documentation for supported versions.", unexpectedFault}
 }
 
