@@ -392,8 +392,7 @@ func convertValue(schema *orgSchema, f fieldDef, raw any) (any, *apiError) {
 				return b, nil
 			}
 		}
-		e := errWrongType(f, quoted)
-		return nil, &e
+		return rejected(errWrongType(f, quoted))
 	case "int", "double", "currency", "percent":
 		var n float64
 		var err error
@@ -409,64 +408,49 @@ func convertValue(schema *orgSchema, f fieldDef, raw any) (any, *apiError) {
 			err = errors.New("not a number")
 		}
 		if err != nil || math.IsInf(n, 0) || math.IsNaN(n) || f.typ == "int" && n != math.Trunc(n) {
-			e := errWrongType(f, quoted)
-			return nil, &e
+			return rejected(errWrongType(f, quoted))
 		}
 		digits := f.precision - f.scale
 		if f.typ == "int" {
 			digits = f.digits
 		}
 		if digits > 0 && math.Abs(n) >= math.Pow(10, float64(digits)) {
-			e := errOutOfRange(f, quoted)
-			return nil, &e
+			return rejected(errOutOfRange(f, quoted))
 		}
 		return n, nil
-	case "date":
+	case "date", "datetime":
 		s, ok := raw.(string)
 		if !ok {
-			e := errWrongType(f, quoted)
-			return nil, &e
+			return rejected(errWrongType(f, quoted))
 		}
 		if s == "" {
 			return nil, nil
 		}
-		t, err := time.Parse(time.DateOnly, s)
-		if err != nil {
-			t, err = soql.ParseDateTime(s)
-		}
-		if err != nil {
-			e := errWrongType(f, quoted)
-			return nil, &e
-		}
-		return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC), nil
-	case "datetime":
-		s, ok := raw.(string)
-		if !ok {
-			e := errWrongType(f, quoted)
-			return nil, &e
-		}
-		if s == "" {
-			return nil, nil
-		}
+		// A date takes a datetime too, and keeps its day.
 		t, err := soql.ParseDateTime(s)
-		if err != nil {
-			e := errWrongType(f, quoted)
-			return nil, &e
+		if f.typ == "date" {
+			if d, dateErr := time.Parse(time.DateOnly, s); dateErr == nil {
+				t, err = d, nil
+			}
+		}
+		switch {
+		case err != nil:
+			return rejected(errWrongType(f, quoted))
+		case f.typ == "date":
+			return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC), nil
 		}
 		return t.Truncate(time.Second), nil
 	case "reference", "id":
 		s, ok := raw.(string)
 		if !ok {
-			e := errBadID(f, quoted)
-			return nil, &e
+			return rejected(errBadID(f, quoted))
 		}
 		if s == "" {
 			return nil, nil
 		}
 		id, ok := soql.CanonicalID(s)
 		if !ok || !referencesPrefix(schema, f, id[:3]) {
-			e := errBadID(f, s)
-			return nil, &e
+			return rejected(errBadID(f, s))
 		}
 		return id, nil
 	}
@@ -480,8 +464,7 @@ func convertValue(schema *orgSchema, f fieldDef, raw any) (any, *apiError) {
 	case bool:
 		s = strconv.FormatBool(x)
 	default:
-		e := errWrongType(f, quoted)
-		return nil, &e
+		return rejected(errWrongType(f, quoted))
 	}
 	if s == "" {
 		return nil, nil
@@ -495,25 +478,26 @@ func convertValue(schema *orgSchema, f fieldDef, raw any) (any, *apiError) {
 		}
 		for _, v := range values {
 			if f.restricted && !slices.Contains(f.picklist, v) {
-				e := errRestrictedPicklist(f, v)
-				return nil, &e
+				return rejected(errRestrictedPicklist(f, v))
 			}
 		}
 		s = strings.Join(values, ";")
 	}
 	if utf8.RuneCountInString(s) > f.length {
-		e := errStringTooLong(f, s)
-		return nil, &e
+		return rejected(errStringTooLong(f, s))
 	}
 	switch {
 	case f.typ == "email" && !emailPattern.MatchString(s):
-		e := errBadEmail(f, s)
-		return nil, &e
+		return rejected(errBadEmail(f, s))
 	case f.typ == "picklist" && f.restricted && !slices.Contains(f.picklist, s):
-		e := errRestrictedPicklist(f, s)
-		return nil, &e
+		return rejected(errRestrictedPicklist(f, s))
 	}
 	return s, nil
+}
+
+// rejected is convertValue's answer for a value its field does not take.
+func rejected(e apiError) (any, *apiError) {
+	return nil, &e
 }
 
 // quote is a JSON value as an error message quotes it.
