@@ -157,9 +157,9 @@ func jwtBearerGrant(d Deps, r *http.Request) (tokenResponse, error) {
 	if err := d.mayUse(app, u); err != nil {
 		return tokenResponse{}, err
 	}
-	at, _, err := d.Store.IssueTokens("", app.ConsumerKey, u.ID, withoutRefreshScopes(app.Scopes), false)
+	at, err := d.issueAccessOnly(app, u.ID)
 	if err != nil {
-		return tokenResponse{}, tokenErrInactiveUser
+		return tokenResponse{}, err
 	}
 	return tokenResponse{
 		AccessToken: at.Token,

@@ -348,9 +348,9 @@ func passwordGrant(d Deps, r *http.Request) (tokenResponse, error) {
 	if err := d.mayUse(app, u); err != nil {
 		return tokenResponse{}, err
 	}
-	at, _, err := d.Store.IssueTokens("", app.ConsumerKey, u.ID, withoutRefreshScopes(app.Scopes), false)
+	at, err := d.issueAccessOnly(app, u.ID)
 	if err != nil {
-		return tokenResponse{}, tokenErrInactiveUser
+		return tokenResponse{}, err
 	}
 	return d.tokenReply(app, at), nil
 }
@@ -389,9 +389,9 @@ func clientCredentialsGrant(d Deps, r *http.Request) (tokenResponse, error) {
 			return tokenResponse{}, err
 		}
 	}
-	at, _, err := d.Store.IssueTokens("", app.ConsumerKey, u.ID, withoutRefreshScopes(app.Scopes), false)
+	at, err := d.issueAccessOnly(app, u.ID)
 	if err != nil {
-		return tokenResponse{}, tokenErrInactiveUser
+		return tokenResponse{}, err
 	}
 	// The request came to the org's My Domain, and Salesforce's sample
 	// reply of this flow has the identity URL there too ("id":
@@ -401,6 +401,16 @@ func clientCredentialsGrant(d Deps, r *http.Request) (tokenResponse, error) {
 	// mocksf serves the API on the instance host, so it names that.
 	resp.APIInstanceURL = resp.InstanceURL
 	return resp, nil
+}
+
+// issueAccessOnly issues the app's user an access token and no refresh
+// token, as the password, client credentials and JWT bearer flows do.
+func (d Deps) issueAccessOnly(app store.ConnectedApp, userID string) (store.AccessToken, error) {
+	at, _, err := d.Store.IssueTokens("", app.ConsumerKey, userID, withoutRefreshScopes(app.Scopes), false)
+	if err != nil {
+		return store.AccessToken{}, tokenErrInactiveUser
+	}
+	return at, nil
 }
 
 // withoutRefreshScopes is an app's scopes for a flow that issues no
