@@ -154,10 +154,7 @@ func jwtBearerGrant(d Deps, r *http.Request) (tokenResponse, error) {
 	if _, err := d.activeUser(u.ID); err != nil {
 		return tokenResponse{}, err
 	}
-	if err := d.mayUse(app, u); err != nil {
-		return tokenResponse{}, err
-	}
-	at, err := d.issueAccessOnly(app, u.ID)
+	at, err := d.issueApproved(app, u)
 	if err != nil {
 		return tokenResponse{}, err
 	}

@@ -345,10 +345,7 @@ func passwordGrant(d Deps, r *http.Request) (tokenResponse, error) {
 	if err := d.checkLoginIP(r, app, org, false); err != nil {
 		return tokenResponse{}, err
 	}
-	if err := d.mayUse(app, u); err != nil {
-		return tokenResponse{}, err
-	}
-	at, err := d.issueAccessOnly(app, u.ID)
+	at, err := d.issueApproved(app, u)
 	if err != nil {
 		return tokenResponse{}, err
 	}
@@ -411,6 +408,15 @@ func (d Deps) issueAccessOnly(app store.ConnectedApp, userID string) (store.Acce
 		return store.AccessToken{}, tokenErrInactiveUser
 	}
 	return at, nil
+}
+
+// issueApproved is issueAccessOnly for a user mayUse lets have the app's
+// tokens: the password and JWT bearer flows'.
+func (d Deps) issueApproved(app store.ConnectedApp, u store.User) (store.AccessToken, error) {
+	if err := d.mayUse(app, u); err != nil {
+		return store.AccessToken{}, err
+	}
+	return d.issueAccessOnly(app, u.ID)
 }
 
 // withoutRefreshScopes is an app's scopes for a flow that issues no

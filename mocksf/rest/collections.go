@@ -37,6 +37,15 @@ func sinceVersion(w http.ResponseWriter, r *http.Request, major int) bool {
 	return true
 }
 
+// routeObjectSince is routeObject for a resource that API version major
+// brought: an older version is 404 NOT_FOUND, as sinceVersion answers.
+func (api *API) routeObjectSince(w http.ResponseWriter, r *http.Request, major int) (at store.AccessToken, schema *orgSchema, o *sobject, ok bool) {
+	if !sinceVersion(w, r, major) {
+		return at, nil, nil, false
+	}
+	return api.routeObject(w, r)
+}
+
 // allOrNone is a collection's allOrNone, which an allOrNone Composite
 // request around it forces on.
 func allOrNone(r *http.Request, own bool) bool {
@@ -292,10 +301,7 @@ func collectionDelete(api *API, w http.ResponseWriter, r *http.Request) {
 // the value fail that record with DUPLICATE_EXTERNAL_ID.
 func HandleCollectionUpsert(api *API) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !sinceVersion(w, r, collectionsUpsertVersion) {
-			return
-		}
-		at, schema, o, ok := api.routeObject(w, r)
+		at, schema, o, ok := api.routeObjectSince(w, r, collectionsUpsertVersion)
 		if !ok {
 			return
 		}
@@ -437,10 +443,7 @@ func upsertOne(tx *store.RecordTx, at store.AccessToken, o *sobject, f fieldDef,
 // that has no live record.
 func HandleCollectionRetrieve(api *API) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !sinceVersion(w, r, collectionsVersion) {
-			return
-		}
-		at, schema, o, ok := api.routeObject(w, r)
+		at, schema, o, ok := api.routeObjectSince(w, r, collectionsVersion)
 		if !ok {
 			return
 		}
