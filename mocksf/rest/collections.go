@@ -389,49 +389,22 @@ func checkUpsertRecord(api *API, orgID string, schema *orgSchema, o *sobject, f 
 // upsertOne creates or updates one record of a collection upsert, as the
 // single-record upsert does.
 func upsertOne(tx *store.RecordTx, at store.AccessToken, o *sobject, f fieldDef, p *pendingWrite, want any) error {
-	var matches []*store.Record
-	for _, rec := range tx.Records() {
-		if !rec.IsDeleted && sameValue(f, storedValue(rec.Fields, f.name), want) {
-			matches = append(matches, rec)
-		}
-	}
-	created := len(matches) == 0
-	switch {
-	case len(matches) > 1:
+	matches := externalIDMatches(tx, f, want)
+	if len(matches) > 1 {
 		return failTx(http.StatusMultipleChoices, dmlError("DUPLICATE_EXTERNAL_ID",
 			"Duplicate external id specified: "+quote(want), f.name))
-	case len(matches) == 1:
-		id := matches[0].ID
-		p.id = id
-		if errs := checkWritable(o, p.body, false, id); errs != nil {
-			return &txError{status: http.StatusBadRequest, errs: errs}
-		}
-		if errs := checkRequired(o, p.values, false); errs != nil {
-			return &txError{status: http.StatusBadRequest, errs: errs}
-		}
-		if err := checkUnique(tx, o, p.values, id); err != nil {
-			return err
-		}
-		if _, err := tx.Update(id, at.UserID, p.values); err != nil {
-			return err
-		}
-	default:
-		if errs := checkWritable(o, p.body, true, ""); errs != nil {
-			return &txError{status: http.StatusBadRequest, errs: errs}
-		}
-		p.values[f.name] = want
-		if errs := checkRequired(o, p.values, true); errs != nil {
-			return &txError{status: http.StatusBadRequest, errs: errs}
-		}
-		if err := checkUnique(tx, o, p.values, ""); err != nil {
-			return err
-		}
-		rec, err := tx.Insert(at.UserID, p.values)
-		if err != nil {
-			return err
-		}
-		p.id = rec.ID
 	}
+	var match *store.Record
+	if len(matches) == 1 {
+		match = matches[0]
+		p.id = match.ID // a failed update's result names the record
+	}
+	id, err := upsertInto(tx, at.UserID, o, f, p.body, p.values, want, match)
+	if err != nil {
+		return err
+	}
+	p.id = id
+	created := match == nil
 	p.result = collectionResult{ID: p.id, Success: true, Errors: []collectionError{}, Created: &created}
 	return nil
 }

@@ -733,43 +733,20 @@ func upsert(api *API, w http.ResponseWriter, r *http.Request, schema *orgSchema,
 	var id string
 	var created bool
 	err := api.updateRecords(r.Context(), at.OrgID, o.name, func(tx *store.RecordTx) error {
-		var matches []*store.Record
-		for _, rec := range tx.Records() {
-			if !rec.IsDeleted && sameValue(f, storedValue(rec.Fields, f.name), want) {
-				matches = append(matches, rec)
-			}
-		}
+		matches := externalIDMatches(tx, f, want)
 		switch {
 		case len(matches) > 1:
 			return &multipleMatches{records: matches}
-		case len(matches) == 1:
-			id = matches[0].ID
-			if errs := checkWritable(o, body, false, id); errs != nil {
-				return &txError{status: http.StatusBadRequest, errs: errs}
-			}
-			if errs := checkRequired(o, values, false); errs != nil {
-				return &txError{status: http.StatusBadRequest, errs: errs}
-			}
-			if e := checkUnique(tx, o, values, id); e != nil {
-				return e
-			}
-			_, err := tx.Update(id, at.UserID, values)
-			return err
-		case updateOnly:
+		case len(matches) == 0 && updateOnly:
 			return failTx(http.StatusNotFound, errNotFound)
 		}
-		if errs := checkWritable(o, body, true, ""); errs != nil {
-			return &txError{status: http.StatusBadRequest, errs: errs}
+		var match *store.Record
+		if len(matches) == 1 {
+			match = matches[0]
 		}
-		values[f.name] = want
-		if errs := checkRequired(o, values, true); errs != nil {
-			return &txError{status: http.StatusBadRequest, errs: errs}
-		}
-		if e := checkUnique(tx, o, values, ""); e != nil {
-			return e
-		}
-		rec, err := tx.Insert(at.UserID, values)
-		id, created = rec.ID, true
+		var err error
+		id, err = upsertInto(tx, at.UserID, o, f, body, values, want, match)
+		created = match == nil
 		return err
 	})
 	var mm *multipleMatches
@@ -785,6 +762,51 @@ func upsert(api *API, w http.ResponseWriter, r *http.Request, schema *orgSchema,
 		return
 	}
 	writeUpsertResult(w, r, id, created)
+}
+
+// externalIDMatches are the live records whose external ID field f has
+// the value want.
+func externalIDMatches(tx *store.RecordTx, f fieldDef, want any) []*store.Record {
+	var matches []*store.Record
+	for _, rec := range tx.Records() {
+		if !rec.IsDeleted && sameValue(f, storedValue(rec.Fields, f.name), want) {
+			matches = append(matches, rec)
+		}
+	}
+	return matches
+}
+
+// upsertInto updates match, the one record an upsert's external ID value
+// found, or creates a record with the value when match is nil, checking
+// the values as an update or a create does, and returns the record's
+// ID. The single-record and the collection upsert share it.
+func upsertInto(tx *store.RecordTx, userID string, o *sobject, f fieldDef, body recordBody, values map[string]any, want any, match *store.Record) (string, error) {
+	if match != nil {
+		id := match.ID
+		if errs := checkWritable(o, body, false, id); errs != nil {
+			return id, &txError{status: http.StatusBadRequest, errs: errs}
+		}
+		if errs := checkRequired(o, values, false); errs != nil {
+			return id, &txError{status: http.StatusBadRequest, errs: errs}
+		}
+		if e := checkUnique(tx, o, values, id); e != nil {
+			return id, e
+		}
+		_, err := tx.Update(id, userID, values)
+		return id, err
+	}
+	if errs := checkWritable(o, body, true, ""); errs != nil {
+		return "", &txError{status: http.StatusBadRequest, errs: errs}
+	}
+	values[f.name] = want
+	if errs := checkRequired(o, values, true); errs != nil {
+		return "", &txError{status: http.StatusBadRequest, errs: errs}
+	}
+	if e := checkUnique(tx, o, values, ""); e != nil {
+		return "", e
+	}
+	rec, err := tx.Insert(userID, values)
+	return rec.ID, err
 }
 
 // multipleMatches is an upsert whose value more than one record has.
