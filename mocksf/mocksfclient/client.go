@@ -120,6 +120,13 @@ func (c *Client) Do(ctx context.Context, method, path string, in any, want int, 
 	return nil
 }
 
+// call is Do for a route whose answer is a T.
+func call[T any](ctx context.Context, c *Client, method, path string, in any, want int) (T, error) {
+	var out T
+	err := c.Do(ctx, method, path, in, want, &out)
+	return out, err
+}
+
 // Health checks that mocksf serves requests (GET /__mocksf/health).
 func (c *Client) Health(ctx context.Context) error {
 	return c.Do(ctx, "GET", "/__mocksf/health", nil, http.StatusOK, nil)
@@ -128,16 +135,12 @@ func (c *Client) Health(ctx context.Context) error {
 // CreateOrg creates an isolated org from spec (POST /__mocksf/orgs) and
 // returns it with its IDs, passwords, consumer keys and secrets.
 func (c *Client) CreateOrg(ctx context.Context, spec store.OrgSpec) (control.Org, error) {
-	var org control.Org
-	err := c.Do(ctx, "POST", "/__mocksf/orgs", spec, http.StatusCreated, &org)
-	return org, err
+	return call[control.Org](ctx, c, "POST", "/__mocksf/orgs", spec, http.StatusCreated)
 }
 
 // Org returns the org with the ID (GET /__mocksf/orgs/{id}).
 func (c *Client) Org(ctx context.Context, id string) (control.Org, error) {
-	var org control.Org
-	err := c.Do(ctx, "GET", "/__mocksf/orgs/"+url.PathEscape(id), nil, http.StatusOK, &org)
-	return org, err
+	return call[control.Org](ctx, c, "GET", "/__mocksf/orgs/"+url.PathEscape(id), nil, http.StatusOK)
 }
 
 // Orgs lists the orgs, or those with the name (ignoring case) when it is
@@ -147,9 +150,7 @@ func (c *Client) Orgs(ctx context.Context, name string) ([]control.OrgSummary, e
 	if name != "" {
 		path += "?name=" + url.QueryEscape(name)
 	}
-	var orgs []control.OrgSummary
-	err := c.Do(ctx, "GET", path, nil, http.StatusOK, &orgs)
-	return orgs, err
+	return call[[]control.OrgSummary](ctx, c, "GET", path, nil, http.StatusOK)
 }
 
 // DeleteOrg removes an org and everything in it (DELETE
@@ -161,24 +162,19 @@ func (c *Client) DeleteOrg(ctx context.Context, id string) error {
 // InsertRecords adds records of the object to an org, explicit or
 // generated (POST /__mocksf/orgs/{id}/records/{object}).
 func (c *Client) InsertRecords(ctx context.Context, orgID, object string, in control.RecordsInsert) (control.RecordsCreated, error) {
-	var out control.RecordsCreated
-	err := c.Do(ctx, "POST", "/__mocksf/orgs/"+url.PathEscape(orgID)+"/records/"+url.PathEscape(object), in, http.StatusCreated, &out)
-	return out, err
+	return call[control.RecordsCreated](ctx, c, "POST", "/__mocksf/orgs/"+url.PathEscape(orgID)+"/records/"+url.PathEscape(object), in, http.StatusCreated)
 }
 
 // Revoke revokes a user's tokens for an app, or only their sessions
 // (POST /__mocksf/orgs/{id}/revoke), and says how many went.
 func (c *Client) Revoke(ctx context.Context, orgID string, in control.RevokeRequest) (int, error) {
-	var out control.Revoked
-	err := c.Do(ctx, "POST", "/__mocksf/orgs/"+url.PathEscape(orgID)+"/revoke", in, http.StatusOK, &out)
+	out, err := call[control.Revoked](ctx, c, "POST", "/__mocksf/orgs/"+url.PathEscape(orgID)+"/revoke", in, http.StatusOK)
 	return out.Revoked, err
 }
 
 // UpdateUser changes a user (PATCH /__mocksf/orgs/{id}/users/{username}).
 func (c *Client) UpdateUser(ctx context.Context, orgID, username string, change control.UserChange) (control.OrgUser, error) {
-	var out control.OrgUser
-	err := c.Do(ctx, "PATCH", "/__mocksf/orgs/"+url.PathEscape(orgID)+"/users/"+url.PathEscape(username), change, http.StatusOK, &out)
-	return out, err
+	return call[control.OrgUser](ctx, c, "PATCH", "/__mocksf/orgs/"+url.PathEscape(orgID)+"/users/"+url.PathEscape(username), change, http.StatusOK)
 }
 
 // UpdateApp changes a connected app (PATCH
@@ -194,9 +190,7 @@ func (c *Client) UpdateExternalClientApp(ctx context.Context, orgID, consumerKey
 }
 
 func (c *Client) updateApp(ctx context.Context, orgID, kind, consumerKey string, change control.AppChange) (control.OrgApp, error) {
-	var out control.OrgApp
-	err := c.Do(ctx, "PATCH", "/__mocksf/orgs/"+url.PathEscape(orgID)+"/"+kind+"/"+url.PathEscape(consumerKey), change, http.StatusOK, &out)
-	return out, err
+	return call[control.OrgApp](ctx, c, "PATCH", "/__mocksf/orgs/"+url.PathEscape(orgID)+"/"+kind+"/"+url.PathEscape(consumerKey), change, http.StatusOK)
 }
 
 // Reset returns mocksf to its seed state (POST /__mocksf/reset).
@@ -207,24 +201,18 @@ func (c *Client) Reset(ctx context.Context) error {
 // AddFault adds a fault rule (POST /__mocksf/faults) and returns it with
 // its ID.
 func (c *Client) AddFault(ctx context.Context, rule control.Rule) (control.Fault, error) {
-	var f control.Fault
-	err := c.Do(ctx, "POST", "/__mocksf/faults", rule, http.StatusCreated, &f)
-	return f, err
+	return call[control.Fault](ctx, c, "POST", "/__mocksf/faults", rule, http.StatusCreated)
 }
 
 // Fault returns a fault's current state, with the requests it took (GET
 // /__mocksf/faults/{id}).
 func (c *Client) Fault(ctx context.Context, id string) (control.Fault, error) {
-	var f control.Fault
-	err := c.Do(ctx, "GET", "/__mocksf/faults/"+url.PathEscape(id), nil, http.StatusOK, &f)
-	return f, err
+	return call[control.Fault](ctx, c, "GET", "/__mocksf/faults/"+url.PathEscape(id), nil, http.StatusOK)
 }
 
 // Faults lists the fault rules in force (GET /__mocksf/faults).
 func (c *Client) Faults(ctx context.Context) ([]control.Fault, error) {
-	var fs []control.Fault
-	err := c.Do(ctx, "GET", "/__mocksf/faults", nil, http.StatusOK, &fs)
-	return fs, err
+	return call[[]control.Fault](ctx, c, "GET", "/__mocksf/faults", nil, http.StatusOK)
 }
 
 // DeleteFault removes a fault rule (DELETE /__mocksf/faults/{id}).
@@ -239,16 +227,12 @@ func (c *Client) ClearFaults(ctx context.Context) error {
 
 // Clock returns mocksf's clock (GET /__mocksf/clock).
 func (c *Client) Clock(ctx context.Context) (control.ClockState, error) {
-	var st control.ClockState
-	err := c.Do(ctx, "GET", "/__mocksf/clock", nil, http.StatusOK, &st)
-	return st, err
+	return call[control.ClockState](ctx, c, "GET", "/__mocksf/clock", nil, http.StatusOK)
 }
 
 // SetClock changes mocksf's clock (POST /__mocksf/clock) and returns it.
 func (c *Client) SetClock(ctx context.Context, change control.ClockChange) (control.ClockState, error) {
-	var st control.ClockState
-	err := c.Do(ctx, "POST", "/__mocksf/clock", change, http.StatusOK, &st)
-	return st, err
+	return call[control.ClockState](ctx, c, "POST", "/__mocksf/clock", change, http.StatusOK)
 }
 
 // Advance moves mocksf's clock by d and returns its new time.
@@ -260,8 +244,7 @@ func (c *Client) Advance(ctx context.Context, d time.Duration) (time.Time, error
 // Requests returns the journal's entries that match the filter, newest
 // first (GET /__mocksf/requests).
 func (c *Client) Requests(ctx context.Context, filter control.RequestFilter) ([]control.Entry, error) {
-	var got control.Requests
-	err := c.Do(ctx, "GET", "/__mocksf/requests"+query(filter.Query()), nil, http.StatusOK, &got)
+	got, err := call[control.Requests](ctx, c, "GET", "/__mocksf/requests"+query(filter.Query()), nil, http.StatusOK)
 	return got.Requests, err
 }
 
@@ -284,9 +267,7 @@ func (c *Client) Mail(ctx context.Context, filter mail.Filter, wait time.Duratio
 	if wait > 0 {
 		q.Set("wait", wait.String())
 	}
-	var msgs []mail.Message
-	err := c.Do(ctx, "GET", "/__mocksf/mail"+query(q.Encode()), nil, http.StatusOK, &msgs)
-	return msgs, err
+	return call[[]mail.Message](ctx, c, "GET", "/__mocksf/mail"+query(q.Encode()), nil, http.StatusOK)
 }
 
 // ClearMail forgets every message (DELETE /__mocksf/mail).

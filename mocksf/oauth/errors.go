@@ -2,6 +2,7 @@ package oauth
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -155,12 +156,7 @@ var faultErrors = map[string]oauthError{
 // FaultCodes are the OAuth error codes a control-API fault rule may name
 // without a status, sorted.
 func FaultCodes() []string {
-	codes := make([]string, 0, len(faultErrors))
-	for c := range faultErrors {
-		codes = append(codes, c)
-	}
-	slices.Sort(codes)
-	return codes
+	return slices.Sorted(maps.Keys(faultErrors))
 }
 
 // FaultReply is what Salesforce's token endpoint answers for the error

@@ -154,12 +154,9 @@ func jwtBearerGrant(d Deps, r *http.Request) (tokenResponse, error) {
 	if _, err := d.activeUser(u.ID); err != nil {
 		return tokenResponse{}, err
 	}
-	if err := d.mayUse(app, u); err != nil {
-		return tokenResponse{}, err
-	}
-	at, _, err := d.Store.IssueTokens("", app.ConsumerKey, u.ID, withoutRefreshScopes(app.Scopes), false)
+	at, err := d.issueApproved(app, u)
 	if err != nil {
-		return tokenResponse{}, tokenErrInactiveUser
+		return tokenResponse{}, err
 	}
 	return tokenResponse{
 		AccessToken: at.Token,

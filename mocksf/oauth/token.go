@@ -345,12 +345,9 @@ func passwordGrant(d Deps, r *http.Request) (tokenResponse, error) {
 	if err := d.checkLoginIP(r, app, org, false); err != nil {
 		return tokenResponse{}, err
 	}
-	if err := d.mayUse(app, u); err != nil {
-		return tokenResponse{}, err
-	}
-	at, _, err := d.Store.IssueTokens("", app.ConsumerKey, u.ID, withoutRefreshScopes(app.Scopes), false)
+	at, err := d.issueApproved(app, u)
 	if err != nil {
-		return tokenResponse{}, tokenErrInactiveUser
+		return tokenResponse{}, err
 	}
 	return d.tokenReply(app, at), nil
 }
@@ -389,9 +386,9 @@ func clientCredentialsGrant(d Deps, r *http.Request) (tokenResponse, error) {
 			return tokenResponse{}, err
 		}
 	}
-	at, _, err := d.Store.IssueTokens("", app.ConsumerKey, u.ID, withoutRefreshScopes(app.Scopes), false)
+	at, err := d.issueAccessOnly(app, u.ID)
 	if err != nil {
-		return tokenResponse{}, tokenErrInactiveUser
+		return tokenResponse{}, err
 	}
 	// The request came to the org's My Domain, and Salesforce's sample
 	// reply of this flow has the identity URL there too ("id":
@@ -401,6 +398,25 @@ func clientCredentialsGrant(d Deps, r *http.Request) (tokenResponse, error) {
 	// mocksf serves the API on the instance host, so it names that.
 	resp.APIInstanceURL = resp.InstanceURL
 	return resp, nil
+}
+
+// issueAccessOnly issues the app's user an access token and no refresh
+// token, as the password, client credentials and JWT bearer flows do.
+func (d Deps) issueAccessOnly(app store.ConnectedApp, userID string) (store.AccessToken, error) {
+	at, _, err := d.Store.IssueTokens("", app.ConsumerKey, userID, withoutRefreshScopes(app.Scopes), false)
+	if err != nil {
+		return store.AccessToken{}, tokenErrInactiveUser
+	}
+	return at, nil
+}
+
+// issueApproved is issueAccessOnly for a user mayUse lets have the app's
+// tokens: the password and JWT bearer flows'.
+func (d Deps) issueApproved(app store.ConnectedApp, u store.User) (store.AccessToken, error) {
+	if err := d.mayUse(app, u); err != nil {
+		return store.AccessToken{}, err
+	}
+	return d.issueAccessOnly(app, u.ID)
 }
 
 // withoutRefreshScopes is an app's scopes for a flow that issues no

@@ -326,12 +326,7 @@ func (api *API) ingestRow(orgID, userID string, schema *orgSchema, o *sobject, j
 	}
 	var created bool
 	err := api.Store.UpdateRecords(orgID, o.name, func(tx *store.RecordTx) error {
-		var matches []*store.Record
-		for _, rec := range tx.Records() {
-			if !rec.IsDeleted && sameValue(f, storedValue(rec.Fields, f.name), want) {
-				matches = append(matches, rec)
-			}
-		}
+		matches := externalIDMatches(tx, f, want)
 		switch len(matches) {
 		case 0:
 			if errs := checkWritable(o, body, true, ""); errs != nil {
@@ -367,16 +362,7 @@ func (api *API) ingestRow(orgID, userID string, schema *orgSchema, o *sobject, j
 
 // ingestInsert creates a record from a row's values.
 func (api *API) ingestInsert(orgID, userID string, schema *orgSchema, o *sobject, body recordBody) (string, bool, []apiError) {
-	if errs := checkWritable(o, body, true, ""); errs != nil {
-		return "", false, errs
-	}
-	values, errs := convertFields(schema, o, body)
-	if errs == nil {
-		errs = checkRequired(o, values, true)
-	}
-	if errs == nil {
-		errs = checkParents(api, orgID, schema, o, values)
-	}
+	values, errs := checkWrite(api, orgID, schema, o, body, true, "")
 	if errs != nil {
 		return "", false, errs
 	}
@@ -404,16 +390,7 @@ func (api *API) ingestUpdate(orgID, userID string, schema *orgSchema, o *sobject
 	if !ok || canonical[:3] != o.keyPrefix {
 		return id, false, []apiError{errMalformedRecordID(o, id)}
 	}
-	if errs := checkWritable(o, body, false, canonical); errs != nil {
-		return canonical, false, errs
-	}
-	values, errs := convertFields(schema, o, body)
-	if errs == nil {
-		errs = checkRequired(o, values, false)
-	}
-	if errs == nil {
-		errs = checkParents(api, orgID, schema, o, values)
-	}
+	values, errs := checkWrite(api, orgID, schema, o, body, false, canonical)
 	if errs != nil {
 		return canonical, false, errs
 	}

@@ -37,6 +37,15 @@ func sinceVersion(w http.ResponseWriter, r *http.Request, major int) bool {
 	return true
 }
 
+// routeObjectSince is routeObject for a resource that API version major
+// brought: an older version is 404 NOT_FOUND, as sinceVersion answers.
+func (api *API) routeObjectSince(w http.ResponseWriter, r *http.Request, major int) (at store.AccessToken, schema *orgSchema, o *sobject, ok bool) {
+	if !sinceVersion(w, r, major) {
+		return at, nil, nil, false
+	}
+	return api.routeObject(w, r)
+}
+
 // allOrNone is a collection's allOrNone, which an allOrNone Composite
 // request around it forces on.
 func allOrNone(r *http.Request, own bool) bool {
@@ -292,10 +301,7 @@ func collectionDelete(api *API, w http.ResponseWriter, r *http.Request) {
 // the value fail that record with DUPLICATE_EXTERNAL_ID.
 func HandleCollectionUpsert(api *API) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !sinceVersion(w, r, collectionsUpsertVersion) {
-			return
-		}
-		at, schema, o, ok := api.routeObject(w, r)
+		at, schema, o, ok := api.routeObjectSince(w, r, collectionsUpsertVersion)
 		if !ok {
 			return
 		}
@@ -383,49 +389,22 @@ func checkUpsertRecord(api *API, orgID string, schema *orgSchema, o *sobject, f 
 // upsertOne creates or updates one record of a collection upsert, as the
 // single-record upsert does.
 func upsertOne(tx *store.RecordTx, at store.AccessToken, o *sobject, f fieldDef, p *pendingWrite, want any) error {
-	var matches []*store.Record
-	for _, rec := range tx.Records() {
-		if !rec.IsDeleted && sameValue(f, storedValue(rec.Fields, f.name), want) {
-			matches = append(matches, rec)
-		}
-	}
-	created := len(matches) == 0
-	switch {
-	case len(matches) > 1:
+	matches := externalIDMatches(tx, f, want)
+	if len(matches) > 1 {
 		return failTx(http.StatusMultipleChoices, dmlError("DUPLICATE_EXTERNAL_ID",
 			"Duplicate external id specified: "+quote(want), f.name))
-	case len(matches) == 1:
-		id := matches[0].ID
-		p.id = id
-		if errs := checkWritable(o, p.body, false, id); errs != nil {
-			return &txError{status: http.StatusBadRequest, errs: errs}
-		}
-		if errs := checkRequired(o, p.values, false); errs != nil {
-			return &txError{status: http.StatusBadRequest, errs: errs}
-		}
-		if err := checkUnique(tx, o, p.values, id); err != nil {
-			return err
-		}
-		if _, err := tx.Update(id, at.UserID, p.values); err != nil {
-			return err
-		}
-	default:
-		if errs := checkWritable(o, p.body, true, ""); errs != nil {
-			return &txError{status: http.StatusBadRequest, errs: errs}
-		}
-		p.values[f.name] = want
-		if errs := checkRequired(o, p.values, true); errs != nil {
-			return &txError{status: http.StatusBadRequest, errs: errs}
-		}
-		if err := checkUnique(tx, o, p.values, ""); err != nil {
-			return err
-		}
-		rec, err := tx.Insert(at.UserID, p.values)
-		if err != nil {
-			return err
-		}
-		p.id = rec.ID
 	}
+	var match *store.Record
+	if len(matches) == 1 {
+		match = matches[0]
+		p.id = match.ID // a failed update's result names the record
+	}
+	id, err := upsertInto(tx, at.UserID, o, f, p.body, p.values, want, match)
+	if err != nil {
+		return err
+	}
+	p.id = id
+	created := match == nil
 	p.result = collectionResult{ID: p.id, Success: true, Errors: []collectionError{}, Created: &created}
 	return nil
 }
@@ -437,10 +416,7 @@ func upsertOne(tx *store.RecordTx, at store.AccessToken, o *sobject, f fieldDef,
 // that has no live record.
 func HandleCollectionRetrieve(api *API) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !sinceVersion(w, r, collectionsVersion) {
-			return
-		}
-		at, schema, o, ok := api.routeObject(w, r)
+		at, schema, o, ok := api.routeObjectSince(w, r, collectionsVersion)
 		if !ok {
 			return
 		}

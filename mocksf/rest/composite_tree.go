@@ -51,10 +51,7 @@ type treeRequest struct {
 // {"hasErrors":true,"results":[{"referenceId","errors"}]}.
 func HandleTree(api *API) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !sinceVersion(w, r, treeVersion) {
-			return
-		}
-		at, schema, o, ok := api.routeObject(w, r)
+		at, schema, o, ok := api.routeObjectSince(w, r, treeVersion)
 		if !ok {
 			return
 		}

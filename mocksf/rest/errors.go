@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -100,12 +101,7 @@ var faultErrors = map[string]faultError{
 // FaultCodes are the REST error codes a control-API fault rule may name
 // without a status, sorted.
 func FaultCodes() []string {
-	codes := make([]string, 0, len(faultErrors))
-	for c := range faultErrors {
-		codes = append(codes, c)
-	}
-	slices.Sort(codes)
-	return codes
+	return slices.Sorted(maps.Keys(faultErrors))
 }
 
 // FaultReply is what Salesforce's REST API answers for the error code:

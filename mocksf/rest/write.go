@@ -392,8 +392,7 @@ func convertValue(schema *orgSchema, f fieldDef, raw any) (any, *apiError) {
 				return b, nil
 			}
 		}
-		e := errWrongType(f, quoted)
-		return nil, &e
+		return rejected(errWrongType(f, quoted))
 	case "int", "double", "currency", "percent":
 		var n float64
 		var err error
@@ -409,64 +408,49 @@ func convertValue(schema *orgSchema, f fieldDef, raw any) (any, *apiError) {
 			err = errors.New("not a number")
 		}
 		if err != nil || math.IsInf(n, 0) || math.IsNaN(n) || f.typ == "int" && n != math.Trunc(n) {
-			e := errWrongType(f, quoted)
-			return nil, &e
+			return rejected(errWrongType(f, quoted))
 		}
 		digits := f.precision - f.scale
 		if f.typ == "int" {
 			digits = f.digits
 		}
 		if digits > 0 && math.Abs(n) >= math.Pow(10, float64(digits)) {
-			e := errOutOfRange(f, quoted)
-			return nil, &e
+			return rejected(errOutOfRange(f, quoted))
 		}
 		return n, nil
-	case "date":
+	case "date", "datetime":
 		s, ok := raw.(string)
 		if !ok {
-			e := errWrongType(f, quoted)
-			return nil, &e
+			return rejected(errWrongType(f, quoted))
 		}
 		if s == "" {
 			return nil, nil
 		}
-		t, err := time.Parse(time.DateOnly, s)
-		if err != nil {
-			t, err = soql.ParseDateTime(s)
-		}
-		if err != nil {
-			e := errWrongType(f, quoted)
-			return nil, &e
-		}
-		return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC), nil
-	case "datetime":
-		s, ok := raw.(string)
-		if !ok {
-			e := errWrongType(f, quoted)
-			return nil, &e
-		}
-		if s == "" {
-			return nil, nil
-		}
+		// A date takes a datetime too, and keeps its day.
 		t, err := soql.ParseDateTime(s)
-		if err != nil {
-			e := errWrongType(f, quoted)
-			return nil, &e
+		if f.typ == "date" {
+			if d, dateErr := time.Parse(time.DateOnly, s); dateErr == nil {
+				t, err = d, nil
+			}
+		}
+		switch {
+		case err != nil:
+			return rejected(errWrongType(f, quoted))
+		case f.typ == "date":
+			return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC), nil
 		}
 		return t.Truncate(time.Second), nil
 	case "reference", "id":
 		s, ok := raw.(string)
 		if !ok {
-			e := errBadID(f, quoted)
-			return nil, &e
+			return rejected(errBadID(f, quoted))
 		}
 		if s == "" {
 			return nil, nil
 		}
 		id, ok := soql.CanonicalID(s)
 		if !ok || !referencesPrefix(schema, f, id[:3]) {
-			e := errBadID(f, s)
-			return nil, &e
+			return rejected(errBadID(f, s))
 		}
 		return id, nil
 	}
@@ -480,8 +464,7 @@ func convertValue(schema *orgSchema, f fieldDef, raw any) (any, *apiError) {
 	case bool:
 		s = strconv.FormatBool(x)
 	default:
-		e := errWrongType(f, quoted)
-		return nil, &e
+		return rejected(errWrongType(f, quoted))
 	}
 	if s == "" {
 		return nil, nil
@@ -495,25 +478,26 @@ func convertValue(schema *orgSchema, f fieldDef, raw any) (any, *apiError) {
 		}
 		for _, v := range values {
 			if f.restricted && !slices.Contains(f.picklist, v) {
-				e := errRestrictedPicklist(f, v)
-				return nil, &e
+				return rejected(errRestrictedPicklist(f, v))
 			}
 		}
 		s = strings.Join(values, ";")
 	}
 	if utf8.RuneCountInString(s) > f.length {
-		e := errStringTooLong(f, s)
-		return nil, &e
+		return rejected(errStringTooLong(f, s))
 	}
 	switch {
 	case f.typ == "email" && !emailPattern.MatchString(s):
-		e := errBadEmail(f, s)
-		return nil, &e
+		return rejected(errBadEmail(f, s))
 	case f.typ == "picklist" && f.restricted && !slices.Contains(f.picklist, s):
-		e := errRestrictedPicklist(f, s)
-		return nil, &e
+		return rejected(errRestrictedPicklist(f, s))
 	}
 	return s, nil
+}
+
+// rejected is convertValue's answer for a value its field does not take.
+func rejected(e apiError) (any, *apiError) {
+	return nil, &e
 }
 
 // quote is a JSON value as an error message quotes it.
@@ -749,43 +733,20 @@ func upsert(api *API, w http.ResponseWriter, r *http.Request, schema *orgSchema,
 	var id string
 	var created bool
 	err := api.updateRecords(r.Context(), at.OrgID, o.name, func(tx *store.RecordTx) error {
-		var matches []*store.Record
-		for _, rec := range tx.Records() {
-			if !rec.IsDeleted && sameValue(f, storedValue(rec.Fields, f.name), want) {
-				matches = append(matches, rec)
-			}
-		}
+		matches := externalIDMatches(tx, f, want)
 		switch {
 		case len(matches) > 1:
 			return &multipleMatches{records: matches}
-		case len(matches) == 1:
-			id = matches[0].ID
-			if errs := checkWritable(o, body, false, id); errs != nil {
-				return &txError{status: http.StatusBadRequest, errs: errs}
-			}
-			if errs := checkRequired(o, values, false); errs != nil {
-				return &txError{status: http.StatusBadRequest, errs: errs}
-			}
-			if e := checkUnique(tx, o, values, id); e != nil {
-				return e
-			}
-			_, err := tx.Update(id, at.UserID, values)
-			return err
-		case updateOnly:
+		case len(matches) == 0 && updateOnly:
 			return failTx(http.StatusNotFound, errNotFound)
 		}
-		if errs := checkWritable(o, body, true, ""); errs != nil {
-			return &txError{status: http.StatusBadRequest, errs: errs}
+		var match *store.Record
+		if len(matches) == 1 {
+			match = matches[0]
 		}
-		values[f.name] = want
-		if errs := checkRequired(o, values, true); errs != nil {
-			return &txError{status: http.StatusBadRequest, errs: errs}
-		}
-		if e := checkUnique(tx, o, values, ""); e != nil {
-			return e
-		}
-		rec, err := tx.Insert(at.UserID, values)
-		id, created = rec.ID, true
+		var err error
+		id, err = upsertInto(tx, at.UserID, o, f, body, values, want, match)
+		created = match == nil
 		return err
 	})
 	var mm *multipleMatches
@@ -801,6 +762,51 @@ func upsert(api *API, w http.ResponseWriter, r *http.Request, schema *orgSchema,
 		return
 	}
 	writeUpsertResult(w, r, id, created)
+}
+
+// externalIDMatches are the live records whose external ID field f has
+// the value want.
+func externalIDMatches(tx *store.RecordTx, f fieldDef, want any) []*store.Record {
+	var matches []*store.Record
+	for _, rec := range tx.Records() {
+		if !rec.IsDeleted && sameValue(f, storedValue(rec.Fields, f.name), want) {
+			matches = append(matches, rec)
+		}
+	}
+	return matches
+}
+
+// upsertInto updates match, the one record an upsert's external ID value
+// found, or creates a record with the value when match is nil, checking
+// the values as an update or a create does, and returns the record's
+// ID. The single-record and the collection upsert share it.
+func upsertInto(tx *store.RecordTx, userID string, o *sobject, f fieldDef, body recordBody, values map[string]any, want any, match *store.Record) (string, error) {
+	if match != nil {
+		id := match.ID
+		if errs := checkWritable(o, body, false, id); errs != nil {
+			return id, &txError{status: http.StatusBadRequest, errs: errs}
+		}
+		if errs := checkRequired(o, values, false); errs != nil {
+			return id, &txError{status: http.StatusBadRequest, errs: errs}
+		}
+		if e := checkUnique(tx, o, values, id); e != nil {
+			return id, e
+		}
+		_, err := tx.Update(id, userID, values)
+		return id, err
+	}
+	if errs := checkWritable(o, body, true, ""); errs != nil {
+		return "", &txError{status: http.StatusBadRequest, errs: errs}
+	}
+	values[f.name] = want
+	if errs := checkRequired(o, values, true); errs != nil {
+		return "", &txError{status: http.StatusBadRequest, errs: errs}
+	}
+	if e := checkUnique(tx, o, values, ""); e != nil {
+		return "", e
+	}
+	rec, err := tx.Insert(userID, values)
+	return rec.ID, err
 }
 
 // multipleMatches is an upsert whose value more than one record has.

@@ -317,86 +317,57 @@ func compareFold(a, b string) int {
 // and years are calendar ones (the default fiscal year).
 func relativeRange(v Value, now time.Time) (start, end time.Time) {
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
-	day := func(n int) time.Time { return today.AddDate(0, 0, n) }
-	week := today.AddDate(0, 0, -int(today.Weekday()))
-	month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
-	quarter := time.Date(now.Year(), (now.Month()-1)/3*3+1, 1, 0, 0, 0, 0, time.UTC)
-	year := time.Date(now.Year(), 1, 1, 0, 0, 0, 0, time.UTC)
-	weeks := func(from, n int) (time.Time, time.Time) {
-		return week.AddDate(0, 0, 7*from), week.AddDate(0, 0, 7*(from+n))
+	// The current period of each unit, and how long one is.
+	type period struct {
+		start        time.Time
+		months, days int
 	}
-	months := func(base time.Time, step, from, n int) (time.Time, time.Time) {
-		return base.AddDate(0, step*from, 0), base.AddDate(0, step*(from+n), 0)
+	periods := map[string]period{
+		"DAY":     {today, 0, 1},
+		"WEEK":    {today.AddDate(0, 0, -int(today.Weekday())), 0, 7},
+		"MONTH":   {time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC), 1, 0},
+		"QUARTER": {time.Date(now.Year(), (now.Month()-1)/3*3+1, 1, 0, 0, 0, 0, time.UTC), 3, 0},
+		"YEAR":    {time.Date(now.Year(), 1, 1, 0, 0, 0, 0, time.UTC), 12, 0},
 	}
-	n := v.N
-	switch strings.Replace(v.Relative, "_FISCAL", "", 1) {
-	case "YESTERDAY":
-		return day(-1), today
-	case "TOMORROW":
-		return day(1), day(2)
-	case "LAST_N_DAYS":
-		// Today and the n days before it.
-		return day(-n), day(1)
-	case "LAST_90_DAYS":
-		return day(-90), day(1)
-	case "NEXT_N_DAYS":
-		// The n days after today.
-		return day(1), day(1 + n)
-	case "NEXT_90_DAYS":
-		return day(1), day(91)
-	case "N_DAYS_AGO":
-		return day(-n), day(1 - n)
-	case "LAST_WEEK":
-		return weeks(-1, 1)
-	case "THIS_WEEK":
-		return weeks(0, 1)
-	case "NEXT_WEEK":
-		return weeks(1, 1)
-	case "LAST_N_WEEKS":
-		return weeks(-n, n)
-	case "NEXT_N_WEEKS":
-		return weeks(1, n)
-	case "N_WEEKS_AGO":
-		return weeks(-n, 1)
-	case "LAST_MONTH":
-		return months(month, 1, -1, 1)
-	case "THIS_MONTH":
-		return months(month, 1, 0, 1)
-	case "NEXT_MONTH":
-		return months(month, 1, 1, 1)
-	case "LAST_N_MONTHS":
-		return months(month, 1, -n, n)
-	case "NEXT_N_MONTHS":
-		return months(month, 1, 1, n)
-	case "N_MONTHS_AGO":
-		return months(month, 1, -n, 1)
-	case "LAST_QUARTER":
-		return months(quarter, 3, -1, 1)
-	case "THIS_QUARTER":
-		return months(quarter, 3, 0, 1)
-	case "NEXT_QUARTER":
-		return months(quarter, 3, 1, 1)
-	case "LAST_N_QUARTERS":
-		return months(quarter, 3, -n, n)
-	case "NEXT_N_QUARTERS":
-		return months(quarter, 3, 1, n)
-	case "N_QUARTERS_AGO":
-		return months(quarter, 3, -n, 1)
-	case "LAST_YEAR":
-		return months(year, 12, -1, 1)
-	case "THIS_YEAR":
-		return months(year, 12, 0, 1)
-	case "NEXT_YEAR":
-		return months(year, 12, 1, 1)
-	case "LAST_N_YEARS":
-		return months(year, 12, -n, n)
-	case "NEXT_N_YEARS":
-		return months(year, 12, 1, n)
-	case "N_YEARS_AGO":
-		return months(year, 12, -n, 1)
-	default: // TODAY
-		return today, day(1)
+	name, n := strings.Replace(v.Relative, "_FISCAL", "", 1), v.N
+	if alias, ok := dayLiterals[name]; ok {
+		name, n = alias.name, alias.n
 	}
+	// from is the first period counted from the current one, count how
+	// many periods the literal covers.
+	var unit string
+	var from, count int
+	switch {
+	case strings.HasPrefix(name, "LAST_N_"):
+		unit, from, count = name[len("LAST_N_"):], -n, n
+		if unit == "DAYS" {
+			count++ // the last n days include today
+		}
+	case strings.HasPrefix(name, "NEXT_N_"):
+		unit, from, count = name[len("NEXT_N_"):], 1, n
+	case strings.HasSuffix(name, "_AGO"):
+		unit, from, count = strings.TrimSuffix(name[len("N_"):], "_AGO"), -n, 1
+	default: // LAST_, THIS_ or NEXT_ one period
+		var which string
+		which, unit, _ = strings.Cut(name, "_")
+		from, count = map[string]int{"LAST": -1, "THIS": 0, "NEXT": 1}[which], 1
+	}
+	p := periods[strings.TrimSuffix(unit, "S")]
+	at := func(k int) time.Time { return p.start.AddDate(0, p.months*k, p.days*k) }
+	return at(from), at(from + count)
+}
+
+// dayLiterals are the relative date literals with names of their own,
+// as the LAST_, THIS_, NEXT_ or N-taking literal each stands for.
+var dayLiterals = map[string]struct {
+	name string
+	n    int
+}{
+	"YESTERDAY":    {"LAST_DAY", 0},
+	"TODAY":        {"THIS_DAY", 0},
+	"TOMORROW":     {"NEXT_DAY", 0},
+	"LAST_90_DAYS": {"LAST_N_DAYS", 90},
+	"NEXT_90_DAYS": {"NEXT_N_DAYS", 90},
 }
 
 // likeRegexp compiles a LIKE pattern literal: % is any run of characters,

@@ -162,28 +162,27 @@ func (seed Seed) WithKeys(results []OrgResult) Seed {
 // withSecurityTokens is a copy of specs with the security tokens of the
 // users made from them, in the same order, written in.
 func withSecurityTokens(specs []UserSpec, made []User) []UserSpec {
-	if specs == nil {
-		return nil
-	}
-	out := append([]UserSpec(nil), specs...)
-	for j := range out {
-		if j < len(made) {
-			out[j].SecurityToken = made[j].SecurityToken
-		}
-	}
-	return out
+	return withMade(specs, made, func(spec *UserSpec, u User) { spec.SecurityToken = u.SecurityToken })
 }
 
 // withKeys is a copy of specs with the credentials of the apps made from
 // them, in the same order, written in.
 func withKeys(specs []AppSpec, made []ConnectedApp) []AppSpec {
+	return withMade(specs, made, func(spec *AppSpec, a ConnectedApp) {
+		spec.ConsumerKey, spec.ConsumerSecret = a.ConsumerKey, a.ConsumerSecret
+	})
+}
+
+// withMade is a copy of specs (nil for nil) in which write has put what
+// each spec's counterpart in made, in the same order, got when made.
+func withMade[S, M any](specs []S, made []M, write func(*S, M)) []S {
 	if specs == nil {
 		return nil
 	}
-	out := append([]AppSpec(nil), specs...)
+	out := append([]S(nil), specs...)
 	for j := range out {
 		if j < len(made) {
-			out[j].ConsumerKey, out[j].ConsumerSecret = made[j].ConsumerKey, made[j].ConsumerSecret
+			write(&out[j], made[j])
 		}
 	}
 	return out

@@ -56,38 +56,19 @@ func (o Org) APILoginTrusted(remoteAddr string, loopbackTrusted bool) bool {
 // needed token is ErrMustUseSecurityToken and counts too, since Salesforce
 // logs it as a failed login. An inactive user fails as a wrong password.
 func (s *Store) AuthenticateAPI(username, secret string, maxFailures int, trusted bool) (User, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	id, ok := s.byName[usernameKey(username)]
-	if !ok {
-		subtle.ConstantTimeCompare([]byte(secret), []byte(secret))
-		return User{}, ErrInvalidLogin
-	}
-	u := s.users[id]
-	if maxFailures > 0 && u.FailedLogins >= maxFailures {
-		return User{}, ErrLockedOut
-	}
-	withToken := subtle.ConstantTimeCompare([]byte(u.Password+u.SecurityToken), []byte(secret)) == 1 && u.SecurityToken != ""
-	bare := subtle.ConstantTimeCompare([]byte(u.Password), []byte(secret)) == 1
-	err := error(nil)
-	switch {
-	case !u.Active:
-		err = ErrInvalidLogin
-	case withToken || (bare && trusted):
-	case bare:
-		err = ErrMustUseSecurityToken
-	default:
-		err = ErrInvalidLogin
-	}
-	if err != nil {
-		u.FailedLogins++
-		if maxFailures > 0 && u.FailedLogins >= maxFailures {
-			return User{}, ErrLockedOut
+	return s.authenticate(username, secret, maxFailures, func(u *User) error {
+		withToken := subtle.ConstantTimeCompare([]byte(u.Password+u.SecurityToken), []byte(secret)) == 1 && u.SecurityToken != ""
+		bare := subtle.ConstantTimeCompare([]byte(u.Password), []byte(secret)) == 1
+		switch {
+		case !u.Active:
+			return ErrInvalidLogin
+		case withToken || (bare && trusted):
+			return nil
+		case bare:
+			return ErrMustUseSecurityToken
 		}
-		return User{}, err
-	}
-	u.FailedLogins = 0
-	return *u, nil
+		return ErrInvalidLogin
+	})
 }
 
 // PasswordMatches reports whether secret is the user's password, alone or

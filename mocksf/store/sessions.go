@@ -79,13 +79,7 @@ func copySession(in *Session) Session {
 // Session returns the live session with the given ID and counts the
 // call as a use of it.
 func (s *Store) Session(id string) (Session, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	sess, ok := s.liveSessionLocked(id)
-	if !ok {
-		return Session{}, fmt.Errorf("store: session: %w", ErrNotFound)
-	}
-	return copySession(sess), nil
+	return s.UpdateSession(id, func(*Session) {})
 }
 
 // UpdateSession changes a session atomically through fn and returns the

@@ -615,24 +615,36 @@ func (s *Store) Users(orgID string) []User {
 // consecutive failures (0 means never) the user is locked out until an
 // admin unlocks it, and even the right password fails with ErrLockedOut.
 func (s *Store) Authenticate(username, password string, maxFailures int) (User, error) {
+	return s.authenticate(username, password, maxFailures, func(u *User) error {
+		if subtle.ConstantTimeCompare([]byte(u.Password), []byte(password)) != 1 || !u.Active {
+			return ErrInvalidLogin
+		}
+		return nil
+	})
+}
+
+// authenticate is Authenticate and AuthenticateAPI: it finds the user,
+// refuses one locked out, and counts check's refusals of the secret
+// towards the lock-out (a success resets the count).
+func (s *Store) authenticate(username, secret string, maxFailures int, check func(u *User) error) (User, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	id, ok := s.byName[usernameKey(username)]
 	if !ok {
 		// Compare anyway so an unknown user costs the same as a known one.
-		subtle.ConstantTimeCompare([]byte(password), []byte(password))
+		subtle.ConstantTimeCompare([]byte(secret), []byte(secret))
 		return User{}, ErrInvalidLogin
 	}
 	u := s.users[id]
 	if maxFailures > 0 && u.FailedLogins >= maxFailures {
 		return User{}, ErrLockedOut
 	}
-	if subtle.ConstantTimeCompare([]byte(u.Password), []byte(password)) != 1 || !u.Active {
+	if err := check(u); err != nil {
 		u.FailedLogins++
 		if maxFailures > 0 && u.FailedLogins >= maxFailures {
 			return User{}, ErrLockedOut
 		}
-		return User{}, ErrInvalidLogin
+		return User{}, err
 	}
 	u.FailedLogins = 0
 	return *u, nil
