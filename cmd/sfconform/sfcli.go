@@ -297,6 +297,22 @@ func runSF(ctx context.Context, c config, h *harness, r *report, getenv func(str
 			}
 			return "gone (404)", nil
 		}},
+		{"sf data search (SOSL)", func(int64) (string, error) {
+			var got struct {
+				SearchRecords []struct {
+					Attributes struct{ Type string } `json:"attributes"`
+					Name       string
+				} `json:"searchRecords"`
+			}
+			sosl := "FIND {Conformance Seed} IN NAME FIELDS RETURNING Account(Name)"
+			if err := sf.run(ctx, &got, nil, append([]string{"data", "search", "--query", sosl}, org...)...); err != nil {
+				return "", err
+			}
+			if len(got.SearchRecords) != 1 || got.SearchRecords[0].Attributes.Type != "Account" || got.SearchRecords[0].Name != "Conformance Seed Account" {
+				return "", fmt.Errorf("%s found %+v; want the one Account Conformance Seed Account", sosl, got.SearchRecords)
+			}
+			return "Account " + got.SearchRecords[0].Name, nil
+		}},
 		{"sf data query of an unknown object", func(int64) (string, error) {
 			_, err := sfQuery(ctx, sf, org, "SELECT Id FROM NoSuchObject__c")
 			if err == nil {
