@@ -173,11 +173,12 @@ func (s *Server) routes(pages *web.Pages, verifier *identity.Verifier) http.Hand
 
 	// Test control (a test tool: never expose it to the internet).
 	// Health is open to all, for readiness polling; the rest is Guarded:
-	// loopback only, or only with -control-token (docs/mocksf-control.md).
+	// loopback only (address and Host), or only with -control-token
+	// (docs/mocksf-control.md).
 	cd := control.New(control.Deps{Store: st, Mailer: s.mailer, Clock: s.clock, Seed: s.seed,
 		BaseURL: s.cfg.BaseURL, Hosts: s.hosts, JournalSize: s.cfg.JournalSize, Log: log})
 	r.Handle("/__mocksf/health", control.HandleHealth()).Methods("GET")
-	guard := control.Guard(s.cfg.ControlToken)
+	guard := control.Guard(s.cfg.ControlToken, s.cfg.BaseURL, s.cfg.InstanceURL)
 	r.Handle("/__mocksf/orgs", guard(control.HandleCreateOrg(cd))).Methods("POST")
 	r.Handle("/__mocksf/orgs", guard(control.HandleListOrgs(cd))).Methods("GET")
 	r.Handle("/__mocksf/orgs/{id}", guard(control.HandleGetOrg(cd))).Methods("GET")

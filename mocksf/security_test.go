@@ -748,6 +748,48 @@ func TestSecurityControlAPIRefusesCrossSite(t *testing.T) {
 	}
 }
 
+// A page of attacker.test whose name is re-pointed at 127.0.0.1 (DNS
+// rebinding) reaches mocksf from loopback, same-origin as far as the
+// browser knows, so Sec-Fetch-Site and Origin do not tell; only its Host
+// header does. The control API answers loopback host names and mocksf's
+// own (base and instance URL) only, and a refused Host reads nothing.
+func TestSecurityControlAPIRefusesRebindingHost(t *testing.T) {
+	t.Parallel()
+	srv, ts := newServer(t)
+	orgID := srv.Store().Orgs()[0].ID
+	port := ts.URL[strings.LastIndex(ts.URL, ":")+1:]
+	get := func(path, host string) (int, string) {
+		req, _ := http.NewRequest("GET", ts.URL+path, nil)
+		req.Host = host
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(body)
+	}
+	for _, path := range []string{"/__mocksf/orgs", "/__mocksf/orgs/" + orgID} {
+		for _, host := range []string{"attacker.test:" + port, "attacker.test", "127.0.0.1.attacker.test:" + port, "localhost.attacker.test:" + port} {
+			status, body := get(path, host)
+			if status != http.StatusForbidden || !strings.Contains(body, `"error":"forbidden"`) {
+				t.Errorf("GET %s with Host %s: %d %s; want 403 forbidden", path, host, status, body)
+			}
+			if strings.Contains(body, testSecret) || strings.Contains(body, orgID) {
+				t.Errorf("GET %s with Host %s answered the org: %s", path, host, body)
+			}
+		}
+		for _, host := range []string{"127.0.0.1:" + port, "localhost:" + port} {
+			if status, body := get(path, host); status != http.StatusOK {
+				t.Errorf("GET %s with Host %s: %d %s; want 200", path, host, status, body)
+			}
+		}
+	}
+	if status, body := get("/__mocksf/orgs/"+orgID, "localhost:"+port); !strings.Contains(body, testSecret) {
+		t.Errorf("GET /__mocksf/orgs/%s: %d, no consumer secret in %s; the test no longer shows what a refused Host would read", orgID, status, body)
+	}
+}
+
 // After MaxLoginFailures wrong passwords in a row the user is locked out:
 // the last wrong one and then even the right password meet the lock-out
 // message, from any browser, and no code is mailed. The password flow

@@ -43,11 +43,12 @@ func newFuzzServer(tb testing.TB) *server {
 	return &server{Server: srv, URL: "http://127.0.0.1:9"}
 }
 
-// serveControl sends one control API request from loopback, as the Guard
-// requires, straight to mocksf's handler.
+// serveControl sends one control API request from loopback, to a loopback
+// Host, as the Guard requires, straight to mocksf's handler.
 func serveControl(s *server, method, path string, body []byte) *httptest.ResponseRecorder {
 	req := httptest.NewRequest(method, path, bytes.NewReader(body))
 	req.RemoteAddr = "127.0.0.1:40000"
+	req.Host = "127.0.0.1:9"
 	req.Header.Set("Content-Type", "application/json")
 	rec := httptest.NewRecorder()
 	s.ServeHTTP(rec, req)

@@ -21,10 +21,17 @@ var controlRoutes = []struct{ method, path string }{
 	{"GET", "/__mocksf/mail"}, {"DELETE", "/__mocksf/mail"},
 }
 
+// serve sends a request from remote to h, to Host 127.0.0.1:1 unless
+// header sets "Host".
 func serve(h http.Handler, method, path, remote string, header ...string) *httptest.ResponseRecorder {
 	req := httptest.NewRequest(method, path, nil)
 	req.RemoteAddr = remote
+	req.Host = "127.0.0.1:1"
 	for i := 0; i+1 < len(header); i += 2 {
+		if header[i] == "Host" {
+			req.Host = header[i+1]
+			continue
+		}
 		req.Header.Set(header[i], header[i+1])
 	}
 	rec := httptest.NewRecorder()
@@ -78,6 +85,62 @@ func TestGuardWithoutTokenAllowsOnlyLoopback(t *testing.T) {
 	}
 }
 
+// A browser page whose name is re-pointed at 127.0.0.1 (DNS rebinding)
+// reaches mocksf from loopback and same-origin, but names its own host in
+// Host: the Guard answers only loopback host names (port ignored) and the
+// hosts of mocksf's base and instance URLs.
+func TestGuardWithoutTokenAllowsOnlyLoopbackHosts(t *testing.T) {
+	t.Parallel()
+	srv, err := mocksf.New(mocksf.Config{BaseURL: "http://mocksf.test:8080", InstanceURL: "http://Acme.My.Mocksf.test:8080",
+		Seed: []byte(testSeed)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	tests := []struct {
+		host string
+		want int
+	}{
+		{"127.0.0.1:8080", 200},
+		{"127.0.0.1", 200},
+		{"127.1.2.3:9", 200},
+		{"localhost:8080", 200},
+		{"LOCALHOST", 200},
+		{"acme.localhost:8080", 200},
+		{"[::1]:8080", 200},
+		{"[::1]", 200},
+		{"mocksf.test:8080", 200},             // the base (-public-url) host
+		{"mocksf.test:1234", 200},             // port ignored
+		{"acme.my.mocksf.test", 200},          // the instance host, any case
+		{"attacker.test:8080", 403},           // DNS rebinding
+		{"attacker.test", 403},                //
+		{"127.0.0.1.attacker.test:8080", 403}, // a lookalike
+		{"localhost.attacker.test:8080", 403}, //
+		{"evil-localhost:8080", 403},          //
+		{"mocksf.test.attacker.test", 403},    //
+		{"my.mocksf.test", 403},               // only the very names
+		{"192.168.1.5:8080", 403},             // the machine's own address
+		{"[2001:db8::1]:8080", 403},           //
+		{"0.0.0.0:8080", 403},                 //
+		{"", 403},                             // no Host at all
+	}
+	for _, tc := range tests {
+		t.Run(tc.host, func(t *testing.T) {
+			rec := serve(srv, "GET", "/__mocksf/orgs", "127.0.0.1:5000", "Host", tc.host)
+			if rec.Code != tc.want {
+				t.Fatalf("GET /__mocksf/orgs with Host %q = %d %s; want %d", tc.host, rec.Code, rec.Body, tc.want)
+			}
+			if tc.want == 403 {
+				wantError(t, rec.Code, rec.Body.Bytes(), 403, "forbidden", "host name")
+			}
+		})
+	}
+	// A page of mocksf itself, at its base URL, is not another origin.
+	if rec := serve(srv, "GET", "/__mocksf/orgs", "127.0.0.1:5000", "Host", "mocksf.test:8080", "Origin", "http://mocksf.test:8080"); rec.Code != 200 {
+		t.Errorf("GET /__mocksf/orgs from a page of the base URL = %d %s; want 200", rec.Code, rec.Body)
+	}
+}
+
 func TestGuardWithTokenWantsTheToken(t *testing.T) {
 	t.Parallel()
 	srv, err := mocksf.New(mocksf.Config{BaseURL: "http://127.0.0.1:1", Seed: []byte(testSeed), ControlToken: "s3cret-token"})
@@ -97,6 +160,10 @@ func TestGuardWithTokenWantsTheToken(t *testing.T) {
 		{"a wrong token", "127.0.0.1:5000", []string{"Authorization", "Bearer s3cret-tokeN"}, 403},
 		{"a prefix of the token", "127.0.0.1:5000", []string{"Authorization", "Bearer s3cret"}, 403},
 		{"Basic with the token", "127.0.0.1:5000", []string{"Authorization", "Basic s3cret-token"}, 403},
+		// The token is the authentication, and a rebinding page cannot
+		// know it: with it, any Host (a container's name, say) will do.
+		{"the right token to another host", "192.0.2.10:4000", []string{"Authorization", "Bearer s3cret-token", "Host", "mocksf:8080"}, 200},
+		{"another host without the token", "127.0.0.1:5000", []string{"Host", "attacker.test:1"}, 403},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
