@@ -1416,3 +1416,88 @@ func TestSecuritySecretsAbsentFromMocksfLogs(t *testing.T) {
 		}
 	}
 }
+
+// A startURL leads only to a path of mocksf itself, judged as the browser
+// resolves it: "/./\host" passes a prefix check, http.Redirect cleans it to
+// "/\host", and browsers follow that to "//host". Every place that
+// redirects to a startURL is tried: the verification POST, the login page
+// of a logged-in browser, logout, and the login POST of a remembered
+// browser. A refused startURL lands on the default page.
+func TestSecurityStartURLOpenRedirect(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ startURL, want string }{
+		{`/./\evil.test`, login.HomePath},
+		{`/../\evil.test`, login.HomePath},
+		{`/\evil.test`, login.HomePath},
+		{`//evil.test`, login.HomePath},
+		{`/%5Cevil.test`, login.HomePath},
+		{`/%5cevil.test`, login.HomePath},
+		{`\/evil.test`, login.HomePath},
+		{`https://evil.test`, login.HomePath},
+		{`/%2F%2Fevil.test`, login.HomePath},
+		{`/.%2F%2Fevil.test`, login.HomePath},
+		{`/%252F%252Fevil.test`, login.HomePath},
+		{"/\t/evil.test", login.HomePath},
+		{`/#/../\evil.test`, login.HomePath},
+		{`/lightning/page/home`, `/lightning/page/home`},
+		{setup.AppManagerPath, setup.AppManagerPath},
+		{oauth.ApprovalPath + "?source=abc", oauth.ApprovalPath + "?source=abc"},
+	} {
+		t.Run(url.PathEscape(tc.startURL), func(t *testing.T) {
+			t.Parallel()
+			srv, ts := newServer(t)
+			c := browser(t, ts)
+			nr := noRedirects(c)
+			check := func(where string, resp *http.Response) {
+				t.Helper()
+				loc := resp.Header.Get("Location")
+				if resp.StatusCode != http.StatusFound {
+					t.Fatalf("%s: status %d; want %d", where, resp.StatusCode, http.StatusFound)
+				}
+				if !onHost(loc) {
+					t.Errorf("%s: Location %q leaves mocksf", where, loc)
+				}
+				if loc != tc.want {
+					t.Errorf("%s: Location %q; want %q", where, loc, tc.want)
+				}
+			}
+			_, page := get(t, c, ts.URL+"/")
+			token := csrf(t, page)
+			resp, _ := post(t, nr, ts.URL+"/", url.Values{"_CONFIRMATIONTOKEN": {token}, "username": {"admin@acme.test"}, "pw": {"Admin-Pass-1"}, "startURL": {tc.startURL}})
+			if loc := resp.Header.Get("Location"); loc != login.VerifyPath {
+				t.Fatalf("login POST led to %q; want the verification page", loc)
+			}
+			resp, _ = post(t, nr, ts.URL+login.VerifyPath, url.Values{"_CONFIRMATIONTOKEN": {token}, "emc": {srv.Mailer().Sent("admin@acme.test")[0].Code}, "daa": {"1"}})
+			check("verification POST", resp)
+
+			resp, _ = get(t, nr, ts.URL+"/?startURL="+url.QueryEscape(tc.startURL))
+			check("login page, logged in", resp)
+
+			resp, _ = get(t, nr, ts.URL+"/secur/logout.jsp?startURL="+url.QueryEscape(tc.startURL))
+			loc, err := url.Parse(resp.Header.Get("Location"))
+			if err != nil || !onHost(loc.String()) {
+				t.Fatalf("logout: Location %q leaves mocksf", resp.Header.Get("Location"))
+			}
+			kept := loc.Query().Get("startURL")
+			if want := strings.TrimPrefix(tc.want, login.HomePath); kept != want && kept != tc.want {
+				t.Errorf("logout keeps startURL %q; want %q", kept, want)
+			}
+			if kept != "" && !onHost(kept) {
+				t.Errorf("logout keeps startURL %q, which leaves mocksf", kept)
+			}
+
+			_, page = get(t, c, ts.URL+"/")
+			resp, _ = post(t, nr, ts.URL+"/", url.Values{"_CONFIRMATIONTOKEN": {csrf(t, page)}, "username": {"admin@acme.test"}, "pw": {"Admin-Pass-1"}, "startURL": {tc.startURL}})
+			check("login POST, remembered browser", resp)
+		})
+	}
+}
+
+// onHost reports whether a browser on mocksf's page would stay on mocksf
+// following a redirect to loc: a path with one leading "/" (browsers read
+// "\" as "/"), no scheme or host.
+func onHost(loc string) bool {
+	u, err := url.Parse(loc)
+	return err == nil && u.Scheme == "" && u.Host == "" && strings.HasPrefix(loc, "/") &&
+		!strings.HasPrefix(strings.ReplaceAll(loc, `\`, "/"), "//")
+}

@@ -20,6 +20,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"path"
 	"strings"
 	"time"
 
@@ -370,16 +371,70 @@ func HandleLogout(st *store.Store) http.Handler {
 	})
 }
 
-// SafeStartURL keeps only local paths, so the login page is no open redirect.
+// SafeStartURL keeps only same-site relative paths, so the login page,
+// the verification page and logout are no open redirect. It returns the
+// path as http.Redirect will send it (cleaned up to the first "?") and
+// judges that form: "/./\host" is cleaned to "/\host", which browsers
+// follow to "//host". Refused are anything not starting with "/", control
+// characters, any backslash, a scheme or host, and a path that, once
+// percent-decoded or cleaned, starts with "//" or holds a backslash
+// ("/%5Chost", "/%2F%2Fhost"). A refused startURL is "", the default
+// landing page.
 func SafeStartURL(s string) string {
-	if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.HasPrefix(s, "/\\") {
+	if !strings.HasPrefix(s, "/") || strings.ContainsFunc(s, unsafeInPath) {
 		return ""
 	}
-	u, err := url.Parse(s)
-	if err != nil || u.Host != "" || u.Scheme != "" {
+	p, query, hasQuery := strings.Cut(s, "?")
+	if !localPath(p) {
 		return ""
 	}
-	return s
+	clean := path.Clean(p)
+	if strings.HasSuffix(p, "/") && !strings.HasSuffix(clean, "/") {
+		clean += "/"
+	}
+	// Encoded slashes and backslashes, decoded as often as a chain of
+	// proxies or a lenient router might.
+	for d := clean; ; {
+		next, err := url.PathUnescape(d)
+		if err != nil || strings.ContainsFunc(next, unsafeInPath) || !localPath(next) {
+			return ""
+		}
+		if next == d {
+			break
+		}
+		d = next
+	}
+	if hasQuery {
+		clean += "?" + query
+	}
+	if u, err := url.Parse(clean); err != nil || u.Scheme != "" || u.Host != "" || u.Opaque != "" {
+		return ""
+	}
+	return clean
+}
+
+// unsafeInPath is a control character or a backslash, which browsers
+// drop from a URL or read as "/".
+func unsafeInPath(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' }
+
+// localPath reports whether p starts with a single "/", as it is, cleaned
+// as http.Redirect does, and with its dot segments removed as a browser
+// does ("/.//host" is the path "//host" to a browser).
+func localPath(p string) bool {
+	var segs []string
+	for _, seg := range strings.Split(p, "/")[1:] {
+		switch seg {
+		case ".":
+		case "..":
+			if len(segs) > 0 {
+				segs = segs[:len(segs)-1]
+			}
+		default:
+			segs = append(segs, seg)
+		}
+	}
+	local := func(p string) bool { return strings.HasPrefix(p, "/") && !strings.HasPrefix(p, "//") }
+	return local(p) && local(path.Clean(p)) && local("/"+strings.Join(segs, "/"))
 }
 
 func landing(startURL string) string {
