@@ -21,16 +21,16 @@ const (
 // connectClientCredentials clicks Connect with the Integration user
 // (client credentials flow) connection type chosen and the fields typed,
 // and returns the page it ends on.
-func (w *orgWorld) connectClientCredentials(key, secret, myDomain string) (*http.Response, string) {
+func (w *orgWorld) connectClientCredentials(key, secret, myDomain string) response {
 	w.t.Helper()
 	return w.submitClientCredentials("/admin/crm/salesforce/client-credentials", key, secret, myDomain)
 }
 
 // submitClientCredentials posts the page's form, with the client
 // credentials connection type chosen, to path.
-func (w *orgWorld) submitClientCredentials(path, key, secret, myDomain string) (*http.Response, string) {
+func (w *orgWorld) submitClientCredentials(path, key, secret, myDomain string) response {
 	w.t.Helper()
-	return w.postForm(w.clientURL+path, url.Values{
+	return w.postForm(path, url.Values{
 		"csrf_token": {w.csrf()}, "connectionType": {"clientCredentials"},
 		"consumerKey": {key}, "consumerSecret": {secret}, "myDomainUrl": {myDomain},
 	})
@@ -87,13 +87,14 @@ func TestClientCredentialsConnect(t *testing.T) {
 			if tc.enter {
 				path = "/admin/crm/salesforce"
 			}
-			resp, page := w.submitClientCredentials(path, sfKey, secret, myDomain)
+			r := w.submitClientCredentials(path, sfKey, secret, myDomain)
+			page := r.body
 			if strings.Contains(page, secret) {
 				t.Error("the page echoes the Consumer Secret")
 			}
 			if tc.wantError != "" {
-				if resp.StatusCode != tc.wantStatus || !strings.Contains(page, errorBox(tc.wantError)) {
-					t.Errorf("Connect = %d; want %d and #error %q:\n%s", resp.StatusCode, tc.wantStatus, tc.wantError, page)
+				if r.status != tc.wantStatus || !strings.Contains(page, errorBox(tc.wantError)) {
+					t.Errorf("Connect = %d; want %d and #error %q:\n%s", r.status, tc.wantStatus, tc.wantError, page)
 				}
 				// The form keeps the choice and what was typed but the secret.
 				for _, want := range []string{`id="connectionClientCredentials" name="connectionType" type="radio" value="clientCredentials" checked`,
@@ -110,8 +111,8 @@ func TestClientCredentialsConnect(t *testing.T) {
 				}
 				return
 			}
-			if resp.StatusCode != http.StatusOK || !strings.Contains(page, textCCConnected) {
-				t.Fatalf("Connect = %d:\n%s", resp.StatusCode, page)
+			if r.status != http.StatusOK || !strings.Contains(page, textCCConnected) {
+				t.Fatalf("Connect = %d:\n%s", r.status, page)
 			}
 			if !strings.Contains(page, `<p id="connection">Connected as `+syncUser+`</p>`) {
 				t.Errorf("the page does not show Connected as %s:\n%s", syncUser, page)
@@ -128,8 +129,8 @@ func TestClientCredentialsConnect(t *testing.T) {
 
 			// The field sync and the sync work as after a user login.
 			w.waitStatus("field sync", fieldSyncComplete)
-			if resp, body := w.action("/admin/crm/salesforce/sync"); resp.StatusCode != http.StatusAccepted {
-				t.Fatalf("start sync = %d %s", resp.StatusCode, body)
+			if r := w.action("/admin/crm/salesforce/sync"); r.status != http.StatusAccepted {
+				t.Fatalf("start sync = %d %s", r.status, r.body)
 			}
 			s := w.waitStatus("the first full pull", func(s status) bool { return s.Sync.State == "running" })
 			if s.Sync.Counts["Lead"] != 20 || s.Sync.Counts["Contact"] != 5 || s.Sync.Counts["Account"] != 3 {
@@ -138,7 +139,7 @@ func TestClientCredentialsConnect(t *testing.T) {
 
 			// Disconnect revokes the access token at the My Domain that
 			// issued it.
-			_, page = w.postForm(w.clientURL+"/admin/crm/salesforce/disconnect", url.Values{"csrf_token": {w.csrf()}})
+			page = w.postForm("/admin/crm/salesforce/disconnect", url.Values{"csrf_token": {w.csrf()}}).body
 			if !strings.Contains(page, "Disconnected from Salesforce: Beacon revoked its access and stopped the sync.") {
 				t.Errorf("disconnect page:\n%s", page)
 			}
@@ -171,7 +172,7 @@ func TestClientCredentialsRenewal(t *testing.T) {
 			t.Parallel()
 			dbPath := filepath.Join(t.TempDir(), "beacon.db")
 			w := newOrgWorld(t, mocksftest.AppSpec{ClientCredentialsRunAs: syncUser}, func(c *client.Config) { c.DBPath = dbPath })
-			if _, page := w.connectClientCredentials(sfKey, sfSecret, w.org.InstanceURL); !strings.Contains(page, textCCConnected) {
+			if page := w.connectClientCredentials(sfKey, sfSecret, w.org.InstanceURL).body; !strings.Contains(page, textCCConnected) {
 				t.Fatalf("Connect:\n%s", page)
 			}
 			w.waitStatus("field sync", fieldSyncComplete)

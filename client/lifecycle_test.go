@@ -148,8 +148,8 @@ func TestRestartResumesSync(t *testing.T) {
 func TestRestartKeepsPendingLogin(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, harnessOptions{dbPath: filepath.Join(t.TempDir(), "beacon.db")})
-	h.saveCredentials()
-	if r := h.login(); !strings.Contains(r.body, `data-ok="true"`) {
+	h.saveCredentials(sfKey, sfSecret)
+	if r := h.login("allow", nil); !strings.Contains(r.body, `data-ok="true"`) {
 		t.Fatalf("login: %s", r.body)
 	}
 	h.restart()
@@ -191,7 +191,7 @@ func TestExchangeWithWrongSecret(t *testing.T) {
 	if r.status != http.StatusOK {
 		t.Fatalf("save = %d", r.status)
 	}
-	r = h.login()
+	r = h.login("allow", nil)
 	if !strings.Contains(r.body, `data-error="invalid_client"`) || !strings.Contains(r.body, "check the Consumer Secret, save it again") {
 		t.Errorf("callback with a wrong secret:\n%s", r.body)
 	}

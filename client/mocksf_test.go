@@ -14,7 +14,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
@@ -22,6 +21,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/sfharness/sfharness/internal/testlog"
 
 	"github.com/sfharness/sfharness/client"
 	"github.com/sfharness/sfharness/mocksf"
@@ -36,9 +37,10 @@ const (
 	syncPass = "Sync-Pass-1"
 )
 
-// mocksfWorld is Beacon and mocksf, each on its own port, and a browser.
+// mocksfWorld is Beacon and mocksf, each on its own port, and the
+// admin's browser on Beacon's pages (the embedded agent).
 type mocksfWorld struct {
-	t         *testing.T
+	*agent
 	srv       *mocksftest.Server
 	sf        *mocksf.Server // srv.Mocksf
 	sfURL     string         // srv.URL
@@ -47,9 +49,7 @@ type mocksfWorld struct {
 	cfg       client.Config
 	beacon    *client.Server
 	handler   swapHandler
-	browser   *http.Client
 	wire      *wireTap
-	csrfToken string
 }
 
 // newWorld reserves Beacon's port, so its callback URL
@@ -58,11 +58,10 @@ type mocksfWorld struct {
 // Beacon (w.run).
 func newWorld(t *testing.T) *mocksfWorld {
 	t.Helper()
-	w := &mocksfWorld{t: t, wire: &wireTap{revoked: map[string]int{}}}
+	w := &mocksfWorld{wire: &wireTap{revoked: map[string]int{}}}
 	w.clientTS = httptest.NewUnstartedServer(&w.handler)
 	w.clientURL = "http://" + w.clientTS.Listener.Addr().String()
-	jar, _ := cookiejar.New(nil)
-	w.browser = &http.Client{Jar: jar, Timeout: 30 * time.Second}
+	w.agent = &agent{t: t, base: w.clientURL, hc: newBrowser(t)}
 	return w
 }
 
@@ -86,7 +85,7 @@ func (w *mocksfWorld) run(cfg client.Config) {
 		cfg.HTTPClient = &http.Client{Transport: w.wire, Timeout: 10 * time.Second}
 	}
 	if cfg.Logger == nil {
-		cfg.Logger = newTestLogger(w.t)
+		cfg.Logger = testlog.New(w.t, nil)
 	}
 	w.cfg = cfg
 	w.clientTS.Start()
@@ -192,13 +191,9 @@ func newMocksfWorld(t *testing.T, o mocksfOptions) *mocksfWorld {
 	if o.firstName == "" {
 		o.firstName, o.lastName = "Sam", "Sync"
 	}
-	debug := &slog.HandlerOptions{Level: slog.LevelDebug}
-	sfLogger, beaconLogger := (*slog.Logger)(nil), newTestLogger(t)
+	var sfLogger *slog.Logger
 	if o.sfLogs != nil {
-		sfLogger = slog.New(slog.NewTextHandler(io.MultiWriter(testWriter{t}, o.sfLogs), debug))
-	}
-	if o.beaconLogs != nil {
-		beaconLogger = slog.New(slog.NewTextHandler(io.MultiWriter(testWriter{t}, o.beaconLogs), debug))
+		sfLogger = testlog.New(t, o.sfLogs)
 	}
 	w := newWorld(t)
 	seed := fmt.Sprintf(`
@@ -227,7 +222,7 @@ orgs:
 		SyncInterval: 100 * time.Millisecond,
 		HTTPClient:   &http.Client{Transport: o.transport, Timeout: 30 * time.Second},
 		DBPath:       o.dbPath,
-		Logger:       beaconLogger,
+		Logger:       testlog.New(t, o.beaconLogs),
 	})
 	return w
 }
@@ -242,6 +237,9 @@ func (w *mocksfWorld) start() {
 	w.handler.set(srv)
 }
 
+// restart stops the Beacon server, as a shutdown would, and starts a new
+// one on the same database. Sessions live in memory: the browser's are
+// gone.
 func (w *mocksfWorld) restart() {
 	w.t.Helper()
 	w.handler.set(nil)
@@ -249,72 +247,18 @@ func (w *mocksfWorld) restart() {
 		w.t.Fatal(err)
 	}
 	w.start()
-	w.csrfToken = ""
-}
-
-func (w *mocksfWorld) do(req *http.Request) (*http.Response, string) {
-	w.t.Helper()
-	resp, err := w.browser.Do(req)
-	if err != nil {
-		w.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	return resp, string(body)
-}
-
-func (w *mocksfWorld) get(u string) (*http.Response, string) {
-	w.t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, u, nil)
-	return w.do(req)
-}
-
-func (w *mocksfWorld) postForm(u string, form url.Values) (*http.Response, string) {
-	w.t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, u, strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	return w.do(req)
-}
-
-// action posts as the page's script does.
-func (w *mocksfWorld) action(path string) (*http.Response, string) {
-	w.t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, w.clientURL+path, nil)
-	req.Header.Set("X-CSRF-Token", w.csrf())
-	req.Header.Set("Accept", "application/json")
-	return w.do(req)
-}
-
-func (w *mocksfWorld) csrf() string {
-	w.t.Helper()
-	if w.csrfToken == "" {
-		_, page := w.get(w.clientURL + "/admin/crm/salesforce")
-		m := csrfMeta.FindStringSubmatch(page)
-		if m == nil {
-			w.t.Fatalf("no CSRF token:\n%s", page)
-		}
-		w.csrfToken = html.UnescapeString(m[1])
-	}
-	return w.csrfToken
-}
-
-func (w *mocksfWorld) saveCredentials(key, secret string) {
-	w.t.Helper()
-	_, page := w.postForm(w.clientURL+"/admin/crm/salesforce", url.Values{"csrf_token": {w.csrf()}, "consumerKey": {key}, "consumerSecret": {secret}})
-	if !strings.Contains(page, "Credentials saved.") {
-		w.t.Fatalf("saving credentials:\n%s", page)
-	}
 }
 
 // login clicks Login with Salesforce and walks the pop-up as a browser
 // with the world's cookies: the login page, the emailed verification
 // code, then Allow or Deny. It returns Beacon's callback page, at the
-// callback URL editCallback changed when not nil.
-func (w *mocksfWorld) login(decision string, editCallback func(*url.URL)) (*http.Response, string) {
+// callback URL editCallback changed when not nil, or the page Beacon
+// answered instead of sending the pop-up to Salesforce.
+func (w *mocksfWorld) login(decision string, editCallback func(*url.URL)) response {
 	w.t.Helper()
 	ctx := context.Background()
 	b := w.srv.Control.NewBrowser(w.callbackURL())
-	b.HTTP.Jar = w.browser.Jar
+	b.HTTP.Jar = w.hc.Jar
 	p, err := b.Get(ctx, w.clientURL+"/salesforce/login")
 	if err != nil {
 		w.t.Fatalf("Login with Salesforce: %v", err)
@@ -323,6 +267,9 @@ func (w *mocksfWorld) login(decision string, editCallback func(*url.URL)) (*http
 		// Still logged in to Salesforce, and the app is approved: the
 		// pop-up goes straight back, as Salesforce's does.
 		return w.get(p.Callback.String())
+	}
+	if strings.HasPrefix(p.URL.String(), w.clientURL) {
+		return response{status: p.Status, body: p.Body, url: p.URL}
 	}
 	if !strings.HasPrefix(p.URL.String(), w.sfURL) || !strings.Contains(p.Body, `name="pw"`) {
 		w.t.Fatalf("Login with Salesforce ended at %s; want mocksf's login page\n%s", p.URL, p.Body)
@@ -348,43 +295,32 @@ func (w *mocksfWorld) login(decision string, editCallback func(*url.URL)) (*http
 	return w.get(p.Callback.String())
 }
 
-func (w *mocksfWorld) status() status {
+// pendingState starts a login in the world's browser and returns its
+// state, stopping at the redirect to Salesforce, so a test can play
+// Salesforce's answer to the callback itself.
+func (w *mocksfWorld) pendingState() string {
 	w.t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, w.clientURL+"/admin/crm/salesforce/status", nil)
-	req.Header.Set("Accept", "application/json")
-	_, body := w.do(req)
-	var s status
-	if err := json.Unmarshal([]byte(body), &s); err != nil {
-		w.t.Fatalf("status %s: %v", body, err)
+	r := w.noRedirects().get("/salesforce/login")
+	loc, err := url.Parse(r.header.Get("Location"))
+	if err != nil || loc.Query().Get("state") == "" {
+		w.t.Fatalf("/salesforce/login = %d to %q; want a redirect with a state", r.status, r.header.Get("Location"))
 	}
-	return s
+	return loc.Query().Get("state")
 }
 
-func (w *mocksfWorld) waitStatus(what string, ok func(status) bool) status {
-	w.t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		s := w.status()
-		if ok(s) {
-			return s
-		}
-		if time.Now().After(deadline) {
-			w.t.Fatalf("timed out waiting for %s; last status: %+v", what, s)
-		}
-		time.Sleep(25 * time.Millisecond)
-	}
-}
-
-// connect saves the credentials, logs in, allows and confirms.
-func (w *mocksfWorld) connect() {
+// connect saves the credentials, logs in, allows and confirms, and
+// returns the CSRF token of the session.
+func (w *mocksfWorld) connect() string {
 	w.t.Helper()
 	w.saveCredentials(sfKey, sfSecret)
-	if _, page := w.login("allow", nil); !strings.Contains(page, `data-ok="true"`) {
-		w.t.Fatalf("callback page:\n%s", page)
+	if r := w.login("allow", nil); !strings.Contains(r.body, `data-ok="true"`) {
+		w.t.Fatalf("callback page: %d\n%s", r.status, r.body)
 	}
-	if resp, body := w.action("/admin/crm/salesforce/confirm"); resp.StatusCode != http.StatusOK {
-		w.t.Fatalf("confirm = %d %s", resp.StatusCode, body)
+	csrf := w.csrf()
+	if r := w.postAction("/admin/crm/salesforce/confirm", csrf); r.status != http.StatusOK {
+		w.t.Fatalf("confirm = %d %s", r.status, r.body)
 	}
+	return csrf
 }
 
 func TestMocksfWholeFlow(t *testing.T) {
@@ -392,13 +328,13 @@ func TestMocksfWholeFlow(t *testing.T) {
 	w := newMocksfWorld(t, mocksfOptions{apiEnabled: true, dbPath: filepath.Join(t.TempDir(), "beacon.db"),
 		generate: "{Lead: 2500, Contact: 500, Account: 200}"})
 	w.saveCredentials(sfKey, sfSecret)
-	_, page := w.login("allow", nil)
+	page := w.login("allow", nil).body
 	if !strings.Contains(page, `data-ok="true"`) || !strings.Contains(page, `src="/static/callback.js"`) {
 		t.Fatalf("callback page:\n%s", page)
 	}
 
 	// The Confirm Credentials dialog shows who logged in, from the identity URL.
-	_, body := w.get(w.clientURL + "/admin/crm/salesforce/pending")
+	body := w.get("/admin/crm/salesforce/pending").body
 	var pending struct {
 		Username       string `json:"username"`
 		OrganizationID string `json:"organizationId"`
@@ -408,15 +344,15 @@ func TestMocksfWholeFlow(t *testing.T) {
 	if pending.Username != syncUser || pending.OrganizationID != org {
 		t.Errorf("pending = %s; want %s in %s", body, syncUser, org)
 	}
-	if resp, body := w.action("/admin/crm/salesforce/confirm"); resp.StatusCode != http.StatusOK {
-		t.Fatalf("confirm = %d %s", resp.StatusCode, body)
+	if r := w.action("/admin/crm/salesforce/confirm"); r.status != http.StatusOK {
+		t.Fatalf("confirm = %d %s", r.status, r.body)
 	}
 	s := w.waitStatus("field sync", fieldSyncComplete)
 	if s.Connection != "Connected as "+syncUser {
 		t.Errorf("connection = %q", s.Connection)
 	}
-	if resp, body := w.action("/admin/crm/salesforce/sync"); resp.StatusCode != http.StatusAccepted {
-		t.Fatalf("start sync = %d %s", resp.StatusCode, body)
+	if r := w.action("/admin/crm/salesforce/sync"); r.status != http.StatusAccepted {
+		t.Fatalf("start sync = %d %s", r.status, r.body)
 	}
 	s = w.waitStatus("the first full pull", func(s status) bool { return s.Sync.State == "running" })
 	if s.Sync.Counts["Lead"] != 2500 || s.Sync.Counts["Contact"] != 500 || s.Sync.Counts["Account"] != 200 || s.Sync.Text != "Sync running" {
@@ -438,7 +374,7 @@ func TestMocksfWholeFlow(t *testing.T) {
 	w.waitStatus("the new contact", func(s status) bool { return s.Sync.Counts["Contact"] == 501 })
 
 	// Disconnect revokes the refresh token at mocksf.
-	_, page = w.postForm(w.clientURL+"/admin/crm/salesforce/disconnect", url.Values{"csrf_token": {w.csrf()}})
+	page = w.postForm("/admin/crm/salesforce/disconnect", url.Values{"csrf_token": {w.csrf()}}).body
 	if !strings.Contains(page, "Disconnected from Salesforce: Beacon revoked its access and stopped the sync.") {
 		t.Fatalf("disconnect page:\n%s", page)
 	}
@@ -489,12 +425,12 @@ func TestMocksfLoginErrors(t *testing.T) {
 				w.srv.Fault(t, mocksftest.Rule{Path: tokenPath, BadSignature: true})
 			}
 			w.saveCredentials(sfKey, tc.secret)
-			_, page := w.login(tc.decision, tc.edit)
+			page := w.login(tc.decision, tc.edit).body
 			if !strings.Contains(page, `data-ok="false"`) || !strings.Contains(page, `data-error="`+tc.wantError+`"`) || !strings.Contains(page, html.EscapeString(tc.wantText)) {
 				t.Errorf("callback page lacks %s / %q:\n%s", tc.wantError, tc.wantText, page)
 			}
-			if resp, _ := w.get(w.clientURL + "/admin/crm/salesforce/pending"); resp.StatusCode != http.StatusNotFound {
-				t.Errorf("pending = %d; want 404: nothing to confirm", resp.StatusCode)
+			if r := w.get("/admin/crm/salesforce/pending"); r.status != http.StatusNotFound {
+				t.Errorf("pending = %d; want 404: nothing to confirm", r.status)
 			}
 		})
 	}
@@ -533,11 +469,11 @@ func TestMocksfRefreshTokenRevoked(t *testing.T) {
 		t.Errorf("sync = %q; want the lost connection", s.Sync.Text)
 	}
 	// Logging in again and confirming brings the sync back.
-	if _, page := w.login("allow", nil); !strings.Contains(page, `data-ok="true"`) {
+	if page := w.login("allow", nil).body; !strings.Contains(page, `data-ok="true"`) {
 		t.Fatalf("second login:\n%s", page)
 	}
-	if resp, body := w.action("/admin/crm/salesforce/confirm"); resp.StatusCode != http.StatusOK {
-		t.Fatalf("confirm = %d %s", resp.StatusCode, body)
+	if r := w.action("/admin/crm/salesforce/confirm"); r.status != http.StatusOK {
+		t.Fatalf("confirm = %d %s", r.status, r.body)
 	}
 	s = w.waitStatus("field sync", fieldSyncComplete)
 	if s.Sync.Counts["Lead"] != 20 {

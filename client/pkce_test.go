@@ -37,24 +37,25 @@ func TestPKCESetting(t *testing.T) {
 			if tc.wantError != "" {
 				// Salesforce refuses the authorize request at once and
 				// sends the pop-up back to the callback with the error.
-				resp, page := w.get(w.clientURL + "/salesforce/login")
-				if !strings.HasPrefix(resp.Request.URL.String(), w.clientURL+"/salesforce/getSfdcOAuthTokensRedirect?") {
-					t.Fatalf("the login ended at %s; want Beacon's callback", resp.Request.URL)
+				r := w.get("/salesforce/login")
+				page := r.body
+				if !strings.HasPrefix(r.url.String(), w.clientURL+"/salesforce/getSfdcOAuthTokensRedirect?") {
+					t.Fatalf("the login ended at %s; want Beacon's callback", r.url)
 				}
 				if !strings.Contains(page, `data-ok="false"`) || !strings.Contains(page, `data-error="`+tc.wantError+`"`) ||
 					!strings.Contains(page, `<p id="error" class="notice notice-error" role="alert">`+html.EscapeString(tc.wantText)) {
 					t.Errorf("callback page lacks %s / %q:\n%s", tc.wantError, tc.wantText, page)
 				}
-				if resp, _ := w.get(w.clientURL + "/admin/crm/salesforce/pending"); resp.StatusCode != http.StatusNotFound {
-					t.Errorf("pending = %d; want 404: nothing to confirm", resp.StatusCode)
+				if r := w.get("/admin/crm/salesforce/pending"); r.status != http.StatusNotFound {
+					t.Errorf("pending = %d; want 404: nothing to confirm", r.status)
 				}
 				return
 			}
-			if _, page := w.login("allow", nil); !strings.Contains(page, `data-ok="true"`) {
+			if page := w.login("allow", nil).body; !strings.Contains(page, `data-ok="true"`) {
 				t.Fatalf("callback page:\n%s", page)
 			}
-			if resp, body := w.action("/admin/crm/salesforce/confirm"); resp.StatusCode != http.StatusOK {
-				t.Fatalf("confirm = %d %s", resp.StatusCode, body)
+			if r := w.action("/admin/crm/salesforce/confirm"); r.status != http.StatusOK {
+				t.Fatalf("confirm = %d %s", r.status, r.body)
 			}
 			s := w.waitStatus("field sync", fieldSyncComplete)
 			if s.Connection != "Connected as "+syncUser {

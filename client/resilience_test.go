@@ -320,8 +320,8 @@ func testFault(t *testing.T, tc faultCase) {
 
 	stop := w.watch()
 	started := time.Now()
-	if resp, body := w.action("/admin/crm/salesforce/sync"); resp.StatusCode != http.StatusAccepted {
-		t.Fatalf("start sync = %d %s", resp.StatusCode, body)
+	if r := w.action("/admin/crm/salesforce/sync"); r.status != http.StatusAccepted {
+		t.Fatalf("start sync = %d %s", r.status, r.body)
 	}
 	s := w.waitStatus("the recovered initial sync", func(s status) bool { return s.Sync.State == "running" })
 	recovered := time.Since(started)
@@ -377,7 +377,7 @@ func testFault(t *testing.T, tc faultCase) {
 	if s.Sync.Text != textRunning || s.Sync.LastError != "" {
 		t.Errorf("after recovery: status %q, last error %q; want %q and none", s.Sync.Text, s.Sync.LastError, textRunning)
 	}
-	_, page := w.get(w.clientURL + "/admin/crm/salesforce")
+	page := w.get("/admin/crm/salesforce").body
 	for _, want := range []string{`<strong id="sync-status">` + textRunning + `</strong>`, `<span id="last-error"></span>`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("page lacks %s", want)
@@ -476,8 +476,8 @@ func TestResilienceOutageThenRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := w.srv.Fault(t, mocksftest.Rule{Method: "POST", Path: tokenPath, OrgID: w.org.ID, Status: http.StatusServiceUnavailable, For: time.Hour})
-	if resp, body := w.action("/admin/crm/salesforce/sync"); resp.StatusCode != http.StatusAccepted {
-		t.Fatalf("start sync = %d %s", resp.StatusCode, body)
+	if r := w.action("/admin/crm/salesforce/sync"); r.status != http.StatusAccepted {
+		t.Fatalf("start sync = %d %s", r.status, r.body)
 	}
 	s := w.waitStatus("the outage on the page", func(s status) bool { return s.Sync.LastError != "" })
 	before := w.srv.Hits(t, f).HitCount
@@ -490,7 +490,7 @@ func TestResilienceOutageThenRestart(t *testing.T) {
 	if s.Sync.State != "initial" || !s.Connected || !strings.HasPrefix(s.Sync.LastError, "Salesforce is not available") {
 		t.Errorf("after the restart: %+v; want the initial sync still going, with the last error", s)
 	}
-	if _, page := w.get(w.clientURL + "/admin/crm/salesforce"); !strings.Contains(page, `id="savedSecret">`+html.EscapeString((store.Credentials{ConsumerSecret: sfSecret}).MaskedSecret())) {
+	if page := w.get("/admin/crm/salesforce").body; !strings.Contains(page, `id="savedSecret">`+html.EscapeString((store.Credentials{ConsumerSecret: sfSecret}).MaskedSecret())) {
 		t.Error("the saved secret is not shown after the restart")
 	}
 	// The new process retries the refresh too, then the outage ends.
@@ -522,8 +522,8 @@ func TestResilienceWhileRunning(t *testing.T) {
 	w := newResilienceWorld(t)
 	w.connect()
 	w.waitStatus("field sync", fieldSyncComplete)
-	if resp, body := w.action("/admin/crm/salesforce/sync"); resp.StatusCode != http.StatusAccepted {
-		t.Fatalf("start sync = %d %s", resp.StatusCode, body)
+	if r := w.action("/admin/crm/salesforce/sync"); r.status != http.StatusAccepted {
+		t.Fatalf("start sync = %d %s", r.status, r.body)
 	}
 	w.waitStatus("the initial sync", func(s status) bool { return s.Sync.State == "running" })
 

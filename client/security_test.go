@@ -20,6 +20,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sfharness/sfharness/internal/testlog"
+
 	"github.com/sfharness/sfharness/mocksf/mocksfclient"
 	"github.com/sfharness/sfharness/mocksf/mocksftest"
 )
@@ -63,7 +65,7 @@ func (s *secretTap) issued() []string {
 // up in the logs by chance) and a user whose names a test may choose.
 type securityWorld struct {
 	*mocksfWorld
-	sfLogs, beaconLogs *lockedBuffer
+	sfLogs, beaconLogs *testlog.Buffer
 	tap                *secretTap
 }
 
@@ -73,7 +75,7 @@ type securityOptions struct {
 
 func newSecurityWorld(t *testing.T, o securityOptions) *securityWorld {
 	t.Helper()
-	sw := &securityWorld{sfLogs: &lockedBuffer{}, beaconLogs: &lockedBuffer{}, tap: &secretTap{}}
+	sw := &securityWorld{sfLogs: &testlog.Buffer{}, beaconLogs: &testlog.Buffer{}, tap: &secretTap{}}
 	sw.mocksfWorld = newMocksfWorld(t, mocksfOptions{
 		apiEnabled: true, generate: "{Lead: 5, Contact: 2, Account: 1}",
 		firstName: o.firstName, lastName: o.lastName, codeLength: 8,
@@ -127,13 +129,13 @@ func TestSecurityStateMisuse(t *testing.T) {
 		exchanges int
 	}{
 		{"missing state", func(w *securityWorld) (*http.Client, string) {
-			return w.browser, withState(w.interceptCallback(), "", false)
+			return w.hc, withState(w.interceptCallback(), "", false)
 		}, 0},
 		{"empty state", func(w *securityWorld) (*http.Client, string) {
-			return w.browser, withState(w.interceptCallback(), "", true)
+			return w.hc, withState(w.interceptCallback(), "", true)
 		}, 0},
 		{"wrong state", func(w *securityWorld) (*http.Client, string) {
-			return w.browser, withState(w.interceptCallback(), "forged", true)
+			return w.hc, withState(w.interceptCallback(), "forged", true)
 		}, 0},
 		{"state with a character changed", func(w *securityWorld) (*http.Client, string) {
 			cb := w.interceptCallback()
@@ -142,29 +144,25 @@ func TestSecurityStateMisuse(t *testing.T) {
 			if strings.HasSuffix(s, last) {
 				last = "B"
 			}
-			return w.browser, withState(cb, s[:len(s)-1]+last, true)
+			return w.hc, withState(cb, s[:len(s)-1]+last, true)
 		}, 0},
 		{"another browser's state (stolen callback URL)", func(w *securityWorld) (*http.Client, string) {
 			return newBrowser(w.t), w.interceptCallback().String()
 		}, 0},
 		{"the attacker's own code and state (login CSRF)", func(w *securityWorld) (*http.Client, string) {
-			attacker := w.browser
 			cb := w.interceptCallback()
 			// The victim has a session of its own, with no login started.
-			victim := newBrowser(w.t)
-			w.browser = victim
-			w.csrfToken = ""
-			w.csrf()
-			w.browser = attacker
-			return victim, cb.String()
+			victim := w.newAgent()
+			victim.csrf()
+			return victim.hc, cb.String()
 		}, 0},
 		{"a state already used", func(w *securityWorld) (*http.Client, string) {
 			cb := w.interceptCallback()
-			if _, page := w.get(cb.String()); !strings.Contains(page, `data-ok="true"`) {
+			if page := w.get(cb.String()).body; !strings.Contains(page, `data-ok="true"`) {
 				w.t.Fatalf("first callback:\n%s", page)
 			}
 			w.action("/admin/crm/salesforce/cancel")
-			return w.browser, cb.String()
+			return w.hc, cb.String()
 		}, 1},
 	}
 	for _, tc := range tests {
@@ -187,7 +185,7 @@ func TestSecurityStateMisuse(t *testing.T) {
 			if n := w.tokenRequests(); n != tc.exchanges {
 				t.Errorf("mocksf's journal has %d token requests; want %d", n, tc.exchanges)
 			}
-			for _, b := range []*http.Client{w.browser, c} {
+			for _, b := range []*http.Client{w.hc, c} {
 				req, _ := http.NewRequest(http.MethodGet, w.clientURL+"/admin/crm/salesforce/pending", nil)
 				if resp, err := b.Do(req); err != nil || resp.StatusCode != http.StatusNotFound {
 					t.Errorf("pending = %v, %v; want 404: nothing to confirm", resp, err)
@@ -231,14 +229,14 @@ var clientForms = map[string]clientForm{
 			"consumerSecret": {sfSecret}, "myDomainUrl": {h.sf.org.InstanceURL}}
 	}},
 	"/admin/crm/salesforce/confirm": {prepare: func(h *harness) {
-		h.saveCredentials()
-		if r := h.login(); !strings.Contains(r.body, `data-ok="true"`) {
+		h.saveCredentials(sfKey, sfSecret)
+		if r := h.login("allow", nil); !strings.Contains(r.body, `data-ok="true"`) {
 			h.t.Fatalf("login:\n%s", r.body)
 		}
 	}},
 	"/admin/crm/salesforce/cancel": {prepare: func(h *harness) {
-		h.saveCredentials()
-		h.login()
+		h.saveCredentials(sfKey, sfSecret)
+		h.login("allow", nil)
 	}},
 	"/admin/crm/salesforce/sync": {prepare: func(h *harness) {
 		h.connect()
@@ -311,7 +309,7 @@ func TestSecurityClientCSRFOnEveryForm(t *testing.T) {
 			h := newHarness(t)
 			f.prepare(h)
 			token := h.csrf()
-			other := &harness{t: t, url: h.url, hc: newBrowser(t)}
+			other := h.newAgent()
 			otherToken := other.csrf()
 			variants := []struct {
 				name          string
@@ -332,7 +330,7 @@ func TestSecurityClientCSRFOnEveryForm(t *testing.T) {
 				if v.field != "" {
 					form.Set("csrf_token", v.field)
 				}
-				req, _ := http.NewRequest(http.MethodPost, h.url+path, strings.NewReader(form.Encode()))
+				req, _ := http.NewRequest(http.MethodPost, h.clientURL+path, strings.NewReader(form.Encode()))
 				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 				if v.header != "" {
 					req.Header.Set("X-CSRF-Token", v.header)
@@ -340,7 +338,7 @@ func TestSecurityClientCSRFOnEveryForm(t *testing.T) {
 				if v.extra[0] != "" {
 					req.Header.Set(v.extra[0], v.extra[1])
 				}
-				if r := h.do(h.hc, req); r.status != http.StatusForbidden {
+				if r := h.do(req); r.status != http.StatusForbidden {
 					t.Errorf("%s: %d; want 403\n%s", v.name, r.status, r.body)
 				}
 				if after := h.state(); after != before {
@@ -404,7 +402,7 @@ func TestSecurityXSSReflected(t *testing.T) {
 
 			// Salesforce's error comes back with the login's state; a
 			// wrong state is refused before the error is even read.
-			h.saveCredentials()
+			h.saveCredentials(sfKey, sfSecret)
 			r = h.get("/salesforce/getSfdcOAuthTokensRedirect?" + url.Values{"error": {payload}, "error_description": {payload}, "state": {h.pendingState()}}.Encode())
 			checkEscaped(t, "the callback's error", r.body, "Salesforce login failed: "+payload+": "+payload, true)
 			if !strings.Contains(r.body, `data-error="`+template.HTMLEscapeString(payload)+`"`) {
@@ -423,11 +421,12 @@ func TestSecurityXSSFromSalesforce(t *testing.T) {
 	t.Parallel()
 	w := newSecurityWorld(t, securityOptions{firstName: xssAttr, lastName: xssScript})
 	w.saveCredentials(sfKey, sfSecret)
-	if _, page := w.login("allow", nil); !strings.Contains(page, `data-ok="true"`) {
+	if page := w.login("allow", nil).body; !strings.Contains(page, `data-ok="true"`) {
 		t.Fatalf("callback page:\n%s", page)
 	}
-	resp, body := w.get(w.clientURL + "/admin/crm/salesforce/pending")
-	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") || resp.Header.Get("X-Content-Type-Options") != "nosniff" {
+	r := w.get("/admin/crm/salesforce/pending")
+	body := r.body
+	if ct := r.header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") || r.header.Get("X-Content-Type-Options") != "nosniff" {
 		t.Errorf("pending answered %q without nosniff; want JSON only", ct)
 	}
 	checkEscaped(t, "pending", body, "", false)
@@ -435,20 +434,20 @@ func TestSecurityXSSFromSalesforce(t *testing.T) {
 	if json.Unmarshal([]byte(body), &pending); pending.DisplayName != xssAttr+" "+xssScript {
 		t.Errorf("pending display name %q; want the user's names as they are", pending.DisplayName)
 	}
-	if resp, body := w.action("/admin/crm/salesforce/confirm"); resp.StatusCode != http.StatusOK {
-		t.Fatalf("confirm = %d %s", resp.StatusCode, body)
+	if r := w.action("/admin/crm/salesforce/confirm"); r.status != http.StatusOK {
+		t.Fatalf("confirm = %d %s", r.status, r.body)
 	}
 	w.waitStatus("field sync", fieldSyncComplete)
-	_, page := w.get(w.clientURL + "/admin/crm/salesforce")
+	page := w.get("/admin/crm/salesforce").body
 	checkEscaped(t, "the connected page", page, "", false)
 
 	// A REST API error whose message is a script.
 	w.srv.Fault(t, mocksftest.Rule{Path: "/services/data/**", SalesforceError: "INVALID_FIELD", Status: http.StatusBadRequest, Message: xssScript + xssAttr})
-	if resp, body := w.action("/admin/crm/salesforce/sync"); resp.StatusCode != http.StatusAccepted {
-		t.Fatalf("start sync = %d %s", resp.StatusCode, body)
+	if r := w.action("/admin/crm/salesforce/sync"); r.status != http.StatusAccepted {
+		t.Fatalf("start sync = %d %s", r.status, r.body)
 	}
 	s := w.waitStatus("the sync failure", func(s status) bool { return strings.Contains(s.Sync.LastError+s.Sync.Text, "alert(1)") })
-	_, page = w.get(w.clientURL + "/admin/crm/salesforce")
+	page = w.get("/admin/crm/salesforce").body
 	checkEscaped(t, "the sync error", page, xssScript+xssAttr, true)
 	if !strings.Contains(s.Sync.LastError+s.Sync.Text, xssScript) {
 		t.Errorf("status = %+v; want the message", s.Sync)
@@ -465,15 +464,15 @@ func TestSecurityClientOversizedBodies(t *testing.T) {
 	big := url.Values{"csrf_token": {token}, "pad": {strings.Repeat("a", 64<<10)}}.Encode()
 	for _, path := range clientPostRoutes(t) {
 		before := h.state()
-		req, _ := http.NewRequest(http.MethodPost, h.url+path, strings.NewReader(big))
+		req, _ := http.NewRequest(http.MethodPost, h.clientURL+path, strings.NewReader(big))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		if r := h.do(h.hc, req); r.status != http.StatusRequestEntityTooLarge {
+		if r := h.do(req); r.status != http.StatusRequestEntityTooLarge {
 			t.Errorf("POST %s with a form over 64 KiB = %d; want 413", path, r.status)
 		}
-		req, _ = http.NewRequest(http.MethodPost, h.url+path, strings.NewReader(strings.Repeat("a", 1<<20)))
+		req, _ = http.NewRequest(http.MethodPost, h.clientURL+path, strings.NewReader(strings.Repeat("a", 1<<20)))
 		req.Header.Set("X-CSRF-Token", token)
 		req.Header.Set("Accept", "application/json")
-		if r := h.do(h.hc, req); r.status >= 500 {
+		if r := h.do(req); r.status >= 500 {
 			t.Errorf("POST %s with the header and a 1 MiB body = %d", path, r.status)
 		}
 		if path == "/admin/crm/salesforce" {
@@ -514,8 +513,8 @@ func TestSecuritySecretsAbsentFromLogs(t *testing.T) {
 	if code == "" {
 		t.Fatal("no authorization code")
 	}
-	if resp, body := w.action("/admin/crm/salesforce/confirm"); resp.StatusCode != http.StatusOK {
-		t.Fatalf("confirm = %d %s", resp.StatusCode, body)
+	if r := w.action("/admin/crm/salesforce/confirm"); r.status != http.StatusOK {
+		t.Fatalf("confirm = %d %s", r.status, r.body)
 	}
 	w.waitStatus("field sync", fieldSyncComplete)
 	w.action("/admin/crm/salesforce/sync")
@@ -529,7 +528,7 @@ func TestSecuritySecretsAbsentFromLogs(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	_, page2 := w.postForm(w.clientURL+"/admin/crm/salesforce/disconnect", url.Values{"csrf_token": {w.csrf()}})
+	page2 := w.postForm("/admin/crm/salesforce/disconnect", url.Values{"csrf_token": {w.csrf()}}).body
 	if !strings.Contains(page2, "Disconnected from Salesforce") {
 		t.Fatalf("disconnect:\n%s", page2)
 	}
@@ -581,7 +580,7 @@ func TestSecuritySecretsAbsentFromLogs(t *testing.T) {
 func TestSecurityForgedErrorCallbackKeepsTheLogin(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	h.saveCredentials()
+	h.saveCredentials(sfKey, sfSecret)
 	state := h.pendingState()
 	for _, forged := range []url.Values{
 		{"error": {"access_denied"}, "error_description": {"forged"}},

@@ -43,8 +43,7 @@ func TestNewServerConfig(t *testing.T) {
 func TestNavigation(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	noRedirect := newBrowser(t)
-	noRedirect.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	noRedirect := h.newAgent().noRedirects()
 
 	tests := []struct {
 		path       string
@@ -73,8 +72,7 @@ func TestNavigation(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.path, func(t *testing.T) {
-			req, _ := http.NewRequest(http.MethodGet, h.url+tc.path, nil)
-			r := h.do(noRedirect, req)
+			r := noRedirect.get(tc.path)
 			if r.status != tc.wantStatus {
 				t.Fatalf("GET %s = %d; want %d", tc.path, r.status, tc.wantStatus)
 			}
@@ -230,7 +228,7 @@ func TestSaveCredentialsCSRF(t *testing.T) {
 		{"missing token", func(*harness) string { return "" }},
 		{"wrong token", func(*harness) string { return "not-the-token" }},
 		{"another session's token", func(h *harness) string {
-			other := &harness{t: h.t, url: h.url, hc: newBrowser(h.t)}
+			other := h.newAgent()
 			return other.csrf()
 		}},
 	}
@@ -275,7 +273,7 @@ func TestLoginRedirect(t *testing.T) {
 	if r := h.get("/salesforce/login"); r.status != http.StatusConflict {
 		t.Errorf("login without credentials = %d; want 409", r.status)
 	}
-	h.saveCredentials()
+	h.saveCredentials(sfKey, sfSecret)
 	h.hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
 	first := h.get("/salesforce/login")
@@ -293,7 +291,7 @@ func TestLoginRedirect(t *testing.T) {
 	for k, want := range map[string]string{
 		"response_type":         "code",
 		"client_id":             sfKey,
-		"redirect_uri":          h.url + "/salesforce/getSfdcOAuthTokensRedirect",
+		"redirect_uri":          h.clientURL + "/salesforce/getSfdcOAuthTokensRedirect",
 		"scope":                 "api refresh_token id",
 		"code_challenge_method": "S256",
 		"display":               "popup",
@@ -331,7 +329,7 @@ func TestCallbackStateMismatch(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t)
-			h.saveCredentials()
+			h.saveCredentials(sfKey, sfSecret)
 			h.hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 			realState := ""
 			if tc.login {
@@ -340,15 +338,14 @@ func TestCallbackStateMismatch(t *testing.T) {
 			}
 			// A code as Salesforce's, which Beacon must never exchange.
 			code := "aPrxNeverExchanged" + strings.Repeat("A", 60) + "=="
-			browser := h.hc
+			browser := h.agent
 			state := realState
 			if tc.state != nil {
 				state = tc.state(realState)
 			} else {
-				browser = newBrowser(t) // the attacker's browser has the code and state but not the session
+				browser = h.newAgent() // the attacker's browser has the code and state but not the session
 			}
-			req, _ := http.NewRequest(http.MethodGet, h.url+"/salesforce/getSfdcOAuthTokensRedirect?"+url.Values{"code": {code}, "state": {state}}.Encode(), nil)
-			r := h.do(browser, req)
+			r := browser.get("/salesforce/getSfdcOAuthTokensRedirect?" + url.Values{"code": {code}, "state": {state}}.Encode())
 			if r.status != http.StatusBadRequest || !strings.Contains(r.body, "state mismatch") || !strings.Contains(r.body, `data-ok="false"`) {
 				t.Errorf("callback = %d; want 400 with a state mismatch result\n%s", r.status, r.body)
 			}
@@ -365,8 +362,8 @@ func TestCallbackStateMismatch(t *testing.T) {
 func TestCallbackExchange(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	h.saveCredentials()
-	r := h.login()
+	h.saveCredentials(sfKey, sfSecret)
+	r := h.login("allow", nil)
 	if r.status != http.StatusOK {
 		t.Fatalf("callback = %d; want 200\n%s", r.status, r.body)
 	}
@@ -397,19 +394,19 @@ func TestCallbackExchange(t *testing.T) {
 func TestCallbackReplay(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	h.saveCredentials()
+	h.saveCredentials(sfKey, sfSecret)
 	h.hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	authorize := h.get("/salesforce/login").header.Get("Location")
 	callback := h.sf.Authorize(t, authorize, syncUser, syncPass).String()
-	if !strings.HasPrefix(callback, h.url+"/salesforce/getSfdcOAuthTokensRedirect?") {
+	if !strings.HasPrefix(callback, h.clientURL+"/salesforce/getSfdcOAuthTokensRedirect?") {
 		t.Fatalf("mocksf redirected to %q; want the callback", callback)
 	}
 	req, _ := http.NewRequest(http.MethodGet, callback, nil)
-	if r := h.do(h.hc, req); !strings.Contains(r.body, `data-ok="true"`) {
+	if r := h.do(req); !strings.Contains(r.body, `data-ok="true"`) {
 		t.Fatalf("callback = %d; want success\n%s", r.status, r.body)
 	}
 	req, _ = http.NewRequest(http.MethodGet, callback, nil)
-	if r := h.do(h.hc, req); r.status != http.StatusBadRequest || !strings.Contains(r.body, "state mismatch") {
+	if r := h.do(req); r.status != http.StatusBadRequest || !strings.Contains(r.body, "state mismatch") {
 		t.Errorf("replayed callback = %d; want 400 state mismatch", r.status)
 	}
 	if n := h.sf.grants("authorization_code"); n != 1 {
@@ -420,9 +417,9 @@ func TestCallbackReplay(t *testing.T) {
 func TestCallbackBadSignature(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	h.saveCredentials()
+	h.saveCredentials(sfKey, sfSecret)
 	h.sf.Fault(t, mocksftest.Rule{Path: tokenPath, BadSignature: true})
-	r := h.login()
+	r := h.login("allow", nil)
 	if r.status != http.StatusBadGateway || !strings.Contains(r.body, "signature check") || !strings.Contains(r.body, `data-ok="false"`) {
 		t.Fatalf("callback = %d; want 502 with a signature error\n%s", r.status, r.body)
 	}
@@ -433,8 +430,8 @@ func TestCallbackBadSignature(t *testing.T) {
 
 func TestCallbackErrors(t *testing.T) {
 	h := newHarness(t)
-	h.saveCredentials()
-	callback := h.url + "/salesforce/getSfdcOAuthTokensRedirect"
+	h.saveCredentials(sfKey, sfSecret)
+	callback := h.clientURL + "/salesforce/getSfdcOAuthTokensRedirect"
 	tests := []struct {
 		code, description string
 		want              string
@@ -459,12 +456,12 @@ func TestCallbackErrors(t *testing.T) {
 
 	// The same through the whole redirect chain: mocksf's authorize
 	// endpoint answers with the error, as after Deny.
-	authorize, _ := url.Parse(h.do(h.noRedirects(), h.request("/salesforce/login")).header.Get("Location"))
+	authorize, _ := url.Parse(h.noRedirects().get("/salesforce/login").header.Get("Location"))
 	denied := callback + "?" + url.Values{"error": {"access_denied"}, "error_description": {"end-user denied authorization"},
 		"state": {authorize.Query().Get("state")}}.Encode()
 	h.sf.Fault(t, mocksftest.Rule{Method: "GET", Path: authorizePath, Status: http.StatusFound, Headers: map[string]string{"Location": denied}, Times: 1})
 	req, _ := http.NewRequest(http.MethodGet, authorize.String(), nil)
-	r := h.do(h.hc, req)
+	r := h.do(req)
 	if !strings.Contains(r.body, "You denied access in Salesforce.") {
 		t.Errorf("denied login page lacks the explanation:\n%s", r.body)
 	}
@@ -517,13 +514,13 @@ func TestConfirmRunsFieldSync(t *testing.T) {
 func TestCancelRevokes(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	h.saveCredentials()
-	h.login()
+	h.saveCredentials(sfKey, sfSecret)
+	h.login("allow", nil)
 	r := h.postAction("/admin/crm/salesforce/cancel", h.csrf())
 	if r.status != http.StatusOK {
 		t.Fatalf("cancel = %d %s; want 200", r.status, r.body)
 	}
-	h.srv().Close() // waits for the revocation
+	h.beacon.Close() // waits for the revocation
 	if got := h.sf.revoked(); len(got) != 1 || !strings.HasPrefix(got[0], "5Aep") {
 		t.Errorf("revoked %q; want the refresh token", got)
 	}

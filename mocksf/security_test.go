@@ -23,9 +23,10 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/sfharness/sfharness/internal/testlog"
 
 	"golang.org/x/oauth2"
 
@@ -1293,24 +1294,6 @@ func TestSecuritySessionRenewedAtLogin(t *testing.T) {
 	}
 }
 
-// lockedBuffer collects logs written from several goroutines.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // Every way a secret reaches mocksf (client secrets in the body and in
 // HTTP Basic, passwords on the login page and in the password flow,
 // emailed codes, authorization codes, access tokens in a header, in
@@ -1318,7 +1301,7 @@ func (b *lockedBuffer) String() string {
 // mocksf's debug logs and masked in the request journal.
 func TestSecuritySecretsAbsentFromMocksfLogs(t *testing.T) {
 	t.Parallel()
-	logs := &lockedBuffer{}
+	logs := &testlog.Buffer{}
 	ts := httptest.NewUnstartedServer(nil)
 	srv, err := mocksf.New(mocksf.Config{BaseURL: "http://" + ts.Listener.Addr().String(), Seed: []byte(testSeed),
 		VerificationCodeLength: 8, Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})

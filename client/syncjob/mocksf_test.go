@@ -5,7 +5,6 @@ package syncjob_test
 // import mocksf.
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"net/http/httptest"
@@ -13,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/sfharness/sfharness/internal/testlog"
 
 	"github.com/sfharness/sfharness/client/salesforce"
 	"github.com/sfharness/sfharness/client/store"
@@ -36,23 +37,6 @@ func (c *clock) Advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.t = c.t.Add(d)
-}
-
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 func TestRecordSyncWithMocksf(t *testing.T) {
@@ -102,7 +86,7 @@ orgs:
 	}
 	fieldsDone(t, st, api)
 
-	logs := &syncBuffer{}
+	logs := &testlog.Buffer{}
 	logger := slog.New(slog.NewTextHandler(logs, nil))
 	run(t, &syncjob.RecordSync{API: api, Store: st, Interval: 5 * time.Millisecond, ReplicationEvery: 2 * time.Minute, Logger: logger, Now: clk.Now})
 	waitFor(t, "the first pull", func() bool { return st.RecordSync().State == store.SyncRunning })
