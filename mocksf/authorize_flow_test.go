@@ -25,21 +25,52 @@ import (
 // before: remembered consent, prompt, immediate, app policies, the
 // user-agent flow (reference §1, §3, §10.5).
 
-// logInFrom fills in the login page the browser is on (resp, page) as
-// username, enters the emailed code, and returns where the browser ends.
+// logInFrom fills in the login page an authorize request led the browser
+// to (resp, page) as username, enters the emailed code, and returns where
+// the browser ends.
 func logInFrom(t *testing.T, srv *mocksf.Server, ts *httptest.Server, c *http.Client, resp *http.Response, page, username, password string) (*http.Response, string) {
 	t.Helper()
 	if resp.StatusCode != 200 || resp.Request.URL.Query().Get("ec") != "302" {
 		t.Fatalf("at %s (%d); want the login page", resp.Request.URL, resp.StatusCode)
 	}
+	return logIn(t, srv, ts, c, resp, page, username, password)
+}
+
+// logIn posts the login form of the page the browser is on (resp, page)
+// as username, then the code mailed to username, and returns where the
+// browser ends.
+func logIn(t *testing.T, srv *mocksf.Server, ts *httptest.Server, c *http.Client, resp *http.Response, page, username, password string) (*http.Response, string) {
+	t.Helper()
+	resp, token := enterPassword(t, ts, c, resp, page, username, password)
+	mails := srv.Mailer().Sent(username)
+	if len(mails) == 0 || mails[0].Code == "" || mails[0].Subject != "Verify your identity in Salesforce" {
+		t.Fatalf("verification mail = %+v", mails)
+	}
+	return post(t, c, resp.Request.URL.String(), url.Values{"_CONFIRMATIONTOKEN": {token}, "emc": {mails[0].Code}})
+}
+
+// typePassword opens the login page and posts username and password as
+// typed; it returns the session's CSRF token and where the post ended.
+func typePassword(t *testing.T, ts *httptest.Server, c *http.Client, username, password string) (string, *http.Response, string) {
+	t.Helper()
+	_, page := get(t, c, ts.URL+"/")
+	token := csrf(t, page)
+	resp, page := post(t, c, ts.URL+"/", url.Values{"_CONFIRMATIONTOKEN": {token}, "username": {username}, "pw": {password}})
+	return token, resp, page
+}
+
+// enterPassword posts the login form of the page the browser is on (resp,
+// page) and checks that it asks for the emailed code; it returns that
+// page and the session's CSRF token.
+func enterPassword(t *testing.T, ts *httptest.Server, c *http.Client, resp *http.Response, page, username, password string) (*http.Response, string) {
+	t.Helper()
 	token := csrf(t, page)
 	resp, page = post(t, c, ts.URL+"/", url.Values{"_CONFIRMATIONTOKEN": {token}, "username": {username},
 		"pw": {password}, "startURL": {resp.Request.URL.Query().Get("startURL")}})
 	if !strings.Contains(page, "Verify Your Identity") {
 		t.Fatalf("login as %s ended at %s: %s", username, resp.Request.URL, page)
 	}
-	code := srv.Mailer().Sent(username)[0].Code
-	return post(t, c, resp.Request.URL.String(), url.Values{"_CONFIRMATIONTOKEN": {token}, "emc": {code}})
+	return resp, token
 }
 
 // callback returns where mocksf sent the browser back to the client, or

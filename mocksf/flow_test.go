@@ -111,33 +111,11 @@ func csrf(t *testing.T, page string) string {
 func authorize(t *testing.T, srv *mocksf.Server, ts *httptest.Server, c *http.Client, cfg *oauth2.Config, decision string, opts ...oauth2.AuthCodeOption) *url.URL {
 	t.Helper()
 	resp, page := get(t, c, cfg.AuthCodeURL("st4te", opts...))
-	if resp.StatusCode != 200 || !strings.Contains(resp.Request.URL.RawQuery, "ec=302") {
-		t.Fatalf("authorize ended at %s (%d); want the login page", resp.Request.URL, resp.StatusCode)
-	}
-	token := csrf(t, page)
-	resp, page = post(t, c, ts.URL+"/", url.Values{"_CONFIRMATIONTOKEN": {token}, "username": {"sync@acme.test"},
-		"pw": {"Sync-Pass-1"}, "startURL": {resp.Request.URL.Query().Get("startURL")}})
-	if !strings.Contains(page, "Verify Your Identity") {
-		t.Fatalf("after login: %s", page)
-	}
-	mails := srv.Mailer().Sent("sync@acme.test")
-	if len(mails) == 0 || mails[0].Code == "" || mails[0].Subject != "Verify your identity in Salesforce" {
-		t.Fatalf("verification mail = %+v", mails)
-	}
-	resp, page = post(t, c, resp.Request.URL.String(), url.Values{"_CONFIRMATIONTOKEN": {token}, "emc": {mails[0].Code}})
+	resp, page = logInFrom(t, srv, ts, c, resp, page, "sync@acme.test", "Sync-Pass-1")
 	if !strings.Contains(page, "Allow Access?") || !strings.Contains(page, `id="oaapprove"`) {
 		t.Fatalf("after verification at %s: %s", resp.Request.URL, page)
 	}
-	source := resp.Request.URL.Query().Get("source")
-	resp, _ = post(t, c, ts.URL+oauth.ApprovalPath, url.Values{"_CONFIRMATIONTOKEN": {token}, "source": {source}, "decision": {decision}})
-	if resp.StatusCode != http.StatusFound {
-		t.Fatalf("approval answered %d; want 302 to the callback", resp.StatusCode)
-	}
-	loc, err := url.Parse(resp.Header.Get("Location"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return loc
+	return decide(t, ts, c, page, resp.Request.URL.Query().Get("source"), decision)
 }
 
 func oauthConfig(ts *httptest.Server) *oauth2.Config {

@@ -86,9 +86,7 @@ func checkSecurityHeaders(t *testing.T, resp *http.Response, wantCSP string) {
 func TestRememberedBrowserSkipsVerification(t *testing.T) {
 	srv, ts := newServer(t)
 	c := browser(t, ts)
-	_, page := get(t, c, ts.URL+"/")
-	token := csrf(t, page)
-	post(t, c, ts.URL+"/", url.Values{"_CONFIRMATIONTOKEN": {token}, "username": {"sync@acme.test"}, "pw": {"Sync-Pass-1"}})
+	token, _, _ := typePassword(t, ts, c, "sync@acme.test", "Sync-Pass-1")
 	resp, _ := post(t, c, ts.URL+login.VerifyPath, url.Values{"_CONFIRMATIONTOKEN": {token}, "daa": {"1"},
 		"emc": {srv.Mailer().Sent("sync@acme.test")[0].Code}})
 	if resp.Request.URL.Path != login.HomePath {
@@ -97,7 +95,7 @@ func TestRememberedBrowserSkipsVerification(t *testing.T) {
 	get(t, c, ts.URL+"/secur/logout.jsp")
 	mailed := len(srv.Mailer().Sent("sync@acme.test"))
 
-	resp, page = get(t, c, oauthConfig(ts).AuthCodeURL("st4te"))
+	resp, page := get(t, c, oauthConfig(ts).AuthCodeURL("st4te"))
 	token = csrf(t, page)
 	resp, page = post(t, c, ts.URL+"/", url.Values{"_CONFIRMATIONTOKEN": {token}, "username": {"sync@acme.test"}, "pw": {"Sync-Pass-1"},
 		"startURL": {resp.Request.URL.Query().Get("startURL")}})

@@ -482,11 +482,8 @@ func appID(t *testing.T, srv *mocksf.Server) string {
 // is asked for the emailed code; it returns the session's CSRF token.
 func pendingLogin(t *testing.T, ts *httptest.Server, c *http.Client, username, password string) string {
 	t.Helper()
-	_, page := get(t, c, ts.URL+"/")
-	token := csrf(t, page)
-	if _, page = post(t, c, ts.URL+"/", url.Values{"_CONFIRMATIONTOKEN": {token}, "username": {username}, "pw": {password}}); !strings.Contains(page, "Verify Your Identity") {
-		t.Fatalf("login as %s: %s", username, page)
-	}
+	resp, page := get(t, c, ts.URL+"/")
+	_, token := enterPassword(t, ts, c, resp, page, username, password)
 	return token
 }
 

@@ -20,26 +20,17 @@ import (
 // the session's CSRF token.
 func loginAs(t *testing.T, srv *mocksf.Server, ts *httptest.Server, c *http.Client, username, password string) string {
 	t.Helper()
-	_, page := get(t, c, ts.URL+"/")
-	token := csrf(t, page)
-	_, page = post(t, c, ts.URL+"/", url.Values{"_CONFIRMATIONTOKEN": {token}, "username": {username}, "pw": {password}})
-	if !strings.Contains(page, "Verify Your Identity") {
-		t.Fatalf("login as %s: %s", username, page)
-	}
-	code := srv.Mailer().Sent(username)[0].Code
-	resp, _ := post(t, c, ts.URL+login.VerifyPath, url.Values{"_CONFIRMATIONTOKEN": {token}, "emc": {code}})
-	if resp.Request.URL.Path == login.VerifyPath {
+	resp, page := get(t, c, ts.URL+"/")
+	if resp, _ = logIn(t, srv, ts, c, resp, page, username, password); resp.Request.URL.Path == login.VerifyPath {
 		t.Fatalf("verification of %s failed", username)
 	}
-	return token
+	return csrf(t, page)
 }
 
 func TestWrongVerificationCodeCanBeRetried(t *testing.T) {
 	srv, ts := newServer(t)
 	c := browser(t, ts)
-	_, page := get(t, c, ts.URL+"/")
-	token := csrf(t, page)
-	post(t, c, ts.URL+"/", url.Values{"_CONFIRMATIONTOKEN": {token}, "username": {"sync@acme.test"}, "pw": {"Sync-Pass-1"}})
+	token, _, _ := typePassword(t, ts, c, "sync@acme.test", "Sync-Pass-1")
 	code := srv.Mailer().Sent("sync@acme.test")[0].Code
 	wrong := "000000"
 	if code == wrong {
@@ -56,9 +47,7 @@ func TestWrongVerificationCodeCanBeRetried(t *testing.T) {
 	// The code is single-use: after logging out and in again, the old
 	// code is refused.
 	get(t, c, ts.URL+"/secur/logout.jsp")
-	_, page = get(t, c, ts.URL+"/")
-	token = csrf(t, page)
-	post(t, c, ts.URL+"/", url.Values{"_CONFIRMATIONTOKEN": {token}, "username": {"sync@acme.test"}, "pw": {"Sync-Pass-1"}})
+	token, _, _ = typePassword(t, ts, c, "sync@acme.test", "Sync-Pass-1")
 	fresh := srv.Mailer().Sent("sync@acme.test")[0].Code
 	_, page = post(t, c, ts.URL+login.VerifyPath, url.Values{"_CONFIRMATIONTOKEN": {token}, "emc": {code}})
 	// A new random code may, rarely, equal the old one.
@@ -70,14 +59,12 @@ func TestWrongVerificationCodeCanBeRetried(t *testing.T) {
 func TestTooManyWrongCodesNeedANewCode(t *testing.T) {
 	srv, ts := newServer(t)
 	c := browser(t, ts)
-	_, page := get(t, c, ts.URL+"/")
-	token := csrf(t, page)
-	post(t, c, ts.URL+"/", url.Values{"_CONFIRMATIONTOKEN": {token}, "username": {"sync@acme.test"}, "pw": {"Sync-Pass-1"}})
+	token, _, _ := typePassword(t, ts, c, "sync@acme.test", "Sync-Pass-1")
 	code := srv.Mailer().Sent("sync@acme.test")[0].Code
 	for i := 0; i < 5; i++ {
 		post(t, c, ts.URL+login.VerifyPath, url.Values{"_CONFIRMATIONTOKEN": {token}, "emc": {"x" + code}})
 	}
-	_, page = post(t, c, ts.URL+login.VerifyPath, url.Values{"_CONFIRMATIONTOKEN": {token}, "emc": {code}})
+	_, page := post(t, c, ts.URL+login.VerifyPath, url.Values{"_CONFIRMATIONTOKEN": {token}, "emc": {code}})
 	if !strings.Contains(unescape(page), identity.MsgTooMany) {
 		t.Fatalf("6th try with the right code: want %q, got %s", identity.MsgTooMany, page)
 	}
