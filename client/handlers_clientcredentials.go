@@ -100,7 +100,7 @@ func handleConnectClientCredentials(cfg Config, st *store.Store, ss *sessions, p
 			writeJSON(w, http.StatusOK, actionJSON{Message: msgClientCredentialsConnected, Status: buildStatus(st.Status())})
 			return
 		}
-		ss.setFlash(r, msgClientCredentialsConnected)
+		ss.setFlash(r, flash{msg: msgClientCredentialsConnected})
 		http.Redirect(w, r, "/admin/crm/salesforce", http.StatusSeeOther)
 	})
 }

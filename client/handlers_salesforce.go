@@ -65,9 +65,10 @@ func newSalesforcePage(cfg Config, st *store.Store, csrf string) salesforcePage 
 func handleSalesforcePage(cfg Config, st *store.Store, ss *sessions, p *pages) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		d := newSalesforcePage(cfg, st, ss.ensure(w, r))
-		d.Message = ss.takeFlash(r)
-		if msg := ss.takeFlashError(r); msg != "" {
-			d.Errors = []string{msg}
+		if f := ss.takeFlash(r); f.isError {
+			d.Errors = []string{f.msg}
+		} else {
+			d.Message = f.msg
 		}
 		p.render(w, http.StatusOK, "salesforce.html", d)
 	})
@@ -104,7 +105,7 @@ func handleSaveCredentials(cfg Config, st *store.Store, ss *sessions, p *pages, 
 		}
 		j.credentialsChanged(creds)
 		cfg.Logger.Info("salesforce credentials saved")
-		ss.setFlash(r, msgCredentialsSaved)
+		ss.setFlash(r, flash{msg: msgCredentialsSaved})
 		http.Redirect(w, r, "/admin/crm/salesforce", http.StatusSeeOther)
 	})
 }
@@ -328,11 +329,7 @@ func handleDisconnect(cfg Config, st *store.Store, ss *sessions, p *pages, j *jo
 			writeJSON(w, http.StatusOK, actionJSON{Message: msg, Status: buildStatus(st.Status())})
 			return
 		}
-		if isError {
-			ss.setFlashError(r, msg)
-		} else {
-			ss.setFlash(r, msg)
-		}
+		ss.setFlash(r, flash{msg: msg, isError: isError})
 		http.Redirect(w, r, "/admin/crm/salesforce", http.StatusSeeOther)
 	})
 }

@@ -27,8 +27,7 @@ type session struct {
 	csrf       string
 	oauthState string
 	verifier   string
-	flash      string
-	flashError string
+	flash      flash
 	expires    time.Time
 }
 
@@ -134,49 +133,33 @@ func (ss *sessions) takeOAuth(r *http.Request, state string) (verifier string, o
 	return verifier, true
 }
 
-// setFlash keeps a notice to show on the next page r's session loads.
-func (ss *sessions) setFlash(r *http.Request, msg string) {
+// flash is a one-time message for the next page: a notice, or a
+// problem when isError.
+type flash struct {
+	msg     string
+	isError bool
+}
+
+// setFlash keeps a message to show on the next page r's session loads.
+func (ss *sessions) setFlash(r *http.Request, f flash) {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
 	if _, s := ss.lookup(r); s != nil {
-		s.flash = msg
+		s.flash = f
 	}
 }
 
-// takeFlash returns and forgets the notice of r's session.
-func (ss *sessions) takeFlash(r *http.Request) string {
+// takeFlash returns and forgets the message of r's session.
+func (ss *sessions) takeFlash(r *http.Request) flash {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
 	_, s := ss.lookup(r)
 	if s == nil {
-		return ""
+		return flash{}
 	}
-	msg := s.flash
-	s.flash = ""
-	return msg
-}
-
-// setFlashError keeps a problem to show on the next page r's session
-// loads.
-func (ss *sessions) setFlashError(r *http.Request, msg string) {
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	if _, s := ss.lookup(r); s != nil {
-		s.flashError = msg
-	}
-}
-
-// takeFlashError returns and forgets the problem of r's session.
-func (ss *sessions) takeFlashError(r *http.Request) string {
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	_, s := ss.lookup(r)
-	if s == nil {
-		return ""
-	}
-	msg := s.flashError
-	s.flashError = ""
-	return msg
+	f := s.flash
+	s.flash = flash{}
+	return f
 }
 
 // equalSecret compares two secrets in constant time.
