@@ -60,15 +60,14 @@ const (
 // resilienceWorld is Beacon connected to an org of a mocksftest server.
 type resilienceWorld struct {
 	*mocksfWorld
-	org      mocksftest.Org
-	pageSize mocksftest.Fault // query pages of 200 records
+	org mocksftest.Org
 }
 
 func newResilienceWorld(t *testing.T) *resilienceWorld {
 	t.Helper()
 	w := newWorld(t)
 	w.use(mocksftest.NewServer(t, mocksftest.WithSeed([]byte("orgs: []"))))
-	pageSize := w.srv.PageSize(t, 200)
+	w.srv.PageSize(t, 200) // query pages of 200 records, under every fault a test adds
 	org := w.srv.NewOrg(t, mocksftest.OrgSpec{
 		Name: "Resilience",
 		Users: []mocksftest.UserSpec{
@@ -91,7 +90,7 @@ func newResilienceWorld(t *testing.T) *resilienceWorld {
 		DBPath:        filepath.Join(t.TempDir(), "beacon.db"),
 		EncryptionKey: bytes.Repeat([]byte{0x5a}, store.KeySize),
 	})
-	return &resilienceWorld{mocksfWorld: w, org: org, pageSize: pageSize}
+	return &resilienceWorld{mocksfWorld: w, org: org}
 }
 
 // tokens returns the last refresh and access tokens mocksf issued Beacon.
@@ -310,11 +309,6 @@ func testFault(t *testing.T, tc faultCase) {
 	var faults []mocksftest.Fault
 	for _, r := range tc.faults {
 		r.OrgID = w.org.ID
-		if !r.Drop && r.Status == 0 && r.SalesforceError == "" && r.OAuthError == "" {
-			// The newest matching rule takes a request: one that lets
-			// mocksf answer keeps the pages small itself.
-			r.RequestHeaders = w.pageSize.Rule.RequestHeaders
-		}
 		faults = append(faults, w.srv.Fault(t, r))
 	}
 

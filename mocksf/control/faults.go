@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"maps"
 	"net/http"
 	"regexp"
 	"slices"
@@ -347,11 +348,16 @@ func (fs *faults) clear() {
 
 // take finds the newest active rule that matches the request, records
 // the hit and returns the rule and its ID. Counting happens under the
-// lock, so a rule for the next N requests takes exactly N.
+// lock, so a rule for the next N requests takes exactly N. A rule that
+// only sets request headers does not take the request: its headers go
+// with whichever rule does (small query pages and a delay at once), or
+// with mocksf's own answer when none does.
 func (fs *faults) take(method, path string, who requester, requestID int64) (Rule, string, bool) {
 	now := fs.clock.Now()
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
+	var taker, newestHeaders *faultState
+	headers := map[string]string{}
 	for i := len(fs.list) - 1; i >= 0; i-- {
 		s := fs.list[i]
 		r := s.f.Rule
@@ -363,19 +369,58 @@ func (fs *faults) take(method, path string, who requester, requestID int64) (Rul
 			(r.Username != "" && !strings.EqualFold(r.Username, who.Username)) {
 			continue
 		}
-		if r.Times > 0 {
-			s.left--
+		switch {
+		case r.headersOnly():
+			if newestHeaders == nil {
+				newestHeaders = s
+			}
+			for k, v := range r.RequestHeaders {
+				if _, newer := headers[k]; !newer {
+					headers[k] = v
+				}
+			}
+		case taker == nil:
+			taker = s
+		default:
+			continue // an older rule the taker hides
 		}
-		s.f.HitCount++
-		s.f.Hits = append(s.f.Hits, Hit{Time: now, RequestID: requestID, Method: method, Path: path,
-			OrgID: who.OrgID, ClientID: who.ClientID, Username: who.Username})
-		if len(s.f.Hits) > maxHits {
-			s.f.Hits = append([]Hit{}, s.f.Hits[len(s.f.Hits)-maxHits:]...)
+		s.hit(now, requestID, method, path, who)
+	}
+	switch {
+	case taker != nil:
+		r := taker.f.Rule
+		r.released = taker.released
+		if len(headers) > 0 {
+			r.RequestHeaders = maps.Clone(r.RequestHeaders)
+			if r.RequestHeaders == nil {
+				r.RequestHeaders = map[string]string{}
+			}
+			maps.Copy(r.RequestHeaders, headers)
 		}
-		r.released = s.released
-		return r, s.f.ID, true
+		return r, taker.f.ID, true
+	case newestHeaders != nil:
+		return Rule{RequestHeaders: headers}, newestHeaders.f.ID, true
 	}
 	return Rule{}, "", false
+}
+
+// hit counts a request the rule applied to.
+func (s *faultState) hit(now time.Time, requestID int64, method, path string, who requester) {
+	if s.f.Rule.Times > 0 {
+		s.left--
+	}
+	s.f.HitCount++
+	s.f.Hits = append(s.f.Hits, Hit{Time: now, RequestID: requestID, Method: method, Path: path,
+		OrgID: who.OrgID, ClientID: who.ClientID, Username: who.Username})
+	if len(s.f.Hits) > maxHits {
+		s.f.Hits = append([]Hit{}, s.f.Hits[len(s.f.Hits)-maxHits:]...)
+	}
+}
+
+// headersOnly reports whether the rule does nothing but set request
+// headers.
+func (r Rule) headersOnly() bool {
+	return len(r.RequestHeaders) > 0 && !r.answers() && r.Delay == 0 && !r.Drop && !r.Hold && !r.BadSignature
 }
 
 // held keeps a request of a Hold rule waiting until the rule is removed

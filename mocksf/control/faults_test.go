@@ -425,9 +425,25 @@ func TestFaultRequestHeaders(t *testing.T) {
 	if n, next := page(); n != 253 || next != "" {
 		t.Fatalf("query without the fault: %d records, next %q; want all 253 in one page", n, next)
 	}
-	s.addFault(t, `{"path": "/services/data/*/query", "requestHeaders": {"Sforce-Query-Options": "batchSize=200"}}`)
+	small := s.addFault(t, `{"path": "/services/data/*/query", "requestHeaders": {"Sforce-Query-Options": "batchSize=200"}}`)
 	if n, next := page(); n != 200 || next == "" {
 		t.Errorf("query with the fault: %d records, next %q; want a page of 200 and a nextRecordsUrl", n, next)
+	}
+	// A newer rule that delays (or holds) takes the request; the headers
+	// of the older one still apply, and both rules count the hit.
+	slow := s.addFault(t, `{"path": "/services/data/*/query", "delay": "50ms"}`)
+	if n, next := page(); n != 200 || next == "" {
+		t.Errorf("query with a delay too: %d records, next %q; want the page of 200 still", n, next)
+	}
+	for _, f := range []control.Fault{small, slow} {
+		got := decode[control.Fault](t, mustGet(t, s, "/__mocksf/faults/"+f.ID))
+		if want := map[string]int{small.ID: 2, slow.ID: 1}[f.ID]; got.HitCount != want {
+			t.Errorf("fault %s hit %d times; want %d", f.ID, got.HitCount, want)
+		}
+	}
+	reqs := decode[control.Requests](t, mustGet(t, s, "/__mocksf/requests?path=/services/data/v60.0/query"))
+	if last := reqs.Requests[0]; last.Fault != slow.ID {
+		t.Errorf("the journal names fault %q for the delayed query; want %s, the rule that took it", last.Fault, slow.ID)
 	}
 }
 
