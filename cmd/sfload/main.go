@@ -30,6 +30,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/sfharness/sfharness/mocksf"
 	"github.com/sfharness/sfharness/mocksf/instance"
 )
 
@@ -78,7 +79,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.mocksfURL, "mocksf", "", "`URL` of a running mocksf (a loopback address); required unless -start")
 	fs.BoolVar(&c.start, "start", false, "start mocksf in this process on 127.0.0.1:0 for a self-contained run")
-	fs.StringVar(&c.instanceHosts, "instance-hosts", "shared", "with -start, the orgs' instance hosts: shared or per-org (a listener each), as mocksf's flag")
+	fs.StringVar(&c.instanceHosts, "instance-hosts", mocksf.DefaultInstanceHosts, "with -start, the orgs' instance hosts: shared or per-org (a listener each), as mocksf's flag")
 	fs.StringVar(&c.controlTok, "control-token", "", "the `TOKEN` of a mocksf started with -control-token")
 	fs.IntVar(&c.pid, "pid", 0, "process `ID` of the mocksf at -mocksf, to report its peak memory from /proc (Linux)")
 	fs.IntVar(&c.concurrency, "concurrency", 200, "flows at once")
@@ -89,7 +90,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&c.batchSize, "batch-size", 2000, "query batch size (Sforce-Query-Options batchSize, 200–2,000)")
 	fs.IntVar(&c.maxPages, "max-pages", 10, "query pages (nextRecordsUrl) read at most per flow")
 	fs.DurationVar(&c.timeout, "timeout", defaultTimeout, "timeout of each HTTP request (the mail long-poll waits 5s within it)")
-	fs.StringVar(&c.apiVersion, "api-version", "v67.0", "REST API version of the describe and query steps")
+	fs.StringVar(&c.apiVersion, "api-version", "v"+mocksf.DefaultNewestAPIVersion, "REST API version of the describe and query steps")
 	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the flows to `FILE` (with -start it covers mocksf too)")
 	fs.StringVar(&c.memProfile, "memprofile", "", "write an allocation profile to `FILE` at the end (with -start it covers mocksf too)")
 	fs.StringVar(&c.blockProf, "blockprofile", "", "write a profile of where goroutines of the flows blocked to `FILE` (with -start, mocksf's too)")
