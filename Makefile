@@ -62,7 +62,7 @@ e2e-remote-browser: chromium ## the suite driving a separately started Chromium 
 e2e-external: chromium build ## the @smoke scenarios against separately started bin/mocksf and bin/client (MOCKSF_URL, CLIENT_URL)
 	@dir=$$(mktemp -d); printf 'orgs: []\n' > $$dir/empty.yaml; \
 	bin/mocksf -addr 127.0.0.1:0 -seed $$dir/empty.yaml -instance-hosts $(INSTANCE_HOSTS) > $$dir/mocksf.out 2>&1 & mpid=$$!; \
-	trap "kill $$mpid $$cpid 2>/dev/null; rm -rf $$dir" EXIT; \
+	trap 'kill $$mpid $$cpid 2>/dev/null; rm -rf $$dir' EXIT; \
 	for i in $$(seq 1 100); do grep -q 'listening on' $$dir/mocksf.out && break; sleep 0.1; done; \
 	murl=$$(sed -n 's/^mocksf listening on //p' $$dir/mocksf.out); \
 	bin/client -addr 127.0.0.1:0 -db "" -salesforce $$murl > $$dir/client.out 2>&1 & cpid=$$!; \
@@ -143,16 +143,15 @@ slds: ## regenerate mocksf/web/static/slds.css, the subset of the pinned Lightni
 build: ## build bin/mocksf and bin/client
 	$(GO) build -o bin/ ./cmd/...
 
-run: build ## start mocksf and the client together for a person to click through
-	@echo "mocksf: http://$(MOCKSF_ADDR)/ (admin@acme.test / Admin-Pass-1, sync@acme.test / Sync-Pass-1)"
-	@echo "client: http://$(CLIENT_ADDR)/admin  (codes: http://$(MOCKSF_ADDR)/__mocksf/mail)"
-	@trap 'kill $$mpid $$cpid 2>/dev/null' INT TERM EXIT; \
-	bin/mocksf -addr $(MOCKSF_ADDR) & mpid=$$!; \
-	bin/client -addr $(CLIENT_ADDR) -salesforce http://$(MOCKSF_ADDR) & cpid=$$!; \
-	wait
+# KEEP: make run keeps the client's database in .run/beacon.db (make clean
+# removes it); without it each run starts on a temporary one.
+KEEP ?=
 
-clean: ## remove build output and results
-	rm -rf bin results
+run: build ## start mocksf and the client together for a person to click through; Ctrl-C stops both (KEEP=1 keeps the client's data in .run/)
+	@$(if $(KEEP),mkdir -p .run && )bin/sfrun -mocksf-addr $(MOCKSF_ADDR) -client-addr $(CLIENT_ADDR) $(if $(KEEP),-db .run/beacon.db)
+
+clean: ## remove build output, results, make run's kept data (.run) and the Mailpit build (.cache)
+	rm -rf bin results .run .cache
 
 # FUZZTIME: how long make fuzz runs each fuzz target: a duration (10s) or a
 # count of inputs (20000x, which cannot hit Go 1.26's fuzztime race; README).
