@@ -142,6 +142,15 @@ type Config struct {
 	// fail; by default it also revokes the tokens the code issued (RFC
 	// 6749 §4.1.2's SHOULD; Salesforce's behaviour unconfirmed).
 	KeepTokensOnCodeReplay bool
+	// KeepTokensOnRefreshReplay makes a refresh token that rotation
+	// retired only fail; by default it also revokes the token that took
+	// its place and the login's access tokens (RFC 9700 §4.14.2;
+	// Salesforce's behaviour unconfirmed).
+	KeepTokensOnRefreshReplay bool
+	// AllowJWTReplay accepts a JWT bearer assertion more than once
+	// before its exp; by default a second use is refused (RFC 7523 §3;
+	// Salesforce documents neither).
+	AllowJWTReplay bool
 	// UserInfoOnlyOAuthToken makes /services/oauth2/userinfo refuse
 	// ?access_token= (RFC 6750's query form); by default it is accepted
 	// with the documented header and oauth_token (unconfirmed either way).

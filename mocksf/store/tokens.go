@@ -40,12 +40,12 @@ type AuthCode struct {
 
 // AccessToken is an issued access token.
 type AccessToken struct {
-	Token        string
-	ConsumerKey  string
-	OrgID        string
-	UserID       string
-	Scopes       []string
-	IssuedAt     time.Time
+	Token       string
+	ConsumerKey string
+	OrgID       string
+	UserID      string
+	Scopes      []string
+	IssuedAt    time.Time
 	// RefreshToken is the refresh token it came from or with, if any, as
 	// it was then: rotation replaces that one, and the family goes on.
 	RefreshToken string
