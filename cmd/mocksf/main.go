@@ -6,7 +6,7 @@
 //	       [-control-token TOKEN] [-instance-hosts shared|per-org] [-read-header-timeout 10s] [-v]
 //	       [-code-length 6] [-app-activation-delay 0s] [-api-on-login-host]
 //	       [-eca-password-flow] [-security-token-from-loopback] [-keep-tokens-on-code-replay]
-//	       [-keep-tokens-on-refresh-replay] [-allow-jwt-replay]
+//	       [-keep-tokens-on-refresh-replay] [-allow-jwt-replay] [-max-access-tokens-per-login 100]
 //	       [-userinfo-only-oauth-token] [-soap-retired-login-fault INVALID_OPERATION|UNSUPPORTED_API_VERSION]
 //	       [-bulk-queue-delay 0s] [-bulk-processing-delay 0s] [-bulk-max-upload BYTES]
 //	       [-bulk-max-jobs N] [-bulk-max-stored BYTES]
@@ -84,6 +84,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	keepOnReplay := fs.Bool("keep-tokens-on-code-replay", false, "a replayed authorization code only fails (default: it also revokes the tokens the code issued)")
 	keepOnRefreshReplay := fs.Bool("keep-tokens-on-refresh-replay", false, "a refresh token that rotation retired only fails (default: it also revokes the refresh token that replaced it and the login's access tokens)")
 	allowJWTReplay := fs.Bool("allow-jwt-replay", false, "accept a JWT bearer assertion more than once before its exp (default: a second use is refused)")
+	maxAccessPerLogin := fs.Int("max-access-tokens-per-login", mocksf.DefaultMaxAccessTokensPerLogin, "access tokens one login (a refresh token and its rotations) keeps; a refresh past it revokes the oldest")
 	userInfoOnlyOAuthToken := fs.Bool("userinfo-only-oauth-token", false, "refuse ?access_token= at /services/oauth2/userinfo (default: accepted with the header and oauth_token)")
 	retiredLogin := fs.String("soap-retired-login-fault", mocksf.DefaultSOAPRetiredLoginFault, "`CODE` SOAP login() answers past API 64.0: INVALID_OPERATION or UNSUPPORTED_API_VERSION")
 	readHeaderTimeout := fs.Duration("read-header-timeout", httpserve.DefaultReadHeaderTimeout, "how long a client may take to send a request's headers before mocksf closes the connection")
@@ -123,7 +124,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		VerificationCodeLength: *codeLen, AppActivationDelay: *activation, ControlToken: *controlToken, InstanceHosts: *instanceHosts, APIOnLoginHost: *apiOnLogin,
 		ExternalClientAppPasswordFlow: *ecaPasswordFlow, SecurityTokenFromLoopback: *tokenFromLoopback,
 		KeepTokensOnCodeReplay: *keepOnReplay, KeepTokensOnRefreshReplay: *keepOnRefreshReplay, AllowJWTReplay: *allowJWTReplay,
-		UserInfoOnlyOAuthToken: *userInfoOnlyOAuthToken, SOAPRetiredLoginFault: *retiredLogin,
+		MaxAccessTokensPerLogin: *maxAccessPerLogin,
+		UserInfoOnlyOAuthToken:  *userInfoOnlyOAuthToken, SOAPRetiredLoginFault: *retiredLogin,
 		Bulk: rest.BulkSettings{QueueDelay: *bulkQueue, ProcessingDelay: *bulkProcessing,
 			MaxUploadBytes: *bulkUpload, MaxJobs: *bulkJobs, MaxStoredBytes: *bulkStored},
 		Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),

@@ -509,6 +509,9 @@ type Store struct {
 	families    map[uint64]*tokenFamily
 	// familyKey masks the family a refresh token carries (familyOf).
 	familyKey []byte
+	// maxAccessPerFamily is how many access tokens a login keeps
+	// (SetMaxAccessPerFamily).
+	maxAccessPerFamily int
 	// assertions are the JWT bearer assertions already used, until they
 	// expire (SeenAssertion).
 	assertions assertionLog
@@ -523,7 +526,7 @@ func New(now func() time.Time) *Store {
 	if now == nil {
 		now = time.Now
 	}
-	s := &Store{now: now, familyKey: make([]byte, 32)}
+	s := &Store{now: now, familyKey: make([]byte, 32), maxAccessPerFamily: DefaultMaxAccessPerFamily}
 	if _, err := rand.Read(s.familyKey); err != nil {
 		panic("store: crypto/rand failed: " + err.Error())
 	}

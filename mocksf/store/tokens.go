@@ -70,15 +70,28 @@ type RefreshToken struct {
 	family uint64 // its login's family (tokenFamily); rotation keeps it
 }
 
-// MaxAccessPerFamily is how many access tokens one login (a refresh
-// token and those that rotation put in its place) keeps: a refresh past
-// it revokes the family's oldest access token. Without it a client that
+// DefaultMaxAccessPerFamily is how many access tokens one login (a
+// refresh token and those that rotation put in its place) keeps unless
+// SetMaxAccessPerFamily says otherwise: a refresh past it revokes the
+// family's oldest access token. Without it a client that
 // refreshes without end holds every access token it was ever given until
 // each times out (two hours by default), and revoking the refresh token
 // walks them all. Salesforce documents no such cap; a client uses the
 // newest token, so the oldest going early is not seen by one
 // (docs/security.md, "Bounds").
-const MaxAccessPerFamily = 100
+const DefaultMaxAccessPerFamily = 100
+
+// SetMaxAccessPerFamily sets how many access tokens one login keeps
+// (DefaultMaxAccessPerFamily when n < 1), for the tokens issued from now
+// on.
+func (s *Store) SetMaxAccessPerFamily(n int) {
+	if n < 1 {
+		n = DefaultMaxAccessPerFamily
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.maxAccessPerFamily = n
+}
 
 // tokenFamily is one login's tokens (RFC 9700 §4.14.2): the refresh
 // token live now, which rotation replaces, and the access tokens issued
@@ -242,17 +255,16 @@ func (s *Store) newAccessLocked(consumerKey string, u User, scopes []string, now
 }
 
 // addToFamilyLocked lists an access token in its family, revoking the
-// family's oldest past MaxAccessPerFamily: O(1), whatever the family's
-// history.
+// family's oldest past the store's cap (SetMaxAccessPerFamily): O(1),
+// whatever the family's history.
 func (s *Store) addToFamilyLocked(id uint64, fam *tokenFamily, token string) {
 	fam.access = append(fam.access, token)
-	if len(fam.access) <= MaxAccessPerFamily {
-		return
-	}
-	oldest := fam.access[0]
-	fam.access = fam.access[1:]
-	if at, ok := s.access[oldest]; ok && at.family == id {
-		delete(s.access, oldest)
+	for len(fam.access) > s.maxAccessPerFamily {
+		oldest := fam.access[0]
+		fam.access = fam.access[1:]
+		if at, ok := s.access[oldest]; ok && at.family == id {
+			delete(s.access, oldest)
+		}
 	}
 }
 
