@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -268,4 +269,24 @@ func vmRSS() string {
 		}
 	}
 	return "?"
+}
+
+// The used assertions the store remembers are bounded: past
+// MaxAssertionsKept, unexpired ones included, the oldest is forgotten.
+func TestSecurityAssertionsBounded(t *testing.T) {
+	t.Parallel()
+	s := newSeeded(t)
+	far := s.clock.Now().Add(time.Hour)
+	payload := func(i int) []byte { return []byte(`{"jti":"` + strconv.Itoa(i) + `"}`) }
+	for i := range store.MaxAssertionsKept + 1 {
+		if s.store.SeenAssertion("K", payload(i), far) {
+			t.Fatalf("assertion %d seen before its first use", i)
+		}
+	}
+	if s.store.SeenAssertion("K", payload(0), far) {
+		t.Error("the oldest assertion is still remembered past the cap")
+	}
+	if !s.store.SeenAssertion("K", payload(store.MaxAssertionsKept), far) {
+		t.Error("the newest assertion was forgotten")
+	}
 }
