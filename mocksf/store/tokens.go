@@ -73,12 +73,12 @@ type RefreshToken struct {
 // DefaultMaxAccessPerFamily is how many access tokens one login (a
 // refresh token and those that rotation put in its place) keeps unless
 // SetMaxAccessPerFamily says otherwise: a refresh past it revokes the
-// family's oldest access token. Without it a client that
-// refreshes without end holds every access token it was ever given until
-// each times out (two hours by default), and revoking the refresh token
-// walks them all. Salesforce documents no such cap; a client uses the
-// newest token, so the oldest going early is not seen by one
-// (docs/security.md, "Bounds").
+// family's oldest access token. Without it a client that refreshes
+// without end holds every access token it was ever given until each
+// times out (two hours by default), and revoking the refresh token walks
+// them all. Salesforce documents no such cap; a client uses its newest
+// token, so the oldest going early is not seen by one (docs/security.md,
+// "Bounds").
 const DefaultMaxAccessPerFamily = 100
 
 // SetMaxAccessPerFamily sets how many access tokens one login keeps
