@@ -23,7 +23,8 @@ func (s *Server) routes(pages *web.Pages, verifier *identity.Verifier) http.Hand
 	od := oauth.Deps{Identity: ident, Pages: pages, AuthCodeTTL: s.cfg.AuthCodeTTL,
 		AppActivationDelay: s.cfg.AppActivationDelay, Log: log, IDTokenTTL: s.cfg.IDTokenTTL,
 		MaxLoginFailures: s.cfg.MaxLoginFailures, ExternalClientAppPasswordFlow: s.cfg.ExternalClientAppPasswordFlow,
-		SecurityTokenFromLoopback: s.cfg.SecurityTokenFromLoopback, KeepTokensOnCodeReplay: s.cfg.KeepTokensOnCodeReplay}
+		SecurityTokenFromLoopback: s.cfg.SecurityTokenFromLoopback, KeepTokensOnCodeReplay: s.cfg.KeepTokensOnCodeReplay,
+		KeepTokensOnRefreshReplay: s.cfg.KeepTokensOnRefreshReplay, AllowJWTReplay: s.cfg.AllowJWTReplay}
 	soapd := soap.Deps{Store: st, Hosts: s.hosts, NewestVersion: s.cfg.NewestAPIVersion, MaxLoginFailures: s.cfg.MaxLoginFailures,
 		SecurityTokenFromLoopback: s.cfg.SecurityTokenFromLoopback, RetiredLoginFault: s.cfg.SOAPRetiredLoginFault, Log: log}
 	sd := setup.Deps{Store: st, Pages: pages, Verifier: verifier, Log: log,

@@ -169,9 +169,11 @@ func addOtherApp(t *testing.T, srv *mocksf.Server) {
 
 // An authorization code is good for one try. A second exchange fails with
 // invalid_grant and revokes what the first issued; any failed exchange by
-// an authenticated client uses the code up, so a stolen code cannot be
-// tried against the right redirect URI, verifier or client after a wrong
-// one. A client that cannot authenticate does not use it up.
+// the code's own authenticated client uses the code up, so a stolen code
+// cannot be tried against the right redirect URI or verifier after a
+// wrong one. A client that cannot authenticate, or another app's client,
+// does not use it up: otherwise any app's credentials could burn a code
+// before its own client exchanged it (issue 16, break 7).
 func TestSecurityCodeReplay(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -185,7 +187,7 @@ func TestSecurityCodeReplay(t *testing.T) {
 		{name: "replay after a success"},
 		{"after a wrong redirect_uri", url.Values{"redirect_uri": {testCallback + "/"}}, "redirect_uri_mismatch", "redirect_uri must match configuration", false},
 		{"after a missing redirect_uri", url.Values{"redirect_uri": {""}}, "redirect_uri_mismatch", "redirect_uri must match configuration", false},
-		{"after another app presented it", url.Values{"client_id": {otherKey}, "client_secret": {otherSecret}}, "invalid_grant", "invalid authorization code", false},
+		{"after another app presented it", url.Values{"client_id": {otherKey}, "client_secret": {otherSecret}}, "invalid_grant", "invalid authorization code", true},
 		{"after a try without the secret", url.Values{"client_secret": {""}}, "invalid_client", "invalid client credentials", true},
 		{"after a try with a wrong secret", url.Values{"client_secret": {"wrong"}}, "invalid_client", "invalid client credentials", true},
 	}
@@ -220,7 +222,7 @@ func TestSecurityCodeReplay(t *testing.T) {
 			status, m := tokenCall(t, ts, exchangeForm(code))
 			if tt.secondOK {
 				if status != http.StatusOK {
-					t.Fatalf("right exchange after a failed client authentication = %d %v; want tokens", status, m)
+					t.Fatalf("right exchange after a failed client check = %d %v; want tokens", status, m)
 				}
 				return
 			}

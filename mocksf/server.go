@@ -57,6 +57,9 @@ const (
 	// DefaultIDTokenTTL is IDTokenTTL's default, the 120 seconds of
 	// Salesforce's ID tokens (reference §4.4).
 	DefaultIDTokenTTL = oauth.DefaultIDTokenTTL
+	// DefaultMaxAccessTokensPerLogin is MaxAccessTokensPerLogin's
+	// default (mocksf's bound; Salesforce documents none).
+	DefaultMaxAccessTokensPerLogin = store.DefaultMaxAccessPerFamily
 	// DefaultJournalSize is JournalSize's default.
 	DefaultJournalSize = control.DefaultJournalSize
 	// DefaultSOAPRetiredLoginFault is SOAPRetiredLoginFault's default,
@@ -142,6 +145,19 @@ type Config struct {
 	// fail; by default it also revokes the tokens the code issued (RFC
 	// 6749 §4.1.2's SHOULD; Salesforce's behaviour unconfirmed).
 	KeepTokensOnCodeReplay bool
+	// KeepTokensOnRefreshReplay makes a refresh token that rotation
+	// retired only fail; by default it also revokes the token that took
+	// its place and the login's access tokens (RFC 9700 §4.14.2;
+	// Salesforce's behaviour unconfirmed).
+	KeepTokensOnRefreshReplay bool
+	// AllowJWTReplay accepts a JWT bearer assertion more than once
+	// before its exp; by default a second use is refused (RFC 7523 §3;
+	// Salesforce documents neither).
+	AllowJWTReplay bool
+	// MaxAccessTokensPerLogin is how many access tokens one login (a
+	// refresh token and those rotation put in its place) keeps; a refresh
+	// past it revokes the login's oldest (docs/security.md, "Bounds").
+	MaxAccessTokensPerLogin int
 	// UserInfoOnlyOAuthToken makes /services/oauth2/userinfo refuse
 	// ?access_token= (RFC 6750's query form); by default it is accepted
 	// with the documented header and oauth_token (unconfirmed either way).
@@ -186,6 +202,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.IDTokenTTL <= 0 {
 		c.IDTokenTTL = DefaultIDTokenTTL
+	}
+	if c.MaxAccessTokensPerLogin <= 0 {
+		c.MaxAccessTokensPerLogin = DefaultMaxAccessTokensPerLogin
 	}
 	if c.JournalSize <= 0 {
 		c.JournalSize = DefaultJournalSize
@@ -235,6 +254,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	clk := clock.New(cfg.Clock)
 	st := store.New(clk.Now)
+	st.SetMaxAccessPerFamily(cfg.MaxAccessTokensPerLogin)
 	seeded, err := st.Apply(seed)
 	if err != nil {
 		return nil, fmt.Errorf("mocksf: %w", err)

@@ -6,12 +6,13 @@
 //	       [-control-token TOKEN] [-instance-hosts shared|per-org] [-read-header-timeout 10s] [-v]
 //	       [-code-length 6] [-app-activation-delay 0s] [-api-on-login-host]
 //	       [-eca-password-flow] [-security-token-from-loopback] [-keep-tokens-on-code-replay]
+//	       [-keep-tokens-on-refresh-replay] [-allow-jwt-replay] [-max-access-tokens-per-login 100]
 //	       [-userinfo-only-oauth-token] [-soap-retired-login-fault INVALID_OPERATION|UNSUPPORTED_API_VERSION]
 //	       [-bulk-queue-delay 0s] [-bulk-processing-delay 0s] [-bulk-max-upload BYTES]
 //	       [-bulk-max-jobs N] [-bulk-max-stored BYTES]
 //
 // mocksf -h describes each flag. The first two lines say where and how it
-// serves; the next three choose which of Salesforce's documented
+// serves; the next four choose which of Salesforce's documented
 // behaviours it shows (emailed codes, new connected apps, the REST API's
 // hosts, the OAuth flows and SOAP login); the last two set Bulk API 2.0's
 // delays and limits.
@@ -81,6 +82,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	ecaPasswordFlow := fs.Bool("eca-password-flow", false, "let External Client Apps use the username-password flow where the org allows it (default: refused, as vendor guides say Salesforce does)")
 	tokenFromLoopback := fs.Bool("security-token-from-loopback", false, "make loopback clients untrusted, so SOAP login and the username-password flow need the security token after the password (default: loopback is trusted)")
 	keepOnReplay := fs.Bool("keep-tokens-on-code-replay", false, "a replayed authorization code only fails (default: it also revokes the tokens the code issued)")
+	keepOnRefreshReplay := fs.Bool("keep-tokens-on-refresh-replay", false, "a refresh token that rotation retired only fails (default: it also revokes the refresh token that replaced it and the login's access tokens)")
+	allowJWTReplay := fs.Bool("allow-jwt-replay", false, "accept a JWT bearer assertion more than once before its exp (default: a second use is refused)")
+	maxAccessPerLogin := fs.Int("max-access-tokens-per-login", mocksf.DefaultMaxAccessTokensPerLogin, "access tokens one login (a refresh token and its rotations) keeps; a refresh past it revokes the oldest")
 	userInfoOnlyOAuthToken := fs.Bool("userinfo-only-oauth-token", false, "refuse ?access_token= at /services/oauth2/userinfo (default: accepted with the header and oauth_token)")
 	retiredLogin := fs.String("soap-retired-login-fault", mocksf.DefaultSOAPRetiredLoginFault, "`CODE` SOAP login() answers past API 64.0: INVALID_OPERATION or UNSUPPORTED_API_VERSION")
 	readHeaderTimeout := fs.Duration("read-header-timeout", httpserve.DefaultReadHeaderTimeout, "how long a client may take to send a request's headers before mocksf closes the connection")
@@ -119,7 +123,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		BaseURL: base, Seed: seed, SMTPAddr: *smtpAddr,
 		VerificationCodeLength: *codeLen, AppActivationDelay: *activation, ControlToken: *controlToken, InstanceHosts: *instanceHosts, APIOnLoginHost: *apiOnLogin,
 		ExternalClientAppPasswordFlow: *ecaPasswordFlow, SecurityTokenFromLoopback: *tokenFromLoopback,
-		KeepTokensOnCodeReplay: *keepOnReplay, UserInfoOnlyOAuthToken: *userInfoOnlyOAuthToken, SOAPRetiredLoginFault: *retiredLogin,
+		KeepTokensOnCodeReplay: *keepOnReplay, KeepTokensOnRefreshReplay: *keepOnRefreshReplay, AllowJWTReplay: *allowJWTReplay,
+		MaxAccessTokensPerLogin: *maxAccessPerLogin,
+		UserInfoOnlyOAuthToken:  *userInfoOnlyOAuthToken, SOAPRetiredLoginFault: *retiredLogin,
 		Bulk: rest.BulkSettings{QueueDelay: *bulkQueue, ProcessingDelay: *bulkProcessing,
 			MaxUploadBytes: *bulkUpload, MaxJobs: *bulkJobs, MaxStoredBytes: *bulkStored},
 		Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),

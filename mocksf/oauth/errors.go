@@ -100,7 +100,12 @@ var (
 	// A JWT bearer assertion past its exp: Salesforce answers with the
 	// code flow's text (simple-salesforce#371, #491).
 	tokenErrAssertionExpired = tokenErrExpiredCode
-	tokenErrInactiveOrg      = errInactiveOrg
+	// A JWT bearer assertion before its nbf, or used before: Salesforce's
+	// answers are unknown (it documents neither check); mocksf answers as
+	// it does any assertion it will not take.
+	tokenErrAssertionNotYet   = tokenErrAssertion
+	tokenErrAssertionReplayed = tokenErrAssertion
+	tokenErrInactiveOrg       = errInactiveOrg
 	// An app blocked in Connected Apps OAuth Usage: mocksf answers as the
 	// authorize endpoint does (unconfirmed for this endpoint).
 	tokenErrAppBlocked = errAppBlocked

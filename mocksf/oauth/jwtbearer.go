@@ -8,9 +8,11 @@ import (
 	"errors"
 	"math"
 	"net/http"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/go-jose/go-jose/v4"
 
@@ -30,6 +32,9 @@ type assertionClaims struct {
 	Sub string            `json:"sub"`
 	Aud assertionAudience `json:"aud"`
 	Exp assertionDate     `json:"exp"`
+	// Nbf is optional (RFC 7523 §3); Salesforce's documentation does not
+	// name it, and mocksf refuses an assertion before it.
+	Nbf assertionDate `json:"nbf"`
 }
 
 // assertionAudience is the aud claim: one string or an array of them (RFC 7519
@@ -50,24 +55,43 @@ func (a *assertionAudience) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// assertionDate is the exp claim in seconds since the epoch. Salesforce
-// also takes it as a string of digits, which simple-salesforce sends.
+// assertionDate is the exp or nbf claim in seconds since the epoch: a
+// JSON number (RFC 7519's NumericDate), or a string of decimal digits
+// only. Salesforce takes exp as such a string, which simple-salesforce
+// sends ('{exp:.0f}'.format(...), simple_salesforce/login.py) and is
+// the most used Python client, so the string form stays; any other
+// string ("1e12", " 123", "0x1p40", "12.5") is refused, so the claim
+// means one thing whichever parser reads it.
 type assertionDate struct {
 	set     bool
 	seconds float64
 }
 
+// digitsOnly is the string form of an assertionDate.
+var digitsOnly = regexp.MustCompile(`^[0-9]{1,20}$`)
+
 func (n *assertionDate) UnmarshalJSON(b []byte) error {
 	var s string
 	if err := json.Unmarshal(b, &s); err == nil {
+		if !digitsOnly.MatchString(s) {
+			return errors.New("date: want seconds as a number or a string of digits")
+		}
 		b = []byte(s)
 	}
-	f, err := strconv.ParseFloat(strings.TrimSpace(string(b)), 64)
+	f, err := strconv.ParseFloat(string(b), 64)
 	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-		return errors.New("exp: want a number of seconds")
+		return errors.New("date: want a number of seconds")
 	}
 	*n = assertionDate{set: true, seconds: f}
 	return nil
+}
+
+// time is the date as a time.Time, held to year 9999: the Salesforce CLI
+// sends exp in milliseconds, tens of thousands of years out.
+func (n assertionDate) time() time.Time {
+	const maxSeconds = 253402300799 // 9999-12-31T23:59:59Z
+	sec := math.Floor(min(n.seconds, maxSeconds))
+	return time.Unix(int64(sec), 0)
 }
 
 // appCertificateKey is the public key of the certificate uploaded with
@@ -95,7 +119,10 @@ func appCertificateKey(app store.ConnectedApp) (*rsa.PublicKey, bool) {
 //
 // exp must be in the future. Salesforce documents "within 3 minutes" but
 // does not enforce an upper bound: the Salesforce CLI sends
-// Date.now() + 300, a time in milliseconds, and is accepted.
+// Date.now() + 300, a time in milliseconds, and is accepted. nbf, when
+// sent, must not be in the future (RFC 7523 §3), and an assertion is
+// good once (Deps.AllowJWTReplay), both without leeway: mocksf's clock is
+// the only one.
 func jwtBearerGrant(d Deps, r *http.Request) (tokenResponse, error) {
 	jws, err := jose.ParseSignedCompact(r.PostFormValue("assertion"), []jose.SignatureAlgorithm{jose.RS256})
 	if err != nil {
@@ -137,8 +164,12 @@ func jwtBearerGrant(d Deps, r *http.Request) (tokenResponse, error) {
 	if !claims.Exp.set {
 		return tokenResponse{}, tokenErrAssertion
 	}
-	if now := float64(d.Store.Now().UnixNano()) / 1e9; claims.Exp.seconds <= now {
+	now := float64(d.Store.Now().UnixNano()) / 1e9
+	if claims.Exp.seconds <= now {
 		return tokenResponse{}, tokenErrAssertionExpired
+	}
+	if claims.Nbf.set && claims.Nbf.seconds > now {
+		return tokenResponse{}, tokenErrAssertionNotYet
 	}
 	// Salesforce refuses the flow to an app without refresh_token (or
 	// its synonym offline_access), whoever the user (reference §4.6).
@@ -154,7 +185,15 @@ func jwtBearerGrant(d Deps, r *http.Request) (tokenResponse, error) {
 	if _, err := d.activeUser(u.ID); err != nil {
 		return tokenResponse{}, err
 	}
-	at, err := d.issueApproved(app, u)
+	if err := d.mayUse(app, u); err != nil {
+		return tokenResponse{}, err
+	}
+	// Recorded last, so that an assertion refused for what an admin can
+	// fix (an approval) may be sent again once it is fixed.
+	if !d.AllowJWTReplay && d.Store.SeenAssertion(app.ConsumerKey, payload, claims.Exp.time()) {
+		return tokenResponse{}, tokenErrAssertionReplayed
+	}
+	at, err := d.issueAccessOnly(app, u.ID)
 	if err != nil {
 		return tokenResponse{}, err
 	}

@@ -72,6 +72,16 @@ type Deps struct {
 	// exchange issued, as RFC 6749 §4.1.2 says a server SHOULD; whether
 	// Salesforce does is unconfirmed (reference §14).
 	KeepTokensOnCodeReplay bool
+	// KeepTokensOnRefreshReplay makes a refresh token that rotation
+	// retired only fail. By default it also revokes the refresh token
+	// that took its place and the access tokens of the login, as RFC 9700
+	// §4.14.2 describes for rotation; Salesforce's help says only that
+	// the old token is invalidated, so whether it revokes is unconfirmed.
+	KeepTokensOnRefreshReplay bool
+	// AllowJWTReplay lets a JWT bearer assertion be used more than once
+	// before its exp. By default a second use is refused (RFC 7523 §3
+	// lets a server refuse replays); Salesforce documents neither.
+	AllowJWTReplay bool
 }
 
 // appActive reports whether a connected app has finished "propagating":

@@ -25,12 +25,14 @@ func TestRefreshRotation(t *testing.T) {
 	if next == rt || len(next) < 80 {
 		t.Fatalf("refresh_token %q; want a new one", next)
 	}
+	if m := decodeToken(t, e.token(t, refreshForm(tkKeyRotating, tkSecret, next))); m["refresh_token"] == next || m["refresh_token"] == nil {
+		t.Errorf("the second refresh answered refresh_token %v; want yet another one", m["refresh_token"])
+	}
+	// The rotated-out token is refused (and revokes the login's tokens:
+	// TestSecurityRefreshReplayRevokesFamily).
 	want := tokenErrorBody("invalid_grant", "expired access/refresh token")
 	if got := e.token(t, refreshForm(tkKeyRotating, tkSecret, rt)); got.status != http.StatusBadRequest || got.body != want {
 		t.Errorf("the rotated-out token: %d %s; want 400 %s", got.status, got.body, want)
-	}
-	if m := decodeToken(t, e.token(t, refreshForm(tkKeyRotating, tkSecret, next))); m["refresh_token"] == next || m["refresh_token"] == nil {
-		t.Errorf("the second refresh answered refresh_token %v; want yet another one", m["refresh_token"])
 	}
 }
 

@@ -206,9 +206,11 @@ func exchangeCode(d Deps, r *http.Request) (tokenResponse, error) {
 		return tokenResponse{}, err
 	}
 	// Redeeming marks the code used whatever follows: a code is good for
-	// one try, and a second one revokes what the first issued.
-	code, err := d.Store.RedeemCodeReplay(r.PostFormValue("code"), !d.KeepTokensOnCodeReplay)
-	if err != nil || code.ConsumerKey != app.ConsumerKey {
+	// one try by its own client, and that client's second revokes what
+	// the first issued. Another app's client is refused before, and the
+	// code stays good for its own (store.RedeemCodeReplay).
+	code, err := d.Store.RedeemCodeReplay(r.PostFormValue("code"), app.ConsumerKey, !d.KeepTokensOnCodeReplay)
+	if err != nil {
 		return tokenResponse{}, tokenErrInvalidCode
 	}
 	if d.Store.Now().After(code.ExpiresAt) {
@@ -217,14 +219,20 @@ func exchangeCode(d Deps, r *http.Request) (tokenResponse, error) {
 	if r.PostFormValue("redirect_uri") != code.RedirectURI {
 		return tokenResponse{}, tokenErrRedirectMismatch
 	}
+	v := r.PostFormValue("code_verifier")
 	switch {
 	case code.CodeChallenge != "":
-		v := r.PostFormValue("code_verifier")
 		sum := sha256.Sum256([]byte(v))
 		if !verifierPattern.MatchString(v) || subtle.ConstantTimeCompare(
 			[]byte(base64.RawURLEncoding.EncodeToString(sum[:])), []byte(code.CodeChallenge)) != 1 {
 			return tokenResponse{}, tokenErrVerifier
 		}
+	case v != "":
+		// A verifier for a code issued without a challenge is a PKCE
+		// downgrade: an attacker's code, got without PKCE, injected into
+		// a client that uses it. RFC 9700 §2.1.1 says the server MUST
+		// refuse it; mocksf answers as Salesforce does a wrong verifier.
+		return tokenResponse{}, tokenErrVerifier
 	case app.Policy.RequirePKCE:
 		// The authorize endpoint refuses such a request; a code without a
 		// challenge can only come from before the app required PKCE.
@@ -235,6 +243,10 @@ func exchangeCode(d Deps, r *http.Request) (tokenResponse, error) {
 	}
 	withRefresh := slices.Contains(code.Scopes, "refresh_token") || slices.Contains(code.Scopes, "offline_access")
 	at, rt, err := d.Store.IssueTokens(code.Code, app.ConsumerKey, code.UserID, code.Scopes, withRefresh)
+	if errors.Is(err, store.ErrCodeReplayed) {
+		// A replay came while this exchange was checking the code.
+		return tokenResponse{}, tokenErrInvalidCode
+	}
 	if err != nil {
 		return tokenResponse{}, tokenErrInactiveUser
 	}
@@ -256,8 +268,14 @@ func refresh(d Deps, r *http.Request) (tokenResponse, error) {
 		return tokenResponse{}, err
 	}
 	// One store call checks the token, its user and org, and the org's
-	// Login IP Ranges, and issues the new token.
-	at, next, err := d.Store.RefreshGrant(r.PostFormValue("refresh_token"), app, func(_ store.User, org store.Org) error {
+	// Login IP Ranges, and issues the new token. A refresh token that
+	// rotation retired revokes its login's tokens, unless the server
+	// keeps them (Deps.KeepTokensOnRefreshReplay).
+	replay := store.RevokeFamilyOnReplay
+	if d.KeepTokensOnRefreshReplay {
+		replay = store.KeepFamilyOnReplay
+	}
+	at, next, err := d.Store.RefreshGrant(r.PostFormValue("refresh_token"), app, replay, func(_ store.User, org store.Org) error {
 		return d.checkLoginIP(r, app, org, true)
 	})
 	if errors.Is(err, store.ErrNotFound) {

@@ -48,7 +48,7 @@ func TestTokenHolder(t *testing.T) {
 			if err == nil && (gotAT.Token != at.Token || u.ID != s.admin.ID || o.ID != s.acme.ID) {
 				t.Errorf("UseAccessToken = %s, user %s, org %s; want %s, %s, %s", gotAT.Token, u.ID, o.ID, at.Token, s.admin.ID, s.acme.ID)
 			}
-			if _, _, err := s.store.RefreshGrant(rt.Token, s.beacon, nil); !errors.Is(err, tc.want) {
+			if _, _, err := s.store.RefreshGrant(rt.Token, s.beacon, store.RevokeFamilyOnReplay, nil); !errors.Is(err, tc.want) {
 				t.Errorf("RefreshGrant error = %v; want %v", err, tc.want)
 			}
 		})
@@ -88,33 +88,33 @@ func TestRefreshGrant(t *testing.T) {
 	}
 	other := s.beacon
 	other.ConsumerKey = "KEY-OTHER"
-	if _, _, err := s.store.RefreshGrant(rt.Token, other, nil); !errors.Is(err, store.ErrNotFound) {
+	if _, _, err := s.store.RefreshGrant(rt.Token, other, store.RevokeFamilyOnReplay, nil); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("RefreshGrant for another app error = %v; want ErrNotFound", err)
 	}
 	immediate := s.beacon
 	immediate.Policy.Refresh = store.RefreshPolicy{Mode: store.RefreshImmediately}
-	if _, _, err := s.store.RefreshGrant(rt.Token, immediate, nil); !errors.Is(err, store.ErrNotFound) {
+	if _, _, err := s.store.RefreshGrant(rt.Token, immediate, store.RevokeFamilyOnReplay, nil); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("RefreshGrant under Immediately expire error = %v; want ErrNotFound", err)
 	}
 	refused := errors.New("refused")
 	var asked store.Org
-	if _, _, err := s.store.RefreshGrant(rt.Token, s.beacon, func(_ store.User, o store.Org) error { asked = o; return refused }); err != refused {
+	if _, _, err := s.store.RefreshGrant(rt.Token, s.beacon, store.RevokeFamilyOnReplay, func(_ store.User, o store.Org) error { asked = o; return refused }); err != refused {
 		t.Errorf("RefreshGrant with allow refusing error = %v; want allow's", err)
 	}
 	if asked.ID != s.acme.ID {
 		t.Errorf("allow was asked with org %q; want %q", asked.ID, s.acme.ID)
 	}
-	at, got, err := s.store.RefreshGrant(rt.Token, s.beacon, nil)
+	at, got, err := s.store.RefreshGrant(rt.Token, s.beacon, store.RevokeFamilyOnReplay, nil)
 	if err != nil || at.RefreshToken != rt.Token || got.Token != rt.Token {
 		t.Fatalf("RefreshGrant = %s from %s, %s, %v; want a token from %s", at.Token, at.RefreshToken, got.Token, err, rt.Token)
 	}
 	rotating := s.beacon
 	rotating.Policy.RotateRefreshTokens = true
-	at, next, err := s.store.RefreshGrant(rt.Token, rotating, nil)
+	at, next, err := s.store.RefreshGrant(rt.Token, rotating, store.RevokeFamilyOnReplay, nil)
 	if err != nil || next.Token == rt.Token || at.RefreshToken != next.Token {
 		t.Fatalf("rotating RefreshGrant = %s from %s, next %s, %v; want a new refresh token", at.Token, at.RefreshToken, next.Token, err)
 	}
-	if _, _, err := s.store.RefreshGrant(rt.Token, rotating, nil); !errors.Is(err, store.ErrNotFound) {
+	if _, _, err := s.store.RefreshGrant(rt.Token, rotating, store.RevokeFamilyOnReplay, nil); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("RefreshGrant with the rotated-out token error = %v; want ErrNotFound", err)
 	}
 }

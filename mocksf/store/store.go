@@ -501,12 +501,20 @@ type Store struct {
 	approvals map[approvalKey]time.Time
 
 	// heldRefresh lists the refresh tokens of each user and app in issue
-	// order, and accessFrom the access tokens issued from each refresh
-	// token, so issuing and revoking tokens never scans them all
-	// (tokens.go). Entries may outlive their tokens; readers check
-	// refresh and access.
+	// order, and families each login's live refresh token and the access
+	// tokens issued in it, so issuing, rotating and revoking tokens never
+	// scans them all (tokens.go). Entries may outlive their tokens;
+	// readers check refresh and access.
 	heldRefresh map[approvalKey][]string
-	accessFrom  map[string][]string
+	families    map[uint64]*tokenFamily
+	// familyKey masks the family a refresh token carries (familyOf).
+	familyKey []byte
+	// maxAccessPerFamily is how many access tokens a login keeps
+	// (SetMaxAccessPerFamily).
+	maxAccessPerFamily int
+	// assertions are the JWT bearer assertions already used, until they
+	// expire (SeenAssertion).
+	assertions assertionLog
 
 	devices map[string][]string // user ID → remembered browsers (devices.go)
 
@@ -518,7 +526,10 @@ func New(now func() time.Time) *Store {
 	if now == nil {
 		now = time.Now
 	}
-	s := &Store{now: now}
+	s := &Store{now: now, familyKey: make([]byte, 32), maxAccessPerFamily: DefaultMaxAccessPerFamily}
+	if _, err := rand.Read(s.familyKey); err != nil {
+		panic("store: crypto/rand failed: " + err.Error())
+	}
 	s.clear()
 	return s
 }
@@ -534,7 +545,8 @@ func (s *Store) clear() {
 	s.sessions = map[string]*Session{}
 	s.approvals = map[approvalKey]time.Time{}
 	s.heldRefresh = map[approvalKey][]string{}
-	s.accessFrom = map[string][]string{}
+	s.families = map[uint64]*tokenFamily{}
+	s.assertions = assertionLog{}
 	s.devices = map[string][]string{}
 }
 

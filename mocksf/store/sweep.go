@@ -29,7 +29,7 @@ func (s *Store) grewLocked() {
 
 // sweepLocked drops the browser sessions and access tokens their org's
 // session timeout has ended, the codes CodeGrace past their expiry, and
-// the lists of access tokens per refresh token that name dead ones.
+// the lists of access tokens per token family that name dead ones.
 func (s *Store) sweepLocked(now time.Time) {
 	for id, sess := range s.sessions {
 		if s.sessionEndedLocked(sess, now) {
@@ -44,17 +44,14 @@ func (s *Store) sweepLocked(now time.Time) {
 	for token := range s.access {
 		s.liveAccessLocked(token, now) // deletes a timed-out one
 	}
-	for rt, tokens := range s.accessFrom {
-		live := tokens[:0]
-		for _, t := range tokens {
+	for _, fam := range s.families {
+		live := fam.access[:0]
+		for _, t := range fam.access {
 			if _, ok := s.access[t]; ok {
 				live = append(live, t)
 			}
 		}
-		if len(live) == 0 {
-			delete(s.accessFrom, rt)
-		} else {
-			s.accessFrom[rt] = live
-		}
+		clear(fam.access[len(live):]) // let the dead ones' strings go
+		fam.access = live
 	}
 }

@@ -46,7 +46,7 @@ func TestSweepDropsTheDead(t *testing.T) {
 	_, graceKept := s.codes[graceCode.Code]
 	_, deadATKept := s.access[deadAT.Token]
 	_, liveATKept := s.access[liveAT.Token]
-	from := append([]string(nil), s.accessFrom[rt.Token]...)
+	from := append([]string(nil), s.families[rt.family].access...)
 	s.mu.Unlock()
 
 	if !swept {

@@ -3,7 +3,7 @@ package store
 import "testing"
 
 // The indexes that spare the token endpoint a scan of every token
-// (heldRefresh, accessFrom) follow issues, refreshes, the approvals cap,
+// (heldRefresh, families) follow issues, refreshes, the approvals cap,
 // revokes and deletions, and keep nothing of tokens that are gone.
 func TestTokenIndexes(t *testing.T) {
 	t.Parallel()
@@ -39,7 +39,7 @@ orgs:
 		for _, ts := range st.heldRefresh {
 			held += len(ts)
 		}
-		return held, len(st.accessFrom)
+		return held, len(st.families)
 	}
 
 	// Seven logins of a: the cap keeps five refresh tokens, and the

@@ -1,9 +1,13 @@
 package store
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/sfharness/sfharness/mocksf/sfid"
@@ -26,22 +30,30 @@ type AuthCode struct {
 	Nonce         string
 	ExpiresAt     time.Time
 
-	used   bool
-	issued []string // tokens issued from it, revoked on replay
+	used bool
+	// replayed is set by a replay that found the code used but its
+	// tokens not issued yet: IssueTokens then refuses to issue them.
+	replayed bool
+	issued   []string // access tokens issued from it, revoked on replay
+	family   uint64   // the refresh token family it started, revoked on replay
 }
 
 // AccessToken is an issued access token.
 type AccessToken struct {
-	Token        string
-	ConsumerKey  string
-	OrgID        string
-	UserID       string
-	Scopes       []string
-	IssuedAt     time.Time
-	RefreshToken string // the refresh token it came from or with, if any
+	Token       string
+	ConsumerKey string
+	OrgID       string
+	UserID      string
+	Scopes      []string
+	IssuedAt    time.Time
+	// RefreshToken is the refresh token it came from or with, if any, as
+	// it was then: rotation replaces that one, and the family goes on.
+	RefreshToken string
 	// LastUsed is when it was issued or last used; the org's session
 	// timeout runs from it.
 	LastUsed time.Time
+
+	family uint64 // the refresh token family it was issued in, 0 for none
 }
 
 // RefreshToken is an issued refresh token.
@@ -54,8 +66,41 @@ type RefreshToken struct {
 	IssuedAt    time.Time
 	LastUsed    time.Time // for "expire if not used for N"
 
-	seq  uint64 // issue order, for the approvals cap
-	code string // the authorization code it came from, if any
+	seq    uint64 // issue order, for the approvals cap
+	family uint64 // its login's family (tokenFamily); rotation keeps it
+}
+
+// DefaultMaxAccessPerFamily is how many access tokens one login (a
+// refresh token and those that rotation put in its place) keeps unless
+// SetMaxAccessPerFamily says otherwise: a refresh past it revokes the
+// family's oldest access token. Without it a client that refreshes
+// without end holds every access token it was ever given until each
+// times out (two hours by default), and revoking the refresh token walks
+// them all. Salesforce documents no such cap; a client uses its newest
+// token, so the oldest going early is not seen by one (docs/security.md,
+// "Bounds").
+const DefaultMaxAccessPerFamily = 100
+
+// SetMaxAccessPerFamily sets how many access tokens one login keeps
+// (DefaultMaxAccessPerFamily when n < 1), for the tokens issued from now
+// on.
+func (s *Store) SetMaxAccessPerFamily(n int) {
+	if n < 1 {
+		n = DefaultMaxAccessPerFamily
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.maxAccessPerFamily = n
+}
+
+// tokenFamily is one login's tokens (RFC 9700 §4.14.2): the refresh
+// token live now, which rotation replaces, and the access tokens issued
+// with it or from it and its predecessors, oldest first. A family lives
+// as long as its refresh token: revoking it, or a replay of a token it
+// rotated out, revokes them all.
+type tokenFamily struct {
+	refresh string
+	access  []string
 }
 
 // SaveCode stores a new authorization code for c (whose Code is ignored)
@@ -64,7 +109,7 @@ type RefreshToken struct {
 func (s *Store) SaveCode(c AuthCode) AuthCode {
 	c.Code = "aPrx" + randomString(76, alnum) + "=="
 	c.Scopes = append([]string(nil), c.Scopes...)
-	c.used, c.issued = false, nil
+	c.used, c.replayed, c.issued, c.family = false, false, nil, 0
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	stored := c
@@ -75,29 +120,42 @@ func (s *Store) SaveCode(c AuthCode) AuthCode {
 	return c
 }
 
-// RedeemCode marks an authorization code used and returns it. A code used
-// before fails with ErrCodeReplayed after revoking every token issued from
-// it; an unknown one fails with ErrNotFound. Expiry, client and redirect
-// checks are the caller's, since their errors differ.
+// RedeemCode marks an authorization code used and returns it, whichever
+// app presents it. A code used before fails with ErrCodeReplayed after
+// revoking every token issued from it; an unknown one fails with
+// ErrNotFound. Expiry and redirect checks are the caller's, since their
+// errors differ.
 func (s *Store) RedeemCode(code string) (AuthCode, error) {
-	return s.RedeemCodeReplay(code, true)
+	return s.redeemCode(code, "", true)
 }
 
-// RedeemCodeReplay is RedeemCode, with what a replay does chosen:
-// revoke the tokens the code issued (revoke), or only fail.
-func (s *Store) RedeemCodeReplay(code string, revoke bool) (AuthCode, error) {
+// RedeemCodeReplay is RedeemCode for the app whose consumer key is
+// consumerKey, with what a replay does chosen: revoke the tokens the code
+// issued (revoke), or only fail. A code of another app fails with
+// ErrNotFound and is left as it was, neither used nor counted as a
+// replay: the client check comes first so that a client the code was not
+// issued to can neither burn it before its own client exchanges it nor
+// revoke the tokens that client got (RFC 6749 §4.1.3 ties the code to
+// its client; only that client's second exchange is a replay).
+func (s *Store) RedeemCodeReplay(code, consumerKey string, revoke bool) (AuthCode, error) {
+	if consumerKey == "" {
+		return AuthCode{}, fmt.Errorf("store: code: no client: %w", ErrNotFound)
+	}
+	return s.redeemCode(code, consumerKey, revoke)
+}
+
+// redeemCode is RedeemCodeReplay; an empty consumerKey takes any app's
+// code.
+func (s *Store) redeemCode(code, consumerKey string, revoke bool) (AuthCode, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c, ok := s.codes[code]
-	if !ok {
+	if !ok || (consumerKey != "" && c.ConsumerKey != consumerKey) {
 		return AuthCode{}, fmt.Errorf("store: code: %w", ErrNotFound)
 	}
 	if c.used {
 		if revoke {
-			for _, t := range c.issued {
-				s.revokeLocked(t)
-			}
-			c.issued = nil
+			s.revokeCodeTokensLocked(c)
 		}
 		return AuthCode{}, ErrCodeReplayed
 	}
@@ -107,9 +165,27 @@ func (s *Store) RedeemCodeReplay(code string, revoke bool) (AuthCode, error) {
 	return out, nil
 }
 
+// revokeCodeTokensLocked revokes what an authorization code issued, and
+// marks it replayed so that an exchange still between redeeming it and
+// issuing its tokens issues none (IssueTokens).
+func (s *Store) revokeCodeTokensLocked(c *AuthCode) {
+	c.replayed = true
+	for _, t := range c.issued {
+		s.revokeLocked(t)
+	}
+	if fam, ok := s.families[c.family]; ok && c.family != 0 {
+		s.deleteRefreshLocked(fam.refresh)
+	}
+	c.issued, c.family = nil, 0
+}
+
 // IssueTokens creates an access token, and a refresh token when
 // withRefresh is set, for a user of an app. When code is not empty the
-// tokens are remembered against that code so a replay can revoke them.
+// tokens are remembered against that code so a replay can revoke them;
+// a code a replay has already come for (RedeemCodeReplay, revoking) gets
+// none: ErrCodeReplayed. Redeeming and issuing are two calls, with the
+// caller's checks between them, and this is what makes a replay landing
+// between the two revoke what the exchange would otherwise issue.
 func (s *Store) IssueTokens(code, consumerKey, userID string, scopes []string, withRefresh bool) (AccessToken, *RefreshToken, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -117,48 +193,123 @@ func (s *Store) IssueTokens(code, consumerKey, userID string, scopes []string, w
 	if !ok {
 		return AccessToken{}, nil, fmt.Errorf("store: issue tokens: user %s: %w", userID, ErrNotFound)
 	}
+	c := s.codes[code]
+	if code != "" && c != nil && c.replayed {
+		return AccessToken{}, nil, ErrCodeReplayed
+	}
 	now := s.now()
 	var rt *RefreshToken
 	if withRefresh {
-		s.enforceApprovalCapLocked(u.ID, consumerKey)
-		s.serial++
-		rt = &RefreshToken{
-			Token:       "5Aep861" + randomString(80, tokenChars) + "==",
-			ConsumerKey: consumerKey, OrgID: u.OrgID, UserID: u.ID,
-			Scopes: append([]string(nil), scopes...), IssuedAt: now, LastUsed: now, seq: s.serial, code: code,
-		}
-		stored := *rt
-		stored.Scopes = append([]string(nil), rt.Scopes...)
-		s.refresh[rt.Token] = &stored
-		key := approvalKey{u.ID, consumerKey}
-		s.heldRefresh[key] = append(s.heldRefresh[key], rt.Token)
+		rt = s.newRefreshLocked(consumerKey, *u, scopes, now)
 	}
-	at := s.newAccessLocked(consumerKey, *u, scopes, now)
+	var family uint64
+	if rt != nil {
+		family = rt.family
+	}
+	at := s.newAccessLocked(consumerKey, *u, scopes, now, family)
 	if rt != nil {
 		at.RefreshToken = rt.Token
 		s.access[at.Token].RefreshToken = rt.Token
-		s.accessFrom[rt.Token] = append(s.accessFrom[rt.Token], at.Token)
 	}
-	if c, ok := s.codes[code]; ok && code != "" {
+	if c != nil && code != "" {
 		c.issued = append(c.issued, at.Token)
-		if rt != nil {
-			c.issued = append(c.issued, rt.Token)
-		}
+		c.family = family
 	}
 	return at, rt, nil
 }
 
-func (s *Store) newAccessLocked(consumerKey string, u User, scopes []string, now time.Time) AccessToken {
+// newRefreshLocked issues a refresh token that starts a family, within
+// the user's approvals cap for the app, and returns a copy.
+func (s *Store) newRefreshLocked(consumerKey string, u User, scopes []string, now time.Time) *RefreshToken {
+	s.enforceApprovalCapLocked(u.ID, consumerKey)
+	s.serial++
+	rt := &RefreshToken{
+		Token:       s.refreshTokenString(s.serial),
+		ConsumerKey: consumerKey, OrgID: u.OrgID, UserID: u.ID,
+		Scopes: append([]string(nil), scopes...), IssuedAt: now, LastUsed: now, seq: s.serial, family: s.serial,
+	}
+	stored := *rt
+	stored.Scopes = append([]string(nil), rt.Scopes...)
+	s.refresh[rt.Token] = &stored
+	s.families[rt.family] = &tokenFamily{refresh: rt.Token}
+	key := approvalKey{u.ID, consumerKey}
+	s.heldRefresh[key] = append(s.heldRefresh[key], rt.Token)
+	return rt
+}
+
+// newAccessLocked issues an access token, in family unless it is 0.
+func (s *Store) newAccessLocked(consumerKey string, u User, scopes []string, now time.Time, family uint64) AccessToken {
 	at := AccessToken{
 		Token:       sfid.To15(u.OrgID) + "!AQ" + randomString(100, tokenChars),
 		ConsumerKey: consumerKey, OrgID: u.OrgID, UserID: u.ID,
-		Scopes: append([]string(nil), scopes...), IssuedAt: now, LastUsed: now,
+		Scopes: append([]string(nil), scopes...), IssuedAt: now, LastUsed: now, family: family,
 	}
 	stored := at
 	stored.Scopes = append([]string(nil), at.Scopes...)
 	s.access[at.Token] = &stored
+	if fam, ok := s.families[family]; ok && family != 0 {
+		s.addToFamilyLocked(family, fam, at.Token)
+	}
 	s.grewLocked()
 	return at
+}
+
+// addToFamilyLocked lists an access token in its family, revoking the
+// family's oldest past the store's cap (SetMaxAccessPerFamily): O(1),
+// whatever the family's history.
+func (s *Store) addToFamilyLocked(id uint64, fam *tokenFamily, token string) {
+	fam.access = append(fam.access, token)
+	for len(fam.access) > s.maxAccessPerFamily {
+		oldest := fam.access[0]
+		fam.access = fam.access[1:]
+		if at, ok := s.access[oldest]; ok && at.family == id {
+			delete(s.access, oldest)
+		}
+	}
+}
+
+// refreshTokenString makes a refresh token of family id that looks like
+// Salesforce's ("5Aep861", 80 characters, "=="): 69 random characters,
+// then 11 that carry the family masked by an HMAC of the 69 under the
+// store's key. A token rotation retired thus still names its family
+// without the store keeping it (familyOf), so a replay of any retired
+// token is caught however long ago it was retired, and tokens of one
+// family share nothing a client could see.
+func (s *Store) refreshTokenString(id uint64) string {
+	r := randomString(69, tokenChars)
+	v := id ^ s.familyMask(r)
+	var tail [11]byte
+	for i := range tail {
+		tail[i] = tokenChars[v>>(6*i)&63]
+	}
+	return "5Aep861" + r + string(tail[:]) + "=="
+}
+
+// familyOf is the family a refresh token of this store names, or false
+// for a string no refreshTokenString made (a forged one names an
+// unknown family but for a chance in 2^64).
+func (s *Store) familyOf(token string) (uint64, bool) {
+	body, ok := strings.CutPrefix(token, "5Aep861")
+	body, ok2 := strings.CutSuffix(body, "==")
+	if !ok || !ok2 || len(body) != 80 {
+		return 0, false
+	}
+	var v uint64
+	for i, c := range []byte(body[69:]) {
+		d := strings.IndexByte(tokenChars, c)
+		if d < 0 || (i == 10 && d >= 16) {
+			return 0, false // not a character of ours, or past 64 bits
+		}
+		v |= uint64(d) << (6 * i)
+	}
+	return v ^ s.familyMask(body[:69]), true
+}
+
+// familyMask is the 64 bits that hide a family in refreshTokenString.
+func (s *Store) familyMask(random string) uint64 {
+	mac := hmac.New(sha256.New, s.familyKey)
+	mac.Write([]byte(random))
+	return binary.BigEndian.Uint64(mac.Sum(nil))
 }
 
 // Refresh issues a new access token from a refresh token.
@@ -175,6 +326,20 @@ func (s *Store) Refresh(refreshToken string) (AccessToken, RefreshToken, error) 
 func (s *Store) RefreshRotating(refreshToken string) (AccessToken, RefreshToken, error) {
 	return s.refreshToken(refreshToken, true)
 }
+
+// RefreshReplay says what a refresh grant does with a refresh token that
+// rotation retired: RevokeFamilyOnReplay revokes the token that took its
+// place and every access token of the login, as RFC 9700 §4.14.2 says an
+// authorization server using rotation does (one of the two holders of
+// the old token is an attacker, and the server cannot tell which);
+// KeepFamilyOnReplay only refuses it.
+type RefreshReplay bool
+
+// What a refresh grant does with a retired refresh token (RefreshReplay).
+const (
+	RevokeFamilyOnReplay RefreshReplay = true
+	KeepFamilyOnReplay   RefreshReplay = false
+)
 
 func (s *Store) refreshToken(refreshToken string, rotate bool) (AccessToken, RefreshToken, error) {
 	s.mu.Lock()
@@ -198,10 +363,9 @@ func (s *Store) refreshLocked(rt *RefreshToken, u User, rotate bool) (AccessToke
 	if rotate {
 		rt = s.rotateLocked(rt)
 	}
-	at := s.newAccessLocked(rt.ConsumerKey, u, rt.Scopes, now)
+	at := s.newAccessLocked(rt.ConsumerKey, u, rt.Scopes, now, rt.family)
 	at.RefreshToken = rt.Token
 	s.access[at.Token].RefreshToken = rt.Token
-	s.accessFrom[rt.Token] = append(s.accessFrom[rt.Token], at.Token)
 	out := *rt
 	out.Scopes = append([]string(nil), rt.Scopes...)
 	return at, out, nil
@@ -274,11 +438,15 @@ func (s *Store) UseAccessToken(token string) (AccessToken, User, Org, error) {
 // issued as Refresh issues it, or as RefreshRotating when the app
 // rotates refresh tokens. It fails with ErrNotFound for a token unknown,
 // revoked, another app's or expired, as ActiveUser for its holder, or
-// with allow's error.
-func (s *Store) RefreshGrant(refreshToken string, app ConnectedApp, allow func(User, Org) error) (AccessToken, RefreshToken, error) {
+// with allow's error. A token of app that rotation retired fails with
+// ErrNotFound too, after revoking its family when replay says so.
+func (s *Store) RefreshGrant(refreshToken string, app ConnectedApp, replay RefreshReplay, allow func(User, Org) error) (AccessToken, RefreshToken, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	rt, ok := s.refresh[refreshToken]
+	if !ok && replay == RevokeFamilyOnReplay {
+		s.revokeRetiredLocked(refreshToken, app.ConsumerKey)
+	}
 	if !ok || rt.ConsumerKey != app.ConsumerKey || app.Policy.Refresh.Expired(*rt, s.now()) {
 		return AccessToken{}, RefreshToken{}, fmt.Errorf("store: refresh token: %w", ErrNotFound)
 	}
@@ -292,6 +460,24 @@ func (s *Store) RefreshGrant(refreshToken string, app ConnectedApp, allow func(U
 		}
 	}
 	return s.refreshLocked(rt, u, app.Policy.RotateRefreshTokens)
+}
+
+// revokeRetiredLocked revokes the family of a refresh token of the app
+// that rotation retired: the refresh token in its place and its access
+// tokens. A token of another app's family revokes nothing, so that one
+// app cannot end another's logins.
+func (s *Store) revokeRetiredLocked(token, consumerKey string) {
+	id, ok := s.familyOf(token)
+	if !ok {
+		return
+	}
+	fam, ok := s.families[id]
+	if !ok {
+		return
+	}
+	if live, ok := s.refresh[fam.refresh]; ok && live.ConsumerKey == consumerKey {
+		s.deleteRefreshLocked(fam.refresh)
+	}
 }
 
 // Expired applies a Refresh Token Policy to a refresh token at now
@@ -393,20 +579,22 @@ func (s *Store) revokeLocked(token string) bool {
 	return false
 }
 
-// deleteRefreshLocked deletes a refresh token and the access tokens
-// issued from it, which accessFrom lists.
+// deleteRefreshLocked deletes a refresh token and its family: the access
+// tokens issued with it, from it and from those it replaced.
 func (s *Store) deleteRefreshLocked(token string) {
 	rt, ok := s.refresh[token]
 	if !ok {
 		return
 	}
 	delete(s.refresh, token)
-	for _, t := range s.accessFrom[token] {
-		if at, ok := s.access[t]; ok && at.RefreshToken == token {
-			delete(s.access, t)
+	if fam, ok := s.families[rt.family]; ok {
+		for _, t := range fam.access {
+			if at, ok := s.access[t]; ok && at.family == rt.family {
+				delete(s.access, t)
+			}
 		}
+		delete(s.families, rt.family)
 	}
-	delete(s.accessFrom, token)
 	key := approvalKey{rt.UserID, rt.ConsumerKey}
 	held := s.heldRefresh[key]
 	for i, t := range held {
@@ -422,28 +610,19 @@ func (s *Store) deleteRefreshLocked(token string) {
 	}
 }
 
-// rotateLocked replaces a refresh token with a new one in every place
-// the store keeps it, and returns the new one.
+// rotateLocked replaces a refresh token with a new one of its family,
+// in every place the store keeps it, and returns the new one. The
+// family's access tokens and the code it came from name the family, not
+// the token, so rotation costs the same after a million refreshes as
+// after one.
 func (s *Store) rotateLocked(old *RefreshToken) *RefreshToken {
 	next := *old
-	next.Token = "5Aep861" + randomString(80, tokenChars) + "=="
+	next.Token = s.refreshTokenString(old.family)
 	next.Scopes = append([]string(nil), old.Scopes...)
 	delete(s.refresh, old.Token)
 	s.refresh[next.Token] = &next
-	for _, t := range s.accessFrom[old.Token] {
-		if at, ok := s.access[t]; ok && at.RefreshToken == old.Token {
-			at.RefreshToken = next.Token
-			s.accessFrom[next.Token] = append(s.accessFrom[next.Token], t)
-		}
-	}
-	delete(s.accessFrom, old.Token)
-	// A replay of the code it came from must still reach it.
-	if c, ok := s.codes[old.code]; ok && old.code != "" {
-		for i, t := range c.issued {
-			if t == old.Token {
-				c.issued[i] = next.Token
-			}
-		}
+	if fam, ok := s.families[old.family]; ok {
+		fam.refresh = next.Token
 	}
 	key := approvalKey{old.UserID, old.ConsumerKey}
 	for i, t := range s.heldRefresh[key] {

@@ -78,3 +78,38 @@ func BenchmarkLookupAccessTokenParallel(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkRefreshRotating is one refresh of a rotating refresh token
+// (RefreshRotating) after a login has already been refreshed so many
+// times (refreshed), its access tokens all still live: the cost must not
+// grow with the login's history, since the refresh runs under the
+// store's lock and every org waits for it (issue 16, break 6).
+//
+//	go test -run '^$' -bench RefreshRotating -count 5 ./mocksf/store/ | benchstat -
+func BenchmarkRefreshRotating(b *testing.B) {
+	for _, refreshed := range []int{0, 1000, 10000} {
+		b.Run(fmt.Sprintf("refreshed=%d", refreshed), func(b *testing.B) {
+			st := store.New(nil)
+			res := mustApply(b, st, "orgs:\n  - name: Bench\n    users: [{username: u@bench.test, password: pw}]\n")
+			_, rt, err := st.IssueTokens("", "KEY", res[0].Users[0].ID, []string{"api", "refresh_token"}, true)
+			if err != nil {
+				b.Fatal(err)
+			}
+			token := rt.Token
+			refresh := func() {
+				_, next, err := st.RefreshRotating(token)
+				if err != nil {
+					b.Fatal(err)
+				}
+				token = next.Token
+			}
+			for range refreshed {
+				refresh()
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				refresh()
+			}
+		})
+	}
+}
