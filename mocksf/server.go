@@ -59,6 +59,10 @@ const (
 	DefaultIDTokenTTL = oauth.DefaultIDTokenTTL
 	// DefaultJournalSize is JournalSize's default.
 	DefaultJournalSize = control.DefaultJournalSize
+	// DefaultMaxRecordsPerOrg is MaxRecordsPerOrg's default: five times
+	// the most a seed may generate, about 1 GiB of mocksf's memory per
+	// full org (200,000 Leads take about 200 MiB).
+	DefaultMaxRecordsPerOrg = 1_000_000
 	// DefaultSOAPRetiredLoginFault is SOAPRetiredLoginFault's default,
 	// as Salesforce was seen answering at 65.0.
 	DefaultSOAPRetiredLoginFault = soap.RetiredLoginInvalidOperation
@@ -150,6 +154,13 @@ type Config struct {
 	// "INVALID_OPERATION" (default, as Salesforce was seen answering at
 	// 65.0) or "UNSUPPORTED_API_VERSION".
 	SOAPRetiredLoginFault string
+	// MaxRecordsPerOrg caps the records an org may hold, all objects
+	// and deleted ones included: past it, REST and Bulk API creates fail
+	// with STORAGE_LIMIT_EXCEEDED, as in a Salesforce org whose data
+	// storage is full, and POST /__mocksf/orgs/{id}/records with 409. A
+	// seed is never cut short. Zero means DefaultMaxRecordsPerOrg;
+	// negative, no cap.
+	MaxRecordsPerOrg int
 	// Bulk configures Bulk API 2.0: how long closed jobs take to show
 	// InProgress and JobComplete on mocksf's clock (default 0 each), and
 	// the caps on uploads and on what an org's jobs keep
@@ -189,6 +200,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.JournalSize <= 0 {
 		c.JournalSize = DefaultJournalSize
+	}
+	if c.MaxRecordsPerOrg == 0 {
+		c.MaxRecordsPerOrg = DefaultMaxRecordsPerOrg
 	}
 	if c.SOAPRetiredLoginFault == "" {
 		c.SOAPRetiredLoginFault = DefaultSOAPRetiredLoginFault
@@ -235,6 +249,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	clk := clock.New(cfg.Clock)
 	st := store.New(clk.Now)
+	st.SetMaxRecords(cfg.MaxRecordsPerOrg)
 	seeded, err := st.Apply(seed)
 	if err != nil {
 		return nil, fmt.Errorf("mocksf: %w", err)

@@ -8,7 +8,7 @@
 //	       [-eca-password-flow] [-security-token-from-loopback] [-keep-tokens-on-code-replay]
 //	       [-userinfo-only-oauth-token] [-soap-retired-login-fault INVALID_OPERATION|UNSUPPORTED_API_VERSION]
 //	       [-bulk-queue-delay 0s] [-bulk-processing-delay 0s] [-bulk-max-upload BYTES]
-//	       [-bulk-max-jobs N] [-bulk-max-stored BYTES]
+//	       [-bulk-max-jobs N] [-bulk-max-stored BYTES] [-max-records-per-org 1000000]
 //
 // mocksf -h describes each flag. The first two lines say where and how it
 // serves; the next three choose which of Salesforce's documented
@@ -95,6 +95,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	bulkProcessing := fs.Duration("bulk-processing-delay", 0, "how long a Bulk API 2.0 job reads InProgress before JobComplete or Failed, on mocksf's clock")
 	bulkUpload := fs.Int64("bulk-max-upload", 0, "largest Bulk API 2.0 job data in `BYTES` (default 32 MiB)")
 	bulkJobs := fs.Int("bulk-max-jobs", 0, "Bulk API 2.0 jobs an org may keep (default 500)")
+	maxRecords := fs.Int("max-records-per-org", mocksf.DefaultMaxRecordsPerOrg, "records an org may hold, deleted ones included, before creates fail with STORAGE_LIMIT_EXCEEDED (-1: no cap)")
 	bulkStored := fs.Int64("bulk-max-stored", 0, "`BYTES` of data and results an org's Bulk API 2.0 jobs may keep (default 128 MiB)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -135,6 +136,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		VerificationCodeLength: *codeLen, AppActivationDelay: *activation, ControlToken: *controlToken, InstanceHosts: *instanceHosts, APIOnLoginHost: *apiOnLogin,
 		ExternalClientAppPasswordFlow: *ecaPasswordFlow, SecurityTokenFromLoopback: *tokenFromLoopback,
 		KeepTokensOnCodeReplay: *keepOnReplay, UserInfoOnlyOAuthToken: *userInfoOnlyOAuthToken, SOAPRetiredLoginFault: *retiredLogin,
+		MaxRecordsPerOrg: *maxRecords,
 		Bulk: rest.BulkSettings{QueueDelay: *bulkQueue, ProcessingDelay: *bulkProcessing,
 			MaxUploadBytes: *bulkUpload, MaxJobs: *bulkJobs, MaxStoredBytes: *bulkStored},
 		Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sfharness/sfharness/mocksf"
 	"github.com/sfharness/sfharness/mocksf/control"
 )
 
@@ -61,4 +62,41 @@ func TestSecurityClockRefusesOutOfRange(t *testing.T) {
 			t.Errorf("advance 200 years: %d %s; want 200 about 200 years ahead", status, body)
 		}
 	})
+}
+
+// Break 13: generate was bounded per call (200,000) but not per org, so
+// repeated calls grew one org without end. With MaxRecordsPerOrg an org
+// full of records refuses more, 409 with nothing inserted, and calls
+// that fit still go through.
+func TestSecurityGenerateCappedPerOrg(t *testing.T) {
+	t.Parallel()
+	// testSeed's Acme has 3 Leads: the cap leaves room for 7 more.
+	s := newServer(t, func(c *mocksf.Config) { c.MaxRecordsPerOrg = 10 })
+	acme := orgID(t, s.Store(), "Acme")
+	path := "/__mocksf/orgs/" + acme + "/records/"
+	steps := []struct {
+		object     string
+		body       string
+		wantStatus int
+		wantCode   string
+	}{
+		{"Lead", `{"generate": 4}`, http.StatusCreated, ""},
+		{"Contact", `{"generate": 4}`, http.StatusConflict, control.CodeConflict}, // 3 + 4 + 4 > 10: all objects count
+		{"Contact", `{"records": [{"LastName": "A"}], "generate": 2}`, http.StatusCreated, ""},
+		{"Lead", `{"generate": 1}`, http.StatusConflict, control.CodeConflict},
+		{"Lead", `{"records": [{"LastName": "B"}]}`, http.StatusConflict, control.CodeConflict},
+	}
+	for i, st := range steps {
+		status, body := s.do(t, "POST", path+st.object, st.body)
+		if st.wantCode == "" {
+			if status != st.wantStatus {
+				t.Fatalf("step %d: %d %s; want %d", i, status, body, st.wantStatus)
+			}
+			continue
+		}
+		wantError(t, status, body, st.wantStatus, st.wantCode, "room for")
+	}
+	if n := len(s.Store().Records(acme, "Lead")) + len(s.Store().Records(acme, "Contact")); n != 10 {
+		t.Errorf("Acme holds %d Leads and Contacts; want 10, the cap", n)
+	}
 }
