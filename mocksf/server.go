@@ -347,6 +347,81 @@ func recoverPanics(log *slog.Logger) func(http.Handler) http.Handler {
 	}
 }
 
+// secureResponses sets what every answer of mocksf carries for the
+// browser's safety, fault-rule answers and the control API's included:
+// X-Content-Type-Options: nosniff, as Salesforce's answers do, so that a
+// browser never runs a JSON or CSV body as script or style; and, when
+// mocksf is reached over https (an https -public-url behind a proxy),
+// the Secure attribute on every cookie it sets, as Salesforce's session
+// cookies have, so that no http hop can read the session.
+func secureResponses(secureCookies bool) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("X-Content-Type-Options", "nosniff")
+			if !secureCookies {
+				next.ServeHTTP(w, r)
+				return
+			}
+			sw := &secureCookieWriter{ResponseWriter: w}
+			next.ServeHTTP(sw, r)
+			// A handler that wrote nothing leaves its headers for
+			// net/http to send after this returns.
+			sw.markSecure()
+		})
+	}
+}
+
+// secureCookieWriter adds Secure to the cookies of an answer just before
+// its headers go out, whichever handler set them.
+type secureCookieWriter struct {
+	http.ResponseWriter
+	sent bool
+}
+
+func (w *secureCookieWriter) markSecure() {
+	if w.sent {
+		return
+	}
+	w.sent = true
+	cookies := w.Header()["Set-Cookie"]
+	for i, c := range cookies {
+		if !hasSecure(c) {
+			cookies[i] = c + "; Secure"
+		}
+	}
+}
+
+// hasSecure reports whether a Set-Cookie value has the Secure attribute.
+func hasSecure(setCookie string) bool {
+	for _, attr := range strings.Split(setCookie, ";")[1:] {
+		if strings.EqualFold(strings.TrimSpace(attr), "Secure") {
+			return true
+		}
+	}
+	return false
+}
+
+func (w *secureCookieWriter) WriteHeader(code int) {
+	w.markSecure()
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *secureCookieWriter) Write(b []byte) (int, error) {
+	w.markSecure()
+	return w.ResponseWriter.Write(b)
+}
+
+// Flush passes a flush on, for handlers that stream.
+func (w *secureCookieWriter) Flush() {
+	w.markSecure()
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// Unwrap lets http.ResponseController reach the connection beneath.
+func (w *secureCookieWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
 // defaultInstanceURL names the login listener differently for the instance
 // host when it is 127.0.0.1: localhost reaches the same listener, but
 // mocksf can tell the two hosts apart by the Host header.
