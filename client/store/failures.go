@@ -12,9 +12,10 @@ import (
 // (https://sqlite.org/rescode.html); modernc.org/sqlite's errors carry
 // them, extended codes in the high bits.
 const (
-	sqliteCorrupt = 11 // SQLITE_CORRUPT: the file is damaged
-	sqliteFull    = 13 // SQLITE_FULL: the disk (or a quota) is full
-	sqliteNotADB  = 26 // SQLITE_NOTADB: not an SQLite database at all
+	sqliteCorrupt  = 11 // SQLITE_CORRUPT: the file is damaged
+	sqliteFull     = 13 // SQLITE_FULL: the disk (or a quota) is full
+	sqliteCantOpen = 14 // SQLITE_CANTOPEN: not a file SQLite can open
+	sqliteNotADB   = 26 // SQLITE_NOTADB: not an SQLite database at all
 )
 
 // WriteError is a change the database did not take: Beacon's state is as
@@ -74,6 +75,9 @@ func checkExisting(path string) error {
 	if err != nil {
 		return fmt.Errorf("%w: %s: %v", ErrUnreadable, path, err)
 	}
+	if info.IsDir() {
+		return fmt.Errorf("%w: %s is a directory, not Beacon's database; Beacon changed nothing. Give -db the database file's path", ErrUnreadable, path)
+	}
 	if info.Size() > 0 {
 		return nil
 	}
@@ -93,6 +97,8 @@ func unreadable(path string, err error) error {
 		what = "is not an SQLite database"
 	case sqliteCode(err) == sqliteCorrupt:
 		what = "is damaged"
+	case sqliteCode(err) == sqliteCantOpen:
+		what = "cannot be opened"
 	case errors.Is(err, fs.ErrPermission):
 		what = "may not be read and written by this user"
 	default:

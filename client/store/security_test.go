@@ -95,6 +95,7 @@ func TestSecurityUnreadableDatabaseRefused(t *testing.T) {
 		want    string
 	}{
 		{"cut to zero bytes", func(p string) { os.Truncate(p, 0) }, "is empty (0 bytes)"},
+		{"replaced by a directory", func(p string) { os.Remove(p); os.Mkdir(p, 0o700) }, "is a directory"},
 		{"replaced by text", func(p string) { os.WriteFile(p, []byte(strings.Repeat("not a database\n", 300)), 0o600) }, "is not an SQLite database"},
 	}
 	for _, c := range cases {
