@@ -227,6 +227,7 @@ func confirmPending(ctx context.Context, cfg Config, st *store.Store, j *jobs, c
 	}
 	conn, ok, err := st.TakePending()
 	if err != nil {
+		cfg.Logger.Error("cannot take the pending connection", "err", err)
 		return http.StatusInternalServerError, storageErrorMessage(err)
 	}
 	if !ok || conn.Identity == nil {
@@ -251,6 +252,7 @@ func handleCancel(cfg Config, st *store.Store, j *jobs) http.Handler {
 		}
 		conn, ok, err := st.TakePending()
 		if err != nil {
+			cfg.Logger.Error("cannot take the pending connection", "err", err)
 			writeJSON(w, http.StatusInternalServerError, errorJSON{Error: storageErrorMessage(err)})
 			return
 		}
@@ -289,6 +291,7 @@ func handleStartSync(cfg Config, st *store.Store, j *jobs) http.Handler {
 		case errors.Is(err, errFieldSyncNotDone):
 			writeJSON(w, http.StatusConflict, errorJSON{Error: msgFieldSyncBusy})
 		case err != nil:
+			cfg.Logger.Error("cannot start the record sync", "err", err)
 			writeJSON(w, http.StatusInternalServerError, errorJSON{Error: storageErrorMessage(err)})
 		default:
 			cfg.Logger.Info("record sync started")

@@ -38,7 +38,9 @@ const (
 	msgUnreachable            = "Cannot reach Salesforce: %s. Beacon retries automatically, waiting longer after each failure."
 	msgTimeout                = "Salesforce did not answer in time (the request timed out). Beacon retries automatically, waiting longer after each failure."
 	msgUnavailable            = "Salesforce is not available right now (HTTP %d). Beacon retries automatically, waiting longer after each failure."
-	msgStorage                = "Beacon could not save or read its data (%s). Try again; if it keeps failing, check the disk that holds Beacon's database."
+	msgStorage                = "Beacon could not save or read its data. Try again; if it keeps failing, check the disk that holds Beacon's database (Beacon's log has the details)."
+	msgStorageFull            = "Beacon could not save its data: the disk that holds its database is full. Free space on that disk, then try again; what Beacon stored before is kept."
+	msgStorageWrite           = "Beacon could not save its data: writing its database failed. Check the disk that holds it (Beacon's log has the details), then try again; what Beacon stored before is kept."
 	msgDisconnected           = "Disconnected from Salesforce: Beacon revoked its access and stopped the sync."
 	msgDisconnectedNotRevoked = "Disconnected and the sync stopped, but Beacon could not revoke its access at Salesforce: %s Revoke it in Salesforce under Setup, Connected Apps OAuth Usage."
 	msgPopupClosed            = "The Salesforce login window closed before the login finished. If Salesforce showed an error there (for example that the Consumer Key is not active yet, or redirect_uri_mismatch), correct it, then click Login with Salesforce again."
@@ -140,7 +142,8 @@ func clientCredentialsUnreachableMessage(myDomain, cause string) string {
 	return fmt.Sprintf("Beacon could not reach Salesforce at %s: %s. Check the My Domain URL, then click Connect again.", myDomain, cause)
 }
 
-// syncErrorMessage explains an error of a call to Salesforce.
+// syncErrorMessage explains an error of a call to Salesforce, or of the
+// database the sync saves to.
 func syncErrorMessage(err error) string {
 	if err == nil {
 		return ""
@@ -180,6 +183,10 @@ func syncErrorMessage(err error) string {
 		// lost grant, such as a changed Consumer Secret (invalid_client).
 		return oauthErrorMessage(re.ErrorCode, re.ErrorDescription, "")
 	}
+	var we *store.WriteError
+	if errors.As(err, &we) {
+		return storageErrorMessage(err)
+	}
 	var persisted *store.PersistedError
 	if errors.As(err, &persisted) {
 		// Stored before a restart: already described.
@@ -195,9 +202,18 @@ func syncErrorMessage(err error) string {
 	return err.Error()
 }
 
-// storageErrorMessage explains a failure of Beacon's own database.
+// storageErrorMessage explains a failure of Beacon's own database in the
+// admin's words: SQLite's own go to the log, where the callers put them.
 func storageErrorMessage(err error) string {
-	return fmt.Sprintf(msgStorage, innermost(err))
+	var we *store.WriteError
+	switch {
+	case errors.As(err, &we) && we.Full:
+		return msgStorageFull
+	case errors.As(err, &we):
+		return msgStorageWrite
+	default:
+		return msgStorage
+	}
 }
 
 // innermost returns the text of the deepest error in err's chain, which is

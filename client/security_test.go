@@ -22,6 +22,7 @@ import (
 
 	"github.com/sfharness/sfharness/internal/testlog"
 
+	"github.com/sfharness/sfharness/client"
 	"github.com/sfharness/sfharness/mocksf/mocksfclient"
 	"github.com/sfharness/sfharness/mocksf/mocksftest"
 )
@@ -594,5 +595,40 @@ func TestSecurityForgedErrorCallbackKeepsTheLogin(t *testing.T) {
 	r := h.get("/salesforce/getSfdcOAuthTokensRedirect?" + url.Values{"error": {"access_denied"}, "error_description": {"end-user denied authorization"}, "state": {state}}.Encode())
 	if r.status != http.StatusOK || !strings.Contains(r.body, "You denied access in Salesforce") {
 		t.Errorf("the real answer after forged ones = %d; want the login's own result\n%s", r.status, r.body)
+	}
+}
+
+// Break 12: a full disk left the sync failed with SQLite's own words
+// ("store: save Lead records: database or disk is full (13)"). The
+// status now says, in the admin's words, that the disk is full and what
+// to do, and names none of Beacon's internals; Beacon serves on.
+func TestSecurityFullDiskDuringSync(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.sf.addRecords(t, "Lead", 300)
+	csrf := h.connect()
+	h.waitStatus("field sync", fieldSyncComplete)
+	if err := client.SimulateFullDisk(h.beacon); err != nil {
+		t.Fatal(err)
+	}
+	if r := h.postAction("/admin/crm/salesforce/sync", csrf); r.status != http.StatusAccepted {
+		t.Fatalf("start sync = %d %s", r.status, r.body)
+	}
+	s := h.waitStatus("the sync to fail", func(s status) bool { return s.Sync.State == "failed" })
+	for _, text := range []string{s.Sync.Text, s.Sync.LastError} {
+		if !strings.Contains(text, "the disk that holds its database is full") {
+			t.Errorf("sync status says %q; want it to say the disk is full", text)
+		}
+		for _, internal := range []string{"sqlite", "SQLITE", "(13)", "database or disk is full", "store:"} {
+			if strings.Contains(text, internal) {
+				t.Errorf("sync status says %q; want none of Beacon's internals (%q)", text, internal)
+			}
+		}
+	}
+	if n := s.Sync.Counts["Lead"]; n != 0 {
+		t.Errorf("%d Leads counted after the failed save; want 0", n)
+	}
+	if r := h.get("/admin/crm/salesforce"); r.status != http.StatusOK {
+		t.Errorf("Salesforce page after the failure = %d; want 200", r.status)
 	}
 }

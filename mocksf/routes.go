@@ -2,6 +2,7 @@ package mocksf
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/gorilla/mux"
 
@@ -204,6 +205,8 @@ func (s *Server) routes(pages *web.Pages, verifier *identity.Verifier) http.Hand
 
 	api.Router.Set(r)
 
-	// The journal and fault rules see every request first.
-	return cd.Observe(recoverPanics(log)(collapseSlashes(trimTrailingSlash(r))))
+	// The journal and fault rules see every request first, inside the
+	// headers every answer carries.
+	secure := secureResponses(strings.HasPrefix(s.cfg.BaseURL, "https://"))
+	return secure(cd.Observe(recoverPanics(log)(collapseSlashes(trimTrailingSlash(r)))))
 }

@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"mime/multipart"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"os"
@@ -23,6 +24,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -1482,4 +1484,107 @@ func onHost(loc string) bool {
 	u, err := url.Parse(loc)
 	return err == nil && u.Scheme == "" && u.Host == "" && strings.HasPrefix(loc, "/") &&
 		!strings.HasPrefix(strings.ReplaceAll(loc, `\`, "/"), "//")
+}
+
+// cookieTap records every Set-Cookie the server answers with.
+type cookieTap struct {
+	mu      sync.Mutex
+	next    http.RoundTripper
+	cookies []string
+}
+
+func (c *cookieTap) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := c.next.RoundTrip(req)
+	if err == nil {
+		c.mu.Lock()
+		for _, v := range resp.Header.Values("Set-Cookie") {
+			c.cookies = append(c.cookies, req.URL.Path+": "+v)
+		}
+		c.mu.Unlock()
+	}
+	return resp, err
+}
+
+// Break 13: behind an https -public-url mocksf's cookies never had
+// Secure, so an http hop could read the session. Now every cookie of a
+// login (the new session, the renewed one, the remembered browser) and of
+// logout has it.
+func TestSecurityCookiesSecureBehindHTTPS(t *testing.T) {
+	t.Parallel()
+	ts := httptest.NewUnstartedServer(nil)
+	srv, err := mocksf.New(mocksf.Config{BaseURL: "https://" + ts.Listener.Addr().String(), Seed: []byte(testSeed)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts.Config.Handler = srv
+	ts.StartTLS()
+	t.Cleanup(func() { ts.Close(); srv.Close() })
+	tap := &cookieTap{next: ts.Client().Transport}
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, Transport: tap}
+
+	_, page := get(t, c, ts.URL+"/")
+	token := csrf(t, page)
+	post(t, c, ts.URL+"/", url.Values{"_CONFIRMATIONTOKEN": {token}, "username": {"admin@acme.test"}, "pw": {"Admin-Pass-1"}})
+	resp, _ := post(t, c, ts.URL+login.VerifyPath, url.Values{"_CONFIRMATIONTOKEN": {token}, "emc": {srv.Mailer().Sent("admin@acme.test")[0].Code}, "daa": {"1"}})
+	if resp.Request.URL.Path == login.VerifyPath {
+		t.Fatal("verification failed")
+	}
+	get(t, c, ts.URL+"/secur/logout.jsp")
+
+	tap.mu.Lock()
+	defer tap.mu.Unlock()
+	if len(tap.cookies) < 4 {
+		t.Fatalf("saw cookies %q; want the session's, the renewed session's, the device's and logout's", tap.cookies)
+	}
+	for _, sc := range tap.cookies {
+		if !regexp.MustCompile(`(?i);\s*Secure(;|$)`).MatchString(sc) {
+			t.Errorf("cookie %s; want Secure behind https", sc)
+		}
+	}
+}
+
+// Break 13: mocksf's answers lacked X-Content-Type-Options: nosniff, so
+// a browser could run a JSON or CSV body as script. Now every answer has
+// it: pages, static files, OAuth, REST and SOAP errors, discovery, the
+// control API, a 404, and an answer a fault rule makes up.
+func TestSecurityNoSniffOnEveryAnswer(t *testing.T) {
+	t.Parallel()
+	_, ts := newServer(t)
+	fault := `{"path":"/services/oauth2/userinfo","status":503,"body":"down"}`
+	resp, err := http.Post(ts.URL+"/__mocksf/faults", "application/json", strings.NewReader(fault))
+	if err != nil || resp.StatusCode != http.StatusCreated {
+		t.Fatalf("add fault: %v %v", err, resp)
+	}
+	resp.Body.Close()
+	cases := []struct{ method, path, body string }{
+		{"GET", "/", ""},
+		{"GET", "/static/mocksf.css", ""},
+		{"GET", "/static/copy.js", ""},
+		{"GET", "/services/oauth2/authorize?client_id=nope", ""},
+		{"POST", "/services/oauth2/token", "grant_type=password"},
+		{"GET", "/services/oauth2/userinfo", ""}, // the fault rule answers
+		{"GET", "/.well-known/openid-configuration", ""},
+		{"GET", "/id/keys", ""},
+		{"GET", "/services/data/v67.0/sobjects", ""},
+		{"GET", "/services/data", ""},
+		{"POST", "/services/Soap/u/60.0", "<x/>"},
+		{"GET", "/__mocksf/health", ""},
+		{"GET", "/__mocksf/orgs", ""},
+		{"GET", "/no/such/page", ""},
+	}
+	for _, c := range cases {
+		req, _ := http.NewRequest(c.method, ts.URL+c.path, strings.NewReader(c.body))
+		if c.body != "" {
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if got := resp.Header.Get("X-Content-Type-Options"); got != "nosniff" {
+			t.Errorf("%s %s (%d): X-Content-Type-Options = %q; want nosniff", c.method, c.path, resp.StatusCode, got)
+		}
+	}
 }

@@ -62,6 +62,11 @@ const (
 	DefaultMaxAccessTokensPerLogin = store.DefaultMaxAccessPerFamily
 	// DefaultJournalSize is JournalSize's default.
 	DefaultJournalSize = control.DefaultJournalSize
+	// DefaultMaxRecordsPerOrg is MaxRecordsPerOrg's default: five times
+	// the most a seed may generate, about 1.1 GiB of mocksf's memory per
+	// full org (measured: each 200,000 Leads generated through the control
+	// API add about 190 MiB of RSS).
+	DefaultMaxRecordsPerOrg = 1_000_000
 	// DefaultSOAPRetiredLoginFault is SOAPRetiredLoginFault's default,
 	// as Salesforce was seen answering at 65.0.
 	DefaultSOAPRetiredLoginFault = soap.RetiredLoginInvalidOperation
@@ -166,6 +171,13 @@ type Config struct {
 	// "INVALID_OPERATION" (default, as Salesforce was seen answering at
 	// 65.0) or "UNSUPPORTED_API_VERSION".
 	SOAPRetiredLoginFault string
+	// MaxRecordsPerOrg caps the records an org may hold, all objects
+	// and deleted ones included: past it, REST and Bulk API creates fail
+	// with STORAGE_LIMIT_EXCEEDED, as in a Salesforce org whose data
+	// storage is full, and POST /__mocksf/orgs/{id}/records with 409. A
+	// seed is never cut short. Zero means DefaultMaxRecordsPerOrg;
+	// negative, no cap.
+	MaxRecordsPerOrg int
 	// Bulk configures Bulk API 2.0: how long closed jobs take to show
 	// InProgress and JobComplete on mocksf's clock (default 0 each), and
 	// the caps on uploads and on what an org's jobs keep
@@ -208,6 +220,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.JournalSize <= 0 {
 		c.JournalSize = DefaultJournalSize
+	}
+	if c.MaxRecordsPerOrg == 0 {
+		c.MaxRecordsPerOrg = DefaultMaxRecordsPerOrg
 	}
 	if c.SOAPRetiredLoginFault == "" {
 		c.SOAPRetiredLoginFault = DefaultSOAPRetiredLoginFault
@@ -255,6 +270,7 @@ func New(cfg Config) (*Server, error) {
 	clk := clock.New(cfg.Clock)
 	st := store.New(clk.Now)
 	st.SetMaxAccessPerFamily(cfg.MaxAccessTokensPerLogin)
+	st.SetMaxRecords(cfg.MaxRecordsPerOrg)
 	seeded, err := st.Apply(seed)
 	if err != nil {
 		return nil, fmt.Errorf("mocksf: %w", err)
@@ -351,6 +367,81 @@ func recoverPanics(log *slog.Logger) func(http.Handler) http.Handler {
 		})
 	}
 }
+
+// secureResponses sets what every answer of mocksf carries for the
+// browser's safety, fault-rule answers and the control API's included:
+// X-Content-Type-Options: nosniff, as Salesforce's answers do, so that a
+// browser never runs a JSON or CSV body as script or style; and, when
+// mocksf is reached over https (an https -public-url behind a proxy),
+// the Secure attribute on every cookie it sets, as Salesforce's session
+// cookies have, so that no http hop can read the session.
+func secureResponses(secureCookies bool) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("X-Content-Type-Options", "nosniff")
+			if !secureCookies {
+				next.ServeHTTP(w, r)
+				return
+			}
+			sw := &secureCookieWriter{ResponseWriter: w}
+			next.ServeHTTP(sw, r)
+			// A handler that wrote nothing leaves its headers for
+			// net/http to send after this returns.
+			sw.markSecure()
+		})
+	}
+}
+
+// secureCookieWriter adds Secure to the cookies of an answer just before
+// its headers go out, whichever handler set them.
+type secureCookieWriter struct {
+	http.ResponseWriter
+	sent bool
+}
+
+func (w *secureCookieWriter) markSecure() {
+	if w.sent {
+		return
+	}
+	w.sent = true
+	cookies := w.Header()["Set-Cookie"]
+	for i, c := range cookies {
+		if !hasSecure(c) {
+			cookies[i] = c + "; Secure"
+		}
+	}
+}
+
+// hasSecure reports whether a Set-Cookie value has the Secure attribute.
+func hasSecure(setCookie string) bool {
+	for _, attr := range strings.Split(setCookie, ";")[1:] {
+		if strings.EqualFold(strings.TrimSpace(attr), "Secure") {
+			return true
+		}
+	}
+	return false
+}
+
+func (w *secureCookieWriter) WriteHeader(code int) {
+	w.markSecure()
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *secureCookieWriter) Write(b []byte) (int, error) {
+	w.markSecure()
+	return w.ResponseWriter.Write(b)
+}
+
+// Flush passes a flush on, for handlers that stream.
+func (w *secureCookieWriter) Flush() {
+	w.markSecure()
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// Unwrap lets http.ResponseController reach the connection beneath.
+func (w *secureCookieWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // defaultInstanceURL names the login listener differently for the instance
 // host when it is 127.0.0.1: localhost reaches the same listener, but

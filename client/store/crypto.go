@@ -55,16 +55,18 @@ func (s *sealer) seal(place string, plaintext []byte) []byte {
 	return s.aead.Seal(out, nonce, plaintext, []byte(place))
 }
 
-// open reverses seal; it fails with ErrWrongKey when the value was sealed
-// with another key or for another place.
+// open reverses seal; it fails with ErrCorrupt when the value is damaged,
+// was sealed for another place, or with another key. Only the key check
+// (Store.checkKey) tells the last apart: it opens first, so a value that
+// fails after it is damage, not the key.
 func (s *sealer) open(place string, sealed []byte) ([]byte, error) {
 	n := s.aead.NonceSize()
 	if len(sealed) < 1+n+s.aead.Overhead() || sealed[0] != sealVersion {
-		return nil, fmt.Errorf("store: %s: not a sealed value", place)
+		return nil, fmt.Errorf("%w: %s is not a sealed value (%d bytes); restore the database from a backup", ErrCorrupt, place, len(sealed))
 	}
 	plain, err := s.aead.Open(nil, sealed[1:1+n], sealed[1+n:], []byte(place))
 	if err != nil {
-		return nil, fmt.Errorf("%w (%s)", ErrWrongKey, place)
+		return nil, fmt.Errorf("%w: %s does not decrypt, although the key is the database's (the key check opened); restore the database from a backup", ErrCorrupt, place)
 	}
 	return plain, nil
 }

@@ -93,9 +93,13 @@ func Open(opts Options) (*Store, error) {
 		}
 		path = filepath.Join(s.tempDir, "beacon.db")
 	}
-	if err := createPrivate(path); err != nil {
+	if err := checkExisting(path); err != nil {
 		s.removeTemp()
 		return nil, err
+	}
+	if err := createPrivate(path); err != nil {
+		s.removeTemp()
+		return nil, unreadable(path, err)
 	}
 	// WAL keeps readers and the writer apart; synchronous=NORMAL in WAL
 	// mode stays consistent after a crash, losing at most the last
@@ -110,17 +114,13 @@ func Open(opts Options) (*Store, error) {
 	db.SetMaxOpenConns(1)
 	s.db = db
 	ctx := context.Background()
-	if err := migrate(ctx, db); err != nil {
-		s.Close()
-		return nil, err
-	}
-	if err := s.checkKey(ctx); err != nil {
-		s.Close()
-		return nil, err
-	}
-	if err := s.load(ctx); err != nil {
-		s.Close()
-		return nil, err
+	for _, step := range []func(context.Context) error{
+		func(ctx context.Context) error { return migrate(ctx, db) }, s.checkKey, s.load,
+	} {
+		if err := step(ctx); err != nil {
+			s.Close()
+			return nil, unreadable(path, err)
+		}
 	}
 	return s, nil
 }
@@ -163,13 +163,15 @@ func (s *Store) checkKey(ctx context.Context) error {
 		_, err = s.db.ExecContext(ctx, "INSERT INTO settings (name, value) VALUES (?, ?)",
 			settingKeyCheck, s.seal.seal("settings/"+settingKeyCheck, []byte(keyCheckPlaintext)))
 		if err != nil {
-			return fmt.Errorf("store: %w", err)
+			return fmt.Errorf("store: key check: %w", writeFailed(err))
 		}
 		return nil
 	}
 	if err != nil {
 		return fmt.Errorf("store: %w", err)
 	}
+	// The one value whose failure to open means the key: the others
+	// opening wrong after it did are damage (ErrCorrupt).
 	plain, err := s.seal.open("settings/"+settingKeyCheck, sealed)
 	if err != nil || string(plain) != keyCheckPlaintext {
 		return ErrWrongKey
@@ -395,17 +397,17 @@ func parseTime(s string) time.Time {
 	return t
 }
 
-// inTx runs f in a transaction.
+// inTx runs f in a transaction; a failure is a *WriteError.
 func (s *Store) inTx(f func(tx *sql.Tx) error) error {
 	tx, err := s.db.Begin()
 	if err != nil {
-		return err
+		return writeFailed(err)
 	}
 	if err := f(tx); err != nil {
 		tx.Rollback()
-		return err
+		return writeFailed(err)
 	}
-	return tx.Commit()
+	return writeFailed(tx.Commit())
 }
 
 // SaveCredentials stores the connected app's credentials, the secret
@@ -509,7 +511,7 @@ func (s *Store) TakePending() (Connection, bool, error) {
 		return Connection{}, false, nil
 	}
 	if _, err := s.db.Exec("DELETE FROM connections WHERE slot = 'pending'"); err != nil {
-		return Connection{}, false, fmt.Errorf("store: take pending connection: %w", err)
+		return Connection{}, false, fmt.Errorf("store: take pending connection: %w", writeFailed(err))
 	}
 	c := *s.pending
 	s.pending = nil
@@ -654,7 +656,12 @@ func (s *Store) SetFieldPhase(object string, p Phase, err error) error {
 		return nil
 	}
 	if _, dbErr := s.db.Exec("UPDATE field_sync SET phase = ?, error = ? WHERE object = ?", p, s.errorText(err), object); dbErr != nil {
-		return fmt.Errorf("store: field sync %s: %w", object, dbErr)
+		if p == PhaseFailed {
+			// Shown although not stored: the job has stopped, and the
+			// page must not say it is still reading fields.
+			of.Phase, of.Err = p, err
+		}
+		return fmt.Errorf("store: field sync %s: %w", object, writeFailed(dbErr))
 	}
 	of.Phase, of.Err = p, err
 	return nil
@@ -737,10 +744,20 @@ func (s *Store) setRecordSync(rs RecordSync) error {
 	_, err := s.db.Exec("UPDATE record_sync SET state = ?, error = ?, last_error = ?, last_pull = ? WHERE id = 1",
 		rs.State, s.errorText(rs.Err), s.errorText(rs.LastError), formatTime(rs.LastPull))
 	if err != nil {
-		return fmt.Errorf("store: record sync state: %w", err)
+		return fmt.Errorf("store: record sync state: %w", writeFailed(err))
 	}
 	s.sync = rs
 	return nil
+}
+
+// showRecordSync writes rs, and shows it even when the database does not
+// take it (a full disk refuses the very write that would say so): the
+// job has stopped or is waiting, and the page must say why rather than
+// show the state before. s.mu is held.
+func (s *Store) showRecordSync(rs RecordSync) error {
+	err := s.setRecordSync(rs)
+	s.sync = rs
+	return err
 }
 
 // StartRecordSync moves the record sync to SyncInitial unless it is
@@ -774,7 +791,7 @@ func (s *Store) RecordSyncError(err error) error {
 	defer s.mu.Unlock()
 	rs := s.sync
 	rs.LastError = err
-	return s.setRecordSync(rs)
+	return s.showRecordSync(rs)
 }
 
 // RecordSyncFailed marks the record sync as stopped by err.
@@ -783,7 +800,7 @@ func (s *Store) RecordSyncFailed(err error) error {
 	defer s.mu.Unlock()
 	rs := s.sync
 	rs.State, rs.Err, rs.LastError = SyncFailed, err, err
-	return s.setRecordSync(rs)
+	return s.showRecordSync(rs)
 }
 
 // Status returns a snapshot of the connection and both syncs.

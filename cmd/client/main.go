@@ -57,6 +57,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -108,10 +109,16 @@ func main() {
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := serve(ctx, args, getenv, stdout, stderr); err != nil {
+	err := serve(ctx, args, getenv, stdout, stderr)
+	switch {
+	case err == nil:
+		return nil
+	case strings.HasPrefix(err.Error(), "client: "):
+		// Package client's errors name it already: once is enough.
+		return err
+	default:
 		return fmt.Errorf("client: %w", err)
 	}
-	return nil
 }
 
 // serve is run without the signals and the "client: " prefix.

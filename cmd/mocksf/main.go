@@ -9,7 +9,7 @@
 //	       [-keep-tokens-on-refresh-replay] [-allow-jwt-replay] [-max-access-tokens-per-login 100]
 //	       [-userinfo-only-oauth-token] [-soap-retired-login-fault INVALID_OPERATION|UNSUPPORTED_API_VERSION]
 //	       [-bulk-queue-delay 0s] [-bulk-processing-delay 0s] [-bulk-max-upload BYTES]
-//	       [-bulk-max-jobs N] [-bulk-max-stored BYTES]
+//	       [-bulk-max-jobs N] [-bulk-max-stored BYTES] [-max-records-per-org 1000000]
 //
 // mocksf -h describes each flag. The first two lines say where and how it
 // serves; the next four choose which of Salesforce's documented
@@ -28,6 +28,12 @@
 // only loopback clients, or with -control-token only requests that carry
 // that bearer token. mocksf is a test tool: never expose it to the
 // internet.
+//
+// On -addr 0.0.0.0:PORT (or [::]:PORT) its URLs, and the listening line,
+// name the machine's host name, since http://[::]:PORT reaches nothing
+// from elsewhere (-public-url overrides them), and listening beyond
+// loopback it warns on stderr that its pages are reachable from other
+// machines, and whether the control API is.
 package main
 
 import (
@@ -41,6 +47,7 @@ import (
 	"os"
 	"os/signal"
 	"regexp"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -92,6 +99,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	bulkProcessing := fs.Duration("bulk-processing-delay", 0, "how long a Bulk API 2.0 job reads InProgress before JobComplete or Failed, on mocksf's clock")
 	bulkUpload := fs.Int64("bulk-max-upload", 0, "largest Bulk API 2.0 job data in `BYTES` (default 32 MiB)")
 	bulkJobs := fs.Int("bulk-max-jobs", 0, "Bulk API 2.0 jobs an org may keep (default 500)")
+	maxRecords := fs.Int("max-records-per-org", mocksf.DefaultMaxRecordsPerOrg, "records an org may hold, deleted ones included, before creates fail with STORAGE_LIMIT_EXCEEDED (-1: no cap)")
 	bulkStored := fs.Int64("bulk-max-stored", 0, "`BYTES` of data and results an org's Bulk API 2.0 jobs may keep (default 128 MiB)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -111,9 +119,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return fmt.Errorf("mocksf: listen: %w", err)
 	}
-	base := "http://" + ln.Addr().String()
+	listenURL, err := reachableURL(ln.Addr().(*net.TCPAddr), hostname)
+	if err != nil {
+		ln.Close()
+		return fmt.Errorf("mocksf: %w", err)
+	}
+	base := listenURL
 	if *publicURL != "" {
 		base = *publicURL
+	}
+	if w := exposureWarning(ln.Addr().(*net.TCPAddr), base, *controlToken != ""); w != "" {
+		fmt.Fprintln(stderr, w)
 	}
 	level := slog.LevelWarn
 	if *verbose {
@@ -124,8 +140,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		VerificationCodeLength: *codeLen, AppActivationDelay: *activation, ControlToken: *controlToken, InstanceHosts: *instanceHosts, APIOnLoginHost: *apiOnLogin,
 		ExternalClientAppPasswordFlow: *ecaPasswordFlow, SecurityTokenFromLoopback: *tokenFromLoopback,
 		KeepTokensOnCodeReplay: *keepOnReplay, KeepTokensOnRefreshReplay: *keepOnRefreshReplay, AllowJWTReplay: *allowJWTReplay,
-		MaxAccessTokensPerLogin: *maxAccessPerLogin,
-		UserInfoOnlyOAuthToken:  *userInfoOnlyOAuthToken, SOAPRetiredLoginFault: *retiredLogin,
+		MaxAccessTokensPerLogin: *maxAccessPerLogin, MaxRecordsPerOrg: *maxRecords,
+		UserInfoOnlyOAuthToken: *userInfoOnlyOAuthToken, SOAPRetiredLoginFault: *retiredLogin,
 		Bulk: rest.BulkSettings{QueueDelay: *bulkQueue, ProcessingDelay: *bulkProcessing,
 			MaxUploadBytes: *bulkUpload, MaxJobs: *bulkJobs, MaxStoredBytes: *bulkStored},
 		Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
@@ -139,11 +155,46 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	defer srv.Close()
 	hs := httpserve.New(srv, *readHeaderTimeout)
-	err = httpserve.Run(ctx, hs, ln, func() { fmt.Fprintf(stdout, "mocksf listening on http://%s\n", ln.Addr()) })
+	err = httpserve.Run(ctx, hs, ln, func() { fmt.Fprintf(stdout, "mocksf listening on %s\n", listenURL) })
 	if err != nil {
 		return fmt.Errorf("mocksf: %w", err)
 	}
 	return nil
+}
+
+// hostname names this machine in URLs when mocksf listens on every
+// interface; tests replace it.
+var hostname = os.Hostname
+
+// reachableURL is the http URL of a listener: its address, or, when it
+// listens on every interface (0.0.0.0, [::]), this machine's host name,
+// since http://[::]:PORT reaches nothing from another machine and is no
+// usable redirect or identity URL.
+func reachableURL(a *net.TCPAddr, hostname func() (string, error)) (string, error) {
+	if !a.IP.IsUnspecified() {
+		return "http://" + a.String(), nil
+	}
+	name, err := hostname()
+	if err != nil || name == "" {
+		return "", fmt.Errorf("listening on %s, but this machine's host name is unknown (%v): give -public-url", a, err)
+	}
+	return "http://" + net.JoinHostPort(name, strconv.Itoa(a.Port)), nil
+}
+
+// exposureWarning is what mocksf says on stderr when it listens beyond
+// loopback: its pages, OAuth and API endpoints (and the passwords of the
+// seed) are then open to the network. The test-control API stays closed
+// to other machines unless -control-token is given (control.Guard): the
+// warning says which. It is empty on loopback.
+func exposureWarning(a *net.TCPAddr, base string, controlToken bool) string {
+	if a.IP.IsLoopback() {
+		return ""
+	}
+	control := "the test-control API under /__mocksf/ still answers only loopback clients (give -control-token TOKEN to open it to requests with that bearer token)"
+	if controlToken {
+		control = "the test-control API under /__mocksf/ answers any client that sends the -control-token as a bearer token"
+	}
+	return fmt.Sprintf("mocksf: warning: listening on %s, beyond loopback: the login, Setup and OAuth pages and the APIs are reachable from other machines as %s; %s. mocksf is a test tool: never expose it to the internet.", a, base, control)
 }
 
 var seedLine = regexp.MustCompile(`^(?:mocksf: )?(?:seed: )?(?:yaml: )?\s*line (\d+): (.*)$`)

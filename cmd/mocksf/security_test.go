@@ -1,7 +1,14 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
 	"net/http"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/sfharness/sfharness/internal/httpserve/httpservetest"
@@ -17,4 +24,109 @@ func TestRunRefusesOversizedHeaders(t *testing.T) {
 	if got := httpservetest.SendHeader(t, base, "/", 16<<10); got != http.StatusOK {
 		t.Errorf("16 KiB header = %d; want 200", got)
 	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the program and the test at once.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// startExposed runs the real program with args, as StartRun does, but
+// keeps its stderr; it returns the URL of the listening line.
+func startExposed(t *testing.T, args ...string) (base string, stderr *syncBuffer) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	stderr = &syncBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		err := run(ctx, append([]string{"mocksf"}, args...), noEnv, pw, stderr)
+		pw.Close()
+		done <- err
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("run: %v", err)
+		}
+	})
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil {
+		t.Fatalf("reading the first line: %v; stderr: %s", err, stderr)
+	}
+	go io.Copy(io.Discard, pr)
+	base, ok := strings.CutPrefix(strings.TrimSpace(line), "mocksf listening on ")
+	if !ok {
+		t.Fatalf("first line = %q", line)
+	}
+	return base, stderr
+}
+
+// Break 11: -addr 0.0.0.0:PORT made every URL http://[::]:PORT, which
+// no other machine can use, and said nothing about being reachable.
+// Now the URLs name the machine (or -public-url), and a warning on
+// stderr says what is exposed and that the control API still refuses
+// other machines unless -control-token is given.
+func TestSecurityWildcardAddrWarnsAndNamesTheHost(t *testing.T) {
+	old := hostname
+	hostname = func() (string, error) { return "localhost", nil }
+	t.Cleanup(func() { hostname = old })
+	cases := []struct {
+		name        string
+		args        []string
+		wantBase    string // prefix of the identity URL's host
+		wantControl string
+	}{
+		{"wildcard", []string{"-addr", "0.0.0.0:0"}, "http://localhost:", "still answers only loopback clients"},
+		{"wildcard with token", []string{"-addr", "0.0.0.0:0", "-control-token", "tok-1"}, "http://localhost:", "answers any client that sends the -control-token"},
+		{"wildcard with public URL", []string{"-addr", "0.0.0.0:0", "-public-url", "http://mocksf.test:9999"}, "http://mocksf.test:9999", "still answers only loopback clients"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			base, stderr := startExposed(t, c.args...)
+			if strings.Contains(base, "[::]") || strings.Contains(base, "0.0.0.0") || !strings.HasPrefix(base, "http://localhost:") {
+				t.Errorf("listening line names %s; want http://localhost:PORT", base)
+			}
+			warning := stderr.String()
+			for _, want := range []string{"warning", "reachable from other machines", c.wantControl} {
+				if !strings.Contains(warning, want) {
+					t.Errorf("stderr = %q; want it to say %q", warning, want)
+				}
+			}
+			// Discovery shows the URLs mocksf builds: none may name the
+			// unspecified address.
+			resp, err := http.Get(base + "/.well-known/openid-configuration")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var disc struct {
+				Issuer           string `json:"issuer"`
+				AuthorizationURL string `json:"authorization_endpoint"`
+			}
+			json.NewDecoder(resp.Body).Decode(&disc)
+			if !strings.HasPrefix(disc.AuthorizationURL, c.wantBase) || strings.Contains(disc.AuthorizationURL, "[::]") {
+				t.Errorf("authorization_endpoint = %q; want it under %s", disc.AuthorizationURL, c.wantBase)
+			}
+		})
+	}
+	t.Run("loopback says nothing", func(t *testing.T) {
+		_, stderr := startExposed(t, "-addr", "127.0.0.1:0")
+		if s := stderr.String(); strings.Contains(s, "warning") {
+			t.Errorf("stderr on loopback = %q; want no warning", s)
+		}
+	})
 }

@@ -1,8 +1,11 @@
 package control
 
 import (
+	"errors"
 	"net/http"
 	"time"
+
+	"github.com/sfharness/sfharness/mocksf/clock"
 )
 
 // ClockState is mocksf's clock as GET and POST /__mocksf/clock answer it.
@@ -63,22 +66,16 @@ func HandleSetClock(c *API) http.Handler {
 			writeError(w, errorf(CodeBadRequest, "nothing to do: give advance, set, freeze or reset"))
 			return
 		}
-		if ch.Reset {
-			c.d.Clock.Reset()
+		// One move, so that a refused advance does not leave a reset or
+		// freeze half done.
+		err := c.d.Clock.Apply(clock.Change{Reset: ch.Reset, Freeze: ch.Freeze, Set: ch.Set, Advance: d})
+		if errors.Is(err, clock.ErrOutOfRange) {
+			writeError(w, errorf(CodeBadRequest, "%v: mocksf's clock stays within about 292 years of the real time (a Go duration); nothing was changed", err))
+			return
 		}
-		// Freezing comes first, so that set and advance land exactly;
-		// restarting comes last.
-		if ch.Freeze != nil && *ch.Freeze {
-			c.d.Clock.Freeze()
-		}
-		if ch.Set != nil {
-			c.d.Clock.Set(*ch.Set)
-		}
-		if d != 0 {
-			c.d.Clock.Advance(d)
-		}
-		if ch.Freeze != nil && !*ch.Freeze {
-			c.d.Clock.Unfreeze()
+		if err != nil {
+			writeError(w, err)
+			return
 		}
 		writeJSON(w, http.StatusOK, c.clockState())
 	})

@@ -103,7 +103,7 @@ const (
 	CodeBadRequest = "bad_request" // 400: bad JSON, unknown field, bad value
 	CodeForbidden  = "forbidden"   // 403: not loopback, or the token is missing or wrong
 	CodeNotFound   = "not_found"   // 404: no such org or fault
-	CodeConflict   = "conflict"    // 409: a username or consumer key another org has
+	CodeConflict   = "conflict"    // 409: a username or consumer key another org has; an org with no room for more records
 )
 
 var codeStatus = map[string]int{

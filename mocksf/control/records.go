@@ -111,6 +111,11 @@ func HandleInsertRecords(c *API) http.Handler {
 		// One transaction, so that requests adding generated records at
 		// the same time cannot number them alike.
 		err = c.d.Store.UpdateRecords(o.ID, object, func(tx *store.RecordTx) error {
+			// All or nothing: calls that each stay under MaxGenerate
+			// would otherwise grow an org without end.
+			if want, room := len(in.Records)+in.Generate, tx.Room(); want > room {
+				return errorf(CodeConflict, "org %s has room for %d more records (-max-records-per-org); %d asked for, none inserted", o.ID, room, want)
+			}
 			for _, f := range in.Records {
 				if err := add(tx, f); err != nil {
 					return err

@@ -105,6 +105,9 @@ func txErrors(err error) []apiError {
 	if errors.Is(err, store.ErrNotFound) {
 		return []apiError{errNotFound}
 	}
+	if errors.Is(err, store.ErrStorageLimitExceeded) {
+		return []apiError{errStorageLimit}
+	}
 	e := errInternal(err.Error())
 	e.dml = true
 	return []apiError{e}

@@ -137,6 +137,11 @@ func dmlError(code, message string, fields ...string) apiError {
 	return apiError{Code: code, Message: message, dml: true, Fields: fields}
 }
 
+// errStorageLimit is a create in an org whose data storage is full
+// (mocksf: -max-records-per-org), in the words Salesforce's users quote
+// ("STORAGE_LIMIT_EXCEEDED: storage limit exceeded").
+var errStorageLimit = dmlError("STORAGE_LIMIT_EXCEEDED", "storage limit exceeded")
+
 func errRequiredMissing(fields []string) apiError {
 	return dmlError("REQUIRED_FIELD_MISSING", "Required fields are missing: ["+strings.Join(fields, ", ")+"]", fields...)
 }

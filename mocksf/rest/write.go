@@ -180,6 +180,10 @@ func writeTxError(w http.ResponseWriter, err error) bool {
 		writeError(w, http.StatusNotFound, errNotFound)
 		return true
 	}
+	if errors.Is(err, store.ErrStorageLimitExceeded) {
+		writeError(w, http.StatusBadRequest, errStorageLimit)
+		return true
+	}
 	writeError(w, http.StatusInternalServerError, errInternal(err.Error()))
 	return true
 }

@@ -1,7 +1,9 @@
 package store
 
 import (
+	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -29,10 +31,49 @@ func (s *Store) InsertRecord(orgID, object, createdByID string, fields map[strin
 	return s.insertRecord(orgID, object, createdByID, fields)
 }
 
+// ErrStorageLimitExceeded refuses a record an org has no room for
+// (SetMaxRecords): what Salesforce answers STORAGE_LIMIT_EXCEEDED
+// "storage limit exceeded" when an org's data storage is full.
+var ErrStorageLimitExceeded = errors.New("storage limit exceeded")
+
+// SetMaxRecords caps the records each org may hold, all objects and
+// deleted ones included (they stay in memory, for queryAll): an insert
+// past it fails with ErrStorageLimitExceeded. 0 or less means no cap. A
+// seed's records are never refused, so a seed larger than the cap makes
+// an org that starts full.
+func (s *Store) SetMaxRecords(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.maxRecords = max(n, 0)
+}
+
+// recordRoomLocked is how many more records the org may hold:
+// math.MaxInt when there is no cap.
+func (s *Store) recordRoomLocked(o *orgState) int {
+	if s.maxRecords == 0 {
+		return math.MaxInt
+	}
+	held := 0
+	for _, byID := range o.records {
+		held += len(byID)
+	}
+	return max(s.maxRecords-held, 0)
+}
+
 func (s *Store) insertRecord(orgID, object, createdByID string, fields map[string]any) (Record, error) {
-	if _, ok := s.orgs[orgID]; !ok {
+	o, ok := s.orgs[orgID]
+	if !ok {
 		return Record{}, fmt.Errorf("store: insert %s: org %s: %w", object, orgID, ErrNotFound)
 	}
+	if s.recordRoomLocked(o) == 0 {
+		return Record{}, fmt.Errorf("store: insert %s: org %s is full (at most %d records): %w", object, orgID, s.maxRecords, ErrStorageLimitExceeded)
+	}
+	return s.addRecordLocked(orgID, object, createdByID, fields), nil
+}
+
+// addRecordLocked is insertRecord into an org that exists, with no cap:
+// for the seed.
+func (s *Store) addRecordLocked(orgID, object, createdByID string, fields map[string]any) Record {
 	now := s.recordClock()
 	r := &Record{
 		ID:               s.recordIDLocked(orgID, object),
@@ -52,7 +93,7 @@ func (s *Store) insertRecord(orgID, object, createdByID string, fields map[strin
 	}
 	o.records[object][r.ID] = r
 	o.order[object] = append(o.order[object], r.ID)
-	return copyRecord(r), nil
+	return copyRecord(r)
 }
 
 // Records returns every record of an object in an org, deleted ones

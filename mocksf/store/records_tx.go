@@ -161,7 +161,12 @@ func (tx *RecordTx) Get(id string) (*Record, bool) {
 	return r, ok
 }
 
-// Insert creates a record created by the given user (may be empty).
+// Room is how many more records the org may hold (SetMaxRecords):
+// math.MaxInt when there is no cap.
+func (tx *RecordTx) Room() int { return tx.s.recordRoomLocked(tx.s.orgLocked(tx.orgID)) }
+
+// Insert creates a record created by the given user (may be empty); it
+// fails with ErrStorageLimitExceeded when the org is full.
 func (tx *RecordTx) Insert(createdByID string, fields map[string]any) (Record, error) {
 	r, err := tx.s.insertRecord(tx.orgID, tx.object, createdByID, fields)
 	if err == nil {

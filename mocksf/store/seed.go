@@ -513,8 +513,7 @@ func (s *Store) applyOrgLocked(spec OrgSpec) OrgResult {
 	sort.Strings(objects)
 	for _, object := range objects {
 		for _, fields := range spec.Records.Explicit[object] {
-			// The org exists, so insertRecord cannot fail here.
-			_, _ = s.insertRecord(org.ID, object, firstUser, fields)
+			s.addRecordLocked(org.ID, object, firstUser, fields)
 		}
 	}
 	gen := make([]string, 0, len(spec.Records.Generate))
@@ -524,7 +523,7 @@ func (s *Store) applyOrgLocked(spec OrgSpec) OrgResult {
 	sort.Strings(gen)
 	for _, object := range gen {
 		for n := 0; n < spec.Records.Generate[object]; n++ {
-			_, _ = s.insertRecord(org.ID, object, firstUser, GeneratedFields(object, n))
+			s.addRecordLocked(org.ID, object, firstUser, GeneratedFields(object, n))
 		}
 	}
 	return res

@@ -519,6 +519,8 @@ type Store struct {
 	devices map[string][]string // user ID → remembered browsers (devices.go)
 
 	grown int // sessions, codes and access tokens made since the last sweep (sweep.go)
+
+	maxRecords int // records an org may hold, 0 for no cap (records.go)
 }
 
 // New returns an empty store that reads the time from now (time.Now when nil).
