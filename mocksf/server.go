@@ -49,6 +49,9 @@ const (
 	// DefaultMaxLoginFailures is MaxLoginFailures' default, Salesforce's
 	// default password policy.
 	DefaultMaxLoginFailures = 10
+	// DefaultLoginLockout is LoginLockout's default, Salesforce's default
+	// "Lockout effective period" of 15 minutes (Password Policies).
+	DefaultLoginLockout = store.DefaultLoginLockout
 	// DefaultAuthCodeTTL is AuthCodeTTL's default, Salesforce's commonly
 	// quoted 15 minutes (unconfirmed, §14).
 	DefaultAuthCodeTTL = 15 * time.Minute
@@ -108,6 +111,11 @@ type Config struct {
 	MaxVerificationAttempts int
 	// MaxLoginFailures locks a user out after that many wrong passwords.
 	MaxLoginFailures int
+	// LoginLockout is how long such a lock-out lasts on mocksf's clock;
+	// negative: until an admin unlocks the user (Salesforce's "Forever").
+	// Unknown usernames are locked out alike, so that the login page does
+	// not tell them from real ones.
+	LoginLockout time.Duration
 	// AuthCodeTTL is an authorization code's lifetime.
 	AuthCodeTTL time.Duration
 	// AppActivationDelay is how long a new connected app answers
@@ -178,6 +186,9 @@ func (c *Config) setDefaults() {
 	if c.MaxLoginFailures == 0 {
 		c.MaxLoginFailures = DefaultMaxLoginFailures
 	}
+	if c.LoginLockout == 0 {
+		c.LoginLockout = DefaultLoginLockout
+	}
 	if c.AuthCodeTTL == 0 {
 		c.AuthCodeTTL = DefaultAuthCodeTTL
 	}
@@ -235,6 +246,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	clk := clock.New(cfg.Clock)
 	st := store.New(clk.Now)
+	st.SetLoginLockout(cfg.LoginLockout)
 	seeded, err := st.Apply(seed)
 	if err != nil {
 		return nil, fmt.Errorf("mocksf: %w", err)

@@ -4,7 +4,7 @@
 //
 //	mocksf [-addr 127.0.0.1:8080] [-public-url URL] [-seed orgs.yaml] [-smtp host:port]
 //	       [-control-token TOKEN] [-instance-hosts shared|per-org] [-read-header-timeout 10s] [-v]
-//	       [-code-length 6] [-app-activation-delay 0s] [-api-on-login-host]
+//	       [-code-length 6] [-login-lockout 15m] [-app-activation-delay 0s] [-api-on-login-host]
 //	       [-eca-password-flow] [-security-token-from-loopback] [-keep-tokens-on-code-replay]
 //	       [-userinfo-only-oauth-token] [-soap-retired-login-fault INVALID_OPERATION|UNSUPPORTED_API_VERSION]
 //	       [-bulk-queue-delay 0s] [-bulk-processing-delay 0s] [-bulk-max-upload BYTES]
@@ -74,6 +74,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	publicURL := fs.String("public-url", "", "`URL` clients reach mocksf at, if not http://ADDR")
 	codeLen := fs.Int("code-length", mocksf.DefaultVerificationCodeLength, "digits in an emailed verification code")
 	activation := fs.Duration("app-activation-delay", 0, "how long a new connected app answers invalid_client_id")
+	loginLockout := fs.Duration("login-lockout", mocksf.DefaultLoginLockout, "how long a user (or an unknown username) stays locked out after 10 wrong passwords in a row, on mocksf's clock; negative: until unlocked through the control API")
 	verbose := fs.Bool("v", false, "log requests and errors to stderr")
 	controlToken := fs.String("control-token", "", "open the /__mocksf/ control API to requests with \"Authorization: Bearer `TOKEN`\" only (default: loopback clients only)")
 	instanceHosts := fs.String("instance-hosts", mocksf.DefaultInstanceHosts, "`MODE` of the orgs' instance (My Domain) hosts: shared (one, localhost:PORT, for all orgs) or per-org (a listener on a free port for each org)")
@@ -117,7 +118,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	srv, err := mocksf.New(mocksf.Config{
 		BaseURL: base, Seed: seed, SMTPAddr: *smtpAddr,
-		VerificationCodeLength: *codeLen, AppActivationDelay: *activation, ControlToken: *controlToken, InstanceHosts: *instanceHosts, APIOnLoginHost: *apiOnLogin,
+		VerificationCodeLength: *codeLen, AppActivationDelay: *activation, LoginLockout: *loginLockout, ControlToken: *controlToken, InstanceHosts: *instanceHosts, APIOnLoginHost: *apiOnLogin,
 		ExternalClientAppPasswordFlow: *ecaPasswordFlow, SecurityTokenFromLoopback: *tokenFromLoopback,
 		KeepTokensOnCodeReplay: *keepOnReplay, UserInfoOnlyOAuthToken: *userInfoOnlyOAuthToken, SOAPRetiredLoginFault: *retiredLogin,
 		Bulk: rest.BulkSettings{QueueDelay: *bulkQueue, ProcessingDelay: *bulkProcessing,

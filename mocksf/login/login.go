@@ -33,8 +33,10 @@ import (
 const (
 	MsgBadCredentials = "Please check your username and password. If you still can't log in, contact your Salesforce administrator."
 	// MsgLockedOut is unconfirmed wording; Salesforce locks a user after
-	// too many failures (10 by default in Password Policies).
-	MsgLockedOut  = "Your account has been locked because of too many failed login attempts. Contact your Salesforce administrator to unlock it."
+	// too many failures (10 by default in Password Policies) for the
+	// lockout effective period (15 minutes by default). An unknown
+	// username gets it after as many failures, for as long.
+	MsgLockedOut  = "Your account has been locked because of too many failed login attempts. Try again later, or contact your Salesforce administrator to unlock it."
 	MsgMailFailed = "We can't send your verification code right now. Try again later."
 	// MsgIPRestricted is shown when the right password comes from outside
 	// the org's Login IP Ranges. Salesforce blocks such a login outright,

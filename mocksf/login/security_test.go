@@ -1,0 +1,151 @@
+package login_test
+
+// Hostile use of the login page through mocksf's real routes: a lock-out
+// that must end on mocksf's clock, and answers that must not tell real
+// usernames from unknown ones (docs/security.md).
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sfharness/sfharness/mocksf"
+	"github.com/sfharness/sfharness/mocksf/login"
+)
+
+// The lock-out after MaxLoginFailures wrong passwords lasts the lock-out
+// period on mocksf's clock (Salesforce's "Lockout effective period",
+// 15 minutes by default), then the right password is let in again; a
+// negative period is Salesforce's "Forever".
+func TestSecurityLoginLockoutEnds(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		lock   time.Duration // mocksf.Config.LoginLockout
+		period time.Duration // how long the lock-out should hold; 0: forever
+	}{
+		{"default, 15 minutes", 0, 15 * time.Minute},
+		{"set to 1 hour", time.Hour, time.Hour},
+		{"set to 1 minute", time.Minute, time.Minute},
+		{"forever", -1, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t, func(c *mocksf.Config) { c.LoginLockout = tt.lock })
+			for range 10 { // mocksf.Config's default MaxLoginFailures
+				f.logIn(t, f.browser(t), "sync@acme.test", "wrong")
+			}
+			if r, _ := f.logIn(t, f.browser(t), "sync@acme.test", "Sync-Pass-1"); errorText(r.body) != login.MsgLockedOut {
+				t.Fatalf("right password at once: got %q; want %q", errorText(r.body), login.MsgLockedOut)
+			}
+			if tt.period == 0 {
+				f.clock.Advance(48 * time.Hour)
+				if r, _ := f.logIn(t, f.browser(t), "sync@acme.test", "Sync-Pass-1"); errorText(r.body) != login.MsgLockedOut {
+					t.Errorf("forever, right password 48 h later: got %q at %s; want %q", errorText(r.body), r.path, login.MsgLockedOut)
+				}
+				return
+			}
+			f.clock.Advance(tt.period - time.Second)
+			if r, _ := f.logIn(t, f.browser(t), "sync@acme.test", "Sync-Pass-1"); errorText(r.body) != login.MsgLockedOut {
+				t.Errorf("right password 1 s before the end: got %q; want %q", errorText(r.body), login.MsgLockedOut)
+			}
+			f.clock.Advance(time.Second)
+			if r, _ := f.logIn(t, f.browser(t), "sync@acme.test", "Sync-Pass-1"); r.path != login.VerifyPath {
+				t.Fatalf("right password at the end of the lock-out: got %s (%q); want the verification page", r.path, errorText(r.body))
+			}
+			// The count started again: one wrong password does not lock.
+			if r, _ := f.logIn(t, f.browser(t), "sync@acme.test", "wrong"); errorText(r.body) != login.MsgBadCredentials {
+				t.Errorf("a wrong password after the lock-out: got %q; want %q", errorText(r.body), login.MsgBadCredentials)
+			}
+		})
+	}
+}
+
+// answer is what a login attempt shows, with what differs between any two
+// browsers and usernames (the CSRF token, the typed username) blanked.
+type answer struct {
+	status     int
+	path, page string
+}
+
+func answerOf(r result, username, token string) answer {
+	page := strings.NewReplacer(username, "USERNAME", url.QueryEscape(username), "USERNAME", token, "TOKEN").Replace(r.body)
+	return answer{r.status, r.path, page}
+}
+
+// A username nobody has is answered as a real one with a wrong password,
+// attempt by attempt: the same status and page, the lock-out message from
+// the same attempt on, for as long, whichever way the failures came (the
+// login page, SOAP login(), the username-password flow's failures share
+// the count). 12 attempts each, in 3 ways.
+func TestSecurityLoginUnknownUsernameLooksReal(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		// fail makes a failed login attempt for username some other way
+		// than the login page; nil: the login page only.
+		fail func(t *testing.T, f *fixture, username string)
+	}{
+		{"login page", nil},
+		{"SOAP login()", func(t *testing.T, f *fixture, username string) {
+			body := `<se:Envelope xmlns:se="http://schemas.xmlsoap.org/soap/envelope/"><se:Body>` +
+				`<login xmlns="urn:partner.soap.sforce.com"><username>` + username + `</username><password>wrong</password></login></se:Body></se:Envelope>`
+			req, _ := http.NewRequest("POST", f.ts.URL+"/services/Soap/u/60.0", strings.NewReader(body))
+			req.Header.Set("Content-Type", "text/xml")
+			req.Header.Set("SOAPAction", `""`)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusInternalServerError {
+				t.Fatalf("SOAP login() with a wrong password = %d; want a fault", resp.StatusCode)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t)
+			// attempts answers 12 attempts for username, the last two with
+			// password, then the same after the lock-out period.
+			attempts := func(username, password string) []answer {
+				var got []answer
+				try := func(pw string) {
+					c := f.browser(t)
+					r, token := f.logIn(t, c, username, pw)
+					got = append(got, answerOf(r, username, token))
+				}
+				for i := range 10 {
+					if tt.fail != nil && i%2 == 1 {
+						tt.fail(t, f, username)
+						continue
+					}
+					try("wrong")
+				}
+				try(password)
+				try(password)
+				f.clock.Advance(15 * time.Minute)
+				try("wrong")
+				return got
+			}
+			real := attempts("sync@acme.test", "Sync-Pass-1")
+			unknown := attempts("nobody@acme.test", "Sync-Pass-1")
+			if len(real) != len(unknown) {
+				t.Fatalf("%d answers for the real user, %d for the unknown one", len(real), len(unknown))
+			}
+			for i := range real {
+				if real[i] != unknown[i] {
+					t.Errorf("answer %d: real username got %d at %s, unknown got %d at %s; pages differ: %v",
+						i+1, real[i].status, real[i].path, unknown[i].status, unknown[i].path, real[i].page != unknown[i].page)
+				}
+			}
+			if got := errorText(real[len(real)-2].page); got != login.MsgLockedOut {
+				t.Errorf("the real user's right password after 10 failures: got %q; want %q", got, login.MsgLockedOut)
+			}
+		})
+	}
+}
