@@ -950,6 +950,58 @@ func TestSecurityVerificationCodeBruteForce(t *testing.T) {
 	}
 }
 
+// The caps on codes are the user's, on every verification page: Manage
+// Consumer Details mails at most MaxVerificationCodes codes an hour
+// (Resend Code pressed 8 times), then says it cannot send one, and 10
+// wrong codes lock it, even to the right code.
+func TestSecurityConsumerVerificationBounded(t *testing.T) {
+	t.Parallel()
+	srv, ts := newServer(t)
+	c := browser(t, ts)
+	token := loginAs(t, srv, ts, c, "admin@acme.test", "Admin-Pass-1")
+	id := appID(t, srv)
+	path := ts.URL + setup.VerifyPath + "?applicationId=" + id
+	mails := len(srv.Mailer().Sent("admin@acme.test"))
+	post(t, c, ts.URL+setup.ManagePath, url.Values{"_CONFIRMATIONTOKEN": {token}, "applicationId": {id}})
+	var page string
+	for range 8 {
+		_, page = post(t, c, path, url.Values{"_CONFIRMATIONTOKEN": {token}, "resend": {"1"}})
+	}
+	if n := len(srv.Mailer().Sent("admin@acme.test")) - mails; n != mocksf.DefaultMaxVerificationCodes {
+		t.Errorf("%d codes mailed for 1 request and 8 resends; want %d", n, mocksf.DefaultMaxVerificationCodes)
+	}
+	if !strings.Contains(unescape(page), identity.MsgCannotSend) {
+		t.Errorf("Resend Code past the cap: want %q in\n%s", identity.MsgCannotSend, page)
+	}
+	// An hour later Resend Code works again; 5 wrong tries on each of two
+	// codes lock the verification.
+	srv.Clock().Advance(time.Hour)
+	for i := range mocksf.DefaultMaxVerificationFailures {
+		if i%5 == 0 {
+			post(t, c, path, url.Values{"_CONFIRMATIONTOKEN": {token}, "resend": {"1"}})
+		}
+		_, page = post(t, c, path, url.Values{"_CONFIRMATIONTOKEN": {token}, "emc": {wrongCode(srv.Mailer().Sent("admin@acme.test")[0].Code)}})
+	}
+	code := srv.Mailer().Sent("admin@acme.test")[0].Code
+	if !strings.Contains(unescape(page), identity.MsgLockedOut) {
+		t.Errorf("the wrong code that reaches the cap: want %q in\n%s", identity.MsgLockedOut, page)
+	}
+	if _, page = post(t, c, path, url.Values{"_CONFIRMATIONTOKEN": {token}, "emc": {code}}); !strings.Contains(unescape(page), identity.MsgLockedOut) {
+		t.Errorf("the right code while locked: want %q in\n%s", identity.MsgLockedOut, page)
+	}
+	if sessionOf(t, srv, ts, c).Revealed[id] {
+		t.Fatal("the consumer details were revealed while the verification was locked")
+	}
+}
+
+// wrongCode is a code of six digits that is not code.
+func wrongCode(code string) string {
+	if code == "000000" {
+		return "111111"
+	}
+	return "000000"
+}
+
 // The payloads the XSS tests inject: a script element, and an attribute
 // breakout.
 const (

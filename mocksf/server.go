@@ -46,6 +46,19 @@ const (
 	// DefaultMaxVerificationAttempts is MaxVerificationAttempts' default
 	// (unconfirmed, §14).
 	DefaultMaxVerificationAttempts = 5
+	// DefaultMaxVerificationCodes is MaxVerificationCodes' default:
+	// Salesforce lets a user request no more than 5 codes in an hour (SMS
+	// Identity Verification; One-Time Password (OTP) Behavior gives "5 new
+	// OTP requests per hour" for its email codes too).
+	DefaultMaxVerificationCodes = 5
+	// DefaultMaxVerificationFailures is MaxVerificationFailures' default:
+	// two codes' worth of wrong tries (Salesforce's count is unconfirmed;
+	// its lock-out is documented, not its threshold).
+	DefaultMaxVerificationFailures = 10
+	// DefaultVerificationWindow is VerificationWindow's default: the hour
+	// of Salesforce's caps on codes and of its verification lock-out,
+	// "automatically unlocked after approximately one hour".
+	DefaultVerificationWindow = time.Hour
 	// DefaultMaxLoginFailures is MaxLoginFailures' default, Salesforce's
 	// default password policy.
 	DefaultMaxLoginFailures = 10
@@ -109,6 +122,19 @@ type Config struct {
 	// MaxVerificationAttempts is how many wrong codes are allowed before a
 	// new one must be requested.
 	MaxVerificationAttempts int
+	// MaxVerificationCodes caps the codes mailed to a user within
+	// VerificationWindow, Resend Code and new logins included; past it
+	// the page says so and no mail is sent. Negative: no cap.
+	MaxVerificationCodes int
+	// MaxVerificationFailures locks a user's verification for
+	// VerificationWindow after that many wrong codes in all within it,
+	// across codes and sessions: every code, even the right one, and
+	// Resend Code are refused. Negative: never.
+	MaxVerificationFailures int
+	// VerificationWindow is how long those two count, from the last code
+	// sent or wrong code typed, and how long the lock lasts, on mocksf's
+	// clock.
+	VerificationWindow time.Duration
 	// MaxLoginFailures locks a user out after that many wrong passwords.
 	MaxLoginFailures int
 	// LoginLockout is how long such a lock-out lasts on mocksf's clock;
@@ -182,6 +208,15 @@ func (c *Config) setDefaults() {
 	}
 	if c.MaxVerificationAttempts == 0 {
 		c.MaxVerificationAttempts = DefaultMaxVerificationAttempts
+	}
+	if c.MaxVerificationCodes == 0 {
+		c.MaxVerificationCodes = DefaultMaxVerificationCodes
+	}
+	if c.MaxVerificationFailures == 0 {
+		c.MaxVerificationFailures = DefaultMaxVerificationFailures
+	}
+	if c.VerificationWindow <= 0 {
+		c.VerificationWindow = DefaultVerificationWindow
 	}
 	if c.MaxLoginFailures == 0 {
 		c.MaxLoginFailures = DefaultMaxLoginFailures
@@ -272,6 +307,8 @@ func New(cfg Config) (*Server, error) {
 	verifier := &identity.Verifier{
 		Store: st, Mailer: s.mailer, CodeLength: cfg.VerificationCodeLength,
 		CodeTTL: cfg.VerificationCodeTTL, MaxAttempts: cfg.MaxVerificationAttempts,
+		MaxCodes: max(cfg.MaxVerificationCodes, 0), MaxFailures: max(cfg.MaxVerificationFailures, 0),
+		Window: cfg.VerificationWindow,
 	}
 	s.handler = s.routes(web.NewPages(), verifier)
 	hosts.Serve(s.handler)

@@ -4,17 +4,18 @@
 //
 //	mocksf [-addr 127.0.0.1:8080] [-public-url URL] [-seed orgs.yaml] [-smtp host:port]
 //	       [-control-token TOKEN] [-instance-hosts shared|per-org] [-read-header-timeout 10s] [-v]
-//	       [-code-length 6] [-login-lockout 15m] [-app-activation-delay 0s] [-api-on-login-host]
+//	       [-code-length 6] [-max-verification-codes 5] [-max-verification-failures 10]
+//	       [-verification-window 1h] [-login-lockout 15m] [-app-activation-delay 0s] [-api-on-login-host]
 //	       [-eca-password-flow] [-security-token-from-loopback] [-keep-tokens-on-code-replay]
 //	       [-userinfo-only-oauth-token] [-soap-retired-login-fault INVALID_OPERATION|UNSUPPORTED_API_VERSION]
 //	       [-bulk-queue-delay 0s] [-bulk-processing-delay 0s] [-bulk-max-upload BYTES]
 //	       [-bulk-max-jobs N] [-bulk-max-stored BYTES]
 //
 // mocksf -h describes each flag. The first two lines say where and how it
-// serves; the next three choose which of Salesforce's documented
-// behaviours it shows (emailed codes, new connected apps, the REST API's
-// hosts, the OAuth flows and SOAP login); the last two set Bulk API 2.0's
-// delays and limits.
+// serves; the next four choose which of Salesforce's documented
+// behaviours it shows (emailed codes and their caps, the password
+// lock-out, new connected apps, the REST API's hosts, the OAuth flows and
+// SOAP login); the last two set Bulk API 2.0's delays and limits.
 //
 // On SIGINT or SIGTERM it stops accepting connections and waits up to 10
 // seconds for the requests in flight to finish. Its server timeouts keep
@@ -74,6 +75,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	publicURL := fs.String("public-url", "", "`URL` clients reach mocksf at, if not http://ADDR")
 	codeLen := fs.Int("code-length", mocksf.DefaultVerificationCodeLength, "digits in an emailed verification code")
 	activation := fs.Duration("app-activation-delay", 0, "how long a new connected app answers invalid_client_id")
+	maxCodes := fs.Int("max-verification-codes", mocksf.DefaultMaxVerificationCodes, "verification codes mailed to a user within -verification-window, Resend Code included; then \"We can't send you a verification code right now\" (negative: no cap)")
+	maxCodeFailures := fs.Int("max-verification-failures", mocksf.DefaultMaxVerificationFailures, "wrong verification codes a user may type within -verification-window, across codes and sessions, before verification is locked for that long (negative: never)")
+	verificationWindow := fs.Duration("verification-window", mocksf.DefaultVerificationWindow, "how long -max-verification-codes and -max-verification-failures count, from the last code or wrong code, and how long the lock lasts, on mocksf's clock")
 	loginLockout := fs.Duration("login-lockout", mocksf.DefaultLoginLockout, "how long a user (or an unknown username) stays locked out after 10 wrong passwords in a row, on mocksf's clock; negative: until unlocked through the control API")
 	verbose := fs.Bool("v", false, "log requests and errors to stderr")
 	controlToken := fs.String("control-token", "", "open the /__mocksf/ control API to requests with \"Authorization: Bearer `TOKEN`\" only (default: loopback clients only)")
@@ -118,7 +122,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	srv, err := mocksf.New(mocksf.Config{
 		BaseURL: base, Seed: seed, SMTPAddr: *smtpAddr,
-		VerificationCodeLength: *codeLen, AppActivationDelay: *activation, LoginLockout: *loginLockout, ControlToken: *controlToken, InstanceHosts: *instanceHosts, APIOnLoginHost: *apiOnLogin,
+		VerificationCodeLength: *codeLen, AppActivationDelay: *activation, LoginLockout: *loginLockout,
+		MaxVerificationCodes: *maxCodes, MaxVerificationFailures: *maxCodeFailures, VerificationWindow: *verificationWindow, ControlToken: *controlToken, InstanceHosts: *instanceHosts, APIOnLoginHost: *apiOnLogin,
 		ExternalClientAppPasswordFlow: *ecaPasswordFlow, SecurityTokenFromLoopback: *tokenFromLoopback,
 		KeepTokensOnCodeReplay: *keepOnReplay, UserInfoOnlyOAuthToken: *userInfoOnlyOAuthToken, SOAPRetiredLoginFault: *retiredLogin,
 		Bulk: rest.BulkSettings{QueueDelay: *bulkQueue, ProcessingDelay: *bulkProcessing,

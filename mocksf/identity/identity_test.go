@@ -42,12 +42,35 @@ func newVerifier(t *testing.T) (*identity.Verifier, *outbox, *mclock.Clock, stor
 	t.Helper()
 	clk := mclock.At(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
 	st := store.New(clk.Now)
+	seed, err := store.ParseSeed([]byte(samSeed))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Apply(seed); err != nil {
+		t.Fatal(err)
+	}
 	box := &outbox{}
 	v := &identity.Verifier{Store: st, Mailer: box, CodeLength: 6, CodeTTL: 10 * time.Minute, MaxAttempts: 3}
 	return v, box, clk, st.NewSession()
 }
 
-var sam = store.User{ID: "005000000000001AAA", OrgID: "00D000000000001AAA", Username: "sam@acme.test", Email: "sam@acme.test", FirstName: "Sam"}
+// samSeed has the user the codes go to: the Verifier counts them by user.
+const samSeed = `
+orgs:
+  - name: Acme
+    users:
+      - {username: sam@acme.test, password: Sam-Pass-1, email: sam@acme.test, firstName: Sam}
+`
+
+// samOf is the seeded user of v's store.
+func samOf(t *testing.T, v *identity.Verifier) store.User {
+	t.Helper()
+	u, err := v.Store.UserByUsername("sam@acme.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
 
 func TestCheck(t *testing.T) {
 	t.Parallel()
@@ -98,7 +121,7 @@ func TestCheck(t *testing.T) {
 			return code
 		}, identity.ErrInvalidCode, identity.MsgInvalidCode},
 		{"another purpose's code", func(t *testing.T, v *identity.Verifier, _ *mclock.Clock, sess store.Session, code string) string {
-			if err := v.Send(context.Background(), sess.ID, sam, "consumer:0H4", "view the consumer details"); err != nil {
+			if err := v.Send(context.Background(), sess.ID, samOf(t, v), "consumer:0H4", "view the consumer details"); err != nil {
 				t.Fatal(err)
 			}
 			return code
@@ -108,7 +131,7 @@ func TestCheck(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			v, box, clk, sess := newVerifier(t)
-			if err := v.Send(context.Background(), sess.ID, sam, "login", "log in to Salesforce"); err != nil {
+			if err := v.Send(context.Background(), sess.ID, samOf(t, v), "login", "log in to Salesforce"); err != nil {
 				t.Fatal(err)
 			}
 			code := box.last(t).Code
@@ -151,7 +174,7 @@ func TestResendAfterAFailure(t *testing.T) {
 			t.Parallel()
 			v, box, clk, sess := newVerifier(t)
 			ctx := context.Background()
-			if err := v.Send(ctx, sess.ID, sam, "login", "log in to Salesforce"); err != nil {
+			if err := v.Send(ctx, sess.ID, samOf(t, v), "login", "log in to Salesforce"); err != nil {
 				t.Fatal(err)
 			}
 			old := box.last(t).Code
@@ -159,7 +182,7 @@ func TestResendAfterAFailure(t *testing.T) {
 			if err := v.Check(sess.ID, "login", old); err == nil {
 				t.Fatal("got the old code accepted after the failure; want it refused")
 			}
-			if err := v.Send(ctx, sess.ID, sam, "login", "log in to Salesforce"); err != nil {
+			if err := v.Send(ctx, sess.ID, samOf(t, v), "login", "log in to Salesforce"); err != nil {
 				t.Fatal(err)
 			}
 			if err := v.Check(sess.ID, "login", box.last(t).Code); err != nil {
@@ -192,7 +215,7 @@ func TestMessagesAreDistinct(t *testing.T) {
 func TestEmailHasTextAndEscapedHTML(t *testing.T) {
 	t.Parallel()
 	v, box, _, sess := newVerifier(t)
-	user := sam
+	user := samOf(t, v)
 	user.FirstName = `<b>Sam</b> & "Co"`
 	user.Username = "sam+<x>@acme.test"
 	if err := v.Send(context.Background(), sess.ID, user, "login", "log in to Salesforce"); err != nil {

@@ -218,6 +218,11 @@ func HandleLogin(d Deps) http.Handler {
 			return
 		}
 		if err := d.Verifier.Send(r.Context(), sess.ID, user, "login", "log in to Salesforce"); err != nil {
+			if identity.Limited(err) {
+				// Salesforce shows the refusal where the code would be typed.
+				d.Pages.Render(w, http.StatusOK, "verify.html", verifyPageFor(sess, user, identity.Message(err), true))
+				return
+			}
 			d.Log.Error("mocksf: login verification mail", "err", err)
 			page.Error = MsgMailFailed
 			d.Pages.Render(w, http.StatusServiceUnavailable, "login.html", page.withLinks())
@@ -282,6 +287,10 @@ func HandleVerify(d Deps) http.Handler {
 		}
 		if r.PostFormValue("resend") != "" {
 			if err := d.Verifier.Send(r.Context(), sess.ID, user, "login", "log in to Salesforce"); err != nil {
+				if identity.Limited(err) {
+					d.Pages.Render(w, http.StatusOK, "verify.html", verifyPageFor(sess, user, identity.Message(err), true))
+					return
+				}
 				d.Log.Error("mocksf: resend verification mail", "err", err)
 				d.Pages.Render(w, http.StatusServiceUnavailable, "verify.html", verifyPageFor(sess, user, MsgMailFailed, true))
 				return

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sfharness/sfharness/mocksf"
+	"github.com/sfharness/sfharness/mocksf/identity"
 	"github.com/sfharness/sfharness/mocksf/login"
 )
 
@@ -148,4 +149,124 @@ func TestSecurityLoginUnknownUsernameLooksReal(t *testing.T) {
 			}
 		})
 	}
+}
+
+// guess types a code on the verification page.
+func (f *fixture) guess(t *testing.T, c *http.Client, token, code string) string {
+	t.Helper()
+	return errorText(f.do(t, c, "POST", login.VerifyPath, url.Values{"_CONFIRMATIONTOKEN": {token}, "emc": {code}}).body)
+}
+
+// resend presses Resend Code and returns the page's message, if any.
+func (f *fixture) resend(t *testing.T, c *http.Client, token string) string {
+	t.Helper()
+	return errorText(f.do(t, c, "POST", login.VerifyPath, url.Values{"_CONFIRMATIONTOKEN": {token}, "resend": {"1"}}).body)
+}
+
+// Someone who has the password cannot brute-force the emailed code: every
+// code has 5 tries, a user is mailed at most 5 codes an hour (Resend Code
+// and new logins alike; "We can't send you a verification code right
+// now" after), and 10 wrong codes in all lock the user's verification for
+// the hour, even to the right code. Before, each Resend Code brought 5
+// fresh tries and a mail, without end. 3 ways, 40 rounds each.
+func TestSecurityVerificationCodesBounded(t *testing.T) {
+	t.Parallel()
+	const (
+		maxCodes    = 5  // mocksf.Config's default MaxVerificationCodes
+		maxFailures = 10 // and MaxVerificationFailures
+	)
+	tests := []struct {
+		name string
+		// round spends one round of the attack in c (a new browser when
+		// nil) and returns the messages the pages showed.
+		round func(t *testing.T, f *fixture, c *http.Client, token string) []string
+		// fresh starts each round in a new browser, logging in again.
+		fresh bool
+		// locks: the attack types wrong codes, so it ends locked.
+		locks bool
+	}{
+		{"Resend Code and 5 wrong codes, in one session", func(t *testing.T, f *fixture, c *http.Client, token string) []string {
+			msgs := []string{f.resend(t, c, token)}
+			for range 5 {
+				msgs = append(msgs, f.guess(t, c, token, wrongCode(f.box.code(t, "sync@acme.test"))))
+			}
+			return msgs
+		}, false, true},
+		{"a new login and 5 wrong codes each time", func(t *testing.T, f *fixture, c *http.Client, token string) []string {
+			var msgs []string
+			for range 5 {
+				msgs = append(msgs, f.guess(t, c, token, wrongCode(f.box.code(t, "sync@acme.test"))))
+			}
+			return msgs
+		}, true, true},
+		{"Resend Code only, a mail flood", func(t *testing.T, f *fixture, c *http.Client, token string) []string {
+			return []string{f.resend(t, c, token)}
+		}, false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t)
+			c := f.browser(t)
+			r, token := f.logIn(t, c, "sync@acme.test", "Sync-Pass-1")
+			if r.path != login.VerifyPath {
+				t.Fatalf("login led to %s; want the verification page", r.path)
+			}
+			checked := 0 // wrong codes answered as wrong, not refused
+			for range 40 {
+				if tt.fresh {
+					c = f.browser(t)
+					r, token = f.logIn(t, c, "sync@acme.test", "Sync-Pass-1")
+				}
+				for _, m := range tt.round(t, f, c, token) {
+					if m == identity.MsgInvalidCode {
+						checked++
+					}
+				}
+				f.clock.Advance(time.Second)
+			}
+			t.Logf("%d codes mailed, %d wrong codes checked in 40 rounds", f.box.count("sync@acme.test"), checked)
+			if n := f.box.count("sync@acme.test"); n > maxCodes {
+				t.Errorf("%d codes mailed in 40 rounds within the hour; want at most %d", n, maxCodes)
+			}
+			if checked > maxFailures {
+				t.Errorf("%d wrong codes checked within the hour; want at most %d", checked, maxFailures)
+			}
+			// The newest code, typed in a new login.
+			c = f.browser(t)
+			r, token = f.logIn(t, c, "sync@acme.test", "Sync-Pass-1")
+			want := identity.MsgCannotSend
+			if tt.locks {
+				want = identity.MsgLockedOut
+			}
+			if got := errorText(r.body); got != want {
+				t.Errorf("a new login after the attack: got %q; want %q", got, want)
+			}
+			if tt.locks {
+				if got := f.guess(t, c, token, f.box.code(t, "sync@acme.test")); got != identity.MsgLockedOut {
+					t.Errorf("the right code while locked: got %q; want %q", got, identity.MsgLockedOut)
+				}
+				if f.sessionUser(t, c) != "" {
+					t.Fatal("the right code logged in while the verification was locked")
+				}
+			}
+			// An hour later (mocksf's clock) the user verifies again.
+			f.clock.Advance(time.Hour)
+			c = f.browser(t)
+			if r, token = f.logIn(t, c, "sync@acme.test", "Sync-Pass-1"); r.path != login.VerifyPath || errorText(r.body) != "" {
+				t.Fatalf("login an hour later: got %s %q; want the verification page", r.path, errorText(r.body))
+			}
+			if r := f.verify(t, c, token, "sync@acme.test", false); r.path != login.HomePath {
+				t.Errorf("the code an hour later led to %s (%q); want %s", r.path, errorText(r.body), login.HomePath)
+			}
+		})
+	}
+}
+
+// wrongCode is a code of six digits that is not code.
+func wrongCode(code string) string {
+	if code == "000000" {
+		return "111111"
+	}
+	return "000000"
 }

@@ -37,6 +37,18 @@ type VerificationCode struct {
 	Attempts  int
 }
 
+// VerificationCount is a user's recent identity verifications, whatever
+// the session or purpose: package identity caps the codes mailed and the
+// wrong codes typed within a window, so that a new session or Resend Code
+// does not bring fresh guesses.
+type VerificationCount struct {
+	Sent     int       // codes mailed since the count last started
+	LastSent time.Time // when the last one was
+	Failures int       // wrong codes typed since the count last started
+	LastFail time.Time // when the last one was
+	LockedAt time.Time // when Failures reached the cap; zero: not locked
+}
+
 // NewVerificationCode returns a random code of n digits.
 func NewVerificationCode(n int) string { return randomString(n, digits) }
 

@@ -182,6 +182,9 @@ type User struct {
 	// LockedAt is when the wrong password that locked the user out came;
 	// the lock-out ends its lock-out period later (lockout.go).
 	LockedAt time.Time
+	// Verification counts the codes lately mailed to the user and the
+	// wrong ones typed, which package identity bounds.
+	Verification VerificationCount
 }
 
 // DisplayName is the user's full name, or the username when it has none.
