@@ -128,8 +128,9 @@ func authorize(t *testing.T, srv *mocksf.Server, ts *httptest.Server, c *http.Cl
 	if !strings.Contains(page, "Allow Access?") || !strings.Contains(page, `id="oaapprove"`) {
 		t.Fatalf("after verification at %s: %s", resp.Request.URL, page)
 	}
+	// The login gave the session a new token; the page's form has it.
 	source := resp.Request.URL.Query().Get("source")
-	resp, _ = post(t, c, ts.URL+oauth.ApprovalPath, url.Values{"_CONFIRMATIONTOKEN": {token}, "source": {source}, "decision": {decision}})
+	resp, _ = post(t, c, ts.URL+oauth.ApprovalPath, url.Values{"_CONFIRMATIONTOKEN": {csrf(t, page)}, "source": {source}, "decision": {decision}})
 	if resp.StatusCode != http.StatusFound {
 		t.Fatalf("approval answered %d; want 302 to the callback", resp.StatusCode)
 	}

@@ -1300,9 +1300,10 @@ func TestSecurityOversizedBodies(t *testing.T) {
 	}
 }
 
-// The session ID changes when the login completes, so an ID planted in a
-// browser before the login (session fixation) stays logged out; the old
-// ID names no session at all.
+// The session ID and CSRF token change when the login completes, so an ID
+// planted in a browser before the login (session fixation) stays logged
+// out, the old ID names no session at all, and a token read before the
+// login no longer passes a form.
 func TestSecuritySessionRenewedAtLogin(t *testing.T) {
 	t.Parallel()
 	srv, ts := newServer(t)
@@ -1333,10 +1334,18 @@ func TestSecuritySessionRenewedAtLogin(t *testing.T) {
 	if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusFound || !strings.HasPrefix(loc, "/?ec=302") {
 		t.Errorf("Setup with the planted ID = %d to %q; want the login page", resp.StatusCode, loc)
 	}
-	// The pages of the session keep working with the token they hold.
-	resp, _ = post(t, c, ts.URL+setup.EditPath, func() url.Values { f := newAppForm("After Login"); f.Set("_CONFIRMATIONTOKEN", token); return f }())
+	// The CSRF token changed too: one read before the login (a planted
+	// session's) no longer passes a form; the session's new one does.
+	if sess.CSRF == token {
+		t.Error("the CSRF token survived the login")
+	}
+	_, page = post(t, c, ts.URL+setup.EditPath, func() url.Values { f := newAppForm("Forged"); f.Set("_CONFIRMATIONTOKEN", token); return f }())
+	if !strings.Contains(page, msgCSRF) {
+		t.Errorf("a form posted with the pre-login token after the login: want %q, got\n%s", msgCSRF, page)
+	}
+	resp, _ = post(t, c, ts.URL+setup.EditPath, func() url.Values { f := newAppForm("After Login"); f.Set("_CONFIRMATIONTOKEN", sess.CSRF); return f }())
 	if resp.Request.URL.Path != setup.SavedPath {
-		t.Errorf("a form posted with the pre-login token after the login led to %s; want %s", resp.Request.URL.Path, setup.SavedPath)
+		t.Errorf("a form posted with the session's token after the login led to %s; want %s", resp.Request.URL.Path, setup.SavedPath)
 	}
 	// A remembered browser logs in without a code: its session is renewed too.
 	get(t, c, ts.URL+"/secur/logout.jsp")

@@ -17,7 +17,7 @@ import (
 )
 
 // loginAs logs a browser in with password and emailed code, and returns
-// the session's CSRF token.
+// the session's CSRF token after the login.
 func loginAs(t *testing.T, srv *mocksf.Server, ts *httptest.Server, c *http.Client, username, password string) string {
 	t.Helper()
 	_, page := get(t, c, ts.URL+"/")
@@ -31,7 +31,8 @@ func loginAs(t *testing.T, srv *mocksf.Server, ts *httptest.Server, c *http.Clie
 	if resp.Request.URL.Path == login.VerifyPath {
 		t.Fatalf("verification of %s failed", username)
 	}
-	return token
+	// The login gave the session a new token.
+	return sessionOf(t, srv, ts, c).CSRF
 }
 
 func TestWrongVerificationCodeCanBeRetried(t *testing.T) {

@@ -321,10 +321,11 @@ func HandleVerify(d Deps) http.Handler {
 	})
 }
 
-// renewSession gives a session that just logged in a new ID and the
-// browser its cookie, as Salesforce issues a new sid at login: an ID
-// planted before the login (session fixation) stays logged out. It
-// reports false after answering the request itself.
+// renewSession gives a session that just logged in a new ID and CSRF
+// token and the browser its cookie, as Salesforce issues a new sid at
+// login: an ID planted before the login (session fixation) stays logged
+// out, and a token read before it no longer passes a form. It reports
+// false after answering the request itself.
 func renewSession(d Deps, w http.ResponseWriter, id string) bool {
 	sess, err := d.Store.RenewSession(id)
 	if err != nil {

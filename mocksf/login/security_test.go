@@ -14,6 +14,7 @@ import (
 	"github.com/sfharness/sfharness/mocksf"
 	"github.com/sfharness/sfharness/mocksf/identity"
 	"github.com/sfharness/sfharness/mocksf/login"
+	"github.com/sfharness/sfharness/mocksf/setup"
 )
 
 // The lock-out after MaxLoginFailures wrong passwords lasts the lock-out
@@ -269,4 +270,72 @@ func wrongCode(code string) string {
 		return "111111"
 	}
 	return "000000"
+}
+
+// A session planted in the browser before the login (cookies are shared
+// across ports on one host) leaves its holder neither the session nor its
+// CSRF token: the login renews both, so the forged "New Connected App"
+// form posted after the admin logged in, with the planted session's token,
+// is refused and creates nothing. Before, the token survived the login
+// and the app was created. 2 ways to log in.
+func TestSecurityCSRFTokenRotatedAtLogin(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		// remembered logs the admin in once with Don't ask again first,
+		// so the login after the plant needs no code.
+		remembered bool
+	}{
+		{"with the emailed code", false},
+		{"a remembered browser, without a code", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t)
+			victim := f.browser(t)
+			if tt.remembered {
+				_, token := f.logIn(t, victim, "admin@acme.test", "Admin-Pass-1")
+				f.verify(t, victim, token, "admin@acme.test", true)
+				f.do(t, victim, "GET", "/secur/logout.jsp", nil)
+			}
+			// The attacker opens the login page and plants that session.
+			attacker := f.browser(t)
+			page := f.do(t, attacker, "GET", "/", nil)
+			planted := csrfPattern.FindStringSubmatch(page.body)[1]
+			u, _ := url.Parse(f.ts.URL)
+			victim.Jar.SetCookies(u, attacker.Jar.Cookies(u))
+
+			r := f.do(t, victim, "POST", "/", url.Values{"_CONFIRMATIONTOKEN": {planted}, "username": {"admin@acme.test"}, "pw": {"Admin-Pass-1"}})
+			if !tt.remembered {
+				r = f.verify(t, victim, planted, "admin@acme.test", false)
+			}
+			if f.sessionUser(t, victim) != "admin@acme.test" {
+				t.Fatalf("the admin did not log in: at %s %q", r.path, errorText(r.body))
+			}
+			form := url.Values{"_CONFIRMATIONTOKEN": {planted}, "name": {"Forged App"}, "contactEmail": {"admin@acme.test"},
+				"oauthEnabled": {"1"}, "callbackUrl": {"https://attacker.example/cb"}, "scopes": {"api"}}
+			if r := f.do(t, victim, "POST", setup.EditPath, form); r.status != http.StatusForbidden || !strings.Contains(r.body, "Your session has expired") {
+				t.Errorf("forged form with the planted token = %d at %s; want 403 \"Your session has expired\"", r.status, r.path)
+			}
+			for _, o := range f.st.Orgs() {
+				for _, a := range f.st.Apps(o.ID) {
+					if a.Name == "Forged App" {
+						t.Fatal("the forged form created a connected app")
+					}
+				}
+			}
+			// The admin's own pages carry the new token, which works.
+			page = f.do(t, victim, "GET", setup.EditPath, nil)
+			m := csrfPattern.FindStringSubmatch(page.body)
+			if m == nil || m[1] == planted {
+				t.Fatalf("the New Connected App page has token %v; want a new one", m)
+			}
+			form.Set("_CONFIRMATIONTOKEN", m[1])
+			form.Set("name", "Own App")
+			if r := f.do(t, victim, "POST", setup.EditPath, form); r.path != setup.SavedPath {
+				t.Errorf("the admin's own form led to %s; want %s", r.path, setup.SavedPath)
+			}
+		})
+	}
 }

@@ -107,12 +107,15 @@ func (s *Store) UpdateSession(id string, fn func(*Session)) (Session, error) {
 	return copySession(sess), nil
 }
 
-// RenewSession moves a session to a new random ID and returns it; the old
-// ID names no session any more. Login calls it once a user is logged in,
-// so that a session ID known before the login (planted in the browser by
-// someone else: session fixation) is worth nothing after it. Everything in
-// the session is kept, its CSRF token included, so a page loaded before
-// the login can still post its form.
+// RenewSession moves a session to a new random ID and a new CSRF token
+// and returns it; the old ID names no session any more. Login calls it
+// once a user is logged in, so that a session known before the login
+// (planted in the browser by someone else: session fixation) is worth
+// nothing after it, neither its ID nor its token: cookies are shared
+// across ports on one host, so a page of another port can plant one,
+// and its token would otherwise let a forged form through after the
+// login. The rest of the session is kept; a page loaded before the login
+// gets Salesforce's "Your session has expired" if it posts its form.
 func (s *Store) RenewSession(id string) (Session, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -121,7 +124,7 @@ func (s *Store) RenewSession(id string) (Session, error) {
 		return Session{}, fmt.Errorf("store: session: %w", ErrNotFound)
 	}
 	delete(s.sessions, id)
-	sess.ID = randomString(40, alnum)
+	sess.ID, sess.CSRF = randomString(40, alnum), randomString(32, alnum)
 	s.sessions[sess.ID] = sess
 	return copySession(sess), nil
 }
