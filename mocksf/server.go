@@ -115,7 +115,8 @@ type Config struct {
 	// time from its own clock (Server.Clock), which follows this one
 	// until a test moves it through POST /__mocksf/clock.
 	Clock func() time.Time
-	// VerificationCodeLength is the digits in an emailed code.
+	// VerificationCodeLength is the digits in an emailed code, 4 to 10
+	// (identity.CheckCodeLength).
 	VerificationCodeLength int
 	// VerificationCodeTTL is how long an emailed code is valid.
 	VerificationCodeTTL time.Duration
@@ -267,6 +268,9 @@ func New(cfg Config) (*Server, error) {
 	cfg.setDefaults()
 	if err := soap.CheckRetiredLoginFault(cfg.SOAPRetiredLoginFault); err != nil {
 		return nil, fmt.Errorf("mocksf: SOAPRetiredLoginFault %w", err)
+	}
+	if err := identity.CheckCodeLength(cfg.VerificationCodeLength); err != nil {
+		return nil, fmt.Errorf("mocksf: VerificationCodeLength %w", err)
 	}
 	if cfg.BaseURL == "" {
 		return nil, fmt.Errorf("mocksf: BaseURL is required")

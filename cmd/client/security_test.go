@@ -1,7 +1,10 @@
 package main
 
 import (
+	"context"
+	"io"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/sfharness/sfharness/internal/httpserve/httpservetest"
@@ -16,5 +19,20 @@ func TestRunRefusesOversizedHeaders(t *testing.T) {
 	}
 	if got := httpservetest.SendHeader(t, base, "/healthz", 16<<10); got != http.StatusOK {
 		t.Errorf("16 KiB header = %d; want 200", got)
+	}
+}
+
+// -h and -help print the usage and end well (exit 0); before, run
+// returned "flag: help requested" and main exited 1.
+func TestRunHelpExitsZero(t *testing.T) {
+	t.Parallel()
+	for _, arg := range []string{"-h", "-help"} {
+		var help strings.Builder
+		if err := run(context.Background(), []string{"client", arg}, noEnv, io.Discard, &help); err != nil {
+			t.Errorf("client %s: %v; want nil", arg, err)
+		}
+		if !strings.Contains(help.String(), "Usage of ") {
+			t.Errorf("client %s printed no usage:\n%s", arg, help.String())
+		}
 	}
 }

@@ -46,6 +46,7 @@ import (
 
 	"github.com/sfharness/sfharness/internal/httpserve"
 	"github.com/sfharness/sfharness/mocksf"
+	"github.com/sfharness/sfharness/mocksf/identity"
 	"github.com/sfharness/sfharness/mocksf/rest"
 	"github.com/sfharness/sfharness/mocksf/soap"
 )
@@ -73,7 +74,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	seedFile := fs.String("seed", "", "YAML `FILE` with orgs, users, connected apps and records (default: one org, an admin and a sync user)")
 	smtpAddr := fs.String("smtp", "", "relay mail to the SMTP server at `HOST:PORT` instead of the embedded receiver")
 	publicURL := fs.String("public-url", "", "`URL` clients reach mocksf at, if not http://ADDR")
-	codeLen := fs.Int("code-length", mocksf.DefaultVerificationCodeLength, "digits in an emailed verification code")
+	codeLen := fs.Int("code-length", mocksf.DefaultVerificationCodeLength, "digits in an emailed verification code, 4 to 10")
 	activation := fs.Duration("app-activation-delay", 0, "how long a new connected app answers invalid_client_id")
 	maxCodes := fs.Int("max-verification-codes", mocksf.DefaultMaxVerificationCodes, "verification codes mailed to a user within -verification-window, Resend Code included; then \"We can't send you a verification code right now\" (negative: no cap)")
 	maxCodeFailures := fs.Int("max-verification-failures", mocksf.DefaultMaxVerificationFailures, "wrong verification codes a user may type within -verification-window, across codes and sessions, before verification is locked for that long (negative: never)")
@@ -95,10 +96,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	bulkJobs := fs.Int("bulk-max-jobs", 0, "Bulk API 2.0 jobs an org may keep (default 500)")
 	bulkStored := fs.Int64("bulk-max-stored", 0, "`BYTES` of data and results an org's Bulk API 2.0 jobs may keep (default 128 MiB)")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil // -h or -help: the usage is printed, which is all that was asked
+		}
 		return err
 	}
 	if err := soap.CheckRetiredLoginFault(*retiredLogin); err != nil {
 		return fmt.Errorf("mocksf: -soap-retired-login-fault %w", err)
+	}
+	if err := identity.CheckCodeLength(*codeLen); err != nil {
+		return fmt.Errorf("mocksf: -code-length %w", err)
 	}
 	var seed []byte
 	if *seedFile != "" {

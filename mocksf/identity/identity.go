@@ -62,6 +62,24 @@ func Limited(err error) bool {
 	return errors.Is(err, ErrLockedOut) || errors.Is(err, ErrTooManyCodes)
 }
 
+// The lengths a code may have. Salesforce's emailed codes are digits,
+// 6 in recent orgs and 5 in older ones (reference §2.2); mocksf takes a
+// few more either way, and refuses a code too short to resist guessing
+// or too long for the verification page's field.
+const (
+	MinCodeLength = 4
+	MaxCodeLength = 10
+)
+
+// CheckCodeLength refuses a code length outside MinCodeLength to
+// MaxCodeLength.
+func CheckCodeLength(n int) error {
+	if n < MinCodeLength || n > MaxCodeLength {
+		return fmt.Errorf("%d: want %d to %d digits (Salesforce sends 5 or 6)", n, MinCodeLength, MaxCodeLength)
+	}
+	return nil
+}
+
 // Sender sends an email; *mail.Mailer is one.
 type Sender interface {
 	Send(ctx context.Context, msg mail.Message) (mail.Message, error)
