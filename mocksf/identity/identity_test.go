@@ -250,3 +250,117 @@ func wrong(code string) string {
 	}
 	return "000000"
 }
+
+// The user's caps: codes mailed and wrong codes within Window, counted
+// across sessions and purposes.
+func TestUserCaps(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	tests := []struct {
+		name string
+		// run drives v (MaxCodes 2, MaxFailures 3, Window 1h, MaxAttempts
+		// 3) and fails the test itself.
+		run func(t *testing.T, v *identity.Verifier, box *outbox, clk *mclock.Clock, a, b store.Session)
+	}{
+		{"a send past MaxCodes mails nothing and keeps the code", func(t *testing.T, v *identity.Verifier, box *outbox, _ *mclock.Clock, a, b store.Session) {
+			mustSend(t, v, a)
+			mustSend(t, v, b)
+			if err := v.Send(ctx, a.ID, samOf(t, v), "login", "log in"); !errors.Is(err, identity.ErrTooManyCodes) || identity.Message(err) != identity.MsgCannotSend {
+				t.Fatalf("3rd send: got %v; want ErrTooManyCodes", err)
+			}
+			if len(box.sent) != 2 {
+				t.Errorf("got %d mails; want 2", len(box.sent))
+			}
+			if err := v.Check(b.ID, "login", box.last(t).Code); err != nil {
+				t.Errorf("the last code sent after a refused send: %v; want it accepted", err)
+			}
+		}},
+		{"each send restarts the window", func(t *testing.T, v *identity.Verifier, _ *outbox, clk *mclock.Clock, a, _ store.Session) {
+			mustSend(t, v, a)
+			clk.Advance(50 * time.Minute)
+			mustSend(t, v, a)
+			clk.Advance(50 * time.Minute)
+			if err := v.Send(ctx, a.ID, samOf(t, v), "login", "log in"); !errors.Is(err, identity.ErrTooManyCodes) {
+				t.Fatalf("50 min after the 2nd send: got %v; want ErrTooManyCodes", err)
+			}
+			clk.Advance(10 * time.Minute)
+			mustSend(t, v, a)
+		}},
+		{"wrong codes in two sessions lock both, and sending", func(t *testing.T, v *identity.Verifier, box *outbox, _ *mclock.Clock, a, b store.Session) {
+			mustSend(t, v, a)
+			codeA := box.last(t).Code
+			mustSend(t, v, b)
+			codeB := box.last(t).Code
+			_ = v.Check(a.ID, "login", wrong(codeA))
+			_ = v.Check(a.ID, "login", wrong(codeA))
+			if err := v.Check(b.ID, "login", wrong(codeB)); !errors.Is(err, identity.ErrLockedOut) || identity.Message(err) != identity.MsgLockedOut {
+				t.Fatalf("3rd wrong code: got %v; want ErrLockedOut", err)
+			}
+			for _, c := range []struct{ sess, code string }{{a.ID, codeA}, {b.ID, codeB}} {
+				if err := v.Check(c.sess, "login", c.code); !errors.Is(err, identity.ErrLockedOut) {
+					t.Errorf("the right code while locked: got %v; want ErrLockedOut", err)
+				}
+			}
+			if err := v.Send(ctx, a.ID, samOf(t, v), "consumer:0H4", "view"); !errors.Is(err, identity.ErrLockedOut) {
+				t.Errorf("a send while locked: got %v; want ErrLockedOut", err)
+			}
+		}},
+		{"the lock ends after Window", func(t *testing.T, v *identity.Verifier, box *outbox, clk *mclock.Clock, a, _ store.Session) {
+			mustSend(t, v, a)
+			for range 3 {
+				_ = v.Check(a.ID, "login", wrong(box.last(t).Code))
+			}
+			clk.Advance(time.Hour)
+			mustSend(t, v, a)
+			if err := v.Check(a.ID, "login", box.last(t).Code); err != nil {
+				t.Errorf("a new code an hour after the lock: %v; want it accepted", err)
+			}
+		}},
+		{"a right code clears the counts", func(t *testing.T, v *identity.Verifier, box *outbox, _ *mclock.Clock, a, b store.Session) {
+			mustSend(t, v, a)
+			_ = v.Check(a.ID, "login", wrong(box.last(t).Code))
+			_ = v.Check(a.ID, "login", wrong(box.last(t).Code))
+			if err := v.Check(a.ID, "login", box.last(t).Code); err != nil {
+				t.Fatal(err)
+			}
+			mustSend(t, v, b)
+			mustSend(t, v, b) // 2 more sends: the first one's count was cleared
+			_ = v.Check(b.ID, "login", wrong(box.last(t).Code))
+			if err := v.Check(b.ID, "login", wrong(box.last(t).Code)); !errors.Is(err, identity.ErrInvalidCode) {
+				t.Errorf("2 wrong codes after a right one: got %v; want ErrInvalidCode", err)
+			}
+		}},
+		{"an expired code does not count", func(t *testing.T, v *identity.Verifier, box *outbox, clk *mclock.Clock, a, _ store.Session) {
+			mustSend(t, v, a)
+			clk.Advance(11 * time.Minute)
+			for range 5 {
+				if err := v.Check(a.ID, "login", wrong(box.last(t).Code)); !errors.Is(err, identity.ErrExpiredCode) {
+					t.Fatalf("a code typed after its lifetime: got %v; want ErrExpiredCode", err)
+				}
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			v, box, clk, a := newVerifier(t)
+			v.MaxCodes, v.MaxFailures, v.Window = 2, 3, time.Hour
+			b := v.Store.NewSession()
+			sam := samOf(t, v)
+			for _, s := range []store.Session{a, b} {
+				if _, err := v.Store.UpdateSession(s.ID, func(s *store.Session) { s.UserID = sam.ID }); err != nil {
+					t.Fatal(err)
+				}
+			}
+			tt.run(t, v, box, clk, a, b)
+		})
+	}
+}
+
+// mustSend sends a login code to the session's user.
+func mustSend(t *testing.T, v *identity.Verifier, sess store.Session) {
+	t.Helper()
+	if err := v.Send(context.Background(), sess.ID, samOf(t, v), "login", "log in"); err != nil {
+		t.Fatalf("send: %v", err)
+	}
+}
