@@ -80,9 +80,9 @@ func answerOf(r result, username, token string) answer {
 
 // A username nobody has is answered as a real one with a wrong password,
 // attempt by attempt: the same status and page, the lock-out message from
-// the same attempt on, for as long, whichever way the failures came (the
-// login page, SOAP login(), the username-password flow's failures share
-// the count). 12 attempts each, in 3 ways.
+// the same attempt on, for as long, whichever way the failures came: the
+// login page, or SOAP login() (the username-password flow counts an
+// unknown username's failures the same way). 13 attempts each, 2 ways.
 func TestSecurityLoginUnknownUsernameLooksReal(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -112,8 +112,9 @@ func TestSecurityLoginUnknownUsernameLooksReal(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			f := newFixture(t)
-			// attempts answers 12 attempts for username, the last two with
-			// password, then the same after the lock-out period.
+			// attempts answers 13 attempts for username: 10 wrong
+			// passwords, then password twice, then a wrong one after the
+			// lock-out period.
 			attempts := func(username, password string) []answer {
 				var got []answer
 				try := func(pw string) {
