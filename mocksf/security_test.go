@@ -797,7 +797,8 @@ func TestSecurityControlAPIRefusesRebindingHost(t *testing.T) {
 // message, from any browser, and no code is mailed. The password flow
 // counts towards the same lock-out and refuses a locked-out user too, so
 // it can neither go on guessing nor unlock the user. An unknown username
-// never says "locked", so it tells nothing about which usernames exist.
+// is locked out alike, so the message tells nothing about which usernames
+// exist.
 func TestSecurityLoginBruteForce(t *testing.T) {
 	t.Parallel()
 	srv, ts := newServer(t)
@@ -855,10 +856,15 @@ func TestSecurityLoginBruteForce(t *testing.T) {
 	if status, m := passwordGrant("admin@acme.test", "Admin-Pass-1"); status != http.StatusOK {
 		t.Errorf("password flow of another user = %d %v", status, m)
 	}
-	// An unknown user never looks locked.
-	for i := 0; i < maxFailures+2; i++ {
-		if page := attempt(browser(t, ts), "nobody@acme.test", "x"); !strings.Contains(page, login.MsgBadCredentials) {
-			t.Fatalf("unknown user, attempt %d: want %q", i+1, login.MsgBadCredentials)
+	// An unknown user looks like a real one: locked from the same attempt
+	// on (mocksf/login's TestSecurityLoginUnknownUsernameLooksReal).
+	for i := 1; i <= maxFailures+2; i++ {
+		want := login.MsgBadCredentials
+		if i >= maxFailures {
+			want = login.MsgLockedOut
+		}
+		if page := attempt(browser(t, ts), "nobody@acme.test", "x"); !strings.Contains(page, want) {
+			t.Fatalf("unknown user, attempt %d: want %q", i, want)
 		}
 	}
 	// An admin's Unlock (the control API's) lets the right password in.
@@ -944,6 +950,58 @@ func TestSecurityVerificationCodeBruteForce(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The caps on codes are the user's, on every verification page: Manage
+// Consumer Details mails at most MaxVerificationCodes codes an hour
+// (Resend Code pressed 8 times), then says it cannot send one, and 10
+// wrong codes lock it, even to the right code.
+func TestSecurityConsumerVerificationBounded(t *testing.T) {
+	t.Parallel()
+	srv, ts := newServer(t)
+	c := browser(t, ts)
+	token := loginAs(t, srv, ts, c, "admin@acme.test", "Admin-Pass-1")
+	id := appID(t, srv)
+	path := ts.URL + setup.VerifyPath + "?applicationId=" + id
+	mails := len(srv.Mailer().Sent("admin@acme.test"))
+	post(t, c, ts.URL+setup.ManagePath, url.Values{"_CONFIRMATIONTOKEN": {token}, "applicationId": {id}})
+	var page string
+	for range 8 {
+		_, page = post(t, c, path, url.Values{"_CONFIRMATIONTOKEN": {token}, "resend": {"1"}})
+	}
+	if n := len(srv.Mailer().Sent("admin@acme.test")) - mails; n != mocksf.DefaultMaxVerificationCodes {
+		t.Errorf("%d codes mailed for 1 request and 8 resends; want %d", n, mocksf.DefaultMaxVerificationCodes)
+	}
+	if !strings.Contains(unescape(page), identity.MsgCannotSend) {
+		t.Errorf("Resend Code past the cap: want %q in\n%s", identity.MsgCannotSend, page)
+	}
+	// An hour later Resend Code works again; 5 wrong tries on each of two
+	// codes lock the verification.
+	srv.Clock().Advance(time.Hour)
+	for i := range mocksf.DefaultMaxVerificationFailures {
+		if i%5 == 0 {
+			post(t, c, path, url.Values{"_CONFIRMATIONTOKEN": {token}, "resend": {"1"}})
+		}
+		_, page = post(t, c, path, url.Values{"_CONFIRMATIONTOKEN": {token}, "emc": {wrongCode(srv.Mailer().Sent("admin@acme.test")[0].Code)}})
+	}
+	code := srv.Mailer().Sent("admin@acme.test")[0].Code
+	if !strings.Contains(unescape(page), identity.MsgLockedOut) {
+		t.Errorf("the wrong code that reaches the cap: want %q in\n%s", identity.MsgLockedOut, page)
+	}
+	if _, page = post(t, c, path, url.Values{"_CONFIRMATIONTOKEN": {token}, "emc": {code}}); !strings.Contains(unescape(page), identity.MsgLockedOut) {
+		t.Errorf("the right code while locked: want %q in\n%s", identity.MsgLockedOut, page)
+	}
+	if sessionOf(t, srv, ts, c).Revealed[id] {
+		t.Fatal("the consumer details were revealed while the verification was locked")
+	}
+}
+
+// wrongCode is a code of six digits that is not code.
+func wrongCode(code string) string {
+	if code == "000000" {
+		return "111111"
+	}
+	return "000000"
 }
 
 // The payloads the XSS tests inject: a script element, and an attribute
@@ -1244,9 +1302,10 @@ func TestSecurityOversizedBodies(t *testing.T) {
 	}
 }
 
-// The session ID changes when the login completes, so an ID planted in a
-// browser before the login (session fixation) stays logged out; the old
-// ID names no session at all.
+// The session ID and CSRF token change when the login completes, so an ID
+// planted in a browser before the login (session fixation) stays logged
+// out, the old ID names no session at all, and a token read before the
+// login no longer passes a form.
 func TestSecuritySessionRenewedAtLogin(t *testing.T) {
 	t.Parallel()
 	srv, ts := newServer(t)
@@ -1277,10 +1336,18 @@ func TestSecuritySessionRenewedAtLogin(t *testing.T) {
 	if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusFound || !strings.HasPrefix(loc, "/?ec=302") {
 		t.Errorf("Setup with the planted ID = %d to %q; want the login page", resp.StatusCode, loc)
 	}
-	// The pages of the session keep working with the token they hold.
-	resp, _ = post(t, c, ts.URL+setup.EditPath, func() url.Values { f := newAppForm("After Login"); f.Set("_CONFIRMATIONTOKEN", token); return f }())
+	// The CSRF token changed too: one read before the login (a planted
+	// session's) no longer passes a form; the session's new one does.
+	if sess.CSRF == token {
+		t.Error("the CSRF token survived the login")
+	}
+	_, page = post(t, c, ts.URL+setup.EditPath, func() url.Values { f := newAppForm("Forged"); f.Set("_CONFIRMATIONTOKEN", token); return f }())
+	if !strings.Contains(page, msgCSRF) {
+		t.Errorf("a form posted with the pre-login token after the login: want %q, got\n%s", msgCSRF, page)
+	}
+	resp, _ = post(t, c, ts.URL+setup.EditPath, func() url.Values { f := newAppForm("After Login"); f.Set("_CONFIRMATIONTOKEN", sess.CSRF); return f }())
 	if resp.Request.URL.Path != setup.SavedPath {
-		t.Errorf("a form posted with the pre-login token after the login led to %s; want %s", resp.Request.URL.Path, setup.SavedPath)
+		t.Errorf("a form posted with the session's token after the login led to %s; want %s", resp.Request.URL.Path, setup.SavedPath)
 	}
 	// A remembered browser logs in without a code: its session is renewed too.
 	get(t, c, ts.URL+"/secur/logout.jsp")

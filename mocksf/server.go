@@ -46,9 +46,25 @@ const (
 	// DefaultMaxVerificationAttempts is MaxVerificationAttempts' default
 	// (unconfirmed, §14).
 	DefaultMaxVerificationAttempts = 5
+	// DefaultMaxVerificationCodes is MaxVerificationCodes' default:
+	// Salesforce lets a user request no more than 5 codes in an hour (SMS
+	// Identity Verification; One-Time Password (OTP) Behavior gives "5 new
+	// OTP requests per hour" for its email codes too).
+	DefaultMaxVerificationCodes = 5
+	// DefaultMaxVerificationFailures is MaxVerificationFailures' default:
+	// two codes' worth of wrong tries (Salesforce's count is unconfirmed;
+	// its lock-out is documented, not its threshold).
+	DefaultMaxVerificationFailures = 10
+	// DefaultVerificationWindow is VerificationWindow's default: the hour
+	// of Salesforce's caps on codes and of its verification lock-out,
+	// "automatically unlocked after approximately one hour".
+	DefaultVerificationWindow = time.Hour
 	// DefaultMaxLoginFailures is MaxLoginFailures' default, Salesforce's
 	// default password policy.
 	DefaultMaxLoginFailures = 10
+	// DefaultLoginLockout is LoginLockout's default, Salesforce's default
+	// "Lockout effective period" of 15 minutes (Password Policies).
+	DefaultLoginLockout = store.DefaultLoginLockout
 	// DefaultAuthCodeTTL is AuthCodeTTL's default, Salesforce's commonly
 	// quoted 15 minutes (unconfirmed, §14).
 	DefaultAuthCodeTTL = 15 * time.Minute
@@ -107,15 +123,34 @@ type Config struct {
 	// time from its own clock (Server.Clock), which follows this one
 	// until a test moves it through POST /__mocksf/clock.
 	Clock func() time.Time
-	// VerificationCodeLength is the digits in an emailed code.
+	// VerificationCodeLength is the digits in an emailed code, 4 to 10
+	// (identity.CheckCodeLength).
 	VerificationCodeLength int
 	// VerificationCodeTTL is how long an emailed code is valid.
 	VerificationCodeTTL time.Duration
 	// MaxVerificationAttempts is how many wrong codes are allowed before a
 	// new one must be requested.
 	MaxVerificationAttempts int
+	// MaxVerificationCodes caps the codes mailed to a user within
+	// VerificationWindow, Resend Code and new logins included; past it
+	// the page says so and no mail is sent. Negative: no cap.
+	MaxVerificationCodes int
+	// MaxVerificationFailures locks a user's verification for
+	// VerificationWindow after that many wrong codes in all within it,
+	// across codes and sessions: every code, even the right one, and
+	// Resend Code are refused. Negative: never.
+	MaxVerificationFailures int
+	// VerificationWindow is how long those two count, from the last code
+	// sent or wrong code typed, and how long the lock lasts, on mocksf's
+	// clock.
+	VerificationWindow time.Duration
 	// MaxLoginFailures locks a user out after that many wrong passwords.
 	MaxLoginFailures int
+	// LoginLockout is how long such a lock-out lasts on mocksf's clock;
+	// negative: until an admin unlocks the user (Salesforce's "Forever").
+	// Unknown usernames are locked out alike, so that the login page does
+	// not tell them from real ones.
+	LoginLockout time.Duration
 	// AuthCodeTTL is an authorization code's lifetime.
 	AuthCodeTTL time.Duration
 	// AppActivationDelay is how long a new connected app answers
@@ -203,8 +238,20 @@ func (c *Config) setDefaults() {
 	if c.MaxVerificationAttempts == 0 {
 		c.MaxVerificationAttempts = DefaultMaxVerificationAttempts
 	}
+	if c.MaxVerificationCodes == 0 {
+		c.MaxVerificationCodes = DefaultMaxVerificationCodes
+	}
+	if c.MaxVerificationFailures == 0 {
+		c.MaxVerificationFailures = DefaultMaxVerificationFailures
+	}
+	if c.VerificationWindow <= 0 {
+		c.VerificationWindow = DefaultVerificationWindow
+	}
 	if c.MaxLoginFailures == 0 {
 		c.MaxLoginFailures = DefaultMaxLoginFailures
+	}
+	if c.LoginLockout == 0 {
+		c.LoginLockout = DefaultLoginLockout
 	}
 	if c.AuthCodeTTL == 0 {
 		c.AuthCodeTTL = DefaultAuthCodeTTL
@@ -256,6 +303,9 @@ func New(cfg Config) (*Server, error) {
 	if err := soap.CheckRetiredLoginFault(cfg.SOAPRetiredLoginFault); err != nil {
 		return nil, fmt.Errorf("mocksf: SOAPRetiredLoginFault %w", err)
 	}
+	if err := identity.CheckCodeLength(cfg.VerificationCodeLength); err != nil {
+		return nil, fmt.Errorf("mocksf: VerificationCodeLength %w", err)
+	}
 	if cfg.BaseURL == "" {
 		return nil, fmt.Errorf("mocksf: BaseURL is required")
 	}
@@ -271,6 +321,7 @@ func New(cfg Config) (*Server, error) {
 	st := store.New(clk.Now)
 	st.SetMaxAccessPerFamily(cfg.MaxAccessTokensPerLogin)
 	st.SetMaxRecords(cfg.MaxRecordsPerOrg)
+	st.SetLoginLockout(cfg.LoginLockout)
 	seeded, err := st.Apply(seed)
 	if err != nil {
 		return nil, fmt.Errorf("mocksf: %w", err)
@@ -296,6 +347,8 @@ func New(cfg Config) (*Server, error) {
 	verifier := &identity.Verifier{
 		Store: st, Mailer: s.mailer, CodeLength: cfg.VerificationCodeLength,
 		CodeTTL: cfg.VerificationCodeTTL, MaxAttempts: cfg.MaxVerificationAttempts,
+		MaxCodes: max(cfg.MaxVerificationCodes, 0), MaxFailures: max(cfg.MaxVerificationFailures, 0),
+		Window: cfg.VerificationWindow,
 	}
 	s.handler = s.routes(web.NewPages(), verifier)
 	hosts.Serve(s.handler)

@@ -17,14 +17,15 @@ import (
 )
 
 // loginAs logs a browser in with password and emailed code, and returns
-// the session's CSRF token.
+// the session's CSRF token after the login.
 func loginAs(t *testing.T, srv *mocksf.Server, ts *httptest.Server, c *http.Client, username, password string) string {
 	t.Helper()
 	resp, page := get(t, c, ts.URL+"/")
 	if resp, _ = logIn(t, srv, ts, c, resp, page, username, password); resp.Request.URL.Path == login.VerifyPath {
 		t.Fatalf("verification of %s failed", username)
 	}
-	return csrf(t, page)
+	// The login gave the session a new token.
+	return sessionOf(t, srv, ts, c).CSRF
 }
 
 func TestWrongVerificationCodeCanBeRetried(t *testing.T) {

@@ -48,6 +48,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -111,8 +112,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	defer stop()
 	err := serve(ctx, args, getenv, stdout, stderr)
 	switch {
-	case err == nil:
-		return nil
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return nil // -h or -help: the usage is printed, which is all that was asked
 	case strings.HasPrefix(err.Error(), "client: "):
 		// Package client's errors name it already: once is enough.
 		return err

@@ -69,3 +69,18 @@ func TestSecurityStartupErrors(t *testing.T) {
 		t.Errorf("the empty database after the refused start: %v, %v; want it untouched", info, err)
 	}
 }
+
+// -h and -help print the usage and end well (exit 0); before, run
+// returned "flag: help requested" and main exited 1.
+func TestRunHelpExitsZero(t *testing.T) {
+	t.Parallel()
+	for _, arg := range []string{"-h", "-help"} {
+		var help strings.Builder
+		if err := run(context.Background(), []string{"client", arg}, noEnv, io.Discard, &help); err != nil {
+			t.Errorf("client %s: %v; want nil", arg, err)
+		}
+		if !strings.Contains(help.String(), "Usage of ") {
+			t.Errorf("client %s printed no usage:\n%s", arg, help.String())
+		}
+	}
+}

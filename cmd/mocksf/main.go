@@ -4,7 +4,8 @@
 //
 //	mocksf [-addr 127.0.0.1:8080] [-public-url URL] [-seed orgs.yaml] [-smtp host:port]
 //	       [-control-token TOKEN] [-instance-hosts shared|per-org] [-read-header-timeout 10s] [-v]
-//	       [-code-length 6] [-app-activation-delay 0s] [-api-on-login-host]
+//	       [-code-length 6] [-max-verification-codes 5] [-max-verification-failures 10]
+//	       [-verification-window 1h] [-login-lockout 15m] [-app-activation-delay 0s] [-api-on-login-host]
 //	       [-eca-password-flow] [-security-token-from-loopback] [-keep-tokens-on-code-replay]
 //	       [-keep-tokens-on-refresh-replay] [-allow-jwt-replay] [-max-access-tokens-per-login 100]
 //	       [-userinfo-only-oauth-token] [-soap-retired-login-fault INVALID_OPERATION|UNSUPPORTED_API_VERSION]
@@ -13,9 +14,9 @@
 //
 // mocksf -h describes each flag. The first two lines say where and how it
 // serves; the next four choose which of Salesforce's documented
-// behaviours it shows (emailed codes, new connected apps, the REST API's
-// hosts, the OAuth flows and SOAP login); the last two set Bulk API 2.0's
-// delays and limits.
+// behaviours it shows (emailed codes and their caps, the password
+// lock-out, new connected apps, the REST API's hosts, the OAuth flows and
+// SOAP login); the last two set Bulk API 2.0's delays and limits.
 //
 // On SIGINT or SIGTERM it stops accepting connections and waits up to 10
 // seconds for the requests in flight to finish. Its server timeouts keep
@@ -53,6 +54,7 @@ import (
 
 	"github.com/sfharness/sfharness/internal/httpserve"
 	"github.com/sfharness/sfharness/mocksf"
+	"github.com/sfharness/sfharness/mocksf/identity"
 	"github.com/sfharness/sfharness/mocksf/rest"
 	"github.com/sfharness/sfharness/mocksf/soap"
 )
@@ -80,8 +82,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	seedFile := fs.String("seed", "", "YAML `FILE` with orgs, users, connected apps and records (default: one org, an admin and a sync user)")
 	smtpAddr := fs.String("smtp", "", "relay mail to the SMTP server at `HOST:PORT` instead of the embedded receiver")
 	publicURL := fs.String("public-url", "", "`URL` clients reach mocksf at, if not http://ADDR")
-	codeLen := fs.Int("code-length", mocksf.DefaultVerificationCodeLength, "digits in an emailed verification code")
+	codeLen := fs.Int("code-length", mocksf.DefaultVerificationCodeLength, "digits in an emailed verification code, 4 to 10")
 	activation := fs.Duration("app-activation-delay", 0, "how long a new connected app answers invalid_client_id")
+	maxCodes := fs.Int("max-verification-codes", mocksf.DefaultMaxVerificationCodes, "verification codes mailed to a user within -verification-window, Resend Code included; then \"We can't send you a verification code right now\" (negative: no cap)")
+	maxCodeFailures := fs.Int("max-verification-failures", mocksf.DefaultMaxVerificationFailures, "wrong verification codes a user may type within -verification-window, across codes and sessions, before verification is locked for that long (negative: never)")
+	verificationWindow := fs.Duration("verification-window", mocksf.DefaultVerificationWindow, "how long -max-verification-codes and -max-verification-failures count, from the last code or wrong code, and how long the lock lasts, on mocksf's clock")
+	loginLockout := fs.Duration("login-lockout", mocksf.DefaultLoginLockout, "how long a user (or an unknown username) stays locked out after 10 wrong passwords in a row, on mocksf's clock; negative: until unlocked through the control API")
 	verbose := fs.Bool("v", false, "log requests and errors to stderr")
 	controlToken := fs.String("control-token", "", "open the /__mocksf/ control API to requests with \"Authorization: Bearer `TOKEN`\" only (default: loopback clients only)")
 	instanceHosts := fs.String("instance-hosts", mocksf.DefaultInstanceHosts, "`MODE` of the orgs' instance (My Domain) hosts: shared (one, localhost:PORT, for all orgs) or per-org (a listener on a free port for each org)")
@@ -102,10 +108,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	maxRecords := fs.Int("max-records-per-org", mocksf.DefaultMaxRecordsPerOrg, "records an org may hold, deleted ones included, before creates fail with STORAGE_LIMIT_EXCEEDED (-1: no cap)")
 	bulkStored := fs.Int64("bulk-max-stored", 0, "`BYTES` of data and results an org's Bulk API 2.0 jobs may keep (default 128 MiB)")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil // -h or -help: the usage is printed, which is all that was asked
+		}
 		return err
 	}
 	if err := soap.CheckRetiredLoginFault(*retiredLogin); err != nil {
 		return fmt.Errorf("mocksf: -soap-retired-login-fault %w", err)
+	}
+	if err := identity.CheckCodeLength(*codeLen); err != nil {
+		return fmt.Errorf("mocksf: -code-length %w", err)
 	}
 	var seed []byte
 	if *seedFile != "" {
@@ -137,7 +149,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	srv, err := mocksf.New(mocksf.Config{
 		BaseURL: base, Seed: seed, SMTPAddr: *smtpAddr,
-		VerificationCodeLength: *codeLen, AppActivationDelay: *activation, ControlToken: *controlToken, InstanceHosts: *instanceHosts, APIOnLoginHost: *apiOnLogin,
+		VerificationCodeLength: *codeLen, AppActivationDelay: *activation, LoginLockout: *loginLockout,
+		MaxVerificationCodes: *maxCodes, MaxVerificationFailures: *maxCodeFailures, VerificationWindow: *verificationWindow, ControlToken: *controlToken, InstanceHosts: *instanceHosts, APIOnLoginHost: *apiOnLogin,
 		ExternalClientAppPasswordFlow: *ecaPasswordFlow, SecurityTokenFromLoopback: *tokenFromLoopback,
 		KeepTokensOnCodeReplay: *keepOnReplay, KeepTokensOnRefreshReplay: *keepOnRefreshReplay, AllowJWTReplay: *allowJWTReplay,
 		MaxAccessTokensPerLogin: *maxAccessPerLogin, MaxRecordsPerOrg: *maxRecords,

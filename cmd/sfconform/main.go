@@ -61,6 +61,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	fs.BoolVar(&c.verbose, "v", false, "print each client command's output")
 	fs.StringVar(&c.node, "node", "node", "the `PROGRAM` that runs "+jsforceScript)
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil // -h or -help: the usage is printed, which is all that was asked
+		}
 		return err
 	}
 	if c.only != "" && c.only != "sf" && c.only != "jsforce" {

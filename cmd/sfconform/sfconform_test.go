@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -228,6 +229,21 @@ func TestRunRefusesBadSetups(t *testing.T) {
 		err := run(context.Background(), append([]string{"sfconform"}, tc.args...), os.Getenv, &stdout, &stderr)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("run %v: %v; want %q", tc.args, err, tc.want)
+		}
+	}
+}
+
+// -h and -help print the usage and end well (exit 0); before, run
+// returned "flag: help requested" and main exited 1.
+func TestRunHelpExitsZero(t *testing.T) {
+	t.Parallel()
+	for _, arg := range []string{"-h", "-help"} {
+		var help strings.Builder
+		if err := run(context.Background(), []string{"sfconform", arg}, os.Getenv, io.Discard, &help); err != nil {
+			t.Errorf("sfconform %s: %v; want nil", arg, err)
+		}
+		if !strings.Contains(help.String(), "Usage of ") {
+			t.Errorf("sfconform %s printed no usage:\n%s", arg, help.String())
 		}
 	}
 }

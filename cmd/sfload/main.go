@@ -167,6 +167,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		args = args[1:]
 	}
 	c, err := parseFlags(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil // -h or -help: the usage is printed, which is all that was asked
+	}
 	if err != nil {
 		return err
 	}

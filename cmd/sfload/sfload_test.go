@@ -225,3 +225,18 @@ func TestReadQueryPage(t *testing.T) {
 		}
 	}
 }
+
+// -h and -help print the usage and end well (exit 0); before, run
+// returned "flag: help requested" and main exited 1.
+func TestRunHelpExitsZero(t *testing.T) {
+	t.Parallel()
+	for _, arg := range []string{"-h", "-help"} {
+		var help strings.Builder
+		if err := run(context.Background(), []string{"sfload", arg}, noEnv, io.Discard, &help); err != nil {
+			t.Errorf("sfload %s: %v; want nil", arg, err)
+		}
+		if !strings.Contains(help.String(), "Usage of ") {
+			t.Errorf("sfload %s printed no usage:\n%s", arg, help.String())
+		}
+	}
+}

@@ -28,17 +28,57 @@ const (
 	// MsgExpiredCode answers any code typed after the code's lifetime.
 	MsgExpiredCode = "Your verification code has expired. Click Resend Code to get a new one."
 	// MsgTooMany answers every code once too many wrong ones were typed.
-	MsgTooMany   = "You've made too many attempts to verify your identity. Request a new verification code."
-	EmailSubject = "Verify your identity in Salesforce"
-	EmailFrom    = "noreply@salesforce.com"
+	MsgTooMany = "You've made too many attempts to verify your identity. Request a new verification code."
+	// MsgLockedOut answers every code, and Resend Code, while the user's
+	// verification is locked after too many wrong codes in all: the words
+	// of Salesforce's temporary verification lock-out, which "is
+	// automatically unlocked after approximately one hour" (Salesforce
+	// Help, "Resolve MFA Verification Lockout Error in Salesforce").
+	MsgLockedOut = "You've exceeded the allowed number of attempts."
+	// MsgCannotSend answers a request for a code past the cap on codes
+	// sent: Salesforce's words on its "Problem Verifying Your Identity"
+	// page when a user asked for too many codes in an hour (Salesforce
+	// Help, "Identity Verification Credits Add-On License Considerations").
+	MsgCannotSend = "We can't send you a verification code right now. Please try again later."
+	EmailSubject  = "Verify your identity in Salesforce"
+	EmailFrom     = "noreply@salesforce.com"
 )
 
-// Errors Check returns.
+// Errors Check and Send return.
 var (
 	ErrInvalidCode = errors.New("identity: wrong verification code")
 	ErrExpiredCode = errors.New("identity: verification code expired")
 	ErrTooMany     = errors.New("identity: too many verification attempts")
+	// ErrLockedOut is every Check and Send while the user's verification
+	// is locked (Verifier.MaxFailures).
+	ErrLockedOut = errors.New("identity: verification locked after too many wrong codes")
+	// ErrTooManyCodes is a Send past Verifier.MaxCodes; no mail is sent.
+	ErrTooManyCodes = errors.New("identity: too many verification codes sent")
 )
+
+// Limited reports whether Send refused err because of the user's caps
+// rather than failed to mail: the page then shows Message(err).
+func Limited(err error) bool {
+	return errors.Is(err, ErrLockedOut) || errors.Is(err, ErrTooManyCodes)
+}
+
+// The lengths a code may have. Salesforce's emailed codes are digits,
+// 6 in recent orgs and 5 in older ones (reference §2.2); mocksf takes a
+// few more either way, and refuses a code too short to resist guessing
+// or too long for the verification page's field.
+const (
+	MinCodeLength = 4
+	MaxCodeLength = 10
+)
+
+// CheckCodeLength refuses a code length outside MinCodeLength to
+// MaxCodeLength.
+func CheckCodeLength(n int) error {
+	if n < MinCodeLength || n > MaxCodeLength {
+		return fmt.Errorf("%d: want %d to %d digits (Salesforce sends 5 or 6)", n, MinCodeLength, MaxCodeLength)
+	}
+	return nil
+}
 
 // Sender sends an email; *mail.Mailer is one.
 type Sender interface {
@@ -56,12 +96,30 @@ type Verifier struct {
 	// MaxAttempts is how many wrong codes are allowed before a new code
 	// must be requested.
 	MaxAttempts int
+	// MaxCodes caps the codes mailed to a user within Window, on every
+	// page and in every session, Resend Code included (0: no cap).
+	// Salesforce: users "can't request a passcode more than five times
+	// within the span of one hour" (SMS Identity Verification), and each
+	// send restarts the hour.
+	MaxCodes int
+	// MaxFailures locks the user's verification for Window after that
+	// many wrong codes in all within Window, across codes and sessions
+	// (0: never), even to the right code; success clears the counts.
+	MaxFailures int
+	// Window is how long MaxCodes and MaxFailures count, from the last
+	// code sent or wrong code typed, and how long the lock lasts.
+	Window time.Duration
 }
 
 // Send makes a new code for the session's purpose and emails it to the
 // user. A new code replaces the previous one for the same purpose, with a
-// fresh count of attempts.
+// fresh count of attempts. It returns ErrLockedOut while the user's
+// verification is locked and ErrTooManyCodes past MaxCodes, mailing
+// nothing and keeping the previous code.
 func (v *Verifier) Send(ctx context.Context, sessionID string, user store.User, purpose, action string) error {
+	if err := v.countSend(user.ID); err != nil {
+		return err
+	}
 	code := store.NewVerificationCode(v.CodeLength)
 	if _, err := v.Store.UpdateSession(sessionID, func(s *store.Session) {
 		s.Codes[purpose] = store.VerificationCode{Code: code, ExpiresAt: v.Store.Now().Add(v.CodeTTL)}
@@ -132,11 +190,21 @@ Verification Code: <strong>{{.Code}}</strong></p>
 // is single-use: a right code is consumed. It returns ErrInvalidCode for a
 // wrong code (or none sent), ErrExpiredCode once the code's lifetime has
 // passed, and ErrTooMany from the wrong code that uses up MaxAttempts on:
-// each asks for something else, retyping or a new code.
+// each asks for something else, retyping or a new code. While the user's
+// verification is locked (MaxFailures) every code is ErrLockedOut, and
+// the wrong code that reaches MaxFailures is too.
 func (v *Verifier) Check(sessionID, purpose, typed string) error {
+	sess, err := v.Store.Session(sessionID)
+	if err != nil {
+		return fmt.Errorf("identity: check code: %w", err)
+	}
+	if v.locked(sess.UserID) {
+		return ErrLockedOut
+	}
 	typed = strings.TrimSpace(typed)
 	var result error
-	_, err := v.Store.UpdateSession(sessionID, func(s *store.Session) {
+	wrong := false
+	_, err = v.Store.UpdateSession(sessionID, func(s *store.Session) {
 		c, ok := s.Codes[purpose]
 		switch {
 		case !ok:
@@ -148,7 +216,7 @@ func (v *Verifier) Check(sessionID, purpose, typed string) error {
 		case subtle.ConstantTimeCompare([]byte(typed), []byte(c.Code)) != 1:
 			c.Attempts++
 			s.Codes[purpose] = c
-			result = ErrInvalidCode
+			result, wrong = ErrInvalidCode, true
 			if c.Attempts >= v.MaxAttempts {
 				result = ErrTooMany
 			}
@@ -159,12 +227,101 @@ func (v *Verifier) Check(sessionID, purpose, typed string) error {
 	if err != nil {
 		return fmt.Errorf("identity: check code: %w", err)
 	}
+	switch {
+	case wrong && v.countFailure(sess.UserID):
+		return ErrLockedOut
+	case result == nil:
+		v.clearCounts(sess.UserID)
+	}
 	return result
 }
 
-// Message returns the text the verification page shows for a Check error.
+// countSend counts a code about to be mailed to the user, or refuses it:
+// ErrLockedOut while the user's verification is locked, ErrTooManyCodes
+// when MaxCodes were sent within Window of the last one. Each send
+// restarts the window, as Salesforce's does.
+func (v *Verifier) countSend(userID string) error {
+	var refused error
+	now := v.Store.Now()
+	_, err := v.Store.UpdateUser(userID, func(u *store.User) {
+		n := &u.Verification
+		switch {
+		case v.lockedAt(n, now):
+			refused = ErrLockedOut
+			return
+		case !now.Before(n.LastSent.Add(v.Window)):
+			n.Sent = 0
+		}
+		if v.MaxCodes > 0 && n.Sent >= v.MaxCodes {
+			refused = ErrTooManyCodes
+			return
+		}
+		n.Sent, n.LastSent = n.Sent+1, now
+	})
+	if err != nil {
+		return fmt.Errorf("identity: send code: %w", err)
+	}
+	return refused
+}
+
+// countFailure counts a wrong code of the user's and reports whether it
+// locked the user's verification. Wrong codes count from the last one,
+// within Window.
+func (v *Verifier) countFailure(userID string) bool {
+	locked := false
+	now := v.Store.Now()
+	_, _ = v.Store.UpdateUser(userID, func(u *store.User) {
+		n := &u.Verification
+		if v.lockedAt(n, now) {
+			locked = true
+			return
+		}
+		if !now.Before(n.LastFail.Add(v.Window)) {
+			n.Failures = 0
+		}
+		n.Failures, n.LastFail = n.Failures+1, now
+		if v.MaxFailures > 0 && n.Failures >= v.MaxFailures {
+			n.LockedAt, locked = now, true
+		}
+	})
+	return locked
+}
+
+// locked reports whether the user's verification is locked now.
+func (v *Verifier) locked(userID string) bool {
+	u, err := v.Store.User(userID)
+	return err == nil && v.lockedAt(&u.Verification, v.Store.Now())
+}
+
+// lockedAt reports whether n is locked at now; a lock whose Window has
+// passed is cleared with the failures that made it, so the user starts
+// again with every attempt.
+func (v *Verifier) lockedAt(n *store.VerificationCount, now time.Time) bool {
+	if n.LockedAt.IsZero() {
+		return false
+	}
+	if now.Before(n.LockedAt.Add(v.Window)) {
+		return true
+	}
+	n.LockedAt, n.Failures = time.Time{}, 0
+	return false
+}
+
+// clearCounts starts the user's counts again after a right code, as a
+// successful login clears Keycloak's brute-force count: only someone who
+// has the code gets there.
+func (v *Verifier) clearCounts(userID string) {
+	_, _ = v.Store.UpdateUser(userID, func(u *store.User) { u.Verification = store.VerificationCount{} })
+}
+
+// Message returns the text the verification page shows for a Check or
+// Send error.
 func Message(err error) string {
 	switch {
+	case errors.Is(err, ErrLockedOut):
+		return MsgLockedOut
+	case errors.Is(err, ErrTooManyCodes):
+		return MsgCannotSend
 	case errors.Is(err, ErrTooMany):
 		return MsgTooMany
 	case errors.Is(err, ErrExpiredCode):

@@ -42,12 +42,35 @@ func newVerifier(t *testing.T) (*identity.Verifier, *outbox, *mclock.Clock, stor
 	t.Helper()
 	clk := mclock.At(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
 	st := store.New(clk.Now)
+	seed, err := store.ParseSeed([]byte(samSeed))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Apply(seed); err != nil {
+		t.Fatal(err)
+	}
 	box := &outbox{}
 	v := &identity.Verifier{Store: st, Mailer: box, CodeLength: 6, CodeTTL: 10 * time.Minute, MaxAttempts: 3}
 	return v, box, clk, st.NewSession()
 }
 
-var sam = store.User{ID: "005000000000001AAA", OrgID: "00D000000000001AAA", Username: "sam@acme.test", Email: "sam@acme.test", FirstName: "Sam"}
+// samSeed has the user the codes go to: the Verifier counts them by user.
+const samSeed = `
+orgs:
+  - name: Acme
+    users:
+      - {username: sam@acme.test, password: Sam-Pass-1, email: sam@acme.test, firstName: Sam}
+`
+
+// samOf is the seeded user of v's store.
+func samOf(t *testing.T, v *identity.Verifier) store.User {
+	t.Helper()
+	u, err := v.Store.UserByUsername("sam@acme.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
 
 func TestCheck(t *testing.T) {
 	t.Parallel()
@@ -98,7 +121,7 @@ func TestCheck(t *testing.T) {
 			return code
 		}, identity.ErrInvalidCode, identity.MsgInvalidCode},
 		{"another purpose's code", func(t *testing.T, v *identity.Verifier, _ *mclock.Clock, sess store.Session, code string) string {
-			if err := v.Send(context.Background(), sess.ID, sam, "consumer:0H4", "view the consumer details"); err != nil {
+			if err := v.Send(context.Background(), sess.ID, samOf(t, v), "consumer:0H4", "view the consumer details"); err != nil {
 				t.Fatal(err)
 			}
 			return code
@@ -108,7 +131,7 @@ func TestCheck(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			v, box, clk, sess := newVerifier(t)
-			if err := v.Send(context.Background(), sess.ID, sam, "login", "log in to Salesforce"); err != nil {
+			if err := v.Send(context.Background(), sess.ID, samOf(t, v), "login", "log in to Salesforce"); err != nil {
 				t.Fatal(err)
 			}
 			code := box.last(t).Code
@@ -151,7 +174,7 @@ func TestResendAfterAFailure(t *testing.T) {
 			t.Parallel()
 			v, box, clk, sess := newVerifier(t)
 			ctx := context.Background()
-			if err := v.Send(ctx, sess.ID, sam, "login", "log in to Salesforce"); err != nil {
+			if err := v.Send(ctx, sess.ID, samOf(t, v), "login", "log in to Salesforce"); err != nil {
 				t.Fatal(err)
 			}
 			old := box.last(t).Code
@@ -159,7 +182,7 @@ func TestResendAfterAFailure(t *testing.T) {
 			if err := v.Check(sess.ID, "login", old); err == nil {
 				t.Fatal("got the old code accepted after the failure; want it refused")
 			}
-			if err := v.Send(ctx, sess.ID, sam, "login", "log in to Salesforce"); err != nil {
+			if err := v.Send(ctx, sess.ID, samOf(t, v), "login", "log in to Salesforce"); err != nil {
 				t.Fatal(err)
 			}
 			if err := v.Check(sess.ID, "login", box.last(t).Code); err != nil {
@@ -192,7 +215,7 @@ func TestMessagesAreDistinct(t *testing.T) {
 func TestEmailHasTextAndEscapedHTML(t *testing.T) {
 	t.Parallel()
 	v, box, _, sess := newVerifier(t)
-	user := sam
+	user := samOf(t, v)
 	user.FirstName = `<b>Sam</b> & "Co"`
 	user.Username = "sam+<x>@acme.test"
 	if err := v.Send(context.Background(), sess.ID, user, "login", "log in to Salesforce"); err != nil {
@@ -226,4 +249,118 @@ func wrong(code string) string {
 		return "111111"
 	}
 	return "000000"
+}
+
+// The user's caps: codes mailed and wrong codes within Window, counted
+// across sessions and purposes.
+func TestUserCaps(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	tests := []struct {
+		name string
+		// run drives v (MaxCodes 2, MaxFailures 3, Window 1h, MaxAttempts
+		// 3) and fails the test itself.
+		run func(t *testing.T, v *identity.Verifier, box *outbox, clk *mclock.Clock, a, b store.Session)
+	}{
+		{"a send past MaxCodes mails nothing and keeps the code", func(t *testing.T, v *identity.Verifier, box *outbox, _ *mclock.Clock, a, b store.Session) {
+			mustSend(t, v, a)
+			mustSend(t, v, b)
+			if err := v.Send(ctx, a.ID, samOf(t, v), "login", "log in"); !errors.Is(err, identity.ErrTooManyCodes) || identity.Message(err) != identity.MsgCannotSend {
+				t.Fatalf("3rd send: got %v; want ErrTooManyCodes", err)
+			}
+			if len(box.sent) != 2 {
+				t.Errorf("got %d mails; want 2", len(box.sent))
+			}
+			if err := v.Check(b.ID, "login", box.last(t).Code); err != nil {
+				t.Errorf("the last code sent after a refused send: %v; want it accepted", err)
+			}
+		}},
+		{"each send restarts the window", func(t *testing.T, v *identity.Verifier, _ *outbox, clk *mclock.Clock, a, _ store.Session) {
+			mustSend(t, v, a)
+			clk.Advance(50 * time.Minute)
+			mustSend(t, v, a)
+			clk.Advance(50 * time.Minute)
+			if err := v.Send(ctx, a.ID, samOf(t, v), "login", "log in"); !errors.Is(err, identity.ErrTooManyCodes) {
+				t.Fatalf("50 min after the 2nd send: got %v; want ErrTooManyCodes", err)
+			}
+			clk.Advance(10 * time.Minute)
+			mustSend(t, v, a)
+		}},
+		{"wrong codes in two sessions lock both, and sending", func(t *testing.T, v *identity.Verifier, box *outbox, _ *mclock.Clock, a, b store.Session) {
+			mustSend(t, v, a)
+			codeA := box.last(t).Code
+			mustSend(t, v, b)
+			codeB := box.last(t).Code
+			_ = v.Check(a.ID, "login", wrong(codeA))
+			_ = v.Check(a.ID, "login", wrong(codeA))
+			if err := v.Check(b.ID, "login", wrong(codeB)); !errors.Is(err, identity.ErrLockedOut) || identity.Message(err) != identity.MsgLockedOut {
+				t.Fatalf("3rd wrong code: got %v; want ErrLockedOut", err)
+			}
+			for _, c := range []struct{ sess, code string }{{a.ID, codeA}, {b.ID, codeB}} {
+				if err := v.Check(c.sess, "login", c.code); !errors.Is(err, identity.ErrLockedOut) {
+					t.Errorf("the right code while locked: got %v; want ErrLockedOut", err)
+				}
+			}
+			if err := v.Send(ctx, a.ID, samOf(t, v), "consumer:0H4", "view"); !errors.Is(err, identity.ErrLockedOut) {
+				t.Errorf("a send while locked: got %v; want ErrLockedOut", err)
+			}
+		}},
+		{"the lock ends after Window", func(t *testing.T, v *identity.Verifier, box *outbox, clk *mclock.Clock, a, _ store.Session) {
+			mustSend(t, v, a)
+			for range 3 {
+				_ = v.Check(a.ID, "login", wrong(box.last(t).Code))
+			}
+			clk.Advance(time.Hour)
+			mustSend(t, v, a)
+			if err := v.Check(a.ID, "login", box.last(t).Code); err != nil {
+				t.Errorf("a new code an hour after the lock: %v; want it accepted", err)
+			}
+		}},
+		{"a right code clears the counts", func(t *testing.T, v *identity.Verifier, box *outbox, _ *mclock.Clock, a, b store.Session) {
+			mustSend(t, v, a)
+			_ = v.Check(a.ID, "login", wrong(box.last(t).Code))
+			_ = v.Check(a.ID, "login", wrong(box.last(t).Code))
+			if err := v.Check(a.ID, "login", box.last(t).Code); err != nil {
+				t.Fatal(err)
+			}
+			mustSend(t, v, b)
+			mustSend(t, v, b) // 2 more sends: the first one's count was cleared
+			_ = v.Check(b.ID, "login", wrong(box.last(t).Code))
+			if err := v.Check(b.ID, "login", wrong(box.last(t).Code)); !errors.Is(err, identity.ErrInvalidCode) {
+				t.Errorf("2 wrong codes after a right one: got %v; want ErrInvalidCode", err)
+			}
+		}},
+		{"an expired code does not count", func(t *testing.T, v *identity.Verifier, box *outbox, clk *mclock.Clock, a, _ store.Session) {
+			mustSend(t, v, a)
+			clk.Advance(11 * time.Minute)
+			for range 5 {
+				if err := v.Check(a.ID, "login", wrong(box.last(t).Code)); !errors.Is(err, identity.ErrExpiredCode) {
+					t.Fatalf("a code typed after its lifetime: got %v; want ErrExpiredCode", err)
+				}
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			v, box, clk, a := newVerifier(t)
+			v.MaxCodes, v.MaxFailures, v.Window = 2, 3, time.Hour
+			b := v.Store.NewSession()
+			sam := samOf(t, v)
+			for _, s := range []store.Session{a, b} {
+				if _, err := v.Store.UpdateSession(s.ID, func(s *store.Session) { s.UserID = sam.ID }); err != nil {
+					t.Fatal(err)
+				}
+			}
+			tt.run(t, v, box, clk, a, b)
+		})
+	}
+}
+
+// mustSend sends a login code to the session's user.
+func mustSend(t *testing.T, v *identity.Verifier, sess store.Session) {
+	t.Helper()
+	if err := v.Send(context.Background(), sess.ID, samOf(t, v), "login", "log in"); err != nil {
+		t.Fatalf("send: %v", err)
+	}
 }

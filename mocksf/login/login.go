@@ -33,8 +33,10 @@ import (
 const (
 	MsgBadCredentials = "Please check your username and password. If you still can't log in, contact your Salesforce administrator."
 	// MsgLockedOut is unconfirmed wording; Salesforce locks a user after
-	// too many failures (10 by default in Password Policies).
-	MsgLockedOut  = "Your account has been locked because of too many failed login attempts. Contact your Salesforce administrator to unlock it."
+	// too many failures (10 by default in Password Policies) for the
+	// lockout effective period (15 minutes by default). An unknown
+	// username gets it after as many failures, for as long.
+	MsgLockedOut  = "Your account has been locked because of too many failed login attempts. Try again later, or contact your Salesforce administrator to unlock it."
 	MsgMailFailed = "We can't send your verification code right now. Try again later."
 	// MsgIPRestricted is shown when the right password comes from outside
 	// the org's Login IP Ranges. Salesforce blocks such a login outright,
@@ -216,6 +218,11 @@ func HandleLogin(d Deps) http.Handler {
 			return
 		}
 		if err := d.Verifier.Send(r.Context(), sess.ID, user, "login", "log in to Salesforce"); err != nil {
+			if identity.Limited(err) {
+				// Salesforce shows the refusal where the code would be typed.
+				d.Pages.Render(w, http.StatusOK, "verify.html", verifyPageFor(sess, user, identity.Message(err), true))
+				return
+			}
 			d.Log.Error("mocksf: login verification mail", "err", err)
 			page.Error = MsgMailFailed
 			d.Pages.Render(w, http.StatusServiceUnavailable, "login.html", page.withLinks())
@@ -280,6 +287,10 @@ func HandleVerify(d Deps) http.Handler {
 		}
 		if r.PostFormValue("resend") != "" {
 			if err := d.Verifier.Send(r.Context(), sess.ID, user, "login", "log in to Salesforce"); err != nil {
+				if identity.Limited(err) {
+					d.Pages.Render(w, http.StatusOK, "verify.html", verifyPageFor(sess, user, identity.Message(err), true))
+					return
+				}
 				d.Log.Error("mocksf: resend verification mail", "err", err)
 				d.Pages.Render(w, http.StatusServiceUnavailable, "verify.html", verifyPageFor(sess, user, MsgMailFailed, true))
 				return
@@ -310,10 +321,11 @@ func HandleVerify(d Deps) http.Handler {
 	})
 }
 
-// renewSession gives a session that just logged in a new ID and the
-// browser its cookie, as Salesforce issues a new sid at login: an ID
-// planted before the login (session fixation) stays logged out. It
-// reports false after answering the request itself.
+// renewSession gives a session that just logged in a new ID and CSRF
+// token and the browser its cookie, as Salesforce issues a new sid at
+// login: an ID planted before the login (session fixation) stays logged
+// out, and a token read before it no longer passes a form. It reports
+// false after answering the request itself.
 func renewSession(d Deps, w http.ResponseWriter, id string) bool {
 	sess, err := d.Store.RenewSession(id)
 	if err != nil {

@@ -52,13 +52,18 @@ type fixture struct {
 }
 
 // newFixture is mocksf serving seed on a loopback port, its routes as
-// served, with its clock stopped at a fixed time.
-func newFixture(t *testing.T) *fixture {
+// served, with its clock stopped at a fixed time; configure changes its
+// settings.
+func newFixture(t *testing.T, configure ...func(*mocksf.Config)) *fixture {
 	t.Helper()
 	start := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 	ts := httptest.NewUnstartedServer(nil)
-	srv, err := mocksf.New(mocksf.Config{BaseURL: "http://" + ts.Listener.Addr().String(), Seed: []byte(seed),
-		Clock: func() time.Time { return start }})
+	cfg := mocksf.Config{BaseURL: "http://" + ts.Listener.Addr().String(), Seed: []byte(seed),
+		Clock: func() time.Time { return start }}
+	for _, c := range configure {
+		c(&cfg)
+	}
+	srv, err := mocksf.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

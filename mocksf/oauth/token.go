@@ -320,11 +320,14 @@ func passwordGrant(d Deps, r *http.Request) (tokenResponse, error) {
 	if err != nil {
 		return tokenResponse{}, err
 	}
+	password := r.PostFormValue("password")
 	u, err := d.Store.UserByUsername(r.PostFormValue("username"))
 	if err != nil {
+		// Counted as a real user's wrong password is, so that a lock-out
+		// on the login page does not tell real usernames from unknown ones.
+		_, _ = d.Store.AuthenticateAPI(r.PostFormValue("username"), password, d.MaxLoginFailures, false)
 		return tokenResponse{}, tokenErrAuthFailure
 	}
-	password := r.PostFormValue("password")
 	if !u.Active {
 		// Only the right password learns that the user is inactive.
 		if !u.PasswordMatches(password) {

@@ -337,9 +337,15 @@ func (k appKind) handleConsumer(d Deps) http.Handler {
 }
 
 // sendCode emails the verification code for the app's key and secret;
-// it answers 503 itself when the mail cannot be sent.
+// it answers 503 itself when the mail cannot be sent, and the
+// verification page with the refusal past the user's caps.
 func (k appKind) sendCode(d Deps, w http.ResponseWriter, r *http.Request, sess store.Session, user store.User, appID, again string) bool {
 	if err := d.Verifier.Send(r.Context(), sess.ID, user, "consumer:"+appID, k.verifyPurpose); err != nil {
+		if identity.Limited(err) {
+			c, _, _ := page(d, r, "Verify Your Identity")
+			d.Pages.Render(w, http.StatusOK, "verify.html", k.verifyPage(c, sess, user, appID, identity.Message(err)))
+			return false
+		}
 		d.Log.Error("mocksf: "+again+k.noun+" consumer verification mail", "err", err)
 		http.Error(w, "We can't send your verification code right now. Try again later.", http.StatusServiceUnavailable)
 		return false

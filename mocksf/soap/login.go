@@ -22,6 +22,9 @@ var sessionScopes = []string{"full"}
 func (d Deps) login(w http.ResponseWriter, r *http.Request, c call, version string) {
 	u, err := d.Store.UserByUsername(c.Username)
 	if err != nil || c.Username == "" {
+		// Counted as a real user's wrong password is, so that a lock-out
+		// on the login page does not tell real usernames from unknown ones.
+		_, _ = d.Store.AuthenticateAPI(c.Username, c.Password, d.MaxLoginFailures, false)
 		writeFault(w, faultInvalidLogin)
 		return
 	}

@@ -37,6 +37,18 @@ type VerificationCode struct {
 	Attempts  int
 }
 
+// VerificationCount is a user's recent identity verifications, whatever
+// the session or purpose: package identity caps the codes mailed and the
+// wrong codes typed within a window, so that a new session or Resend Code
+// does not bring fresh guesses.
+type VerificationCount struct {
+	Sent     int       // codes mailed since the count last started
+	LastSent time.Time // when the last one was
+	Failures int       // wrong codes typed since the count last started
+	LastFail time.Time // when the last one was
+	LockedAt time.Time // when Failures reached the cap; zero: not locked
+}
+
 // NewVerificationCode returns a random code of n digits.
 func NewVerificationCode(n int) string { return randomString(n, digits) }
 
@@ -95,12 +107,15 @@ func (s *Store) UpdateSession(id string, fn func(*Session)) (Session, error) {
 	return copySession(sess), nil
 }
 
-// RenewSession moves a session to a new random ID and returns it; the old
-// ID names no session any more. Login calls it once a user is logged in,
-// so that a session ID known before the login (planted in the browser by
-// someone else: session fixation) is worth nothing after it. Everything in
-// the session is kept, its CSRF token included, so a page loaded before
-// the login can still post its form.
+// RenewSession moves a session to a new random ID and a new CSRF token
+// and returns it; the old ID names no session any more. Login calls it
+// once a user is logged in, so that a session known before the login
+// (planted in the browser by someone else: session fixation) is worth
+// nothing after it, neither its ID nor its token: cookies are shared
+// across ports on one host, so a page of another port can plant one,
+// and its token would otherwise let a forged form through after the
+// login. The rest of the session is kept; a page loaded before the login
+// gets Salesforce's "Your session has expired" if it posts its form.
 func (s *Store) RenewSession(id string) (Session, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -109,7 +124,7 @@ func (s *Store) RenewSession(id string) (Session, error) {
 		return Session{}, fmt.Errorf("store: session: %w", ErrNotFound)
 	}
 	delete(s.sessions, id)
-	sess.ID = randomString(40, alnum)
+	sess.ID, sess.CSRF = randomString(40, alnum), randomString(32, alnum)
 	s.sessions[sess.ID] = sess
 	return copySession(sess), nil
 }

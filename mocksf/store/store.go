@@ -179,6 +179,12 @@ type User struct {
 	SecurityToken string
 	// FailedLogins counts consecutive wrong passwords; a success clears it.
 	FailedLogins int
+	// LockedAt is when the wrong password that locked the user out came;
+	// the lock-out ends its lock-out period later (lockout.go).
+	LockedAt time.Time
+	// Verification counts the codes lately mailed to the user and the
+	// wrong ones typed, which package identity bounds.
+	Verification VerificationCount
 }
 
 // DisplayName is the user's full name, or the username when it has none.
@@ -518,6 +524,11 @@ type Store struct {
 
 	devices map[string][]string // user ID → remembered browsers (devices.go)
 
+	// loginLockout is how long a lock-out lasts; unknownLogins counts the
+	// failures of usernames nobody has (lockout.go).
+	loginLockout  time.Duration
+	unknownLogins map[string]*unknownLogin
+
 	grown int // sessions, codes and access tokens made since the last sweep (sweep.go)
 
 	maxRecords int // records an org may hold, 0 for no cap (records.go)
@@ -528,7 +539,7 @@ func New(now func() time.Time) *Store {
 	if now == nil {
 		now = time.Now
 	}
-	s := &Store{now: now, familyKey: make([]byte, 32), maxAccessPerFamily: DefaultMaxAccessPerFamily}
+	s := &Store{now: now, familyKey: make([]byte, 32), maxAccessPerFamily: DefaultMaxAccessPerFamily, loginLockout: DefaultLoginLockout}
 	if _, err := rand.Read(s.familyKey); err != nil {
 		panic("store: crypto/rand failed: " + err.Error())
 	}
@@ -550,6 +561,7 @@ func (s *Store) clear() {
 	s.families = map[uint64]*tokenFamily{}
 	s.assertions = assertionLog{}
 	s.devices = map[string][]string{}
+	s.unknownLogins = map[string]*unknownLogin{}
 }
 
 // Now is the store's clock.
@@ -626,8 +638,11 @@ func (s *Store) Users(orgID string) []User {
 }
 
 // Authenticate checks a username and password. After maxFailures
-// consecutive failures (0 means never) the user is locked out until an
-// admin unlocks it, and even the right password fails with ErrLockedOut.
+// consecutive failures (0 means never) the user is locked out for the
+// store's lock-out period (SetLoginLockout) or until an admin unlocks it,
+// and even the right password fails with ErrLockedOut. An unknown username
+// is locked out after as many failures, for as long, so the answers do not
+// tell which usernames exist.
 func (s *Store) Authenticate(username, password string, maxFailures int) (User, error) {
 	return s.authenticate(username, password, maxFailures, func(u *User) error {
 		if subtle.ConstantTimeCompare([]byte(u.Password), []byte(password)) != 1 || !u.Active {
@@ -639,28 +654,29 @@ func (s *Store) Authenticate(username, password string, maxFailures int) (User, 
 
 // authenticate is Authenticate and AuthenticateAPI: it finds the user,
 // refuses one locked out, and counts check's refusals of the secret
-// towards the lock-out (a success resets the count).
+// towards the lock-out (a success resets the count). An unknown username
+// has its failures counted too (lockout.go).
 func (s *Store) authenticate(username, secret string, maxFailures int, check func(u *User) error) (User, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	l := s.lockoutLocked(maxFailures)
 	id, ok := s.byName[usernameKey(username)]
 	if !ok {
 		// Compare anyway so an unknown user costs the same as a known one.
 		subtle.ConstantTimeCompare([]byte(secret), []byte(secret))
-		return User{}, ErrInvalidLogin
+		return User{}, s.unknownLoginFailedLocked(usernameKey(username), l)
 	}
 	u := s.users[id]
-	if maxFailures > 0 && u.FailedLogins >= maxFailures {
+	if l.locked(&u.FailedLogins, &u.LockedAt) {
 		return User{}, ErrLockedOut
 	}
 	if err := check(u); err != nil {
-		u.FailedLogins++
-		if maxFailures > 0 && u.FailedLogins >= maxFailures {
+		if l.fail(&u.FailedLogins, &u.LockedAt) {
 			return User{}, ErrLockedOut
 		}
 		return User{}, err
 	}
-	u.FailedLogins = 0
+	u.FailedLogins, u.LockedAt = 0, time.Time{}
 	return *u, nil
 }
 
@@ -726,6 +742,6 @@ func (s *Store) Unlock(username string) error {
 	if !ok {
 		return fmt.Errorf("store: user %q: %w", username, ErrNotFound)
 	}
-	s.users[id].FailedLogins = 0
+	s.users[id].FailedLogins, s.users[id].LockedAt = 0, time.Time{}
 	return nil
 }

@@ -244,27 +244,43 @@ func TestAuthenticateWithoutLockout(t *testing.T) {
 	}
 }
 
-// An unknown username fails the same way every time: it is never locked
-// out, so the answer does not tell whether the user exists.
+// An unknown username is answered as a real one with wrong passwords:
+// ErrInvalidLogin, then ErrLockedOut from the failure that reaches the
+// lock-out and for the lock-out period, so the answers do not tell
+// whether the user exists.
 func TestAuthenticateUnknownUser(t *testing.T) {
 	t.Parallel()
 	s := newSeeded(t)
-	for i := 0; i < 10; i++ {
-		u, err := s.store.Authenticate("nobody@acme.test", "pw-admin", 1)
-		if !errors.Is(err, store.ErrInvalidLogin) || errors.Is(err, store.ErrLockedOut) {
-			t.Fatalf("attempt %d: error = %v; want ErrInvalidLogin", i+1, err)
+	st := s.store
+	const maxFailures = 3
+	for _, username := range []string{"sync@acme.test", "nobody@acme.test"} {
+		for i := 1; i <= maxFailures+2; i++ {
+			want := store.ErrInvalidLogin
+			if i >= maxFailures {
+				want = store.ErrLockedOut
+			}
+			u, err := st.Authenticate(username, "wrong", maxFailures)
+			if !errors.Is(err, want) {
+				t.Fatalf("%s, attempt %d: error = %v; want %v", username, i, err, want)
+			}
+			if u != (store.User{}) {
+				t.Fatalf("%s, attempt %d: user = %+v; want the zero User", username, i, u)
+			}
 		}
-		if u != (store.User{}) {
-			t.Fatalf("attempt %d: user = %+v; want the zero User", i+1, u)
+	}
+	s.clock.Advance(store.DefaultLoginLockout)
+	for _, username := range []string{"sync@acme.test", "nobody@acme.test"} {
+		if _, err := st.Authenticate(username, "wrong", maxFailures); !errors.Is(err, store.ErrInvalidLogin) {
+			t.Errorf("%s after the lock-out period: error = %v; want ErrInvalidLogin", username, err)
 		}
 	}
 	// Wrong and unknown look alike.
-	_, wrong := s.store.Authenticate("sync@acme.test", "wrong", 0)
-	_, unknown := s.store.Authenticate("nobody@acme.test", "wrong", 0)
+	_, wrong := st.Authenticate("admin@acme.test", "wrong", 0)
+	_, unknown := st.Authenticate("nobody@acme.test", "wrong", 0)
 	if wrong.Error() != unknown.Error() {
 		t.Errorf("wrong password error %q, unknown user error %q; want the same", wrong, unknown)
 	}
-	if _, err := s.store.Authenticate("admin@acme.test", "pw-admin", 1); err != nil {
+	if _, err := st.Authenticate("admin@acme.test", "pw-admin", 1); err != nil {
 		t.Errorf("known user after failures of an unknown one: error = %v; want nil", err)
 	}
 }
