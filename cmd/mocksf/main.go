@@ -47,6 +47,7 @@ import (
 	"github.com/sfharness/sfharness/mocksf"
 	"github.com/sfharness/sfharness/mocksf/rest"
 	"github.com/sfharness/sfharness/mocksf/soap"
+	"github.com/sfharness/sfharness/mocksf/store"
 )
 
 func main() {
@@ -89,6 +90,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	bulkUpload := fs.Int64("bulk-max-upload", 0, "largest Bulk API 2.0 job data in `BYTES` (default 32 MiB)")
 	bulkJobs := fs.Int("bulk-max-jobs", 0, "Bulk API 2.0 jobs an org may keep (default 500)")
 	bulkStored := fs.Int64("bulk-max-stored", 0, "`BYTES` of data and results an org's Bulk API 2.0 jobs may keep (default 128 MiB)")
+	maxAuthorizeURI := fs.Int("max-authorize-uri", mocksf.DefaultMaxAuthorizeURI, "longest authorize request URI in `BYTES`; a longer one gets 414 (Salesforce's documented URI limit)")
+	preLoginSessions := fs.Int("max-prelogin-sessions", mocksf.DefaultMaxPreLoginSessions, "browser sessions not yet logged in kept at once, the oldest evicted beyond")
+	preLoginBytes := fs.Int64("max-prelogin-bytes", mocksf.DefaultMaxPreLoginBytes, "`BYTES` those sessions may hold in all (1 KiB each plus their pending authorization requests), the oldest evicted beyond")
+	preLoginTimeout := fs.Duration("prelogin-session-timeout", mocksf.DefaultPreLoginTimeout, "how long an unused browser session not yet logged in lives, on mocksf's clock")
+	cursorsPerUser := fs.Int("max-query-cursors", mocksf.DefaultQueryCursorsPerUser, "query cursors (nextRecordsUrl) one user keeps; one more releases the user's oldest")
+	cursorIdle := fs.Duration("query-cursor-idle", mocksf.DefaultQueryCursorIdle, "how long an unused query cursor lives, on mocksf's clock")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -122,7 +129,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		KeepTokensOnCodeReplay: *keepOnReplay, UserInfoOnlyOAuthToken: *userInfoOnlyOAuthToken, SOAPRetiredLoginFault: *retiredLogin,
 		Bulk: rest.BulkSettings{QueueDelay: *bulkQueue, ProcessingDelay: *bulkProcessing,
 			MaxUploadBytes: *bulkUpload, MaxJobs: *bulkJobs, MaxStoredBytes: *bulkStored},
-		Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
+		MaxAuthorizeURI: *maxAuthorizeURI,
+		PreLogin:        store.PreLoginLimits{MaxSessions: *preLoginSessions, MaxBytes: *preLoginBytes, Timeout: *preLoginTimeout},
+		QueryCursors:    rest.CursorLimits{PerUser: *cursorsPerUser, Idle: *cursorIdle},
+		Logger:          slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
 	})
 	if err != nil {
 		ln.Close()

@@ -511,6 +511,8 @@ type Store struct {
 	devices map[string][]string // user ID → remembered browsers (devices.go)
 
 	grown int // sessions, codes and access tokens made since the last sweep (sweep.go)
+
+	preLogin preLoginSessions // the bounds and account of pre-login sessions (sessions.go)
 }
 
 // New returns an empty store that reads the time from now (time.Now when nil).
@@ -519,6 +521,7 @@ func New(now func() time.Time) *Store {
 		now = time.Now
 	}
 	s := &Store{now: now}
+	s.preLogin.limits = PreLoginLimits{}.withDefaults()
 	s.clear()
 	return s
 }
@@ -536,6 +539,7 @@ func (s *Store) clear() {
 	s.heldRefresh = map[approvalKey][]string{}
 	s.accessFrom = map[string][]string{}
 	s.devices = map[string][]string{}
+	s.preLogin = preLoginSessions{limits: s.preLogin.limits}
 }
 
 // Now is the store's clock.
