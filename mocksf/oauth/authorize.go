@@ -306,7 +306,9 @@ func HandleAuthorize(d Deps) http.Handler {
 					delete(s.Pending, k)
 				}
 			}
-			s.Pending[source] = r.URL.RawQuery
+			// A copy, so the session keeps the query only, not the
+			// whole request line it is a slice of.
+			s.Pending[source] = strings.Clone(r.URL.RawQuery)
 			if req.Prompt.Login {
 				s.UserID, s.OrgID, s.Verified = "", "", false
 			}
