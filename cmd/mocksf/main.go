@@ -9,12 +9,15 @@
 //	       [-userinfo-only-oauth-token] [-soap-retired-login-fault INVALID_OPERATION|UNSUPPORTED_API_VERSION]
 //	       [-bulk-queue-delay 0s] [-bulk-processing-delay 0s] [-bulk-max-upload BYTES]
 //	       [-bulk-max-jobs N] [-bulk-max-stored BYTES]
+//	       [-max-authorize-uri 16384] [-max-prelogin-sessions 10000] [-max-prelogin-bytes BYTES]
+//	       [-prelogin-session-timeout 2h] [-max-query-cursors 10] [-query-cursor-idle 15m]
 //
 // mocksf -h describes each flag. The first two lines say where and how it
 // serves; the next three choose which of Salesforce's documented
 // behaviours it shows (emailed codes, new connected apps, the REST API's
-// hosts, the OAuth flows and SOAP login); the last two set Bulk API 2.0's
-// delays and limits.
+// hosts, the OAuth flows and SOAP login); the next two set Bulk API 2.0's
+// delays and limits; the last two bound what clients can make mocksf
+// keep (docs/security.md, "Bounds").
 //
 // On SIGINT or SIGTERM it stops accepting connections and waits up to 10
 // seconds for the requests in flight to finish. Its server timeouts keep

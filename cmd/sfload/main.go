@@ -10,6 +10,12 @@
 //	sfload -start -concurrency 200 -flows 1000 -orgs 20 -records 2000
 //	sfload -mocksf http://127.0.0.1:8080 -pid $(pgrep -n mocksf) -duration 30s
 //	sfload -measure-startup -mocksf-bin bin/mocksf
+//	sfload -start -soak authorize|query|refresh -n 100000
+//
+// -soak sends -n requests of one kind that would each leave something
+// behind in mocksf (a pre-login session, a query cursor, an access
+// token) and prints mocksf's resident memory before, during and after,
+// to show that its bounds hold (soak.go, docs/security.md "Bounds").
 //
 // sfload sets up its own orgs through the control API (POST
 // /__mocksf/orgs), one user per concurrent worker, and deletes them at
