@@ -23,7 +23,7 @@ MOCKSF_ADDR ?= 127.0.0.1:8080
 CLIENT_ADDR ?= 127.0.0.1:9000
 
 .DEFAULT_GOAL := help
-.PHONY: slds help e2e e2e-repeat e2e-smtp e2e-mailpit e2e-remote-browser e2e-external steps test vet lint fmt-check unit chromium build run clean fuzz bench load node conformance
+.PHONY: slds help e2e e2e-repeat e2e-smtp e2e-mailpit e2e-remote-browser e2e-external steps test vet lint fmt-check unit chromium build run clean fuzz bench load soak node conformance
 
 help: ## list the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-10s %s\n", $$1, $$2}'
@@ -195,6 +195,14 @@ bench: ## the Go benchmarks (token endpoint, full flows, query over 100,000 Lead
 	@! grep -qE '^(FAIL|--- FAIL|panic:)' results/bench.txt
 	@$(GO) run $(BENCHSTAT) results/bench.txt > results/benchstat.txt 2>&1 && cat results/benchstat.txt \
 		|| echo "benchstat did not run (no module proxy?): results/bench.txt is its input"
+
+# SOAK_CONCURRENCY: requests at once in each make soak run.
+SOAK_CONCURRENCY ?= 8
+
+soak: ## memory under endless load, not part of make test: 100,000 cookie-less authorize requests with a 15,000-byte state, 10,000 queries of 20,000 Leads, 1,000,000 refreshes, each against an in-process mocksf, printing VmRSS before, during and after (docs/security.md, "Bounds")
+	$(GO) run ./cmd/sfload -start -soak authorize -n 100000 -concurrency $(SOAK_CONCURRENCY) -records 0
+	$(GO) run ./cmd/sfload -start -soak query -n 10000 -concurrency $(SOAK_CONCURRENCY) -records 20000
+	$(GO) run ./cmd/sfload -start -soak refresh -n 1000000 -concurrency $(SOAK_CONCURRENCY) -records 0
 
 load: ## 1,000 browserless OAuth flows, 200 at a time, against an in-process mocksf (cmd/sfload, docs/performance.md); fails on any error
 	$(GO) run ./cmd/sfload -start -concurrency 200 -flows 1000 -duration 60s -orgs 20 -records 2000 -timeout 30s

@@ -25,13 +25,14 @@ func (s *Server) routes(pages *web.Pages, verifier *identity.Verifier) http.Hand
 		AppActivationDelay: s.cfg.AppActivationDelay, Log: log, IDTokenTTL: s.cfg.IDTokenTTL,
 		MaxLoginFailures: s.cfg.MaxLoginFailures, ExternalClientAppPasswordFlow: s.cfg.ExternalClientAppPasswordFlow,
 		SecurityTokenFromLoopback: s.cfg.SecurityTokenFromLoopback, KeepTokensOnCodeReplay: s.cfg.KeepTokensOnCodeReplay,
-		KeepTokensOnRefreshReplay: s.cfg.KeepTokensOnRefreshReplay, AllowJWTReplay: s.cfg.AllowJWTReplay}
+		KeepTokensOnRefreshReplay: s.cfg.KeepTokensOnRefreshReplay, AllowJWTReplay: s.cfg.AllowJWTReplay,
+		MaxAuthorizeURI: s.cfg.MaxAuthorizeURI}
 	soapd := soap.Deps{Store: st, Hosts: s.hosts, NewestVersion: s.cfg.NewestAPIVersion, MaxLoginFailures: s.cfg.MaxLoginFailures,
 		SecurityTokenFromLoopback: s.cfg.SecurityTokenFromLoopback, RetiredLoginFault: s.cfg.SOAPRetiredLoginFault, Log: log}
 	sd := setup.Deps{Store: st, Pages: pages, Verifier: verifier, Log: log,
 		RestrictConnectedApps: func(orgID string) bool { o, err := st.Org(orgID); return err == nil && o.RestrictConnectedApps }}
 	api := rest.New(rest.Deps{Store: st, BaseURL: s.cfg.BaseURL, Hosts: s.hosts, APIOnLoginHost: s.cfg.APIOnLoginHost, NewestVersion: s.cfg.NewestAPIVersion,
-		Router: &rest.Router{}, Bulk: s.cfg.Bulk})
+		Router: &rest.Router{}, Bulk: s.cfg.Bulk, Cursors: s.cfg.QueryCursors})
 
 	// Browser pages carry a session cookie; Setup pages need an admin.
 	page := web.WithSession(st)

@@ -1655,3 +1655,107 @@ func TestSecurityNoSniffOnEveryAnswer(t *testing.T) {
 		}
 	}
 }
+
+// newBoundedServer is newServer with cfg's bounds on what anonymous
+// browsers make mocksf keep.
+func newBoundedServer(t *testing.T, configure func(*mocksf.Config)) (*mocksf.Server, *httptest.Server) {
+	t.Helper()
+	ts := httptest.NewUnstartedServer(nil)
+	cfg := mocksf.Config{BaseURL: "http://" + ts.Listener.Addr().String(), Seed: []byte(testSeed)}
+	configure(&cfg)
+	srv, err := mocksf.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts.Config.Handler = srv
+	ts.Start()
+	t.Cleanup(func() { ts.Close(); srv.Close() })
+	return srv, ts
+}
+
+// anonymousAuthorize sends one cookie-less authorize request through the
+// real router and returns its status and the session cookie it set.
+func anonymousAuthorize(srv *mocksf.Server, ts *httptest.Server, state string) (int, string) {
+	req := httptest.NewRequest("GET", authorizeURL(ts, "state", state), nil)
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, req)
+	for _, c := range rec.Result().Cookies() {
+		if c.Name == web.SessionCookie {
+			return rec.Code, c.Value
+		}
+	}
+	return rec.Code, ""
+}
+
+// Cookie-less authorize requests, each of which makes a browser session
+// holding its query, are bounded: a URI past Salesforce's documented
+// 16,384 bytes gets 414 and keeps nothing; the pre-login sessions are
+// capped in count and in bytes, the oldest evicted first, so a flood
+// (mocksf kept 6,000 of 60 KB for two hours: 656 MiB in 5 s) leaves the
+// newest and a logged-in browser untouched.
+func TestSecurityAnonymousAuthorizeIsBounded(t *testing.T) {
+	t.Parallel()
+	t.Run("a URI past 16 KiB", func(t *testing.T) {
+		t.Parallel()
+		srv, ts := newServer(t)
+		tests := []struct {
+			name  string
+			state int
+			want  int
+		}{
+			{"60 KB state", 60 << 10, http.StatusRequestURITooLong},
+			{"16 KiB state", 16 << 10, http.StatusRequestURITooLong},
+			{"15 KiB state", 15 << 10, http.StatusFound},
+		}
+		for _, tt := range tests {
+			code, _ := anonymousAuthorize(srv, ts, strings.Repeat("s", tt.state))
+			if code != tt.want {
+				t.Errorf("%s: %d; want %d", tt.name, code, tt.want)
+			}
+		}
+		if _, bytes := srv.Store().PreLoginSessions(); bytes > 3<<10+16<<10 {
+			t.Errorf("pre-login sessions hold %d bytes after two refused requests and one of 15 KiB; want the 15 KiB one and overheads", bytes)
+		}
+	})
+	t.Run("a flood of pre-login sessions", func(t *testing.T) {
+		t.Parallel()
+		srv, ts := newBoundedServer(t, func(cfg *mocksf.Config) {
+			cfg.PreLogin = store.PreLoginLimits{MaxSessions: 50, MaxBytes: 200 << 10}
+		})
+		loggedIn := approvedBrowser(t, srv, ts)
+		tests := []struct {
+			name     string
+			state    int
+			requests int
+		}{
+			{"small requests, past the count", 10, 500},
+			{"8 KiB requests, past the bytes", 8 << 10, 500},
+		}
+		for _, tt := range tests {
+			var first, last string
+			for i := range tt.requests {
+				code, sid := anonymousAuthorize(srv, ts, strings.Repeat("s", tt.state))
+				if code != http.StatusFound || sid == "" {
+					t.Fatalf("%s: request %d: %d, cookie %q; want 302 and a session", tt.name, i, code, sid)
+				}
+				if i == 0 {
+					first = sid
+				}
+				last = sid
+			}
+			count, bytes := srv.Store().PreLoginSessions()
+			if count > 50 || bytes > 200<<10 {
+				t.Errorf("%s: %d pre-login sessions of %d bytes kept; want at most 50 and 200 KiB", tt.name, count, bytes)
+			}
+			if _, err := srv.Store().Session(first); err == nil {
+				t.Errorf("%s: the oldest pre-login session is still kept", tt.name)
+			}
+			if sess, err := srv.Store().Session(last); err != nil || len(sess.Pending) != 1 {
+				t.Errorf("%s: the newest pre-login session = %v, %d pending; want kept with its request", tt.name, err, len(sess.Pending))
+			}
+		}
+		if q := callbackQuery(t, loggedIn, authorizeURL(ts)); q.Get("code") == "" {
+			t.Errorf("the logged-in browser after the flood got %v; want a code at once", q)
+		}
+	})
+}

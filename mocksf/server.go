@@ -86,6 +86,17 @@ const (
 	// DefaultSOAPRetiredLoginFault is SOAPRetiredLoginFault's default,
 	// as Salesforce was seen answering at 65.0.
 	DefaultSOAPRetiredLoginFault = soap.RetiredLoginInvalidOperation
+	// DefaultMaxAuthorizeURI is MaxAuthorizeURI's default, in bytes.
+	DefaultMaxAuthorizeURI = oauth.DefaultMaxAuthorizeURI
+	// DefaultMaxPreLoginSessions, DefaultMaxPreLoginBytes and
+	// DefaultPreLoginTimeout are PreLogin's defaults.
+	DefaultMaxPreLoginSessions = store.DefaultMaxPreLoginSessions
+	DefaultMaxPreLoginBytes    = store.DefaultMaxPreLoginBytes
+	DefaultPreLoginTimeout     = store.DefaultPreLoginTimeout
+	// DefaultQueryCursorsPerUser and DefaultQueryCursorIdle are
+	// QueryCursors' defaults.
+	DefaultQueryCursorsPerUser = rest.DefaultCursorsPerUser
+	DefaultQueryCursorIdle     = rest.DefaultCursorIdle
 )
 
 // Config configures a Server. Zero values take the defaults above.
@@ -218,6 +229,19 @@ type Config struct {
 	// the caps on uploads and on what an org's jobs keep
 	// (docs/mocksf-rest.md, "Bulk API 2.0").
 	Bulk rest.BulkSettings
+	// MaxAuthorizeURI is the longest authorize request URI served, in
+	// bytes; a longer one gets 414 and is kept nowhere (docs/security.md,
+	// "Bounds").
+	MaxAuthorizeURI int
+	// PreLogin bounds the browser sessions nobody has logged in to yet,
+	// which any request without a cookie makes: how many, how many bytes
+	// of pending requests they hold, and their timeout; the oldest are
+	// evicted first (docs/security.md, "Bounds").
+	PreLogin store.PreLoginLimits
+	// QueryCursors bounds the query cursors nextRecordsUrl pages
+	// through: how many per user (the oldest released beyond) and how
+	// long an unused one lives (docs/mocksf-rest.md).
+	QueryCursors rest.CursorLimits
 }
 
 func (c *Config) setDefaults() {
@@ -271,6 +295,24 @@ func (c *Config) setDefaults() {
 	if c.MaxRecordsPerOrg == 0 {
 		c.MaxRecordsPerOrg = DefaultMaxRecordsPerOrg
 	}
+	if c.MaxAuthorizeURI <= 0 {
+		c.MaxAuthorizeURI = DefaultMaxAuthorizeURI
+	}
+	if c.PreLogin.MaxSessions <= 0 {
+		c.PreLogin.MaxSessions = DefaultMaxPreLoginSessions
+	}
+	if c.PreLogin.MaxBytes <= 0 {
+		c.PreLogin.MaxBytes = DefaultMaxPreLoginBytes
+	}
+	if c.PreLogin.Timeout <= 0 {
+		c.PreLogin.Timeout = DefaultPreLoginTimeout
+	}
+	if c.QueryCursors.PerUser <= 0 {
+		c.QueryCursors.PerUser = DefaultQueryCursorsPerUser
+	}
+	if c.QueryCursors.Idle <= 0 {
+		c.QueryCursors.Idle = DefaultQueryCursorIdle
+	}
 	if c.SOAPRetiredLoginFault == "" {
 		c.SOAPRetiredLoginFault = DefaultSOAPRetiredLoginFault
 	}
@@ -322,6 +364,7 @@ func New(cfg Config) (*Server, error) {
 	st.SetMaxAccessPerFamily(cfg.MaxAccessTokensPerLogin)
 	st.SetMaxRecords(cfg.MaxRecordsPerOrg)
 	st.SetLoginLockout(cfg.LoginLockout)
+	st.SetPreLoginLimits(cfg.PreLogin)
 	seeded, err := st.Apply(seed)
 	if err != nil {
 		return nil, fmt.Errorf("mocksf: %w", err)

@@ -11,12 +11,16 @@
 //	       [-userinfo-only-oauth-token] [-soap-retired-login-fault INVALID_OPERATION|UNSUPPORTED_API_VERSION]
 //	       [-bulk-queue-delay 0s] [-bulk-processing-delay 0s] [-bulk-max-upload BYTES]
 //	       [-bulk-max-jobs N] [-bulk-max-stored BYTES] [-max-records-per-org 1000000]
+//	       [-max-authorize-uri 16384] [-max-prelogin-sessions 10000] [-max-prelogin-bytes BYTES]
+//	       [-prelogin-session-timeout 2h] [-max-query-cursors 10] [-query-cursor-idle 15m]
 //
 // mocksf -h describes each flag. The first two lines say where and how it
 // serves; the next four choose which of Salesforce's documented
 // behaviours it shows (emailed codes and their caps, the password
 // lock-out, new connected apps, the REST API's hosts, the OAuth flows and
-// SOAP login); the last two set Bulk API 2.0's delays and limits.
+// SOAP login); the next two set Bulk API 2.0's delays and limits and the
+// records an org may hold; the last two bound what clients can make
+// mocksf keep (docs/security.md, "Bounds").
 //
 // On SIGINT or SIGTERM it stops accepting connections and waits up to 10
 // seconds for the requests in flight to finish. Its server timeouts keep
@@ -57,6 +61,7 @@ import (
 	"github.com/sfharness/sfharness/mocksf/identity"
 	"github.com/sfharness/sfharness/mocksf/rest"
 	"github.com/sfharness/sfharness/mocksf/soap"
+	"github.com/sfharness/sfharness/mocksf/store"
 )
 
 func main() {
@@ -107,6 +112,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	bulkJobs := fs.Int("bulk-max-jobs", 0, "Bulk API 2.0 jobs an org may keep (default 500)")
 	maxRecords := fs.Int("max-records-per-org", mocksf.DefaultMaxRecordsPerOrg, "records an org may hold, deleted ones included, before creates fail with STORAGE_LIMIT_EXCEEDED (-1: no cap)")
 	bulkStored := fs.Int64("bulk-max-stored", 0, "`BYTES` of data and results an org's Bulk API 2.0 jobs may keep (default 128 MiB)")
+	maxAuthorizeURI := fs.Int("max-authorize-uri", mocksf.DefaultMaxAuthorizeURI, "longest authorize request URI in `BYTES`; a longer one gets 414 (Salesforce's documented URI limit)")
+	preLoginSessions := fs.Int("max-prelogin-sessions", mocksf.DefaultMaxPreLoginSessions, "browser sessions not yet logged in kept at once, the oldest evicted beyond")
+	preLoginBytes := fs.Int64("max-prelogin-bytes", mocksf.DefaultMaxPreLoginBytes, "`BYTES` those sessions may hold in all (1 KiB each plus their pending authorization requests), the oldest evicted beyond")
+	preLoginTimeout := fs.Duration("prelogin-session-timeout", mocksf.DefaultPreLoginTimeout, "how long an unused browser session not yet logged in lives, on mocksf's clock")
+	cursorsPerUser := fs.Int("max-query-cursors", mocksf.DefaultQueryCursorsPerUser, "query cursors (nextRecordsUrl) one user keeps; one more releases the user's oldest")
+	cursorIdle := fs.Duration("query-cursor-idle", mocksf.DefaultQueryCursorIdle, "how long an unused query cursor lives, on mocksf's clock")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil // -h or -help: the usage is printed, which is all that was asked
@@ -157,7 +168,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		UserInfoOnlyOAuthToken: *userInfoOnlyOAuthToken, SOAPRetiredLoginFault: *retiredLogin,
 		Bulk: rest.BulkSettings{QueueDelay: *bulkQueue, ProcessingDelay: *bulkProcessing,
 			MaxUploadBytes: *bulkUpload, MaxJobs: *bulkJobs, MaxStoredBytes: *bulkStored},
-		Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
+		MaxAuthorizeURI: *maxAuthorizeURI,
+		PreLogin:        store.PreLoginLimits{MaxSessions: *preLoginSessions, MaxBytes: *preLoginBytes, Timeout: *preLoginTimeout},
+		QueryCursors:    rest.CursorLimits{PerUser: *cursorsPerUser, Idle: *cursorIdle},
+		Logger:          slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
 	})
 	if err != nil {
 		ln.Close()

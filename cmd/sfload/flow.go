@@ -70,6 +70,9 @@ type worker struct {
 	oauth    *oauth2.Config
 	lastMail string // the ID of the newest message already read
 	rec      *recorder
+	// token is what the last flow's exchange got, which the -soak modes
+	// go on with.
+	token *oauth2.Token
 }
 
 // stepError is a flow's failure at one step.
@@ -151,6 +154,7 @@ func (w *worker) flow(ctx context.Context) error {
 			if err == nil && (tok.AccessToken == "" || tok.Extra("instance_url") == nil || tok.Extra("id") == nil) {
 				err = &pageError{"the token answer lacks access_token, instance_url or id"}
 			}
+			w.token = tok
 			return err
 		}},
 		{stepIdentity, func() error {

@@ -10,6 +10,12 @@
 //	sfload -start -concurrency 200 -flows 1000 -orgs 20 -records 2000
 //	sfload -mocksf http://127.0.0.1:8080 -pid $(pgrep -n mocksf) -duration 30s
 //	sfload -measure-startup -mocksf-bin bin/mocksf
+//	sfload -start -soak authorize|query|refresh -n 100000
+//
+// -soak sends -n requests of one kind that would each leave something
+// behind in mocksf (a pre-login session, a query cursor, an access
+// token) and prints mocksf's resident memory before, during and after,
+// to show that its bounds hold (soak.go, docs/security.md "Bounds").
 //
 // sfload sets up its own orgs through the control API (POST
 // /__mocksf/orgs), one user per concurrent worker, and deletes them at
@@ -27,6 +33,8 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"slices"
+	"strings"
 	"syscall"
 	"time"
 
@@ -66,6 +74,12 @@ type config struct {
 	blockProf     string
 	mutexProf     string
 
+	// soak is a -soak mode (soak.go), n its requests and stateBytes the
+	// authorize mode's state length.
+	soak       string
+	n          int
+	stateBytes int
+
 	measureStartup bool
 	mocksfBin      string
 	runs           int
@@ -95,6 +109,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.memProfile, "memprofile", "", "write an allocation profile to `FILE` at the end (with -start it covers mocksf too)")
 	fs.StringVar(&c.blockProf, "blockprofile", "", "write a profile of where goroutines of the flows blocked to `FILE` (with -start, mocksf's too)")
 	fs.StringVar(&c.mutexProf, "mutexprofile", "", "write a profile of mutex contention during the flows to `FILE` (with -start, mocksf's too)")
+	fs.StringVar(&c.soak, "soak", "", "instead of flows, send -n requests of one `MODE` and print mocksf's memory before, during and after: "+strings.Join(soakModes, ", "))
+	fs.IntVar(&c.n, "n", 10000, "requests a -soak run sends")
+	fs.IntVar(&c.stateBytes, "state-bytes", 15000, "length of the state of each -soak authorize request (mocksf refuses URIs past 16,384 bytes)")
 	fs.BoolVar(&c.measureStartup, "measure-startup", false, "instead of a load run, measure -mocksf-bin's start-up time and memory")
 	fs.StringVar(&c.mocksfBin, "mocksf-bin", "bin/mocksf", "the mocksf `binary` -measure-startup runs")
 	fs.IntVar(&c.runs, "runs", 10, "start-ups per seed -measure-startup times")
@@ -110,6 +127,16 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 			return c, errors.New("sfload: -runs must be at least 1 and -measure-orgs not negative")
 		}
 		return c, nil
+	}
+	if c.soak != "" {
+		if !slices.Contains(soakModes, c.soak) {
+			return c, fmt.Errorf("sfload: -soak %q: want one of %s", c.soak, strings.Join(soakModes, ", "))
+		}
+		if c.n < 1 || c.stateBytes < 0 {
+			return c, errors.New("sfload: -soak wants -n at least 1 and -state-bytes not negative")
+		}
+		// One page of each query: the soak is of cursors left behind.
+		c.flows, c.maxPages = c.n, 1
 	}
 	switch {
 	case c.start && c.mocksfURL != "":
@@ -175,6 +202,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	if c.measureStartup {
 		return measureStartup(ctx, c, stdout)
+	}
+	if c.soak != "" {
+		return soak(ctx, c, stdout, stderr)
 	}
 	return load(ctx, c, stdout, stderr)
 }

@@ -40,6 +40,9 @@ func TestFlagsAreChecked(t *testing.T) {
 		{"instance hosts", []string{"-start", "-flows", "1", "-instance-hosts", "each"}, `-instance-hosts "each": want shared or per-org`},
 		{"timeout under the long-poll", []string{"-start", "-flows", "1", "-timeout", "2s"}, "longer than the mail long-poll"},
 		{"pid with start", []string{"-start", "-flows", "1", "-pid", "1"}, "-pid is for an external mocksf"},
+		{"unknown soak", []string{"-start", "-soak", "logins"}, `-soak "logins": want one of authorize, query, refresh`},
+		{"soak of nothing", []string{"-start", "-soak", "query", "-n", "0"}, "-n at least 1"},
+		{"soak without a target", []string{"-soak", "query"}, "-mocksf URL is required"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -54,6 +57,31 @@ func TestFlagsAreChecked(t *testing.T) {
 		if err := checkLoopback(ok); err != nil {
 			t.Errorf("checkLoopback(%q) = %v; want nil", ok, err)
 		}
+	}
+}
+
+// Each -soak mode runs its requests against an in-process mocksf without
+// a failure and prints the memory before, during and after.
+func TestSoakModes(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{
+		{"-soak", "authorize", "-n", "40", "-records", "0"},
+		{"-soak", "query", "-n", "20", "-records", "500", "-batch-size", "200"},
+		{"-soak", "refresh", "-n", "40", "-records", "0"},
+	} {
+		t.Run(args[1], func(t *testing.T) {
+			t.Parallel()
+			var stdout, stderr bytes.Buffer
+			err := run(context.Background(), append([]string{"sfload", "-start", "-concurrency", "2"}, args...), noEnv, &stdout, &stderr)
+			if err != nil {
+				t.Fatalf("sfload %q: %v\n%s%s", args, err, stdout.String(), stderr.String())
+			}
+			for _, want := range []string{"before ", "after 4", "after GC ", "HeapInuse", ", 0 failed", "VmRSS grew"} {
+				if !strings.Contains(stdout.String(), want) {
+					t.Errorf("sfload %q printed no %q:\n%s", args, want, stdout.String())
+				}
+			}
+		})
 	}
 }
 

@@ -2,10 +2,13 @@ package control
 
 import (
 	"bytes"
+	"fmt"
 	"io"
+	"maps"
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -32,10 +35,14 @@ func (c *API) Observe(next http.Handler) http.Handler {
 		form := readForm(r)
 		who := c.identify(r, form)
 		e := Entry{
-			ID: c.journal.newID(), Time: c.d.Clock.Now(), Method: r.Method, Host: r.Host, Path: p,
-			Query: masked(r.URL.Query()), Form: masked(form), Authorization: maskAuthorization(r.Header.Get("Authorization")),
-			OrgID: who.OrgID, ClientID: who.ClientID, Username: who.Username,
+			// Copies: what comes from the URL may be a slice of the whole
+			// request line, which the entry would otherwise keep.
+			ID: c.journal.newID(), Time: c.d.Clock.Now(), Method: strings.Clone(r.Method), Host: r.Host, Path: strings.Clone(p),
+			Authorization: maskAuthorization(r.Header.Get("Authorization")),
+			OrgID:         who.OrgID, ClientID: strings.Clone(who.ClientID), Username: strings.Clone(who.Username),
 		}
+		budget := maxEntryValues
+		e.Query, e.Form = clipped(masked(r.URL.Query()), &budget), clipped(masked(form), &budget)
 		rec := &httpstatus.Recorder{ResponseWriter: w}
 		// record journals the request once, whichever way it ends.
 		recorded := false
@@ -228,6 +235,43 @@ func masked(vs url.Values) map[string][]string {
 			m[i] = mask(v)
 		}
 		out[k] = m
+	}
+	return out
+}
+
+// The journal keeps at most maxJournalValue bytes of one value and
+// maxEntryValues of all the query's and form's values of one entry, so
+// that its 10,000 entries hold at most some 100 MiB whatever requests
+// come (a 60 KB state in every authorize URL held 600 MiB); a value cut
+// short ends in clipMark and its full length.
+const (
+	maxJournalValue = 2 << 10
+	maxEntryValues  = 8 << 10
+	clipMark        = "…[%d bytes]"
+)
+
+// clipped returns vs with its values cut to maxJournalValue bytes and to
+// what is left of budget, which it spends, in the order of the keys. Keys
+// are kept: they say what was sent. Everything is copied, as a value
+// parsed from the URL may be a slice of the whole request line, which
+// the entry would otherwise keep.
+func clipped(vs map[string][]string, budget *int) map[string][]string {
+	if len(vs) == 0 {
+		return nil
+	}
+	out := make(map[string][]string, len(vs))
+	for _, k := range slices.Sorted(maps.Keys(vs)) {
+		list := make([]string, len(vs[k]))
+		for i, v := range vs[k] {
+			if limit := min(maxJournalValue, max(*budget, 0)); len(v) > limit {
+				v = strings.ToValidUTF8(v[:limit], "") + fmt.Sprintf(clipMark, len(v))
+			} else {
+				v = strings.Clone(v)
+			}
+			list[i] = v
+			*budget -= len(v)
+		}
+		out[strings.Clone(k)] = list
 	}
 	return out
 }

@@ -28,6 +28,7 @@ type Receiver struct {
 
 	mu    sync.Mutex
 	inbox []received
+	bytes int // of the raw messages in inbox, each counted per recipient
 }
 
 // received is one message as it arrived, for one recipient.
@@ -36,8 +37,14 @@ type received struct {
 	raw      []byte
 }
 
-// maxInbox bounds the messages a Receiver keeps.
-const maxInbox = 10000
+// maxInbox and maxInboxBytes bound the messages a Receiver keeps, the
+// oldest dropped first: anyone on this machine can send it mail, and
+// 10,000 messages of maxMessageBytes would be 10 GiB. mocksf's own
+// messages are some 2 KiB, so 10,000 of them fit either bound.
+const (
+	maxInbox      = 10000
+	maxInboxBytes = 64 << 20
+)
 
 // StartReceiver listens on addr (host:port; port 0 picks a free one) and
 // serves SMTP until Close.
@@ -123,12 +130,24 @@ func (s *session) Data(r io.Reader) error {
 	defer s.r.mu.Unlock()
 	for _, rcpt := range s.to {
 		s.r.inbox = append(s.r.inbox, received{to: rcpt, from: s.from, raw: raw})
+		s.r.bytes += len(raw)
 	}
-	if drop := len(s.r.inbox) - maxInbox; drop > 0 {
-		clear(s.r.inbox[:drop])
-		s.r.inbox = s.r.inbox[drop:]
-	}
+	s.r.dropOldestLocked()
 	return nil
+}
+
+// dropOldestLocked drops the oldest messages beyond maxInbox and
+// maxInboxBytes.
+func (r *Receiver) dropOldestLocked() {
+	drop := 0
+	for len(r.inbox)-drop > maxInbox || (r.bytes > maxInboxBytes && drop < len(r.inbox)) {
+		r.bytes -= len(r.inbox[drop].raw)
+		drop++
+	}
+	if drop > 0 {
+		clear(r.inbox[:drop])
+		r.inbox = r.inbox[drop:]
+	}
 }
 
 // parse reads a plain-text or multipart message and returns its headers,

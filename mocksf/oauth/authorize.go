@@ -250,9 +250,17 @@ func HandleAuthorizePost(d Deps) http.Handler {
 // HandleAuthorize is GET /services/oauth2/authorize. It validates the
 // request, keeps it in the browser's session under an opaque source, and
 // sends the browser to the login page, or, when it is logged in, to the
-// Allow Access page or straight back to the client.
+// Allow Access page or straight back to the client. A request URI longer
+// than MaxAuthorizeURI is refused first, as Salesforce's front end
+// refuses a long URI before any application sees it.
 func HandleAuthorize(d Deps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if len(r.URL.RequestURI()) > d.maxAuthorizeURI() {
+			d.Pages.Render(w, http.StatusRequestURITooLong, "message.html", map[string]string{
+				"Title": uriTooLongTitle, "Heading": uriTooLongTitle, "Message": uriTooLongMessage,
+			})
+			return
+		}
 		req, ok := parseAuthRequest(d, w, r, r.URL.Query())
 		if !ok {
 			return
@@ -298,7 +306,9 @@ func HandleAuthorize(d Deps) http.Handler {
 					delete(s.Pending, k)
 				}
 			}
-			s.Pending[source] = r.URL.RawQuery
+			// A copy, so the session keeps the query only, not the
+			// whole request line it is a slice of.
+			s.Pending[source] = strings.Clone(r.URL.RawQuery)
 			if req.Prompt.Login {
 				s.UserID, s.OrgID, s.Verified = "", "", false
 			}

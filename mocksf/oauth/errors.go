@@ -116,6 +116,15 @@ var (
 	tokenErrMalformed = oauthError{codeInvalidRequest, "malformed request"}
 )
 
+// The page an authorize URL longer than Deps.MaxAuthorizeURI gets, with
+// 414. Salesforce documents 414 URI Too Long for a REST call whose URI
+// passes 16,384 bytes (help article 000386264); its page for the
+// authorize endpoint is unconfirmed, so mocksf words one.
+const (
+	uriTooLongTitle   = "URI Too Long"
+	uriTooLongMessage = "The request URL is too long. Return to the application and start again."
+)
+
 // Introspection's errors. Salesforce's are unconfirmed (§14): mocksf
 // answers a client it cannot authenticate with 401 and the token
 // endpoint's invalid_client_id or invalid_client, as RFC 7662 §2.3 and

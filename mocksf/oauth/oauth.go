@@ -82,6 +82,25 @@ type Deps struct {
 	// before its exp. By default a second use is refused (RFC 7523 §3
 	// lets a server refuse replays); Salesforce documents neither.
 	AllowJWTReplay bool
+	// MaxAuthorizeURI is the longest authorize request URI (path and
+	// query) served, in bytes; a longer one gets 414 and keeps nothing.
+	// 0 means DefaultMaxAuthorizeURI.
+	MaxAuthorizeURI int
+}
+
+// DefaultMaxAuthorizeURI is Deps.MaxAuthorizeURI's default: the 16,384
+// bytes Salesforce documents as the longest URI (with headers) of a REST
+// call, answered 414 beyond (help article 000386264). Its authorize
+// endpoint's own limit is unconfirmed; this one bounds what a pending
+// request keeps in a browser session (store.PreLoginLimits).
+const DefaultMaxAuthorizeURI = 16384
+
+// maxAuthorizeURI is d.MaxAuthorizeURI or its default.
+func (d Deps) maxAuthorizeURI() int {
+	if d.MaxAuthorizeURI > 0 {
+		return d.MaxAuthorizeURI
+	}
+	return DefaultMaxAuthorizeURI
 }
 
 // appActive reports whether a connected app has finished "propagating":

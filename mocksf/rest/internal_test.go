@@ -6,13 +6,17 @@ import (
 	"time"
 )
 
-func TestCursorCacheEvictsOldest(t *testing.T) {
+// Each user keeps PerUser cursors: an eleventh releases that user's
+// oldest and nobody else's.
+func TestCursorCacheEvictsOldestOfTheUser(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 3, 10, 15, 0, 0, 0, time.UTC)
-	cc := newCursorCache(3)
+	cc := newCursorCache(CursorLimits{PerUser: 3})
+	other := &cursor{orgID: "org2", userID: "u2"}
+	cc.add(other, now)
 	var ids []string
 	for i := range 5 {
-		c := &cursor{orgID: "org", resource: fmt.Sprint(i)}
+		c := &cursor{orgID: "org", userID: "u1", resource: fmt.Sprint(i)}
 		cc.add(c, now)
 		ids = append(ids, c.id)
 	}
@@ -22,26 +26,36 @@ func TestCursorCacheEvictsOldest(t *testing.T) {
 			t.Errorf("cursor %d found = %v; want %v", i, ok, want)
 		}
 	}
-	if len(cc.byID) != 3 {
-		t.Errorf("%d cursors kept; want 3", len(cc.byID))
+	if _, ok := cc.get(other.id, "org2", now); !ok {
+		t.Error("the other user's cursor was released by u1's")
+	}
+	if n := cc.count(); n != 4 {
+		t.Errorf("%d cursors kept; want 4", n)
+	}
+	if n := len(cc.byUser["u1"]); n != 3 {
+		t.Errorf("u1's list holds %d IDs; want 3", n)
 	}
 }
 
-func TestCursorCacheForgetsExpired(t *testing.T) {
+// Cursors nobody asks for again are swept once they expire, with their
+// users' lists, however many users made them.
+func TestCursorCacheSweepsExpired(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 3, 10, 15, 0, 0, 0, time.UTC)
-	cc := newCursorCache(2)
-	// Many cursors that expire unused must not grow the age list forever.
-	for i := range 100 {
-		c := &cursor{orgID: "org"}
-		cc.add(c, now.Add(time.Duration(i)*time.Hour))
-		cc.get(c.id, "org", now.Add(time.Duration(i)*time.Hour+cursorIdle+time.Second))
+	cc := newCursorCache(CursorLimits{})
+	for i := range 1000 {
+		cc.add(&cursor{orgID: "org", userID: fmt.Sprint("u", i)}, now.Add(time.Duration(i)*time.Minute))
 	}
-	if len(cc.order) > 2*cc.max+1 {
-		t.Errorf("age list holds %d IDs for a cache of %d", len(cc.order), cc.max)
+	// 1,000 minutes in, only the last 15 minutes' cursors are alive, and
+	// a sweep comes at least every max(64, kept/2) adds.
+	if n := cc.count(); n > 15+64 {
+		t.Errorf("%d cursors kept after 1,000 minutes of one a minute; want at most %d", n, 15+64)
 	}
-	if len(cc.byID) != 0 {
-		t.Errorf("%d cursors kept; want 0", len(cc.byID))
+	if len(cc.byUser) > 15+64 {
+		t.Errorf("%d users' lists kept; want at most %d", len(cc.byUser), 15+64)
+	}
+	if _, ok := cc.get("01gnothere", "org", now); ok {
+		t.Error("an unknown locator was found")
 	}
 }
 

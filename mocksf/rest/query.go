@@ -25,13 +25,40 @@ const (
 	maxBatchSize     = 2000
 )
 
-// Cursor limits: how many query results are kept for queryMore, and how
-// long an unused one lives (Salesforce expires locators after 15 minutes
-// of inactivity).
+// CursorLimits bound the query cursors kept for queryMore (nextRecordsUrl).
+// Salesforce's API guides up to version 55.0 say: "A user can have up to
+// 10 query cursors open at a time. If 10 QueryLocator cursors are open
+// when a client application, logged in as the same user, attempts to open
+// a new one, then the oldest of the 10 cursors is released", and "QueryLocator
+// objects expire automatically after 15 minutes of inactivity"; a released
+// or expired locator answers INVALID_QUERY_LOCATOR. Since API 56.0 the
+// limits cheatsheet says there is no limit on open cursors and that
+// results stay two days; an in-memory fake cannot keep every cursor, so
+// mocksf keeps the documented 10 per user and 15 minutes by default, both
+// settable. Zero fields take the defaults.
+type CursorLimits struct {
+	// PerUser is how many cursors one user keeps; opening one more
+	// releases that user's oldest, and no other user's.
+	PerUser int
+	// Idle is how long an unused cursor lives, on mocksf's clock.
+	Idle time.Duration
+}
+
+// Defaults of CursorLimits.
 const (
-	maxCursors = 1000
-	cursorIdle = 15 * time.Minute
+	DefaultCursorsPerUser = 10
+	DefaultCursorIdle     = 15 * time.Minute
 )
+
+func (l CursorLimits) withDefaults() CursorLimits {
+	if l.PerUser <= 0 {
+		l.PerUser = DefaultCursorsPerUser
+	}
+	if l.Idle <= 0 {
+		l.Idle = DefaultCursorIdle
+	}
+	return l
+}
 
 // queryText is a query resource's ?q=, or false after answering 400
 // MALFORMED_QUERY when it is missing or blank.
@@ -112,13 +139,11 @@ func HandleQuery(api *API, all bool) http.Handler {
 			}{len(rows), true, []any{}})
 			return
 		}
-		c := &cursor{orgID: at.OrgID, resource: resource, object: o, schema: schema,
-			plan: newPlan(schema, o, q.Fields), rows: make([]cursorRow, len(rows))}
-		for i, v := range rows {
-			c.rows[i] = cursorRow{rec: v.rec, user: v.user}
-		}
+		c := &cursor{orgID: at.OrgID, userID: at.UserID, resource: resource, object: o, schema: schema,
+			plan: newPlan(schema, o, q.Fields)}
+		c.keep(rows)
 		batch := batchSize(r.Header.Get("Sforce-Query-Options"))
-		if batch < len(c.rows) {
+		if batch < c.size() {
 			c.batch = batch
 			api.cursors.add(c, api.Store.Now())
 		}
@@ -140,7 +165,7 @@ func HandleQueryMore(api *API) http.Handler {
 			return
 		}
 		c, ok := api.cursors.get(id, at.OrgID, api.Store.Now())
-		if !ok || offset >= len(c.rows) {
+		if !ok || offset >= c.size() {
 			writeError(w, http.StatusBadRequest, errQueryLocator)
 			return
 		}
@@ -181,34 +206,61 @@ func batchSize(header string) int {
 // cursor is the result of one query, kept for its later pages: the
 // versions of the records it matched, which the store never changes, so
 // later pages show the records as they were when the query ran. Fields of
-// parent records are read when a page is rendered.
+// parent records are read when a page is rendered. It holds one pointer
+// per row, shared with the store, never a copy of a record: 8 bytes a
+// row, 1.6 MB for 200,000 Leads.
 type cursor struct {
 	id       string
 	orgID    string
+	userID   string // whose cursor it is, for CursorLimits.PerUser
 	resource string // "query" or "queryAll", for nextRecordsUrl
 	object   *sobject
 	schema   *orgSchema
 	plan     []*planNode
-	rows     []cursorRow
+	recs     []*store.Record // the rows of a query of records, or
+	users    []*store.User   // those of a query of User
 	batch    int
 	lastUsed time.Time
 }
 
-// cursorRow is one matched record, or user.
-type cursorRow struct {
-	rec  *store.Record
-	user *store.User
+// keep takes the matched rows: their records, or users.
+func (c *cursor) keep(rows []*recordView) {
+	if len(rows) > 0 && rows[0].rec == nil {
+		c.users = make([]*store.User, len(rows))
+		for i, v := range rows {
+			c.users[i] = v.user
+		}
+		return
+	}
+	c.recs = make([]*store.Record, len(rows))
+	for i, v := range rows {
+		c.recs[i] = v.rec
+	}
+}
+
+// size is how many rows the cursor holds.
+func (c *cursor) size() int { return len(c.recs) + len(c.users) }
+
+// row is the view of row i, rendered in env.
+func (c *cursor) row(env *rowEnv, i int) recordView {
+	v := recordView{env: env, obj: c.object}
+	if c.users != nil {
+		v.user = c.users[i]
+	} else {
+		v.rec = c.recs[i]
+	}
+	return v
 }
 
 // writePage sends the records from offset, at most batch of them, with
 // nextRecordsUrl when more remain.
 func writePage(w http.ResponseWriter, base string, c *cursor, offset, batch int, env *rowEnv) {
-	end := min(offset+batch, len(c.rows))
-	done := end >= len(c.rows)
+	end := min(offset+batch, c.size())
+	done := end >= c.size()
 	var b bytes.Buffer
 	b.Grow((end - offset) * 256)
 	b.WriteString(`{"totalSize":`)
-	b.WriteString(strconv.Itoa(len(c.rows)))
+	b.WriteString(strconv.Itoa(c.size()))
 	b.WriteString(`,"done":`)
 	b.WriteString(strconv.FormatBool(done))
 	if !done {
@@ -220,54 +272,93 @@ func writePage(w http.ResponseWriter, base string, c *cursor, offset, batch int,
 		if i > offset {
 			b.WriteByte(',')
 		}
-		v := recordView{env: env, obj: c.object, rec: c.rows[i].rec, user: c.rows[i].user}
+		v := c.row(env, i)
 		appendRecord(&b, base, &v, c.plan)
 	}
 	b.WriteString("]}")
 	writeRaw(w, http.StatusOK, b.Bytes())
 }
 
-// cursorCache keeps query snapshots for queryMore, the oldest evicted
-// beyond its capacity.
+// cursorCache keeps query snapshots for queryMore: CursorLimits.PerUser
+// per user, each user's oldest released beyond it, and none unused for
+// longer than CursorLimits.Idle.
 type cursorCache struct {
-	mu    sync.Mutex
-	max   int
-	byID  map[string]*cursor
-	order []string // IDs by age, oldest first; may hold IDs already gone
+	mu     sync.Mutex
+	limits CursorLimits
+	byID   map[string]*cursor
+	// byUser lists each user's locator IDs, oldest first; it may hold
+	// IDs expired since, dropped when the list is next changed.
+	byUser map[string][]string
+	// added counts the cursors added since the last sweep of expired ones.
+	added int
 }
 
-func newCursorCache(max int) *cursorCache {
-	return &cursorCache{max: max, byID: map[string]*cursor{}}
+func newCursorCache(l CursorLimits) *cursorCache {
+	return &cursorCache{limits: l.withDefaults(), byID: map[string]*cursor{}, byUser: map[string][]string{}}
 }
 
-// add stores c under a fresh locator ID, which it sets.
+// add stores c under a fresh locator ID, which it sets, and releases its
+// user's oldest cursors beyond the limit.
 func (cc *cursorCache) add(c *cursor, now time.Time) {
 	cc.mu.Lock()
 	defer cc.mu.Unlock()
+	cc.sweepLocked(now)
 	for c.id == "" || cc.byID[c.id] != nil {
 		c.id = newLocatorID()
 	}
 	c.lastUsed = now
 	cc.byID[c.id] = c
-	cc.order = append(cc.order, c.id)
-	for len(cc.byID) > cc.max {
-		oldest := cc.order[0]
-		cc.order = cc.order[1:]
-		delete(cc.byID, oldest)
+	list := cc.liveLocked(cc.byUser[c.userID])
+	list = append(list, c.id)
+	for len(list) > cc.limits.PerUser {
+		delete(cc.byID, list[0])
+		list = list[1:]
 	}
-	if len(cc.order) > 2*cc.max {
-		// Expired cursors leave their IDs behind; drop them.
-		live := cc.order[:0]
-		for _, id := range cc.order {
-			if cc.byID[id] != nil {
-				live = append(live, id)
-			}
+	cc.byUser[c.userID] = list
+}
+
+// liveLocked returns the IDs of list still kept, in a new slice, so that
+// the released prefix of the old one is not held.
+func (cc *cursorCache) liveLocked(list []string) []string {
+	out := make([]string, 0, len(list)+1)
+	for _, id := range list {
+		if cc.byID[id] != nil {
+			out = append(out, id)
 		}
-		cc.order = append([]string(nil), live...)
+	}
+	return out
+}
+
+// sweepLocked drops expired cursors once at least as many cursors were
+// added since the last sweep as half those kept (and 64), so a sweep's
+// cost is spread over the adds: cursors nobody asks for again would
+// otherwise stay until their user opens ten more.
+func (cc *cursorCache) sweepLocked(now time.Time) {
+	cc.added++
+	if cc.added < max(64, len(cc.byID)/2) {
+		return
+	}
+	cc.added = 0
+	for id, c := range cc.byID {
+		if cc.expired(c, now) {
+			delete(cc.byID, id)
+		}
+	}
+	for user, list := range cc.byUser {
+		if live := cc.liveLocked(list); len(live) > 0 {
+			cc.byUser[user] = live
+		} else {
+			delete(cc.byUser, user)
+		}
 	}
 }
 
-// get returns the org's cursor with the given ID, unless it expired.
+func (cc *cursorCache) expired(c *cursor, now time.Time) bool {
+	return now.Sub(c.lastUsed) > cc.limits.Idle
+}
+
+// get returns the org's cursor with the given ID, unless it expired or
+// was released.
 func (cc *cursorCache) get(id, orgID string, now time.Time) (*cursor, bool) {
 	cc.mu.Lock()
 	defer cc.mu.Unlock()
@@ -275,12 +366,19 @@ func (cc *cursorCache) get(id, orgID string, now time.Time) (*cursor, bool) {
 	if !ok || c.orgID != orgID {
 		return nil, false
 	}
-	if now.Sub(c.lastUsed) > cursorIdle {
+	if cc.expired(c, now) {
 		delete(cc.byID, id)
 		return nil, false
 	}
 	c.lastUsed = now
 	return c, true
+}
+
+// count is how many cursors are kept.
+func (cc *cursorCache) count() int {
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	return len(cc.byID)
 }
 
 // locatorSpace is how many serials fit the 10 base-62 digits of an ID.

@@ -61,6 +61,8 @@ type Deps struct {
 	Router *Router
 	// Bulk configures the Bulk API 2.0 jobs (bulk.go).
 	Bulk BulkSettings
+	// Cursors bounds the query cursors kept for nextRecordsUrl (query.go).
+	Cursors CursorLimits
 }
 
 // API is the REST API: what it was built from and the state its
@@ -75,7 +77,7 @@ type API struct {
 
 // New returns the REST API over d.
 func New(d Deps) *API {
-	return &API{Deps: d, cursors: newCursorCache(maxCursors)}
+	return &API{Deps: d, cursors: newCursorCache(d.Cursors)}
 }
 
 // newestVersion is the newest version the server serves.

@@ -124,7 +124,7 @@ func (s *Store) DeleteOrg(id string) error {
 	}
 	for sid, sess := range s.sessions {
 		if sess.OrgID == id || users[sess.UserID] {
-			delete(s.sessions, sid)
+			s.dropSessionLocked(sid)
 		}
 	}
 	return nil

@@ -5,6 +5,157 @@ import (
 	"time"
 )
 
+// Pre-login sessions are the browser sessions nobody has given a right
+// password in yet: every request without a cookie makes one, and each
+// pending authorization request it starts keeps that request's query, so
+// anyone who can reach mocksf can make them. The store bounds them in
+// count and in bytes, evicting the oldest first, and gives them their
+// own timeout (PreLoginLimits). A browser whose pre-login session was
+// evicted is back at a fresh login page, as after a timeout. Sessions
+// past the password are not bounded here: making one takes a password.
+const (
+	// DefaultMaxPreLoginSessions is PreLoginLimits.MaxSessions' default.
+	DefaultMaxPreLoginSessions = 10000
+	// DefaultMaxPreLoginBytes is PreLoginLimits.MaxBytes' default: with
+	// authorize URLs of at most 16 KiB, some 2,000 sessions each holding a
+	// full-sized request, or the 10,000 of ordinary ones.
+	DefaultMaxPreLoginBytes = 32 << 20
+	// DefaultPreLoginTimeout is PreLoginLimits.Timeout's default:
+	// Salesforce's default session timeout, which its login page does not
+	// document as any different before login.
+	DefaultPreLoginTimeout = DefaultSessionTimeout
+)
+
+// preLoginOverhead is what a pre-login session costs beyond the strings
+// it holds (its struct, ID, CSRF token and three small maps), as counted
+// against PreLoginLimits.MaxBytes.
+const preLoginOverhead = 1024
+
+// PreLoginLimits bound the pre-login sessions; zero fields take the
+// defaults above.
+type PreLoginLimits struct {
+	// MaxSessions is how many pre-login sessions are kept at once.
+	MaxSessions int
+	// MaxBytes is how many bytes they may hold in all: preLoginOverhead
+	// each plus their pending authorization requests and codes.
+	MaxBytes int64
+	// Timeout is how long an unused pre-login session lives.
+	Timeout time.Duration
+}
+
+func (l PreLoginLimits) withDefaults() PreLoginLimits {
+	if l.MaxSessions <= 0 {
+		l.MaxSessions = DefaultMaxPreLoginSessions
+	}
+	if l.MaxBytes <= 0 {
+		l.MaxBytes = DefaultMaxPreLoginBytes
+	}
+	if l.Timeout <= 0 {
+		l.Timeout = DefaultPreLoginTimeout
+	}
+	return l
+}
+
+// SetPreLoginLimits sets the bounds of pre-login sessions and evicts the
+// oldest ones beyond them at once.
+func (s *Store) SetPreLoginLimits(l PreLoginLimits) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.preLogin.limits = l.withDefaults()
+	s.evictPreLoginLocked()
+}
+
+// preLoginSessions is the store's account of its pre-login sessions.
+type preLoginSessions struct {
+	limits PreLoginLimits
+	count  int
+	bytes  int64
+	// order holds their IDs oldest first; it may also hold IDs of
+	// sessions gone or logged in since, skipped when met.
+	order []string
+}
+
+// preLogin reports whether a session is before its password.
+func preLogin(sess *Session) bool { return sess.UserID == "" }
+
+// preLoginSize is what a pre-login session counts against MaxBytes.
+func preLoginSize(sess *Session) int64 {
+	n := int64(preLoginOverhead + len(sess.StartURL))
+	for k, v := range sess.Pending {
+		n += int64(len(k) + len(v))
+	}
+	for k, v := range sess.Codes {
+		n += int64(len(k) + len(v.Code))
+	}
+	for k := range sess.Revealed {
+		n += int64(len(k))
+	}
+	return n
+}
+
+// accountLocked counts a session's change of size or of state: before
+// and after are what preLoginSize said of it (0 when not pre-login).
+func (s *Store) accountLocked(id string, before, after int64) {
+	p := &s.preLogin
+	switch {
+	case before == 0 && after > 0:
+		p.count++
+		p.order = append(p.order, id)
+	case before > 0 && after == 0:
+		p.count--
+	}
+	p.bytes += after - before
+	if after > before {
+		s.evictPreLoginLocked()
+	}
+}
+
+// sizeLocked is preLoginSize of a pre-login session, 0 of another.
+func sizeLocked(sess *Session) int64 {
+	if sess == nil || !preLogin(sess) {
+		return 0
+	}
+	return preLoginSize(sess)
+}
+
+// evictPreLoginLocked deletes the oldest pre-login sessions while there
+// are more, or more bytes, than the limits allow, and compacts the order
+// when it holds mostly IDs of sessions gone.
+func (s *Store) evictPreLoginLocked() {
+	p := &s.preLogin
+	for (p.count > p.limits.MaxSessions || p.bytes > p.limits.MaxBytes) && len(p.order) > 0 {
+		id := p.order[0]
+		p.order = p.order[1:]
+		if sess, ok := s.sessions[id]; ok && preLogin(sess) {
+			s.dropSessionLocked(id)
+		}
+	}
+	if len(p.order) > 2*p.count+1024 {
+		seen := make(map[string]bool, p.count)
+		kept := make([]string, 0, p.count)
+		for _, id := range p.order {
+			if sess, ok := s.sessions[id]; ok && preLogin(sess) && !seen[id] {
+				seen[id] = true
+				kept = append(kept, id)
+			}
+		}
+		p.order = kept
+	}
+}
+
+// dropSessionLocked deletes a session, keeping the pre-login account.
+func (s *Store) dropSessionLocked(id string) {
+	sess, ok := s.sessions[id]
+	if !ok {
+		return
+	}
+	delete(s.sessions, id)
+	if size := sizeLocked(sess); size > 0 {
+		s.preLogin.count--
+		s.preLogin.bytes -= size
+	}
+}
+
 // Session is a browser's session with mocksf's pages, kept by a cookie.
 type Session struct {
 	ID     string
@@ -67,6 +218,7 @@ func (s *Store) NewSession() Session {
 	defer s.mu.Unlock()
 	stored := copySession(&sess)
 	s.sessions[sess.ID] = &stored
+	s.accountLocked(sess.ID, 0, sizeLocked(&stored))
 	s.grewLocked()
 	return sess
 }
@@ -103,8 +255,13 @@ func (s *Store) UpdateSession(id string, fn func(*Session)) (Session, error) {
 	if !ok {
 		return Session{}, fmt.Errorf("store: session: %w", ErrNotFound)
 	}
+	before := sizeLocked(sess)
 	fn(sess)
-	return copySession(sess), nil
+	out := copySession(sess)
+	// Accounted after the copy: a session growing past the limits may
+	// itself be the oldest, and evicted.
+	s.accountLocked(id, before, sizeLocked(sess))
+	return out, nil
 }
 
 // RenewSession moves a session to a new random ID and a new CSRF token
@@ -123,9 +280,10 @@ func (s *Store) RenewSession(id string) (Session, error) {
 	if !ok {
 		return Session{}, fmt.Errorf("store: session: %w", ErrNotFound)
 	}
-	delete(s.sessions, id)
+	s.dropSessionLocked(id)
 	sess.ID, sess.CSRF = randomString(40, alnum), randomString(32, alnum)
 	s.sessions[sess.ID] = sess
+	s.accountLocked(sess.ID, 0, sizeLocked(sess))
 	return copySession(sess), nil
 }
 
@@ -149,21 +307,34 @@ func (s *Store) liveSessionLocked(id string) (*Session, bool) {
 	}
 	now := s.now()
 	if s.sessionEndedLocked(sess, now) {
-		delete(s.sessions, id)
+		s.dropSessionLocked(id)
 		return nil, false
 	}
 	sess.LastUsed = now
 	return sess, true
 }
 
-// sessionEndedLocked reports whether a session's timeout ran out by now.
+// sessionEndedLocked reports whether a session's timeout ran out by now:
+// its org's once past the password, PreLoginLimits.Timeout before.
 func (s *Store) sessionEndedLocked(sess *Session, now time.Time) bool {
-	return now.Sub(sess.LastUsed) >= s.sessionTimeoutLocked(sess.OrgID)
+	timeout := s.preLogin.limits.Timeout
+	if !preLogin(sess) {
+		timeout = s.sessionTimeoutLocked(sess.OrgID)
+	}
+	return now.Sub(sess.LastUsed) >= timeout
 }
 
 // DeleteSession ends a session (logout).
 func (s *Store) DeleteSession(id string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	delete(s.sessions, id)
+	s.dropSessionLocked(id)
+}
+
+// PreLoginSessions says how many pre-login sessions the store holds and
+// the bytes they count against PreLoginLimits.MaxBytes.
+func (s *Store) PreLoginSessions() (count int, bytes int64) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.preLogin.count, s.preLogin.bytes
 }

@@ -531,7 +531,8 @@ type Store struct {
 
 	grown int // sessions, codes and access tokens made since the last sweep (sweep.go)
 
-	maxRecords int // records an org may hold, 0 for no cap (records.go)
+	maxRecords int              // records an org may hold, 0 for no cap (records.go)
+	preLogin   preLoginSessions // the bounds and account of pre-login sessions (sessions.go)
 }
 
 // New returns an empty store that reads the time from now (time.Now when nil).
@@ -543,6 +544,7 @@ func New(now func() time.Time) *Store {
 	if _, err := rand.Read(s.familyKey); err != nil {
 		panic("store: crypto/rand failed: " + err.Error())
 	}
+	s.preLogin.limits = PreLoginLimits{}.withDefaults()
 	s.clear()
 	return s
 }
@@ -562,6 +564,7 @@ func (s *Store) clear() {
 	s.assertions = assertionLog{}
 	s.devices = map[string][]string{}
 	s.unknownLogins = map[string]*unknownLogin{}
+	s.preLogin = preLoginSessions{limits: s.preLogin.limits}
 }
 
 // Now is the store's clock.

@@ -33,7 +33,7 @@ func (s *Store) grewLocked() {
 func (s *Store) sweepLocked(now time.Time) {
 	for id, sess := range s.sessions {
 		if s.sessionEndedLocked(sess, now) {
-			delete(s.sessions, id)
+			s.dropSessionLocked(id)
 		}
 	}
 	for code, c := range s.codes {
