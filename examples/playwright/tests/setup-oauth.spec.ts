@@ -56,11 +56,12 @@ test('the admin creates a connected app, connects the product, and the sync star
       });
 
       await test.step('the Consumer Key and Consumer Secret are shown, and the admin copies them', async () => {
-        consumerKey = (await salesforce.locator(sf.consumerKey).textContent())?.trim() ?? '';
-        consumerSecret = (await salesforce.locator(sf.consumerSecret).textContent())?.trim() ?? '';
-        expect(consumerKey).toMatch(/^3MVG9/);
-        expect(consumerKey).toHaveLength(85);
-        expect(consumerSecret).not.toBe('');
+        const key = salesforce.locator(sf.consumerKey);
+        const secret = salesforce.locator(sf.consumerSecret);
+        await expect(key).toHaveText(/^3MVG9\S{80}$/); // 85 characters
+        await expect(secret).not.toBeEmpty();
+        consumerKey = (await key.innerText()).trim();
+        consumerSecret = (await secret.innerText()).trim();
       });
     });
 
@@ -72,8 +73,10 @@ test('the admin creates a connected app, connects the product, and the sync star
 
       const popup = await test.step('clicks Login with Salesforce: a pop-up shows the Salesforce login page', async () => {
         const popup = await beacon.loginWithSalesforce();
+        // Salesforce's login page, sent there by the authorize endpoint.
+        await expect(popup).toHaveURL((url) =>
+          url.origin === new URL(mocksf.url).origin && url.searchParams.has('startURL'));
         await expect(popup.locator(sf.username)).toBeVisible();
-        expect(popup.url()).toContain('startURL=');
         return popup;
       });
 
