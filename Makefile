@@ -23,7 +23,7 @@ MOCKSF_ADDR ?= 127.0.0.1:8080
 CLIENT_ADDR ?= 127.0.0.1:9000
 
 .DEFAULT_GOAL := help
-.PHONY: slds help e2e e2e-repeat e2e-smtp e2e-mailpit e2e-remote-browser e2e-external steps test vet lint fmt-check unit chromium build run clean fuzz bench load soak node conformance
+.PHONY: slds help e2e e2e-repeat e2e-smtp e2e-mailpit e2e-remote-browser e2e-external steps test vet lint fmt-check unit chromium build run clean fuzz bench load soak node conformance e2e-playwright
 
 help: ## list the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-10s %s\n", $$1, $$2}'
@@ -147,6 +147,23 @@ conformance: node ## the Salesforce CLI and jsforce, pinned from npm, against an
 		echo "npm ci took $$(( $$(date +%s) - start ))s"; \
 	fi
 	$(GO) run ./cmd/sfconform -dir $(CONFORMANCE_DIR)
+
+# PLAYWRIGHT_DIR is the Playwright Test example (docs/other-runners.md):
+# its package.json and package-lock.json pin @playwright/test and
+# playwright-core; its node_modules stays out of git and is installed
+# again by npm ci whenever the lock file changes. It drives Debian's
+# Chromium, never a browser Playwright downloads.
+PLAYWRIGHT_DIR = examples/playwright
+PLAYWRIGHT_STAMP = $(PLAYWRIGHT_DIR)/node_modules/.installed-lock.json
+
+e2e-playwright: node chromium build ## the documented flow as a Playwright Test suite (TypeScript, examples/playwright, pinned from npm) in Debian's Chromium against bin/mocksf and bin/client on free ports; fails on any failed test
+	@if ! cmp -s $(PLAYWRIGHT_DIR)/package-lock.json $(PLAYWRIGHT_STAMP); then \
+		start=$$(date +%s); \
+		(cd $(PLAYWRIGHT_DIR) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) || exit 1; \
+		cp $(PLAYWRIGHT_DIR)/package-lock.json $(PLAYWRIGHT_STAMP); \
+		echo "npm ci took $$(( $$(date +%s) - start ))s"; \
+	fi
+	cd $(PLAYWRIGHT_DIR) && node_modules/.bin/playwright test
 
 # SLDS_DIR pins the Salesforce Lightning Design System (package.json and
 # package-lock.json); its node_modules stays out of git.

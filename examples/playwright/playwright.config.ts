@@ -1,0 +1,40 @@
+import { defineConfig } from '@playwright/test';
+
+// The documented Salesforce OAuth setup flow against mocksf (the fake
+// Salesforce) and Beacon (the product). global-setup.ts starts both from
+// the repository's bin/ on free ports, unless MOCKSF_URL and CLIENT_URL
+// name running ones.
+export default defineConfig({
+  testDir: './tests',
+  globalSetup: './global-setup.ts',
+  // One Beacon serves every test and keeps one Salesforce connection, so
+  // tests run one at a time.
+  workers: 1,
+  fullyParallel: false,
+  forbidOnly: !!process.env.CI,
+  // Each action and assertion waits at most 15 s, as each step of the Go
+  // suite does; the whole test may take minutes on a loaded CI machine
+  // (1.6 min measured on 2 busy cores, 25 s on quiet ones).
+  timeout: 5 * 60_000,
+  expect: { timeout: 15_000 },
+  reporter: [['list'], ['html', { open: 'never' }]],
+  use: {
+    actionTimeout: 15_000,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    // Debian's Chromium, not one Playwright downloads. Playwright gives
+    // each launch a fresh profile directory of its own.
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox', // Chromium runs as root here
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
+    },
+  },
+  projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
+});
