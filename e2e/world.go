@@ -51,7 +51,8 @@ type Suite struct {
 	// only after a failed one.
 	Trace bool
 
-	seq atomic.Int64
+	seq      atomic.Int64
+	finished atomic.Int64 // scenarios that have ended, for a run cut short
 }
 
 // world is one scenario's state.

@@ -1,0 +1,164 @@
+package e2e
+
+import (
+	"bytes"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"runtime"
+	"strings"
+	"sync"
+
+	"github.com/cucumber/godog"
+	"github.com/cucumber/godog/formatters"
+)
+
+// prettyFormat is godog's pretty formatter with the step locations it
+// prints made right: godog names the line that registered a step
+// (steps.go, in a loop over the catalogue) and, for a method, only its
+// receiver ("*world"); this names the method's own file and line. It
+// also leaves out godog's snippets for undefined steps, which are not in
+// the catalogue's form: the run prints its own (undefinedMessage).
+const prettyFormat = "e2e-pretty"
+
+func init() {
+	pretty := godog.FindFmt("pretty")
+	godog.Format(prettyFormat, "godog's pretty, with step definitions' own locations", func(suite string, out io.Writer) formatters.Formatter {
+		return pretty(suite, &locationWriter{out: out})
+	})
+}
+
+// consoleFormat is the godog format of FORMAT.
+func consoleFormat(format string) string {
+	if format == "pretty" {
+		return prettyFormat
+	}
+	return format
+}
+
+var (
+	// godogLocation is what godog prints after a step: "# steps.go:56 -> *world".
+	godogLocation = regexp.MustCompile(`# \S+\.go:\d+ -> [^\x1b\n]*`)
+	ansi          = regexp.MustCompile(`\x1b\[[0-9;]*m`)
+)
+
+// godogSnippets starts godog's list of snippets for undefined steps.
+const godogSnippets = "You can implement step definitions for undefined steps with these snippets:"
+
+// locationWriter rewrites godog's output line by line.
+type locationWriter struct {
+	out     io.Writer
+	mu      sync.Mutex
+	partial []byte
+	mute    bool // after godogSnippets: the rest is godog's snippets
+}
+
+func (l *locationWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.partial = append(l.partial, p...)
+	for {
+		i := bytes.IndexByte(l.partial, '\n')
+		if i < 0 {
+			return len(p), nil
+		}
+		line := string(l.partial[:i+1])
+		l.partial = l.partial[i+1:]
+		if strings.Contains(ansi.ReplaceAllString(line, ""), godogSnippets) {
+			l.mute = true
+		}
+		if l.mute {
+			continue
+		}
+		if _, err := io.WriteString(l.out, rewriteLocation(line)); err != nil {
+			return 0, err
+		}
+	}
+}
+
+// rewriteLocation puts the step's definition in place of godog's location
+// in a line of pretty output.
+func rewriteLocation(line string) string {
+	loc := godogLocation.FindStringIndex(line)
+	if loc == nil {
+		return line
+	}
+	text := strings.TrimSpace(ansi.ReplaceAllString(line[:loc[0]], ""))
+	if def, ok := definitionOf(stepKeyword.ReplaceAllString(text, "")); ok {
+		return line[:loc[0]] + "# " + def + line[loc[1]:]
+	}
+	return line
+}
+
+// definitionOf is where the step with the text is defined, as godog
+// would pick its definition: the first pattern that matches.
+func definitionOf(text string) (string, bool) {
+	for i := range catalog {
+		if patterns[i].MatchString(text) {
+			return definitions()[i], true
+		}
+	}
+	return "", false
+}
+
+// definitions are the catalogue steps' functions as "file:line -> name",
+// by index, with files relative to the repository root.
+var definitions = sync.OnceValue(func() []string {
+	methods := worldMethods()
+	out := make([]string, len(catalog))
+	for i, d := range catalog {
+		f := runtime.FuncForPC(reflect.ValueOf(d.Bind(&world{})).Pointer())
+		if f == nil {
+			continue
+		}
+		// A method value's function is a generated wrapper ("-fm")
+		// without a source line: look the method up in the source.
+		if m, ok := strings.CutSuffix(f.Name(), "-fm"); ok {
+			m = m[strings.LastIndex(m, ".")+1:]
+			out[i] = methods[m] + " -> (*world)." + m
+			continue
+		}
+		// A closure written in the catalogue entry itself.
+		file, line := f.FileLine(f.Entry())
+		out[i] = fmt.Sprintf("%s:%d -> the catalogue's func", sourcePath(file), line)
+	}
+	return out
+})
+
+// sourcePath is a file of this package as e2e/<name>.
+func sourcePath(file string) string { return "e2e/" + filepath.Base(file) }
+
+// worldMethods maps each method of *world to its "e2e/file.go:line",
+// read from this package's source, which go test runs beside.
+func worldMethods() map[string]string {
+	out := map[string]string{}
+	_, self, _, ok := runtime.Caller(0)
+	if !ok {
+		return out
+	}
+	fset := token.NewFileSet()
+	files, _ := filepath.Glob(filepath.Join(filepath.Dir(self), "*.go"))
+	for _, file := range files {
+		f, err := parser.ParseFile(fset, file, nil, parser.SkipObjectResolution)
+		if err != nil {
+			continue
+		}
+		for _, decl := range f.Decls {
+			fn, ok := decl.(*ast.FuncDecl)
+			if !ok || fn.Recv == nil || len(fn.Recv.List) != 1 {
+				continue
+			}
+			if star, ok := fn.Recv.List[0].Type.(*ast.StarExpr); ok {
+				if id, ok := star.X.(*ast.Ident); ok && id.Name == "world" {
+					out[fn.Name.Name] = fmt.Sprintf("%s:%d", sourcePath(file), fset.Position(fn.Pos()).Line)
+				}
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,168 @@
+package e2e
+
+import (
+	"fmt"
+	"io"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode"
+)
+
+// quotedOrNumber is what a step's author chooses: a quoted value or a
+// number. Suggestions and snippets look past them.
+var quotedOrNumber = regexp.MustCompile(`"[^"]*"|\d[\d,]*`)
+
+// stepKeyword is the keyword an example in the catalogue starts with.
+var stepKeyword = regexp.MustCompile(`^(Given|When|Then|And|But|\*) `)
+
+// suggestSteps returns the examples of the n catalogue steps nearest the
+// text of an undefined step: by the words they share and by edit distance,
+// with the chosen values (quoted or numbers) left out of both.
+func suggestSteps(text string, n int) []string {
+	type scored struct {
+		example string
+		score   float64
+	}
+	want := quotedOrNumber.ReplaceAllString(strings.ToLower(text), `""`)
+	var all []scored
+	for _, d := range catalog {
+		ex := stepKeyword.ReplaceAllString(d.Example, "")
+		got := quotedOrNumber.ReplaceAllString(strings.ToLower(ex), `""`)
+		all = append(all, scored{d.Example, similarity(want, got)})
+	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].score > all[j].score })
+	var out []string
+	for _, s := range all[:min(n, len(all))] {
+		out = append(out, s.example)
+	}
+	return out
+}
+
+// similarity is between 0 and 1: half the share of words in common
+// (Jaccard), half one less the edit distance over the longer length.
+func similarity(a, b string) float64 {
+	wa, wb := words(a), words(b)
+	common, union := 0, len(wb)
+	for w := range wa {
+		if wb[w] {
+			common++
+		} else {
+			union++
+		}
+	}
+	jaccard := 0.0
+	if union > 0 {
+		jaccard = float64(common) / float64(union)
+	}
+	ra, rb := []rune(a), []rune(b)
+	longer := max(len(ra), len(rb), 1)
+	return jaccard/2 + (1-float64(levenshtein(ra, rb))/float64(longer))/2
+}
+
+func words(s string) map[string]bool {
+	out := map[string]bool{}
+	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '"' }) {
+		out[w] = true
+	}
+	return out
+}
+
+// levenshtein is the edit distance of a and b, in runes.
+func levenshtein(a, b []rune) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// undefinedMessage says where an undefined step is, which steps of the
+// catalogue are nearest, and how to add it.
+func undefinedMessage(uri string, st cukeStep) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s:%d: undefined step: %s%s\n", uri, st.Line, st.Keyword, st.Name)
+	b.WriteString("  did you mean:\n")
+	for _, s := range suggestSteps(st.Name, 3) {
+		fmt.Fprintf(&b, "    %s\n", s)
+	}
+	b.WriteString("  or add it to e2e/catalog.go (then run `make steps`; docs/writing-scenarios.md):\n")
+	for _, l := range strings.Split(strings.TrimRight(stepSnippet(st.Keyword, st.Name), "\n"), "\n") {
+		b.WriteString("    " + l + "\n")
+	}
+	return b.String()
+}
+
+// writeUndefined prints undefinedMessage for every undefined step of
+// the run, once per file and line.
+func writeUndefined(w io.Writer, fs []cukeFeature) {
+	seen := map[string]bool{}
+	for _, f := range fs {
+		for _, e := range f.Elements {
+			for _, st := range e.Steps {
+				key := fmt.Sprintf("%s:%d", f.URI, st.Line)
+				if st.Result.Status != "undefined" || seen[key] {
+					continue
+				}
+				seen[key] = true
+				fmt.Fprintf(w, "\n%s", undefinedMessage(f.URI, st))
+			}
+		}
+	}
+}
+
+// stepSnippet is a catalogue entry for an undefined step, in the form of
+// e2e/catalog.go's entries, ready to paste into its list, followed by the
+// world method it names, to write in a steps_*.go file.
+func stepSnippet(keyword, text string) string {
+	var pattern, method strings.Builder
+	var params []string
+	last := 0
+	for _, m := range quotedOrNumber.FindAllStringIndex(text, -1) {
+		pattern.WriteString(regexp.QuoteMeta(text[last:m[0]]))
+		if text[m[0]] == '"' {
+			pattern.WriteString(`"([^"]*)"`)
+			params = append(params, fmt.Sprintf("arg%d string", len(params)+1))
+		} else {
+			pattern.WriteString(`([\d,]+)`)
+			params = append(params, fmt.Sprintf("arg%d string", len(params)+1))
+		}
+		last = m[1]
+	}
+	pattern.WriteString(regexp.QuoteMeta(text[last:]))
+	for i, w := range strings.Fields(quotedOrNumber.ReplaceAllString(text, " ")) {
+		w = strings.Map(func(r rune) rune {
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				return r
+			}
+			return -1
+		}, w)
+		if w == "" {
+			continue
+		}
+		if i == 0 || method.Len() == 0 {
+			method.WriteString(strings.ToLower(w[:1]) + w[1:])
+		} else {
+			method.WriteString(strings.ToUpper(w[:1]) + w[1:])
+		}
+	}
+	name := method.String()
+	if name == "" {
+		name = "newStep"
+	}
+	return fmt.Sprintf("{\"Section\", `^%s$`,\n\t\"What the step does, for docs/steps.md.\",\n\t`%s%s`,\n\tfunc(w *world) any { return w.%s }, false},\n\n"+
+		"// %s is the step %q.\nfunc (w *world) %s(%s) error {\n\treturn godog.ErrPending\n}\n",
+		pattern.String(), strings.TrimSpace(keyword)+" ", text, name, name, text, name, strings.Join(params, ", "))
+}
