@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -16,25 +17,25 @@ var quotedOrNumber = regexp.MustCompile(`"[^"]*"|\d[\d,]*`)
 // stepKeyword is the keyword an example in the catalogue starts with.
 var stepKeyword = regexp.MustCompile(`^(Given|When|Then|And|But|\*) `)
 
-// suggestSteps returns the examples of the n catalogue steps nearest the
-// text of an undefined step: by the words they share and by edit distance,
-// with the chosen values (quoted or numbers) left out of both.
-func suggestSteps(text string, n int) []string {
+// suggestSteps returns the n catalogue steps nearest the text of an
+// undefined step: by the words they share and by edit distance, with the
+// chosen values (quoted or numbers) left out of both.
+func suggestSteps(text string, n int) []stepDef {
 	type scored struct {
-		example string
-		score   float64
+		def   stepDef
+		score float64
 	}
 	want := quotedOrNumber.ReplaceAllString(strings.ToLower(text), `""`)
 	var all []scored
 	for _, d := range catalog {
 		ex := stepKeyword.ReplaceAllString(d.Example, "")
 		got := quotedOrNumber.ReplaceAllString(strings.ToLower(ex), `""`)
-		all = append(all, scored{d.Example, similarity(want, got)})
+		all = append(all, scored{d, similarity(want, got)})
 	}
 	sort.SliceStable(all, func(i, j int) bool { return all[i].score > all[j].score })
-	var out []string
+	var out []stepDef
 	for _, s := range all[:min(n, len(all))] {
-		out = append(out, s.example)
+		out = append(out, s.def)
 	}
 	return out
 }
@@ -95,11 +96,12 @@ func undefinedMessage(uri string, st cukeStep) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s:%d: undefined step: %s%s\n", uri, st.Line, st.Keyword, st.Name)
 	b.WriteString("  did you mean:\n")
-	for _, s := range suggestSteps(st.Name, 3) {
-		fmt.Fprintf(&b, "    %s\n", s)
+	near := suggestSteps(st.Name, 3)
+	for _, s := range near {
+		fmt.Fprintf(&b, "    %s\n", s.Example)
 	}
 	b.WriteString("  or add it to e2e/catalog.go (then run `make steps`; docs/writing-scenarios.md):\n")
-	for _, l := range strings.Split(strings.TrimRight(stepSnippet(st.Keyword, st.Name), "\n"), "\n") {
+	for _, l := range strings.Split(strings.TrimRight(stepSnippet(near[0].Section, st.Keyword, st.Name), "\n"), "\n") {
 		b.WriteString("    " + l + "\n")
 	}
 	return b.String()
@@ -125,8 +127,9 @@ func writeUndefined(w io.Writer, fs []cukeFeature) {
 
 // stepSnippet is a catalogue entry for an undefined step, in the form of
 // e2e/catalog.go's entries, ready to paste into its list, followed by the
-// world method it names, to write in a steps_*.go file.
-func stepSnippet(keyword, text string) string {
+// world method it names, to write in a steps_*.go file (it needs
+// godog imported until it does the step).
+func stepSnippet(section, keyword, text string) string {
 	var pattern, method strings.Builder
 	var params []string
 	last := 0
@@ -142,7 +145,12 @@ func stepSnippet(keyword, text string) string {
 		last = m[1]
 	}
 	pattern.WriteString(regexp.QuoteMeta(text[last:]))
-	for i, w := range strings.Fields(quotedOrNumber.ReplaceAllString(text, " ")) {
+	fields := strings.Fields(quotedOrNumber.ReplaceAllString(text, " "))
+	if len(fields) > 1 && slices.Contains([]string{"the", "a", "an"}, strings.ToLower(fields[0])) {
+		// As the catalogue's methods are named: adminLogsIn.
+		fields = fields[1:]
+	}
+	for i, w := range fields {
 		w = strings.Map(func(r rune) rune {
 			if unicode.IsLetter(r) || unicode.IsDigit(r) {
 				return r
@@ -162,7 +170,7 @@ func stepSnippet(keyword, text string) string {
 	if name == "" {
 		name = "newStep"
 	}
-	return fmt.Sprintf("{\"Section\", `^%s$`,\n\t\"What the step does, for docs/steps.md.\",\n\t`%s%s`,\n\tfunc(w *world) any { return w.%s }, false},\n\n"+
-		"// %s is the step %q.\nfunc (w *world) %s(%s) error {\n\treturn godog.ErrPending\n}\n",
-		pattern.String(), strings.TrimSpace(keyword)+" ", text, name, name, text, name, strings.Join(params, ", "))
+	return fmt.Sprintf("{%q, `^%s$`,\n\t\"What the step does, for docs/steps.md.\",\n\t`%s%s`,\n\tfunc(w *world) any { return w.%s }, false},\n\n"+
+		"// %s runs the step: %s.\nfunc (w *world) %s(%s) error {\n\treturn godog.ErrPending\n}\n",
+		section, pattern.String(), strings.TrimSpace(keyword)+" ", text, name, name, text, name, strings.Join(params, ", "))
 }
