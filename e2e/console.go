@@ -75,7 +75,7 @@ func (l *locationWriter) Write(p []byte) (int, error) {
 		if l.mute {
 			continue
 		}
-		if _, err := io.WriteString(l.out, rewriteLocation(line)); err != nil {
+		if _, err := io.WriteString(l.out, rewriteScenarioCount(rewriteLocation(line))); err != nil {
 			return 0, err
 		}
 	}
@@ -161,4 +161,41 @@ func worldMethods() map[string]string {
 		}
 	}
 	return out
+}
+
+// godogScenarios is godog's count of scenarios by status:
+// "3 scenarios (1 passed, 1 undefined, 1 pending)".
+var godogScenarios = regexp.MustCompile(`^(\d+ scenarios?) \((.*)\)\n$`)
+
+// rewriteScenarioCount counts the scenarios with an undefined or pending
+// step among the failed in godog's summary, as the run's reports do.
+func rewriteScenarioCount(line string) string {
+	m := godogScenarios.FindStringSubmatch(ansi.ReplaceAllString(line, ""))
+	if m == nil {
+		return line
+	}
+	var passed, failed, other []string
+	n := 0
+	for _, part := range strings.Split(m[2], ", ") {
+		var count int
+		var status string
+		if _, err := fmt.Sscanf(part, "%d %s", &count, &status); err != nil {
+			return line
+		}
+		switch status {
+		case "passed":
+			passed = append(passed, part)
+		case "failed":
+			failed = append(failed, part)
+			n += count
+		default:
+			other = append(other, part)
+			n += count
+		}
+	}
+	if len(other) == 0 {
+		return line
+	}
+	out := append(passed, fmt.Sprintf("%d failed: %s", n, strings.Join(append(failed, other...), ", ")))
+	return fmt.Sprintf("%s (%s)\n", m[1], strings.Join(out, ", "))
 }

@@ -3,6 +3,7 @@ package e2e
 import (
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -21,7 +22,8 @@ const timeoutMargin = 30 * time.Second
 
 // watchCutShort reports on the channel the first of Ctrl-C, SIGTERM or
 // the deadline less timeoutMargin (no deadline when it is zero). stop
-// ends the watch and closes the channel unless it has reported.
+// ends the watch and closes the channel unless it has reported; calling
+// it again does nothing.
 func watchCutShort(deadline time.Time) (<-chan cutShort, func()) {
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
@@ -47,5 +49,6 @@ func watchCutShort(deadline time.Time) (<-chan cutShort, func()) {
 			close(out)
 		}
 	}()
-	return out, func() { close(done) }
+	var once sync.Once
+	return out, func() { once.Do(func() { close(done) }) }
 }

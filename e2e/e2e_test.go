@@ -129,6 +129,11 @@ func TestFeatures(t *testing.T) {
 	r.runRefs(parallel, concurrency)
 	r.runRefs(serial, 1)
 
+	// A Ctrl-C from here on waits for these reports, then cannot
+	// replace them: the run has ended.
+	r.reporting.Lock()
+	defer r.reporting.Unlock()
+	stopWatch()
 	merged := r.merged()
 	if err := writeReports(results, merged, r.info); err != nil {
 		t.Error(err)
@@ -159,6 +164,9 @@ type featureRun struct {
 
 	mu       sync.Mutex
 	attempts [][]cukeFeature
+	// reporting is held by whoever writes the reports: the end of the
+	// run, or a run cut short.
+	reporting sync.Mutex
 }
 
 // runRefs runs the scenarios, then the failed ones again, up to RETRIES
@@ -241,6 +249,8 @@ func (r *featureRun) exitWhenCutShort(t *testing.T, cleanup func()) (stop func()
 		if !ok {
 			return
 		}
+		// Never unlocked: the process exits below.
+		r.reporting.Lock()
 		r.info.CutShort = fmt.Sprintf("%s after %s", c.Reason, time.Since(r.info.Started).Round(time.Second))
 		merged := r.merged()
 		fmt.Printf("\n\nRUN CUT SHORT: %s; %d scenarios had finished. The reports say so: %s\n",

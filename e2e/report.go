@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"io"
 	"os"
+	"path"
 	"slices"
 	"sort"
 	"strconv"
@@ -428,9 +429,11 @@ var reportTemplate = template.Must(template.New("report").Funcs(template.FuncMap
 		// Only images we attached ourselves, base64 from godog.
 		return template.URL("data:" + e.MimeType + ";base64," + e.Data)
 	},
-	"isImage": func(e cukeEmbedding) bool { return strings.HasPrefix(e.MimeType, "image/") },
-	"links":   artefactLinks,
-	"tags":    tagList,
+	"isImage":          func(e cukeEmbedding) bool { return strings.HasPrefix(e.MimeType, "image/") },
+	"links":            artefactLinks,
+	"tags":             tagList,
+	"base":             path.Base,
+	"undefinedMessage": undefinedMessage,
 }).Parse(`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{{.Title}}</title>
 <style>
@@ -442,7 +445,7 @@ details{border:1px solid #ddd;border-radius:6px;margin:8px 0;padding:6px 10px}
 summary{cursor:pointer} table{border-collapse:collapse;width:100%} td{padding:3px 6px;border-bottom:1px solid #f0f0f0;vertical-align:top}
 pre{white-space:pre-wrap;background:#fff4f4;padding:6px;border-radius:4px} img{max-width:100%;border:1px solid #ccc;margin:4px 0}
 .muted{color:#777} .tag{background:#eef;border-radius:4px;padding:0 4px;margin-left:4px;font-size:90%}
-.env td:first-child{color:#555;padding-right:16px} .filters{margin:12px 0} .filters>*{margin-right:12px}
+.artefacts{margin:2px 0;padding-left:20px;font-size:90%} .env td:first-child{color:#555;padding-right:16px} .filters{margin:12px 0} .filters>*{margin-right:12px}
 </style></head><body>
 <h1>{{.Title}}</h1>
 {{if .Info.CutShort}}<p class="cut">Run cut short: {{.Info.CutShort}}. Scenarios that had not finished are missing.</p>{{end}}
@@ -453,7 +456,7 @@ pre{white-space:pre-wrap;background:#fff4f4;padding:6px;border-radius:4px} img{m
 <label>Search <input id="search" type="search" placeholder="scenario or step text"></label> <span id="shown" class="muted"></span></div>
 {{range .Features}}<section class="feature"><h2>{{.Name}} <span class="muted">{{.URI}}</span></h2>
 {{$uri := .URI}}{{range .Elements}}<details class="scenario" data-status="{{status .}}" data-tags="{{range tags .Tags}}{{.}} {{end}}"{{if ne (status .) "passed"}} open{{end}}><summary><span class="{{status .}}">{{status .}}</span> {{.Name}} <span class="muted">{{$uri}}:{{.Line}} · {{durOf .}}{{if gt .Attempts 1}} · {{.Attempts}} attempts{{end}}</span>{{range tags .Tags}}<span class="tag">{{.}}</span>{{end}}</summary>
-<table>{{range .Steps}}<tr><td class="{{.Result.Status}}">{{.Result.Status}}</td><td>{{.Keyword}}{{.Name}}{{if .Result.Error}}<pre>{{.Result.Error}}</pre>{{end}}{{range .Embeddings}}{{if isImage .}}<div class="muted">{{.Name}}</div><img alt="{{.Name}}" src="{{img .}}">{{else}}{{with links .}}<div>artefacts:{{range .}} <a href="{{.}}">{{.}}</a>{{end}}</div>{{end}}{{end}}{{end}}</td><td class="muted">{{dur .Result.Duration}}</td></tr>{{end}}</table>
+<table>{{range .Steps}}<tr><td class="{{.Result.Status}}">{{.Result.Status}}</td><td>{{.Keyword}}{{.Name}}{{if .Result.Error}}<pre>{{.Result.Error}}</pre>{{else if eq .Result.Status "undefined"}}<pre>{{undefinedMessage $uri .}}</pre>{{end}}{{range .Embeddings}}{{if isImage .}}<div class="muted">{{.Name}}</div><img alt="{{.Name}}" src="{{img .}}">{{else}}{{with links .}}<div>artefacts:<ul class="artefacts">{{range .}}<li><a href="{{.}}">{{base .}}</a></li>{{end}}</ul></div>{{end}}{{end}}{{end}}</td><td class="muted">{{dur .Result.Duration}}</td></tr>{{end}}</table>
 </details>{{end}}</section>{{end}}
 <script>
 // Filters by status and tag and searches the scenarios' text, in place.

@@ -111,7 +111,8 @@ func TestReportCountsUndefinedAndPendingAsFailures(t *testing.T) {
 	h := html.String()
 	for _, want := range []string{
 		"3 failed (1 undefined) (1 pending)",
-		`<a href="broken/01-a.png">broken/01-a.png</a>`, `<a href="broken/01-a.html">`,
+		`<a href="broken/01-a.png">01-a.png</a>`, `<a href="broken/01-a.html">`,
+		"features/a.feature:5: undefined step: When the admin closes the popup", "did you mean:",
 		`<select id="status">`, `<option>undefined</option>`, `<option>@login</option>`, `<option>@sync</option>`,
 		`data-tags="@login "`, `<input id="search"`,
 		"<td>Chromium</td><td>HeadlessChrome/140</td>", "<td>shard</td><td>2/4</td>",

@@ -2,7 +2,9 @@ package e2e
 
 import (
 	"bytes"
+	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -117,5 +119,37 @@ func TestReportsOfARunCutShortSaySo(t *testing.T) {
 	}
 	if !strings.Contains(html.String(), "Run cut short: interrupted (interrupt) after 12s") {
 		t.Error("report.html of a run cut short does not say so")
+	}
+}
+
+// A run cut short by Ctrl-C writes reports that say so and exits 130:
+// the test binary runs itself with E2E_CUT_SHORT_HELPER set, which starts
+// the watch of a run, interrupts itself and must not return.
+func TestRunCutShortExits130WithItsReports(t *testing.T) {
+	if dir := os.Getenv("E2E_CUT_SHORT_HELPER"); dir != "" {
+		r := &featureRun{t: t, suite: &Suite{}, results: dir, info: runInfo{Started: time.Now()}}
+		r.exitWhenCutShort(t, func() {})
+		if err := syscall.Kill(os.Getpid(), syscall.SIGINT); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(10 * time.Second)
+		t.Fatal("still running 10s after SIGINT")
+	}
+	dir := t.TempDir()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestRunCutShortExits130WithItsReports$")
+	cmd.Env = append(os.Environ(), "E2E_CUT_SHORT_HELPER="+dir)
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 130 {
+		t.Fatalf("run cut short: %v; want exit code 130\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "RUN CUT SHORT: interrupted") {
+		t.Errorf("console of a run cut short:\n%s", out)
+	}
+	for name, want := range map[string]string{"report.html": "Run cut short: interrupted", "junit.xml": `type="cut-short"`} {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil || !strings.Contains(string(b), want) {
+			t.Errorf("%s of a run cut short lacks %q (%v)", name, want, err)
+		}
 	}
 }

@@ -88,7 +88,8 @@ func TestConsoleOutput(t *testing.T) {
 	if n := strings.Count(out, "Feature: browserless"); n != 1 {
 		t.Errorf("Feature header printed %d times; want once:\n%s", n, out)
 	}
-	for _, want := range []string{"# e2e/steps_prerequisites.go:", "-> (*world).popupsAreBlocked", "-> (*world).productSendsNoPKCE"} {
+	for _, want := range []string{"# e2e/steps_prerequisites.go:", "-> (*world).popupsAreBlocked", "-> (*world).productSendsNoPKCE",
+		"2 scenarios (1 passed, 1 failed: 1 undefined)\n"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("console lacks %q:\n%s", want, out)
 		}
