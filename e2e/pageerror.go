@@ -35,6 +35,9 @@ type pageSnapshot struct {
 	Near string `json:"near"`
 	// NearWhat says which: "#id's section" or "the page".
 	NearWhat string `json:"nearWhat"`
+	// Buttons are the labels of the visible buttons, which a step that
+	// clicks by label looks among.
+	Buttons []string `json:"buttons"`
 }
 
 // snippetLength bounds each text of the page the message quotes.
@@ -50,6 +53,13 @@ func (e *pageError) Error() string {
 	}
 	if t := trimText(e.Page.Near, snippetLength); t != "" {
 		fmt.Fprintf(&b, "\n  text of %s: %s", e.Page.NearWhat, strconv.Quote(t))
+	}
+	if len(e.Page.Buttons) > 0 {
+		quoted := make([]string, len(e.Page.Buttons))
+		for i, b := range e.Page.Buttons {
+			quoted[i] = strconv.Quote(b)
+		}
+		fmt.Fprintf(&b, "\n  buttons: %s", trimText(strings.Join(quoted, ", "), snippetLength))
 	}
 	if len(e.Artefacts) > 0 {
 		b.WriteString("\n  artefacts:")
@@ -98,7 +108,9 @@ func snapshotJS(near string) string {
 			.map(el => el.innerText.trim()).filter(t => t).join(" | ");
 		const el = %s ? document.getElementById(%s) : null;
 		const box = el && (el.closest("form, fieldset, section, [role=dialog], main") || el.parentElement);
-		return {url: location.href, title: document.title, errors,
+		const buttons = [...document.querySelectorAll("button, input[type=submit], input[type=button]")].filter(visible)
+			.map(b => (b.tagName === "INPUT" ? b.value : b.textContent).trim()).filter(t => t).slice(0, 20);
+		return {url: location.href, title: document.title, errors, buttons,
 			near: (box || document.body).innerText,
 			nearWhat: box ? "#" + %s + "'s section" : "the page"};
 	})()`, strconv.Quote(errorBoxes), strconv.Quote(near), strconv.Quote(near), strconv.Quote(near))
