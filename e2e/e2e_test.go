@@ -51,14 +51,7 @@ func TestFeatures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	paths := []string{"features"}
-	if e.Feature != "" {
-		paths = nil
-		for _, p := range strings.Fields(e.Feature) {
-			paths = append(paths, displayPath(root, p))
-		}
-	}
-	all, err := Discover(paths)
+	all, err := Discover(featurePaths(root, e.Feature))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,18 +107,7 @@ func TestFeatures(t *testing.T) {
 	stopWatch := r.exitWhenCutShort(t, func() { runStops(stops) })
 	defer stopWatch()
 
-	// Scenarios tagged @serial change what every org shares (mocksf's
-	// clock): they run after the others, one at a time.
-	var parallel, serial []string
-	for _, s := range selected {
-		list := &parallel
-		if slices.Contains(s.Tags, "@serial") {
-			list = &serial
-		}
-		if !slices.Contains(*list, s.RunRef()) {
-			*list = append(*list, s.RunRef())
-		}
-	}
+	parallel, serial := splitSerial(selected)
 	r.runRefs(parallel, concurrency)
 	r.runRefs(serial, 1)
 
@@ -151,8 +133,37 @@ func TestFeatures(t *testing.T) {
 	}
 }
 
-// featureRun is one TestFeatures run: its attempts so far, for the reports at
-// its end or when it is cut short.
+// featurePaths are the features FEATURE names, relative to the root as
+// people write them, or all of features/.
+func featurePaths(root, feature string) []string {
+	if feature == "" {
+		return []string{"features"}
+	}
+	var paths []string
+	for _, p := range strings.Fields(feature) {
+		paths = append(paths, displayPath(root, p))
+	}
+	return paths
+}
+
+// splitSerial returns the run refs of the scenarios, apart from those
+// tagged @serial: they change what every org shares (mocksf's clock), so
+// they run after the others, one at a time.
+func splitSerial(selected []Scenario) (parallel, serial []string) {
+	for _, s := range selected {
+		list := &parallel
+		if slices.Contains(s.Tags, "@serial") {
+			list = &serial
+		}
+		if !slices.Contains(*list, s.RunRef()) {
+			*list = append(*list, s.RunRef())
+		}
+	}
+	return parallel, serial
+}
+
+// featureRun is one TestFeatures run: its attempts so far, for the
+// reports at its end or when it is cut short.
 type featureRun struct {
 	t           *testing.T
 	env         env
