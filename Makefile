@@ -34,7 +34,7 @@ CLIENT_ADDR ?= 127.0.0.1:9000
 help: ## list the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-10s %s\n", $$1, $$2}'
 
-e2e: chromium ## run the features in headless Chromium (FEATURE=features/x.feature:12 TAGS='@smoke and not @wip' SHARD=1/2 RETRIES=1 TRACE=1 CONCURRENCY=1 INSTANCE_HOSTS=shared)
+e2e: chromium ## run the features in headless Chromium into a fresh results/ (FEATURE=features/x.feature:12 TAGS='@smoke and not @wip' SHARD=1/2 RETRIES=1 TRACE=1 CONCURRENCY=1 INSTANCE_HOSTS=shared RESULTS_DIR=out FORMAT=progress; README lists all)
 	$(E2E_ENV) $(GO) test -count=1 -timeout 20m $(E2E_FLAGS) -v ./e2e/ $(E2E_ARGS)
 
 # The log of each run stays outside RESULTS_DIR, which the run replaces;

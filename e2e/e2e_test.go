@@ -203,6 +203,7 @@ func (r *featureRun) attempt(refs []string, concurrency int) ([]cukeFeature, err
 	r.mu.Lock()
 	n := len(r.attempts) + 1
 	r.mu.Unlock()
+	r.suite.Attempt = n
 	cuke := filepath.Join(r.attemptsDir, fmt.Sprintf("cucumber-attempt-%d.json", n))
 	fsys, files, err := selectScenarios(refs)
 	if err != nil {
