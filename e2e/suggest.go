@@ -14,7 +14,8 @@ import (
 // number. Suggestions and snippets look past them.
 var quotedOrNumber = regexp.MustCompile(`"[^"]*"|\d[\d,]*`)
 
-// stepKeyword is the keyword an example in the catalogue starts with.
+// stepKeyword is the keyword a step starts with, in the catalogue's
+// examples and in godog's output.
 var stepKeyword = regexp.MustCompile(`^(Given|When|Then|And|But|\*) `)
 
 // suggestSteps returns the n catalogue steps nearest the text of an
