@@ -26,17 +26,27 @@ import (
 // the catalogue's form: the run prints its own (undefinedMessage).
 const prettyFormat = "e2e-pretty"
 
+// progressFormat is godog's progress formatter without godog's snippets;
+// its dots are written as they come.
+const progressFormat = "e2e-progress"
+
 func init() {
-	pretty := godog.FindFmt("pretty")
+	pretty, progress := godog.FindFmt("pretty"), godog.FindFmt("progress")
 	godog.Format(prettyFormat, "godog's pretty, with step definitions' own locations", func(suite string, out io.Writer) formatters.Formatter {
 		return pretty(suite, &locationWriter{out: out})
+	})
+	godog.Format(progressFormat, "godog's progress, without snippets", func(suite string, out io.Writer) formatters.Formatter {
+		return progress(suite, &locationWriter{out: out, stream: true})
 	})
 }
 
 // consoleFormat is the godog format of FORMAT.
 func consoleFormat(format string) string {
-	if format == "pretty" {
+	switch format {
+	case "pretty":
 		return prettyFormat
+	case "progress":
+		return progressFormat
 	}
 	return format
 }
@@ -52,7 +62,11 @@ const godogSnippets = "You can implement step definitions for undefined steps wi
 
 // locationWriter rewrites godog's output line by line.
 type locationWriter struct {
-	out     io.Writer
+	out io.Writer
+	// stream writes the start of a line at once (progress's dots), not
+	// when the line is complete; godog writes its snippets' heading in
+	// one piece, so it is still found.
+	stream  bool
 	mu      sync.Mutex
 	partial []byte
 	mute    bool // after godogSnippets: the rest is godog's snippets
@@ -65,6 +79,11 @@ func (l *locationWriter) Write(p []byte) (int, error) {
 	for {
 		i := bytes.IndexByte(l.partial, '\n')
 		if i < 0 {
+			if l.stream && !l.mute && !bytes.Contains(l.partial, []byte(godogSnippets[:10])) {
+				_, err := l.out.Write(l.partial)
+				l.partial = l.partial[:0]
+				return len(p), err
+			}
 			return len(p), nil
 		}
 		line := string(l.partial[:i+1])

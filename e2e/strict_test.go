@@ -29,7 +29,7 @@ const browserless = `Feature: browserless
 // runBrowserless runs the scenarios at the refs of a feature written to
 // a temporary folder, as TestFeatures runs them, and returns the console
 // output, the Cucumber JSON and godog's status.
-func runBrowserless(t *testing.T, feature string, lines ...string) (string, []cukeFeature, int) {
+func runBrowserless(t *testing.T, format, feature string, lines ...string) (string, []cukeFeature, int) {
 	t.Helper()
 	dir := t.TempDir()
 	f := filepath.Join(dir, "x.feature")
@@ -49,7 +49,7 @@ func runBrowserless(t *testing.T, feature string, lines ...string) (string, []cu
 	suite := &Suite{ResultsDir: dir, Log: io.Discard}
 	status := godog.TestSuite{
 		ScenarioInitializer: suite.InitializeScenario,
-		Options: &godog.Options{Format: consoleFormat("pretty") + ",cucumber:" + cuke, Paths: files, FS: fsys,
+		Options: &godog.Options{Format: consoleFormat(format) + ",cucumber:" + cuke, Paths: files, FS: fsys,
 			Strict: true, NoColors: true, Output: &out, Concurrency: 1},
 	}.Run()
 	fs, err := readCucumber(cuke)
@@ -64,7 +64,7 @@ func runBrowserless(t *testing.T, feature string, lines ...string) (string, []cu
 // and line and the nearest steps of the catalogue. No browser is needed:
 // the undefined step is found before any step runs.
 func TestUndefinedStepFailsTheRun(t *testing.T) {
-	_, fs, status := runBrowserless(t, browserless, "6")
+	_, fs, status := runBrowserless(t, "pretty", browserless, "6")
 	if status == 0 {
 		t.Fatal("a feature with an undefined step passed; want a failed run")
 	}
@@ -84,7 +84,7 @@ func TestUndefinedStepFailsTheRun(t *testing.T) {
 // own locations, and no godog snippet (which is not in the catalogue's
 // form); scenarios that were not selected do not run.
 func TestConsoleOutput(t *testing.T) {
-	out, fs, _ := runBrowserless(t, browserless, "2", "6")
+	out, fs, _ := runBrowserless(t, "pretty", browserless, "2", "6")
 	if n := strings.Count(out, "Feature: browserless"); n != 1 {
 		t.Errorf("Feature header printed %d times; want once:\n%s", n, out)
 	}
@@ -104,6 +104,14 @@ func TestConsoleOutput(t *testing.T) {
 	}
 	if m := string(fs[0].Elements[0].Steps[0].Match); !strings.Contains(m, "e2e/steps_prerequisites.go:") {
 		t.Errorf("Cucumber JSON match = %s; want the step's definition", m)
+	}
+}
+
+// FORMAT=progress leaves out godog's snippets too.
+func TestProgressConsoleOutput(t *testing.T) {
+	out, _, _ := runBrowserless(t, "progress", browserless, "2", "6")
+	if !strings.Contains(out, "...U") || strings.Contains(out, "You can implement step definitions") {
+		t.Errorf("progress output:\n%s", out)
 	}
 }
 
