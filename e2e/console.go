@@ -7,6 +7,7 @@ import (
 	"go/parser"
 	"go/token"
 	"io"
+	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -156,12 +157,8 @@ func sourcePath(file string) string { return "e2e/" + filepath.Base(file) }
 // read from this package's source, which go test runs beside.
 func worldMethods() map[string]string {
 	out := map[string]string{}
-	_, self, _, ok := runtime.Caller(0)
-	if !ok {
-		return out
-	}
 	fset := token.NewFileSet()
-	files, _ := filepath.Glob(filepath.Join(filepath.Dir(self), "*.go"))
+	files, _ := filepath.Glob(filepath.Join(sourceDir(), "*.go"))
 	for _, file := range files {
 		f, err := parser.ParseFile(fset, file, nil, parser.SkipObjectResolution)
 		if err != nil {
@@ -217,4 +214,17 @@ func rewriteScenarioCount(line string) string {
 	}
 	out := append(passed, fmt.Sprintf("%d failed: %s", n, strings.Join(append(failed, other...), ", ")))
 	return fmt.Sprintf("%s (%s)\n", m[1], strings.Join(out, ", "))
+}
+
+// sourceDir is this package's source folder: where it was compiled, or,
+// in a binary built with -trimpath, e2e/ under the working directory
+// (TestFeatures runs from the repository root, other tests from e2e/).
+func sourceDir() string {
+	_, self, _, _ := runtime.Caller(0)
+	for _, dir := range []string{filepath.Dir(self), "e2e", "."} {
+		if _, err := os.Stat(filepath.Join(dir, "catalog.go")); err == nil {
+			return dir
+		}
+	}
+	return "."
 }
