@@ -3,6 +3,8 @@ package e2e
 import (
 	"go/parser"
 	"go/token"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -64,5 +66,27 @@ func TestUndefinedMessageNamesFileLineAndSuggestions(t *testing.T) {
 		if !strings.Contains(msg, want) {
 			t.Errorf("message lacks %q:\n%s", want, msg)
 		}
+	}
+}
+
+// The entry docs/writing-scenarios.md shows is of the catalogue's form
+// too: it parses in the list and its example matches its pattern.
+func TestDocsShowTheCatalogueForm(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("..", "docs", "writing-scenarios.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(doc), "## 6. Add a step")
+	blocks := regexp.MustCompile("(?s)```go\n(.*?)```").FindAllStringSubmatch(section, -1)
+	if !ok || len(blocks) < 2 {
+		t.Fatal("docs/writing-scenarios.md has no entry and method under Add a step")
+	}
+	entry := blocks[0][1]
+	if _, err := parser.ParseExpr("[]stepDef{\n" + entry + "}"); err != nil {
+		t.Fatalf("the documented entry does not parse in the catalogue's list: %v\n%s", err, entry)
+	}
+	raw := regexp.MustCompile("`([^`]*)`").FindAllStringSubmatch(entry, -1)
+	if len(raw) != 2 || !regexp.MustCompile(raw[0][1]).MatchString(stepKeyword.ReplaceAllString(raw[1][1], "")) {
+		t.Errorf("the documented entry's example does not match its pattern:\n%s", entry)
 	}
 }
