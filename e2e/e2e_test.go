@@ -240,6 +240,7 @@ func (r *featureRun) retryRefs(fs []cukeFeature) []string {
 	return refs
 }
 
+// merged is the run's result so far: each scenario's last attempt.
 func (r *featureRun) merged() []cukeFeature {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -276,12 +277,14 @@ func (r *featureRun) exitWhenCutShort(t *testing.T, cleanup func()) (stop func()
 	return stop
 }
 
+// runStops stops what the run started, the last started first.
 func runStops(stops []func()) {
 	for i := len(stops) - 1; i >= 0; i-- {
 		stops[i]()
 	}
 }
 
+// writeReports writes junit.xml, report.html and cucumber.json into dir.
 func writeReports(dir string, fs []cukeFeature, info runInfo) error {
 	var junit, html bytes.Buffer
 	if err := writeJUnit(&junit, fs, info); err != nil {

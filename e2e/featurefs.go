@@ -80,6 +80,8 @@ func blankUnselected(file string, keep []int) ([]byte, error) {
 // next scenario, background or rule (or the end of the file).
 type span struct{ line, from, to int }
 
+// scenarioSpans are the spans of the document's scenarios, in and out of
+// rules; lastLine is the file's.
 func scenarioSpans(doc *messages.GherkinDocument, lastLine int) []span {
 	if doc.Feature == nil {
 		return nil

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/chromedp/chromedp"
 )
@@ -72,6 +73,7 @@ func (e *pageError) Error() string {
 
 func (e *pageError) Unwrap() error { return e.Err }
 
+// orNone is s, or "(unknown)" when the page could not tell.
 func orNone(s string) string {
 	if s == "" {
 		return "(unknown)"
@@ -87,13 +89,11 @@ func trimText(s string, n int) string {
 		return s
 	}
 	cut := n
-	for cut > 0 && !utf8RuneStart(s[cut]) {
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
 		cut--
 	}
 	return s[:cut] + "…"
 }
-
-func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
 
 // errorBoxes are the selectors of the error messages mocksf's and the
 // product's pages show (mocksf/web/templates, client's pages).

@@ -243,6 +243,7 @@ func summarize(fs []cukeFeature) Summary {
 	return s
 }
 
+// hasStep reports whether a step of the scenario has the status.
 func (e cukeElement) hasStep(status string) bool {
 	for _, s := range e.Steps {
 		if s.Result.Status == status {
@@ -495,6 +496,7 @@ func artefactLinks(e cukeEmbedding) []string {
 	return strings.Fields(string(b))
 }
 
+// tagList is the tags' names, each once.
 func tagList(ts []cukeTag) []string {
 	var out []string
 	for _, t := range ts {

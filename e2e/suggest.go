@@ -62,6 +62,7 @@ func similarity(a, b string) float64 {
 	return jaccard/2 + (1-float64(levenshtein(ra, rb))/float64(longer))/2
 }
 
+// words is the set of s's words; a quoted value counts as the word "".
 func words(s string) map[string]bool {
 	out := map[string]bool{}
 	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '"' }) {
