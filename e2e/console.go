@@ -129,7 +129,7 @@ func definitionOf(text string) (string, bool) {
 // definitions are the catalogue steps' functions as "file:line -> name",
 // by index, with files relative to the repository root.
 var definitions = sync.OnceValue(func() []string {
-	methods := worldMethods()
+	methods, calls := worldMethods()
 	out := make([]string, len(catalog))
 	for i, d := range catalog {
 		f := runtime.FuncForPC(reflect.ValueOf(d.Bind(&world{})).Pointer())
@@ -143,9 +143,15 @@ var definitions = sync.OnceValue(func() []string {
 			out[i] = methods[m] + " -> (*world)." + m
 			continue
 		}
-		// A closure written in the catalogue entry itself.
+		// A closure written in the catalogue entry itself: name the
+		// method it calls, where it is known.
 		file, line := f.FileLine(f.Entry())
-		out[i] = fmt.Sprintf("%s:%d -> the catalogue's func", sourcePath(file), line)
+		at := fmt.Sprintf("%s:%d", sourcePath(file), line)
+		if m := calls[at]; methods[m] != "" {
+			out[i] = methods[m] + " -> (*world)." + m
+			continue
+		}
+		out[i] = at + " -> the catalogue's func"
 	}
 	return out
 })
@@ -154,9 +160,11 @@ var definitions = sync.OnceValue(func() []string {
 func sourcePath(file string) string { return "e2e/" + filepath.Base(file) }
 
 // worldMethods maps each method of *world to its "e2e/file.go:line",
-// read from this package's source, which go test runs beside.
-func worldMethods() map[string]string {
-	out := map[string]string{}
+// read from this package's source, which go test runs beside; calls maps
+// the "e2e/file.go:line" of each func literal that calls a method of w
+// to the first such method.
+func worldMethods() (methods, calls map[string]string) {
+	out, calls := map[string]string{}, map[string]string{}
 	fset := token.NewFileSet()
 	files, _ := filepath.Glob(filepath.Join(sourceDir(), "*.go"))
 	for _, file := range files {
@@ -164,6 +172,15 @@ func worldMethods() map[string]string {
 		if err != nil {
 			continue
 		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			if lit, ok := n.(*ast.FuncLit); ok {
+				at := fmt.Sprintf("%s:%d", sourcePath(file), fset.Position(lit.Pos()).Line)
+				if m := calledMethod(lit); m != "" && calls[at] == "" {
+					calls[at] = m
+				}
+			}
+			return true
+		})
 		for _, decl := range f.Decls {
 			fn, ok := decl.(*ast.FuncDecl)
 			if !ok || fn.Recv == nil || len(fn.Recv.List) != 1 {
@@ -176,7 +193,23 @@ func worldMethods() map[string]string {
 			}
 		}
 	}
-	return out
+	return out, calls
+}
+
+// calledMethod is the first method of w the func literal calls, or "".
+func calledMethod(lit *ast.FuncLit) string {
+	name := ""
+	ast.Inspect(lit.Body, func(n ast.Node) bool {
+		if call, ok := n.(*ast.CallExpr); ok && name == "" {
+			if sel, ok := call.Fun.(*ast.SelectorExpr); ok {
+				if id, ok := sel.X.(*ast.Ident); ok && id.Name == "w" {
+					name = sel.Sel.Name
+				}
+			}
+		}
+		return name == ""
+	})
+	return name
 }
 
 // godogScenarios is godog's count of scenarios by status:
