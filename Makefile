@@ -15,9 +15,15 @@ MOCKSF_URL ?=
 CLIENT_URL ?=
 # INSTANCE_HOSTS: the e2e mocksf's instance hosts, per-org or shared.
 INSTANCE_HOSTS ?= per-org
+# RESULTS_DIR: the e2e results folder, replaced at the start of each run;
+# relative to where make runs (passed on as an absolute path). FORMAT:
+# the console's godog format, pretty or progress. README lists the rest.
+RESULTS_DIR ?= results
+FORMAT  ?= pretty
 E2E_ENV = FEATURE="$(FEATURE)" TAGS="$(TAGS)" SHARD="$(SHARD)" RETRIES="$(RETRIES)" TRACE="$(TRACE)" \
 	SMTP="$(SMTP)" CHROME_URL="$(CHROME_URL)" MAILPIT_URL="$(MAILPIT_URL)" \
-	MOCKSF_URL="$(MOCKSF_URL)" CLIENT_URL="$(CLIENT_URL)" INSTANCE_HOSTS="$(INSTANCE_HOSTS)"
+	MOCKSF_URL="$(MOCKSF_URL)" CLIENT_URL="$(CLIENT_URL)" INSTANCE_HOSTS="$(INSTANCE_HOSTS)" \
+	RESULTS_DIR="$(abspath $(RESULTS_DIR))" FORMAT="$(FORMAT)"
 E2E_ARGS = $(if $(CONCURRENCY),-godog.concurrency=$(CONCURRENCY))
 MOCKSF_ADDR ?= 127.0.0.1:8080
 CLIENT_ADDR ?= 127.0.0.1:9000
@@ -28,14 +34,17 @@ CLIENT_ADDR ?= 127.0.0.1:9000
 help: ## list the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-10s %s\n", $$1, $$2}'
 
-e2e: chromium ## run the features in headless Chromium (FEATURE=features/x.feature:12 TAGS='@smoke and not @wip' SHARD=1/2 RETRIES=1 TRACE=1 CONCURRENCY=1 INSTANCE_HOSTS=shared)
+e2e: chromium ## run the features in headless Chromium into a fresh results/ (FEATURE=features/x.feature:12 TAGS='@smoke and not @wip' SHARD=1/2 RETRIES=1 TRACE=1 CONCURRENCY=1 INSTANCE_HOSTS=shared RESULTS_DIR=out FORMAT=progress; README lists all)
 	$(E2E_ENV) $(GO) test -count=1 -timeout 20m $(E2E_FLAGS) -v ./e2e/ $(E2E_ARGS)
 
+# The log of each run stays outside RESULTS_DIR, which the run replaces;
+# a failed run's log is copied into it.
 e2e-repeat: chromium ## run the suite N times in a row (default 20), stopping at the first failure
-	@mkdir -p results; for i in $$(seq 1 $(N)); do \
+	@log=$$(mktemp); trap 'rm -f "$$log"' EXIT; for i in $$(seq 1 $(N)); do \
 		echo "=== e2e run $$i of $(N)"; \
-		$(E2E_ENV) $(GO) test -count=1 -timeout 20m -v -run TestFeatures ./e2e/ $(E2E_ARGS) > results/run.log 2>&1 || { cat results/run.log; echo "run $$i of $(N) failed"; exit 1; }; \
-		grep -E "^[0-9]+ (passed,|scenarios in|flaky)" results/run.log; \
+		$(E2E_ENV) $(GO) test -count=1 -timeout 20m -v -run TestFeatures ./e2e/ $(E2E_ARGS) > "$$log" 2>&1 || { \
+			cat "$$log"; cp "$$log" "$(abspath $(RESULTS_DIR))/run.log" 2>/dev/null; echo "run $$i of $(N) failed"; exit 1; }; \
+		grep -E "^[0-9]+ (passed,|scenarios in|flaky)" "$$log"; \
 	done; echo "$(N) runs passed"
 
 # Debian's python3, which python3-aiosmtpd installs into (not a pyenv one).

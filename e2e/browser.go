@@ -8,7 +8,6 @@ package e2e
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -160,7 +159,7 @@ func (w *Window) Click(id string) error {
 		// handler is attached does nothing.
 		if err := w.do(pageReady, chromedp.WaitVisible(chromedp.ID(id)),
 			chromedp.WaitEnabled(chromedp.ID(id)), chromedp.Click(chromedp.ID(id))); err != nil {
-			return w.explain(fmt.Sprintf("click #%s", id), err)
+			return w.explain(fmt.Sprintf("to click #%s", id), id, err)
 		}
 		return nil
 	})
@@ -200,7 +199,7 @@ func isStale(err error) bool {
 // loaded a new document, so the next check cannot see the old page.
 func (w *Window) ClickAndWaitNewPage(id string) error {
 	if _, err := Eval[bool](w, `window.__e2eOldPage = true`); err != nil {
-		return w.explain("mark the page", err)
+		return w.explain("to mark the page", "", err)
 	}
 	if err := w.Click(id); err != nil {
 		return err
@@ -216,11 +215,11 @@ func (w *Window) Type(id, text string) error {
 		clear := chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.getElementById(%q).value = ""`, id))
 		if err := w.do(pageReady, chromedp.WaitVisible(chromedp.ID(id)),
 			chromedp.Focus(chromedp.ID(id)), clear, chromedp.SendKeys(chromedp.ID(id), text)); err != nil {
-			return w.explain(fmt.Sprintf("type into #%s", id), err)
+			return w.explain(fmt.Sprintf("to type into #%s", id), id, err)
 		}
 		got, err := run(w, chromedp.Value(chromedp.ID(id)))
 		if err != nil {
-			return w.explain(fmt.Sprintf("read #%s", id), err)
+			return w.explain(fmt.Sprintf("to read #%s", id), id, err)
 		}
 		if got != text {
 			return fmt.Errorf("typed %q into #%s in window %q, but it holds %q", text, id, w.Name, got)
@@ -234,7 +233,7 @@ func (w *Window) Text(id string) (string, error) {
 	var text string
 	err := w.retryStale(func() error {
 		if err := w.do(chromedp.WaitVisible(chromedp.ID(id))); err != nil {
-			return w.explain(fmt.Sprintf("wait for #%s", id), err)
+			return w.explain(fmt.Sprintf("#%s to be visible", id), id, err)
 		}
 		s, err := run(w, chromedp.Text(chromedp.ID(id)))
 		text = strings.TrimSpace(s)
@@ -246,7 +245,7 @@ func (w *Window) Text(id string) (string, error) {
 // WaitVisible waits until the element with the id is visible.
 func (w *Window) WaitVisible(id string) error {
 	if err := w.do(chromedp.WaitVisible(chromedp.ID(id))); err != nil {
-		return w.explain(fmt.Sprintf("wait for #%s", id), err)
+		return w.explain(fmt.Sprintf("#%s to be visible", id), id, err)
 	}
 	return nil
 }
@@ -268,9 +267,9 @@ func (w *Window) WaitFor(what, expr string) error {
 		}
 		if time.Now().After(deadline) {
 			if err == nil {
-				err = errors.New("condition still false")
+				err = fmt.Errorf("not so after %s", StepTimeout)
 			}
-			return w.explain("wait until "+what, err)
+			return w.explain(what, "", err)
 		}
 		select {
 		case <-w.closed:
@@ -289,18 +288,6 @@ func (w *Window) Screenshot() ([]byte, error) { return run(w, chromedp.FullScree
 // HTML returns the page's current DOM as HTML.
 func (w *Window) HTML() (string, error) {
 	return run(w, chromedp.OuterHTML(chromedp.CSS("html")))
-}
-
-// explain adds where the page was to an error, so a failure says more
-// than "context deadline exceeded".
-func (w *Window) explain(action string, err error) error {
-	ctx, cancel := context.WithTimeout(w.ctx, 2*time.Second)
-	defer cancel()
-	url, uerr := chromedp.Run(ctx, chromedp.Location())
-	if uerr != nil {
-		return fmt.Errorf("%s in window %q: %w", action, w.Name, err)
-	}
-	return fmt.Errorf("%s in window %q at %s: %w", action, w.Name, url, err)
 }
 
 // targetGone reports whether the browser no longer has the target.
@@ -332,7 +319,7 @@ func (w *Window) ClickOpeningPopup(id, name string) (*Window, error) {
 	select {
 	case popupID = <-ch:
 	case <-waitCtx.Done():
-		return nil, w.explain("wait for the pop-up opened by #"+id, waitCtx.Err())
+		return nil, w.explain("a pop-up opened by #"+id, id, waitCtx.Err())
 	}
 	// Detach, not close, on cancel: the pop-up closes itself.
 	ctx, cancel := chromedp.NewContext(w.ctx, chromedp.WithTargetID(popupID), chromedp.WithDetachOnCancel())

@@ -347,9 +347,8 @@ func writeCatalog(out io.Writer) error {
 // checkCatalog verifies every example matches its own pattern and no
 // other, so the catalogue cannot drift from what the suite runs.
 func checkCatalog() error {
-	keyword := regexp.MustCompile(`^(Given|When|Then|And|But) `)
 	for i, d := range catalog {
-		text := keyword.ReplaceAllString(d.Example, "")
+		text := stepKeyword.ReplaceAllString(d.Example, "")
 		for j, other := range catalog {
 			matched := patterns[j].MatchString(text)
 			if i == j && !matched {

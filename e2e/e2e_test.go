@@ -14,10 +14,15 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/chromedp"
 	"github.com/cucumber/godog"
 
 	"github.com/sfharness/sfharness/mocksf"
@@ -31,25 +36,22 @@ import (
 var concurrencyFlag = flag.Int("godog.concurrency", 0, "scenarios run at once (default: one per CPU)")
 
 func TestFeatures(t *testing.T) {
+	root, err := repoRoot(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// From the root, godog names features as people do
+	// (features/x.feature), and RESULTS_DIR is relative to it.
+	t.Chdir(root)
 	e, err := readEnv(os.Getenv)
 	if err != nil {
 		t.Fatal(err)
 	}
-	results := e.ResultsDir
-	if err := os.MkdirAll(results, 0o755); err != nil {
+	results, err := freshResults(root, e.ResultsDir)
+	if err != nil {
 		t.Fatal(err)
 	}
-	paths := []string{filepath.Join("..", "features")}
-	if f := e.Feature; f != "" {
-		paths = nil
-		for _, p := range strings.Fields(f) {
-			if !filepath.IsAbs(p) {
-				p = filepath.Join("..", p)
-			}
-			paths = append(paths, p)
-		}
-	}
-	all, err := Discover(paths)
+	all, err := Discover(featurePaths(root, e.Feature))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +63,6 @@ func TestFeatures(t *testing.T) {
 		t.Logf("shard %s has no scenarios", e.Shard)
 		return
 	}
-	retries := e.Retries
 	// Scenarios are isolated (own org, browser context and client), so
 	// they run in parallel: by default one per CPU.
 	concurrency := runtime.NumCPU()
@@ -74,11 +75,12 @@ func TestFeatures(t *testing.T) {
 		browserOut = os.Stderr
 	}
 	// The browser lives for the whole run: its context has no deadline.
-	browserCtx, stop, err := StartBrowser(context.Background(), e.ChromeURL, t.TempDir(), browserOut)
+	browserCtx, stopBrowser, err := StartBrowser(context.Background(), e.ChromeURL, t.TempDir(), browserOut)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer stop()
+	stops := []func(){stopBrowser}
+	defer func() { runStops(stops) }()
 
 	mocksfURL := e.MocksfURL
 	if mocksfURL == "" {
@@ -86,7 +88,7 @@ func TestFeatures(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer stopMocksf()
+		stops = append(stops, stopMocksf)
 		mocksfURL = url
 	}
 	clientURL := e.ClientURL
@@ -97,15 +99,57 @@ func TestFeatures(t *testing.T) {
 	suite := &Suite{BrowserCtx: browserCtx, ResultsDir: results, Log: os.Stdout, Trace: e.Trace,
 		MocksfURL: strings.TrimSuffix(mocksfURL, "/"), ControlToken: e.ControlToken, ClientURL: clientURL,
 		MailpitURL: e.MailpitURL, KeepOrgs: e.KeepOrgs, RunID: runID()}
-	start := time.Now()
-
-	// Scenarios tagged @serial change what every org shares (mocksf's
-	// clock): they run after the others, one at a time.
-	var parallel, serial []string
-	runRef := map[string]string{} // a row's ref → its outline's
+	r := &featureRun{t: t, env: e, suite: suite, results: results, attemptsDir: t.TempDir(),
+		info: runInfo{Started: time.Now(), Env: environment(e, browserCtx, suite, concurrency)}}
 	for _, s := range all {
-		runRef[s.Ref()] = s.RunRef()
+		r.runRef = append(r.runRef, [2]string{s.Ref(), s.RunRef()})
 	}
+	stopWatch := r.exitWhenCutShort(t, func() { runStops(stops) })
+	defer stopWatch()
+
+	parallel, serial := splitSerial(selected)
+	r.runRefs(parallel, concurrency)
+	r.runRefs(serial, 1)
+
+	// A Ctrl-C from here on waits for these reports, then cannot
+	// replace them: the run has ended.
+	r.reporting.Lock()
+	defer r.reporting.Unlock()
+	stopWatch()
+	merged := r.merged()
+	if err := writeReports(results, merged, r.info); err != nil {
+		t.Error(err)
+	}
+	writeTimingSummary(os.Stdout, merged, 5)
+	writeUndefined(os.Stdout, merged)
+	sum := summarize(merged)
+	fmt.Printf("\n%s\n", sum)
+	if sum.Flaky > 0 {
+		fmt.Printf("%d flaky: passed only on a retry (see %s)\n", sum.Flaky, filepath.Join(results, "report.html"))
+	}
+	fmt.Printf("%d scenarios in %s at concurrency %d; reports in %s\n", len(selected), time.Since(r.info.Started).Round(time.Millisecond), concurrency, results)
+	if sum.Failed > 0 {
+		t.Fatalf("%d scenarios failed; see the output above, %s and the artefacts under %s", sum.Failed, filepath.Join(results, "report.html"), results)
+	}
+}
+
+// featurePaths are the features FEATURE names, relative to the root as
+// people write them, or all of features/.
+func featurePaths(root, feature string) []string {
+	if feature == "" {
+		return []string{"features"}
+	}
+	var paths []string
+	for _, p := range strings.Fields(feature) {
+		paths = append(paths, displayPath(root, p))
+	}
+	return paths
+}
+
+// splitSerial returns the run refs of the scenarios, apart from those
+// tagged @serial: they change what every org shares (mocksf's clock), so
+// they run after the others, one at a time.
+func splitSerial(selected []Scenario) (parallel, serial []string) {
 	for _, s := range selected {
 		list := &parallel
 		if slices.Contains(s.Tags, "@serial") {
@@ -115,63 +159,138 @@ func TestFeatures(t *testing.T) {
 			*list = append(*list, s.RunRef())
 		}
 	}
-	var attempts [][]cukeFeature
-	runRefs := func(refs []string, concurrency int) {
-		for attempt := 0; attempt <= retries && len(refs) > 0; attempt++ {
-			if attempt > 0 {
-				fmt.Printf("\nRetry %d of %d: %s\n", attempt, retries, strings.Join(refs, " "))
-			}
-			cuke := filepath.Join(results, fmt.Sprintf("cucumber-attempt-%d.json", len(attempts)+1))
-			opts := godog.Options{}
-			opts.Format = e.Format + ",cucumber:" + cuke
-			opts.Paths = refs
-			opts.Tags = ""     // selection is done above, with real tag expressions
-			opts.Strict = true // an undefined or pending step fails the run
-			opts.Concurrency = concurrency
-			opts.NoColors = e.NoColors
-			opts.Output = os.Stdout
-			godog.TestSuite{Name: "features", ScenarioInitializer: suite.InitializeScenario, Options: &opts}.Run()
-			fs, err := readCucumber(cuke)
-			if err != nil {
-				t.Fatal(err)
-			}
-			attempts = append(attempts, fs)
-			refs = nil
-			for _, r := range failedRefs(fs) {
-				if u, ok := runRef[r]; ok {
-					r = u
-				}
-				if !slices.Contains(refs, r) {
-					refs = append(refs, r)
-				}
-			}
-		}
-	}
-	runRefs(parallel, concurrency)
-	runRefs(serial, 1)
+	return parallel, serial
+}
 
-	merged := mergeAttempts(attempts)
-	if err := writeReports(results, merged); err != nil {
-		t.Error(err)
-	}
-	writeTimingSummary(os.Stdout, merged, 5)
-	sum := summarize(merged)
-	fmt.Printf("\n%d passed, %d failed\n", sum.Passed+sum.Flaky, sum.Failed+sum.Other)
-	if sum.Flaky > 0 {
-		fmt.Printf("%d flaky: passed only on a retry (see %s)\n", sum.Flaky, filepath.Join(results, "report.html"))
-	}
-	fmt.Printf("%d scenarios in %s at concurrency %d; reports in %s\n", len(selected), time.Since(start).Round(time.Millisecond), concurrency, results)
-	if sum.Failed+sum.Other > 0 {
-		t.Fatalf("%d scenarios failed; see the output above, %s/report.html and the artefacts under %s", sum.Failed+sum.Other, results, results)
+// featureRun is one TestFeatures run: its attempts so far, for the
+// reports at its end or when it is cut short.
+type featureRun struct {
+	t           *testing.T
+	env         env
+	suite       *Suite
+	results     string
+	attemptsDir string      // the attempts' Cucumber JSON, outside results
+	runRef      [][2]string // a row's ref and its outline's
+	info        runInfo
+
+	mu       sync.Mutex
+	attempts [][]cukeFeature
+	// reporting is held by whoever writes the reports: the end of the
+	// run, or a run cut short.
+	reporting sync.Mutex
+}
+
+// runRefs runs the scenarios, then the failed ones again, up to RETRIES
+// more times.
+func (r *featureRun) runRefs(refs []string, concurrency int) {
+	for attempt := 0; attempt <= r.env.Retries && len(refs) > 0; attempt++ {
+		if attempt > 0 {
+			fmt.Printf("\nRetry %d of %d: %s\n", attempt, r.env.Retries, strings.Join(refs, " "))
+		}
+		fs, err := r.attempt(refs, concurrency)
+		if err != nil {
+			r.t.Fatal(err)
+		}
+		r.mu.Lock()
+		r.attempts = append(r.attempts, fs)
+		r.mu.Unlock()
+		refs = r.retryRefs(fs)
 	}
 }
 
-func writeReports(dir string, fs []cukeFeature) error {
+// attempt runs the scenarios once and returns godog's Cucumber JSON of it.
+func (r *featureRun) attempt(refs []string, concurrency int) ([]cukeFeature, error) {
+	r.mu.Lock()
+	n := len(r.attempts) + 1
+	r.mu.Unlock()
+	r.suite.Attempt = n
+	cuke := filepath.Join(r.attemptsDir, fmt.Sprintf("cucumber-attempt-%d.json", n))
+	fsys, files, err := selectScenarios(refs)
+	if err != nil {
+		return nil, err
+	}
+	opts := godog.Options{}
+	opts.Format = consoleFormat(r.env.Format) + ",cucumber:" + cuke
+	opts.Paths = files
+	opts.FS = fsys
+	opts.Tags = ""     // selection is done above, with real tag expressions
+	opts.Strict = true // an undefined or pending step fails the run
+	opts.Concurrency = concurrency
+	opts.NoColors = r.env.NoColors
+	opts.Output = os.Stdout
+	godog.TestSuite{Name: "features", ScenarioInitializer: r.suite.InitializeScenario, Options: &opts}.Run()
+	return readCucumber(cuke)
+}
+
+// retryRefs are the run refs of the scenarios that did not pass: an
+// outline's row is run again with its outline, as godog runs it.
+func (r *featureRun) retryRefs(fs []cukeFeature) []string {
+	var refs []string
+	for _, ref := range failedRefs(fs) {
+		for _, rr := range r.runRef {
+			if rr[0] == ref {
+				ref = rr[1]
+				break
+			}
+		}
+		if !slices.Contains(refs, ref) {
+			refs = append(refs, ref)
+		}
+	}
+	return refs
+}
+
+// merged is the run's result so far: each scenario's last attempt.
+func (r *featureRun) merged() []cukeFeature {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return mergeAttempts(r.attempts)
+}
+
+// exitWhenCutShort writes this run's reports, marked as cut short, and
+// exits when the run is interrupted (Ctrl-C, SIGTERM) or about to reach
+// go test's -timeout, which would otherwise kill it with a goroutine dump
+// and no report at all. It returns the function that stops watching.
+func (r *featureRun) exitWhenCutShort(t *testing.T, cleanup func()) (stop func()) {
+	deadline, ok := t.Deadline()
+	if !ok {
+		deadline = time.Time{}
+	}
+	cut, stop := watchCutShort(deadline)
+	go func() {
+		c, ok := <-cut
+		if !ok {
+			return
+		}
+		// Never unlocked: the process exits below.
+		r.reporting.Lock()
+		r.info.CutShort = fmt.Sprintf("%s after %s", c.Reason, time.Since(r.info.Started).Round(time.Second))
+		merged := r.merged()
+		fmt.Printf("\n\nRUN CUT SHORT: %s; %d scenarios had finished. The reports say so: %s\n",
+			r.info.CutShort, r.suite.finished.Load(), filepath.Join(r.results, "report.html"))
+		if err := writeReports(r.results, merged, r.info); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+		}
+		cleanup()
+		os.Exit(c.Code)
+	}()
+	return stop
+}
+
+// runStops stops what the run started, the last started first.
+func runStops(stops []func()) {
+	for i := len(stops) - 1; i >= 0; i-- {
+		stops[i]()
+	}
+}
+
+// writeReports writes junit.xml, report.html and cucumber.json into dir.
+func writeReports(dir string, fs []cukeFeature, info runInfo) error {
 	var junit, html bytes.Buffer
-	if err := writeJUnit(&junit, fs); err != nil {
+	if err := writeJUnit(&junit, fs, info); err != nil {
 		return err
 	}
-	if err := writeHTMLReport(&html, fs, time.Now()); err != nil {
+	if err := writeHTMLReport(&html, fs, info); err != nil {
 		return err
 	}
 	js, err := jsonIndent(fs)
@@ -184,6 +303,34 @@ func writeReports(dir string, fs []cukeFeature) error {
 		}
 	}
 	return nil
+}
+
+// environment is what the report shows of the run's set-up.
+func environment(e env, browserCtx context.Context, s *Suite, concurrency int) [][2]string {
+	chromium := "unknown"
+	if v, err := chromedp.Call(browserCtx, browser.GetVersion, cdp.Empty{}); err == nil {
+		chromium = v.Product
+	}
+	or := func(v, def string) string {
+		if v == "" {
+			return def
+		}
+		return v
+	}
+	return [][2]string{
+		{"Go", runtime.Version()},
+		{"Chromium", chromium},
+		{"mocksf", s.MocksfURL},
+		{"product", or(s.ClientURL, "one per scenario")},
+		{"browser", or(e.ChromeURL, "started by the run")},
+		{"mail", or(e.MailpitURL, or(e.SMTP, "mocksf's copies"))},
+		{"concurrency", strconv.Itoa(concurrency)},
+		{"shard", or(e.Shard, "all")},
+		{"tags", e.Tags},
+		{"features", or(e.Feature, "features")},
+		{"retries", strconv.Itoa(e.Retries)},
+		{"instance hosts", e.InstanceHosts},
+	}
 }
 
 // startMocksf starts the run's own fake Salesforce on a free loopback

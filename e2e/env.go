@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"fmt"
-	"path/filepath"
 	"strconv"
 )
 
@@ -15,7 +14,7 @@ type env struct {
 	Retries       int    // RETRIES: re-run failed scenarios up to n times; passes after a failure are reported as flaky
 	Format        string // FORMAT: console format, pretty (default) or progress
 	Trace         bool   // TRACE=1: screenshot every window after every step
-	ResultsDir    string // RESULTS_DIR: where reports and artefacts go (default ../results)
+	ResultsDir    string // RESULTS_DIR: where reports and artefacts go, replaced at the start of each run (default results; relative to the repository root)
 	ChromeURL     string // CHROME_URL: drive a running browser (ws://… or http://host:9222)
 	MocksfURL     string // MOCKSF_URL: use a running mocksf instead of starting one
 	ControlToken  string // MOCKSF_CONTROL_TOKEN: the -control-token of the mocksf at MOCKSF_URL
@@ -42,7 +41,7 @@ func readEnv(getenv func(string) string) (env, error) {
 		Shard:         getenv("SHARD"),
 		Format:        or("FORMAT", "pretty"),
 		Trace:         getenv("TRACE") != "",
-		ResultsDir:    or("RESULTS_DIR", filepath.Join("..", "results")),
+		ResultsDir:    or("RESULTS_DIR", "results"),
 		ChromeURL:     getenv("CHROME_URL"),
 		MocksfURL:     getenv("MOCKSF_URL"),
 		ControlToken:  getenv("MOCKSF_CONTROL_TOKEN"),

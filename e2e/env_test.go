@@ -1,7 +1,11 @@
 package e2e
 
 import (
+	"bytes"
+	"os"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -13,7 +17,7 @@ func TestReadEnv(t *testing.T) {
 		t.Fatal(err)
 	}
 	if e.Tags != "not @wip" || e.Format != "pretty" || e.InstanceHosts != "per-org" || e.Retries != 0 ||
-		e.ResultsDir != filepath.Join("..", "results") || e.Trace || e.KeepOrgs || e.NoColors {
+		e.ResultsDir != "results" || e.Trace || e.KeepOrgs || e.NoColors {
 		t.Errorf("readEnv of nothing = %+v; want the defaults", e)
 	}
 	vars = map[string]string{"TAGS": "@smoke", "RETRIES": "2", "TRACE": "1", "CI": "true", "MOCKSF_CONTROL_TOKEN": "tok"}
@@ -23,5 +27,37 @@ func TestReadEnv(t *testing.T) {
 	vars = map[string]string{"RETRIES": "-1"}
 	if _, err := readEnv(getenv); err == nil {
 		t.Error("RETRIES=-1 read; want an error")
+	}
+}
+
+// The README lists every variable the suite reads.
+func TestREADMEDocumentsEveryVariable(t *testing.T) {
+	src, err := os.ReadFile("env.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile(filepath.Join("..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := bytes.Index(readme, []byte("The variables the e2e suite reads"))
+	if at < 0 {
+		t.Fatal("README has no table of the e2e suite's variables")
+	}
+	table, _, _ := strings.Cut(string(readme[at:]), "\n## ")
+	names := regexp.MustCompile(`(?:getenv|or)\("([A-Z_]+)"`).FindAllStringSubmatch(string(src), -1)
+	if len(names) < 10 {
+		t.Fatalf("found %d variables in env.go; the pattern no longer fits it", len(names))
+	}
+	// CONCURRENCY is make's name for -godog.concurrency.
+	for _, name := range append([]string{"CONCURRENCY"}, func() (out []string) {
+		for _, n := range names {
+			out = append(out, n[1])
+		}
+		return out
+	}()...) {
+		if !strings.Contains(table, "`"+name+"`") {
+			t.Errorf("README's variable table lacks %s", name)
+		}
 	}
 }

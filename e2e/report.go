@@ -1,12 +1,15 @@
 package e2e
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"html/template"
 	"io"
 	"os"
+	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -105,8 +108,26 @@ func readCucumber(path string) ([]cukeFeature, error) {
 	for i := range fs {
 		// godog keeps the ":line" it was given in the URI.
 		fs[i].URI, _ = splitLine(fs[i].URI)
+		for j := range fs[i].Elements {
+			fixMatches(fs[i].Elements[j].Steps)
+		}
 	}
 	return fs, nil
+}
+
+// fixMatches puts each step's definition in its match location, where
+// godog writes the line that registered it (definitionOf).
+func fixMatches(steps []cukeStep) {
+	for i, st := range steps {
+		def, ok := definitionOf(st.Name)
+		if !ok || st.Match == nil {
+			continue
+		}
+		loc, _, _ := strings.Cut(def, " -> ")
+		if b, err := json.Marshal(map[string]string{"location": loc}); err == nil {
+			steps[i].Match = b
+		}
+	}
 }
 
 // failedRefs lists "uri:line" of the scenarios that did not pass.
@@ -171,10 +192,31 @@ func mergeAttempts(attempts [][]cukeFeature) []cukeFeature {
 	return out
 }
 
-// Summary counts scenarios by outcome.
+// Summary counts scenarios by outcome. Failed is every scenario that did
+// not pass, flaky ones aside: one with an undefined or pending step
+// failed as much as one whose check failed, so a red run never reads
+// "0 failed".
 type Summary struct {
-	Passed, Failed, Flaky, Other int
-	Duration                     time.Duration
+	Passed, Flaky, Failed int
+	// Undefined and Pending are the failed scenarios with such a step.
+	Undefined, Pending int
+	Duration           time.Duration
+}
+
+// String is the summary line of the console: passed counts flaky ones.
+func (s Summary) String() string {
+	out := fmt.Sprintf("%d passed, %d failed", s.Passed+s.Flaky, s.Failed)
+	var why []string
+	if s.Undefined > 0 {
+		why = append(why, fmt.Sprintf("%d with an undefined step", s.Undefined))
+	}
+	if s.Pending > 0 {
+		why = append(why, fmt.Sprintf("%d with a pending step", s.Pending))
+	}
+	if len(why) > 0 {
+		out += " (" + strings.Join(why, ", ") + ")"
+	}
+	return out
 }
 
 func summarize(fs []cukeFeature) Summary {
@@ -182,19 +224,42 @@ func summarize(fs []cukeFeature) Summary {
 	for _, f := range fs {
 		for _, e := range f.Elements {
 			s.Duration += e.duration()
-			switch {
+			switch st := e.status(); {
 			case e.Flaky:
 				s.Flaky++
-			case e.status() == "passed":
+			case st == "passed":
 				s.Passed++
-			case e.status() == "failed":
-				s.Failed++
 			default:
-				s.Other++
+				s.Failed++
+				if e.hasStep("undefined") {
+					s.Undefined++
+				}
+				if e.hasStep("pending") {
+					s.Pending++
+				}
 			}
 		}
 	}
 	return s
+}
+
+// hasStep reports whether a step of the scenario has the status.
+func (e cukeElement) hasStep(status string) bool {
+	for _, s := range e.Steps {
+		if s.Result.Status == status {
+			return true
+		}
+	}
+	return false
+}
+
+// runInfo is what the reports say about the run itself.
+type runInfo struct {
+	Started time.Time
+	// CutShort, when set, says why the run stopped before its end.
+	CutShort string
+	// Env is the run's set-up, label and value, in the report's order.
+	Env [][2]string
 }
 
 // writeTimingSummary prints the slowest steps and scenarios.
@@ -277,7 +342,7 @@ type (
 
 func secs(d time.Duration) string { return strconv.FormatFloat(d.Seconds(), 'f', 3, 64) }
 
-func writeJUnit(w io.Writer, fs []cukeFeature) error {
+func writeJUnit(w io.Writer, fs []cukeFeature, info runInfo) error {
 	all := junitSuites{Name: "features"}
 	var total time.Duration
 	for _, f := range fs {
@@ -289,18 +354,8 @@ func writeJUnit(w io.Writer, fs []cukeFeature) error {
 			case e.Flaky:
 				c.Properties = &junitProps{[]junitProp{{"flaky", "true"}, {"attempts", strconv.Itoa(e.Attempts)}}}
 				c.SystemOut = &junitSystemOut{fmt.Sprintf("FLAKY: passed on attempt %d of %d", e.Attempts, e.Attempts)}
-			case st == "failed":
-				msg, text := "", ""
-				for _, st := range e.Steps {
-					if st.Result.Status == "failed" {
-						msg = st.Keyword + st.Name
-						text = st.Result.Error
-					}
-				}
-				c.Failure = &junitFailure{Message: msg, Type: "failed", Text: text}
-				s.Failures++
 			case st != "passed":
-				c.Failure = &junitFailure{Message: "step " + st, Type: st}
+				c.Failure = junitFailureOf(f.URI, e, st)
 				s.Failures++
 			}
 			s.Tests++
@@ -313,6 +368,14 @@ func writeJUnit(w io.Writer, fs []cukeFeature) error {
 		all.Failures += s.Failures
 		all.Suites = append(all.Suites, s)
 	}
+	if info.CutShort != "" {
+		// CI must not read a run cut short as a shorter green one.
+		msg := "run cut short: " + info.CutShort
+		all.Suites = append(all.Suites, junitSuite{Name: "run", Tests: 1, Failures: 1, Time: "0",
+			Cases: []junitCase{{Name: "the run", Classname: "run", Time: "0", Failure: &junitFailure{Message: msg, Type: "cut-short", Text: msg}}}})
+		all.Tests++
+		all.Failures++
+	}
 	all.Time = secs(total)
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err
@@ -321,6 +384,33 @@ func writeJUnit(w io.Writer, fs []cukeFeature) error {
 	enc.Indent("", "  ")
 	return enc.Encode(all)
 }
+
+// junitFailureOf is the failure of a scenario that did not pass: its
+// first step that did not pass, with godog's error or, for an undefined
+// step, where it is and the nearest steps of the catalogue.
+func junitFailureOf(uri string, e cukeElement, status string) *junitFailure {
+	for _, st := range e.Steps {
+		switch st.Result.Status {
+		case "passed", "skipped":
+			continue
+		case "undefined":
+			msg := undefinedMessage(uri, st)
+			return &junitFailure{Message: "undefined step: " + st.Keyword + st.Name, Type: "undefined", Text: msg}
+		default:
+			text := st.Result.Error
+			if text == "" {
+				text = "step " + st.Result.Status
+			}
+			return &junitFailure{Message: st.Keyword + st.Name, Type: st.Result.Status, Text: text}
+		}
+	}
+	return &junitFailure{Message: "scenario " + status, Type: status}
+}
+
+// artefactsMediaType is the attachment that lists a failed step's saved
+// files, one path a line relative to the results folder (RFC 2483's
+// text/uri-list), so that report.html links them.
+const artefactsMediaType = "text/uri-list"
 
 var reportTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"dur": func(ns *int64) string {
@@ -340,33 +430,109 @@ var reportTemplate = template.Must(template.New("report").Funcs(template.FuncMap
 		// Only images we attached ourselves, base64 from godog.
 		return template.URL("data:" + e.MimeType + ";base64," + e.Data)
 	},
-	"isImage": func(e cukeEmbedding) bool { return strings.HasPrefix(e.MimeType, "image/") },
+	"isImage":          func(e cukeEmbedding) bool { return strings.HasPrefix(e.MimeType, "image/") },
+	"links":            artefactLinks,
+	"tags":             tagList,
+	"base":             path.Base,
+	"undefinedMessage": undefinedMessage,
 }).Parse(`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{{.Title}}</title>
 <style>
 body{font-family:system-ui,Arial,sans-serif;margin:24px;color:#1b1b1b}
 h1{font-size:20px} .sum span{margin-right:16px;font-weight:bold}
-.passed{color:#16794c}.failed{color:#b3261e}.flaky{color:#a15c00}.skipped,.undefined,.pending{color:#6b6b6b}
+.passed{color:#16794c}.failed,.undefined,.pending{color:#b3261e}.flaky{color:#a15c00}.skipped{color:#6b6b6b}
+.cut{background:#b3261e;color:#fff;padding:8px 12px;border-radius:6px;font-weight:bold}
 details{border:1px solid #ddd;border-radius:6px;margin:8px 0;padding:6px 10px}
 summary{cursor:pointer} table{border-collapse:collapse;width:100%} td{padding:3px 6px;border-bottom:1px solid #f0f0f0;vertical-align:top}
 pre{white-space:pre-wrap;background:#fff4f4;padding:6px;border-radius:4px} img{max-width:100%;border:1px solid #ccc;margin:4px 0}
-.muted{color:#777}
+.muted{color:#777} .tag{background:#eef;border-radius:4px;padding:0 4px;margin-left:4px;font-size:90%}
+.artefacts{margin:2px 0;padding-left:20px;font-size:90%} .env td:first-child{color:#555;padding-right:16px} .filters{margin:12px 0} .filters>*{margin-right:12px}
 </style></head><body>
 <h1>{{.Title}}</h1>
-<p class="sum"><span class="passed">{{.Summary.Passed}} passed</span><span class="flaky">{{.Summary.Flaky}} flaky</span><span class="failed">{{.Summary.Failed}} failed</span><span class="skipped">{{.Summary.Other}} other</span><span class="muted">{{.Generated}}</span></p>
-{{range .Features}}<h2>{{.Name}} <span class="muted">{{.URI}}</span></h2>
-{{$uri := .URI}}{{range .Elements}}<details{{if ne (status .) "passed"}} open{{end}}><summary><span class="{{status .}}">{{status .}}</span> {{.Name}} <span class="muted">{{$uri}}:{{.Line}} · {{durOf .}}{{if gt .Attempts 1}} · {{.Attempts}} attempts{{end}}</span></summary>
-<table>{{range .Steps}}<tr><td class="{{.Result.Status}}">{{.Result.Status}}</td><td>{{.Keyword}}{{.Name}}{{if .Result.Error}}<pre>{{.Result.Error}}</pre>{{end}}{{range .Embeddings}}{{if isImage .}}<div class="muted">{{.Name}}</div><img alt="{{.Name}}" src="{{img .}}">{{end}}{{end}}</td><td class="muted">{{dur .Result.Duration}}</td></tr>{{end}}</table>
-</details>{{end}}{{end}}
+{{if .Info.CutShort}}<p class="cut">Run cut short: {{.Info.CutShort}}. Scenarios that had not finished are missing.</p>{{end}}
+<p class="sum"><span class="passed">{{.Summary.Passed}} passed</span><span class="flaky">{{.Summary.Flaky}} flaky</span><span class="failed">{{.Summary.Failed}} failed{{if .Summary.Undefined}} ({{.Summary.Undefined}} undefined){{end}}{{if .Summary.Pending}} ({{.Summary.Pending}} pending){{end}}</span><span class="muted">started {{.Started}}</span></p>
+<details><summary>Environment</summary><table class="env">{{range .Info.Env}}<tr><td>{{index . 0}}</td><td>{{index . 1}}</td></tr>{{end}}</table></details>
+<div class="filters"><label>Status <select id="status"><option value="">all</option>{{range .Statuses}}<option>{{.}}</option>{{end}}</select></label>
+<label>Tag <select id="tag"><option value="">all</option>{{range .Tags}}<option>{{.}}</option>{{end}}</select></label>
+<label>Search <input id="search" type="search" placeholder="scenario or step text"></label> <span id="shown" class="muted"></span></div>
+{{range .Features}}<section class="feature"><h2>{{.Name}} <span class="muted">{{.URI}}</span></h2>
+{{$uri := .URI}}{{range .Elements}}<details class="scenario" data-status="{{status .}}" data-tags="{{range tags .Tags}}{{.}} {{end}}"{{if ne (status .) "passed"}} open{{end}}><summary><span class="{{status .}}">{{status .}}</span> {{.Name}} <span class="muted">{{$uri}}:{{.Line}} · {{durOf .}}{{if gt .Attempts 1}} · {{.Attempts}} attempts{{end}}</span>{{range tags .Tags}}<span class="tag">{{.}}</span>{{end}}</summary>
+<table>{{range .Steps}}<tr><td class="{{.Result.Status}}">{{.Result.Status}}</td><td>{{.Keyword}}{{.Name}}{{if .Result.Error}}<pre>{{.Result.Error}}</pre>{{else if eq .Result.Status "undefined"}}<pre>{{undefinedMessage $uri .}}</pre>{{end}}{{range .Embeddings}}{{if isImage .}}<div class="muted">{{.Name}}</div><img alt="{{.Name}}" src="{{img .}}">{{else}}{{with links .}}<div>artefacts:<ul class="artefacts">{{range .}}<li><a href="{{.}}">{{base .}}</a></li>{{end}}</ul></div>{{end}}{{end}}{{end}}</td><td class="muted">{{dur .Result.Duration}}</td></tr>{{end}}</table>
+</details>{{end}}</section>{{end}}
+<script>
+// Filters by status and tag and searches the scenarios' text, in place.
+(function () {
+  const status = document.getElementById("status"), tag = document.getElementById("tag"), search = document.getElementById("search");
+  function apply() {
+    const q = search.value.trim().toLowerCase();
+    let shown = 0, all = 0;
+    for (const d of document.querySelectorAll("details.scenario")) {
+      const ok = (!status.value || d.dataset.status === status.value) &&
+        (!tag.value || d.dataset.tags.split(" ").includes(tag.value)) &&
+        (!q || d.textContent.toLowerCase().includes(q));
+      d.hidden = !ok; all++; if (ok) shown++;
+    }
+    for (const f of document.querySelectorAll("section.feature")) {
+      f.hidden = !f.querySelector("details.scenario:not([hidden])");
+    }
+    document.getElementById("shown").textContent = shown + " of " + all + " scenarios";
+  }
+  for (const el of [status, tag, search]) el.addEventListener("input", apply);
+  apply();
+})();
+</script>
 </body></html>
 `))
 
-// writeHTMLReport writes a self-contained report: styles inline,
-// screenshots as data URLs, no external assets.
-func writeHTMLReport(w io.Writer, fs []cukeFeature, generated time.Time) error {
+// artefactLinks are the paths an artefacts attachment lists.
+func artefactLinks(e cukeEmbedding) []string {
+	if e.MimeType != artefactsMediaType {
+		return nil
+	}
+	b, err := base64.StdEncoding.DecodeString(e.Data)
+	if err != nil {
+		return nil
+	}
+	return strings.Fields(string(b))
+}
+
+// tagList is the tags' names, each once.
+func tagList(ts []cukeTag) []string {
+	var out []string
+	for _, t := range ts {
+		if !slices.Contains(out, t.Name) {
+			out = append(out, t.Name)
+		}
+	}
+	return out
+}
+
+// writeHTMLReport writes a self-contained report: styles and the filter
+// script inline, screenshots as data URLs, artefacts linked relative to
+// the report, no external assets.
+func writeHTMLReport(w io.Writer, fs []cukeFeature, info runInfo) error {
+	var tags, statuses []string
+	for _, f := range fs {
+		for _, e := range f.Elements {
+			for _, t := range tagList(e.Tags) {
+				if !slices.Contains(tags, t) {
+					tags = append(tags, t)
+				}
+			}
+			st := e.status()
+			if e.Flaky {
+				st = "flaky"
+			}
+			if !slices.Contains(statuses, st) {
+				statuses = append(statuses, st)
+			}
+		}
+	}
+	sort.Strings(tags)
+	sort.Strings(statuses)
 	return reportTemplate.Execute(w, map[string]any{
-		"Title": "Scenario report", "Summary": summarize(fs), "Features": fs,
-		"Generated": generated.Format(time.RFC3339),
+		"Title": "Scenario report", "Summary": summarize(fs), "Features": fs, "Info": info,
+		"Started": info.Started.Format(time.RFC3339), "Tags": tags, "Statuses": statuses,
 	})
 }
 

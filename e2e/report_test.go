@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -37,7 +38,7 @@ func TestReportRetriesMarkFlakyNeverPlainPass(t *testing.T) {
 		t.Fatalf("summary = %+v; want 1 passed, 1 flaky, 1 failed", sum)
 	}
 	var junit bytes.Buffer
-	if err := writeJUnit(&junit, merged); err != nil {
+	if err := writeJUnit(&junit, merged, runInfo{}); err != nil {
 		t.Fatal(err)
 	}
 	x := junit.String()
@@ -47,7 +48,7 @@ func TestReportRetriesMarkFlakyNeverPlainPass(t *testing.T) {
 		}
 	}
 	var html bytes.Buffer
-	if err := writeHTMLReport(&html, merged, time.Unix(0, 0)); err != nil {
+	if err := writeHTMLReport(&html, merged, runInfo{Started: time.Unix(0, 0)}); err != nil {
 		t.Fatal(err)
 	}
 	h := html.String()
@@ -56,7 +57,7 @@ func TestReportRetriesMarkFlakyNeverPlainPass(t *testing.T) {
 			t.Errorf("HTML report lacks %q", want)
 		}
 	}
-	if strings.Contains(h, "http://") || strings.Contains(h, "https://") || strings.Contains(h, "<script") {
+	if strings.Contains(h, "http://") || strings.Contains(h, "https://") || strings.Contains(h, "<script src") {
 		t.Error("HTML report refers to external assets or scripts; it must be self-contained")
 	}
 	var timing bytes.Buffer
@@ -69,10 +70,55 @@ func TestReportRetriesMarkFlakyNeverPlainPass(t *testing.T) {
 func TestReportEscapesScenarioText(t *testing.T) {
 	fs := cukeRun(t, `[{"uri":"f","name":"F","elements":[{"name":"<script>alert(1)</script>","line":1,"type":"scenario","steps":[{"keyword":"Given ","name":"x","line":2,"result":{"status":"passed"}}]}]}]`)
 	var html bytes.Buffer
-	if err := writeHTMLReport(&html, mergeAttempts([][]cukeFeature{fs}), time.Unix(0, 0)); err != nil {
+	if err := writeHTMLReport(&html, mergeAttempts([][]cukeFeature{fs}), runInfo{}); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(html.String(), "<script>alert") {
 		t.Error("scenario name not escaped in the HTML report")
+	}
+}
+
+// An undefined or a pending step fails its scenario in every report: a
+// red run never reads "0 failed".
+func TestReportCountsUndefinedAndPendingAsFailures(t *testing.T) {
+	links := base64.StdEncoding.EncodeToString([]byte("broken/01-a.png\nbroken/01-a.html"))
+	fs := mergeAttempts([][]cukeFeature{cukeRun(t, `[{"uri":"features/a.feature","name":"A","elements":[
+ {"name":"typo","line":4,"type":"scenario","tags":[{"name":"@login"}],"steps":[{"keyword":"When ","name":"the admin closes the popup","line":5,"result":{"status":"undefined"}}]},
+ {"name":"todo","line":8,"type":"scenario","tags":[{"name":"@sync"}],"steps":[{"keyword":"Given ","name":"y","line":9,"result":{"status":"pending"}}]},
+ {"name":"broken","line":12,"type":"scenario","tags":[{"name":"@login"}],"steps":[{"keyword":"Given ","name":"z","line":13,"result":{"status":"failed","error_message":"bang"},
+   "embeddings":[{"name":"artefacts","mime_type":"text/uri-list","data":"`+links+`"}]}]}]}]`)})
+	sum := summarize(fs)
+	if sum.Failed != 3 || sum.Undefined != 1 || sum.Pending != 1 || sum.Passed != 0 {
+		t.Errorf("summary = %+v; want 3 failed, 1 undefined and 1 pending of them", sum)
+	}
+	if got, want := sum.String(), "0 passed, 3 failed (1 with an undefined step, 1 with a pending step)"; got != want {
+		t.Errorf("summary line = %q; want %q", got, want)
+	}
+	var junit bytes.Buffer
+	if err := writeJUnit(&junit, fs, runInfo{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`tests="3" failures="3"`, `type="undefined"`, "features/a.feature:5: undefined step", "did you mean:", `type="pending"`} {
+		if !strings.Contains(junit.String(), want) {
+			t.Errorf("JUnit lacks %q:\n%s", want, junit.String())
+		}
+	}
+	var html bytes.Buffer
+	info := runInfo{Started: time.Unix(0, 0), Env: [][2]string{{"Chromium", "HeadlessChrome/140"}, {"shard", "2/4"}}}
+	if err := writeHTMLReport(&html, fs, info); err != nil {
+		t.Fatal(err)
+	}
+	h := html.String()
+	for _, want := range []string{
+		"3 failed (1 undefined) (1 pending)",
+		`<a href="broken/01-a.png">01-a.png</a>`, `<a href="broken/01-a.html">`,
+		"features/a.feature:5: undefined step: When the admin closes the popup", "did you mean:",
+		`<select id="status">`, `<option>undefined</option>`, `<option>@login</option>`, `<option>@sync</option>`,
+		`data-tags="@login "`, `<input id="search"`,
+		"<td>Chromium</td><td>HeadlessChrome/140</td>", "<td>shard</td><td>2/4</td>",
+	} {
+		if !strings.Contains(h, want) {
+			t.Errorf("HTML report lacks %q", want)
+		}
 	}
 }

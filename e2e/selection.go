@@ -85,21 +85,31 @@ func splitLine(p string) (string, int) {
 
 type found struct{ Scenario }
 
-func parseFeature(file string) ([]found, error) {
+// parseDocument parses one feature file; ids numbers its AST nodes, and
+// numbers its pickles when given to gherkin.Pickles after it.
+func parseDocument(file string, ids *messages.Incrementing) (*messages.GherkinDocument, error) {
 	f, err := os.Open(file)
 	if err != nil {
 		return nil, fmt.Errorf("e2e: %w", err)
 	}
 	defer f.Close()
-	ids := &messages.Incrementing{}
 	doc, err := gherkin.ParseGherkinDocument(f, ids.NewId)
 	if err != nil {
 		return nil, fmt.Errorf("e2e: %s: %w", file, err)
 	}
+	doc.Uri = file
+	return doc, nil
+}
+
+func parseFeature(file string) ([]found, error) {
+	ids := &messages.Incrementing{}
+	doc, err := parseDocument(file, ids)
+	if err != nil {
+		return nil, err
+	}
 	if doc.Feature == nil {
 		return nil, nil
 	}
-	doc.Uri = file
 	// Lines of scenarios and Examples rows by AST node id.
 	lines := map[string]int{}
 	index := func(sc *messages.Scenario) {

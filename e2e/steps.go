@@ -2,8 +2,10 @@ package e2e
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/cucumber/godog"
 )
@@ -29,24 +31,47 @@ func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 	})
 	sc.StepContext().After(func(ctx context.Context, st *godog.Step, status godog.StepResultStatus, err error) (context.Context, error) {
 		if status == godog.StepFailed || (s.Trace && status == godog.StepPassed) {
-			for _, a := range w.saveArtefacts(st.Text, status == godog.StepFailed) {
-				if status == godog.StepFailed {
-					fmt.Fprintf(s.Log, "    artefact: %s\n", a.Path)
-				}
-				if a.MediaType == "image/png" {
-					// Screenshots go into the Cucumber JSON and HTML reports.
-					ctx = godog.Attach(ctx, godog.Attachment{Body: a.Body, FileName: filepath.Base(a.Path), MediaType: a.MediaType})
-				}
-			}
+			ctx = s.attachArtefacts(ctx, w.saveArtefacts(st.Text, status == godog.StepFailed), status == godog.StepFailed, err)
 		}
 		return ctx, nil
 	})
 	sc.After(func(ctx context.Context, _ *godog.Scenario, err error) (context.Context, error) {
 		w.close()
+		s.finished.Add(1)
 		return ctx, nil
 	})
 
 	for _, d := range catalog {
 		sc.Step(d.Pattern, d.Bind(w))
 	}
+}
+
+// attachArtefacts puts a step's screenshots into the Cucumber JSON and
+// HTML reports; for a failed step it also prints the paths of every file
+// saved, adds them to the step's error when the page failed it, and
+// attaches their list, which report.html links.
+func (s *Suite) attachArtefacts(ctx context.Context, saved []artefact, failed bool, err error) context.Context {
+	var paths, links []string
+	for _, a := range saved {
+		paths = append(paths, a.Path)
+		if rel, err := filepath.Rel(s.ResultsDir, a.Path); err == nil {
+			links = append(links, filepath.ToSlash(rel))
+		}
+		if a.MediaType == "image/png" {
+			ctx = godog.Attach(ctx, godog.Attachment{Body: a.Body, FileName: filepath.Base(a.Path), MediaType: a.MediaType})
+		}
+	}
+	if !failed || len(saved) == 0 {
+		return ctx
+	}
+	var pe *pageError
+	if errors.As(err, &pe) {
+		// The formatters read the message after this hook.
+		pe.Artefacts = paths
+	} else {
+		for _, p := range paths {
+			fmt.Fprintf(s.Log, "    artefact: %s\n", p)
+		}
+	}
+	return godog.Attach(ctx, godog.Attachment{Body: []byte(strings.Join(links, "\n")), FileName: "artefacts", MediaType: artefactsMediaType})
 }

@@ -1,29 +1,129 @@
 package e2e
 
 import (
+	"bytes"
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/cucumber/godog"
 )
 
-// A feature with a step nobody defined must fail the run, or a typo in a
-// QA engineer's scenario would pass green. No browser is needed: the
-// undefined step is found before any step runs.
-func TestUndefinedStepFailsTheRun(t *testing.T) {
+// browserless is a feature whose steps need no browser: two that pass
+// (they only declare the scenario's set-up) and a misspelt one.
+const browserless = `Feature: browserless
+  Scenario: passes
+    Given pop-ups are blocked in the admin's browser
+    And the product does not send PKCE
+
+  Scenario: a misspelt step
+    Given pop-ups are blocked in the admin's browser
+    When the admin closes the popup
+
+  Scenario: not selected
+    Given the product does not send PKCE
+`
+
+// runBrowserless runs the scenarios at the refs of a feature written to
+// a temporary folder, as TestFeatures runs them, and returns the console
+// output, the Cucumber JSON and godog's status.
+func runBrowserless(t *testing.T, format, feature string, lines ...string) (string, []cukeFeature, int) {
+	t.Helper()
 	dir := t.TempDir()
-	f := filepath.Join(dir, "typo.feature")
-	if err := os.WriteFile(f, []byte("Feature: typo\n  Scenario: a step nobody wrote\n    Given the admin does something nobody defined\n"), 0o644); err != nil {
+	f := filepath.Join(dir, "x.feature")
+	if err := os.WriteFile(f, []byte(feature), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	var refs []string
+	for _, l := range lines {
+		refs = append(refs, f+":"+l)
+	}
+	fsys, files, err := selectScenarios(refs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cuke := filepath.Join(dir, "cucumber.json")
+	var out bytes.Buffer
 	suite := &Suite{ResultsDir: dir, Log: io.Discard}
 	status := godog.TestSuite{
 		ScenarioInitializer: suite.InitializeScenario,
-		Options:             &godog.Options{Format: "progress", Paths: []string{f}, Strict: true, Output: io.Discard},
+		Options: &godog.Options{Format: consoleFormat(format) + ",cucumber:" + cuke, Paths: files, FS: fsys,
+			Strict: true, NoColors: true, Output: &out, Concurrency: 1},
 	}.Run()
+	fs, err := readCucumber(cuke)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out.String(), fs, status
+}
+
+// A feature with a step nobody defined must fail the run, or a typo in a
+// QA engineer's scenario would pass green; the run names the step's file
+// and line and the nearest steps of the catalogue. No browser is needed:
+// the undefined step is found before any step runs.
+func TestUndefinedStepFailsTheRun(t *testing.T) {
+	_, fs, status := runBrowserless(t, "pretty", browserless, "6")
 	if status == 0 {
 		t.Fatal("a feature with an undefined step passed; want a failed run")
+	}
+	if sum := summarize(fs); sum.Failed != 1 || sum.Undefined != 1 || !strings.Contains(sum.String(), "0 passed, 1 failed") {
+		t.Errorf("summary = %+v (%s); want 1 failed with an undefined step", sum, sum)
+	}
+	var msg bytes.Buffer
+	writeUndefined(&msg, fs)
+	for _, want := range []string{"x.feature:8: undefined step: When the admin closes the popup", "did you mean:\n    When the admin closes the pop-up"} {
+		if !strings.Contains(msg.String(), want) {
+			t.Errorf("undefined-step message lacks %q:\n%s", want, msg.String())
+		}
+	}
+}
+
+// The console prints each Feature header once, the step definitions'
+// own locations, and no godog snippet (which is not in the catalogue's
+// form); scenarios that were not selected do not run.
+func TestConsoleOutput(t *testing.T) {
+	out, fs, _ := runBrowserless(t, "pretty", browserless, "2", "6")
+	if n := strings.Count(out, "Feature: browserless"); n != 1 {
+		t.Errorf("Feature header printed %d times; want once:\n%s", n, out)
+	}
+	for _, want := range []string{"# e2e/steps_prerequisites.go:", "-> (*world).popupsAreBlocked", "-> (*world).productSendsNoPKCE",
+		"2 scenarios (1 passed, 1 failed: 1 undefined)\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("console lacks %q:\n%s", want, out)
+		}
+	}
+	for _, unwanted := range []string{"steps.go:", "-> *world", "You can implement step definitions", "not selected"} {
+		if strings.Contains(out, unwanted) {
+			t.Errorf("console has %q:\n%s", unwanted, out)
+		}
+	}
+	if len(fs) != 1 || len(fs[0].Elements) != 2 || !strings.HasSuffix(fs[0].URI, "x.feature") {
+		t.Fatalf("Cucumber JSON has %d features; want one, x.feature, with the 2 selected scenarios: %+v", len(fs), fs)
+	}
+	if m := string(fs[0].Elements[0].Steps[0].Match); !strings.Contains(m, "e2e/steps_prerequisites.go:") {
+		t.Errorf("Cucumber JSON match = %s; want the step's definition", m)
+	}
+}
+
+// FORMAT=progress leaves out godog's snippets too.
+func TestProgressConsoleOutput(t *testing.T) {
+	out, _, _ := runBrowserless(t, "progress", browserless, "2", "6")
+	if !strings.Contains(out, "...U") || strings.Contains(out, "You can implement step definitions") {
+		t.Errorf("progress output:\n%s", out)
+	}
+}
+
+// Every catalogue step has a definition location in e2e/; a step whose
+// entry wraps a method in a func of its own names that method.
+func TestDefinitionsAreInTheSource(t *testing.T) {
+	if d, _ := definitionOf(`the product subscription has the feature "Enable OAuth for SFDC sync" turned on`); !strings.HasPrefix(d, "e2e/world.go:") || !strings.HasSuffix(d, " -> (*world).startClient") {
+		t.Errorf("definition of a step through a closure = %q; want (*world).startClient in e2e/world.go", d)
+	}
+	for i, d := range definitions() {
+		if !strings.HasPrefix(d, "e2e/") || strings.HasPrefix(d, "e2e/ ") || strings.Contains(d, "autogenerated") {
+			t.Errorf("definition of %q = %q; want e2e/file.go:line", catalog[i].Pattern, d)
+		}
 	}
 }

@@ -50,8 +50,12 @@ type Suite struct {
 	// Trace saves a screenshot of every window after every step, not
 	// only after a failed one.
 	Trace bool
+	// Attempt is the run's attempt at its scenarios, from 1; a retry's
+	// artefacts go under attempt-N/, apart from the first attempt's.
+	Attempt int
 
-	seq atomic.Int64
+	seq      atomic.Int64
+	finished atomic.Int64 // scenarios that have ended, for a run cut short
 }
 
 // world is one scenario's state.
@@ -377,11 +381,15 @@ type artefact struct {
 	Body      []byte
 }
 
-// saveArtefacts writes, under results/<scenario>/, a screenshot, the HTML,
+// saveArtefacts writes, under results/<scenario>/ (attempt-N/ in it for a
+// retry), a screenshot, the HTML,
 // the console and the network requests of every window, and on a failure
 // the scenario's slice of mocksf's request journal and its mail.
 func (w *world) saveArtefacts(step string, failed bool) []artefact {
 	dir := filepath.Join(w.suite.ResultsDir, strings.Trim(unsafeChars.ReplaceAllString(w.name, "_"), "_"))
+	if w.suite.Attempt > 1 {
+		dir = filepath.Join(dir, fmt.Sprintf("attempt-%d", w.suite.Attempt))
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil
 	}
