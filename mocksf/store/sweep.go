@@ -11,9 +11,11 @@ import "time"
 // otherwise stay for the life of the process.
 const sweepEvery = 4096
 
-// CodeGrace is how long a code is kept after it expires: a replay in that
-// time still finds it and revokes what it issued, as a replay before
-// expiry does.
+// CodeGrace is how long a used code is kept after it expires: a replay in
+// that time still finds it and revokes what it issued, as a replay before
+// expiry does. A code never used goes at its expiry: there is nothing for
+// a late presentation of it to revoke, so a client that asks for codes
+// without end holds at most the AuthCodeTTL's worth.
 const CodeGrace = 24 * time.Hour
 
 // grewLocked counts one new session, code or access token and sweeps
@@ -28,7 +30,8 @@ func (s *Store) grewLocked() {
 }
 
 // sweepLocked drops the browser sessions and access tokens their org's
-// session timeout has ended, the codes CodeGrace past their expiry, and
+// session timeout has ended, the codes past their expiry (used ones
+// CodeGrace past it), and
 // the lists of access tokens per token family that name dead ones.
 func (s *Store) sweepLocked(now time.Time) {
 	for id, sess := range s.sessions {
@@ -37,7 +40,7 @@ func (s *Store) sweepLocked(now time.Time) {
 		}
 	}
 	for code, c := range s.codes {
-		if now.Sub(c.ExpiresAt) > CodeGrace {
+		if grace := now.Sub(c.ExpiresAt); grace > CodeGrace || (grace > 0 && !c.used) {
 			delete(s.codes, code)
 		}
 	}

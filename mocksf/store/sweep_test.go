@@ -7,7 +7,8 @@ import (
 
 // What nobody asks for again is dropped by the sweep that every
 // sweepEvery new sessions, codes and access tokens bring: dead browser
-// sessions and access tokens, codes a day past their expiry, and the
+// sessions and access tokens, used codes a day past their expiry and
+// unused ones past it, and the
 // dead entries of the access tokens issued from a refresh token. What is
 // alive, or a code still within its grace, stays.
 func TestSweepDropsTheDead(t *testing.T) {
@@ -29,7 +30,14 @@ func TestSweepDropsTheDead(t *testing.T) {
 		t.Fatal(err)
 	}
 	live := s.NewSession()
-	graceCode := s.SaveCode(AuthCode{ConsumerKey: "K", UserID: u.ID, ExpiresAt: now.Add(-time.Hour)})
+	// A used code stays CodeGrace past its expiry, for replay detection;
+	// one never used goes at its expiry.
+	graceCode := s.SaveCode(AuthCode{ConsumerKey: "K", UserID: u.ID, ExpiresAt: now.Add(time.Minute)})
+	if _, err := s.RedeemCode(graceCode.Code); err != nil {
+		t.Fatal(err)
+	}
+	unusedCode := s.SaveCode(AuthCode{ConsumerKey: "K", UserID: u.ID, ExpiresAt: now.Add(time.Minute)})
+	now = now.Add(time.Hour)
 
 	// sweepEvery new objects bring a sweep (a handful are held, so the
 	// threshold is sweepEvery); a count, so that a grewLocked that never
@@ -44,6 +52,7 @@ func TestSweepDropsTheDead(t *testing.T) {
 	_, liveKept := s.sessions[live.ID]
 	_, oldKept := s.codes[oldCode.Code]
 	_, graceKept := s.codes[graceCode.Code]
+	_, unusedKept := s.codes[unusedCode.Code]
 	_, deadATKept := s.access[deadAT.Token]
 	_, liveATKept := s.access[liveAT.Token]
 	from := append([]string(nil), s.families[rt.family].access...)
@@ -52,9 +61,9 @@ func TestSweepDropsTheDead(t *testing.T) {
 	if !swept {
 		t.Fatalf("%d new objects brought no sweep", sweepEvery)
 	}
-	if sessionKept || oldKept || deadATKept {
-		t.Errorf("after the sweep: dead session kept %v, expired code kept %v, timed-out token kept %v; want all gone",
-			sessionKept, oldKept, deadATKept)
+	if sessionKept || oldKept || unusedKept || deadATKept {
+		t.Errorf("after the sweep: dead session kept %v, expired code kept %v, expired unused code kept %v, timed-out token kept %v; want all gone",
+			sessionKept, oldKept, unusedKept, deadATKept)
 	}
 	if !liveKept || !graceKept || !liveATKept {
 		t.Errorf("after the sweep: live session kept %v, code in its grace kept %v, live token kept %v; want all kept",
