@@ -19,6 +19,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sfharness/sfharness/internal/defaults"
+
 	"github.com/sfharness/sfharness/mocksf/clock"
 	"github.com/sfharness/sfharness/mocksf/control"
 	"github.com/sfharness/sfharness/mocksf/identity"
@@ -253,69 +255,27 @@ func (c *Config) setDefaults() {
 	if c.Clock == nil {
 		c.Clock = time.Now
 	}
-	if c.VerificationCodeLength == 0 {
-		c.VerificationCodeLength = DefaultVerificationCodeLength
-	}
-	if c.VerificationCodeTTL == 0 {
-		c.VerificationCodeTTL = DefaultVerificationCodeTTL
-	}
-	if c.MaxVerificationAttempts == 0 {
-		c.MaxVerificationAttempts = DefaultMaxVerificationAttempts
-	}
-	if c.MaxVerificationCodes == 0 {
-		c.MaxVerificationCodes = DefaultMaxVerificationCodes
-	}
-	if c.MaxVerificationFailures == 0 {
-		c.MaxVerificationFailures = DefaultMaxVerificationFailures
-	}
-	if c.VerificationWindow <= 0 {
-		c.VerificationWindow = DefaultVerificationWindow
-	}
-	if c.MaxLoginFailures == 0 {
-		c.MaxLoginFailures = DefaultMaxLoginFailures
-	}
-	if c.LoginLockout == 0 {
-		c.LoginLockout = DefaultLoginLockout
-	}
-	if c.AuthCodeTTL == 0 {
-		c.AuthCodeTTL = DefaultAuthCodeTTL
-	}
-	if c.NewestAPIVersion == "" {
-		c.NewestAPIVersion = DefaultNewestAPIVersion
-	}
-	if c.IDTokenTTL <= 0 {
-		c.IDTokenTTL = DefaultIDTokenTTL
-	}
-	if c.MaxAccessTokensPerLogin <= 0 {
-		c.MaxAccessTokensPerLogin = DefaultMaxAccessTokensPerLogin
-	}
-	if c.JournalSize <= 0 {
-		c.JournalSize = DefaultJournalSize
-	}
-	if c.MaxRecordsPerOrg == 0 {
-		c.MaxRecordsPerOrg = DefaultMaxRecordsPerOrg
-	}
-	if c.MaxAuthorizeURI <= 0 {
-		c.MaxAuthorizeURI = DefaultMaxAuthorizeURI
-	}
-	if c.PreLogin.MaxSessions <= 0 {
-		c.PreLogin.MaxSessions = DefaultMaxPreLoginSessions
-	}
-	if c.PreLogin.MaxBytes <= 0 {
-		c.PreLogin.MaxBytes = DefaultMaxPreLoginBytes
-	}
-	if c.PreLogin.Timeout <= 0 {
-		c.PreLogin.Timeout = DefaultPreLoginTimeout
-	}
-	if c.QueryCursors.PerUser <= 0 {
-		c.QueryCursors.PerUser = DefaultQueryCursorsPerUser
-	}
-	if c.QueryCursors.Idle <= 0 {
-		c.QueryCursors.Idle = DefaultQueryCursorIdle
-	}
-	if c.SOAPRetiredLoginFault == "" {
-		c.SOAPRetiredLoginFault = DefaultSOAPRetiredLoginFault
-	}
+	defaults.Zero(&c.VerificationCodeLength, DefaultVerificationCodeLength)
+	defaults.Zero(&c.VerificationCodeTTL, DefaultVerificationCodeTTL)
+	defaults.Zero(&c.MaxVerificationAttempts, DefaultMaxVerificationAttempts)
+	defaults.Zero(&c.MaxVerificationCodes, DefaultMaxVerificationCodes)
+	defaults.Zero(&c.MaxVerificationFailures, DefaultMaxVerificationFailures)
+	defaults.Positive(&c.VerificationWindow, DefaultVerificationWindow)
+	defaults.Zero(&c.MaxLoginFailures, DefaultMaxLoginFailures)
+	defaults.Zero(&c.LoginLockout, DefaultLoginLockout)
+	defaults.Zero(&c.AuthCodeTTL, DefaultAuthCodeTTL)
+	defaults.Zero(&c.NewestAPIVersion, DefaultNewestAPIVersion)
+	defaults.Positive(&c.IDTokenTTL, DefaultIDTokenTTL)
+	defaults.Positive(&c.MaxAccessTokensPerLogin, DefaultMaxAccessTokensPerLogin)
+	defaults.Positive(&c.JournalSize, DefaultJournalSize)
+	defaults.Zero(&c.MaxRecordsPerOrg, DefaultMaxRecordsPerOrg)
+	defaults.Positive(&c.MaxAuthorizeURI, DefaultMaxAuthorizeURI)
+	defaults.Positive(&c.PreLogin.MaxSessions, DefaultMaxPreLoginSessions)
+	defaults.Positive(&c.PreLogin.MaxBytes, DefaultMaxPreLoginBytes)
+	defaults.Positive(&c.PreLogin.Timeout, DefaultPreLoginTimeout)
+	defaults.Positive(&c.QueryCursors.PerUser, DefaultQueryCursorsPerUser)
+	defaults.Positive(&c.QueryCursors.Idle, DefaultQueryCursorIdle)
+	defaults.Zero(&c.SOAPRetiredLoginFault, DefaultSOAPRetiredLoginFault)
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}

@@ -31,6 +31,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/sfharness/sfharness/internal/defaults"
+
 	"github.com/sfharness/sfharness/mocksf/clock"
 	"github.com/sfharness/sfharness/mocksf/instance"
 	"github.com/sfharness/sfharness/mocksf/mail"
@@ -72,9 +74,7 @@ const DefaultJournalSize = 10000
 
 // New returns the control API over d.
 func New(d Deps) *API {
-	if d.JournalSize <= 0 {
-		d.JournalSize = DefaultJournalSize
-	}
+	defaults.Positive(&d.JournalSize, DefaultJournalSize)
 	if d.Log == nil {
 		d.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sfharness/sfharness/internal/defaults"
+
 	"github.com/gorilla/mux"
 
 	"github.com/sfharness/sfharness/mocksf/store"
@@ -62,18 +64,10 @@ const (
 )
 
 func (b BulkSettings) withDefaults() BulkSettings {
-	if b.MaxUploadBytes <= 0 {
-		b.MaxUploadBytes = defaultBulkMaxUpload
-	}
-	if b.MaxJobs <= 0 {
-		b.MaxJobs = defaultBulkMaxJobs
-	}
-	if b.MaxStoredBytes <= 0 {
-		b.MaxStoredBytes = defaultBulkMaxStored
-	}
-	if b.QueryPageSize <= 0 {
-		b.QueryPageSize = defaultBulkQueryPageSize
-	}
+	defaults.Positive(&b.MaxUploadBytes, defaultBulkMaxUpload)
+	defaults.Positive(&b.MaxJobs, defaultBulkMaxJobs)
+	defaults.Positive(&b.MaxStoredBytes, defaultBulkMaxStored)
+	defaults.Positive(&b.QueryPageSize, defaultBulkQueryPageSize)
 	return b
 }
 

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sfharness/sfharness/internal/defaults"
+
 	"github.com/gorilla/mux"
 
 	"github.com/sfharness/sfharness/mocksf/sfid"
@@ -51,12 +53,8 @@ const (
 )
 
 func (l CursorLimits) withDefaults() CursorLimits {
-	if l.PerUser <= 0 {
-		l.PerUser = DefaultCursorsPerUser
-	}
-	if l.Idle <= 0 {
-		l.Idle = DefaultCursorIdle
-	}
+	defaults.Positive(&l.PerUser, DefaultCursorsPerUser)
+	defaults.Positive(&l.Idle, DefaultCursorIdle)
 	return l
 }
 

@@ -3,6 +3,8 @@ package store
 import (
 	"fmt"
 	"time"
+
+	"github.com/sfharness/sfharness/internal/defaults"
 )
 
 // Pre-login sessions are the browser sessions nobody has given a right
@@ -44,15 +46,9 @@ type PreLoginLimits struct {
 }
 
 func (l PreLoginLimits) withDefaults() PreLoginLimits {
-	if l.MaxSessions <= 0 {
-		l.MaxSessions = DefaultMaxPreLoginSessions
-	}
-	if l.MaxBytes <= 0 {
-		l.MaxBytes = DefaultMaxPreLoginBytes
-	}
-	if l.Timeout <= 0 {
-		l.Timeout = DefaultPreLoginTimeout
-	}
+	defaults.Positive(&l.MaxSessions, DefaultMaxPreLoginSessions)
+	defaults.Positive(&l.MaxBytes, DefaultMaxPreLoginBytes)
+	defaults.Positive(&l.Timeout, DefaultPreLoginTimeout)
 	return l
 }
 
