@@ -50,9 +50,11 @@ func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 		return ctx, nil
 	})
 
-	for _, d := range catalog {
-		sc.Step(d.Pattern, d.Bind(w))
-	}
+	// Literal Step calls, generated from the catalogue, so that the
+	// Cucumber language service finds them (writeRegistrations).
+	r := &catalogRegistrar{step: func(expr string, fn any) { sc.Step(expr, fn) }}
+	registerCatalog(r, w)
+	r.done()
 }
 
 // attachArtefacts puts a step's screenshots into the Cucumber JSON and
