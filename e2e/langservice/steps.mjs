@@ -1,6 +1,6 @@
 // Asks the Cucumber language service (@cucumber/language-service, what
 // VS Code's Cucumber extension uses) for the step definitions it finds in
-// the Go files of a folder, as the extension does with the glue glob of
+// the Go files under a folder, as the extension does with the glue glob of
 // .vscode/settings.json, and prints them as JSON:
 //
 //	node steps.mjs ../   ->  {"expressions": ["^...$", ...], "errors": ["..."]}
@@ -8,7 +8,7 @@
 // TestLanguageServiceFindsEveryStep (e2e/langservice_test.go) runs it
 // and compares with the step catalogue; make steps-check runs that test.
 import { readdirSync, readFileSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
+import { dirname, join, resolve, sep } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { ExpressionBuilder } from '@cucumber/language-service'
 import { WasmParserAdapter } from '@cucumber/language-service/wasm'
@@ -19,14 +19,16 @@ const dir = resolve(process.argv[2] ?? join(here, '..'))
 const adapter = new WasmParserAdapter(join(here, 'node_modules/@cucumber/language-service/dist'))
 await adapter.init()
 
-const sources = readdirSync(dir)
-  .filter((name) => name.endsWith('.go'))
+// Every .go file under dir, as the glob e2e/**/*.go reads them, but
+// node_modules.
+const files = readdirSync(dir, { recursive: true })
+  .filter((name) => name.endsWith('.go') && !name.split(sep).includes('node_modules'))
   .sort()
-  .map((name) => ({
-    languageName: 'go',
-    uri: pathToFileURL(join(dir, name)).href,
-    content: readFileSync(join(dir, name), 'utf8'),
-  }))
+const sources = files.map((name) => ({
+  languageName: 'go',
+  uri: pathToFileURL(join(dir, name)).href,
+  content: readFileSync(join(dir, name), 'utf8'),
+}))
 const result = new ExpressionBuilder(adapter).build(sources, [])
 console.log(JSON.stringify({
   expressions: result.expressionLinks.map((l) => l.expression.source),
