@@ -42,6 +42,10 @@ func TestMakeReportMergesShards(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds cmd/e2ereport")
 	}
+	goCmd, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go on PATH")
+	}
 	root, err := repoRoot(".")
 	if err != nil {
 		t.Fatal(err)
@@ -49,7 +53,7 @@ func TestMakeReportMergesShards(t *testing.T) {
 	dir := t.TempDir()
 	writeShard(t, dir, "results-1", "1/2", shard1, "")
 	writeShard(t, dir, "results-2", "2/2", shard2, "")
-	cmd := exec.Command("make", "-f", filepath.Join(root, "Makefile"), "report", "SHARDS=results-1 results-2", "RESULTS_DIR=merged", "GO=go -C "+root)
+	cmd := exec.Command("make", "-f", filepath.Join(root, "Makefile"), "report", "SHARDS=results-1 results-2", "RESULTS_DIR=merged", "GO="+goCmd+" -C "+root)
 	cmd.Dir = dir
 	out, err := cmd.CombinedOutput()
 	if err == nil {
