@@ -29,7 +29,7 @@ MOCKSF_ADDR ?= 127.0.0.1:8080
 CLIENT_ADDR ?= 127.0.0.1:9000
 
 .DEFAULT_GOAL := help
-.PHONY: slds help e2e e2e-repeat e2e-smtp e2e-mailpit e2e-remote-browser e2e-external steps test vet lint fmt-check unit chromium build run clean fuzz bench load soak node conformance e2e-playwright
+.PHONY: slds help e2e report steps-check e2e-repeat e2e-smtp e2e-mailpit e2e-remote-browser e2e-external steps test vet lint fmt-check unit chromium build run clean fuzz bench load soak node conformance e2e-playwright
 
 help: ## list the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-10s %s\n", $$1, $$2}'
@@ -98,8 +98,31 @@ e2e-mailpit: chromium $(MAILPIT) ## the suite with mocksf relaying its mail to a
 	kill -0 $$pid 2>/dev/null || { cat $$dir/mailpit.out; echo "Mailpit did not start: are ports $$http and $$smtp free? (MAILPIT_HTTP_PORT, MAILPIT_SMTP_PORT)" >&2; exit 1; }; \
 	$(MAKE) e2e SMTP=127.0.0.1:$$smtp MAILPIT_URL=http://127.0.0.1:$$http
 
-steps: ## regenerate docs/steps.md, the step catalogue, from e2e/catalog.go
+# SHARDS: the results folders of CI shards (each run with SHARD=i/n and
+# its own RESULTS_DIR) that make report merges into RESULTS_DIR.
+SHARDS ?=
+
+report: ## merge CI shards' results folders into one report, JUnit and Cucumber JSON in a fresh RESULTS_DIR (SHARDS='results-1 results-2'); fails when a merged scenario failed
+	$(GO) run ./cmd/e2ereport -o "$(abspath $(RESULTS_DIR))" $(foreach d,$(SHARDS),"$(abspath $(d))")
+
+steps: ## regenerate docs/steps.md, the step catalogue, and e2e/catalog_steps.go, its literal step registrations, from e2e/catalog.go
 	$(GO) test -count=1 -run TestStepCatalogueIsCurrent ./e2e/ -update-steps
+
+# LANGSERVICE_DIR pins the Cucumber language service (VS Code's Cucumber
+# extension's) that make steps-check runs over e2e/ (package.json and
+# package-lock.json); its node_modules stays out of git and is installed
+# again by npm ci whenever the lock file changes.
+LANGSERVICE_DIR = e2e/langservice
+LANGSERVICE_STAMP = $(LANGSERVICE_DIR)/node_modules/.installed-lock.json
+
+steps-check: node ## the Cucumber language service (npm @cucumber/language-service, pinned) finds every catalogue step in e2e/, as VS Code's Cucumber extension does
+	@if ! cmp -s $(LANGSERVICE_DIR)/package-lock.json $(LANGSERVICE_STAMP); then \
+		start=$$(date +%s); \
+		(cd $(LANGSERVICE_DIR) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) || exit 1; \
+		cp $(LANGSERVICE_DIR)/package-lock.json $(LANGSERVICE_STAMP); \
+		echo "npm ci took $$(( $$(date +%s) - start ))s"; \
+	fi
+	$(GO) test -count=1 -run 'TestLanguageService|TestStepCatalogueIsCurrent' ./e2e/ -v -langservice
 
 test: vet lint fmt-check unit ## go vet, staticcheck, gofmt, unit tests with -race, then the e2e suite with -race
 	$(MAKE) e2e E2E_FLAGS=-race

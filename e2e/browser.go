@@ -70,6 +70,14 @@ type Window struct {
 	cancel context.CancelFunc
 	closed <-chan struct{}
 	rec    *recorder
+	// progress, when set, is told what the window waits for.
+	progress *stepProgress
+}
+
+// waiting tells the step's progress that the window waits for what,
+// until the returned function is called.
+func (w *Window) waiting(what string) (done func()) {
+	return w.progress.waitingFor(fmt.Sprintf("%s in window %q", what, w.Name))
 }
 
 // NewTab opens a tab in a fresh browser context (its own cookies).
@@ -121,6 +129,7 @@ func (w *Window) Closed() bool {
 
 // WaitClosed waits until the page closes itself.
 func (w *Window) WaitClosed(timeout time.Duration) error {
+	defer w.waiting("the window to close itself")()
 	select {
 	case <-w.closed:
 		return nil
@@ -145,6 +154,7 @@ func run[T any](w *Window, a chromedp.Action[T]) (T, error) {
 
 // Navigate loads a URL.
 func (w *Window) Navigate(url string) error {
+	defer w.waiting(url + " to load")()
 	if err := w.do(chromedp.Navigate(url)); err != nil {
 		return fmt.Errorf("navigate %s: %w", url, err)
 	}
@@ -154,6 +164,7 @@ func (w *Window) Navigate(url string) error {
 // Click waits until the element with the id is visible and enabled, then
 // clicks it.
 func (w *Window) Click(id string) error {
+	defer w.waiting(fmt.Sprintf("#%s to be visible and enabled, to click it", id))()
 	return w.retryStale(func() error {
 		// Wait for the page's scripts too: a button clicked before its
 		// handler is attached does nothing.
@@ -209,6 +220,7 @@ func (w *Window) ClickAndWaitNewPage(id string) error {
 
 // Type replaces the value of the input with the id by typing text.
 func (w *Window) Type(id, text string) error {
+	defer w.waiting(fmt.Sprintf("#%s to be visible, to type into it", id))()
 	return w.retryStale(func() error {
 		// Focus first: leaving the previous field can fill this one (as
 		// Setup derives the API name), so clear only after the focus moved.
@@ -230,6 +242,7 @@ func (w *Window) Type(id, text string) error {
 
 // Text waits until the element with the id is visible and returns its text.
 func (w *Window) Text(id string) (string, error) {
+	defer w.waiting(fmt.Sprintf("#%s to be visible, to read it", id))()
 	var text string
 	err := w.retryStale(func() error {
 		if err := w.do(chromedp.WaitVisible(chromedp.ID(id))); err != nil {
@@ -244,6 +257,7 @@ func (w *Window) Text(id string) (string, error) {
 
 // WaitVisible waits until the element with the id is visible.
 func (w *Window) WaitVisible(id string) error {
+	defer w.waiting(fmt.Sprintf("#%s to be visible", id))()
 	if err := w.do(chromedp.WaitVisible(chromedp.ID(id))); err != nil {
 		return w.explain(fmt.Sprintf("#%s to be visible", id), id, err)
 	}
@@ -259,6 +273,7 @@ func Eval[T any](w *Window, expr string) (T, error) {
 // no selector expresses (text, counts, URL). It is a wait for a condition,
 // not a sleep: it returns as soon as the condition holds.
 func (w *Window) WaitFor(what, expr string) error {
+	defer w.waiting(what)()
 	deadline := time.Now().Add(StepTimeout)
 	for {
 		ok, err := Eval[bool](w, "!!("+expr+")")
@@ -308,6 +323,7 @@ func (w *Window) targetGone(id target.ID) bool {
 // it opens. The pop-up is matched by its opener, never as "the next new
 // target", which would mix up concurrent scenarios.
 func (w *Window) ClickOpeningPopup(id, name string) (*Window, error) {
+	defer w.waiting("a pop-up opened by #" + id)()
 	opener := chromedp.FromContext(w.ctx).Target.TargetID
 	waitCtx, cancelWait := context.WithTimeout(w.ctx, StepTimeout)
 	defer cancelWait()
@@ -344,9 +360,9 @@ func (w *Window) ClickOpeningPopup(id, name string) (*Window, error) {
 			// window is returned closed, as it is.
 			done := make(chan struct{})
 			close(done)
-			return &Window{Name: name, ctx: ctx, cancel: cancel, closed: done, rec: &recorder{}}, nil
+			return &Window{Name: name, ctx: ctx, cancel: cancel, closed: done, rec: &recorder{}, progress: w.progress}, nil
 		}
 		return nil, err
 	}
-	return &Window{Name: name, ctx: ctx, cancel: cancel, closed: closed, rec: rec}, nil
+	return &Window{Name: name, ctx: ctx, cancel: cancel, closed: closed, rec: rec, progress: w.progress}, nil
 }

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"flag"
@@ -282,27 +281,6 @@ func runStops(stops []func()) {
 	for i := len(stops) - 1; i >= 0; i-- {
 		stops[i]()
 	}
-}
-
-// writeReports writes junit.xml, report.html and cucumber.json into dir.
-func writeReports(dir string, fs []cukeFeature, info runInfo) error {
-	var junit, html bytes.Buffer
-	if err := writeJUnit(&junit, fs, info); err != nil {
-		return err
-	}
-	if err := writeHTMLReport(&html, fs, info); err != nil {
-		return err
-	}
-	js, err := jsonIndent(fs)
-	if err != nil {
-		return err
-	}
-	for name, b := range map[string][]byte{"junit.xml": junit.Bytes(), "report.html": html.Bytes(), "cucumber.json": js} {
-		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
-			return fmt.Errorf("e2e: write %s: %w", name, err)
-		}
-	}
-	return nil
 }
 
 // environment is what the report shows of the run's set-up.

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"encoding/xml"
@@ -9,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
@@ -254,12 +256,14 @@ func (e cukeElement) hasStep(status string) bool {
 }
 
 // runInfo is what the reports say about the run itself.
+// writeReports saves it as run.json beside the other reports, so that
+// make report can merge shards' runs.
 type runInfo struct {
-	Started time.Time
+	Started time.Time `json:"started"`
 	// CutShort, when set, says why the run stopped before its end.
-	CutShort string
+	CutShort string `json:"cut_short,omitempty"`
 	// Env is the run's set-up, label and value, in the report's order.
-	Env [][2]string
+	Env [][2]string `json:"env"`
 }
 
 // writeTimingSummary prints the slowest steps and scenarios.
@@ -534,6 +538,32 @@ func writeHTMLReport(w io.Writer, fs []cukeFeature, info runInfo) error {
 		"Title": "Scenario report", "Summary": summarize(fs), "Features": fs, "Info": info,
 		"Started": info.Started.Format(time.RFC3339), "Tags": tags, "Statuses": statuses,
 	})
+}
+
+// writeReports writes junit.xml, report.html, cucumber.json and run.json
+// (info, which make report reads to merge shards) into dir.
+func writeReports(dir string, fs []cukeFeature, info runInfo) error {
+	var junit, html bytes.Buffer
+	if err := writeJUnit(&junit, fs, info); err != nil {
+		return err
+	}
+	if err := writeHTMLReport(&html, fs, info); err != nil {
+		return err
+	}
+	js, err := jsonIndent(fs)
+	if err != nil {
+		return err
+	}
+	run, err := jsonIndent(info)
+	if err != nil {
+		return err
+	}
+	for name, b := range map[string][]byte{"junit.xml": junit.Bytes(), "report.html": html.Bytes(), "cucumber.json": js, runInfoFile: run} {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			return fmt.Errorf("e2e: write %s: %w", name, err)
+		}
+	}
+	return nil
 }
 
 func jsonIndent(v any) ([]byte, error) { return json.MarshalIndent(v, "", "  ") }

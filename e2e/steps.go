@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/cucumber/godog"
 )
@@ -15,11 +16,15 @@ import (
 func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 	w := newWorld(s)
 
+	var stopProgress func()
 	sc.Before(func(ctx context.Context, p *godog.Scenario) (context.Context, error) {
 		w.name = p.Name
+		w.progress.scenarioStarted(p.Uri, p.Name)
+		stopProgress = w.progress.watch(time.Second)
 		return ctx, nil
 	})
 	sc.StepContext().Before(func(ctx context.Context, st *godog.Step) (context.Context, error) {
+		w.progress.stepStarted(st.Text)
 		// Given steps that declare the org only change its spec; every
 		// other step needs it to exist.
 		if !declaresOrg(st.Text) {
@@ -30,20 +35,26 @@ func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 		return ctx, nil
 	})
 	sc.StepContext().After(func(ctx context.Context, st *godog.Step, status godog.StepResultStatus, err error) (context.Context, error) {
+		w.progress.stepEnded()
 		if status == godog.StepFailed || (s.Trace && status == godog.StepPassed) {
 			ctx = s.attachArtefacts(ctx, w.saveArtefacts(st.Text, status == godog.StepFailed), status == godog.StepFailed, err)
 		}
 		return ctx, nil
 	})
 	sc.After(func(ctx context.Context, _ *godog.Scenario, err error) (context.Context, error) {
+		if stopProgress != nil {
+			stopProgress()
+		}
 		w.close()
 		s.finished.Add(1)
 		return ctx, nil
 	})
 
-	for _, d := range catalog {
-		sc.Step(d.Pattern, d.Bind(w))
-	}
+	// Literal Step calls, generated from the catalogue, so that the
+	// Cucumber language service finds them (writeRegistrations).
+	r := &catalogRegistrar{step: func(expr string, fn any) { sc.Step(expr, fn) }}
+	registerCatalog(r, w)
+	r.done()
 }
 
 // attachArtefacts puts a step's screenshots into the Cucumber JSON and

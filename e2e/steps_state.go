@@ -22,6 +22,7 @@ import (
 // The Save before it may still be on its way, so it asks until the
 // step's deadline.
 func (w *world) connectedAppsAllowed() error {
+	defer w.progress.waitingFor("mocksf's control API to show restrictConnectedApps: false for the org")()
 	deadline := time.Now().Add(StepTimeout)
 	for {
 		if err := w.refreshOrg(); err != nil {

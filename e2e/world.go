@@ -88,12 +88,15 @@ type world struct {
 	consumerKey, consumerSecret string
 	usedMail                    map[string]bool // mail IDs already used
 	artefacts                   int
+
+	progress *stepProgress // what a long step waits for, printed while it runs
 }
 
 func newWorld(s *Suite) *world {
 	return &world{
 		suite: s, id: fmt.Sprintf("%s%d", s.RunID, s.seq.Add(1)),
 		alias: map[string]string{}, usedMail: map[string]bool{},
+		progress: newStepProgress(s.Log),
 	}
 }
 
@@ -299,6 +302,7 @@ func (w *world) setupWindow() (*Window, error) {
 		if err != nil {
 			return nil, err
 		}
+		tab.progress = w.progress
 		w.setup = tab
 	}
 	w.current = w.setup
@@ -312,6 +316,7 @@ func (w *world) mainWindow() (*Window, error) {
 		if err != nil {
 			return nil, err
 		}
+		tab.progress = w.progress
 		if w.popupsBlocked {
 			if err := tab.BlockPopups(); err != nil {
 				return nil, err
@@ -342,6 +347,7 @@ func (w *world) close() {
 // newestCode reads the address's mailbox and returns the code of the
 // newest message not used before, waiting for it to arrive.
 func (w *world) newestCode(address string) (string, error) {
+	defer w.progress.waitingFor("a new verification mail to " + address)()
 	deadline := time.Now().Add(StepTimeout)
 	for {
 		msgs, err := w.mailbox().Messages(address)
