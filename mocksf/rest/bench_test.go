@@ -132,12 +132,12 @@ orgs:
 // loadQuery is the query of sfload's flows.
 const loadQuery = "SELECT Id, FirstName, LastName, Email, Company, Status, LastModifiedDate FROM Lead"
 
-// BenchmarkQueryPage answers the query of make load's flows with a page
+// BenchmarkPage2000Leads answers the query of make load's flows with a page
 // of 2,000 Leads: "query" runs it (matching, then the page), "more"
 // fetches the second page of a kept result again and again (the page
 // writer alone, after the cursor's lookup). The body goes to a writer that
 // only counts it, so that the figures are the server's.
-func BenchmarkQueryPage(b *testing.B) {
+func BenchmarkPage2000Leads(b *testing.B) {
 	f := newFixtureFromSeed(b, pageSeed)
 	b.Run("query", func(b *testing.B) {
 		token := f.token(b, "Load", 0)
