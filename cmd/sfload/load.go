@@ -110,6 +110,9 @@ func load(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	total.writeLatencies(stdout)
 	total.writeErrors(stdout)
 	fmt.Fprintf(stdout, "mocksf memory: %s\n", probe.report())
+	if hp, ok := probe.(*heapProbe); ok {
+		fmt.Fprintf(stdout, "mocksf allocations: %s\n", hp.allocations(flows))
+	}
 	switch {
 	case !c.start && c.pid == 0:
 		fmt.Fprintln(stdout, "mocksf CPU: unknown (give -pid of the mocksf process, or use -start)")

@@ -99,7 +99,7 @@ func TestTwoHundredConcurrentFlows(t *testing.T) {
 		t.Fatalf("sfload %s: %v\n%s%s", strings.Join(args, " "), err, stdout.String(), stderr.String())
 	}
 	out := stdout.String()
-	for _, want := range []string{"sfload: 400 flows (0 failed)", "errors: 0\n", "mocksf memory: peak HeapInuse"} {
+	for _, want := range []string{"sfload: 400 flows (0 failed)", "errors: 0\n", "mocksf memory: peak HeapInuse", "mocksf allocations: "} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}

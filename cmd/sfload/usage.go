@@ -56,6 +56,9 @@ type heapProbe struct {
 	mu                     sync.Mutex
 	before                 runtime.MemStats
 	peakHeapInuse, peakSys uint64
+	// mallocs and allocated are the counts of runtime.MemStats at the
+	// last sample: with before's, what the run allocated.
+	mallocs, allocated uint64
 }
 
 func newHeapProbe() *heapProbe {
@@ -71,6 +74,17 @@ func (p *heapProbe) sample() {
 	defer p.mu.Unlock()
 	p.peakHeapInuse = max(p.peakHeapInuse, m.HeapInuse)
 	p.peakSys = max(p.peakSys, m.Sys)
+	p.mallocs, p.allocated = m.Mallocs, m.TotalAlloc
+}
+
+// allocations says what the run allocated per flow, in objects and
+// bytes, as of the last sample.
+func (p *heapProbe) allocations(flows int) string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n := float64(max(flows, 1))
+	return fmt.Sprintf("%.0f per flow, %.1f KiB per flow (runtime.MemStats Mallocs and TotalAlloc, in-process: mocksf and sfload together)",
+		float64(p.mallocs-p.before.Mallocs)/n, float64(p.allocated-p.before.TotalAlloc)/1024/n)
 }
 
 func (p *heapProbe) report() string {

@@ -1,11 +1,8 @@
 package control
 
 import (
-	"bytes"
 	"fmt"
-	"io"
 	"maps"
-	"mime"
 	"net/http"
 	"net/url"
 	"slices"
@@ -32,7 +29,9 @@ func (c *API) Observe(next http.Handler) http.Handler {
 			return
 		}
 		start := time.Now()
-		form := readForm(r)
+		// The handler gets the body whole, and this parse with it
+		// (web.ParseBoundedForm).
+		form := web.PeekForm(r)
 		who := c.identify(r, form)
 		e := Entry{
 			// Copies: what comes from the URL may be a slice of the whole
@@ -173,35 +172,6 @@ func (c *API) identify(r *http.Request, form url.Values) requester {
 		}
 	}
 	return who
-}
-
-// maxFormRead is how much of a URL-encoded body the journal reads; the
-// handler still gets all of it.
-const maxFormRead = web.MaxFormBytes
-
-// readForm returns the fields of a URL-encoded body without consuming
-// it: what it reads is put back in front of the rest.
-func readForm(r *http.Request) url.Values {
-	if r.Body == nil || r.Body == http.NoBody {
-		return nil
-	}
-	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if ct != "application/x-www-form-urlencoded" {
-		return nil
-	}
-	buf, err := io.ReadAll(io.LimitReader(r.Body, maxFormRead+1))
-	r.Body = struct {
-		io.Reader
-		io.Closer
-	}{io.MultiReader(bytes.NewReader(buf), r.Body), r.Body}
-	if err != nil || len(buf) > maxFormRead {
-		return nil
-	}
-	form, err := url.ParseQuery(string(buf))
-	if err != nil {
-		return nil
-	}
-	return form
 }
 
 // secretFields are masked in the journal: credentials, codes and tokens.

@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/sfharness/sfharness/mocksf/store"
+	"github.com/sfharness/sfharness/mocksf/web"
 )
 
 // maxTokenBody bounds a token request; real ones are well under 4 KiB, a
@@ -118,8 +119,7 @@ func tokenGrant(d Deps, w http.ResponseWriter, r *http.Request) (tokenResponse, 
 	if mt != "application/x-www-form-urlencoded" {
 		return tokenResponse{}, tokenErrUnsupportedGrant
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxTokenBody)
-	if err := r.ParseForm(); err != nil {
+	if err := web.ParseBoundedForm(w, r, maxTokenBody); err != nil {
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
 			return tokenResponse{}, tokenErrTooLarge
 		}
@@ -471,8 +471,7 @@ func (d Deps) tokenReplyAt(idHost string, app store.ConnectedApp, at store.Acces
 // 200 with an empty body, or 400 with a form-encoded error (reference §5).
 func HandleRevoke(st *store.Store) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, maxTokenBody)
-		if err := r.ParseForm(); err != nil {
+		if err := web.ParseBoundedForm(w, r, maxTokenBody); err != nil {
 			revokeError(w, tokenErrMalformed)
 			return
 		}

@@ -1,7 +1,9 @@
 package rest_test
 
 import (
+	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"runtime"
 	"strings"
 	"testing"
@@ -109,4 +111,82 @@ func BenchmarkLoad100kLeads(b *testing.B) {
 		runtime.KeepAlive(f)
 	}
 	b.ReportMetric(total/float64(b.N), "MB/100k-records")
+}
+
+// pageSeed has make load's org (2,000 Leads, one full page) and one with
+// a second page of 2,000 for queryMore.
+const pageSeed = `
+orgs:
+  - name: Load
+    users:
+      - {username: load@bench.test, password: Bench-Pass-1}
+    records:
+      generate: {Lead: 2000}
+  - name: More
+    users:
+      - {username: more@bench.test, password: Bench-Pass-1}
+    records:
+      generate: {Lead: 4000}
+`
+
+// loadQuery is the query of sfload's flows.
+const loadQuery = "SELECT Id, FirstName, LastName, Email, Company, Status, LastModifiedDate FROM Lead"
+
+// BenchmarkPage2000Leads answers the query of make load's flows with a page
+// of 2,000 Leads: "query" runs it (matching, then the page), "more"
+// fetches the second page of a kept result again and again (the page
+// writer alone, after the cursor's lookup). The body goes to a writer that
+// only counts it, so that the figures are the server's.
+func BenchmarkPage2000Leads(b *testing.B) {
+	f := newFixtureFromSeed(b, pageSeed)
+	b.Run("query", func(b *testing.B) {
+		token := f.token(b, "Load", 0)
+		req := httptest.NewRequest(http.MethodGet, "/services/data/v67.0/query?q="+url.QueryEscape(loadQuery), nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		benchPage(b, f, req)
+	})
+	b.Run("more", func(b *testing.B) {
+		token := f.token(b, "More", 0)
+		next := nextURL(b, f.query(b, "query", loadQuery, token))
+		req := httptest.NewRequest(http.MethodGet, next, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		benchPage(b, f, req)
+	})
+}
+
+// benchPage serves req again and again, checking that each answer is a
+// 200 of about 2,000 records.
+func benchPage(b *testing.B, f *fixture, req *http.Request) {
+	b.Helper()
+	w := &countingWriter{header: http.Header{}}
+	b.ReportAllocs()
+	for b.Loop() {
+		w.status, w.n = 0, 0
+		f.srv.ServeHTTP(w, req)
+		if w.status != http.StatusOK || w.n < 2000*250 {
+			b.Fatalf("status %d, %d bytes", w.status, w.n)
+		}
+	}
+	b.ReportMetric(float64(w.n)/1024, "KiB/page")
+}
+
+// countingWriter is an http.ResponseWriter that keeps nothing of the body
+// but its length.
+type countingWriter struct {
+	header http.Header
+	status int
+	n      int
+}
+
+func (w *countingWriter) Header() http.Header { return w.header }
+func (w *countingWriter) WriteHeader(status int) {
+	if w.status == 0 {
+		w.status = status
+	}
+}
+
+func (w *countingWriter) Write(p []byte) (int, error) {
+	w.WriteHeader(http.StatusOK)
+	w.n += len(p)
+	return len(p), nil
 }

@@ -140,6 +140,7 @@ func HandleQuery(api *API, all bool) http.Handler {
 		c := &cursor{orgID: at.OrgID, userID: at.UserID, resource: resource, object: o, schema: schema,
 			plan: newPlan(schema, o, q.Fields)}
 		c.keep(rows)
+		c.planKey = renderKey(o, c.plan)
 		batch := batchSize(r.Header.Get("Sforce-Query-Options"))
 		if batch < c.size() {
 			c.batch = batch
@@ -215,6 +216,10 @@ type cursor struct {
 	object   *sobject
 	schema   *orgSchema
 	plan     []*planNode
+	// planKey names plan among the renderings kept in records' memos
+	// (renderKey); "" when the rows are not rendered from their own
+	// versions alone, so are rendered each time.
+	planKey  string
 	recs     []*store.Record // the rows of a query of records, or
 	users    []*store.User   // those of a query of User
 	batch    int
@@ -251,30 +256,121 @@ func (c *cursor) row(env *rowEnv, i int) recordView {
 }
 
 // writePage sends the records from offset, at most batch of them, with
-// nextRecordsUrl when more remain.
+// nextRecordsUrl when more remain. The JSON of a record's version is kept
+// in its memo, so a page of records read before costs a copy of each; the
+// page is sized from them and written into a pooled buffer.
 func writePage(w http.ResponseWriter, base string, c *cursor, offset, batch int, env *rowEnv) {
 	end := min(offset+batch, c.size())
 	done := end >= c.size()
-	var b bytes.Buffer
-	b.Grow((end - offset) * 256)
+	pb := pageBuffers.Get().(*pageBuffer)
+	defer pb.release()
+	size := 0
+	if c.planKey != "" {
+		for i := offset; i < end; i++ {
+			js := c.recordJSON(env, base, i, &pb.scratch)
+			pb.parts = append(pb.parts, js)
+			size += len(js) + 1
+		}
+	}
+	b := &pb.page
 	b.WriteString(`{"totalSize":`)
 	b.WriteString(strconv.Itoa(c.size()))
 	b.WriteString(`,"done":`)
 	b.WriteString(strconv.FormatBool(done))
 	if !done {
 		b.WriteString(`,"nextRecordsUrl":`)
-		appendString(&b, base+"/"+c.resource+"/"+c.id+"-"+strconv.Itoa(end))
+		appendString(b, base+"/"+c.resource+"/"+c.id+"-"+strconv.Itoa(end))
 	}
 	b.WriteString(`,"records":[`)
-	for i := offset; i < end; i++ {
-		if i > offset {
-			b.WriteByte(',')
+	if c.planKey != "" {
+		b.Grow(size + 2)
+		for i, js := range pb.parts {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.Write(js)
 		}
-		v := c.row(env, i)
-		appendRecord(&b, base, &v, c.plan)
+	} else {
+		for i := offset; i < end; i++ {
+			if i > offset {
+				b.WriteByte(',')
+			}
+			v := c.row(env, i)
+			appendRecord(b, base, &v, c.plan)
+		}
 	}
 	b.WriteString("]}")
 	writeRaw(w, http.StatusOK, b.Bytes())
+}
+
+// renderedRecord is the JSON of one version of a record for one plan, as
+// kept in the version's store.Memo.
+type renderedRecord struct {
+	object *sobject
+	base   string // the version's path, which attributes.url starts with
+	plan   string // renderKey
+	json   []byte
+}
+
+// renderKey names a plan of o whose rendering depends on nothing but the
+// record's version, the object's schema and the base path: one of fields
+// of the record alone, since a parent's fields change without the record.
+// It is "" for any other plan, and for the rows of User and of the org
+// objects, which are not versions kept by the store.
+func renderKey(o *sobject, plan []*planNode) string {
+	if o.name == "User" || o.derived {
+		return ""
+	}
+	var b strings.Builder
+	for _, n := range plan {
+		if n.field == nil {
+			return ""
+		}
+		b.WriteString(n.key)
+		b.WriteByte(',')
+	}
+	return b.String()
+}
+
+// recordJSON is the JSON of record i of a cursor with a planKey: the one
+// kept in the version's memo when it was rendered for the same object,
+// base and plan, else rendered (in scratch) and kept.
+func (c *cursor) recordJSON(env *rowEnv, base string, i int, scratch *bytes.Buffer) []byte {
+	m := c.recs[i].Memo()
+	if r, ok := m.Load().(*renderedRecord); ok && r.object == c.object && r.plan == c.planKey && r.base == base {
+		return r.json
+	}
+	scratch.Reset()
+	v := c.row(env, i)
+	appendRecord(scratch, base, &v, c.plan)
+	js := bytes.Clone(scratch.Bytes())
+	m.Store(&renderedRecord{object: c.object, base: base, plan: c.planKey, json: js})
+	return js
+}
+
+// pageBuffer is what writePage writes a page with: the page, a record
+// being rendered, and the records' JSON in page order.
+type pageBuffer struct {
+	page, scratch bytes.Buffer
+	parts         [][]byte
+}
+
+// maxPooledPage is the largest page buffer kept for reuse: a page of 2,000
+// records of every field of a wide object is a few MiB, and a rare larger
+// one should not stay held.
+const maxPooledPage = 8 << 20
+
+var pageBuffers = sync.Pool{New: func() any { return new(pageBuffer) }}
+
+// release empties pb and returns it to the pool, unless it grew too large.
+func (pb *pageBuffer) release() {
+	if pb.page.Cap() > maxPooledPage || pb.scratch.Cap() > maxPooledPage {
+		return
+	}
+	clear(pb.parts) // hold no record's JSON
+	pb.parts = pb.parts[:0]
+	pb.page.Reset()
+	pageBuffers.Put(pb)
 }
 
 // cursorCache keeps query snapshots for queryMore: CursorLimits.PerUser

@@ -81,7 +81,8 @@ type fieldDef struct {
 	extraTypeInfo     string
 	compoundFieldName string
 	// compute derives the value of a formula-like field (Lead.Name,
-	// Opportunity.IsWon) from the record's other fields.
+	// Opportunity.IsWon) from the record's other fields, and from nothing
+	// else: query pages keep a record's JSON with its version (renderKey).
 	compute func(get func(string) any) any
 }
 

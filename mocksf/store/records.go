@@ -12,8 +12,10 @@ import (
 	"github.com/sfharness/sfharness/mocksf/sfid"
 )
 
+// copyRecord copies a record and its fields, without the version's Memo.
 func copyRecord(r *Record) Record {
 	c := *r
+	c.memo = nil
 	c.Fields = make(map[string]any, len(r.Fields))
 	for k, v := range r.Fields {
 		c.Fields[k] = v
@@ -83,6 +85,7 @@ func (s *Store) addRecordLocked(orgID, object, createdByID string, fields map[st
 		LastModifiedDate: now,
 		SystemModstamp:   now,
 		CreatedByID:      createdByID,
+		memo:             new(Memo),
 	}
 	for k, v := range fields {
 		r.Fields[k] = v

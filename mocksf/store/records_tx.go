@@ -220,6 +220,7 @@ func (s *Store) updateRecordLocked(orgID, object, id, modifiedByID string, field
 	if modifiedByID != "" {
 		n.LastModifiedByID = modifiedByID
 	}
+	n.memo = new(Memo)
 	byID[n.ID] = &n
 	return copyRecord(&n), nil
 }
@@ -233,6 +234,7 @@ func (s *Store) deleteRecordLocked(orgID, object, id, deletedByID string) error 
 		return fmt.Errorf("store: delete %s %s: %w", object, id, ErrNotFound)
 	}
 	n := *r // Fields is shared with the old version; neither changes it
+	n.memo = new(Memo)
 	now := s.recordClock()
 	n.IsDeleted = true
 	n.DeletedDate, n.LastModifiedDate, n.SystemModstamp = now, now, now

@@ -488,6 +488,9 @@ type Record struct {
 	SystemModstamp   time.Time
 	DeletedDate      time.Time
 	LastModifiedByID string
+	// memo belongs to the version the store keeps (memo.go); it is set
+	// when the version is made and nil in copies.
+	memo *Memo
 }
 
 // Store is mocksf's state. The zero value is not usable; call New.

@@ -232,8 +232,7 @@ func Session(st *store.Store, r *http.Request) (store.Session, error) {
 // ParseForm reads a bounded form body and checks its CSRF token against
 // the session. It reports false after answering the request itself.
 func ParseForm(w http.ResponseWriter, r *http.Request, sess store.Session) bool {
-	r.Body = http.MaxBytesReader(w, r.Body, MaxFormBytes)
-	if err := r.ParseForm(); err != nil {
+	if err := ParseBoundedForm(w, r, MaxFormBytes); err != nil {
 		http.Error(w, "The request was too large or malformed.", http.StatusBadRequest)
 		return false
 	}
