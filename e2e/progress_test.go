@@ -6,6 +6,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/sfharness/sfharness/internal/testlog"
 )
 
 // fakeClock is a settable now.
@@ -75,7 +77,7 @@ func TestStepProgressNilAndWatch(t *testing.T) {
 	nilProgress.watch(time.Millisecond)()
 
 	// The watcher ticks with the real clock: short intervals here.
-	out := &syncBuffer{}
+	out := &testlog.Buffer{}
 	p := newStepProgress(out)
 	p.after, p.every = 20*time.Millisecond, 20*time.Millisecond
 	p.scenarioStarted("features/a.feature", "A")
@@ -92,15 +94,3 @@ func TestStepProgressNilAndWatch(t *testing.T) {
 		t.Errorf("watch printed:\n%s", got)
 	}
 }
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }

@@ -25,14 +25,7 @@ import (
 //
 //	go test -run '^$' -bench CodeFlow -count 5 ./mocksf/ | benchstat -
 func BenchmarkCodeFlow(b *testing.B) {
-	ts := httptest.NewUnstartedServer(nil)
-	srv, err := mocksf.New(mocksf.Config{BaseURL: "http://" + ts.Listener.Addr().String(), Seed: []byte(testSeed)})
-	if err != nil {
-		b.Fatal(err)
-	}
-	ts.Config.Handler = srv
-	ts.Start()
-	b.Cleanup(func() { ts.Close(); srv.Close() })
+	srv, ts := newServerWith(b, func(*mocksf.Config) {})
 	cfg := oauthConfig(ts)
 	ctx := context.WithValue(context.Background(), oauth2.HTTPClient, ts.Client())
 	host := strings.TrimPrefix(ts.URL, "http://")
@@ -80,7 +73,11 @@ func codeFlow(ctx context.Context, srv *mocksf.Server, ts *httptest.Server, c *h
 	if resp.Request.URL.Path != oauth.ApprovalPath || !strings.Contains(page, `id="oaapprove"`) {
 		return fmt.Errorf("code flow: verification ended at %s, not Allow Access", resp.Request.URL)
 	}
-	resp, _, err = fetch(c.PostForm(ts.URL+oauth.ApprovalPath, url.Values{"_CONFIRMATIONTOKEN": {token},
+	// The login renewed the session's token: the Allow page's form has it.
+	if m = csrfPattern.FindStringSubmatch(page); m == nil {
+		return errors.New("code flow: no CSRF token on Allow Access")
+	}
+	resp, _, err = fetch(c.PostForm(ts.URL+oauth.ApprovalPath, url.Values{"_CONFIRMATIONTOKEN": {m[1]},
 		"source": {resp.Request.URL.Query().Get("source")}, "decision": {"allow"}}))
 	if err != nil {
 		return err

@@ -44,8 +44,16 @@ orgs:
 // newServer runs mocksf on a real loopback port for the test.
 func newServer(t *testing.T) (*mocksf.Server, *httptest.Server) {
 	t.Helper()
+	return newServerWith(t, func(*mocksf.Config) {})
+}
+
+// newServerWith is newServer with configure's changes to its Config.
+func newServerWith(t testing.TB, configure func(*mocksf.Config)) (*mocksf.Server, *httptest.Server) {
+	t.Helper()
 	ts := httptest.NewUnstartedServer(nil)
-	srv, err := mocksf.New(mocksf.Config{BaseURL: "http://" + ts.Listener.Addr().String(), Seed: []byte(testSeed)})
+	cfg := mocksf.Config{BaseURL: "http://" + ts.Listener.Addr().String(), Seed: []byte(testSeed)}
+	configure(&cfg)
+	srv, err := mocksf.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

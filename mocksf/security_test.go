@@ -1370,15 +1370,9 @@ func TestSecuritySessionRenewedAtLogin(t *testing.T) {
 func TestSecuritySecretsAbsentFromMocksfLogs(t *testing.T) {
 	t.Parallel()
 	logs := &testlog.Buffer{}
-	ts := httptest.NewUnstartedServer(nil)
-	srv, err := mocksf.New(mocksf.Config{BaseURL: "http://" + ts.Listener.Addr().String(), Seed: []byte(testSeed),
-		VerificationCodeLength: 8, Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts.Config.Handler = srv
-	ts.Start()
-	t.Cleanup(func() { ts.Close(); srv.Close() })
+	srv, ts := newServerWith(t, func(c *mocksf.Config) {
+		c.VerificationCodeLength, c.Logger = 8, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	})
 	org := srv.Store().Orgs()[0]
 	srv.Store().UpdateOrg(org.ID, func(o *store.Org) { o.AllowPasswordFlow = true })
 
@@ -1656,23 +1650,6 @@ func TestSecurityNoSniffOnEveryAnswer(t *testing.T) {
 	}
 }
 
-// newBoundedServer is newServer with cfg's bounds on what anonymous
-// browsers make mocksf keep.
-func newBoundedServer(t *testing.T, configure func(*mocksf.Config)) (*mocksf.Server, *httptest.Server) {
-	t.Helper()
-	ts := httptest.NewUnstartedServer(nil)
-	cfg := mocksf.Config{BaseURL: "http://" + ts.Listener.Addr().String(), Seed: []byte(testSeed)}
-	configure(&cfg)
-	srv, err := mocksf.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts.Config.Handler = srv
-	ts.Start()
-	t.Cleanup(func() { ts.Close(); srv.Close() })
-	return srv, ts
-}
-
 // anonymousAuthorize sends one cookie-less authorize request through the
 // real router and returns its status and the session cookie it set.
 func anonymousAuthorize(srv *mocksf.Server, ts *httptest.Server, state string) (int, string) {
@@ -1719,7 +1696,7 @@ func TestSecurityAnonymousAuthorizeIsBounded(t *testing.T) {
 	})
 	t.Run("a flood of pre-login sessions", func(t *testing.T) {
 		t.Parallel()
-		srv, ts := newBoundedServer(t, func(cfg *mocksf.Config) {
+		srv, ts := newServerWith(t, func(cfg *mocksf.Config) {
 			cfg.PreLogin = store.PreLoginLimits{MaxSessions: 50, MaxBytes: 200 << 10}
 		})
 		loggedIn := approvedBrowser(t, srv, ts)

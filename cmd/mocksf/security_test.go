@@ -8,8 +8,9 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
+
+	"github.com/sfharness/sfharness/internal/testlog"
 
 	"github.com/sfharness/sfharness/internal/httpserve/httpservetest"
 	"github.com/sfharness/sfharness/mocksf"
@@ -27,31 +28,13 @@ func TestRunRefusesOversizedHeaders(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe for the program and the test at once.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // startExposed runs the real program with args, as StartRun does, but
 // keeps its stderr; it returns the URL of the listening line.
-func startExposed(t *testing.T, args ...string) (base string, stderr *syncBuffer) {
+func startExposed(t *testing.T, args ...string) (base string, stderr *testlog.Buffer) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
-	stderr = &syncBuffer{}
+	stderr = &testlog.Buffer{}
 	done := make(chan error, 1)
 	go func() {
 		err := run(ctx, append([]string{"mocksf"}, args...), noEnv, pw, stderr)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"net"
@@ -15,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/sfharness/sfharness/internal/testlog"
 )
 
 // bins builds sfrun, mocksf and client once into a directory, as make
@@ -40,25 +41,7 @@ func binDir(t *testing.T) string {
 	return dir
 }
 
-// lockedBuffer is the programs' output, written by sfrun's copiers.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-func waitFor(t *testing.T, out *lockedBuffer, text string) {
+func waitFor(t *testing.T, out *testlog.Buffer, text string) {
 	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	for !strings.Contains(out.String(), text) {
@@ -97,7 +80,7 @@ func checkStopped(t *testing.T, out string, want ...string) {
 func TestCtrlCStopsBothQuietly(t *testing.T) {
 	t.Parallel()
 	dir := binDir(t)
-	out := &lockedBuffer{}
+	out := &testlog.Buffer{}
 	cmd := exec.Command(filepath.Join(dir, "sfrun"), "-bin", dir, "-mocksf-addr", "127.0.0.1:0", "-client-addr", "127.0.0.1:0")
 	cmd.Stdout, cmd.Stderr = out, out
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -138,7 +121,7 @@ func TestTakenPortNamesTheVariable(t *testing.T) {
 	tests := []struct{ flag, variable string }{{"-mocksf-addr", "MOCKSF_ADDR"}, {"-client-addr", "CLIENT_ADDR"}}
 	for _, tc := range tests {
 		args := []string{"sfrun", "-bin", t.TempDir(), "-mocksf-addr", "127.0.0.1:0", "-client-addr", "127.0.0.1:0", tc.flag, taken}
-		out := &lockedBuffer{}
+		out := &testlog.Buffer{}
 		err := run(context.Background(), args, os.Getenv, out, out)
 		if err == nil || !strings.Contains(err.Error(), tc.variable+"="+taken) || !strings.Contains(err.Error(), "make run "+tc.variable+"=127.0.0.1:PORT") {
 			t.Errorf("%s taken: %v; want a message naming %s", tc.flag, err, tc.variable)
@@ -158,7 +141,7 @@ func TestProgramThatFailsStopsTheOther(t *testing.T) {
 	if err := os.WriteFile(blocker, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	out := &lockedBuffer{}
+	out := &testlog.Buffer{}
 	args := []string{"sfrun", "-bin", dir, "-mocksf-addr", "127.0.0.1:0", "-client-addr", "127.0.0.1:0", "-db", filepath.Join(blocker, "beacon.db")}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
@@ -170,7 +153,7 @@ func TestProgramThatFailsStopsTheOther(t *testing.T) {
 }
 
 func TestHelpExitsZero(t *testing.T) {
-	out := &lockedBuffer{}
+	out := &testlog.Buffer{}
 	if err := run(context.Background(), []string{"sfrun", "-h"}, os.Getenv, out, out); err != nil || !strings.Contains(out.String(), "-mocksf-addr") {
 		t.Errorf("sfrun -h = %v\n%s; want the usage and no error", err, out)
 	}
