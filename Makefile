@@ -5,6 +5,7 @@ TAGS    ?=
 SHARD   ?=
 RETRIES ?= 0
 TRACE   ?=
+HEADED  ?=
 N       ?= 20
 # CONCURRENCY: scenarios at once (default: one per CPU).
 CONCURRENCY ?=
@@ -20,7 +21,7 @@ INSTANCE_HOSTS ?= per-org
 # the console's godog format, pretty or progress. README lists the rest.
 RESULTS_DIR ?= results
 FORMAT  ?= pretty
-E2E_ENV = FEATURE="$(FEATURE)" TAGS="$(TAGS)" SHARD="$(SHARD)" RETRIES="$(RETRIES)" TRACE="$(TRACE)" \
+E2E_ENV = FEATURE="$(FEATURE)" TAGS="$(TAGS)" SHARD="$(SHARD)" RETRIES="$(RETRIES)" TRACE="$(TRACE)" HEADED="$(HEADED)" \
 	SMTP="$(SMTP)" CHROME_URL="$(CHROME_URL)" MAILPIT_URL="$(MAILPIT_URL)" \
 	MOCKSF_URL="$(MOCKSF_URL)" CLIENT_URL="$(CLIENT_URL)" INSTANCE_HOSTS="$(INSTANCE_HOSTS)" \
 	RESULTS_DIR="$(abspath $(RESULTS_DIR))" FORMAT="$(FORMAT)"

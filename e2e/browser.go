@@ -27,8 +27,9 @@ const StepTimeout = 15 * time.Second
 // chromeURL is set (ws://… or http://host:port of a browser started with
 // --remote-debugging-port, browserless or a Selenium Grid 4 node),
 // attaches to that one. Its life is bound to ctx, which must have no
-// deadline. userDataDir must be fresh.
-func StartBrowser(ctx context.Context, chromeURL, userDataDir string, output io.Writer) (context.Context, context.CancelFunc, error) {
+// deadline. userDataDir must be fresh. headless false shows its windows
+// (HEADED=1 where a display exists).
+func StartBrowser(ctx context.Context, chromeURL, userDataDir string, headless bool, output io.Writer) (context.Context, context.CancelFunc, error) {
 	if chromeURL != "" {
 		allocCtx, cancelAlloc := remote.NewAllocator(ctx, chromeURL)
 		browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
@@ -52,6 +53,9 @@ func StartBrowser(ctx context.Context, chromeURL, userDataDir string, output io.
 		chromedp.WindowSize(1280, 900),
 		chromedp.CombinedOutput(output),
 	)
+	if !headless {
+		opts = append(opts, chromedp.Flag("headless", false))
+	}
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
 	browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
 	if err := chromedp.Do(browserCtx); err != nil {

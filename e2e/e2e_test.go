@@ -74,7 +74,11 @@ func TestFeatures(t *testing.T) {
 		browserOut = os.Stderr
 	}
 	// The browser lives for the whole run: its context has no deadline.
-	browserCtx, stopBrowser, err := StartBrowser(context.Background(), e.ChromeURL, t.TempDir(), browserOut)
+	headless, note := e.headless()
+	if note != "" {
+		fmt.Println(note)
+	}
+	browserCtx, stopBrowser, err := StartBrowser(context.Background(), e.ChromeURL, t.TempDir(), headless, browserOut)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,8 @@ type env struct {
 	Retries       int    // RETRIES: re-run failed scenarios up to n times; passes after a failure are reported as flaky
 	Format        string // FORMAT: console format, pretty (default) or progress
 	Trace         bool   // TRACE=1: screenshot every window after every step
+	Headed        bool   // HEADED=1: a visible Chromium, where a display exists
+	HasDisplay    bool   // DISPLAY or WAYLAND_DISPLAY is set: there is one
 	ResultsDir    string // RESULTS_DIR: where reports and artefacts go, replaced at the start of each run (default results; relative to the repository root)
 	ChromeURL     string // CHROME_URL: drive a running browser (ws://… or http://host:9222)
 	MocksfURL     string // MOCKSF_URL: use a running mocksf instead of starting one
@@ -41,6 +43,8 @@ func readEnv(getenv func(string) string) (env, error) {
 		Shard:         getenv("SHARD"),
 		Format:        or("FORMAT", "pretty"),
 		Trace:         getenv("TRACE") != "",
+		Headed:        getenv("HEADED") != "",
+		HasDisplay:    getenv("DISPLAY") != "" || getenv("WAYLAND_DISPLAY") != "",
 		ResultsDir:    or("RESULTS_DIR", "results"),
 		ChromeURL:     getenv("CHROME_URL"),
 		MocksfURL:     getenv("MOCKSF_URL"),
@@ -59,4 +63,19 @@ func readEnv(getenv func(string) string) (env, error) {
 	}
 	e.Retries = retries
 	return e, nil
+}
+
+// headless says whether the started Chromium runs without a window, and
+// why not as HEADED asked when it cannot: without a display a headed
+// Chromium would not start at all, so the run goes on headless and says so.
+func (e env) headless() (headless bool, note string) {
+	switch {
+	case !e.Headed:
+		return true, ""
+	case e.ChromeURL != "":
+		return true, "HEADED=1 is for a started Chromium; the browser at CHROME_URL shows what it was started to show"
+	case !e.HasDisplay:
+		return true, "HEADED=1 but neither DISPLAY nor WAYLAND_DISPLAY is set: Chromium runs headless"
+	}
+	return false, ""
 }

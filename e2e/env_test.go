@@ -61,3 +61,30 @@ func TestREADMEDocumentsEveryVariable(t *testing.T) {
 		}
 	}
 }
+
+// HEADED=1 shows Chromium only where it can: with a display, and for the
+// Chromium the suite starts; otherwise the run stays headless and says why.
+func TestHeadedOnlyWithADisplay(t *testing.T) {
+	tests := []struct {
+		name         string
+		vars         map[string]string
+		wantHeadless bool
+		wantNote     string
+	}{
+		{"default", map[string]string{"DISPLAY": ":0"}, true, ""},
+		{"HEADED with X11", map[string]string{"HEADED": "1", "DISPLAY": ":0"}, false, ""},
+		{"HEADED with Wayland", map[string]string{"HEADED": "1", "WAYLAND_DISPLAY": "wayland-0"}, false, ""},
+		{"HEADED without a display", map[string]string{"HEADED": "1"}, true, "neither DISPLAY nor WAYLAND_DISPLAY"},
+		{"HEADED with CHROME_URL", map[string]string{"HEADED": "1", "DISPLAY": ":0", "CHROME_URL": "http://127.0.0.1:9222"}, true, "CHROME_URL"},
+	}
+	for _, tc := range tests {
+		e, err := readEnv(func(k string) string { return tc.vars[k] })
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		headless, note := e.headless()
+		if headless != tc.wantHeadless || (tc.wantNote == "") != (note == "") || !strings.Contains(note, tc.wantNote) {
+			t.Errorf("%s: headless %v, note %q; want %v and a note with %q", tc.name, headless, note, tc.wantHeadless, tc.wantNote)
+		}
+	}
+}
