@@ -123,7 +123,7 @@ steps-check: node ## the Cucumber language service (npm @cucumber/language-servi
 		cp $(LANGSERVICE_DIR)/package-lock.json $(LANGSERVICE_STAMP); \
 		echo "npm ci took $$(( $$(date +%s) - start ))s"; \
 	fi
-	$(GO) test -count=1 -run 'TestLanguageService|TestStepCatalogueIsCurrent' ./e2e/ -v -langservice
+	$(GO) test -count=1 -tags langservice -run 'TestLanguageService|TestStepCatalogueIsCurrent' ./e2e/ -v
 
 test: vet lint fmt-check unit ## go vet, staticcheck, gofmt, unit tests with -race, then the e2e suite with -race
 	$(MAKE) e2e E2E_FLAGS=-race

@@ -1,8 +1,13 @@
+//go:build langservice
+
+// The language-service tests need the npm package make steps-check
+// installs, so they are built only with -tags langservice (make
+// steps-check, which CI runs), and there they fail, not skip, without it.
+
 package e2e
 
 import (
 	"encoding/json"
-	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,20 +16,13 @@ import (
 	"testing"
 )
 
-var langService = flag.Bool("langservice", false, "fail, not skip, TestLanguageServiceFindsEveryStep when e2e/langservice is not installed (make steps-check)")
-
 // The Cucumber language service, what VS Code's Cucumber extension uses
 // to complete steps and underline undefined ones, finds every catalogue
 // step in e2e/, each once, with its pattern (e2e/langservice/steps.mjs
 // runs the pinned npm package; make steps-check installs it).
 func TestLanguageServiceFindsEveryStep(t *testing.T) {
 	script := filepath.Join("langservice", "steps.mjs")
-	if _, err := os.Stat(filepath.Join("langservice", "node_modules", "@cucumber", "language-service")); err != nil {
-		if *langService {
-			t.Fatalf("e2e/langservice is not installed: run make steps-check (%v)", err)
-		}
-		t.Skip("e2e/langservice is not installed: make steps-check runs this test")
-	}
+	requireLanguageService(t)
 	out, err := exec.Command("node", script, ".").Output()
 	if err != nil {
 		t.Fatalf("node %s: %v\n%s", script, err, stderrOf(err))
@@ -62,9 +60,7 @@ func TestLanguageServiceFindsEveryStep(t *testing.T) {
 // Why catalog_steps.go exists: the service finds no step registered in
 // a loop, as the suite once registered them.
 func TestLanguageServiceFindsNoStepInALoop(t *testing.T) {
-	if _, err := os.Stat(filepath.Join("langservice", "node_modules", "@cucumber", "language-service")); err != nil {
-		t.Skip("e2e/langservice is not installed: make steps-check runs this test")
-	}
+	requireLanguageService(t)
 	dir := t.TempDir()
 	src := "package e2e\n\nfunc register(sc *godog.ScenarioContext, w *world) {\n\tfor _, d := range catalog {\n\t\tsc.Step(d.Pattern, d.Bind(w))\n\t}\n\tsc.Step(`^one literal step$`, w.one)\n}\n"
 	if err := os.WriteFile(filepath.Join(dir, "steps.go"), []byte(src), 0o644); err != nil {
@@ -88,4 +84,13 @@ func stderrOf(err error) string {
 		return string(ee.Stderr)
 	}
 	return ""
+}
+
+// requireLanguageService fails the test unless make steps-check has
+// installed the pinned package.
+func requireLanguageService(t *testing.T) {
+	t.Helper()
+	if _, err := os.Stat(filepath.Join("langservice", "node_modules", "@cucumber", "language-service")); err != nil {
+		t.Fatalf("e2e/langservice is not installed: run make steps-check (%v)", err)
+	}
 }

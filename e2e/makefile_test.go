@@ -13,7 +13,7 @@ import (
 // where the person asked.
 func TestMakeE2EPassesResultsDirFromWhereMakeRuns(t *testing.T) {
 	if _, err := exec.LookPath("make"); err != nil {
-		t.Skip("no make")
+		t.Fatalf("make is the suite's own entry point: %v", err)
 	}
 	root, err := repoRoot(".")
 	if err != nil {
@@ -37,14 +37,14 @@ func TestMakeE2EPassesResultsDirFromWhereMakeRuns(t *testing.T) {
 // and fails as the merged run does.
 func TestMakeReportMergesShards(t *testing.T) {
 	if _, err := exec.LookPath("make"); err != nil {
-		t.Skip("no make")
+		t.Fatalf("make is the suite's own entry point: %v", err)
 	}
 	if testing.Short() {
 		t.Skip("builds cmd/e2ereport")
 	}
 	goCmd, err := exec.LookPath("go")
 	if err != nil {
-		t.Skip("no go on PATH")
+		t.Fatalf("go test puts its go on PATH: %v", err)
 	}
 	root, err := repoRoot(".")
 	if err != nil {

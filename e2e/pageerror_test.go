@@ -66,7 +66,7 @@ func TestTrimTextKeepsRunes(t *testing.T) {
 // the text around the expected element and the buttons.
 func TestExplainSnapshotsThePage(t *testing.T) {
 	if _, err := exec.LookPath("chromium"); err != nil {
-		t.Skip("no chromium on PATH (make chromium)")
+		t.Fatalf("no chromium on PATH: make e2e installs it (make chromium): %v", err)
 	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, `<!DOCTYPE html><title>New Connected App</title><h1>Setup</h1>
