@@ -28,27 +28,43 @@ const loadPassword = "Load-Pass-1"
 // which nothing contacts, as the flow stops at mocksf's redirect to it.
 const loadCallback = "http://127.0.0.1:9/sfload/callback"
 
+// connect starts mocksf in this process (-start) or reaches the one at
+// -mocksf, checks its health route, and returns the target, the process
+// that serves it (-pid, or this one with -start; 0 when unknown) and what
+// stops both.
+func connect(ctx context.Context, c config) (t *target, pid int, stop func(), err error) {
+	base, pid, stopServer := c.mocksfURL, c.pid, func() {}
+	if c.start {
+		if base, stopServer, err = startInProcess(c.instanceHosts); err != nil {
+			return nil, 0, nil, err
+		}
+		pid = os.Getpid()
+	}
+	if t, err = newTarget(base, c); err != nil {
+		stopServer()
+		return nil, 0, nil, err
+	}
+	stop = func() {
+		t.transport.(*http.Transport).CloseIdleConnections()
+		stopServer()
+	}
+	if err := t.ctl.Health(ctx); err != nil {
+		stop()
+		return nil, 0, nil, fmt.Errorf("sfload: mocksf at %s is not answering its health route: %w", base, err)
+	}
+	return t, pid, stop, nil
+}
+
 // load runs the flows and reports them.
 func load(ctx context.Context, c config, stdout, stderr io.Writer) error {
-	base := c.mocksfURL
-	var probe memoryProbe = unknownProbe{}
-	if c.start {
-		u, stop, err := startInProcess(c.instanceHosts)
-		if err != nil {
-			return err
-		}
-		defer stop()
-		base = u
-	} else if c.pid != 0 {
-		probe = &procProbe{pid: c.pid}
-	}
-	t, err := newTarget(base, c)
+	t, _, stop, err := connect(ctx, c)
 	if err != nil {
 		return err
 	}
-	defer t.transport.(*http.Transport).CloseIdleConnections()
-	if err := t.ctl.Health(ctx); err != nil {
-		return fmt.Errorf("sfload: mocksf at %s is not answering its health route: %w", base, err)
+	defer stop()
+	var probe memoryProbe = unknownProbe{}
+	if !c.start && c.pid != 0 {
+		probe = &procProbe{pid: c.pid}
 	}
 
 	setupStart := time.Now()
@@ -105,7 +121,7 @@ func load(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	flows := len(total.flows)
 	failed := total.errorCount()
 	fmt.Fprintf(stdout, "sfload: %d flows (%d failed) in %v against %s: concurrency %d, %d orgs, %d Leads each, %d GOMAXPROCS\n",
-		flows+failed, failed, elapsed.Round(time.Millisecond), base, c.concurrency, c.orgs, c.records, runtime.GOMAXPROCS(0))
+		flows+failed, failed, elapsed.Round(time.Millisecond), t.ctl.URL, c.concurrency, c.orgs, c.records, runtime.GOMAXPROCS(0))
 	fmt.Fprintf(stdout, "flows/s: %.1f\n", float64(flows)/elapsed.Seconds())
 	total.writeLatencies(stdout)
 	total.writeErrors(stdout)

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"runtime"
 	"runtime/debug"
 	"strconv"
@@ -41,23 +40,11 @@ const soakReports = 10
 // soak runs -n requests of the -soak mode from -concurrency workers, each
 // its own user with its own tokens, and reports the memory.
 func soak(ctx context.Context, c config, stdout, stderr io.Writer) error {
-	base, pid := c.mocksfURL, c.pid
-	if c.start {
-		u, stop, err := startInProcess(c.instanceHosts)
-		if err != nil {
-			return err
-		}
-		defer stop()
-		base, pid = u, os.Getpid()
-	}
-	t, err := newTarget(base, c)
+	t, pid, stop, err := connect(ctx, c)
 	if err != nil {
 		return err
 	}
-	defer t.transport.(*http.Transport).CloseIdleConnections()
-	if err := t.ctl.Health(ctx); err != nil {
-		return fmt.Errorf("sfload: mocksf at %s is not answering its health route: %w", base, err)
-	}
+	defer stop()
 	workers, orgIDs, err := setUp(ctx, t, c)
 	defer tearDown(t, orgIDs, stderr)
 	if err != nil {
@@ -70,7 +57,7 @@ func soak(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		}
 	}
 	mem := memReader{pid: pid, inProcess: c.start}
-	fmt.Fprintf(stdout, "sfload soak %s: %d requests, %d at a time, against %s (%s)\n", c.soak, c.n, len(workers), base, mem.what())
+	fmt.Fprintf(stdout, "sfload soak %s: %d requests, %d at a time, against %s (%s)\n", c.soak, c.n, len(workers), t.ctl.URL, mem.what())
 	before := mem.report(stdout, "before", 0)
 	start := time.Now()
 	var done, failed atomic.Int64
