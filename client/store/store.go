@@ -463,15 +463,25 @@ func (s *Store) writeConnection(tx *sql.Tx, slot string, c *Connection) error {
 	return err
 }
 
+// saveConnection writes c to slot and, once it is stored, makes *held
+// point to it. what names the change in the error. s.mu must be held.
+func (s *Store) saveConnection(slot string, held **Connection, c Connection, what string) error {
+	if err := s.inTx(func(tx *sql.Tx) error { return s.writeConnection(tx, slot, &c) }); err != nil {
+		return fmt.Errorf("store: save %s: %w", what, err)
+	}
+	*held = &c
+	return nil
+}
+
 // SetPending stores c as the connection waiting for the admin to confirm
 // it, replacing any earlier one, which it returns.
 func (s *Store) SetPending(c Connection) (replaced *Connection, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.inTx(func(tx *sql.Tx) error { return s.writeConnection(tx, "pending", &c) }); err != nil {
-		return nil, fmt.Errorf("store: save pending connection: %w", err)
+	replaced = s.pending
+	if err := s.saveConnection("pending", &s.pending, c, "pending connection"); err != nil {
+		return nil, err
 	}
-	replaced, s.pending = s.pending, &c
 	return replaced, nil
 }
 
@@ -496,11 +506,7 @@ func (s *Store) SetPendingIdentity(accessToken string, id Identity) error {
 	}
 	c := *s.pending
 	c.Identity = &id
-	if err := s.inTx(func(tx *sql.Tx) error { return s.writeConnection(tx, "pending", &c) }); err != nil {
-		return fmt.Errorf("store: save identity: %w", err)
-	}
-	s.pending = &c
-	return nil
+	return s.saveConnection("pending", &s.pending, c, "identity")
 }
 
 // TakePending removes and returns the pending connection.
@@ -540,10 +546,7 @@ func (s *Store) Connect(c Connection, objects []string) error {
 		if err := s.writeConnection(tx, "active", &c); err != nil {
 			return err
 		}
-		if err := resetFieldSync(tx, objects); err != nil {
-			return err
-		}
-		if _, err := tx.Exec("UPDATE record_sync SET state = ?, error = '', last_error = '', last_pull = '' WHERE id = 1", SyncNotStarted); err != nil {
+		if err := resetSync(tx, objects); err != nil {
 			return err
 		}
 		if keep {
@@ -561,15 +564,30 @@ func (s *Store) Connect(c Connection, objects []string) error {
 		return fmt.Errorf("store: connect: %w", err)
 	}
 	s.conn = &c
-	s.fields = make([]ObjectFields, len(objects))
-	for i, o := range objects {
-		s.fields[i] = ObjectFields{Object: o, Phase: PhaseWaiting}
-	}
+	s.syncReset(objects)
 	if !keep {
 		s.counts = map[string]int{}
 	}
-	s.sync = RecordSync{State: SyncNotStarted}
 	return nil
+}
+
+// resetSync stores the field sync of objects as waiting, with no fields,
+// and the record sync as not started.
+func resetSync(tx *sql.Tx, objects []string) error {
+	if err := resetFieldSync(tx, objects); err != nil {
+		return err
+	}
+	_, err := tx.Exec("UPDATE record_sync SET state = ?, error = '', last_error = '', last_pull = '' WHERE id = 1", SyncNotStarted)
+	return err
+}
+
+// syncReset is resetSync's change in what s holds. s.mu must be held.
+func (s *Store) syncReset(objects []string) {
+	s.fields = nil
+	for _, o := range objects {
+		s.fields = append(s.fields, ObjectFields{Object: o, Phase: PhaseWaiting})
+	}
+	s.sync = RecordSync{State: SyncNotStarted}
 }
 
 func resetFieldSync(tx *sql.Tx, objects []string) error {
@@ -599,19 +617,14 @@ func (s *Store) Disconnect() (Connection, bool, error) {
 		if _, err := tx.Exec("DELETE FROM connections WHERE slot = 'active'"); err != nil {
 			return err
 		}
-		if err := resetFieldSync(tx, nil); err != nil {
-			return err
-		}
-		_, err := tx.Exec("UPDATE record_sync SET state = ?, error = '', last_error = '', last_pull = '' WHERE id = 1", SyncNotStarted)
-		return err
+		return resetSync(tx, nil)
 	})
 	if err != nil {
 		return Connection{}, false, fmt.Errorf("store: disconnect: %w", err)
 	}
 	c := *s.conn
 	s.conn = nil
-	s.fields = nil
-	s.sync = RecordSync{State: SyncNotStarted}
+	s.syncReset(nil)
 	return c, true, nil
 }
 
@@ -639,11 +652,7 @@ func (s *Store) UpdateToken(prev, next *oauth2.Token, instanceURL string) error 
 	if instanceURL != "" {
 		c.InstanceURL = instanceURL
 	}
-	if err := s.inTx(func(tx *sql.Tx) error { return s.writeConnection(tx, "active", &c) }); err != nil {
-		return fmt.Errorf("store: save refreshed token: %w", err)
-	}
-	s.conn = &c
-	return nil
+	return s.saveConnection("active", &s.conn, c, "refreshed token")
 }
 
 // SetFieldPhase records the field sync phase of object, with err when the
