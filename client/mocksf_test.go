@@ -436,19 +436,6 @@ func TestMocksfLoginErrors(t *testing.T) {
 	}
 }
 
-func TestMocksfAPIDisabled(t *testing.T) {
-	t.Parallel()
-	w := newMocksfWorld(t, mocksfOptions{apiEnabled: false})
-	w.connect()
-	s := w.waitStatus("the field sync failure", func(s status) bool { return s.FieldSync.State == "failed" })
-	if want := "Field sync failed: " + "API access is not enabled for the Salesforce sync user: enable API Enabled on its profile."; s.FieldSync.Text != want {
-		t.Errorf("field sync = %q; want %q", s.FieldSync.Text, want)
-	}
-	if s.Sync.CanStart {
-		t.Error("the sync can start after a failed field sync")
-	}
-}
-
 func TestMocksfRefreshTokenRevoked(t *testing.T) {
 	t.Parallel()
 	w := newMocksfWorld(t, mocksfOptions{apiEnabled: true})

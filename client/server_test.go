@@ -673,17 +673,27 @@ func TestSyncErrors(t *testing.T) {
 	}
 }
 
+// The field sync fails with one explanation whether the org refuses the
+// API (a fault) or the sync user has no API access (mocksf's own check),
+// and the sync cannot start.
 func TestFieldSyncAPIDisabled(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t)
-	h.sf.apiDisabled(h.t)
-	h.connect()
-	s := h.waitStatus("field sync failure", func(s status) bool { return s.FieldSync.State == "failed" })
-	want := "Field sync failed: API access is not enabled for the Salesforce sync user: enable API Enabled on its profile."
-	if s.FieldSync.Text != want {
-		t.Errorf("field sync text = %q; want %q", s.FieldSync.Text, want)
-	}
-	if s.FieldSync.Complete || s.Sync.CanStart {
-		t.Error("sync startable after a failed field sync")
+	for name, world := range map[string]func(t *testing.T) *mocksfWorld{
+		"org":  func(t *testing.T) *mocksfWorld { h := newHarness(t); h.sf.apiDisabled(t); return h.mocksfWorld },
+		"user": func(t *testing.T) *mocksfWorld { return newMocksfWorld(t, mocksfOptions{apiEnabled: false}) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			w := world(t)
+			w.connect()
+			s := w.waitStatus("field sync failure", func(s status) bool { return s.FieldSync.State == "failed" })
+			want := "Field sync failed: API access is not enabled for the Salesforce sync user: enable API Enabled on its profile."
+			if s.FieldSync.Text != want {
+				t.Errorf("field sync text = %q; want %q", s.FieldSync.Text, want)
+			}
+			if s.FieldSync.Complete || s.Sync.CanStart {
+				t.Error("sync startable after a failed field sync")
+			}
+		})
 	}
 }
