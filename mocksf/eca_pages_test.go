@@ -2,6 +2,7 @@ package mocksf_test
 
 import (
 	"errors"
+	"html"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -250,7 +251,7 @@ func TestExternalClientAppConsumerKeyAndSecret(t *testing.T) {
 	if strings.Contains(page, app.ConsumerSecret) {
 		t.Fatal("secret shown before verification")
 	}
-	if want := "You're trying to view the consumer key and secret of an external client app."; !strings.Contains(unescape(page), want) {
+	if want := "You're trying to view the consumer key and secret of an external client app."; !strings.Contains(html.UnescapeString(page), want) {
 		t.Errorf("verification page lacks %q", want)
 	}
 	if want := `action="` + setup.ECAVerifyPath + `?applicationId=` + app.ID + `"`; !strings.Contains(page, want) {
@@ -346,7 +347,7 @@ func TestExternalClientAppPolicies(t *testing.T) {
 		`<select id="ipRelaxation" name="ipRelaxation">`, `<legend>Refresh Token Policy</legend>`,
 		`<label for="sessionTimeout">Timeout Value</label>`, `id="assignedUser-` + sync.ID + `"`,
 		`<input type="submit" id="save" name="save" value="Save">`, `<input type="submit" id="saveTop" name="save" value="Save">`,
-		`id="cancelTop"`, `id="cancel"`, unescapedHTML(setup.MsgAssignedUsersNote),
+		`id="cancelTop"`, `id="cancel"`, html.EscapeString(setup.MsgAssignedUsersNote),
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("Edit Policies lacks %s", want)
@@ -428,7 +429,7 @@ func TestDeleteExternalClientAppStopsItsTokens(t *testing.T) {
 	}
 	deleteURL := ts.URL + setup.ECADeletePath + "?applicationId=" + app.ID
 	_, page := get(t, c, deleteURL)
-	for _, want := range []string{"<h1>Delete External Client App</h1>", "Are you sure you want to delete <strong>Beacon</strong>?", unescapedHTML(setup.MsgECADeleteNotice), `id="confirmDelete"`} {
+	for _, want := range []string{"<h1>Delete External Client App</h1>", "Are you sure you want to delete <strong>Beacon</strong>?", html.EscapeString(setup.MsgECADeleteNotice), `id="confirmDelete"`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("confirmation page lacks %s", want)
 		}
@@ -518,7 +519,7 @@ func TestExternalClientAppSettingsLiftTheRestriction(t *testing.T) {
 	link := `<a id="externalClientAppSettings" href="` + setup.ECASettingsPath + `">External Client App Settings</a>`
 	checkRestricted := func(resp *http.Response, page string, status int) {
 		t.Helper()
-		if resp.StatusCode != status || !strings.Contains(unescape(page), setup.MsgCreationRestricted) ||
+		if resp.StatusCode != status || !strings.Contains(html.UnescapeString(page), setup.MsgCreationRestricted) ||
 			!strings.Contains(page, setup.MsgAllowConnectedApps) || !strings.Contains(page, link) {
 			t.Errorf("got %d without the notice and its link: %s", resp.StatusCode, page)
 		}
@@ -604,7 +605,7 @@ func TestAppManagerListsEveryKindOfApp(t *testing.T) {
 		}
 	}
 	resp, page := get(t, c, ts.URL+setup.LightningAppPath+"?app=LightningSales")
-	if resp.StatusCode != http.StatusOK || !strings.Contains(page, "<h1>Sales</h1>") || !strings.Contains(unescape(page), setup.MsgLightningApp) {
+	if resp.StatusCode != http.StatusOK || !strings.Contains(page, "<h1>Sales</h1>") || !strings.Contains(html.UnescapeString(page), setup.MsgLightningApp) {
 		t.Errorf("Lightning app page: %d %s", resp.StatusCode, page)
 	}
 	if resp, _ := get(t, c, ts.URL+setup.LightningAppPath+"?app=Nope"); resp.StatusCode != http.StatusNotFound {

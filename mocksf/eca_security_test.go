@@ -2,6 +2,7 @@ package mocksf_test
 
 import (
 	"bytes"
+	"html"
 	"net/http"
 	"strings"
 	"testing"
@@ -83,7 +84,7 @@ func TestNewExternalClientAppRefusesALargeCertificate(t *testing.T) {
 	c, token := adminBrowser(t, srv, ts)
 	big := bytes.Repeat([]byte("A"), setup.MaxAppFormBytes+1)
 	resp, page := postMultipart(t, c, ts.URL+setup.ECANewPath, with(validECAForm(token), map[string]string{"enableJwtBearer": "1"}), big)
-	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(unescape(page), setup.MsgCertificateTooLarge) {
+	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(html.UnescapeString(page), setup.MsgCertificateTooLarge) {
 		t.Errorf("got %d; want 413 %q", resp.StatusCode, setup.MsgCertificateTooLarge)
 	}
 	for _, a := range srv.Store().Apps(srv.Store().Orgs()[0].ID) {

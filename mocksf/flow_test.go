@@ -16,6 +16,7 @@ import (
 
 	"github.com/sfharness/sfharness/mocksf"
 	"github.com/sfharness/sfharness/mocksf/mocksfclient"
+	"github.com/sfharness/sfharness/mocksf/mocksftest"
 	"github.com/sfharness/sfharness/mocksf/oauth"
 )
 
@@ -50,17 +51,8 @@ func newServer(t *testing.T) (*mocksf.Server, *httptest.Server) {
 // newServerWith is newServer with configure's changes to its Config.
 func newServerWith(t testing.TB, configure func(*mocksf.Config)) (*mocksf.Server, *httptest.Server) {
 	t.Helper()
-	ts := httptest.NewUnstartedServer(nil)
-	cfg := mocksf.Config{BaseURL: "http://" + ts.Listener.Addr().String(), Seed: []byte(testSeed)}
-	configure(&cfg)
-	srv, err := mocksf.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts.Config.Handler = srv
-	ts.Start()
-	t.Cleanup(func() { ts.Close(); srv.Close() })
-	return srv, ts
+	s := mocksftest.NewServer(t, mocksftest.WithSeed([]byte(testSeed)), mocksftest.WithConfig(configure))
+	return s.Mocksf, s.HTTPServer()
 }
 
 // controlOf is the client of the control API of a test's mocksf.

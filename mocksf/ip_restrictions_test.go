@@ -7,6 +7,7 @@ package mocksf_test
 
 import (
 	"encoding/json"
+	"html"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -80,7 +81,7 @@ func loginError(page string) string {
 		return ""
 	}
 	rest := page[i+len(open):]
-	return unescape(rest[:strings.Index(rest, "<")])
+	return html.UnescapeString(rest[:strings.Index(rest, "<")])
 }
 
 func TestLoginIPRanges(t *testing.T) {
@@ -274,7 +275,7 @@ func TestEditPoliciesIPRelaxation(t *testing.T) {
 			if got := appNamed(t, srv, "Product Sync").Policy.IPRelaxation; got != tt.value {
 				t.Errorf("got IPRelaxation %q; want %q", got, tt.value)
 			}
-			if want := `<dd id="policyIPRelaxation">` + unescapedHTML(tt.label) + `</dd>`; !strings.Contains(page, want) {
+			if want := `<dd id="policyIPRelaxation">` + html.EscapeString(tt.label) + `</dd>`; !strings.Contains(page, want) {
 				t.Errorf("the Manage page lacks %s", want)
 			}
 			if _, again := get(t, c, policiesURL); !strings.Contains(again, `<option value="`+tt.value+`" selected>`) {

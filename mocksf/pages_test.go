@@ -2,6 +2,7 @@ package mocksf_test
 
 import (
 	"encoding/json"
+	"html"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -144,7 +145,7 @@ func TestConsumerDetailsVerificationMessages(t *testing.T) {
 			}
 			target := ts.URL + setup.VerifyPath + "?applicationId=" + app.ID
 			page = tt.fail(t, srv, ts, c, target, token)
-			if !strings.Contains(unescape(page), tt.want) {
+			if !strings.Contains(html.UnescapeString(page), tt.want) {
 				t.Fatalf("got page without %q:\n%s", tt.want, page)
 			}
 			mailed := len(srv.Mailer().Sent("admin@acme.test"))
@@ -190,7 +191,7 @@ func TestRestrictConnectedAppsOrgSetting(t *testing.T) {
 			c := browser(t, ts)
 			token := loginAs(t, srv, ts, c, tt.username, tt.password)
 			resp, page := post(t, c, ts.URL+setup.ChoosePath, url.Values{"_CONFIRMATIONTOKEN": {token}, "appType": {setup.AppTypeConnected}})
-			restricted := strings.Contains(unescape(page), setup.MsgCreationRestricted)
+			restricted := strings.Contains(html.UnescapeString(page), setup.MsgCreationRestricted)
 			if restricted != tt.wantRestricted {
 				t.Errorf("got restriction message %v at %s; want %v", restricted, resp.Request.URL.Path, tt.wantRestricted)
 			}

@@ -11,6 +11,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"html"
 	"html/template"
 	"io"
 	"log/slog"
@@ -36,6 +37,7 @@ import (
 	"github.com/sfharness/sfharness/mocksf/control"
 	"github.com/sfharness/sfharness/mocksf/identity"
 	"github.com/sfharness/sfharness/mocksf/login"
+	"github.com/sfharness/sfharness/mocksf/mocksftest"
 	"github.com/sfharness/sfharness/mocksf/oauth"
 	"github.com/sfharness/sfharness/mocksf/setup"
 	"github.com/sfharness/sfharness/mocksf/store"
@@ -818,7 +820,7 @@ func TestSecurityLoginBruteForce(t *testing.T) {
 	attempt := func(c *http.Client, username, password string) string {
 		_, page := get(t, c, ts.URL+"/")
 		_, page = post(t, c, ts.URL+"/", url.Values{"_CONFIRMATIONTOKEN": {csrf(t, page)}, "username": {username}, "pw": {password}})
-		return unescape(page)
+		return html.UnescapeString(page)
 	}
 	const maxFailures = 10 // mocksf.Config's default
 	mails := len(srv.Mailer().Sent("sync@acme.test"))
@@ -916,7 +918,7 @@ func TestSecurityVerificationCodeBruteForce(t *testing.T) {
 			}
 			verify := func(emc string) string {
 				_, page := post(t, c, ts.URL+path, url.Values{"_CONFIRMATIONTOKEN": {token}, "emc": {emc}})
-				return unescape(page)
+				return html.UnescapeString(page)
 			}
 			for i := 1; i <= maxAttempts; i++ {
 				want := identity.MsgInvalidCode
@@ -972,7 +974,7 @@ func TestSecurityConsumerVerificationBounded(t *testing.T) {
 	if n := len(srv.Mailer().Sent("admin@acme.test")) - mails; n != mocksf.DefaultMaxVerificationCodes {
 		t.Errorf("%d codes mailed for 1 request and 8 resends; want %d", n, mocksf.DefaultMaxVerificationCodes)
 	}
-	if !strings.Contains(unescape(page), identity.MsgCannotSend) {
+	if !strings.Contains(html.UnescapeString(page), identity.MsgCannotSend) {
 		t.Errorf("Resend Code past the cap: want %q in\n%s", identity.MsgCannotSend, page)
 	}
 	// An hour later Resend Code works again; 5 wrong tries on each of two
@@ -982,26 +984,18 @@ func TestSecurityConsumerVerificationBounded(t *testing.T) {
 		if i%5 == 0 {
 			post(t, c, path, url.Values{"_CONFIRMATIONTOKEN": {token}, "resend": {"1"}})
 		}
-		_, page = post(t, c, path, url.Values{"_CONFIRMATIONTOKEN": {token}, "emc": {wrongCode(srv.Mailer().Sent("admin@acme.test")[0].Code)}})
+		_, page = post(t, c, path, url.Values{"_CONFIRMATIONTOKEN": {token}, "emc": {mocksftest.WrongCode(srv.Mailer().Sent("admin@acme.test")[0].Code)}})
 	}
 	code := srv.Mailer().Sent("admin@acme.test")[0].Code
-	if !strings.Contains(unescape(page), identity.MsgLockedOut) {
+	if !strings.Contains(html.UnescapeString(page), identity.MsgLockedOut) {
 		t.Errorf("the wrong code that reaches the cap: want %q in\n%s", identity.MsgLockedOut, page)
 	}
-	if _, page = post(t, c, path, url.Values{"_CONFIRMATIONTOKEN": {token}, "emc": {code}}); !strings.Contains(unescape(page), identity.MsgLockedOut) {
+	if _, page = post(t, c, path, url.Values{"_CONFIRMATIONTOKEN": {token}, "emc": {code}}); !strings.Contains(html.UnescapeString(page), identity.MsgLockedOut) {
 		t.Errorf("the right code while locked: want %q in\n%s", identity.MsgLockedOut, page)
 	}
 	if sessionOf(t, srv, ts, c).Revealed[id] {
 		t.Fatal("the consumer details were revealed while the verification was locked")
 	}
-}
-
-// wrongCode is a code of six digits that is not code.
-func wrongCode(code string) string {
-	if code == "000000" {
-		return "111111"
-	}
-	return "000000"
 }
 
 // The payloads the XSS tests inject: a script element, and an attribute

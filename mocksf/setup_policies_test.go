@@ -10,6 +10,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/pem"
 	"errors"
+	"html"
 	"io"
 	"math/big"
 	"mime/multipart"
@@ -104,7 +105,7 @@ func appNamed(t *testing.T, srv *mocksf.Server, name string) store.ConnectedApp 
 func fieldErrors(page string) map[string]string {
 	errs := map[string]string{}
 	for _, m := range fieldError.FindAllStringSubmatch(page, -1) {
-		errs[m[1]] = unescape(m[2])
+		errs[m[1]] = html.UnescapeString(m[2])
 	}
 	return errs
 }
@@ -187,17 +188,12 @@ func TestNewConnectedAppFormShowsOAuthOptions(t *testing.T) {
 		`<input type="file" id="certificate" name="certificate"`,
 		`<div id="certificateField" class="suboption" hidden>`,
 		`id="clientCredentialsWarning" class="warning suboption" role="alert" hidden>`,
-		unescapedHTML(setup.MsgClientCredentialsWarning),
+		html.EscapeString(setup.MsgClientCredentialsWarning),
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("page lacks %s", want)
 		}
 	}
-}
-
-// unescapedHTML is s as html/template writes it in text.
-func unescapedHTML(s string) string {
-	return strings.NewReplacer("&", "&amp;", "'", "&#39;", `"`, "&#34;", "<", "&lt;", ">", "&gt;").Replace(s)
 }
 
 func TestNewConnectedAppSavesOAuthOptions(t *testing.T) {
@@ -282,7 +278,7 @@ func TestNewConnectedAppOAuthOptionErrors(t *testing.T) {
 			if got := fieldErrors(page); len(got) != 1 || got[tt.field] != tt.want {
 				t.Errorf("got field errors %v; want only %s: %q", got, tt.field, tt.want)
 			}
-			if got := strings.Contains(page, `id="certificate-reupload">`+unescapedHTML(setup.MsgCertificateReupload)); got != tt.wantReupload {
+			if got := strings.Contains(page, `id="certificate-reupload">`+html.EscapeString(setup.MsgCertificateReupload)); got != tt.wantReupload {
 				t.Errorf("got re-upload note %v; want %v", got, tt.wantReupload)
 			}
 			// Nothing typed is lost: text, scopes and every checkbox.
@@ -317,7 +313,7 @@ func TestConnectedAppFormBodyIsBounded(t *testing.T) {
 	seeded := len(srv.Store().Apps(srv.Store().Orgs()[0].ID))
 	huge := bytes.Repeat([]byte("A"), setup.MaxAppFormBytes+1)
 	resp, page := postMultipart(t, c, ts.URL+setup.EditPath, with(validAppForm(token), map[string]string{"useDigitalSignatures": "1"}), huge)
-	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(page, unescapedHTML(setup.MsgCertificateTooLarge)) {
+	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(page, html.EscapeString(setup.MsgCertificateTooLarge)) {
 		t.Errorf("got %d %s; want 413 with %q", resp.StatusCode, page, setup.MsgCertificateTooLarge)
 	}
 	if n := len(srv.Store().Apps(srv.Store().Orgs()[0].ID)) - seeded; n != 0 {
@@ -689,7 +685,7 @@ func TestDeleteAppRevokesItsTokens(t *testing.T) {
 	app := appNamed(t, srv, "Product Sync")
 	deleteURL := ts.URL + setup.DeletePath + "?applicationId=" + app.ID
 	_, page := get(t, c, deleteURL)
-	for _, want := range []string{"Are you sure you want to delete <strong>Product Sync</strong>?", unescapedHTML(setup.MsgDeleteNotice), `id="confirmDelete"`} {
+	for _, want := range []string{"Are you sure you want to delete <strong>Product Sync</strong>?", html.EscapeString(setup.MsgDeleteNotice), `id="confirmDelete"`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("confirmation page lacks %s", want)
 		}

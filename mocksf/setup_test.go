@@ -1,6 +1,7 @@
 package mocksf_test
 
 import (
+	"html"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -66,7 +67,7 @@ func TestTooManyWrongCodesNeedANewCode(t *testing.T) {
 		post(t, c, ts.URL+login.VerifyPath, url.Values{"_CONFIRMATIONTOKEN": {token}, "emc": {"x" + code}})
 	}
 	_, page := post(t, c, ts.URL+login.VerifyPath, url.Values{"_CONFIRMATIONTOKEN": {token}, "emc": {code}})
-	if !strings.Contains(unescape(page), identity.MsgTooMany) {
+	if !strings.Contains(html.UnescapeString(page), identity.MsgTooMany) {
 		t.Fatalf("6th try with the right code: want %q, got %s", identity.MsgTooMany, page)
 	}
 	// Resend Code mails a fresh code that works.
@@ -157,7 +158,7 @@ func TestNewConnectedAppValidation(t *testing.T) {
 			for _, m := range fieldError.FindAllStringSubmatch(page, -1) {
 				errs[m[1]] = m[2]
 			}
-			if len(errs) != 1 || !strings.Contains(unescape(errs[tt.field]), tt.want) {
+			if len(errs) != 1 || !strings.Contains(html.UnescapeString(errs[tt.field]), tt.want) {
 				t.Errorf("field errors %v; want only %s: %q", errs, tt.field, tt.want)
 			}
 			// Nothing typed is lost.
@@ -180,7 +181,7 @@ func TestNewConnectedAppValidation(t *testing.T) {
 		t.Fatalf("valid form led to %s: %s", resp.Request.URL.Path, page)
 	}
 	_, page = post(t, c, ts.URL+setup.EditPath, valid)
-	if !strings.Contains(unescape(page), setup.MsgDuplicateName) {
+	if !strings.Contains(html.UnescapeString(page), setup.MsgDuplicateName) {
 		t.Errorf("duplicate name not refused: %s", page)
 	}
 }
@@ -232,8 +233,4 @@ func TestConsumerDetailsNeedAnEmailedCode(t *testing.T) {
 	if resp.Request.URL.Path != setup.ConsumerPath || !strings.Contains(page, created.ConsumerKey) || !strings.Contains(page, created.ConsumerSecret) {
 		t.Fatalf("after verification at %s: %s", resp.Request.URL.Path, page)
 	}
-}
-
-func unescape(s string) string {
-	return strings.NewReplacer("&#39;", "'", "&#34;", `"`, "&amp;", "&", "&lt;", "<", "&gt;", ">").Replace(s)
 }

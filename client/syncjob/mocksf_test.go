@@ -7,13 +7,13 @@ package syncjob_test
 import (
 	"context"
 	"log/slog"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/sfharness/sfharness/internal/testlog"
+	"github.com/sfharness/sfharness/mocksf/mocksftest"
 
 	"github.com/sfharness/sfharness/client/salesforce"
 	"github.com/sfharness/sfharness/client/store"
@@ -43,9 +43,7 @@ func TestRecordSyncWithMocksf(t *testing.T) {
 	t.Parallel()
 	const key, secret = "3MVG9SyncjobTestKeySyncjobTestKeySyncjobTestKeySyncjobTestKey", "0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF"
 	clk := &clock{t: time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)}
-	ts := httptest.NewUnstartedServer(nil)
-	base := "http://" + ts.Listener.Addr().String()
-	sf, err := mocksf.New(mocksf.Config{BaseURL: base, Clock: clk.Now, Seed: []byte(`
+	srv := mocksftest.NewServer(t, mocksftest.WithConfig(func(c *mocksf.Config) { c.Clock = clk.Now }), mocksftest.WithSeed([]byte(`
 orgs:
   - name: Acme
     allowPasswordFlow: true
@@ -53,21 +51,16 @@ orgs:
       - {username: sync@acme.test, password: Sync-Pass-1}
     connectedApps:
       - name: Beacon Sync
-        consumerKey: "` + key + `"
-        consumerSecret: "` + secret + `"
+        consumerKey: "`+key+`"
+        consumerSecret: "`+secret+`"
         callbackUrls: ["http://127.0.0.1:9/cb"]
         scopes: [api, refresh_token, id]
         permittedUsers: admin-approved
         assignedUsers: [sync@acme.test]
     records:
       generate: {Lead: 5, Contact: 2}
-`)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts.Config.Handler = sf
-	ts.Start()
-	t.Cleanup(func() { ts.Close(); sf.Close() })
+`)))
+	sf, base := srv.Mocksf, srv.URL
 
 	oc := salesforce.OAuthConfig(base, key, secret, "http://127.0.0.1:9/cb")
 	tok, err := oc.PasswordCredentialsToken(context.Background(), "sync@acme.test", "Sync-Pass-1")

@@ -6,13 +6,13 @@ import (
 	"io"
 	"net/http"
 	"net/http/cookiejar"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/sfharness/sfharness/mocksf"
+	"github.com/sfharness/sfharness/mocksf/mocksftest"
 	"github.com/sfharness/sfharness/mocksf/store"
 )
 
@@ -49,19 +49,12 @@ type server struct {
 
 func newServer(t *testing.T, configure ...func(*mocksf.Config)) *server {
 	t.Helper()
-	ts := httptest.NewUnstartedServer(nil)
-	cfg := mocksf.Config{BaseURL: "http://" + ts.Listener.Addr().String(), Seed: []byte(testSeed)}
+	opts := []mocksftest.Option{mocksftest.WithSeed([]byte(testSeed))}
 	for _, f := range configure {
-		f(&cfg)
+		opts = append(opts, mocksftest.WithConfig(f))
 	}
-	srv, err := mocksf.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts.Config.Handler = srv
-	ts.Start()
-	t.Cleanup(func() { ts.Close(); srv.Close() })
-	return &server{Server: srv, URL: ts.URL}
+	s := mocksftest.NewServer(t, opts...)
+	return &server{Server: s.Mocksf, URL: s.URL}
 }
 
 // do sends a request with an optional JSON (or raw string) body and

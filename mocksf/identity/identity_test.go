@@ -11,6 +11,7 @@ import (
 	mclock "github.com/sfharness/sfharness/mocksf/clock"
 	"github.com/sfharness/sfharness/mocksf/identity"
 	"github.com/sfharness/sfharness/mocksf/mail"
+	"github.com/sfharness/sfharness/mocksf/mocksftest"
 	"github.com/sfharness/sfharness/mocksf/store"
 )
 
@@ -86,7 +87,7 @@ func TestCheck(t *testing.T) {
 			return " " + code + " "
 		}, nil, ""},
 		{"wrong code", func(_ *testing.T, _ *identity.Verifier, _ *mclock.Clock, _ store.Session, code string) string {
-			return wrong(code)
+			return mocksftest.WrongCode(code)
 		}, identity.ErrInvalidCode, identity.MsgInvalidCode},
 		{"right code after its lifetime", func(_ *testing.T, _ *identity.Verifier, clk *mclock.Clock, _ store.Session, code string) string {
 			clk.Advance(10*time.Minute + time.Second)
@@ -98,19 +99,19 @@ func TestCheck(t *testing.T) {
 		}, nil, ""},
 		{"wrong code after its lifetime", func(_ *testing.T, _ *identity.Verifier, clk *mclock.Clock, _ store.Session, code string) string {
 			clk.Advance(time.Hour)
-			return wrong(code)
+			return mocksftest.WrongCode(code)
 		}, identity.ErrExpiredCode, identity.MsgExpiredCode},
 		{"the wrong code that uses up the attempts", func(t *testing.T, v *identity.Verifier, _ *mclock.Clock, sess store.Session, code string) string {
 			for range 2 {
-				if err := v.Check(sess.ID, "login", wrong(code)); !errors.Is(err, identity.ErrInvalidCode) {
+				if err := v.Check(sess.ID, "login", mocksftest.WrongCode(code)); !errors.Is(err, identity.ErrInvalidCode) {
 					t.Fatalf("got %v for a wrong code; want ErrInvalidCode", err)
 				}
 			}
-			return wrong(code)
+			return mocksftest.WrongCode(code)
 		}, identity.ErrTooMany, identity.MsgTooMany},
 		{"right code after too many wrong ones", func(t *testing.T, v *identity.Verifier, _ *mclock.Clock, sess store.Session, code string) string {
 			for range 3 {
-				_ = v.Check(sess.ID, "login", wrong(code))
+				_ = v.Check(sess.ID, "login", mocksftest.WrongCode(code))
 			}
 			return code
 		}, identity.ErrTooMany, identity.MsgTooMany},
@@ -165,7 +166,7 @@ func TestResendAfterAFailure(t *testing.T) {
 		}},
 		{"too many", func(v *identity.Verifier, _ *mclock.Clock, sess store.Session, code string) {
 			for range 3 {
-				_ = v.Check(sess.ID, "login", wrong(code))
+				_ = v.Check(sess.ID, "login", mocksftest.WrongCode(code))
 			}
 		}},
 	}
@@ -243,14 +244,6 @@ func TestEmailHasTextAndEscapedHTML(t *testing.T) {
 	}
 }
 
-// wrong returns a code that differs from code.
-func wrong(code string) string {
-	if code == "000000" {
-		return "111111"
-	}
-	return "000000"
-}
-
 // The user's caps: codes mailed and wrong codes within Window, counted
 // across sessions and purposes.
 func TestUserCaps(t *testing.T) {
@@ -291,9 +284,9 @@ func TestUserCaps(t *testing.T) {
 			codeA := box.last(t).Code
 			mustSend(t, v, b)
 			codeB := box.last(t).Code
-			_ = v.Check(a.ID, "login", wrong(codeA))
-			_ = v.Check(a.ID, "login", wrong(codeA))
-			if err := v.Check(b.ID, "login", wrong(codeB)); !errors.Is(err, identity.ErrLockedOut) || identity.Message(err) != identity.MsgLockedOut {
+			_ = v.Check(a.ID, "login", mocksftest.WrongCode(codeA))
+			_ = v.Check(a.ID, "login", mocksftest.WrongCode(codeA))
+			if err := v.Check(b.ID, "login", mocksftest.WrongCode(codeB)); !errors.Is(err, identity.ErrLockedOut) || identity.Message(err) != identity.MsgLockedOut {
 				t.Fatalf("3rd wrong code: got %v; want ErrLockedOut", err)
 			}
 			for _, c := range []struct{ sess, code string }{{a.ID, codeA}, {b.ID, codeB}} {
@@ -308,7 +301,7 @@ func TestUserCaps(t *testing.T) {
 		{"the lock ends after Window", func(t *testing.T, v *identity.Verifier, box *outbox, clk *mclock.Clock, a, _ store.Session) {
 			mustSend(t, v, a)
 			for range 3 {
-				_ = v.Check(a.ID, "login", wrong(box.last(t).Code))
+				_ = v.Check(a.ID, "login", mocksftest.WrongCode(box.last(t).Code))
 			}
 			clk.Advance(time.Hour)
 			mustSend(t, v, a)
@@ -318,15 +311,15 @@ func TestUserCaps(t *testing.T) {
 		}},
 		{"a right code clears the counts", func(t *testing.T, v *identity.Verifier, box *outbox, _ *mclock.Clock, a, b store.Session) {
 			mustSend(t, v, a)
-			_ = v.Check(a.ID, "login", wrong(box.last(t).Code))
-			_ = v.Check(a.ID, "login", wrong(box.last(t).Code))
+			_ = v.Check(a.ID, "login", mocksftest.WrongCode(box.last(t).Code))
+			_ = v.Check(a.ID, "login", mocksftest.WrongCode(box.last(t).Code))
 			if err := v.Check(a.ID, "login", box.last(t).Code); err != nil {
 				t.Fatal(err)
 			}
 			mustSend(t, v, b)
 			mustSend(t, v, b) // 2 more sends: the first one's count was cleared
-			_ = v.Check(b.ID, "login", wrong(box.last(t).Code))
-			if err := v.Check(b.ID, "login", wrong(box.last(t).Code)); !errors.Is(err, identity.ErrInvalidCode) {
+			_ = v.Check(b.ID, "login", mocksftest.WrongCode(box.last(t).Code))
+			if err := v.Check(b.ID, "login", mocksftest.WrongCode(box.last(t).Code)); !errors.Is(err, identity.ErrInvalidCode) {
 				t.Errorf("2 wrong codes after a right one: got %v; want ErrInvalidCode", err)
 			}
 		}},
@@ -334,7 +327,7 @@ func TestUserCaps(t *testing.T) {
 			mustSend(t, v, a)
 			clk.Advance(11 * time.Minute)
 			for range 5 {
-				if err := v.Check(a.ID, "login", wrong(box.last(t).Code)); !errors.Is(err, identity.ErrExpiredCode) {
+				if err := v.Check(a.ID, "login", mocksftest.WrongCode(box.last(t).Code)); !errors.Is(err, identity.ErrExpiredCode) {
 					t.Fatalf("a code typed after its lifetime: got %v; want ErrExpiredCode", err)
 				}
 			}

@@ -16,6 +16,7 @@ import (
 	"github.com/sfharness/sfharness/mocksf/identity"
 	"github.com/sfharness/sfharness/mocksf/login"
 	"github.com/sfharness/sfharness/mocksf/mail"
+	"github.com/sfharness/sfharness/mocksf/mocksftest"
 	"github.com/sfharness/sfharness/mocksf/store"
 	"github.com/sfharness/sfharness/mocksf/web"
 )
@@ -57,20 +58,12 @@ type fixture struct {
 func newFixture(t *testing.T, configure ...func(*mocksf.Config)) *fixture {
 	t.Helper()
 	start := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
-	ts := httptest.NewUnstartedServer(nil)
-	cfg := mocksf.Config{BaseURL: "http://" + ts.Listener.Addr().String(), Seed: []byte(seed),
-		Clock: func() time.Time { return start }}
+	opts := []mocksftest.Option{mocksftest.WithSeed([]byte(seed)), mocksftest.WithConfig(func(c *mocksf.Config) { c.Clock = func() time.Time { return start } })}
 	for _, c := range configure {
-		c(&cfg)
+		opts = append(opts, mocksftest.WithConfig(c))
 	}
-	srv, err := mocksf.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts.Config.Handler = srv
-	ts.Start()
-	t.Cleanup(func() { ts.Close(); srv.Close() })
-	return &fixture{st: srv.Store(), box: outbox{srv.Mailer()}, clock: srv.Clock(), ts: ts}
+	s := mocksftest.NewServer(t, opts...)
+	return &fixture{st: s.Mocksf.Store(), box: outbox{s.Mocksf.Mailer()}, clock: s.Mocksf.Clock(), ts: s.HTTPServer()}
 }
 
 // sessionUser is the username the browser's session is logged in as, or

@@ -14,6 +14,7 @@ import (
 	"github.com/sfharness/sfharness/mocksf"
 	"github.com/sfharness/sfharness/mocksf/identity"
 	"github.com/sfharness/sfharness/mocksf/login"
+	"github.com/sfharness/sfharness/mocksf/mocksftest"
 	"github.com/sfharness/sfharness/mocksf/setup"
 )
 
@@ -190,14 +191,14 @@ func TestSecurityVerificationCodesBounded(t *testing.T) {
 		{"Resend Code and 5 wrong codes, in one session", func(t *testing.T, f *fixture, c *http.Client, token string) []string {
 			msgs := []string{f.resend(t, c, token)}
 			for range 5 {
-				msgs = append(msgs, f.guess(t, c, token, wrongCode(f.box.code(t, "sync@acme.test"))))
+				msgs = append(msgs, f.guess(t, c, token, mocksftest.WrongCode(f.box.code(t, "sync@acme.test"))))
 			}
 			return msgs
 		}, false, true},
 		{"a new login and 5 wrong codes each time", func(t *testing.T, f *fixture, c *http.Client, token string) []string {
 			var msgs []string
 			for range 5 {
-				msgs = append(msgs, f.guess(t, c, token, wrongCode(f.box.code(t, "sync@acme.test"))))
+				msgs = append(msgs, f.guess(t, c, token, mocksftest.WrongCode(f.box.code(t, "sync@acme.test"))))
 			}
 			return msgs
 		}, true, true},
@@ -263,14 +264,6 @@ func TestSecurityVerificationCodesBounded(t *testing.T) {
 			}
 		})
 	}
-}
-
-// wrongCode is a code of six digits that is not code.
-func wrongCode(code string) string {
-	if code == "000000" {
-		return "111111"
-	}
-	return "000000"
 }
 
 // A session planted in the browser before the login (cookies are shared

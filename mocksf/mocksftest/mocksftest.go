@@ -20,6 +20,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"time"
 
@@ -144,6 +145,10 @@ func (s *Server) Close() {
 // Client returns an HTTP client for the server.
 func (s *Server) Client() *http.Client { return s.ts.Client() }
 
+// HTTPServer is the test server mocksf runs on, for tests written
+// against httptest.
+func (s *Server) HTTPServer() *httptest.Server { return s.ts }
+
 // NewOrg creates an isolated org from spec (POST /__mocksf/orgs) and
 // returns it with its IDs, passwords, consumer keys and secrets. An
 // empty Name becomes "Test Org". Usernames are unique across the orgs of
@@ -241,4 +246,14 @@ func (s *Server) Requests(filter RequestFilter) []Entry {
 // token endpoints, and the scopes given (none: all the app's scopes).
 func (s *Server) OAuth2Config(app OrgApp, scopes ...string) *oauth2.Config {
 	return s.Control.OAuth2Config(app, scopes...)
+}
+
+// WrongCode is a verification code of code's length that is not code, for
+// tests of the wrong-code path.
+func WrongCode(code string) string {
+	digit := "0"
+	if strings.HasPrefix(code, "0") {
+		digit = "1"
+	}
+	return strings.Repeat(digit, len(code))
 }

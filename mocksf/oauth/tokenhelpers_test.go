@@ -18,6 +18,7 @@ import (
 
 	"github.com/sfharness/sfharness/mocksf"
 	mclock "github.com/sfharness/sfharness/mocksf/clock"
+	"github.com/sfharness/sfharness/mocksf/mocksftest"
 	"github.com/sfharness/sfharness/mocksf/store"
 )
 
@@ -130,18 +131,12 @@ func newTokenEnv(tb testing.TB) *tkEnv { return newTokenEnvWith(tb, nil) }
 func newTokenEnvWith(tb testing.TB, configure func(*mocksf.Config)) *tkEnv {
 	tb.Helper()
 	clock := mclock.At(time.Now())
-	ts := httptest.NewUnstartedServer(nil)
-	cfg := mocksf.Config{BaseURL: "http://" + ts.Listener.Addr().String(), Seed: []byte(tkSeed), Clock: clock.Now}
+	opts := []mocksftest.Option{mocksftest.WithSeed([]byte(tkSeed)), mocksftest.WithConfig(func(c *mocksf.Config) { c.Clock = clock.Now })}
 	if configure != nil {
-		configure(&cfg)
+		opts = append(opts, mocksftest.WithConfig(configure))
 	}
-	srv, err := mocksf.New(cfg)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	ts.Config.Handler = srv
-	ts.Start()
-	tb.Cleanup(func() { ts.Close(); srv.Close() })
+	s := mocksftest.NewServer(tb, opts...)
+	srv, ts := s.Mocksf, s.HTTPServer()
 	e := &tkEnv{srv: srv, ts: ts, clock: clock, store: srv.Store(), base: ts.URL, instance: srv.InstanceURL()}
 	if e.instance == e.base {
 		tb.Fatalf("instance URL %s equals the login URL; the tests need two hosts", e.instance)
