@@ -1,4 +1,7 @@
 # Salesforce OAuth e2e harness. `make help` lists the targets.
+# bash, not Debian's sh (dash): the recipes wait for a port with bash's
+# /dev/tcp, which dash lacks (its loops ran out their 10 s instead).
+SHELL := /bin/bash
 GO      ?= go
 FEATURE ?=
 TAGS    ?=
@@ -58,27 +61,29 @@ e2e-smtp: chromium ## the suite with mail relayed through an external SMTP serve
 		if [ "$$(id -u)" = 0 ]; then apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y python3-aiosmtpd; \
 		else echo "Install it with: sudo apt-get install -y python3-aiosmtpd" >&2; exit 1; fi; }
 	@port=$${SMTP_PORT:-2525}; $(DEBIAN_PYTHON) -m aiosmtpd -n -l 127.0.0.1:$$port > /dev/null 2>&1 & pid=$$!; \
-	trap "kill $$pid" EXIT; \
+	trap 'kill $$pid 2>/dev/null; wait $$pid 2>/dev/null' EXIT; trap 'exit 130' INT; trap 'exit 143' TERM; \
 	for i in $$(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/$$port) 2>/dev/null && break; sleep 0.1; done; \
+	echo "aiosmtpd (pid $$pid) on 127.0.0.1:$$port"; \
 	$(MAKE) e2e SMTP=127.0.0.1:$$port
 
 e2e-remote-browser: chromium ## the suite driving a separately started Chromium through CHROME_URL (port CDP_PORT, default 9222)
 	@port=$${CDP_PORT:-9222}; dir=$$(mktemp -d); \
 	chromium $(CHROMIUM_FLAGS) --user-data-dir=$$dir --remote-debugging-address=127.0.0.1 --remote-debugging-port=$$port about:blank > /dev/null 2>&1 & pid=$$!; \
-	trap "kill $$pid; rm -rf $$dir" EXIT; \
+	trap 'kill $$pid 2>/dev/null; wait $$pid 2>/dev/null; rm -rf $$dir' EXIT; trap 'exit 130' INT; trap 'exit 143' TERM; \
 	for i in $$(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/$$port) 2>/dev/null && break; sleep 0.1; done; \
+	echo "chromium (pid $$pid) on 127.0.0.1:$$port"; \
 	$(MAKE) e2e CHROME_URL=http://127.0.0.1:$$port
 
 e2e-external: chromium build ## the @smoke scenarios against separately started bin/mocksf and bin/client (MOCKSF_URL, CLIENT_URL)
 	@dir=$$(mktemp -d); printf 'orgs: []\n' > $$dir/empty.yaml; \
 	bin/mocksf -addr 127.0.0.1:0 -seed $$dir/empty.yaml -instance-hosts $(INSTANCE_HOSTS) > $$dir/mocksf.out 2>&1 & mpid=$$!; \
-	trap 'kill $$mpid $$cpid 2>/dev/null; rm -rf $$dir' EXIT; \
+	trap 'kill $$mpid $$cpid 2>/dev/null; wait $$mpid $$cpid 2>/dev/null; rm -rf $$dir' EXIT; trap 'exit 130' INT; trap 'exit 143' TERM; \
 	for i in $$(seq 1 100); do grep -q 'listening on' $$dir/mocksf.out && break; sleep 0.1; done; \
 	murl=$$(sed -n 's/^mocksf listening on //p' $$dir/mocksf.out); \
 	bin/client -addr 127.0.0.1:0 -db "" -salesforce $$murl > $$dir/client.out 2>&1 & cpid=$$!; \
 	for i in $$(seq 1 100); do grep -q 'listening on' $$dir/client.out && break; sleep 0.1; done; \
 	curl_url=$$(sed -n 's/^client listening on //p' $$dir/client.out); \
-	echo "mocksf at $$murl, client at $$curl_url"; \
+	echo "mocksf (pid $$mpid) at $$murl, client (pid $$cpid) at $$curl_url"; \
 	$(MAKE) e2e MOCKSF_URL=$$murl CLIENT_URL=$$curl_url TAGS='@smoke and not @wip'
 
 # MAILPIT_VERSION pins the real Mailpit make e2e-mailpit builds from the Go
@@ -94,9 +99,10 @@ $(MAILPIT):
 e2e-mailpit: chromium $(MAILPIT) ## the suite with mocksf relaying its mail to a real Mailpit (pinned, built into .cache/) and the steps reading the codes through MAILPIT_URL (ports MAILPIT_HTTP_PORT, MAILPIT_SMTP_PORT; default 8025, 1025)
 	@http=$${MAILPIT_HTTP_PORT:-8025}; smtp=$${MAILPIT_SMTP_PORT:-1025}; dir=$$(mktemp -d); \
 	$(MAILPIT) --listen 127.0.0.1:$$http --smtp 127.0.0.1:$$smtp --database $$dir/mailpit.db --disable-version-check --quiet > $$dir/mailpit.out 2>&1 & pid=$$!; \
-	trap 'kill $$pid 2>/dev/null; wait $$pid 2>/dev/null; rm -rf $$dir' EXIT; \
+	trap 'kill $$pid 2>/dev/null; wait $$pid 2>/dev/null; rm -rf $$dir' EXIT; trap 'exit 130' INT; trap 'exit 143' TERM; \
 	for i in $$(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/$$http) 2>/dev/null && break; sleep 0.1; done; \
 	kill -0 $$pid 2>/dev/null || { cat $$dir/mailpit.out; echo "Mailpit did not start: are ports $$http and $$smtp free? (MAILPIT_HTTP_PORT, MAILPIT_SMTP_PORT)" >&2; exit 1; }; \
+	echo "mailpit (pid $$pid) on 127.0.0.1:$$http (SMTP $$smtp)"; \
 	$(MAKE) e2e SMTP=127.0.0.1:$$smtp MAILPIT_URL=http://127.0.0.1:$$http
 
 # SHARDS: the results folders of CI shards (each run with SHARD=i/n and

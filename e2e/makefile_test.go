@@ -1,11 +1,19 @@
 package e2e
 
 import (
+	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
+
+	"github.com/sfharness/sfharness/internal/testlog"
 )
 
 // make e2e passes RESULTS_DIR on as an absolute path, relative to where
@@ -69,4 +77,129 @@ func TestMakeReportMergesShards(t *testing.T) {
 			t.Errorf("make report wrote no %s: %v", f, err)
 		}
 	}
+}
+
+// The targets that start programs beside the suite (make e2e-external:
+// bin/mocksf and bin/client; make e2e-remote-browser: Chromium) leave none
+// running when make ends, whether the suite passes, fails or is
+// interrupted (Ctrl-C, SIGINT to make's process group). The suite is
+// stood in for by MAKE, the command each recipe runs last. e2e-smtp and
+// e2e-mailpit stop theirs with the same lines; CI runs them whole.
+func TestMakeTargetsLeaveNoProcess(t *testing.T) {
+	if _, err := exec.LookPath("make"); err != nil {
+		t.Fatalf("make is the suite's own entry point: %v", err)
+	}
+	goCmd, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatalf("go test puts its go on PATH: %v", err)
+	}
+	root, err := repoRoot(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		target, suite string
+		interrupt     bool
+	}{
+		{"e2e-external", "true #", false},
+		{"e2e-external", "false #", false},
+		{"e2e-external", "sleep 60 #", true},
+		{"e2e-remote-browser", "true #", false},
+		{"e2e-remote-browser", "sleep 60 #", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.target+" "+tt.suite, func(t *testing.T) {
+			out := &testlog.Buffer{}
+			cmd := exec.Command("make", "-s", "-f", filepath.Join(root, "Makefile"), tt.target, "MAKE="+tt.suite, "GO="+goCmd)
+			cmd.Dir, cmd.Stdout, cmd.Stderr = root, out, out
+			cmd.Env = append(os.Environ(), "CDP_PORT="+freePort(t))
+			cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() { done <- cmd.Wait() }()
+			var pids []int
+			ended := false
+			deadline := time.After(3 * time.Minute)
+			for pids == nil && !ended {
+				select {
+				case err := <-done:
+					ended = true
+					if pids = startedPIDs(out.String()); pids == nil {
+						t.Fatalf("make %s ended (%v) before starting its programs:\n%s", tt.target, err, out)
+					}
+				case <-deadline:
+					_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+					t.Fatalf("make %s started nothing in 3 minutes:\n%s", tt.target, out)
+				case <-time.After(100 * time.Millisecond):
+					pids = startedPIDs(out.String())
+				}
+			}
+			if tt.interrupt && !ended {
+				if err := syscall.Kill(-cmd.Process.Pid, syscall.SIGINT); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if !ended {
+				select {
+				case <-done:
+				case <-time.After(time.Minute):
+					_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+					t.Fatalf("make %s did not end:\n%s", tt.target, out)
+				}
+			}
+			for _, pid := range pids {
+				if processAlive(pid) {
+					t.Errorf("pid %d is still running after make %s ended:\n%s", pid, tt.target, out)
+					_ = syscall.Kill(pid, syscall.SIGKILL)
+				}
+			}
+		})
+	}
+}
+
+// startedLine is the line a target prints once its programs run, with
+// their PIDs: "mocksf (pid 12) at URL, client (pid 13) at URL",
+// "chromium (pid 14) on 127.0.0.1:9222".
+var startedLine = regexp.MustCompile(`(?m)^(?:\w+ \(pid \d+\) (?:at|on) \S+(?:, |$))+`)
+
+var pidOf = regexp.MustCompile(`\(pid (\d+)\)`)
+
+// startedPIDs are the PIDs a target says it started, once it has said so.
+func startedPIDs(out string) []int {
+	line := startedLine.FindString(out)
+	if line == "" {
+		return nil
+	}
+	var pids []int
+	for _, m := range pidOf.FindAllStringSubmatch(line, -1) {
+		pid, _ := strconv.Atoi(m[1])
+		pids = append(pids, pid)
+	}
+	return pids
+}
+
+// processAlive reports whether pid runs: a zombie, waiting for whoever
+// adopted it to reap it, has stopped.
+func processAlive(pid int) bool {
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	// The state follows the command name, which is in parentheses.
+	s := string(stat)
+	i := strings.LastIndexByte(s, ')')
+	return i < 0 || i+2 >= len(s) || s[i+2] != 'Z'
+}
+
+// freePort is a loopback port nothing listens on just now.
+func freePort(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
 }
