@@ -146,7 +146,7 @@ var catalog = []stepDef{
 		`When the admin closes the pop-up`,
 		func(w *world) any { return w.closesPopup }, false},
 	{"Salesforce: state", `^(\d+) (minutes|hours) pass in Salesforce$`,
-		"Moves mocksf's clock forward (an access token or browser login unused for 2 hours then dies, as Salesforce's session timeout ends it). The clock is shared by every org, so tag the scenario @serial: it then runs alone.",
+		"Moves the clock of this scenario's org forward (an access token or browser login unused for 2 hours then dies, as Salesforce's session timeout ends it). Only this org's clock moves, so the scenario runs beside the others.",
 		`When 10 minutes pass in Salesforce`,
 		func(w *world) any { return w.timePasses }, false},
 	{"Salesforce: state", `^(\d+) leads? (?:is|are) created in Salesforce$`,

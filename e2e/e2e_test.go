@@ -150,8 +150,10 @@ func featurePaths(root, feature string) []string {
 }
 
 // splitSerial returns the run refs of the scenarios, apart from those
-// tagged @serial: they change what every org shares (mocksf's clock), so
-// they run after the others, one at a time.
+// tagged @serial: a team tags so a scenario that changes what every org
+// shares (mocksf's own clock, a server setting), and it runs after the
+// others, one at a time. Letting time pass moves one org's clock and
+// needs no tag.
 func splitSerial(selected []Scenario) (parallel, serial []string) {
 	for _, s := range selected {
 		list := &parallel

@@ -38,14 +38,15 @@ func (w *world) connectedAppsAllowed() error {
 	}
 }
 
-// timePasses moves mocksf's clock, which every org shares: scenarios
-// that use this step must be tagged @serial, so that they run alone.
+// timePasses moves the clock of the scenario's own org (POST
+// /__mocksf/orgs/{id}/clock): everything of that org ages, no other
+// org's, so the scenario runs beside the others.
 func (w *world) timePasses(n int, unit string) error {
 	d := time.Duration(n) * time.Minute
 	if unit == "hours" {
 		d = time.Duration(n) * time.Hour
 	}
-	_, err := w.mocksf().Advance(context.Background(), d)
+	_, err := w.mocksf().AdvanceOrg(context.Background(), w.org.ID, d)
 	return err
 }
 

@@ -27,7 +27,6 @@ Feature: The prerequisites of the documentation, and what the admin sees when on
     When the admin logs in with Salesforce as "sync@acme.test" with password "Sync-Pass-1" and confirms the credentials
     Then the product shows the sync error "API access is not enabled for the Salesforce sync user"
 
-  @serial
   Scenario: The connected app is not active yet, then becomes active
     Given the product subscription has the feature "Enable OAuth for SFDC sync" turned on
     And the connected app "Beacon Sync" takes 10 minutes to become active

@@ -40,7 +40,6 @@ Feature: Salesforce's pages refuse bad input the way Salesforce does
     And the field "Callback URL" still holds "not a url"
     And under Security "Require Proof Key for Code Exchange (PKCE) extension for Supported Authorization Flows" is ticked
 
-  @serial
   Scenario: An expired verification code, then Resend Code
     Given the connected app "Beacon Sync" exists with all OAuth scopes and the product's callback URL
     And the product subscription has the feature "Enable OAuth for SFDC sync" turned on

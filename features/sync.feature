@@ -21,14 +21,12 @@ Feature: The sync keeps running, and stops when it should
     Then the product shows 2,503 leads, 500 contacts and 201 accounts synced
     And the product refreshed its session with its refresh token
 
-  @serial
   Scenario: Salesforce ends the session after two hours without use, and the product refreshes it
     When 3 hours pass in Salesforce
     And 2 leads are created in Salesforce
     Then the product shows 2,503 leads, 500 contacts and 201 accounts synced
     And the product refreshed its session with its refresh token
 
-  @serial
   Scenario: The connected app rotates refresh tokens, and the product keeps the newest one
     Given the connected app "Beacon Sync" rotates refresh tokens
     When 3 hours pass in Salesforce
@@ -41,7 +39,6 @@ Feature: The sync keeps running, and stops when it should
     Then the product shows 2,504 leads, 500 contacts and 201 accounts synced
     And the product shows no sync error
 
-  @serial
   Scenario: Salesforce remembers the sync user's login for two idle hours, then asks for it again
     When the admin clicks "Login with Salesforce"
     Then the pop-up closes

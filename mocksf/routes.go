@@ -188,6 +188,8 @@ func (s *Server) routes(pages *web.Pages, verifier *identity.Verifier) http.Hand
 	r.Handle("/__mocksf/orgs/{id}", guard(control.HandleDeleteOrg(cd))).Methods("DELETE")
 	r.Handle("/__mocksf/orgs/{id}/records/{object}", guard(control.HandleInsertRecords(cd))).Methods("POST")
 	r.Handle("/__mocksf/orgs/{id}/revoke", guard(control.HandleRevoke(cd))).Methods("POST")
+	r.Handle("/__mocksf/orgs/{id}/clock", guard(control.HandleGetOrgClock(cd))).Methods("GET")
+	r.Handle("/__mocksf/orgs/{id}/clock", guard(control.HandleSetOrgClock(cd))).Methods("POST")
 	r.Handle("/__mocksf/orgs/{id}/users/{username}", guard(control.HandleUpdateUser(cd))).Methods("PATCH")
 	r.Handle("/__mocksf/orgs/{id}/connectedApps/{consumerKey}", guard(control.HandleUpdateApp(cd))).Methods("PATCH")
 	r.Handle("/__mocksf/orgs/{id}/externalClientApps/{consumerKey}", guard(control.HandleUpdateExternalClientApp(cd))).Methods("PATCH")

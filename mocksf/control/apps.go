@@ -76,7 +76,7 @@ func handleUpdateApp(c *API, external bool) http.Handler {
 			writeError(w, err)
 			return
 		}
-		now := c.d.Store.Now()
+		now := c.d.Store.NowIn(o.ID)
 		app, err := c.d.Store.UpdateApp(key, func(a *store.ConnectedApp) {
 			if delay != nil {
 				a.Policy.ActivationDelay = delay

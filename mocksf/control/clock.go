@@ -80,3 +80,95 @@ func HandleSetClock(c *API) http.Handler {
 		writeJSON(w, http.StatusOK, c.clockState())
 	})
 }
+
+// orgClockState is an org's own clock as GET and POST
+// /__mocksf/orgs/{id}/clock answer it: the time in the org, how far it is
+// ahead of mocksf's clock (its Offset), and whether mocksf's clock, which
+// it follows, stands still.
+func (c *API) orgClockState(orgID string) (ClockState, error) {
+	now, offset, err := c.d.Store.OrgClock(orgID)
+	if err != nil {
+		return ClockState{}, errorf(CodeNotFound, "no org %s", orgID)
+	}
+	return ClockState{Now: now, Offset: offset.String(), Frozen: c.d.Clock.Frozen()}, nil
+}
+
+// HandleGetOrgClock is GET /__mocksf/orgs/{id}/clock: the org's
+// ClockState, whose Offset is over mocksf's clock.
+func HandleGetOrgClock(c *API) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		o, err := c.lookupOrg(r)
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		st, err := c.orgClockState(o.ID)
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, st)
+	})
+}
+
+// HandleSetOrgClock is POST /__mocksf/orgs/{id}/clock with a ClockChange
+// of reset, set and advance: it moves one org's clock, which everything
+// the org holds reads (its tokens' and sessions' timeouts, codes, apps'
+// propagation delay, records' LastModifiedDate, API usage, lock-outs),
+// and leaves every other org's alone. freeze is mocksf's clock's alone:
+// an org's clock follows it.
+func HandleSetOrgClock(c *API) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		o, err := c.lookupOrg(r)
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		var ch ClockChange
+		if err := decodeJSON(w, r, &ch, false); err != nil {
+			writeError(w, err)
+			return
+		}
+		if ch.Freeze != nil {
+			writeError(w, errorf(CodeBadRequest, "freeze: an org's clock follows mocksf's; freeze that one with POST /__mocksf/clock"))
+			return
+		}
+		if !ch.Reset && ch.Set == nil && ch.Advance == "" {
+			writeError(w, errorf(CodeBadRequest, "nothing to do: give advance, set or reset"))
+			return
+		}
+		var d time.Duration
+		if ch.Advance != "" {
+			if d, err = time.ParseDuration(ch.Advance); err != nil {
+				writeError(w, errorf(CodeBadRequest, "advance %q: want a Go duration such as 90m or 720h", ch.Advance))
+				return
+			}
+		}
+		reset := ch.Reset
+		if ch.Set != nil {
+			// Set is an offset from mocksf's clock as it reads now, with
+			// advance on top.
+			base := c.d.Clock.Now()
+			off := ch.Set.Sub(base)
+			if !base.Add(off).Equal(*ch.Set) || (d > 0 && off+d < off) || (d < 0 && off+d > off) {
+				writeError(w, errorf(CodeBadRequest, "%v: an org's clock stays within about 292 years of mocksf's; nothing was changed", clock.ErrOutOfRange))
+				return
+			}
+			reset, d = true, off+d
+		}
+		if _, err := c.d.Store.MoveOrgClock(o.ID, d, reset); err != nil {
+			if errors.Is(err, clock.ErrOutOfRange) {
+				writeError(w, errorf(CodeBadRequest, "%v: an org's clock stays within about 292 years of mocksf's; nothing was changed", err))
+				return
+			}
+			writeError(w, err)
+			return
+		}
+		st, err := c.orgClockState(o.ID)
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, st)
+	})
+}

@@ -86,3 +86,73 @@ func TestClockExpiresVerificationCodes(t *testing.T) {
 		t.Errorf("a code 11 minutes old: page %s; want it refused with %q", page, identity.MsgExpiredCode)
 	}
 }
+
+// Moving one org's clock moves what that org holds and nothing of any
+// other org: two hours past its session timeout, Acme's access token is
+// dead and its new records are dated three hours on, while Globex's token
+// lives and its records keep mocksf's time.
+func TestOrgClock(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	s.Clock().Freeze()
+	acme := orgID(t, s.Store(), "Acme")
+	_, body := s.do(t, "POST", "/__mocksf/orgs", `{"name": "Globex", "users": [{"username": "hank@globex.test", "password": "pw"}]}`)
+	globex := decode[control.Org](t, body).ID
+	acmeToken, globexToken := s.token(t, "sync@acme.test", acmeKey), s.token(t, "hank@globex.test", acmeKey)
+	start := s.Clock().Now()
+
+	status, body := s.do(t, "POST", "/__mocksf/orgs/"+acme+"/clock", `{"advance": "3h"}`)
+	st := decode[control.ClockState](t, body)
+	if status != 200 || st.Offset != "3h0m0s" || !st.Now.Equal(start.Add(3*time.Hour)) || !st.Frozen {
+		t.Fatalf("advance Acme's clock 3h = %d %s; want %v, offset 3h0m0s, frozen as mocksf's is", status, body, start.Add(3*time.Hour))
+	}
+	if _, body = s.do(t, "GET", "/__mocksf/orgs/"+globex+"/clock", nil); decode[control.ClockState](t, body).Offset != "0s" {
+		t.Errorf("Globex's clock = %s; want mocksf's (0s)", body)
+	}
+	if _, body = s.do(t, "GET", "/__mocksf/clock", nil); !decode[control.ClockState](t, body).Now.Equal(start) {
+		t.Errorf("mocksf's clock = %s; want it unmoved at %v", body, start)
+	}
+	if _, _, _, err := s.Store().UseAccessToken(acmeToken); err == nil {
+		t.Error("Acme's access token lives three hours on; want its two-hour session timeout to have ended it")
+	}
+	if _, _, _, err := s.Store().UseAccessToken(globexToken); err != nil {
+		t.Errorf("Globex's access token: %v; want it alive: its org's clock did not move", err)
+	}
+	for org, want := range map[string]time.Time{acme: start.Add(3 * time.Hour), globex: start} {
+		r, err := s.Store().InsertRecord(org, "Lead", "", map[string]any{"LastName": "Clocked", "Company": "Co"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want = want.UTC().Truncate(time.Second); !r.LastModifiedDate.Equal(want) {
+			t.Errorf("a new Lead of org %s is dated %v; want %v", org, r.LastModifiedDate, want)
+		}
+	}
+
+	at := time.Date(2031, 1, 2, 3, 4, 5, 0, time.UTC)
+	if _, body = s.do(t, "POST", "/__mocksf/orgs/"+acme+"/clock", `{"set": "2031-01-02T03:04:05Z", "advance": "1h"}`); !decode[control.ClockState](t, body).Now.Equal(at.Add(time.Hour)) {
+		t.Errorf("set and advance = %s; want %v", body, at.Add(time.Hour))
+	}
+	if _, body = s.do(t, "POST", "/__mocksf/orgs/"+acme+"/clock", `{"reset": true}`); decode[control.ClockState](t, body).Offset != "0s" {
+		t.Errorf("reset = %s; want mocksf's clock again", body)
+	}
+
+	for _, tc := range []struct {
+		name, path, body string
+		status           int
+		code, msg        string
+	}{
+		{"nothing", "/__mocksf/orgs/" + acme + "/clock", `{}`, 400, "bad_request", "nothing to do"},
+		{"freeze", "/__mocksf/orgs/" + acme + "/clock", `{"freeze": true}`, 400, "bad_request", "POST /__mocksf/clock"},
+		{"bad duration", "/__mocksf/orgs/" + acme + "/clock", `{"advance": "soon"}`, 400, "bad_request", `advance "soon"`},
+		{"out of range", "/__mocksf/orgs/" + acme + "/clock", `{"set": "2031-01-02T03:04:05Z", "advance": "2562047h"}`, 400, "bad_request", "292 years"},
+		{"unknown org", "/__mocksf/orgs/00D000000000000AAA/clock", `{"advance": "1h"}`, 404, "not_found", "no org"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			status, body := s.do(t, "POST", tc.path, tc.body)
+			wantError(t, status, body, tc.status, tc.code, tc.msg)
+		})
+	}
+	if _, body = s.do(t, "GET", "/__mocksf/orgs/"+acme+"/clock", nil); decode[control.ClockState](t, body).Offset != "0s" {
+		t.Errorf("after refused moves Acme's clock = %s; want it unchanged", body)
+	}
+}

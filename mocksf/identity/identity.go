@@ -117,12 +117,15 @@ type Verifier struct {
 // verification is locked and ErrTooManyCodes past MaxCodes, mailing
 // nothing and keeping the previous code.
 func (v *Verifier) Send(ctx context.Context, sessionID string, user store.User, purpose, action string) error {
-	if err := v.countSend(user.ID); err != nil {
+	// The user's org's clock: the store's own calls under its lock
+	// could not read it.
+	now := v.Store.NowIn(user.OrgID)
+	if err := v.countSend(user.ID, now); err != nil {
 		return err
 	}
 	code := store.NewVerificationCode(v.CodeLength)
 	if _, err := v.Store.UpdateSession(sessionID, func(s *store.Session) {
-		s.Codes[purpose] = store.VerificationCode{Code: code, ExpiresAt: v.Store.Now().Add(v.CodeTTL)}
+		s.Codes[purpose] = store.VerificationCode{Code: code, ExpiresAt: now.Add(v.CodeTTL)}
 	}); err != nil {
 		return fmt.Errorf("identity: send code: %w", err)
 	}
@@ -198,7 +201,8 @@ func (v *Verifier) Check(sessionID, purpose, typed string) error {
 	if err != nil {
 		return fmt.Errorf("identity: check code: %w", err)
 	}
-	if v.locked(sess.UserID) {
+	now := v.Store.NowIn(sess.OrgID)
+	if v.locked(sess.UserID, now) {
 		return ErrLockedOut
 	}
 	typed = strings.TrimSpace(typed)
@@ -211,7 +215,7 @@ func (v *Verifier) Check(sessionID, purpose, typed string) error {
 			result = ErrInvalidCode
 		case c.Attempts >= v.MaxAttempts:
 			result = ErrTooMany
-		case v.Store.Now().After(c.ExpiresAt):
+		case now.After(c.ExpiresAt):
 			result = ErrExpiredCode
 		case subtle.ConstantTimeCompare([]byte(typed), []byte(c.Code)) != 1:
 			c.Attempts++
@@ -228,7 +232,7 @@ func (v *Verifier) Check(sessionID, purpose, typed string) error {
 		return fmt.Errorf("identity: check code: %w", err)
 	}
 	switch {
-	case wrong && v.countFailure(sess.UserID):
+	case wrong && v.countFailure(sess.UserID, now):
 		return ErrLockedOut
 	case result == nil:
 		v.clearCounts(sess.UserID)
@@ -240,9 +244,8 @@ func (v *Verifier) Check(sessionID, purpose, typed string) error {
 // ErrLockedOut while the user's verification is locked, ErrTooManyCodes
 // when MaxCodes were sent within Window of the last one. Each send
 // restarts the window, as Salesforce's does.
-func (v *Verifier) countSend(userID string) error {
+func (v *Verifier) countSend(userID string, now time.Time) error {
 	var refused error
-	now := v.Store.Now()
 	_, err := v.Store.UpdateUser(userID, func(u *store.User) {
 		n := &u.Verification
 		switch {
@@ -267,9 +270,8 @@ func (v *Verifier) countSend(userID string) error {
 // countFailure counts a wrong code of the user's and reports whether it
 // locked the user's verification. Wrong codes count from the last one,
 // within Window.
-func (v *Verifier) countFailure(userID string) bool {
+func (v *Verifier) countFailure(userID string, now time.Time) bool {
 	locked := false
-	now := v.Store.Now()
 	_, _ = v.Store.UpdateUser(userID, func(u *store.User) {
 		n := &u.Verification
 		if v.lockedAt(n, now) {
@@ -288,9 +290,9 @@ func (v *Verifier) countFailure(userID string) bool {
 }
 
 // locked reports whether the user's verification is locked now.
-func (v *Verifier) locked(userID string) bool {
+func (v *Verifier) locked(userID string, now time.Time) bool {
 	u, err := v.Store.User(userID)
-	return err == nil && v.lockedAt(&u.Verification, v.Store.Now())
+	return err == nil && v.lockedAt(&u.Verification, now)
 }
 
 // lockedAt reports whether n is locked at now; a lock whose Window has

@@ -241,6 +241,24 @@ func (c *Client) Advance(ctx context.Context, d time.Duration) (time.Time, error
 	return st.Now, err
 }
 
+// OrgClock returns an org's own clock (GET /__mocksf/orgs/{id}/clock):
+// mocksf's clock plus the org's offset.
+func (c *Client) OrgClock(ctx context.Context, orgID string) (control.ClockState, error) {
+	return call[control.ClockState](ctx, c, "GET", "/__mocksf/orgs/"+url.PathEscape(orgID)+"/clock", nil, http.StatusOK)
+}
+
+// SetOrgClock moves one org's clock (POST /__mocksf/orgs/{id}/clock) and
+// returns it; other orgs keep theirs.
+func (c *Client) SetOrgClock(ctx context.Context, orgID string, change control.ClockChange) (control.ClockState, error) {
+	return call[control.ClockState](ctx, c, "POST", "/__mocksf/orgs/"+url.PathEscape(orgID)+"/clock", change, http.StatusOK)
+}
+
+// AdvanceOrg moves one org's clock by d and returns the new time in it.
+func (c *Client) AdvanceOrg(ctx context.Context, orgID string, d time.Duration) (time.Time, error) {
+	st, err := c.SetOrgClock(ctx, orgID, control.ClockChange{Advance: d.String()})
+	return st.Now, err
+}
+
 // Requests returns the journal's entries that match the filter, newest
 // first (GET /__mocksf/requests).
 func (c *Client) Requests(ctx context.Context, filter control.RequestFilter) ([]control.Entry, error) {

@@ -384,10 +384,11 @@ func (d Deps) nextStep(req authRequest, userID string) (step, oauthError) {
 // web-server flow, tokens in the fragment for the user-agent flow.
 func (d Deps) complete(w http.ResponseWriter, r *http.Request, req authRequest, userID string) {
 	if !req.userAgent() {
+		org := orgOf(d, userID)
 		code := d.Store.SaveCode(store.AuthCode{
-			ConsumerKey: req.App.ConsumerKey, OrgID: orgOf(d, userID), UserID: userID,
+			ConsumerKey: req.App.ConsumerKey, OrgID: org, UserID: userID,
 			RedirectURI: req.RedirectURI, Scopes: req.Scopes, CodeChallenge: req.CodeChallenge,
-			Nonce: req.Nonce, ExpiresAt: d.Store.Now().Add(d.AuthCodeTTL),
+			Nonce: req.Nonce, ExpiresAt: d.Store.NowIn(org).Add(d.AuthCodeTTL),
 		})
 		http.Redirect(w, r, withQuery(req.RedirectURI, url.Values{"code": {code.Code}, "state": {req.State}}), http.StatusFound)
 		return

@@ -101,7 +101,7 @@ func (d Deps) introspectRefresh(app store.ConnectedApp, token string) (introspec
 		return introspection{}, false
 	}
 	owner, err := d.Store.AppByKey(rt.ConsumerKey)
-	if err != nil || owner.Policy.Refresh.Expired(rt, d.Store.Now()) {
+	if err != nil || owner.Policy.Refresh.Expired(rt, d.Store.NowIn(rt.OrgID)) {
 		return introspection{Active: false}, true
 	}
 	u, err := d.activeUser(rt.UserID)

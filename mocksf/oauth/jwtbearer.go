@@ -164,7 +164,7 @@ func jwtBearerGrant(d Deps, r *http.Request) (tokenResponse, error) {
 	if !claims.Exp.set {
 		return tokenResponse{}, tokenErrAssertion
 	}
-	now := float64(d.Store.Now().UnixNano()) / 1e9
+	now := float64(d.Store.NowIn(app.OrgID).UnixNano()) / 1e9
 	if claims.Exp.seconds <= now {
 		return tokenResponse{}, tokenErrAssertionExpired
 	}

@@ -110,7 +110,7 @@ func (d Deps) appActive(app store.ConnectedApp) bool {
 	if app.Policy.ActivationDelay != nil {
 		delay = *app.Policy.ActivationDelay
 	}
-	return app.OAuthEnabled && !d.Store.Now().Before(app.CreatedAt.Add(delay))
+	return app.OAuthEnabled && !d.Store.NowIn(app.OrgID).Before(app.CreatedAt.Add(delay))
 }
 
 // identityURL is the token's id: <base>/id/<18-char org>/<18-char user>.

@@ -213,7 +213,7 @@ func exchangeCode(d Deps, r *http.Request) (tokenResponse, error) {
 	if err != nil {
 		return tokenResponse{}, tokenErrInvalidCode
 	}
-	if d.Store.Now().After(code.ExpiresAt) {
+	if d.Store.NowIn(code.OrgID).After(code.ExpiresAt) {
 		return tokenResponse{}, tokenErrExpiredCode
 	}
 	if r.PostFormValue("redirect_uri") != code.RedirectURI {

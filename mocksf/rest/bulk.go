@@ -296,7 +296,7 @@ func HandleBulkJob(api *API, kind string) http.Handler {
 		if !ok {
 			return
 		}
-		now := api.Store.Now()
+		now := api.Store.NowIn(at.OrgID)
 		switch r.Method {
 		case http.MethodPatch:
 			api.changeJobState(w, r, at, sj)
@@ -336,7 +336,7 @@ func (api *API) changeJobState(w http.ResponseWriter, r *http.Request, at store.
 	}
 	switch {
 	case want == stateAborted:
-		now := api.Store.Now()
+		now := api.Store.NowIn(at.OrgID)
 		updated, err := api.Store.UpdateBulkJob(at.OrgID, sj.ID, s.limits(), func(data any) (any, int64, error) {
 			j := data.(bulkJob)
 			if j.finished(s, now) {
@@ -408,7 +408,7 @@ func HandleBulkJobs(api *API, kind string) http.Handler {
 		if match {
 			jobs = api.Store.BulkJobs(at.OrgID, kind)
 		}
-		now := api.Store.Now()
+		now := api.Store.NowIn(at.OrgID)
 		page := struct {
 			Done           bool      `json:"done"`
 			Records        []jobInfo `json:"records"`

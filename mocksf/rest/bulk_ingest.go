@@ -79,7 +79,7 @@ func HandleCreateIngestJob(api *API) http.Handler {
 			}
 			externalID = f.name
 		}
-		now := api.Store.Now()
+		now := api.Store.NowIn(at.OrgID)
 		job := bulkJob{kind: kindIngest, operation: operation, object: o.name, externalIDField: externalID,
 			columnDelimiter: delimiter, lineEnding: lineEnding, apiVersion: version, createdByID: at.UserID,
 			createdDate: now, state: stateOpen, modstamp: now}
@@ -110,7 +110,7 @@ func HandleUploadJobData(api *API) http.Handler {
 			writeBulkError(w, errBulkUploadTooLarge(s.MaxUploadBytes))
 			return
 		}
-		now := api.Store.Now()
+		now := api.Store.NowIn(at.OrgID)
 		_, err = api.Store.UpdateBulkJob(at.OrgID, sj.ID, s.limits(), func(v any) (any, int64, error) {
 			j := v.(bulkJob)
 			switch {
@@ -136,7 +136,7 @@ func HandleUploadJobData(api *API) http.Handler {
 // never fails for want of it after its records were written.
 func (api *API) closeIngestJob(w http.ResponseWriter, at store.AccessToken, sj store.BulkJob) {
 	s := api.bulk()
-	now := api.Store.Now()
+	now := api.Store.NowIn(at.OrgID)
 	var job bulkJob
 	claimed, err := api.Store.UpdateBulkJob(at.OrgID, sj.ID, s.limits(), func(v any) (any, int64, error) {
 		j := v.(bulkJob)
@@ -425,11 +425,11 @@ const (
 // rows as uploaded.
 func HandleIngestJobResults(api *API, which IngestResults) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, sj, j, ok := api.loadJob(w, r, kindIngest)
+		at, sj, j, ok := api.loadJob(w, r, kindIngest)
 		if !ok {
 			return
 		}
-		now := api.Store.Now()
+		now := api.Store.NowIn(at.OrgID)
 		if !j.finished(api.bulk(), now) {
 			writeBulkError(w, errBulkState(sj.ID, j.stateAt(api.bulk(), now)))
 			return

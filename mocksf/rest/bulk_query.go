@@ -59,7 +59,7 @@ func HandleCreateQueryJob(api *API) http.Handler {
 			writeError(w, http.StatusBadRequest, errBulkCount)
 			return
 		}
-		now := api.Store.Now()
+		now := api.Store.NowIn(at.OrgID)
 		job := bulkJob{kind: kindQuery, operation: operation, query: text, columnDelimiter: delimiter, lineEnding: lineEnding,
 			apiVersion: version, createdByID: at.UserID, createdDate: now, state: stateJobComplete, closedAt: now, modstamp: now}
 		o, _ := schema.object(q.Object) // Compile resolved it
@@ -115,7 +115,7 @@ func (api *API) runBulkQuery(orgID string, schema *orgSchema, o *sobject, q *soq
 // locator or "null" on the last page.
 func HandleQueryJobResults(api *API) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, sj, j, ok := api.loadJob(w, r, kindQuery)
+		at, sj, j, ok := api.loadJob(w, r, kindQuery)
 		if !ok {
 			return
 		}
@@ -123,7 +123,7 @@ func HandleQueryJobResults(api *API) http.Handler {
 			writeBulkError(w, errBulkResultsVersion(j.apiVersion))
 			return
 		}
-		now := api.Store.Now()
+		now := api.Store.NowIn(at.OrgID)
 		if st := j.stateAt(api.bulk(), now); st != stateJobComplete {
 			writeBulkError(w, errBulkState(sj.ID, st))
 			return

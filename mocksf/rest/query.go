@@ -90,7 +90,7 @@ func compileQuery(w http.ResponseWriter, text string, schema *orgSchema) (*soql.
 func (api *API) queryRows(r *http.Request, orgID string, schema *orgSchema, o *sobject, q *soql.Query, all bool) []*recordView {
 	env := api.newEnv(orgID, schema, api.instanceURL(r, orgID))
 	views := env.views(o, all)
-	match := q.Matcher(api.Store.Now())
+	match := q.Matcher(api.Store.NowIn(orgID))
 	rows := make([]*recordView, 0, len(views)/4)
 	for i := range views {
 		if match(&views[i]) {
@@ -144,7 +144,7 @@ func HandleQuery(api *API, all bool) http.Handler {
 		batch := batchSize(r.Header.Get("Sforce-Query-Options"))
 		if batch < c.size() {
 			c.batch = batch
-			api.cursors.add(c, api.Store.Now())
+			api.cursors.add(c, api.Store.NowIn(at.OrgID))
 		}
 		writePage(w, versionBase(r), c, 0, batch, api.newEnv(at.OrgID, schema, api.instanceURL(r, at.OrgID)))
 	})
@@ -163,7 +163,7 @@ func HandleQueryMore(api *API) http.Handler {
 			writeError(w, http.StatusBadRequest, errQueryLocator)
 			return
 		}
-		c, ok := api.cursors.get(id, at.OrgID, api.Store.Now())
+		c, ok := api.cursors.get(id, at.OrgID, api.Store.NowIn(at.OrgID))
 		if !ok || offset >= c.size() {
 			writeError(w, http.StatusBadRequest, errQueryLocator)
 			return

@@ -72,7 +72,7 @@ func handleReplication(api *API, deleted bool) http.Handler {
 			bounds[i] = t.Truncate(time.Minute)
 		}
 		start, end := bounds[0], bounds[1]
-		now := api.Store.Now().UTC().Truncate(time.Minute)
+		now := api.Store.NowIn(at.OrgID).UTC().Truncate(time.Minute)
 		earliest := now.Add(-deletedWindow)
 		switch {
 		case !start.Before(end):

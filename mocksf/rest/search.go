@@ -220,7 +220,7 @@ func (api *API) writeSearchFields(w http.ResponseWriter, r *http.Request, s *sos
 		}
 		fields := searchedFields(o, s.Scope)
 		views := env.views(o, false)
-		match := q.Matcher(api.Store.Now())
+		match := q.Matcher(api.Store.NowIn(at.OrgID))
 		rows := make([]*recordView, 0)
 		for i := range views {
 			if match(&views[i]) && sosl.Match(s.Term, recordWords(&views[i], fields)) {

@@ -15,7 +15,11 @@ type approvalKey struct{ userID, consumerKey string }
 func (s *Store) Approve(userID, consumerKey string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.approvals[approvalKey{userID, consumerKey}] = s.now()
+	at := s.now()
+	if u, ok := s.users[userID]; ok {
+		at = s.nowInLocked(u.OrgID)
+	}
+	s.approvals[approvalKey{userID, consumerKey}] = at
 }
 
 // Approved reports whether the user allowed the app before.

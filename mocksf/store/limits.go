@@ -75,7 +75,7 @@ func (s *Store) CountAPIRequest(orgID string) (APIUsage, error) {
 	if err != nil {
 		return APIUsage{}, err
 	}
-	now := s.now()
+	now := s.NowIn(orgID)
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.expire(now)
@@ -94,7 +94,7 @@ func (s *Store) APIUsageOf(orgID string) (APIUsage, error) {
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.expire(s.now())
+	w.expire(s.NowIn(orgID))
 	return APIUsage{Used: w.total, Max: max}, nil
 }
 

@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/sfharness/sfharness/mocksf/sfid"
 )
@@ -30,6 +31,9 @@ type orgState struct {
 	usage usageWindow
 	// bulk is the org's Bulk API jobs (bulkjobs.go).
 	bulk bulkJobs
+	// clockOffset is how far the org's clock is ahead of mocksf's
+	// (orgclock.go).
+	clockOffset time.Duration
 }
 
 // newOrgState is the state of a new org, with nothing in it yet.

@@ -76,7 +76,7 @@ func (s *Store) insertRecord(orgID, object, createdByID string, fields map[strin
 // addRecordLocked is insertRecord into an org that exists, with no cap:
 // for the seed.
 func (s *Store) addRecordLocked(orgID, object, createdByID string, fields map[string]any) Record {
-	now := s.recordClock()
+	now := s.recordClock(orgID)
 	r := &Record{
 		ID:               s.recordIDLocked(orgID, object),
 		Object:           object,
@@ -158,9 +158,11 @@ func (s *Store) Objects(orgID string) []string {
 	return out
 }
 
-// clock returns the store's time as records keep it: UTC, to the second,
+// recordClock returns the time in org orgID as records keep it: UTC, to the second,
 // as Salesforce's audit fields are.
-func (s *Store) recordClock() time.Time { return s.now().UTC().Truncate(time.Second) }
+func (s *Store) recordClock(orgID string) time.Time {
+	return s.nowInLocked(orgID).UTC().Truncate(time.Second)
+}
 
 // RecordSnapshot returns the org's records of an object, deleted ones
 // included, in ID (creation) order, without copying them: the records are

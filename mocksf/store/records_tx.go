@@ -215,7 +215,7 @@ func (s *Store) updateRecordLocked(orgID, object, id, modifiedByID string, field
 		}
 		n.Fields[k] = v
 	}
-	now := s.recordClock()
+	now := s.recordClock(orgID)
 	n.LastModifiedDate, n.SystemModstamp = now, now
 	if modifiedByID != "" {
 		n.LastModifiedByID = modifiedByID
@@ -235,7 +235,7 @@ func (s *Store) deleteRecordLocked(orgID, object, id, deletedByID string) error 
 	}
 	n := *r // Fields is shared with the old version; neither changes it
 	n.memo = new(Memo)
-	now := s.recordClock()
+	now := s.recordClock(orgID)
 	n.IsDeleted = true
 	n.DeletedDate, n.LastModifiedDate, n.SystemModstamp = now, now, now
 	if deletedByID != "" {

@@ -251,8 +251,13 @@ func (s *Store) UpdateSession(id string, fn func(*Session)) (Session, error) {
 	if !ok {
 		return Session{}, fmt.Errorf("store: session: %w", ErrNotFound)
 	}
-	before := sizeLocked(sess)
+	before, org := sizeLocked(sess), sess.OrgID
 	fn(sess)
+	if sess.OrgID != org {
+		// Its last use, until now on the clock of no org or another's,
+		// is now on the clock of the org it entered.
+		sess.LastUsed = s.nowInLocked(sess.OrgID)
+	}
 	out := copySession(sess)
 	// Accounted after the copy: a session growing past the limits may
 	// itself be the oldest, and evicted.
@@ -301,23 +306,24 @@ func (s *Store) liveSessionLocked(id string) (*Session, bool) {
 	if !ok {
 		return nil, false
 	}
-	now := s.now()
-	if s.sessionEndedLocked(sess, now) {
+	base := s.now()
+	if s.sessionEndedLocked(sess, base) {
 		s.dropSessionLocked(id)
 		return nil, false
 	}
-	sess.LastUsed = now
+	sess.LastUsed = s.inOrgLocked(sess.OrgID, base)
 	return sess, true
 }
 
-// sessionEndedLocked reports whether a session's timeout ran out by now:
-// its org's once past the password, PreLoginLimits.Timeout before.
-func (s *Store) sessionEndedLocked(sess *Session, now time.Time) bool {
+// sessionEndedLocked reports whether a session's timeout ran out when
+// mocksf's clock reads base: its org's once past the password, on its
+// org's clock once it has one, PreLoginLimits.Timeout before.
+func (s *Store) sessionEndedLocked(sess *Session, base time.Time) bool {
 	timeout := s.preLogin.limits.Timeout
 	if !preLogin(sess) {
 		timeout = s.sessionTimeoutLocked(sess.OrgID)
 	}
-	return now.Sub(sess.LastUsed) >= timeout
+	return s.inOrgLocked(sess.OrgID, base).Sub(sess.LastUsed) >= timeout
 }
 
 // DeleteSession ends a session (logout).

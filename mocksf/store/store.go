@@ -673,6 +673,7 @@ func (s *Store) authenticate(username, secret string, maxFailures int, check fun
 		return User{}, s.unknownLoginFailedLocked(usernameKey(username), l)
 	}
 	u := s.users[id]
+	l.now = s.nowInLocked(u.OrgID)
 	if l.locked(&u.FailedLogins, &u.LockedAt) {
 		return User{}, ErrLockedOut
 	}

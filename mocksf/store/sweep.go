@@ -31,21 +31,21 @@ func (s *Store) grewLocked() {
 
 // sweepLocked drops the browser sessions and access tokens their org's
 // session timeout has ended, the codes past their expiry (used ones
-// CodeGrace past it), and
-// the lists of access tokens per token family that name dead ones.
-func (s *Store) sweepLocked(now time.Time) {
+// CodeGrace past it), each on its org's clock when mocksf's reads base,
+// and the lists of access tokens per token family that name dead ones.
+func (s *Store) sweepLocked(base time.Time) {
 	for id, sess := range s.sessions {
-		if s.sessionEndedLocked(sess, now) {
+		if s.sessionEndedLocked(sess, base) {
 			s.dropSessionLocked(id)
 		}
 	}
 	for code, c := range s.codes {
-		if grace := now.Sub(c.ExpiresAt); grace > CodeGrace || (grace > 0 && !c.used) {
+		if grace := s.inOrgLocked(c.OrgID, base).Sub(c.ExpiresAt); grace > CodeGrace || (grace > 0 && !c.used) {
 			delete(s.codes, code)
 		}
 	}
 	for token := range s.access {
-		s.liveAccessLocked(token, now) // deletes a timed-out one
+		s.liveAccessLocked(token, base) // deletes a timed-out one
 	}
 	for _, fam := range s.families {
 		live := fam.access[:0]

@@ -197,7 +197,7 @@ func (s *Store) IssueTokens(code, consumerKey, userID string, scopes []string, w
 	if code != "" && c != nil && c.replayed {
 		return AccessToken{}, nil, ErrCodeReplayed
 	}
-	now := s.now()
+	now := s.nowInLocked(u.OrgID)
 	var rt *RefreshToken
 	if withRefresh {
 		rt = s.newRefreshLocked(consumerKey, *u, scopes, now)
@@ -358,7 +358,7 @@ func (s *Store) refreshToken(refreshToken string, rotate bool) (AccessToken, Ref
 // refreshLocked issues an access token from rt to its user u, rotating
 // rt first when rotate is set; s.mu must be held for writing.
 func (s *Store) refreshLocked(rt *RefreshToken, u User, rotate bool) (AccessToken, RefreshToken, error) {
-	now := s.now()
+	now := s.nowInLocked(rt.OrgID)
 	s.touchRefreshLocked(rt, now)
 	if rotate {
 		rt = s.rotateLocked(rt)
@@ -412,10 +412,9 @@ func (s *Store) activeUserLocked(userID string) (User, Org, error) {
 // does. It fails with ErrNotFound for a token unknown, revoked or timed
 // out, and as ActiveUser for its holder.
 func (s *Store) UseAccessToken(token string) (AccessToken, User, Org, error) {
-	now := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	at, ok := s.liveAccessLocked(token, now)
+	at, now, ok := s.liveAccessLocked(token, s.now())
 	if !ok {
 		return AccessToken{}, User{}, Org{}, fmt.Errorf("store: access token: %w", ErrNotFound)
 	}
@@ -447,7 +446,7 @@ func (s *Store) RefreshGrant(refreshToken string, app ConnectedApp, replay Refre
 	if !ok && replay == RevokeFamilyOnReplay {
 		s.revokeRetiredLocked(refreshToken, app.ConsumerKey)
 	}
-	if !ok || rt.ConsumerKey != app.ConsumerKey || app.Policy.Refresh.Expired(*rt, s.now()) {
+	if !ok || rt.ConsumerKey != app.ConsumerKey || app.Policy.Refresh.Expired(*rt, s.nowInLocked(rt.OrgID)) {
 		return AccessToken{}, RefreshToken{}, fmt.Errorf("store: refresh token: %w", ErrNotFound)
 	}
 	u, o, err := s.activeUserLocked(rt.UserID)
@@ -512,10 +511,9 @@ func (s *Store) PeekAccessToken(token string) (AccessToken, error) {
 }
 
 func (s *Store) accessToken(token string, use bool) (AccessToken, error) {
-	now := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	at, ok := s.liveAccessLocked(token, now)
+	at, now, ok := s.liveAccessLocked(token, s.now())
 	if !ok {
 		return AccessToken{}, fmt.Errorf("store: access token: %w", ErrNotFound)
 	}
@@ -528,17 +526,19 @@ func (s *Store) accessToken(token string, use bool) (AccessToken, error) {
 }
 
 // liveAccessLocked returns an access token its org's session timeout has
-// not ended at now, deleting one it has ended.
-func (s *Store) liveAccessLocked(token string, now time.Time) (*AccessToken, bool) {
+// not ended when mocksf's clock reads base, deleting one it has ended,
+// with the time in its org then.
+func (s *Store) liveAccessLocked(token string, base time.Time) (*AccessToken, time.Time, bool) {
 	at, ok := s.access[token]
 	if !ok {
-		return nil, false
+		return nil, time.Time{}, false
 	}
+	now := s.inOrgLocked(at.OrgID, base)
 	if now.Sub(at.LastUsed) >= s.sessionTimeoutLocked(at.OrgID) {
 		delete(s.access, token)
-		return nil, false
+		return nil, time.Time{}, false
 	}
-	return at, true
+	return at, now, true
 }
 
 // SessionExpiry is when an access token's session ends if it is not used
@@ -568,7 +568,7 @@ func (s *Store) Revoke(token string) error {
 }
 
 func (s *Store) revokeLocked(token string) bool {
-	if _, ok := s.liveAccessLocked(token, s.now()); ok {
+	if _, _, ok := s.liveAccessLocked(token, s.now()); ok {
 		delete(s.access, token)
 		return true
 	}
