@@ -37,9 +37,12 @@ type Suite struct {
 	// ControlToken is the bearer token of mocksf's control API
 	// (MOCKSF_CONTROL_TOKEN), for a mocksf started with -control-token.
 	ControlToken string
-	// ClientURL, when set (CLIENT_URL), is a running product every
-	// scenario uses instead of starting its own.
+	// ClientURL, when set (CLIENT_URL, or the profile's url), is a
+	// running product every scenario uses instead of starting its own.
 	ClientURL string
+	// Product is the product profile (PRODUCT): where the product-side
+	// steps find the product's elements and what they say.
+	Product *Profile
 	// MailpitURL, when set (MAILPIT_URL), is the Mailpit the steps read
 	// mail from instead of mocksf's copies.
 	MailpitURL string
@@ -288,9 +291,10 @@ func (w *world) clientURL() string {
 	return "http://" + w.clientAddr
 }
 
-// callbackURL is the client's redirect address, as the admin types it.
+// callbackURL is the product's redirect address (the profile's
+// callback), as the admin types it.
 func (w *world) callbackURL() string {
-	return w.clientURL() + "/salesforce/getSfdcOAuthTokensRedirect"
+	return w.suite.Product.callbackURL(w.clientURL())
 }
 
 // setupWindow is the Salesforce admin's browser. It has its own cookies,
