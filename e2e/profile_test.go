@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -177,5 +178,30 @@ func TestShippedProfilesLoad(t *testing.T) {
 	}
 	if _, err := loadProfile("profiles/none.yaml"); err == nil || err.Error() != "PRODUCT=profiles/none.yaml: open profiles/none.yaml: no such file or directory" {
 		t.Errorf("loadProfile of a missing file: %v", err)
+	}
+}
+
+// The blank profile docs/writing-scenarios.md starts a QA engineer from
+// loads as it is written there.
+func TestDocumentedProfileLoads(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("..", "docs", "writing-scenarios.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(doc), "\n## Testing your own product\n")
+	if !ok {
+		t.Fatal(`docs/writing-scenarios.md has no section "Testing your own product"`)
+	}
+	_, block, ok := strings.Cut(section, "```yaml\n")
+	block, _, closed := strings.Cut(block, "```")
+	if !ok || !closed {
+		t.Fatal(`"Testing your own product" shows no profile in a yaml block`)
+	}
+	p, err := parseProfile("docs/writing-scenarios.md", []byte(block))
+	if err != nil {
+		t.Fatalf("the documented profile does not load: %v", err)
+	}
+	if !p.redirects() || p.URL == "" || p.Steps.ConnectedAs == nil {
+		t.Errorf("the documented profile = %+v; want a running product's, logging in by redirect, with connectedAs", p)
 	}
 }
