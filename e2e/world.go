@@ -184,10 +184,12 @@ func (w *world) ensureOrg() error {
 	if w.org != nil || w.spec == nil {
 		return nil
 	}
-	if w.client != nil || w.suite.ClientURL != "" {
+	// A profile without a callback leaves the app's as declared: the
+	// product then needs none (the client credentials flow).
+	if cb := w.callbackURL(); cb != "" && (w.client != nil || w.suite.ClientURL != "") {
 		for _, apps := range [][]store.AppSpec{w.spec.ConnectedApps, w.spec.ExternalClientApps} {
 			for i := range apps {
-				apps[i].CallbackURLs = []string{w.callbackURL()}
+				apps[i].CallbackURLs = []string{cb}
 			}
 		}
 	}
@@ -232,7 +234,7 @@ func (w *world) startClient(oauthFeature bool) error {
 	if w.suite.ClientURL != "" {
 		// A running product has the feature as it was started with.
 		if !oauthFeature {
-			return fmt.Errorf("this scenario needs the product with the feature off; the product at CLIENT_URL has it on (run it without CLIENT_URL)")
+			return fmt.Errorf("this scenario needs the product with the feature off; the running product at %s (CLIENT_URL, or the url of the profile %s) has it as it was started: run it with a product the suite starts", w.suite.ClientURL, w.suite.Product.File)
 		}
 		return nil
 	}
