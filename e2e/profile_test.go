@@ -1,7 +1,9 @@
 package e2e
 
 import (
+	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -203,5 +205,59 @@ func TestDocumentedProfileLoads(t *testing.T) {
 	}
 	if !p.redirects() || p.URL == "" || p.Steps.ConnectedAs == nil {
 		t.Errorf("the documented profile = %+v; want a running product's, logging in by redirect, with connectedAs", p)
+	}
+}
+
+// The Salesforce-side steps act in the pop-up, or with login: redirect
+// in the product's own window, and say which one is missing.
+func TestLoginWindow(t *testing.T) {
+	tests := []struct {
+		login   string
+		main    bool
+		popup   bool
+		want    string // the window's name, or the error
+		wantErr bool
+	}{
+		{"popup", true, true, "popup", false},
+		{"popup", true, false, "no pop-up is open", true},
+		{"redirect", true, false, "product", false},
+		{"redirect", true, true, "product", false},
+		{"redirect", false, false, "the product's window is not open", true},
+	}
+	for _, tc := range tests {
+		w := newWorld(&Suite{Log: io.Discard, Product: &Profile{File: "x.yaml", Login: tc.login}})
+		if tc.main {
+			w.main = &Window{Name: "product"}
+		}
+		if tc.popup {
+			w.popup = &Window{Name: "popup"}
+		}
+		win, err := w.loginWindow()
+		switch {
+		case tc.wantErr && (err == nil || err.Error() != tc.want):
+			t.Errorf("login %s, main %v, pop-up %v: loginWindow = %v, %v; want the error %q", tc.login, tc.main, tc.popup, win, err, tc.want)
+		case !tc.wantErr && (err != nil || win.Name != tc.want):
+			t.Errorf("login %s, main %v, pop-up %v: loginWindow = %v, %v; want window %q", tc.login, tc.main, tc.popup, win, err, tc.want)
+		}
+	}
+}
+
+// make e2e passes PRODUCT on to the suite.
+func TestMakeE2EPassesProduct(t *testing.T) {
+	if _, err := exec.LookPath("make"); err != nil {
+		t.Fatalf("make is the suite's own entry point: %v", err)
+	}
+	root, err := repoRoot(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("make", "-n", "-f", filepath.Join(root, "Makefile"), "e2e", "PRODUCT=profiles/shop.yaml")
+	cmd.Dir = root
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("make -n e2e: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), `PRODUCT="profiles/shop.yaml"`) {
+		t.Errorf("make -n e2e does not pass PRODUCT:\n%s", out)
 	}
 }
