@@ -57,34 +57,34 @@ const (
 // open, consumerKey, consumerSecret, save and loginWithSalesforce are
 // required; a step whose element the profile leaves out fails, saying so.
 type ProfileSteps struct {
-	Open                *profilePage        `yaml:"open"`
-	ConsumerKey         *profileElement     `yaml:"consumerKey"`
-	ConsumerSecret      *profileElement     `yaml:"consumerSecret"`
-	Save                *profileButton      `yaml:"save"`
-	Saved               *profileElement     `yaml:"saved"`
-	LoginWithSalesforce *profileButton      `yaml:"loginWithSalesforce"`
-	ConfirmDialog       *profileElement     `yaml:"confirmDialog"`
-	ConfirmUsername     *profileElement     `yaml:"confirmUsername"`
-	ConfirmCredentials  *profileButton      `yaml:"confirmCredentials"`
-	FieldSync           *profileElement     `yaml:"fieldSync"`
-	FieldSyncObject     *profileElement     `yaml:"fieldSyncObject"`
-	StartSalesforceSync *profileButton      `yaml:"startSalesforceSync"`
-	StartSync           *profileButton      `yaml:"startSync"`
-	SyncRunning         *profileElement     `yaml:"syncRunning"`
-	SyncNotStarted      *profileElement     `yaml:"syncNotStarted"`
-	Count               *profileElement     `yaml:"count"`
-	ConnectedAs         *profileElement     `yaml:"connectedAs"`
-	NotConnected        *profileElement     `yaml:"notConnected"`
-	FeatureOff          *profileElement     `yaml:"featureOff"`
-	PopupBlocked        *profileElement     `yaml:"popupBlocked"`
-	Error               *profileElement     `yaml:"error"`
-	SyncError           *profileElement     `yaml:"syncError"`
-	LastError           *profileElement     `yaml:"lastError"`
-	ClientCredentials   *profileClientCreds `yaml:"clientCredentials"`
+	Open                *ProfilePage              `yaml:"open"`
+	ConsumerKey         *ProfileElement           `yaml:"consumerKey"`
+	ConsumerSecret      *ProfileElement           `yaml:"consumerSecret"`
+	Save                *ProfileButton            `yaml:"save"`
+	Saved               *ProfileElement           `yaml:"saved"`
+	LoginWithSalesforce *ProfileButton            `yaml:"loginWithSalesforce"`
+	ConfirmDialog       *ProfileElement           `yaml:"confirmDialog"`
+	ConfirmUsername     *ProfileElement           `yaml:"confirmUsername"`
+	ConfirmCredentials  *ProfileButton            `yaml:"confirmCredentials"`
+	FieldSync           *ProfileElement           `yaml:"fieldSync"`
+	FieldSyncObject     *ProfileElement           `yaml:"fieldSyncObject"`
+	StartSalesforceSync *ProfileButton            `yaml:"startSalesforceSync"`
+	StartSync           *ProfileButton            `yaml:"startSync"`
+	SyncRunning         *ProfileElement           `yaml:"syncRunning"`
+	SyncNotStarted      *ProfileElement           `yaml:"syncNotStarted"`
+	Count               *ProfileElement           `yaml:"count"`
+	ConnectedAs         *ProfileElement           `yaml:"connectedAs"`
+	NotConnected        *ProfileElement           `yaml:"notConnected"`
+	FeatureOff          *ProfileElement           `yaml:"featureOff"`
+	PopupBlocked        *ProfileElement           `yaml:"popupBlocked"`
+	Error               *ProfileElement           `yaml:"error"`
+	SyncError           *ProfileElement           `yaml:"syncError"`
+	LastError           *ProfileElement           `yaml:"lastError"`
+	ClientCredentials   *ProfileClientCredentials `yaml:"clientCredentials"`
 }
 
-// profilePage is how the admin reaches the product's Salesforce page.
-type profilePage struct {
+// ProfilePage is how the admin reaches the product's Salesforce page.
+type ProfilePage struct {
 	// URL is loaded first: a path on the product, or a whole URL.
 	URL string `yaml:"url"`
 	// Click are the selectors clicked then, in order (the menu).
@@ -94,29 +94,29 @@ type profilePage struct {
 	Text     string `yaml:"text"`
 }
 
-// profileElement is an element of the product's page (a CSS selector)
+// ProfileElement is an element of the product's page (a CSS selector)
 // and, for a step that reads it, the text it shows.
-type profileElement struct {
+type ProfileElement struct {
 	Selector string `yaml:"selector"`
 	Text     string `yaml:"text"`
 }
 
-// profileButton is a button or link; Label, when given, is what it must
+// ProfileButton is a button or link; Label, when given, is what it must
 // say; Reloads says clicking it loads a new page (a form's submit).
-type profileButton struct {
+type ProfileButton struct {
 	Selector string `yaml:"selector"`
 	Label    string `yaml:"label"`
 	Reloads  bool   `yaml:"reloads"`
 }
 
-// profileClientCreds is the product's integration-user connection (the
+// ProfileClientCredentials is the product's integration-user connection (the
 // client credentials flow).
-type profileClientCreds struct {
+type ProfileClientCredentials struct {
 	Choose         string         `yaml:"choose"`
 	ConsumerKey    string         `yaml:"consumerKey"`
 	ConsumerSecret string         `yaml:"consumerSecret"`
 	MyDomain       string         `yaml:"myDomain"`
-	Connect        *profileButton `yaml:"connect"`
+	Connect        *ProfileButton `yaml:"connect"`
 }
 
 // loadProfile reads and checks the profile at path.

@@ -95,7 +95,7 @@ func (p *Profile) check(c *profileCheck) {
 // see it: buttons and elements alike.
 type profileEntry struct {
 	path       string
-	el         *profileElement
+	el         *ProfileElement
 	label      string
 	reloads    bool
 	takesLabel bool
@@ -108,13 +108,13 @@ type profileEntry struct {
 // elements lists the profile's elements with what each needs.
 func (p *Profile) elements() []profileEntry {
 	s := &p.Steps
-	el := func(path string, e *profileElement, needsText bool) profileEntry {
+	el := func(path string, e *ProfileElement, needsText bool) profileEntry {
 		return profileEntry{path: "steps." + path, el: e, needsText: needsText}
 	}
-	button := func(path string, b *profileButton, required bool) profileEntry {
+	button := func(path string, b *ProfileButton, required bool) profileEntry {
 		e := profileEntry{path: "steps." + path, takesLabel: true, required: required}
 		if b != nil {
-			e.el, e.label, e.reloads = &profileElement{Selector: b.Selector}, b.Label, b.Reloads
+			e.el, e.label, e.reloads = &ProfileElement{Selector: b.Selector}, b.Label, b.Reloads
 		}
 		return e
 	}

@@ -13,7 +13,7 @@ func (p *Profile) missing(path, what string) error {
 }
 
 // element returns the element, or the error that the profile has none.
-func (p *Profile) element(e *profileElement, path, what string) (*profileElement, error) {
+func (p *Profile) element(e *ProfileElement, path, what string) (*ProfileElement, error) {
 	if e == nil {
 		return nil, p.missing("steps."+path, what)
 	}
@@ -56,11 +56,11 @@ func fill(s string, name, value string) string {
 // write it ("Login with Salesforce"), with its path in the profile, or
 // nil when the profile has none: then the label is looked for as on any
 // page.
-func (p *Profile) productButton(label string) (*profileButton, string) {
+func (p *Profile) productButton(label string) (*ProfileButton, string) {
 	s := &p.Steps
 	for _, b := range []struct {
 		label, path string
-		button      *profileButton
+		button      *ProfileButton
 	}{
 		{"Save", "save", s.Save},
 		{"Login with Salesforce", "loginWithSalesforce", s.LoginWithSalesforce},

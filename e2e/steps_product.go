@@ -61,7 +61,7 @@ func (w *world) savesCredentials() error {
 // clicksProductButton clicks the profile's button (steps.<path>) in win,
 // once it says the profile's label; Login with Salesforce then continues
 // in the pop-up it opens or, with login: redirect, in win itself.
-func (w *world) clicksProductButton(win *Window, b *profileButton, path string) error {
+func (w *world) clicksProductButton(win *Window, b *ProfileButton, path string) error {
 	if b.Label != "" {
 		js := fmt.Sprintf(`(() => {
 			const e = document.querySelector(%s);
