@@ -17,6 +17,8 @@ CHROME_URL ?=
 MAILPIT_URL ?=
 MOCKSF_URL ?=
 CLIENT_URL ?=
+# PRODUCT: the product profile (default profiles/beacon.yaml).
+PRODUCT ?=
 # INSTANCE_HOSTS: the e2e mocksf's instance hosts, per-org or shared.
 INSTANCE_HOSTS ?= per-org
 # RESULTS_DIR: the e2e results folder, replaced at the start of each run;
@@ -26,7 +28,7 @@ RESULTS_DIR ?= results
 FORMAT  ?= pretty
 E2E_ENV = FEATURE="$(FEATURE)" TAGS="$(TAGS)" SHARD="$(SHARD)" RETRIES="$(RETRIES)" TRACE="$(TRACE)" HEADED="$(HEADED)" \
 	SMTP="$(SMTP)" CHROME_URL="$(CHROME_URL)" MAILPIT_URL="$(MAILPIT_URL)" \
-	MOCKSF_URL="$(MOCKSF_URL)" CLIENT_URL="$(CLIENT_URL)" INSTANCE_HOSTS="$(INSTANCE_HOSTS)" \
+	MOCKSF_URL="$(MOCKSF_URL)" CLIENT_URL="$(CLIENT_URL)" PRODUCT="$(PRODUCT)" INSTANCE_HOSTS="$(INSTANCE_HOSTS)" \
 	RESULTS_DIR="$(abspath $(RESULTS_DIR))" FORMAT="$(FORMAT)"
 E2E_ARGS = $(if $(CONCURRENCY),-godog.concurrency=$(CONCURRENCY))
 MOCKSF_ADDR ?= 127.0.0.1:8080

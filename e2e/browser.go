@@ -10,6 +10,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -167,14 +168,18 @@ func (w *Window) Navigate(url string) error {
 
 // Click waits until the element with the id is visible and enabled, then
 // clicks it.
-func (w *Window) Click(id string) error {
-	defer w.waiting(fmt.Sprintf("#%s to be visible and enabled, to click it", id))()
+func (w *Window) Click(id string) error { return w.clickCSS("#" + id) }
+
+// clickCSS is Click of the first element the CSS selector matches (a
+// product profile's selectors, e2e/profile.go).
+func (w *Window) clickCSS(sel string) error {
+	defer w.waiting(fmt.Sprintf("%s to be visible and enabled, to click it", sel))()
 	return w.retryStale(func() error {
 		// Wait for the page's scripts too: a button clicked before its
 		// handler is attached does nothing.
-		if err := w.do(pageReady, chromedp.WaitVisible(chromedp.ID(id)),
-			chromedp.WaitEnabled(chromedp.ID(id)), chromedp.Click(chromedp.ID(id))); err != nil {
-			return w.explain(fmt.Sprintf("to click #%s", id), id, err)
+		if err := w.do(pageReady, chromedp.WaitVisible(chromedp.CSS(sel)),
+			chromedp.WaitEnabled(chromedp.CSS(sel)), chromedp.Click(chromedp.CSS(sel))); err != nil {
+			return w.explain(fmt.Sprintf("to click %s", sel), sel, err)
 		}
 		return nil
 	})
@@ -212,47 +217,56 @@ func isStale(err error) bool {
 
 // ClickAndWaitNewPage clicks the element and waits until the window has
 // loaded a new document, so the next check cannot see the old page.
-func (w *Window) ClickAndWaitNewPage(id string) error {
+func (w *Window) ClickAndWaitNewPage(id string) error { return w.clickAndWaitNewPageCSS("#" + id) }
+
+// clickAndWaitNewPageCSS is ClickAndWaitNewPage by CSS selector.
+func (w *Window) clickAndWaitNewPageCSS(sel string) error {
 	if _, err := Eval[bool](w, `window.__e2eOldPage = true`); err != nil {
 		return w.explain("to mark the page", "", err)
 	}
-	if err := w.Click(id); err != nil {
+	if err := w.clickCSS(sel); err != nil {
 		return err
 	}
-	return w.WaitFor("a new page after clicking #"+id, `!window.__e2eOldPage && document.readyState !== "loading"`)
+	return w.WaitFor("a new page after clicking "+sel, `!window.__e2eOldPage && document.readyState !== "loading"`)
 }
 
 // Type replaces the value of the input with the id by typing text.
-func (w *Window) Type(id, text string) error {
-	defer w.waiting(fmt.Sprintf("#%s to be visible, to type into it", id))()
+func (w *Window) Type(id, text string) error { return w.typeCSS("#"+id, text) }
+
+// typeCSS is Type by CSS selector.
+func (w *Window) typeCSS(sel, text string) error {
+	defer w.waiting(fmt.Sprintf("%s to be visible, to type into it", sel))()
 	return w.retryStale(func() error {
 		// Focus first: leaving the previous field can fill this one (as
 		// Setup derives the API name), so clear only after the focus moved.
-		clear := chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.getElementById(%q).value = ""`, id))
-		if err := w.do(pageReady, chromedp.WaitVisible(chromedp.ID(id)),
-			chromedp.Focus(chromedp.ID(id)), clear, chromedp.SendKeys(chromedp.ID(id), text)); err != nil {
-			return w.explain(fmt.Sprintf("to type into #%s", id), id, err)
+		clear := chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelector(%s).value = ""`, strconv.Quote(sel)))
+		if err := w.do(pageReady, chromedp.WaitVisible(chromedp.CSS(sel)),
+			chromedp.Focus(chromedp.CSS(sel)), clear, chromedp.SendKeys(chromedp.CSS(sel), text)); err != nil {
+			return w.explain(fmt.Sprintf("to type into %s", sel), sel, err)
 		}
-		got, err := run(w, chromedp.Value(chromedp.ID(id)))
+		got, err := run(w, chromedp.Value(chromedp.CSS(sel)))
 		if err != nil {
-			return w.explain(fmt.Sprintf("to read #%s", id), id, err)
+			return w.explain(fmt.Sprintf("to read %s", sel), sel, err)
 		}
 		if got != text {
-			return fmt.Errorf("typed %q into #%s in window %q, but it holds %q", text, id, w.Name, got)
+			return fmt.Errorf("typed %q into %s in window %q, but it holds %q", text, sel, w.Name, got)
 		}
 		return nil
 	})
 }
 
 // Text waits until the element with the id is visible and returns its text.
-func (w *Window) Text(id string) (string, error) {
-	defer w.waiting(fmt.Sprintf("#%s to be visible, to read it", id))()
+func (w *Window) Text(id string) (string, error) { return w.textCSS("#" + id) }
+
+// textCSS is Text by CSS selector.
+func (w *Window) textCSS(sel string) (string, error) {
+	defer w.waiting(fmt.Sprintf("%s to be visible, to read it", sel))()
 	var text string
 	err := w.retryStale(func() error {
-		if err := w.do(chromedp.WaitVisible(chromedp.ID(id))); err != nil {
-			return w.explain(fmt.Sprintf("#%s to be visible", id), id, err)
+		if err := w.do(chromedp.WaitVisible(chromedp.CSS(sel))); err != nil {
+			return w.explain(fmt.Sprintf("%s to be visible", sel), sel, err)
 		}
-		s, err := run(w, chromedp.Text(chromedp.ID(id)))
+		s, err := run(w, chromedp.Text(chromedp.CSS(sel)))
 		text = strings.TrimSpace(s)
 		return err
 	})
@@ -260,10 +274,13 @@ func (w *Window) Text(id string) (string, error) {
 }
 
 // WaitVisible waits until the element with the id is visible.
-func (w *Window) WaitVisible(id string) error {
-	defer w.waiting(fmt.Sprintf("#%s to be visible", id))()
-	if err := w.do(chromedp.WaitVisible(chromedp.ID(id))); err != nil {
-		return w.explain(fmt.Sprintf("#%s to be visible", id), id, err)
+func (w *Window) WaitVisible(id string) error { return w.waitVisibleCSS("#" + id) }
+
+// waitVisibleCSS is WaitVisible by CSS selector.
+func (w *Window) waitVisibleCSS(sel string) error {
+	defer w.waiting(fmt.Sprintf("%s to be visible", sel))()
+	if err := w.do(chromedp.WaitVisible(chromedp.CSS(sel))); err != nil {
+		return w.explain(fmt.Sprintf("%s to be visible", sel), sel, err)
 	}
 	return nil
 }
@@ -327,19 +344,24 @@ func (w *Window) targetGone(id target.ID) bool {
 // it opens. The pop-up is matched by its opener, never as "the next new
 // target", which would mix up concurrent scenarios.
 func (w *Window) ClickOpeningPopup(id, name string) (*Window, error) {
-	defer w.waiting("a pop-up opened by #" + id)()
+	return w.clickOpeningPopupCSS("#"+id, name)
+}
+
+// clickOpeningPopupCSS is ClickOpeningPopup by CSS selector.
+func (w *Window) clickOpeningPopupCSS(sel, name string) (*Window, error) {
+	defer w.waiting("a pop-up opened by " + sel)()
 	opener := chromedp.FromContext(w.ctx).Target.TargetID
 	waitCtx, cancelWait := context.WithTimeout(w.ctx, StepTimeout)
 	defer cancelWait()
 	ch := chromedp.WaitNewTarget(waitCtx, func(info *target.Info) bool { return info.OpenerID == opener })
-	if err := w.Click(id); err != nil {
+	if err := w.clickCSS(sel); err != nil {
 		return nil, err
 	}
 	var popupID target.ID
 	select {
 	case popupID = <-ch:
 	case <-waitCtx.Done():
-		return nil, w.explain("a pop-up opened by #"+id, id, waitCtx.Err())
+		return nil, w.explain("a pop-up opened by "+sel, sel, waitCtx.Err())
 	}
 	// Detach, not close, on cancel: the pop-up closes itself.
 	ctx, cancel := chromedp.NewContext(w.ctx, chromedp.WithTargetID(popupID), chromedp.WithDetachOnCancel())

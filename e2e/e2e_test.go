@@ -46,6 +46,11 @@ func TestFeatures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A broken profile fails here, before any browser starts.
+	product, err := loadProfile(e.Product)
+	if err != nil {
+		t.Fatal(err)
+	}
 	results, err := freshResults(root, e.ResultsDir)
 	if err != nil {
 		t.Fatal(err)
@@ -95,12 +100,15 @@ func TestFeatures(t *testing.T) {
 		mocksfURL = url
 	}
 	clientURL := e.ClientURL
+	if clientURL == "" {
+		clientURL = product.URL
+	}
 	if clientURL != "" && concurrency > 1 {
 		// One product for every scenario: they must take turns.
 		concurrency = 1
 	}
 	suite := &Suite{BrowserCtx: browserCtx, ResultsDir: results, Log: os.Stdout, Trace: e.Trace,
-		MocksfURL: strings.TrimSuffix(mocksfURL, "/"), ControlToken: e.ControlToken, ClientURL: clientURL,
+		MocksfURL: strings.TrimSuffix(mocksfURL, "/"), ControlToken: e.ControlToken, ClientURL: clientURL, Product: product,
 		MailpitURL: e.MailpitURL, KeepOrgs: e.KeepOrgs, RunID: runID()}
 	r := &featureRun{t: t, env: e, suite: suite, results: results, attemptsDir: t.TempDir(),
 		info: runInfo{Started: time.Now(), Env: environment(e, browserCtx, suite, concurrency)}}
@@ -305,7 +313,7 @@ func environment(e env, browserCtx context.Context, s *Suite, concurrency int) [
 		{"Go", runtime.Version()},
 		{"Chromium", chromium},
 		{"mocksf", s.MocksfURL},
-		{"product", or(s.ClientURL, "one per scenario")},
+		{"product", or(s.Product.Name, "unnamed") + " (" + s.Product.File + "), " + or(s.ClientURL, "one per scenario")},
 		{"browser", or(e.ChromeURL, "started by the run")},
 		{"mail", or(e.MailpitURL, or(e.SMTP, "mocksf's copies"))},
 		{"concurrency", strconv.Itoa(concurrency)},

@@ -21,6 +21,7 @@ type env struct {
 	MocksfURL     string // MOCKSF_URL: use a running mocksf instead of starting one
 	ControlToken  string // MOCKSF_CONTROL_TOKEN: the -control-token of the mocksf at MOCKSF_URL
 	ClientURL     string // CLIENT_URL: use a running product instead of one per scenario
+	Product       string // PRODUCT: the product profile, relative to the repo root (default profiles/beacon.yaml)
 	SMTP          string // SMTP: the started mocksf relays its mail to this SMTP server (host:port)
 	InstanceHosts string // INSTANCE_HOSTS: the started mocksf's instance hosts, per-org (default) or shared
 	MailpitURL    string // MAILPIT_URL: read the mail from this Mailpit instead of from mocksf
@@ -50,6 +51,7 @@ func readEnv(getenv func(string) string) (env, error) {
 		MocksfURL:     getenv("MOCKSF_URL"),
 		ControlToken:  getenv("MOCKSF_CONTROL_TOKEN"),
 		ClientURL:     getenv("CLIENT_URL"),
+		Product:       or("PRODUCT", "profiles/beacon.yaml"),
 		SMTP:          getenv("SMTP"),
 		InstanceHosts: or("INSTANCE_HOSTS", "per-org"),
 		MailpitURL:    getenv("MAILPIT_URL"),

@@ -99,26 +99,26 @@ func trimText(s string, n int) string {
 // product's pages show (mocksf/web/templates, client's pages).
 const errorBoxes = `[role=alert], .notice-error, .error, .field-error, #error, #oauthError, #errorDescription, #last-error`
 
-// snapshotJS returns a pageSnapshot of the page; near is the id of the
-// expected element, or "".
+// snapshotJS returns a pageSnapshot of the page; near is the CSS selector
+// of the expected element ("#id", or a product profile's), or "".
 func snapshotJS(near string) string {
 	return fmt.Sprintf(`(() => {
 		const visible = el => el.offsetParent !== null || el === document.body;
 		const errors = [...document.querySelectorAll(%s)].filter(visible)
 			.map(el => el.innerText.trim()).filter(t => t).join(" | ");
-		const el = %s ? document.getElementById(%s) : null;
+		const el = (() => { try { return %s ? document.querySelector(%s) : null; } catch (e) { return null; } })();
 		const box = el && (el.closest("form, fieldset, section, [role=dialog], main") || el.parentElement);
 		const buttons = [...document.querySelectorAll("button, input[type=submit], input[type=button]")].filter(visible)
 			.map(b => (b.tagName === "INPUT" ? b.value : b.textContent).trim()).filter(t => t).slice(0, 20);
 		return {url: location.href, title: document.title, errors, buttons,
 			near: (box || document.body).innerText,
-			nearWhat: box ? "#" + %s + "'s section" : "the page"};
+			nearWhat: box ? %s + "'s section" : "the page"};
 	})()`, strconv.Quote(errorBoxes), strconv.Quote(near), strconv.Quote(near), strconv.Quote(near))
 }
 
 // explain turns an error of a browser action into a pageError with what
-// the window shows now; near is the id of the element the action
-// expected, or "".
+// the window shows now; near is the CSS selector of the element the
+// action expected ("#id"), or "".
 func (w *Window) explain(expected, near string, err error) error {
 	ctx, cancel := context.WithTimeout(w.ctx, 2*time.Second)
 	defer cancel()

@@ -91,7 +91,7 @@ func TestExplainSnapshotsThePage(t *testing.T) {
 		t.Fatal(err)
 	}
 	var pe *pageError
-	if err := win.explain("#email to hold an address", "email", context.DeadlineExceeded); !errors.As(err, &pe) {
+	if err := win.explain("#email to hold an address", "#email", context.DeadlineExceeded); !errors.As(err, &pe) {
 		t.Fatalf("explain = %v; want a *pageError", err)
 	}
 	want := pageSnapshot{URL: srv.URL + "/app/new", Title: "New Connected App",

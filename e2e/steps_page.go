@@ -9,9 +9,14 @@ import (
 	"time"
 )
 
-// clicks clicks the visible button or link with exactly this label.
+// clicks clicks the visible button or link with exactly this label; in
+// the product's window, a label the product profile has a button for
+// (Login with Salesforce, say) is that button.
 func (w *world) clicks(label string) error {
 	win := w.current
+	if b, path := w.product().productButton(label); b != nil && win == w.main {
+		return w.clicksProductButton(win, b, path)
+	}
 	js := fmt.Sprintf(`(() => {
 		const want = %s;
 		for (const el of document.querySelectorAll("button, a, input[type=submit], input[type=button]")) {
@@ -37,14 +42,6 @@ func (w *world) clicks(label string) error {
 			return fmt.Errorf("no visible %q button in window %q", label, win.Name)
 		}
 	}
-	if popupOpeners[id] && !w.popupsBlocked {
-		popup, err := win.ClickOpeningPopup(id, "popup")
-		if err != nil {
-			return err
-		}
-		w.popup, w.current = popup, popup
-		return nil
-	}
 	if name, ok := tabOpeners[id]; ok {
 		tab, err := win.ClickOpeningPopup(id, name)
 		if err != nil {
@@ -55,10 +52,6 @@ func (w *world) clicks(label string) error {
 	}
 	return win.Click(id)
 }
-
-// popupOpeners are the ids of buttons that open a pop-up, which the next
-// steps act in.
-var popupOpeners = map[string]bool{"loginWithSalesforce": true}
 
 // tabOpeners are the ids of buttons that open a new tab, which the next
 // steps act in, with the name the tab's artefacts are saved under: an

@@ -9,10 +9,32 @@ import (
 	"strings"
 )
 
+// loginWindow is the window the Salesforce login runs in: the pop-up
+// the product opened, or, with the profile's login: redirect, the
+// product's own window.
+func (w *world) loginWindow() (*Window, error) {
+	if w.product().redirects() {
+		if w.main == nil {
+			return nil, fmt.Errorf("the product's window is not open")
+		}
+		return w.main, nil
+	}
+	if w.popup == nil {
+		return nil, fmt.Errorf("no pop-up is open")
+	}
+	return w.popup, nil
+}
+
+// backOnProduct is the JavaScript condition that the window shows the
+// product again (login: redirect, after Salesforce's callback).
+func (w *world) backOnProduct() string {
+	return fmt.Sprintf(`location.href.startsWith(%s)`, strconv.Quote(strings.TrimSuffix(w.clientURL(), "/")+"/"))
+}
+
 func (w *world) popupShowsLogin() error {
-	win := w.popup
-	if win == nil {
-		return fmt.Errorf("no pop-up is open")
+	win, err := w.loginWindow()
+	if err != nil {
+		return err
 	}
 	if err := win.WaitVisible(sfUsername); err != nil {
 		return err
@@ -22,7 +44,7 @@ func (w *world) popupShowsLogin() error {
 		return err
 	}
 	if !strings.HasPrefix(u, w.suite.MocksfURL+"/") || !strings.Contains(u, "startURL=") {
-		return fmt.Errorf("pop-up is at %s; want Salesforce's login page with a startURL", u)
+		return fmt.Errorf("window %q is at %s; want Salesforce's login page with a startURL", win.Name, u)
 	}
 	return nil
 }
@@ -52,7 +74,20 @@ func (w *world) accessPageAsks(username string) error {
 	return nil
 }
 
+// popupCloses waits until the pop-up has closed itself or, with login:
+// redirect, until Salesforce has sent the product's window back to it.
 func (w *world) popupCloses() error {
+	if w.product().redirects() {
+		win, err := w.loginWindow()
+		if err != nil {
+			return err
+		}
+		if err := win.WaitFor("the product's window to be back on the product", w.backOnProduct()+` && document.readyState === "complete"`); err != nil {
+			return err
+		}
+		w.current = win
+		return nil
+	}
 	if w.popup == nil {
 		return fmt.Errorf("no pop-up is open")
 	}
@@ -65,13 +100,17 @@ func (w *world) popupCloses() error {
 }
 
 func (w *world) popupShowsSalesforceError(code string) error {
-	if w.popup == nil {
-		return fmt.Errorf("no pop-up is open")
+	win, err := w.loginWindow()
+	if err != nil {
+		return err
 	}
-	return w.popup.WaitFor("Salesforce's error "+code, fmt.Sprintf(`(() => { const e = %s; return e && e.textContent.includes(%s); })()`, byID(sfOAuthError), strconv.Quote("error="+code)))
+	return win.WaitFor("Salesforce's error "+code, fmt.Sprintf(`(() => { const e = %s; return e && e.textContent.includes(%s); })()`, byID(sfOAuthError), strconv.Quote("error="+code)))
 }
 
 func (w *world) closesPopup() error {
+	if w.product().redirects() {
+		return fmt.Errorf("the product %s logs in by redirecting its own window (login: redirect in %s): there is no pop-up to close", w.product().Name, w.product().File)
+	}
 	if w.popup == nil {
 		return fmt.Errorf("no pop-up is open")
 	}

@@ -37,9 +37,12 @@ type Suite struct {
 	// ControlToken is the bearer token of mocksf's control API
 	// (MOCKSF_CONTROL_TOKEN), for a mocksf started with -control-token.
 	ControlToken string
-	// ClientURL, when set (CLIENT_URL), is a running product every
-	// scenario uses instead of starting its own.
+	// ClientURL, when set (CLIENT_URL, or the profile's url), is a
+	// running product every scenario uses instead of starting its own.
 	ClientURL string
+	// Product is the product profile (PRODUCT): where the product-side
+	// steps find the product's elements and what they say.
+	Product *Profile
 	// MailpitURL, when set (MAILPIT_URL), is the Mailpit the steps read
 	// mail from instead of mocksf's copies.
 	MailpitURL string
@@ -181,10 +184,12 @@ func (w *world) ensureOrg() error {
 	if w.org != nil || w.spec == nil {
 		return nil
 	}
-	if w.client != nil || w.suite.ClientURL != "" {
+	// A profile without a callback leaves the app's as declared: the
+	// product then needs none (the client credentials flow).
+	if cb := w.callbackURL(); cb != "" && (w.client != nil || w.suite.ClientURL != "") {
 		for _, apps := range [][]store.AppSpec{w.spec.ConnectedApps, w.spec.ExternalClientApps} {
 			for i := range apps {
-				apps[i].CallbackURLs = []string{w.callbackURL()}
+				apps[i].CallbackURLs = []string{cb}
 			}
 		}
 	}
@@ -229,7 +234,7 @@ func (w *world) startClient(oauthFeature bool) error {
 	if w.suite.ClientURL != "" {
 		// A running product has the feature as it was started with.
 		if !oauthFeature {
-			return fmt.Errorf("this scenario needs the product with the feature off; the product at CLIENT_URL has it on (run it without CLIENT_URL)")
+			return fmt.Errorf("this scenario needs the product with the feature off; the running product at %s (CLIENT_URL, or the url of the profile %s) has it as it was started: run it with a product the suite starts", w.suite.ClientURL, w.suite.Product.File)
 		}
 		return nil
 	}
@@ -288,9 +293,10 @@ func (w *world) clientURL() string {
 	return "http://" + w.clientAddr
 }
 
-// callbackURL is the client's redirect address, as the admin types it.
+// callbackURL is the product's redirect address (the profile's
+// callback), as the admin types it.
 func (w *world) callbackURL() string {
-	return w.clientURL() + "/salesforce/getSfdcOAuthTokensRedirect"
+	return w.suite.Product.callbackURL(w.clientURL())
 }
 
 // setupWindow is the Salesforce admin's browser. It has its own cookies,
