@@ -11,22 +11,25 @@ import (
 	"testing"
 )
 
-var updateSteps = flag.Bool("update-steps", false, "rewrite docs/steps.md and e2e/"+registrationsFile+" from the step catalogue")
+var updateSteps = flag.Bool("update-steps", false, "rewrite docs/steps*.md and e2e/"+registrationsFile+" from the step catalogue")
 
-// TestStepCatalogueIsCurrent fails while docs/steps.md or the generated
-// step registrations differ from what `make steps` would write, so QA's
-// catalogue never lies and the editor finds every step.
+// TestStepCatalogueIsCurrent fails while docs/steps.md, docs/steps.nl.md,
+// docs/steps.ja.md or the generated step registrations differ from what
+// `make steps` would write, so QA's catalogue never lies and the editor
+// finds every step.
 func TestStepCatalogueIsCurrent(t *testing.T) {
 	if err := checkCatalog(); err != nil {
 		t.Fatal(err)
 	}
-	for _, gen := range []struct {
+	type generated struct {
 		path  string
 		write func(io.Writer) error
-	}{
-		{filepath.Join("..", "docs", "steps.md"), writeCatalog},
-		{registrationsFile, writeRegistrations},
-	} {
+	}
+	gens := []generated{{registrationsFile, writeRegistrations}}
+	for _, lang := range languages {
+		gens = append(gens, generated{filepath.Join("..", "docs", catalogDocs[lang].File), func(w io.Writer) error { return writeCatalog(lang, w) }})
+	}
+	for _, gen := range gens {
 		var b bytes.Buffer
 		if err := gen.write(&b); err != nil {
 			t.Fatal(err)

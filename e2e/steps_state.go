@@ -42,7 +42,7 @@ func (w *world) connectedAppsAllowed() error {
 // that use this step must be tagged @serial, so that they run alone.
 func (w *world) timePasses(n int, unit string) error {
 	d := time.Duration(n) * time.Minute
-	if unit == "hours" {
+	if inEnglish(unit) == "hours" {
 		d = time.Duration(n) * time.Hour
 	}
 	_, err := w.mocksf().Advance(context.Background(), d)
@@ -119,7 +119,7 @@ func (w *world) tokenCallsFail(n int, failure string) error {
 }
 
 func (w *world) armFault(path string, n int, failure string) error {
-	m := failureKinds.FindStringSubmatch(failure)
+	m := failureKinds.FindStringSubmatch(inEnglish(failure))
 	if m == nil {
 		return fmt.Errorf(`failure %q: want HTTP <status>, a dropped connection or "<SALESFORCE_ERROR>"`, failure)
 	}

@@ -17,7 +17,7 @@ func TestSuggestStepsFindsTheNearest(t *testing.T) {
 		{`clicks on "Save"`, `And clicks "Save"`},
 		{`the pop up is closed`, `Then the pop-up closes`},
 	} {
-		got := suggestSteps(tc.typed, 3)
+		got := suggestSteps(tc.typed, "en", 3)
 		if len(got) != 3 || got[0].Example != tc.want {
 			t.Errorf("suggestSteps(%q) = %v; want %q first", tc.typed, got, tc.want)
 		}
@@ -29,7 +29,7 @@ func TestSuggestStepsFindsTheNearest(t *testing.T) {
 // the step, and its method parses as Go.
 func TestStepSnippetPastesIntoTheCatalogue(t *testing.T) {
 	text := `the admin renames the app "Beacon Sync" to "Beacon" 3 times`
-	snippet := stepSnippet("Product", "When ", text)
+	snippet := stepSnippet("Product", "en", "When ", text)
 	entry, method, ok := strings.Cut(snippet, "\n\n")
 	if !ok {
 		t.Fatalf("snippet has no method after the entry:\n%s", snippet)
