@@ -14,7 +14,6 @@ import (
 // number. Suggestions and snippets look past them.
 var quotedOrNumber = regexp.MustCompile(`"[^"]*"|\d[\d,]*`)
 
-
 // suggestSteps returns the n catalogue steps nearest the text of an
 // undefined step, in the wording of lang (the feature's language, so a
 // step written in another language is answered with this one's): by the
