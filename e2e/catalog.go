@@ -753,42 +753,55 @@ func (r *catalogRegistrar) done() {
 	}
 }
 
-// checkCatalog verifies every step has a wording in each language, and
-// that in each language every example matches its own pattern and no
-// earlier one (which godog would pick instead), so the catalogue cannot
-// drift from what the suite runs.
-func checkCatalog() error {
+// checkCatalog verifies the catalogue (checkSteps).
+func checkCatalog() error { return checkSteps(catalog) }
+
+// checkSteps verifies every step has a wording in each language, with as
+// many groups as its English pattern (their Bind is the same), and that
+// in each language every example matches its own pattern and no other
+// (godog would pick an earlier one instead; a later one makes the two
+// hard to tell apart), so the catalogue cannot drift from what the suite
+// runs and no two patterns of a language collide.
+func checkSteps(defs []stepDef) error {
 	var problems []string
 	for _, lang := range languages {
-		for i, d := range catalog {
+		compiled := make([]*regexp.Regexp, len(defs))
+		for i, d := range defs {
 			own := d.in(lang)
 			if own.Pattern == "" || own.Example == "" {
 				problems = append(problems, fmt.Sprintf("step %q has no %s wording (pattern and example)", d.Pattern, lang))
 				continue
 			}
+			re, err := regexp.Compile(own.Pattern)
+			if err != nil {
+				problems = append(problems, fmt.Sprintf("the %s pattern of %q: %v", lang, d.Pattern, err))
+				continue
+			}
 			if !strings.HasPrefix(own.Pattern, "^") || !strings.HasSuffix(own.Pattern, "$") {
 				problems = append(problems, fmt.Sprintf("the %s pattern %q of %q is not anchored with ^ and $", lang, own.Pattern, d.Pattern))
+			}
+			if en, err := regexp.Compile(d.Pattern); err == nil && re.NumSubexp() != en.NumSubexp() {
+				problems = append(problems, fmt.Sprintf("the %s pattern %q has %d groups; %q, whose Bind it shares, has %d", lang, own.Pattern, re.NumSubexp(), d.Pattern, en.NumSubexp()))
+			}
+			compiled[i] = re
+		}
+		for i, d := range defs {
+			own := d.in(lang)
+			if compiled[i] == nil {
+				continue
 			}
 			text, ok := stripKeyword(lang, own.Example)
 			if !ok {
 				problems = append(problems, fmt.Sprintf("the %s example %q of %q does not start with a keyword of %s", lang, own.Example, d.Pattern, lang))
 				continue
 			}
-			for j, other := range catalog {
-				re := patternsIn[lang][j]
-				if re == nil {
-					continue
-				}
-				matched := re.MatchString(text)
-				if i == j && !matched {
-					problems = append(problems, fmt.Sprintf("step %q: its %s example %q does not match its pattern %q", d.Pattern, lang, own.Example, own.Pattern))
-				}
-				if i != j && matched && j < i {
-					problems = append(problems, fmt.Sprintf("the %s example %q of %q is taken by the earlier step %q", lang, own.Example, d.Pattern, other.in(lang).Pattern))
-				}
+			if !compiled[i].MatchString(text) {
+				problems = append(problems, fmt.Sprintf("step %q: its %s example %q does not match its pattern %q", d.Pattern, lang, own.Example, own.Pattern))
 			}
-			if got, want := patternsIn[lang][i].NumSubexp(), patternsIn["en"][i].NumSubexp(); got != want {
-				problems = append(problems, fmt.Sprintf("the %s pattern %q has %d groups; %q, whose Bind it shares, has %d", lang, own.Pattern, got, d.Pattern, want))
+			for j, re := range compiled {
+				if j != i && re != nil && re.MatchString(text) {
+					problems = append(problems, fmt.Sprintf("the %s example %q of %q is matched by the step %q too", lang, own.Example, d.Pattern, defs[j].in(lang).Pattern))
+				}
 			}
 		}
 	}

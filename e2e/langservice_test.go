@@ -18,7 +18,7 @@ import (
 
 // The Cucumber language service, what VS Code's Cucumber extension uses
 // to complete steps and underline undefined ones, finds every catalogue
-// step in e2e/, each once, with its pattern (e2e/langservice/steps.mjs
+// step in e2e/, in English, Dutch and Japanese, each once, with its pattern (e2e/langservice/steps.mjs
 // runs the pinned npm package; make steps-check installs it).
 func TestLanguageServiceFindsEveryStep(t *testing.T) {
 	script := filepath.Join("langservice", "steps.mjs")
@@ -38,8 +38,9 @@ func TestLanguageServiceFindsEveryStep(t *testing.T) {
 	for _, e := range found.Errors {
 		t.Errorf("the language service: %s", e)
 	}
-	if len(found.Expressions) != len(catalog) {
-		t.Errorf("the language service finds %d step definitions in e2e/; the catalogue has %d", len(found.Expressions), len(catalog))
+	// Each step once in each of the catalogue's languages.
+	if want := len(catalog) * len(languages); len(found.Expressions) != want {
+		t.Errorf("the language service finds %d step definitions in e2e/; the catalogue has %d in %d languages (%d)", len(found.Expressions), len(catalog), len(languages), want)
 	}
 	// JavaScript writes a slash of a regular expression's source as \/.
 	unslash := regexp.MustCompile(`\\/`)
@@ -50,9 +51,11 @@ func TestLanguageServiceFindsEveryStep(t *testing.T) {
 			t.Errorf("%q found at %s, not in %s", e, found.URIs[i], registrationsFile)
 		}
 	}
-	for _, d := range catalog {
-		if seen[d.Pattern] != 1 {
-			t.Errorf("the language service finds %q %d times; want once", d.Pattern, seen[d.Pattern])
+	for _, lang := range languages {
+		for _, d := range catalog {
+			if p := d.in(lang).Pattern; seen[p] != 1 {
+				t.Errorf("the language service finds the %s step %q %d times; want once", lang, p, seen[p])
+			}
 		}
 	}
 }

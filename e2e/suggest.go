@@ -113,7 +113,7 @@ func levenshtein(a, b []rune) int {
 func undefinedMessage(uri string, st cukeStep) string {
 	var b strings.Builder
 	lang := featureLanguage(uri, st.Keyword)
-	fmt.Fprintf(&b, "%s:%d: undefined step: %s%s\n", uri, st.Line, st.Keyword, st.Name)
+	fmt.Fprintf(&b, "%s:%d: undefined step: %s%s\n", uri, st.Line, keywordSpace(st.Keyword), st.Name)
 	if !slices.Contains(languages, lang) {
 		fmt.Fprintf(&b, "  the feature is in the language %q, which the catalogue does not speak (%s)\n", lang, strings.Join(languages, ", "))
 	}
