@@ -60,6 +60,44 @@ func TestLanguageServiceFindsEveryStep(t *testing.T) {
 	}
 }
 
+// The service finds every step of features/, English, Dutch and
+// Japanese, defined, and underlines a step nobody defined, in a Dutch
+// feature too: what the editor shows QA in each language.
+func TestLanguageServiceFindsEveryFeatureStep(t *testing.T) {
+	requireLanguageService(t)
+	run := func(features string) (n int, undefined []string) {
+		t.Helper()
+		out, err := exec.Command("node", filepath.Join("langservice", "steps.mjs"), ".", features).Output()
+		if err != nil {
+			t.Fatalf("node: %v\n%s", err, stderrOf(err))
+		}
+		var found struct {
+			Features  int      `json:"features"`
+			Undefined []string `json:"undefined"`
+		}
+		if err := json.Unmarshal(out, &found); err != nil {
+			t.Fatal(err)
+		}
+		return found.Features, found.Undefined
+	}
+	n, undefined := run(filepath.Join("..", "features"))
+	langs, _ := filepath.Glob(filepath.Join("..", "features", "[a-z][a-z]", "*.feature"))
+	if n < 3 || len(langs) < 2 {
+		t.Errorf("the service read %d features, %d of them in features/<language>/; want the English, Dutch and Japanese ones", n, len(langs))
+	}
+	for _, u := range undefined {
+		t.Errorf("the language service underlines %s", u)
+	}
+
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "x.feature"), []byte("# language: nl\nFunctionaliteit: x\n  Scenario: y\n    Gegeven het product stuurt geen PKCE\n    En de beheerder danst\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if n, undefined := run(dir); n != 1 || len(undefined) != 1 || !strings.HasPrefix(undefined[0], "x.feature:5: ") {
+		t.Errorf("the service on a Dutch feature with one undefined step read %d features and underlines %q; want x.feature:5 alone", n, undefined)
+	}
+}
+
 // Why catalog_steps.go exists: the service finds no step registered in
 // a loop, as the suite once registered them.
 func TestLanguageServiceFindsNoStepInALoop(t *testing.T) {
