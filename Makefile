@@ -35,17 +35,17 @@ MOCKSF_ADDR ?= 127.0.0.1:8080
 CLIENT_ADDR ?= 127.0.0.1:9000
 
 .DEFAULT_GOAL := help
-.PHONY: slds help e2e report steps-check e2e-repeat e2e-smtp e2e-mailpit e2e-remote-browser e2e-external steps test vet lint fmt-check unit chromium build run clean fuzz bench load soak node conformance e2e-playwright
+.PHONY: fonts slds help e2e report steps-check e2e-repeat e2e-smtp e2e-mailpit e2e-remote-browser e2e-external steps test vet lint fmt-check unit chromium build run clean fuzz bench load soak node conformance e2e-playwright
 
 help: ## list the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-10s %s\n", $$1, $$2}'
 
-e2e: chromium ## run the features in headless Chromium into a fresh results/ (FEATURE=features/x.feature:12 TAGS='@smoke and not @wip' SHARD=1/2 RETRIES=1 TRACE=1 CONCURRENCY=1 INSTANCE_HOSTS=shared RESULTS_DIR=out FORMAT=progress; README lists all)
+e2e: chromium fonts ## run the features in headless Chromium into a fresh results/ (FEATURE=features/x.feature:12 TAGS='@smoke and not @wip' SHARD=1/2 RETRIES=1 TRACE=1 CONCURRENCY=1 INSTANCE_HOSTS=shared RESULTS_DIR=out FORMAT=progress; README lists all)
 	$(E2E_ENV) $(GO) test -count=1 -timeout 20m $(E2E_FLAGS) -v ./e2e/ $(E2E_ARGS)
 
 # The log of each run stays outside RESULTS_DIR, which the run replaces;
 # a failed run's log is copied into it.
-e2e-repeat: chromium ## run the suite N times in a row (default 20), stopping at the first failure
+e2e-repeat: chromium fonts ## run the suite N times in a row (default 20), stopping at the first failure
 	@log=$$(mktemp); trap 'rm -f "$$log"' EXIT; for i in $$(seq 1 $(N)); do \
 		echo "=== e2e run $$i of $(N)"; \
 		$(E2E_ENV) $(GO) test -count=1 -timeout 20m -v -run TestFeatures ./e2e/ $(E2E_ARGS) > "$$log" 2>&1 || { \
@@ -114,7 +114,7 @@ SHARDS ?=
 report: ## merge CI shards' results folders into one report, JUnit and Cucumber JSON in a fresh RESULTS_DIR (SHARDS='results-1 results-2'); fails when a merged scenario failed
 	$(GO) run ./cmd/e2ereport -o "$(abspath $(RESULTS_DIR))" $(foreach d,$(SHARDS),"$(abspath $(d))")
 
-steps: ## regenerate docs/steps.md, the step catalogue, and e2e/catalog_steps.go, its literal step registrations, from e2e/catalog.go
+steps: ## regenerate docs/steps.md, docs/steps.nl.md and docs/steps.ja.md, the step catalogue in English, Dutch and Japanese, and e2e/catalog_steps.go, its literal step registrations, from e2e/catalog.go
 	$(GO) test -count=1 -run TestStepCatalogueIsCurrent ./e2e/ -update-steps
 
 # LANGSERVICE_DIR pins the Cucumber language service (VS Code's Cucumber
@@ -124,7 +124,7 @@ steps: ## regenerate docs/steps.md, the step catalogue, and e2e/catalog_steps.go
 LANGSERVICE_DIR = e2e/langservice
 LANGSERVICE_STAMP = $(LANGSERVICE_DIR)/node_modules/.installed-lock.json
 
-steps-check: node ## the Cucumber language service (npm @cucumber/language-service, pinned) finds every catalogue step in e2e/, as VS Code's Cucumber extension does
+steps-check: node ## the Cucumber language service (npm @cucumber/language-service, pinned) finds every catalogue step in e2e/ in its three languages, and every step of features/ (nl and ja too) defined, as VS Code's Cucumber extension does
 	@if ! cmp -s $(LANGSERVICE_DIR)/package-lock.json $(LANGSERVICE_STAMP); then \
 		start=$$(date +%s); \
 		(cd $(LANGSERVICE_DIR) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) || exit 1; \
@@ -158,6 +158,26 @@ chromium: ## install Debian's chromium when it is missing (as root; otherwise pr
 		echo "Chromium is missing. Install it with:" >&2; \
 		echo "  sudo apt-get update && sudo apt-get install -y chromium" >&2; \
 		exit 1; \
+	fi
+
+# fonts: Chromium draws Japanese with a CJK font or not at all (empty
+# boxes in screenshots and failure artefacts of features/ja). Installed
+# with apt-get install alone when the package lists already know it,
+# after apt-get update otherwise; -y and DEBIAN_FRONTEND=noninteractive
+# with no standard input, as .ci/run runs it. Without root, or when the
+# install fails, it says so (with the command) and the suite runs on:
+# only the pictures need the font.
+fonts: ## install Debian's fonts-noto-cjk when missing (as root; otherwise prints the command), so screenshots of Japanese pages are readable
+	@if dpkg-query -W -f='$${Status}' fonts-noto-cjk 2>/dev/null | grep -q 'ok installed' || \
+		fc-list :lang=ja family 2>/dev/null | grep -q .; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+		echo "Installing Debian's fonts-noto-cjk package..."; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y fonts-noto-cjk < /dev/null 2>/dev/null || \
+		{ apt-get update < /dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y fonts-noto-cjk < /dev/null; } || \
+		echo "Could not install fonts-noto-cjk: Japanese pages show as empty boxes in screenshots" >&2; \
+	else \
+		echo "No CJK font: Japanese pages show as empty boxes in screenshots. Install one with:" >&2; \
+		echo "  sudo apt-get update && sudo apt-get install -y fonts-noto-cjk" >&2; \
 	fi
 
 node: ## install Debian's nodejs and npm when missing (as root; otherwise prints the command); Node 20 or newer is needed
@@ -197,7 +217,7 @@ conformance: node ## the Salesforce CLI and jsforce, pinned from npm, against an
 PLAYWRIGHT_DIR = examples/playwright
 PLAYWRIGHT_STAMP = $(PLAYWRIGHT_DIR)/node_modules/.installed-lock.json
 
-e2e-playwright: node chromium build ## the documented flow as a Playwright Test suite (TypeScript, examples/playwright, pinned from npm) in Debian's Chromium against bin/mocksf and bin/client on free ports; fails on any failed test
+e2e-playwright: node chromium fonts build ## the documented flow as a Playwright Test suite (TypeScript, examples/playwright, pinned from npm) in Debian's Chromium against bin/mocksf and bin/client on free ports; fails on any failed test
 	@if ! cmp -s $(PLAYWRIGHT_DIR)/package-lock.json $(PLAYWRIGHT_STAMP); then \
 		start=$$(date +%s); \
 		(cd $(PLAYWRIGHT_DIR) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) || exit 1; \

@@ -11,22 +11,25 @@ import (
 	"testing"
 )
 
-var updateSteps = flag.Bool("update-steps", false, "rewrite docs/steps.md and e2e/"+registrationsFile+" from the step catalogue")
+var updateSteps = flag.Bool("update-steps", false, "rewrite docs/steps*.md and e2e/"+registrationsFile+" from the step catalogue")
 
-// TestStepCatalogueIsCurrent fails while docs/steps.md or the generated
-// step registrations differ from what `make steps` would write, so QA's
-// catalogue never lies and the editor finds every step.
+// TestStepCatalogueIsCurrent fails while docs/steps.md, docs/steps.nl.md,
+// docs/steps.ja.md or the generated step registrations differ from what
+// `make steps` would write, so QA's catalogue never lies and the editor
+// finds every step.
 func TestStepCatalogueIsCurrent(t *testing.T) {
 	if err := checkCatalog(); err != nil {
 		t.Fatal(err)
 	}
-	for _, gen := range []struct {
+	type generated struct {
 		path  string
 		write func(io.Writer) error
-	}{
-		{filepath.Join("..", "docs", "steps.md"), writeCatalog},
-		{registrationsFile, writeRegistrations},
-	} {
+	}
+	gens := []generated{{registrationsFile, writeRegistrations}}
+	for _, lang := range languages {
+		gens = append(gens, generated{filepath.Join("..", "docs", catalogDocs[lang].File), func(w io.Writer) error { return writeCatalog(lang, w) }})
+	}
+	for _, gen := range gens {
 		var b bytes.Buffer
 		if err := gen.write(&b); err != nil {
 			t.Fatal(err)
@@ -74,5 +77,75 @@ func TestCatalogRegistrarRefusesAStaleFile(t *testing.T) {
 			}()
 			register(&catalogRegistrar{step: func(string, any) {}})
 		})
+	}
+}
+
+// The three catalogues are one: as many steps in each language, every
+// step worded in all three, and checkSteps refuses a step missing a
+// language, a wording with other groups than its Bind's, and two
+// patterns of one language that match the same step.
+func TestCatalogueSpeaksEveryLanguage(t *testing.T) {
+	counts := map[string]int{}
+	for _, lang := range languages {
+		for _, d := range catalog {
+			if w := d.in(lang); w.Pattern != "" && w.Example != "" {
+				counts[lang]++
+			}
+		}
+	}
+	for _, lang := range languages {
+		if counts[lang] != len(catalog) {
+			t.Errorf("%s has %d steps; the catalogue has %d", lang, counts[lang], len(catalog))
+		}
+	}
+	t.Logf("steps: en %d, nl %d, ja %d", counts["en"], counts["nl"], counts["ja"])
+
+	good := catalog[7] // pop-ups are blocked in the admin's browser
+	if err := checkSteps([]stepDef{good}); err != nil {
+		t.Fatalf("checkSteps(one good step) = %v", err)
+	}
+	noJA := good
+	noJA.JA = wording{}
+	moreGroups := good
+	moreGroups.NL = wording{`^pop-ups worden geblokkeerd in de browser van "([^"]*)"$`, `En pop-ups worden geblokkeerd in de browser van "admin"`}
+	wrongKeyword := good
+	wrongKeyword.NL.Example = "And " + good.NL.Example[len("En "):]
+	twin := catalog[27] // the admin closes the pop-up
+	twin.NL = wording{`^pop-ups worden (?:geblokkeerd|gesloten) in de browser van de beheerder$`, `Als pop-ups worden gesloten in de browser van de beheerder`}
+	for name, tc := range map[string]struct {
+		defs []stepDef
+		want string
+	}{
+		"a language missing":         {[]stepDef{noJA}, "has no ja wording"},
+		"other groups than its Bind": {[]stepDef{moreGroups}, "has 1 groups"},
+		"another language's keyword": {[]stepDef{wrongKeyword}, "does not start with a keyword of nl"},
+		"two patterns collide":       {[]stepDef{good, twin}, "is matched by the step"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			err := checkSteps(tc.defs)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("checkSteps = %v; want an error with %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// Each language's registrations are its own patterns, and a feature in
+// a language the catalogue does not speak gets a clear error.
+func TestRegisterLanguage(t *testing.T) {
+	for _, lang := range languages {
+		var got []string
+		if err := registerLanguage(func(expr string, fn any) { got = append(got, expr) }, &world{}, lang); err != nil {
+			t.Fatal(err)
+		}
+		for i, d := range catalog {
+			if i >= len(got) || got[i] != d.in(lang).Pattern {
+				t.Fatalf("%s registration %d is not the catalogue's %q", lang, i, d.in(lang).Pattern)
+			}
+		}
+	}
+	err := registerLanguage(func(string, any) { t.Error("a step registered for fr") }, &world{}, "fr")
+	if err == nil || !strings.Contains(err.Error(), `"fr" has no steps: the catalogue speaks en, nl, ja`) {
+		t.Errorf("registerLanguage(fr) = %v", err)
 	}
 }

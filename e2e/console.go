@@ -116,12 +116,11 @@ func rewriteLocation(line string) string {
 }
 
 // definitionOf is where the step with the text is defined, as godog
-// would pick its definition: the first pattern that matches.
+// would pick its definition: the first pattern that matches, in any of
+// the catalogue's languages.
 func definitionOf(text string) (string, bool) {
-	for i := range catalog {
-		if patterns[i].MatchString(text) {
-			return definitions()[i], true
-		}
+	if i, ok := catalogIndex(text); ok {
+		return definitions()[i], true
 	}
 	return "", false
 }

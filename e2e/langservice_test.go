@@ -18,7 +18,7 @@ import (
 
 // The Cucumber language service, what VS Code's Cucumber extension uses
 // to complete steps and underline undefined ones, finds every catalogue
-// step in e2e/, each once, with its pattern (e2e/langservice/steps.mjs
+// step in e2e/, in English, Dutch and Japanese, each once, with its pattern (e2e/langservice/steps.mjs
 // runs the pinned npm package; make steps-check installs it).
 func TestLanguageServiceFindsEveryStep(t *testing.T) {
 	script := filepath.Join("langservice", "steps.mjs")
@@ -38,8 +38,9 @@ func TestLanguageServiceFindsEveryStep(t *testing.T) {
 	for _, e := range found.Errors {
 		t.Errorf("the language service: %s", e)
 	}
-	if len(found.Expressions) != len(catalog) {
-		t.Errorf("the language service finds %d step definitions in e2e/; the catalogue has %d", len(found.Expressions), len(catalog))
+	// Each step once in each of the catalogue's languages.
+	if want := len(catalog) * len(languages); len(found.Expressions) != want {
+		t.Errorf("the language service finds %d step definitions in e2e/; the catalogue has %d in %d languages (%d)", len(found.Expressions), len(catalog), len(languages), want)
 	}
 	// JavaScript writes a slash of a regular expression's source as \/.
 	unslash := regexp.MustCompile(`\\/`)
@@ -50,10 +51,50 @@ func TestLanguageServiceFindsEveryStep(t *testing.T) {
 			t.Errorf("%q found at %s, not in %s", e, found.URIs[i], registrationsFile)
 		}
 	}
-	for _, d := range catalog {
-		if seen[d.Pattern] != 1 {
-			t.Errorf("the language service finds %q %d times; want once", d.Pattern, seen[d.Pattern])
+	for _, lang := range languages {
+		for _, d := range catalog {
+			if p := d.in(lang).Pattern; seen[p] != 1 {
+				t.Errorf("the language service finds the %s step %q %d times; want once", lang, p, seen[p])
+			}
 		}
+	}
+}
+
+// The service finds every step of features/, English, Dutch and
+// Japanese, defined, and underlines a step nobody defined, in a Dutch
+// feature too: what the editor shows QA in each language.
+func TestLanguageServiceFindsEveryFeatureStep(t *testing.T) {
+	requireLanguageService(t)
+	run := func(features string) (n int, undefined []string) {
+		t.Helper()
+		out, err := exec.Command("node", filepath.Join("langservice", "steps.mjs"), ".", features).Output()
+		if err != nil {
+			t.Fatalf("node: %v\n%s", err, stderrOf(err))
+		}
+		var found struct {
+			Features  int      `json:"features"`
+			Undefined []string `json:"undefined"`
+		}
+		if err := json.Unmarshal(out, &found); err != nil {
+			t.Fatal(err)
+		}
+		return found.Features, found.Undefined
+	}
+	n, undefined := run(filepath.Join("..", "features"))
+	langs, _ := filepath.Glob(filepath.Join("..", "features", "[a-z][a-z]", "*.feature"))
+	if n < 3 || len(langs) < 2 {
+		t.Errorf("the service read %d features, %d of them in features/<language>/; want the English, Dutch and Japanese ones", n, len(langs))
+	}
+	for _, u := range undefined {
+		t.Errorf("the language service underlines %s", u)
+	}
+
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "x.feature"), []byte("# language: nl\nFunctionaliteit: x\n  Scenario: y\n    Gegeven het product stuurt geen PKCE\n    En de beheerder danst\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if n, undefined := run(dir); n != 1 || len(undefined) != 1 || !strings.HasPrefix(undefined[0], "x.feature:5: ") {
+		t.Errorf("the service on a Dutch feature with one undefined step read %d features and underlines %q; want x.feature:5 alone", n, undefined)
 	}
 }
 

@@ -18,6 +18,13 @@ func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 
 	var stopProgress func()
 	sc.Before(func(ctx context.Context, p *godog.Scenario) (context.Context, error) {
+		// Literal Step calls, generated from the catalogue, so that the
+		// Cucumber language service finds them (writeRegistrations), in
+		// the feature's language only: godog matches the steps after
+		// this hook, and a step in another language is undefined.
+		if err := registerLanguage(func(expr string, fn any) { sc.Step(expr, fn) }, w, p.Language); err != nil {
+			return ctx, err
+		}
 		w.name = p.Name
 		w.progress.scenarioStarted(p.Uri, p.Name)
 		stopProgress = w.progress.watch(time.Second)
@@ -50,11 +57,6 @@ func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 		return ctx, nil
 	})
 
-	// Literal Step calls, generated from the catalogue, so that the
-	// Cucumber language service finds them (writeRegistrations).
-	r := &catalogRegistrar{step: func(expr string, fn any) { sc.Step(expr, fn) }}
-	registerCatalog(r, w)
-	r.done()
 }
 
 // attachArtefacts puts a step's screenshots into the Cucumber JSON and

@@ -9,22 +9,31 @@ import (
 	"time"
 )
 
-// clicks clicks the visible button or link with exactly this label; in
-// the product's window, a label the product profile has a button for
-// (Login with Salesforce, say) is that button.
+// clicks clicks the visible button or link with exactly this label, or
+// with another wording of a label the documentation names, or else the
+// element that label names by its id (uiWords, e2e/catalog_labels.go):
+// a Dutch or Japanese step finds its button on a page in any language.
+// In the product's window, a label the product profile has a button for
+// (Login with Salesforce, say, in any of its wordings) is that button.
 func (w *world) clicks(label string) error {
 	win := w.current
-	if b, path := w.product().productButton(label); b != nil && win == w.main {
-		return w.clicksProductButton(win, b, path)
+	for _, l := range labelTexts(label) {
+		if b, path := w.product().productButton(l); b != nil && win == w.main {
+			return w.clicksProductButton(win, b, path)
+		}
 	}
 	js := fmt.Sprintf(`(() => {
-		const want = %s;
-		for (const el of document.querySelectorAll("button, a, input[type=submit], input[type=button]")) {
+		const want = %s, ids = %s;
+		const buttons = [...document.querySelectorAll("button, a, input[type=submit], input[type=button]")].filter(el => el.id && el.offsetParent !== null);
+		for (const el of buttons) {
 			const text = (el.tagName === "INPUT" ? el.value : el.textContent).trim();
-			if (text === want && el.id && el.offsetParent !== null) return el.id;
+			if (want.includes(text)) return el.id;
+		}
+		for (const el of buttons) {
+			if (ids.includes(el.id)) return el.id;
 		}
 		return "";
-	})()`, strconv.Quote(label))
+	})()`, jsStrings(labelTexts(label)), jsStrings(labelIDs(label)))
 	// Find the id and use it in one go; a page that reloads in between
 	// (a form that just posted) is looked at again.
 	var id string
@@ -65,14 +74,20 @@ func (w *world) salesforceSays(text string) error {
 }
 
 // labelledField is the JavaScript expression that finds the id of the
-// form control labelled exactly text, or "".
+// form control labelled exactly text (or another wording of a label the
+// documentation names, or else the control it names by id: uiWords), or
+// "".
 func labelledField(text string) string {
 	return fmt.Sprintf(`(() => {
+		const want = %s, ids = %s;
 		for (const l of document.querySelectorAll("label")) {
-			if (l.textContent.trim() === %s && l.htmlFor && document.getElementById(l.htmlFor)) return l.htmlFor;
+			if (want.includes(l.textContent.trim()) && l.htmlFor && document.getElementById(l.htmlFor)) return l.htmlFor;
+		}
+		for (const id of ids) {
+			if (document.getElementById(id)) return id;
 		}
 		return "";
-	})()`, strconv.Quote(text))
+	})()`, jsStrings(labelTexts(text)), jsStrings(labelIDs(text)))
 }
 
 // fieldID waits for the control labelled text and returns its id.
@@ -121,7 +136,7 @@ func (w *world) ticks(action, text string) error {
 	if err != nil {
 		return err
 	}
-	want := action == "ticks"
+	want := inEnglish(action) == "ticks"
 	on, err := Eval[bool](w.current, fmt.Sprintf(`document.getElementById(%s).checked === true`, strconv.Quote(id)))
 	if err != nil {
 		return err
@@ -146,7 +161,7 @@ func (w *world) checkboxIs(text, state string) error {
 	if err != nil {
 		return err
 	}
-	if want := state == "ticked"; on != want {
+	if want := inEnglish(state) == "ticked"; on != want {
 		return fmt.Errorf("%q is %s; want %s", text, map[bool]string{true: "ticked", false: "not ticked"}[on], state)
 	}
 	return nil

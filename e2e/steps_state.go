@@ -43,7 +43,7 @@ func (w *world) connectedAppsAllowed() error {
 // org's, so the scenario runs beside the others.
 func (w *world) timePasses(n int, unit string) error {
 	d := time.Duration(n) * time.Minute
-	if unit == "hours" {
+	if inEnglish(unit) == "hours" {
 		d = time.Duration(n) * time.Hour
 	}
 	_, err := w.mocksf().AdvanceOrg(context.Background(), w.org.ID, d)
@@ -120,7 +120,7 @@ func (w *world) tokenCallsFail(n int, failure string) error {
 }
 
 func (w *world) armFault(path string, n int, failure string) error {
-	m := failureKinds.FindStringSubmatch(failure)
+	m := failureKinds.FindStringSubmatch(inEnglish(failure))
 	if m == nil {
 		return fmt.Errorf(`failure %q: want HTTP <status>, a dropped connection or "<SALESFORCE_ERROR>"`, failure)
 	}

@@ -127,3 +127,67 @@ func TestDefinitionsAreInTheSource(t *testing.T) {
 		}
 	}
 }
+
+// A step written in one language inside a feature of another is
+// undefined there, failing the run, and the steps suggested for it are
+// the feature's language's: an English step in a Dutch feature, a Dutch
+// one in an English feature, an English one in a Japanese feature. The
+// step in the feature's own language beside it passes.
+func TestAStepInAnotherLanguageIsUndefined(t *testing.T) {
+	for _, tc := range []struct {
+		name, feature string
+		line          string // the scenario's
+		want          string // the first suggestion
+		lang          string
+	}{
+		{"English in Dutch", "# language: nl\nFunctionaliteit: zonder browser\n  Scenario: een Engelse stap\n" +
+			"    Gegeven pop-ups worden geblokkeerd in de browser van de beheerder\n    En the product does not send PKCE\n",
+			"3", "Gegeven het product stuurt geen PKCE", "nl"},
+		{"Dutch in English", "Feature: browserless\n  Scenario: a Dutch step\n" +
+			"    Given pop-ups are blocked in the admin's browser\n    And het product stuurt geen PKCE\n",
+			"2", "Given the product does not send PKCE", "en"},
+		{"English in Japanese", "# language: ja\n機能: ブラウザなし\n  シナリオ: 英語のステップ\n" +
+			"    前提 管理者のブラウザでポップアップがブロックされている\n    かつ the product does not send PKCE\n",
+			"3", "前提 製品がPKCEを送信しない", "ja"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, fs, status := runBrowserless(t, "pretty", tc.feature, tc.line)
+			if status == 0 {
+				t.Fatal("the run passed; want it failed on the step in another language")
+			}
+			if sum := summarize(fs); sum.Failed != 1 || sum.Undefined != 1 {
+				t.Errorf("summary = %+v; want 1 failed with 1 undefined step", sum)
+			}
+			if len(fs) != 1 || len(fs[0].Elements) != 1 || len(fs[0].Elements[0].Steps) != 2 {
+				t.Fatalf("Cucumber JSON: %+v", fs)
+			}
+			if st := fs[0].Elements[0].Steps; st[0].Result.Status != "passed" || st[1].Result.Status != "undefined" {
+				t.Errorf("step statuses = %s, %s; want passed, undefined", st[0].Result.Status, st[1].Result.Status)
+			}
+			var msg bytes.Buffer
+			writeUndefined(&msg, fs)
+			if !strings.Contains(msg.String(), ".feature:") || !strings.Contains(msg.String(), ": undefined step: ") || !strings.Contains(msg.String(), "did you mean:\n    "+tc.want+"\n") {
+				t.Errorf("undefined-step message does not suggest %q first:\n%s", tc.want, msg.String())
+			}
+			_, suggested, _ := strings.Cut(msg.String(), "did you mean:\n")
+			suggested, _, _ = strings.Cut(suggested, "  or add it")
+			for _, line := range strings.Split(strings.TrimSpace(suggested), "\n") {
+				if _, ok := stripKeyword(tc.lang, strings.TrimSpace(line)); !ok {
+					t.Errorf("suggestion %q is not in the feature's language %s", line, tc.lang)
+				}
+			}
+		})
+	}
+}
+
+// A feature in a language the catalogue does not speak fails with the
+// languages it does.
+func TestAFeatureInAnotherLanguageFails(t *testing.T) {
+	_, fs, status := runBrowserless(t, "pretty", "# language: fr\nFonctionnalité: sans navigateur\n  Scénario: une étape\n    Soit the product does not send PKCE\n", "3")
+	if status == 0 {
+		t.Fatal("a French feature passed")
+	}
+	if len(fs) != 1 || len(fs[0].Elements) != 1 || !strings.Contains(fs[0].Elements[0].Steps[0].Result.Error, "the catalogue speaks en, nl, ja") {
+		t.Errorf("Cucumber JSON: %+v; want the step failed naming the catalogue's languages", fs)
+	}
+}

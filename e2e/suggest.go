@@ -14,29 +14,32 @@ import (
 // number. Suggestions and snippets look past them.
 var quotedOrNumber = regexp.MustCompile(`"[^"]*"|\d[\d,]*`)
 
-// stepKeyword is the keyword a step starts with, in the catalogue's
-// examples and in godog's output.
-var stepKeyword = regexp.MustCompile(`^(Given|When|Then|And|But|\*) `)
-
 // suggestSteps returns the n catalogue steps nearest the text of an
-// undefined step: by the words they share and by edit distance, with the
-// chosen values (quoted or numbers) left out of both.
-func suggestSteps(text string, n int) []stepDef {
+// undefined step, in the wording of lang (the feature's language, so a
+// step written in another language is answered with this one's): by the
+// words they share and by edit distance, with the chosen values (quoted
+// or numbers) left out of both. A language the catalogue does not speak
+// is answered in English.
+func suggestSteps(text, lang string, n int) []wording {
 	type scored struct {
-		def   stepDef
+		w     wording
 		score float64
+	}
+	if !slices.Contains(languages, lang) {
+		lang = "en"
 	}
 	want := quotedOrNumber.ReplaceAllString(strings.ToLower(text), `""`)
 	var all []scored
 	for _, d := range catalog {
-		ex := stepKeyword.ReplaceAllString(d.Example, "")
+		w := d.in(lang)
+		ex, _ := stripKeyword(lang, w.Example)
 		got := quotedOrNumber.ReplaceAllString(strings.ToLower(ex), `""`)
-		all = append(all, scored{d, similarity(want, got)})
+		all = append(all, scored{w, similarity(want, got)})
 	}
 	sort.SliceStable(all, func(i, j int) bool { return all[i].score > all[j].score })
-	var out []stepDef
+	var out []wording
 	for _, s := range all[:min(n, len(all))] {
-		out = append(out, s.def)
+		out = append(out, s.w)
 	}
 	return out
 }
@@ -63,10 +66,22 @@ func similarity(a, b string) float64 {
 }
 
 // words is the set of s's words; a quoted value counts as the word "".
+// Japanese is written without spaces, so each of its characters (Han,
+// Hiragana, Katakana) counts as a word of its own.
 func words(s string) map[string]bool {
 	out := map[string]bool{}
 	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '"' }) {
-		out[w] = true
+		var latin strings.Builder
+		for _, r := range w {
+			if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) {
+				out[string(r)] = true
+				continue
+			}
+			latin.WriteRune(r)
+		}
+		if latin.Len() > 0 {
+			out[latin.String()] = true
+		}
 	}
 	return out
 }
@@ -93,17 +108,29 @@ func levenshtein(a, b []rune) int {
 }
 
 // undefinedMessage says where an undefined step is, which steps of the
-// catalogue are nearest, and how to add it.
+// catalogue are nearest in the language of its feature, and how to add
+// it.
 func undefinedMessage(uri string, st cukeStep) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s:%d: undefined step: %s%s\n", uri, st.Line, st.Keyword, st.Name)
+	lang := featureLanguage(uri, st.Keyword)
+	fmt.Fprintf(&b, "%s:%d: undefined step: %s%s\n", uri, st.Line, keywordSpace(st.Keyword), st.Name)
+	if !slices.Contains(languages, lang) {
+		fmt.Fprintf(&b, "  the feature is in the language %q, which the catalogue does not speak (%s)\n", lang, strings.Join(languages, ", "))
+	}
 	b.WriteString("  did you mean:\n")
-	near := suggestSteps(st.Name, 3)
+	near := suggestSteps(st.Name, lang, 3)
 	for _, s := range near {
 		fmt.Fprintf(&b, "    %s\n", s.Example)
 	}
+	// The snippet goes in the section of the nearest step.
+	section := catalog[0].Section
+	if ex, _ := stripKeyword(lang, near[0].Example); ex != "" {
+		if i, ok := catalogIndex(ex); ok {
+			section = catalog[i].Section
+		}
+	}
 	b.WriteString("  or add it to e2e/catalog.go (then run `make steps`; docs/writing-scenarios.md):\n")
-	for _, l := range strings.Split(strings.TrimRight(stepSnippet(near[0].Section, st.Keyword, st.Name), "\n"), "\n") {
+	for _, l := range strings.Split(strings.TrimRight(stepSnippet(section, lang, st.Keyword, st.Name), "\n"), "\n") {
 		b.WriteString("    " + l + "\n")
 	}
 	return b.String()
@@ -130,8 +157,11 @@ func writeUndefined(w io.Writer, fs []cukeFeature) {
 // stepSnippet is a catalogue entry for an undefined step, in the form of
 // e2e/catalog.go's entries, ready to paste into its list, followed by the
 // world method it names, to write in a steps_*.go file (it needs
-// godog imported until it does the step).
-func stepSnippet(section, keyword, text string) string {
+// godog imported until it does the step). The step's own language (lang)
+// gets the typed text; the others are left empty, to be written in the
+// documentation's words, which the catalogue test asks for until they
+// are.
+func stepSnippet(section, lang, keyword, text string) string {
 	var pattern, method strings.Builder
 	var params []string
 	last := 0
@@ -162,17 +192,36 @@ func stepSnippet(section, keyword, text string) string {
 		if w == "" {
 			continue
 		}
+		first, rest := []rune(w)[0], string([]rune(w)[1:])
 		if i == 0 || method.Len() == 0 {
-			method.WriteString(strings.ToLower(w[:1]) + w[1:])
+			method.WriteString(string(unicode.ToLower(first)) + rest)
 		} else {
-			method.WriteString(strings.ToUpper(w[:1]) + w[1:])
+			method.WriteString(string(unicode.ToUpper(first)) + rest)
 		}
 	}
 	name := method.String()
-	if name == "" {
+	if name == "" || lang != "en" {
 		name = "newStep"
 	}
-	return fmt.Sprintf("{%q, `^%s$`,\n\t\"What the step does, for docs/steps.md.\",\n\t`%s%s`,\n\tfunc(w *world) any { return w.%s }, false},\n\n"+
+	own := fmt.Sprintf("`^%s$`, `%s%s`", pattern.String(), keywordSpace(keyword), text)
+	slot := map[string]string{
+		"en": `"" /* the pattern in English */, "What the step does, for docs/steps.md.", "" /* an example in English */`,
+		"nl": `wording{"", ""} /* in Dutch, in the words of the documentation's Dutch */`,
+		"ja": `wording{"", ""} /* in Japanese, in the words of the documentation's Japanese */`,
+	}
+	if _, ok := slot[lang]; !ok {
+		lang = "en"
+	}
+	if lang == "en" {
+		slot["en"] = fmt.Sprintf("`^%s$`,\n\t\"What the step does, for docs/steps.md.\",\n\t`%s%s`", pattern.String(), keywordSpace(keyword), text)
+	} else {
+		slot[lang] = "wording{" + own + "}"
+	}
+	return fmt.Sprintf("{%q, %s,\n\tfunc(w *world) any { return w.%s }, false,\n\t%s,\n\t%s},\n\n"+
 		"// %s runs the step: %s.\nfunc (w *world) %s(%s) error {\n\treturn godog.ErrPending\n}\n",
-		section, pattern.String(), strings.TrimSpace(keyword)+" ", text, name, name, text, name, strings.Join(params, ", "))
+		section, slot["en"], name, slot["nl"], slot["ja"], name, text, name, strings.Join(params, ", "))
 }
+
+// keywordSpace is a step keyword as an example writes it: with one
+// space after it, Japanese ones included ("かつ ").
+func keywordSpace(keyword string) string { return strings.TrimSpace(keyword) + " " }
