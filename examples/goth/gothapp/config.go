@@ -70,12 +70,10 @@ func (cfg Config) withDefaults() (Config, error) {
 		return cfg, fmt.Errorf("gothapp: LoginURL %q: %w", cfg.LoginURL, err)
 	}
 	cfg.LoginURL = loginURL
-	if cfg.CallbackURL == "" {
-		if cfg.BaseURL == "" {
-			return cfg, errors.New("gothapp: BaseURL or CallbackURL is required")
-		}
-		cfg.CallbackURL = strings.TrimSuffix(cfg.BaseURL, "/") + CallbackPath
+	if cfg.CallbackURL == "" && cfg.BaseURL == "" {
+		return cfg, errors.New("gothapp: BaseURL or CallbackURL is required")
 	}
+	cfg.CallbackURL = cfg.RedirectURI()
 	cb, err := url.Parse(cfg.CallbackURL)
 	if err != nil || cb.Scheme == "" || cb.Host == "" || !strings.HasPrefix(cb.Path, "/") {
 		return cfg, fmt.Errorf("gothapp: CallbackURL %q must be an absolute URL with a path", cfg.CallbackURL)
@@ -94,6 +92,16 @@ func (cfg Config) withDefaults() (Config, error) {
 		cfg.HTTPClient = &http.Client{Timeout: DefaultTimeout}
 	}
 	return cfg, nil
+}
+
+// RedirectURI is the redirect URI the product sends to Salesforce, the
+// Callback URL the connected app must list: CallbackURL, else BaseURL +
+// CallbackPath.
+func (cfg Config) RedirectURI() string {
+	if cfg.CallbackURL != "" {
+		return cfg.CallbackURL
+	}
+	return strings.TrimSuffix(cfg.BaseURL, "/") + CallbackPath
 }
 
 // callbackPath is the path the product serves the callback on.

@@ -126,6 +126,11 @@ func TestLoginErrorsAreShownOnThePage(t *testing.T) {
 		// sees.
 		{name: "key not active yet", decision: "allow", fault: &mocksftest.Rule{Path: "/services/oauth2/token", OAuthError: "invalid_client_id", Times: 2},
 			wantCode: "invalid_client_id", wantError: "Salesforce does not recognize the Consumer Key (invalid_client_id: client identifier invalid)."},
+		// goth's Session.Authorize asserts the token's "id" is a string:
+		// the product turns that panic into a message.
+		{name: "token answer without id", decision: "allow", fault: &mocksftest.Rule{Path: "/services/oauth2/token", Times: 1, Status: 200,
+			Body: `{"access_token":"00Dx!AQ","token_type":"Bearer","instance_url":"http://localhost:1","issued_at":"1","signature":"x"}`},
+			wantCode: "no_identity", wantError: "Salesforce's token answer lacks the identity URL (id)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -149,6 +154,24 @@ func TestLoginErrorsAreShownOnThePage(t *testing.T) {
 				t.Errorf("status = %q; want Not connected", got)
 			}
 		})
+	}
+}
+
+// A query Salesforce refuses leaves the login good and says why.
+func TestRecordsErrorKeepsTheConnection(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	w.save(w.key(), w.secret())
+	w.srv.Fault(t, mocksftest.Rule{Path: "/services/data/**", SalesforceError: "REQUEST_LIMIT_EXCEEDED", Times: 1})
+	p := w.connect("allow")
+	if got := text(p, "status"); got != "Connected as "+syncUser {
+		t.Errorf("status = %q; want Connected as %s (error %q)", got, syncUser, text(p, "error"))
+	}
+	if got := text(p, "records_error"); !strings.HasPrefix(got, "Reading the first records failed: REQUEST_LIMIT_EXCEEDED: ") {
+		t.Errorf("records error = %q; want Salesforce's REQUEST_LIMIT_EXCEEDED", got)
+	}
+	if got := records(p); len(got) != 0 {
+		t.Errorf("records = %q; want none", got)
 	}
 }
 

@@ -46,8 +46,7 @@ func Start(addr string, cfg Config) (*Server, error) {
 		ln.Close()
 		return nil, err
 	}
-	cfg, _ = cfg.withDefaults() // New accepted it
-	s := &Server{URL: url, CallbackURL: cfg.CallbackURL, hs: httpserve.New(h, 0), served: make(chan error, 1)}
+	s := &Server{URL: url, CallbackURL: cfg.RedirectURI(), hs: httpserve.New(h, 0), served: make(chan error, 1)}
 	go func() { s.served <- s.hs.Serve(ln) }()
 	return s, nil
 }
