@@ -36,6 +36,10 @@ import (
 	"github.com/sfharness/sfharness/internal/httpserve"
 )
 
+// defaultAddr is -addr's default; examples/goth/seed.yaml's connected app
+// has its callback URL.
+const defaultAddr = "127.0.0.1:9100"
+
 func main() {
 	if err := run(context.Background(), os.Args, os.Getenv, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -45,11 +49,11 @@ func main() {
 
 // run is the whole program, so tests can run it on port 0: args is the
 // command line with the program's name first. gothdemo reads no
-// environment variable; getenv is there for the shape every cmd/ shares.
+// environment variable; the getenv argument is there for the shape every
+// cmd/ shares.
 // It serves until ctx is done or a SIGINT or SIGTERM arrives. Its errors
 // start "gothdemo: ".
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	_ = getenv
+func run(ctx context.Context, args []string, _ func(string) string, stdout, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	err := serve(ctx, args, stdout, stderr)
@@ -66,7 +70,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	addr := fs.String("addr", "127.0.0.1:9100", "`address` to listen on; port 0 picks a free port")
+	addr := fs.String("addr", defaultAddr, "`address` to listen on; port 0 picks a free port")
 	loginURL := fs.String("salesforce", gothapp.DefaultLoginURL, "Salesforce login `URL` the settings page starts with")
 	baseURL := fs.String("base-url", "", "public base `URL` of this server (default: derived from the listening address)")
 	callbackURL := fs.String("callback-url", "", "redirect `URI` sent to Salesforce; the connected app's Callback URL must be exactly this (default: base URL + "+gothapp.CallbackPath+")")
