@@ -9,17 +9,32 @@ import (
 	"testing"
 
 	"github.com/sfharness/sfharness/examples/goth/gothapp"
+	"github.com/sfharness/sfharness/mocksf/mail"
 	"github.com/sfharness/sfharness/mocksf/mocksfclient"
 	"github.com/sfharness/sfharness/mocksf/mocksftest"
 )
 
 // The documented flow's product half: save the connected app's
 // credentials, Connect, the login page, the emailed verification code,
-// Allow, and the callback shows the sync user and the first Leads.
+// Allow, and the callback shows the sync user and the first Leads, with
+// one instance host for every org and with one per org.
 func TestConnectShowsTheSyncUserAndTheFirstRecords(t *testing.T) {
 	t.Parallel()
-	w := newWorld(t)
+	for _, tc := range []struct {
+		name string
+		opts []mocksftest.Option
+	}{
+		{"shared instance host", nil},
+		{"per-org instance hosts", []mocksftest.Option{mocksftest.WithConfig(perOrgHosts)}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			testConnect(t, newWorld(t, tc.opts...))
+		})
+	}
+}
 
+func testConnect(t *testing.T, w *world) {
 	p := w.open()
 	if got := text(p, "status"); got != "Not connected" {
 		t.Errorf("status before connecting = %q; want Not connected", got)
@@ -40,6 +55,10 @@ func TestConnectShowsTheSyncUserAndTheFirstRecords(t *testing.T) {
 	}
 
 	p = w.connect("allow")
+	msgs, err := w.srv.Control.Mail(context.Background(), mail.Filter{Username: syncUser}, 0)
+	if err != nil || len(msgs) != 1 {
+		t.Errorf("mail to %s = %d messages, %v; want the one verification code", syncUser, len(msgs), err)
+	}
 	if p.Status != http.StatusOK || text(p, "error") != "" {
 		t.Fatalf("callback: %d, error %q", p.Status, text(p, "error"))
 	}
@@ -58,6 +77,9 @@ func TestConnectShowsTheSyncUserAndTheFirstRecords(t *testing.T) {
 	}
 
 	queries := w.srv.Requests(mocksftest.RequestFilter{Path: "/services/data/**"})
+	if instance, _ := url.Parse(w.org.InstanceURL); len(queries) == 1 && queries[0].Host != instance.Host {
+		t.Errorf("query sent to %s; want the org's instance host %s", queries[0].Host, instance.Host)
+	}
 	// urls.query ends in "/", which Salesforce serves as without it.
 	if len(queries) != 1 || !strings.HasSuffix(queries[0].Path, "/v67.0/query/") || queries[0].Query["q"][0] != gothapp.DefaultQuery {
 		t.Errorf("REST requests = %+v; want the one query", queries)

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/sfharness/sfharness/examples/goth/gothapp"
+	"github.com/sfharness/sfharness/mocksf"
 	"github.com/sfharness/sfharness/mocksf/mocksfclient"
 	"github.com/sfharness/sfharness/mocksf/mocksftest"
 )
@@ -37,9 +38,9 @@ type world struct {
 	b   *mocksfclient.Browser
 }
 
-func newWorld(t *testing.T) *world {
+func newWorld(t *testing.T, opts ...mocksftest.Option) *world {
 	t.Helper()
-	srv := mocksftest.NewServer(t, mocksftest.WithSeed([]byte("orgs: []")))
+	srv := mocksftest.NewServer(t, append([]mocksftest.Option{mocksftest.WithSeed([]byte("orgs: []"))}, opts...)...)
 	app, err := gothapp.Start("", gothapp.Config{LoginURL: srv.URL, HTTPClient: srv.Client()})
 	if err != nil {
 		t.Fatalf("Start: %v", err)
@@ -62,6 +63,10 @@ func newWorld(t *testing.T) *world {
 	})
 	return &world{t: t, srv: srv, app: app, org: org, b: srv.Control.NewBrowser(app.CallbackURL)}
 }
+
+// perOrgHosts gives each org its own instance host, as Salesforce's My
+// Domains and the e2e suite's mocksf (INSTANCE_HOSTS=per-org) do.
+func perOrgHosts(c *mocksf.Config) { c.InstanceHosts = "per-org" }
 
 // key and secret are the org's connected app's.
 func (w *world) key() string    { return w.org.ConnectedApps[0].ConsumerKey }
