@@ -246,6 +246,18 @@ KEEP ?=
 run: build ## start mocksf and the client together for a person to click through; Ctrl-C stops both (KEEP=1 keeps the client's data in .run/)
 	@$(if $(KEEP),mkdir -p .run && )bin/sfrun -mocksf-addr $(MOCKSF_ADDR) -client-addr $(CLIENT_ADDR) $(if $(KEEP),-db .run/beacon.db)
 
+# make goth-example: the goth example product (examples/goth) on
+# 127.0.0.1:9100, gothdemo's default and the Callback URL of the connected
+# app in examples/goth/seed.yaml, whose key and secret go into its page.
+.PHONY: goth-example
+goth-example: ## start mocksf on MOCKSF_ADDR, seeded with examples/goth/seed.yaml, and the goth example product (examples/goth, markbates/goth) on 127.0.0.1:9100 for a person to click through; Ctrl-C stops both
+	$(GO) build -o bin/ ./cmd/mocksf ./examples/goth/cmd/gothdemo
+	@bin/mocksf -addr $(MOCKSF_ADDR) -seed examples/goth/seed.yaml & mpid=$$!; \
+	bin/gothdemo -salesforce http://$(MOCKSF_ADDR) & gpid=$$!; \
+	trap 'kill $$mpid $$gpid 2>/dev/null; wait' EXIT; trap 'exit 0' INT TERM; \
+	echo "Open http://127.0.0.1:9100/ and save the Consumer Key and Secret of examples/goth/seed.yaml; log in as sync@gothdemo.test / Sync-Pass-1."; \
+	while kill -0 $$mpid 2>/dev/null && kill -0 $$gpid 2>/dev/null; do sleep 1; done; exit 1
+
 clean: ## remove build output, results, make run's kept data (.run) and the Mailpit build (.cache)
 	rm -rf bin results .run .cache
 
