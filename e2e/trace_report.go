@@ -41,20 +41,33 @@ type shotView struct {
 	// Data is the screenshot embedded in the Cucumber JSON (a failed
 	// step's), shown in place of Href so that the report shows it alone.
 	Data template.URL
+	// Frame, for a window without a screenshot, is its film strip's last
+	// frame before the step's end, shown in its place, drawn FrameAt.
+	Frame, FrameAt string
 }
 
-// shotsOf is what report.html shows beside the step: each window's
-// screenshot or reason, and the note of a step with no window.
-func shotsOf(st cukeStep) []shotView {
+// shotsOf is what report.html shows beside the step st of the scenario
+// e: each window's screenshot or reason, and the note of a step with no
+// window.
+func shotsOf(e cukeElement, st cukeStep) []shotView {
 	s, ok := stepShotsOf(st)
 	if !ok {
 		return nil
+	}
+	var strips filmStrips
+	for _, st := range e.Steps {
+		for _, em := range st.Embeddings {
+			decodeAttachment(em, filmMediaType, &strips)
+		}
 	}
 	var out []shotView
 	for _, w := range s.Windows {
 		v := shotView{Window: w.Window, Href: w.Screenshot, Reason: w.Reason}
 		if w.Screenshot == "" && w.Reason == "" {
 			v.Reason = "no screenshot"
+		}
+		if w.Screenshot == "" {
+			v.Frame, v.FrameAt = lastFrame(strips, w.Window, s.At)
 		}
 		for _, em := range st.Embeddings {
 			if w.Screenshot != "" && strings.HasPrefix(em.MimeType, "image/") && em.Name == path.Base(w.Screenshot) {
@@ -71,6 +84,22 @@ func shotsOf(st cukeStep) []shotView {
 		out = append(out, shotView{Reason: note})
 	}
 	return out
+}
+
+// lastFrame is the window's last film frame drawn by at, and when.
+func lastFrame(strips filmStrips, window string, at float64) (href, when string) {
+	for _, s := range strips.Strips {
+		if s.Window != window {
+			continue
+		}
+		for _, f := range s.Frames {
+			if f.At <= at {
+				href, when = f.File, fmt.Sprintf("+%.1fs", f.At)
+			}
+		}
+		return href, when
+	}
+	return "", ""
 }
 
 // hasShots reports whether the step lists its screenshots, which then

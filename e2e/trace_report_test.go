@@ -21,7 +21,7 @@ func tracedRun(t *testing.T) []cukeFeature {
 		}
 		return base64.StdEncoding.EncodeToString(b)
 	}
-	shots1 := att(stepShots{At: 1.0, Windows: []windowShot{{Window: "salesforce-admin", Screenshot: "A/01-logs_in-salesforce-admin.png"}}})
+	shots1 := att(stepShots{At: 1.0, Windows: []windowShot{{Window: "salesforce-admin", Reason: "no screenshot: Chromium gave no frame within 2s"}}})
 	shots2 := att(stepShots{At: 3.0, Windows: []windowShot{
 		{Window: "salesforce-admin", Screenshot: "A/02-clicks-salesforce-admin.png"},
 		{Window: "popup", Reason: "no screenshot: the window was loading a new page (for 1.2s) and gave no frame within 2s"}}})
@@ -48,8 +48,11 @@ func TestReportShowsTheTrace(t *testing.T) {
 	}
 	h := html.String()
 	for _, want := range []string{
-		`<td class="shots"><figure><a class="zoom" href="A/01-logs_in-salesforce-admin.png" data-group="f0e0s0"`,
+		`<td class="shots"><figure><a class="zoom" href="A/02-clicks-salesforce-admin.png" data-group="f0e0s1"`,
 		`src="A/02-clicks-salesforce-admin.png"`,
+		// A window without a screenshot shows its last film frame.
+		`<figure class="missing"><a class="zoom" href="A/film/salesforce-admin/00000.jpg" data-group="f0e0s0"`,
+		`<b>salesforce-admin</b>: no screenshot: Chromium gave no frame within 2s; its film frame at &#43;0.5s instead</figure>`,
 		`<figure class="missing"><b>popup</b>: no screenshot: the window was loading a new page (for 1.2s) and gave no frame within 2s</figure>`,
 		`Film strip: salesforce-admin <span class="muted">2 of 5 frames</span>`,
 		`<a class="zoom" href="A/film/salesforce-admin/00000.jpg" data-group="f0e0film-salesforce-admin"`,
@@ -100,7 +103,7 @@ func TestMergeRelinksTheTrace(t *testing.T) {
 	}
 	h := html.String()
 	for _, want := range []string{
-		`href="shards/results-2/A/01-logs_in-salesforce-admin.png"`,
+		`href="shards/results-2/A/02-clicks-salesforce-admin.png"`,
 		`src="shards/results-2/A/film/salesforce-admin/00004.jpg"`,
 		`no screenshot: the window was loading`,
 	} {
@@ -108,7 +111,7 @@ func TestMergeRelinksTheTrace(t *testing.T) {
 			t.Errorf("merged report lacks %q", want)
 		}
 	}
-	if strings.Contains(h, `"A/film/`) || strings.Contains(h, `"A/01-`) {
+	if strings.Contains(h, `"A/film/`) || strings.Contains(h, `"A/02-`) {
 		t.Error("merged report still links a shard's trace outside shards/")
 	}
 }
