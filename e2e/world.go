@@ -48,7 +48,7 @@ type Suite struct {
 	// RunID makes this run's usernames unique in a mocksf that outlives it.
 	RunID string
 	// Trace saves a screenshot of every window after every step, not
-	// only after a failed one.
+	// only after a failed one, and films every window (trace_film.go).
 	Trace bool
 	// Attempt is the run's attempt at its scenarios, from 1; a retry's
 	// artefacts go under attempt-N/, apart from the first attempt's.
