@@ -78,9 +78,10 @@ func (w *Window) capture(full bool) capture {
 	if err != nil {
 		c.reason = w.whyNoShot(err, traceShotTimeout)
 	}
-	if !w.Closed() {
-		// The DOM is read without a frame: quick, unless the page is
-		// between documents and has no html element to read.
+	// The DOM is read without a frame: quick, unless the page is between
+	// documents and has no html element to read. A window that gave no
+	// frame in time is as busy for the DOM: the step waits no longer.
+	if !w.Closed() && !errors.Is(err, context.DeadlineExceeded) {
 		c.html, _ = within(w, htmlTimeout, chromedp.OuterHTML(chromedp.CSS("html")))
 	}
 	return c

@@ -60,8 +60,9 @@ func TestFrameBoundKeepsAtMostMaxEvenly(t *testing.T) {
 	}
 }
 
-// startChromium starts a headless Chromium for a test and opens a tab.
-func startChromium(t *testing.T, name string) *Window {
+// startChromiumCtx starts a headless Chromium for a test and opens a
+// tab; more open in the browser's context it returns.
+func startChromiumCtx(t *testing.T, name string) (*Window, context.Context) {
 	t.Helper()
 	if _, err := exec.LookPath("chromium"); err != nil {
 		t.Fatalf("no chromium on PATH: make e2e installs it (make chromium): %v", err)
@@ -76,16 +77,21 @@ func startChromium(t *testing.T, name string) *Window {
 		t.Fatal(err)
 	}
 	t.Cleanup(win.Close)
-	return win
+	return win, browserCtx
 }
 
 // A screencast of a page that changes gives frames, written as files with
 // their times in order; a window whose page is loading a slow new
 // document has its screenshot taken, or a reason given, within its
-// deadline, and the recorder knows it is loading.
+// deadline, and the recorder knows it is loading; a window whose page is
+// stuck in a script gives no frame, and a reason, within the deadline.
 func TestTraceFilmsAndScreenshotsInTime(t *testing.T) {
 	release := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/busy" {
+			fmt.Fprint(w, `<!DOCTYPE html><title>Busy</title><p>busy</p><script>setTimeout(() => { for (;;) {} }, 200);</script>`)
+			return
+		}
 		if r.URL.Path == "/slow" {
 			select {
 			case <-release:
@@ -97,7 +103,7 @@ func TestTraceFilmsAndScreenshotsInTime(t *testing.T) {
 	}))
 	defer srv.Close()
 	defer close(release)
-	win := startChromium(t, "product")
+	win, browserCtx := startChromiumCtx(t, "product")
 	if err := win.Navigate(srv.URL + "/"); err != nil {
 		t.Fatal(err)
 	}
@@ -150,5 +156,23 @@ func TestTraceFilmsAndScreenshotsInTime(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "film", "index.json")); err != nil {
 		t.Errorf("film/index.json: %v", err)
+	}
+
+	busy, err := NewTab(browserCtx, "salesforce-admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	if err := busy.Navigate(srv.URL + "/busy"); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(500 * time.Millisecond)
+	t0 = time.Now()
+	c = busy.capture(false)
+	if took := time.Since(t0); took > traceShotTimeout+500*time.Millisecond {
+		t.Errorf("capture of a stuck window took %s; want it within %s", took, traceShotTimeout)
+	}
+	if c.png != nil || !strings.Contains(c.reason, "gave no frame within 2s") {
+		t.Errorf("capture of a stuck window = %d bytes, reason %q; want none, and why", len(c.png), c.reason)
 	}
 }
