@@ -126,6 +126,9 @@ type filmRoll struct {
 	mu    sync.Mutex
 	films []*film
 	names map[string]int
+	// filmDir is the roll's folder, film/ in dir, or film-2/ and so on
+	// when another scenario of the same name (an outline's rows) took it.
+	filmDir string
 }
 
 func newFilmRoll(dir, results string, started time.Time) *filmRoll {
@@ -141,6 +144,9 @@ func (r *filmRoll) film(win *Window) {
 	}
 	win.roll = r
 	r.mu.Lock()
+	if r.filmDir == "" {
+		r.filmDir = claimDir(r.dir, "film")
+	}
 	// A second pop-up of the same name gets a folder of its own.
 	name := unsafeChars.ReplaceAllString(win.Name, "_")
 	r.names[name]++
@@ -149,7 +155,7 @@ func (r *filmRoll) film(win *Window) {
 	}
 	f := &film{
 		strip: filmStrip{Window: name}, roll: r,
-		dir: filepath.Join(r.dir, "film", name), bound: frameBound{max: filmMaxFrames},
+		dir: filepath.Join(r.filmDir, name), bound: frameBound{max: filmMaxFrames},
 		frames: map[int]filmFrame{}, ch: make(chan *page.EventScreencastFrame, 16),
 		stopping: make(chan struct{}), done: make(chan struct{}),
 	}
@@ -158,6 +164,22 @@ func (r *filmRoll) film(win *Window) {
 	if err := f.start(win); err != nil {
 		f.strip.Note = err.Error()
 		close(f.done)
+	}
+}
+
+// claimDir makes the folder name, or name-2, name-3 … when it exists,
+// in parent, and returns it; os.Mkdir fails on an existing folder, so
+// two scenarios claiming at once get one each.
+func claimDir(parent, name string) string {
+	_ = os.MkdirAll(parent, 0o755)
+	for n := 1; ; n++ {
+		p := filepath.Join(parent, name)
+		if n > 1 {
+			p = fmt.Sprintf("%s-%d", p, n)
+		}
+		if err := os.Mkdir(p, 0o755); err == nil || !os.IsExist(err) || n >= 100 {
+			return p
+		}
 	}
 }
 
@@ -185,7 +207,7 @@ func (r *filmRoll) stop() filmStrips {
 		out.Strips = append(out.Strips, f.strip)
 	}
 	if b, err := json.MarshalIndent(out, "", "  "); err == nil && len(films) > 0 {
-		_ = os.WriteFile(filepath.Join(r.dir, "film", "index.json"), b, 0o644)
+		_ = os.WriteFile(filepath.Join(r.filmDir, "index.json"), b, 0o644)
 	}
 	return out
 }

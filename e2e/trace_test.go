@@ -157,6 +157,10 @@ func TestTraceFilmsAndScreenshotsInTime(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "film", "index.json")); err != nil {
 		t.Errorf("film/index.json: %v", err)
 	}
+	// A second scenario of the same name (an outline's row) films apart.
+	if got := claimDir(dir, "film"); got != filepath.Join(dir, "film-2") {
+		t.Errorf("claimDir with film/ taken = %s; want film-2", got)
+	}
 
 	busy, err := NewTab(browserCtx, "salesforce-admin")
 	if err != nil {
