@@ -69,10 +69,10 @@ func (w *Window) capture(full bool) capture {
 	var png []byte
 	var err error
 	if full {
-		png, err = within(w, failedShotTimeout, chromedp.FullScreenshot(100))
+		png, err = captureWithin(w, failedShotTimeout, chromedp.FullScreenshot(100))
 	}
 	if !full || err != nil {
-		png, err = within(w, traceShotTimeout, chromedp.CaptureScreenshot())
+		png, err = captureWithin(w, traceShotTimeout, chromedp.CaptureScreenshot())
 	}
 	c := capture{png: png}
 	if err != nil {
@@ -82,7 +82,7 @@ func (w *Window) capture(full bool) capture {
 	// documents and has no html element to read. A window that gave no
 	// frame in time is as busy for the DOM: the step waits no longer.
 	if !w.Closed() && !errors.Is(err, context.DeadlineExceeded) {
-		c.html, _ = within(w, htmlTimeout, chromedp.OuterHTML(chromedp.CSS("html")))
+		c.html, _ = captureWithin(w, htmlTimeout, chromedp.OuterHTML(chromedp.CSS("html")))
 	}
 	return c
 }
@@ -106,8 +106,8 @@ func (w *Window) whyNoShot(err error, timeout time.Duration) string {
 	return "no screenshot: " + err.Error()
 }
 
-// within runs a with its own deadline, apart from StepTimeout.
-func within[T any](w *Window, timeout time.Duration, a chromedp.Action[T]) (T, error) {
+// captureWithin runs a with its own deadline, apart from StepTimeout.
+func captureWithin[T any](w *Window, timeout time.Duration, a chromedp.Action[T]) (T, error) {
 	ctx, cancel := context.WithTimeout(w.ctx, timeout)
 	defer cancel()
 	return chromedp.Run(ctx, a)
