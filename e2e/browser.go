@@ -77,6 +77,8 @@ type Window struct {
 	rec    *recorder
 	// progress, when set, is told what the window waits for.
 	progress *stepProgress
+	// roll, when set (TRACE), films the window and its pop-ups.
+	roll *filmRoll
 }
 
 // waiting tells the step's progress that the window waits for what,
@@ -390,5 +392,5 @@ func (w *Window) clickOpeningPopupCSS(sel, name string) (*Window, error) {
 		}
 		return nil, err
 	}
-	return &Window{Name: name, ctx: ctx, cancel: cancel, closed: closed, rec: rec, progress: w.progress}, nil
+	return w.filmAlso(&Window{Name: name, ctx: ctx, cancel: cancel, closed: closed, rec: rec, progress: w.progress}), nil
 }

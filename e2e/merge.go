@@ -176,11 +176,12 @@ func checkShardLabels(labels []string) error {
 	return nil
 }
 
-// relinkArtefacts points a shard's artefact links at its copy under the
-// merged folder.
+// relinkArtefacts points a shard's artefact links, screenshots and film
+// strips (relinkTrace) at its copy under the merged folder.
 func relinkArtefacts(steps []cukeStep, sub string) {
 	for i := range steps {
 		for j, em := range steps[i].Embeddings {
+			relinkTrace(&steps[i].Embeddings[j], sub)
 			links := artefactLinks(em)
 			if links == nil {
 				continue

@@ -7,7 +7,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
@@ -16,18 +18,29 @@ import (
 const maxRecorded = 2000
 
 // recorder keeps a window's console messages, uncaught exceptions and
-// network requests, for the artefacts of a failed step.
+// network requests, for the artefacts of a failed step, and whether its
+// page is loading, to say why a trace has no screenshot of it.
 type recorder struct {
 	mu       sync.Mutex
 	console  []string
 	network  []string
 	requests map[network.RequestID]string
+
+	// The main frame's loading, from Page.frameStartedLoading and
+	// frameStoppedLoading; its ID is the target's.
+	mainFrame    cdp.FrameID
+	loading      bool
+	loadingSince time.Time
+	loadingURL   string
 }
 
 // record starts recording the target of ctx; call it after the target's
 // first run.
 func record(ctx context.Context) (*recorder, error) {
 	r := &recorder{requests: map[network.RequestID]string{}}
+	if c := chromedp.FromContext(ctx); c != nil && c.Target != nil {
+		r.mainFrame = cdp.FrameID(c.Target.TargetID)
+	}
 	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
 		return nil, fmt.Errorf("e2e: enable network events: %w", err)
 	}
@@ -63,6 +76,18 @@ func record(ctx context.Context) (*recorder, error) {
 				req = ev.Response.URL
 			}
 			r.add(&r.network, fmt.Sprintf("%s %d %s", now, ev.Response.Status, req))
+		case *page.EventFrameRequestedNavigation:
+			if ev.FrameID == r.mainFrame {
+				r.loadingURL = ev.URL
+			}
+		case *page.EventFrameStartedLoading:
+			if ev.FrameID == r.mainFrame {
+				r.loading, r.loadingSince = true, time.Now()
+			}
+		case *page.EventFrameStoppedLoading:
+			if ev.FrameID == r.mainFrame {
+				r.loading, r.loadingURL = false, ""
+			}
 		case *network.EventLoadingFailed:
 			req := r.requests[ev.RequestID]
 			delete(r.requests, ev.RequestID)
@@ -94,4 +119,12 @@ func (r *recorder) Network() string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return strings.Join(r.network, "\n")
+}
+
+// navigating reports whether the window's page is loading a new document,
+// since when, and where to when the page asked for it.
+func (r *recorder) navigating() (loading bool, since time.Time, url string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.loading, r.loadingSince, r.loadingURL
 }

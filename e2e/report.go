@@ -439,6 +439,9 @@ var reportTemplate = template.Must(template.New("report").Funcs(template.FuncMap
 	"tags":             tagList,
 	"base":             path.Base,
 	"undefinedMessage": undefinedMessage,
+	"shotsOf":          shotsOf,
+	"hasShots":         hasShots,
+	"filmOf":           filmOf,
 }).Parse(`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{{.Title}}</title>
 <style>
@@ -451,7 +454,7 @@ summary{cursor:pointer} table{border-collapse:collapse;width:100%} td{padding:3p
 pre{white-space:pre-wrap;background:#fff4f4;padding:6px;border-radius:4px} img{max-width:100%;border:1px solid #ccc;margin:4px 0}
 .muted{color:#777} .tag{background:#eef;border-radius:4px;padding:0 4px;margin-left:4px;font-size:90%}
 .artefacts{margin:2px 0;padding-left:20px;font-size:90%} .env td:first-child{color:#555;padding-right:16px} .filters{margin:12px 0} .filters>*{margin-right:12px}
-</style></head><body>
+` + traceStyle + `</style></head><body>
 <h1>{{.Title}}</h1>
 {{if .Info.CutShort}}<p class="cut">Run cut short: {{.Info.CutShort}}. Scenarios that had not finished are missing.</p>{{end}}
 <p class="sum"><span class="passed">{{.Summary.Passed}} passed</span><span class="flaky">{{.Summary.Flaky}} flaky</span><span class="failed">{{.Summary.Failed}} failed{{if .Summary.Undefined}} ({{.Summary.Undefined}} undefined){{end}}{{if .Summary.Pending}} ({{.Summary.Pending}} pending){{end}}</span><span class="muted">started {{.Started}}</span></p>
@@ -459,10 +462,12 @@ pre{white-space:pre-wrap;background:#fff4f4;padding:6px;border-radius:4px} img{m
 <div class="filters"><label>Status <select id="status"><option value="">all</option>{{range .Statuses}}<option>{{.}}</option>{{end}}</select></label>
 <label>Tag <select id="tag"><option value="">all</option>{{range .Tags}}<option>{{.}}</option>{{end}}</select></label>
 <label>Search <input id="search" type="search" placeholder="scenario or step text"></label> <span id="shown" class="muted"></span></div>
-{{range .Features}}<section class="feature"><h2>{{.Name}} <span class="muted">{{.URI}}</span></h2>
-{{$uri := .URI}}{{range .Elements}}<details class="scenario" data-status="{{status .}}" data-tags="{{range tags .Tags}}{{.}} {{end}}"{{if ne (status .) "passed"}} open{{end}}><summary><span class="{{status .}}">{{status .}}</span> {{.Name}} <span class="muted">{{$uri}}:{{.Line}} · {{durOf .}}{{if gt .Attempts 1}} · {{.Attempts}} attempts{{end}}</span>{{range tags .Tags}}<span class="tag">{{.}}</span>{{end}}</summary>
-<table>{{range .Steps}}<tr><td class="{{.Result.Status}}">{{.Result.Status}}</td><td>{{.Keyword}}{{.Name}}{{if .Result.Error}}<pre>{{.Result.Error}}</pre>{{else if eq .Result.Status "undefined"}}<pre>{{undefinedMessage $uri .}}</pre>{{end}}{{range .Embeddings}}{{if isImage .}}<div class="muted">{{.Name}}</div><img alt="{{.Name}}" src="{{img .}}">{{else}}{{with links .}}<div>artefacts:<ul class="artefacts">{{range .}}<li><a href="{{.}}">{{base .}}</a></li>{{end}}</ul></div>{{end}}{{end}}{{end}}</td><td class="muted">{{dur .Result.Duration}}</td></tr>{{end}}</table>
+{{range $fi, $f := .Features}}<section class="feature"><h2>{{.Name}} <span class="muted">{{.URI}}</span></h2>
+{{$uri := .URI}}{{range $ei, $e := .Elements}}<details class="scenario" data-status="{{status .}}" data-tags="{{range tags .Tags}}{{.}} {{end}}"{{if ne (status .) "passed"}} open{{end}}><summary><span class="{{status .}}">{{status .}}</span> {{.Name}} <span class="muted">{{$uri}}:{{.Line}} · {{durOf .}}{{if gt .Attempts 1}} · {{.Attempts}} attempts{{end}}</span>{{range tags .Tags}}<span class="tag">{{.}}</span>{{end}}</summary>
+<table>{{range $si, $st := .Steps}}<tr><td class="{{.Result.Status}}">{{.Result.Status}}</td><td>{{.Keyword}}{{.Name}}{{if .Result.Error}}<pre>{{.Result.Error}}</pre>{{else if eq .Result.Status "undefined"}}<pre>{{undefinedMessage $uri .}}</pre>{{end}}{{range .Embeddings}}{{if isImage .}}{{if not (hasShots $st)}}<div class="muted">{{.Name}}</div><img alt="{{.Name}}" src="{{img .}}">{{end}}{{else}}{{with links .}}<div>artefacts:<ul class="artefacts">{{range .}}<li><a href="{{.}}">{{base .}}</a></li>{{end}}</ul></div>{{end}}{{end}}{{end}}</td><td class="shots">{{range shotsOf $e .}}{{if or .Href .Data}}<figure><a class="zoom" href="{{if .Data}}{{.Data}}{{else}}{{.Href}}{{end}}" data-group="f{{$fi}}e{{$ei}}s{{$si}}" data-cap="{{.Window}} after: {{$st.Keyword}}{{$st.Name}}"><img loading="lazy" alt="{{.Window}} after the step" src="{{if .Data}}{{.Data}}{{else}}{{.Href}}{{end}}"></a><figcaption>{{.Window}}</figcaption></figure>{{else}}<figure class="missing">{{if .Frame}}<a class="zoom" href="{{.Frame}}" data-group="f{{$fi}}e{{$ei}}s{{$si}}" data-cap="{{.Window}}: film frame {{.FrameAt}}"><img loading="lazy" alt="{{.Window}}'s film frame at {{.FrameAt}}" src="{{.Frame}}"></a>{{end}}{{if .Window}}<b>{{.Window}}</b>: {{end}}{{.Reason}}{{if .Frame}}; its film frame at {{.FrameAt}} instead{{end}}</figure>{{end}}{{end}}</td><td class="muted">{{dur .Result.Duration}}</td></tr>{{end}}</table>
+{{range filmOf .}}{{$w := .Window}}<div class="film"><h4>Film strip: {{.Window}} <span class="muted">{{.Kept}} of {{.Received}} frames{{if .Note}} · {{.Note}}{{end}}</span></h4>{{if .Frames}}<div class="strip">{{range .Frames}}<figure><a class="zoom" href="{{.Href}}" data-group="f{{$fi}}e{{$ei}}film-{{$w}}" data-cap="{{$w}} {{.At}} {{.Step}}"><img loading="lazy" alt="{{$w}} at {{.At}}" src="{{.Href}}"></a><figcaption title="{{.Step}}">{{.At}} {{.Step}}</figcaption></figure>{{end}}</div>{{end}}</div>{{end}}
 </details>{{end}}</section>{{end}}
+<div id="lightbox" hidden><img alt="enlarged screenshot"><p></p><div><button class="prev" type="button">&larr;</button> <button class="next" type="button">&rarr;</button></div></div>
 <script>
 // Filters by status and tag and searches the scenarios' text, in place.
 (function () {
@@ -484,7 +489,7 @@ pre{white-space:pre-wrap;background:#fff4f4;padding:6px;border-radius:4px} img{m
   for (const el of [status, tag, search]) el.addEventListener("input", apply);
   apply();
 })();
-</script>
+` + traceScript + `</script>
 </body></html>
 `))
 

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -25,7 +26,10 @@ func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 		if err := registerLanguage(func(expr string, fn any) { sc.Step(expr, fn) }, w, p.Language); err != nil {
 			return ctx, err
 		}
-		w.name = p.Name
+		w.name, w.started = p.Name, time.Now()
+		if s.Trace {
+			w.roll = newFilmRoll(w.artefactDir(), s.ResultsDir, w.started)
+		}
 		w.progress.scenarioStarted(p.Uri, p.Name)
 		stopProgress = w.progress.watch(time.Second)
 		return ctx, nil
@@ -43,14 +47,19 @@ func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 	})
 	sc.StepContext().After(func(ctx context.Context, st *godog.Step, status godog.StepResultStatus, err error) (context.Context, error) {
 		w.progress.stepEnded()
-		if status == godog.StepFailed || (s.Trace && status == godog.StepPassed) {
-			ctx = s.attachArtefacts(ctx, w.saveArtefacts(st.Text, status == godog.StepFailed), status == godog.StepFailed, err)
+		if failed := status == godog.StepFailed; failed || (s.Trace && status == godog.StepPassed) {
+			saved, shots := w.saveArtefacts(st.Text, failed)
+			ctx = s.attachArtefacts(ctx, saved, shots, failed, err)
 		}
 		return ctx, nil
 	})
 	sc.After(func(ctx context.Context, _ *godog.Scenario, err error) (context.Context, error) {
 		if stopProgress != nil {
 			stopProgress()
+		}
+		if w.roll != nil {
+			// godog puts this on the scenario's last step run.
+			ctx = attachFilm(ctx, w.roll.stop())
 		}
 		w.close()
 		s.finished.Add(1)
@@ -59,20 +68,27 @@ func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 
 }
 
-// attachArtefacts puts a step's screenshots into the Cucumber JSON and
-// HTML reports; for a failed step it also prints the paths of every file
-// saved, adds them to the step's error when the page failed it, and
-// attaches their list, which report.html links.
-func (s *Suite) attachArtefacts(ctx context.Context, saved []artefact, failed bool, err error) context.Context {
+// attachArtefacts attaches a step's screenshots, each window's or why it
+// has none (shots), which report.html shows beside the step. A failed
+// step's screenshots also go into the Cucumber JSON whole, so that the
+// report shows them without its folder; for a failed step it also prints
+// the paths of every file saved, adds them to the step's error when the
+// page failed it, and attaches their list, which report.html links. A
+// traced step that passed has its screenshots linked, not embedded: a
+// trace of every step would make the reports tens of megabytes.
+func (s *Suite) attachArtefacts(ctx context.Context, saved []artefact, shots stepShots, failed bool, err error) context.Context {
 	var paths, links []string
 	for _, a := range saved {
 		paths = append(paths, a.Path)
 		if rel, err := filepath.Rel(s.ResultsDir, a.Path); err == nil {
 			links = append(links, filepath.ToSlash(rel))
 		}
-		if a.MediaType == "image/png" {
+		if failed && a.MediaType == "image/png" {
 			ctx = godog.Attach(ctx, godog.Attachment{Body: a.Body, FileName: filepath.Base(a.Path), MediaType: a.MediaType})
 		}
+	}
+	if b, err := json.Marshal(shots); err == nil {
+		ctx = godog.Attach(ctx, godog.Attachment{Body: b, FileName: "screenshots", MediaType: shotsMediaType})
 	}
 	if !failed || len(saved) == 0 {
 		return ctx

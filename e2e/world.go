@@ -51,7 +51,7 @@ type Suite struct {
 	// RunID makes this run's usernames unique in a mocksf that outlives it.
 	RunID string
 	// Trace saves a screenshot of every window after every step, not
-	// only after a failed one.
+	// only after a failed one, and films every window (trace_film.go).
 	Trace bool
 	// Attempt is the run's attempt at its scenarios, from 1; a retry's
 	// artefacts go under attempt-N/, apart from the first attempt's.
@@ -93,6 +93,9 @@ type world struct {
 	artefacts                   int
 
 	progress *stepProgress // what a long step waits for, printed while it runs
+
+	started time.Time // the scenario's start, for the trace's times
+	roll    *filmRoll // with TRACE, the film strips of the scenario's windows
 }
 
 func newWorld(s *Suite) *world {
@@ -309,6 +312,7 @@ func (w *world) setupWindow() (*Window, error) {
 			return nil, err
 		}
 		tab.progress = w.progress
+		w.roll.film(tab)
 		w.setup = tab
 	}
 	w.current = w.setup
@@ -323,6 +327,7 @@ func (w *world) mainWindow() (*Window, error) {
 			return nil, err
 		}
 		tab.progress = w.progress
+		w.roll.film(tab)
 		if w.popupsBlocked {
 			if err := tab.BlockPopups(); err != nil {
 				return nil, err
@@ -393,46 +398,80 @@ type artefact struct {
 	Body      []byte
 }
 
-// saveArtefacts writes, under results/<scenario>/ (attempt-N/ in it for a
-// retry), a screenshot, the HTML,
-// the console and the network requests of every window, and on a failure
-// the scenario's slice of mocksf's request journal and its mail.
-func (w *world) saveArtefacts(step string, failed bool) []artefact {
+// artefactDir is the scenario's folder under the results folder:
+// results/<scenario>/, with attempt-N/ in it for a retry.
+func (w *world) artefactDir() string {
 	dir := filepath.Join(w.suite.ResultsDir, strings.Trim(unsafeChars.ReplaceAllString(w.name, "_"), "_"))
 	if w.suite.Attempt > 1 {
 		dir = filepath.Join(dir, fmt.Sprintf("attempt-%d", w.suite.Attempt))
 	}
+	return dir
+}
+
+// windows are the scenario's windows, open or closed, in the artefacts'
+// order.
+func (w *world) windows() []*Window {
+	var out []*Window
+	for _, win := range append([]*Window{w.setup, w.main, w.popup}, w.tabs...) {
+		if win != nil {
+			out = append(out, win)
+		}
+	}
+	return out
+}
+
+// saveArtefacts writes, under artefactDir, a screenshot, the HTML,
+// the console and the network requests of every window, and on a failure
+// the scenario's slice of mocksf's request journal and its mail. Each
+// window's screenshot has a deadline (trace_shot.go); shots lists every
+// window with its screenshot or why it has none.
+func (w *world) saveArtefacts(step string, failed bool) (out []artefact, shots stepShots) {
+	shots.At = time.Since(w.started).Seconds()
+	dir := w.artefactDir()
+	wins := w.windows()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil
+		for _, win := range wins {
+			shots.Windows = append(shots.Windows, windowShot{Window: win.Name, Reason: "no screenshot: " + err.Error()})
+		}
+		return nil, shots
+	}
+	if len(wins) == 0 {
+		shots.Note = "no window was open yet"
 	}
 	w.artefacts++
 	prefix := fmt.Sprintf("%02d-%s", w.artefacts, strings.Trim(unsafeChars.ReplaceAllString(step, "_"), "_"))
 	if len(prefix) > 80 {
 		prefix = prefix[:80]
 	}
-	var out []artefact
-	save := func(name, mediaType string, body []byte) {
+	save := func(name, mediaType string, body []byte) (string, error) {
 		f := filepath.Join(dir, prefix+"-"+name)
-		if os.WriteFile(f, body, 0o644) == nil {
-			out = append(out, artefact{Path: f, MediaType: mediaType, Body: body})
+		if err := os.WriteFile(f, body, 0o644); err != nil {
+			return "", err
 		}
+		out = append(out, artefact{Path: f, MediaType: mediaType, Body: body})
+		return f, nil
 	}
-	for _, win := range append([]*Window{w.setup, w.main, w.popup}, w.tabs...) {
-		if win == nil {
-			continue
-		}
+	t0 := time.Now()
+	caps := captureAll(wins, failed)
+	shots.Took = time.Since(t0).Seconds()
+	for i, c := range caps {
+		win := wins[i]
 		// A closed pop-up's console and requests still tell what happened.
-		save(win.Name+"-console.txt", "text/plain", []byte(win.rec.Console()))
-		save(win.Name+"-network.txt", "text/plain", []byte(win.rec.Network()))
-		if win.Closed() {
-			continue
+		_, _ = save(win.Name+"-console.txt", "text/plain", []byte(win.rec.Console()))
+		_, _ = save(win.Name+"-network.txt", "text/plain", []byte(win.rec.Network()))
+		shot := windowShot{Window: win.Name, Reason: c.reason}
+		if c.png != nil {
+			f, err := save(win.Name+".png", "image/png", c.png)
+			if err != nil {
+				shot.Reason = "screenshot not saved: " + err.Error()
+			} else if rel, err := filepath.Rel(w.suite.ResultsDir, f); err == nil {
+				shot.Screenshot = filepath.ToSlash(rel)
+			}
 		}
-		if png, err := win.Screenshot(); err == nil {
-			save(win.Name+".png", "image/png", png)
+		if c.html != "" {
+			_, _ = save(win.Name+".html", "text/html", []byte(c.html))
 		}
-		if html, err := win.HTML(); err == nil {
-			save(win.Name+".html", "text/html", []byte(html))
-		}
+		shots.Windows = append(shots.Windows, shot)
 	}
 	if failed && w.org != nil {
 		// As mocksf answered, so that a field no type here knows is kept.
@@ -446,5 +485,5 @@ func (w *world) saveArtefacts(step string, failed bool) []artefact {
 			save("mocksf-mail.json", "application/json", mail)
 		}
 	}
-	return out
+	return out, shots
 }
