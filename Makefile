@@ -35,7 +35,7 @@ MOCKSF_ADDR ?= 127.0.0.1:8080
 CLIENT_ADDR ?= 127.0.0.1:9000
 
 .DEFAULT_GOAL := help
-.PHONY: fonts slds help e2e report steps-check e2e-repeat e2e-smtp e2e-mailpit e2e-remote-browser e2e-external steps test vet lint fmt-check unit chromium build run clean fuzz bench load soak node conformance e2e-playwright
+.PHONY: fonts slds help e2e report steps-check e2e-repeat e2e-smtp e2e-mailpit e2e-remote-browser e2e-external e2e-goth steps test vet lint fmt-check unit chromium build run clean fuzz bench load soak node conformance e2e-playwright
 
 help: ## list the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-10s %s\n", $$1, $$2}'
@@ -87,6 +87,19 @@ e2e-external: chromium build ## the @smoke scenarios against separately started 
 	curl_url=$$(sed -n 's/^client listening on //p' $$dir/client.out); \
 	echo "mocksf (pid $$mpid) at $$murl, client (pid $$cpid) at $$curl_url"; \
 	$(MAKE) e2e MOCKSF_URL=$$murl CLIENT_URL=$$curl_url TAGS='@smoke and not @wip'
+
+e2e-goth: chromium ## the @product-half scenarios against the goth example product (examples/goth: markbates/goth, login by redirect) with profiles/goth.yaml, beside a separately started bin/mocksf
+	$(GO) build -o bin/ ./cmd/mocksf ./examples/goth/cmd/gothdemo
+	@dir=$$(mktemp -d); printf 'orgs: []\n' > $$dir/empty.yaml; \
+	bin/mocksf -addr 127.0.0.1:0 -seed $$dir/empty.yaml -instance-hosts $(INSTANCE_HOSTS) > $$dir/mocksf.out 2>&1 & mpid=$$!; \
+	trap 'kill $$mpid $$gpid 2>/dev/null; wait $$mpid $$gpid 2>/dev/null; rm -rf $$dir' EXIT; trap 'exit 130' INT; trap 'exit 143' TERM; \
+	for i in $$(seq 1 100); do grep -q 'listening on' $$dir/mocksf.out && break; sleep 0.1; done; \
+	murl=$$(sed -n 's/^mocksf listening on //p' $$dir/mocksf.out); \
+	bin/gothdemo -addr 127.0.0.1:0 -salesforce $$murl > $$dir/goth.out 2>&1 & gpid=$$!; \
+	for i in $$(seq 1 100); do grep -q 'listening on' $$dir/goth.out && break; sleep 0.1; done; \
+	gurl=$$(sed -n 's/^gothdemo listening on //p' $$dir/goth.out); \
+	echo "mocksf (pid $$mpid) at $$murl, gothdemo (pid $$gpid) at $$gurl"; \
+	$(MAKE) e2e MOCKSF_URL=$$murl CLIENT_URL=$$gurl PRODUCT=profiles/goth.yaml TAGS='@product-half and not @wip'
 
 # MAILPIT_VERSION pins the real Mailpit make e2e-mailpit builds from the Go
 # module proxy (toolchain notes: v1.33.1 builds; older ones are refused)
@@ -236,8 +249,8 @@ slds: ## regenerate mocksf/web/static/slds.css, the subset of the pinned Lightni
 	node $(SLDS_DIR)/subset.js $(SLDS_CSS) mocksf/web/static/slds.css
 	cp $(SLDS_DIR)/node_modules/@salesforce-ux/design-system/scss/License-for-Sass.txt mocksf/web/static/LICENSE-slds.txt
 
-build: ## build bin/mocksf and bin/client
-	$(GO) build -o bin/ ./cmd/...
+build: ## build bin/mocksf, bin/client and the other commands, and bin/gothdemo (examples/goth)
+	$(GO) build -o bin/ ./cmd/... ./examples/goth/cmd/...
 
 # KEEP: make run keeps the client's database in .run/beacon.db (make clean
 # removes it); without it each run starts on a temporary one.

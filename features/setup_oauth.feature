@@ -42,3 +42,19 @@ Feature: Setting up OAuth 2.0 between the product and Salesforce
     And clicks "Start Sync"
     Then the sync is running
     And the product shows 2,501 leads, 500 contacts and 201 accounts synced
+
+  # Part 2 alone, the product half of the documented flow, which any product
+  # has: make e2e-goth runs it against the goth example (profiles/goth.yaml).
+  @product-half
+  Scenario: The admin connects the product to an existing connected app
+    Given the connected app "Beacon Sync" exists with all OAuth scopes and the product's callback URL
+    When the admin opens Admin, CRM, Sync with Salesforce in the product
+    And enters the Consumer Key and Consumer Secret and clicks "Save"
+    And the admin clicks "Login with Salesforce"
+    Then a pop-up shows the Salesforce login page
+    When the sync user logs in as "sync@acme.test" with password "Sync-Pass-1"
+    And enters the verification code emailed to "sync@acme.test" and clicks "Verify"
+    Then the access page asks to allow access for "sync@acme.test"
+    When the sync user clicks "Allow"
+    Then the pop-up closes
+    And the product asks to confirm the credentials of "sync@acme.test"
