@@ -121,6 +121,20 @@ func ParsePreference(p string) []language.Tag {
 	return tags
 }
 
+// Each returns the message key in every language that has it, Fallback
+// first: for reading what any language wrote, such as the label of a
+// code in a mail.
+func (c *Catalogue) Each(key string) []string {
+	var out []string
+	for _, tag := range c.tags {
+		msg, got, err := goi18n.NewLocalizer(c.bundle, tag.String()).LocalizeWithTag(&goi18n.LocalizeConfig{MessageID: key})
+		if err == nil && got == tag && !slices.Contains(out, msg) {
+			out = append(out, msg)
+		}
+	}
+	return out
+}
+
 // Localizer returns the localizer for the language Match chooses from
 // prefs.
 func (c *Catalogue) Localizer(prefs ...string) *Localizer {
@@ -185,10 +199,23 @@ func (l *Localizer) MustT(key string, data ...any) string {
 	return s
 }
 
-// Funcs returns the template functions of the localizer: "t" (T) and
-// "lang" (Lang), for html/template's (or text/template's) Funcs.
+// Text translates a string that code hands a template, such as a page
+// title or a menu label built in Go: the message whose key is the English
+// text itself, as gettext's msgid is. A text the catalogue lacks stays as
+// it is, so such strings can be translated one at a time.
+func (l *Localizer) Text(english string) string {
+	s, err := l.T(english)
+	if err != nil || s == "" {
+		return english
+	}
+	return s
+}
+
+// Funcs returns the template functions of the localizer, for
+// html/template's (or text/template's) Funcs: "t" (T), "tx" (Text) and
+// "lang" (Lang).
 func (l *Localizer) Funcs() template.FuncMap {
-	return template.FuncMap{"t": l.T, "lang": l.Lang}
+	return template.FuncMap{"t": l.T, "tx": l.Text, "lang": l.Lang}
 }
 
 func templateData(data []any) (any, error) {

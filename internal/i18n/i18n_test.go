@@ -127,6 +127,33 @@ func TestFuncsInHTMLTemplate(t *testing.T) {
 	}
 }
 
+func TestEach(t *testing.T) {
+	got := fmt.Sprint(complete(t).Each("page.title"))
+	if want := "[Verify Your Identity Uw identiteit verifiëren ID の確認]"; got != want && got != "[Verify Your Identity ID の確認 Uw identiteit verifiëren]" {
+		t.Errorf("Each(page.title) = %s; want %s in some order, English first", got, want)
+	}
+	if got := complete(t).Each("page.nope"); len(got) != 0 {
+		t.Errorf("Each(unknown) = %q; want none", got)
+	}
+}
+
+func TestText(t *testing.T) {
+	c, err := i18n.New(fstest.MapFS{
+		"en.toml": {Data: []byte(`"New Connected App" = "New Connected App"`)},
+		"nl.toml": {Data: []byte(`"New Connected App" = "Nieuwe Verbonden App"`)},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := c.Localizer("nl")
+	if got := l.Text("New Connected App"); got != "Nieuwe Verbonden App" {
+		t.Errorf("Text(known) = %q; want the Dutch", got)
+	}
+	if got := l.Text("Not in the catalogue"); got != "Not in the catalogue" {
+		t.Errorf("Text(unknown) = %q; want the text itself", got)
+	}
+}
+
 func TestNewErrors(t *testing.T) {
 	tests := map[string]fstest.MapFS{
 		"no English":      {"nl.toml": {Data: []byte(`a = "b"`)}},
