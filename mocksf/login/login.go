@@ -156,7 +156,7 @@ func HandleLoginPage(st *store.Store, pages *web.Pages) http.Handler {
 			// in as another one with the form.
 			page.CurrentUser, page.ContinueURL = user.Username, landing(startURL)
 		}
-		pages.Render(w, http.StatusOK, "login.html", page.withLinks())
+		pages.Render(w, r, http.StatusOK, "login.html", page.withLinks())
 	})
 }
 
@@ -192,7 +192,7 @@ func HandleLogin(d Deps) http.Handler {
 			if errors.Is(err, store.ErrLockedOut) {
 				page.Error = MsgLockedOut
 			}
-			d.Pages.Render(w, http.StatusOK, "login.html", page.withLinks())
+			d.Pages.Render(w, r, http.StatusOK, "login.html", page.withLinks())
 			return
 		}
 		// Login IP Ranges come before the browser check and block
@@ -200,7 +200,7 @@ func HandleLogin(d Deps) http.Handler {
 		// connection's; a client-supplied X-Forwarded-For is not trusted.
 		if !org.LoginIPAllowed(r.RemoteAddr) && !pendingAppRelaxesIP(d, sess, startURL) {
 			page.Error = MsgIPRestricted
-			d.Pages.Render(w, http.StatusOK, "login.html", page.withLinks())
+			d.Pages.Render(w, r, http.StatusOK, "login.html", page.withLinks())
 			return
 		}
 		known := knownDevice(d.Store, r, user.ID)
@@ -220,12 +220,12 @@ func HandleLogin(d Deps) http.Handler {
 		if err := d.Verifier.Send(r.Context(), sess.ID, user, "login", "log in to Salesforce"); err != nil {
 			if identity.Limited(err) {
 				// Salesforce shows the refusal where the code would be typed.
-				d.Pages.Render(w, http.StatusOK, "verify.html", verifyPageFor(sess, user, identity.Message(err), true))
+				d.Pages.Render(w, r, http.StatusOK, "verify.html", verifyPageFor(sess, user, identity.Message(err), true))
 				return
 			}
 			d.Log.Error("mocksf: login verification mail", "err", err)
 			page.Error = MsgMailFailed
-			d.Pages.Render(w, http.StatusServiceUnavailable, "login.html", page.withLinks())
+			d.Pages.Render(w, r, http.StatusServiceUnavailable, "login.html", page.withLinks())
 			return
 		}
 		http.Redirect(w, r, VerifyPath, http.StatusFound)
@@ -264,7 +264,7 @@ func HandleVerifyPage(st *store.Store, pages *web.Pages) http.Handler {
 		if !ok {
 			return
 		}
-		pages.Render(w, http.StatusOK, "verify.html", verifyPageFor(sess, user, "", true))
+		pages.Render(w, r, http.StatusOK, "verify.html", verifyPageFor(sess, user, "", true))
 	})
 }
 
@@ -288,11 +288,11 @@ func HandleVerify(d Deps) http.Handler {
 		if r.PostFormValue("resend") != "" {
 			if err := d.Verifier.Send(r.Context(), sess.ID, user, "login", "log in to Salesforce"); err != nil {
 				if identity.Limited(err) {
-					d.Pages.Render(w, http.StatusOK, "verify.html", verifyPageFor(sess, user, identity.Message(err), true))
+					d.Pages.Render(w, r, http.StatusOK, "verify.html", verifyPageFor(sess, user, identity.Message(err), true))
 					return
 				}
 				d.Log.Error("mocksf: resend verification mail", "err", err)
-				d.Pages.Render(w, http.StatusServiceUnavailable, "verify.html", verifyPageFor(sess, user, MsgMailFailed, true))
+				d.Pages.Render(w, r, http.StatusServiceUnavailable, "verify.html", verifyPageFor(sess, user, MsgMailFailed, true))
 				return
 			}
 			http.Redirect(w, r, VerifyPath, http.StatusFound)
@@ -300,7 +300,7 @@ func HandleVerify(d Deps) http.Handler {
 		}
 		dontAsk := r.PostFormValue("daa") != ""
 		if err := d.Verifier.Check(sess.ID, "login", r.PostFormValue("emc")); err != nil {
-			d.Pages.Render(w, http.StatusOK, "verify.html", verifyPageFor(sess, user, identity.Message(err), dontAsk))
+			d.Pages.Render(w, r, http.StatusOK, "verify.html", verifyPageFor(sess, user, identity.Message(err), dontAsk))
 			return
 		}
 		sess, err := d.Store.UpdateSession(sess.ID, func(s *store.Session) { s.Verified = true })
