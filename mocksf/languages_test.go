@@ -1,8 +1,11 @@
 package mocksf_test
 
 import (
+	"context"
+	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -44,10 +47,10 @@ type pageWords struct {
 }
 
 var languages = []struct {
-	name, admin, sync string
-	want              pageWords
+	name, admin, sync, key string
+	want                   pageWords
 }{
-	{"English", "admin@acme.test", "sync@acme.test", pageWords{
+	{"English", "admin@acme.test", "sync@acme.test", "en_US", pageWords{
 		lang:        "en",
 		verify:      []string{"<h1>Verify Your Identity</h1>", `id="save" name="save" value="Verify"`, `<label for="emc">Verification Code</label>`},
 		appManager:  []string{`id="newConnectedApp" href="` + setup.ChoosePath + `">New Connected App</a>`},
@@ -58,7 +61,7 @@ var languages = []struct {
 		allow:       []string{"<h1>Allow Access?</h1>", `id="oaapprove" name="decision" value="allow" class="slds-button slds-button_brand">Allow</button>`},
 		mailSubject: "Verify your identity in Salesforce", mailCodeLabel: "Verification Code: ",
 	}},
-	{"Dutch", "beheerder@acme.test", "sync-nl@acme.test", pageWords{
+	{"Dutch", "beheerder@acme.test", "sync-nl@acme.test", "nl_NL", pageWords{
 		lang:        "nl",
 		verify:      []string{"<h1>Uw identiteit verifiëren</h1>", `id="save" name="save" value="Verifiëren"`, `<label for="emc">Verificatiecode</label>`},
 		appManager:  []string{`id="newConnectedApp" href="` + setup.ChoosePath + `">Nieuwe Verbonden App</a>`, `id="appManager" href="` + setup.AppManagerPath + `">Manager van de Toepassing</a>`, ">Hulpmiddelen van het Platform<"},
@@ -69,7 +72,7 @@ var languages = []struct {
 		allow:       []string{"<h1>Toegang toestaan?</h1>", `id="oaapprove" name="decision" value="allow" class="slds-button slds-button_brand">Toestaan</button>`},
 		mailSubject: "Uw identiteit verifiëren in Salesforce", mailCodeLabel: "Verificatiecode: ",
 	}},
-	{"Japanese", "kanri@acme.test", "sync-ja@acme.test", pageWords{
+	{"Japanese", "kanri@acme.test", "sync-ja@acme.test", "ja", pageWords{
 		lang:        "ja",
 		verify:      []string{"<h1>ID を検証</h1>", `id="save" name="save" value="検証"`, `<label for="emc">検証コード</label>`},
 		appManager:  []string{`id="newConnectedApp" href="` + setup.ChoosePath + `">新しく接続されたアプリ</a>`, `id="appManager" href="` + setup.AppManagerPath + `">アプリマネージャー</a>`, ">プラットフォームツール<"},
@@ -166,8 +169,49 @@ func TestPagesInTheUsersLanguage(t *testing.T) {
 				t.Fatalf("the sync user's code led to %s; want Allow Access", resp.Request.URL)
 			}
 			wantWords(t, "Allow Access", resp, page, tt.want.lang, tt.want.allow)
-			wantCode(t, decide(t, ts, sync, page, resp.Request.URL.Query().Get("source"), "allow"), "st4te")
+			code = wantCode(t, decide(t, ts, sync, page, resp.Request.URL.Query().Get("source"), "allow"), "st4te")
+
+			// The APIs tell the user's language as Salesforce's do: the
+			// identity URL's language, the User's LanguageLocaleKey.
+			wantAPILanguage(t, ts, code, tt.sync, tt.key)
 		})
+	}
+}
+
+// wantAPILanguage exchanges code and checks that the identity URL and a
+// REST query of the User give the user's LanguageLocaleKey key.
+func wantAPILanguage(t *testing.T, ts *httptest.Server, code, username, key string) {
+	t.Helper()
+	ctx := context.Background()
+	tok, err := oauthConfig(ts).Exchange(ctx, code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hc := oauthConfig(ts).Client(ctx, tok)
+	getJSON := func(u string, v any) {
+		t.Helper()
+		resp, err := hc.Get(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode != 200 {
+			b, _ := io.ReadAll(resp.Body)
+			t.Fatalf("GET %s: %d %s", u, resp.StatusCode, b)
+		}
+		if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var id struct{ Language string }
+	getJSON(tok.Extra("id").(string), &id)
+	var q struct {
+		Records []struct{ LanguageLocaleKey string }
+	}
+	getJSON(tok.Extra("instance_url").(string)+"/services/data/v60.0/query?q="+
+		url.QueryEscape("SELECT LanguageLocaleKey FROM User WHERE Username = '"+username+"'"), &q)
+	if id.Language != key || len(q.Records) != 1 || q.Records[0].LanguageLocaleKey != key {
+		t.Errorf("identity language %q, User query %+v; want %s in both", id.Language, q.Records, key)
 	}
 }
 

@@ -21,6 +21,15 @@ var Languages = []string{
 	"ko", "no", "pt_BR", "ru", "es", "es_MX", "sv", "th",
 }
 
+// LanguageKey is the user's LanguageLocaleKey, DefaultLanguage for a
+// user made without one.
+func (u User) LanguageKey() string {
+	if u.Language == "" {
+		return DefaultLanguage
+	}
+	return u.Language
+}
+
 // CheckLanguage reports whether key is one of Languages, which are
 // case-sensitive as Salesforce's picklist values are.
 func CheckLanguage(key string) error {
