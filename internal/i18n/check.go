@@ -14,8 +14,10 @@ import (
 // Check compares every language of the catalogue in fsys with English: it
 // returns an error naming each key a language lacks, each key a language
 // has that English lacks, and each message whose placeholders ({{.Email}})
-// differ from English's, so that a test fails when a translation is
-// missing or stale. It returns nil for a complete catalogue.
+// differ from English's, and each empty message (go-i18n treats an empty
+// message as missing and shows English instead), so that a test fails
+// when a translation is missing or stale. It returns nil for a complete
+// catalogue.
 func Check(fsys fs.FS) error {
 	files, err := catalogueFiles(fsys)
 	if err != nil {
@@ -27,6 +29,11 @@ func Check(fsys fs.FS) error {
 		msgs, err := readMessages(fsys, f.name)
 		if err != nil {
 			return err
+		}
+		for _, key := range sortedKeys(msgs) {
+			if m := msgs[key]; m.Zero+m.One+m.Two+m.Few+m.Many+m.Other == "" {
+				errs = append(errs, fmt.Errorf("%s: %q is empty, which shows English instead", f.name, key))
+			}
 		}
 		if ref == nil {
 			ref = msgs

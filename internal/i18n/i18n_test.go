@@ -189,6 +189,16 @@ func TestCheck(t *testing.T) {
 	}
 }
 
+func TestCheckFindsEmptyMessages(t *testing.T) {
+	err := i18n.Check(fstest.MapFS{
+		"en.toml": {Data: []byte(`a = "A"` + "\n" + `b = "B"`)},
+		"ja.toml": {Data: []byte(`a = ""` + "\n" + `b = "ビー"`)},
+	})
+	if err == nil || !strings.Contains(err.Error(), `ja.toml: "a" is empty`) {
+		t.Errorf("Check = %v; want ja.toml's empty a reported", err)
+	}
+}
+
 type recorder struct{ errs []string }
 
 func (r *recorder) Helper() {}
