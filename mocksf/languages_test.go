@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -244,6 +245,31 @@ func TestLoginPageLanguage(t *testing.T) {
 			resp, page := get(t, c, ts.URL+tt.path)
 			wantWords(t, "login page", resp, page, tt.lang, append(tt.want,
 				`id="username" name="username"`, `id="password" name="pw"`, `id="login_form"`))
+		})
+	}
+}
+
+// TestLoginErrorLanguage: a wrong password is answered in the login
+// page's language, the locale parameter's kept through the form's post.
+func TestLoginErrorLanguage(t *testing.T) {
+	_, ts := newServerWith(t, func(c *mocksf.Config) { c.Seed = []byte(languageSeed) })
+	tests := []struct{ name, path, accept, lang, want string }{
+		{"Accept-Language nl", "/", "nl-NL", "nl", "Controleer uw gebruikersnaam en wachtwoord."},
+		{"locale=jp over an English browser", "/?locale=jp", "en", "ja", "ユーザー名とパスワードを確認してください。"},
+		{"English", "/", "", "en", "Please check your username and password."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := browser(t, ts)
+			c.Transport = acceptLanguage{tt.accept}
+			_, page := get(t, c, ts.URL+tt.path)
+			action := regexp.MustCompile(`id="login_form" name="login" method="post" action="([^"]*)"`).FindStringSubmatch(page)
+			if action == nil {
+				t.Fatalf("no login form: %s", page)
+			}
+			resp, page := post(t, c, ts.URL+unescape(action[1]), url.Values{"_CONFIRMATIONTOKEN": {csrf(t, page)},
+				"username": {"sync-ja@acme.test"}, "pw": {"wrong"}})
+			wantWords(t, "the refused login", resp, page, tt.lang, []string{`id="error" class="error loginError" role="alert">` + tt.want})
 		})
 	}
 }

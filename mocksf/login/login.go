@@ -99,6 +99,9 @@ type loginPage struct {
 	// ForgotPasswordURL and CustomDomainURL are the links under the form,
 	// keeping the start URL.
 	ForgotPasswordURL, CustomDomainURL string
+	// Locale is the page's locale parameter (web.LocaleParam), which the
+	// form posts back so that an error is shown in the same language.
+	Locale string
 }
 
 // withLinks sets the links under the login form.
@@ -144,7 +147,7 @@ func HandleLoginPage(st *store.Store, pages *web.Pages) http.Handler {
 		startURL := SafeStartURL(q.Get("startURL"))
 		page := loginPage{
 			Title: "Login | Salesforce", CSRF: sess.CSRF, StartURL: startURL,
-			Username: q.Get("login_hint"), Display: displayOf(q.Get("display")),
+			Username: q.Get("login_hint"), Display: displayOf(q.Get("display")), Locale: q.Get(web.LocaleParam),
 		}
 		if web.LoggedIn(sess) {
 			user, err := st.User(sess.UserID)
@@ -176,7 +179,7 @@ func HandleLogin(d Deps) http.Handler {
 		username := strings.TrimSpace(r.PostFormValue("username"))
 		startURL := SafeStartURL(r.PostFormValue("startURL"))
 		page := loginPage{Title: "Login | Salesforce", CSRF: sess.CSRF, StartURL: startURL, Username: username,
-			Display: displayOf(r.PostFormValue("display"))}
+			Display: displayOf(r.PostFormValue("display")), Locale: r.URL.Query().Get(web.LocaleParam)}
 		user, err := d.Store.Authenticate(username, r.PostFormValue("pw"), d.MaxLoginFailures)
 		var org store.Org
 		if err == nil {
