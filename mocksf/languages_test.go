@@ -44,6 +44,9 @@ type pageWords struct {
 	// login, verify, mail, appManager, form, saved, detail, consumer and
 	// allow are the pages of the documented flow, in its order.
 	login, verify, appManager, form, saved, detail, consumer, allow []string
+	// ecaForm and ecaManager are New External Client App and its
+	// manager.
+	ecaForm, ecaManager []string
 	mailSubject, mailCodeLabel                                      string
 }
 
@@ -60,6 +63,8 @@ var languages = []struct {
 		detail:      []string{`id="manageConsumerDetails">Manage Consumer Details</button>`},
 		consumer:    []string{`<label for="consumerKey">Consumer Key</label>`, `<label for="consumerSecret">Consumer Secret</label>`},
 		allow:       []string{"<h1>Allow Access?</h1>", `id="oaapprove" name="decision" value="allow" class="slds-button slds-button_brand">Allow</button>`},
+		ecaForm:     []string{"<h1>New External Client App</h1>", `for="oauthEnabled">Enable OAuth</label>`, `id="createTop" name="create" value="Create"`},
+		ecaManager:  []string{"<h1>External Client App Manager</h1>", `id="noExternalClientApps">No external client apps yet.<`},
 		mailSubject: "Verify your identity in Salesforce", mailCodeLabel: "Verification Code: ",
 	}},
 	{"Dutch", "beheerder@acme.test", "sync-nl@acme.test", "nl_NL", pageWords{
@@ -71,6 +76,8 @@ var languages = []struct {
 		detail:      []string{`id="manageConsumerDetails">Consumentgegevens beheren</button>`},
 		consumer:    []string{`<label for="consumerKey">Consumentensleutel</label>`, `<label for="consumerSecret">Consumentengeheim</label>`},
 		allow:       []string{"<h1>Toegang toestaan?</h1>", "Wilt u toegang toestaan voor <strong", "<li>Gebruikersgegevens beheren via API&#39;s</li>", `id="oaapprove" name="decision" value="allow" class="slds-button slds-button_brand">Toestaan</button>`},
+		ecaForm:     []string{"<h1>Nieuwe externe client-app</h1>", `for="oauthEnabled">OAuth inschakelen</label>`, `id="createTop" name="create" value="Maken"`, `class="required">Callback URL</label>`},
+		ecaManager:  []string{"<h1>Manager van externe client-apps</h1>", `id="noExternalClientApps">Nog geen externe client-apps.<`},
 		mailSubject: "Uw identiteit verifiëren in Salesforce", mailCodeLabel: "Verificatiecode: ",
 	}},
 	{"Japanese", "kanri@acme.test", "sync-ja@acme.test", "ja", pageWords{
@@ -82,6 +89,8 @@ var languages = []struct {
 		detail:      []string{`id="manageConsumerDetails">コンシューマーの詳細を管理</button>`},
 		consumer:    []string{`<label for="consumerKey">Consumer key</label>`, `<label for="consumerSecret">Consumer secret</label>`},
 		allow:       []string{"<h1>アクセスを許可しますか?</h1>", "ユーザー <strong", "</strong> のアクセスを許可しますか?", "<li>いつでも要求を実行</li>", `id="oaapprove" name="decision" value="allow" class="slds-button slds-button_brand">許可</button>`},
+		ecaForm:     []string{"<h1>新規外部クライアントアプリケーション</h1>", `for="oauthEnabled">OAuth を有効化</label>`, `id="createTop" name="create" value="作成"`, `class="required">コールバックURL</label>`},
+		ecaManager:  []string{"<h1>外部クライアントアプリケーションマネージャー</h1>", `id="noExternalClientApps">外部クライアントアプリケーションはまだありません。<`},
 		mailSubject: "Salesforce で ID を検証", mailCodeLabel: "検証コード: ",
 	}},
 }
@@ -138,6 +147,10 @@ func TestPagesInTheUsersLanguage(t *testing.T) {
 			wantWords(t, "App Manager", resp, page, tt.want.lang, tt.want.appManager)
 			resp, page = get(t, c, ts.URL+setup.EditPath)
 			wantWords(t, "New Connected App", resp, page, tt.want.lang, tt.want.form)
+			resp, page = get(t, c, ts.URL+setup.ECAManagerPath)
+			wantWords(t, "External Client App Manager", resp, page, tt.want.lang, tt.want.ecaManager)
+			resp, page = get(t, c, ts.URL+setup.ECANewPath)
+			wantWords(t, "New External Client App", resp, page, tt.want.lang, tt.want.ecaForm)
 			resp, page = post(t, c, ts.URL+setup.EditPath, url.Values{
 				"_CONFIRMATIONTOKEN": {token}, "name": {"Beacon"}, "apiName": {"Beacon"}, "contactEmail": {tt.admin},
 				"oauthEnabled": {"1"}, "callbackUrl": {"https://example.com/cb"}, "scopes": {"api"},
