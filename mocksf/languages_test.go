@@ -46,8 +46,8 @@ type pageWords struct {
 	login, verify, appManager, form, saved, detail, consumer, allow []string
 	// ecaForm and ecaManager are New External Client App and its
 	// manager.
-	ecaForm, ecaManager []string
-	mailSubject, mailCodeLabel                                      string
+	ecaForm, ecaManager        []string
+	mailSubject, mailCodeLabel string
 }
 
 var languages = []struct {
