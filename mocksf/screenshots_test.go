@@ -212,3 +212,34 @@ func TestScreenshots(t *testing.T) {
 	do("open the Setup home once more", chromedp.Navigate(ts.URL+setup.HomePath), chromedp.WaitVisible(chromedp.ID("setupTree")))
 	w.pageErrors("Content Security Policy")
 }
+
+// TestScreenshotsInLanguages saves the login page (?locale=), Verify Your
+// Identity and Allow Access in Dutch and Japanese, as the users of
+// languageSeed see them: login.nl.png, verify-your-identity.ja.png, ….
+// Japanese needs a CJK font next to Chromium (Debian's fonts-noto-cjk).
+func TestScreenshotsInLanguages(t *testing.T) {
+	for _, tt := range []struct{ lang, locale, admin string }{
+		{"nl", "nl", "beheerder@acme.test"},
+		{"ja", "jp", "kanri@acme.test"},
+	} {
+		t.Run(tt.lang, func(t *testing.T) {
+			srv, ts := newServerWith(t, func(c *mocksf.Config) { c.Seed = []byte(languageSeed) })
+			w := newBrowserWalk(t)
+			do, shoot := w.do, func(page string) { w.shoot(page + "." + tt.lang + ".png") }
+			do("open the login page", chromedp.Navigate(ts.URL+"/?locale="+tt.locale), chromedp.WaitVisible(chromedp.ID("username")),
+				chromedp.SendKeys(chromedp.ID("username"), tt.admin),
+				chromedp.SendKeys(chromedp.ID("password"), "Admin-Pass-1"))
+			shoot("login")
+			do("log in", chromedp.Click(chromedp.ID("Login")), chromedp.WaitVisible(chromedp.ID("emc")))
+			shoot("verify-your-identity")
+			do("verify", chromedp.SendKeys(chromedp.ID("emc"), w.code(srv, tt.admin)), chromedp.Click(chromedp.ID("save")),
+				chromedp.WaitVisible(chromedp.ID("lightningHome")))
+			do("authorize", chromedp.Navigate(oauthConfig(ts).AuthCodeURL("st4te")), chromedp.WaitVisible(chromedp.ID("oaapprove")))
+			shoot("allow-access")
+			if lang := w.eval(`document.documentElement.lang`); lang != tt.lang {
+				t.Errorf("Allow Access has lang %q; want %q", lang, tt.lang)
+			}
+			w.pageErrors("Content Security Policy")
+		})
+	}
+}

@@ -62,6 +62,16 @@ func TestRunRejectsABadSeedNamingTheFile(t *testing.T) {
 	}
 }
 
+func TestRunRejectsAnUnknownLanguageNamingFileLineAndField(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "orgs.yaml")
+	os.WriteFile(f, []byte("orgs:\n  - name: A\n    users:\n      - username: a@a.test\n        password: pw\n        language: nl_BE\n"), 0o644)
+	err := run(context.Background(), []string{"mocksf", "-addr", "127.0.0.1:0", "-seed", f}, noEnv, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), f+":6:") || !strings.Contains(err.Error(), "orgs[0].users[0].language") ||
+		!strings.Contains(err.Error(), `"nl_BE" is not a Salesforce language`) {
+		t.Errorf("run with an unknown language: %v; want an error naming %s, line 6 and the field", err, f)
+	}
+}
+
 func TestRunRefusesAnUnknownRetiredLoginFault(t *testing.T) {
 	err := run(context.Background(), []string{"mocksf", "-addr", "127.0.0.1:0", "-soap-retired-login-fault", "INVALID_LOGIN"}, noEnv, io.Discard, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), `-soap-retired-login-fault "INVALID_LOGIN": want INVALID_OPERATION or UNSUPPORTED_API_VERSION`) {

@@ -59,6 +59,9 @@ type OrgUser struct {
 	// SecurityToken is what an API login from an untrusted address
 	// appends to the password.
 	SecurityToken string `json:"securityToken"`
+	// Language is the user's LanguageLocaleKey ("en_US", "nl_NL", "ja"),
+	// the language of the pages and mails mocksf shows them.
+	Language string `json:"language"`
 }
 
 // OrgApp is a connected app or an External Client App of an org with its
@@ -160,6 +163,7 @@ func orgUser(u store.User) OrgUser {
 	return OrgUser{
 		ID: u.ID, Username: u.Username, Password: u.Password, Email: u.Email, FirstName: u.FirstName, LastName: u.LastName,
 		Admin: u.Admin, APIEnabled: u.APIEnabled, Active: u.Active, SecurityToken: u.SecurityToken,
+		Language: u.Language,
 	}
 }
 

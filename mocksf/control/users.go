@@ -23,6 +23,10 @@ type UserChange struct {
 	Unlock bool `json:"unlock,omitempty"`
 	// Password is the user's new password.
 	Password *string `json:"password,omitempty"`
+	// Language is the user's new LanguageLocaleKey, one of
+	// store.Languages ("en_US", "nl_NL", "ja", ...): the language of the
+	// pages and mails from the next page on.
+	Language *string `json:"language,omitempty"`
 }
 
 // HandleUpdateUser is PATCH /__mocksf/orgs/{id}/users/{username} with a
@@ -47,8 +51,11 @@ func HandleUpdateUser(c *API) http.Handler {
 			return
 		}
 		switch {
-		case ch.APIEnabled == nil && ch.Active == nil && !ch.Unlock && ch.Password == nil:
-			writeError(w, errorf(CodeBadRequest, "nothing to do: give apiEnabled, active, unlock or password"))
+		case ch.APIEnabled == nil && ch.Active == nil && !ch.Unlock && ch.Password == nil && ch.Language == nil:
+			writeError(w, errorf(CodeBadRequest, "nothing to do: give apiEnabled, active, unlock, password or language"))
+			return
+		case ch.Language != nil && store.CheckLanguage(*ch.Language) != nil:
+			writeError(w, errorf(CodeBadRequest, "language %v", store.CheckLanguage(*ch.Language)))
 			return
 		case ch.Password != nil && *ch.Password == "":
 			writeError(w, errorf(CodeBadRequest, "password: want a password, not an empty string"))
@@ -63,6 +70,9 @@ func HandleUpdateUser(c *API) http.Handler {
 			}
 			if ch.Password != nil {
 				u.Password = *ch.Password
+			}
+			if ch.Language != nil {
+				u.Language = *ch.Language
 			}
 			if ch.Unlock {
 				// What store.Unlock does, in the same change.

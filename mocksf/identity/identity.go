@@ -14,6 +14,8 @@ import (
 	texttemplate "text/template"
 	"time"
 
+	"github.com/sfharness/sfharness/internal/i18n"
+	"github.com/sfharness/sfharness/mocksf/locales"
 	"github.com/sfharness/sfharness/mocksf/mail"
 	"github.com/sfharness/sfharness/mocksf/store"
 )
@@ -40,8 +42,10 @@ const (
 	// page when a user asked for too many codes in an hour (Salesforce
 	// Help, "Identity Verification Credits Add-On License Considerations").
 	MsgCannotSend = "We can't send you a verification code right now. Please try again later."
-	EmailSubject  = "Verify your identity in Salesforce"
-	EmailFrom     = "noreply@salesforce.com"
+	// EmailSubject is the verification email's subject in English;
+	// EmailSubjects has it in every language.
+	EmailSubject = "Verify your identity in Salesforce"
+	EmailFrom    = "noreply@salesforce.com"
 )
 
 // Errors Check and Send return.
@@ -133,16 +137,13 @@ func (v *Verifier) Send(ctx context.Context, sessionID string, user store.User, 
 	if name == "" {
 		name = user.Username
 	}
-	data := emailData{Name: name, Action: action, Username: user.Username, Code: code, Minutes: int(v.CodeTTL.Minutes())}
-	var text, html bytes.Buffer
-	if err := textEmail.Execute(&text, data); err != nil {
+	msg, err := composeEmail(locales.Catalogue.Localizer(user.Language), emailData{
+		Name: name, Action: action, Username: user.Username, Code: code, Minutes: int(v.CodeTTL.Minutes())})
+	if err != nil {
 		return fmt.Errorf("identity: compose mail: %w", err)
 	}
-	if err := htmlEmail.Execute(&html, data); err != nil {
-		return fmt.Errorf("identity: compose mail: %w", err)
-	}
-	if _, err := v.Mailer.Send(ctx, mail.Message{From: EmailFrom, To: user.Email, Subject: EmailSubject,
-		Text: text.String(), HTML: html.String(), Org: user.OrgID, Username: user.Username}); err != nil {
+	msg.From, msg.To, msg.Org, msg.Username = EmailFrom, user.Email, user.OrgID, user.Username
+	if _, err := v.Mailer.Send(ctx, msg); err != nil {
 		return fmt.Errorf("identity: %w", err)
 	}
 	return nil
@@ -154,37 +155,86 @@ type emailData struct {
 	Minutes                      int
 }
 
+// emailWords are the verification email's sentences in the user's
+// language (package locales, keys mail.*).
+type emailWords struct {
+	emailData
+	Lang, Subject, Greeting, TryingTo, EnterCode, UsernameLabel, CodeLabel, Expires, Thanks, Signature string
+}
+
+// EmailSubjects are the verification email's subject in every language
+// mocksf speaks, English (EmailSubject) first: what a mailbox reader
+// looks for.
+func EmailSubjects() []string { return locales.Catalogue.Each("mail.subject") }
+
+// composeEmail words the verification email in loc's language: the
+// subject and both bodies. The action ("log in to Salesforce") is
+// translated as the verification page translates it.
+func composeEmail(loc *i18n.Localizer, d emailData) (mail.Message, error) {
+	action := loc.Text(d.Action)
+	w := emailWords{emailData: d, Lang: loc.Lang()}
+	for _, m := range []struct {
+		dst  *string
+		key  string
+		data []any
+	}{
+		{&w.Subject, "mail.subject", nil},
+		{&w.Greeting, "mail.greeting", []any{"Name", d.Name}},
+		{&w.TryingTo, "mail.tryingTo", []any{"Action", action}},
+		{&w.EnterCode, "mail.enterCode", nil},
+		{&w.UsernameLabel, "mail.username", nil},
+		{&w.CodeLabel, "mail.code", nil},
+		{&w.Expires, "mail.expires", []any{"Minutes", d.Minutes, "Action", action}},
+		{&w.Thanks, "mail.thanks", nil},
+		{&w.Signature, "mail.signature", nil},
+	} {
+		s, err := loc.T(m.key, m.data...)
+		if err != nil {
+			return mail.Message{}, err
+		}
+		*m.dst = s
+	}
+	var text, html bytes.Buffer
+	if err := textEmail.Execute(&text, w); err != nil {
+		return mail.Message{}, err
+	}
+	if err := htmlEmail.Execute(&html, w); err != nil {
+		return mail.Message{}, err
+	}
+	return mail.Message{Subject: w.Subject, Text: text.String(), HTML: html.String()}, nil
+}
+
 // textEmail is the verification email as Salesforce words it: the
 // "Username:" and "Verification Code:" lines are what automation parses
-// (reference §2.2).
-var textEmail = texttemplate.Must(texttemplate.New("text").Parse(`Hi {{.Name}},
+// (reference §2.2; mail.CodeIn reads the label in every language).
+var textEmail = texttemplate.Must(texttemplate.New("text").Parse(`{{.Greeting}}
 
-You're trying to {{.Action}}. To make sure your Salesforce account is secure, we have to verify your identity.
+{{.TryingTo}}
 
-Enter this code where prompted.
+{{.EnterCode}}
 
-Username: {{.Username}}
-Verification Code: {{.Code}}
+{{.UsernameLabel}}: {{.Username}}
+{{.CodeLabel}}: {{.Code}}
 
-The code expires in {{.Minutes}} minutes. If you didn't try to {{.Action}}, contact your Salesforce administrator.
+{{.Expires}}
 
-Thanks,
-Salesforce Customer Support
+{{.Thanks}}
+{{.Signature}}
 `))
 
 // htmlEmail is the same email for mail readers that show HTML; the
 // template escapes what the user and the admin typed.
 var htmlEmail = htmltemplate.Must(htmltemplate.New("html").Parse(`<!DOCTYPE html>
-<html lang="en">
-<head><meta charset="utf-8"><title>Verify your identity in Salesforce</title></head>
+<html lang="{{.Lang}}">
+<head><meta charset="utf-8"><title>{{.Subject}}</title></head>
 <body style="font-family: Arial, sans-serif; font-size: 14px; color: #181818;">
-<p>Hi {{.Name}},</p>
-<p>You're trying to {{.Action}}. To make sure your Salesforce account is secure, we have to verify your identity.</p>
-<p>Enter this code where prompted.</p>
-<p>Username: <strong>{{.Username}}</strong><br>
-Verification Code: <strong>{{.Code}}</strong></p>
-<p>The code expires in {{.Minutes}} minutes. If you didn't try to {{.Action}}, contact your Salesforce administrator.</p>
-<p>Thanks,<br>Salesforce Customer Support</p>
+<p>{{.Greeting}}</p>
+<p>{{.TryingTo}}</p>
+<p>{{.EnterCode}}</p>
+<p>{{.UsernameLabel}}: <strong>{{.Username}}</strong><br>
+{{.CodeLabel}}: <strong>{{.Code}}</strong></p>
+<p>{{.Expires}}</p>
+<p>{{.Thanks}}<br>{{.Signature}}</p>
 </body>
 </html>
 `))

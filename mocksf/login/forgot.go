@@ -58,7 +58,7 @@ func HandleForgotPassword(pages *web.Pages) http.Handler {
 				p.Title = "Check Your Email | Salesforce"
 			}
 		}
-		pages.Render(w, http.StatusOK, "forgot_password.html", p)
+		pages.Render(w, r, http.StatusOK, "forgot_password.html", p)
 	})
 }
 
@@ -83,6 +83,6 @@ func HandleCustomDomain(pages *web.Pages) http.Handler {
 			}
 			p.Error = MsgBadDomain
 		}
-		pages.Render(w, http.StatusOK, "custom_domain.html", p)
+		pages.Render(w, r, http.StatusOK, "custom_domain.html", p)
 	})
 }

@@ -99,6 +99,9 @@ type loginPage struct {
 	// ForgotPasswordURL and CustomDomainURL are the links under the form,
 	// keeping the start URL.
 	ForgotPasswordURL, CustomDomainURL string
+	// Locale is the page's locale parameter (web.LocaleParam), which the
+	// form posts back so that an error is shown in the same language.
+	Locale string
 }
 
 // withLinks sets the links under the login form.
@@ -144,7 +147,7 @@ func HandleLoginPage(st *store.Store, pages *web.Pages) http.Handler {
 		startURL := SafeStartURL(q.Get("startURL"))
 		page := loginPage{
 			Title: "Login | Salesforce", CSRF: sess.CSRF, StartURL: startURL,
-			Username: q.Get("login_hint"), Display: displayOf(q.Get("display")),
+			Username: q.Get("login_hint"), Display: displayOf(q.Get("display")), Locale: q.Get(web.LocaleParam),
 		}
 		if web.LoggedIn(sess) {
 			user, err := st.User(sess.UserID)
@@ -156,7 +159,7 @@ func HandleLoginPage(st *store.Store, pages *web.Pages) http.Handler {
 			// in as another one with the form.
 			page.CurrentUser, page.ContinueURL = user.Username, landing(startURL)
 		}
-		pages.Render(w, http.StatusOK, "login.html", page.withLinks())
+		pages.Render(w, r, http.StatusOK, "login.html", page.withLinks())
 	})
 }
 
@@ -176,7 +179,7 @@ func HandleLogin(d Deps) http.Handler {
 		username := strings.TrimSpace(r.PostFormValue("username"))
 		startURL := SafeStartURL(r.PostFormValue("startURL"))
 		page := loginPage{Title: "Login | Salesforce", CSRF: sess.CSRF, StartURL: startURL, Username: username,
-			Display: displayOf(r.PostFormValue("display"))}
+			Display: displayOf(r.PostFormValue("display")), Locale: r.URL.Query().Get(web.LocaleParam)}
 		user, err := d.Store.Authenticate(username, r.PostFormValue("pw"), d.MaxLoginFailures)
 		var org store.Org
 		if err == nil {
@@ -192,7 +195,7 @@ func HandleLogin(d Deps) http.Handler {
 			if errors.Is(err, store.ErrLockedOut) {
 				page.Error = MsgLockedOut
 			}
-			d.Pages.Render(w, http.StatusOK, "login.html", page.withLinks())
+			d.Pages.Render(w, r, http.StatusOK, "login.html", page.withLinks())
 			return
 		}
 		// Login IP Ranges come before the browser check and block
@@ -200,7 +203,7 @@ func HandleLogin(d Deps) http.Handler {
 		// connection's; a client-supplied X-Forwarded-For is not trusted.
 		if !org.LoginIPAllowed(r.RemoteAddr) && !pendingAppRelaxesIP(d, sess, startURL) {
 			page.Error = MsgIPRestricted
-			d.Pages.Render(w, http.StatusOK, "login.html", page.withLinks())
+			d.Pages.Render(w, r, http.StatusOK, "login.html", page.withLinks())
 			return
 		}
 		known := knownDevice(d.Store, r, user.ID)
@@ -220,12 +223,12 @@ func HandleLogin(d Deps) http.Handler {
 		if err := d.Verifier.Send(r.Context(), sess.ID, user, "login", "log in to Salesforce"); err != nil {
 			if identity.Limited(err) {
 				// Salesforce shows the refusal where the code would be typed.
-				d.Pages.Render(w, http.StatusOK, "verify.html", verifyPageFor(sess, user, identity.Message(err), true))
+				d.Pages.Render(w, r, http.StatusOK, "verify.html", verifyPageFor(sess, user, identity.Message(err), true))
 				return
 			}
 			d.Log.Error("mocksf: login verification mail", "err", err)
 			page.Error = MsgMailFailed
-			d.Pages.Render(w, http.StatusServiceUnavailable, "login.html", page.withLinks())
+			d.Pages.Render(w, r, http.StatusServiceUnavailable, "login.html", page.withLinks())
 			return
 		}
 		http.Redirect(w, r, VerifyPath, http.StatusFound)
@@ -264,7 +267,7 @@ func HandleVerifyPage(st *store.Store, pages *web.Pages) http.Handler {
 		if !ok {
 			return
 		}
-		pages.Render(w, http.StatusOK, "verify.html", verifyPageFor(sess, user, "", true))
+		pages.Render(w, r, http.StatusOK, "verify.html", verifyPageFor(sess, user, "", true))
 	})
 }
 
@@ -288,11 +291,11 @@ func HandleVerify(d Deps) http.Handler {
 		if r.PostFormValue("resend") != "" {
 			if err := d.Verifier.Send(r.Context(), sess.ID, user, "login", "log in to Salesforce"); err != nil {
 				if identity.Limited(err) {
-					d.Pages.Render(w, http.StatusOK, "verify.html", verifyPageFor(sess, user, identity.Message(err), true))
+					d.Pages.Render(w, r, http.StatusOK, "verify.html", verifyPageFor(sess, user, identity.Message(err), true))
 					return
 				}
 				d.Log.Error("mocksf: resend verification mail", "err", err)
-				d.Pages.Render(w, http.StatusServiceUnavailable, "verify.html", verifyPageFor(sess, user, MsgMailFailed, true))
+				d.Pages.Render(w, r, http.StatusServiceUnavailable, "verify.html", verifyPageFor(sess, user, MsgMailFailed, true))
 				return
 			}
 			http.Redirect(w, r, VerifyPath, http.StatusFound)
@@ -300,7 +303,7 @@ func HandleVerify(d Deps) http.Handler {
 		}
 		dontAsk := r.PostFormValue("daa") != ""
 		if err := d.Verifier.Check(sess.ID, "login", r.PostFormValue("emc")); err != nil {
-			d.Pages.Render(w, http.StatusOK, "verify.html", verifyPageFor(sess, user, identity.Message(err), dontAsk))
+			d.Pages.Render(w, r, http.StatusOK, "verify.html", verifyPageFor(sess, user, identity.Message(err), dontAsk))
 			return
 		}
 		sess, err := d.Store.UpdateSession(sess.ID, func(s *store.Session) { s.Verified = true })

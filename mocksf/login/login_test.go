@@ -166,7 +166,8 @@ func TestVerifyPageOffersDontAskAgainTicked(t *testing.T) {
 	if r.path != login.VerifyPath {
 		t.Fatalf("got %s after the password; want the verification page", r.path)
 	}
-	want := `<input type="checkbox" id="daa" name="daa" value="1" checked><label class="inline" for="daa">Don't ask again</label>`
+	// The catalogue's words are escaped as text: an apostrophe is &#39;.
+	want := `<input type="checkbox" id="daa" name="daa" value="1" checked><label class="inline" for="daa">Don&#39;t ask again</label>`
 	if !strings.Contains(r.body, want) {
 		t.Errorf("got verification page\n%s\nwant it to contain %s", r.body, want)
 	}

@@ -20,6 +20,8 @@ import (
 	"time"
 
 	gomail "github.com/emersion/go-message/mail"
+
+	"github.com/sfharness/sfharness/mocksf/locales"
 )
 
 // Message is one email as mocksf sent it.
@@ -41,9 +43,19 @@ type Message struct {
 	HTML string `json:"-"`
 }
 
-var codePattern = regexp.MustCompile(`(?m)Verification Code: *([0-9]{4,8})\b`)
+// codePattern finds the code after its label in any language mocksf
+// mails in ("Verification Code: 123456", "Verificatiecode: 123456",
+// "検証コード: 123456"), with a full-width colon too.
+var codePattern = func() *regexp.Regexp {
+	var labels []string
+	for _, l := range locales.Catalogue.Each("mail.code") {
+		labels = append(labels, regexp.QuoteMeta(l))
+	}
+	return regexp.MustCompile(`(?m)(?:` + strings.Join(labels, "|") + `) *[:：] *([0-9]{4,8})\b`)
+}()
 
-// CodeIn returns the verification code in an email body, or "".
+// CodeIn returns the verification code in an email body, in any of the
+// languages of package locales, or "".
 func CodeIn(text string) string {
 	m := codePattern.FindStringSubmatch(text)
 	if m == nil {

@@ -88,6 +88,10 @@ func TestCodeIn(t *testing.T) {
 		{"Verification Code: 12345", "12345"},
 		{"foo\nVerification Code: 654321\nbar", "654321"},
 		{"no code here 123456", ""},
+		{"Gebruikersnaam: sync@acme.test\nVerificatiecode: 482913\n", "482913"},
+		{"ユーザー名: sync@acme.test\n検証コード: 482913\n", "482913"},
+		{"検証コード：7788", "7788"},
+		{"Verificatiecode 482913", ""},
 	}
 	for _, tt := range tests {
 		if got := CodeIn(tt.text); got != tt.want {

@@ -108,17 +108,17 @@ func withFragment(raw string, params [][2]string) string {
 func parseAuthRequest(d Deps, w http.ResponseWriter, r *http.Request, q url.Values) (authRequest, bool) {
 	app, err := d.Store.AppByKey(q.Get("client_id"))
 	if err != nil || !d.appActive(app) {
-		renderError(d, w, errClientID)
+		renderError(d, w, r, errClientID)
 		return authRequest{}, false
 	}
 	req := authRequest{App: app, RedirectURI: q.Get("redirect_uri"), State: q.Get("state"),
 		Nonce: q.Get("nonce"), LoginHint: q.Get("login_hint"), Display: "page"}
 	if req.RedirectURI == "" {
-		renderError(d, w, errRedirectMissing)
+		renderError(d, w, r, errRedirectMissing)
 		return authRequest{}, false
 	}
 	if !callbackMatches(app, req.RedirectURI) {
-		renderError(d, w, errRedirectMismatch)
+		renderError(d, w, r, errRedirectMismatch)
 		return authRequest{}, false
 	}
 	if req.ResponseType = responseTypes[q.Get("response_type")]; req.ResponseType == "" {
@@ -256,7 +256,7 @@ func HandleAuthorizePost(d Deps) http.Handler {
 func HandleAuthorize(d Deps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if len(r.URL.RequestURI()) > d.maxAuthorizeURI() {
-			d.Pages.Render(w, http.StatusRequestURITooLong, "message.html", map[string]string{
+			d.Pages.Render(w, r, http.StatusRequestURITooLong, "message.html", map[string]string{
 				"Title": uriTooLongTitle, "Heading": uriTooLongTitle, "Message": uriTooLongMessage,
 			})
 			return
@@ -476,7 +476,7 @@ type approvePage struct {
 func pendingRequest(d Deps, w http.ResponseWriter, r *http.Request, sess store.Session, source string) (authRequest, bool) {
 	raw, ok := sess.Pending[source]
 	if !ok {
-		d.Pages.Render(w, http.StatusBadRequest, "message.html", map[string]string{
+		d.Pages.Render(w, r, http.StatusBadRequest, "message.html", map[string]string{
 			"Title": "Remote Access Error", "Heading": "Remote Access Error",
 			"Message": "This authorization request is no longer valid. Return to the application and start again.",
 		})
@@ -520,7 +520,7 @@ func HandleApprovalPage(d Deps) http.Handler {
 			fail(w, r, req, errInactiveUser)
 			return
 		}
-		d.Pages.Render(w, http.StatusOK, "approve.html", approvePage{
+		d.Pages.Render(w, r, http.StatusOK, "approve.html", approvePage{
 			Title: "Allow Access? | Salesforce", AppName: req.App.Name, Username: user.Username,
 			Source: source, CSRF: sess.CSRF, ThisURL: r.URL.RequestURI(), Display: req.Display,
 			ScopeLabels: scope.Labels(req.Scopes),

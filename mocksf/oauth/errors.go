@@ -216,8 +216,8 @@ func redirectError(w http.ResponseWriter, r *http.Request, redirectURI string, e
 
 // renderError shows an error Salesforce will not redirect (unknown client,
 // bad redirect URI): a bare page with the query-string text in <pre>.
-func renderError(d Deps, w http.ResponseWriter, e oauthError) {
-	d.Pages.Render(w, http.StatusBadRequest, "oauth_error.html", struct{ Query, Description string }{
+func renderError(d Deps, w http.ResponseWriter, r *http.Request, e oauthError) {
+	d.Pages.Render(w, r, http.StatusBadRequest, "oauth_error.html", struct{ Query, Description string }{
 		Query: "error=" + url.QueryEscape(e.Code) + "&error_description=" + url.PathEscape(e.Description), Description: e.Description,
 	})
 }

@@ -195,7 +195,7 @@ func (d Identity) identityDoc(u store.User, version string) identityDoc {
 		},
 		Active:           u.Active,
 		UserType:         "STANDARD",
-		Language:         "en_US",
+		Language:         u.LanguageKey(),
 		Locale:           "en_US",
 		UTCOffset:        -28800000,
 		LastModifiedDate: identityLastModified,

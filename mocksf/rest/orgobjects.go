@@ -45,7 +45,7 @@ var editions = []string{"Team Edition", "Professional Edition", "Enterprise Edit
 
 var locales = []string{"en_US", "en_GB", "de_DE", "fr_FR", "ja_JP"}
 
-var languages = []string{"en_US", "de", "fr", "ja"}
+var languages = store.Languages
 
 var timeZones = []string{"America/Los_Angeles", "America/New_York", "Europe/London", "GMT"}
 

@@ -175,8 +175,10 @@ func (v *recordView) userValue(name string) any {
 		return "Standard"
 	case "TimeZoneSidKey":
 		return "America/Los_Angeles"
-	case "LocaleSidKey", "LanguageLocaleKey":
+	case "LocaleSidKey":
 		return "en_US"
+	case "LanguageLocaleKey":
+		return u.LanguageKey()
 	case "EmailEncodingKey":
 		return "UTF-8"
 	case "FullPhotoUrl":

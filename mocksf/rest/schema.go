@@ -454,7 +454,7 @@ var standardList = []*sobject{
 			picklist("UserType", "User Type", "Standard", "PowerPartner", "CsnOnly", "Guest").withReadOnly(),
 			picklist("TimeZoneSidKey", "Time Zone", "America/Los_Angeles", "America/New_York", "Europe/London", "GMT").withRequired(),
 			picklist("LocaleSidKey", "Locale", "en_US", "en_GB", "de_DE", "fr_FR").withRequired(),
-			picklist("LanguageLocaleKey", "Language", "en_US", "de", "fr", "ja").withRequired(),
+			picklist("LanguageLocaleKey", "Language", store.Languages...).withRequired(),
 			picklist("EmailEncodingKey", "Email Encoding", "UTF-8", "ISO-8859-1").withRequired(),
 			urlField("FullPhotoUrl", "Url for full-sized Photo").withReadOnly(),
 			urlField("SmallPhotoUrl", "Photo").withReadOnly(),

@@ -71,7 +71,7 @@ func parseAppForm(d Deps, c chrome, w http.ResponseWriter, r *http.Request, sess
 		if err := r.ParseMultipartForm(MaxAppFormBytes); err != nil {
 			var tooBig *http.MaxBytesError
 			if errors.As(err, &tooBig) {
-				message(d, w, c, http.StatusRequestEntityTooLarge, "Request Too Large", MsgCertificateTooLarge)
+				message(d, w, r, c, http.StatusRequestEntityTooLarge, "Request Too Large", MsgCertificateTooLarge)
 				return false
 			}
 			http.Error(w, "The request was too large or malformed.", http.StatusBadRequest)
@@ -352,11 +352,11 @@ var connectedAppForm = appFormPages[appForm]{
 	},
 	afterCreate: func(id string) string { return SavedPath + "?applicationId=" + id },
 	afterSave:   func(id string) string { return DetailPath + "?applicationId=" + id },
-	refuse: func(d Deps, w http.ResponseWriter, c chrome, sess store.Session, status int) bool {
+	refuse: func(d Deps, w http.ResponseWriter, r *http.Request, c chrome, sess store.Session, status int) bool {
 		if !d.restricted(sess.OrgID) {
 			return false
 		}
-		restrictedNotice(d, w, c, status)
+		restrictedNotice(d, w, r, c, status)
 		return true
 	},
 }

@@ -29,7 +29,7 @@ type appKind struct {
 	duplicateName string
 	// unavailable answers a store failure while saving (verb "save") or
 	// deleting (verb "delete") on the page titled title.
-	unavailable func(d Deps, w http.ResponseWriter, c chrome, title, verb string)
+	unavailable func(d Deps, w http.ResponseWriter, r *http.Request, c chrome, title, verb string)
 
 	// The consumer key and secret, shown after Verify Your Identity:
 	// verifyPurpose completes "You're trying to …"; verifyPath and
@@ -46,7 +46,7 @@ type appKind struct {
 var (
 	connectedAppKind = appKind{
 		noun: "connected app", find: appFor, newPolicy: store.DefaultAppPolicy, duplicateName: MsgDuplicateName,
-		unavailable: func(_ Deps, w http.ResponseWriter, _ chrome, _, verb string) {
+		unavailable: func(_ Deps, w http.ResponseWriter, r *http.Request, _ chrome, _, verb string) {
 			http.Error(w, "could not "+verb+" the connected app", http.StatusInternalServerError)
 		},
 		verifyPurpose: verifyPurpose, verifyPath: VerifyPath, consumerPath: ConsumerPath,
@@ -55,8 +55,8 @@ var (
 	ecaKind = appKind{
 		noun: "external client app", find: ecaFor, newPolicy: store.DefaultExternalClientAppPolicy,
 		duplicateName: MsgDuplicateECAName,
-		unavailable: func(d Deps, w http.ResponseWriter, c chrome, title, verb string) {
-			message(d, w, c, http.StatusServiceUnavailable, title, "The app could not be "+verb+"d. Try again later.")
+		unavailable: func(d Deps, w http.ResponseWriter, r *http.Request, c chrome, title, verb string) {
+			message(d, w, r, c, http.StatusServiceUnavailable, title, "The app could not be "+verb+"d. Try again later.")
 		},
 		verifyPurpose: ecaVerifyPurpose, verifyPath: ECAVerifyPath, consumerPath: ECAConsumerPath,
 		sessionUnavailable: http.StatusServiceUnavailable, deletePath: ECADeletePath,
@@ -97,11 +97,11 @@ func (k appKind) save(d Deps, w http.ResponseWriter, r *http.Request, c chrome, 
 		http.Redirect(w, r, next(id), http.StatusFound)
 		return nil, true
 	case prev != nil && errors.Is(err, store.ErrNotFound):
-		message(d, w, c, http.StatusNotFound, "Data Not Available", MsgNotFound)
+		message(d, w, r, c, http.StatusNotFound, "Data Not Available", MsgNotFound)
 		return nil, true
 	case !errors.Is(err, store.ErrConflict):
 		d.Log.Error("mocksf: "+op+" "+k.noun, "err", err)
-		k.unavailable(d, w, c, title, "save")
+		k.unavailable(d, w, r, c, title, "save")
 		return nil, true
 	}
 	errs["name"] = k.duplicateName
@@ -123,17 +123,17 @@ type appFormPages[F appSettingsForm] struct {
 	// refuse, when not nil, answers the New form or its Create itself
 	// instead, with status (an org that restricts creating apps of the
 	// kind), and says so.
-	refuse func(d Deps, w http.ResponseWriter, c chrome, sess store.Session, status int) bool
+	refuse func(d Deps, w http.ResponseWriter, r *http.Request, c chrome, sess store.Session, status int) bool
 }
 
 // handleNew shows the empty New form.
 func (p appFormPages[F]) handleNew(d Deps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c, sess, _ := page(d, r, p.newTitle)
-		if p.refuse != nil && p.refuse(d, w, c, sess, http.StatusOK) {
+		if p.refuse != nil && p.refuse(d, w, r, c, sess, http.StatusOK) {
 			return
 		}
-		d.Pages.Render(w, http.StatusOK, p.tmpl, p.page(c, nil, p.blank(), nil))
+		d.Pages.Render(w, r, http.StatusOK, p.tmpl, p.page(c, nil, p.blank(), nil))
 	})
 }
 
@@ -142,7 +142,7 @@ func (p appFormPages[F]) handleNew(d Deps) http.Handler {
 // message next to each bad field.
 func (p appFormPages[F]) handleCreate(d Deps) http.Handler {
 	return p.handlePost(d, p.newTitle, func(w http.ResponseWriter, r *http.Request, c chrome, sess store.Session) {
-		if p.refuse != nil && p.refuse(d, w, c, sess, http.StatusForbidden) {
+		if p.refuse != nil && p.refuse(d, w, r, c, sess, http.StatusForbidden) {
 			return
 		}
 		p.submit(d, w, r, c, p.newTitle, sess, nil, p.afterCreate)
@@ -157,7 +157,7 @@ func (p appFormPages[F]) handleEdit(d Deps) http.Handler {
 		if !ok {
 			return
 		}
-		d.Pages.Render(w, http.StatusOK, p.tmpl, p.page(c, &app, p.fromApp(app), nil))
+		d.Pages.Render(w, r, http.StatusOK, p.tmpl, p.page(c, &app, p.fromApp(app), nil))
 	})
 }
 
@@ -189,7 +189,7 @@ func (p appFormPages[F]) submit(d Deps, w http.ResponseWriter, r *http.Request, 
 	prev *store.ConnectedApp, next func(id string) string) {
 	f := p.read(r)
 	if errs, done := p.kind.save(d, w, r, c, title, sess, prev, f, next); !done {
-		d.Pages.Render(w, http.StatusOK, p.tmpl, p.page(c, prev, f, errs))
+		d.Pages.Render(w, r, http.StatusOK, p.tmpl, p.page(c, prev, f, errs))
 	}
 }
 
@@ -210,7 +210,7 @@ func (k appKind) handleDeletePage(d Deps, title, notice string, cancel func(id s
 		if !ok {
 			return
 		}
-		d.Pages.Render(w, http.StatusOK, "app_delete.html", deletePage{appPage: appPage{newECAPage(c), app}, Heading: title,
+		d.Pages.Render(w, r, http.StatusOK, "app_delete.html", deletePage{appPage: appPage{newECAPage(c), app}, Heading: title,
 			Notice: notice, Action: k.deletePath + "?applicationId=" + url.QueryEscape(app.ID), Cancel: cancel(app.ID)})
 	})
 }
@@ -229,11 +229,11 @@ func (k appKind) handleDelete(d Deps, title, next string) http.Handler {
 		}
 		if err := d.Store.DeleteApp(app.ConsumerKey); err != nil {
 			if errors.Is(err, store.ErrNotFound) {
-				message(d, w, c, http.StatusNotFound, "Data Not Available", MsgNotFound)
+				message(d, w, r, c, http.StatusNotFound, "Data Not Available", MsgNotFound)
 				return
 			}
 			d.Log.Error("mocksf: delete "+k.noun, "err", err)
-			k.unavailable(d, w, c, title, "delete")
+			k.unavailable(d, w, r, c, title, "delete")
 			return
 		}
 		http.Redirect(w, r, next, http.StatusFound)
@@ -306,7 +306,7 @@ func (p policiesPost) save(d Deps, w http.ResponseWriter, r *http.Request, more 
 		}
 	})
 	if err != nil {
-		message(d, w, p.c, http.StatusNotFound, "Data Not Available", MsgNotFound)
+		message(d, w, r, p.c, http.StatusNotFound, "Data Not Available", MsgNotFound)
 		return
 	}
 	http.Redirect(w, r, next, http.StatusFound)
@@ -343,7 +343,7 @@ func (k appKind) sendCode(d Deps, w http.ResponseWriter, r *http.Request, sess s
 	if err := d.Verifier.Send(r.Context(), sess.ID, user, "consumer:"+appID, k.verifyPurpose); err != nil {
 		if identity.Limited(err) {
 			c, _, _ := page(d, r, "Verify Your Identity")
-			d.Pages.Render(w, http.StatusOK, "verify.html", k.verifyPage(c, sess, user, appID, identity.Message(err)))
+			d.Pages.Render(w, r, http.StatusOK, "verify.html", k.verifyPage(c, sess, user, appID, identity.Message(err)))
 			return false
 		}
 		d.Log.Error("mocksf: "+again+k.noun+" consumer verification mail", "err", err)
@@ -377,7 +377,7 @@ func (k appKind) handleVerifyPage(d Deps) http.Handler {
 		if !ok {
 			return
 		}
-		d.Pages.Render(w, http.StatusOK, "verify.html", k.verifyPage(c, sess, user, app.ID, ""))
+		d.Pages.Render(w, r, http.StatusOK, "verify.html", k.verifyPage(c, sess, user, app.ID, ""))
 	})
 }
 
@@ -400,7 +400,7 @@ func (k appKind) handleVerify(d Deps) http.Handler {
 			return
 		}
 		if err := d.Verifier.Check(sess.ID, "consumer:"+app.ID, r.PostFormValue("emc")); err != nil {
-			d.Pages.Render(w, http.StatusOK, "verify.html", k.verifyPage(c, sess, user, app.ID, identity.Message(err)))
+			d.Pages.Render(w, r, http.StatusOK, "verify.html", k.verifyPage(c, sess, user, app.ID, identity.Message(err)))
 			return
 		}
 		if _, err := d.Store.UpdateSession(sess.ID, func(s *store.Session) { s.Revealed[app.ID] = true }); err != nil {
@@ -433,6 +433,6 @@ func (k appKind) handleConsumerDetails(d Deps, title, tmpl string, back func(id 
 			http.Redirect(w, r, back(app.ID), http.StatusFound)
 			return
 		}
-		d.Pages.Render(w, http.StatusOK, tmpl, appPage{newECAPage(c), app})
+		d.Pages.Render(w, r, http.StatusOK, tmpl, appPage{newECAPage(c), app})
 	})
 }

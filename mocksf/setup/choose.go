@@ -40,7 +40,7 @@ type choosePage struct {
 func HandleChooseAppType(d Deps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c, _, _ := page(d, r, "New Connected App")
-		d.Pages.Render(w, http.StatusOK, "app_choose.html", choosePage{chrome: c, Options: appTypes})
+		d.Pages.Render(w, r, http.StatusOK, "app_choose.html", choosePage{chrome: c, Options: appTypes})
 	})
 }
 
@@ -57,14 +57,14 @@ func HandleChosenAppType(d Deps) http.Handler {
 		switch r.PostFormValue("appType") {
 		case AppTypeConnected:
 			if d.restricted(sess.OrgID) {
-				restrictedNotice(d, w, c, http.StatusOK)
+				restrictedNotice(d, w, r, c, http.StatusOK)
 				return
 			}
 			http.Redirect(w, r, EditPath, http.StatusFound)
 		case AppTypeExternalClient:
 			http.Redirect(w, r, ECANewPath, http.StatusFound)
 		default:
-			d.Pages.Render(w, http.StatusOK, "app_choose.html", choosePage{chrome: c, Options: appTypes, Error: MsgChooseAppType})
+			d.Pages.Render(w, r, http.StatusOK, "app_choose.html", choosePage{chrome: c, Options: appTypes, Error: MsgChooseAppType})
 		}
 	})
 }

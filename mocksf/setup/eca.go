@@ -93,7 +93,7 @@ func ecaFor(d Deps, w http.ResponseWriter, r *http.Request, sess store.Session, 
 	app, err := d.Store.AppByID(sess.OrgID, id)
 	if err != nil || !app.External() {
 		c, _, _ := page(d, r, "Data Not Available")
-		message(d, w, c, http.StatusNotFound, "Data Not Available", MsgNotFound)
+		message(d, w, r, c, http.StatusNotFound, "Data Not Available", MsgNotFound)
 		return store.ConnectedApp{}, false
 	}
 	return app, true
@@ -123,7 +123,7 @@ func HandleECAManager(d Deps) http.Handler {
 				apps = append(apps, a)
 			}
 		}
-		d.Pages.Render(w, http.StatusOK, "eca_manager.html", struct {
+		d.Pages.Render(w, r, http.StatusOK, "eca_manager.html", struct {
 			ecaPage
 			Apps []store.ConnectedApp
 		}{newECAPage(c), apps})
@@ -174,12 +174,12 @@ func HandleLightningApp(d Deps) http.Handler {
 		for _, l := range lightningApps {
 			if l.DeveloperName == name {
 				c, _, _ := page(d, r, l.Name)
-				message(d, w, c, http.StatusOK, l.Name, MsgLightningApp)
+				message(d, w, r, c, http.StatusOK, l.Name, MsgLightningApp)
 				return
 			}
 		}
 		c, _, _ := page(d, r, "Data Not Available")
-		message(d, w, c, http.StatusNotFound, "Data Not Available", MsgNotFound)
+		message(d, w, r, c, http.StatusNotFound, "Data Not Available", MsgNotFound)
 	})
 }
 
@@ -211,7 +211,7 @@ func HandleECADetail(d Deps) http.Handler {
 			JWTAccessTokens: app.Unsimulated[unsimJWTAccessTokens] == "true",
 			SessionTimeout:  labelOf(sessionTimeouts, app.Unsimulated[unsimSessionTimeout]),
 		}
-		d.Pages.Render(w, http.StatusOK, "eca_detail.html", p)
+		d.Pages.Render(w, r, http.StatusOK, "eca_detail.html", p)
 	})
 }
 
@@ -261,7 +261,7 @@ func HandleECASettings(d Deps) http.Handler {
 		if r.URL.Query().Get("saved") == "1" {
 			p.Saved = MsgSettingsSaved
 		}
-		d.Pages.Render(w, http.StatusOK, "eca_settings.html", p)
+		d.Pages.Render(w, r, http.StatusOK, "eca_settings.html", p)
 	})
 }
 
@@ -276,7 +276,7 @@ func HandleSaveECASettings(d Deps) http.Handler {
 		}
 		allow := r.PostFormValue("allowConnectedAppCreation") != ""
 		if err := d.Store.SetRestrictConnectedApps(sess.OrgID, !allow); err != nil {
-			message(d, w, c, http.StatusNotFound, "Data Not Available", MsgNotFound)
+			message(d, w, r, c, http.StatusNotFound, "Data Not Available", MsgNotFound)
 			return
 		}
 		http.Redirect(w, r, ECASettingsPath+"?saved=1", http.StatusFound)
@@ -285,8 +285,8 @@ func HandleSaveECASettings(d Deps) http.Handler {
 
 // restrictedNotice shows MsgCreationRestricted with the way to lift it:
 // a link to External Client App Settings.
-func restrictedNotice(d Deps, w http.ResponseWriter, c chrome, status int) {
-	d.Pages.Render(w, status, "eca_restricted.html", struct {
+func restrictedNotice(d Deps, w http.ResponseWriter, r *http.Request, c chrome, status int) {
+	d.Pages.Render(w, r, status, "eca_restricted.html", struct {
 		ecaPage
 		Notice, Allow string
 	}{newECAPage(c), MsgCreationRestricted, MsgAllowConnectedApps})

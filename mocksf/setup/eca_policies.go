@@ -32,7 +32,7 @@ func HandleECAPoliciesPage(d Deps) http.Handler {
 		if !ok {
 			return
 		}
-		d.Pages.Render(w, http.StatusOK, "eca_policies.html", newECAPoliciesPage(c, app, d.Store.Users(sess.OrgID),
+		d.Pages.Render(w, r, http.StatusOK, "eca_policies.html", newECAPoliciesPage(c, app, d.Store.Users(sess.OrgID),
 			policyFormFromApp(app.Policy), app.Unsimulated[unsimSessionTimeout], nil))
 	})
 }
@@ -51,7 +51,7 @@ func HandleSaveECAPolicies(d Deps) http.Handler {
 			p.errs["sessionTimeout"] = MsgBadPicklist + timeout
 		}
 		if len(p.errs) > 0 {
-			d.Pages.Render(w, http.StatusOK, "eca_policies.html", newECAPoliciesPage(p.c, p.app, p.users, p.form, timeout, p.errs))
+			d.Pages.Render(w, r, http.StatusOK, "eca_policies.html", newECAPoliciesPage(p.c, p.app, p.users, p.form, timeout, p.errs))
 			return
 		}
 		p.save(d, w, r, func(a *store.ConnectedApp) {

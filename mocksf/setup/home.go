@@ -43,7 +43,7 @@ func HandleLightningHome(st *store.Store, pages *web.Pages) http.Handler {
 		sess, _ := web.Session(st, r)
 		user, _ := st.User(sess.UserID)
 		search := r.URL.Query().Get("str")
-		pages.Render(w, http.StatusOK, "lightning_home.html", homePage{
+		pages.Render(w, r, http.StatusOK, "lightning_home.html", homePage{
 			Chrome: web.Chrome{Setup: true, Username: user.Username, Initials: web.Initials(user.DisplayName()),
 				AppName: "Sales", GlobalSearch: search},
 			Title: "Home | Salesforce", Name: user.DisplayName(), Search: search, Admin: user.Admin, SetupPath: HomePath,

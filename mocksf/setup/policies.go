@@ -134,7 +134,7 @@ func HandleManageApps(d Deps) http.Handler {
 			}
 			rows = append(rows, row{a, labelOf(permittedUsers, permittedValue(a.Policy))})
 		}
-		d.Pages.Render(w, http.StatusOK, "manage_apps.html", struct {
+		d.Pages.Render(w, r, http.StatusOK, "manage_apps.html", struct {
 			chrome
 			Apps []row
 		}{c, rows})
@@ -159,7 +159,7 @@ func HandleManageApp(d Deps) http.Handler {
 		}
 		p := managePage{chrome: c, policySummary: summarizePolicy(d, sess.OrgID, app.Policy), App: app,
 			BlockedNotice: MsgBlockedNotice}
-		d.Pages.Render(w, http.StatusOK, "app_manage.html", p)
+		d.Pages.Render(w, r, http.StatusOK, "app_manage.html", p)
 	})
 }
 
@@ -182,11 +182,11 @@ func HandleBlockApp(d Deps) http.Handler {
 			blocked = true
 		case "unblock":
 		default:
-			message(d, w, c, http.StatusBadRequest, "Connected App Detail", MsgBadPicklist+action)
+			message(d, w, r, c, http.StatusBadRequest, "Connected App Detail", MsgBadPicklist+action)
 			return
 		}
 		if _, err := d.Store.UpdateApp(app.ConsumerKey, func(a *store.ConnectedApp) { a.Policy.Blocked = blocked }); err != nil {
-			message(d, w, c, http.StatusNotFound, "Data Not Available", MsgNotFound)
+			message(d, w, r, c, http.StatusNotFound, "Data Not Available", MsgNotFound)
 			return
 		}
 		http.Redirect(w, r, ManageAppPath+"?applicationId="+url.QueryEscape(app.ID), http.StatusFound)
@@ -363,7 +363,7 @@ func HandlePoliciesPage(d Deps) http.Handler {
 		if !ok {
 			return
 		}
-		d.Pages.Render(w, http.StatusOK, "app_policies.html",
+		d.Pages.Render(w, r, http.StatusOK, "app_policies.html",
 			newPoliciesPage(c, app, d.Store.Users(sess.OrgID), policyFormFromApp(app.Policy), nil))
 	})
 }
@@ -377,7 +377,7 @@ func HandleSavePolicies(d Deps) http.Handler {
 			return
 		}
 		if len(p.errs) > 0 {
-			d.Pages.Render(w, http.StatusOK, "app_policies.html", newPoliciesPage(p.c, p.app, p.users, p.form, p.errs))
+			d.Pages.Render(w, r, http.StatusOK, "app_policies.html", newPoliciesPage(p.c, p.app, p.users, p.form, p.errs))
 			return
 		}
 		p.save(d, w, r, nil, ManageAppPath+"?applicationId="+url.QueryEscape(p.app.ID))

@@ -239,7 +239,7 @@ func RequireAdmin(st *store.Store, pages *web.Pages) func(http.Handler) http.Han
 			}
 			user, err := st.User(sess.UserID)
 			if err != nil || !user.Admin {
-				pages.Render(w, http.StatusForbidden, "message.html", map[string]any{
+				pages.Render(w, r, http.StatusForbidden, "message.html", map[string]any{
 					"Title": "Insufficient Privileges", "Heading": "Insufficient Privileges", "Message": MsgNoPrivileges,
 				})
 				return
@@ -268,8 +268,8 @@ type messagePage struct {
 }
 
 // message renders message.html inside the Setup layout.
-func message(d Deps, w http.ResponseWriter, c chrome, status int, heading, msg string) {
-	d.Pages.Render(w, status, "message.html", messagePage{chrome: c, Heading: heading, Message: msg,
+func message(d Deps, w http.ResponseWriter, r *http.Request, c chrome, status int, heading, msg string) {
+	d.Pages.Render(w, r, status, "message.html", messagePage{chrome: c, Heading: heading, Message: msg,
 		Link: AppManagerPath, LinkText: "Back to App Manager"})
 }
 
@@ -280,7 +280,7 @@ func HandleHome(d Deps) http.Handler {
 		c, _, _ := page(d, r, "Setup Home")
 		c.QuickFind = strings.TrimSpace(r.URL.Query().Get("q"))
 		c.Nav = Nav(c.QuickFind, r.URL.Path)
-		d.Pages.Render(w, http.StatusOK, "setup_home.html", c)
+		d.Pages.Render(w, r, http.StatusOK, "setup_home.html", c)
 	})
 }
 
@@ -291,7 +291,7 @@ func HandleHome(d Deps) http.Handler {
 func HandleAppManager(d Deps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c, sess, _ := page(d, r, "App Manager")
-		d.Pages.Render(w, http.StatusOK, "app_manager.html", struct {
+		d.Pages.Render(w, r, http.StatusOK, "app_manager.html", struct {
 			ecaPage
 			Rows []appManagerRow
 		}{newECAPage(c), appManagerRows(d.Store.Apps(sess.OrgID))})
@@ -305,7 +305,7 @@ func appFor(d Deps, w http.ResponseWriter, r *http.Request, sess store.Session, 
 	// An External Client App has pages of its own (eca.go).
 	if err != nil || app.External() {
 		c, _, _ := page(d, r, "Data Not Available")
-		message(d, w, c, http.StatusNotFound, "Data Not Available", MsgNotFound)
+		message(d, w, r, c, http.StatusNotFound, "Data Not Available", MsgNotFound)
 		return store.ConnectedApp{}, false
 	}
 	return app, true
@@ -319,7 +319,7 @@ func HandleSaved(d Deps) http.Handler {
 		if !ok {
 			return
 		}
-		d.Pages.Render(w, http.StatusOK, "app_saved.html", struct {
+		d.Pages.Render(w, r, http.StatusOK, "app_saved.html", struct {
 			chrome
 			App store.ConnectedApp
 		}{c, app})
@@ -335,7 +335,7 @@ func HandleDetail(d Deps) http.Handler {
 		if !ok {
 			return
 		}
-		d.Pages.Render(w, http.StatusOK, "app_detail.html", struct {
+		d.Pages.Render(w, r, http.StatusOK, "app_detail.html", struct {
 			chrome
 			App         store.ConnectedApp
 			ScopeLabels []string

@@ -157,7 +157,7 @@ func (d Deps) userInfo(org store.Org, u store.User) []field {
 		{name: "userEmail", value: u.Email},
 		{name: "userFullName", value: u.DisplayName()},
 		{name: "userId", value: u.ID},
-		{name: "userLanguage", value: "en_US"},
+		{name: "userLanguage", value: u.LanguageKey()},
 		{name: "userLocale", value: "en_US"},
 		{name: "userName", value: u.Username},
 		{name: "userTimeZone", value: "America/Los_Angeles"},

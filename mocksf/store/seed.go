@@ -79,6 +79,9 @@ type UserSpec struct {
 	Admin      bool   `yaml:"admin" json:"admin"`
 	APIEnabled *bool  `yaml:"apiEnabled" json:"apiEnabled"` // default true
 	Active     *bool  `yaml:"active" json:"active"`         // default true
+	// Language is the user's LanguageLocaleKey, one of Languages, such
+	// as "nl_NL" or "ja"; DefaultLanguage (en_US) when absent.
+	Language string `yaml:"language" json:"language"`
 	// SecurityToken is appended to the password by API logins from
 	// untrusted addresses; letters and digits, generated (25 of them, as
 	// Salesforce's) when absent.
@@ -190,6 +193,8 @@ func (seed Seed) validate() error {
 				errs = append(errs, fmt.Errorf("orgs[%d].users[%d].password is required", i, j))
 			case u.SecurityToken != "" && !validSecurityToken(u.SecurityToken):
 				errs = append(errs, fmt.Errorf("orgs[%d].users[%d].securityToken: want up to %d letters and digits", i, j, MaxSecurityTokenLength))
+			case u.Language != "" && CheckLanguage(u.Language) != nil:
+				errs = append(errs, fmt.Errorf("orgs[%d].users[%d].language %w", i, j, CheckLanguage(u.Language)))
 			}
 			names[key] = true
 		}
@@ -490,6 +495,10 @@ func (s *Store) applyOrgLocked(spec OrgSpec) OrgResult {
 		if email == "" {
 			email = us.Username
 		}
+		lang := us.Language
+		if lang == "" {
+			lang = DefaultLanguage
+		}
 		token := us.SecurityToken
 		if token == "" {
 			token = NewSecurityToken()
@@ -497,7 +506,7 @@ func (s *Store) applyOrgLocked(spec OrgSpec) OrgResult {
 		u := &User{
 			ID: s.nextID("User"), OrgID: org.ID, Username: us.Username, Password: us.Password,
 			Email: email, FirstName: us.FirstName, LastName: us.LastName,
-			Admin: us.Admin, APIEnabled: api, Active: active, SecurityToken: token,
+			Admin: us.Admin, APIEnabled: api, Active: active, SecurityToken: token, Language: lang,
 		}
 		s.users[u.ID] = u
 		s.byName[usernameKey(u.Username)] = u.ID

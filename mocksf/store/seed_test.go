@@ -118,6 +118,16 @@ func TestParseSeedErrors(t *testing.T) {
 			want: []string{"line 6", "pasword"},
 		},
 		{
+			name: "unknown language",
+			doc:  "orgs:\n  - name: Acme\n    users:\n      - username: a@acme.test\n        password: pw\n        language: nl_BE\n",
+			want: []string{"line 6", "orgs[0].users[0].language", `"nl_BE" is not a Salesforce language`, "nl_NL", "ja"},
+		},
+		{
+			name: "language in the wrong case",
+			doc:  "orgs:\n  - name: Acme\n    users:\n      - username: a@acme.test\n        password: pw\n        language: NL_nl\n",
+			want: []string{"line 6", "orgs[0].users[0].language", `"NL_nl"`},
+		},
+		{
 			name: "unknown app key",
 			doc:  "orgs:\n  - name: Acme\n    connectedApps:\n      - name: App\n        callbackURL: https://x.example\n",
 			want: []string{"line 5", "callbackURL"},
@@ -319,16 +329,17 @@ func TestApply(t *testing.T) {
 	wantAdmin := store.User{
 		ID: s.admin.ID, OrgID: s.acme.ID, Username: "Admin@Acme.test", Password: "pw-admin",
 		Email: "avery@acme.test", FirstName: "Avery", LastName: "Admin",
-		Admin: true, APIEnabled: true, Active: true,
+		Admin: true, APIEnabled: true, Active: true, Language: store.DefaultLanguage,
 	}
 	wantAdmin.SecurityToken = s.admin.SecurityToken
 	if s.admin != wantAdmin {
 		t.Errorf("admin = %+v; want %+v", s.admin, wantAdmin)
 	}
-	// Email defaults to the username, apiEnabled: false is kept.
+	// Email defaults to the username, language to en_US, apiEnabled:
+	// false is kept.
 	wantSync := store.User{
 		ID: s.sync.ID, OrgID: s.acme.ID, Username: "sync@acme.test", Password: "pw-sync",
-		Email: "sync@acme.test", Active: true,
+		Email: "sync@acme.test", Active: true, Language: store.DefaultLanguage,
 	}
 	wantSync.SecurityToken = s.sync.SecurityToken
 	if s.sync != wantSync {

@@ -174,6 +174,10 @@ type User struct {
 	Admin      bool
 	APIEnabled bool
 	Active     bool
+	// Language is the user's LanguageLocaleKey (one of Languages, such
+	// as "en_US", "nl_NL", "ja"): the language of the pages and mails
+	// Salesforce shows them.
+	Language string
 	// SecurityToken is what an API login from outside the org's trusted
 	// IP ranges appends to the password (securitytoken.go).
 	SecurityToken string

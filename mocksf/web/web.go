@@ -14,6 +14,9 @@ import (
 	"net/http"
 	"strings"
 
+	"golang.org/x/text/language"
+
+	"github.com/sfharness/sfharness/mocksf/locales"
 	"github.com/sfharness/sfharness/mocksf/store"
 )
 
@@ -133,15 +136,31 @@ func pageChrome(data any) Chrome {
 	return out
 }
 
-// Pages renders mocksf's HTML pages.
+// Pages renders mocksf's HTML pages, in each language of
+// locales.Catalogue.
 type Pages struct {
-	t *template.Template
+	// byLang holds the templates once per language, each parsed with
+	// that language's "t" and "lang" (i18n.Localizer.Funcs), so a
+	// template names its words by key: {{t "verify.title"}}.
+	byLang map[language.Tag]*template.Template
 }
 
-// NewPages parses the embedded templates.
+// NewPages parses the embedded templates once for each language.
 func NewPages() *Pages {
-	p := &Pages{}
-	funcs := template.FuncMap{
+	p := &Pages{byLang: map[language.Tag]*template.Template{}}
+	for _, tag := range locales.Catalogue.Languages() {
+		funcs := pageFuncs()
+		for name, f := range locales.Catalogue.In(tag).Funcs() {
+			funcs[name] = f
+		}
+		p.byLang[tag] = template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html"))
+	}
+	return p
+}
+
+// pageFuncs are the template functions every language shares.
+func pageFuncs() template.FuncMap {
+	return template.FuncMap{
 		"chrome": pageChrome,
 		"join":   strings.Join,
 		"contains": func(list []string, s string) bool {
@@ -153,22 +172,22 @@ func NewPages() *Pages {
 			return false
 		},
 	}
-	p.t = template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html"))
-	return p
 }
 
-// Render writes the named page with status, with ContentSecurityPolicy
-// unless the handler set a policy of its own (FormsStayOnSite). It renders
-// into a buffer first, so a template error becomes a clean 500 rather than
-// half a page.
-func (p *Pages) Render(w http.ResponseWriter, status int, name string, data any) {
+// Render writes the named page with status, in the request's Language,
+// with ContentSecurityPolicy unless the handler set a policy of its own
+// (FormsStayOnSite). It renders into a buffer first, so a template error
+// becomes a clean 500 rather than half a page.
+func (p *Pages) Render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
+	lang := Language(r)
 	var buf bytes.Buffer
-	if err := p.t.ExecuteTemplate(&buf, name, data); err != nil {
+	if err := p.byLang[lang].ExecuteTemplate(&buf, name, data); err != nil {
 		slog.Error("mocksf: render page", "page", name, "err", err)
 		http.Error(w, "An internal server error has occurred", http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html;charset=UTF-8")
+	w.Header().Set("Content-Language", lang.String())
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Frame-Options", "SAMEORIGIN")
 	if w.Header().Get("Content-Security-Policy") == "" {
@@ -188,6 +207,10 @@ func Static() http.Handler {
 }
 
 type sessionKey struct{}
+
+// storeKey carries the store WithSession used, so that Language can find
+// the session's user.
+type storeKey struct{}
 
 // WithSession makes sure every request has a browser session: it loads the
 // one named by the cookie or starts a new one, and puts its ID in the
@@ -209,7 +232,9 @@ func WithSession(st *store.Store) func(http.Handler) http.Handler {
 					HttpOnly: true, SameSite: http.SameSiteLaxMode,
 				})
 			}
-			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), sessionKey{}, id)))
+			ctx := context.WithValue(r.Context(), sessionKey{}, id)
+			ctx = context.WithValue(ctx, storeKey{}, st)
+			next.ServeHTTP(w, r.WithContext(ctx))
 		})
 	}
 }

@@ -21,10 +21,10 @@ func TestRenderSetsSecurityHeaders(t *testing.T) {
 		wantCSP string
 	}{
 		{"default policy", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			pages.Render(w, http.StatusOK, "message.html", data)
+			pages.Render(w, r, http.StatusOK, "message.html", data)
 		}), ContentSecurityPolicy},
 		{"forms stay on site", FormsStayOnSite(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			pages.Render(w, http.StatusOK, "message.html", data)
+			pages.Render(w, r, http.StatusOK, "message.html", data)
 		})), SetupContentSecurityPolicy},
 	}
 	for _, tt := range tests {

@@ -1,0 +1,329 @@
+package mocksf_test
+
+import (
+	"context"
+	"encoding/json"
+	"html"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/sfharness/sfharness/mocksf"
+	"github.com/sfharness/sfharness/mocksf/login"
+	"github.com/sfharness/sfharness/mocksf/oauth"
+	"github.com/sfharness/sfharness/mocksf/setup"
+)
+
+// languageSeed has an admin and a sync user for each language the tests
+// read: Dutch (nl_NL) and Japanese (ja), as LanguageLocaleKey has them.
+var languageSeed = `
+orgs:
+  - name: Acme
+    users:
+      - {username: admin@acme.test, password: Admin-Pass-1, admin: true}
+      - {username: beheerder@acme.test, password: Admin-Pass-1, admin: true, language: nl_NL}
+      - {username: kanri@acme.test, password: Admin-Pass-1, admin: true, language: ja}
+      - {username: sync@acme.test, password: Sync-Pass-1, language: en_US}
+      - {username: sync-nl@acme.test, password: Sync-Pass-1, firstName: Sanne, language: nl_NL}
+      - {username: sync-ja@acme.test, password: Sync-Pass-1, firstName: Sato, language: ja}
+    connectedApps:
+      - name: Product Sync
+        consumerKey: "` + testKey + `"
+        consumerSecret: "` + testSecret + `"
+        callbackUrls: ["` + testCallback + `"]
+        scopes: [api, refresh_token, id]
+`
+
+// pageWords is what one language's pages show: each label with the id of
+// the element that carries it, which no language changes.
+type pageWords struct {
+	lang string // the <html lang> value
+	// login, verify, mail, appManager, form, saved, detail, consumer and
+	// allow are the pages of the documented flow, in its order.
+	login, verify, appManager, form, saved, detail, consumer, allow []string
+	// ecaForm and ecaManager are New External Client App and its
+	// manager.
+	ecaForm, ecaManager        []string
+	mailSubject, mailCodeLabel string
+}
+
+var languages = []struct {
+	name, admin, sync, key string
+	want                   pageWords
+}{
+	{"English", "admin@acme.test", "sync@acme.test", "en_US", pageWords{
+		lang:        "en",
+		verify:      []string{"<h1>Verify Your Identity</h1>", `id="save" name="save" value="Verify"`, `<label for="emc">Verification Code</label>`},
+		appManager:  []string{`id="newConnectedApp" href="` + setup.ChoosePath + `">New Connected App</a>`},
+		form:        []string{`for="oauthEnabled">Enable OAuth Settings</label>`, `class="required">Callback URL</label>`, `for="selectedScopes">Selected OAuth Scopes</label>`, `id="save" name="save" value="Save"`, `title="Add">Add &#9654;`},
+		saved:       []string{`id="continue" href=`, `>Continue</a>`},
+		detail:      []string{`id="manageConsumerDetails">Manage Consumer Details</button>`},
+		consumer:    []string{`<label for="consumerKey">Consumer Key</label>`, `<label for="consumerSecret">Consumer Secret</label>`},
+		allow:       []string{"<h1>Allow Access?</h1>", `id="oaapprove" name="decision" value="allow" class="slds-button slds-button_brand">Allow</button>`},
+		ecaForm:     []string{"<h1>New External Client App</h1>", `for="oauthEnabled">Enable OAuth</label>`, `id="createTop" name="create" value="Create"`},
+		ecaManager:  []string{"<h1>External Client App Manager</h1>", `id="noExternalClientApps">No external client apps yet.<`},
+		mailSubject: "Verify your identity in Salesforce", mailCodeLabel: "Verification Code: ",
+	}},
+	{"Dutch", "beheerder@acme.test", "sync-nl@acme.test", "nl_NL", pageWords{
+		lang:        "nl",
+		verify:      []string{"<h1>Uw identiteit verifiëren</h1>", `id="save" name="save" value="Verifiëren"`, `<label for="emc">Verificatiecode</label>`},
+		appManager:  []string{`id="newConnectedApp" href="` + setup.ChoosePath + `">Nieuwe Verbonden App</a>`, `id="appManager" href="` + setup.AppManagerPath + `">Manager van de Toepassing</a>`, ">Hulpmiddelen van het Platform<"},
+		form:        []string{`for="oauthEnabled">OAuth-instellingen inschakelen</label>`, `class="required">Callback URL</label>`, `for="selectedScopes">Geselecteerde OAuth-bereiken</label>`, `id="save" name="save" value="Opslaan"`, `title="Toevoegen">Toevoegen &#9654;`},
+		saved:       []string{`id="continue" href=`, `>Doorgaan</a>`},
+		detail:      []string{`id="manageConsumerDetails">Consumentgegevens beheren</button>`},
+		consumer:    []string{`<label for="consumerKey">Consumentensleutel</label>`, `<label for="consumerSecret">Consumentengeheim</label>`},
+		allow:       []string{"<h1>Toegang toestaan?</h1>", "Wilt u toegang toestaan voor <strong", "<li>Gebruikersgegevens beheren via API&#39;s</li>", `id="oaapprove" name="decision" value="allow" class="slds-button slds-button_brand">Toestaan</button>`},
+		ecaForm:     []string{"<h1>Nieuwe externe client-app</h1>", `for="oauthEnabled">OAuth inschakelen</label>`, `id="createTop" name="create" value="Maken"`, `class="required">Callback URL</label>`},
+		ecaManager:  []string{"<h1>Manager van externe client-apps</h1>", `id="noExternalClientApps">Nog geen externe client-apps.<`},
+		mailSubject: "Uw identiteit verifiëren in Salesforce", mailCodeLabel: "Verificatiecode: ",
+	}},
+	{"Japanese", "kanri@acme.test", "sync-ja@acme.test", "ja", pageWords{
+		lang:        "ja",
+		verify:      []string{"<h1>ID を検証</h1>", `id="save" name="save" value="検証"`, `<label for="emc">検証コード</label>`},
+		appManager:  []string{`id="newConnectedApp" href="` + setup.ChoosePath + `">新しく接続されたアプリ</a>`, `id="appManager" href="` + setup.AppManagerPath + `">アプリマネージャー</a>`, ">プラットフォームツール<"},
+		form:        []string{`for="oauthEnabled">OAuth設定を有効にする</label>`, `>API を使用してユーザーデータを管理 (api)</option>`, `class="required">コールバックURL</label>`, `for="selectedScopes">選択したOAuthスコープ</label>`, `id="save" name="save" value="保存"`, `title="追加">追加 &#9654;`},
+		saved:       []string{`id="continue" href=`, `>続行</a>`},
+		detail:      []string{`id="manageConsumerDetails">コンシューマーの詳細を管理</button>`},
+		consumer:    []string{`<label for="consumerKey">Consumer key</label>`, `<label for="consumerSecret">Consumer secret</label>`},
+		allow:       []string{"<h1>アクセスを許可しますか?</h1>", "ユーザー <strong", "</strong> のアクセスを許可しますか?", "<li>いつでも要求を実行</li>", `id="oaapprove" name="decision" value="allow" class="slds-button slds-button_brand">許可</button>`},
+		ecaForm:     []string{"<h1>新規外部クライアントアプリケーション</h1>", `for="oauthEnabled">OAuth を有効化</label>`, `id="createTop" name="create" value="作成"`, `class="required">コールバックURL</label>`},
+		ecaManager:  []string{"<h1>外部クライアントアプリケーションマネージャー</h1>", `id="noExternalClientApps">外部クライアントアプリケーションはまだありません。<`},
+		mailSubject: "Salesforce で ID を検証", mailCodeLabel: "検証コード: ",
+	}},
+}
+
+func wantWords(t *testing.T, what string, resp *http.Response, page, lang string, words []string) {
+	t.Helper()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("%s at %s: %d %s", what, resp.Request.URL, resp.StatusCode, page)
+	}
+	if !strings.Contains(page, `<html lang="`+lang+`">`) || resp.Header.Get("Content-Language") != lang {
+		t.Errorf("%s: want <html lang=%q> and Content-Language %s, got header %q", what, lang, lang, resp.Header.Get("Content-Language"))
+	}
+	for _, w := range words {
+		if !strings.Contains(page, w) {
+			t.Errorf("%s at %s lacks %s", what, resp.Request.URL.Path, w)
+		}
+	}
+}
+
+// TestPagesInTheUsersLanguage walks the documented flow as an admin and a
+// sync user of each language: Setup's App Manager, New Connected App,
+// Continue, Manage Consumer Details with its code, then Allow Access.
+// The labels are the user's language's; the ids every step finds are
+// the same in all.
+func TestPagesInTheUsersLanguage(t *testing.T) {
+	for _, tt := range languages {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, ts := newServerWith(t, func(c *mocksf.Config) { c.Seed = []byte(languageSeed) })
+			c := browser(t, ts)
+			// The browser asks for English: the user's language wins
+			// once they are known.
+			c.Transport = acceptLanguage{"en-US,en;q=0.9"}
+
+			// Login: the verification page and its mail.
+			token, resp, page := typePassword(t, ts, c, tt.admin, "Admin-Pass-1")
+			wantWords(t, "verification page", resp, page, tt.want.lang, tt.want.verify)
+			mails := srv.Mailer().Sent(tt.admin)
+			if len(mails) != 1 {
+				t.Fatalf("%d mails to %s; want 1", len(mails), tt.admin)
+			}
+			m := mails[0]
+			if m.Subject != tt.want.mailSubject || m.Code == "" || !strings.Contains(m.Text, tt.want.mailCodeLabel+m.Code) ||
+				!strings.Contains(m.HTML, `<html lang="`+tt.want.lang+`">`) {
+				t.Errorf("mail: subject %q, code %q, text\n%s\nwant subject %q and %q", m.Subject, m.Code, m.Text, tt.want.mailSubject, tt.want.mailCodeLabel+m.Code)
+			}
+			resp, page = post(t, c, ts.URL+login.VerifyPath, url.Values{"_CONFIRMATIONTOKEN": {token}, "emc": {m.Code}})
+			if resp.Request.URL.Path != login.HomePath {
+				t.Fatalf("the code led to %s; want %s", resp.Request.URL.Path, login.HomePath)
+			}
+			token = sessionOf(t, srv, ts, c).CSRF
+
+			// Setup: App Manager, the New Connected App form, Save, Continue.
+			resp, page = get(t, c, ts.URL+setup.AppManagerPath)
+			wantWords(t, "App Manager", resp, page, tt.want.lang, tt.want.appManager)
+			resp, page = get(t, c, ts.URL+setup.EditPath)
+			wantWords(t, "New Connected App", resp, page, tt.want.lang, tt.want.form)
+			resp, page = get(t, c, ts.URL+setup.ECAManagerPath)
+			wantWords(t, "External Client App Manager", resp, page, tt.want.lang, tt.want.ecaManager)
+			resp, page = get(t, c, ts.URL+setup.ECANewPath)
+			wantWords(t, "New External Client App", resp, page, tt.want.lang, tt.want.ecaForm)
+			resp, page = post(t, c, ts.URL+setup.EditPath, url.Values{
+				"_CONFIRMATIONTOKEN": {token}, "name": {"Beacon"}, "apiName": {"Beacon"}, "contactEmail": {tt.admin},
+				"oauthEnabled": {"1"}, "callbackUrl": {"https://example.com/cb"}, "scopes": {"api"},
+			})
+			wantWords(t, "the saved notice", resp, page, tt.want.lang, tt.want.saved)
+			appID := resp.Request.URL.Query().Get("applicationId")
+			resp, page = get(t, c, ts.URL+setup.DetailPath+"?applicationId="+appID)
+			wantWords(t, "the app's page", resp, page, tt.want.lang, tt.want.detail)
+
+			// Manage Consumer Details: another code, then the key and secret.
+			resp, page = post(t, c, ts.URL+setup.ManagePath, url.Values{"_CONFIRMATIONTOKEN": {token}, "applicationId": {appID}})
+			wantWords(t, "Setup's verification page", resp, page, tt.want.lang, tt.want.verify)
+			mails = srv.Mailer().Sent(tt.admin)
+			if len(mails) != 2 || mails[0].Subject != tt.want.mailSubject || mails[0].Code == "" {
+				t.Fatalf("mails after Manage Consumer Details: %+v", mails)
+			}
+			resp, page = post(t, c, ts.URL+setup.VerifyPath+"?applicationId="+appID, url.Values{"_CONFIRMATIONTOKEN": {token}, "emc": {mails[0].Code}})
+			wantWords(t, "Consumer Details", resp, page, tt.want.lang, tt.want.consumer)
+
+			// The sync user's Allow Access.
+			sync := browser(t, ts)
+			resp, page = get(t, sync, oauthConfig(ts).AuthCodeURL("st4te"))
+			resp, page = post(t, sync, ts.URL+"/", url.Values{"_CONFIRMATIONTOKEN": {csrf(t, page)}, "username": {tt.sync},
+				"pw": {"Sync-Pass-1"}, "startURL": {resp.Request.URL.Query().Get("startURL")}})
+			wantWords(t, "the sync user's verification page", resp, page, tt.want.lang, tt.want.verify)
+			token = csrf(t, page)
+			code := srv.Mailer().Sent(tt.sync)[0].Code
+			resp, page = post(t, sync, resp.Request.URL.String(), url.Values{"_CONFIRMATIONTOKEN": {token}, "emc": {code}})
+			if resp.Request.URL.Path != oauth.ApprovalPath {
+				t.Fatalf("the sync user's code led to %s; want Allow Access", resp.Request.URL)
+			}
+			wantWords(t, "Allow Access", resp, page, tt.want.lang, tt.want.allow)
+			code = wantCode(t, decide(t, ts, sync, page, resp.Request.URL.Query().Get("source"), "allow"), "st4te")
+
+			// The APIs tell the user's language as Salesforce's do: the
+			// identity URL's language, the User's LanguageLocaleKey.
+			wantAPILanguage(t, ts, code, tt.sync, tt.key)
+		})
+	}
+}
+
+// wantAPILanguage exchanges code and checks that the identity URL and a
+// REST query of the User give the user's LanguageLocaleKey key.
+func wantAPILanguage(t *testing.T, ts *httptest.Server, code, username, key string) {
+	t.Helper()
+	ctx := context.Background()
+	tok, err := oauthConfig(ts).Exchange(ctx, code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hc := oauthConfig(ts).Client(ctx, tok)
+	getJSON := func(u string, v any) {
+		t.Helper()
+		resp, err := hc.Get(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode != 200 {
+			b, _ := io.ReadAll(resp.Body)
+			t.Fatalf("GET %s: %d %s", u, resp.StatusCode, b)
+		}
+		if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var id struct{ Language string }
+	getJSON(tok.Extra("id").(string), &id)
+	var q struct {
+		Records []struct{ LanguageLocaleKey string }
+	}
+	getJSON(tok.Extra("instance_url").(string)+"/services/data/v60.0/query?q="+
+		url.QueryEscape("SELECT LanguageLocaleKey FROM User WHERE Username = '"+username+"'"), &q)
+	if id.Language != key || len(q.Records) != 1 || q.Records[0].LanguageLocaleKey != key {
+		t.Errorf("identity language %q, User query %+v; want %s in both", id.Language, q.Records, key)
+	}
+}
+
+// TestLoginPageLanguage: before anyone is known, the login page speaks
+// the language of Salesforce's locale parameter, else the browser's
+// Accept-Language; a language mocksf does not speak is English. The
+// form's ids stay.
+func TestLoginPageLanguage(t *testing.T) {
+	_, ts := newServerWith(t, func(c *mocksf.Config) { c.Seed = []byte(languageSeed) })
+	tests := []struct {
+		name, path, accept, lang string
+		want                     []string
+	}{
+		{"no Accept-Language", "/", "", "en", []string{`class="usernamelabel">Username</label>`, `id="Login" name="Login" value="Log In"`}},
+		{"Accept-Language nl", "/", "nl", "nl", []string{`class="usernamelabel">Gebruikersnaam</label>`, `<label for="password">Wachtwoord</label>`, `id="Login" name="Login" value="Aanmelden"`, `id="forgot_password_link"`}},
+		{"Accept-Language nl-BE with English second", "/", "nl-BE,nl;q=0.9,en;q=0.8", "nl", []string{`value="Aanmelden"`}},
+		{"Accept-Language ja-JP", "/", "ja-JP,ja;q=0.9", "ja", []string{`class="usernamelabel">ユーザー名</label>`, `id="Login" name="Login" value="ログイン"`, `>パスワードをお忘れですか?</a>`}},
+		{"Accept-Language mocksf does not speak", "/", "de-DE,de;q=0.9,fr;q=0.5", "en", []string{`class="usernamelabel">Username</label>`}},
+		{"unparsable Accept-Language", "/", "!!, ;q=x", "en", []string{`value="Log In"`}},
+		{"locale=jp, Salesforce's code", "/?locale=jp", "nl", "ja", []string{`value="ログイン"`}},
+		{"locale=nl over an English browser", "/?locale=nl", "en-US", "nl", []string{`value="Aanmelden"`}},
+		{"locale=nl_NL, a LanguageLocaleKey", "/?locale=nl_NL", "", "nl", []string{`value="Aanmelden"`}},
+		{"locale=de, not spoken", "/?locale=de", "ja", "en", []string{`value="Log In"`}},
+		{"locale=us", "/?locale=us", "ja", "en", []string{`value="Log In"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := browser(t, ts)
+			c.Transport = acceptLanguage{tt.accept}
+			resp, page := get(t, c, ts.URL+tt.path)
+			wantWords(t, "login page", resp, page, tt.lang, append(tt.want,
+				`id="username" name="username"`, `id="password" name="pw"`, `id="login_form"`))
+		})
+	}
+}
+
+// TestLoginErrorLanguage: a wrong password is answered in the login
+// page's language, the locale parameter's kept through the form's post.
+func TestLoginErrorLanguage(t *testing.T) {
+	_, ts := newServerWith(t, func(c *mocksf.Config) { c.Seed = []byte(languageSeed) })
+	tests := []struct{ name, path, accept, lang, want string }{
+		{"Accept-Language nl", "/", "nl-NL", "nl", "Controleer uw gebruikersnaam en wachtwoord."},
+		{"locale=jp over an English browser", "/?locale=jp", "en", "ja", "ユーザー名とパスワードを確認してください。"},
+		{"English", "/", "", "en", "Please check your username and password."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := browser(t, ts)
+			c.Transport = acceptLanguage{tt.accept}
+			_, page := get(t, c, ts.URL+tt.path)
+			action := regexp.MustCompile(`id="login_form" name="login" method="post" action="([^"]*)"`).FindStringSubmatch(page)
+			if action == nil {
+				t.Fatalf("no login form: %s", page)
+			}
+			resp, page := post(t, c, ts.URL+html.UnescapeString(action[1]), url.Values{"_CONFIRMATIONTOKEN": {csrf(t, page)},
+				"username": {"sync-ja@acme.test"}, "pw": {"wrong"}})
+			wantWords(t, "the refused login", resp, page, tt.lang, []string{`id="error" class="error loginError" role="alert">` + tt.want})
+		})
+	}
+}
+
+// TestLanguageControlAPI: PATCHing a user's language changes the pages
+// from the next one on; an unknown one is refused.
+func TestLanguageControlAPI(t *testing.T) {
+	srv, ts := newServerWith(t, func(c *mocksf.Config) { c.Seed = []byte(languageSeed) })
+	org := srv.Store().Orgs()[0]
+	patch := func(body string) (int, string) {
+		req, _ := http.NewRequest(http.MethodPatch, ts.URL+"/__mocksf/orgs/"+org.ID+"/users/sync@acme.test", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := ts.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if status, body := patch(`{"language":"ja"}`); status != 200 || !strings.Contains(body, `"language":"ja"`) {
+		t.Fatalf("PATCH language ja: %d %s", status, body)
+	}
+	c := browser(t, ts)
+	_, resp, page := typePassword(t, ts, c, "sync@acme.test", "Sync-Pass-1")
+	wantWords(t, "verification page after the PATCH", resp, page, "ja", []string{"<h1>ID を検証</h1>"})
+	for _, bad := range []string{`{"language":"xx_YY"}`, `{"language":"JA"}`, `{"language":""}`} {
+		if status, body := patch(bad); status != 400 || !strings.Contains(body, "not a Salesforce language") {
+			t.Errorf("PATCH %s: %d %s; want 400 naming the language", bad, status, body)
+		}
+	}
+}
+
+// acceptLanguage is a transport that sends a browser's Accept-Language.
+type acceptLanguage struct{ value string }
+
+func (a acceptLanguage) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	if a.value != "" {
+		r.Header.Set("Accept-Language", a.value)
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}

@@ -1,0 +1,63 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"golang.org/x/text/language"
+
+	"github.com/sfharness/sfharness/mocksf/locales"
+	"github.com/sfharness/sfharness/mocksf/store"
+)
+
+// LocaleParam is the login page's query parameter that chooses its
+// language, as Salesforce's own: login.salesforce.com/?locale=jp. Salesforce
+// Help documents the parameter, with its Salesforce-defined codes, for
+// Embedded Login ("Embedded Login Advanced Features", Multi-Language
+// Support); pages about login.salesforce.com use it the same way (?locale=de,
+// ?locale=jp). docs/mocksf-pages.md, Languages, cites them.
+const LocaleParam = "locale"
+
+// loginLocales are the Salesforce-defined locale codes of LocaleParam that
+// are not BCP 47 language tags of the same language (Salesforce Help,
+// "Embedded Login Advanced Features"). Other values, such as nl, de or a
+// LanguageLocaleKey (nl_NL, ja), are read as language tags.
+var loginLocales = map[string]string{
+	"jp": "ja", "kr": "ko", "cn": "zh-Hans", "tw": "zh-Hant", "br": "pt-BR", "mx": "es-MX",
+	"us": "en-US", "uk": "en-GB", "au": "en-AU", "ca": "en-CA", "in": "en-IN", "eu": "en-IE", "ap": "en-SG",
+}
+
+// Language is the language of the request's pages, one of
+// locales.Catalogue's: the language of the session's user once someone
+// has logged in (their LanguageLocaleKey, as Salesforce shows every page
+// after login in the user's language); before that the login page's
+// locale parameter, when given, and otherwise the browser's
+// Accept-Language. Whatever mocksf does not speak is English.
+func Language(r *http.Request) language.Tag {
+	if u, ok := sessionUser(r); ok {
+		return locales.Catalogue.Match(u.Language)
+	}
+	if loc := strings.TrimSpace(r.URL.Query().Get(LocaleParam)); loc != "" {
+		if tag, ok := loginLocales[strings.ToLower(loc)]; ok {
+			loc = tag
+		}
+		return locales.Catalogue.Match(loc)
+	}
+	return locales.Catalogue.Match(r.Header.Get("Accept-Language"))
+}
+
+// sessionUser is the user of the request's session, known from the right
+// password on (before verification too: the verification page and mail
+// speak the user's language).
+func sessionUser(r *http.Request) (store.User, bool) {
+	st, ok := r.Context().Value(storeKey{}).(*store.Store)
+	if !ok {
+		return store.User{}, false
+	}
+	sess, err := Session(st, r)
+	if err != nil || sess.UserID == "" {
+		return store.User{}, false
+	}
+	u, err := st.User(sess.UserID)
+	return u, err == nil
+}
