@@ -30,6 +30,10 @@ var uiWords = []uiWord{
 	{"Continue", "Doorgaan", "続行", []string{"continue"}},
 	{"Add", "Toevoegen", "追加", []string{sfAddScope}},
 	{"Enable OAuth Settings", "OAuth-instellingen inschakelen", "OAuth設定を有効にする", []string{"oauthEnabled"}},
+	// Not in the documentation, which names them in English only: the
+	// wording of mocksf's own translated pages (mocksf/locales).
+	{"Create a Connected App", "Een verbonden app maken", "接続されたアプリを作成", nil},
+	{"Manage Consumer Details", "Consumentgegevens beheren", "コンシューマーの詳細を管理", []string{"manageConsumerDetails"}},
 	// The External Client App's checkbox: not in the documentation,
 	// which predates External Client Apps; worded as the one above.
 	{"Enable OAuth", "OAuth inschakelen", "OAuthを有効化", []string{"oauthEnabled"}},

@@ -26,7 +26,7 @@ func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 		if err := registerLanguage(func(expr string, fn any) { sc.Step(expr, fn) }, w, p.Language); err != nil {
 			return ctx, err
 		}
-		w.name, w.started = p.Name, time.Now()
+		w.name, w.lang, w.started = p.Name, p.Language, time.Now()
 		if s.Trace {
 			w.roll = newFilmRoll(w.artefactDir(), s.ResultsDir, w.started)
 		}

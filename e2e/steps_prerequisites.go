@@ -16,12 +16,22 @@ import (
 )
 
 func (w *world) orgWithUsers(org, admin, syncUser string) error {
+	lang := w.salesforceLanguage()
 	w.declareOrg(org,
-		store.UserSpec{Username: admin, Password: "Admin-Pass-1", FirstName: "Avery", LastName: "Admin", Admin: true},
-		store.UserSpec{Username: syncUser, Password: "Sync-Pass-1", FirstName: "Sam", LastName: "Sync"},
+		store.UserSpec{Username: admin, Password: "Admin-Pass-1", FirstName: "Avery", LastName: "Admin", Admin: true, Language: lang},
+		store.UserSpec{Username: syncUser, Password: "Sync-Pass-1", FirstName: "Sam", LastName: "Sync", Language: lang},
 	)
 	return nil
 }
+
+// salesforceLanguages are the Salesforce users' languages (their
+// LanguageLocaleKey) of a feature written in Dutch or Japanese: the
+// admin and the sync user of its org see Salesforce's pages and mails in
+// the feature's language, as the admins who follow the documentation in
+// that language do. English features keep Salesforce's default.
+var salesforceLanguages = map[string]string{"nl": "nl_NL", "ja": "ja"}
+
+func (w *world) salesforceLanguage() string { return salesforceLanguages[w.lang] }
 
 // connectedAppsRestricted declares the org with Salesforce's Spring '26
 // restriction on creating connected apps (restrictConnectedApps).

@@ -26,7 +26,9 @@ func (w *world) logIn(win *Window, username, password string) error {
 	if err := w.typeLogin(win, username, password); err != nil {
 		return err
 	}
-	return win.WaitFor("the Verify Your Identity page", `document.title.startsWith("Verify Your Identity")`)
+	// By its code field and Verify button, whose ids stay in every
+	// language the page speaks.
+	return win.WaitFor("the Verify Your Identity page", fmt.Sprintf(`!!(%s) && !!(%s)`, byID(sfCode), byID(sfVerify)))
 }
 
 // typeLogin fills the login form and clicks Log In.
@@ -79,7 +81,9 @@ func (w *world) opensAppManager() error {
 	if err := win.Click(sfSetupMenuItem); err != nil {
 		return err
 	}
-	if err := win.WaitFor("Setup Home", `document.querySelector("h1") && document.querySelector("h1").textContent === "Setup Home"`); err != nil {
+	// Setup Home by its address and its App Manager link: its heading is
+	// in the admin's language.
+	if err := win.WaitFor("Setup Home", `location.pathname.startsWith("/lightning/setup/SetupOneHome") && !!`+byID(sfAppManager)); err != nil {
 		return err
 	}
 	if err := win.Click(sfAppManager); err != nil {

@@ -13,12 +13,14 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/sfharness/sfharness/client"
 	"github.com/sfharness/sfharness/mocksf/control"
+	"github.com/sfharness/sfharness/mocksf/identity"
 	"github.com/sfharness/sfharness/mocksf/mocksfclient"
 	"github.com/sfharness/sfharness/mocksf/store"
 )
@@ -66,6 +68,9 @@ type world struct {
 	suite *Suite
 	name  string
 	id    string // unique suffix of this scenario's usernames
+	// lang is the feature's Gherkin language ("en", "nl", "ja"): the
+	// language its org's users see Salesforce in (salesforceLanguage).
+	lang string
 
 	// The org is declared by Given steps (spec) and created through the
 	// control API by the first step that needs Salesforce (ensureOrg).
@@ -368,7 +373,7 @@ func (w *world) newestCode(address string) (string, error) {
 		if len(msgs) > 0 && !w.usedMail[msgs[0].ID] {
 			m := msgs[0]
 			w.usedMail[m.ID] = true
-			if m.Subject != "Verify your identity in Salesforce" || m.Code == "" {
+			if !slices.Contains(identity.EmailSubjects(), m.Subject) || m.Code == "" {
 				return "", fmt.Errorf("newest mail to %s is %q with code %q; want a verification code", address, m.Subject, m.Code)
 			}
 			return m.Code, nil

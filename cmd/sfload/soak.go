@@ -65,6 +65,7 @@ func soak(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	every := max(int64(c.n)/soakReports, 1)
 	var wg sync.WaitGroup
 	var next atomic.Int64
+	var reporting sync.Mutex
 	for _, op := range ops {
 		wg.Add(1)
 		go func() {
@@ -75,7 +76,11 @@ func soak(ctx context.Context, c config, stdout, stderr io.Writer) error {
 					firstErr.CompareAndSwap(nil, err.Error())
 				}
 				if n := done.Add(1); n%every == 0 && n < int64(c.n) {
+					// Workers reach two report points at once on a
+					// short run: one writes stdout at a time.
+					reporting.Lock()
 					mem.report(stdout, fmt.Sprintf("after %d", n), 0)
+					reporting.Unlock()
 				}
 			}
 		}()

@@ -19,15 +19,16 @@ Functionaliteit: OAuth 2.0 instellen tussen het product en Salesforce
     En klikt op "Nieuwe Verbonden App"
     # De documentatie gaat van hier meteen naar de details; Salesforce vraagt
     # nu eerst welk soort app, met het label zoals de pagina het toont.
-    En kiest "Create a Connected App" en klikt op "Doorgaan"
+    En kiest "Een verbonden app maken" en klikt op "Doorgaan"
     En vult de details in: naam "Beacon Sync", API-naam "Beacon_Sync" en contact-e-mail "admin@acme.test"
     En klikt op het selectievakje "OAuth-instellingen inschakelen" en voert de Callback URL van het product in
     En selecteert alle beschikbare OAuth-bereiken en klikt op "Toevoegen"
     En klikt op "Opslaan"
-    En de beheerder klikt op "Doorgaan"
+    Dan Salesforce zegt "Het kan tot 10 minuten duren voordat wijzigingen van kracht worden."
+    Als de beheerder klikt op "Doorgaan"
     # Salesforce toont de sleutel en het geheim nu pas na nog een
     # verificatiecode; de documentatie kent die knop nog niet.
-    En klikt op "Manage Consumer Details"
+    En klikt op "Consumentgegevens beheren"
     En voert de verificatiecode in die per e-mail naar "admin@acme.test" is verzonden en klikt op "Verifiëren"
     Dan de Consumentensleutel en het Consumentengeheim worden getoond en de beheerder kopieert ze
 
