@@ -34,7 +34,7 @@ const progressFormat = "e2e-progress"
 func init() {
 	pretty, progress := godog.FindFmt("pretty"), godog.FindFmt("progress")
 	godog.Format(prettyFormat, "godog's pretty, with step definitions' own locations", func(suite string, out io.Writer) formatters.Formatter {
-		return pretty(suite, &locationWriter{out: out})
+		return pretty(suite, &locationWriter{out: out, undefined: &undefinedTracker{}})
 	})
 	godog.Format(progressFormat, "godog's progress, without snippets", func(suite string, out io.Writer) formatters.Formatter {
 		return progress(suite, &locationWriter{out: out, stream: true})
@@ -71,6 +71,9 @@ type locationWriter struct {
 	mu      sync.Mutex
 	partial []byte
 	mute    bool // after godogSnippets: the rest is godog's snippets
+	// undefined places undefined steps' messages under them (pretty
+	// output only: progress has no step lines).
+	undefined *undefinedTracker
 }
 
 func (l *locationWriter) Write(p []byte) (int, error) {
@@ -97,6 +100,13 @@ func (l *locationWriter) Write(p []byte) (int, error) {
 		}
 		if _, err := io.WriteString(l.out, rewriteScenarioCount(rewriteLocation(line))); err != nil {
 			return 0, err
+		}
+		if l.undefined != nil {
+			if msg := l.undefined.observe(ansi.ReplaceAllString(line, "")); msg != "" {
+				if _, err := io.WriteString(l.out, indent(msg, "      ")); err != nil {
+					return 0, err
+				}
+			}
 		}
 	}
 }

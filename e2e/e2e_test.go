@@ -132,7 +132,7 @@ func TestFeatures(t *testing.T) {
 		t.Error(err)
 	}
 	writeTimingSummary(os.Stdout, merged, 5)
-	writeUndefined(os.Stdout, merged)
+	writeUndefined(os.Stdout, merged, shownByConsole)
 	sum := summarize(merged)
 	fmt.Printf("\n%s\n", sum)
 	if sum.Flaky > 0 {

@@ -72,7 +72,7 @@ func TestUndefinedStepFailsTheRun(t *testing.T) {
 		t.Errorf("summary = %+v (%s); want 1 failed with an undefined step", sum, sum)
 	}
 	var msg bytes.Buffer
-	writeUndefined(&msg, fs)
+	writeUndefined(&msg, fs, nil)
 	for _, want := range []string{"x.feature:8: undefined step: When the admin closes the popup", "did you mean:\n    When the admin closes the pop-up"} {
 		if !strings.Contains(msg.String(), want) {
 			t.Errorf("undefined-step message lacks %q:\n%s", want, msg.String())
@@ -104,6 +104,26 @@ func TestConsoleOutput(t *testing.T) {
 	}
 	if m := string(fs[0].Elements[0].Steps[0].Match); !strings.Contains(m, "e2e/steps_prerequisites.go:") {
 		t.Errorf("Cucumber JSON match = %s; want the step's definition", m)
+	}
+}
+
+// The pretty console prints what to do about an undefined step right under
+// it, with its file and line, and not once more at the end of the run.
+func TestUndefinedMessageUnderTheStep(t *testing.T) {
+	out, fs, _ := runBrowserless(t, "pretty", browserless, "6")
+	step := "When the admin closes the popup\n"
+	i := strings.Index(out, step)
+	if i < 0 {
+		t.Fatalf("console lacks the undefined step:\n%s", out)
+	}
+	next := strings.TrimSpace(strings.SplitN(out[i+len(step):], "\n", 2)[0])
+	if want := "x.feature:8: undefined step: When the admin closes the popup"; !strings.HasSuffix(next, want) {
+		t.Errorf("the line under the undefined step is %q; want it to end %q:\n%s", next, want, out)
+	}
+	var end strings.Builder
+	writeUndefined(&end, fs, shownByConsole)
+	if end.Len() != 0 {
+		t.Errorf("the end of the run repeats the message:\n%s", end.String())
 	}
 }
 
@@ -165,7 +185,7 @@ func TestAStepInAnotherLanguageIsUndefined(t *testing.T) {
 				t.Errorf("step statuses = %s, %s; want passed, undefined", st[0].Result.Status, st[1].Result.Status)
 			}
 			var msg bytes.Buffer
-			writeUndefined(&msg, fs)
+			writeUndefined(&msg, fs, nil)
 			if !strings.Contains(msg.String(), ".feature:") || !strings.Contains(msg.String(), ": undefined step: ") || !strings.Contains(msg.String(), "did you mean:\n    "+tc.want+"\n") {
 				t.Errorf("undefined-step message does not suggest %q first:\n%s", tc.want, msg.String())
 			}

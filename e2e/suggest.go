@@ -137,14 +137,15 @@ func undefinedMessage(uri string, st cukeStep) string {
 }
 
 // writeUndefined prints undefinedMessage for every undefined step of
-// the run, once per file and line.
-func writeUndefined(w io.Writer, fs []cukeFeature) {
+// the run, once per file and line, but those skip says were shown
+// already (nil: none).
+func writeUndefined(w io.Writer, fs []cukeFeature, skip func(key string) bool) {
 	seen := map[string]bool{}
 	for _, f := range fs {
 		for _, e := range f.Elements {
 			for _, st := range e.Steps {
 				key := fmt.Sprintf("%s:%d", f.URI, st.Line)
-				if st.Result.Status != "undefined" || seen[key] {
+				if st.Result.Status != "undefined" || seen[key] || (skip != nil && skip(key)) {
 					continue
 				}
 				seen[key] = true
