@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -107,7 +109,7 @@ func MergeShards(root, out string, shards []string) (sum Summary, cutShort, show
 					}
 					ranBy[k] = s.dir
 				}
-				relinkArtefacts(e.Steps, s.sub)
+				relinkArtefacts(e.Steps, s.sub, displayPath(root, out))
 				m.Elements = append(m.Elements, e)
 			}
 		}
@@ -177,8 +179,10 @@ func checkShardLabels(labels []string) error {
 }
 
 // relinkArtefacts points a shard's artefact links, screenshots and film
-// strips (relinkTrace) at its copy under the merged folder.
-func relinkArtefacts(steps []cukeStep, sub string) {
+// strips (relinkTrace) at its copy under the merged folder, and the paths
+// a failed step's message prints (the shard's results folder, then the
+// artefact) at the same copy, under shown, the merged folder as printed.
+func relinkArtefacts(steps []cukeStep, sub, shown string) {
 	for i := range steps {
 		for j, em := range steps[i].Embeddings {
 			relinkTrace(&steps[i].Embeddings[j], sub)
@@ -187,6 +191,7 @@ func relinkArtefacts(steps []cukeStep, sub string) {
 				continue
 			}
 			for k, l := range links {
+				steps[i].Result.Error = relinkMessage(steps[i].Result.Error, l, path.Join(filepath.ToSlash(shown), sub, l))
 				links[k] = sub + "/" + l
 			}
 			steps[i].Embeddings[j].Data = base64.StdEncoding.EncodeToString([]byte(strings.Join(links, "\n")))
@@ -215,4 +220,15 @@ func envValue(env [][2]string, label string) string {
 		}
 	}
 	return ""
+}
+
+// relinkMessage replaces, in a step's message, each path that ends in the
+// artefact rel (the shard's results folder as that run printed it, which
+// the merge does not know, then rel) with to.
+func relinkMessage(msg, rel, to string) string {
+	if msg == "" {
+		return msg
+	}
+	re := regexp.MustCompile(`(^|\s)\S*` + regexp.QuoteMeta("/"+rel) + `(\s|$)`)
+	return re.ReplaceAllString(msg, "${1}"+strings.ReplaceAll(to, "$", "$$")+"${2}")
 }

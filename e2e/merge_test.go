@@ -36,7 +36,7 @@ var (
  {"uri":"features/b.feature","name":"B","elements":[
  {"name":"three","line":4,"type":"scenario","steps":[{"keyword":"Given ","name":"x","line":5,"result":{"status":"passed","duration":1000000}}]}]}]`
 	shard2 = `[{"uri":"features/a.feature","name":"A","elements":[
- {"name":"two","line":8,"type":"scenario","steps":[{"keyword":"Given ","name":"y","line":9,"result":{"status":"failed","error_message":"bang","duration":2000000},
+ {"name":"two","line":8,"type":"scenario","steps":[{"keyword":"Given ","name":"y","line":9,"result":{"status":"failed","error_message":"bang\n  artefacts:\n    ci/results-2/broken/01-a.html","duration":2000000},
    "embeddings":[{"name":"artefacts","mime_type":"text/uri-list","data":"` + artefactData + `"}]}]}]}]`
 )
 
@@ -66,6 +66,11 @@ func TestMergeShardsMergesEveryReport(t *testing.T) {
 	if want := "features/a.feature:one features/a.feature:two features/b.feature:three"; strings.Join(got, " ") != want {
 		t.Errorf("merged cucumber.json has %q; want %q", got, want)
 	}
+	// The failed step's message names the artefact where the merge put
+	// it, not where the shard's run (on another machine) wrote it.
+	if msg := fs[0].Elements[1].Steps[0].Result.Error; !strings.Contains(msg, "    merged/shards/results-2/broken/01-a.html") || strings.Contains(msg, "ci/results-2") {
+		t.Errorf("merged step message:\n%s\nwant the artefact's path in the merged folder", msg)
+	}
 
 	b, err := os.ReadFile(filepath.Join(out, "junit.xml"))
 	if err != nil {
@@ -84,7 +89,7 @@ func TestMergeShardsMergesEveryReport(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := string(b)
-	for _, want := range []string{`2 passed`, `1 failed`, `<option>@smoke</option>`, `<pre>bang</pre>`,
+	for _, want := range []string{`2 passed`, `1 failed`, `<option>@smoke</option>`, "<pre>bang\n  artefacts:\n    merged/shards/results-2/broken/01-a.html</pre>",
 		`<a href="shards/results-2/broken/01-a.html">01-a.html</a>`,
 		"<td>shard</td><td>merged: 2/2, 1/2</td>", "<td>merged from</td><td>results-2 results-1</td>"} {
 		if !strings.Contains(h, want) {

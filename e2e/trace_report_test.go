@@ -96,7 +96,7 @@ func TestReportShowsAFailedStepsEmbeddedScreenshotOnce(t *testing.T) {
 func TestMergeRelinksTheTrace(t *testing.T) {
 	fs := tracedRun(t)
 	steps := fs[0].Elements[0].Steps
-	relinkArtefacts(steps, "shards/results-2")
+	relinkArtefacts(steps, "shards/results-2", "results")
 	var html bytes.Buffer
 	if err := writeHTMLReport(&html, fs, runInfo{}); err != nil {
 		t.Fatal(err)
