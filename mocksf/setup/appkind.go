@@ -14,30 +14,23 @@ import (
 // Client App differ in where they work alike: saving the app's form,
 // showing its consumer key and secret behind Verify Your Identity,
 // deleting it and saving its policies. The pages' templates and wording
-// stay each kind's own (setup.go, eca.go); the answers to a failure keep
-// each kind's status codes.
+// stay each kind's own (setup.go, eca.go); a store failure gets one
+// answer for both (unavailable).
 type appKind struct {
 	// noun names the kind in log lines.
 	noun string
-	// find loads the app of this kind named by applicationId, or answers
-	// 404 itself (appFor, ecaFor).
-	find func(d Deps, w http.ResponseWriter, r *http.Request, sess store.Session, id string) (store.ConnectedApp, bool)
+	// external is set for External Client Apps: find loads apps of one
+	// kind only.
+	external bool
 	// newPolicy is the policy a new app of the kind starts with.
 	newPolicy func() store.AppPolicy
 	// duplicateName is the error next to Name when the store refuses the
 	// name or API name.
 	duplicateName string
-	// unavailable answers a store failure while saving (verb "save") or
-	// deleting (verb "delete") on the page titled title.
-	unavailable func(d Deps, w http.ResponseWriter, r *http.Request, c chrome, title, verb string)
-
 	// The consumer key and secret, shown after Verify Your Identity:
 	// verifyPurpose completes "You're trying to …"; verifyPath and
-	// consumerPath are the verification page and the key and secret's;
-	// sessionUnavailable is the status when the session cannot be marked
-	// verified.
+	// consumerPath are the verification page and the key and secret's.
 	verifyPurpose, verifyPath, consumerPath string
-	sessionUnavailable                      int
 
 	// deletePath is the path of Delete.
 	deletePath string
@@ -45,23 +38,36 @@ type appKind struct {
 
 var (
 	connectedAppKind = appKind{
-		noun: "connected app", find: appFor, newPolicy: store.DefaultAppPolicy, duplicateName: MsgDuplicateName,
-		unavailable: func(_ Deps, w http.ResponseWriter, r *http.Request, _ chrome, _, verb string) {
-			http.Error(w, "could not "+verb+" the connected app", http.StatusInternalServerError)
-		},
-		verifyPurpose: verifyPurpose, verifyPath: VerifyPath, consumerPath: ConsumerPath,
-		sessionUnavailable: http.StatusInternalServerError, deletePath: DeletePath,
+		noun: "connected app", newPolicy: store.DefaultAppPolicy, duplicateName: MsgDuplicateName,
+		verifyPurpose: verifyPurpose, verifyPath: VerifyPath, consumerPath: ConsumerPath, deletePath: DeletePath,
 	}
 	ecaKind = appKind{
-		noun: "external client app", find: ecaFor, newPolicy: store.DefaultExternalClientAppPolicy,
+		noun: "external client app", external: true, newPolicy: store.DefaultExternalClientAppPolicy,
 		duplicateName: MsgDuplicateECAName,
-		unavailable: func(d Deps, w http.ResponseWriter, r *http.Request, c chrome, title, verb string) {
-			message(d, w, r, c, http.StatusServiceUnavailable, title, "The app could not be "+verb+"d. Try again later.")
-		},
-		verifyPurpose: ecaVerifyPurpose, verifyPath: ECAVerifyPath, consumerPath: ECAConsumerPath,
-		sessionUnavailable: http.StatusServiceUnavailable, deletePath: ECADeletePath,
+		verifyPurpose: ecaVerifyPurpose, verifyPath: ECAVerifyPath, consumerPath: ECAConsumerPath, deletePath: ECADeletePath,
 	}
 )
+
+// find loads the app of the kind named by id in the admin's org, or
+// answers 404 Data Not Available itself: for an unknown ID, an app of
+// another org, and an app of the other kind alike (each kind has pages
+// of its own).
+func (k appKind) find(d Deps, w http.ResponseWriter, r *http.Request, sess store.Session, id string) (store.ConnectedApp, bool) {
+	app, err := d.Store.AppByID(sess.OrgID, id)
+	if err != nil || app.External() != k.external {
+		c, _, _ := page(d, r, "Data Not Available")
+		message(d, w, r, c, http.StatusNotFound, "Data Not Available", MsgNotFound)
+		return store.ConnectedApp{}, false
+	}
+	return app, true
+}
+
+// unavailable answers a store failure on the page titled title, where
+// the app could not be done ("saved", "deleted", "shown"): Salesforce's
+// page, never a bare 500.
+func unavailable(d Deps, w http.ResponseWriter, r *http.Request, c chrome, title, done string) {
+	message(d, w, r, c, http.StatusServiceUnavailable, title, "The app could not be "+done+". Try again later.")
+}
 
 // appSettingsForm is a New or Edit form of either kind (appForm, ecaForm).
 type appSettingsForm interface {
@@ -101,7 +107,7 @@ func (k appKind) save(d Deps, w http.ResponseWriter, r *http.Request, c chrome, 
 		return nil, true
 	case !errors.Is(err, store.ErrConflict):
 		d.Log.Error("mocksf: "+op+" "+k.noun, "err", err)
-		k.unavailable(d, w, r, c, title, "save")
+		unavailable(d, w, r, c, title, "saved")
 		return nil, true
 	}
 	errs["name"] = k.duplicateName
@@ -233,7 +239,7 @@ func (k appKind) handleDelete(d Deps, title, next string) http.Handler {
 				return
 			}
 			d.Log.Error("mocksf: delete "+k.noun, "err", err)
-			k.unavailable(d, w, r, c, title, "delete")
+			unavailable(d, w, r, c, title, "deleted")
 			return
 		}
 		http.Redirect(w, r, next, http.StatusFound)
@@ -404,7 +410,7 @@ func (k appKind) handleVerify(d Deps) http.Handler {
 			return
 		}
 		if _, err := d.Store.UpdateSession(sess.ID, func(s *store.Session) { s.Revealed[app.ID] = true }); err != nil {
-			http.Error(w, "session unavailable", k.sessionUnavailable)
+			unavailable(d, w, r, c, "Verify Your Identity", "shown")
 			return
 		}
 		http.Redirect(w, r, k.consumerPath+"?applicationId="+app.ID, http.StatusFound)

@@ -86,19 +86,6 @@ var lightningApps = []lightningApp{
 	{"Service Console", "LightningService"},
 }
 
-// ecaFor loads the External Client App named by applicationId in the
-// admin's org, or answers 404 Data Not Available itself: for an unknown
-// ID, an app of another org, and a connected app alike.
-func ecaFor(d Deps, w http.ResponseWriter, r *http.Request, sess store.Session, id string) (store.ConnectedApp, bool) {
-	app, err := d.Store.AppByID(sess.OrgID, id)
-	if err != nil || !app.External() {
-		c, _, _ := page(d, r, "Data Not Available")
-		message(d, w, r, c, http.StatusNotFound, "Data Not Available", MsgNotFound)
-		return store.ConnectedApp{}, false
-	}
-	return app, true
-}
-
 // ecaPage is what every External Client App page has besides the header.
 type ecaPage struct {
 	chrome
@@ -200,7 +187,7 @@ type ecaDetailPage struct {
 func HandleECADetail(d Deps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c, sess, _ := page(d, r, "External Client App")
-		app, ok := ecaFor(d, w, r, sess, r.URL.Query().Get("applicationId"))
+		app, ok := ecaKind.find(d, w, r, sess, r.URL.Query().Get("applicationId"))
 		if !ok {
 			return
 		}

@@ -28,7 +28,7 @@ func newECAPoliciesPage(c chrome, app store.ConnectedApp, users []store.User, f 
 func HandleECAPoliciesPage(d Deps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c, sess, _ := page(d, r, "Edit External Client App Policies")
-		app, ok := ecaFor(d, w, r, sess, r.URL.Query().Get("applicationId"))
+		app, ok := ecaKind.find(d, w, r, sess, r.URL.Query().Get("applicationId"))
 		if !ok {
 			return
 		}

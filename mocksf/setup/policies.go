@@ -153,7 +153,7 @@ func permittedValue(p store.AppPolicy) string {
 func HandleManageApp(d Deps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c, sess, _ := page(d, r, "Connected App Detail")
-		app, ok := appFor(d, w, r, sess, r.URL.Query().Get("applicationId"))
+		app, ok := connectedAppKind.find(d, w, r, sess, r.URL.Query().Get("applicationId"))
 		if !ok {
 			return
 		}
@@ -172,7 +172,7 @@ func HandleBlockApp(d Deps) http.Handler {
 		if !web.ParseForm(w, r, sess) {
 			return
 		}
-		app, ok := appFor(d, w, r, sess, r.URL.Query().Get("applicationId"))
+		app, ok := connectedAppKind.find(d, w, r, sess, r.URL.Query().Get("applicationId"))
 		if !ok {
 			return
 		}
@@ -359,7 +359,7 @@ func newPoliciesPage(c chrome, app store.ConnectedApp, users []store.User, f pol
 func HandlePoliciesPage(d Deps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c, sess, _ := page(d, r, "Connected App Edit")
-		app, ok := appFor(d, w, r, sess, r.URL.Query().Get("applicationId"))
+		app, ok := connectedAppKind.find(d, w, r, sess, r.URL.Query().Get("applicationId"))
 		if !ok {
 			return
 		}

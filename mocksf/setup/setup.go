@@ -298,24 +298,11 @@ func HandleAppManager(d Deps) http.Handler {
 	})
 }
 
-// appFor loads the app named by applicationId in the admin's org, or
-// answers 404 itself.
-func appFor(d Deps, w http.ResponseWriter, r *http.Request, sess store.Session, id string) (store.ConnectedApp, bool) {
-	app, err := d.Store.AppByID(sess.OrgID, id)
-	// An External Client App has pages of its own (eca.go).
-	if err != nil || app.External() {
-		c, _, _ := page(d, r, "Data Not Available")
-		message(d, w, r, c, http.StatusNotFound, "Data Not Available", MsgNotFound)
-		return store.ConnectedApp{}, false
-	}
-	return app, true
-}
-
 // HandleSaved shows the notice that changes take a while, with Continue.
 func HandleSaved(d Deps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c, sess, _ := page(d, r, "New Connected App")
-		app, ok := appFor(d, w, r, sess, r.URL.Query().Get("applicationId"))
+		app, ok := connectedAppKind.find(d, w, r, sess, r.URL.Query().Get("applicationId"))
 		if !ok {
 			return
 		}
@@ -331,7 +318,7 @@ func HandleSaved(d Deps) http.Handler {
 func HandleDetail(d Deps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c, sess, _ := page(d, r, "Connected App")
-		app, ok := appFor(d, w, r, sess, r.URL.Query().Get("applicationId"))
+		app, ok := connectedAppKind.find(d, w, r, sess, r.URL.Query().Get("applicationId"))
 		if !ok {
 			return
 		}
