@@ -33,7 +33,7 @@ MOCKSF_ADDR ?= 127.0.0.1:8080
 CLIENT_ADDR ?= 127.0.0.1:9000
 
 .DEFAULT_GOAL := help
-.PHONY: slds help e2e report steps-check e2e-repeat e2e-smtp e2e-mailpit e2e-remote-browser e2e-external steps test vet lint fmt-check unit chromium build run clean fuzz bench load soak node conformance e2e-playwright
+.PHONY: slds help e2e report report-cucumber steps-check e2e-repeat e2e-smtp e2e-mailpit e2e-remote-browser e2e-external steps test vet lint fmt-check unit chromium build run clean fuzz bench load soak node conformance e2e-playwright
 
 help: ## list the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-10s %s\n", $$1, $$2}'
@@ -111,6 +111,27 @@ SHARDS ?=
 
 report: ## merge CI shards' results folders into one report, JUnit and Cucumber JSON in a fresh RESULTS_DIR (SHARDS='results-1 results-2'); fails when a merged scenario failed
 	$(GO) run ./cmd/e2ereport -o "$(abspath $(RESULTS_DIR))" $(foreach d,$(SHARDS),"$(abspath $(d))")
+
+# HTMLFORMATTER_DIR pins the official Cucumber HTML formatter (npm
+# @cucumber/html-formatter) that make report-cucumber runs over the
+# run's messages.ndjson (package.json and package-lock.json); its
+# node_modules stays out of git and is installed again by npm ci whenever
+# the lock file changes.
+HTMLFORMATTER_DIR = e2e/htmlformatter
+HTMLFORMATTER_STAMP = $(HTMLFORMATTER_DIR)/node_modules/.installed-lock.json
+
+report-cucumber: node chromium ## the official Cucumber HTML report (npm @cucumber/html-formatter 24.2.0, pinned) of the last run's RESULTS_DIR/messages.ndjson into RESULTS_DIR/cucumber-report.html, then checks the formatter renders a stream of the report code in Chromium
+	@if ! cmp -s $(HTMLFORMATTER_DIR)/package-lock.json $(HTMLFORMATTER_STAMP); then \
+		start=$$(date +%s); \
+		(cd $(HTMLFORMATTER_DIR) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) || exit 1; \
+		cp $(HTMLFORMATTER_DIR)/package-lock.json $(HTMLFORMATTER_STAMP); \
+		echo "npm ci took $$(( $$(date +%s) - start ))s"; \
+	fi
+	@in="$(abspath $(RESULTS_DIR))/messages.ndjson"; out="$(abspath $(RESULTS_DIR))/cucumber-report.html"; \
+	if [ ! -f "$$in" ]; then echo "No $$in: run make e2e first (every run writes it; RESULTS_DIR names the folder)" >&2; exit 1; fi; \
+	start=$$(date +%s%N); node $(HTMLFORMATTER_DIR)/format.mjs < "$$in" > "$$out.tmp" && mv "$$out.tmp" "$$out" || { rm -f "$$out.tmp"; exit 1; }; \
+	echo "$$out: $$(( $$(stat -c %s "$$out") / 1024 )) KiB from $$(( $$(stat -c %s "$$in") / 1024 )) KiB of messages in $$(( ($$(date +%s%N) - start) / 1000000 )) ms"
+	$(GO) test -count=1 -tags htmlformatter -run 'TestCucumberHTMLFormatter' ./e2e/
 
 steps: ## regenerate docs/steps.md, the step catalogue, and e2e/catalog_steps.go, its literal step registrations, from e2e/catalog.go
 	$(GO) test -count=1 -run TestStepCatalogueIsCurrent ./e2e/ -update-steps
