@@ -10,7 +10,6 @@ import (
 	"path"
 	"path/filepath"
 	"runtime"
-	"runtime/debug"
 	"strings"
 	"time"
 	"unicode/utf16"
@@ -79,7 +78,7 @@ func writeMessages(w io.Writer, root string, fs []cukeFeature, info runInfo) err
 	emit := func(e *messages.Envelope) error { return enc.Encode(e) }
 	ids := &messages.Incrementing{}
 
-	if err := emit(&messages.Envelope{Meta: messagesMeta()}); err != nil {
+	if err := emit(&messages.Envelope{Meta: messagesMeta(root)}); err != nil {
 		return err
 	}
 	var cases []msgCase
@@ -133,18 +132,16 @@ func writeMessages(w io.Writer, root string, fs []cukeFeature, info runInfo) err
 }
 
 // messagesMeta names the protocol (the messages module the suite is
-// built with), godog as the implementation, Go, the OS and the CPU.
-func messagesMeta() *messages.Meta {
+// built with), godog as the implementation, Go, the OS and the CPU. The
+// versions are read from the module's go.mod under root: a test binary's
+// build info lists no dependencies.
+func messagesMeta(root string) *messages.Meta {
 	protocol, godogVersion := "21.0.1", "unknown"
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		for _, d := range bi.Deps {
-			switch d.Path {
-			case "github.com/cucumber/messages/go/v21":
-				protocol = strings.TrimPrefix(d.Version, "v")
-			case "github.com/cucumber/godog":
-				godogVersion = d.Version
-			}
-		}
+	if v := moduleVersion(root, "github.com/cucumber/messages/go/v21"); v != "" {
+		protocol = strings.TrimPrefix(v, "v")
+	}
+	if v := moduleVersion(root, "github.com/cucumber/godog"); v != "" {
+		godogVersion = v
 	}
 	return &messages.Meta{
 		ProtocolVersion: protocol,
@@ -153,6 +150,22 @@ func messagesMeta() *messages.Meta {
 		Os:              &messages.Product{Name: runtime.GOOS},
 		Cpu:             &messages.Product{Name: runtime.GOARCH},
 	}
+}
+
+// moduleVersion is the version go.mod under root requires of the module,
+// or "" when it names none.
+func moduleVersion(root, module string) string {
+	b, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	if err != nil {
+		return ""
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Fields(strings.TrimPrefix(strings.TrimSpace(line), "require "))
+		if len(f) >= 2 && f[0] == module {
+			return f[1]
+		}
+	}
+	return ""
 }
 
 // emitFeature emits the feature's source, GherkinDocument and the pickles

@@ -272,6 +272,17 @@ func messagesFixture(t *testing.T) (root string, f cukeFeature) {
 		"\n  @slow\n  Scenario: fails\n" + step(1) + step(2) +
 		"\n  Scenario: has an undefined step\n    When the admin does something nobody wrote\n" +
 		"\n  Scenario Outline: rows <n>\n" + step(1) + "\n    Examples:\n      | n |\n      | 1 |\n      | 2 |\n"
+	repo, err := repoRoot(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mod, err := os.ReadFile(filepath.Join(repo, "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "go.mod"), mod, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if err := os.MkdirAll(filepath.Join(root, "features"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -344,6 +355,12 @@ func TestMessagesStreamIsValidAndCarriesTheResults(t *testing.T) {
 	}
 	if big := s.attached["rows 2"]; len(big) != 2 || big[0].Url != "rows-2/big.png" || big[0].Body != "" {
 		t.Errorf("rows 2's screenshot = %+v; want it linked as rows-2/big.png", big)
+	}
+	mod, _ := os.ReadFile(filepath.Join(root, "go.mod"))
+	m := s.envelopes[0].Meta
+	if !strings.Contains(string(mod), "github.com/cucumber/messages/go/v21 v"+m.ProtocolVersion+" ") ||
+		!strings.Contains(string(mod), "github.com/cucumber/godog "+m.Implementation.Version+"\n") {
+		t.Errorf("meta = %+v, %+v; want the messages and godog versions of go.mod", m, m.Implementation)
 	}
 	// The first step matched a catalogue pattern with arguments.
 	first := s.cases[s.envelopeCase(t, "passes")].TestSteps[0]
