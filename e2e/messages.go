@@ -336,7 +336,14 @@ func emitExecution(emit func(*messages.Envelope) error, ids *messages.Incrementi
 		if err := emit(&messages.Envelope{TestStepStarted: &messages.TestStepStarted{TestCaseStartedId: started.Id, TestStepId: ts.Id, Timestamp: timestamp(at)}}); err != nil {
 			return at, err
 		}
-		for _, a := range attachmentsOf(st) {
+		attachments := attachmentsOf(st)
+		if st.Result.Status == "undefined" {
+			// The formatter shows an undefined step's snippets only from
+			// messages newer than v21; this log shows it ours.
+			attachments = append(attachments, &messages.Attachment{Body: undefinedMessage(c.uri, st),
+				ContentEncoding: messages.AttachmentContentEncoding_IDENTITY, MediaType: "text/x.cucumber.log+plain"})
+		}
+		for _, a := range attachments {
 			a.TestCaseStartedId, a.TestStepId = started.Id, ts.Id
 			if err := emit(&messages.Envelope{Attachment: a}); err != nil {
 				return at, err

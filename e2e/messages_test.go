@@ -343,6 +343,9 @@ func TestMessagesStreamIsValidAndCarriesTheResults(t *testing.T) {
 	if msg := s.results["has an undefined step"][1].Message; !strings.Contains(msg, "features/fixture.feature:16: undefined step") || !strings.Contains(msg, "did you mean") {
 		t.Errorf("the undefined step's message = %q; want its file:line and suggestions", msg)
 	}
+	if log := s.attached["has an undefined step"]; len(log) != 1 || log[0].MediaType != "text/x.cucumber.log+plain" || !strings.Contains(log[0].Body, "did you mean") {
+		t.Errorf("the undefined step's attachments = %+v; want its suggestions as a log", log)
+	}
 	if s.attempts["rows 1"] != 1 || s.attempts["passes"] != 0 {
 		t.Errorf("attempts = %v; want rows 1 on its second (1), passes on its first (0)", s.attempts)
 	}
