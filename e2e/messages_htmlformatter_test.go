@@ -21,7 +21,8 @@ import (
 
 // The formatter turns a stream written by the run's own report code
 // (writeReports) into a page whose app, rendered in Chromium, shows every
-// scenario, the failed step's message and its artefact links.
+// scenario, the failed step's message and its artefact links, and an
+// undefined step's suggestions.
 func TestCucumberHTMLFormatterRendersTheStream(t *testing.T) {
 	requireHTMLFormatter(t)
 	root, err := repoRoot(".")
@@ -31,6 +32,7 @@ func TestCucumberHTMLFormatterRendersTheStream(t *testing.T) {
 	f := passedRun(t, root, "features/login_errors.feature")
 	const msg = "expected the banner Verified; the page showed: Verify Your Identity"
 	fail(&f.Elements[0], 6, msg, 10, "a-wrong-code/shot.png")
+	f.Elements[1].Steps[5].Result = cukeResult{Status: "undefined"}
 	dir := t.TempDir()
 	if err := writeReports(dir, []cukeFeature{f}, runInfo{Started: time.Now()}); err != nil {
 		t.Fatal(err)
@@ -81,6 +83,9 @@ func TestCucumberHTMLFormatterRendersTheStream(t *testing.T) {
 	}
 	if !strings.Contains(text, msg) {
 		t.Errorf("the rendered report lacks the failed step's message %q:\n%.2000s", msg, text)
+	}
+	if !strings.Contains(text, "did you mean:") {
+		t.Errorf("the rendered report lacks the undefined step's suggestions:\n%.3000s", text)
 	}
 	if !strings.Contains(strings.Join(links, " "), "a-wrong-code/shot.png") {
 		t.Errorf("the rendered report links %q; want the failed step's artefacts, relative to the results folder", links)
