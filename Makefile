@@ -133,7 +133,7 @@ report-cucumber: node chromium ## the official Cucumber HTML report (npm @cucumb
 	echo "$$out: $$(( $$(stat -c %s "$$out") / 1024 )) KiB from $$(( $$(stat -c %s "$$in") / 1024 )) KiB of messages in $$(( ($$(date +%s%N) - start) / 1000000 )) ms"; \
 	if grep -q '"cut_short"' "$(abspath $(RESULTS_DIR))/run.json" 2>/dev/null; then \
 		echo "NOTE: that run was cut short; cucumber-report.html shows only the scenarios that finished, with no banner (report.html has one)" >&2; fi
-	$(GO) test -count=1 -tags htmlformatter -run 'TestCucumberHTMLFormatter' ./e2e/
+	$(GO) test -count=1 -tags htmlformatter -run 'TestCucumberHTMLFormatter|TestMakeReportCucumber' ./e2e/
 
 steps: ## regenerate docs/steps.md, the step catalogue, and e2e/catalog_steps.go, its literal step registrations, from e2e/catalog.go
 	$(GO) test -count=1 -run TestStepCatalogueIsCurrent ./e2e/ -update-steps

@@ -106,6 +106,52 @@ func TestCucumberHTMLFormatterRefusesABrokenStream(t *testing.T) {
 	}
 }
 
+// make report-cucumber formats RESULTS_DIR's stream into
+// cucumber-report.html, says when that run was cut short, and without a
+// stream fails naming what to run. GO=true stands
+// in for the test run the target ends with, which is this one.
+func TestMakeReportCucumber(t *testing.T) {
+	requireHTMLFormatter(t)
+	root, err := repoRoot(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	makeIn := func(results string) (string, error) {
+		cmd := exec.Command("make", "-s", "-f", filepath.Join(root, "Makefile"), "-C", root, "report-cucumber", "RESULTS_DIR="+results, "GO=true")
+		cmd.Dir = dir
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	out, err := makeIn(filepath.Join(dir, "empty"))
+	if err == nil || !strings.Contains(out, "run make e2e first") {
+		t.Errorf("make report-cucumber without a stream: %v\n%s", err, out)
+	}
+
+	f := passedRun(t, root, "features/login_errors.feature")
+	results := filepath.Join(dir, "results")
+	if err := os.MkdirAll(results, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeReports(results, []cukeFeature{f}, runInfo{Started: time.Now(), CutShort: "interrupt after 9s"}); err != nil {
+		t.Fatal(err)
+	}
+	out, err = makeIn(results)
+	if err != nil {
+		t.Fatalf("make report-cucumber: %v\n%s", err, out)
+	}
+	page := filepath.Join(results, "cucumber-report.html")
+	html, err := os.ReadFile(page)
+	if err != nil || !bytes.Contains(html, []byte(f.Elements[0].Name)) {
+		t.Errorf("make report-cucumber wrote no report of the stream to %s (%v)", page, err)
+	}
+	for _, want := range []string{page + ": ", " KiB of messages in ", "that run was cut short"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("make report-cucumber's output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
 // formatStream runs e2e/htmlformatter/format.mjs as make report-cucumber
 // does, returning its standard error.
 func formatStream(in, out string) ([]byte, error) {
