@@ -132,7 +132,7 @@ report-cucumber: node chromium ## the official Cucumber HTML report (npm @cucumb
 	start=$$(date +%s%N); node $(HTMLFORMATTER_DIR)/format.mjs < "$$in" > "$$out.tmp" && mv "$$out.tmp" "$$out" || { rm -f "$$out.tmp"; exit 1; }; \
 	echo "$$out: $$(( $$(stat -c %s "$$out") / 1024 )) KiB from $$(( $$(stat -c %s "$$in") / 1024 )) KiB of messages in $$(( ($$(date +%s%N) - start) / 1000000 )) ms"; \
 	msg=$$(tail -n 1 "$$in" | sed -n 's/^{"testRunFinished":{"message":"\(.*\)","success".*/\1/p'); \
-	if [ -n "$$msg" ]; then echo "NOTE: $$msg. cucumber-report.html does not say so and shows only the scenarios it has (report.html says so)" >&2; fi
+	if [ -n "$$msg" ]; then echo "NOTE: $$msg. cucumber-report.html does not show this; report.html has every scenario and says when a run was cut short" >&2; fi
 	$(GO) test -count=1 -tags htmlformatter -run 'TestCucumberHTMLFormatter|TestMakeReportCucumber' ./e2e/
 
 steps: ## regenerate docs/steps.md, the step catalogue, and e2e/catalog_steps.go, its literal step registrations, from e2e/catalog.go

@@ -146,7 +146,7 @@ func TestMakeReportCucumber(t *testing.T) {
 	if err != nil || !bytes.Contains(html, []byte(f.Elements[0].Name)) {
 		t.Errorf("make report-cucumber wrote no report of the stream to %s (%v)", page, err)
 	}
-	for _, want := range []string{page + ": ", " KiB of messages in ", "NOTE: run cut short: interrupt after 9s. cucumber-report.html does not say so"} {
+	for _, want := range []string{page + ": ", " KiB of messages in ", "NOTE: run cut short: interrupt after 9s. cucumber-report.html does not show this"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("make report-cucumber's output lacks %q:\n%s", want, out)
 		}
