@@ -33,7 +33,7 @@ MOCKSF_ADDR ?= 127.0.0.1:8080
 CLIENT_ADDR ?= 127.0.0.1:9000
 
 .DEFAULT_GOAL := help
-.PHONY: slds help e2e report report-cucumber steps-check e2e-repeat e2e-smtp e2e-mailpit e2e-remote-browser e2e-external steps test vet lint fmt-check unit chromium build run clean fuzz bench load soak node conformance e2e-playwright
+.PHONY: slds help e2e report steps-check e2e-repeat e2e-smtp e2e-mailpit e2e-remote-browser e2e-external steps test vet lint fmt-check unit chromium build run clean fuzz bench load soak node conformance e2e-playwright
 
 help: ## list the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-10s %s\n", $$1, $$2}'
@@ -119,6 +119,8 @@ report: ## merge CI shards' results folders into one report, JUnit and Cucumber 
 # the lock file changes.
 HTMLFORMATTER_DIR = e2e/htmlformatter
 HTMLFORMATTER_STAMP = $(HTMLFORMATTER_DIR)/node_modules/.installed-lock.json
+
+.PHONY: report-cucumber
 
 report-cucumber: node chromium ## the official Cucumber HTML report (npm @cucumber/html-formatter 24.2.0, pinned) of the last run's RESULTS_DIR/messages.ndjson into RESULTS_DIR/cucumber-report.html, then checks the formatter renders a stream of the report code in Chromium
 	@if ! cmp -s $(HTMLFORMATTER_DIR)/package-lock.json $(HTMLFORMATTER_STAMP); then \
