@@ -105,13 +105,6 @@ e2e-mailpit: chromium $(MAILPIT) ## the suite with mocksf relaying its mail to a
 	echo "mailpit (pid $$pid) on 127.0.0.1:$$http (SMTP $$smtp)"; \
 	$(MAKE) e2e SMTP=127.0.0.1:$$smtp MAILPIT_URL=http://127.0.0.1:$$http
 
-# SHARDS: the results folders of CI shards (each run with SHARD=i/n and
-# its own RESULTS_DIR) that make report merges into RESULTS_DIR.
-SHARDS ?=
-
-report: ## merge CI shards' results folders into one report, JUnit and Cucumber JSON in a fresh RESULTS_DIR (SHARDS='results-1 results-2'); fails when a merged scenario failed
-	$(GO) run ./cmd/e2ereport -o "$(abspath $(RESULTS_DIR))" $(foreach d,$(SHARDS),"$(abspath $(d))")
-
 # HTMLFORMATTER_DIR pins the official Cucumber HTML formatter (npm
 # @cucumber/html-formatter) that make report-cucumber runs over the
 # run's messages.ndjson (package.json and package-lock.json); its
@@ -136,6 +129,13 @@ report-cucumber: node chromium ## the official Cucumber HTML report (npm @cucumb
 	msg=$$(tail -n 1 "$$in" | sed -n 's/^{"testRunFinished":{"message":"\(.*\)","success".*/\1/p'); \
 	if [ -n "$$msg" ]; then echo "NOTE: $$msg. cucumber-report.html does not show this; report.html has every scenario and says when a run was cut short" >&2; fi
 	$(GO) test -count=1 -tags htmlformatter -run 'TestCucumberHTMLFormatter|TestMakeReportCucumber' ./e2e/
+
+# SHARDS: the results folders of CI shards (each run with SHARD=i/n and
+# its own RESULTS_DIR) that make report merges into RESULTS_DIR.
+SHARDS ?=
+
+report: ## merge CI shards' results folders into one report, JUnit and Cucumber JSON in a fresh RESULTS_DIR (SHARDS='results-1 results-2'); fails when a merged scenario failed
+	$(GO) run ./cmd/e2ereport -o "$(abspath $(RESULTS_DIR))" $(foreach d,$(SHARDS),"$(abspath $(d))")
 
 steps: ## regenerate docs/steps.md, the step catalogue, and e2e/catalog_steps.go, its literal step registrations, from e2e/catalog.go
 	$(GO) test -count=1 -run TestStepCatalogueIsCurrent ./e2e/ -update-steps
