@@ -390,6 +390,10 @@ func attachmentsOf(st cukeStep) []*messages.Attachment {
 	}
 	var out []*messages.Attachment
 	for _, em := range st.Embeddings {
+		if shots, ok := linkedShots(em); ok {
+			out = append(out, shots...)
+			continue
+		}
 		a := &messages.Attachment{Body: em.Data, ContentEncoding: messages.AttachmentContentEncoding_BASE64, MediaType: em.MimeType, FileName: em.Name}
 		if url, ok := saved[em.Name]; ok && strings.HasPrefix(em.MimeType, "image/") && base64.StdEncoding.DecodedLen(len(em.Data)) > urlImageBytes {
 			a.Body, a.ContentEncoding, a.Url = "", messages.AttachmentContentEncoding_IDENTITY, url
@@ -397,6 +401,41 @@ func attachmentsOf(st cukeStep) []*messages.Attachment {
 		out = append(out, a)
 	}
 	return out
+}
+
+// linkedShots are the attachments of a traced step's screenshots where
+// the Cucumber JSON links them (TRACE=1's application/vnd.sfharness.shots+json,
+// written by the trace's code: each window's screenshot path relative to
+// the results folder, or why it has none) rather than embedding them:
+// an image by url per window, and a log line per window without one.
+func linkedShots(em cukeEmbedding) ([]*messages.Attachment, bool) {
+	if em.MimeType != "application/vnd.sfharness.shots+json" {
+		return nil, false
+	}
+	var shots struct {
+		Windows []struct{ Window, Screenshot, Reason string } `json:"windows"`
+		Note    string                                        `json:"note"`
+	}
+	b, err := base64.StdEncoding.DecodeString(em.Data)
+	if err != nil || json.Unmarshal(b, &shots) != nil {
+		return nil, false
+	}
+	var out []*messages.Attachment
+	logLine := func(text string) *messages.Attachment {
+		return &messages.Attachment{Body: text, ContentEncoding: messages.AttachmentContentEncoding_IDENTITY, MediaType: "text/x.cucumber.log+plain"}
+	}
+	for _, w := range shots.Windows {
+		if w.Screenshot == "" {
+			out = append(out, logLine(fmt.Sprintf("window %q: no screenshot: %s", w.Window, w.Reason)))
+			continue
+		}
+		out = append(out, &messages.Attachment{Url: w.Screenshot, MediaType: "image/png", FileName: w.Window + ": " + path.Base(w.Screenshot),
+			ContentEncoding: messages.AttachmentContentEncoding_IDENTITY})
+	}
+	if shots.Note != "" {
+		out = append(out, logLine(shots.Note))
+	}
+	return out, true
 }
 
 func timestamp(t time.Time) *messages.Timestamp {

@@ -296,6 +296,9 @@ func messagesFixture(t *testing.T) (root string, f cukeFeature) {
 	fail(&f.Elements[1], 2, "want the banner; the page showed: Error", 100, "fails/shot.png")
 	f.Elements[2].Steps[1].Result = cukeResult{Status: "undefined"}
 	f.Elements[3].Attempts, f.Elements[3].Flaky = 2, true
+	// TRACE=1 links a passed step's screenshots instead of embedding them.
+	f.Elements[3].Steps[1].Embeddings = []cukeEmbedding{{Name: "screenshots", MimeType: "application/vnd.sfharness.shots+json",
+		Data: base64.StdEncoding.EncodeToString([]byte(`{"at":1.5,"took":0.2,"windows":[{"window":"product","screenshot":"rows_1/02-x-product.png"},{"window":"pop-up","reason":"the window had closed"}]}`))}}
 	// A screenshot too large to carry inline: linked by its url.
 	fail(&f.Elements[4], 1, "rows 2 broke", urlImageBytes+1, "rows-2/big.png")
 	return root, f
@@ -345,6 +348,10 @@ func TestMessagesStreamIsValidAndCarriesTheResults(t *testing.T) {
 	}
 	if log := s.attached["has an undefined step"]; len(log) != 1 || log[0].MediaType != "text/x.cucumber.log+plain" || !strings.Contains(log[0].Body, "did you mean") {
 		t.Errorf("the undefined step's attachments = %+v; want its suggestions as a log", log)
+	}
+	if shots := s.attached["rows 1"]; len(shots) != 2 || shots[0].Url != "rows_1/02-x-product.png" || shots[0].MediaType != "image/png" ||
+		shots[1].Body != `window "pop-up": no screenshot: the window had closed` {
+		t.Errorf("a traced step's linked screenshots = %+v; want the product's by url and why the pop-up has none", shots)
 	}
 	if s.attempts["rows 1"] != 1 || s.attempts["passes"] != 0 {
 		t.Errorf("attempts = %v; want rows 1 on its second (1), passes on its first (0)", s.attempts)
