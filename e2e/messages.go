@@ -9,8 +9,10 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf16"
 
@@ -286,8 +288,8 @@ func testCaseOf(ids *messages.Incrementing, c msgCase, defIDs []string) *message
 	for i, ps := range c.pickle.Steps {
 		ts := &messages.TestStep{Id: ids.NewId(), PickleStepId: ps.Id, StepDefinitionIds: []string{}}
 		if c.e.Steps[i].Result.Status != "undefined" {
-			for j := range catalog {
-				loc := patterns[j].FindStringSubmatchIndex(ps.Text)
+			for j, re := range definitionPatterns() {
+				loc := re.FindStringSubmatchIndex(ps.Text)
 				if loc == nil {
 					continue
 				}
@@ -302,6 +304,17 @@ func testCaseOf(ids *messages.Incrementing, c msgCase, defIDs []string) *message
 	}
 	return tc
 }
+
+// definitionPatterns are the catalogue's patterns, compiled from its
+// entries' Pattern fields, by index, for the match positions of a step's
+// arguments.
+var definitionPatterns = sync.OnceValue(func() []*regexp.Regexp {
+	out := make([]*regexp.Regexp, len(catalog))
+	for i, d := range catalog {
+		out[i] = regexp.MustCompile(d.Pattern)
+	}
+	return out
+})
 
 // matchArguments are the capture groups of a match, with their offsets
 // in UTF-16 code units, as the JavaScript that reads them counts.
