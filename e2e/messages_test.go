@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -368,8 +369,10 @@ func TestMessagesStreamIsValidAndCarriesTheResults(t *testing.T) {
 	}
 	mod, _ := os.ReadFile(filepath.Join(root, "go.mod"))
 	m := s.envelopes[0].Meta
-	if !strings.Contains(string(mod), "github.com/cucumber/messages/go/v21 v"+m.ProtocolVersion+" ") ||
-		!strings.Contains(string(mod), "github.com/cucumber/godog "+m.Implementation.Version+"\n") {
+	requires := func(module, version string) bool {
+		return regexp.MustCompile(`(?m)^\s*(require )?` + regexp.QuoteMeta(module+" "+version) + `(\s|$)`).Match(mod)
+	}
+	if !requires("github.com/cucumber/messages/go/v21", "v"+m.ProtocolVersion) || !requires("github.com/cucumber/godog", m.Implementation.Version) {
 		t.Errorf("meta = %+v, %+v; want the messages and godog versions of go.mod", m, m.Implementation)
 	}
 	// The first step matched a catalogue pattern with arguments.
