@@ -120,6 +120,31 @@ e2e-mailpit: chromium $(MAILPIT) ## the suite with mocksf relaying its mail to a
 	echo "mailpit (pid $$pid) on 127.0.0.1:$$http (SMTP $$smtp)"; \
 	$(MAKE) e2e SMTP=127.0.0.1:$$smtp MAILPIT_URL=http://127.0.0.1:$$http
 
+# HTMLFORMATTER_DIR pins the official Cucumber HTML formatter (npm
+# @cucumber/html-formatter) that make report-cucumber runs over the
+# run's messages.ndjson (package.json and package-lock.json); its
+# node_modules stays out of git and is installed again by npm ci whenever
+# the lock file changes.
+HTMLFORMATTER_DIR = e2e/htmlformatter
+HTMLFORMATTER_STAMP = $(HTMLFORMATTER_DIR)/node_modules/.installed-lock.json
+
+.PHONY: report-cucumber
+
+report-cucumber: node chromium ## the official Cucumber HTML report (npm @cucumber/html-formatter 24.2.0, pinned) of the last run's RESULTS_DIR/messages.ndjson into RESULTS_DIR/cucumber-report.html, then checks the formatter renders a stream of the report code in Chromium
+	@if ! cmp -s $(HTMLFORMATTER_DIR)/package-lock.json $(HTMLFORMATTER_STAMP); then \
+		start=$$(date +%s); \
+		(cd $(HTMLFORMATTER_DIR) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) || exit 1; \
+		cp $(HTMLFORMATTER_DIR)/package-lock.json $(HTMLFORMATTER_STAMP); \
+		echo "npm ci took $$(( $$(date +%s) - start ))s"; \
+	fi
+	@in="$(abspath $(RESULTS_DIR))/messages.ndjson"; out="$(abspath $(RESULTS_DIR))/cucumber-report.html"; \
+	if [ ! -f "$$in" ]; then echo "No $$in: run make e2e first (every run writes it; RESULTS_DIR names the folder)" >&2; exit 1; fi; \
+	start=$$(date +%s%N); node $(HTMLFORMATTER_DIR)/format.mjs < "$$in" > "$$out.tmp" && mv "$$out.tmp" "$$out" || { rm -f "$$out.tmp"; exit 1; }; \
+	echo "$$out: $$(( $$(stat -c %s "$$out") / 1024 )) KiB from $$(( $$(stat -c %s "$$in") / 1024 )) KiB of messages in $$(( ($$(date +%s%N) - start) / 1000000 )) ms"; \
+	msg=$$(tail -n 1 "$$in" | sed -n 's/^{"testRunFinished":{"message":"\(.*\)","success".*/\1/p'); \
+	if [ -n "$$msg" ]; then echo "NOTE: $$msg. cucumber-report.html does not show this; report.html has every scenario and says when a run was cut short" >&2; fi
+	$(GO) test -count=1 -tags htmlformatter -run 'TestCucumberHTMLFormatter|TestMakeReportCucumber' ./e2e/
+
 # SHARDS: the results folders of CI shards (each run with SHARD=i/n and
 # its own RESULTS_DIR) that make report merges into RESULTS_DIR.
 SHARDS ?=

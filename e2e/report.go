@@ -545,8 +545,9 @@ func writeHTMLReport(w io.Writer, fs []cukeFeature, info runInfo) error {
 	})
 }
 
-// writeReports writes junit.xml, report.html, cucumber.json and run.json
-// (info, which make report reads to merge shards) into dir.
+// writeReports writes junit.xml, report.html, cucumber.json, run.json
+// (info, which make report reads to merge shards) and messages.ndjson
+// into dir.
 func writeReports(dir string, fs []cukeFeature, info runInfo) error {
 	var junit, html bytes.Buffer
 	if err := writeJUnit(&junit, fs, info); err != nil {
@@ -568,7 +569,7 @@ func writeReports(dir string, fs []cukeFeature, info runInfo) error {
 			return fmt.Errorf("e2e: write %s: %w", name, err)
 		}
 	}
-	return nil
+	return writeMessagesFile(dir, fs, info) // messages.ndjson, for make report-cucumber
 }
 
 func jsonIndent(v any) ([]byte, error) { return json.MarshalIndent(v, "", "  ") }
