@@ -9,10 +9,8 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf16"
 
@@ -288,7 +286,10 @@ func testCaseOf(ids *messages.Incrementing, c msgCase, defIDs []string) *message
 	for i, ps := range c.pickle.Steps {
 		ts := &messages.TestStep{Id: ids.NewId(), PickleStepId: ps.Id, StepDefinitionIds: []string{}}
 		if c.e.Steps[i].Result.Status != "undefined" {
-			for j, re := range definitionPatterns() {
+			for j, re := range patternsIn[c.pickle.Language] {
+				if re == nil {
+					continue
+				}
 				loc := re.FindStringSubmatchIndex(ps.Text)
 				if loc == nil {
 					continue
@@ -304,17 +305,6 @@ func testCaseOf(ids *messages.Incrementing, c msgCase, defIDs []string) *message
 	}
 	return tc
 }
-
-// definitionPatterns are the catalogue's patterns, compiled from its
-// entries' Pattern fields, by index, for the match positions of a step's
-// arguments.
-var definitionPatterns = sync.OnceValue(func() []*regexp.Regexp {
-	out := make([]*regexp.Regexp, len(catalog))
-	for i, d := range catalog {
-		out[i] = regexp.MustCompile(d.Pattern)
-	}
-	return out
-})
 
 // matchArguments are the capture groups of a match, with their offsets
 // in UTF-16 code units, as the JavaScript that reads them counts.
@@ -417,20 +407,13 @@ func attachmentsOf(st cukeStep) []*messages.Attachment {
 }
 
 // linkedShots are the attachments of a traced step's screenshots where
-// the Cucumber JSON links them (TRACE=1's application/vnd.sfharness.shots+json,
-// written by the trace's code: each window's screenshot path relative to
-// the results folder, or why it has none) rather than embedding them:
-// an image by url per window, and a log line per window without one.
+// the Cucumber JSON links them (TRACE=1's stepShots: each window's
+// screenshot path relative to the results folder, or why it has none)
+// rather than embedding them: an image by url per window, and a log line
+// per window without one.
 func linkedShots(em cukeEmbedding) ([]*messages.Attachment, bool) {
-	if em.MimeType != "application/vnd.sfharness.shots+json" {
-		return nil, false
-	}
-	var shots struct {
-		Windows []struct{ Window, Screenshot, Reason string } `json:"windows"`
-		Note    string                                        `json:"note"`
-	}
-	b, err := base64.StdEncoding.DecodeString(em.Data)
-	if err != nil || json.Unmarshal(b, &shots) != nil {
+	var shots stepShots
+	if !decodeAttachment(em, shotsMediaType, &shots) {
 		return nil, false
 	}
 	var out []*messages.Attachment

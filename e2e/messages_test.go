@@ -298,7 +298,7 @@ func messagesFixture(t *testing.T) (root string, f cukeFeature) {
 	f.Elements[2].Steps[1].Result = cukeResult{Status: "undefined"}
 	f.Elements[3].Attempts, f.Elements[3].Flaky = 2, true
 	// TRACE=1 links a passed step's screenshots instead of embedding them.
-	f.Elements[3].Steps[1].Embeddings = []cukeEmbedding{{Name: "screenshots", MimeType: "application/vnd.sfharness.shots+json",
+	f.Elements[3].Steps[1].Embeddings = []cukeEmbedding{{Name: "screenshots", MimeType: shotsMediaType,
 		Data: base64.StdEncoding.EncodeToString([]byte(`{"at":1.5,"took":0.2,"windows":[{"window":"product","screenshot":"rows_1/02-x-product.png"},{"window":"pop-up","reason":"the window had closed"}]}`))}}
 	// A screenshot too large to carry inline: linked by its url.
 	fail(&f.Elements[4], 1, "rows 2 broke", urlImageBytes+1, "rows-2/big.png")
