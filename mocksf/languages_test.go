@@ -42,9 +42,10 @@ orgs:
 // the element that carries it, which no language changes.
 type pageWords struct {
 	lang string // the <html lang> value
-	// login, verify, mail, appManager, form, saved, detail, consumer and
-	// allow are the pages of the documented flow, in its order.
-	login, verify, appManager, form, saved, detail, consumer, allow []string
+	// verify, appManager, form, saved, detail, consumer and allow are the
+	// pages of the documented flow, in its order (the login page has
+	// tests of its own: TestLoginPageLanguage).
+	verify, appManager, form, saved, detail, consumer, allow []string
 	// ecaForm and ecaManager are New External Client App and its
 	// manager.
 	ecaForm, ecaManager        []string
@@ -137,7 +138,7 @@ func TestPagesInTheUsersLanguage(t *testing.T) {
 				!strings.Contains(m.HTML, `<html lang="`+tt.want.lang+`">`) {
 				t.Errorf("mail: subject %q, code %q, text\n%s\nwant subject %q and %q", m.Subject, m.Code, m.Text, tt.want.mailSubject, tt.want.mailCodeLabel+m.Code)
 			}
-			resp, page = post(t, c, ts.URL+login.VerifyPath, url.Values{"_CONFIRMATIONTOKEN": {token}, "emc": {m.Code}})
+			resp, _ = post(t, c, ts.URL+login.VerifyPath, url.Values{"_CONFIRMATIONTOKEN": {token}, "emc": {m.Code}})
 			if resp.Request.URL.Path != login.HomePath {
 				t.Fatalf("the code led to %s; want %s", resp.Request.URL.Path, login.HomePath)
 			}
