@@ -81,16 +81,17 @@ func HandleSetClock(c *API) http.Handler {
 	})
 }
 
-// orgClockState is an org's own clock as GET and POST
-// /__mocksf/orgs/{id}/clock answer it: the time in the org, how far it is
-// ahead of mocksf's clock (its Offset), and whether mocksf's clock, which
-// it follows, stands still.
-func (c *API) orgClockState(orgID string) (ClockState, error) {
+// writeOrgClock answers an org's own clock as GET and POST
+// /__mocksf/orgs/{id}/clock do: the time in the org, how far it is ahead
+// of mocksf's clock (its Offset), and whether mocksf's clock, which it
+// follows, stands still.
+func (c *API) writeOrgClock(w http.ResponseWriter, orgID string) {
 	now, offset, err := c.d.Store.OrgClock(orgID)
 	if err != nil {
-		return ClockState{}, errorf(CodeNotFound, "no org %s", orgID)
+		writeError(w, errorf(CodeNotFound, "no org %s", orgID))
+		return
 	}
-	return ClockState{Now: now, Offset: offset.String(), Frozen: c.d.Clock.Frozen()}, nil
+	writeJSON(w, http.StatusOK, ClockState{Now: now, Offset: offset.String(), Frozen: c.d.Clock.Frozen()})
 }
 
 // HandleGetOrgClock is GET /__mocksf/orgs/{id}/clock: the org's
@@ -102,12 +103,7 @@ func HandleGetOrgClock(c *API) http.Handler {
 			writeError(w, err)
 			return
 		}
-		st, err := c.orgClockState(o.ID)
-		if err != nil {
-			writeError(w, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, st)
+		c.writeOrgClock(w, o.ID)
 	})
 }
 
@@ -164,11 +160,6 @@ func HandleSetOrgClock(c *API) http.Handler {
 			writeError(w, err)
 			return
 		}
-		st, err := c.orgClockState(o.ID)
-		if err != nil {
-			writeError(w, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, st)
+		c.writeOrgClock(w, o.ID)
 	})
 }
