@@ -17,7 +17,7 @@ func (s *Store) Approve(userID, consumerKey string) {
 	defer s.mu.Unlock()
 	at := s.now()
 	if u, ok := s.users[userID]; ok {
-		at = s.nowInLocked(u.OrgID)
+		at = s.nowIn(u.OrgID)
 	}
 	s.approvals[approvalKey{userID, consumerKey}] = at
 }

@@ -40,7 +40,7 @@ func (s *Store) CreateApp(app ConnectedApp) (ConnectedApp, error) {
 	}
 	app.ID = s.nextID("ConnectedApp")
 	if app.CreatedAt.IsZero() {
-		app.CreatedAt = s.nowInLocked(app.OrgID)
+		app.CreatedAt = s.nowIn(app.OrgID)
 	}
 	stored := copyApp(&app)
 	s.apps[app.ConsumerKey] = &stored

@@ -2,7 +2,6 @@ package store
 
 import (
 	"fmt"
-	"time"
 
 	"github.com/sfharness/sfharness/mocksf/sfid"
 )
@@ -31,9 +30,6 @@ type orgState struct {
 	usage usageWindow
 	// bulk is the org's Bulk API jobs (bulkjobs.go).
 	bulk bulkJobs
-	// clockOffset is how far the org's clock is ahead of mocksf's
-	// (orgclock.go).
-	clockOffset time.Duration
 }
 
 // newOrgState is the state of a new org, with nothing in it yet.
@@ -85,6 +81,7 @@ func (s *Store) DeleteOrg(id string) error {
 	}
 	// Its records, jobs and settings go with it.
 	delete(s.orgs, id)
+	s.orgClocks.Delete(id)
 	users := map[string]bool{}
 	for uid, u := range s.users {
 		if u.OrgID == id {

@@ -161,7 +161,7 @@ func (s *Store) Objects(orgID string) []string {
 // recordClock returns the time in org orgID as records keep it: UTC, to the second,
 // as Salesforce's audit fields are.
 func (s *Store) recordClock(orgID string) time.Time {
-	return s.nowInLocked(orgID).UTC().Truncate(time.Second)
+	return s.nowIn(orgID).UTC().Truncate(time.Second)
 }
 
 // RecordSnapshot returns the org's records of an object, deleted ones

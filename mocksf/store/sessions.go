@@ -256,7 +256,7 @@ func (s *Store) UpdateSession(id string, fn func(*Session)) (Session, error) {
 	if sess.OrgID != org {
 		// Its last use, until now on the clock of no org or another's,
 		// is now on the clock of the org it entered.
-		sess.LastUsed = s.nowInLocked(sess.OrgID)
+		sess.LastUsed = s.nowIn(sess.OrgID)
 	}
 	out := copySession(sess)
 	// Accounted after the copy: a session growing past the limits may
@@ -311,7 +311,7 @@ func (s *Store) liveSessionLocked(id string) (*Session, bool) {
 		s.dropSessionLocked(id)
 		return nil, false
 	}
-	sess.LastUsed = s.inOrgLocked(sess.OrgID, base)
+	sess.LastUsed = s.inOrg(sess.OrgID, base)
 	return sess, true
 }
 
@@ -323,7 +323,7 @@ func (s *Store) sessionEndedLocked(sess *Session, base time.Time) bool {
 	if !preLogin(sess) {
 		timeout = s.sessionTimeoutLocked(sess.OrgID)
 	}
-	return s.inOrgLocked(sess.OrgID, base).Sub(sess.LastUsed) >= timeout
+	return s.inOrg(sess.OrgID, base).Sub(sess.LastUsed) >= timeout
 }
 
 // DeleteSession ends a session (logout).

@@ -501,9 +501,12 @@ type Record struct {
 type Store struct {
 	now func() time.Time
 
-	mu        sync.RWMutex
-	serial    uint64
-	orgs      map[string]*orgState     // by 18-character ID
+	mu     sync.RWMutex
+	serial uint64
+	orgs   map[string]*orgState // by 18-character ID
+	// orgClocks are the offsets of the orgs whose clock moved
+	// (orgclock.go), read without mu.
+	orgClocks sync.Map
 	users     map[string]*User         // by ID
 	byName    map[string]string        // lower-case username → user ID
 	apps      map[string]*ConnectedApp // by consumer key
@@ -558,6 +561,7 @@ func New(now func() time.Time) *Store {
 
 func (s *Store) clear() {
 	s.orgs = map[string]*orgState{}
+	s.orgClocks.Clear()
 	s.users = map[string]*User{}
 	s.byName = map[string]string{}
 	s.apps = map[string]*ConnectedApp{}
@@ -677,7 +681,7 @@ func (s *Store) authenticate(username, secret string, maxFailures int, check fun
 		return User{}, s.unknownLoginFailedLocked(usernameKey(username), l)
 	}
 	u := s.users[id]
-	l.now = s.nowInLocked(u.OrgID)
+	l.now = s.nowIn(u.OrgID)
 	if l.locked(&u.FailedLogins, &u.LockedAt) {
 		return User{}, ErrLockedOut
 	}

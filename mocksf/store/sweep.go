@@ -40,7 +40,7 @@ func (s *Store) sweepLocked(base time.Time) {
 		}
 	}
 	for code, c := range s.codes {
-		if grace := s.inOrgLocked(c.OrgID, base).Sub(c.ExpiresAt); grace > CodeGrace || (grace > 0 && !c.used) {
+		if grace := s.inOrg(c.OrgID, base).Sub(c.ExpiresAt); grace > CodeGrace || (grace > 0 && !c.used) {
 			delete(s.codes, code)
 		}
 	}

@@ -197,7 +197,7 @@ func (s *Store) IssueTokens(code, consumerKey, userID string, scopes []string, w
 	if code != "" && c != nil && c.replayed {
 		return AccessToken{}, nil, ErrCodeReplayed
 	}
-	now := s.nowInLocked(u.OrgID)
+	now := s.nowIn(u.OrgID)
 	var rt *RefreshToken
 	if withRefresh {
 		rt = s.newRefreshLocked(consumerKey, *u, scopes, now)
@@ -358,7 +358,7 @@ func (s *Store) refreshToken(refreshToken string, rotate bool) (AccessToken, Ref
 // refreshLocked issues an access token from rt to its user u, rotating
 // rt first when rotate is set; s.mu must be held for writing.
 func (s *Store) refreshLocked(rt *RefreshToken, u User, rotate bool) (AccessToken, RefreshToken, error) {
-	now := s.nowInLocked(rt.OrgID)
+	now := s.nowIn(rt.OrgID)
 	s.touchRefreshLocked(rt, now)
 	if rotate {
 		rt = s.rotateLocked(rt)
@@ -446,7 +446,7 @@ func (s *Store) RefreshGrant(refreshToken string, app ConnectedApp, replay Refre
 	if !ok && replay == RevokeFamilyOnReplay {
 		s.revokeRetiredLocked(refreshToken, app.ConsumerKey)
 	}
-	if !ok || rt.ConsumerKey != app.ConsumerKey || app.Policy.Refresh.Expired(*rt, s.nowInLocked(rt.OrgID)) {
+	if !ok || rt.ConsumerKey != app.ConsumerKey || app.Policy.Refresh.Expired(*rt, s.nowIn(rt.OrgID)) {
 		return AccessToken{}, RefreshToken{}, fmt.Errorf("store: refresh token: %w", ErrNotFound)
 	}
 	u, o, err := s.activeUserLocked(rt.UserID)
@@ -533,7 +533,7 @@ func (s *Store) liveAccessLocked(token string, base time.Time) (*AccessToken, ti
 	if !ok {
 		return nil, time.Time{}, false
 	}
-	now := s.inOrgLocked(at.OrgID, base)
+	now := s.inOrg(at.OrgID, base)
 	if now.Sub(at.LastUsed) >= s.sessionTimeoutLocked(at.OrgID) {
 		delete(s.access, token)
 		return nil, time.Time{}, false
