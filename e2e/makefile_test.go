@@ -16,17 +16,29 @@ import (
 	"github.com/sfharness/sfharness/internal/testlog"
 )
 
+// makeTools are the repository root and the go command that make's
+// recipes run (go test puts its own go on PATH); a machine without make
+// fails the test: make is the suite's own entry point.
+func makeTools(t *testing.T) (root, goCmd string) {
+	t.Helper()
+	if _, err := exec.LookPath("make"); err != nil {
+		t.Fatalf("make is the suite's own entry point: %v", err)
+	}
+	goCmd, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatalf("go test puts its go on PATH: %v", err)
+	}
+	if root, err = repoRoot("."); err != nil {
+		t.Fatal(err)
+	}
+	return root, goCmd
+}
+
 // make e2e passes RESULTS_DIR on as an absolute path, relative to where
 // make runs, so the suite (which runs from the repository root) writes
 // where the person asked.
 func TestMakeE2EPassesResultsDirFromWhereMakeRuns(t *testing.T) {
-	if _, err := exec.LookPath("make"); err != nil {
-		t.Fatalf("make is the suite's own entry point: %v", err)
-	}
-	root, err := repoRoot(".")
-	if err != nil {
-		t.Fatal(err)
-	}
+	root, _ := makeTools(t)
 	elsewhere := t.TempDir()
 	for dir, want := range map[string]string{root: filepath.Join(root, "myresults"), elsewhere: filepath.Join(elsewhere, "myresults")} {
 		cmd := exec.Command("make", "-n", "-f", filepath.Join(root, "Makefile"), "e2e", "RESULTS_DIR=myresults")
@@ -44,20 +56,10 @@ func TestMakeE2EPassesResultsDirFromWhereMakeRuns(t *testing.T) {
 // make report merges shards' folders, given relative to where make runs,
 // and fails as the merged run does.
 func TestMakeReportMergesShards(t *testing.T) {
-	if _, err := exec.LookPath("make"); err != nil {
-		t.Fatalf("make is the suite's own entry point: %v", err)
-	}
 	if testing.Short() {
 		t.Skip("builds cmd/e2ereport")
 	}
-	goCmd, err := exec.LookPath("go")
-	if err != nil {
-		t.Fatalf("go test puts its go on PATH: %v", err)
-	}
-	root, err := repoRoot(".")
-	if err != nil {
-		t.Fatal(err)
-	}
+	root, goCmd := makeTools(t)
 	dir := t.TempDir()
 	writeShard(t, dir, "results-1", "1/2", shard1, "")
 	writeShard(t, dir, "results-2", "2/2", shard2, "")
@@ -86,17 +88,7 @@ func TestMakeReportMergesShards(t *testing.T) {
 // stood in for by MAKE, the command each recipe runs last. e2e-smtp and
 // e2e-mailpit stop theirs with the same lines; CI runs them whole.
 func TestMakeTargetsLeaveNoProcess(t *testing.T) {
-	if _, err := exec.LookPath("make"); err != nil {
-		t.Fatalf("make is the suite's own entry point: %v", err)
-	}
-	goCmd, err := exec.LookPath("go")
-	if err != nil {
-		t.Fatalf("go test puts its go on PATH: %v", err)
-	}
-	root, err := repoRoot(".")
-	if err != nil {
-		t.Fatal(err)
-	}
+	root, goCmd := makeTools(t)
 	tests := []struct {
 		target, suite string
 		interrupt     bool

@@ -244,13 +244,7 @@ func TestLoginWindow(t *testing.T) {
 
 // make e2e passes PRODUCT on to the suite.
 func TestMakeE2EPassesProduct(t *testing.T) {
-	if _, err := exec.LookPath("make"); err != nil {
-		t.Fatalf("make is the suite's own entry point: %v", err)
-	}
-	root, err := repoRoot(".")
-	if err != nil {
-		t.Fatal(err)
-	}
+	root, _ := makeTools(t)
 	cmd := exec.Command("make", "-n", "-f", filepath.Join(root, "Makefile"), "e2e", "PRODUCT=profiles/shop.yaml")
 	cmd.Dir = root
 	out, err := cmd.CombinedOutput()
