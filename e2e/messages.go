@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -137,10 +138,11 @@ func writeMessages(w io.Writer, root string, fs []cukeFeature, info runInfo) err
 // build info lists no dependencies.
 func messagesMeta(root string) *messages.Meta {
 	protocol, godogVersion := "21.0.1", "unknown"
-	if v := moduleVersion(root, "github.com/cucumber/messages/go/v21"); v != "" {
+	required := requiredVersions(root)
+	if v := required["github.com/cucumber/messages/go/v21"]; v != "" {
 		protocol = strings.TrimPrefix(v, "v")
 	}
-	if v := moduleVersion(root, "github.com/cucumber/godog"); v != "" {
+	if v := required["github.com/cucumber/godog"]; v != "" {
 		godogVersion = v
 	}
 	return &messages.Meta{
@@ -152,20 +154,21 @@ func messagesMeta(root string) *messages.Meta {
 	}
 }
 
-// moduleVersion is the version go.mod under root requires of the module,
-// or "" when it names none.
-func moduleVersion(root, module string) string {
+// requiredVersions are the versions go.mod under root requires, by
+// module path (none when it cannot be read). A test binary's build info
+// lists no dependencies, so go.mod is where the versions are.
+func requiredVersions(root string) map[string]string {
 	b, err := os.ReadFile(filepath.Join(root, "go.mod"))
 	if err != nil {
-		return ""
+		return nil
 	}
+	out := map[string]string{}
 	for _, line := range strings.Split(string(b), "\n") {
-		f := strings.Fields(strings.TrimPrefix(strings.TrimSpace(line), "require "))
-		if len(f) >= 2 && f[0] == module {
-			return f[1]
+		if f := strings.Fields(strings.TrimPrefix(strings.TrimSpace(line), "require ")); len(f) >= 2 {
+			out[f[0]] = f[1]
 		}
 	}
-	return ""
+	return out
 }
 
 // emitFeature emits the feature's source, GherkinDocument and the pickles
@@ -177,7 +180,8 @@ func emitFeature(emit func(*messages.Envelope) error, ids *messages.Incrementing
 	if err != nil {
 		return nil, []string{fmt.Sprintf("%s (%d scenarios): %v", f.URI, len(f.Elements), err)}, nil
 	}
-	doc, err := parseDocument(file, ids)
+	// Parsed from the bytes the source message carries, not read again.
+	doc, err := gherkin.ParseGherkinDocument(bytes.NewReader(data), ids.NewId)
 	if err != nil {
 		return nil, []string{fmt.Sprintf("%s (%d scenarios): %v", f.URI, len(f.Elements), err)}, nil
 	}
