@@ -130,9 +130,7 @@ func undefinedMessage(uri string, st cukeStep) string {
 		}
 	}
 	b.WriteString("  or add it to e2e/catalog.go (then run `make steps`; docs/writing-scenarios.md):\n")
-	for _, l := range strings.Split(strings.TrimRight(stepSnippet(section, lang, st.Keyword, st.Name), "\n"), "\n") {
-		b.WriteString("    " + l + "\n")
-	}
+	b.WriteString(indent(strings.TrimRight(stepSnippet(section, lang, st.Keyword, st.Name), "\n")+"\n", "    "))
 	return b.String()
 }
 
