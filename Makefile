@@ -35,7 +35,7 @@ MOCKSF_ADDR ?= 127.0.0.1:8080
 CLIENT_ADDR ?= 127.0.0.1:9000
 
 .DEFAULT_GOAL := help
-.PHONY: fonts slds help e2e report steps-check e2e-repeat e2e-smtp e2e-mailpit e2e-remote-browser e2e-external e2e-goth steps test vet lint fmt-check unit chromium build run clean fuzz bench load soak node conformance e2e-playwright
+.PHONY: fonts slds help e2e unit-browser report steps-check e2e-repeat e2e-smtp e2e-mailpit e2e-remote-browser e2e-external e2e-goth steps test vet lint fmt-check unit chromium build run clean fuzz bench load soak node conformance e2e-playwright
 
 help: ## list the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-10s %s\n", $$1, $$2}'
@@ -152,26 +152,27 @@ SHARDS ?=
 report: ## merge CI shards' results folders into one report, JUnit and Cucumber JSON in a fresh RESULTS_DIR (SHARDS='results-1 results-2'); fails when a merged scenario failed
 	$(GO) run ./cmd/e2ereport -o "$(abspath $(RESULTS_DIR))" $(foreach d,$(SHARDS),"$(abspath $(d))")
 
-steps: ## regenerate docs/steps.md, docs/steps.nl.md and docs/steps.ja.md, the step catalogue in English, Dutch and Japanese, and e2e/catalog_steps.go, its literal step registrations, from e2e/catalog.go
-	$(GO) test -count=1 -run TestStepCatalogueIsCurrent ./e2e/ -update-steps
+steps: ## regenerate docs/steps.md, docs/steps.nl.md and docs/steps.ja.md, the step catalogue in English, Dutch and Japanese, and internal/steps/catalog_steps.go, its literal step registrations, from internal/steps/catalog.go
+	$(GO) test -count=1 -run TestStepCatalogueIsCurrent ./internal/steps/ -update-steps
 
 # LANGSERVICE_DIR pins the Cucumber language service (VS Code's Cucumber
-# extension's) that make steps-check runs over e2e/ (package.json and
+# extension's) that make steps-check runs over internal/steps/ (package.json and
 # package-lock.json); its node_modules stays out of git and is installed
 # again by npm ci whenever the lock file changes.
-LANGSERVICE_DIR = e2e/langservice
+LANGSERVICE_DIR = internal/steps/langservice
 LANGSERVICE_STAMP = $(LANGSERVICE_DIR)/node_modules/.installed-lock.json
 
-steps-check: node ## the Cucumber language service (npm @cucumber/language-service, pinned) finds every catalogue step in e2e/ in its three languages, and every step of features/ (nl and ja too) defined, as VS Code's Cucumber extension does
+steps-check: node ## the Cucumber language service (npm @cucumber/language-service, pinned) finds every catalogue step in internal/steps/ in its three languages, and every step of features/ (nl and ja too) defined, as VS Code's Cucumber extension does
 	@if ! cmp -s $(LANGSERVICE_DIR)/package-lock.json $(LANGSERVICE_STAMP); then \
 		start=$$(date +%s); \
 		(cd $(LANGSERVICE_DIR) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) || exit 1; \
 		cp $(LANGSERVICE_DIR)/package-lock.json $(LANGSERVICE_STAMP); \
 		echo "npm ci took $$(( $$(date +%s) - start ))s"; \
 	fi
-	$(GO) test -count=1 -tags langservice -run 'TestLanguageService|TestStepCatalogueIsCurrent' ./e2e/ -v
+	$(GO) test -count=1 -tags langservice -run 'TestLanguageService|TestStepCatalogueIsCurrent' ./internal/steps/ -v
 
 test: vet lint fmt-check unit ## go vet, staticcheck, gofmt, unit tests with -race, then the e2e suite with -race
+	$(MAKE) unit-browser
 	$(MAKE) e2e E2E_FLAGS=-race
 
 vet: ## go vet every package
@@ -184,8 +185,11 @@ fmt-check: ## fail when a file is not gofmt'ed
 	@out="$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))"; \
 	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
-unit: ## unit and handler tests of every package but e2e, with the race detector
-	$(GO) test -race -count=1 $$($(GO) list ./... | grep -v '/e2e$$')
+unit: ## unit and handler tests of every package but e2e and the steps (which drive Chromium: make unit-browser), with the race detector
+	$(GO) test -race -count=1 $$($(GO) list ./... | grep -v -e '/e2e$$' -e '/internal/steps$$')
+
+unit-browser: chromium fonts ## the tests of the steps (internal/steps, sfsteps), some in headless Chromium, with the race detector
+	$(GO) test -race -count=1 ./internal/steps/ ./sfsteps/
 
 chromium: ## install Debian's chromium when it is missing (as root; otherwise prints the command)
 	@if command -v chromium >/dev/null 2>&1; then exit 0; fi; \

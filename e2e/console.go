@@ -3,20 +3,14 @@ package e2e
 import (
 	"bytes"
 	"fmt"
-	"go/ast"
-	"go/parser"
-	"go/token"
 	"io"
-	"os"
-	"path/filepath"
-	"reflect"
 	"regexp"
-	"runtime"
 	"strings"
 	"sync"
 
 	"github.com/cucumber/godog"
 	"github.com/cucumber/godog/formatters"
+	"github.com/sfharness/sfharness/internal/steps"
 )
 
 // prettyFormat is godog's pretty formatter with the step locations it
@@ -103,7 +97,7 @@ func (l *locationWriter) Write(p []byte) (int, error) {
 		}
 		if l.undefined != nil {
 			if msg := l.undefined.observe(ansi.ReplaceAllString(line, "")); msg != "" {
-				if _, err := io.WriteString(l.out, indent(msg, "      ")); err != nil {
+				if _, err := io.WriteString(l.out, steps.Indent(msg, "      ")); err != nil {
 					return 0, err
 				}
 			}
@@ -119,106 +113,10 @@ func rewriteLocation(line string) string {
 		return line
 	}
 	text := strings.TrimSpace(ansi.ReplaceAllString(line[:loc[0]], ""))
-	if def, ok := definitionOf(stepKeyword.ReplaceAllString(text, "")); ok {
+	if def, ok := steps.DefinitionOf(steps.StepKeyword.ReplaceAllString(text, "")); ok {
 		return line[:loc[0]] + "# " + def + line[loc[1]:]
 	}
 	return line
-}
-
-// definitionOf is where the step with the text is defined, as godog
-// would pick its definition: the first pattern that matches, in any of
-// the catalogue's languages.
-func definitionOf(text string) (string, bool) {
-	if i, ok := catalogIndex(text); ok {
-		return definitions()[i], true
-	}
-	return "", false
-}
-
-// definitions are the catalogue steps' functions as "file:line -> name",
-// by index, with files relative to the repository root.
-var definitions = sync.OnceValue(func() []string {
-	methods, calls := worldMethods()
-	out := make([]string, len(catalog))
-	for i, d := range catalog {
-		f := runtime.FuncForPC(reflect.ValueOf(d.Bind(&world{})).Pointer())
-		if f == nil {
-			continue
-		}
-		// A method value's function is a generated wrapper ("-fm")
-		// without a source line: look the method up in the source.
-		if m, ok := strings.CutSuffix(f.Name(), "-fm"); ok {
-			m = m[strings.LastIndex(m, ".")+1:]
-			out[i] = methods[m] + " -> (*world)." + m
-			continue
-		}
-		// A closure written in the catalogue entry itself: name the
-		// method it calls, where it is known.
-		file, line := f.FileLine(f.Entry())
-		at := fmt.Sprintf("%s:%d", sourcePath(file), line)
-		if m := calls[at]; methods[m] != "" {
-			out[i] = methods[m] + " -> (*world)." + m
-			continue
-		}
-		out[i] = at + " -> the catalogue's func"
-	}
-	return out
-})
-
-// sourcePath is a file of this package as e2e/<name>.
-func sourcePath(file string) string { return "e2e/" + filepath.Base(file) }
-
-// worldMethods maps each method of *world to its "e2e/file.go:line",
-// read from this package's source, which go test runs beside; calls maps
-// the "e2e/file.go:line" of each func literal that calls a method of w
-// to the first such method.
-func worldMethods() (methods, calls map[string]string) {
-	out, calls := map[string]string{}, map[string]string{}
-	fset := token.NewFileSet()
-	files, _ := filepath.Glob(filepath.Join(sourceDir(), "*.go"))
-	for _, file := range files {
-		f, err := parser.ParseFile(fset, file, nil, parser.SkipObjectResolution)
-		if err != nil {
-			continue
-		}
-		ast.Inspect(f, func(n ast.Node) bool {
-			if lit, ok := n.(*ast.FuncLit); ok {
-				at := fmt.Sprintf("%s:%d", sourcePath(file), fset.Position(lit.Pos()).Line)
-				if m := calledMethod(lit); m != "" && calls[at] == "" {
-					calls[at] = m
-				}
-			}
-			return true
-		})
-		for _, decl := range f.Decls {
-			fn, ok := decl.(*ast.FuncDecl)
-			if !ok || fn.Recv == nil || len(fn.Recv.List) != 1 {
-				continue
-			}
-			if star, ok := fn.Recv.List[0].Type.(*ast.StarExpr); ok {
-				if id, ok := star.X.(*ast.Ident); ok && id.Name == "world" {
-					out[fn.Name.Name] = fmt.Sprintf("%s:%d", sourcePath(file), fset.Position(fn.Pos()).Line)
-				}
-			}
-		}
-	}
-	return out, calls
-}
-
-// calledMethod is the first method of w the func literal calls, or "".
-func calledMethod(lit *ast.FuncLit) string {
-	name := ""
-	ast.Inspect(lit.Body, func(n ast.Node) bool {
-		if call, ok := n.(*ast.CallExpr); ok && name == "" {
-			if sel, ok := call.Fun.(*ast.SelectorExpr); ok {
-				if id, ok := sel.X.(*ast.Ident); ok && id.Name == "w" {
-					name = sel.Sel.Name
-				}
-			}
-		}
-		return name == ""
-	})
-	return name
 }
 
 // godogScenarios is godog's count of scenarios by status:
@@ -256,17 +154,4 @@ func rewriteScenarioCount(line string) string {
 	}
 	out := append(passed, fmt.Sprintf("%d failed: %s", n, strings.Join(append(failed, other...), ", ")))
 	return fmt.Sprintf("%s (%s)\n", m[1], strings.Join(out, ", "))
-}
-
-// sourceDir is this package's source folder: where it was compiled, or,
-// in a binary built with -trimpath, e2e/ under the working directory
-// (TestFeatures runs from the repository root, other tests from e2e/).
-func sourceDir() string {
-	_, self, _, _ := runtime.Caller(0)
-	for _, dir := range []string{filepath.Dir(self), "e2e", "."} {
-		if _, err := os.Stat(filepath.Join(dir, "catalog.go")); err == nil {
-			return dir
-		}
-	}
-	return "."
 }

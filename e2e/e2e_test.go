@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"crypto/rand"
 	"flag"
 	"fmt"
 	"io"
@@ -19,12 +18,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/browser"
-	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/chromedp"
 	"github.com/cucumber/godog"
 
 	"github.com/sfharness/sfharness/mocksf"
+	"github.com/sfharness/sfharness/sfsteps"
 )
 
 // concurrencyFlag is godog's -godog.concurrency, as a go test flag:
@@ -43,11 +40,6 @@ func TestFeatures(t *testing.T) {
 	// (features/x.feature), and RESULTS_DIR is relative to it.
 	t.Chdir(root)
 	e, err := readEnv(os.Getenv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// A broken profile fails here, before any browser starts.
-	product, err := loadProfile(e.Product)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,22 +66,16 @@ func TestFeatures(t *testing.T) {
 		concurrency = *concurrencyFlag
 	}
 
-	var browserOut io.Writer = io.Discard
+	var browserOut io.Writer
 	if e.BrowserLog {
 		browserOut = os.Stderr
 	}
-	// The browser lives for the whole run: its context has no deadline.
 	headless, note := e.headless()
 	if note != "" {
 		fmt.Println(note)
 	}
-	browserCtx, stopBrowser, err := StartBrowser(context.Background(), e.ChromeURL, t.TempDir(), headless, browserOut)
-	if err != nil {
-		t.Fatal(err)
-	}
-	stops := []func(){stopBrowser}
+	var stops []func()
 	defer func() { runStops(stops) }()
-
 	mocksfURL := e.MocksfURL
 	if mocksfURL == "" {
 		stopMocksf, url, err := startMocksf(e.SMTP, e.InstanceHosts)
@@ -99,19 +85,22 @@ func TestFeatures(t *testing.T) {
 		stops = append(stops, stopMocksf)
 		mocksfURL = url
 	}
-	clientURL := e.ClientURL
-	if clientURL == "" {
-		clientURL = product.URL
+	// The steps, through the package teams use in their own suites: a
+	// broken profile fails here, before any browser starts. The browser
+	// lives for the whole run: its context has no deadline.
+	steps, err := sfsteps.New(context.Background(), sfsteps.Config{MocksfURL: mocksfURL, ControlToken: e.ControlToken,
+		Product: e.Product, ProductURL: e.ClientURL, ChromeURL: e.ChromeURL, Headed: !headless, BrowserLog: browserOut,
+		ResultsDir: results, Log: os.Stdout, MailpitURL: e.MailpitURL, Trace: e.Trace, KeepOrgs: e.KeepOrgs})
+	if err != nil {
+		t.Fatal(err)
 	}
-	if clientURL != "" && concurrency > 1 {
+	stops = append(stops, steps.Close)
+	if steps.SharedProduct() && concurrency > 1 {
 		// One product for every scenario: they must take turns.
 		concurrency = 1
 	}
-	suite := &Suite{BrowserCtx: browserCtx, ResultsDir: results, Log: os.Stdout, Trace: e.Trace,
-		MocksfURL: strings.TrimSuffix(mocksfURL, "/"), ControlToken: e.ControlToken, ClientURL: clientURL, Product: product,
-		MailpitURL: e.MailpitURL, KeepOrgs: e.KeepOrgs, RunID: runID()}
-	r := &featureRun{t: t, env: e, suite: suite, results: results, attemptsDir: t.TempDir(),
-		info: runInfo{Started: time.Now(), Env: environment(e, browserCtx, suite, concurrency)}}
+	r := &featureRun{t: t, env: e, steps: steps, results: results, attemptsDir: t.TempDir(),
+		info: runInfo{Started: time.Now(), Env: environment(e, steps, concurrency)}}
 	for _, s := range all {
 		r.runRef = append(r.runRef, [2]string{s.Ref(), s.RunRef()})
 	}
@@ -180,7 +169,7 @@ func splitSerial(selected []Scenario) (parallel, serial []string) {
 type featureRun struct {
 	t           *testing.T
 	env         env
-	suite       *Suite
+	steps       *sfsteps.Steps
 	results     string
 	attemptsDir string      // the attempts' Cucumber JSON, outside results
 	runRef      [][2]string // a row's ref and its outline's
@@ -216,7 +205,7 @@ func (r *featureRun) attempt(refs []string, concurrency int) ([]cukeFeature, err
 	r.mu.Lock()
 	n := len(r.attempts) + 1
 	r.mu.Unlock()
-	r.suite.Attempt = n
+	r.steps.Attempt(n)
 	cuke := filepath.Join(r.attemptsDir, fmt.Sprintf("cucumber-attempt-%d.json", n))
 	fsys, files, err := selectScenarios(refs)
 	if err != nil {
@@ -231,7 +220,7 @@ func (r *featureRun) attempt(refs []string, concurrency int) ([]cukeFeature, err
 	opts.Concurrency = concurrency
 	opts.NoColors = r.env.NoColors
 	opts.Output = os.Stdout
-	godog.TestSuite{Name: "features", ScenarioInitializer: r.suite.InitializeScenario, Options: &opts}.Run()
+	godog.TestSuite{Name: "features", ScenarioInitializer: r.steps.Register, Options: &opts}.Run()
 	return readCucumber(cuke)
 }
 
@@ -280,7 +269,7 @@ func (r *featureRun) exitWhenCutShort(t *testing.T, cleanup func()) (stop func()
 		r.info.CutShort = fmt.Sprintf("%s after %s", c.Reason, time.Since(r.info.Started).Round(time.Second))
 		merged := r.merged()
 		fmt.Printf("\n\nRUN CUT SHORT: %s; %d scenarios had finished. The reports say so: %s\n",
-			r.info.CutShort, r.suite.finished.Load(), filepath.Join(r.results, "report.html"))
+			r.info.CutShort, r.steps.Finished(), filepath.Join(r.results, "report.html"))
 		if err := writeReports(r.results, merged, r.info); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 		}
@@ -298,23 +287,14 @@ func runStops(stops []func()) {
 }
 
 // environment is what the report shows of the run's set-up.
-func environment(e env, browserCtx context.Context, s *Suite, concurrency int) [][2]string {
-	chromium := "unknown"
-	if v, err := chromedp.Call(browserCtx, browser.GetVersion, cdp.Empty{}); err == nil {
-		chromium = v.Product
-	}
+func environment(e env, steps *sfsteps.Steps, concurrency int) [][2]string {
 	or := func(v, def string) string {
 		if v == "" {
 			return def
 		}
 		return v
 	}
-	return [][2]string{
-		{"Go", runtime.Version()},
-		{"Chromium", chromium},
-		{"mocksf", s.MocksfURL},
-		{"product", or(s.Product.Name, "unnamed") + " (" + s.Product.File + "), " + or(s.ClientURL, "one per scenario")},
-		{"browser", or(e.ChromeURL, "started by the run")},
+	return append(append([][2]string{{"Go", runtime.Version()}}, steps.About()...), [][2]string{
 		{"mail", or(e.MailpitURL, or(e.SMTP, "mocksf's copies"))},
 		{"concurrency", strconv.Itoa(concurrency)},
 		{"shard", or(e.Shard, "all")},
@@ -322,7 +302,7 @@ func environment(e env, browserCtx context.Context, s *Suite, concurrency int) [
 		{"features", or(e.Feature, "features")},
 		{"retries", strconv.Itoa(e.Retries)},
 		{"instance hosts", e.InstanceHosts},
-	}
+	}...)
 }
 
 // startMocksf starts the run's own fake Salesforce on a free loopback
@@ -351,11 +331,4 @@ func startMocksf(smtpAddr, instanceHosts string) (stop func(), url string, err e
 		_ = hs.Shutdown(ctx)
 		_ = srv.Close()
 	}, url, nil
-}
-
-// runID tells this run's usernames from another run's in a shared mocksf.
-func runID() string {
-	b := make([]byte, 3)
-	_, _ = rand.Read(b)
-	return fmt.Sprintf("r%x.", b)
 }

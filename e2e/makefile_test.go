@@ -195,3 +195,17 @@ func freePort(t *testing.T) string {
 	defer ln.Close()
 	return strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
 }
+
+// make e2e passes PRODUCT on to the suite.
+func TestMakeE2EPassesProduct(t *testing.T) {
+	root, _ := makeTools(t)
+	cmd := exec.Command("make", "-n", "-f", filepath.Join(root, "Makefile"), "e2e", "PRODUCT=profiles/shop.yaml")
+	cmd.Dir = root
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("make -n e2e: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), `PRODUCT="profiles/shop.yaml"`) {
+		t.Errorf("make -n e2e does not pass PRODUCT:\n%s", out)
+	}
+}

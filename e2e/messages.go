@@ -17,6 +17,7 @@ import (
 
 	gherkin "github.com/cucumber/gherkin/go/v26"
 	messages "github.com/cucumber/messages/go/v21"
+	"github.com/sfharness/sfharness/internal/steps"
 )
 
 // messagesFile is the run's Cucumber Messages stream (NDJSON, one
@@ -264,11 +265,12 @@ func sameSteps(p *messages.Pickle, e cukeElement) bool {
 // the file and line of the function it runs, and returns their ids by
 // catalogue index.
 func emitStepDefinitions(emit func(*messages.Envelope) error, ids *messages.Incrementing) ([]string, error) {
-	out := make([]string, len(catalog))
-	for i, d := range catalog {
+	cat := steps.Catalogue()
+	out := make([]string, len(cat))
+	for i, d := range cat {
 		out[i] = ids.NewId()
 		ref := &messages.SourceReference{}
-		loc, _, _ := strings.Cut(definitions()[i], " -> ")
+		loc, _, _ := strings.Cut(steps.Definitions()[i], " -> ")
 		if file, line := splitLine(loc); line > 0 {
 			ref.Uri = file
 			ref.Location = &messages.Location{Line: int64(line)}
@@ -290,7 +292,7 @@ func testCaseOf(ids *messages.Incrementing, c msgCase, defIDs []string) *message
 	for i, ps := range c.pickle.Steps {
 		ts := &messages.TestStep{Id: ids.NewId(), PickleStepId: ps.Id, StepDefinitionIds: []string{}}
 		if c.e.Steps[i].Result.Status != "undefined" {
-			for j, re := range patternsIn[c.pickle.Language] {
+			for j, re := range steps.PatternsIn[c.pickle.Language] {
 				if re == nil {
 					continue
 				}
@@ -411,13 +413,13 @@ func attachmentsOf(st cukeStep) []*messages.Attachment {
 }
 
 // linkedShots are the attachments of a traced step's screenshots where
-// the Cucumber JSON links them (TRACE=1's stepShots: each window's
+// the Cucumber JSON links them (TRACE=1's steps.StepShots: each window's
 // screenshot path relative to the results folder, or why it has none)
 // rather than embedding them: an image by url per window, and a log line
 // per window without one.
 func linkedShots(em cukeEmbedding) ([]*messages.Attachment, bool) {
-	var shots stepShots
-	if !decodeAttachment(em, shotsMediaType, &shots) {
+	var shots steps.StepShots
+	if !decodeAttachment(em, steps.ShotsMediaType, &shots) {
 		return nil, false
 	}
 	var out []*messages.Attachment

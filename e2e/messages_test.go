@@ -16,6 +16,7 @@ import (
 
 	gherkin "github.com/cucumber/gherkin/go/v26"
 	messages "github.com/cucumber/messages/go/v21"
+	"github.com/sfharness/sfharness/internal/steps"
 )
 
 // passedRun is godog's Cucumber JSON of a run in which every scenario of
@@ -77,7 +78,7 @@ func fail(e *cukeElement, i int, msg string, n int, shot string) {
 	e.Steps[i].Result.Status, e.Steps[i].Result.Error = "failed", msg
 	e.Steps[i].Embeddings = []cukeEmbedding{
 		{Name: filepath.Base(shot), MimeType: "image/png", Data: base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{0x89}, n))},
-		{Name: "artefacts", MimeType: artefactsMediaType, Data: base64.StdEncoding.EncodeToString([]byte(shot + "\nscenario/page.html"))},
+		{Name: "artefacts", MimeType: steps.ArtefactsMediaType, Data: base64.StdEncoding.EncodeToString([]byte(shot + "\nscenario/page.html"))},
 	}
 	for j := i + 1; j < len(e.Steps); j++ {
 		e.Steps[j].Result = cukeResult{Status: "skipped"}
@@ -267,7 +268,7 @@ func readStream(t *testing.T, r io.Reader) *stream {
 func messagesFixture(t *testing.T) (root string, f cukeFeature) {
 	t.Helper()
 	root = t.TempDir()
-	step := func(i int) string { return "    " + catalog[i].Example + "\n" }
+	step := func(i int) string { return "    " + steps.Catalogue()[i].Example + "\n" }
 	src := "@fixture\nFeature: Fixture\n\n  Background:\n" + step(0) +
 		"\n  Scenario: passes\n" + step(1) +
 		"\n  @slow\n  Scenario: fails\n" + step(1) + step(2) +
@@ -298,7 +299,7 @@ func messagesFixture(t *testing.T) (root string, f cukeFeature) {
 	f.Elements[2].Steps[1].Result = cukeResult{Status: "undefined"}
 	f.Elements[3].Attempts, f.Elements[3].Flaky = 2, true
 	// TRACE=1 links a passed step's screenshots instead of embedding them.
-	f.Elements[3].Steps[1].Embeddings = []cukeEmbedding{{Name: "screenshots", MimeType: shotsMediaType,
+	f.Elements[3].Steps[1].Embeddings = []cukeEmbedding{{Name: "screenshots", MimeType: steps.ShotsMediaType,
 		Data: base64.StdEncoding.EncodeToString([]byte(`{"at":1.5,"took":0.2,"windows":[{"window":"product","screenshot":"rows_1/02-x-product.png"},{"window":"pop-up","reason":"the window had closed"}]}`))}}
 	// A screenshot too large to carry inline: linked by its url.
 	fail(&f.Elements[4], 1, "rows 2 broke", urlImageBytes+1, "rows-2/big.png")
@@ -312,12 +313,12 @@ func TestMessagesStreamIsValidAndCarriesTheResults(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := readStream(t, &buf)
-	if len(s.defs) != len(catalog) {
-		t.Errorf("%d step definitions; the catalogue has %d", len(s.defs), len(catalog))
+	if len(s.defs) != len(steps.Catalogue()) {
+		t.Errorf("%d step definitions; the catalogue has %d", len(s.defs), len(steps.Catalogue()))
 	}
 	for _, d := range s.defs {
-		if !strings.HasPrefix(d.SourceReference.Uri, "e2e/") || d.SourceReference.Location == nil || d.SourceReference.Location.Line < 1 {
-			t.Errorf("step definition %q is at %+v; want e2e/file.go and a line", d.Pattern.Source, d.SourceReference)
+		if !strings.HasPrefix(d.SourceReference.Uri, "internal/steps/") || d.SourceReference.Location == nil || d.SourceReference.Location.Line < 1 {
+			t.Errorf("step definition %q is at %+v; want internal/steps/file.go and a line", d.Pattern.Source, d.SourceReference)
 		}
 	}
 	if len(s.cases) != 5 || len(s.pickles) != 5 {

@@ -16,6 +16,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/sfharness/sfharness/internal/steps"
 )
 
 // The Cucumber JSON that godog's "cucumber" formatter writes, as far as
@@ -118,16 +120,16 @@ func readCucumber(path string) ([]cukeFeature, error) {
 }
 
 // fixMatches puts each step's definition in its match location, where
-// godog writes the line that registered it (definitionOf).
-func fixMatches(steps []cukeStep) {
-	for i, st := range steps {
-		def, ok := definitionOf(st.Name)
+// godog writes the line that registered it (steps.DefinitionOf).
+func fixMatches(sts []cukeStep) {
+	for i, st := range sts {
+		def, ok := steps.DefinitionOf(st.Name)
 		if !ok || st.Match == nil {
 			continue
 		}
 		loc, _, _ := strings.Cut(def, " -> ")
 		if b, err := json.Marshal(map[string]string{"location": loc}); err == nil {
-			steps[i].Match = b
+			sts[i].Match = b
 		}
 	}
 }
@@ -411,11 +413,6 @@ func junitFailureOf(uri string, e cukeElement, status string) *junitFailure {
 	return &junitFailure{Message: "scenario " + status, Type: status}
 }
 
-// artefactsMediaType is the attachment that lists a failed step's saved
-// files, one path a line relative to the results folder (RFC 2483's
-// text/uri-list), so that report.html links them.
-const artefactsMediaType = "text/uri-list"
-
 var reportTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"dur": func(ns *int64) string {
 		if ns == nil {
@@ -495,7 +492,7 @@ pre{white-space:pre-wrap;background:#fff4f4;padding:6px;border-radius:4px} img{m
 
 // artefactLinks are the paths an artefacts attachment lists.
 func artefactLinks(e cukeEmbedding) []string {
-	if e.MimeType != artefactsMediaType {
+	if e.MimeType != steps.ArtefactsMediaType {
 		return nil
 	}
 	b, err := base64.StdEncoding.DecodeString(e.Data)

@@ -71,8 +71,8 @@ func TestRepoRootFindsGoMod(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(filepath.Join(root, "e2e", "catalog.go")); err != nil {
-		t.Errorf("repoRoot = %s, which has no e2e/catalog.go", root)
+	if _, err := os.Stat(filepath.Join(root, "e2e", "e2e_test.go")); err != nil {
+		t.Errorf("repoRoot = %s, which has no e2e/e2e_test.go", root)
 	}
 }
 
@@ -127,7 +127,7 @@ func TestReportsOfARunCutShortSaySo(t *testing.T) {
 // the watch of a run, interrupts itself and must not return.
 func TestRunCutShortExits130WithItsReports(t *testing.T) {
 	if dir := os.Getenv("E2E_CUT_SHORT_HELPER"); dir != "" {
-		r := &featureRun{t: t, suite: &Suite{}, results: dir, info: runInfo{Started: time.Now()}}
+		r := &featureRun{t: t, results: dir, info: runInfo{Started: time.Now()}}
 		r.exitWhenCutShort(t, func() {})
 		if err := syscall.Kill(os.Getpid(), syscall.SIGINT); err != nil {
 			t.Fatal(err)

@@ -7,6 +7,8 @@ import (
 	"html/template"
 	"path"
 	"strings"
+
+	"github.com/sfharness/sfharness/internal/steps"
 )
 
 // The trace's parts of report.html: each step's screenshots beside it
@@ -25,14 +27,14 @@ func decodeAttachment(em cukeEmbedding, mediaType string, v any) bool {
 }
 
 // stepShotsOf is the step's screenshots attachment, if it has one.
-func stepShotsOf(st cukeStep) (stepShots, bool) {
+func stepShotsOf(st cukeStep) (steps.StepShots, bool) {
 	for _, em := range st.Embeddings {
-		var s stepShots
-		if decodeAttachment(em, shotsMediaType, &s) {
+		var s steps.StepShots
+		if decodeAttachment(em, steps.ShotsMediaType, &s) {
 			return s, true
 		}
 	}
-	return stepShots{}, false
+	return steps.StepShots{}, false
 }
 
 // shotView is one window's screenshot beside a step, or why there is none.
@@ -54,10 +56,10 @@ func shotsOf(e cukeElement, st cukeStep) []shotView {
 	if !ok {
 		return nil
 	}
-	var strips filmStrips
+	var strips steps.FilmStrips
 	for _, st := range e.Steps {
 		for _, em := range st.Embeddings {
-			decodeAttachment(em, filmMediaType, &strips)
+			decodeAttachment(em, steps.FilmMediaType, &strips)
 		}
 	}
 	var out []shotView
@@ -87,7 +89,7 @@ func shotsOf(e cukeElement, st cukeStep) []shotView {
 }
 
 // lastFrame is the window's last film frame drawn by at, and when.
-func lastFrame(strips filmStrips, window string, at float64) (href, when string) {
+func lastFrame(strips steps.FilmStrips, window string, at float64) (href, when string) {
 	for _, s := range strips.Strips {
 		if s.Window != window {
 			continue
@@ -125,7 +127,7 @@ type frameView struct {
 // filmOf is the scenario's film strips, each frame labelled with the step
 // it was drawn in: the first step that ended after it.
 func filmOf(e cukeElement) []stripView {
-	var strips filmStrips
+	var strips steps.FilmStrips
 	found := false
 	type end struct {
 		at   float64
@@ -134,7 +136,7 @@ func filmOf(e cukeElement) []stripView {
 	var ends []end
 	for _, st := range e.Steps {
 		for _, em := range st.Embeddings {
-			if !found && decodeAttachment(em, filmMediaType, &strips) {
+			if !found && decodeAttachment(em, steps.FilmMediaType, &strips) {
 				found = true
 			}
 		}
@@ -168,17 +170,17 @@ func filmOf(e cukeElement) []stripView {
 func relinkTrace(em *cukeEmbedding, dir string) {
 	var b []byte
 	var err error
-	var shots stepShots
-	var strips filmStrips
+	var shots steps.StepShots
+	var strips steps.FilmStrips
 	switch {
-	case decodeAttachment(*em, shotsMediaType, &shots):
+	case decodeAttachment(*em, steps.ShotsMediaType, &shots):
 		for i, w := range shots.Windows {
 			if w.Screenshot != "" {
 				shots.Windows[i].Screenshot = dir + "/" + w.Screenshot
 			}
 		}
 		b, err = json.Marshal(shots)
-	case decodeAttachment(*em, filmMediaType, &strips):
+	case decodeAttachment(*em, steps.FilmMediaType, &strips):
 		for i := range strips.Strips {
 			for j, f := range strips.Strips[i].Frames {
 				strips.Strips[i].Frames[j].File = dir + "/" + f.File

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sfharness/sfharness/internal/steps"
 )
 
 // tracedRun is the Cucumber JSON of a traced scenario: two steps with
@@ -21,20 +23,20 @@ func tracedRun(t *testing.T) []cukeFeature {
 		}
 		return base64.StdEncoding.EncodeToString(b)
 	}
-	shots1 := att(stepShots{At: 1.0, Windows: []windowShot{{Window: "salesforce-admin", Reason: "no screenshot: Chromium gave no frame within 2s"}}})
-	shots2 := att(stepShots{At: 3.0, Windows: []windowShot{
+	shots1 := att(steps.StepShots{At: 1.0, Windows: []steps.WindowShot{{Window: "salesforce-admin", Reason: "no screenshot: Chromium gave no frame within 2s"}}})
+	shots2 := att(steps.StepShots{At: 3.0, Windows: []steps.WindowShot{
 		{Window: "salesforce-admin", Screenshot: "A/02-clicks-salesforce-admin.png"},
 		{Window: "popup", Reason: "no screenshot: the window was loading a new page (for 1.2s) and gave no frame within 2s"}}})
-	film := att(filmStrips{Strips: []filmStrip{
-		{Window: "salesforce-admin", Received: 5, Frames: []filmFrame{{File: "A/film/salesforce-admin/00000.jpg", At: 0.5}, {File: "A/film/salesforce-admin/00004.jpg", At: 2.5}}},
-		{Window: "popup", Received: 0, Frames: []filmFrame{}, Note: "no film strip: start the screencast: closed"}}})
+	film := att(steps.FilmStrips{Strips: []steps.FilmStrip{
+		{Window: "salesforce-admin", Received: 5, Frames: []steps.FilmFrame{{File: "A/film/salesforce-admin/00000.jpg", At: 0.5}, {File: "A/film/salesforce-admin/00004.jpg", At: 2.5}}},
+		{Window: "popup", Received: 0, Frames: []steps.FilmFrame{}, Note: "no film strip: start the screencast: closed"}}})
 	return mergeAttempts([][]cukeFeature{cukeRun(t, `[{"uri":"features/a.feature","name":"A","elements":[
  {"name":"traced","line":4,"type":"scenario","steps":[
   {"keyword":"Given ","name":"the admin logs in","line":5,"result":{"status":"passed","duration":1000000},
-   "embeddings":[{"name":"screenshots","mime_type":"`+shotsMediaType+`","data":"`+shots1+`"}]},
+   "embeddings":[{"name":"screenshots","mime_type":"`+steps.ShotsMediaType+`","data":"`+shots1+`"}]},
   {"keyword":"When ","name":"clicks \"Save\"","line":6,"result":{"status":"passed","duration":1000000},
-   "embeddings":[{"name":"screenshots","mime_type":"`+shotsMediaType+`","data":"`+shots2+`"},
-    {"name":"film","mime_type":"`+filmMediaType+`","data":"`+film+`"}]}]}]}]`)})
+   "embeddings":[{"name":"screenshots","mime_type":"`+steps.ShotsMediaType+`","data":"`+shots2+`"},
+    {"name":"film","mime_type":"`+steps.FilmMediaType+`","data":"`+film+`"}]}]}]}]`)})
 }
 
 // A traced scenario shows each step's screenshots beside it, linked
@@ -73,11 +75,11 @@ func TestReportShowsTheTrace(t *testing.T) {
 // A failed step's screenshot embedded in the Cucumber JSON is shown from
 // it, once: beside the step, not again under it.
 func TestReportShowsAFailedStepsEmbeddedScreenshotOnce(t *testing.T) {
-	shots, _ := json.Marshal(stepShots{Windows: []windowShot{{Window: "product", Screenshot: "A/01-x-product.png"}}})
+	shots, _ := json.Marshal(steps.StepShots{Windows: []steps.WindowShot{{Window: "product", Screenshot: "A/01-x-product.png"}}})
 	fs := mergeAttempts([][]cukeFeature{cukeRun(t, `[{"uri":"f","name":"F","elements":[{"name":"s","line":1,"type":"scenario","steps":[
  {"keyword":"Given ","name":"x","line":2,"result":{"status":"failed","error_message":"bang"},"embeddings":[
   {"name":"01-x-product.png","mime_type":"image/png","data":"iVBORw0K"},
-  {"name":"screenshots","mime_type":"`+shotsMediaType+`","data":"`+base64.StdEncoding.EncodeToString(shots)+`"}]}]}]}]`)})
+  {"name":"screenshots","mime_type":"`+steps.ShotsMediaType+`","data":"`+base64.StdEncoding.EncodeToString(shots)+`"}]}]}]}]`)})
 	var html bytes.Buffer
 	if err := writeHTMLReport(&html, fs, runInfo{}); err != nil {
 		t.Fatal(err)

@@ -1,12 +1,16 @@
 package e2e
 
 import (
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/sfharness/sfharness/internal/steps"
 )
 
 // The pretty console says what to do about an undefined step right under
@@ -50,7 +54,7 @@ func (u *undefinedTracker) observe(plain string) string {
 		return ""
 	}
 	text := strings.TrimSpace(plain)
-	if u.file == "" || strings.Contains(text, "#") || !stepKeyword.MatchString(text) {
+	if u.file == "" || strings.Contains(text, "#") || !steps.StepKeyword.MatchString(text) {
 		return ""
 	}
 	src := u.source(u.file)
@@ -59,7 +63,7 @@ func (u *undefinedTracker) observe(plain string) string {
 			continue
 		}
 		u.after = i + 1
-		keyword := stepKeyword.FindString(text)
+		keyword := steps.StepKeyword.FindString(text)
 		line := i + 1
 		st := cukeStep{Keyword: keyword, Name: strings.TrimSpace(text[len(keyword):]), Line: line}
 		shownUndefined.Store(u.file+":"+strconv.Itoa(line), true)
@@ -88,14 +92,26 @@ func (u *undefinedTracker) source(file string) []string {
 	return u.lines[file]
 }
 
-// indent puts prefix before each line of s.
-func indent(s, prefix string) string {
-	lines := strings.SplitAfter(s, "\n")
-	var b strings.Builder
-	for _, l := range lines {
-		if l != "" {
-			b.WriteString(prefix + l)
+// writeUndefined prints undefinedMessage for every undefined step of
+// the run, once per file and line, but those skip says were shown
+// already (nil: none).
+func writeUndefined(w io.Writer, fs []cukeFeature, skip func(key string) bool) {
+	seen := map[string]bool{}
+	for _, f := range fs {
+		for _, e := range f.Elements {
+			for _, st := range e.Steps {
+				key := fmt.Sprintf("%s:%d", f.URI, st.Line)
+				if st.Result.Status != "undefined" || seen[key] || (skip != nil && skip(key)) {
+					continue
+				}
+				seen[key] = true
+				fmt.Fprintf(w, "\n%s", undefinedMessage(f.URI, st))
+			}
 		}
 	}
-	return b.String()
+}
+
+// undefinedMessage is steps.UndefinedMessage of the step.
+func undefinedMessage(uri string, st cukeStep) string {
+	return steps.UndefinedMessage(uri, st.Line, st.Keyword, st.Name)
 }

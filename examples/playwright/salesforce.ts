@@ -3,7 +3,7 @@ import type { UserSpec } from './mocksf';
 
 /**
  * The element ids of the Salesforce pages these tests act on, Salesforce's
- * own where its pages have them (the Go suite's e2e/sfpages.go,
+ * own where its pages have them (the Go suite's internal/steps/sfpages.go,
  * docs/mocksf-pages.md).
  */
 export const sf = {

@@ -1,0 +1,396 @@
+// Package e2e runs the feature files in features/ against mocksf and the
+// client, started in-process on free loopback ports (or already running,
+// at MOCKSF_URL and CLIENT_URL), in headless Chromium driven by chromedp.
+// The suite runs inside `go test` (see e2e_test.go), configured by the
+// environment (env.go). Its steps are listed in catalog.go, one file of
+// step functions per section of the catalogue (steps_*.go).
+package steps
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/target"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/remote"
+)
+
+// StepTimeout bounds every browser action and wait: chromedp has no
+// default timeout, and a wrong selector would otherwise wait forever.
+const StepTimeout = 15 * time.Second
+
+// StartBrowser starts one headless Chromium for the whole run, or, when
+// chromeURL is set (ws://… or http://host:port of a browser started with
+// --remote-debugging-port, browserless or a Selenium Grid 4 node),
+// attaches to that one. Its life is bound to ctx, which must have no
+// deadline. userDataDir must be fresh. headless false shows its windows
+// (HEADED=1 where a display exists).
+func StartBrowser(ctx context.Context, chromeURL, userDataDir string, headless bool, output io.Writer) (context.Context, context.CancelFunc, error) {
+	if chromeURL != "" {
+		allocCtx, cancelAlloc := remote.NewAllocator(ctx, chromeURL)
+		browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
+		if err := chromedp.Do(browserCtx); err != nil {
+			cancelBrowser()
+			cancelAlloc()
+			return nil, nil, fmt.Errorf("e2e: attach to the browser at CHROME_URL=%s: %w", chromeURL, err)
+		}
+		return browserCtx, func() { cancelBrowser(); cancelAlloc() }, nil
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.NoSandbox, // Chromium runs as root here.
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-popup-blocking", false),
+		chromedp.UserDataDir(userDataDir),
+		chromedp.WindowSize(1280, 900),
+		chromedp.CombinedOutput(output),
+	)
+	if !headless {
+		opts = append(opts, chromedp.Flag("headless", false))
+	}
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+	browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
+	if err := chromedp.Do(browserCtx); err != nil {
+		cancelBrowser()
+		cancelAlloc()
+		return nil, nil, fmt.Errorf("e2e: start Chromium (install Debian's chromium package): %w", err)
+	}
+	return browserCtx, func() { cancelBrowser(); cancelAlloc() }, nil
+}
+
+// Window is one browser target the scenario drives: the main tab or a
+// pop-up it opened.
+type Window struct {
+	Name   string
+	ctx    context.Context
+	cancel context.CancelFunc
+	closed <-chan struct{}
+	rec    *recorder
+	// progress, when set, is told what the window waits for.
+	progress *stepProgress
+	// roll, when set (TRACE), films the window and its pop-ups.
+	roll *filmRoll
+}
+
+// waiting tells the step's progress that the window waits for what,
+// until the returned function is called.
+func (w *Window) waiting(what string) (done func()) {
+	return w.progress.waitingFor(fmt.Sprintf("%s in window %q", what, w.Name))
+}
+
+// NewTab opens a tab in a fresh browser context (its own cookies).
+func NewTab(browserCtx context.Context, name string) (*Window, error) {
+	ctx, cancel := chromedp.NewContext(browserCtx, chromedp.WithNewBrowserContext())
+	// The first Do must use the tab's own context: its event loop lives on
+	// the context of its first run.
+	if err := chromedp.Do(ctx); err != nil {
+		cancel()
+		return nil, fmt.Errorf("e2e: open tab: %w", err)
+	}
+	closed, err := chromedp.Detached(ctx)
+	if err != nil {
+		cancel()
+		return nil, fmt.Errorf("e2e: watch tab: %w", err)
+	}
+	rec, err := record(ctx)
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	return &Window{Name: name, ctx: ctx, cancel: cancel, closed: closed, rec: rec}, nil
+}
+
+// BlockPopups makes window.open return null in every page of the window,
+// as it does when the browser's pop-up blocker stops a pop-up.
+func (w *Window) BlockPopups() error {
+	_, err := chromedp.Call(w.ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
+		Source: "window.open = function () { return null; };",
+	})
+	if err != nil {
+		return fmt.Errorf("e2e: block pop-ups: %w", err)
+	}
+	return nil
+}
+
+// Close closes the window's target.
+func (w *Window) Close() { w.cancel() }
+
+// Closed reports whether the page has gone away (for example closed itself).
+func (w *Window) Closed() bool {
+	select {
+	case <-w.closed:
+		return true
+	default:
+		return false
+	}
+}
+
+// WaitClosed waits until the page closes itself.
+func (w *Window) WaitClosed(timeout time.Duration) error {
+	defer w.waiting("the window to close itself")()
+	select {
+	case <-w.closed:
+		return nil
+	case <-time.After(timeout):
+		url, _ := w.URL()
+		return fmt.Errorf("window %q still open after %s (at %s)", w.Name, timeout, url)
+	}
+}
+
+// do runs actions with the step deadline.
+func (w *Window) do(actions ...chromedp.Action[chromedp.Void]) error {
+	ctx, cancel := context.WithTimeout(w.ctx, StepTimeout)
+	defer cancel()
+	return chromedp.Do(ctx, actions...)
+}
+
+func run[T any](w *Window, a chromedp.Action[T]) (T, error) {
+	ctx, cancel := context.WithTimeout(w.ctx, StepTimeout)
+	defer cancel()
+	return chromedp.Run(ctx, a)
+}
+
+// Navigate loads a URL.
+func (w *Window) Navigate(url string) error {
+	defer w.waiting(url + " to load")()
+	if err := w.do(chromedp.Navigate(url)); err != nil {
+		return fmt.Errorf("navigate %s: %w", url, err)
+	}
+	return nil
+}
+
+// Click waits until the element with the id is visible and enabled, then
+// clicks it.
+func (w *Window) Click(id string) error { return w.clickCSS("#" + id) }
+
+// clickCSS is Click of the first element the CSS selector matches (a
+// product profile's selectors, internal/steps/profile.go).
+func (w *Window) clickCSS(sel string) error {
+	defer w.waiting(fmt.Sprintf("%s to be visible and enabled, to click it", sel))()
+	return w.retryStale(func() error {
+		// Wait for the page's scripts too: a button clicked before its
+		// handler is attached does nothing.
+		if err := w.do(pageReady, chromedp.WaitVisible(chromedp.CSS(sel)),
+			chromedp.WaitEnabled(chromedp.CSS(sel)), chromedp.Click(chromedp.CSS(sel))); err != nil {
+			return w.explain(fmt.Sprintf("to click %s", sel), sel, err)
+		}
+		return nil
+	})
+}
+
+// pageReady waits until the document and its scripts have loaded.
+var pageReady = chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+	_, err := chromedp.Poll[bool](`document.readyState === "complete"`)(ctx, t)
+	return err
+})
+
+// retryStale runs an action again when the page replaced the element
+// between finding and using it (a navigation or re-render in between), as
+// Playwright's auto-waiting does; other errors return at once.
+func (w *Window) retryStale(action func() error) error {
+	var err error
+	for attempt := 0; attempt < 3; attempt++ {
+		err = action()
+		if err == nil || !isStale(err) {
+			return err
+		}
+	}
+	return err
+}
+
+func isStale(err error) bool {
+	msg := err.Error()
+	for _, s := range []string{"Could not find node", "No node with given id", "Node is detached", "Cannot find context with specified id", "Execution context was destroyed", "DOM Error while querying", "Inspected target navigated or closed"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// ClickAndWaitNewPage clicks the element and waits until the window has
+// loaded a new document, so the next check cannot see the old page.
+func (w *Window) ClickAndWaitNewPage(id string) error { return w.clickAndWaitNewPageCSS("#" + id) }
+
+// clickAndWaitNewPageCSS is ClickAndWaitNewPage by CSS selector.
+func (w *Window) clickAndWaitNewPageCSS(sel string) error {
+	if _, err := Eval[bool](w, `window.__e2eOldPage = true`); err != nil {
+		return w.explain("to mark the page", "", err)
+	}
+	if err := w.clickCSS(sel); err != nil {
+		return err
+	}
+	return w.WaitFor("a new page after clicking "+sel, `!window.__e2eOldPage && document.readyState !== "loading"`)
+}
+
+// Type replaces the value of the input with the id by typing text.
+func (w *Window) Type(id, text string) error { return w.typeCSS("#"+id, text) }
+
+// typeCSS is Type by CSS selector.
+func (w *Window) typeCSS(sel, text string) error {
+	defer w.waiting(fmt.Sprintf("%s to be visible, to type into it", sel))()
+	return w.retryStale(func() error {
+		// Focus first: leaving the previous field can fill this one (as
+		// Setup derives the API name), so clear only after the focus moved.
+		clear := chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelector(%s).value = ""`, strconv.Quote(sel)))
+		if err := w.do(pageReady, chromedp.WaitVisible(chromedp.CSS(sel)),
+			chromedp.Focus(chromedp.CSS(sel)), clear, chromedp.SendKeys(chromedp.CSS(sel), text)); err != nil {
+			return w.explain(fmt.Sprintf("to type into %s", sel), sel, err)
+		}
+		got, err := run(w, chromedp.Value(chromedp.CSS(sel)))
+		if err != nil {
+			return w.explain(fmt.Sprintf("to read %s", sel), sel, err)
+		}
+		if got != text {
+			return fmt.Errorf("typed %q into %s in window %q, but it holds %q", text, sel, w.Name, got)
+		}
+		return nil
+	})
+}
+
+// Text waits until the element with the id is visible and returns its text.
+func (w *Window) Text(id string) (string, error) { return w.textCSS("#" + id) }
+
+// textCSS is Text by CSS selector.
+func (w *Window) textCSS(sel string) (string, error) {
+	defer w.waiting(fmt.Sprintf("%s to be visible, to read it", sel))()
+	var text string
+	err := w.retryStale(func() error {
+		if err := w.do(chromedp.WaitVisible(chromedp.CSS(sel))); err != nil {
+			return w.explain(fmt.Sprintf("%s to be visible", sel), sel, err)
+		}
+		s, err := run(w, chromedp.Text(chromedp.CSS(sel)))
+		text = strings.TrimSpace(s)
+		return err
+	})
+	return text, err
+}
+
+// WaitVisible waits until the element with the id is visible.
+func (w *Window) WaitVisible(id string) error { return w.waitVisibleCSS("#" + id) }
+
+// waitVisibleCSS is WaitVisible by CSS selector.
+func (w *Window) waitVisibleCSS(sel string) error {
+	defer w.waiting(fmt.Sprintf("%s to be visible", sel))()
+	if err := w.do(chromedp.WaitVisible(chromedp.CSS(sel))); err != nil {
+		return w.explain(fmt.Sprintf("%s to be visible", sel), sel, err)
+	}
+	return nil
+}
+
+// Eval evaluates a JavaScript expression in the page.
+func Eval[T any](w *Window, expr string) (T, error) {
+	return run(w, chromedp.Evaluate[T](expr))
+}
+
+// WaitFor polls a JavaScript condition until it is true, for a condition
+// no selector expresses (text, counts, URL). It is a wait for a condition,
+// not a sleep: it returns as soon as the condition holds.
+func (w *Window) WaitFor(what, expr string) error {
+	defer w.waiting(what)()
+	deadline := time.Now().Add(StepTimeout)
+	for {
+		ok, err := Eval[bool](w, "!!("+expr+")")
+		if err == nil && ok {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			if err == nil {
+				err = fmt.Errorf("not so after %s", StepTimeout)
+			}
+			return w.explain(what, "", err)
+		}
+		select {
+		case <-w.closed:
+			return fmt.Errorf("wait until %s: window %q closed", what, w.Name)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// URL is the page's current address.
+func (w *Window) URL() (string, error) { return run(w, chromedp.Location()) }
+
+// Screenshot returns a PNG of the whole page.
+func (w *Window) Screenshot() ([]byte, error) { return run(w, chromedp.FullScreenshot(100)) }
+
+// HTML returns the page's current DOM as HTML.
+func (w *Window) HTML() (string, error) {
+	return run(w, chromedp.OuterHTML(chromedp.CSS("html")))
+}
+
+// targetGone reports whether the browser no longer has the target.
+func (w *Window) targetGone(id target.ID) bool {
+	infos, err := chromedp.Targets(w.ctx)
+	if err != nil {
+		return false
+	}
+	for _, t := range infos {
+		if t.TargetID == id {
+			return false
+		}
+	}
+	return true
+}
+
+// ClickOpeningPopup clicks the element with the id and returns the pop-up
+// it opens. The pop-up is matched by its opener, never as "the next new
+// target", which would mix up concurrent scenarios.
+func (w *Window) ClickOpeningPopup(id, name string) (*Window, error) {
+	return w.clickOpeningPopupCSS("#"+id, name)
+}
+
+// clickOpeningPopupCSS is ClickOpeningPopup by CSS selector.
+func (w *Window) clickOpeningPopupCSS(sel, name string) (*Window, error) {
+	defer w.waiting("a pop-up opened by " + sel)()
+	opener := chromedp.FromContext(w.ctx).Target.TargetID
+	waitCtx, cancelWait := context.WithTimeout(w.ctx, StepTimeout)
+	defer cancelWait()
+	ch := chromedp.WaitNewTarget(waitCtx, func(info *target.Info) bool { return info.OpenerID == opener })
+	if err := w.clickCSS(sel); err != nil {
+		return nil, err
+	}
+	var popupID target.ID
+	select {
+	case popupID = <-ch:
+	case <-waitCtx.Done():
+		return nil, w.explain("a pop-up opened by "+sel, sel, waitCtx.Err())
+	}
+	// Detach, not close, on cancel: the pop-up closes itself.
+	ctx, cancel := chromedp.NewContext(w.ctx, chromedp.WithTargetID(popupID), chromedp.WithDetachOnCancel())
+	attach := func() (<-chan struct{}, *recorder, error) {
+		if err := chromedp.Do(ctx); err != nil {
+			return nil, nil, fmt.Errorf("attach to the pop-up: %w", err)
+		}
+		closed, err := chromedp.Detached(ctx)
+		if err != nil {
+			return nil, nil, fmt.Errorf("watch the pop-up: %w", err)
+		}
+		rec, err := record(ctx)
+		return closed, rec, err
+	}
+	closed, rec, err := attach()
+	if err != nil {
+		cancel()
+		if w.targetGone(popupID) {
+			// Closed before it could be watched: Salesforce answered at
+			// once (a live session and a remembered approval), and the
+			// pop-up handed the result to the product and closed. The
+			// window is returned closed, as it is.
+			done := make(chan struct{})
+			close(done)
+			return &Window{Name: name, ctx: ctx, cancel: cancel, closed: done, rec: &recorder{}, progress: w.progress}, nil
+		}
+		return nil, err
+	}
+	return w.filmAlso(&Window{Name: name, ctx: ctx, cancel: cancel, closed: closed, rec: rec, progress: w.progress}), nil
+}

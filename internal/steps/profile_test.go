@@ -1,0 +1,242 @@
+package steps
+
+import (
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// shopProfile is a small valid profile of a product the team runs
+// itself, which the cases below break one way each. Its line numbers are
+// the errors' (line 1 is "name: Shop").
+const shopProfile = `name: Shop
+url: http://127.0.0.1:3000
+callback: /auth/salesforce/callback
+login: redirect
+steps:
+  open:
+    url: /settings/salesforce
+    click: ["#menu", "#salesforce"]
+    selector: h1
+    text: Salesforce
+  consumerKey: {selector: "#key"}
+  consumerSecret: {selector: "#secret"}
+  save: {selector: "#save", reloads: true}
+  loginWithSalesforce: {selector: "a.connect", label: Connect Salesforce}
+  count: {selector: "#count-{object}"}
+  connectedAs: {selector: ".status", text: "Connected as {user}"}
+messages:
+  "You denied access in Salesforce. Click Login with Salesforce and choose Allow.": Access denied.
+`
+
+// edit replaces old, which must be in shopProfile, with new.
+func edit(t *testing.T, old, new string) string {
+	t.Helper()
+	if !strings.Contains(shopProfile, old) {
+		t.Fatalf("shopProfile has no %q", old)
+	}
+	return strings.Replace(shopProfile, old, new, 1)
+}
+
+func TestParseProfile(t *testing.T) {
+	p, err := parseProfile("profiles/shop.yaml", []byte(shopProfile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.File != "profiles/shop.yaml" || p.URL != "http://127.0.0.1:3000" || !p.redirects() ||
+		p.Steps.Save.Selector != "#save" || !p.Steps.Save.Reloads || p.Steps.LoginWithSalesforce.Label != "Connect Salesforce" ||
+		len(p.Steps.Open.Click) != 2 || p.Steps.ConfirmDialog != nil {
+		t.Errorf("parseProfile = %+v", p)
+	}
+	if got := p.callbackURL("http://127.0.0.1:3000/"); got != "http://127.0.0.1:3000/auth/salesforce/callback" {
+		t.Errorf("callbackURL = %q", got)
+	}
+	if got := p.message("You denied access in Salesforce. Click Login with Salesforce and choose Allow."); got != "Access denied." {
+		t.Errorf("a mapped message = %q", got)
+	}
+	if got := p.message("Connection to Salesforce lost: log in again"); got != "Connection to Salesforce lost: log in again" {
+		t.Errorf("an unmapped message = %q", got)
+	}
+	if b, path := p.productButton("Login with Salesforce"); b != p.Steps.LoginWithSalesforce || path != "loginWithSalesforce" {
+		t.Errorf("productButton(Login with Salesforce) = %v, %q", b, path)
+	}
+	if b, _ := p.productButton("Confirm Credentials"); b != nil {
+		t.Errorf("productButton of a button the profile leaves out = %+v; want none (the label is looked for as on any page)", b)
+	}
+	err = p.missing("steps.confirmDialog", "the dialog asking to confirm the credentials")
+	if want := `the product profile profiles/shop.yaml has no steps.confirmDialog (the dialog asking to confirm the credentials): add it to the profile (docs/writing-scenarios.md, "Testing your own product"), or leave this step out of the product's scenarios`; err.Error() != want {
+		t.Errorf("missing = %q\nwant %q", err, want)
+	}
+}
+
+// Every broken profile fails with the file, the line and the field.
+func TestParseProfileErrors(t *testing.T) {
+	stepKeys := "clientCredentials, confirmCredentials, confirmDialog, confirmUsername, connectedAs, consumerKey, consumerSecret, count, error, featureOff, fieldSync, fieldSyncObject, lastError, loginWithSalesforce, notConnected, open, popupBlocked, save, saved, startSalesforceSync, startSync, syncError, syncNotStarted, syncRunning"
+	tests := []struct {
+		name, yaml, want string
+	}{
+		{"unknown key", edit(t, "login: redirect\n", "login: redirect\ncolour: blue\n"),
+			"x.yaml:5: colour: unknown key; known keys here: callback, login, messages, name, start, steps, url"},
+		{"unknown step", edit(t, `  save: {`, `  sav: {`),
+			"x.yaml:13: steps.sav: unknown key; known keys here: " + stepKeys},
+		{"unknown key of an element", edit(t, `{selector: "#key"}`, `{selector: "#key", colour: red}`),
+			"x.yaml:11: steps.consumerKey.colour: unknown key; known keys here: selector, text"},
+		{"a missing selector", edit(t, `save: {selector: "#save", reloads: true}`, `save: {reloads: true}`),
+			"x.yaml:13: steps.save.selector: missing"},
+		{"an empty selector", edit(t, `{selector: "#secret"}`, `{selector: ""}`),
+			"x.yaml:12: steps.consumerSecret.selector: missing"},
+		{"a missing required step", edit(t, "  consumerKey: {selector: \"#key\"}\n", ""),
+			"x.yaml:5: steps.consumerKey: missing"},
+		{"a missing open.url", edit(t, "    url: /settings/salesforce\n", ""),
+			"x.yaml:6: steps.open.url: missing"},
+		{"an empty menu selector", edit(t, `["#menu", "#salesforce"]`, `["#menu", ""]`),
+			"x.yaml:8: steps.open.click[1]: missing selector"},
+		{"a malformed url", edit(t, "url: http://127.0.0.1:3000", "url: 127.0.0.1:3000"),
+			`x.yaml:2: url: "127.0.0.1:3000" is not an absolute http(s) URL`},
+		{"a url without a host", edit(t, "url: http://127.0.0.1:3000", "url: http:///shop"),
+			`x.yaml:2: url: "http:///shop" is not an absolute http(s) URL`},
+		{"a malformed callback", edit(t, "callback: /auth/salesforce/callback", "callback: auth/salesforce/callback"),
+			`x.yaml:3: callback: "auth/salesforce/callback" is not an absolute http(s) URL or a path starting with /`},
+		{"a malformed open.url", edit(t, "url: /settings/salesforce", "url: ftp://shop/settings"),
+			`x.yaml:7: steps.open.url: "ftp://shop/settings" is not an absolute http(s) URL or a path starting with /`},
+		{"start and url", edit(t, "url: http://127.0.0.1:3000\n", "url: http://127.0.0.1:3000\nstart: beacon\n"),
+			"x.yaml:2: url: give start or url, not both"},
+		{"neither start nor url", edit(t, "url: http://127.0.0.1:3000\n", ""),
+			"x.yaml:1: start: missing: say start: beacon, or give the url of your running product"},
+		{"a product the suite cannot start", edit(t, "url: http://127.0.0.1:3000", "start: shop"),
+			`x.yaml:2: start: "shop": the suite starts only beacon itself; give the url of your running product instead`},
+		{"an unknown login", edit(t, "login: redirect", "login: tab"),
+			`x.yaml:4: login: "tab": want popup or redirect`},
+		{"no login", edit(t, "login: redirect\n", ""),
+			"x.yaml:1: login: missing: popup or redirect"},
+		{"a count without {object}", edit(t, `"#count-{object}"`, `"#count"`),
+			`x.yaml:15: steps.count.selector: "#count" has no {object}: the step fills in Lead, Contact and Account`},
+		{"an unknown placeholder", edit(t, `"Connected as {user}"`, `"Connected as {name}"`),
+			"x.yaml:16: steps.connectedAs.text: unknown placeholder {name}: this field takes {user}"},
+		{"a placeholder where none goes", edit(t, "text: Salesforce", "text: Salesforce {object}"),
+			"x.yaml:10: steps.open.text: unknown placeholder {object}: this field takes none"},
+		{"a text a step needs", edit(t, "messages:", "  notConnected: {selector: \".status\"}\nmessages:"),
+			"x.yaml:17: steps.notConnected.text: missing"},
+		{"a list where a text goes", edit(t, "selector: h1", "selector: [h1]"),
+			"x.yaml:9: steps.open.selector: want a text, not a list"},
+		{"a text where a list goes", edit(t, `["#menu", "#salesforce"]`, `"#menu"`),
+			"x.yaml:8: steps.open.click: want a list"},
+		{"a text where an element goes", edit(t, `{selector: "#key"}`, `"#key"`),
+			"x.yaml:11: steps.consumerKey: want a mapping of selector, text"},
+		{"not a boolean", edit(t, "reloads: true", "reloads: maybe"),
+			`x.yaml:13: steps.save.reloads: "maybe": want true or false`},
+		{"a message without the product's words", edit(t, ": Access denied.", `: ""`),
+			"x.yaml:18: messages.You denied access in Salesforce. Click Login with Salesforce and choose Allow.: missing: the product's words for this message"},
+		{"several errors at once", edit(t, "login: redirect\nsteps:", "login: tab\nsteps:\n  saved: {text: Saved}"),
+			"x.yaml:4: login: \"tab\": want popup or redirect\nx.yaml:6: steps.saved.selector: missing"},
+		{"incomplete client credentials", edit(t, "messages:", "  clientCredentials: {choose: \"#cc\", connect: {label: Connect}}\nmessages:"),
+			"x.yaml:17: steps.clientCredentials.consumerKey: missing\nx.yaml:17: steps.clientCredentials.consumerSecret: missing\nx.yaml:17: steps.clientCredentials.myDomain: missing\nx.yaml:17: steps.clientCredentials.connect.selector: missing"},
+		{"not YAML", "name: Shop\nsteps: [\n", "x.yaml:2: did not find expected node content"},
+		{"empty", "", "x.yaml: the profile is empty"},
+		{"not a mapping", "- Shop\n", "x.yaml:1: : want a mapping of callback, login, messages, name, start, steps, url"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := parseProfile("x.yaml", []byte(tc.yaml))
+			if err == nil {
+				t.Fatalf("parseProfile = %+v; want the error %q", p, tc.want)
+			}
+			if err.Error() != tc.want {
+				t.Errorf("error:\n%s\nwant:\n%s", err, tc.want)
+			}
+		})
+	}
+}
+
+// The profiles in profiles/ load, and Beacon's is what the steps drove
+// before there were profiles.
+func TestShippedProfilesLoad(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("..", "..", "profiles", "*.yaml"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no profiles in profiles/: %v", err)
+	}
+	for _, f := range files {
+		if _, err := LoadProfile(f); err != nil {
+			t.Error(err)
+		}
+	}
+	p, err := LoadProfile(filepath.Join("..", "..", "profiles", "beacon.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Start != "beacon" || p.URL != "" || p.redirects() || p.callbackURL("http://127.0.0.1:9000") != "http://127.0.0.1:9000/salesforce/getSfdcOAuthTokensRedirect" {
+		t.Errorf("profiles/beacon.yaml starts %q at %q, login %q, callback %q; want Beacon in-process with its pop-up and callback", p.Start, p.URL, p.Login, p.Callback)
+	}
+	for _, e := range p.elements() {
+		if e.el == nil {
+			t.Errorf("profiles/beacon.yaml has no %s: Beacon's profile describes every step", e.path)
+		}
+	}
+	if p.Steps.ClientCredentials == nil {
+		t.Error("profiles/beacon.yaml has no steps.clientCredentials")
+	}
+	if _, err := LoadProfile("profiles/none.yaml"); err == nil || err.Error() != "PRODUCT=profiles/none.yaml: open profiles/none.yaml: no such file or directory" {
+		t.Errorf("loadProfile of a missing file: %v", err)
+	}
+}
+
+// The blank profile docs/writing-scenarios.md starts a QA engineer from
+// loads as it is written there.
+func TestDocumentedProfileLoads(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "writing-scenarios.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(doc), "\n## Testing your own product\n")
+	if !ok {
+		t.Fatal(`docs/writing-scenarios.md has no section "Testing your own product"`)
+	}
+	_, block, ok := strings.Cut(section, "```yaml\n")
+	block, _, closed := strings.Cut(block, "```")
+	if !ok || !closed {
+		t.Fatal(`"Testing your own product" shows no profile in a yaml block`)
+	}
+	p, err := parseProfile("docs/writing-scenarios.md", []byte(block))
+	if err != nil {
+		t.Fatalf("the documented profile does not load: %v", err)
+	}
+	if !p.redirects() || p.URL == "" || p.Steps.ConnectedAs == nil {
+		t.Errorf("the documented profile = %+v; want a running product's, logging in by redirect, with connectedAs", p)
+	}
+}
+
+// The Salesforce-side steps act in the pop-up, or with login: redirect
+// in the product's own window, and say which one is missing.
+func TestLoginWindow(t *testing.T) {
+	tests := []struct {
+		login   string
+		main    bool
+		popup   bool
+		want    string // the window's name, or the error
+		wantErr bool
+	}{
+		{"popup", true, true, "popup", false},
+		{"popup", true, false, "no pop-up is open", true},
+		{"redirect", true, false, "product", false},
+		{"redirect", true, true, "product", false},
+		{"redirect", false, false, "the product's window is not open", true},
+	}
+	for _, tc := range tests {
+		w := newWorld(&Suite{Log: io.Discard, Product: &Profile{File: "x.yaml", Login: tc.login}})
+		if tc.main {
+			w.main = &Window{Name: "product"}
+		}
+		if tc.popup {
+			w.popup = &Window{Name: "popup"}
+		}
+		win, err := w.loginWindow()
+		switch {
+		case tc.wantErr && (err == nil || err.Error() != tc.want):
+			t.Errorf("login %s, main %v, pop-up %v: loginWindow = %v, %v; want the error %q", tc.login, tc.main, tc.popup, win, err, tc.want)
+		case !tc.wantErr && (err != nil || win.Name != tc.want):
+			t.Errorf("login %s, main %v, pop-up %v: loginWindow = %v, %v; want window %q", tc.login, tc.main, tc.popup, win, err, tc.want)
+		}
+	}
+}
