@@ -92,7 +92,7 @@ func handleCallback(s *state) http.Handler {
 			s.render(w, r, http.StatusOK, view{Problem: exchangeProblem(err)})
 			return
 		}
-		id, p := readIdentity(ctx, login.oauth, tok)
+		id, p := readIdentity(ctx, s.cfg.HTTPClient, tok)
 		if p != nil {
 			s.render(w, r, http.StatusOK, view{Problem: p})
 			return

@@ -23,7 +23,9 @@ type identity struct {
 // for the id scope (developer.salesforce.com, Mobile SDK guide, "Using
 // Identity URLs"); its JSON has username and organization_id. A bad token
 // there is 403 Bad_OAuth_Token, shown as Salesforce wrote it.
-func readIdentity(ctx context.Context, cfg *oauth2.Config, tok *oauth2.Token) (*identity, *problem) {
+// client is the product's own, not x/oauth2's Config.Client, which would
+// drop its Timeout.
+func readIdentity(ctx context.Context, client *http.Client, tok *oauth2.Token) (*identity, *problem) {
 	idURL, _ := tok.Extra("id").(string)
 	if !strings.HasPrefix(idURL, "https://") && !strings.HasPrefix(idURL, "http://") {
 		return nil, &problem{"no_identity", msgNoIdentity}
@@ -33,7 +35,8 @@ func readIdentity(ctx context.Context, cfg *oauth2.Config, tok *oauth2.Token) (*
 		return nil, &problem{"no_identity", msgNoIdentity}
 	}
 	req.Header.Set("Accept", "application/json")
-	resp, err := cfg.Client(ctx, tok).Do(req)
+	tok.SetAuthHeader(req)
+	resp, err := client.Do(req)
 	if err != nil {
 		return nil, &problem{"unreachable", msgUnreachable + err.Error()}
 	}

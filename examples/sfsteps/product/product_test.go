@@ -179,10 +179,16 @@ func TestSalesforceErrorIsShown(t *testing.T) {
 	for _, tc := range []struct {
 		name, secret string
 		deny         bool
+		fault        *mocksftest.Rule // in force from the callback on
 		want         string
 	}{
-		{"Deny on Allow Access", w.org.ConnectedApps[0].ConsumerSecret, true, "Salesforce refused the connection: access_denied: end-user denied authorization"},
-		{"a wrong Consumer Secret", strings.Repeat("0", 64), false, "Salesforce refused the connection: invalid_client: invalid client credentials"},
+		{"Deny on Allow Access", w.org.ConnectedApps[0].ConsumerSecret, true, nil, "Salesforce refused the connection: access_denied: end-user denied authorization"},
+		{"a wrong Consumer Secret", strings.Repeat("0", 64), false, nil, "Salesforce refused the connection: invalid_client: invalid client credentials"},
+		// Salesforce's identity services answer a bad token with 403
+		// and the text Bad_OAuth_Token (salesforce-reference.md, §7).
+		{"the identity URL refuses the token", w.org.ConnectedApps[0].ConsumerSecret, false,
+			&mocksftest.Rule{Path: "/id/**", Status: http.StatusForbidden, Body: "Bad_OAuth_Token", Times: 1},
+			"Salesforce refused the connection: identity: 403 Forbidden Bad_OAuth_Token"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b := newBrowser(t)
@@ -192,6 +198,9 @@ func TestSalesforceErrorIsShown(t *testing.T) {
 				cb = deny(t, w.sf, authURL)
 			} else {
 				cb = w.sf.Authorize(t, authURL, syncUser, syncPass)
+			}
+			if tc.fault != nil {
+				w.sf.Fault(t, *tc.fault)
 			}
 			p := b.get(cb.String())
 			if p.status != http.StatusOK || !strings.Contains(p.body, `id="problem"`) || !strings.Contains(p.body, tc.want) {
