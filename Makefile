@@ -35,7 +35,7 @@ MOCKSF_ADDR ?= 127.0.0.1:8080
 CLIENT_ADDR ?= 127.0.0.1:9000
 
 .DEFAULT_GOAL := help
-.PHONY: fonts slds help e2e unit-browser report steps-check e2e-repeat e2e-smtp e2e-mailpit e2e-remote-browser e2e-external e2e-goth steps test vet lint fmt-check unit chromium build run clean fuzz bench load soak node conformance e2e-playwright
+.PHONY: fonts slds help e2e unit-browser e2e-sfsteps report steps-check e2e-repeat e2e-smtp e2e-mailpit e2e-remote-browser e2e-external e2e-goth steps test vet lint fmt-check unit chromium build run clean fuzz bench load soak node conformance e2e-playwright
 
 help: ## list the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-10s %s\n", $$1, $$2}'
@@ -100,6 +100,9 @@ e2e-goth: chromium ## the @product-half scenarios against the goth example produ
 	gurl=$$(sed -n 's/^gothdemo listening on //p' $$dir/goth.out); \
 	echo "mocksf (pid $$mpid) at $$murl, gothdemo (pid $$gpid) at $$gurl"; \
 	$(MAKE) e2e MOCKSF_URL=$$murl CLIENT_URL=$$gurl PRODUCT=profiles/goth.yaml TAGS='@product-half and not @wip'
+
+e2e-sfsteps: chromium fonts ## the example module examples/sfsteps (its own go.mod): a team's own product and godog suite importing sfsteps, vetted and tested (its scenario in headless Chromium against an in-process mocksf)
+	cd examples/sfsteps && $(GO) vet ./... && $(GO) test -race -count=1 ./...
 
 # MAILPIT_VERSION pins the real Mailpit make e2e-mailpit builds from the Go
 # module proxy (toolchain notes: v1.33.1 builds; older ones are refused)

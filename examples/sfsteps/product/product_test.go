@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sfharness/sfharness/examples/sfsteps/product"
+	"example.com/ownproduct/product"
 	"github.com/sfharness/sfharness/mocksf/mocksfclient"
 	"github.com/sfharness/sfharness/mocksf/mocksftest"
 )

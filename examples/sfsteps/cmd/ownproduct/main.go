@@ -28,7 +28,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/sfharness/sfharness/examples/sfsteps/product"
+	"example.com/ownproduct/product"
 )
 
 // Defaults: Ledgerly's own port, and mocksf's default address as
