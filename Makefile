@@ -9,6 +9,8 @@ SHARD   ?=
 RETRIES ?= 0
 TRACE   ?=
 HEADED  ?=
+# TYPING: insert (default) or keys, how the steps type into fields.
+TYPING  ?=
 N       ?= 20
 # CONCURRENCY: scenarios at once (default: one per CPU).
 CONCURRENCY ?=
@@ -26,7 +28,7 @@ INSTANCE_HOSTS ?= per-org
 # the console's godog format, pretty or progress. README lists the rest.
 RESULTS_DIR ?= results
 FORMAT  ?= pretty
-E2E_ENV = FEATURE="$(FEATURE)" TAGS="$(TAGS)" SHARD="$(SHARD)" RETRIES="$(RETRIES)" TRACE="$(TRACE)" HEADED="$(HEADED)" \
+E2E_ENV = FEATURE="$(FEATURE)" TAGS="$(TAGS)" SHARD="$(SHARD)" RETRIES="$(RETRIES)" TRACE="$(TRACE)" HEADED="$(HEADED)" TYPING="$(TYPING)" \
 	SMTP="$(SMTP)" CHROME_URL="$(CHROME_URL)" MAILPIT_URL="$(MAILPIT_URL)" \
 	MOCKSF_URL="$(MOCKSF_URL)" CLIENT_URL="$(CLIENT_URL)" PRODUCT="$(PRODUCT)" INSTANCE_HOSTS="$(INSTANCE_HOSTS)" \
 	RESULTS_DIR="$(abspath $(RESULTS_DIR))" FORMAT="$(FORMAT)"

@@ -25,6 +25,7 @@ type env struct {
 	SMTP          string // SMTP: the started mocksf relays its mail to this SMTP server (host:port)
 	InstanceHosts string // INSTANCE_HOSTS: the started mocksf's instance hosts, per-org (default) or shared
 	MailpitURL    string // MAILPIT_URL: read the mail from this Mailpit instead of from mocksf
+	KeyByKey      bool   // TYPING=keys: type one key event a character (default insert: the text in one call)
 	BrowserLog    bool   // BROWSER_LOG=1: show Chromium's own output
 	KeepOrgs      bool   // KEEP_ORGS=1: leave each scenario's org in mocksf at its end
 	NoColors      bool   // NO_COLOR or CI set: console output without colours
@@ -64,6 +65,13 @@ func readEnv(getenv func(string) string) (env, error) {
 		return e, fmt.Errorf("RETRIES=%q: want a whole number", getenv("RETRIES"))
 	}
 	e.Retries = retries
+	switch typing := or("TYPING", "insert"); typing {
+	case "insert":
+	case "keys":
+		e.KeyByKey = true
+	default:
+		return e, fmt.Errorf("TYPING=%q: want insert (the default) or keys", typing)
+	}
 	return e, nil
 }
 

@@ -28,6 +28,16 @@ func TestReadEnv(t *testing.T) {
 	if _, err := readEnv(getenv); err == nil {
 		t.Error("RETRIES=-1 read; want an error")
 	}
+	for typing, want := range map[string]bool{"": false, "insert": false, "keys": true} {
+		vars = map[string]string{"TYPING": typing}
+		if e, err := readEnv(getenv); err != nil || e.KeyByKey != want {
+			t.Errorf("TYPING=%q: KeyByKey %v, %v; want %v", typing, e.KeyByKey, err, want)
+		}
+	}
+	vars = map[string]string{"TYPING": "slow"}
+	if _, err := readEnv(getenv); err == nil || !strings.Contains(err.Error(), `TYPING="slow": want insert (the default) or keys`) {
+		t.Errorf("TYPING=slow: %v; want an error naming the values", err)
+	}
 }
 
 // The README lists every variable the suite reads.

@@ -71,6 +71,10 @@ type Config struct {
 	Trace bool
 	// KeepOrgs leaves each scenario's org in mocksf at its end.
 	KeepOrgs bool
+	// KeyByKey types into fields one key event a character, for pages
+	// that listen to keydown or keyup; by default the text goes in with
+	// one Input.insertText, which fires the input events an IME's does.
+	KeyByKey bool
 }
 
 // Steps are the step definitions of one run: the browser they drive
@@ -120,8 +124,9 @@ func New(ctx context.Context, cfg Config) (*Steps, error) {
 	s := &steps.Suite{BrowserCtx: browserCtx, ResultsDir: cfg.ResultsDir, Log: cfg.Log, Trace: cfg.Trace,
 		MocksfURL: strings.TrimSuffix(cfg.MocksfURL, "/"), ControlToken: cfg.ControlToken,
 		ClientURL: cfg.ProductURL, Product: product, MailpitURL: cfg.MailpitURL, KeepOrgs: cfg.KeepOrgs,
-		RunID: steps.NewRunID()}
+		KeyByKey: cfg.KeyByKey, RunID: steps.NewRunID()}
 	return &Steps{suite: s, chromeURL: cfg.ChromeURL, stop: func() {
+		s.Close()
 		stopBrowser()
 		os.RemoveAll(userData)
 	}}, nil
@@ -131,7 +136,8 @@ func New(ctx context.Context, cfg Config) (*Steps, error) {
 // on a fresh world for the scenario: godog's ScenarioInitializer.
 func (s *Steps) Register(sc *godog.ScenarioContext) { s.suite.InitializeScenario(sc) }
 
-// Close stops the browser New started (or detaches from ChromeURL's).
+// Close closes the tabs the steps opened ahead and stops the browser New
+// started (or detaches from ChromeURL's).
 func (s *Steps) Close() { s.stop() }
 
 // SharedProduct says whether every scenario uses one running product

@@ -24,18 +24,27 @@ type mailMessage struct {
 	SentAt  time.Time `json:"sentAt"`
 }
 
-// mailbox reads the mail sent to an address, newest first.
+// mailbox reads the mail sent to an address, newest first. With wait
+// above zero, while no message is newer than the one with the ID after
+// (any message, when after is ""), it waits up to wait for one; the
+// answer may still hold none newer.
 type mailbox interface {
-	Messages(address string) ([]mailMessage, error)
+	Messages(address, after string, wait time.Duration) ([]mailMessage, error)
 }
 
 var mailClient = &http.Client{Timeout: 10 * time.Second}
 
+// maxMailWait bounds one wait for mail, below mailClient's timeout; a
+// longer wait asks again.
+const maxMailWait = 8 * time.Second
+
 // mocksfMailbox reads mocksf's copies through GET /__mocksf/mail.
 type mocksfMailbox struct{ ctl *mocksfclient.Client }
 
-func (m mocksfMailbox) Messages(address string) ([]mailMessage, error) {
-	msgs, err := m.ctl.Mail(context.Background(), mail.Filter{To: address}, 0)
+// Messages waits in mocksf (GET /__mocksf/mail?after=&wait=), which
+// answers as soon as the mail is sent.
+func (m mocksfMailbox) Messages(address, after string, wait time.Duration) ([]mailMessage, error) {
+	msgs, err := m.ctl.Mail(context.Background(), mail.Filter{To: address, After: after}, min(wait, maxMailWait))
 	if err != nil {
 		return nil, fmt.Errorf("read mail from mocksf: %w", err)
 	}
@@ -51,7 +60,21 @@ func (m mocksfMailbox) Messages(address string) ([]mailMessage, error) {
 // to their Mailpit with SMTP=host:port.
 type mailpitMailbox struct{ base string }
 
-func (m mailpitMailbox) Messages(address string) ([]mailMessage, error) {
+// Messages reads Mailpit again every 100 ms while it waits: Mailpit's API
+// has no wait of its own.
+func (m mailpitMailbox) Messages(address, after string, wait time.Duration) ([]mailMessage, error) {
+	deadline := time.Now().Add(wait)
+	for {
+		msgs, err := m.read(address)
+		if err != nil || (len(msgs) > 0 && msgs[0].ID != after) || !time.Now().Before(deadline) {
+			return msgs, err
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// read is every message Mailpit holds for the address, newest first.
+func (m mailpitMailbox) read(address string) ([]mailMessage, error) {
 	var list struct {
 		Messages []struct {
 			ID      string

@@ -159,7 +159,7 @@ func (w *world) logsInWrongPasswordTimes(username, password string, times int) e
 // Salesforce to refuse (it expired), and clicks Verify.
 func (w *world) entersOldCode(address string) error {
 	win := w.current
-	msgs, err := w.mailbox().Messages(w.user(address))
+	msgs, err := w.mailbox().Messages(w.user(address), "", 0)
 	if err != nil {
 		return err
 	}

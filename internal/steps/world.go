@@ -16,6 +16,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -60,8 +61,33 @@ type Suite struct {
 	// artefacts go under attempt-N/, apart from the first attempt's.
 	Attempt int
 
+	// KeyByKey types into fields one key event a character (TYPING=keys)
+	// instead of inserting the text in one call, for pages that listen
+	// to keys.
+	KeyByKey bool
+
 	seq      atomic.Int64
 	finished atomic.Int64 // scenarios that have ended, for a run cut short
+	poolOnce sync.Once
+	pool     *tabPool
+}
+
+// newTab is a tab for a scenario, from the tabs opened ahead.
+func (s *Suite) newTab(name string) (*Window, error) {
+	s.poolOnce.Do(func() { s.pool = &tabPool{browserCtx: s.BrowserCtx} })
+	win, err := s.pool.take(name)
+	if err == nil {
+		win.keyByKey = s.KeyByKey
+	}
+	return win, err
+}
+
+// Close closes the tabs opened ahead for scenarios that did not come.
+func (s *Suite) Close() {
+	s.poolOnce.Do(func() {})
+	if s.pool != nil {
+		s.pool.close()
+	}
 }
 
 // Finished counts the scenarios that have ended.
@@ -324,7 +350,7 @@ func (w *world) callbackURL() string {
 // sync user then logs in afresh in the product's pop-up.
 func (w *world) setupWindow() (*Window, error) {
 	if w.setup == nil {
-		tab, err := NewTab(w.suite.BrowserCtx, "salesforce-admin")
+		tab, err := w.suite.newTab("salesforce-admin")
 		if err != nil {
 			return nil, err
 		}
@@ -339,7 +365,7 @@ func (w *world) setupWindow() (*Window, error) {
 // mainWindow is the product admin's browser.
 func (w *world) mainWindow() (*Window, error) {
 	if w.main == nil {
-		tab, err := NewTab(w.suite.BrowserCtx, "product")
+		tab, err := w.suite.newTab("product")
 		if err != nil {
 			return nil, err
 		}
@@ -377,8 +403,10 @@ func (w *world) close() {
 func (w *world) newestCode(address string) (string, error) {
 	defer w.progress.waitingFor("a new verification mail to " + address)()
 	deadline := time.Now().Add(StepTimeout)
+	mb, after := w.mailbox(), ""
 	for {
-		msgs, err := w.mailbox().Messages(address)
+		// The mailbox waits for the mail: no sleep here.
+		msgs, err := mb.Messages(address, after, time.Until(deadline))
 		if err != nil {
 			return "", err
 		}
@@ -390,10 +418,12 @@ func (w *world) newestCode(address string) (string, error) {
 			}
 			return m.Code, nil
 		}
-		if time.Now().After(deadline) {
+		if len(msgs) > 0 {
+			after = msgs[0].ID
+		}
+		if !time.Now().Before(deadline) {
 			return "", fmt.Errorf("no new verification mail to %s within %s", address, StepTimeout)
 		}
-		time.Sleep(100 * time.Millisecond)
 	}
 }
 
