@@ -37,7 +37,7 @@ MOCKSF_ADDR ?= 127.0.0.1:8080
 CLIENT_ADDR ?= 127.0.0.1:9000
 
 .DEFAULT_GOAL := help
-.PHONY: fonts slds help e2e unit-browser e2e-sfsteps report steps-check e2e-repeat e2e-smtp e2e-mailpit e2e-remote-browser e2e-external e2e-goth steps test vet lint fmt-check unit chromium build run clean fuzz bench load soak node conformance e2e-playwright
+.PHONY: fonts slds help e2e unit-browser e2e-sfsteps playwright-deps compare-playwright report steps-check e2e-repeat e2e-smtp e2e-mailpit e2e-remote-browser e2e-external e2e-goth steps test vet lint fmt-check unit chromium build run clean fuzz bench load soak node conformance e2e-playwright
 
 help: ## list the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-10s %s\n", $$1, $$2}'
@@ -264,14 +264,22 @@ conformance: node ## the Salesforce CLI and jsforce, pinned from npm, against an
 PLAYWRIGHT_DIR = examples/playwright
 PLAYWRIGHT_STAMP = $(PLAYWRIGHT_DIR)/node_modules/.installed-lock.json
 
-e2e-playwright: node chromium fonts build ## the documented flow as a Playwright Test suite (TypeScript, examples/playwright, pinned from npm) in Debian's Chromium against bin/mocksf and bin/client on free ports; fails on any failed test
+e2e-playwright: playwright-deps chromium fonts build ## the documented flow as a Playwright Test suite (TypeScript, examples/playwright, pinned from npm) in Debian's Chromium against bin/mocksf and bin/client on free ports; fails on any failed test
+	cd $(PLAYWRIGHT_DIR) && node_modules/.bin/playwright test
+
+playwright-deps: node
 	@if ! cmp -s $(PLAYWRIGHT_DIR)/package-lock.json $(PLAYWRIGHT_STAMP); then \
 		start=$$(date +%s); \
 		(cd $(PLAYWRIGHT_DIR) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) || exit 1; \
 		cp $(PLAYWRIGHT_DIR)/package-lock.json $(PLAYWRIGHT_STAMP); \
 		echo "npm ci took $$(( $$(date +%s) - start ))s"; \
 	fi
-	cd $(PLAYWRIGHT_DIR) && node_modules/.bin/playwright test
+
+# ROUNDS: make compare-playwright's alternating rounds.
+ROUNDS ?= 5
+
+compare-playwright: playwright-deps chromium fonts build ## the documented flow in the harness against the same flow as a Playwright Test script (examples/playwright), ROUNDS alternating rounds (default 5): each round's times, the medians and the ratio (cmd/flowcompare; docs/performance.md)
+	$(GO) run ./cmd/flowcompare -rounds $(ROUNDS)
 
 # SLDS_DIR pins the Salesforce Lightning Design System (package.json and
 # package-lock.json); its node_modules stays out of git.

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func write(t *testing.T, body string) string {
+	t.Helper()
+	f := filepath.Join(t.TempDir(), "report.json")
+	if err := os.WriteFile(f, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func TestHarnessTime(t *testing.T) {
+	for _, tc := range []struct {
+		name, json string
+		want       time.Duration
+		wantErr    string
+	}{
+		{"the steps' sum", `[{"elements":[{"type":"background","steps":[{"result":{"status":"passed","duration":5}}]},{"type":"scenario","steps":[{"result":{"status":"passed","duration":1500000000}},{"result":{"status":"passed","duration":250000000}}]}]}]`, 1750 * time.Millisecond, ""},
+		{"a failed step", `[{"elements":[{"type":"scenario","steps":[{"result":{"status":"failed","duration":1}}]}]}]`, 0, "a step failed"},
+		{"two scenarios", `[{"elements":[{"type":"scenario","steps":[]},{"type":"scenario","steps":[]}]}]`, 0, "2 scenarios"},
+		{"not JSON", `<html>`, 0, "invalid character"},
+	} {
+		got, err := harnessTime(write(t, tc.json))
+		if tc.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("%s: %v, %v; want an error with %q", tc.name, got, err, tc.wantErr)
+			}
+			continue
+		}
+		if err != nil || got != tc.want {
+			t.Errorf("%s: %v, %v; want %v", tc.name, got, err, tc.want)
+		}
+	}
+}
+
+func TestPlaywrightTime(t *testing.T) {
+	for _, tc := range []struct {
+		name, json string
+		want       time.Duration
+		wantErr    string
+	}{
+		{"a nested test", `{"suites":[{"specs":[],"suites":[{"specs":[{"tests":[{"results":[{"status":"passed","duration":4321.5}]}]}]}]}]}`, 4321500 * time.Microsecond, ""},
+		{"a failed test", `{"suites":[{"specs":[{"tests":[{"results":[{"status":"failed","duration":1}]}]}]}]}`, 0, "a test failed"},
+		{"no test", `{"suites":[]}`, 0, "0 test results"},
+	} {
+		got, err := playwrightTime(write(t, tc.json))
+		if tc.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("%s: %v, %v; want an error with %q", tc.name, got, err, tc.wantErr)
+			}
+			continue
+		}
+		if err != nil || got != tc.want {
+			t.Errorf("%s: %v, %v; want %v", tc.name, got, err, tc.want)
+		}
+	}
+}
+
+func TestMedian(t *testing.T) {
+	if got := median([]float64{3, 1, 2}); got != 2 {
+		t.Errorf("median of 3, 1, 2 = %v", got)
+	}
+	if got := median([]time.Duration{4, 1, 3, 2}); got != 2 {
+		t.Errorf("median of 4, 1, 3, 2 = %v; want 2 (the mean of 2 and 3, in whole nanoseconds)", got)
+	}
+}
+
+func TestRunRefusesNoRounds(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if err := run([]string{"flowcompare", "-rounds", "0"}, &out, &errOut); err == nil || !strings.Contains(err.Error(), "-rounds 0") {
+		t.Errorf("run -rounds 0: %v; want an error", err)
+	}
+}
