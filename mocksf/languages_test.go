@@ -430,6 +430,13 @@ var setupPages = []struct {
 			"nl": {`id="distributionState-error">Fout: ongeldige waarde voor beperkt keuzelijstveld: Nope</div>`, `<option value="Local">Lokaal</option>`, `for="enableDeviceFlow">Device Flow inschakelen</label>`},
 			"ja": {`id="distributionState-error">エラー: 制限つき選択リスト項目の値が不適切: Nope</div>`, `<option value="Local">ローカル</option>`, `for="enableDeviceFlow">デバイスフローを有効化</label>`},
 		}},
+	{"Delete External Client App", http.MethodGet,
+		func(_, eca string) string { return setup.ECADeletePath + "?applicationId=" + eca }, nil,
+		map[string][]string{
+			"en": {"<h1>Delete External Client App</h1>", `id="deleteQuestion">Are you sure you want to delete <strong>Beacon</strong>?</p>`, `id="deleteNotice">Deleting this external client app`, `id="confirmDelete" name="delete" value="Delete"`},
+			"nl": {"<h1>Externe client-app verwijderen</h1>", `id="deleteQuestion">Weet u zeker dat u <strong>Beacon</strong> wilt verwijderen?</p>`, `id="deleteNotice">Als u deze externe client-app verwijdert`, `id="confirmDelete" name="delete" value="Verwijderen"`},
+			"ja": {"<h1>外部クライアントアプリケーションを削除</h1>", `id="deleteQuestion">アプリケーション <strong>Beacon</strong> を削除してもよろしいですか?</p>`, `id="deleteNotice">この外部クライアントアプリケーションを削除すると`, `id="confirmDelete" name="delete" value="削除"`},
+		}},
 	{"External Client App Settings", http.MethodGet,
 		func(string, string) string { return setup.ECASettingsPath + "?saved=1" }, nil,
 		map[string][]string{
@@ -524,5 +531,26 @@ func TestLoginPagesLanguage(t *testing.T) {
 				wantWords(t, p.name, resp, page, a.lang, p.want[a.lang])
 			})
 		}
+	}
+}
+
+// TestLoginRefusalLanguage: the login page's refusal of a right password
+// from outside the org's Login IP Ranges is in the language the page was
+// asked in, in the same error element.
+func TestLoginRefusalLanguage(t *testing.T) {
+	srv, ts := newServerWith(t, func(c *mocksf.Config) { c.Seed = []byte(languageSeed) })
+	restrictOrg(t, srv, "10.0.0.0/8")
+	tests := []struct{ accept, lang, want string }{
+		{"en", "en", "Your login attempt has failed. You are not allowed to log in from this IP address."},
+		{"nl-NL", "nl", "Uw aanmeldpoging is mislukt. U mag zich niet aanmelden vanaf dit IP-adres."},
+		{"ja", "ja", "ログインに失敗しました。この IP アドレスからのログインは許可されていません。"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.lang, func(t *testing.T) {
+			c := browser(t, ts)
+			c.Transport = acceptLanguage{tt.accept}
+			_, resp, page := typePassword(t, ts, c, "sync-ja@acme.test", "Sync-Pass-1")
+			wantWords(t, "the refused login", resp, page, tt.lang, []string{`id="error" class="error loginError" role="alert">` + tt.want})
+		})
 	}
 }
