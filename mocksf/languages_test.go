@@ -437,6 +437,20 @@ var setupPages = []struct {
 			"nl": {"<h1>Externe client-app verwijderen</h1>", `id="deleteQuestion">Weet u zeker dat u <strong>Beacon</strong> wilt verwijderen?</p>`, `id="deleteNotice">Als u deze externe client-app verwijdert`, `id="confirmDelete" name="delete" value="Verwijderen"`},
 			"ja": {"<h1>外部クライアントアプリケーションを削除</h1>", `id="deleteQuestion">アプリケーション <strong>Beacon</strong> を削除してもよろしいですか?</p>`, `id="deleteNotice">この外部クライアントアプリケーションを削除すると`, `id="confirmDelete" name="delete" value="削除"`},
 		}},
+	{"New Connected App's unsimulated sections", http.MethodGet,
+		func(string, string) string { return setup.EditPath }, nil,
+		map[string][]string{
+			"en": {`for="enableDeviceFlow">Enable for Device Flow</label>`, `<h2 id="canvasSection">Canvas App Settings</h2>`, `<option value="post">Signed Request (POST)</option>`, ` <span>minutes</span>`, `id="unsimulatedNote">Web App, Custom Connected App Handler, Mobile App and Canvas App Settings: mocksf stores`},
+			"nl": {`for="enableDeviceFlow">Inschakelen voor Device Flow</label>`, `<h2 id="canvasSection">Instellingen canvas-app</h2>`, `<option value="post">Ondertekend verzoek (POST)</option>`, ` <span>minuten</span>`, `id="unsimulatedNote">Instellingen voor web-app, aangepaste handler voor verbonden apps, mobiele app en canvas-app: mocksf bewaart`},
+			"ja": {`for="enableDeviceFlow">デバイスフローで有効化</label>`, `<h2 id="canvasSection">キャンバスアプリケーション設定</h2>`, `<option value="post">署名付き要求 (POST)</option>`, ` <span>分</span>`, `id="unsimulatedNote">Web アプリケーション、カスタム接続アプリケーションハンドラー、モバイルアプリケーション、キャンバスアプリケーションの設定: mocksf はこのセクション`},
+		}},
+	{"the connected app's page", http.MethodGet,
+		func(app, _ string) string { return setup.DetailPath + "?applicationId=" + app }, nil,
+		map[string][]string{
+			"en": {`<dd id="detailDigitalSignatures">Not Checked</dd>`, `<dd id="detailRequireSecretWebServer">Checked</dd>`, `<dt>Enable for Device Flow</dt><dd id="detail-enableDeviceFlow">Not Checked</dd>`, `<dt>Token Valid for</dt><dd id="detail-idTokenValidMinutes">720</dd>`, `<dt>Access Method</dt><dd id="detail-canvasAccessMethod">OAuth Webflow (GET)</dd>`},
+			"nl": {`<dd id="detailDigitalSignatures">Niet aangevinkt</dd>`, `<dd id="detailRequireSecretWebServer">Aangevinkt</dd>`, `<dt>Inschakelen voor Device Flow</dt><dd id="detail-enableDeviceFlow">Niet aangevinkt</dd>`, `<dt>Token geldig gedurende</dt><dd id="detail-idTokenValidMinutes">720</dd>`, `<dt>Toegangsmethode</dt><dd id="detail-canvasAccessMethod">OAuth-webflow (GET)</dd>`},
+			"ja": {`<dd id="detailDigitalSignatures">オフ</dd>`, `<dd id="detailRequireSecretWebServer">オン</dd>`, `<dt>デバイスフローで有効化</dt><dd id="detail-enableDeviceFlow">オフ</dd>`, `<dt>トークンの有効期間</dt><dd id="detail-idTokenValidMinutes">720</dd>`, `<dt>アクセス方法</dt><dd id="detail-canvasAccessMethod">OAuth Web フロー (GET)</dd>`},
+		}},
 	{"External Client App Settings", http.MethodGet,
 		func(string, string) string { return setup.ECASettingsPath + "?saved=1" }, nil,
 		map[string][]string{
