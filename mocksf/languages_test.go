@@ -451,6 +451,20 @@ var setupPages = []struct {
 			"nl": {`<dd id="detailDigitalSignatures">Niet aangevinkt</dd>`, `<dd id="detailRequireSecretWebServer">Aangevinkt</dd>`, `<dt>Inschakelen voor Device Flow</dt><dd id="detail-enableDeviceFlow">Niet aangevinkt</dd>`, `<dt>Token geldig gedurende</dt><dd id="detail-idTokenValidMinutes">720</dd>`, `<dt>Toegangsmethode</dt><dd id="detail-canvasAccessMethod">OAuth-webflow (GET)</dd>`},
 			"ja": {`<dd id="detailDigitalSignatures">オフ</dd>`, `<dd id="detailRequireSecretWebServer">オン</dd>`, `<dt>デバイスフローで有効化</dt><dd id="detail-enableDeviceFlow">オフ</dd>`, `<dt>トークンの有効期間</dt><dd id="detail-idTokenValidMinutes">720</dd>`, `<dt>アクセス方法</dt><dd id="detail-canvasAccessMethod">OAuth Web フロー (GET)</dd>`},
 		}},
+	{"App Manager's rows", http.MethodGet,
+		func(string, string) string { return setup.AppManagerPath }, nil,
+		map[string][]string{
+			"en": {"<td>Product Sync</td><td>Product_Sync</td><td>Connected</td>", "<td>Beacon</td><td>Beacon</td><td>External Client App</td>", `id="row-Beacon-menu" title="Show actions">&#9662;<span class="assistive">Show actions for Beacon</span>`},
+			"nl": {"<td>Product Sync</td><td>Product_Sync</td><td>Verbonden</td>", "<td>Beacon</td><td>Beacon</td><td>Externe client-app</td>", `id="row-Beacon-menu" title="Acties weergeven">&#9662;<span class="assistive">Acties weergeven voor Beacon</span>`},
+			"ja": {"<td>Product Sync</td><td>Product_Sync</td><td>接続</td>", "<td>Beacon</td><td>Beacon</td><td>外部クライアントアプリケーション</td>", `id="row-Beacon-menu" title="アクションを表示">&#9662;<span class="assistive">Beacon のアクションを表示</span>`},
+		}},
+	{"External Client App Manager's rows", http.MethodGet,
+		func(string, string) string { return setup.ECAManagerPath }, nil,
+		map[string][]string{
+			"en": {"<td>Beacon</td><td>Beacon</td><td>Local</td>", `id="distributionStateNote">Distribution State: mocksf stores this setting`},
+			"nl": {"<td>Beacon</td><td>Beacon</td><td>Lokaal</td>", `id="distributionStateNote">Distributiestatus: mocksf bewaart en toont deze instelling`},
+			"ja": {"<td>Beacon</td><td>Beacon</td><td>ローカル</td>", `id="distributionStateNote">配布状態: mocksf はこの設定を保存して表示します`},
+		}},
 	{"External Client App Settings", http.MethodGet,
 		func(string, string) string { return setup.ECASettingsPath + "?saved=1" }, nil,
 		map[string][]string{
