@@ -582,3 +582,34 @@ func TestLoginRefusalLanguage(t *testing.T) {
 		})
 	}
 }
+
+// TestVerificationRefusalLanguage: once too many wrong codes were typed,
+// the verification page says so in the user's language, in the same
+// error element.
+func TestVerificationRefusalLanguage(t *testing.T) {
+	tests := []struct{ user, lang, want string }{
+		{"sync@acme.test", "en", "You&#39;ve made too many attempts to verify your identity."},
+		{"sync-nl@acme.test", "nl", "U hebt te vaak geprobeerd uw identiteit te verifiëren."},
+		{"sync-ja@acme.test", "ja", "ID の検証を試行した回数が多すぎます。"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.lang, func(t *testing.T) {
+			srv, ts := newServerWith(t, func(c *mocksf.Config) { c.Seed = []byte(languageSeed) })
+			c := browser(t, ts)
+			token, _, _ := typePassword(t, ts, c, tt.user, "Sync-Pass-1")
+			wrong := "000000"
+			if srv.Mailer().Sent(tt.user)[0].Code == wrong {
+				wrong = "111111"
+			}
+			var resp *http.Response
+			var page string
+			for range 20 {
+				resp, page = post(t, c, ts.URL+login.VerifyPath, url.Values{"_CONFIRMATIONTOKEN": {token}, "emc": {wrong}})
+				if strings.Contains(page, tt.want) {
+					break
+				}
+			}
+			wantWords(t, "the verification page", resp, page, tt.lang, []string{`<div id="error" class="error" role="alert">` + tt.want})
+		})
+	}
+}
