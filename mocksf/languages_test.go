@@ -16,6 +16,7 @@ import (
 	"github.com/sfharness/sfharness/mocksf/login"
 	"github.com/sfharness/sfharness/mocksf/oauth"
 	"github.com/sfharness/sfharness/mocksf/setup"
+	"github.com/sfharness/sfharness/mocksf/store"
 )
 
 // languageSeed has an admin and a sync user for each language the tests
@@ -327,4 +328,288 @@ func (a acceptLanguage) RoundTrip(r *http.Request) (*http.Response, error) {
 		r.Header.Set("Accept-Language", a.value)
 	}
 	return http.DefaultTransport.RoundTrip(r)
+}
+
+// adminIn logs a browser in as an admin of languageSeed, whose language
+// the Setup pages then speak whatever the browser asks for, and returns
+// it with the session's CSRF token.
+func adminIn(t *testing.T, srv *mocksf.Server, ts *httptest.Server, username string) (*http.Client, string) {
+	t.Helper()
+	c := browser(t, ts)
+	c.Transport = acceptLanguage{"en-US,en;q=0.9"}
+	token, _, _ := typePassword(t, ts, c, username, "Admin-Pass-1")
+	mails := srv.Mailer().Sent(username)
+	if len(mails) != 1 || mails[0].Code == "" {
+		t.Fatalf("verification mails to %s: %+v", username, mails)
+	}
+	resp, _ := post(t, c, ts.URL+login.VerifyPath, url.Values{"_CONFIRMATIONTOKEN": {token}, "emc": {mails[0].Code}})
+	if resp.Request.URL.Path != login.HomePath {
+		t.Fatalf("the code of %s led to %s; want %s", username, resp.Request.URL.Path, login.HomePath)
+	}
+	return c, sessionOf(t, srv, ts, c).CSRF
+}
+
+// setupPages are the Setup pages of External Client Apps, Manage
+// Connected Apps and Edit Policies, and the field errors of Setup's forms,
+// each with what it shows in each language (by <html lang>): a label
+// together with the id of the element that carries it, which no language
+// changes. A field error that names a value keeps the value as typed.
+var setupPages = []struct {
+	name   string
+	method string
+	// path is the page's path and query, given the seeded connected
+	// app's ID and an External Client App's.
+	path func(appID, ecaID string) string
+	form url.Values // posted with the session's token when method is POST
+	want map[string][]string
+}{
+	{"External Client App, Settings tab", http.MethodGet,
+		func(_, eca string) string { return setup.ECADetailPath + "?applicationId=" + eca }, nil,
+		map[string][]string{
+			"en": {`aria-current="page">Settings</a>`, `<dt>External Client App Name</dt><dd id="detailName">`, `<dt>Enable Device Flow</dt><dd id="detailDeviceFlow">Not Checked`, `id="consumerKeyAndSecret">Consumer Key and Secret</button>`, `id="detailDistributionState">Local `},
+			"nl": {`aria-current="page">Instellingen</a>`, `<dt>Naam externe client-app</dt><dd id="detailName">`, `<dt>Device Flow inschakelen</dt><dd id="detailDeviceFlow">Niet aangevinkt`, `id="consumerKeyAndSecret">Consumentensleutel en Consumentengeheim</button>`, `id="detailDistributionState">Lokaal `},
+			"ja": {`aria-current="page">設定</a>`, `<dt>外部クライアントアプリケーション名</dt><dd id="detailName">`, `<dt>デバイスフローを有効化</dt><dd id="detailDeviceFlow">オフ`, `id="consumerKeyAndSecret">Consumer keyとConsumer secret</button>`, `id="detailDistributionState">ローカル `},
+		}},
+	{"External Client App, Policies tab", http.MethodGet,
+		func(_, eca string) string { return setup.ECADetailPath + "?applicationId=" + eca + "&tab=policies" }, nil,
+		map[string][]string{
+			"en": {`aria-current="page">Policies</a>`, `<h2>OAuth Policies</h2>`, `<dt>Permitted Users</dt><dd id="detailPermittedUsers">All users may self-authorize</dd>`, `<dt>IP Relaxation</dt><dd id="detailIpRelaxation">Enforce IP restrictions</dd>`, `<dt>Refresh Token Policy</dt><dd id="detailRefreshPolicy">Refresh token is valid until revoked</dd>`, `<dt>Timeout Value</dt><dd id="detailSessionTimeout">--None-- `},
+			"nl": {`aria-current="page">Beleid</a>`, `<h2>OAuth-beleid</h2>`, `<dt>Toegestane gebruikers</dt><dd id="detailPermittedUsers">Alle gebruikers mogen zichzelf autoriseren</dd>`, `<dt>IP-versoepeling</dt><dd id="detailIpRelaxation">IP-beperkingen afdwingen</dd>`, `<dt>Beleid voor vernieuwingstokens</dt><dd id="detailRefreshPolicy">Vernieuwingstoken is geldig tot het wordt ingetrokken</dd>`, `<dt>Time-outwaarde</dt><dd id="detailSessionTimeout">--Geen-- `},
+			"ja": {`aria-current="page">ポリシー</a>`, `<h2>OAuth ポリシー</h2>`, `<dt>許可されているユーザー</dt><dd id="detailPermittedUsers">すべてのユーザーは自己承認可能</dd>`, `<dt>IP 制限の緩和</dt><dd id="detailIpRelaxation">IP 制限を適用</dd>`, `<dt>更新トークンポリシー</dt><dd id="detailRefreshPolicy">更新トークンは取り消されるまで有効</dd>`, `<dt>タイムアウト値</dt><dd id="detailSessionTimeout">--なし-- `},
+		}},
+	{"External Client App, Edit Policies", http.MethodGet,
+		func(_, eca string) string { return setup.ECAPoliciesPath + "?applicationId=" + eca }, nil,
+		map[string][]string{
+			"en": {"<h1>Edit Policies: Beacon</h1>", `id="saveTop" name="save" value="Save"`, `<label for="permittedUsers">Permitted Users</label>`, `<option value="admin-approved">Admin approved users are pre-authorized</option>`, `for="refreshIdle">Expire refresh token if not used for</label>`, `<option value="hours" selected>Hour(s)</option>`, `<label for="sessionTimeout">Timeout Value</label>`, `<option value="60">1 hour</option>`},
+			"nl": {"<h1>Beleid bewerken: Beacon</h1>", `id="saveTop" name="save" value="Opslaan"`, `<label for="permittedUsers">Toegestane gebruikers</label>`, `<option value="admin-approved">Door de beheerder goedgekeurde gebruikers zijn vooraf geautoriseerd</option>`, `for="refreshIdle">Vernieuwingstoken laten verlopen als het niet is gebruikt gedurende</label>`, `<option value="hours" selected>Uur/uren</option>`, `<label for="sessionTimeout">Time-outwaarde</label>`, `<option value="60">1 uur</option>`},
+			"ja": {"<h1>ポリシーを編集: Beacon</h1>", `id="saveTop" name="save" value="保存"`, `<label for="permittedUsers">許可されているユーザー</label>`, `<option value="admin-approved">管理者が承認したユーザーは事前承認済み</option>`, `for="refreshIdle">次の期間使用されなかった場合に更新トークンを期限切れにする</label>`, `<option value="hours" selected>時間</option>`, `<label for="sessionTimeout">タイムアウト値</label>`, `<option value="60">1 時間</option>`},
+		}},
+	{"External Client App, Edit Policies with a bad timeout", http.MethodPost,
+		func(_, eca string) string { return setup.ECAPoliciesPath + "?applicationId=" + eca },
+		url.Values{"permittedUsers": {setup.PermittedAll}, "refreshPolicy": {store.RefreshUntilRevoked}, "sessionTimeout": {"7"}},
+		map[string][]string{
+			"en": {`<div id="error" class="error" role="alert">Error: Invalid Data.`, `id="sessionTimeout-error">Error: bad value for restricted picklist field: 7</div>`},
+			"nl": {`<div id="error" class="error" role="alert">Fout: ongeldige gegevens.`, `id="sessionTimeout-error">Fout: ongeldige waarde voor beperkt keuzelijstveld: 7</div>`},
+			"ja": {`<div id="error" class="error" role="alert">エラー: 無効なデータです。`, `id="sessionTimeout-error">エラー: 制限つき選択リスト項目の値が不適切: 7</div>`},
+		}},
+	{"Manage Connected Apps", http.MethodGet,
+		func(string, string) string { return setup.ManageAppsPath }, nil,
+		map[string][]string{
+			"en": {"<h1>Connected Apps</h1>", "<th>Master Label</th>", `id="manage-Product_Sync"`, "<td>All users may self-authorize</td><td>Active</td>"},
+			"nl": {"<h1>Verbonden apps</h1>", "<th>Hoofdlabel</th>", `id="manage-Product_Sync"`, "<td>Alle gebruikers mogen zichzelf autoriseren</td><td>Actief</td>"},
+			"ja": {"<h1>接続されたアプリ</h1>", "<th>表示ラベル</th>", `id="manage-Product_Sync"`, "<td>すべてのユーザーは自己承認可能</td><td>有効</td>"},
+		}},
+	{"a connected app's Manage page", http.MethodGet,
+		func(app, _ string) string { return setup.ManageAppPath + "?applicationId=" + app }, nil,
+		map[string][]string{
+			"en": {`">Edit Policies</a>`, `id="blockApp" name="action" value="block">Block</button>`, `<dt>Status</dt><dd id="policyStatus">Active</dd>`, `<dd id="policyRefresh">Refresh token is valid until revoked</dd>`, "<li>No users assigned.</li>"},
+			"nl": {`">Beleid bewerken</a>`, `id="blockApp" name="action" value="block">Blokkeren</button>`, `<dt>Status</dt><dd id="policyStatus">Actief</dd>`, `<dd id="policyRefresh">Vernieuwingstoken is geldig tot het wordt ingetrokken</dd>`, "<li>Geen gebruikers toegewezen.</li>"},
+			"ja": {`">ポリシーを編集</a>`, `id="blockApp" name="action" value="block">ブロック</button>`, `<dt>状況</dt><dd id="policyStatus">有効</dd>`, `<dd id="policyRefresh">更新トークンは取り消されるまで有効</dd>`, "<li>割り当てられたユーザーはいません。</li>"},
+		}},
+	{"a connected app's Edit Policies with no idle length", http.MethodPost,
+		func(app, _ string) string { return setup.PoliciesPath + "?applicationId=" + app },
+		url.Values{"permittedUsers": {setup.PermittedAll}, "refreshPolicy": {store.RefreshIdle}, "refreshIdleUnit": {"hours"}},
+		map[string][]string{
+			"en": {"<h1>Connected App Edit: Product Sync</h1>", `id="save" name="save" value="Save"`, `id="refreshIdleValue-error">Error: You must enter a value</div>`, `aria-label="Expire refresh token if not used for: number"`},
+			"nl": {"<h1>Verbonden app bewerken: Product Sync</h1>", `id="save" name="save" value="Opslaan"`, `id="refreshIdleValue-error">Fout: u moet een waarde invoeren</div>`, `aria-label="Vernieuwingstoken laten verlopen als het niet is gebruikt gedurende: aantal"`},
+			"ja": {"<h1>接続アプリケーションの編集: Product Sync</h1>", `id="save" name="save" value="保存"`, `id="refreshIdleValue-error">エラー: 値を入力してください</div>`, `aria-label="次の期間使用されなかった場合に更新トークンを期限切れにする: 数"`},
+		}},
+	{"New Connected App with bad fields", http.MethodPost,
+		func(string, string) string { return setup.EditPath },
+		url.Values{"contactEmail": {"not-an-address"}, "oauthEnabled": {"1"}, "callbackUrl": {"no scheme"}, "logoUrl": {"ftp://x"}},
+		map[string][]string{
+			"en": {`id="name-error">Error: You must enter a value</div>`, `id="contactEmail-error">Error: Invalid email address</div>`, `id="callbackUrl-error">Error: Invalid callback URL: no scheme</div>`, `id="logoUrl-error">Error: Enter a complete URL`, `id="scopes-error">Error: Select at least one OAuth scope.</div>`, `<div class="field-help suboption">After saving, choose the Run As user under Manage &gt; Edit Policies &gt; Client Credentials Flow.</div>`, `<p>Warning: The client credentials flow lets`},
+			"nl": {`id="name-error">Fout: u moet een waarde invoeren</div>`, `id="contactEmail-error">Fout: ongeldig e-mailadres</div>`, `id="callbackUrl-error">Fout: ongeldige Callback URL: no scheme</div>`, `id="logoUrl-error">Fout: voer een volledige URL`, `id="scopes-error">Fout: selecteer ten minste één OAuth-bereik.</div>`, `<div class="field-help suboption">Kies na het opslaan de gebruiker voor Uitvoeren als onder Beheren &gt; Beleid bewerken &gt; Client Credentials Flow.</div>`, `<p>Waarschuwing: met de Client Credentials Flow`},
+			"ja": {`id="name-error">エラー: 値を入力してください</div>`, `id="contactEmail-error">エラー: メールアドレスが無効です</div>`, `id="callbackUrl-error">エラー: コールバックURLが無効です: no scheme</div>`, `id="logoUrl-error">エラー: http:// または https:// で始まる`, `id="scopes-error">エラー: OAuthスコープを 1 つ以上選択してください。</div>`, `<div class="field-help suboption">保存後、[管理] &gt; [ポリシーを編集] &gt; [クライアントログイン情報フロー] で実行ユーザーを選択します。</div>`, `<p>警告: クライアントログイン情報フローでは`},
+		}},
+	{"New External Client App with a bad Distribution State", http.MethodPost,
+		func(string, string) string { return setup.ECANewPath },
+		url.Values{"name": {"Beacon Two"}, "contactEmail": {"admin@acme.test"}, "distributionState": {"Nope"}},
+		map[string][]string{
+			"en": {`id="distributionState-error">Error: bad value for restricted picklist field: Nope</div>`, `<option value="Local">Local</option>`, `for="enableDeviceFlow">Enable Device Flow</label>`},
+			"nl": {`id="distributionState-error">Fout: ongeldige waarde voor beperkt keuzelijstveld: Nope</div>`, `<option value="Local">Lokaal</option>`, `for="enableDeviceFlow">Device Flow inschakelen</label>`},
+			"ja": {`id="distributionState-error">エラー: 制限つき選択リスト項目の値が不適切: Nope</div>`, `<option value="Local">ローカル</option>`, `for="enableDeviceFlow">デバイスフローを有効化</label>`},
+		}},
+	{"Delete External Client App", http.MethodGet,
+		func(_, eca string) string { return setup.ECADeletePath + "?applicationId=" + eca }, nil,
+		map[string][]string{
+			"en": {"<h1>Delete External Client App</h1>", `id="deleteQuestion">Are you sure you want to delete <strong>Beacon</strong>?</p>`, `id="deleteNotice">Deleting this external client app`, `id="confirmDelete" name="delete" value="Delete"`},
+			"nl": {"<h1>Externe client-app verwijderen</h1>", `id="deleteQuestion">Weet u zeker dat u <strong>Beacon</strong> wilt verwijderen?</p>`, `id="deleteNotice">Als u deze externe client-app verwijdert`, `id="confirmDelete" name="delete" value="Verwijderen"`},
+			"ja": {"<h1>外部クライアントアプリケーションを削除</h1>", `id="deleteQuestion">アプリケーション <strong>Beacon</strong> を削除してもよろしいですか?</p>`, `id="deleteNotice">この外部クライアントアプリケーションを削除すると`, `id="confirmDelete" name="delete" value="削除"`},
+		}},
+	{"New Connected App's unsimulated sections", http.MethodGet,
+		func(string, string) string { return setup.EditPath }, nil,
+		map[string][]string{
+			"en": {`for="enableDeviceFlow">Enable for Device Flow</label>`, `<h2 id="canvasSection">Canvas App Settings</h2>`, `<option value="post">Signed Request (POST)</option>`, ` <span>minutes</span>`, `id="unsimulatedNote">Web App, Custom Connected App Handler, Mobile App and Canvas App Settings: mocksf stores`},
+			"nl": {`for="enableDeviceFlow">Inschakelen voor Device Flow</label>`, `<h2 id="canvasSection">Instellingen canvas-app</h2>`, `<option value="post">Ondertekend verzoek (POST)</option>`, ` <span>minuten</span>`, `id="unsimulatedNote">Instellingen voor web-app, aangepaste handler voor verbonden apps, mobiele app en canvas-app: mocksf bewaart`},
+			"ja": {`for="enableDeviceFlow">デバイスフローで有効化</label>`, `<h2 id="canvasSection">キャンバスアプリケーション設定</h2>`, `<option value="post">署名付き要求 (POST)</option>`, ` <span>分</span>`, `id="unsimulatedNote">Web アプリケーション、カスタム接続アプリケーションハンドラー、モバイルアプリケーション、キャンバスアプリケーションの設定: mocksf はこのセクション`},
+		}},
+	{"the connected app's page", http.MethodGet,
+		func(app, _ string) string { return setup.DetailPath + "?applicationId=" + app }, nil,
+		map[string][]string{
+			"en": {`<dd id="detailDigitalSignatures">Not Checked</dd>`, `<dd id="detailRequireSecretWebServer">Checked</dd>`, `<dt>Enable for Device Flow</dt><dd id="detail-enableDeviceFlow">Not Checked</dd>`, `<dt>Token Valid for</dt><dd id="detail-idTokenValidMinutes">720</dd>`, `<dt>Access Method</dt><dd id="detail-canvasAccessMethod">OAuth Webflow (GET)</dd>`},
+			"nl": {`<dd id="detailDigitalSignatures">Niet aangevinkt</dd>`, `<dd id="detailRequireSecretWebServer">Aangevinkt</dd>`, `<dt>Inschakelen voor Device Flow</dt><dd id="detail-enableDeviceFlow">Niet aangevinkt</dd>`, `<dt>Token geldig gedurende</dt><dd id="detail-idTokenValidMinutes">720</dd>`, `<dt>Toegangsmethode</dt><dd id="detail-canvasAccessMethod">OAuth-webflow (GET)</dd>`},
+			"ja": {`<dd id="detailDigitalSignatures">オフ</dd>`, `<dd id="detailRequireSecretWebServer">オン</dd>`, `<dt>デバイスフローで有効化</dt><dd id="detail-enableDeviceFlow">オフ</dd>`, `<dt>トークンの有効期間</dt><dd id="detail-idTokenValidMinutes">720</dd>`, `<dt>アクセス方法</dt><dd id="detail-canvasAccessMethod">OAuth Web フロー (GET)</dd>`},
+		}},
+	{"App Manager's rows", http.MethodGet,
+		func(string, string) string { return setup.AppManagerPath }, nil,
+		map[string][]string{
+			"en": {"<td>Product Sync</td><td>Product_Sync</td><td>Connected</td>", "<td>Beacon</td><td>Beacon</td><td>External Client App</td>", `id="row-Beacon-menu" title="Show actions">&#9662;<span class="assistive">Show actions for Beacon</span>`},
+			"nl": {"<td>Product Sync</td><td>Product_Sync</td><td>Verbonden</td>", "<td>Beacon</td><td>Beacon</td><td>Externe client-app</td>", `id="row-Beacon-menu" title="Acties weergeven">&#9662;<span class="assistive">Acties weergeven voor Beacon</span>`},
+			"ja": {"<td>Product Sync</td><td>Product_Sync</td><td>接続</td>", "<td>Beacon</td><td>Beacon</td><td>外部クライアントアプリケーション</td>", `id="row-Beacon-menu" title="アクションを表示">&#9662;<span class="assistive">Beacon のアクションを表示</span>`},
+		}},
+	{"External Client App Manager's rows", http.MethodGet,
+		func(string, string) string { return setup.ECAManagerPath }, nil,
+		map[string][]string{
+			"en": {"<td>Beacon</td><td>Beacon</td><td>Local</td>", `id="distributionStateNote">Distribution State: mocksf stores this setting`},
+			"nl": {"<td>Beacon</td><td>Beacon</td><td>Lokaal</td>", `id="distributionStateNote">Distributiestatus: mocksf bewaart en toont deze instelling`},
+			"ja": {"<td>Beacon</td><td>Beacon</td><td>ローカル</td>", `id="distributionStateNote">配布状態: mocksf はこの設定を保存して表示します`},
+		}},
+	{"External Client App Settings", http.MethodGet,
+		func(string, string) string { return setup.ECASettingsPath + "?saved=1" }, nil,
+		map[string][]string{
+			"en": {"<h1>External Client App Settings</h1>", `id="saved" role="status">Your settings were saved.</div>`, `for="allowConnectedAppCreation">Allow creation of connected apps</label>`},
+			"nl": {"<h1>Instellingen externe client-apps</h1>", `id="saved" role="status">Uw instellingen zijn opgeslagen.</div>`, `for="allowConnectedAppCreation">Het maken van verbonden apps toestaan</label>`},
+			"ja": {"<h1>外部クライアントアプリケーションの設定</h1>", `id="saved" role="status">設定が保存されました。</div>`, `for="allowConnectedAppCreation">接続アプリケーションの作成を許可</label>`},
+		}},
+}
+
+// TestSetupPagesInTheUsersLanguage fetches each of setupPages as the
+// admin of each language (the browser asking for English) and finds the
+// user's language's labels with the ids every language shares.
+func TestSetupPagesInTheUsersLanguage(t *testing.T) {
+	for _, tt := range languages {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, ts := newServerWith(t, func(c *mocksf.Config) { c.Seed = []byte(languageSeed) })
+			c, token := adminIn(t, srv, ts, tt.admin)
+			appID, ecaID := appNamed(t, srv, "Product Sync").ID, newECA(t, srv, "Beacon").ID
+			for _, p := range setupPages {
+				u := ts.URL + p.path(appID, ecaID)
+				var resp *http.Response
+				var page string
+				if p.method == http.MethodPost {
+					form := url.Values{"_CONFIRMATIONTOKEN": {token}}
+					for k, v := range p.form {
+						form[k] = v
+					}
+					resp, page = post(t, c, u, form)
+				} else {
+					resp, page = get(t, c, u)
+				}
+				wantWords(t, p.name, resp, page, tt.want.lang, p.want[tt.want.lang])
+			}
+		})
+	}
+}
+
+// TestLoginPagesLanguage: Forgot Your Password, its Check Your Email and
+// its field error, and Use Custom Domain with its field error, before
+// anyone is known, speak the browser's Accept-Language or the locale
+// parameter's language, with the same ids in all.
+func TestLoginPagesLanguage(t *testing.T) {
+	_, ts := newServerWith(t, func(c *mocksf.Config) { c.Seed = []byte(languageSeed) })
+	pages := []struct {
+		name, path string
+		want       map[string][]string
+	}{
+		{"Forgot Your Password", login.ForgotPasswordPath, map[string][]string{
+			"en": {`<h1 id="header">Forgot Your Password</h1>`, `<label for="un">Username</label>`, `id="continue" value="Continue"`, `id="cancel" href="/">Cancel</a>`},
+			"nl": {`<h1 id="header">Wachtwoord vergeten</h1>`, `<label for="un">Gebruikersnaam</label>`, `id="continue" value="Doorgaan"`, `id="cancel" href="/">Annuleren</a>`},
+			"ja": {`<h1 id="header">パスワードをお忘れの場合</h1>`, `<label for="un">ユーザー名</label>`, `id="continue" value="続行"`, `id="cancel" href="/">キャンセル</a>`},
+		}},
+		{"Forgot Your Password without a username", login.ForgotPasswordPath + "?un=", map[string][]string{
+			"en": {`id="un-error">Error: Enter your username.</div>`},
+			"nl": {`id="un-error">Fout: voer uw gebruikersnaam in.</div>`},
+			"ja": {`id="un-error">エラー: ユーザー名を入力してください。</div>`},
+		}},
+		{"Check Your Email", login.ForgotPasswordPath + "?un=sync%40acme.test", map[string][]string{
+			"en": {`<h1 id="header">Check Your Email</h1>`, `id="forgotPasswordSent">On a real org, Salesforce now emails a link to reset the password to the address of sync@acme.test,`, `id="backToLogin" href="/">Return to Login</a>`, `id="noResetMail">mocksf sends no reset mail`},
+			"nl": {`<h1 id="header">Controleer uw e-mail</h1>`, `id="forgotPasswordSent">In een echte organisatie mailt Salesforce nu een koppeling om het wachtwoord opnieuw in te stellen naar het adres van sync@acme.test,`, `id="backToLogin" href="/">Terug naar aanmelden</a>`, `id="noResetMail">mocksf verstuurt geen herstelmail`},
+			"ja": {`<h1 id="header">メールを確認してください</h1>`, `id="forgotPasswordSent">実際の組織では、Salesforce はユーザー sync@acme.test が存在する場合`, `id="backToLogin" href="/">ログインに戻る</a>`, `id="noResetMail">mocksf はリセットメールを送信せず`},
+		}},
+		{"Use Custom Domain with a bad name", login.CustomDomainPath + "?domain=a_b", map[string][]string{
+			"en": {`<h1 id="header">Use Custom Domain</h1>`, `<label for="mydomain">Custom Domain</label>`, `id="mydomain-error">Error: Enter a domain name`, `id="mydomainContinue" value="Continue"`},
+			"nl": {`<h1 id="header">Aangepast domein gebruiken</h1>`, `<label for="mydomain">Aangepast domein</label>`, `id="mydomain-error">Fout: voer een domeinnaam in`, `id="mydomainContinue" value="Doorgaan"`},
+			"ja": {`<h1 id="header">カスタムドメインを使用</h1>`, `<label for="mydomain">カスタムドメイン</label>`, `id="mydomain-error">エラー: acme や acme--dev.sandbox のように`, `id="mydomainContinue" value="続行"`},
+		}},
+	}
+	// How the language is asked for before login: the browser's
+	// Accept-Language, or Salesforce's locale parameter over it.
+	askers := []struct{ name, accept, query, lang string }{
+		{"English browser", "en-US", "", "en"},
+		{"Accept-Language nl-BE", "nl-BE,nl;q=0.9", "", "nl"},
+		{"Accept-Language ja-JP", "ja-JP", "", "ja"},
+		{"locale=jp over a Dutch browser", "nl", "locale=jp", "ja"},
+		{"Accept-Language mocksf does not speak", "de-DE", "", "en"},
+	}
+	for _, a := range askers {
+		for _, p := range pages {
+			t.Run(a.name+"/"+p.name, func(t *testing.T) {
+				c := browser(t, ts)
+				c.Transport = acceptLanguage{a.accept}
+				u := ts.URL + p.path
+				if a.query != "" {
+					if strings.Contains(u, "?") {
+						u += "&" + a.query
+					} else {
+						u += "?" + a.query
+					}
+				}
+				resp, page := get(t, c, u)
+				wantWords(t, p.name, resp, page, a.lang, p.want[a.lang])
+			})
+		}
+	}
+}
+
+// TestLoginRefusalLanguage: the login page's refusal of a right password
+// from outside the org's Login IP Ranges is in the language the page was
+// asked in, in the same error element.
+func TestLoginRefusalLanguage(t *testing.T) {
+	srv, ts := newServerWith(t, func(c *mocksf.Config) { c.Seed = []byte(languageSeed) })
+	restrictOrg(t, srv, "10.0.0.0/8")
+	tests := []struct{ accept, lang, want string }{
+		{"en", "en", "Your login attempt has failed. You are not allowed to log in from this IP address."},
+		{"nl-NL", "nl", "Uw aanmeldpoging is mislukt. U mag zich niet aanmelden vanaf dit IP-adres."},
+		{"ja", "ja", "ログインに失敗しました。この IP アドレスからのログインは許可されていません。"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.lang, func(t *testing.T) {
+			c := browser(t, ts)
+			c.Transport = acceptLanguage{tt.accept}
+			_, resp, page := typePassword(t, ts, c, "sync-ja@acme.test", "Sync-Pass-1")
+			wantWords(t, "the refused login", resp, page, tt.lang, []string{`id="error" class="error loginError" role="alert">` + tt.want})
+		})
+	}
+}
+
+// TestVerificationRefusalLanguage: once too many wrong codes were typed,
+// the verification page says so in the user's language, in the same
+// error element.
+func TestVerificationRefusalLanguage(t *testing.T) {
+	tests := []struct{ user, lang, want string }{
+		{"sync@acme.test", "en", "You&#39;ve made too many attempts to verify your identity."},
+		{"sync-nl@acme.test", "nl", "U hebt te vaak geprobeerd uw identiteit te verifiëren."},
+		{"sync-ja@acme.test", "ja", "ID の検証を試行した回数が多すぎます。"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.lang, func(t *testing.T) {
+			srv, ts := newServerWith(t, func(c *mocksf.Config) { c.Seed = []byte(languageSeed) })
+			c := browser(t, ts)
+			token, _, _ := typePassword(t, ts, c, tt.user, "Sync-Pass-1")
+			wrong := "000000"
+			if srv.Mailer().Sent(tt.user)[0].Code == wrong {
+				wrong = "111111"
+			}
+			var resp *http.Response
+			var page string
+			for range 20 {
+				resp, page = post(t, c, ts.URL+login.VerifyPath, url.Values{"_CONFIRMATIONTOKEN": {token}, "emc": {wrong}})
+				if strings.Contains(page, tt.want) {
+					break
+				}
+			}
+			wantWords(t, "the verification page", resp, page, tt.lang, []string{`<div id="error" class="error" role="alert">` + tt.want})
+		})
+	}
 }

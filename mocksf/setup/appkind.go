@@ -249,9 +249,10 @@ func (k appKind) handleDelete(d Deps, title, next string) http.Handler {
 // policySummary is an app's OAuth policies as its Manage page or its
 // Policies tab shows them.
 type policySummary struct {
-	PermittedUsers, RefreshPolicy, RunAs string
-	IPRelaxation                         string
-	Assigned                             []string // usernames
+	PermittedUsers, RunAs string
+	IPRelaxation          string
+	RefreshPolicy         refreshPolicyView
+	Assigned              []string // usernames
 }
 
 func summarizePolicy(d Deps, orgID string, p store.AppPolicy) policySummary {

@@ -81,18 +81,24 @@ func splitDuration(d time.Duration) (string, string) {
 	return strconv.FormatInt(max(n, 1), 10), "minutes"
 }
 
-// refreshPolicyLabel is the Refresh Token Policy as the Manage page says it.
-func refreshPolicyLabel(p store.RefreshPolicy) string {
+// refreshPolicyView is the Refresh Token Policy as the Manage page and
+// the Policies tab say it: the choice's label, then for the two choices
+// with a length the number and the unit's label ("Expire refresh token
+// after" 90 "Day(s)"). The parts stay apart so that the page translates
+// each label (the "refreshPolicy" template).
+type refreshPolicyView struct{ Mode, N, Unit string }
+
+func refreshPolicyLabel(p store.RefreshPolicy) refreshPolicyView {
 	mode := p.Mode
 	if mode == "" {
 		mode = store.RefreshUntilRevoked
 	}
-	label := labelOf(refreshModes, mode)
+	v := refreshPolicyView{Mode: labelOf(refreshModes, mode)}
 	if mode == store.RefreshIdle || mode == store.RefreshAbsolute {
 		n, unit := splitDuration(p.For)
-		label += " " + n + " " + labelOf(unitOptions(), unit)
+		v.N, v.Unit = n, labelOf(unitOptions(), unit)
 	}
-	return label
+	return v
 }
 
 func unitOptions() []option {

@@ -6,6 +6,7 @@ import (
 
 	"golang.org/x/text/language"
 
+	"github.com/sfharness/sfharness/internal/i18n"
 	"github.com/sfharness/sfharness/mocksf/locales"
 	"github.com/sfharness/sfharness/mocksf/store"
 )
@@ -61,3 +62,30 @@ func sessionUser(r *http.Request) (store.User, bool) {
 	u, err := st.User(sess.UserID)
 	return u, err == nil
 }
+
+// valueText is the template function "txv": it translates a message that
+// Go code built and that may end in the value it names, as a field
+// error does ("Error: Invalid callback URL: " followed by the URL typed,
+// "Error: bad value for restricted picklist field: " followed by the
+// value posted). A message the catalogue has whole is translated as tx
+// translates it; otherwise the longest start of it that ends in ": " and
+// that the catalogue has is translated and the rest, the value, is kept
+// as it is: a URL or a picklist value is the same in every language. A
+// message the catalogue lacks stays English.
+func valueText(loc *i18n.Localizer) func(string) string {
+	return func(s string) string {
+		if t := loc.Text(s); t != s {
+			return t
+		}
+		for i := strings.LastIndex(s, valueSep); i >= 0; i = strings.LastIndex(s[:i], valueSep) {
+			if t, err := loc.T(s[:i+len(valueSep)]); err == nil {
+				return t + s[i+len(valueSep):]
+			}
+		}
+		return s
+	}
+}
+
+// valueSep ends the part of a message that comes before the value it
+// names (valueText).
+const valueSep = ": "

@@ -140,8 +140,9 @@ func pageChrome(data any) Chrome {
 // locales.Catalogue.
 type Pages struct {
 	// byLang holds the templates once per language, each parsed with
-	// that language's "t" and "lang" (i18n.Localizer.Funcs), so a
-	// template names its words by key: {{t "verify.title"}}.
+	// that language's "t", "tx" and "lang" (i18n.Localizer.Funcs) and
+	// "txv" (valueText), so a template names its words by key:
+	// {{t "verify.title"}}.
 	byLang map[language.Tag]*template.Template
 }
 
@@ -150,9 +151,11 @@ func NewPages() *Pages {
 	p := &Pages{byLang: map[language.Tag]*template.Template{}}
 	for _, tag := range locales.Catalogue.Languages() {
 		funcs := pageFuncs()
-		for name, f := range locales.Catalogue.In(tag).Funcs() {
+		loc := locales.Catalogue.In(tag)
+		for name, f := range loc.Funcs() {
 			funcs[name] = f
 		}
+		funcs["txv"] = valueText(loc)
 		p.byLang[tag] = template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html"))
 	}
 	return p
