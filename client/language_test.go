@@ -1,10 +1,18 @@
 package client
 
 import (
+	"errors"
+	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
+
+	"github.com/sfharness/sfharness/client/salesforce"
+	"github.com/sfharness/sfharness/client/store"
+	"golang.org/x/oauth2"
 
 	"github.com/sfharness/sfharness/internal/i18n"
 )
@@ -39,7 +47,7 @@ func TestEveryKeyInCatalogue(t *testing.T) {
 	templates, _ := filepath.Glob("templates/*.html")
 	seen := 0
 	for _, f := range append(files, templates...) {
-		if filepath.Ext(f) == ".go" && len(f) > 8 && f[len(f)-8:] == "_test.go" {
+		if strings.HasSuffix(f, "_test.go") {
 			continue
 		}
 		src, err := os.ReadFile(f)
@@ -83,5 +91,52 @@ func TestMessagesInEveryLanguage(t *testing.T) {
 	}
 	if got := verbatim("as stored").in(catalogue.Localizer("ja")); got != "as stored" {
 		t.Errorf("verbatim in ja = %q; want it as it is", got)
+	}
+}
+
+// TestMessagesFillTheirPlaceholders renders every kind of message the
+// code builds, in every language: each fills all its placeholders (go-i18n
+// shows a missing one as "<no value>") and none shows as its key.
+func TestMessagesFillTheirPlaceholders(t *testing.T) {
+	apiErr := func(status int, code, text string) error {
+		return &salesforce.APIError{StatusCode: status, Errors: []salesforce.ErrorDetail{{Message: text, ErrorCode: code}}}
+	}
+	msgs := map[string]message{
+		"missing challenge":  oauthErrorMessage("invalid_request", salesforce.DescMissingChallenge, "http://b/cb"),
+		"redirect mismatch":  oauthErrorMessage("redirect_uri_mismatch", "", "http://b/cb"),
+		"oauth failed":       oauthErrorMessage("inactive_user", "", ""),
+		"oauth described":    oauthErrorMessage("invalid_grant", "expired", ""),
+		"exchange failed":    exchangeFailedMessage("connection refused"),
+		"cc refused":         clientCredentialsErrorMessage("invalid_app_access", "user is not admin approved"),
+		"cc http":            clientCredentialsHTTPMessage(404, "https://acme.my.salesforce.com"),
+		"cc unreachable":     clientCredentialsUnreachableMessage("https://acme.my.salesforce.com", "no such host"),
+		"identity":           identityErrorMessage(errors.New("boom")),
+		"not revoked":        disconnectedNotRevokedMessage(apiErr(503, "", "")),
+		"connected as":       connectedAsText("sync@acme.test"),
+		"field sync failed":  fieldSyncFailedText(apiErr(400, "INVALID_FIELD", "No such column")),
+		"sync failed":        syncFailedText(fmt.Errorf("x: %w", &url.Error{Op: "Get", URL: "http://x", Err: errors.New("connection refused")})),
+		"session rejected":   describeSyncError(apiErr(401, "INVALID_SESSION_ID", "Session expired or invalid")),
+		"bad token":          describeSyncError(apiErr(403, "Bad_OAuth_Token", "Bad_OAuth_Token")),
+		"api status":         describeSyncError(apiErr(418, "", "teapot")),
+		"api status only":    describeSyncError(&salesforce.APIError{StatusCode: 418}),
+		"renew refused":      describeSyncError(fmt.Errorf("%w: %w", salesforce.ErrClientCredentialsRejected, &oauth2.RetrieveError{ErrorCode: "invalid_client"})),
+		"storage full":       storageErrorMessage(&store.WriteError{Full: true}),
+		"object done":        fieldPhaseText(store.ObjectFields{Object: "Lead", Phase: store.PhaseDone}),
+		"object reading":     fieldPhaseText(store.ObjectFields{Object: "Lead", Phase: store.PhaseRunning}),
+		"object failed":      fieldPhaseText(store.ObjectFields{Object: "Lead", Phase: store.PhaseFailed}),
+		"object waiting":     fieldPhaseText(store.ObjectFields{Object: "Lead"}),
+		"consumer key shape": msgConsumerKeyShape,
+		"my domain shape":    msgMyDomainShape,
+	}
+	for name, m := range msgs {
+		for _, tag := range catalogue.Languages() {
+			got := m.in(catalogue.In(tag))
+			if strings.Contains(got, "<no value>") || got == m.key || strings.Contains(got, "{{") {
+				t.Errorf("%s in %s = %q: a placeholder is not filled, or the key is missing", name, tag, got)
+			}
+		}
+	}
+	if got := msgs["object done"].in(catalogue.Localizer("nl")); got != "Lead: 0 velden" {
+		t.Errorf("object done in nl = %q; want %q", got, "Lead: 0 velden")
 	}
 }
