@@ -8,6 +8,7 @@ import (
 
 	"github.com/sfharness/sfharness/internal/i18n"
 	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
 )
 
 // localeFS is Beacon's message catalogue: every word of its pages and
@@ -89,4 +90,21 @@ func rememberLanguage(secure bool, next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// languageChoice is one entry of the pages' language switcher: a link
+// to the same page with ?lang=, named in its own language.
+type languageChoice struct {
+	Tag  string // "nl", for lang= and hreflang
+	Name string // "Nederlands", as x/text's display.Self names it
+}
+
+// languageChoices are the catalogue's languages for the switcher,
+// English first.
+func languageChoices() []languageChoice {
+	var out []languageChoice
+	for _, tag := range catalogue.Languages() {
+		out = append(out, languageChoice{Tag: tag.String(), Name: display.Self.Name(tag)})
+	}
+	return out
 }

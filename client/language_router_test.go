@@ -190,3 +190,36 @@ func TestStatusTextsDifferByLanguage(t *testing.T) {
 		t.Errorf("status texts = %q; want each language its own", texts)
 	}
 }
+
+// The language switcher links each page to itself in every language
+// Beacon speaks, named in its own; an error page after a form links to
+// the Sync with Salesforce page, since the form's URL takes only a POST.
+func TestLanguageSwitcher(t *testing.T) {
+	t.Parallel()
+	srv := newLanguageServer(t)
+	tests := []struct {
+		name, method, path string
+		form               url.Values
+		want               []string
+	}{
+		{"CRM in Japanese", http.MethodGet, "/admin/crm?lang=ja", nil, []string{
+			`<a id="lang-en" href="/admin/crm?lang=en" hreflang="en" lang="en">English</a>`,
+			`<a id="lang-nl" href="/admin/crm?lang=nl" hreflang="nl" lang="nl">Nederlands</a>`,
+			`<a id="lang-ja" href="/admin/crm?lang=ja" hreflang="ja" lang="ja" aria-current="true">日本語</a>`,
+			`aria-label="言語"`}},
+		{"Admin", http.MethodGet, "/admin", nil, []string{`id="lang-nl" href="/admin?lang=nl"`, `id="lang-en" href="/admin?lang=en" hreflang="en" lang="en" aria-current="true"`}},
+		{"an error page after a form", http.MethodPost, "/admin/crm/salesforce/disconnect?lang=nl", url.Values{"csrf_token": {"forged"}}, []string{
+			`id="lang-ja" href="/admin/crm/salesforce?lang=ja"`, "<h1>Niet toegestaan</h1>"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			body := serve(srv, tt.method, tt.path, nil, tt.form).Body.String()
+			for _, want := range tt.want {
+				if !strings.Contains(body, want) {
+					t.Errorf("%s %s lacks %s\n%s", tt.method, tt.path, want, body)
+				}
+			}
+		})
+	}
+}

@@ -39,6 +39,7 @@ func parsePages() (*pages, error) {
 	p := &pages{byLang: map[language.Tag]map[string]*template.Template{}}
 	for _, tag := range catalogue.Languages() {
 		funcs := catalogue.In(tag).Funcs()
+		funcs["languages"] = languageChoices
 		byName := map[string]*template.Template{}
 		for _, set := range []struct {
 			layout string
