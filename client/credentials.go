@@ -8,9 +8,9 @@ import (
 
 // validateCredentials trims the typed Consumer Key and Consumer Secret and
 // checks their shape; it returns the admin-facing problems, if any.
-func validateCredentials(key, secret string) (store.Credentials, []string) {
+func validateCredentials(key, secret string) (store.Credentials, []message) {
 	c := store.Credentials{ConsumerKey: strings.TrimSpace(key), ConsumerSecret: strings.TrimSpace(secret)}
-	var problems []string
+	var problems []message
 	switch {
 	case c.ConsumerKey == "":
 		problems = append(problems, msgConsumerKeyMissing)

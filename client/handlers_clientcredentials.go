@@ -44,28 +44,29 @@ func handleConnectClientCredentials(cfg Config, st *store.Store, ss *sessions, p
 		typedDomain := strings.TrimSpace(r.PostForm.Get("myDomainUrl"))
 		creds, problems := validateCredentials(r.PostForm.Get("consumerKey"), r.PostForm.Get("consumerSecret"))
 		myDomain, problem := validateMyDomainURL(typedDomain, cfg.SalesforceURL)
-		if problem != "" {
+		if !problem.isZero() {
 			problems = append(problems, problem)
 		}
-		fail := func(status int, problems ...string) {
+		fail := func(status int, problems ...message) {
+			loc := localizer(r)
 			if wantsJSON(r) {
-				writeJSON(w, status, errorJSON{Error: strings.Join(problems, " ")})
+				writeJSON(w, status, errorJSON{Error: strings.Join(inAll(loc, problems), " ")})
 				return
 			}
-			d := newSalesforcePage(cfg, st, ss.ensure(w, r))
-			d.Errors = problems
+			d := newSalesforcePage(cfg, st, ss.ensure(w, r), loc)
+			d.Errors = inAll(loc, problems)
 			// Keep what was typed, except the secret.
 			d.ConsumerKey, d.ClientCredentials, d.MyDomainURL = creds.ConsumerKey, true, typedDomain
-			p.render(w, status, "salesforce.html", d)
+			p.render(w, r, status, "salesforce.html", d)
 		}
 		if len(problems) > 0 {
 			fail(http.StatusUnprocessableEntity, problems...)
 			return
 		}
 
-		conn, status, msg := fetchClientCredentialsToken(r.Context(), cfg, creds, myDomain)
-		if msg != "" {
-			fail(status, msg)
+		conn, status, m := fetchClientCredentialsToken(r.Context(), cfg, creds, myDomain)
+		if !m.isZero() {
+			fail(status, m)
 			return
 		}
 		if err := st.SaveCredentials(creds); err != nil {
@@ -88,16 +89,16 @@ func handleConnectClientCredentials(cfg Config, st *store.Store, ss *sessions, p
 			// A login waiting for confirmation lost to this connection.
 			j.revoke(*replaced)
 		}
-		if status, msg := confirmPending(r.Context(), cfg, st, j, creds); msg != "" {
+		if status, m := confirmPending(r.Context(), cfg, st, j, creds); !m.isZero() {
 			// Nobody is to confirm this token later: drop it.
 			if left, ok, _ := st.TakePending(); ok {
 				j.revoke(left)
 			}
-			fail(status, msg)
+			fail(status, m)
 			return
 		}
 		if wantsJSON(r) {
-			writeJSON(w, http.StatusOK, actionJSON{Message: msgClientCredentialsConnected, Status: buildStatus(st.Status())})
+			writeJSON(w, http.StatusOK, actionJSON{Message: msgClientCredentialsConnected.in(localizer(r)), Status: buildStatus(st.Status(), localizer(r))})
 			return
 		}
 		ss.setFlash(r, flash{msg: msgClientCredentialsConnected})
@@ -109,7 +110,7 @@ func handleConnectClientCredentials(cfg Config, st *store.Store, ss *sessions, p
 // with the client credentials flow and checks the answer as the callback
 // checks a code exchange's. On failure it returns the HTTP status and what
 // the admin reads, with Salesforce's error code and description.
-func fetchClientCredentialsToken(ctx context.Context, cfg Config, creds store.Credentials, myDomain string) (conn store.Connection, status int, msg string) {
+func fetchClientCredentialsToken(ctx context.Context, cfg Config, creds store.Credentials, myDomain string) (conn store.Connection, status int, m message) {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	cc := salesforce.ClientCredentialsConfig(myDomain, creds.ConsumerKey, creds.ConsumerSecret)
@@ -138,14 +139,14 @@ func fetchClientCredentialsToken(ctx context.Context, cfg Config, creds store.Cr
 		return conn, http.StatusBadGateway, msgClientCredentialsIncomplete
 	}
 	conn = store.Connection{Flow: store.FlowClientCredentials, MyDomainURL: myDomain, Token: tok, InstanceURL: d.InstanceURL, IdentityURL: d.IdentityURL}
-	return conn, http.StatusOK, ""
+	return conn, http.StatusOK, message{}
 }
 
 // validateMyDomainURL checks the typed My Domain URL and returns it as
 // scheme://host, or the admin-facing problem. It must be https, since the
 // Consumer Secret goes there, unless Beacon itself talks to Salesforce over
 // plain http (loginURL), as against a local fake.
-func validateMyDomainURL(raw, loginURL string) (string, string) {
+func validateMyDomainURL(raw, loginURL string) (string, message) {
 	if raw == "" {
 		return "", msgMyDomainMissing
 	}
@@ -157,5 +158,5 @@ func validateMyDomainURL(raw, loginURL string) (string, string) {
 	if u.Scheme != "https" && (u.Scheme != "http" || !plainOK) {
 		return "", msgMyDomainShape
 	}
-	return u.Scheme + "://" + u.Host, ""
+	return u.Scheme + "://" + u.Host, message{}
 }

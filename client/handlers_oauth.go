@@ -55,14 +55,15 @@ type callbackPage struct {
 // a pending connection for the admin to confirm.
 func handleCallback(cfg Config, st *store.Store, ss *sessions, j *jobs, p *pages) http.Handler {
 	callbackURL := cfg.BaseURL + callbackPath
-	fail := func(w http.ResponseWriter, status int, code, msg string) {
-		p.render(w, status, "callback.html", callbackPage{
-			pageBase: pageBase{Title: "Salesforce login"}, Error: code, Message: msg,
+	fail := func(w http.ResponseWriter, r *http.Request, status int, code string, m message) {
+		loc := localizer(r)
+		p.render(w, r, status, "callback.html", callbackPage{
+			pageBase: pageBase{Title: loc.MustT("callback.title")}, Error: code, Message: m.in(loc),
 		})
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !cfg.OAuthFeature {
-			fail(w, http.StatusForbidden, "feature_disabled", msgFeatureDisabled)
+			fail(w, r, http.StatusForbidden, "feature_disabled", msgFeatureDisabled)
 			return
 		}
 		q := r.URL.Query()
@@ -71,22 +72,22 @@ func handleCallback(cfg Config, st *store.Store, ss *sessions, j *jobs, p *pages
 		verifier, ok := ss.takeOAuth(r, q.Get("state"))
 		if !ok {
 			cfg.Logger.Warn("salesforce callback with a state that does not match the session")
-			fail(w, http.StatusBadRequest, "state_mismatch", msgStateMismatch)
+			fail(w, r, http.StatusBadRequest, "state_mismatch", msgStateMismatch)
 			return
 		}
 		if code := q.Get("error"); code != "" {
 			cfg.Logger.Info("salesforce login refused", "error", code)
-			fail(w, http.StatusOK, code, oauthErrorMessage(code, q.Get("error_description"), callbackURL))
+			fail(w, r, http.StatusOK, code, oauthErrorMessage(code, q.Get("error_description"), callbackURL))
 			return
 		}
 		code := q.Get("code")
 		if code == "" {
-			fail(w, http.StatusBadRequest, "missing_code", msgMissingCode)
+			fail(w, r, http.StatusBadRequest, "missing_code", msgMissingCode)
 			return
 		}
 		creds, ok := st.Credentials()
 		if !ok {
-			fail(w, http.StatusConflict, "no_credentials", msgNoCredentials)
+			fail(w, r, http.StatusConflict, "no_credentials", msgNoCredentials)
 			return
 		}
 
@@ -104,28 +105,28 @@ func handleCallback(cfg Config, st *store.Store, ss *sessions, j *jobs, p *pages
 			var re *oauth2.RetrieveError
 			if errors.As(err, &re) {
 				cfg.Logger.Warn("salesforce code exchange refused", "error", re.ErrorCode)
-				fail(w, http.StatusBadGateway, re.ErrorCode, oauthErrorMessage(re.ErrorCode, re.ErrorDescription, callbackURL))
+				fail(w, r, http.StatusBadGateway, re.ErrorCode, oauthErrorMessage(re.ErrorCode, re.ErrorDescription, callbackURL))
 				return
 			}
 			cfg.Logger.Warn("salesforce code exchange failed", "err", err)
-			fail(w, http.StatusBadGateway, "exchange_failed", "Beacon could not reach Salesforce to finish the login: "+innermost(err)+". Click Login with Salesforce to try again.")
+			fail(w, r, http.StatusBadGateway, "exchange_failed", exchangeFailedMessage(innermost(err)))
 			return
 		}
 		if err := salesforce.VerifySignature(tok, creds.ConsumerSecret); err != nil {
 			cfg.Logger.Warn("salesforce token signature mismatch: tokens discarded")
-			fail(w, http.StatusBadGateway, "bad_signature", msgBadSignature)
+			fail(w, r, http.StatusBadGateway, "bad_signature", msgBadSignature)
 			return
 		}
 		d := salesforce.Details(tok)
 		if d.InstanceURL == "" || d.IdentityURL == "" {
-			fail(w, http.StatusBadGateway, "incomplete_token", msgNoInstanceURL)
+			fail(w, r, http.StatusBadGateway, "incomplete_token", msgNoInstanceURL)
 			return
 		}
 		replaced, err := st.SetPending(store.Connection{Token: tok, InstanceURL: d.InstanceURL, IdentityURL: d.IdentityURL})
 		if err != nil {
 			cfg.Logger.Error("cannot store the login's tokens", "err", err)
 			j.revoke(store.Connection{Token: tok})
-			fail(w, http.StatusInternalServerError, "storage_failed", storageErrorMessage(err))
+			fail(w, r, http.StatusInternalServerError, "storage_failed", storageErrorMessage(err))
 			return
 		}
 		if replaced != nil {
@@ -133,8 +134,9 @@ func handleCallback(cfg Config, st *store.Store, ss *sessions, j *jobs, p *pages
 			j.revoke(*replaced)
 		}
 		cfg.Logger.Info("salesforce login complete; waiting for confirmation")
-		p.render(w, http.StatusOK, "callback.html", callbackPage{
-			pageBase: pageBase{Title: "Salesforce login"}, OK: true, Message: msgLoginOK,
+		loc := localizer(r)
+		p.render(w, r, http.StatusOK, "callback.html", callbackPage{
+			pageBase: pageBase{Title: loc.MustT("callback.title")}, OK: true, Message: msgLoginOK.in(loc),
 		})
 	})
 }

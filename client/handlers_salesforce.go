@@ -3,13 +3,13 @@ package client
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/sfharness/sfharness/client/salesforce"
 	"github.com/sfharness/sfharness/client/store"
 	"github.com/sfharness/sfharness/client/syncjob"
+	"github.com/sfharness/sfharness/internal/i18n"
 )
 
 // salesforcePage is the data of the Sync with Salesforce page.
@@ -40,15 +40,15 @@ type salesforcePage struct {
 	MyDomainURL string
 }
 
-func newSalesforcePage(cfg Config, st *store.Store, csrf string) salesforcePage {
+func newSalesforcePage(cfg Config, st *store.Store, csrf string, loc *i18n.Localizer) salesforcePage {
 	d := salesforcePage{
-		pageBase:               pageBase{Title: "Sync with Salesforce", Nav: "crm", CSRFToken: csrf},
+		pageBase:               pageBase{Title: loc.MustT("sf.title"), Nav: "crm", CSRFToken: csrf},
 		FeatureEnabled:         cfg.OAuthFeature,
-		FeatureDisabledMessage: msgFeatureDisabled,
+		FeatureDisabledMessage: msgFeatureDisabled.in(loc),
 		CallbackURL:            cfg.BaseURL + callbackPath,
-		PopupClosedMessage:     msgPopupClosed,
+		PopupClosedMessage:     msgPopupClosed.in(loc),
 		Objects:                syncjob.Objects,
-		Status:                 buildStatus(st.Status()),
+		Status:                 buildStatus(st.Status(), loc),
 	}
 	if c, ok := st.Credentials(); ok {
 		d.HasCredentials = true
@@ -64,13 +64,14 @@ func newSalesforcePage(cfg Config, st *store.Store, csrf string) salesforcePage 
 // handleSalesforcePage shows the Sync with Salesforce page.
 func handleSalesforcePage(cfg Config, st *store.Store, ss *sessions, p *pages) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		d := newSalesforcePage(cfg, st, ss.ensure(w, r))
+		loc := localizer(r)
+		d := newSalesforcePage(cfg, st, ss.ensure(w, r), loc)
 		if f := ss.takeFlash(r); f.isError {
-			d.Errors = []string{f.msg}
+			d.Errors = []string{f.msg.in(loc)}
 		} else {
-			d.Message = f.msg
+			d.Message = f.msg.in(loc)
 		}
-		p.render(w, http.StatusOK, "salesforce.html", d)
+		p.render(w, r, http.StatusOK, "salesforce.html", d)
 	})
 }
 
@@ -91,11 +92,12 @@ func handleSaveCredentials(cfg Config, st *store.Store, ss *sessions, p *pages, 
 		}
 		creds, problems := validateCredentials(r.PostForm.Get("consumerKey"), r.PostForm.Get("consumerSecret"))
 		if len(problems) > 0 {
-			d := newSalesforcePage(cfg, st, ss.ensure(w, r))
-			d.Errors = problems
+			loc := localizer(r)
+			d := newSalesforcePage(cfg, st, ss.ensure(w, r), loc)
+			d.Errors = inAll(loc, problems)
 			// Keep what was typed, except the secret.
 			d.ConsumerKey = creds.ConsumerKey
-			p.render(w, http.StatusUnprocessableEntity, "salesforce.html", d)
+			p.render(w, r, http.StatusUnprocessableEntity, "salesforce.html", d)
 			return
 		}
 		if err := st.SaveCredentials(creds); err != nil {
@@ -150,20 +152,12 @@ func pendingIdentity(ctx context.Context, cfg Config, st *store.Store) (store.Co
 
 var errNoPending = errors.New("client: no pending connection")
 
-// identityErrorMessage explains a failed identity lookup.
-func identityErrorMessage(err error) string {
-	if errors.Is(err, errNoPending) {
-		return msgNoPending
-	}
-	return "Beacon could not read the Salesforce user's identity: " + syncErrorMessage(err)
-}
-
 // handlePending answers who the pending login belongs to, for the
 // confirmation dialog.
 func handlePending(cfg Config, st *store.Store) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !cfg.OAuthFeature {
-			writeJSON(w, http.StatusForbidden, errorJSON{Error: msgFeatureDisabled})
+			writeJSONError(w, r, http.StatusForbidden, msgFeatureDisabled)
 			return
 		}
 		conn, err := pendingIdentity(r.Context(), cfg, st)
@@ -172,7 +166,7 @@ func handlePending(cfg Config, st *store.Store) http.Handler {
 			if errors.Is(err, errNoPending) {
 				status = http.StatusNotFound
 			}
-			writeJSON(w, status, errorJSON{Error: identityErrorMessage(err)})
+			writeJSON(w, status, errorJSON{Error: identityErrorMessage(err).in(localizer(r))})
 			return
 		}
 		writeJSON(w, http.StatusOK, pendingJSON{
@@ -196,20 +190,21 @@ type actionJSON struct {
 // the field sync starts.
 func handleConfirm(cfg Config, st *store.Store, j *jobs) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		loc := localizer(r)
 		if !cfg.OAuthFeature {
-			writeJSON(w, http.StatusForbidden, errorJSON{Error: msgFeatureDisabled})
+			writeJSON(w, http.StatusForbidden, errorJSON{Error: msgFeatureDisabled.in(loc)})
 			return
 		}
 		creds, ok := st.Credentials()
 		if !ok {
-			writeJSON(w, http.StatusConflict, errorJSON{Error: msgNoCredentials})
+			writeJSON(w, http.StatusConflict, errorJSON{Error: msgNoCredentials.in(loc)})
 			return
 		}
-		if status, msg := confirmPending(r.Context(), cfg, st, j, creds); msg != "" {
-			writeJSON(w, status, errorJSON{Error: msg})
+		if status, m := confirmPending(r.Context(), cfg, st, j, creds); !m.isZero() {
+			writeJSON(w, status, errorJSON{Error: m.in(loc)})
 			return
 		}
-		writeJSON(w, http.StatusOK, actionJSON{Message: msgConfirmed, Status: buildStatus(st.Status())})
+		writeJSON(w, http.StatusOK, actionJSON{Message: msgConfirmed.in(loc), Status: buildStatus(st.Status(), loc)})
 	})
 }
 
@@ -217,7 +212,7 @@ func handleConfirm(cfg Config, st *store.Store, j *jobs) http.Handler {
 // Confirm Credentials does: it reads who the connection belongs to from its
 // identity URL, then starts the field sync. On failure it returns the HTTP
 // status and what the admin reads; the pending connection may remain.
-func confirmPending(ctx context.Context, cfg Config, st *store.Store, j *jobs, creds store.Credentials) (status int, msg string) {
+func confirmPending(ctx context.Context, cfg Config, st *store.Store, j *jobs, creds store.Credentials) (status int, m message) {
 	if _, err := pendingIdentity(ctx, cfg, st); err != nil {
 		status := http.StatusBadGateway
 		if errors.Is(err, errNoPending) {
@@ -240,29 +235,29 @@ func confirmPending(ctx context.Context, cfg Config, st *store.Store, j *jobs, c
 		return http.StatusInternalServerError, storageErrorMessage(err)
 	}
 	cfg.Logger.Info("salesforce connection confirmed", "org", conn.Identity.OrganizationID, "flow", conn.Flow)
-	return http.StatusOK, ""
+	return http.StatusOK, message{}
 }
 
 // handleCancel discards the pending login and revokes its tokens.
 func handleCancel(cfg Config, st *store.Store, j *jobs) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !cfg.OAuthFeature {
-			writeJSON(w, http.StatusForbidden, errorJSON{Error: msgFeatureDisabled})
+			writeJSONError(w, r, http.StatusForbidden, msgFeatureDisabled)
 			return
 		}
 		conn, ok, err := st.TakePending()
 		if err != nil {
 			cfg.Logger.Error("cannot take the pending connection", "err", err)
-			writeJSON(w, http.StatusInternalServerError, errorJSON{Error: storageErrorMessage(err)})
+			writeJSONError(w, r, http.StatusInternalServerError, storageErrorMessage(err))
 			return
 		}
 		if !ok {
-			writeJSON(w, http.StatusNotFound, errorJSON{Error: msgNoPending})
+			writeJSONError(w, r, http.StatusNotFound, msgNoPending)
 			return
 		}
 		j.revoke(conn)
 		cfg.Logger.Info("pending salesforce login cancelled")
-		writeJSON(w, http.StatusOK, actionJSON{Message: msgCancelled, Status: buildStatus(st.Status())})
+		writeJSON(w, http.StatusOK, actionJSON{Message: msgCancelled.in(localizer(r)), Status: buildStatus(st.Status(), localizer(r))})
 	})
 }
 
@@ -282,20 +277,20 @@ func revocableToken(conn store.Connection) string {
 func handleStartSync(cfg Config, st *store.Store, j *jobs) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !cfg.OAuthFeature {
-			writeJSON(w, http.StatusForbidden, errorJSON{Error: msgFeatureDisabled})
+			writeJSONError(w, r, http.StatusForbidden, msgFeatureDisabled)
 			return
 		}
 		switch err := j.startRecordSync(); {
 		case errors.Is(err, errNotConnected):
-			writeJSON(w, http.StatusConflict, errorJSON{Error: msgNotConnected})
+			writeJSONError(w, r, http.StatusConflict, msgNotConnected)
 		case errors.Is(err, errFieldSyncNotDone):
-			writeJSON(w, http.StatusConflict, errorJSON{Error: msgFieldSyncBusy})
+			writeJSONError(w, r, http.StatusConflict, msgFieldSyncBusy)
 		case err != nil:
 			cfg.Logger.Error("cannot start the record sync", "err", err)
-			writeJSON(w, http.StatusInternalServerError, errorJSON{Error: storageErrorMessage(err)})
+			writeJSONError(w, r, http.StatusInternalServerError, storageErrorMessage(err))
 		default:
 			cfg.Logger.Info("record sync started")
-			writeJSON(w, http.StatusAccepted, actionJSON{Message: msgSyncStarted, Status: buildStatus(st.Status())})
+			writeJSON(w, http.StatusAccepted, actionJSON{Message: msgSyncStarted.in(localizer(r)), Status: buildStatus(st.Status(), localizer(r))})
 		}
 	})
 }
@@ -320,19 +315,19 @@ func handleDisconnect(cfg Config, st *store.Store, ss *sessions, p *pages, j *jo
 			return
 		}
 		cfg.Logger.Info("salesforce connection disconnected", "revoked", revokeErr == nil)
-		msg, isError := msgDisconnected, false
+		m, isError := msgDisconnected, false
 		if revokeErr != nil {
-			msg, isError = fmt.Sprintf(msgDisconnectedNotRevoked, syncErrorMessage(revokeErr)), true
+			m, isError = disconnectedNotRevokedMessage(revokeErr), true
 		}
 		if wantsJSON(r) {
 			if isError {
-				writeJSON(w, http.StatusBadGateway, errorJSON{Error: msg})
+				writeJSONError(w, r, http.StatusBadGateway, m)
 				return
 			}
-			writeJSON(w, http.StatusOK, actionJSON{Message: msg, Status: buildStatus(st.Status())})
+			writeJSON(w, http.StatusOK, actionJSON{Message: m.in(localizer(r)), Status: buildStatus(st.Status(), localizer(r))})
 			return
 		}
-		ss.setFlash(r, flash{msg: msg, isError: isError})
+		ss.setFlash(r, flash{msg: m, isError: isError})
 		http.Redirect(w, r, "/admin/crm/salesforce", http.StatusSeeOther)
 	})
 }

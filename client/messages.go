@@ -2,7 +2,6 @@ package client
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/sfharness/sfharness/client/salesforce"
@@ -10,99 +9,94 @@ import (
 	"golang.org/x/oauth2"
 )
 
-// What the admin reads: every message of the Salesforce pages is here, so
-// that wording changes touch one file.
-const (
-	msgFeatureDisabled        = `OAuth sync with Salesforce is not part of your subscription: the feature "Enable OAuth for SFDC sync" must be enabled. Contact Beacon support to enable it.`
-	msgBadCSRF                = "The form expired or did not come from this page (missing or invalid CSRF token). Reload the page and try again."
-	msgBadForm                = "The form could not be read. Reload the page and try again."
-	msgCredentialsSaved       = "Credentials saved."
-	msgNoCredentials          = "Save the Consumer Key and Consumer Secret first, then click Login with Salesforce."
-	msgStateMismatch          = "This login did not start from this browser session or was already used (state mismatch). Close this window and click Login with Salesforce again."
-	msgMissingCode            = "Salesforce sent no authorization code. Close this window and click Login with Salesforce again."
-	msgBadSignature           = "Salesforce's answer failed the signature check, so Beacon discarded the tokens. Check that the Consumer Secret matches the connected app, save it again, then click Login with Salesforce."
-	msgNoInstanceURL          = "Salesforce's answer lacks the instance URL or the identity URL. Click Login with Salesforce to try again."
-	msgLoginOK                = "You are logged in to Salesforce. Return to Beacon to confirm the credentials."
-	msgNoPending              = "No Salesforce login is waiting for confirmation. Click Login with Salesforce."
-	msgCancelled              = "Login cancelled: Beacon discarded the Salesforce tokens."
-	msgConfirmed              = "Credentials confirmed. The field sync has started."
-	msgNotConnected           = "Beacon is not connected to Salesforce yet: log in with Salesforce and confirm the credentials first."
-	msgFieldSyncBusy          = "Wait for the field sync to complete, then start the sync."
-	msgSyncStarted            = "Sync started."
-	msgConnectionLost         = "Connection to Salesforce lost: log in again. Salesforce no longer accepts Beacon's refresh token (it was revoked or expired, or the sync user was deactivated): click Login with Salesforce."
-	msgAPIDisabled            = "API access is not enabled for the Salesforce sync user: enable API Enabled on its profile."
-	msgRequestLimit           = "Salesforce's daily API request limit is used up; the sync will try again later."
-	msgSessionRejected        = "Salesforce rejected Beacon's session (%s) even after a token refresh: click Login with Salesforce to log in again."
-	msgBadOAuthToken          = "Salesforce rejected Beacon's access token (%s): click Login with Salesforce to log in again."
-	msgNoAPIScope             = "Salesforce says the session is not valid for the REST API: add the \"Manage user data via APIs (api)\" scope to the connected app, then click Login with Salesforce again."
-	msgUnreachable            = "Cannot reach Salesforce: %s. Beacon retries automatically, waiting longer after each failure."
-	msgTimeout                = "Salesforce did not answer in time (the request timed out). Beacon retries automatically, waiting longer after each failure."
-	msgUnavailable            = "Salesforce is not available right now (HTTP %d). Beacon retries automatically, waiting longer after each failure."
-	msgStorage                = "Beacon could not save or read its data. Try again; if it keeps failing, check the disk that holds Beacon's database (Beacon's log has the details)."
-	msgStorageFull            = "Beacon could not save its data: the disk that holds its database is full. Free space on that disk, then try again; what Beacon stored before is kept."
-	msgStorageWrite           = "Beacon could not save its data: writing its database failed. Check the disk that holds it (Beacon's log has the details), then try again; what Beacon stored before is kept."
-	msgDisconnected           = "Disconnected from Salesforce: Beacon revoked its access and stopped the sync."
-	msgDisconnectedNotRevoked = "Disconnected and the sync stopped, but Beacon could not revoke its access at Salesforce: %s Revoke it in Salesforce under Setup, Connected Apps OAuth Usage."
-	msgPopupClosed            = "The Salesforce login window closed before the login finished. If Salesforce showed an error there (for example that the Consumer Key is not active yet, or redirect_uri_mismatch), correct it, then click Login with Salesforce again."
-	msgMissingChallenge       = "Salesforce login failed: %s: %s. The connected app requires PKCE (Require Proof Key for Code Exchange), and Beacon is set not to send it. Turn PKCE on in Beacon (start it without -no-pkce), or turn off the requirement in the connected app, then click Login with Salesforce again."
-
-	msgClientCredentialsConnected    = "Connected with the client credentials flow. The field sync has started."
-	msgClientCredentialsBadSignature = "Salesforce's answer failed the signature check, so Beacon discarded the token. Check that the Consumer Secret matches the connected app, then click Connect again."
-	msgClientCredentialsIncomplete   = "Salesforce's answer lacks the instance URL or the identity URL. Click Connect to try again."
-	msgClientCredentialsRenewRefused = "Connection to Salesforce lost: Beacon could not get a new access token with the client credentials flow. %s"
-	msgMyDomainMissing               = "Enter your org's My Domain URL, such as https://yourcompany.my.salesforce.com: the client credentials flow is served only there."
-	msgMyDomainShape                 = "The My Domain URL must be an https URL with a host name only, such as https://yourcompany.my.salesforce.com (Setup, My Domain)."
-
-	msgConsumerKeyMissing    = "Enter the Consumer Key."
-	msgConsumerKeyShape      = "The Consumer Key must be 20 to 255 characters long and contain only letters, digits, dots and underscores. Copy it again from the connected app's consumer details in Salesforce."
-	msgConsumerSecretMissing = "Enter the Consumer Secret."
-	msgConsumerSecretShape   = "The Consumer Secret must be 8 to 255 characters long, without spaces. Copy it again from the connected app's consumer details in Salesforce."
-
-	textNotConnected      = "Not connected"
-	textConnectedAs       = "Connected as %s"
-	textFieldSyncWaiting  = "Field sync not started"
-	textFieldSyncRunning  = "Field sync in progress"
-	textFieldSyncComplete = "Field sync complete"
-	textFieldSyncFailed   = "Field sync failed: %s"
-	textSyncNotStarted    = "Not started"
-	textSyncInitial       = "Initial sync in progress"
-	textSyncRunning       = "Sync running"
-	textSyncFailed        = "Sync failed: %s"
+// What the admin reads: every message of Beacon's pages is named here,
+// its words are in the catalogue (client/locales/*.toml, the key in
+// msg), so that wording changes touch one file per language and the
+// logic that picks a message one file.
+var (
+	msgFeatureDisabled               = msg("msg.featureDisabled")
+	msgBadCSRF                       = msg("msg.badCsrf")
+	msgBadForm                       = msg("msg.badForm")
+	msgCredentialsSaved              = msg("msg.credentialsSaved")
+	msgNoCredentials                 = msg("msg.noCredentials")
+	msgStateMismatch                 = msg("msg.stateMismatch")
+	msgMissingCode                   = msg("msg.missingCode")
+	msgBadSignature                  = msg("msg.badSignature")
+	msgNoInstanceURL                 = msg("msg.noInstanceUrl")
+	msgLoginOK                       = msg("msg.loginOk")
+	msgNoPending                     = msg("msg.noPending")
+	msgCancelled                     = msg("msg.cancelled")
+	msgConfirmed                     = msg("msg.confirmed")
+	msgNotConnected                  = msg("msg.notConnected")
+	msgFieldSyncBusy                 = msg("msg.fieldSyncBusy")
+	msgSyncStarted                   = msg("msg.syncStarted")
+	msgConnectionLost                = msg("msg.connectionLost")
+	msgAPIDisabled                   = msg("msg.apiDisabled")
+	msgRequestLimit                  = msg("msg.requestLimit")
+	msgNoAPIScope                    = msg("msg.noApiScope")
+	msgTimeout                       = msg("msg.timeout")
+	msgStorage                       = msg("msg.storage")
+	msgStorageFull                   = msg("msg.storageFull")
+	msgStorageWrite                  = msg("msg.storageWrite")
+	msgDisconnected                  = msg("msg.disconnected")
+	msgPopupClosed                   = msg("msg.popupClosed")
+	msgClientCredentialsConnected    = msg("msg.clientCredentialsConnected")
+	msgClientCredentialsBadSignature = msg("msg.clientCredentialsBadSignature")
+	msgClientCredentialsIncomplete   = msg("msg.clientCredentialsIncomplete")
+	msgMyDomainMissing               = msg("msg.myDomainMissing")
+	msgMyDomainShape                 = msg("msg.myDomainShape")
+	msgConsumerKeyMissing            = msg("msg.consumerKeyMissing")
+	msgConsumerKeyShape              = msg("msg.consumerKeyShape")
+	msgConsumerSecretMissing         = msg("msg.consumerSecretMissing")
+	msgConsumerSecretShape           = msg("msg.consumerSecretShape")
+	textNotConnected                 = msg("status.notConnected")
+	textFieldSyncWaiting             = msg("status.fieldSyncWaiting")
+	textFieldSyncRunning             = msg("status.fieldSyncRunning")
+	textFieldSyncComplete            = msg("status.fieldSyncComplete")
+	textSyncNotStarted               = msg("status.syncNotStarted")
+	textSyncInitial                  = msg("status.syncInitial")
+	textSyncRunning                  = msg("status.syncRunning")
 )
 
 // oauthErrorMessage explains an OAuth error code from the authorize or
 // token endpoint, with what to do about it. callbackURL is the exact
-// Callback URL the connected app needs.
-func oauthErrorMessage(code, description, callbackURL string) string {
+// Callback URL the connected app needs. Salesforce's code and
+// description stay as it sent them, in English.
+func oauthErrorMessage(code, description, callbackURL string) message {
 	switch code {
 	case "access_denied":
-		return "You denied access in Salesforce. Click Login with Salesforce and choose Allow."
+		return msg("oauth.accessDenied")
 	case "invalid_client_id":
-		return "Salesforce does not recognize the Consumer Key yet: a new connected app takes a few minutes to become active. Wait a few minutes, then click Login with Salesforce again. If it keeps failing, check the Consumer Key."
+		return msg("oauth.invalidClientId")
 	case "invalid_client":
-		return "Salesforce rejected the client credentials: check the Consumer Secret, save it again, then click Login with Salesforce."
+		return msg("oauth.invalidClient")
 	case "redirect_uri_mismatch":
-		return "The connected app's Callback URL must be exactly " + callbackURL + ". Correct it in Salesforce, wait a few minutes, then click Login with Salesforce again."
+		return msg("oauth.redirectUriMismatch", "CallbackURL", callbackURL)
 	case "invalid_request":
 		if description == salesforce.DescMissingChallenge {
 			// Only a Beacon started without PKCE gets here: say which
 			// setting on each side ends the refusal.
-			return fmt.Sprintf(msgMissingChallenge, code, description)
+			return msg("oauth.missingChallenge", "Code", code, "Description", description)
 		}
 	}
 	if code == "" {
 		code = "unknown_error"
 	}
 	if description == "" {
-		return fmt.Sprintf("Salesforce login failed: %s. Click Login with Salesforce to try again.", code)
+		return msg("oauth.failed", "Code", code)
 	}
-	return fmt.Sprintf("Salesforce login failed: %s: %s. Click Login with Salesforce to try again.", code, description)
+	return msg("oauth.failedWithDescription", "Code", code, "Description", description)
+}
+
+// exchangeFailedMessage explains a code exchange that got no answer.
+func exchangeFailedMessage(cause string) message {
+	return msg("oauth.exchangeFailed", "Cause", cause)
 }
 
 // clientCredentialsErrorMessage explains the token endpoint's refusal of
 // the client credentials flow: Salesforce's error code and description as
 // it wrote them, then what to do about it.
-func clientCredentialsErrorMessage(code, description string) string {
+func clientCredentialsErrorMessage(code, description string) message {
 	if code == "" {
 		code = "unknown_error"
 	}
@@ -110,50 +104,85 @@ func clientCredentialsErrorMessage(code, description string) string {
 	if description != "" {
 		said += ": " + description
 	}
-	var hint string
+	var hint message
 	switch {
 	case code == "unsupported_grant_type":
-		hint = "Enable the client credentials flow in the connected app (Enable Client Credentials Flow) and check that the My Domain URL is your org's, then click Connect again."
+		hint = msg("cc.hint.unsupportedGrantType")
 	case code == "invalid_grant" && description == salesforce.DescWrongDomain:
-		hint = "The client credentials flow is served only on your org's My Domain: enter its My Domain URL (such as https://yourcompany.my.salesforce.com), not the login URL, then click Connect again."
+		hint = msg("cc.hint.wrongDomain")
 	case code == "invalid_grant" && description == salesforce.DescNoRunAsUser:
-		hint = "Choose the Run As user of the client credentials flow in the connected app's policies (Manage, Edit Policies), then click Connect again."
+		hint = msg("cc.hint.noRunAsUser")
 	case code == "invalid_client_id":
-		hint = "Salesforce does not recognize the Consumer Key: a new connected app takes a few minutes to become active. Check the Consumer Key, wait a few minutes, then click Connect again."
+		hint = msg("cc.hint.invalidClientId")
 	case code == "invalid_client":
-		hint = "Check the Consumer Key and Consumer Secret, then click Connect again."
+		hint = msg("cc.hint.invalidClient")
 	case code == "invalid_app_access":
-		hint = "Allow the Run As user to use the connected app (its profile or a permission set), then click Connect again."
+		hint = msg("cc.hint.invalidAppAccess")
 	default:
-		hint = "Click Connect to try again."
+		hint = msg("cc.hint.retry")
 	}
-	return fmt.Sprintf("Salesforce refused the client credentials flow: %s. %s", said, hint)
+	return msg("cc.refused", "Said", said, "Hint", hint)
 }
 
 // clientCredentialsHTTPMessage explains an answer of the token endpoint
 // that is no OAuth error, as from a host that is no Salesforce org.
-func clientCredentialsHTTPMessage(status int, myDomain string) string {
-	return fmt.Sprintf("%s answered HTTP %d to the client credentials flow, not as a Salesforce token endpoint would. Check the My Domain URL, then click Connect again.", myDomain, status)
+func clientCredentialsHTTPMessage(status int, myDomain string) message {
+	return msg("cc.notSalesforce", "MyDomain", myDomain, "Status", status)
 }
 
 // clientCredentialsUnreachableMessage explains a client credentials request
 // that got no answer.
-func clientCredentialsUnreachableMessage(myDomain, cause string) string {
-	return fmt.Sprintf("Beacon could not reach Salesforce at %s: %s. Check the My Domain URL, then click Connect again.", myDomain, cause)
+func clientCredentialsUnreachableMessage(myDomain, cause string) message {
+	return msg("cc.unreachable", "MyDomain", myDomain, "Cause", cause)
 }
 
-// syncErrorMessage explains an error of a call to Salesforce, or of the
-// database the sync saves to.
-func syncErrorMessage(err error) string {
+// identityErrorMessage explains a failed identity lookup.
+func identityErrorMessage(err error) message {
+	if errors.Is(err, errNoPending) {
+		return msgNoPending
+	}
+	return msg("msg.identityFailed", "Cause", describeSyncError(err))
+}
+
+// disconnectedNotRevokedMessage explains a disconnect whose revocation
+// Salesforce did not take.
+func disconnectedNotRevokedMessage(revokeErr error) message {
+	return msg("msg.disconnectedNotRevoked", "Cause", describeSyncError(revokeErr))
+}
+
+// connectedAsText says whom Beacon is connected as.
+func connectedAsText(username string) message {
+	return msg("status.connectedAs", "Username", username)
+}
+
+// fieldSyncFailedText and syncFailedText are the sync statuses of a
+// failure.
+func fieldSyncFailedText(err error) message {
+	return msg("status.fieldSyncFailed", "Error", describeSyncError(err))
+}
+
+func syncFailedText(err error) message {
+	return msg("status.syncFailed", "Error", describeSyncError(err))
+}
+
+// syncErrorMessage is describeSyncError in English: what Beacon's
+// database keeps for an error (store.Options.Describe), and so what a
+// sync error read back after a restart says in every language.
+func syncErrorMessage(err error) string { return describeSyncError(err).in(english) }
+
+// describeSyncError explains an error of a call to Salesforce, or of the
+// database the sync saves to. Salesforce's own codes and messages stay
+// as it sent them.
+func describeSyncError(err error) message {
 	if err == nil {
-		return ""
+		return message{}
 	}
 	if errors.Is(err, salesforce.ErrConnectionLost) {
 		return msgConnectionLost
 	}
 	var re *oauth2.RetrieveError
 	if errors.Is(err, salesforce.ErrClientCredentialsRejected) && errors.As(err, &re) {
-		return fmt.Sprintf(msgClientCredentialsRenewRefused, clientCredentialsErrorMessage(re.ErrorCode, re.ErrorDescription))
+		return msg("msg.clientCredentialsRenewRefused", "Cause", clientCredentialsErrorMessage(re.ErrorCode, re.ErrorDescription))
 	}
 	var apiErr *salesforce.APIError
 	if errors.As(err, &apiErr) {
@@ -163,19 +192,19 @@ func syncErrorMessage(err error) string {
 		case apiErr.HasCode(salesforce.CodeRequestLimitExceeded):
 			return msgRequestLimit
 		case apiErr.StatusCode >= 500:
-			return fmt.Sprintf(msgUnavailable, apiErr.StatusCode)
+			return msg("msg.unavailable", "Status", apiErr.StatusCode)
 		case apiErr.HasCode(salesforce.CodeInvalidSessionID) && strings.Contains(apiErr.Message(), "not valid for use with the REST API"):
 			return msgNoAPIScope
 		case apiErr.HasCode(salesforce.CodeInvalidSessionID):
-			return fmt.Sprintf(msgSessionRejected, apiErr.Code())
+			return msg("msg.sessionRejected", "Code", apiErr.Code())
 		case apiErr.HasCode(salesforce.CodeBadOAuthToken):
-			return fmt.Sprintf(msgBadOAuthToken, apiErr.Code())
+			return msg("msg.badOAuthToken", "Code", apiErr.Code())
 		case apiErr.Message() != "" && apiErr.Code() != "":
-			return fmt.Sprintf("Salesforce answered %s: %s", apiErr.Code(), apiErr.Message())
+			return msg("msg.apiAnswered", "Code", apiErr.Code(), "Message", apiErr.Message())
 		case apiErr.Message() != "":
-			return fmt.Sprintf("Salesforce answered HTTP %d: %s", apiErr.StatusCode, apiErr.Message())
+			return msg("msg.apiAnsweredStatus", "Status", apiErr.StatusCode, "Message", apiErr.Message())
 		default:
-			return fmt.Sprintf("Salesforce answered HTTP %d", apiErr.StatusCode)
+			return msg("msg.apiAnsweredStatusOnly", "Status", apiErr.StatusCode)
 		}
 	}
 	if errors.As(err, &re) {
@@ -189,22 +218,22 @@ func syncErrorMessage(err error) string {
 	}
 	var persisted *store.PersistedError
 	if errors.As(err, &persisted) {
-		// Stored before a restart: already described.
-		return persisted.Message
+		// Stored before a restart: already described, in English.
+		return verbatim(persisted.Message)
 	}
 	if salesforce.IsTimeout(err) {
 		// net/http words a time-out several ways; the admin needs one.
 		return msgTimeout
 	}
 	if salesforce.IsTemporary(err) {
-		return fmt.Sprintf(msgUnreachable, innermost(err))
+		return msg("msg.unreachable", "Cause", innermost(err))
 	}
-	return err.Error()
+	return verbatim(err.Error())
 }
 
 // storageErrorMessage explains a failure of Beacon's own database in the
 // admin's words: SQLite's own go to the log, where the callers put them.
-func storageErrorMessage(err error) string {
+func storageErrorMessage(err error) message {
 	var we *store.WriteError
 	switch {
 	case errors.As(err, &we) && we.Full:
@@ -229,15 +258,15 @@ func innermost(err error) string {
 }
 
 // fieldPhaseText is one object's line in the field sync list.
-func fieldPhaseText(of store.ObjectFields) string {
+func fieldPhaseText(of store.ObjectFields) message {
 	switch of.Phase {
 	case store.PhaseRunning:
-		return of.Object + ": reading fields…"
+		return msg("status.objectReading", "Object", of.Object)
 	case store.PhaseDone:
-		return fmt.Sprintf("%s: %d fields", of.Object, len(of.Fields))
+		return msg("status.objectDone", "Object", of.Object, "Count", len(of.Fields))
 	case store.PhaseFailed:
-		return of.Object + ": failed"
+		return msg("status.objectFailed", "Object", of.Object)
 	default:
-		return of.Object + ": waiting"
+		return msg("status.objectWaiting", "Object", of.Object)
 	}
 }

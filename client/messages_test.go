@@ -18,22 +18,22 @@ func TestValidateCredentials(t *testing.T) {
 	key := "3MVG9lKcPoNINVBIPJjdw1J9LLM82HnFVVX19KY1uA5mu0QqEWhqKpoW3svG3XHrXDiCQjK1mdgAvhCscA9GE"
 	tests := []struct {
 		key, secret string
-		want        []string
+		want        []message
 	}{
 		{key, "1955279925675241571", nil},
 		{" " + key + " ", " 1955279925675241571\n", nil},
 		{strings.Repeat("a", 20), strings.Repeat("!", 8), nil},
 		{strings.Repeat("a", 255), strings.Repeat("~", 255), nil},
-		{strings.Repeat("a", 19), "12345678", []string{msgConsumerKeyShape}},
-		{"", "", []string{msgConsumerKeyMissing, msgConsumerSecretMissing}},
-		{key + "é", "12345678", []string{msgConsumerKeyShape}},
-		{key, "1234567é", []string{msgConsumerSecretShape}},
-		{key, "1234\t5678", []string{msgConsumerSecretShape}},
+		{strings.Repeat("a", 19), "12345678", []message{msgConsumerKeyShape}},
+		{"", "", []message{msgConsumerKeyMissing, msgConsumerSecretMissing}},
+		{key + "é", "12345678", []message{msgConsumerKeyShape}},
+		{key, "1234567é", []message{msgConsumerSecretShape}},
+		{key, "1234\t5678", []message{msgConsumerSecretShape}},
 	}
 	for _, tc := range tests {
 		c, got := validateCredentials(tc.key, tc.secret)
-		if fmt.Sprint(got) != fmt.Sprint(tc.want) {
-			t.Errorf("validateCredentials(%q, %q) = %q; want %q", tc.key, tc.secret, got, tc.want)
+		if fmt.Sprint(inAll(english, got)) != fmt.Sprint(inAll(english, tc.want)) {
+			t.Errorf("validateCredentials(%q, %q) = %q; want %q", tc.key, tc.secret, inAll(english, got), inAll(english, tc.want))
 		}
 		if c.ConsumerKey != strings.TrimSpace(tc.key) || c.ConsumerSecret != strings.TrimSpace(tc.secret) {
 			t.Errorf("validateCredentials(%q, %q) did not trim", tc.key, tc.secret)
@@ -48,21 +48,21 @@ func TestSyncErrorMessage(t *testing.T) {
 		want string
 	}{
 		{nil, ""},
-		{fmt.Errorf("x: %w", salesforce.ErrConnectionLost), msgConnectionLost},
-		{&salesforce.APIError{StatusCode: 403, Errors: []salesforce.ErrorDetail{{Message: "The REST API is not enabled for this Organization.", ErrorCode: "API_DISABLED_FOR_ORG"}}}, msgAPIDisabled},
-		{&salesforce.APIError{StatusCode: 403, Errors: []salesforce.ErrorDetail{{Message: "API is disabled for this User", ErrorCode: "API_CURRENTLY_DISABLED"}}}, msgAPIDisabled},
+		{fmt.Errorf("x: %w", salesforce.ErrConnectionLost), msgConnectionLost.in(english)},
+		{&salesforce.APIError{StatusCode: 403, Errors: []salesforce.ErrorDetail{{Message: "The REST API is not enabled for this Organization.", ErrorCode: "API_DISABLED_FOR_ORG"}}}, msgAPIDisabled.in(english)},
+		{&salesforce.APIError{StatusCode: 403, Errors: []salesforce.ErrorDetail{{Message: "API is disabled for this User", ErrorCode: "API_CURRENTLY_DISABLED"}}}, msgAPIDisabled.in(english)},
 		{&salesforce.APIError{StatusCode: 400, Errors: []salesforce.ErrorDetail{{Message: "No such column", ErrorCode: "INVALID_FIELD"}}}, "Salesforce answered INVALID_FIELD: No such column"},
 		{&salesforce.APIError{StatusCode: 500}, "Salesforce is not available right now (HTTP 500). Beacon retries automatically, waiting longer after each failure."},
 		{&salesforce.APIError{StatusCode: 401, Errors: []salesforce.ErrorDetail{{Message: "Session expired or invalid", ErrorCode: "INVALID_SESSION_ID"}}}, "Salesforce rejected Beacon's session (INVALID_SESSION_ID) even after a token refresh: click Login with Salesforce to log in again."},
-		{&salesforce.APIError{StatusCode: 401, Errors: []salesforce.ErrorDetail{{Message: "This session is not valid for use with the REST API", ErrorCode: "INVALID_SESSION_ID"}}}, msgNoAPIScope},
+		{&salesforce.APIError{StatusCode: 401, Errors: []salesforce.ErrorDetail{{Message: "This session is not valid for use with the REST API", ErrorCode: "INVALID_SESSION_ID"}}}, msgNoAPIScope.in(english)},
 		{&salesforce.APIError{StatusCode: 403, Errors: []salesforce.ErrorDetail{{Message: "Bad_OAuth_Token", ErrorCode: "Bad_OAuth_Token"}}}, "Salesforce rejected Beacon's access token (Bad_OAuth_Token): click Login with Salesforce to log in again."},
-		{&salesforce.APIError{StatusCode: 403, Errors: []salesforce.ErrorDetail{{Message: "TotalRequests Limit exceeded.", ErrorCode: "REQUEST_LIMIT_EXCEEDED"}}}, msgRequestLimit},
+		{&salesforce.APIError{StatusCode: 403, Errors: []salesforce.ErrorDetail{{Message: "TotalRequests Limit exceeded.", ErrorCode: "REQUEST_LIMIT_EXCEEDED"}}}, msgRequestLimit.in(english)},
 		{&store.PersistedError{Message: "as stored"}, "as stored"},
 		{fmt.Errorf("client credentials: %w: %w", salesforce.ErrClientCredentialsRejected, &oauth2.RetrieveError{ErrorCode: "unsupported_grant_type", ErrorDescription: "grant type not supported"}),
 			"Connection to Salesforce lost: Beacon could not get a new access token with the client credentials flow. Salesforce refused the client credentials flow: unsupported_grant_type: grant type not supported. Enable the client credentials flow in the connected app (Enable Client Credentials Flow) and check that the My Domain URL is your org's, then click Connect again."},
 		{fmt.Errorf("syncjob: %w", &url.Error{Op: "Get", URL: "http://x", Err: errors.New("connection refused")}), "Cannot reach Salesforce: connection refused. Beacon retries automatically, waiting longer after each failure."},
-		{fmt.Errorf("syncjob: %w", &url.Error{Op: "Post", URL: "http://x", Err: context.DeadlineExceeded}), msgTimeout},
-		{fmt.Errorf("refresh: %w", &url.Error{Op: "Post", URL: "http://x", Err: timeoutError{}}), msgTimeout},
+		{fmt.Errorf("syncjob: %w", &url.Error{Op: "Post", URL: "http://x", Err: context.DeadlineExceeded}), msgTimeout.in(english)},
+		{fmt.Errorf("refresh: %w", &url.Error{Op: "Post", URL: "http://x", Err: timeoutError{}}), msgTimeout.in(english)},
 		{errors.New("plain"), "plain"},
 	}
 	for _, tc := range tests {
@@ -85,7 +85,7 @@ func TestOAuthErrorMessage(t *testing.T) {
 		{"", "", "unknown_error"},
 	}
 	for _, tc := range tests {
-		if got := oauthErrorMessage(tc.code, tc.desc, "http://b/cb"); !strings.Contains(got, tc.want) {
+		if got := oauthErrorMessage(tc.code, tc.desc, "http://b/cb").in(english); !strings.Contains(got, tc.want) {
 			t.Errorf("oauthErrorMessage(%q) = %q; want it to contain %q", tc.code, got, tc.want)
 		}
 	}
@@ -105,11 +105,12 @@ func TestValidateMyDomainURL(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		raw, loginURL string
-		want, problem string
+		want          string
+		problem       message
 	}{
-		{"https://acme.my.salesforce.com", "https://login.salesforce.com", "https://acme.my.salesforce.com", ""},
-		{"https://acme.my.salesforce.com/", "https://login.salesforce.com", "https://acme.my.salesforce.com", ""},
-		{"http://localhost:8080", "http://127.0.0.1:8080", "http://localhost:8080", ""},
+		{"https://acme.my.salesforce.com", "https://login.salesforce.com", "https://acme.my.salesforce.com", message{}},
+		{"https://acme.my.salesforce.com/", "https://login.salesforce.com", "https://acme.my.salesforce.com", message{}},
+		{"http://localhost:8080", "http://127.0.0.1:8080", "http://localhost:8080", message{}},
 		{"", "https://login.salesforce.com", "", msgMyDomainMissing},
 		{"http://acme.my.salesforce.com", "https://login.salesforce.com", "", msgMyDomainShape},
 		{"acme.my.salesforce.com", "https://login.salesforce.com", "", msgMyDomainShape},
@@ -120,8 +121,8 @@ func TestValidateMyDomainURL(t *testing.T) {
 	}
 	for _, tc := range tests {
 		got, problem := validateMyDomainURL(tc.raw, tc.loginURL)
-		if got != tc.want || problem != tc.problem {
-			t.Errorf("validateMyDomainURL(%q, %q) = %q, %q; want %q, %q", tc.raw, tc.loginURL, got, problem, tc.want, tc.problem)
+		if got != tc.want || problem.in(english) != tc.problem.in(english) {
+			t.Errorf("validateMyDomainURL(%q, %q) = %q, %q; want %q, %q", tc.raw, tc.loginURL, got, problem.in(english), tc.want, tc.problem.in(english))
 		}
 	}
 }
@@ -135,7 +136,7 @@ func TestClientCredentialsErrorMessage(t *testing.T) {
 		{"", "", "Salesforce refused the client credentials flow: unknown_error. Click Connect to try again."},
 	}
 	for _, tc := range tests {
-		if got := clientCredentialsErrorMessage(tc.code, tc.description); !strings.HasPrefix(got, tc.want) {
+		if got := clientCredentialsErrorMessage(tc.code, tc.description).in(english); !strings.HasPrefix(got, tc.want) {
 			t.Errorf("clientCredentialsErrorMessage(%q, %q) = %q; want it to start with %q", tc.code, tc.description, got, tc.want)
 		}
 	}

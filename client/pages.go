@@ -9,6 +9,8 @@ import (
 	"io/fs"
 	"net/http"
 	"strings"
+
+	"golang.org/x/text/language"
 )
 
 //go:embed templates/*.html
@@ -24,31 +26,42 @@ var (
 	popupPages = []string{"callback.html"}
 )
 
-// pages holds the parsed templates, one set per page.
+// pages holds the parsed templates, one set per page and language.
 type pages struct {
-	byName map[string]*template.Template
+	// byLang holds every page once per language of the catalogue, each
+	// parsed with that language's "t", "tx" and "lang"
+	// (i18n.Localizer.Funcs), so a template names its words by key:
+	// {{t "sf.save"}}. Element ids are the same in every language.
+	byLang map[language.Tag]map[string]*template.Template
 }
 
 func parsePages() (*pages, error) {
-	p := &pages{byName: map[string]*template.Template{}}
-	for _, set := range []struct {
-		layout string
-		names  []string
-	}{{"layout.html", adminPages}, {"popup.html", popupPages}} {
-		for _, name := range set.names {
-			t, err := template.New(name).ParseFS(templateFS, "templates/"+set.layout, "templates/"+name)
-			if err != nil {
-				return nil, fmt.Errorf("parse %s: %w", name, err)
+	p := &pages{byLang: map[language.Tag]map[string]*template.Template{}}
+	for _, tag := range catalogue.Languages() {
+		funcs := catalogue.In(tag).Funcs()
+		funcs["languages"] = languageChoices
+		byName := map[string]*template.Template{}
+		for _, set := range []struct {
+			layout string
+			names  []string
+		}{{"layout.html", adminPages}, {"popup.html", popupPages}} {
+			for _, name := range set.names {
+				t, err := template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/"+set.layout, "templates/"+name)
+				if err != nil {
+					return nil, fmt.Errorf("parse %s: %w", name, err)
+				}
+				byName[name] = t
 			}
-			p.byName[name] = t
 		}
+		p.byLang[tag] = byName
 	}
 	return p, nil
 }
 
 // pageBase is what the layout needs from every page.
 type pageBase struct {
-	// Title is the page title, after which " · Beacon" follows.
+	// Title is the page title in the page's language, after which
+	// " · Beacon" follows.
 	Title string
 	// Nav is the left-nav entry to mark current.
 	Nav string
@@ -56,11 +69,13 @@ type pageBase struct {
 	CSRFToken string
 }
 
-// render writes the page name with data and status. It renders into a
-// buffer first so that a template error becomes a clean 500.
-func (p *pages) render(w http.ResponseWriter, status int, name string, data any) {
+// render writes the page name with data and status, in r's language
+// (pageLanguage). It renders into a buffer first so that a template
+// error (a key the catalogue lacks among them) becomes a clean 500.
+func (p *pages) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
 	var buf bytes.Buffer
-	t := p.byName[name]
+	lang := pageLanguage(r)
+	t := p.byLang[lang][name]
 	if t == nil {
 		http.Error(w, "page not found: "+name, http.StatusInternalServerError)
 		return
@@ -70,6 +85,9 @@ func (p *pages) render(w http.ResponseWriter, status int, name string, data any)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Language", lang.String())
+	// The page's words follow Accept-Language and the lang cookie.
+	w.Header().Add("Vary", "Accept-Language, Cookie")
 	w.WriteHeader(status)
 	buf.WriteTo(w)
 }
@@ -81,17 +99,18 @@ type errorPage struct {
 	Message string
 }
 
-// renderError answers with msg and status: as JSON {"error": msg} to the
-// page's script, as an HTML page otherwise.
-func (p *pages) renderError(w http.ResponseWriter, r *http.Request, status int, msg string) {
+// renderError answers with m, in r's language, and status: as JSON
+// {"error": m} to the page's script, as an HTML page otherwise.
+func (p *pages) renderError(w http.ResponseWriter, r *http.Request, status int, m message) {
+	loc := localizer(r)
 	if wantsJSON(r) {
-		writeJSON(w, status, errorJSON{Error: msg})
+		writeJSON(w, status, errorJSON{Error: m.in(loc)})
 		return
 	}
-	p.render(w, status, "error.html", errorPage{
-		pageBase: pageBase{Title: http.StatusText(status)},
+	p.render(w, r, status, "error.html", errorPage{
+		pageBase: pageBase{Title: loc.Text(http.StatusText(status))},
 		Status:   status,
-		Message:  msg,
+		Message:  m.in(loc),
 	})
 }
 
@@ -136,4 +155,9 @@ func handleHealth() http.Handler {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("ok\n"))
 	})
+}
+
+// writeJSONError answers the page's script with m in r's language.
+func writeJSONError(w http.ResponseWriter, r *http.Request, status int, m message) {
+	writeJSON(w, status, errorJSON{Error: m.in(localizer(r))})
 }

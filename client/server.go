@@ -151,11 +151,12 @@ func NewServer(cfg Config) (*Server, error) {
 	}
 	j := newJobs(cfg, st)
 	j.resume()
-	ss := newSessions(strings.HasPrefix(cfg.BaseURL, "https://"))
+	secure := strings.HasPrefix(cfg.BaseURL, "https://")
+	ss := newSessions(secure)
 	mux := http.NewServeMux()
 	addRoutes(mux, cfg, st, ss, j, pages)
 	s := &Server{
-		handler: logRequests(cfg.Logger, secureHeaders(http.NewCrossOriginProtection().Handler(mux))),
+		handler: logRequests(cfg.Logger, secureHeaders(rememberLanguage(secure, http.NewCrossOriginProtection().Handler(mux)))),
 		jobs:    j,
 		store:   st,
 	}

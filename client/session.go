@@ -136,7 +136,7 @@ func (ss *sessions) takeOAuth(r *http.Request, state string) (verifier string, o
 // flash is a one-time message for the next page: a notice, or a
 // problem when isError.
 type flash struct {
-	msg     string
+	msg     message
 	isError bool
 }
 

@@ -1,11 +1,11 @@
 package client
 
 import (
-	"fmt"
 	"net/http"
 
 	"github.com/sfharness/sfharness/client/store"
 	"github.com/sfharness/sfharness/client/syncjob"
+	"github.com/sfharness/sfharness/internal/i18n"
 )
 
 // statusJSON is what GET /admin/crm/salesforce/status answers and what the
@@ -45,15 +45,16 @@ type recordSyncJSON struct {
 }
 
 // buildStatus turns a store snapshot into what the page shows.
-func buildStatus(st store.Status) statusJSON {
-	out := statusJSON{Connection: textNotConnected}
+// buildStatus's texts are in loc's language.
+func buildStatus(st store.Status, loc *i18n.Localizer) statusJSON {
+	out := statusJSON{Connection: textNotConnected.in(loc)}
 	if c := st.Connection; c != nil {
 		out.Connected = true
 		if c.Identity != nil {
 			out.Username = c.Identity.Username
 			out.OrganizationID = c.Identity.OrganizationID
 		}
-		out.Connection = fmt.Sprintf(textConnectedAs, out.Username)
+		out.Connection = connectedAsText(out.Username).in(loc)
 	}
 
 	fields := st.Fields
@@ -62,28 +63,28 @@ func buildStatus(st store.Status) statusJSON {
 			fields = append(fields, store.ObjectFields{Object: o, Phase: store.PhaseWaiting})
 		}
 	}
-	fs := fieldSyncJSON{State: "not_started", Text: textFieldSyncWaiting}
+	fs := fieldSyncJSON{State: "not_started", Text: textFieldSyncWaiting.in(loc)}
 	done := 0
 	for _, of := range fields {
 		fs.Objects = append(fs.Objects, objectFieldsJSON{
-			Object: of.Object, Phase: string(of.Phase), Fields: len(of.Fields), Text: fieldPhaseText(of),
+			Object: of.Object, Phase: string(of.Phase), Fields: len(of.Fields), Text: fieldPhaseText(of).in(loc),
 		})
 		switch of.Phase {
 		case store.PhaseDone:
 			done++
 		case store.PhaseFailed:
 			if fs.State != "failed" {
-				fs.State, fs.Text = "failed", fmt.Sprintf(textFieldSyncFailed, syncErrorMessage(of.Err))
+				fs.State, fs.Text = "failed", fieldSyncFailedText(of.Err).in(loc)
 			}
 		}
 	}
 	switch {
 	case fs.State == "failed":
 	case out.Connected && done == len(fields):
-		fs.State, fs.Text, fs.Complete = "complete", textFieldSyncComplete, true
+		fs.State, fs.Text, fs.Complete = "complete", textFieldSyncComplete.in(loc), true
 	case out.Connected:
 		// Confirmed: the job is describing, or about to start.
-		fs.State, fs.Text = "running", textFieldSyncRunning
+		fs.State, fs.Text = "running", textFieldSyncRunning.in(loc)
 	}
 	out.FieldSync = fs
 
@@ -93,15 +94,15 @@ func buildStatus(st store.Status) statusJSON {
 	}
 	switch st.Sync.State {
 	case store.SyncInitial:
-		rs.Text = textSyncInitial
+		rs.Text = textSyncInitial.in(loc)
 	case store.SyncRunning:
-		rs.Text = textSyncRunning
+		rs.Text = textSyncRunning.in(loc)
 	case store.SyncFailed:
-		rs.Text = fmt.Sprintf(textSyncFailed, syncErrorMessage(st.Sync.Err))
+		rs.Text = syncFailedText(st.Sync.Err).in(loc)
 	default:
-		rs.State, rs.Text = string(store.SyncNotStarted), textSyncNotStarted
+		rs.State, rs.Text = string(store.SyncNotStarted), textSyncNotStarted.in(loc)
 	}
-	rs.LastError = syncErrorMessage(st.Sync.LastError)
+	rs.LastError = describeSyncError(st.Sync.LastError).in(loc)
 	rs.CanStart = fs.Complete && (st.Sync.State == store.SyncNotStarted || st.Sync.State == store.SyncFailed || st.Sync.State == "")
 	out.Sync = rs
 	return out
@@ -112,9 +113,9 @@ func buildStatus(st store.Status) statusJSON {
 func handleStatus(cfg Config, st *store.Store) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !cfg.OAuthFeature {
-			writeJSON(w, http.StatusForbidden, errorJSON{Error: msgFeatureDisabled})
+			writeJSONError(w, r, http.StatusForbidden, msgFeatureDisabled)
 			return
 		}
-		writeJSON(w, http.StatusOK, buildStatus(st.Status()))
+		writeJSON(w, http.StatusOK, buildStatus(st.Status(), localizer(r)))
 	})
 }

@@ -6,6 +6,9 @@
   var POLL_MS = 500;
   var csrfToken = document.querySelector('meta[name="csrf-token"]').content;
   var pollTimer = null;
+  // The page's language (<html lang>): the JSON answers and the login
+  // pop-up speak it too, whatever the browser's own preference.
+  var lang = document.documentElement.lang || 'en';
 
   function $(id) { return document.getElementById(id); }
 
@@ -31,12 +34,12 @@
     return fetch(url, {
       method: 'POST',
       credentials: 'same-origin',
-      headers: { 'X-CSRF-Token': csrfToken, 'Accept': 'application/json' }
+      headers: { 'X-CSRF-Token': csrfToken, 'Accept': 'application/json', 'Accept-Language': lang }
     }).then(readJSON);
   }
 
   function getJSON(url) {
-    return fetch(url, { credentials: 'same-origin', headers: { 'Accept': 'application/json' } }).then(readJSON);
+    return fetch(url, { credentials: 'same-origin', headers: { 'Accept': 'application/json', 'Accept-Language': lang } }).then(readJSON);
   }
 
   // readJSON resolves with the body of a 2xx answer and rejects with the
@@ -70,7 +73,7 @@
       showError('');
       showMessage('');
       $('popup-blocked').hidden = true;
-      var popup = window.open('/salesforce/login', 'sfdcLogin', 'popup,width=600,height=700');
+      var popup = window.open('/salesforce/login?lang=' + encodeURIComponent(lang), 'sfdcLogin', 'popup,width=600,height=700');
       if (!popup) { $('popup-blocked').hidden = false; return; }
       watchPopup(popup, loginButton.dataset.closedMessage);
     });
@@ -101,7 +104,7 @@
     if (!data || data.type !== 'sfdc-oauth') { return; }
     loginResult = true;
     if (!data.ok) {
-      showError(data.message || data.error || 'Salesforce login failed.');
+      showError(data.message || data.error || (loginButton && loginButton.dataset.failedMessage) || 'Salesforce login failed.');
       return;
     }
     getJSON('/admin/crm/salesforce/pending').then(function (pending) {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
@@ -112,6 +113,17 @@ func NewTab(browserCtx context.Context, name string) (*Window, error) {
 		return nil, err
 	}
 	return &Window{Name: name, ctx: ctx, cancel: cancel, closed: closed, rec: rec}, nil
+}
+
+// AcceptLanguage makes every request of the window's pages ask for the
+// languages of header (an Accept-Language value, "nl"), as a browser set
+// to them does; the pop-ups the window opens keep the browser's own.
+func (w *Window) AcceptLanguage(header string) error {
+	_, err := chromedp.Call(w.ctx, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{Headers: network.Headers{"Accept-Language": header}})
+	if err != nil {
+		return fmt.Errorf("e2e: accept language %s: %w", header, err)
+	}
+	return nil
 }
 
 // BlockPopups makes window.open return null in every page of the window,

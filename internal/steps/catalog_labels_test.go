@@ -15,14 +15,15 @@ import (
 )
 
 // pagesText is the source of every page of mocksf and the product (the
-// templates, and the Go code that fills them, such as Setup's app
-// choices), where the labels and ids the steps look for are.
+// templates, the Go code that fills them, such as Setup's app choices,
+// and the message catalogues the templates name their words from), where
+// the labels and ids the steps look for are.
 func pagesText(t *testing.T) string {
 	t.Helper()
 	var b strings.Builder
 	for _, dir := range []string{filepath.Join("..", "..", "mocksf"), filepath.Join("..", "..", "client")} {
 		err := filepath.WalkDir(dir, func(f string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() || strings.HasSuffix(f, "_test.go") || !(strings.HasSuffix(f, ".html") || strings.HasSuffix(f, ".go")) {
+			if err != nil || d.IsDir() || strings.HasSuffix(f, "_test.go") || !(strings.HasSuffix(f, ".html") || strings.HasSuffix(f, ".go") || strings.HasSuffix(f, ".toml")) {
 				return err
 			}
 			body, err := os.ReadFile(f)

@@ -41,6 +41,60 @@ type Profile struct {
 	// to this product's own words for it; an unmapped one is looked for
 	// as written.
 	Messages map[string]string `yaml:"messages"`
+	// Languages are the words the product shows in a feature's language
+	// other than English ("nl", "ja"): the labels and texts that differ
+	// from steps', by the same paths. A feature in a language the profile
+	// leaves out expects steps' words.
+	Languages map[string]ProfileLanguage `yaml:"languages"`
+
+	// byLang is the profile as a feature of each of Languages sees it
+	// (inLanguage), made once it is checked.
+	byLang map[string]*Profile
+}
+
+// ProfileLanguage is what a product shows in one language: the labels
+// of its buttons and the texts of its elements, and its words for the
+// features' messages. Selectors stay those of steps: a product's ids do
+// not change with the language.
+type ProfileLanguage struct {
+	Steps    ProfileWords      `yaml:"steps"`
+	Messages map[string]string `yaml:"messages"`
+}
+
+// ProfileWords are the labels (of buttons) and texts (of elements) of
+// ProfileSteps in one language, by the same keys.
+type ProfileWords struct {
+	Open                *ProfileText                   `yaml:"open"`
+	Save                *ProfileLabel                  `yaml:"save"`
+	LoginWithSalesforce *ProfileLabel                  `yaml:"loginWithSalesforce"`
+	ConfirmCredentials  *ProfileLabel                  `yaml:"confirmCredentials"`
+	FieldSync           *ProfileText                   `yaml:"fieldSync"`
+	StartSalesforceSync *ProfileLabel                  `yaml:"startSalesforceSync"`
+	StartSync           *ProfileLabel                  `yaml:"startSync"`
+	SyncRunning         *ProfileText                   `yaml:"syncRunning"`
+	SyncNotStarted      *ProfileText                   `yaml:"syncNotStarted"`
+	ConnectedAs         *ProfileText                   `yaml:"connectedAs"`
+	NotConnected        *ProfileText                   `yaml:"notConnected"`
+	FeatureOff          *ProfileText                   `yaml:"featureOff"`
+	PopupBlocked        *ProfileText                   `yaml:"popupBlocked"`
+	LastError           *ProfileText                   `yaml:"lastError"`
+	ClientCredentials   *ProfileClientCredentialsWords `yaml:"clientCredentials"`
+}
+
+// ProfileText is an element's text in one language.
+type ProfileText struct {
+	Text string `yaml:"text"`
+}
+
+// ProfileLabel is a button's label in one language.
+type ProfileLabel struct {
+	Label string `yaml:"label"`
+}
+
+// ProfileClientCredentialsWords is the Connect button's label of the
+// integration-user connection in one language.
+type ProfileClientCredentialsWords struct {
+	Connect *ProfileLabel `yaml:"connect"`
 }
 
 // The ways a product's Login with Salesforce reaches Salesforce.
@@ -166,6 +220,10 @@ func parseProfile(file string, data []byte) (*Profile, error) {
 	p.check(c)
 	if err := c.err(); err != nil {
 		return nil, err
+	}
+	p.byLang = map[string]*Profile{}
+	for lang, words := range p.Languages {
+		p.byLang[lang] = p.withWords(words)
 	}
 	return p, nil
 }

@@ -2,6 +2,7 @@ package steps
 
 import (
 	"fmt"
+	"maps"
 	"net/url"
 	"regexp"
 	"slices"
@@ -88,6 +89,93 @@ func (p *Profile) check(c *profileCheck) {
 		if product == "" {
 			c.fail("messages."+feature, "missing: the product's words for this message")
 		}
+	}
+	p.checkLanguages(c)
+}
+
+// checkLanguages checks languages: each is a language of the features
+// other than English (catalog.go's languages), and gives its words only
+// to steps the profile has, none empty, with the placeholders steps'
+// take.
+func (p *Profile) checkLanguages(c *profileCheck) {
+	others := slices.DeleteFunc(slices.Clone(languages), func(l string) bool { return l == "en" })
+	for _, lang := range slices.Sorted(maps.Keys(p.Languages)) {
+		path := "languages." + lang
+		switch {
+		case lang == "en":
+			c.fail(path, "English is the words of steps: give its labels and texts there")
+			continue
+		case !slices.Contains(languages, lang):
+			c.fail(path, "unknown language; the features' languages besides English: %s", strings.Join(others, ", "))
+			continue
+		}
+		l := p.Languages[lang]
+		for _, w := range p.words(&l.Steps) {
+			wpath := path + ".steps." + w.key
+			switch {
+			case w.word == nil:
+			case !w.has:
+				c.fail(wpath, "steps has no %s to give the words of", w.key)
+			case *w.word == "":
+				c.fail(wpath+"."+w.field, "missing")
+			default:
+				c.placeholders(wpath+"."+w.field, *w.word, w.takes...)
+			}
+		}
+		for feature, product := range l.Messages {
+			if product == "" {
+				c.fail(path+".messages."+feature, "missing: the product's words for this message")
+			}
+		}
+	}
+}
+
+// profileWord is one label or text of ProfileWords, as check sees it.
+type profileWord struct {
+	key   string  // the step's key ("save", "clientCredentials.connect")
+	field string  // label or text
+	word  *string // nil when the language leaves it out
+	has   bool    // steps has the element or button
+	takes []string
+}
+
+// words lists w's labels and texts with what each needs.
+func (p *Profile) words(w *ProfileWords) []profileWord {
+	s := &p.Steps
+	text := func(key string, t *ProfileText, has bool, takes ...string) profileWord {
+		pw := profileWord{key: key, field: "text", has: has, takes: takes}
+		if t != nil {
+			pw.word = &t.Text
+		}
+		return pw
+	}
+	label := func(key string, l *ProfileLabel, has bool) profileWord {
+		pw := profileWord{key: key, field: "label", has: has}
+		if l != nil {
+			pw.word = &l.Label
+		}
+		return pw
+	}
+	var connect *ProfileLabel
+	if w.ClientCredentials != nil {
+		connect = w.ClientCredentials.Connect
+	}
+	return []profileWord{
+		text("open", w.Open, s.Open != nil),
+		label("save", w.Save, s.Save != nil),
+		label("loginWithSalesforce", w.LoginWithSalesforce, s.LoginWithSalesforce != nil),
+		label("confirmCredentials", w.ConfirmCredentials, s.ConfirmCredentials != nil),
+		text("fieldSync", w.FieldSync, s.FieldSync != nil),
+		label("startSalesforceSync", w.StartSalesforceSync, s.StartSalesforceSync != nil),
+		label("startSync", w.StartSync, s.StartSync != nil),
+		text("syncRunning", w.SyncRunning, s.SyncRunning != nil),
+		text("syncNotStarted", w.SyncNotStarted, s.SyncNotStarted != nil),
+		text("connectedAs", w.ConnectedAs, s.ConnectedAs != nil, "user"),
+		text("notConnected", w.NotConnected, s.NotConnected != nil),
+		text("featureOff", w.FeatureOff, s.FeatureOff != nil),
+		text("popupBlocked", w.PopupBlocked, s.PopupBlocked != nil),
+		text("lastError", w.LastError, s.LastError != nil),
+		label("clientCredentials.connect", connect, s.ClientCredentials != nil && s.ClientCredentials.Connect != nil),
 	}
 }
 

@@ -78,7 +78,7 @@ func TestParseProfileErrors(t *testing.T) {
 		name, yaml, want string
 	}{
 		{"unknown key", edit(t, "login: redirect\n", "login: redirect\ncolour: blue\n"),
-			"x.yaml:5: colour: unknown key; known keys here: callback, login, messages, name, start, steps, url"},
+			"x.yaml:5: colour: unknown key; known keys here: callback, languages, login, messages, name, start, steps, url"},
 		{"unknown step", edit(t, `  save: {`, `  sav: {`),
 			"x.yaml:13: steps.sav: unknown key; known keys here: " + stepKeys},
 		{"unknown key of an element", edit(t, `{selector: "#key"}`, `{selector: "#key", colour: red}`),
@@ -135,7 +135,7 @@ func TestParseProfileErrors(t *testing.T) {
 			"x.yaml:17: steps.clientCredentials.consumerKey: missing\nx.yaml:17: steps.clientCredentials.consumerSecret: missing\nx.yaml:17: steps.clientCredentials.myDomain: missing\nx.yaml:17: steps.clientCredentials.connect.selector: missing"},
 		{"not YAML", "name: Shop\nsteps: [\n", "x.yaml:2: did not find expected node content"},
 		{"empty", "", "x.yaml: the profile is empty"},
-		{"not a mapping", "- Shop\n", "x.yaml:1: : want a mapping of callback, login, messages, name, start, steps, url"},
+		{"not a mapping", "- Shop\n", "x.yaml:1: : want a mapping of callback, languages, login, messages, name, start, steps, url"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -147,6 +147,107 @@ func TestParseProfileErrors(t *testing.T) {
 				t.Errorf("error:\n%s\nwant:\n%s", err, tc.want)
 			}
 		})
+	}
+}
+
+// shopInDutch is shopProfile with Dutch words for two of its steps and
+// one message. Its languages start at line 19.
+const shopInDutch = shopProfile + `languages:
+  nl:
+    steps:
+      open: {text: Salesforce-instellingen}
+      loginWithSalesforce: {label: Salesforce verbinden}
+      connectedAs: {text: "Verbonden als {user}"}
+    messages:
+      "Sync running": Synchronisatie loopt
+`
+
+func TestProfileInLanguage(t *testing.T) {
+	p, err := parseProfile("profiles/shop.yaml", []byte(shopInDutch))
+	if err != nil {
+		t.Fatal(err)
+	}
+	nl := p.inLanguage("nl")
+	if nl.Steps.Open.Text != "Salesforce-instellingen" || nl.Steps.LoginWithSalesforce.Label != "Salesforce verbinden" || nl.Steps.ConnectedAs.Text != "Verbonden als {user}" {
+		t.Errorf("inLanguage(nl) steps = open %+v, login %+v, connectedAs %+v; want the Dutch words", nl.Steps.Open, nl.Steps.LoginWithSalesforce, nl.Steps.ConnectedAs)
+	}
+	if nl.Steps.LoginWithSalesforce.Selector != "a.connect" || nl.Steps.Open.Selector != "h1" || nl.Steps.Save != p.Steps.Save {
+		t.Errorf("inLanguage(nl) changed selectors or steps without words: login %+v, open %+v", nl.Steps.LoginWithSalesforce, nl.Steps.Open)
+	}
+	if got := nl.message("Sync running"); got != "Synchronisatie loopt" {
+		t.Errorf("inLanguage(nl).message = %q; want the Dutch words", got)
+	}
+	if got := nl.message("You denied access in Salesforce. Click Login with Salesforce and choose Allow."); got != "Access denied." {
+		t.Errorf("inLanguage(nl) lost steps' messages: %q", got)
+	}
+	if b, _ := nl.productButton("Login with Salesforce"); b == nil || b.Label != "Salesforce verbinden" {
+		t.Errorf("inLanguage(nl).productButton(Login with Salesforce) = %+v; want the Dutch label", b)
+	}
+	// English, and a language the profile leaves out, are steps' words;
+	// the Dutch copy left them alone.
+	for _, lang := range []string{"en", "ja", ""} {
+		if q := p.inLanguage(lang); q != p {
+			t.Errorf("inLanguage(%q) = a copy; want the profile itself", lang)
+		}
+	}
+	if p.Steps.Open.Text != "Salesforce" || p.Steps.LoginWithSalesforce.Label != "Connect Salesforce" || p.message("Sync running") != "Sync running" {
+		t.Errorf("making the Dutch profile changed the English one: open %+v, login %+v", p.Steps.Open, p.Steps.LoginWithSalesforce)
+	}
+}
+
+// Every broken languages section fails with the file, the line and the
+// field.
+func TestProfileLanguageErrors(t *testing.T) {
+	dutch := func(old, new string) string {
+		if !strings.Contains(shopInDutch, old) {
+			t.Fatalf("shopInDutch has no %q", old)
+		}
+		return strings.Replace(shopInDutch, old, new, 1)
+	}
+	tests := []struct {
+		name, yaml, want string
+	}{
+		{"an unknown language", dutch("  nl:\n", "  de:\n"),
+			"x.yaml:20: languages.de: unknown language; the features' languages besides English: nl, ja"},
+		{"English", dutch("  nl:\n", "  en:\n"),
+			"x.yaml:20: languages.en: English is the words of steps: give its labels and texts there"},
+		{"a selector", dutch("{label: Salesforce verbinden}", "{label: Salesforce verbinden, selector: a.verbinden}"),
+			"x.yaml:23: languages.nl.steps.loginWithSalesforce.selector: unknown key; known keys here: label"},
+		{"a text for a button", dutch("{label: Salesforce verbinden}", "{text: Salesforce verbinden}"),
+			"x.yaml:23: languages.nl.steps.loginWithSalesforce.text: unknown key; known keys here: label"},
+		{"a label for an element", dutch("open: {text: Salesforce-instellingen}", "open: {label: Salesforce-instellingen}"),
+			"x.yaml:22: languages.nl.steps.open.label: unknown key; known keys here: text"},
+		{"an unknown step", dutch("      open:", "      opne:"),
+			"x.yaml:22: languages.nl.steps.opne: unknown key; known keys here: clientCredentials, confirmCredentials, connectedAs, featureOff, fieldSync, lastError, loginWithSalesforce, notConnected, open, popupBlocked, save, startSalesforceSync, startSync, syncNotStarted, syncRunning"},
+		{"words for a step the profile has not", dutch("      open:", "      startSync: {label: Sync starten}\n      open:"),
+			"x.yaml:22: languages.nl.steps.startSync: steps has no startSync to give the words of"},
+		{"an empty label", dutch("{label: Salesforce verbinden}", `{label: ""}`),
+			"x.yaml:23: languages.nl.steps.loginWithSalesforce.label: missing"},
+		{"an unknown placeholder", dutch(`"Verbonden als {user}"`, `"Verbonden als {naam}"`),
+			"x.yaml:24: languages.nl.steps.connectedAs.text: unknown placeholder {naam}: this field takes {user}"},
+		{"a message without the product's words", dutch(": Synchronisatie loopt", `: ""`),
+			"x.yaml:26: languages.nl.messages.Sync running: missing: the product's words for this message"},
+		{"a language that is no mapping", dutch("  nl:\n    steps:", "  nl: Nederlands\n  ja:\n    steps:"),
+			"x.yaml:20: languages.nl: want a mapping of messages, steps"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := parseProfile("x.yaml", []byte(tc.yaml))
+			if err == nil {
+				t.Fatalf("parseProfile = %+v; want the error %q", p, tc.want)
+			}
+			if err.Error() != tc.want {
+				t.Errorf("error:\n%s\nwant:\n%s", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestAcceptLanguage(t *testing.T) {
+	for lang, want := range map[string]string{"": "", "en": "", "nl": "nl", "ja": "ja"} {
+		if got := acceptLanguage(lang); got != want {
+			t.Errorf("acceptLanguage(%q) = %q; want %q", lang, got, want)
+		}
 	}
 }
 
@@ -177,8 +278,32 @@ func TestShippedProfilesLoad(t *testing.T) {
 	if p.Steps.ClientCredentials == nil {
 		t.Error("profiles/beacon.yaml has no steps.clientCredentials")
 	}
+	// Beacon speaks Dutch and Japanese: every label and text it has in
+	// English, it has in both (client/locales).
+	for _, lang := range []string{"nl", "ja"} {
+		l, ok := p.Languages[lang]
+		if !ok {
+			t.Errorf("profiles/beacon.yaml has no languages.%s", lang)
+			continue
+		}
+		for _, w := range p.words(&l.Steps) {
+			if w.word == nil && w.key != "lastError" {
+				t.Errorf("profiles/beacon.yaml has no languages.%s.steps.%s", lang, w.key)
+			}
+		}
+	}
+	if nl := p.inLanguage("nl"); nl.Steps.Save.Label != "Opslaan" || nl.Steps.Open.Text != "Synchroniseren met Salesforce" {
+		t.Errorf("profiles/beacon.yaml in Dutch: save %+v, open %+v; want the Dutch documentation's words", nl.Steps.Save, nl.Steps.Open)
+	}
+	goth, err := LoadProfile(filepath.Join("..", "..", "profiles", "goth.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if goth.inLanguage("ja") != goth {
+		t.Error("profiles/goth.yaml, which has no languages, is another profile in Japanese; want its own words")
+	}
 	if _, err := LoadProfile("profiles/none.yaml"); err == nil || err.Error() != "PRODUCT=profiles/none.yaml: open profiles/none.yaml: no such file or directory" {
-		t.Errorf("loadProfile of a missing file: %v", err)
+		t.Errorf("LoadProfile of a missing file: %v", err)
 	}
 }
 

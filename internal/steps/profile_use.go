@@ -2,6 +2,7 @@ package steps
 
 import (
 	"fmt"
+	"maps"
 	"strings"
 )
 
@@ -78,3 +79,78 @@ func (p *Profile) productButton(label string) (*ProfileButton, string) {
 // redirects says the product logs in by sending its own window to
 // Salesforce (login: redirect) rather than through a pop-up.
 func (p *Profile) redirects() bool { return p.Login == loginRedirect }
+
+// inLanguage is the profile as a feature in lang (its Gherkin language)
+// sees it: steps with the labels and texts of languages[lang], or steps
+// as they are for English and for a language the profile leaves out.
+func (p *Profile) inLanguage(lang string) *Profile {
+	if q, ok := p.byLang[lang]; ok {
+		return q
+	}
+	return p
+}
+
+// withWords is a copy of p with words' labels and texts in place of
+// steps', and words' messages beside (and before) p's.
+func (p *Profile) withWords(words ProfileLanguage) *Profile {
+	q := *p
+	q.Languages, q.byLang = nil, nil
+	s, w := &q.Steps, &words.Steps
+	text := func(e **ProfileElement, t *ProfileText) {
+		if t != nil && *e != nil {
+			c := **e
+			c.Text = t.Text
+			*e = &c
+		}
+	}
+	label := func(b **ProfileButton, l *ProfileLabel) {
+		if l != nil && *b != nil {
+			c := **b
+			c.Label = l.Label
+			*b = &c
+		}
+	}
+	if w.Open != nil && s.Open != nil {
+		o := *s.Open
+		o.Text = w.Open.Text
+		s.Open = &o
+	}
+	label(&s.Save, w.Save)
+	label(&s.LoginWithSalesforce, w.LoginWithSalesforce)
+	label(&s.ConfirmCredentials, w.ConfirmCredentials)
+	text(&s.FieldSync, w.FieldSync)
+	label(&s.StartSalesforceSync, w.StartSalesforceSync)
+	label(&s.StartSync, w.StartSync)
+	text(&s.SyncRunning, w.SyncRunning)
+	text(&s.SyncNotStarted, w.SyncNotStarted)
+	text(&s.ConnectedAs, w.ConnectedAs)
+	text(&s.NotConnected, w.NotConnected)
+	text(&s.FeatureOff, w.FeatureOff)
+	text(&s.PopupBlocked, w.PopupBlocked)
+	text(&s.LastError, w.LastError)
+	if w.ClientCredentials != nil && s.ClientCredentials != nil {
+		cc := *s.ClientCredentials
+		label(&cc.Connect, w.ClientCredentials.Connect)
+		s.ClientCredentials = &cc
+	}
+	if len(words.Messages) > 0 {
+		q.Messages = maps.Clone(p.Messages)
+		if q.Messages == nil {
+			q.Messages = map[string]string{}
+		}
+		maps.Copy(q.Messages, words.Messages)
+	}
+	return &q
+}
+
+// acceptLanguage is the Accept-Language header the product admin's
+// browser sends in a feature of lang: the feature's language, as the
+// browser of an admin who reads the documentation in it would, so that
+// a product that follows the browser's language shows that one. English
+// features keep the browser's own.
+func acceptLanguage(lang string) string {
+	if lang == "" || lang == "en" {
+		return ""
+	}
+	return lang
+}

@@ -9,8 +9,9 @@ import (
 	"strings"
 )
 
-// product is the run's product profile (PRODUCT).
-func (w *world) product() *Profile { return w.suite.Product }
+// product is the run's product profile (PRODUCT), with the labels and
+// texts of the feature's language.
+func (w *world) product() *Profile { return w.suite.Product.inLanguage(w.lang) }
 
 func (w *world) opensSyncPage() error {
 	open := w.product().Steps.Open

@@ -371,6 +371,11 @@ func (w *world) mainWindow() (*Window, error) {
 		}
 		tab.progress = w.progress
 		w.roll.film(tab)
+		if lang := acceptLanguage(w.lang); lang != "" {
+			if err := tab.AcceptLanguage(lang); err != nil {
+				return nil, err
+			}
+		}
 		if w.popupsBlocked {
 			if err := tab.BlockPopups(); err != nil {
 				return nil, err
