@@ -3,6 +3,9 @@ package steps
 import (
 	"bytes"
 	"maps"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -185,6 +188,34 @@ func TestCatalogDocsSpeakTheirLanguage(t *testing.T) {
 			if strings.Contains(text, "\n"+d.Doc+"\n") {
 				t.Errorf("the %s page has the English explanation of %q", lang, d.Pattern)
 			}
+		}
+	}
+}
+
+// The message docs/writing-scenarios.md shows under Add a step is the
+// one checkTexts gives for its example step.
+func TestDocsShowTheTranslationMessage(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "writing-scenarios.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, _ := strings.Cut(string(doc), "## 6. Add a step")
+	m := regexp.MustCompile("(?s)```\n(the step .*?)```").FindStringSubmatch(section)
+	if m == nil {
+		t.Fatal("docs/writing-scenarios.md shows no translation message under Add a step")
+	}
+	step := stepDef{Section: "Product", Pattern: `^the admin renames the app "([^"]*)"$`, Doc: "Renames the connected app in Setup."}
+	files := map[string]map[string]string{
+		"nl.toml": {sectionKey("Product"): "Product"},
+		"ja.toml": {sectionKey("Product"): "製品", stepKey(step): "「設定」で接続されたアプリの名前を変更します。"},
+	}
+	err = checkTexts([]stepDef{step}, textFiles(t, files))
+	if err == nil {
+		t.Fatal("checkTexts = nil; want the Dutch explanation missing")
+	}
+	for _, line := range strings.Split(strings.TrimSpace(m[1]), "\n") {
+		if !strings.Contains(err.Error(), line) {
+			t.Errorf("docs/writing-scenarios.md shows %q; checkTexts says:\n%v", line, err)
 		}
 	}
 }
