@@ -157,7 +157,7 @@ SHARDS ?=
 report: ## merge CI shards' results folders into one report, JUnit and Cucumber JSON in a fresh RESULTS_DIR (SHARDS='results-1 results-2'); fails when a merged scenario failed
 	$(GO) run ./cmd/e2ereport -o "$(abspath $(RESULTS_DIR))" $(foreach d,$(SHARDS),"$(abspath $(d))")
 
-steps: ## regenerate docs/steps.md, docs/steps.nl.md and docs/steps.ja.md, the step catalogue in English, Dutch and Japanese, and internal/steps/catalog_steps.go, its literal step registrations, from internal/steps/catalog.go
+steps: ## regenerate docs/steps.md, docs/steps.nl.md and docs/steps.ja.md, the step catalogue in English, Dutch and Japanese, internal/steps/locales/en.toml, the English of the Dutch and Japanese explanations (locales/nl.toml, ja.toml), and internal/steps/catalog_steps.go, its literal step registrations, from internal/steps/catalog.go
 	$(GO) test -count=1 -run TestStepCatalogueIsCurrent ./internal/steps/ -update-steps
 
 # LANGSERVICE_DIR pins the Cucumber language service (VS Code's Cucumber

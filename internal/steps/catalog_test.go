@@ -14,7 +14,8 @@ import (
 var updateSteps = flag.Bool("update-steps", false, "rewrite docs/steps*.md and internal/steps/"+registrationsFile+" from the step catalogue")
 
 // TestStepCatalogueIsCurrent fails while docs/steps.md, docs/steps.nl.md,
-// docs/steps.ja.md or the generated step registrations differ from what
+// docs/steps.ja.md, the generated step registrations or the English
+// texts of the translations (locales/en.toml) differ from what
 // `make steps` would write, so QA's catalogue never lies and the editor
 // finds every step.
 func TestStepCatalogueIsCurrent(t *testing.T) {
@@ -25,7 +26,10 @@ func TestStepCatalogueIsCurrent(t *testing.T) {
 		path  string
 		write func(io.Writer) error
 	}
-	gens := []generated{{registrationsFile, writeRegistrations}}
+	gens := []generated{
+		{englishTextsFile, func(w io.Writer) error { return writeEnglishTexts(catalog, w) }},
+		{registrationsFile, writeRegistrations},
+	}
 	for _, lang := range languages {
 		gens = append(gens, generated{filepath.Join("..", "..", "docs", catalogDocs[lang].File), func(w io.Writer) error { return writeCatalog(lang, w) }})
 	}
