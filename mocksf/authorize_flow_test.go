@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"html"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -129,11 +128,7 @@ func updateApp(t *testing.T, srv *mocksf.Server, fn func(*store.ConnectedApp)) {
 
 func userID(t *testing.T, srv *mocksf.Server, username string) string {
 	t.Helper()
-	u, err := srv.Store().UserByUsername(username)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u.ID
+	return userNamed(t, srv, username).ID
 }
 
 func TestConsentIsRemembered(t *testing.T) {
@@ -284,16 +279,8 @@ func TestUserAgentFlow(t *testing.T) {
 		t.Errorf("refresh_token in the fragment of an https callback: %v", f)
 	}
 	// The access token works.
-	req, _ := http.NewRequest("GET", id, nil)
-	req.Header.Set("Authorization", "Bearer "+f.Get("access_token"))
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	if res.StatusCode != 200 || !strings.Contains(string(b), `"username":"sync@acme.test"`) {
-		t.Errorf("identity with the fragment's token: %d %s", res.StatusCode, b)
+	if status, b := hostRequest(t, id, "", nil, f.Get("access_token")); status != 200 || !strings.Contains(b, `"username":"sync@acme.test"`) {
+		t.Errorf("identity with the fragment's token: %d %s", status, b)
 	}
 
 	// A custom-scheme callback (a mobile app) gets one.

@@ -159,15 +159,9 @@ func TestWebServerFlowWithXOAuth2(t *testing.T) {
 	}
 
 	// The identity URL names the user.
-	req, _ := http.NewRequest("GET", id, nil)
-	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, body := hostRequest(t, id, "", nil, tok.AccessToken)
 	var ident map[string]any
-	json.NewDecoder(resp.Body).Decode(&ident)
-	resp.Body.Close()
+	json.Unmarshal([]byte(body), &ident)
 	if ident["username"] != "sync@acme.test" {
 		t.Errorf("identity = %v; want sync@acme.test", ident)
 	}
@@ -178,16 +172,8 @@ func TestWebServerFlowWithXOAuth2(t *testing.T) {
 	if err == nil || !asRetrieve(err, &re) || re.ErrorCode != "invalid_grant" || re.ErrorDescription != "invalid authorization code" {
 		t.Fatalf("replay: %v; want invalid_grant / invalid authorization code", err)
 	}
-	req, _ = http.NewRequest("GET", id, nil)
-	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
-	resp, err = http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != 403 || string(b) != "Bad_OAuth_Token" {
-		t.Errorf("identity after replay = %d %q; want 403 Bad_OAuth_Token", resp.StatusCode, b)
+	if status, b := hostRequest(t, id, "", nil, tok.AccessToken); status != 403 || b != "Bad_OAuth_Token" {
+		t.Errorf("identity after replay = %d %q; want 403 Bad_OAuth_Token", status, b)
 	}
 }
 

@@ -46,9 +46,7 @@ func restrictOrg(t *testing.T, srv *mocksf.Server, ranges ...string) {
 // setIPRelaxation sets the test app's IP Relaxation.
 func setIPRelaxation(t *testing.T, srv *mocksf.Server, mode string) {
 	t.Helper()
-	if _, err := srv.Store().UpdateApp(testKey, func(a *store.ConnectedApp) { a.Policy.IPRelaxation = mode }); err != nil {
-		t.Fatal(err)
-	}
+	updateApp(t, srv, func(a *store.ConnectedApp) { a.Policy.IPRelaxation = mode })
 }
 
 // postLogin posts the login form of a fresh page at pageURL (the login

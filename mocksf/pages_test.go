@@ -23,8 +23,7 @@ import (
 // Setup pages, whose forms never leave mocksf, also restrict form-action.
 func TestPagesSendSecurityHeaders(t *testing.T) {
 	srv, ts := newServer(t)
-	admin := browser(t, ts)
-	token := loginAs(t, srv, ts, admin, "admin@acme.test", "Admin-Pass-1")
+	admin, token := adminBrowser(t, srv, ts)
 	app := srv.Store().Apps(srv.Store().Orgs()[0].ID)[0]
 	post(t, admin, ts.URL+setup.ManagePath, url.Values{"_CONFIRMATIONTOKEN": {token}, "applicationId": {app.ID}})
 	code := srv.Mailer().Sent("admin@acme.test")[0].Code
@@ -136,8 +135,7 @@ func TestConsumerDetailsVerificationMessages(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv, ts := newServer(t)
-			c := browser(t, ts)
-			token := loginAs(t, srv, ts, c, "admin@acme.test", "Admin-Pass-1")
+			c, token := adminBrowser(t, srv, ts)
 			app := srv.Store().Apps(srv.Store().Orgs()[0].ID)[0]
 			resp, page := post(t, c, ts.URL+setup.ManagePath, url.Values{"_CONFIRMATIONTOKEN": {token}, "applicationId": {app.ID}})
 			if resp.Request.URL.Path != setup.VerifyPath || strings.Contains(page, `id="daa"`) {
@@ -188,8 +186,7 @@ func TestRestrictConnectedAppsOrgSetting(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.username, func(t *testing.T) {
-			c := browser(t, ts)
-			token := loginAs(t, srv, ts, c, tt.username, tt.password)
+			c, token := loggedIn(t, srv, ts, tt.username, tt.password)
 			resp, page := post(t, c, ts.URL+setup.ChoosePath, url.Values{"_CONFIRMATIONTOKEN": {token}, "appType": {setup.AppTypeConnected}})
 			restricted := strings.Contains(html.UnescapeString(page), setup.MsgCreationRestricted)
 			if restricted != tt.wantRestricted {

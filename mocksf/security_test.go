@@ -146,15 +146,7 @@ func wantTokenError(t *testing.T, status int, m map[string]any, code, desc strin
 // identityStatus calls the identity URL with an access token.
 func identityStatus(t *testing.T, ts *httptest.Server, tokens map[string]any) (int, string) {
 	t.Helper()
-	req, _ := http.NewRequest("GET", tokens["id"].(string), nil)
-	req.Header.Set("Authorization", "Bearer "+tokens["access_token"].(string))
-	resp, err := ts.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	return hostRequest(t, tokens["id"].(string), "", nil, tokens["access_token"].(string))
 }
 
 // addOtherApp gives the test seed's org a second connected app with the
@@ -411,9 +403,7 @@ func TestSecurityPKCE(t *testing.T) {
 
 func setRequirePKCE(t *testing.T, srv *mocksf.Server, on bool) {
 	t.Helper()
-	if _, err := srv.Store().UpdateApp(testKey, func(a *store.ConnectedApp) { a.Policy.RequirePKCE = on }); err != nil {
-		t.Fatal(err)
-	}
+	updateApp(t, srv, func(a *store.ConnectedApp) { a.Policy.RequirePKCE = on })
 }
 
 // securityState is what a form post may change: the store's orgs, users
@@ -477,11 +467,7 @@ type csrfForm struct {
 // appID is the ID of the test seed's connected app.
 func appID(t *testing.T, srv *mocksf.Server) string {
 	t.Helper()
-	a, err := srv.Store().AppByKey(testKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return a.ID
+	return appNamed(t, srv, "Product Sync").ID
 }
 
 // pendingLogin is a browser that typed the right password for username and
@@ -508,8 +494,7 @@ var csrfForms = map[string]func(t *testing.T, srv *mocksf.Server, ts *httptest.S
 		return csrfForm{c, login.VerifyPath, url.Values{"emc": {srv.Mailer().Sent("sync@acme.test")[0].Code}}, token, true}
 	},
 	"oauth.HandleApprove": func(t *testing.T, srv *mocksf.Server, ts *httptest.Server) csrfForm {
-		c := browser(t, ts)
-		token := loginAs(t, srv, ts, c, "sync@acme.test", "Sync-Pass-1")
+		c, token := loggedIn(t, srv, ts, "sync@acme.test", "Sync-Pass-1")
 		resp, page := get(t, c, authorizeURL(ts))
 		if !strings.Contains(page, `id="oaapprove"`) {
 			t.Fatalf("authorize led to %s; want Allow Access", resp.Request.URL)
@@ -517,44 +502,36 @@ var csrfForms = map[string]func(t *testing.T, srv *mocksf.Server, ts *httptest.S
 		return csrfForm{c, oauth.ApprovalPath, url.Values{"source": {resp.Request.URL.Query().Get("source")}, "decision": {"allow"}}, token, true}
 	},
 	"setup.HandleChosenAppType": func(t *testing.T, srv *mocksf.Server, ts *httptest.Server) csrfForm {
-		c := browser(t, ts)
-		token := loginAs(t, srv, ts, c, "admin@acme.test", "Admin-Pass-1")
+		c, token := adminBrowser(t, srv, ts)
 		return csrfForm{c, setup.ChoosePath, url.Values{"appType": {setup.AppTypeConnected}}, token, false}
 	},
 	"setup.HandleCreateApp": func(t *testing.T, srv *mocksf.Server, ts *httptest.Server) csrfForm {
-		c := browser(t, ts)
-		token := loginAs(t, srv, ts, c, "admin@acme.test", "Admin-Pass-1")
+		c, token := adminBrowser(t, srv, ts)
 		return csrfForm{c, setup.EditPath, newAppForm("Forged App"), token, true}
 	},
 	"setup.HandleUpdateApp": func(t *testing.T, srv *mocksf.Server, ts *httptest.Server) csrfForm {
-		c := browser(t, ts)
-		token := loginAs(t, srv, ts, c, "admin@acme.test", "Admin-Pass-1")
+		c, token := adminBrowser(t, srv, ts)
 		return csrfForm{c, setup.EditPath + "?applicationId=" + appID(t, srv), newAppForm("Renamed App"), token, true}
 	},
 	"setup.HandleDeleteApp": func(t *testing.T, srv *mocksf.Server, ts *httptest.Server) csrfForm {
-		c := browser(t, ts)
-		token := loginAs(t, srv, ts, c, "admin@acme.test", "Admin-Pass-1")
+		c, token := adminBrowser(t, srv, ts)
 		return csrfForm{c, setup.DeletePath + "?applicationId=" + appID(t, srv), url.Values{}, token, true}
 	},
 	"setup.HandleBlockApp": func(t *testing.T, srv *mocksf.Server, ts *httptest.Server) csrfForm {
-		c := browser(t, ts)
-		token := loginAs(t, srv, ts, c, "admin@acme.test", "Admin-Pass-1")
+		c, token := adminBrowser(t, srv, ts)
 		return csrfForm{c, setup.ManageAppPath + "?applicationId=" + appID(t, srv), url.Values{"action": {"block"}}, token, true}
 	},
 	"setup.HandleSavePolicies": func(t *testing.T, srv *mocksf.Server, ts *httptest.Server) csrfForm {
-		c := browser(t, ts)
-		token := loginAs(t, srv, ts, c, "admin@acme.test", "Admin-Pass-1")
+		c, token := adminBrowser(t, srv, ts)
 		return csrfForm{c, setup.PoliciesPath + "?applicationId=" + appID(t, srv),
 			url.Values{"permittedUsers": {setup.PermittedAdminApproved}, "refreshPolicy": {store.RefreshImmediately}}, token, true}
 	},
 	"setup.HandleManageConsumer": func(t *testing.T, srv *mocksf.Server, ts *httptest.Server) csrfForm {
-		c := browser(t, ts)
-		token := loginAs(t, srv, ts, c, "admin@acme.test", "Admin-Pass-1")
+		c, token := adminBrowser(t, srv, ts)
 		return csrfForm{c, setup.ManagePath, url.Values{"applicationId": {appID(t, srv)}}, token, true}
 	},
 	"setup.HandleVerify": func(t *testing.T, srv *mocksf.Server, ts *httptest.Server) csrfForm {
-		c := browser(t, ts)
-		token := loginAs(t, srv, ts, c, "admin@acme.test", "Admin-Pass-1")
+		c, token := adminBrowser(t, srv, ts)
 		id := appID(t, srv)
 		post(t, c, ts.URL+setup.ManagePath, url.Values{"_CONFIRMATIONTOKEN": {token}, "applicationId": {id}})
 		return csrfForm{c, setup.VerifyPath + "?applicationId=" + id, url.Values{"emc": {srv.Mailer().Sent("admin@acme.test")[0].Code}}, token, true}
@@ -961,8 +938,7 @@ func TestSecurityVerificationCodeBruteForce(t *testing.T) {
 func TestSecurityConsumerVerificationBounded(t *testing.T) {
 	t.Parallel()
 	srv, ts := newServer(t)
-	c := browser(t, ts)
-	token := loginAs(t, srv, ts, c, "admin@acme.test", "Admin-Pass-1")
+	c, token := adminBrowser(t, srv, ts)
 	id := appID(t, srv)
 	path := ts.URL + setup.VerifyPath + "?applicationId=" + id
 	mails := len(srv.Mailer().Sent("admin@acme.test"))
@@ -1027,8 +1003,7 @@ func checkEscaped(t *testing.T, where, page, payload string, shown bool) {
 func TestSecurityXSSSetupFields(t *testing.T) {
 	t.Parallel()
 	srv, ts := newServer(t)
-	c := browser(t, ts)
-	token := loginAs(t, srv, ts, c, "admin@acme.test", "Admin-Pass-1")
+	c, token := adminBrowser(t, srv, ts)
 	fields := []string{"name", "apiName", "description", "contactEmail", "contactPhone", "callbackUrl", "logoUrl", "infoUrl"}
 	n := 0
 	for _, field := range fields {
@@ -1074,8 +1049,7 @@ func TestSecurityXSSSetupFields(t *testing.T) {
 func TestSecurityXSSReflected(t *testing.T) {
 	t.Parallel()
 	srv, ts := newServer(t)
-	admin := browser(t, ts)
-	token := loginAs(t, srv, ts, admin, "admin@acme.test", "Admin-Pass-1")
+	admin, token := adminBrowser(t, srv, ts)
 	id := appID(t, srv)
 	for _, payload := range xssPayloads {
 		t.Run(payload, func(t *testing.T) {
@@ -1191,15 +1165,8 @@ orgs:
 		t.Fatal(err)
 	}
 	for _, cb := range []string{xssScript, "alert(1)//", "a;alert(1)", "x.y"} {
-		req, _ := http.NewRequest("GET", ts.URL+"/id/"+at.OrgID+"/"+at.UserID+"?format=jsonp&callback="+url.QueryEscape(cb), nil)
-		req.Header.Set("Authorization", "Bearer "+at.Token)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		echoed := strings.HasPrefix(string(body), cb+"(")
+		_, body := hostRequest(t, ts.URL, "/id/"+at.OrgID+"/"+at.UserID+"?format=jsonp&callback="+url.QueryEscape(cb), nil, at.Token)
+		echoed := strings.HasPrefix(body, cb+"(")
 		if echoed != (cb == "x.y") {
 			t.Errorf("JSONP callback %q: body %.60q; want it echoed only when it is a JavaScript name", cb, body)
 		}
@@ -1211,8 +1178,7 @@ orgs:
 func TestSecurityOversizedBodies(t *testing.T) {
 	t.Parallel()
 	srv, ts := newServer(t)
-	admin := browser(t, ts)
-	adminToken := loginAs(t, srv, ts, admin, "admin@acme.test", "Admin-Pass-1")
+	admin, adminToken := adminBrowser(t, srv, ts)
 	pending := browser(t, ts)
 	pendingToken := pendingLogin(t, ts, pending, "sync@acme.test", "Sync-Pass-1")
 	anon := browser(t, ts)
@@ -1401,11 +1367,7 @@ func TestSecuritySecretsAbsentFromMocksfLogs(t *testing.T) {
 	// The identity URL with the token in the header and in the query;
 	// introspection; revoke by GET.
 	id := tok.Extra("id").(string)
-	req, _ := http.NewRequest("GET", id, nil)
-	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
-	if resp, err := http.DefaultClient.Do(req); err == nil {
-		resp.Body.Close()
-	}
+	hostRequest(t, id, "", nil, tok.AccessToken)
 	if resp, err := http.Get(id + "?oauth_token=" + url.QueryEscape(secrets["refreshed access token"])); err == nil {
 		resp.Body.Close()
 	}
@@ -1416,8 +1378,7 @@ func TestSecuritySecretsAbsentFromMocksfLogs(t *testing.T) {
 		resp.Body.Close()
 	}
 	// An admin reveals the consumer details behind an emailed code.
-	admin := browser(t, ts)
-	token := loginAs(t, srv, ts, admin, "admin@acme.test", "Admin-Pass-1")
+	admin, token := adminBrowser(t, srv, ts)
 	post(t, admin, ts.URL+setup.ManagePath, url.Values{"_CONFIRMATIONTOKEN": {token}, "applicationId": {appID(t, srv)}})
 	post(t, admin, ts.URL+setup.VerifyPath+"?applicationId="+appID(t, srv), url.Values{"_CONFIRMATIONTOKEN": {token},
 		"emc": {srv.Mailer().Sent("admin@acme.test")[0].Code}})

@@ -82,8 +82,7 @@ func postMultipart(t *testing.T, c *http.Client, u string, form url.Values, cert
 // token.
 func adminBrowser(t *testing.T, srv *mocksf.Server, ts *httptest.Server) (*http.Client, string) {
 	t.Helper()
-	c := browser(t, ts)
-	return c, loginAs(t, srv, ts, c, "admin@acme.test", "Admin-Pass-1")
+	return loggedIn(t, srv, ts, "admin@acme.test", "Admin-Pass-1")
 }
 
 func appNamed(t *testing.T, srv *mocksf.Server, name string) store.ConnectedApp {
@@ -667,15 +666,7 @@ func TestDeleteAppRevokesItsTokens(t *testing.T) {
 		t.Fatal(err)
 	}
 	userinfo := func() (int, string) {
-		req, _ := http.NewRequest("GET", srv.InstanceURL()+"/services/oauth2/userinfo", nil)
-		req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
+		return hostRequest(t, srv.InstanceURL(), "/services/oauth2/userinfo", nil, tok.AccessToken)
 	}
 	if status, body := userinfo(); status != 200 {
 		t.Fatalf("userinfo before delete: %d %s; want 200", status, body)
@@ -786,8 +777,7 @@ func TestSetupNeedsAnAdminOnEveryPage(t *testing.T) {
 		setup.HomePath, setup.AppManagerPath, setup.EditPath, setup.EditPath + id, setup.SavedPath + id, setup.DetailPath + id,
 		setup.VerifyPath + id, setup.ConsumerPath + id, setup.DeletePath + id, setup.ManageAppsPath, setup.ManageAppPath + id, setup.PoliciesPath + id,
 	}
-	user := browser(t, ts)
-	token := loginAs(t, srv, ts, user, "sync@acme.test", "Sync-Pass-1")
+	user, token := loggedIn(t, srv, ts, "sync@acme.test", "Sync-Pass-1")
 	anon := browser(t, ts)
 	for _, p := range pages {
 		t.Run("GET "+p, func(t *testing.T) { checkAdminOnlyGET(t, ts, user, anon, p) })

@@ -29,6 +29,13 @@ func loginAs(t *testing.T, srv *mocksf.Server, ts *httptest.Server, c *http.Clie
 	return sessionOf(t, srv, ts, c).CSRF
 }
 
+// loggedIn is a new browser logged in as username, with its CSRF token.
+func loggedIn(t *testing.T, srv *mocksf.Server, ts *httptest.Server, username, password string) (*http.Client, string) {
+	t.Helper()
+	c := browser(t, ts)
+	return c, loginAs(t, srv, ts, c, username, password)
+}
+
 func TestWrongVerificationCodeCanBeRetried(t *testing.T) {
 	srv, ts := newServer(t)
 	c := browser(t, ts)
@@ -100,8 +107,7 @@ func TestSetupNeedsALoggedInAdmin(t *testing.T) {
 	if resp.Request.URL.Path != "/" || !strings.Contains(resp.Request.URL.Query().Get("startURL"), setup.AppManagerPath) {
 		t.Errorf("anonymous App Manager led to %s; want the login page with a startURL", resp.Request.URL)
 	}
-	user := browser(t, ts)
-	loginAs(t, srv, ts, user, "sync@acme.test", "Sync-Pass-1")
+	user, _ := loggedIn(t, srv, ts, "sync@acme.test", "Sync-Pass-1")
 	resp, page := get(t, user, ts.URL+setup.AppManagerPath)
 	if resp.StatusCode != http.StatusForbidden || !strings.Contains(page, "Insufficient Privileges") {
 		t.Errorf("non-admin App Manager: %d; want 403 Insufficient Privileges", resp.StatusCode)
@@ -112,8 +118,7 @@ var fieldError = regexp.MustCompile(`id="([a-zA-Z]+)-error">([^<]*)<`)
 
 func TestNewConnectedAppValidation(t *testing.T) {
 	srv, ts := newServer(t)
-	c := browser(t, ts)
-	token := loginAs(t, srv, ts, c, "admin@acme.test", "Admin-Pass-1")
+	c, token := adminBrowser(t, srv, ts)
 	orgID := srv.Store().Orgs()[0].ID
 	seeded := len(srv.Store().Apps(orgID))
 	valid := url.Values{
@@ -188,8 +193,7 @@ func TestNewConnectedAppValidation(t *testing.T) {
 
 func TestScopePickerListsEveryScope(t *testing.T) {
 	srv, ts := newServer(t)
-	c := browser(t, ts)
-	loginAs(t, srv, ts, c, "admin@acme.test", "Admin-Pass-1")
+	c, _ := adminBrowser(t, srv, ts)
 	_, page := get(t, c, ts.URL+setup.EditPath)
 	for _, s := range scope.Catalog {
 		if !strings.Contains(page, ">"+s.Picker()+"</option>") {
@@ -200,8 +204,7 @@ func TestScopePickerListsEveryScope(t *testing.T) {
 
 func TestConsumerDetailsNeedAnEmailedCode(t *testing.T) {
 	srv, ts := newServer(t)
-	c := browser(t, ts)
-	token := loginAs(t, srv, ts, c, "admin@acme.test", "Admin-Pass-1")
+	c, token := adminBrowser(t, srv, ts)
 	_, _ = post(t, c, ts.URL+setup.EditPath, url.Values{
 		"_CONFIRMATIONTOKEN": {token}, "name": {"Beacon"}, "contactEmail": {"admin@acme.test"},
 		"oauthEnabled": {"1"}, "callbackUrl": {"https://example.com/cb"}, "scopes": {"api"},
