@@ -42,12 +42,7 @@ orgs:
 // send makes a request with a JSON body (none when empty).
 func (f *fixture) send(tb testing.TB, method, path, token, body string) *httptest.ResponseRecorder {
 	tb.Helper()
-	req := httptest.NewRequest(method, path, strings.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Content-Type", "application/json")
-	rec := httptest.NewRecorder()
-	f.srv.ServeHTTP(rec, req)
-	return rec
+	return serve(f.srv, method, path, token, body, "Content-Type", "application/json")
 }
 
 // create posts a record and returns its ID.
