@@ -19,6 +19,7 @@ import (
 	"github.com/sfharness/sfharness/internal/httpserve/httpservetest"
 	"github.com/sfharness/sfharness/mocksf/control"
 	"github.com/sfharness/sfharness/mocksf/mail"
+	"github.com/sfharness/sfharness/mocksf/mocksfclient"
 )
 
 // noEnv is an empty environment.
@@ -28,13 +29,7 @@ func noEnv(string) string { return "" }
 // test's cleanup stops it and checks run returned nil.
 func start(t *testing.T, args ...string) string {
 	t.Helper()
-	base, cancel, done := httpservetest.StartRun(t, run, "mocksf", append([]string{"-addr", "127.0.0.1:0"}, args...), noEnv)
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("run: %v", err)
-		}
-	})
+	base := startTo(t, io.Discard, append([]string{"-addr", "127.0.0.1:0"}, args...)...)
 	if !regexp.MustCompile(`^http://127\.0\.0\.1:\d+$`).MatchString(base) {
 		t.Fatalf("first line names %q; want \"mocksf listening on http://HOST:PORT\"", base)
 	}
@@ -194,6 +189,21 @@ func TestRunControlToken(t *testing.T) {
 	}
 }
 
+// startTo runs the real program with args, its stderr going to stderr,
+// and returns its URL; the test's cleanup stops it and checks run
+// returned nil.
+func startTo(t *testing.T, stderr io.Writer, args ...string) string {
+	t.Helper()
+	base, cancel, done := httpservetest.StartRunStderr(t, run, "mocksf", args, noEnv, stderr)
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("run: %v", err)
+		}
+	})
+	return base
+}
+
 // startCancelable runs the real program with args until cancel is called;
 // done receives run's result. It returns the base URL it listens on.
 func startCancelable(t *testing.T, args ...string) (base string, cancel func(), done <-chan error) {
@@ -206,16 +216,10 @@ func startCancelable(t *testing.T, args ...string) (base string, cancel func(), 
 // once mocksf holds it; the request's status arrives on the channel.
 func holdRequest(t *testing.T, base string, d time.Duration) <-chan string {
 	t.Helper()
-	resp, err := http.Post(base+"/__mocksf/faults", "application/json",
-		strings.NewReader(`{"method":"GET","path":"/services/data","delay":"`+d.String()+`","times":1}`))
+	ctl := &mocksfclient.Client{URL: base}
+	fault, err := ctl.AddFault(context.Background(), control.Rule{Method: "GET", Path: "/services/data", Delay: d, Times: 1})
 	if err != nil {
-		t.Fatal(err)
-	}
-	var fault struct{ ID string }
-	json.NewDecoder(resp.Body).Decode(&fault)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusCreated {
-		t.Fatalf("adding the delay fault: %s", resp.Status)
+		t.Fatalf("adding the delay fault: %v", err)
 	}
 	answer := make(chan string, 1)
 	go func() {
@@ -231,12 +235,7 @@ func holdRequest(t *testing.T, base string, d time.Duration) <-chan string {
 	}()
 	deadline := time.Now().Add(5 * time.Second)
 	for {
-		var f struct{ HitCount int }
-		if resp, err := http.Get(base + "/__mocksf/faults/" + fault.ID); err == nil {
-			json.NewDecoder(resp.Body).Decode(&f)
-			resp.Body.Close()
-		}
-		if f.HitCount == 1 {
+		if f, err := ctl.Fault(context.Background(), fault.ID); err == nil && f.HitCount == 1 {
 			return answer
 		}
 		if time.Now().After(deadline) {
