@@ -94,6 +94,14 @@ func (s *server) do(t *testing.T, method, path string, body any, header ...strin
 	return resp.StatusCode, b
 }
 
+// postToken posts a form to the token endpoint, with extra headers as
+// name, value pairs, and returns the status and body.
+func (s *server) postToken(t *testing.T, form url.Values, header ...string) (int, string) {
+	t.Helper()
+	status, b := s.do(t, "POST", "/services/oauth2/token", form.Encode(), append([]string{"Content-Type", "application/x-www-form-urlencoded"}, header...)...)
+	return status, string(b)
+}
+
 // decode unmarshals a body or fails the test.
 func decode[T any](t *testing.T, b []byte) T {
 	t.Helper()
