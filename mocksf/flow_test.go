@@ -260,16 +260,6 @@ func TestWrongPasswordShowsSalesforceMessage(t *testing.T) {
 	}
 }
 
-func TestFormsRequireCSRFToken(t *testing.T) {
-	_, ts := newServer(t)
-	c := browser(t, ts)
-	get(t, c, ts.URL+"/")
-	resp, _ := post(t, c, ts.URL+"/", url.Values{"username": {"sync@acme.test"}, "pw": {"Sync-Pass-1"}})
-	if resp.StatusCode != http.StatusForbidden {
-		t.Errorf("login without CSRF token: %d; want 403", resp.StatusCode)
-	}
-}
-
 func TestTokenEndpointErrors(t *testing.T) {
 	_, ts := newServer(t)
 	tests := []struct {

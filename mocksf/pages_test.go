@@ -25,9 +25,7 @@ func TestPagesSendSecurityHeaders(t *testing.T) {
 	srv, ts := newServer(t)
 	admin, token := adminBrowser(t, srv, ts)
 	app := srv.Store().Apps(srv.Store().Orgs()[0].ID)[0]
-	post(t, admin, ts.URL+setup.ManagePath, url.Values{"_CONFIRMATIONTOKEN": {token}, "applicationId": {app.ID}})
-	code := srv.Mailer().Sent("admin@acme.test")[0].Code
-	post(t, admin, ts.URL+setup.VerifyPath+"?applicationId="+app.ID, url.Values{"_CONFIRMATIONTOKEN": {token}, "emc": {code}})
+	verifyForConsumer(t, srv, ts, admin, token, setup.ManagePath, setup.VerifyPath, app.ID)
 
 	// The sync user stops on the login, verification and approval pages.
 	anon := browser(t, ts)

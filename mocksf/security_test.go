@@ -1379,9 +1379,7 @@ func TestSecuritySecretsAbsentFromMocksfLogs(t *testing.T) {
 	}
 	// An admin reveals the consumer details behind an emailed code.
 	admin, token := adminBrowser(t, srv, ts)
-	post(t, admin, ts.URL+setup.ManagePath, url.Values{"_CONFIRMATIONTOKEN": {token}, "applicationId": {appID(t, srv)}})
-	post(t, admin, ts.URL+setup.VerifyPath+"?applicationId="+appID(t, srv), url.Values{"_CONFIRMATIONTOKEN": {token},
-		"emc": {srv.Mailer().Sent("admin@acme.test")[0].Code}})
+	verifyForConsumer(t, srv, ts, admin, token, setup.ManagePath, setup.VerifyPath, appID(t, srv))
 	// The control API, which logs what it does.
 	if _, err := controlOf(ts).CreateOrg(ctx, store.OrgSpec{Name: "Globex", Users: []store.UserSpec{{Username: "hank@globex.test", Password: "Hank-Pass-1"}},
 		ConnectedApps: []store.AppSpec{{Name: "Globex Sync", ConsumerSecret: "Globex-Secret-1"}}}); err != nil {
