@@ -298,3 +298,14 @@ func TestDoubleSlashPathsAreServed(t *testing.T) {
 		t.Errorf("GET //services/data = %d; want 200", resp.StatusCode)
 	}
 }
+
+// wantContains fails the test for each of wants that page, the page
+// named what, lacks.
+func wantContains(t *testing.T, page, what string, wants ...string) {
+	t.Helper()
+	for _, want := range wants {
+		if !strings.Contains(page, want) {
+			t.Errorf("%s lacks %s", what, want)
+		}
+	}
+}
