@@ -156,6 +156,13 @@ func decode[T any](tb testing.TB, rec *httptest.ResponseRecorder) T {
 	return v
 }
 
+// decodeStatus is decode of an answer wantStatus has checked.
+func decodeStatus[T any](tb testing.TB, rec *httptest.ResponseRecorder, status int) T {
+	tb.Helper()
+	wantStatus(tb, rec, status)
+	return decode[T](tb, rec)
+}
+
 // wantStatus fails the test unless the response has the status and a
 // JSON content type.
 func wantStatus(tb testing.TB, rec *httptest.ResponseRecorder, status int) {

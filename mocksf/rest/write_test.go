@@ -210,8 +210,7 @@ func TestUpsert(t *testing.T) {
 		t.Errorf("upsert update at v45.0: %d; want 204", rec.Code)
 	}
 	rec = f.get(t, strings.ToLower(path), token)
-	wantStatus(t, rec, 200)
-	got := decode[map[string]any](t, rec)
+	got := decodeStatus[map[string]any](t, rec, 200)
 	if got["Id"] != res.ID || got["Name"] != "Alan Turing" || got["Title"] != "Dr" || got["External_Id__c"] != "X-1" {
 		t.Errorf("GET by external ID = %v", got)
 	}
