@@ -27,7 +27,7 @@ import (
 // logInFrom fills in the login page an authorize request led the browser
 // to (resp, page) as username, enters the emailed code, and returns where
 // the browser ends.
-func logInFrom(t *testing.T, srv *mocksf.Server, ts *httptest.Server, c *http.Client, resp *http.Response, page, username, password string) (*http.Response, string) {
+func logInFrom(t testing.TB, srv *mocksf.Server, ts *httptest.Server, c *http.Client, resp *http.Response, page, username, password string) (*http.Response, string) {
 	t.Helper()
 	if resp.StatusCode != 200 || resp.Request.URL.Query().Get("ec") != "302" {
 		t.Fatalf("at %s (%d); want the login page", resp.Request.URL, resp.StatusCode)
@@ -38,7 +38,7 @@ func logInFrom(t *testing.T, srv *mocksf.Server, ts *httptest.Server, c *http.Cl
 // logIn posts the login form of the page the browser is on (resp, page)
 // as username, then the code mailed to username, and returns where the
 // browser ends.
-func logIn(t *testing.T, srv *mocksf.Server, ts *httptest.Server, c *http.Client, resp *http.Response, page, username, password string) (*http.Response, string) {
+func logIn(t testing.TB, srv *mocksf.Server, ts *httptest.Server, c *http.Client, resp *http.Response, page, username, password string) (*http.Response, string) {
 	t.Helper()
 	resp, token := enterPassword(t, ts, c, resp, page, username, password)
 	mails := srv.Mailer().Sent(username)
@@ -61,7 +61,7 @@ func typePassword(t *testing.T, ts *httptest.Server, c *http.Client, username, p
 // enterPassword posts the login form of the page the browser is on (resp,
 // page) and checks that it asks for the emailed code; it returns that
 // page and the session's CSRF token.
-func enterPassword(t *testing.T, ts *httptest.Server, c *http.Client, resp *http.Response, page, username, password string) (*http.Response, string) {
+func enterPassword(t testing.TB, ts *httptest.Server, c *http.Client, resp *http.Response, page, username, password string) (*http.Response, string) {
 	t.Helper()
 	token := csrf(t, page)
 	resp, page = post(t, c, ts.URL+"/", url.Values{"_CONFIRMATIONTOKEN": {token}, "username": {username},
@@ -74,7 +74,7 @@ func enterPassword(t *testing.T, ts *httptest.Server, c *http.Client, resp *http
 
 // callback returns where mocksf sent the browser back to the client, or
 // fails when the browser is still on a mocksf page.
-func callback(t *testing.T, resp *http.Response, page string) *url.URL {
+func callback(t testing.TB, resp *http.Response, page string) *url.URL {
 	t.Helper()
 	if resp.StatusCode != http.StatusFound {
 		t.Fatalf("at %s (%d); want a redirect to the client: %s", resp.Request.URL, resp.StatusCode, page)
@@ -97,13 +97,13 @@ func allowPage(t *testing.T, resp *http.Response, page, username string) string 
 	return resp.Request.URL.Query().Get("source")
 }
 
-func decide(t *testing.T, ts *httptest.Server, c *http.Client, page, source, decision string) *url.URL {
+func decide(t testing.TB, ts *httptest.Server, c *http.Client, page, source, decision string) *url.URL {
 	t.Helper()
 	resp, body := post(t, c, ts.URL+oauth.ApprovalPath, url.Values{"_CONFIRMATIONTOKEN": {csrf(t, page)}, "source": {source}, "decision": {decision}})
 	return callback(t, resp, body)
 }
 
-func wantCode(t *testing.T, cb *url.URL, state string) string {
+func wantCode(t testing.TB, cb *url.URL, state string) string {
 	t.Helper()
 	q := cb.Query()
 	if cb.Scheme+"://"+cb.Host+cb.Path != testCallback || q.Get("state") != state || !strings.HasPrefix(q.Get("code"), "aPrx") || q.Has("error") {

@@ -62,7 +62,7 @@ func controlOf(ts *httptest.Server) *mocksfclient.Client {
 
 // browser is a cookie-keeping HTTP client that follows redirects within
 // mocksf and stops at the client's callback.
-func browser(t *testing.T, ts *httptest.Server) *http.Client {
+func browser(t testing.TB, ts *httptest.Server) *http.Client {
 	jar, _ := cookiejar.New(nil)
 	host := strings.TrimPrefix(ts.URL, "http://")
 	return &http.Client{Jar: jar, CheckRedirect: func(req *http.Request, _ []*http.Request) error {
@@ -75,7 +75,7 @@ func browser(t *testing.T, ts *httptest.Server) *http.Client {
 
 var csrfPattern = regexp.MustCompile(`name="_CONFIRMATIONTOKEN" value="([^"]+)"`)
 
-func get(t *testing.T, c *http.Client, u string) (*http.Response, string) {
+func get(t testing.TB, c *http.Client, u string) (*http.Response, string) {
 	t.Helper()
 	resp, err := c.Get(u)
 	if err != nil {
@@ -86,7 +86,7 @@ func get(t *testing.T, c *http.Client, u string) (*http.Response, string) {
 	return resp, string(b)
 }
 
-func post(t *testing.T, c *http.Client, u string, form url.Values) (*http.Response, string) {
+func post(t testing.TB, c *http.Client, u string, form url.Values) (*http.Response, string) {
 	t.Helper()
 	resp, err := c.PostForm(u, form)
 	if err != nil {
@@ -97,7 +97,7 @@ func post(t *testing.T, c *http.Client, u string, form url.Values) (*http.Respon
 	return resp, string(b)
 }
 
-func csrf(t *testing.T, page string) string {
+func csrf(t testing.TB, page string) string {
 	t.Helper()
 	m := csrfPattern.FindStringSubmatch(page)
 	if m == nil {
@@ -108,7 +108,7 @@ func csrf(t *testing.T, page string) string {
 
 // authorize walks the browser half of the flow and returns the callback
 // URL mocksf redirected to.
-func authorize(t *testing.T, srv *mocksf.Server, ts *httptest.Server, c *http.Client, cfg *oauth2.Config, decision string, opts ...oauth2.AuthCodeOption) *url.URL {
+func authorize(t testing.TB, srv *mocksf.Server, ts *httptest.Server, c *http.Client, cfg *oauth2.Config, decision string, opts ...oauth2.AuthCodeOption) *url.URL {
 	t.Helper()
 	resp, page := get(t, c, cfg.AuthCodeURL("st4te", opts...))
 	resp, page = logInFrom(t, srv, ts, c, resp, page, "sync@acme.test", "Sync-Pass-1")
