@@ -289,13 +289,8 @@ func TestTokenEndpointErrors(t *testing.T) {
 
 func TestDoubleSlashPathsAreServed(t *testing.T) {
 	_, ts := newServer(t)
-	resp, err := http.Get(ts.URL + "//services/data")
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != 200 {
-		t.Errorf("GET //services/data = %d; want 200", resp.StatusCode)
+	if status, _ := hostRequest(t, ts.URL, "//services/data", nil, ""); status != 200 {
+		t.Errorf("GET //services/data = %d; want 200", status)
 	}
 }
 

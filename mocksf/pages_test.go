@@ -1,6 +1,7 @@
 package mocksf_test
 
 import (
+	"context"
 	"encoding/json"
 	"html"
 	"net/http"
@@ -163,17 +164,11 @@ func TestConsumerDetailsVerificationMessages(t *testing.T) {
 func TestRestrictConnectedAppsOrgSetting(t *testing.T) {
 	srv, ts := newServer(t)
 	body := `{"name": "Initech", "restrictConnectedApps": true, "users": [{"username": "admin@initech.test", "password": "Admin-Pass-1", "admin": true}]}`
-	resp, err := http.Post(ts.URL+"/__mocksf/orgs", "application/json", strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var org struct {
 		Restrict bool `json:"restrictConnectedApps"`
 	}
-	err = json.NewDecoder(resp.Body).Decode(&org)
-	resp.Body.Close()
-	if err != nil || resp.StatusCode != http.StatusCreated || !org.Restrict {
-		t.Fatalf("got %d, restrictConnectedApps %v, %v; want 201 and true", resp.StatusCode, org.Restrict, err)
+	if err := controlOf(ts).Do(context.Background(), "POST", "/__mocksf/orgs", json.RawMessage(body), http.StatusCreated, &org); err != nil || !org.Restrict {
+		t.Fatalf("restrictConnectedApps %v, %v; want 201 and true", org.Restrict, err)
 	}
 	tests := []struct {
 		username, password string

@@ -109,16 +109,12 @@ func codeFor(t *testing.T, c *http.Client, authURL string) string {
 // the JSON answer.
 func tokenCall(t *testing.T, ts *httptest.Server, form url.Values) (int, map[string]any) {
 	t.Helper()
-	resp, err := http.PostForm(ts.URL+"/services/oauth2/token", form)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
+	status, body := hostRequest(t, ts.URL, "/services/oauth2/token", form, "")
 	var m map[string]any
-	if err := json.NewDecoder(resp.Body).Decode(&m); err != nil {
-		t.Fatalf("token answer %d is not JSON: %v", resp.StatusCode, err)
+	if err := json.Unmarshal([]byte(body), &m); err != nil {
+		t.Fatalf("token answer %d is not JSON: %v", status, err)
 	}
-	return resp.StatusCode, m
+	return status, m
 }
 
 // exchangeForm is an authorization_code grant of the test app.
@@ -1562,12 +1558,9 @@ func TestSecurityCookiesSecureBehindHTTPS(t *testing.T) {
 func TestSecurityNoSniffOnEveryAnswer(t *testing.T) {
 	t.Parallel()
 	_, ts := newServer(t)
-	fault := `{"path":"/services/oauth2/userinfo","status":503,"body":"down"}`
-	resp, err := http.Post(ts.URL+"/__mocksf/faults", "application/json", strings.NewReader(fault))
-	if err != nil || resp.StatusCode != http.StatusCreated {
-		t.Fatalf("add fault: %v %v", err, resp)
+	if _, err := controlOf(ts).AddFault(context.Background(), control.Rule{Path: "/services/oauth2/userinfo", Status: 503, Body: "down"}); err != nil {
+		t.Fatalf("add fault: %v", err)
 	}
-	resp.Body.Close()
 	cases := []struct{ method, path, body string }{
 		{"GET", "/", ""},
 		{"GET", "/static/mocksf.css", ""},
