@@ -1024,16 +1024,13 @@ func TestSecurityXSSSetupFields(t *testing.T) {
 				if !saved {
 					return
 				}
-				id := resp.Request.URL.Query().Get("applicationId")
-				for _, p := range []string{setup.DetailPath, setup.EditPath, setup.ManageAppPath, setup.PoliciesPath, setup.DeletePath} {
-					_, page := get(t, c, ts.URL+p+"?applicationId="+id)
-					checkEscaped(t, p, page, "", false)
-				}
-				for _, p := range []string{setup.AppManagerPath, setup.ManageAppsPath} {
+				id := "?applicationId=" + resp.Request.URL.Query().Get("applicationId")
+				for _, p := range []string{setup.DetailPath + id, setup.EditPath + id, setup.ManageAppPath + id, setup.PoliciesPath + id,
+					setup.DeletePath + id, setup.AppManagerPath, setup.ManageAppsPath} {
 					_, page := get(t, c, ts.URL+p)
 					checkEscaped(t, p, page, "", false)
 				}
-				_, page = get(t, c, ts.URL+setup.DetailPath+"?applicationId="+id)
+				_, page = get(t, c, ts.URL+setup.DetailPath+id)
 				checkEscaped(t, "the app's page", page, value, true)
 			})
 		}
