@@ -29,7 +29,7 @@ func perOrgServer(t *testing.T) (srv *mocksftest.Server, acme, globex mocksftest
 
 // hostRequest sends a request to mocksf's listener at base with the
 // given form body (GET without one), bearer token and extra headers as
-// name, value pairs.
+// name, value pairs; "Host" is the request's Host.
 func hostRequest(t *testing.T, base, path string, form url.Values, bearer string, header ...string) (int, string) {
 	t.Helper()
 	method, body := http.MethodGet, io.Reader(nil)
@@ -47,6 +47,9 @@ func hostRequest(t *testing.T, base, path string, form url.Values, bearer string
 		req.Header.Set("Authorization", "Bearer "+bearer)
 	}
 	for i := 0; i+1 < len(header); i += 2 {
+		if header[i] == "Host" {
+			req.Host = header[i+1]
+		}
 		req.Header.Set(header[i], header[i+1])
 	}
 	resp, err := http.DefaultClient.Do(req)

@@ -735,17 +735,7 @@ func TestSecurityControlAPIRefusesRebindingHost(t *testing.T) {
 	srv, ts := newServer(t)
 	orgID := srv.Store().Orgs()[0].ID
 	port := ts.URL[strings.LastIndex(ts.URL, ":")+1:]
-	get := func(path, host string) (int, string) {
-		req, _ := http.NewRequest("GET", ts.URL+path, nil)
-		req.Host = host
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		body, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(body)
-	}
+	get := func(path, host string) (int, string) { return hostRequest(t, ts.URL, path, nil, "", "Host", host) }
 	for _, path := range []string{"/__mocksf/orgs", "/__mocksf/orgs/" + orgID} {
 		for _, host := range []string{"attacker.test:" + port, "attacker.test", "127.0.0.1.attacker.test:" + port, "localhost.attacker.test:" + port} {
 			status, body := get(path, host)
