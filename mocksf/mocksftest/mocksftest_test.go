@@ -235,6 +235,7 @@ func (f *fakeT) Fatalf(format string, args ...any) {
 	f.msg = strings.TrimSpace(fmt.Sprintf(format, args...))
 	panic("fatal")
 }
+
 // fatalOf runs f with a fakeT and returns what it failed with.
 func fatalOf(f func(mocksftest.TB)) string {
 	ft := &fakeT{}
