@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"html"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -28,7 +27,7 @@ import (
 // logInFrom fills in the login page an authorize request led the browser
 // to (resp, page) as username, enters the emailed code, and returns where
 // the browser ends.
-func logInFrom(t *testing.T, srv *mocksf.Server, ts *httptest.Server, c *http.Client, resp *http.Response, page, username, password string) (*http.Response, string) {
+func logInFrom(t testing.TB, srv *mocksf.Server, ts *httptest.Server, c *http.Client, resp *http.Response, page, username, password string) (*http.Response, string) {
 	t.Helper()
 	if resp.StatusCode != 200 || resp.Request.URL.Query().Get("ec") != "302" {
 		t.Fatalf("at %s (%d); want the login page", resp.Request.URL, resp.StatusCode)
@@ -39,7 +38,7 @@ func logInFrom(t *testing.T, srv *mocksf.Server, ts *httptest.Server, c *http.Cl
 // logIn posts the login form of the page the browser is on (resp, page)
 // as username, then the code mailed to username, and returns where the
 // browser ends.
-func logIn(t *testing.T, srv *mocksf.Server, ts *httptest.Server, c *http.Client, resp *http.Response, page, username, password string) (*http.Response, string) {
+func logIn(t testing.TB, srv *mocksf.Server, ts *httptest.Server, c *http.Client, resp *http.Response, page, username, password string) (*http.Response, string) {
 	t.Helper()
 	resp, token := enterPassword(t, ts, c, resp, page, username, password)
 	mails := srv.Mailer().Sent(username)
@@ -62,7 +61,7 @@ func typePassword(t *testing.T, ts *httptest.Server, c *http.Client, username, p
 // enterPassword posts the login form of the page the browser is on (resp,
 // page) and checks that it asks for the emailed code; it returns that
 // page and the session's CSRF token.
-func enterPassword(t *testing.T, ts *httptest.Server, c *http.Client, resp *http.Response, page, username, password string) (*http.Response, string) {
+func enterPassword(t testing.TB, ts *httptest.Server, c *http.Client, resp *http.Response, page, username, password string) (*http.Response, string) {
 	t.Helper()
 	token := csrf(t, page)
 	resp, page = post(t, c, ts.URL+"/", url.Values{"_CONFIRMATIONTOKEN": {token}, "username": {username},
@@ -75,7 +74,7 @@ func enterPassword(t *testing.T, ts *httptest.Server, c *http.Client, resp *http
 
 // callback returns where mocksf sent the browser back to the client, or
 // fails when the browser is still on a mocksf page.
-func callback(t *testing.T, resp *http.Response, page string) *url.URL {
+func callback(t testing.TB, resp *http.Response, page string) *url.URL {
 	t.Helper()
 	if resp.StatusCode != http.StatusFound {
 		t.Fatalf("at %s (%d); want a redirect to the client: %s", resp.Request.URL, resp.StatusCode, page)
@@ -98,13 +97,13 @@ func allowPage(t *testing.T, resp *http.Response, page, username string) string 
 	return resp.Request.URL.Query().Get("source")
 }
 
-func decide(t *testing.T, ts *httptest.Server, c *http.Client, page, source, decision string) *url.URL {
+func decide(t testing.TB, ts *httptest.Server, c *http.Client, page, source, decision string) *url.URL {
 	t.Helper()
 	resp, body := post(t, c, ts.URL+oauth.ApprovalPath, url.Values{"_CONFIRMATIONTOKEN": {csrf(t, page)}, "source": {source}, "decision": {decision}})
 	return callback(t, resp, body)
 }
 
-func wantCode(t *testing.T, cb *url.URL, state string) string {
+func wantCode(t testing.TB, cb *url.URL, state string) string {
 	t.Helper()
 	q := cb.Query()
 	if cb.Scheme+"://"+cb.Host+cb.Path != testCallback || q.Get("state") != state || !strings.HasPrefix(q.Get("code"), "aPrx") || q.Has("error") {
@@ -129,11 +128,7 @@ func updateApp(t *testing.T, srv *mocksf.Server, fn func(*store.ConnectedApp)) {
 
 func userID(t *testing.T, srv *mocksf.Server, username string) string {
 	t.Helper()
-	u, err := srv.Store().UserByUsername(username)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u.ID
+	return userNamed(t, srv, username).ID
 }
 
 func TestConsentIsRemembered(t *testing.T) {
@@ -284,16 +279,8 @@ func TestUserAgentFlow(t *testing.T) {
 		t.Errorf("refresh_token in the fragment of an https callback: %v", f)
 	}
 	// The access token works.
-	req, _ := http.NewRequest("GET", id, nil)
-	req.Header.Set("Authorization", "Bearer "+f.Get("access_token"))
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	if res.StatusCode != 200 || !strings.Contains(string(b), `"username":"sync@acme.test"`) {
-		t.Errorf("identity with the fragment's token: %d %s", res.StatusCode, b)
+	if status, b := hostRequest(t, id, "", nil, f.Get("access_token")); status != 200 || !strings.Contains(b, `"username":"sync@acme.test"`) {
+		t.Errorf("identity with the fragment's token: %d %s", status, b)
 	}
 
 	// A custom-scheme callback (a mobile app) gets one.

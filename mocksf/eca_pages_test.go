@@ -75,11 +75,7 @@ func TestNewExternalClientAppFormShowsEverySection(t *testing.T) {
 			t.Errorf("no element #%s", id)
 		}
 	}
-	for _, h := range []string{"<h2>Basic Information</h2>", "<h2>API (Enable OAuth Settings)</h2>", "<h3>App Settings</h3>", "<h3>Flow Enablement</h3>", "<h3>Security</h3>", "<h1>New External Client App</h1>"} {
-		if !strings.Contains(page, h) {
-			t.Errorf("no heading %s", h)
-		}
-	}
+	wantContains(t, page, "the form's headings", "<h2>Basic Information</h2>", "<h2>API (Enable OAuth Settings)</h2>", "<h3>App Settings</h3>", "<h3>Flow Enablement</h3>", "<h3>Security</h3>", "<h1>New External Client App</h1>")
 	// The three Security settings start ticked; nothing else does.
 	for _, id := range []string{"requireSecretWebServer", "requireSecretRefresh", "requirePkce"} {
 		if present, checked := checkbox(page, id); !present || !checked {
@@ -92,25 +88,21 @@ func TestNewExternalClientAppFormShowsEverySection(t *testing.T) {
 			t.Errorf("#%s: present %v, checked %v; want unticked", id, present, checked)
 		}
 	}
-	for _, want := range []string{
-		`<form id="externalClientAppForm" method="post" action="` + setup.ECANewPath + `" enctype="multipart/form-data">`,
+	wantContains(t, page, "form",
+		`<form id="externalClientAppForm" method="post" action="`+setup.ECANewPath+`" enctype="multipart/form-data">`,
 		`<select id="distributionState" name="distributionState"><option value="" selected>--None--</option><option value="Local">Local</option><option value="Packaged">Packaged</option></select>`,
 		`<input type="submit" id="create" name="create" value="Create">`,
 		`<input type="submit" id="createTop" name="create" value="Create">`,
-		`<a class="button neutral" id="cancel" href="` + setup.ECAManagerPath + `">Cancel</a>`,
-		`<a class="button neutral" id="cancelTop" href="` + setup.ECAManagerPath + `">Cancel</a>`,
+		`<a class="button neutral" id="cancel" href="`+setup.ECAManagerPath+`">Cancel</a>`,
+		`<a class="button neutral" id="cancelTop" href="`+setup.ECAManagerPath+`">Cancel</a>`,
 		`<button type="button" class="neutral" id="addScope"`, `<button type="button" class="neutral" id="removeScope"`,
 		`<select id="selectedScopes" name="scopes" multiple size="12"></select>`,
 		`<script src="/static/eca-form.js"></script>`,
-		`id="enableDeviceFlow-note">` + setup.NoteUnsimulatedFlow,
-		`id="enableTokenExchange-note">` + setup.NoteUnsimulatedFlow,
-		`id="enableAuthorizationCodeCredentials-note">` + setup.NoteUnsimulatedFlow,
-		`id="jwtAccessTokens-note">` + setup.NoteUnsimulated,
-	} {
-		if !strings.Contains(page, want) {
-			t.Errorf("form lacks %s", want)
-		}
-	}
+		`id="enableDeviceFlow-note">`+setup.NoteUnsimulatedFlow,
+		`id="enableTokenExchange-note">`+setup.NoteUnsimulatedFlow,
+		`id="enableAuthorizationCodeCredentials-note">`+setup.NoteUnsimulatedFlow,
+		`id="jwtAccessTokens-note">`+setup.NoteUnsimulated,
+	)
 }
 
 func TestNewExternalClientAppValidation(t *testing.T) {
@@ -204,20 +196,16 @@ func TestCreateExternalClientApp(t *testing.T) {
 	if app.Unsimulated["jwtAccessTokens"] != "true" {
 		t.Errorf("saved unsimulated settings %v; want jwtAccessTokens", app.Unsimulated)
 	}
-	for _, want := range []string{
+	wantContains(t, page, "Settings tab",
 		`<h1 id="appTitle">Beacon Sync</h1>`,
-		`<a id="settingsTab" href="` + setup.ECADetailPath + `?applicationId=` + app.ID + `&amp;tab=settings" aria-current="page">Settings</a>`,
-		`<a id="policiesTab" href="` + setup.ECADetailPath + `?applicationId=` + app.ID + `&amp;tab=policies">Policies</a>`,
-		`<form method="post" action="` + setup.ECAConsumerPath + `" target="_blank">`,
+		`<a id="settingsTab" href="`+setup.ECADetailPath+`?applicationId=`+app.ID+`&amp;tab=settings" aria-current="page">Settings</a>`,
+		`<a id="policiesTab" href="`+setup.ECADetailPath+`?applicationId=`+app.ID+`&amp;tab=policies">Policies</a>`,
+		`<form method="post" action="`+setup.ECAConsumerPath+`" target="_blank">`,
 		`<button type="submit" id="consumerKeyAndSecret">Consumer Key and Secret</button>`,
-		`<a class="button neutral" id="editSettings" href="` + setup.ECAEditSettingsPath + `?applicationId=` + app.ID + `">Edit</a>`,
+		`<a class="button neutral" id="editSettings" href="`+setup.ECAEditSettingsPath+`?applicationId=`+app.ID+`">Edit</a>`,
 		`<dd id="detailDistributionState">Packaged`, `<dd id="detailDeviceFlow">Checked`, `<dd id="detailRequirePkce">Not Checked`,
 		`<dd id="detailJwtAccessTokens">Checked`, "<h2>OAuth Settings</h2>",
-	} {
-		if !strings.Contains(page, want) {
-			t.Errorf("Settings tab lacks %s", want)
-		}
-	}
+	)
 	if strings.Contains(page, app.ConsumerSecret) {
 		t.Errorf("the Settings tab shows the consumer secret")
 	}
@@ -274,16 +262,12 @@ func TestExternalClientAppConsumerKeyAndSecret(t *testing.T) {
 	if resp.Request.URL.Path != setup.ECAConsumerPath {
 		t.Fatalf("the right code led to %s", resp.Request.URL.Path)
 	}
-	for _, want := range []string{
-		`<div class="secret" id="consumerKey">` + app.ConsumerKey + `</div>`,
-		`<div class="secret" id="consumerSecret">` + app.ConsumerSecret + `</div>`,
+	wantContains(t, page, "consumer page",
+		`<div class="secret" id="consumerKey">`+app.ConsumerKey+`</div>`,
+		`<div class="secret" id="consumerSecret">`+app.ConsumerSecret+`</div>`,
 		`id="copyConsumerKey" data-copy="consumerKey">Copy</button>`, `id="copyConsumerSecret" data-copy="consumerSecret">Copy</button>`,
 		`<script src="/static/copy.js"></script>`, `<h1>Consumer Key and Secret</h1>`,
-	} {
-		if !strings.Contains(page, want) {
-			t.Errorf("consumer page lacks %s", want)
-		}
-	}
+	)
 	// A verified session goes straight to them, with no new mail.
 	sent := len(srv.Mailer().Sent("admin@acme.test"))
 	resp, page = post(t, c, ts.URL+setup.ECAConsumerPath, url.Values{"_CONFIRMATIONTOKEN": {token}, "applicationId": {app.ID}})
@@ -306,16 +290,12 @@ func TestEditExternalClientAppSettings(t *testing.T) {
 	app := newECA(t, srv, "Beacon")
 	edit := ts.URL + setup.ECAEditSettingsPath + "?applicationId=" + app.ID
 	_, page := get(t, c, edit)
-	for _, want := range []string{
+	wantContains(t, page, "Edit Settings",
 		`<h1>Edit Settings: Beacon</h1>`, `value="Beacon"`, `<option value="Local" selected>Local</option>`,
 		`<input type="submit" id="save" name="save" value="Save">`, `<input type="submit" id="saveTop" name="save" value="Save">`,
-		`<a class="button neutral" id="cancel" href="` + setup.ECADetailPath + `?applicationId=` + app.ID + `&amp;tab=settings">Cancel</a>`,
+		`<a class="button neutral" id="cancel" href="`+setup.ECADetailPath+`?applicationId=`+app.ID+`&amp;tab=settings">Cancel</a>`,
 		`<select id="selectedScopes" name="scopes" multiple size="12"><option value="api">`,
-	} {
-		if !strings.Contains(page, want) {
-			t.Errorf("Edit Settings lacks %s", want)
-		}
-	}
+	)
 	if _, checked := checkbox(page, "requirePkce"); !checked {
 		t.Errorf("Require PKCE not ticked on Edit Settings")
 	}
@@ -341,18 +321,14 @@ func TestExternalClientAppPolicies(t *testing.T) {
 	sync := userNamed(t, srv, "sync@acme.test")
 	policies := ts.URL + setup.ECAPoliciesPath + "?applicationId=" + app.ID
 	_, page := get(t, c, policies)
-	for _, want := range []string{
+	wantContains(t, page, "Edit Policies",
 		`<h1>Edit Policies: Beacon</h1>`, `<select id="permittedUsers" name="permittedUsers">`,
 		`<option value="admin-approved">Admin approved users are pre-authorized</option>`,
 		`<select id="ipRelaxation" name="ipRelaxation">`, `<legend>Refresh Token Policy</legend>`,
-		`<label for="sessionTimeout">Timeout Value</label>`, `id="assignedUser-` + sync.ID + `"`,
+		`<label for="sessionTimeout">Timeout Value</label>`, `id="assignedUser-`+sync.ID+`"`,
 		`<input type="submit" id="save" name="save" value="Save">`, `<input type="submit" id="saveTop" name="save" value="Save">`,
 		`id="cancelTop"`, `id="cancel"`, html.EscapeString(setup.MsgAssignedUsersNote),
-	} {
-		if !strings.Contains(page, want) {
-			t.Errorf("Edit Policies lacks %s", want)
-		}
-	}
+	)
 	if strings.Contains(page, `id="runAsUser"`) {
 		t.Errorf("Run As shown without the client credentials flow")
 	}
@@ -389,16 +365,12 @@ func TestExternalClientAppPolicies(t *testing.T) {
 	if resp.Request.URL.Path != setup.ECADetailPath || resp.Request.URL.Query().Get("tab") != "policies" {
 		t.Fatalf("Save led to %s; want the Policies tab", resp.Request.URL)
 	}
-	for _, want := range []string{
+	wantContains(t, page, "Policies tab",
 		`<dd id="detailPermittedUsers">Admin approved users are pre-authorized</dd>`, `<dd id="detailAssignedUsers">sync@acme.test<br>`,
 		`<dd id="detailIpRelaxation">Relax IP restrictions</dd>`, `<dd id="detailRefreshPolicy">Immediately expire refresh token</dd>`,
 		`<dd id="detailSessionTimeout">15 minutes`, `aria-current="page">Policies</a>`,
-		`<a class="button neutral" id="editPolicies" href="` + setup.ECAPoliciesPath + `?applicationId=` + app.ID + `">Edit</a>`,
-	} {
-		if !strings.Contains(page, want) {
-			t.Errorf("Policies tab lacks %s", want)
-		}
-	}
+		`<a class="button neutral" id="editPolicies" href="`+setup.ECAPoliciesPath+`?applicationId=`+app.ID+`">Edit</a>`,
+	)
 	got, _ := srv.Store().AppByKey(app.ConsumerKey)
 	if !got.Policy.AdminApproved || len(got.Policy.AssignedUserIDs) != 1 || got.Policy.IPRelaxation != store.IPRelax || got.Unsimulated["sessionTimeout"] != "15" {
 		t.Errorf("saved %+v %v", got.Policy, got.Unsimulated)
@@ -429,11 +401,7 @@ func TestDeleteExternalClientAppStopsItsTokens(t *testing.T) {
 	}
 	deleteURL := ts.URL + setup.ECADeletePath + "?applicationId=" + app.ID
 	_, page := get(t, c, deleteURL)
-	for _, want := range []string{"<h1>Delete External Client App</h1>", "Are you sure you want to delete <strong>Beacon</strong>?", html.EscapeString(setup.MsgECADeleteNotice), `id="confirmDelete"`} {
-		if !strings.Contains(page, want) {
-			t.Errorf("confirmation page lacks %s", want)
-		}
-	}
+	wantContains(t, page, "confirmation page", "<h1>Delete External Client App</h1>", "Are you sure you want to delete <strong>Beacon</strong>?", html.EscapeString(setup.MsgECADeleteNotice), `id="confirmDelete"`)
 	if _, err := srv.Store().AppByKey(app.ConsumerKey); err != nil {
 		t.Fatal("the confirmation page deleted the app")
 	}
@@ -540,12 +508,8 @@ func TestExternalClientAppSettingsLiftTheRestriction(t *testing.T) {
 	if present, checked := checkbox(page, "allowConnectedAppCreation"); !present || checked {
 		t.Errorf("restricted org: Allow creation of connected apps present %v, ticked %v; want unticked", present, checked)
 	}
-	for _, want := range []string{"<h1>External Client App Settings</h1>", `<label class="inline" for="allowConnectedAppCreation">Allow creation of connected apps</label>`,
-		`<input type="submit" id="save" name="save" value="Save">`} {
-		if !strings.Contains(page, want) {
-			t.Errorf("settings page lacks %s", want)
-		}
-	}
+	wantContains(t, page, "settings page", "<h1>External Client App Settings</h1>", `<label class="inline" for="allowConnectedAppCreation">Allow creation of connected apps</label>`,
+		`<input type="submit" id="save" name="save" value="Save">`)
 	resp, page = post(t, c, ts.URL+setup.ECASettingsPath, url.Values{"_CONFIRMATIONTOKEN": {token}, "allowConnectedAppCreation": {"1"}})
 	if resp.Request.URL.Path != setup.ECASettingsPath || !strings.Contains(page, setup.MsgSettingsSaved) {
 		t.Errorf("Save led to %s", resp.Request.URL.Path)
@@ -577,21 +541,17 @@ func TestAppManagerListsEveryKindOfApp(t *testing.T) {
 	eca := newECA(t, srv, "Beacon")
 	connected := appNamed(t, srv, "Product Sync")
 	_, page := get(t, c, ts.URL+setup.AppManagerPath)
-	for _, want := range []string{
-		`<a class="button" id="newConnectedApp" href="` + setup.ChoosePath + `">New Connected App</a>`,
-		`<a class="button" id="newExternalClientApp" href="` + setup.ECANewPath + `">New External Client App</a>`,
-		"<td>Product Sync</td><td>" + connected.APIName + "</td><td>Connected</td>",
+	wantContains(t, page, "App Manager",
+		`<a class="button" id="newConnectedApp" href="`+setup.ChoosePath+`">New Connected App</a>`,
+		`<a class="button" id="newExternalClientApp" href="`+setup.ECANewPath+`">New External Client App</a>`,
+		"<td>Product Sync</td><td>"+connected.APIName+"</td><td>Connected</td>",
 		"<td>Beacon</td><td>Beacon</td><td>External Client App</td>",
-		`id="row-Beacon-view" href="` + setup.ECADetailPath + `?applicationId=` + eca.ID + `&amp;tab=settings">View</a>`,
-		`id="row-Beacon-editSettings" href="` + setup.ECAEditSettingsPath + `?applicationId=` + eca.ID + `">Edit Settings</a>`,
-		`id="row-Beacon-editPolicies" href="` + setup.ECAPoliciesPath + `?applicationId=` + eca.ID + `">Edit Policies</a>`,
-		`id="row-Beacon-delete" href="` + setup.ECADeletePath + `?applicationId=` + eca.ID + `">Delete</a>`,
-		`id="row-` + connected.APIName + `-manage" href="` + setup.ManageAppPath + `?applicationId=` + connected.ID + `">Manage</a>`,
-	} {
-		if !strings.Contains(page, want) {
-			t.Errorf("App Manager lacks %s", want)
-		}
-	}
+		`id="row-Beacon-view" href="`+setup.ECADetailPath+`?applicationId=`+eca.ID+`&amp;tab=settings">View</a>`,
+		`id="row-Beacon-editSettings" href="`+setup.ECAEditSettingsPath+`?applicationId=`+eca.ID+`">Edit Settings</a>`,
+		`id="row-Beacon-editPolicies" href="`+setup.ECAPoliciesPath+`?applicationId=`+eca.ID+`">Edit Policies</a>`,
+		`id="row-Beacon-delete" href="`+setup.ECADeletePath+`?applicationId=`+eca.ID+`">Delete</a>`,
+		`id="row-`+connected.APIName+`-manage" href="`+setup.ManageAppPath+`?applicationId=`+connected.ID+`">Manage</a>`,
+	)
 	lightning := map[string]string{"Sales": "LightningSales", "Service": "Service", "Marketing": "Marketing", "Platform": "Platform",
 		"Sales Console": "LightningSalesConsole", "Service Console": "LightningService"}
 	for name, dev := range lightning {
@@ -626,18 +586,14 @@ func TestExternalClientAppManager(t *testing.T) {
 	}
 	eca := newECA(t, srv, "Beacon")
 	_, page = get(t, c, ts.URL+setup.ECAManagerPath)
-	for _, want := range []string{
+	wantContains(t, page, "External Client App Manager",
 		"<h1>External Client App Manager</h1>",
-		`<a class="button" id="newExternalClientApp" href="` + setup.ECANewPath + `">New External Client App</a>`,
+		`<a class="button" id="newExternalClientApp" href="`+setup.ECANewPath+`">New External Client App</a>`,
 		"<th>External Client App Name</th><th>API Name</th><th>Distribution State</th><th>Last Modified Date</th>",
 		"<td>Beacon</td><td>Beacon</td><td>Local</td>",
-		`id="row-Beacon-view" href="` + setup.ECADetailPath + `?applicationId=` + eca.ID + `&amp;tab=settings">View</a>`,
+		`id="row-Beacon-view" href="`+setup.ECADetailPath+`?applicationId=`+eca.ID+`&amp;tab=settings">View</a>`,
 		`id="row-Beacon-editSettings"`, `id="row-Beacon-editPolicies"`, `id="row-Beacon-delete"`,
-	} {
-		if !strings.Contains(page, want) {
-			t.Errorf("External Client App Manager lacks %s", want)
-		}
-	}
+	)
 	if strings.Contains(page, "Product Sync") {
 		t.Errorf("the External Client App Manager lists a connected app")
 	}

@@ -26,8 +26,7 @@ func ecaPages(app store.ConnectedApp) []string {
 func TestExternalClientAppPagesNeedAnAdmin(t *testing.T) {
 	srv, ts := newServer(t)
 	app := newECA(t, srv, "Beacon")
-	user := browser(t, ts)
-	token := loginAs(t, srv, ts, user, "sync@acme.test", "Sync-Pass-1")
+	user, token := loggedIn(t, srv, ts, "sync@acme.test", "Sync-Pass-1")
 	anon := browser(t, ts)
 	for _, p := range append(ecaPages(app), setup.ECAConsumerPath+"?applicationId="+app.ID) {
 		t.Run("GET "+p, func(t *testing.T) { checkAdminOnlyGET(t, ts, user, anon, p) })

@@ -28,8 +28,9 @@ func perOrgServer(t *testing.T) (srv *mocksftest.Server, acme, globex mocksftest
 }
 
 // hostRequest sends a request to mocksf's listener at base with the
-// given form body (GET without one) and bearer token.
-func hostRequest(t *testing.T, base, path string, form url.Values, bearer string) (int, string) {
+// given form body (GET without one), bearer token and extra headers as
+// name, value pairs; "Host" is the request's Host.
+func hostRequest(t *testing.T, base, path string, form url.Values, bearer string, header ...string) (int, string) {
 	t.Helper()
 	method, body := http.MethodGet, io.Reader(nil)
 	if form != nil {
@@ -44,6 +45,12 @@ func hostRequest(t *testing.T, base, path string, form url.Values, bearer string
 	}
 	if bearer != "" {
 		req.Header.Set("Authorization", "Bearer "+bearer)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		if header[i] == "Host" {
+			req.Host = header[i+1]
+		}
+		req.Header.Set(header[i], header[i+1])
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -46,9 +46,7 @@ func restrictOrg(t *testing.T, srv *mocksf.Server, ranges ...string) {
 // setIPRelaxation sets the test app's IP Relaxation.
 func setIPRelaxation(t *testing.T, srv *mocksf.Server, mode string) {
 	t.Helper()
-	if _, err := srv.Store().UpdateApp(testKey, func(a *store.ConnectedApp) { a.Policy.IPRelaxation = mode }); err != nil {
-		t.Fatal(err)
-	}
+	updateApp(t, srv, func(a *store.ConnectedApp) { a.Policy.IPRelaxation = mode })
 }
 
 // postLogin posts the login form of a fresh page at pageURL (the login
@@ -228,17 +226,10 @@ func TestTokenGrantsUnderLoginIPRanges(t *testing.T) {
 	t.Run("X-Forwarded-For is not trusted", func(t *testing.T) {
 		restrictOrg(t, srv, "10.0.0.0/8")
 		setIPRelaxation(t, srv, store.IPEnforce)
-		req, _ := http.NewRequest("POST", ts.URL+"/services/oauth2/token", strings.NewReader(passwordForm.Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("X-Forwarded-For", "10.1.2.3")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
+		status, body := hostRequest(t, ts.URL, "/services/oauth2/token", passwordForm, "", "X-Forwarded-For", "10.1.2.3")
 		var m map[string]any
-		_ = json.NewDecoder(resp.Body).Decode(&m)
-		wantTokenError(t, resp.StatusCode, m, "invalid_grant", descIPRestricted)
+		_ = json.Unmarshal([]byte(body), &m)
+		wantTokenError(t, status, m, "invalid_grant", descIPRestricted)
 	})
 }
 

@@ -21,15 +21,11 @@ func TestLayoutLinksMatchThePaths(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("got %d from the Lightning home page; want 200", resp.StatusCode)
 	}
-	for _, want := range []string{
+	wantContains(t, page, "the Lightning home page",
 		`id="appLauncher"`, `id="globalSearch"`, `id="setupGear"`, `id="logout"`,
-		`<a role="menuitem" id="setupMenuItem" href="` + setup.HomePath + `">Setup</a>`,
-		`href="` + setup.LightningHomePath + `"`,
-	} {
-		if !strings.Contains(page, want) {
-			t.Errorf("the Lightning home page lacks %s", want)
-		}
-	}
+		`<a role="menuitem" id="setupMenuItem" href="`+setup.HomePath+`">Setup</a>`,
+		`href="`+setup.LightningHomePath+`"`,
+	)
 	if strings.Contains(page, `id="setupTree"`) {
 		t.Errorf("the Lightning home page has the Setup sidebar; want it on Setup pages only")
 	}
@@ -42,17 +38,13 @@ func TestSetupPagesHaveTheSidebar(t *testing.T) {
 	for _, p := range []string{setup.HomePath, setup.AppManagerPath, setup.ManageAppsPath, setup.EditPath} {
 		t.Run(p, func(t *testing.T) {
 			_, page := get(t, c, ts.URL+p)
-			for _, want := range []string{
+			wantContains(t, page, p,
 				`id="setupTree"`, `id="quickFind"`, `id="setupGear"`,
-				`id="appManager" href="` + setup.AppManagerPath + `"`,
-				`id="manageConnectedApps" href="` + setup.ManageAppsPath + `"`,
-				`id="externalClientAppManager" href="` + setup.ECAManagerPath + `"`,
-				`id="externalClientAppSettingsNav" href="` + setup.ECASettingsPath + `"`,
-			} {
-				if !strings.Contains(page, want) {
-					t.Errorf("%s lacks %s", p, want)
-				}
-			}
+				`id="appManager" href="`+setup.AppManagerPath+`"`,
+				`id="manageConnectedApps" href="`+setup.ManageAppsPath+`"`,
+				`id="externalClientAppManager" href="`+setup.ECAManagerPath+`"`,
+				`id="externalClientAppSettingsNav" href="`+setup.ECASettingsPath+`"`,
+			)
 		})
 	}
 	_, page := get(t, c, ts.URL+setup.HomePath+"?q=External+Client+App+Manager")
@@ -75,16 +67,12 @@ func TestLightningHomeNeedsALogin(t *testing.T) {
 func TestLoginPageHasSalesforcesStructure(t *testing.T) {
 	_, ts := newServer(t)
 	_, page := get(t, browser(t, ts), ts.URL+"/?startURL=%2Fsetup")
-	for _, want := range []string{
+	wantContains(t, page, "the login page",
 		`<form id="login_form" name="login"`,
 		`<div id="usernamegroup" class="inputgroup">`,
 		`<input type="password" class="input password" id="password" name="pw"`,
 		`id="Login" name="Login" value="Log In"`, `id="rememberUn"`,
-		`<a id="forgot_password_link" href="` + login.ForgotPasswordPath + `?startURL=%2Fsetup">Forgot Your Password?</a>`,
-		`<a id="mydomainLink" href="` + login.CustomDomainPath + `?startURL=%2Fsetup">Use Custom Domain</a>`,
-	} {
-		if !strings.Contains(page, want) {
-			t.Errorf("the login page lacks %s", want)
-		}
-	}
+		`<a id="forgot_password_link" href="`+login.ForgotPasswordPath+`?startURL=%2Fsetup">Forgot Your Password?</a>`,
+		`<a id="mydomainLink" href="`+login.CustomDomainPath+`?startURL=%2Fsetup">Use Custom Domain</a>`,
+	)
 }

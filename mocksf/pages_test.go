@@ -1,6 +1,7 @@
 package mocksf_test
 
 import (
+	"context"
 	"encoding/json"
 	"html"
 	"net/http"
@@ -23,12 +24,9 @@ import (
 // Setup pages, whose forms never leave mocksf, also restrict form-action.
 func TestPagesSendSecurityHeaders(t *testing.T) {
 	srv, ts := newServer(t)
-	admin := browser(t, ts)
-	token := loginAs(t, srv, ts, admin, "admin@acme.test", "Admin-Pass-1")
+	admin, token := adminBrowser(t, srv, ts)
 	app := srv.Store().Apps(srv.Store().Orgs()[0].ID)[0]
-	post(t, admin, ts.URL+setup.ManagePath, url.Values{"_CONFIRMATIONTOKEN": {token}, "applicationId": {app.ID}})
-	code := srv.Mailer().Sent("admin@acme.test")[0].Code
-	post(t, admin, ts.URL+setup.VerifyPath+"?applicationId="+app.ID, url.Values{"_CONFIRMATIONTOKEN": {token}, "emc": {code}})
+	verifyForConsumer(t, srv, ts, admin, token, setup.ManagePath, setup.VerifyPath, app.ID)
 
 	// The sync user stops on the login, verification and approval pages.
 	anon := browser(t, ts)
@@ -136,8 +134,7 @@ func TestConsumerDetailsVerificationMessages(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv, ts := newServer(t)
-			c := browser(t, ts)
-			token := loginAs(t, srv, ts, c, "admin@acme.test", "Admin-Pass-1")
+			c, token := adminBrowser(t, srv, ts)
 			app := srv.Store().Apps(srv.Store().Orgs()[0].ID)[0]
 			resp, page := post(t, c, ts.URL+setup.ManagePath, url.Values{"_CONFIRMATIONTOKEN": {token}, "applicationId": {app.ID}})
 			if resp.Request.URL.Path != setup.VerifyPath || strings.Contains(page, `id="daa"`) {
@@ -167,17 +164,11 @@ func TestConsumerDetailsVerificationMessages(t *testing.T) {
 func TestRestrictConnectedAppsOrgSetting(t *testing.T) {
 	srv, ts := newServer(t)
 	body := `{"name": "Initech", "restrictConnectedApps": true, "users": [{"username": "admin@initech.test", "password": "Admin-Pass-1", "admin": true}]}`
-	resp, err := http.Post(ts.URL+"/__mocksf/orgs", "application/json", strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var org struct {
 		Restrict bool `json:"restrictConnectedApps"`
 	}
-	err = json.NewDecoder(resp.Body).Decode(&org)
-	resp.Body.Close()
-	if err != nil || resp.StatusCode != http.StatusCreated || !org.Restrict {
-		t.Fatalf("got %d, restrictConnectedApps %v, %v; want 201 and true", resp.StatusCode, org.Restrict, err)
+	if err := controlOf(ts).Do(context.Background(), "POST", "/__mocksf/orgs", json.RawMessage(body), http.StatusCreated, &org); err != nil || !org.Restrict {
+		t.Fatalf("restrictConnectedApps %v, %v; want 201 and true", org.Restrict, err)
 	}
 	tests := []struct {
 		username, password string
@@ -188,8 +179,7 @@ func TestRestrictConnectedAppsOrgSetting(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.username, func(t *testing.T) {
-			c := browser(t, ts)
-			token := loginAs(t, srv, ts, c, tt.username, tt.password)
+			c, token := loggedIn(t, srv, ts, tt.username, tt.password)
 			resp, page := post(t, c, ts.URL+setup.ChoosePath, url.Values{"_CONFIRMATIONTOKEN": {token}, "appType": {setup.AppTypeConnected}})
 			restricted := strings.Contains(html.UnescapeString(page), setup.MsgCreationRestricted)
 			if restricted != tt.wantRestricted {

@@ -109,16 +109,12 @@ func codeFor(t *testing.T, c *http.Client, authURL string) string {
 // the JSON answer.
 func tokenCall(t *testing.T, ts *httptest.Server, form url.Values) (int, map[string]any) {
 	t.Helper()
-	resp, err := http.PostForm(ts.URL+"/services/oauth2/token", form)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
+	status, body := hostRequest(t, ts.URL, "/services/oauth2/token", form, "")
 	var m map[string]any
-	if err := json.NewDecoder(resp.Body).Decode(&m); err != nil {
-		t.Fatalf("token answer %d is not JSON: %v", resp.StatusCode, err)
+	if err := json.Unmarshal([]byte(body), &m); err != nil {
+		t.Fatalf("token answer %d is not JSON: %v", status, err)
 	}
-	return resp.StatusCode, m
+	return status, m
 }
 
 // exchangeForm is an authorization_code grant of the test app.
@@ -146,15 +142,7 @@ func wantTokenError(t *testing.T, status int, m map[string]any, code, desc strin
 // identityStatus calls the identity URL with an access token.
 func identityStatus(t *testing.T, ts *httptest.Server, tokens map[string]any) (int, string) {
 	t.Helper()
-	req, _ := http.NewRequest("GET", tokens["id"].(string), nil)
-	req.Header.Set("Authorization", "Bearer "+tokens["access_token"].(string))
-	resp, err := ts.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	return hostRequest(t, tokens["id"].(string), "", nil, tokens["access_token"].(string))
 }
 
 // addOtherApp gives the test seed's org a second connected app with the
@@ -411,9 +399,7 @@ func TestSecurityPKCE(t *testing.T) {
 
 func setRequirePKCE(t *testing.T, srv *mocksf.Server, on bool) {
 	t.Helper()
-	if _, err := srv.Store().UpdateApp(testKey, func(a *store.ConnectedApp) { a.Policy.RequirePKCE = on }); err != nil {
-		t.Fatal(err)
-	}
+	updateApp(t, srv, func(a *store.ConnectedApp) { a.Policy.RequirePKCE = on })
 }
 
 // securityState is what a form post may change: the store's orgs, users
@@ -477,11 +463,7 @@ type csrfForm struct {
 // appID is the ID of the test seed's connected app.
 func appID(t *testing.T, srv *mocksf.Server) string {
 	t.Helper()
-	a, err := srv.Store().AppByKey(testKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return a.ID
+	return appNamed(t, srv, "Product Sync").ID
 }
 
 // pendingLogin is a browser that typed the right password for username and
@@ -508,8 +490,7 @@ var csrfForms = map[string]func(t *testing.T, srv *mocksf.Server, ts *httptest.S
 		return csrfForm{c, login.VerifyPath, url.Values{"emc": {srv.Mailer().Sent("sync@acme.test")[0].Code}}, token, true}
 	},
 	"oauth.HandleApprove": func(t *testing.T, srv *mocksf.Server, ts *httptest.Server) csrfForm {
-		c := browser(t, ts)
-		token := loginAs(t, srv, ts, c, "sync@acme.test", "Sync-Pass-1")
+		c, token := loggedIn(t, srv, ts, "sync@acme.test", "Sync-Pass-1")
 		resp, page := get(t, c, authorizeURL(ts))
 		if !strings.Contains(page, `id="oaapprove"`) {
 			t.Fatalf("authorize led to %s; want Allow Access", resp.Request.URL)
@@ -517,44 +498,36 @@ var csrfForms = map[string]func(t *testing.T, srv *mocksf.Server, ts *httptest.S
 		return csrfForm{c, oauth.ApprovalPath, url.Values{"source": {resp.Request.URL.Query().Get("source")}, "decision": {"allow"}}, token, true}
 	},
 	"setup.HandleChosenAppType": func(t *testing.T, srv *mocksf.Server, ts *httptest.Server) csrfForm {
-		c := browser(t, ts)
-		token := loginAs(t, srv, ts, c, "admin@acme.test", "Admin-Pass-1")
+		c, token := adminBrowser(t, srv, ts)
 		return csrfForm{c, setup.ChoosePath, url.Values{"appType": {setup.AppTypeConnected}}, token, false}
 	},
 	"setup.HandleCreateApp": func(t *testing.T, srv *mocksf.Server, ts *httptest.Server) csrfForm {
-		c := browser(t, ts)
-		token := loginAs(t, srv, ts, c, "admin@acme.test", "Admin-Pass-1")
+		c, token := adminBrowser(t, srv, ts)
 		return csrfForm{c, setup.EditPath, newAppForm("Forged App"), token, true}
 	},
 	"setup.HandleUpdateApp": func(t *testing.T, srv *mocksf.Server, ts *httptest.Server) csrfForm {
-		c := browser(t, ts)
-		token := loginAs(t, srv, ts, c, "admin@acme.test", "Admin-Pass-1")
+		c, token := adminBrowser(t, srv, ts)
 		return csrfForm{c, setup.EditPath + "?applicationId=" + appID(t, srv), newAppForm("Renamed App"), token, true}
 	},
 	"setup.HandleDeleteApp": func(t *testing.T, srv *mocksf.Server, ts *httptest.Server) csrfForm {
-		c := browser(t, ts)
-		token := loginAs(t, srv, ts, c, "admin@acme.test", "Admin-Pass-1")
+		c, token := adminBrowser(t, srv, ts)
 		return csrfForm{c, setup.DeletePath + "?applicationId=" + appID(t, srv), url.Values{}, token, true}
 	},
 	"setup.HandleBlockApp": func(t *testing.T, srv *mocksf.Server, ts *httptest.Server) csrfForm {
-		c := browser(t, ts)
-		token := loginAs(t, srv, ts, c, "admin@acme.test", "Admin-Pass-1")
+		c, token := adminBrowser(t, srv, ts)
 		return csrfForm{c, setup.ManageAppPath + "?applicationId=" + appID(t, srv), url.Values{"action": {"block"}}, token, true}
 	},
 	"setup.HandleSavePolicies": func(t *testing.T, srv *mocksf.Server, ts *httptest.Server) csrfForm {
-		c := browser(t, ts)
-		token := loginAs(t, srv, ts, c, "admin@acme.test", "Admin-Pass-1")
+		c, token := adminBrowser(t, srv, ts)
 		return csrfForm{c, setup.PoliciesPath + "?applicationId=" + appID(t, srv),
 			url.Values{"permittedUsers": {setup.PermittedAdminApproved}, "refreshPolicy": {store.RefreshImmediately}}, token, true}
 	},
 	"setup.HandleManageConsumer": func(t *testing.T, srv *mocksf.Server, ts *httptest.Server) csrfForm {
-		c := browser(t, ts)
-		token := loginAs(t, srv, ts, c, "admin@acme.test", "Admin-Pass-1")
+		c, token := adminBrowser(t, srv, ts)
 		return csrfForm{c, setup.ManagePath, url.Values{"applicationId": {appID(t, srv)}}, token, true}
 	},
 	"setup.HandleVerify": func(t *testing.T, srv *mocksf.Server, ts *httptest.Server) csrfForm {
-		c := browser(t, ts)
-		token := loginAs(t, srv, ts, c, "admin@acme.test", "Admin-Pass-1")
+		c, token := adminBrowser(t, srv, ts)
 		id := appID(t, srv)
 		post(t, c, ts.URL+setup.ManagePath, url.Values{"_CONFIRMATIONTOKEN": {token}, "applicationId": {id}})
 		return csrfForm{c, setup.VerifyPath + "?applicationId=" + id, url.Values{"emc": {srv.Mailer().Sent("admin@acme.test")[0].Code}}, token, true}
@@ -762,17 +735,7 @@ func TestSecurityControlAPIRefusesRebindingHost(t *testing.T) {
 	srv, ts := newServer(t)
 	orgID := srv.Store().Orgs()[0].ID
 	port := ts.URL[strings.LastIndex(ts.URL, ":")+1:]
-	get := func(path, host string) (int, string) {
-		req, _ := http.NewRequest("GET", ts.URL+path, nil)
-		req.Host = host
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		body, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(body)
-	}
+	get := func(path, host string) (int, string) { return hostRequest(t, ts.URL, path, nil, "", "Host", host) }
 	for _, path := range []string{"/__mocksf/orgs", "/__mocksf/orgs/" + orgID} {
 		for _, host := range []string{"attacker.test:" + port, "attacker.test", "127.0.0.1.attacker.test:" + port, "localhost.attacker.test:" + port} {
 			status, body := get(path, host)
@@ -961,8 +924,7 @@ func TestSecurityVerificationCodeBruteForce(t *testing.T) {
 func TestSecurityConsumerVerificationBounded(t *testing.T) {
 	t.Parallel()
 	srv, ts := newServer(t)
-	c := browser(t, ts)
-	token := loginAs(t, srv, ts, c, "admin@acme.test", "Admin-Pass-1")
+	c, token := adminBrowser(t, srv, ts)
 	id := appID(t, srv)
 	path := ts.URL + setup.VerifyPath + "?applicationId=" + id
 	mails := len(srv.Mailer().Sent("admin@acme.test"))
@@ -1027,8 +989,7 @@ func checkEscaped(t *testing.T, where, page, payload string, shown bool) {
 func TestSecurityXSSSetupFields(t *testing.T) {
 	t.Parallel()
 	srv, ts := newServer(t)
-	c := browser(t, ts)
-	token := loginAs(t, srv, ts, c, "admin@acme.test", "Admin-Pass-1")
+	c, token := adminBrowser(t, srv, ts)
 	fields := []string{"name", "apiName", "description", "contactEmail", "contactPhone", "callbackUrl", "logoUrl", "infoUrl"}
 	n := 0
 	for _, field := range fields {
@@ -1053,16 +1014,13 @@ func TestSecurityXSSSetupFields(t *testing.T) {
 				if !saved {
 					return
 				}
-				id := resp.Request.URL.Query().Get("applicationId")
-				for _, p := range []string{setup.DetailPath, setup.EditPath, setup.ManageAppPath, setup.PoliciesPath, setup.DeletePath} {
-					_, page := get(t, c, ts.URL+p+"?applicationId="+id)
-					checkEscaped(t, p, page, "", false)
-				}
-				for _, p := range []string{setup.AppManagerPath, setup.ManageAppsPath} {
+				id := "?applicationId=" + resp.Request.URL.Query().Get("applicationId")
+				for _, p := range []string{setup.DetailPath + id, setup.EditPath + id, setup.ManageAppPath + id, setup.PoliciesPath + id,
+					setup.DeletePath + id, setup.AppManagerPath, setup.ManageAppsPath} {
 					_, page := get(t, c, ts.URL+p)
 					checkEscaped(t, p, page, "", false)
 				}
-				_, page = get(t, c, ts.URL+setup.DetailPath+"?applicationId="+id)
+				_, page = get(t, c, ts.URL+setup.DetailPath+id)
 				checkEscaped(t, "the app's page", page, value, true)
 			})
 		}
@@ -1074,8 +1032,7 @@ func TestSecurityXSSSetupFields(t *testing.T) {
 func TestSecurityXSSReflected(t *testing.T) {
 	t.Parallel()
 	srv, ts := newServer(t)
-	admin := browser(t, ts)
-	token := loginAs(t, srv, ts, admin, "admin@acme.test", "Admin-Pass-1")
+	admin, token := adminBrowser(t, srv, ts)
 	id := appID(t, srv)
 	for _, payload := range xssPayloads {
 		t.Run(payload, func(t *testing.T) {
@@ -1191,15 +1148,8 @@ orgs:
 		t.Fatal(err)
 	}
 	for _, cb := range []string{xssScript, "alert(1)//", "a;alert(1)", "x.y"} {
-		req, _ := http.NewRequest("GET", ts.URL+"/id/"+at.OrgID+"/"+at.UserID+"?format=jsonp&callback="+url.QueryEscape(cb), nil)
-		req.Header.Set("Authorization", "Bearer "+at.Token)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		echoed := strings.HasPrefix(string(body), cb+"(")
+		_, body := hostRequest(t, ts.URL, "/id/"+at.OrgID+"/"+at.UserID+"?format=jsonp&callback="+url.QueryEscape(cb), nil, at.Token)
+		echoed := strings.HasPrefix(body, cb+"(")
 		if echoed != (cb == "x.y") {
 			t.Errorf("JSONP callback %q: body %.60q; want it echoed only when it is a JavaScript name", cb, body)
 		}
@@ -1211,8 +1161,7 @@ orgs:
 func TestSecurityOversizedBodies(t *testing.T) {
 	t.Parallel()
 	srv, ts := newServer(t)
-	admin := browser(t, ts)
-	adminToken := loginAs(t, srv, ts, admin, "admin@acme.test", "Admin-Pass-1")
+	admin, adminToken := adminBrowser(t, srv, ts)
 	pending := browser(t, ts)
 	pendingToken := pendingLogin(t, ts, pending, "sync@acme.test", "Sync-Pass-1")
 	anon := browser(t, ts)
@@ -1401,11 +1350,7 @@ func TestSecuritySecretsAbsentFromMocksfLogs(t *testing.T) {
 	// The identity URL with the token in the header and in the query;
 	// introspection; revoke by GET.
 	id := tok.Extra("id").(string)
-	req, _ := http.NewRequest("GET", id, nil)
-	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
-	if resp, err := http.DefaultClient.Do(req); err == nil {
-		resp.Body.Close()
-	}
+	hostRequest(t, id, "", nil, tok.AccessToken)
 	if resp, err := http.Get(id + "?oauth_token=" + url.QueryEscape(secrets["refreshed access token"])); err == nil {
 		resp.Body.Close()
 	}
@@ -1416,11 +1361,8 @@ func TestSecuritySecretsAbsentFromMocksfLogs(t *testing.T) {
 		resp.Body.Close()
 	}
 	// An admin reveals the consumer details behind an emailed code.
-	admin := browser(t, ts)
-	token := loginAs(t, srv, ts, admin, "admin@acme.test", "Admin-Pass-1")
-	post(t, admin, ts.URL+setup.ManagePath, url.Values{"_CONFIRMATIONTOKEN": {token}, "applicationId": {appID(t, srv)}})
-	post(t, admin, ts.URL+setup.VerifyPath+"?applicationId="+appID(t, srv), url.Values{"_CONFIRMATIONTOKEN": {token},
-		"emc": {srv.Mailer().Sent("admin@acme.test")[0].Code}})
+	admin, token := adminBrowser(t, srv, ts)
+	verifyForConsumer(t, srv, ts, admin, token, setup.ManagePath, setup.VerifyPath, appID(t, srv))
 	// The control API, which logs what it does.
 	if _, err := controlOf(ts).CreateOrg(ctx, store.OrgSpec{Name: "Globex", Users: []store.UserSpec{{Username: "hank@globex.test", Password: "Hank-Pass-1"}},
 		ConnectedApps: []store.AppSpec{{Name: "Globex Sync", ConsumerSecret: "Globex-Secret-1"}}}); err != nil {
@@ -1435,12 +1377,9 @@ func TestSecuritySecretsAbsentFromMocksfLogs(t *testing.T) {
 	if err := controlOf(ts).Do(ctx, "GET", "/__mocksf/requests", nil, http.StatusOK, &journal); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{`"authorization":"Basic ` + testKey + `:****"`, `"authorization":"Bearer 00D5****"`, `"pw":["Sync****"]`,
-		`"client_secret":["0123****"]`, `"oauth_token":["00D5****"]`, `"emc":["****"]`, `"code":["aPrx****"]`} {
-		if !strings.Contains(string(journal), want) {
-			t.Errorf("the journal lacks %s: it did not see the request, or does not mask", want)
-		}
-	}
+	// What the journal lacks it did not see, or does not mask.
+	wantContains(t, string(journal), "the journal", `"authorization":"Basic `+testKey+`:****"`, `"authorization":"Bearer 00D5****"`, `"pw":["Sync****"]`,
+		`"client_secret":["0123****"]`, `"oauth_token":["00D5****"]`, `"emc":["****"]`, `"code":["aPrx****"]`)
 	if !strings.Contains(logs.String(), "org created") {
 		t.Fatalf("mocksf's logs do not show the control API:\n%s", logs.String())
 	}
@@ -1606,12 +1545,9 @@ func TestSecurityCookiesSecureBehindHTTPS(t *testing.T) {
 func TestSecurityNoSniffOnEveryAnswer(t *testing.T) {
 	t.Parallel()
 	_, ts := newServer(t)
-	fault := `{"path":"/services/oauth2/userinfo","status":503,"body":"down"}`
-	resp, err := http.Post(ts.URL+"/__mocksf/faults", "application/json", strings.NewReader(fault))
-	if err != nil || resp.StatusCode != http.StatusCreated {
-		t.Fatalf("add fault: %v %v", err, resp)
+	if _, err := controlOf(ts).AddFault(context.Background(), control.Rule{Path: "/services/oauth2/userinfo", Status: 503, Body: "down"}); err != nil {
+		t.Fatalf("add fault: %v", err)
 	}
-	resp.Body.Close()
 	cases := []struct{ method, path, body string }{
 		{"GET", "/", ""},
 		{"GET", "/static/mocksf.css", ""},

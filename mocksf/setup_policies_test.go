@@ -82,8 +82,7 @@ func postMultipart(t *testing.T, c *http.Client, u string, form url.Values, cert
 // token.
 func adminBrowser(t *testing.T, srv *mocksf.Server, ts *httptest.Server) (*http.Client, string) {
 	t.Helper()
-	c := browser(t, ts)
-	return c, loginAs(t, srv, ts, c, "admin@acme.test", "Admin-Pass-1")
+	return loggedIn(t, srv, ts, "admin@acme.test", "Admin-Pass-1")
 }
 
 func appNamed(t *testing.T, srv *mocksf.Server, name string) store.ConnectedApp {
@@ -184,16 +183,12 @@ func TestNewConnectedAppFormShowsOAuthOptions(t *testing.T) {
 			}
 		})
 	}
-	for _, want := range []string{
+	wantContains(t, page, "page",
 		`<input type="file" id="certificate" name="certificate"`,
 		`<div id="certificateField" class="suboption" hidden>`,
 		`id="clientCredentialsWarning" class="warning suboption" role="alert" hidden>`,
 		html.EscapeString(setup.MsgClientCredentialsWarning),
-	} {
-		if !strings.Contains(page, want) {
-			t.Errorf("page lacks %s", want)
-		}
-	}
+	)
 }
 
 func TestNewConnectedAppSavesOAuthOptions(t *testing.T) {
@@ -367,16 +362,12 @@ func TestEditConnectedApp(t *testing.T) {
 
 	// The form comes filled in, without the consumer details.
 	_, page = get(t, c, editURL)
-	for _, want := range []string{
+	wantContains(t, page, "edit form",
 		"<h1>Edit Connected App</h1>", `value="Beacon Sync"`, `value="Beacon_Sync"`, `value="admin@acme.test"`,
 		"getSfdcOAuthTokensRedirect</textarea>", `id="currentCertificate">Uploaded certificate: CN=beacon-jwt`,
 		`<select id="selectedScopes" name="scopes" multiple size="12"><option value="api">`,
-		`action="` + setup.EditPath + `?applicationId=` + before.ID + `"`,
-	} {
-		if !strings.Contains(page, want) {
-			t.Errorf("edit form lacks %s", want)
-		}
-	}
+		`action="`+setup.EditPath+`?applicationId=`+before.ID+`"`,
+	)
 	if strings.Contains(page, before.ConsumerKey) || strings.Contains(page, before.ConsumerSecret) {
 		t.Errorf("the edit form shows the consumer details")
 	}
@@ -462,7 +453,7 @@ func TestEditPolicies(t *testing.T) {
 	policiesURL := ts.URL + setup.PoliciesPath + "?applicationId=" + app.ID
 
 	_, page := get(t, c, policiesURL)
-	for _, want := range []string{
+	wantContains(t, page, "Edit Policies",
 		`<option value="all" selected>All users may self-authorize</option>`,
 		`<option value="admin-approved">Admin approved users are pre-authorized</option>`,
 		`<label class="inline" for="refreshUntilRevoked">Refresh token is valid until revoked</label>`,
@@ -470,12 +461,8 @@ func TestEditPolicies(t *testing.T) {
 		`<label class="inline" for="refreshIdle">Expire refresh token if not used for</label>`,
 		`<label class="inline" for="refreshAbsolute">Expire refresh token after</label>`,
 		`<option value="minutes">Minute(s)</option><option value="hours" selected>Hour(s)</option><option value="days">Day(s)</option><option value="months">Month(s)</option>`,
-		`<label class="inline" for="assignedUser-` + syncUser.ID + `">sync@acme.test (Sam)</label>`,
-	} {
-		if !strings.Contains(page, want) {
-			t.Errorf("Edit Policies lacks %s", want)
-		}
-	}
+		`<label class="inline" for="assignedUser-`+syncUser.ID+`">sync@acme.test (Sam)</label>`,
+	)
 	if _, checked := checkbox(page, "refreshUntilRevoked"); !checked {
 		t.Errorf("the default refresh token policy is not checked")
 	}
@@ -667,15 +654,7 @@ func TestDeleteAppRevokesItsTokens(t *testing.T) {
 		t.Fatal(err)
 	}
 	userinfo := func() (int, string) {
-		req, _ := http.NewRequest("GET", srv.InstanceURL()+"/services/oauth2/userinfo", nil)
-		req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
+		return hostRequest(t, srv.InstanceURL(), "/services/oauth2/userinfo", nil, tok.AccessToken)
 	}
 	if status, body := userinfo(); status != 200 {
 		t.Fatalf("userinfo before delete: %d %s; want 200", status, body)
@@ -685,11 +664,7 @@ func TestDeleteAppRevokesItsTokens(t *testing.T) {
 	app := appNamed(t, srv, "Product Sync")
 	deleteURL := ts.URL + setup.DeletePath + "?applicationId=" + app.ID
 	_, page := get(t, c, deleteURL)
-	for _, want := range []string{"Are you sure you want to delete <strong>Product Sync</strong>?", html.EscapeString(setup.MsgDeleteNotice), `id="confirmDelete"`} {
-		if !strings.Contains(page, want) {
-			t.Errorf("confirmation page lacks %s", want)
-		}
-	}
+	wantContains(t, page, "confirmation page", "Are you sure you want to delete <strong>Product Sync</strong>?", html.EscapeString(setup.MsgDeleteNotice), `id="confirmDelete"`)
 	if _, err := srv.Store().AppByKey(testKey); err != nil {
 		t.Fatalf("the confirmation page deleted the app")
 	}
@@ -786,8 +761,7 @@ func TestSetupNeedsAnAdminOnEveryPage(t *testing.T) {
 		setup.HomePath, setup.AppManagerPath, setup.EditPath, setup.EditPath + id, setup.SavedPath + id, setup.DetailPath + id,
 		setup.VerifyPath + id, setup.ConsumerPath + id, setup.DeletePath + id, setup.ManageAppsPath, setup.ManageAppPath + id, setup.PoliciesPath + id,
 	}
-	user := browser(t, ts)
-	token := loginAs(t, srv, ts, user, "sync@acme.test", "Sync-Pass-1")
+	user, token := loggedIn(t, srv, ts, "sync@acme.test", "Sync-Pass-1")
 	anon := browser(t, ts)
 	for _, p := range pages {
 		t.Run("GET "+p, func(t *testing.T) { checkAdminOnlyGET(t, ts, user, anon, p) })
@@ -896,15 +870,11 @@ func TestManageConnectedAppsFromSetup(t *testing.T) {
 		t.Errorf("Manage Connected Apps lacks %s", want)
 	}
 	_, page = get(t, c, ts.URL+setup.ManageAppPath+"?applicationId="+app.ID)
-	for _, want := range []string{
+	wantContains(t, page, "the Manage page",
 		`<dd id="policyPermittedUsers">All users may self-authorize</dd>`,
 		`<dd id="policyRefresh">Refresh token is valid until revoked</dd>`,
-		`id="editPolicies" href="` + setup.PoliciesPath + `?applicationId=` + app.ID + `"`,
-	} {
-		if !strings.Contains(page, want) {
-			t.Errorf("the Manage page lacks %s", want)
-		}
-	}
+		`id="editPolicies" href="`+setup.PoliciesPath+`?applicationId=`+app.ID+`"`,
+	)
 	for _, p := range []string{setup.EditPath, setup.DetailPath, setup.SavedPath, setup.ManageAppPath, setup.PoliciesPath, setup.DeletePath, setup.ConsumerPath} {
 		for _, bad := range []string{"", "0H4000000000000AAA"} {
 			if resp, page := get(t, c, ts.URL+p+"?applicationId="+bad); resp.StatusCode != http.StatusNotFound || !strings.Contains(page, "Data Not Available") {

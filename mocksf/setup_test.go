@@ -14,7 +14,6 @@ import (
 	"github.com/sfharness/sfharness/mocksf/login"
 	"github.com/sfharness/sfharness/mocksf/scope"
 	"github.com/sfharness/sfharness/mocksf/setup"
-	"github.com/sfharness/sfharness/mocksf/store"
 )
 
 // loginAs logs a browser in with password and emailed code, and returns
@@ -27,6 +26,13 @@ func loginAs(t *testing.T, srv *mocksf.Server, ts *httptest.Server, c *http.Clie
 	}
 	// The login gave the session a new token.
 	return sessionOf(t, srv, ts, c).CSRF
+}
+
+// loggedIn is a new browser logged in as username, with its CSRF token.
+func loggedIn(t *testing.T, srv *mocksf.Server, ts *httptest.Server, username, password string) (*http.Client, string) {
+	t.Helper()
+	c := browser(t, ts)
+	return c, loginAs(t, srv, ts, c, username, password)
 }
 
 func TestWrongVerificationCodeCanBeRetried(t *testing.T) {
@@ -93,27 +99,11 @@ func TestLockoutAfterRepeatedWrongPasswords(t *testing.T) {
 	}
 }
 
-func TestSetupNeedsALoggedInAdmin(t *testing.T) {
-	srv, ts := newServer(t)
-	anon := browser(t, ts)
-	resp, _ := get(t, anon, ts.URL+setup.AppManagerPath)
-	if resp.Request.URL.Path != "/" || !strings.Contains(resp.Request.URL.Query().Get("startURL"), setup.AppManagerPath) {
-		t.Errorf("anonymous App Manager led to %s; want the login page with a startURL", resp.Request.URL)
-	}
-	user := browser(t, ts)
-	loginAs(t, srv, ts, user, "sync@acme.test", "Sync-Pass-1")
-	resp, page := get(t, user, ts.URL+setup.AppManagerPath)
-	if resp.StatusCode != http.StatusForbidden || !strings.Contains(page, "Insufficient Privileges") {
-		t.Errorf("non-admin App Manager: %d; want 403 Insufficient Privileges", resp.StatusCode)
-	}
-}
-
 var fieldError = regexp.MustCompile(`id="([a-zA-Z]+)-error">([^<]*)<`)
 
 func TestNewConnectedAppValidation(t *testing.T) {
 	srv, ts := newServer(t)
-	c := browser(t, ts)
-	token := loginAs(t, srv, ts, c, "admin@acme.test", "Admin-Pass-1")
+	c, token := adminBrowser(t, srv, ts)
 	orgID := srv.Store().Orgs()[0].ID
 	seeded := len(srv.Store().Apps(orgID))
 	valid := url.Values{
@@ -121,32 +111,21 @@ func TestNewConnectedAppValidation(t *testing.T) {
 		"contactEmail": {"admin@acme.test"}, "oauthEnabled": {"1"},
 		"callbackUrl": {"http://127.0.0.1:9000/salesforce/getSfdcOAuthTokensRedirect"}, "scopes": {"api", "refresh_token offline_access"},
 	}
-	with := func(k, v string) url.Values {
-		f := url.Values{}
-		for kk, vv := range valid {
-			f[kk] = vv
-		}
-		if v == "" {
-			delete(f, k)
-		} else {
-			f.Set(k, v)
-		}
-		return f
-	}
+	change := func(k, v string) url.Values { return with(valid, map[string]string{k: v}) }
 	tests := []struct {
 		name  string
 		form  url.Values
 		field string
 		want  string
 	}{
-		{"missing name", with("name", ""), "name", setup.MsgRequired},
-		{"bad API name", with("apiName", "Beacon__Sync"), "apiName", setup.MsgBadAPIName},
-		{"missing contact email", with("contactEmail", ""), "contactEmail", setup.MsgRequired},
-		{"bad contact email", with("contactEmail", "admin@"), "contactEmail", setup.MsgBadEmail},
-		{"missing callback", with("callbackUrl", ""), "callbackUrl", setup.MsgRequired},
-		{"bad callback", with("callbackUrl", "not a url"), "callbackUrl", setup.MsgBadCallback + "not a url"},
-		{"long callback", with("callbackUrl", "https://example.com/"+strings.Repeat("a", 2000)), "callbackUrl", setup.MsgCallbackTooLong},
-		{"no scopes", with("scopes", ""), "scopes", setup.MsgNoScopes},
+		{"missing name", change("name", ""), "name", setup.MsgRequired},
+		{"bad API name", change("apiName", "Beacon__Sync"), "apiName", setup.MsgBadAPIName},
+		{"missing contact email", change("contactEmail", ""), "contactEmail", setup.MsgRequired},
+		{"bad contact email", change("contactEmail", "admin@"), "contactEmail", setup.MsgBadEmail},
+		{"missing callback", change("callbackUrl", ""), "callbackUrl", setup.MsgRequired},
+		{"bad callback", change("callbackUrl", "not a url"), "callbackUrl", setup.MsgBadCallback + "not a url"},
+		{"long callback", change("callbackUrl", "https://example.com/"+strings.Repeat("a", 2000)), "callbackUrl", setup.MsgCallbackTooLong},
+		{"no scopes", change("scopes", ""), "scopes", setup.MsgNoScopes},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -154,11 +133,7 @@ func TestNewConnectedAppValidation(t *testing.T) {
 			if resp.StatusCode != 200 || resp.Request.URL.Path != setup.EditPath {
 				t.Fatalf("got %d at %s; want the form again", resp.StatusCode, resp.Request.URL.Path)
 			}
-			errs := map[string]string{}
-			for _, m := range fieldError.FindAllStringSubmatch(page, -1) {
-				errs[m[1]] = m[2]
-			}
-			if len(errs) != 1 || !strings.Contains(html.UnescapeString(errs[tt.field]), tt.want) {
+			if errs := fieldErrors(page); len(errs) != 1 || !strings.Contains(errs[tt.field], tt.want) {
 				t.Errorf("field errors %v; want only %s: %q", errs, tt.field, tt.want)
 			}
 			// Nothing typed is lost.
@@ -188,8 +163,7 @@ func TestNewConnectedAppValidation(t *testing.T) {
 
 func TestScopePickerListsEveryScope(t *testing.T) {
 	srv, ts := newServer(t)
-	c := browser(t, ts)
-	loginAs(t, srv, ts, c, "admin@acme.test", "Admin-Pass-1")
+	c, _ := adminBrowser(t, srv, ts)
 	_, page := get(t, c, ts.URL+setup.EditPath)
 	for _, s := range scope.Catalog {
 		if !strings.Contains(page, ">"+s.Picker()+"</option>") {
@@ -200,18 +174,12 @@ func TestScopePickerListsEveryScope(t *testing.T) {
 
 func TestConsumerDetailsNeedAnEmailedCode(t *testing.T) {
 	srv, ts := newServer(t)
-	c := browser(t, ts)
-	token := loginAs(t, srv, ts, c, "admin@acme.test", "Admin-Pass-1")
+	c, token := adminBrowser(t, srv, ts)
 	_, _ = post(t, c, ts.URL+setup.EditPath, url.Values{
 		"_CONFIRMATIONTOKEN": {token}, "name": {"Beacon"}, "contactEmail": {"admin@acme.test"},
 		"oauthEnabled": {"1"}, "callbackUrl": {"https://example.com/cb"}, "scopes": {"api"},
 	})
-	var created store.ConnectedApp
-	for _, a := range srv.Store().Apps(srv.Store().Orgs()[0].ID) {
-		if a.Name == "Beacon" {
-			created = a
-		}
-	}
+	created := appNamed(t, srv, "Beacon")
 	if created.APIName != "Beacon" {
 		t.Errorf("derived API name %q; want Beacon", created.APIName)
 	}

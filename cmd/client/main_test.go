@@ -32,25 +32,10 @@ import (
 func noEnv(string) string { return "" }
 
 func TestRun(t *testing.T) {
-	dbPath := filepath.Join(t.TempDir(), "beacon.db")
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	outR, outW := io.Pipe()
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"client", "-addr", "127.0.0.1:0", "-salesforce", "http://127.0.0.1:1", "-db", dbPath}, noEnv, outW, io.Discard)
-		outW.Close()
-	}()
-
-	line, err := bufio.NewReader(outR).ReadString('\n')
-	if err != nil {
-		t.Fatalf("reading the first line: %v", err)
+	base, cancel, done := startCancelable(t, []string{"-salesforce", "http://127.0.0.1:1", "-db", filepath.Join(t.TempDir(), "beacon.db")}, noEnv)
+	if !strings.HasPrefix(base, "http://127.0.0.1:") {
+		t.Fatalf("first line names %q; want client listening on http://127.0.0.1:PORT", base)
 	}
-	base, ok := strings.CutPrefix(strings.TrimSpace(line), "client listening on ")
-	if !ok || !strings.HasPrefix(base, "http://127.0.0.1:") {
-		t.Fatalf("first line = %q; want client listening on http://127.0.0.1:PORT", line)
-	}
-	go io.Copy(io.Discard, outR)
 
 	hc := &http.Client{Timeout: 5 * time.Second}
 	for _, tc := range []struct {

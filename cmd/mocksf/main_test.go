@@ -19,6 +19,7 @@ import (
 	"github.com/sfharness/sfharness/internal/httpserve/httpservetest"
 	"github.com/sfharness/sfharness/mocksf/control"
 	"github.com/sfharness/sfharness/mocksf/mail"
+	"github.com/sfharness/sfharness/mocksf/mocksfclient"
 )
 
 // noEnv is an empty environment.
@@ -28,13 +29,7 @@ func noEnv(string) string { return "" }
 // test's cleanup stops it and checks run returned nil.
 func start(t *testing.T, args ...string) string {
 	t.Helper()
-	base, cancel, done := httpservetest.StartRun(t, run, "mocksf", append([]string{"-addr", "127.0.0.1:0"}, args...), noEnv)
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("run: %v", err)
-		}
-	})
+	base := startTo(t, io.Discard, append([]string{"-addr", "127.0.0.1:0"}, args...)...)
 	if !regexp.MustCompile(`^http://127\.0\.0\.1:\d+$`).MatchString(base) {
 		t.Fatalf("first line names %q; want \"mocksf listening on http://HOST:PORT\"", base)
 	}
@@ -53,22 +48,52 @@ func TestRunServesOnAFreePort(t *testing.T) {
 	}
 }
 
-func TestRunRejectsABadSeedNamingTheFile(t *testing.T) {
+// seedFile writes a seed document to a file of its own and returns its
+// path.
+func seedFile(t *testing.T, yaml string) string {
+	t.Helper()
 	f := filepath.Join(t.TempDir(), "orgs.yaml")
-	os.WriteFile(f, []byte("orgs:\n  - name: A\n    colour: blue\n"), 0o644)
-	err := run(context.Background(), []string{"mocksf", "-addr", "127.0.0.1:0", "-seed", f}, noEnv, io.Discard, io.Discard)
-	if err == nil || !strings.Contains(err.Error(), f) || !strings.Contains(err.Error(), "colour") {
-		t.Errorf("run with a bad seed: %v; want an error naming %s and the field", err, f)
+	if err := os.WriteFile(f, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
 	}
+	return f
 }
 
-func TestRunRejectsAnUnknownLanguageNamingFileLineAndField(t *testing.T) {
-	f := filepath.Join(t.TempDir(), "orgs.yaml")
-	os.WriteFile(f, []byte("orgs:\n  - name: A\n    users:\n      - username: a@a.test\n        password: pw\n        language: nl_BE\n"), 0o644)
-	err := run(context.Background(), []string{"mocksf", "-addr", "127.0.0.1:0", "-seed", f}, noEnv, io.Discard, io.Discard)
-	if err == nil || !strings.Contains(err.Error(), f+":6:") || !strings.Contains(err.Error(), "orgs[0].users[0].language") ||
-		!strings.Contains(err.Error(), `"nl_BE" is not a Salesforce language`) {
-		t.Errorf("run with an unknown language: %v; want an error naming %s, line 6 and the field", err, f)
+// A bad seed refuses to start, the error naming the file, the line and
+// the field. In want, FILE stands for the seed's path; exact wants the
+// whole error, else each line of want is a part of it.
+func TestRunRejectsABadSeed(t *testing.T) {
+	tests := []struct {
+		name, seed, want string
+		exact            bool
+	}{
+		{"unknown field names the file", "orgs:\n  - name: A\n    colour: blue\n", "FILE\ncolour", false},
+		{"unknown language names file, line and field", "orgs:\n  - name: A\n    users:\n      - username: a@a.test\n        password: pw\n        language: nl_BE\n",
+			"FILE:6:\norgs[0].users[0].language\n\"nl_BE\" is not a Salesforce language", false},
+		{"the line of each bad field", "orgs:\n  - users:\n      - username: a@a.test\n      - {username: b, password: pw}\n",
+			"FILE:2: orgs[0].name is required\nFILE:3: orgs[0].users[0].password is required\nFILE:4: orgs[0].users[1].username \"b\" must look like an email address", true},
+		// An External Client App's seed error names the file, the line and
+		// the flow, as the seed loader names every field.
+		{"the line of a bad flow", "orgs:\n  - name: A\n    externalClientApps:\n      - name: App\n        flows: [clientCredentials, foo]\n",
+			"FILE:5: orgs[0].externalClientApps[0].flows[1]: unknown flow \"foo\" (want clientCredentials, authorizationCodeAndCredentials, deviceFlow, jwtBearer, tokenExchange)", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := seedFile(t, tt.seed)
+			want := strings.ReplaceAll(tt.want, "FILE", f)
+			err := run(context.Background(), []string{"mocksf", "-addr", "127.0.0.1:0", "-seed", f}, noEnv, io.Discard, io.Discard)
+			if err == nil {
+				t.Fatalf("run with a bad seed: nil; want\n%s", want)
+			}
+			if tt.exact && err.Error() != want {
+				t.Errorf("run with a bad seed:\n%v\nwant\n%s", err, want)
+			}
+			for _, part := range strings.Split(want, "\n") {
+				if !tt.exact && !strings.Contains(err.Error(), part) {
+					t.Errorf("run with a bad seed: %v; want an error with %q", err, part)
+				}
+			}
+		})
 	}
 }
 
@@ -80,13 +105,12 @@ func TestRunRefusesAnUnknownRetiredLoginFault(t *testing.T) {
 }
 
 func TestRunLoadsASeedFile(t *testing.T) {
-	f := filepath.Join(t.TempDir(), "orgs.yaml")
-	os.WriteFile(f, []byte(`
+	f := seedFile(t, `
 orgs:
   - name: Globex
     users:
       - {username: hank@globex.test, password: Hank-Pass-1}
-`), 0o644)
+`)
 	base := start(t, "-seed", f)
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar}
@@ -144,18 +168,6 @@ func fetch(t *testing.T, c *http.Client, method, u string, form url.Values) stri
 	return string(b)
 }
 
-func TestRunNamesTheLineOfABadSeedField(t *testing.T) {
-	f := filepath.Join(t.TempDir(), "orgs.yaml")
-	os.WriteFile(f, []byte("orgs:\n  - users:\n      - username: a@a.test\n      - {username: b, password: pw}\n"), 0o644)
-	err := run(context.Background(), []string{"mocksf", "-addr", "127.0.0.1:0", "-seed", f}, noEnv, io.Discard, io.Discard)
-	want := f + ":2: orgs[0].name is required\n" +
-		f + ":3: orgs[0].users[0].password is required\n" +
-		f + `:4: orgs[0].users[1].username "b" must look like an email address`
-	if err == nil || err.Error() != want {
-		t.Errorf("run with a bad seed:\n%v\nwant\n%s", err, want)
-	}
-}
-
 func TestRunControlToken(t *testing.T) {
 	base := start(t, "-control-token", "t0ken")
 	for _, tc := range []struct {
@@ -177,6 +189,21 @@ func TestRunControlToken(t *testing.T) {
 	}
 }
 
+// startTo runs the real program with args, its stderr going to stderr,
+// and returns its URL; the test's cleanup stops it and checks run
+// returned nil.
+func startTo(t *testing.T, stderr io.Writer, args ...string) string {
+	t.Helper()
+	base, cancel, done := httpservetest.StartRunStderr(t, run, "mocksf", args, noEnv, stderr)
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("run: %v", err)
+		}
+	})
+	return base
+}
+
 // startCancelable runs the real program with args until cancel is called;
 // done receives run's result. It returns the base URL it listens on.
 func startCancelable(t *testing.T, args ...string) (base string, cancel func(), done <-chan error) {
@@ -189,16 +216,10 @@ func startCancelable(t *testing.T, args ...string) (base string, cancel func(), 
 // once mocksf holds it; the request's status arrives on the channel.
 func holdRequest(t *testing.T, base string, d time.Duration) <-chan string {
 	t.Helper()
-	resp, err := http.Post(base+"/__mocksf/faults", "application/json",
-		strings.NewReader(`{"method":"GET","path":"/services/data","delay":"`+d.String()+`","times":1}`))
+	ctl := &mocksfclient.Client{URL: base}
+	fault, err := ctl.AddFault(context.Background(), control.Rule{Method: "GET", Path: "/services/data", Delay: d, Times: 1})
 	if err != nil {
-		t.Fatal(err)
-	}
-	var fault struct{ ID string }
-	json.NewDecoder(resp.Body).Decode(&fault)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusCreated {
-		t.Fatalf("adding the delay fault: %s", resp.Status)
+		t.Fatalf("adding the delay fault: %v", err)
 	}
 	answer := make(chan string, 1)
 	go func() {
@@ -214,12 +235,7 @@ func holdRequest(t *testing.T, base string, d time.Duration) <-chan string {
 	}()
 	deadline := time.Now().Add(5 * time.Second)
 	for {
-		var f struct{ HitCount int }
-		if resp, err := http.Get(base + "/__mocksf/faults/" + fault.ID); err == nil {
-			json.NewDecoder(resp.Body).Decode(&f)
-			resp.Body.Close()
-		}
-		if f.HitCount == 1 {
+		if f, err := ctl.Fault(context.Background(), fault.ID); err == nil && f.HitCount == 1 {
 			return answer
 		}
 		if time.Now().After(deadline) {
@@ -311,24 +327,11 @@ func TestRunInstanceHosts(t *testing.T) {
 	resp.Body.Close()
 }
 
-// An External Client App's seed error names the file, the line and the
-// flow, as the seed loader names every field.
-func TestRunNamesTheLineOfABadFlow(t *testing.T) {
-	f := filepath.Join(t.TempDir(), "orgs.yaml")
-	os.WriteFile(f, []byte("orgs:\n  - name: A\n    externalClientApps:\n      - name: App\n        flows: [clientCredentials, foo]\n"), 0o644)
-	err := run(context.Background(), []string{"mocksf", "-addr", "127.0.0.1:0", "-seed", f}, noEnv, io.Discard, io.Discard)
-	want := f + `:5: orgs[0].externalClientApps[0].flows[1]: unknown flow "foo" (want clientCredentials, authorizationCodeAndCredentials, deviceFlow, jwtBearer, tokenExchange)`
-	if err == nil || err.Error() != want {
-		t.Errorf("run with a bad flow:\n%v\nwant\n%s", err, want)
-	}
-}
-
 // -eca-password-flow lets an External Client App use the
 // username-password flow; without it the flow fails as in an org that
 // disallows it.
 func TestRunECAPasswordFlow(t *testing.T) {
-	f := filepath.Join(t.TempDir(), "orgs.yaml")
-	os.WriteFile(f, []byte(`
+	f := seedFile(t, `
 orgs:
   - name: Globex
     allowPasswordFlow: true
@@ -336,7 +339,7 @@ orgs:
       - {username: hank@globex.test, password: Hank-Pass-1}
     externalClientApps:
       - {name: Sync, consumerKey: 3MVG9Globex, consumerSecret: S3CRET, permittedUsers: admin-approved, assignedUsers: [hank@globex.test]}
-`), 0o644)
+`)
 	form := url.Values{"grant_type": {"password"}, "client_id": {"3MVG9Globex"}, "client_secret": {"S3CRET"},
 		"username": {"hank@globex.test"}, "password": {"Hank-Pass-1"}}
 	for _, tc := range []struct {

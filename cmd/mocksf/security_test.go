@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -28,35 +27,12 @@ func TestRunRefusesOversizedHeaders(t *testing.T) {
 	}
 }
 
-// startExposed runs the real program with args, as StartRun does, but
-// keeps its stderr; it returns the URL of the listening line.
+// startExposed runs the real program with args and keeps its stderr; it
+// returns the URL of the listening line.
 func startExposed(t *testing.T, args ...string) (base string, stderr *testlog.Buffer) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	pr, pw := io.Pipe()
 	stderr = &testlog.Buffer{}
-	done := make(chan error, 1)
-	go func() {
-		err := run(ctx, append([]string{"mocksf"}, args...), noEnv, pw, stderr)
-		pw.Close()
-		done <- err
-	}()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("run: %v", err)
-		}
-	})
-	line, err := bufio.NewReader(pr).ReadString('\n')
-	if err != nil {
-		t.Fatalf("reading the first line: %v; stderr: %s", err, stderr)
-	}
-	go io.Copy(io.Discard, pr)
-	base, ok := strings.CutPrefix(strings.TrimSpace(line), "mocksf listening on ")
-	if !ok {
-		t.Fatalf("first line = %q", line)
-	}
-	return base, stderr
+	return startTo(t, stderr, args...), stderr
 }
 
 // Break 11: -addr 0.0.0.0:PORT made every URL http://[::]:PORT, which

@@ -22,6 +22,17 @@ import (
 // noEnv is an empty environment.
 func noEnv(string) string { return "" }
 
+// runOK runs sfload with args and returns what it printed, failing the
+// test with all of its output when it fails.
+func runOK(t *testing.T, args ...string) string {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	if err := run(context.Background(), append([]string{"sfload"}, args...), noEnv, &stdout, &stderr); err != nil {
+		t.Fatalf("sfload %s: %v\n%s%s", strings.Join(args, " "), err, stdout.String(), stderr.String())
+	}
+	return stdout.String()
+}
+
 func TestFlagsAreChecked(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -71,14 +82,10 @@ func TestSoakModes(t *testing.T) {
 	} {
 		t.Run(args[1], func(t *testing.T) {
 			t.Parallel()
-			var stdout, stderr bytes.Buffer
-			err := run(context.Background(), append([]string{"sfload", "-start", "-concurrency", "2"}, args...), noEnv, &stdout, &stderr)
-			if err != nil {
-				t.Fatalf("sfload %q: %v\n%s%s", args, err, stdout.String(), stderr.String())
-			}
+			out := runOK(t, append([]string{"-start", "-concurrency", "2"}, args...)...)
 			for _, want := range []string{"before ", "after 4", "after GC ", "HeapInuse", ", 0 failed", "VmRSS grew"} {
-				if !strings.Contains(stdout.String(), want) {
-					t.Errorf("sfload %q printed no %q:\n%s", args, want, stdout.String())
+				if !strings.Contains(out, want) {
+					t.Errorf("sfload %q printed no %q:\n%s", args, want, out)
 				}
 			}
 		})
@@ -92,13 +99,8 @@ func TestTwoHundredConcurrentFlows(t *testing.T) {
 	if testing.Short() {
 		t.Skip("200 concurrent flows: not in -short")
 	}
-	var stdout, stderr bytes.Buffer
-	args := []string{"-start", "-concurrency", "200", "-flows", "400", "-duration", "5m", "-orgs", "10",
-		"-records", "450", "-batch-size", "200", "-timeout", "60s"}
-	if err := run(context.Background(), append([]string{"sfload"}, args...), noEnv, &stdout, &stderr); err != nil {
-		t.Fatalf("sfload %s: %v\n%s%s", strings.Join(args, " "), err, stdout.String(), stderr.String())
-	}
-	out := stdout.String()
+	out := runOK(t, "-start", "-concurrency", "200", "-flows", "400", "-duration", "5m", "-orgs", "10",
+		"-records", "450", "-batch-size", "200", "-timeout", "60s")
 	for _, want := range []string{"sfload: 400 flows (0 failed)", "errors: 0\n", "mocksf memory: peak HeapInuse", "mocksf allocations: "} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
@@ -120,32 +122,24 @@ func TestTwoHundredConcurrentFlows(t *testing.T) {
 // org's host, as the token's instance_url names it.
 func TestPerOrgInstanceHosts(t *testing.T) {
 	t.Parallel()
-	var stdout, stderr bytes.Buffer
-	args := []string{"-start", "-instance-hosts", "per-org", "-concurrency", "4", "-flows", "8", "-orgs", "2", "-records", "10"}
-	if err := run(context.Background(), append([]string{"sfload"}, args...), noEnv, &stdout, &stderr); err != nil {
-		t.Fatalf("sfload: %v\n%s%s", err, stdout.String(), stderr.String())
-	}
-	if !strings.Contains(stdout.String(), "sfload: 8 flows (0 failed)") {
-		t.Errorf("output:\n%s", stdout.String())
+	if out := runOK(t, "-start", "-instance-hosts", "per-org", "-concurrency", "4", "-flows", "8", "-orgs", "2", "-records", "10"); !strings.Contains(out, "sfload: 8 flows (0 failed)") {
+		t.Errorf("output:\n%s", out)
 	}
 }
 
 func TestExternalMocksf(t *testing.T) {
 	t.Parallel()
 	srv := mocksftest.NewServer(t, mocksftest.WithSeed([]byte("orgs: []")))
-	var stdout, stderr bytes.Buffer
 	args := []string{"-mocksf", srv.URL, "-concurrency", "4", "-flows", "8", "-orgs", "2", "-records", "10"}
 	if runtime.GOOS == "linux" {
 		args = append(args, "-pid", strconv.Itoa(os.Getpid()))
 	}
-	if err := run(context.Background(), append([]string{"sfload"}, args...), noEnv, &stdout, &stderr); err != nil {
-		t.Fatalf("sfload: %v\n%s%s", err, stdout.String(), stderr.String())
+	out := runOK(t, args...)
+	if !strings.Contains(out, "sfload: 8 flows (0 failed)") {
+		t.Errorf("output:\n%s", out)
 	}
-	if !strings.Contains(stdout.String(), "sfload: 8 flows (0 failed)") {
-		t.Errorf("output:\n%s", stdout.String())
-	}
-	if runtime.GOOS == "linux" && !strings.Contains(stdout.String(), "VmHWM") {
-		t.Errorf("no peak memory from /proc:\n%s", stdout.String())
+	if runtime.GOOS == "linux" && !strings.Contains(out, "VmHWM") {
+		t.Errorf("no peak memory from /proc:\n%s", out)
 	}
 	// The orgs sfload made are gone again.
 	if got := len(srv.Mocksf.Store().Orgs()); got != 0 {
@@ -216,11 +210,7 @@ func TestMeasureStartup(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", bin, "github.com/sfharness/sfharness/cmd/mocksf").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	var stdout, stderr bytes.Buffer
-	if err := run(context.Background(), []string{"sfload", "-measure-startup", "-mocksf-bin", bin, "-runs", "2", "-measure-orgs", "20"}, noEnv, &stdout, &stderr); err != nil {
-		t.Fatalf("sfload -measure-startup: %v\n%s", err, stderr.String())
-	}
-	out := stdout.String()
+	out := runOK(t, "-measure-startup", "-mocksf-bin", bin, "-runs", "2", "-measure-orgs", "20")
 	for _, want := range []string{"default seed  median", "empty seed    median"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)

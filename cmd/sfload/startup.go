@@ -80,7 +80,7 @@ func measureStartup(ctx context.Context, c config, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "mocksf start-up, exec to the first 200 from /__mocksf/health (%s, %d runs each):\n", c.mocksfBin, c.runs)
 	for i, s := range seeds {
 		r := results[i]
-		fmt.Fprintf(stdout, "  %-13s median %s ms (min %s, max %s)\n", s.name, ms(medianDuration(r.ready)),
+		fmt.Fprintf(stdout, "  %-13s median %s ms (min %s, max %s)\n", s.name, ms(median(r.ready)),
 			ms(slices.Min(r.ready)), ms(slices.Max(r.ready)))
 	}
 	if len(results[0].idle) == 0 {
@@ -89,12 +89,12 @@ func measureStartup(ctx context.Context, c config, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "mocksf memory, VmRSS from /proc/PID/status (median of %d runs):\n", c.runs)
 	for i, s := range seeds {
-		fmt.Fprintf(stdout, "  idle, %-13s %s\n", s.name, mib(medianUint(results[i].idle)))
+		fmt.Fprintf(stdout, "  idle, %-13s %s\n", s.name, mib(median(results[i].idle)))
 	}
 	if r := results[0]; len(r.withOrgs) > 0 {
-		idle, with := medianUint(r.idle), medianUint(r.withOrgs)
+		idle, with := median(r.idle), median(r.withOrgs)
 		fmt.Fprintf(stdout, "  with %d more orgs (2 users, 1 connected app each; default seed): %s, VmHWM %s; %.1f KiB per org; created over HTTP in %s ms\n",
-			c.measureOrgs, mib(with), mib(medianUint(r.withHWM)), (float64(with)-float64(idle))/1024/float64(c.measureOrgs), ms(medianDuration(r.orgsTook)))
+			c.measureOrgs, mib(with), mib(median(r.withHWM)), (float64(with)-float64(idle))/1024/float64(c.measureOrgs), ms(median(r.orgsTook)))
 	}
 	return nil
 }
@@ -214,16 +214,9 @@ func createSmallOrgs(ctx context.Context, base string, n int) (time.Duration, er
 	return time.Since(start), nil
 }
 
-func medianDuration(ds []time.Duration) time.Duration {
-	s := slices.Clone(ds)
-	slices.Sort(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
-}
-
-func medianUint(xs []uint64) uint64 {
+// median is the middle of xs (the mean of the two middle ones for an even
+// count), 0 for none: of start-up times and of memory figures alike.
+func median[T time.Duration | uint64](xs []T) T {
 	s := slices.Clone(xs)
 	slices.Sort(s)
 	if len(s) == 0 {

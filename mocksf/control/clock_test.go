@@ -1,7 +1,7 @@
 package control_test
 
 import (
-	"io"
+	"context"
 	"net/url"
 	"strings"
 	"testing"
@@ -11,6 +11,7 @@ import (
 	"github.com/sfharness/sfharness/mocksf/identity"
 	"github.com/sfharness/sfharness/mocksf/login"
 	"github.com/sfharness/sfharness/mocksf/mail"
+	"github.com/sfharness/sfharness/mocksf/mocksfclient"
 )
 
 func TestClock(t *testing.T) {
@@ -72,18 +73,15 @@ func TestClock(t *testing.T) {
 func TestClockExpiresVerificationCodes(t *testing.T) {
 	t.Parallel()
 	s := newServer(t)
-	c := s.browser(t)
-	token := s.startLogin(t, c, "sync@acme.test", "Sync-Pass-1")
+	b, p := s.startLogin(t, "sync@acme.test", "Sync-Pass-1")
 	code := s.Mailer().Find(mail.Filter{Username: "sync@acme.test"})[0].Code
 	s.do(t, "POST", "/__mocksf/clock", `{"advance": "11m"}`)
-	resp, err := c.PostForm(s.URL+login.VerifyPath, url.Values{"_CONFIRMATIONTOKEN": {token}, "emc": {code}})
+	p, err := b.Submit(context.Background(), p, mocksfclient.FormVerify, url.Values{"emc": {code}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	page, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if !strings.Contains(string(page), identity.MsgExpiredCode) {
-		t.Errorf("a code 11 minutes old: page %s; want it refused with %q", page, identity.MsgExpiredCode)
+	if p.URL.Path != login.VerifyPath || !strings.Contains(p.Body, identity.MsgExpiredCode) {
+		t.Errorf("a code 11 minutes old: page %s; want it refused with %q", p.Body, identity.MsgExpiredCode)
 	}
 }
 

@@ -166,35 +166,15 @@ func TestFaultMatchesOrgClientAndUser(t *testing.T) {
 	// client_id in a token request's form, Basic auth or query.
 	s.addFault(t, `{"method": "POST", "path": "/services/oauth2/token", "clientId": "`+acmeKey+`", "oauthError": "rate_limit_exceeded"}`)
 	form := url.Values{"grant_type": {"refresh_token"}, "client_id": {acmeKey}, "refresh_token": {"x"}}
-	resp, err := http.PostForm(s.URL+"/services/oauth2/token", form)
-	if err != nil {
-		t.Fatal(err)
+	if status, b := s.postToken(t, form); !strings.Contains(b, "rate_limit_exceeded") {
+		t.Errorf("token request of the client = %d %s; want rate_limit_exceeded", status, b)
 	}
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if !strings.Contains(string(b), "rate_limit_exceeded") {
-		t.Errorf("token request of the client = %d %s; want rate_limit_exceeded", resp.StatusCode, b)
-	}
-	req, _ := http.NewRequest("POST", s.URL+"/services/oauth2/token", strings.NewReader("grant_type=refresh_token&refresh_token=x"))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.SetBasicAuth(acmeKey, acmeSecret)
-	resp, err = http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ = io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if !strings.Contains(string(b), "rate_limit_exceeded") {
-		t.Errorf("token request with Basic auth = %d %s; want rate_limit_exceeded", resp.StatusCode, b)
+	basic := "Basic " + base64.StdEncoding.EncodeToString([]byte(acmeKey+":"+acmeSecret))
+	if status, b := s.postToken(t, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {"x"}}, "Authorization", basic); !strings.Contains(b, "rate_limit_exceeded") {
+		t.Errorf("token request with Basic auth = %d %s; want rate_limit_exceeded", status, b)
 	}
 	form.Set("client_id", globex.ConnectedApps[0].ConsumerKey)
-	resp, err = http.PostForm(s.URL+"/services/oauth2/token", form)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ = io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if strings.Contains(string(b), "rate_limit_exceeded") {
+	if _, b := s.postToken(t, form); strings.Contains(b, "rate_limit_exceeded") {
 		t.Errorf("another client's request got the fault: %s", b)
 	}
 }
@@ -462,16 +442,11 @@ func TestFaultBadSignature(t *testing.T) {
 	// HMAC-SHA256(id + issued_at) with the consumer secret.
 	signatureOK := func() bool {
 		t.Helper()
-		resp, err := http.PostForm(s.URL+"/services/oauth2/token", url.Values{"grant_type": {"refresh_token"},
+		status, b := s.postToken(t, url.Values{"grant_type": {"refresh_token"},
 			"client_id": {acmeKey}, "client_secret": {acmeSecret}, "refresh_token": {rt.Token}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
 		var tok map[string]string
-		if resp.StatusCode != 200 || json.Unmarshal(b, &tok) != nil {
-			t.Fatalf("refresh = %d %s", resp.StatusCode, b)
+		if status != 200 || json.Unmarshal([]byte(b), &tok) != nil {
+			t.Fatalf("refresh = %d %s", status, b)
 		}
 		if tok["access_token"] == "" || len(tok["signature"]) != 44 {
 			t.Fatalf("refresh answer %s; want an access token and a 44-character signature", b)

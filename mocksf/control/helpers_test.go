@@ -2,16 +2,16 @@ package control_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
-	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/sfharness/sfharness/mocksf"
+	"github.com/sfharness/sfharness/mocksf/mocksfclient"
 	"github.com/sfharness/sfharness/mocksf/mocksftest"
 	"github.com/sfharness/sfharness/mocksf/store"
 )
@@ -94,6 +94,14 @@ func (s *server) do(t *testing.T, method, path string, body any, header ...strin
 	return resp.StatusCode, b
 }
 
+// postToken posts a form to the token endpoint, with extra headers as
+// name, value pairs, and returns the status and body.
+func (s *server) postToken(t *testing.T, form url.Values, header ...string) (int, string) {
+	t.Helper()
+	status, b := s.do(t, "POST", "/services/oauth2/token", form.Encode(), append([]string{"Content-Type", "application/x-www-form-urlencoded"}, header...)...)
+	return status, string(b)
+}
+
 // decode unmarshals a body or fails the test.
 func decode[T any](t *testing.T, b []byte) T {
 	t.Helper()
@@ -144,39 +152,19 @@ func orgID(t *testing.T, st *store.Store, name string) string {
 	return ""
 }
 
-// browser is a cookie-keeping client that does not follow redirects out
-// of mocksf.
-func (s *server) browser(t *testing.T) *http.Client {
+// startLogin posts the login form of a new browser (mocksfclient's, as
+// e2e's) as username; mocksf then emails a verification code. It returns
+// the browser on Verify Your Identity.
+func (s *server) startLogin(t *testing.T, username, password string) (*mocksfclient.Browser, mocksfclient.Page) {
 	t.Helper()
-	jar, _ := cookiejar.New(nil)
-	return &http.Client{Jar: jar}
-}
-
-var csrfPattern = regexp.MustCompile(`name="_CONFIRMATIONTOKEN" value="([^"]+)"`)
-
-// startLogin posts the login form and returns the session's CSRF token;
-// mocksf then emails a verification code.
-func (s *server) startLogin(t *testing.T, c *http.Client, username, password string) string {
-	t.Helper()
-	resp, err := c.Get(s.URL + "/")
-	if err != nil {
-		t.Fatal(err)
+	ctx := context.Background()
+	b := (&mocksfclient.Client{URL: s.URL}).NewBrowser("")
+	p, err := b.Get(ctx, s.URL+"/")
+	if err == nil {
+		p, err = b.Submit(ctx, p, mocksfclient.FormLogin, url.Values{"username": {username}, "pw": {password}})
 	}
-	page, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	m := csrfPattern.FindSubmatch(page)
-	if m == nil {
-		t.Fatalf("no CSRF token on the login page: %s", page)
+	if err != nil || !strings.Contains(p.Body, "Verify Your Identity") {
+		t.Fatalf("login as %s: %v %s", username, err, p.Body)
 	}
-	token := string(m[1])
-	resp, err = c.PostForm(s.URL+"/", url.Values{"_CONFIRMATIONTOKEN": {token}, "username": {username}, "pw": {password}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	page, _ = io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if !strings.Contains(string(page), "Verify Your Identity") {
-		t.Fatalf("login as %s: %s", username, page)
-	}
-	return token
+	return b, p
 }

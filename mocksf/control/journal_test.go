@@ -2,7 +2,6 @@ package control_test
 
 import (
 	"fmt"
-	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -18,11 +17,7 @@ func TestJournalRecordsAndMasks(t *testing.T) {
 	tok := s.token(t, "sync@acme.test", acmeKey)
 	form := url.Values{"grant_type": {"authorization_code"}, "code": {"aPrxSECRETCODE"}, "client_id": {acmeKey},
 		"client_secret": {acmeSecret}, "redirect_uri": {"http://127.0.0.1:9/callback"}, "code_verifier": {"verifier-verifier"}}
-	resp, err := http.PostForm(s.URL+"/services/oauth2/token", form)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
+	s.postToken(t, form)
 	s.get(t, query, tok)
 	s.do(t, "GET", "/__mocksf/orgs", nil) // not journaled
 
@@ -60,8 +55,7 @@ func TestJournalFilters(t *testing.T) {
 	mid := s.Clock().Now()
 	s.do(t, "POST", "/__mocksf/clock", `{"advance": "1h"}`)
 	s.get(t, "/services/data", "")
-	resp, _ := http.PostForm(s.URL+"/services/oauth2/token", url.Values{"grant_type": {"magic"}})
-	resp.Body.Close()
+	s.postToken(t, url.Values{"grant_type": {"magic"}})
 
 	all := decode[control.Requests](t, mustGet(t, s, "/__mocksf/requests"))
 	if all.Count != 4 {

@@ -13,7 +13,7 @@ import (
 func TestMailFiltersAndWait(t *testing.T) {
 	t.Parallel()
 	s := newServer(t)
-	s.startLogin(t, s.browser(t), "sync@acme.test", "Sync-Pass-1")
+	s.startLogin(t, "sync@acme.test", "Sync-Pass-1")
 	acme := orgID(t, s.Store(), "Acme")
 	first := decode[[]mail.Message](t, mustGet(t, s, "/__mocksf/mail?username=sync@acme.test"))
 	if len(first) != 1 || first[0].Code == "" || first[0].Org != acme || first[0].Username != "sync@acme.test" {
@@ -32,7 +32,7 @@ func TestMailFiltersAndWait(t *testing.T) {
 		done <- decode[[]mail.Message](t, mustGet(t, s, "/__mocksf/mail?username=sync@acme.test&wait=10s&after="+first[0].ID))
 	}()
 	time.Sleep(50 * time.Millisecond)
-	s.startLogin(t, s.browser(t), "sync@acme.test", "Sync-Pass-1")
+	s.startLogin(t, "sync@acme.test", "Sync-Pass-1")
 	select {
 	case got := <-done:
 		if len(got) != 1 || got[0].ID == first[0].ID {
@@ -65,7 +65,7 @@ func TestResetReturnsToTheSeed(t *testing.T) {
 	s.addFault(t, `{"path": "/services/data", "status": 500}`)
 	s.do(t, "POST", "/__mocksf/clock", `{"advance": "48h", "freeze": true}`)
 	s.get(t, "/services/data", "")
-	s.startLogin(t, s.browser(t), "hank@globex.test", "pw")
+	s.startLogin(t, "hank@globex.test", "pw")
 
 	status, body := s.do(t, "POST", "/__mocksf/reset", nil)
 	list := decode[[]control.OrgSummary](t, body)

@@ -155,21 +155,11 @@ func TestLoginErrorsAreClear(t *testing.T) {
 	t.Parallel()
 	srv := mocksftest.NewServer(t, mocksftest.WithSeed([]byte("orgs: []")))
 	a := srv.NewOrg(t, org("Acme", "acme.test", 0))
-	ft := &fakeT{}
-	func() {
-		defer func() { recover() }()
-		srv.Login(ft, "sync@acme.test", "wrong", a.ConnectedApps[0])
-	}()
-	if !strings.Contains(ft.msg, "Please check your username and password") {
-		t.Errorf("Login with a wrong password failed with %q; want Salesforce's message", ft.msg)
+	if msg := fatalOf(func(ft mocksftest.TB) { srv.Login(ft, "sync@acme.test", "wrong", a.ConnectedApps[0]) }); !strings.Contains(msg, "Please check your username and password") {
+		t.Errorf("Login with a wrong password failed with %q; want Salesforce's message", msg)
 	}
-	ft = &fakeT{}
-	func() {
-		defer func() { recover() }()
-		srv.NewOrg(ft, org("Again", "acme.test", 0))
-	}()
-	if !strings.Contains(ft.msg, "409 conflict") {
-		t.Errorf("NewOrg with taken usernames failed with %q; want the 409", ft.msg)
+	if msg := fatalOf(func(ft mocksftest.TB) { srv.NewOrg(ft, org("Again", "acme.test", 0)) }); !strings.Contains(msg, "409 conflict") {
+		t.Errorf("NewOrg with taken usernames failed with %q; want the 409", msg)
 	}
 }
 
@@ -245,6 +235,17 @@ func (f *fakeT) Fatalf(format string, args ...any) {
 	f.msg = strings.TrimSpace(fmt.Sprintf(format, args...))
 	panic("fatal")
 }
+
+// fatalOf runs f with a fakeT and returns what it failed with.
+func fatalOf(f func(mocksftest.TB)) string {
+	ft := &fakeT{}
+	func() {
+		defer func() { recover() }()
+		f(ft)
+	}()
+	return ft.msg
+}
+
 func (f *fakeT) cleanup() {
 	for i := len(f.cleanups) - 1; i >= 0; i-- {
 		f.cleanups[i]()
@@ -327,13 +328,8 @@ func TestAuthorizeAClientsOwnURL(t *testing.T) {
 		{"no redirect_uri", srv.URL + "/services/oauth2/authorize?response_type=code&client_id=" + a.ConnectedApps[0].ConsumerKey, "Sync-Pass-1", "has no redirect_uri"},
 		{"wrong password", cfg.AuthCodeURL("s"), "wrong", "Please check your username and password"},
 	} {
-		ft := &fakeT{}
-		func() {
-			defer func() { recover() }()
-			srv.Authorize(ft, tc.url, "sync@hooli.test", tc.password)
-		}()
-		if !strings.Contains(ft.msg, tc.want) {
-			t.Errorf("%s: Authorize failed with %q; want %q", tc.name, ft.msg, tc.want)
+		if msg := fatalOf(func(ft mocksftest.TB) { srv.Authorize(ft, tc.url, "sync@hooli.test", tc.password) }); !strings.Contains(msg, tc.want) {
+			t.Errorf("%s: Authorize failed with %q; want %q", tc.name, msg, tc.want)
 		}
 	}
 }

@@ -27,11 +27,7 @@ func newBulkServer(t *testing.T, settings rest.BulkSettings) *bulkServer {
 
 func (b *bulkServer) do(t *testing.T, method, path, body string) *httptest.ResponseRecorder {
 	t.Helper()
-	req := httptest.NewRequest(method, "http://localhost:8080/services/data/v62.0"+path, strings.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+b.token)
-	rec := httptest.NewRecorder()
-	b.srv.ServeHTTP(rec, req)
-	return rec
+	return serve(b.srv, method, "http://localhost:8080/services/data/v62.0"+path, b.token, body)
 }
 
 type bulkInfo struct {
@@ -265,11 +261,7 @@ func TestBulkRequestErrors(t *testing.T) {
 		t.Errorf("after refused upload: %+v", got)
 	}
 	// Query jobs need API 47.0; ingest jobs 41.0.
-	req := httptest.NewRequest("GET", "http://localhost:8080/services/data/v46.0/jobs/query", nil)
-	req.Header.Set("Authorization", "Bearer "+b.token)
-	rec := httptest.NewRecorder()
-	b.srv.ServeHTTP(rec, req)
-	wantError(t, rec, http.StatusNotFound, "NOT_FOUND")
+	wantError(t, serve(b.srv, "GET", "http://localhost:8080/services/data/v46.0/jobs/query", b.token, ""), http.StatusNotFound, "NOT_FOUND")
 	// The org's cap on jobs: two more fit, the fourth does not.
 	b.info(t, b.do(t, "POST", "/jobs/ingest", `{"object":"Account","operation":"insert"}`), http.StatusOK)
 	b.info(t, b.do(t, "POST", "/jobs/query", `{"operation":"query","query":"SELECT Id FROM Account"}`), http.StatusOK)

@@ -28,8 +28,7 @@ func TestCollectionCreateMixedTypes(t *testing.T) {
 		{"attributes":{"type":"Contact"},"LastName":"Johnson"},
 		{"attributes":{"type":"Contact"},"Email":"no-last-name@example.com"},
 		{"attributes":{"type":"Nope__c"},"Name":"x"}]}`)
-	wantStatus(t, rec, http.StatusOK)
-	res := decode[[]collectionResult](t, rec)
+	res := decodeStatus[[]collectionResult](t, rec, http.StatusOK)
 	if len(res) != 4 || !res[0].Success || !res[1].Success || res[2].Success || res[3].Success {
 		t.Fatalf("results = %s", rec.Body.String())
 	}
@@ -64,8 +63,7 @@ func TestCollectionAllOrNoneStoresNothing(t *testing.T) {
 			{"attributes":{"type":"Invoice__c"},"Number__c":"N-1"},{"attributes":{"type":"Invoice__c"},"Number__c":"N-1"}]}`},
 	} {
 		rec := f.send(t, "POST", "/services/data/v67.0/composite/sobjects", token, c.body)
-		wantStatus(t, rec, http.StatusOK)
-		res := decode[[]collectionResult](t, rec)
+		res := decodeStatus[[]collectionResult](t, rec, http.StatusOK)
 		if res[0].Success || res[0].ID != "" || res[0].Errors[0].StatusCode != "ALL_OR_NONE_OPERATION_ROLLED_BACK" ||
 			res[0].Errors[0].Message != "Record rolled back because not all records were valid and the request was using AllOrNone header" {
 			t.Errorf("%s: first result = %+v; want rolled back", c.name, res[0])
@@ -94,8 +92,7 @@ func TestCollectionUpdateDeleteRetrieve(t *testing.T) {
 		{"id":%q,"attributes":{"type":"Account"},"Name":"Renamed"},
 		{"Id":%q,"LastName":"New"},
 		{"attributes":{"type":"Account"},"Name":"No Id"}]}`, a, c))
-	wantStatus(t, rec, http.StatusOK)
-	res := decode[[]collectionResult](t, rec)
+	res := decodeStatus[[]collectionResult](t, rec, http.StatusOK)
 	if !res[0].Success || res[0].ID != a || !res[1].Success || res[2].Success || res[2].Errors[0].StatusCode != "MISSING_ARGUMENT" {
 		t.Fatalf("update results = %s", rec.Body.String())
 	}
@@ -113,8 +110,7 @@ func TestCollectionUpdateDeleteRetrieve(t *testing.T) {
 	wantBody(t, rec, http.StatusOK, `[{"id":"`+c+`","success":false,"errors":[{"statusCode":"ALL_OR_NONE_OPERATION_ROLLED_BACK","message":"Record rolled back because not all records were valid and the request was using AllOrNone header","fields":[]}]},`+
 		`{"success":false,"errors":[{"statusCode":"MALFORMED_ID","message":"malformed id bogus","fields":[]}]}]`)
 	rec = f.send(t, "DELETE", "/services/data/v67.0/composite/sobjects?ids="+c+","+c, token, "")
-	wantStatus(t, rec, http.StatusOK)
-	res = decode[[]collectionResult](t, rec)
+	res = decodeStatus[[]collectionResult](t, rec, http.StatusOK)
 	if !res[0].Success || res[1].Success || res[1].Errors[0].StatusCode != "ENTITY_IS_DELETED" {
 		t.Errorf("delete twice = %s", rec.Body.String())
 	}
@@ -126,8 +122,7 @@ func TestCollectionUpsert(t *testing.T) {
 	token := f.token(t, "Writer", 0)
 	body := `{"allOrNone":false,"records":[{"attributes":{"type":"Invoice__c"},"Number__c":"N-1","Amount__c":5},{"attributes":{"type":"Invoice__c"},"Amount__c":6}]}`
 	rec := f.send(t, "PATCH", "/services/data/v67.0/composite/sobjects/Invoice__c/Number__c", token, body)
-	wantStatus(t, rec, http.StatusOK)
-	res := decode[[]collectionResult](t, rec)
+	res := decodeStatus[[]collectionResult](t, rec, http.StatusOK)
 	if !res[0].Success || res[0].Created == nil || !*res[0].Created || res[1].Success {
 		t.Fatalf("first upsert = %s", rec.Body.String())
 	}

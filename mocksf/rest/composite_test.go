@@ -27,8 +27,7 @@ func TestCompositeReferences(t *testing.T) {
 	token := f.token(t, "Writer", 0)
 	org := f.orgs["Writer"].Org.ID
 	rec := f.send(t, "POST", "/services/data/v67.0/composite", token, strings.NewReplacer("%s", "false").Replace(compositeCreate))
-	wantStatus(t, rec, http.StatusOK)
-	ans := decode[compositeAnswer](t, rec)
+	ans := decodeStatus[compositeAnswer](t, rec, http.StatusOK)
 	if len(ans.CompositeResponse) != 4 {
 		t.Fatalf("answer = %s", rec.Body.String())
 	}
@@ -61,8 +60,7 @@ func TestCompositeAllOrNoneRollsBack(t *testing.T) {
 	// The last subrequest fails: FirstName is 40 characters at most.
 	rec := f.send(t, "POST", "/services/data/v67.0/composite", token,
 		strings.NewReplacer(`"allOrNone":%s`, `"allOrNone":true`, "%s", strings.Repeat("x", 41)).Replace(compositeCreate))
-	wantStatus(t, rec, http.StatusOK)
-	ans := decode[compositeAnswer](t, rec)
+	ans := decodeStatus[compositeAnswer](t, rec, http.StatusOK)
 	for i, r := range ans.CompositeResponse {
 		if r.HTTPStatusCode != 400 {
 			t.Errorf("subrequest %d: status %d; want 400", i, r.HTTPStatusCode)

@@ -3,7 +3,6 @@ package rest_test
 import (
 	"encoding/json"
 	"net/http/httptest"
-	"strings"
 	"testing"
 
 	"github.com/sfharness/sfharness/mocksf"
@@ -61,14 +60,11 @@ func newCoreServerAs(t *testing.T, seed, org string) *coreServer {
 
 // do sends a request with the admin's token.
 func (c *coreServer) do(method, path, body string) *httptest.ResponseRecorder {
-	req := httptest.NewRequest(method, "http://localhost:8080"+path, strings.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+c.token)
+	contentType := ""
 	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
+		contentType = "application/json"
 	}
-	rec := httptest.NewRecorder()
-	c.srv.ServeHTTP(rec, req)
-	return rec
+	return serve(c.srv, method, "http://localhost:8080"+path, c.token, body, "Content-Type", contentType)
 }
 
 // getJSON sends a GET and decodes a 200 answer.

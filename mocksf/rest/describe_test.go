@@ -49,8 +49,7 @@ func TestResources(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	rec := f.get(t, "/services/data/v66.0/", f.token(t, "Acme", 0))
-	wantStatus(t, rec, 200)
-	got := decode[map[string]string](t, rec)
+	got := decodeStatus[map[string]string](t, rec, 200)
 	org, user := f.orgs["Acme"].Org.ID, f.orgs["Acme"].Users[0].ID
 	want := map[string]string{
 		"sobjects":            "/services/data/v66.0/sobjects",

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -107,20 +108,29 @@ func (f *fixture) token(tb testing.TB, org string, user int, scopes ...string) s
 	return at.Token
 }
 
-// get requests path with a bearer token (none when empty) and extra
-// headers given as name, value pairs.
-func (f *fixture) get(tb testing.TB, path, token string, headers ...string) *httptest.ResponseRecorder {
-	tb.Helper()
-	req := httptest.NewRequest(http.MethodGet, path, nil)
+// serve sends a request to h (mocksf's router) with a bearer token, a
+// body and extra headers given as name, value pairs; an empty token or
+// header value is not sent.
+func serve(h http.Handler, method, path, token, body string, headers ...string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(method, path, strings.NewReader(body))
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
+		if headers[i+1] != "" {
+			req.Header.Set(headers[i], headers[i+1])
+		}
 	}
 	rec := httptest.NewRecorder()
-	f.srv.ServeHTTP(rec, req)
+	h.ServeHTTP(rec, req)
 	return rec
+}
+
+// get requests path with a bearer token (none when empty) and extra
+// headers given as name, value pairs.
+func (f *fixture) get(tb testing.TB, path, token string, headers ...string) *httptest.ResponseRecorder {
+	tb.Helper()
+	return serve(f.srv, http.MethodGet, path, token, "", headers...)
 }
 
 // query runs a SOQL query through /query (or another resource).
@@ -144,6 +154,13 @@ func decode[T any](tb testing.TB, rec *httptest.ResponseRecorder) T {
 		tb.Fatalf("decoding %s: %v", rec.Body.String(), err)
 	}
 	return v
+}
+
+// decodeStatus is decode of an answer wantStatus has checked.
+func decodeStatus[T any](tb testing.TB, rec *httptest.ResponseRecorder, status int) T {
+	tb.Helper()
+	wantStatus(tb, rec, status)
+	return decode[T](tb, rec)
 }
 
 // wantStatus fails the test unless the response has the status and a

@@ -42,8 +42,7 @@ func pageAll(t *testing.T, f *fixture, first queryPage, token string, headers ..
 			t.Fatal("more than 100 pages")
 		}
 		rec := f.get(t, *page.NextRecordsURL, token, headers...)
-		wantStatus(t, rec, http.StatusOK)
-		page = decode[queryPage](t, rec)
+		page = decodeStatus[queryPage](t, rec, http.StatusOK)
 		if page.TotalSize != first.TotalSize {
 			t.Errorf("page totalSize = %d; want %d", page.TotalSize, first.TotalSize)
 		}
@@ -63,8 +62,7 @@ func TestQueryPagesThroughAllLeads(t *testing.T) {
 	f := newFixture(t)
 	token := f.token(t, "Acme", 0)
 	rec := f.query(t, "query", "SELECT Id, FirstName, LastName, Email FROM Lead", token)
-	wantStatus(t, rec, 200)
-	first := decode[queryPage](t, rec)
+	first := decodeStatus[queryPage](t, rec, 200)
 	if first.TotalSize != 2500 || first.Done {
 		t.Fatalf("totalSize, done = %d, %v; want 2500, false", first.TotalSize, first.Done)
 	}
@@ -128,8 +126,7 @@ func TestQueryMoreAtAnyOffset(t *testing.T) {
 
 	// A client may fetch from any offset, with its own batch size.
 	rec := f.get(t, locator+"-2400", token, "Sforce-Query-Options", "batchSize=200")
-	wantStatus(t, rec, 200)
-	page := decode[queryPage](t, rec)
+	page := decodeStatus[queryPage](t, rec, 200)
 	_, ids := pageAll(t, f, page, token)
 	if fmt.Sprint(ids) != fmt.Sprint(all[2400:]) {
 		t.Errorf("records from offset 2400 differ from the first run's")

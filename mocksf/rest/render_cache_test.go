@@ -29,8 +29,7 @@ const renderQuery = "SELECT Id, FirstName, LastName, Company, Status, LastModifi
 // pageRecords decodes a query page's records by ID, as the bytes sent.
 func pageRecords(t *testing.T, rec *httptest.ResponseRecorder) (map[string]json.RawMessage, []string) {
 	t.Helper()
-	wantStatus(t, rec, http.StatusOK)
-	page := decode[queryPage](t, rec)
+	page := decodeStatus[queryPage](t, rec, http.StatusOK)
 	byID := map[string]json.RawMessage{}
 	var ids []string
 	for _, r := range page.Records {

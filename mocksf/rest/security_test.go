@@ -87,8 +87,7 @@ func TestSecurityQueryCursorsPerUser(t *testing.T) {
 	open := func(token string) string {
 		t.Helper()
 		rec := f.query(t, "query", "SELECT Id FROM Lead", token, "Sforce-Query-Options", "batchSize=200")
-		wantStatus(t, rec, 200)
-		page := decode[queryPage](t, rec)
+		page := decodeStatus[queryPage](t, rec, 200)
 		if page.NextRecordsURL == nil {
 			t.Fatal("a query of 500 Leads in batches of 200 left no cursor")
 		}

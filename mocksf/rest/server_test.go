@@ -17,11 +17,7 @@ func TestServerRoutes(t *testing.T) {
 	user := f.orgs["Writer"].Users[0]
 	token := f.token(t, "Writer", 0)
 	do := func(method, path, body string) *httptest.ResponseRecorder {
-		req := httptest.NewRequest(method, "http://localhost:8080"+path, strings.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+token)
-		rec := httptest.NewRecorder()
-		f.srv.ServeHTTP(rec, req)
-		return rec
+		return serve(f.srv, method, "http://localhost:8080"+path, token, body)
 	}
 	v := "/services/data/v67.0"
 	rec := do("POST", v+"/sobjects/Lead", `{"LastName":"Routed","Company":"C","External_Id__c":"R-1"}`)

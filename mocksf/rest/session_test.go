@@ -57,12 +57,7 @@ func TestRequireSession(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			req := httptest.NewRequest(http.MethodGet, tt.path, nil)
-			if tt.auth != "" {
-				req.Header.Set("Authorization", tt.auth)
-			}
-			rec := httptest.NewRecorder()
-			f.srv.ServeHTTP(rec, req)
+			rec := f.get(t, tt.path, "", "Authorization", tt.auth)
 			if tt.body == "" {
 				wantStatus(t, rec, tt.status)
 				return
@@ -128,10 +123,7 @@ func TestLimitInfoCountsPerOrg(t *testing.T) {
 	if u, err := f.store.APIUsageOf(f.orgs["Acme"].Org.ID); err != nil || u.Used != 3 {
 		t.Errorf("store: APIUsageOf = %+v, %v; want 3 used", u, err)
 	}
-	req := httptest.NewRequest(http.MethodGet, "/services/data/v67.0/sobjects", nil)
-	req.Header.Set("Authorization", "Bearer "+acme)
-	rec = httptest.NewRecorder()
-	f.srv.ServeHTTP(rec, req)
+	rec = f.get(t, "/services/data/v67.0/sobjects", acme)
 	if got := rec.Header().Get("Sforce-Limit-Info"); got != "api-usage=4/102000" {
 		t.Errorf("fourth request: Sforce-Limit-Info = %q; want api-usage=4/102000", got)
 	}

@@ -42,12 +42,7 @@ orgs:
 // send makes a request with a JSON body (none when empty).
 func (f *fixture) send(tb testing.TB, method, path, token, body string) *httptest.ResponseRecorder {
 	tb.Helper()
-	req := httptest.NewRequest(method, path, strings.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Content-Type", "application/json")
-	rec := httptest.NewRecorder()
-	f.srv.ServeHTTP(rec, req)
-	return rec
+	return serve(f.srv, method, path, token, body, "Content-Type", "application/json")
 }
 
 // create posts a record and returns its ID.
@@ -215,8 +210,7 @@ func TestUpsert(t *testing.T) {
 		t.Errorf("upsert update at v45.0: %d; want 204", rec.Code)
 	}
 	rec = f.get(t, strings.ToLower(path), token)
-	wantStatus(t, rec, 200)
-	got := decode[map[string]any](t, rec)
+	got := decodeStatus[map[string]any](t, rec, 200)
 	if got["Id"] != res.ID || got["Name"] != "Alan Turing" || got["Title"] != "Dr" || got["External_Id__c"] != "X-1" {
 		t.Errorf("GET by external ID = %v", got)
 	}

@@ -115,11 +115,18 @@ type RunFunc func(ctx context.Context, args []string, getenv func(string) string
 // "<name> listening on URL"; done receives run's result.
 func StartRun(t testing.TB, run RunFunc, name string, args []string, getenv func(string) string) (base string, cancel func(), done <-chan error) {
 	t.Helper()
+	return StartRunStderr(t, run, name, args, getenv, io.Discard)
+}
+
+// StartRunStderr is StartRun with run's stderr going to stderr, for a
+// test of what the program warns about.
+func StartRunStderr(t testing.TB, run RunFunc, name string, args []string, getenv func(string) string, stderr io.Writer) (base string, cancel func(), done <-chan error) {
+	t.Helper()
 	ctx, cancelCtx := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	result := make(chan error, 1)
 	go func() {
-		err := run(ctx, append([]string{name}, args...), getenv, pw, io.Discard)
+		err := run(ctx, append([]string{name}, args...), getenv, pw, stderr)
 		pw.Close()
 		result <- err
 	}()
