@@ -1,0 +1,92 @@
+package steps
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/target"
+	"github.com/chromedp/chromedp"
+)
+
+// The pool hands out tabs under the name asked for, each in its own
+// browser context (a cookie set in one is not in the other), refills
+// itself, and closes what it holds when it is closed, and what it would
+// have got after.
+func TestTabPool(t *testing.T) {
+	_, browserCtx := startChromiumCtx(t, "first")
+	p := &tabPool{browserCtx: browserCtx}
+	a, err := p.take("salesforce-admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := p.take("product")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if a.Name != "salesforce-admin" || b.Name != "product" || a == b {
+		t.Fatalf("took %q and %q; want the two names, two tabs", a.Name, b.Name)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer srv.Close()
+	for _, w := range []*Window{a, b} {
+		if err := w.Navigate(srv.URL); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := Eval[string](a, `document.cookie = "who=a"`); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := Eval[string](b, `document.cookie`); err != nil || got != "" {
+		t.Errorf("the second tab's cookies: %q, %v; want none of the first's", got, err)
+	}
+	// It fills up to its size in the background.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		p.mu.Lock()
+		n := len(p.ready)
+		p.mu.Unlock()
+		if n == tabPoolSize {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d tabs ready after 30s; want %d", n, tabPoolSize)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	p.mu.Lock()
+	var ids []target.ID
+	for _, w := range p.ready {
+		ids = append(ids, chromedp.FromContext(w.ctx).Target.TargetID)
+	}
+	p.mu.Unlock()
+	p.close()
+	// Closed means gone from the browser: the Chromium at CHROME_URL of
+	// a browser farm outlives the run.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		infos, err := chromedp.Targets(browserCtx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		left := 0
+		for _, info := range infos {
+			if slices.Contains(ids, info.TargetID) {
+				left++
+			}
+		}
+		if left == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of the %d ready tabs still open 10s after close", left, len(ids))
+		}
+	}
+	p.fill()
+	if len(p.ready) != 0 {
+		t.Errorf("a closed pool kept %d tabs", len(p.ready))
+	}
+}
