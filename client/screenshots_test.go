@@ -14,19 +14,17 @@
 package client_test
 
 import (
-	"context"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/chromedp"
 
 	"github.com/sfharness/sfharness/client"
+	"github.com/sfharness/sfharness/internal/headless"
 )
 
 // screenshotDir is docs/screenshots/ from the package directory.
@@ -42,7 +40,7 @@ func TestScreenshots(t *testing.T) {
 	} {
 		t.Run(tt.lang, func(t *testing.T) {
 			base := startBeacon(t)
-			ctx, logged := newHeadless(t)
+			ctx, logged := headless.Start(t, time.Minute, chromedp.WindowSize(1200, 900))
 			shoot := func(name string) {
 				t.Helper()
 				png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
@@ -96,36 +94,4 @@ func startBeacon(t *testing.T) string {
 	ts.Start()
 	t.Cleanup(func() { ts.Close(); srv.Close() })
 	return base
-}
-
-// newHeadless is a headless Chromium's tab, and what its pages logged.
-func newHeadless(t *testing.T) (context.Context, func() []string) {
-	t.Helper()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.NoSandbox, // Chromium runs as root in the dev container.
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1200, 900),
-	)
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancelAlloc)
-	browserCtx, cancelBrowser := chromedp.NewContext(alloc)
-	t.Cleanup(cancelBrowser)
-	ctx, cancel := context.WithTimeout(browserCtx, time.Minute)
-	t.Cleanup(cancel)
-	var mu sync.Mutex
-	var logged []string
-	entries := chromedp.Events(ctx, log.EntryAdded)
-	go func() {
-		for ev, err := range entries {
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			logged = append(logged, ev.Entry.Text)
-			mu.Unlock()
-		}
-	}()
-	return ctx, func() []string { mu.Lock(); defer mu.Unlock(); return append([]string(nil), logged...) }
 }

@@ -17,13 +17,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/chromedp"
 
+	"github.com/sfharness/sfharness/internal/headless"
 	"github.com/sfharness/sfharness/mocksf"
 	"github.com/sfharness/sfharness/mocksf/setup"
 )
@@ -36,47 +35,15 @@ const screenshotDir = "../docs/screenshots"
 type browserWalk struct {
 	t      *testing.T
 	ctx    context.Context
-	mu     sync.Mutex
-	logged []string
+	logged func() []string
 }
 
 func newBrowserWalk(t *testing.T) *browserWalk {
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.NoSandbox, // Chromium runs as root in the dev container.
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1200, 900),
-	)
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancelAlloc)
-	browserCtx, cancelBrowser := chromedp.NewContext(alloc)
-	t.Cleanup(cancelBrowser)
-	ctx, cancel := context.WithTimeout(browserCtx, 2*time.Minute)
-	t.Cleanup(cancel)
-	w := &browserWalk{t: t, ctx: ctx}
-
-	// Collect what the pages log, to catch policy violations.
-	entries := chromedp.Events(ctx, log.EntryAdded)
-	go func() {
-		for ev, err := range entries {
-			if err != nil {
-				return
-			}
-			w.mu.Lock()
-			w.logged = append(w.logged, ev.Entry.Text)
-			w.mu.Unlock()
-		}
-	}()
-
+	ctx, logged := headless.Start(t, 2*time.Minute, chromedp.WindowSize(1200, 900))
 	if err := os.MkdirAll(screenshotDir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	return w
+	return &browserWalk{t: t, ctx: ctx, logged: logged}
 }
 
 // do runs actions, failing the test with what on an error.
@@ -123,9 +90,7 @@ func (w *browserWalk) code(srv *mocksf.Server, to string) string {
 // pageErrors fails the test for every logged text with one of markers.
 func (w *browserWalk) pageErrors(markers ...string) {
 	w.t.Helper()
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	for _, text := range w.logged {
+	for _, text := range w.logged() {
 		for _, m := range markers {
 			if strings.Contains(text, m) {
 				w.t.Errorf("got a page error: %s", text)

@@ -21,6 +21,8 @@ import (
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/remote"
+
+	headlessChromium "github.com/sfharness/sfharness/internal/headless"
 )
 
 // StepTimeout bounds every browser action and wait: chromedp has no
@@ -44,16 +46,8 @@ func StartBrowser(ctx context.Context, chromeURL, userDataDir string, headless b
 		}
 		return browserCtx, func() { cancelBrowser(); cancelAlloc() }, nil
 	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.NoSandbox, // Chromium runs as root here.
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-quic", true),
+	opts := append(headlessChromium.Options(userDataDir),
 		chromedp.Flag("disable-popup-blocking", false),
-		chromedp.UserDataDir(userDataDir),
 		chromedp.WindowSize(1280, 900),
 		chromedp.CombinedOutput(output),
 	)

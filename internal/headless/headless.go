@@ -1,0 +1,62 @@
+// Package headless starts Debian's Chromium as the repository drives it:
+// headless, as root, with the flags that keep it off the network this
+// machine refuses (the developers' guide lists them). The steps' browser
+// (internal/steps) and the page screenshot tests start it through here,
+// so the list is written once.
+package headless
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/chromedp"
+)
+
+// Options are chromedp's defaults (headless among them) and the flags
+// every Chromium of the repository needs, with a fresh userDataDir.
+func Options(userDataDir string) []chromedp.ExecAllocatorOption {
+	return append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.NoSandbox, // Chromium runs as root here.
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.UserDataDir(userDataDir),
+	)
+}
+
+// Start starts a headless Chromium for a test and returns its tab, which
+// expires after timeout, and what the tab's pages have logged so far (to
+// catch a Content-Security-Policy violation). The test's cleanup stops it.
+func Start(t testing.TB, timeout time.Duration, opts ...chromedp.ExecAllocatorOption) (ctx context.Context, logged func() []string) {
+	t.Helper()
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), append(Options(t.TempDir()), opts...)...)
+	t.Cleanup(cancelAlloc)
+	browserCtx, cancelBrowser := chromedp.NewContext(alloc)
+	t.Cleanup(cancelBrowser)
+	ctx, cancel := context.WithTimeout(browserCtx, timeout)
+	t.Cleanup(cancel)
+	var mu sync.Mutex
+	var lines []string
+	entries := chromedp.Events(ctx, log.EntryAdded)
+	go func() {
+		for ev, err := range entries {
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			lines = append(lines, ev.Entry.Text)
+			mu.Unlock()
+		}
+	}()
+	return ctx, func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]string(nil), lines...)
+	}
+}
