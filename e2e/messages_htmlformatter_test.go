@@ -17,6 +17,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sfharness/sfharness/internal/steps"
 )
 
 // The formatter turns a stream written by the run's own report code
@@ -52,12 +54,12 @@ func TestCucumberHTMLFormatterRendersTheStream(t *testing.T) {
 	if _, err := exec.LookPath("chromium"); err != nil {
 		t.Fatalf("no chromium on PATH: make chromium installs it: %v", err)
 	}
-	browserCtx, stop, err := StartBrowser(context.Background(), "", t.TempDir(), true, io.Discard)
+	browserCtx, stop, err := steps.StartBrowser(context.Background(), "", t.TempDir(), true, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer stop()
-	win, err := NewTab(browserCtx, "cucumber-report")
+	win, err := steps.NewTab(browserCtx, "cucumber-report")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,11 +70,11 @@ func TestCucumberHTMLFormatterRendersTheStream(t *testing.T) {
 	if err := win.WaitFor("the report's app to render the scenarios", `document.getElementById("content").innerText.includes("Scenario:")`); err != nil {
 		t.Fatal(err)
 	}
-	text, err := Eval[string](win, `document.getElementById("content").innerText`)
+	text, err := steps.Eval[string](win, `document.getElementById("content").innerText`)
 	if err != nil {
 		t.Fatal(err)
 	}
-	links, err := Eval[[]string](win, `[...document.querySelectorAll("#report a[href]")].map(a => a.getAttribute("href"))`)
+	links, err := steps.Eval[[]string](win, `[...document.querySelectorAll("#report a[href]")].map(a => a.getAttribute("href"))`)
 	if err != nil {
 		t.Fatal(err)
 	}
