@@ -641,3 +641,59 @@ func TestVerificationRefusalLanguage(t *testing.T) {
 		})
 	}
 }
+
+// TestRemoteAccessErrorLanguage: the authorize endpoint's error page for
+// a request it will not redirect (an unknown client_id, a redirect_uri
+// the app lacks), and its page for a stale Allow Access request, speak the
+// language of the browser's Accept-Language before login and the user's
+// after it. Only the page's own words change: the error and
+// error_description stay Salesforce's English, as in a URL or the API,
+// and the ids stay.
+func TestRemoteAccessErrorLanguage(t *testing.T) {
+	authorize := func(clientID, redirectURI string) string {
+		return "/services/oauth2/authorize?" + url.Values{"response_type": {"code"}, "client_id": {clientID},
+			"redirect_uri": {redirectURI}, "state": {"st4te"}}.Encode()
+	}
+	unknownClient := []string{`<pre id="oauthError">error=invalid_client_id&amp;error_description=client%20identifier%20invalid</pre>`,
+		`<p id="errorDescription">client identifier invalid</p>`}
+	mismatch := []string{mismatchPre, `<p id="errorDescription">redirect_uri must match configuration</p>`}
+	heading := map[string][]string{
+		"en": {"<title>Remote Access Error</title>", "<h1>Remote Access Error</h1>"},
+		"nl": {"<title>Fout bij externe toegang</title>", "<h1>Fout bij externe toegang</h1>"},
+		"ja": {"<title>リモートアクセスエラー</title>", "<h1>リモートアクセスエラー</h1>"},
+	}
+	tests := []struct {
+		name, accept, lang string
+		admin              string // logged in first when set
+		path               string
+		want               []string // Salesforce's words, English in every language
+	}{
+		{"unknown client_id, no Accept-Language", "", "en", "", authorize("3MVG9Unknown", testCallback), unknownClient},
+		{"unknown client_id, Accept-Language nl-BE", "nl-BE,nl;q=0.9", "nl", "", authorize("3MVG9Unknown", testCallback), unknownClient},
+		{"unknown client_id, Accept-Language ja-JP", "ja-JP", "ja", "", authorize("3MVG9Unknown", testCallback), unknownClient},
+		{"redirect_uri mismatch, Accept-Language nl", "nl", "nl", "", authorize(testKey, "https://evil.example/cb"), mismatch},
+		{"redirect_uri mismatch, Accept-Language ja", "ja", "ja", "", authorize(testKey, "https://evil.example/cb"), mismatch},
+		{"redirect_uri mismatch, a language mocksf does not speak", "de-DE", "en", "", authorize(testKey, "https://evil.example/cb"), mismatch},
+		{"redirect_uri mismatch, a Japanese user on an English browser", "en-US", "ja", "kanri@acme.test", authorize(testKey, "https://evil.example/cb"), mismatch},
+		{"a stale Allow Access request, a Dutch user", "en-US", "nl", "beheerder@acme.test", oauth.ApprovalPath + "?source=gone",
+			[]string{`id="messagePage"`, `<p id="message">Dit autorisatieverzoek is niet meer geldig. Ga terug naar de toepassing en begin opnieuw.</p>`}},
+		{"a stale Allow Access request, a Japanese user", "en-US", "ja", "kanri@acme.test", oauth.ApprovalPath + "?source=gone",
+			[]string{`id="messagePage"`, `<p id="message">この認証要求は無効になりました。アプリケーションに戻ってやり直してください。</p>`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, ts := newServerWith(t, func(c *mocksf.Config) { c.Seed = []byte(languageSeed) })
+			c := browser(t, ts)
+			if tt.admin != "" {
+				c, _ = adminIn(t, srv, ts, tt.admin)
+			}
+			c.Transport = acceptLanguage{tt.accept}
+			resp, page := get(t, c, ts.URL+tt.path)
+			if resp.StatusCode != http.StatusBadRequest {
+				t.Fatalf("got %d at %s; want 400: %s", resp.StatusCode, resp.Request.URL, page)
+			}
+			resp.StatusCode = http.StatusOK // wantWords checks a page's words, not its status
+			wantWords(t, "the error page", resp, page, tt.lang, append(tt.want, heading[tt.lang]...))
+		})
+	}
+}
