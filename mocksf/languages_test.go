@@ -697,3 +697,37 @@ func TestRemoteAccessErrorLanguage(t *testing.T) {
 		})
 	}
 }
+
+// TestTokenErrorsStayEnglish: the token endpoint's JSON errors are
+// Salesforce's English whatever language the caller asks for, with no
+// Content-Language: only HTML pages are translated.
+func TestTokenErrorsStayEnglish(t *testing.T) {
+	_, ts := newServerWith(t, func(c *mocksf.Config) { c.Seed = []byte(languageSeed) })
+	const want = `{"error":"invalid_grant","error_description":"invalid authorization code"}`
+	for _, accept := range []string{"", "ja", "ja-JP,ja;q=0.9", "nl-NL"} {
+		t.Run("Accept-Language "+accept, func(t *testing.T) {
+			req, err := http.NewRequest(http.MethodPost, ts.URL+"/services/oauth2/token", strings.NewReader(url.Values{
+				"grant_type": {"authorization_code"}, "code": {"not-a-code"}, "client_id": {testKey},
+				"client_secret": {testSecret}, "redirect_uri": {testCallback}}.Encode()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			if accept != "" {
+				req.Header.Set("Accept-Language", accept)
+			}
+			resp, err := ts.Client().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			body, _ := io.ReadAll(resp.Body)
+			if resp.StatusCode != http.StatusBadRequest || strings.TrimSpace(string(body)) != want {
+				t.Errorf("got %d %s; want 400 %s", resp.StatusCode, body, want)
+			}
+			if cl := resp.Header.Get("Content-Language"); cl != "" {
+				t.Errorf("got Content-Language %q on a JSON error; want none", cl)
+			}
+		})
+	}
+}
