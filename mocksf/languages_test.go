@@ -2,15 +2,23 @@ package mocksf_test
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
+	"encoding/pem"
 	"html"
 	"io"
+	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sfharness/sfharness/mocksf"
 	"github.com/sfharness/sfharness/mocksf/login"
@@ -727,6 +735,78 @@ func TestTokenErrorsStayEnglish(t *testing.T) {
 			}
 			if cl := resp.Header.Get("Content-Language"); cl != "" {
 				t.Errorf("got Content-Language %q on a JSON error; want none", cl)
+			}
+		})
+	}
+}
+
+// certificateExpiring returns a self-signed certificate for CN=beacon-jwt
+// that expires at notAfter, in PEM.
+func certificateExpiring(t *testing.T, notAfter time.Time) string {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "beacon-jwt"},
+		NotBefore: notAfter.AddDate(-1, 0, 0), NotAfter: notAfter}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
+}
+
+// TestCertificateDateInTheUsersLanguage: a connected app's and an
+// External Client App's pages show their certificate's expiry in the
+// user's language, with its date in that language's order (month first
+// in English, day first in Dutch, year first in Japanese); the subject
+// is X.509's in every language, and the ids stay.
+func TestCertificateDateInTheUsersLanguage(t *testing.T) {
+	// The 9th of March: day and month differ, and the day has one digit,
+	// so every order and padding shows.
+	cert := certificateExpiring(t, time.Date(2027, time.March, 9, 12, 0, 0, 0, time.UTC))
+	want := map[string]struct{ detail, edit, eca string }{
+		"en": {`<dd id="detailDigitalSignatures">CN=beacon-jwt (expires 3/9/2027)</dd>`,
+			`id="currentCertificate">Uploaded certificate: CN=beacon-jwt (expires 3/9/2027). Choose a file only to replace it.</p>`,
+			`<dd id="detailJwtBearer">Checked (CN=beacon-jwt (expires 3/9/2027))</dd>`},
+		"nl": {`<dd id="detailDigitalSignatures">CN=beacon-jwt (verloopt op 09-03-2027)</dd>`,
+			`id="currentCertificate">Geüpload certificaat: CN=beacon-jwt (verloopt op 09-03-2027). Kies alleen een bestand om het te vervangen.</p>`,
+			`<dd id="detailJwtBearer">Aangevinkt (CN=beacon-jwt (verloopt op 09-03-2027))</dd>`},
+		"ja": {`<dd id="detailDigitalSignatures">CN=beacon-jwt (有効期限: 2027/03/09)</dd>`,
+			`id="currentCertificate">アップロード済みの証明書: CN=beacon-jwt (有効期限: 2027/03/09)。置き換える場合にのみファイルを選択してください。</p>`,
+			`<dd id="detailJwtBearer">オン (CN=beacon-jwt (有効期限: 2027/03/09))</dd>`},
+	}
+	for _, tt := range languages {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, ts := newServerWith(t, func(c *mocksf.Config) { c.Seed = []byte(languageSeed) })
+			c, _ := adminIn(t, srv, ts, tt.admin)
+			org := srv.Store().Orgs()[0].ID
+			policy := store.DefaultAppPolicy()
+			policy.CertificatePEM = cert
+			app, err := srv.Store().CreateApp(store.ConnectedApp{OrgID: org, Name: "Signed", APIName: "Signed",
+				ContactEmail: "admin@acme.test", OAuthEnabled: true, CallbackURLs: []string{"https://app.example/cb"},
+				Scopes: []string{"api"}, Policy: policy})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ecaPolicy := store.DefaultExternalClientAppPolicy()
+			ecaPolicy.CertificatePEM, ecaPolicy.Flows.JWTBearer = cert, true
+			eca, err := srv.Store().CreateApp(store.ConnectedApp{OrgID: org, Name: "Signed ECA", APIName: "Signed_ECA",
+				ContactEmail: "admin@acme.test", OAuthEnabled: true, CallbackURLs: []string{"https://app.example/cb"},
+				Scopes: []string{"api"}, Kind: store.KindExternalClientApp, DistributionState: store.DistributionLocal, Policy: ecaPolicy})
+			if err != nil {
+				t.Fatal(err)
+			}
+			w := want[tt.want.lang]
+			for _, p := range []struct{ name, path, want string }{
+				{"the connected app's page", setup.DetailPath + "?applicationId=" + app.ID, w.detail},
+				{"Edit Connected App", setup.EditPath + "?applicationId=" + app.ID, w.edit},
+				{"the External Client App's page", setup.ECADetailPath + "?applicationId=" + eca.ID, w.eca},
+				{"the External Client App's Edit Settings", setup.ECAEditSettingsPath + "?applicationId=" + eca.ID, w.edit},
+			} {
+				resp, page := get(t, c, ts.URL+p.path)
+				wantWords(t, p.name, resp, page, tt.want.lang, []string{p.want})
 			}
 		})
 	}
