@@ -57,12 +57,15 @@ func TestSalesforcePageLanguage(t *testing.T) {
 		wantCookie string // the lang cookie set, "" for none
 	}{
 		{"no preference is English", "/admin/crm/salesforce", nil, "en",
-			[]string{"<h1>Sync with Salesforce</h1>", ">Consumer Key</label>", ">Save</button>", ">Confirm Credentials</button>", ">Start Salesforce Sync</button>", ">Start Sync</button>", "Not started"}, ""},
+			[]string{"<h1>Sync with Salesforce</h1>", ">Consumer Key</label>", ">Save</button>", ">Confirm Credentials</button>", ">Start Salesforce Sync</button>", ">Start Sync</button>", "Not started",
+				`<script src="/static/salesforce.js" data-http-error="The request failed (HTTP {status}). Reload the page and try again."></script>`}, ""},
 		{"Accept-Language nl-BE is Dutch", "/admin/crm/salesforce", map[string]string{"Accept-Language": "nl-BE,nl;q=0.9,en;q=0.5"}, "nl",
 			[]string{"<title>Synchroniseren met Salesforce · Beacon</title>", "<h1>Synchroniseren met Salesforce</h1>", ">Consumentencode</label>", ">Consumentengeheim</label>",
-				">Opslaan</button>", ">Credentials bevestigen</button>", ">Salesforce Sync starten</button>", ">Sync starten</button>", "Niet gestart"}, ""},
+				">Opslaan</button>", ">Credentials bevestigen</button>", ">Salesforce Sync starten</button>", ">Sync starten</button>", "Niet gestart",
+				`<script src="/static/salesforce.js" data-http-error="Het verzoek is mislukt (HTTP {status}). Laad de pagina opnieuw en probeer het nog eens."></script>`}, ""},
 		{"Accept-Language ja-JP is Japanese", "/admin/crm/salesforce", map[string]string{"Accept-Language": "ja-JP"}, "ja",
-			[]string{"<h1>Salesforceと同期</h1>", ">Consumer key</label>", ">保存</button>", ">資格情報を確認</button>", ">開始Salesforce同期</button>", ">開始同期</button>", "未開始"}, ""},
+			[]string{"<h1>Salesforceと同期</h1>", ">Consumer key</label>", ">保存</button>", ">資格情報を確認</button>", ">開始Salesforce同期</button>", ">開始同期</button>", "未開始",
+				`<script src="/static/salesforce.js" data-http-error="要求が失敗しました (HTTP {status})。ページを再読み込みしてから、もう一度お試しください。"></script>`}, ""},
 		{"a language Beacon does not speak is English", "/admin/crm/salesforce", map[string]string{"Accept-Language": "de-DE,fr;q=0.5"}, "en",
 			[]string{"<h1>Sync with Salesforce</h1>"}, ""},
 		{"an unparsable Accept-Language is English", "/admin/crm/salesforce", map[string]string{"Accept-Language": "!!;q=x"}, "en",

@@ -66,7 +66,10 @@ func TestNavigation(t *testing.T) {
 			`<div class="actions" data-connection="clientCredentials" hidden><button id="connectClientCredentials" type="submit" formaction="/admin/crm/salesforce/client-credentials">Connect</button></div>`}, nil},
 		{"/healthz", http.StatusOK, []string{"ok"}, nil},
 		{"/static/beacon.css", http.StatusOK, []string{"--brand"}, map[string]string{"Content-Type": "text/css; charset=utf-8"}},
-		{"/static/salesforce.js", http.StatusOK, []string{"window.open('/salesforce/login?lang=' + encodeURIComponent(lang), 'sfdcLogin', 'popup,width=600,height=700')"}, nil},
+		{"/static/salesforce.js", http.StatusOK, []string{"window.open('/salesforce/login?lang=' + encodeURIComponent(lang), 'sfdcLogin', 'popup,width=600,height=700')",
+			// An answer without Beacon's error text shows the page's
+			// data-http-error, in the page's language.
+			"document.currentScript.dataset.httpError", "httpError.replace('{status}', String(resp.status))"}, nil},
 		{"/static/callback.js", http.StatusOK, []string{"postMessage(result, location.origin)", "window.close()"}, nil},
 		{"/nowhere", http.StatusNotFound, nil, nil},
 	}

@@ -2,15 +2,23 @@ package mocksf_test
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
+	"encoding/pem"
 	"html"
 	"io"
+	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sfharness/sfharness/mocksf"
 	"github.com/sfharness/sfharness/mocksf/login"
@@ -465,6 +473,34 @@ var setupPages = []struct {
 			"nl": {"<td>Beacon</td><td>Beacon</td><td>Lokaal</td>", `id="distributionStateNote">Distributiestatus: mocksf bewaart en toont deze instelling`},
 			"ja": {"<td>Beacon</td><td>Beacon</td><td>ローカル</td>", `id="distributionStateNote">配布状態: mocksf はこの設定を保存して表示します`},
 		}},
+	{"Lightning home with a global search", http.MethodGet,
+		func(string, string) string { return setup.LightningHomePath + "?str=%3Cb%3EAcme" }, nil,
+		map[string][]string{
+			"en": {`id="lightningHome"`, `<p class="slds-page-header__name-meta">Sales</p>`, `<h1 class="slds-page-header__title">Home</h1>`, `id="searchResults" role="status"><p>No results for &#34;&lt;b&gt;Acme&#34;: mocksf&#39;s global search finds nothing.</p>`, `<h2 class="slds-card__header-title">Welcome, admin@acme.test</h2>`, `<p>To create or manage connected apps, open the gear menu at the top right and choose <strong>Setup</strong>.</p>`, `id="homeSetupLink" href="` + setup.HomePath + `">Go to Setup</a>`, `id="homeRecentRecords">`, `>Recent Records</h2>`, `<p>No recent records.</p>`},
+			"nl": {`id="lightningHome"`, `<p class="slds-page-header__name-meta">Verkoop</p>`, `<h1 class="slds-page-header__title">Startpagina</h1>`, `id="searchResults" role="status"><p>Geen resultaten voor &#34;&lt;b&gt;Acme&#34;: de globale zoekfunctie van mocksf vindt niets.</p>`, `<h2 class="slds-card__header-title">Welkom, beheerder@acme.test</h2>`, `<p>Als u verbonden apps wilt maken of beheren, opent u het tandwielmenu rechtsboven en kiest u <strong>Opstelling</strong>.</p>`, `id="homeSetupLink" href="` + setup.HomePath + `">Naar Opstelling</a>`, `id="homeRecentRecords">`, `>Recente records</h2>`, `<p>Geen recente records.</p>`},
+			"ja": {`id="lightningHome"`, `<p class="slds-page-header__name-meta">セールス</p>`, `<h1 class="slds-page-header__title">ホーム</h1>`, `id="searchResults" role="status"><p>「&lt;b&gt;Acme」の結果はありません: mocksf のグローバル検索は何も検索しません。</p>`, `<h2 class="slds-card__header-title">ようこそ、kanri@acme.test さん</h2>`, `<p>接続アプリケーションを作成または管理するには、右上の歯車アイコンのメニューを開き、<strong>設定</strong> を選択します。</p>`, `id="homeSetupLink" href="` + setup.HomePath + `">設定に移動</a>`, `id="homeRecentRecords">`, `>最近のレコード</h2>`, `<p>最近のレコードはありません。</p>`},
+		}},
+	{"Setup Home", http.MethodGet,
+		func(string, string) string { return setup.HomePath }, nil,
+		map[string][]string{
+			"en": {`id="setupHome"`, `<h1 class="slds-page-header__title">Setup Home</h1>`, `id="setupHomeAbout">`, `>About this org</h2>`, `<p>This is mocksf, a fake Salesforce for tests.`},
+			"nl": {`id="setupHome"`, `<h1 class="slds-page-header__title">`, `id="setupHomeAbout">`, `>Over deze organisatie</h2>`, `<p>Dit is mocksf, een nep-Salesforce voor tests.`},
+			"ja": {`id="setupHome"`, `<h1 class="slds-page-header__title">`, `id="setupHomeAbout">`, `>この組織について</h2>`, `<p>これはテスト用の偽の Salesforce、mocksf です。`},
+		}},
+	{"Setup Home, Quick Find that matches nothing", http.MethodGet,
+		func(string, string) string { return setup.HomePath + "?q=zzq%22" }, nil,
+		map[string][]string{
+			"en": {`id="quickFindResults">`, `>Quick Find: zzq&#34;</h2>`, `<p>No results found for &#34;zzq&#34;&#34;.</p>`},
+			"nl": {`id="quickFindResults">`, `>Snel zoeken: zzq&#34;</h2>`, `<p>Geen resultaten gevonden voor &#34;zzq&#34;&#34;.</p>`},
+			"ja": {`id="quickFindResults">`, `>クイック検索: zzq&#34;</h2>`, `<p>「zzq&#34;」の結果は見つかりませんでした。</p>`},
+		}},
+	{"Setup Home, Quick Find that matches", http.MethodGet,
+		func(string, string) string { return setup.HomePath + "?q=App" }, nil,
+		map[string][]string{
+			"en": {`id="quickFindResults">`, `>Quick Find: App</h2>`, `<p>The Setup tree on the left shows the entries that match.</p>`},
+			"nl": {`id="quickFindResults">`, `>Snel zoeken: App</h2>`, `<p>De structuur van Opstelling links toont de items die overeenkomen.</p>`},
+			"ja": {`id="quickFindResults">`, `>クイック検索: App</h2>`, `<p>左側の設定ツリーに一致する項目が表示されます。</p>`},
+		}},
 	{"External Client App Settings", http.MethodGet,
 		func(string, string) string { return setup.ECASettingsPath + "?saved=1" }, nil,
 		map[string][]string{
@@ -610,6 +646,168 @@ func TestVerificationRefusalLanguage(t *testing.T) {
 				}
 			}
 			wantWords(t, "the verification page", resp, page, tt.lang, []string{`<div id="error" class="error" role="alert">` + tt.want})
+		})
+	}
+}
+
+// TestRemoteAccessErrorLanguage: the authorize endpoint's error page for
+// a request it will not redirect (an unknown client_id, a redirect_uri
+// the app lacks), and its page for a stale Allow Access request, speak the
+// language of the browser's Accept-Language before login and the user's
+// after it. Only the page's own words change: the error and
+// error_description stay Salesforce's English, as in a URL or the API,
+// and the ids stay.
+func TestRemoteAccessErrorLanguage(t *testing.T) {
+	authorize := func(clientID, redirectURI string) string {
+		return "/services/oauth2/authorize?" + url.Values{"response_type": {"code"}, "client_id": {clientID},
+			"redirect_uri": {redirectURI}, "state": {"st4te"}}.Encode()
+	}
+	unknownClient := []string{`<pre id="oauthError">error=invalid_client_id&amp;error_description=client%20identifier%20invalid</pre>`,
+		`<p id="errorDescription">client identifier invalid</p>`}
+	mismatch := []string{mismatchPre, `<p id="errorDescription">redirect_uri must match configuration</p>`}
+	heading := map[string][]string{
+		"en": {"<title>Remote Access Error</title>", "<h1>Remote Access Error</h1>"},
+		"nl": {"<title>Fout bij externe toegang</title>", "<h1>Fout bij externe toegang</h1>"},
+		"ja": {"<title>リモートアクセスエラー</title>", "<h1>リモートアクセスエラー</h1>"},
+	}
+	tests := []struct {
+		name, accept, lang string
+		admin              string // logged in first when set
+		path               string
+		want               []string // Salesforce's words, English in every language
+	}{
+		{"unknown client_id, no Accept-Language", "", "en", "", authorize("3MVG9Unknown", testCallback), unknownClient},
+		{"unknown client_id, Accept-Language nl-BE", "nl-BE,nl;q=0.9", "nl", "", authorize("3MVG9Unknown", testCallback), unknownClient},
+		{"unknown client_id, Accept-Language ja-JP", "ja-JP", "ja", "", authorize("3MVG9Unknown", testCallback), unknownClient},
+		{"redirect_uri mismatch, Accept-Language nl", "nl", "nl", "", authorize(testKey, "https://evil.example/cb"), mismatch},
+		{"redirect_uri mismatch, Accept-Language ja", "ja", "ja", "", authorize(testKey, "https://evil.example/cb"), mismatch},
+		{"redirect_uri mismatch, a language mocksf does not speak", "de-DE", "en", "", authorize(testKey, "https://evil.example/cb"), mismatch},
+		{"redirect_uri mismatch, a Japanese user on an English browser", "en-US", "ja", "kanri@acme.test", authorize(testKey, "https://evil.example/cb"), mismatch},
+		{"a stale Allow Access request, a Dutch user", "en-US", "nl", "beheerder@acme.test", oauth.ApprovalPath + "?source=gone",
+			[]string{`id="messagePage"`, `<p id="message">Dit autorisatieverzoek is niet meer geldig. Ga terug naar de toepassing en begin opnieuw.</p>`}},
+		{"a stale Allow Access request, a Japanese user", "en-US", "ja", "kanri@acme.test", oauth.ApprovalPath + "?source=gone",
+			[]string{`id="messagePage"`, `<p id="message">この認証要求は無効になりました。アプリケーションに戻ってやり直してください。</p>`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, ts := newServerWith(t, func(c *mocksf.Config) { c.Seed = []byte(languageSeed) })
+			c := browser(t, ts)
+			if tt.admin != "" {
+				c, _ = adminIn(t, srv, ts, tt.admin)
+			}
+			c.Transport = acceptLanguage{tt.accept}
+			resp, page := get(t, c, ts.URL+tt.path)
+			if resp.StatusCode != http.StatusBadRequest {
+				t.Fatalf("got %d at %s; want 400: %s", resp.StatusCode, resp.Request.URL, page)
+			}
+			resp.StatusCode = http.StatusOK // wantWords checks a page's words, not its status
+			wantWords(t, "the error page", resp, page, tt.lang, append(tt.want, heading[tt.lang]...))
+		})
+	}
+}
+
+// TestTokenErrorsStayEnglish: the token endpoint's JSON errors are
+// Salesforce's English whatever language the caller asks for, with no
+// Content-Language: only HTML pages are translated.
+func TestTokenErrorsStayEnglish(t *testing.T) {
+	_, ts := newServerWith(t, func(c *mocksf.Config) { c.Seed = []byte(languageSeed) })
+	const want = `{"error":"invalid_grant","error_description":"invalid authorization code"}`
+	for _, accept := range []string{"", "ja", "ja-JP,ja;q=0.9", "nl-NL"} {
+		t.Run("Accept-Language "+accept, func(t *testing.T) {
+			req, err := http.NewRequest(http.MethodPost, ts.URL+"/services/oauth2/token", strings.NewReader(url.Values{
+				"grant_type": {"authorization_code"}, "code": {"not-a-code"}, "client_id": {testKey},
+				"client_secret": {testSecret}, "redirect_uri": {testCallback}}.Encode()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			if accept != "" {
+				req.Header.Set("Accept-Language", accept)
+			}
+			resp, err := ts.Client().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			body, _ := io.ReadAll(resp.Body)
+			if resp.StatusCode != http.StatusBadRequest || strings.TrimSpace(string(body)) != want {
+				t.Errorf("got %d %s; want 400 %s", resp.StatusCode, body, want)
+			}
+			if cl := resp.Header.Get("Content-Language"); cl != "" {
+				t.Errorf("got Content-Language %q on a JSON error; want none", cl)
+			}
+		})
+	}
+}
+
+// certificateExpiring returns a self-signed certificate for CN=beacon-jwt
+// that expires at notAfter, in PEM.
+func certificateExpiring(t *testing.T, notAfter time.Time) string {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "beacon-jwt"},
+		NotBefore: notAfter.AddDate(-1, 0, 0), NotAfter: notAfter}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
+}
+
+// TestCertificateDateInTheUsersLanguage: a connected app's and an
+// External Client App's pages show their certificate's expiry in the
+// user's language, with its date in that language's order (month first
+// in English, day first in Dutch, year first in Japanese); the subject
+// is X.509's in every language, and the ids stay.
+func TestCertificateDateInTheUsersLanguage(t *testing.T) {
+	// The 9th of March: day and month differ, and the day has one digit,
+	// so every order and padding shows.
+	cert := certificateExpiring(t, time.Date(2027, time.March, 9, 12, 0, 0, 0, time.UTC))
+	want := map[string]struct{ detail, edit, eca string }{
+		"en": {`<dd id="detailDigitalSignatures">CN=beacon-jwt (expires 3/9/2027)</dd>`,
+			`id="currentCertificate">Uploaded certificate: CN=beacon-jwt (expires 3/9/2027). Choose a file only to replace it.</p>`,
+			`<dd id="detailJwtBearer">Checked (CN=beacon-jwt (expires 3/9/2027))</dd>`},
+		"nl": {`<dd id="detailDigitalSignatures">CN=beacon-jwt (verloopt op 09-03-2027)</dd>`,
+			`id="currentCertificate">Geüpload certificaat: CN=beacon-jwt (verloopt op 09-03-2027). Kies alleen een bestand om het te vervangen.</p>`,
+			`<dd id="detailJwtBearer">Aangevinkt (CN=beacon-jwt (verloopt op 09-03-2027))</dd>`},
+		"ja": {`<dd id="detailDigitalSignatures">CN=beacon-jwt (有効期限: 2027/03/09)</dd>`,
+			`id="currentCertificate">アップロード済みの証明書: CN=beacon-jwt (有効期限: 2027/03/09)。置き換える場合にのみファイルを選択してください。</p>`,
+			`<dd id="detailJwtBearer">オン (CN=beacon-jwt (有効期限: 2027/03/09))</dd>`},
+	}
+	for _, tt := range languages {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, ts := newServerWith(t, func(c *mocksf.Config) { c.Seed = []byte(languageSeed) })
+			c, _ := adminIn(t, srv, ts, tt.admin)
+			org := srv.Store().Orgs()[0].ID
+			policy := store.DefaultAppPolicy()
+			policy.CertificatePEM = cert
+			app, err := srv.Store().CreateApp(store.ConnectedApp{OrgID: org, Name: "Signed", APIName: "Signed",
+				ContactEmail: "admin@acme.test", OAuthEnabled: true, CallbackURLs: []string{"https://app.example/cb"},
+				Scopes: []string{"api"}, Policy: policy})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ecaPolicy := store.DefaultExternalClientAppPolicy()
+			ecaPolicy.CertificatePEM, ecaPolicy.Flows.JWTBearer = cert, true
+			eca, err := srv.Store().CreateApp(store.ConnectedApp{OrgID: org, Name: "Signed ECA", APIName: "Signed_ECA",
+				ContactEmail: "admin@acme.test", OAuthEnabled: true, CallbackURLs: []string{"https://app.example/cb"},
+				Scopes: []string{"api"}, Kind: store.KindExternalClientApp, DistributionState: store.DistributionLocal, Policy: ecaPolicy})
+			if err != nil {
+				t.Fatal(err)
+			}
+			w := want[tt.want.lang]
+			for _, p := range []struct{ name, path, want string }{
+				{"the connected app's page", setup.DetailPath + "?applicationId=" + app.ID, w.detail},
+				{"Edit Connected App", setup.EditPath + "?applicationId=" + app.ID, w.edit},
+				{"the External Client App's page", setup.ECADetailPath + "?applicationId=" + eca.ID, w.eca},
+				{"the External Client App's Edit Settings", setup.ECAEditSettingsPath + "?applicationId=" + eca.ID, w.edit},
+			} {
+				resp, page := get(t, c, ts.URL+p.path)
+				wantWords(t, p.name, resp, page, tt.want.lang, []string{p.want})
+			}
 		})
 	}
 }

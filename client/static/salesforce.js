@@ -42,11 +42,17 @@
     return fetch(url, { credentials: 'same-origin', headers: { 'Accept': 'application/json', 'Accept-Language': lang } }).then(readJSON);
   }
 
+  // httpError is the page's message, in its language (the script tag's
+  // data-http-error, from client/locales), for an answer that carries no
+  // error text of Beacon's, such as a proxy's error page: {status} is
+  // where the HTTP status goes.
+  var httpError = (document.currentScript && document.currentScript.dataset.httpError) || 'HTTP {status}';
+
   // readJSON resolves with the body of a 2xx answer and rejects with the
   // server's error text otherwise.
   function readJSON(resp) {
     return resp.json().catch(function () { return {}; }).then(function (body) {
-      if (!resp.ok) { throw new Error(body.error || ('HTTP ' + resp.status)); }
+      if (!resp.ok) { throw new Error(body.error || httpError.replace('{status}', String(resp.status))); }
       return body;
     });
   }

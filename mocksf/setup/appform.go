@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/sfharness/sfharness/mocksf/scope"
@@ -159,18 +160,27 @@ func parseCertificate(data []byte) (string, error) {
 	}
 }
 
+// certificate is what the app pages show of a stored certificate: its
+// subject as X.509 writes it, the same in every language, and the day it
+// expires, which the page writes in its language's date format
+// ("app.certificateSummary", the template function "date").
+type certificate struct {
+	Subject string
+	Expires time.Time
+}
+
 // certificateSummary describes a stored certificate for the pages, or
-// returns "" when there is none.
-func certificateSummary(text string) string {
+// returns nil when there is none.
+func certificateSummary(text string) *certificate {
 	block, _ := pem.Decode([]byte(text))
 	if block == nil {
-		return ""
+		return nil
 	}
 	cert, err := x509.ParseCertificate(block.Bytes)
 	if err != nil {
-		return ""
+		return nil
 	}
-	return cert.Subject.String() + " (expires " + cert.NotAfter.UTC().Format("1/2/2006") + ")"
+	return &certificate{Subject: cert.Subject.String(), Expires: cert.NotAfter}
 }
 
 var apiNamePattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]*(_[A-Za-z0-9]+)*$`)
@@ -290,7 +300,7 @@ type editPage struct {
 	Errors              map[string]string
 	Available, Selected []scope.Scope
 	// Certificate describes the edited app's stored certificate.
-	Certificate string
+	Certificate *certificate
 	// Reupload asks for the certificate file again after a failed save.
 	Reupload bool
 	// ClientCredentialsAccepted is set when the app already has the client

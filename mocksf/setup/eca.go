@@ -177,7 +177,7 @@ type ecaDetailPage struct {
 	App             store.ConnectedApp
 	Policies        bool // the Policies tab is open
 	ScopeLabels     []string
-	Certificate     string
+	Certificate     *certificate
 	JWTAccessTokens bool
 	SessionTimeout  string
 }

@@ -106,7 +106,7 @@ type ecaFormPage struct {
 	Errors                                       map[string]string
 	Available, Selected                          []scope.Scope
 	DistributionStates                           []option
-	Certificate                                  string
+	Certificate                                  *certificate
 	Reupload                                     bool
 	MaxCertificateBytes                          int
 	Messages                                     editMessages

@@ -326,7 +326,7 @@ func HandleDetail(d Deps) http.Handler {
 			chrome
 			App         store.ConnectedApp
 			ScopeLabels []string
-			Certificate string
+			Certificate *certificate
 			// Unsimulated and UnsimulatedNote show what mocksf stores
 			// but does not simulate.
 			Unsimulated     []unsimView

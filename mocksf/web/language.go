@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strings"
+	"time"
 
 	"golang.org/x/text/language"
 
@@ -89,3 +90,14 @@ func valueText(loc *i18n.Localizer) func(string) string {
 // valueSep ends the part of a message that comes before the value it
 // names (valueText).
 const valueSep = ": "
+
+// dateIn is the template function "date": a day in the language's short
+// date format, the catalogue's "format.date", a Go time layout (1/2/2006
+// in English, 02-01-2006 in Dutch, 2006/01/02 in Japanese: the order of
+// day, month and year differs). golang.org/x/text formats no dates, so
+// the layout lives with the language's words. Dates are shown in UTC, as
+// mocksf knows no user's time zone.
+func dateIn(loc *i18n.Localizer) func(time.Time) string {
+	layout := loc.MustT("format.date")
+	return func(t time.Time) string { return t.UTC().Format(layout) }
+}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"testing"
+	"time"
 
 	"golang.org/x/text/language"
 
@@ -32,5 +33,25 @@ func TestValueText(t *testing.T) {
 				t.Errorf("txv %q in %s = %q; want %q", tt.in, tt.lang, got, tt.want)
 			}
 		})
+	}
+}
+
+// TestDateIn: "date" writes a day in the language's order, from the
+// instant's UTC day: 01:00 in Tokyo on the 10th is still the 9th in UTC.
+func TestDateIn(t *testing.T) {
+	t.Parallel()
+	tokyo := time.FixedZone("JST", 9*60*60)
+	day := time.Date(2027, time.March, 10, 1, 0, 0, 0, tokyo)
+	for _, tt := range []struct {
+		lang language.Tag
+		want string
+	}{
+		{language.English, "3/9/2027"},
+		{language.Dutch, "09-03-2027"},
+		{language.Japanese, "2027/03/09"},
+	} {
+		if got := dateIn(locales.Catalogue.In(tt.lang))(day); got != tt.want {
+			t.Errorf("date in %s = %q; want %q", tt.lang, got, tt.want)
+		}
 	}
 }

@@ -140,8 +140,9 @@ func pageChrome(data any) Chrome {
 // locales.Catalogue.
 type Pages struct {
 	// byLang holds the templates once per language, each parsed with
-	// that language's "t", "tx" and "lang" (i18n.Localizer.Funcs) and
-	// "txv" (valueText), so a template names its words by key:
+	// that language's "t", "tx" and "lang" (i18n.Localizer.Funcs),
+	// "txv" (valueText) and "date" (dateIn), so a template names its
+	// words by key:
 	// {{t "verify.title"}}.
 	byLang map[language.Tag]*template.Template
 }
@@ -156,6 +157,7 @@ func NewPages() *Pages {
 			funcs[name] = f
 		}
 		funcs["txv"] = valueText(loc)
+		funcs["date"] = dateIn(loc)
 		p.byLang[tag] = template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html"))
 	}
 	return p
