@@ -135,7 +135,14 @@ func TestSecurityCorruptValueIsNotAWrongKey(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer db.Close()
-		if _, err := db.Exec("UPDATE settings SET value = CAST(substr(value, 1, 20) || X'00' || substr(value, 22) AS BLOB) WHERE name = 'consumer_secret'"); err != nil {
+		// Every bit of byte 21 is inverted: writing a fixed byte left the
+		// value whole whenever the sealed value already held it there.
+		var value []byte
+		if err := db.QueryRow("SELECT value FROM settings WHERE name = 'consumer_secret'").Scan(&value); err != nil {
+			t.Fatal(err)
+		}
+		value[20] ^= 0xff
+		if _, err := db.Exec("UPDATE settings SET value = ? WHERE name = 'consumer_secret'", value); err != nil {
 			t.Fatal(err)
 		}
 	}
