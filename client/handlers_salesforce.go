@@ -38,6 +38,10 @@ type salesforcePage struct {
 	// MyDomainURL is the typed or connected My Domain URL of the client
 	// credentials flow.
 	MyDomainURL string
+	// StatusPollMS and PopupGraceMS are Config.StatusPoll and
+	// Config.PopupGrace in milliseconds, for the page's script.
+	StatusPollMS int64
+	PopupGraceMS int64
 }
 
 func newSalesforcePage(cfg Config, st *store.Store, csrf string, loc *i18n.Localizer) salesforcePage {
@@ -49,6 +53,8 @@ func newSalesforcePage(cfg Config, st *store.Store, csrf string, loc *i18n.Local
 		PopupClosedMessage:     msgPopupClosed.in(loc),
 		Objects:                syncjob.Objects,
 		Status:                 buildStatus(st.Status(), loc),
+		StatusPollMS:           pageMillis(cfg.StatusPoll),
+		PopupGraceMS:           pageMillis(cfg.PopupGrace),
 	}
 	if c, ok := st.Credentials(); ok {
 		d.HasCredentials = true

@@ -27,6 +27,9 @@ type harnessOptions struct {
 	featureOff bool
 	// dbPath is the database file; empty for a temporary one.
 	dbPath string
+	// statusPoll and popupGrace are client.Config's; zero for its
+	// defaults.
+	statusPoll, popupGrace time.Duration
 }
 
 func newHarness(t *testing.T, opts ...harnessOptions) *harness {
@@ -44,6 +47,8 @@ func newHarness(t *testing.T, opts ...harnessOptions) *harness {
 		HTTPClient:   &http.Client{Timeout: 30 * time.Second}, // Beacon's default
 		DBPath:       o.dbPath,
 		Logger:       testlog.New(t, h.logs),
+		StatusPoll:   o.statusPoll,
+		PopupGrace:   o.popupGrace,
 	})
 	return h
 }

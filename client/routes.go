@@ -7,7 +7,7 @@ import (
 )
 
 // addRoutes maps Beacon's whole HTTP surface.
-func addRoutes(mux *http.ServeMux, cfg Config, st *store.Store, ss *sessions, j *jobs, pages *pages) {
+func addRoutes(mux *http.ServeMux, cfg Config, st *store.Store, ss *sessions, j *jobs, pages *pages, streams *streams) {
 	mux.Handle("GET /{$}", http.RedirectHandler("/admin", http.StatusFound))
 	mux.Handle("GET /healthz", handleHealth())
 	mux.Handle("GET /static/", handleStatic())
@@ -24,6 +24,7 @@ func addRoutes(mux *http.ServeMux, cfg Config, st *store.Store, ss *sessions, j 
 	mux.Handle("POST /admin/crm/salesforce/confirm", requireCSRF(ss, pages, handleConfirm(cfg, st, j)))
 	mux.Handle("POST /admin/crm/salesforce/cancel", requireCSRF(ss, pages, handleCancel(cfg, st, j)))
 	mux.Handle("GET /admin/crm/salesforce/status", handleStatus(cfg, st))
+	mux.Handle("GET /admin/crm/salesforce/events", handleStatusEvents(cfg, st, streams))
 	mux.Handle("POST /admin/crm/salesforce/sync", requireCSRF(ss, pages, handleStartSync(cfg, st, j)))
 	mux.Handle("POST /admin/crm/salesforce/disconnect", requireCSRF(ss, pages, handleDisconnect(cfg, st, ss, pages, j)))
 

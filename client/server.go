@@ -104,7 +104,27 @@ type Config struct {
 	// invalid_request "missing required code challenge", which the page
 	// shows. False, the default, sends both (cmd/client: -no-pkce).
 	DisablePKCE bool
+	// StatusPoll is how often the Sync with Salesforce page checks what it
+	// is not told: whether the login pop-up has closed, and the status
+	// when the browser cannot keep the status stream (server-sent events
+	// from GET /admin/crm/salesforce/events) open. It is also the
+	// stream's reconnection wait. Zero means 500ms (cmd/client:
+	// -status-poll); the page counts whole milliseconds, at least one.
+	StatusPoll time.Duration
+	// PopupGrace is how long the page waits, once the login pop-up has
+	// closed, for the pop-up's result before it tells the admin the
+	// window closed before the login finished (as when Salesforce showed
+	// an error there, such as a Consumer Key not active yet): the result
+	// is posted just before the pop-up closes and may arrive after the
+	// page sees it closed. Zero means 1.5s (cmd/client: -popup-grace).
+	PopupGrace time.Duration
 }
+
+// The defaults of Config.StatusPoll and Config.PopupGrace.
+const (
+	defaultStatusPoll = 500 * time.Millisecond
+	defaultPopupGrace = 1500 * time.Millisecond
+)
 
 // Server is the client's HTTP server state; Close stops background jobs
 // and closes the database.
@@ -112,6 +132,7 @@ type Server struct {
 	handler   http.Handler
 	jobs      *jobs
 	store     *store.Store
+	streams   *streams
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -127,6 +148,12 @@ func NewServer(cfg Config) (*Server, error) {
 	}
 	if cfg.SyncInterval <= 0 {
 		cfg.SyncInterval = 5 * time.Second
+	}
+	if cfg.StatusPoll <= 0 {
+		cfg.StatusPoll = defaultStatusPoll
+	}
+	if cfg.PopupGrace <= 0 {
+		cfg.PopupGrace = defaultPopupGrace
 	}
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}
@@ -153,12 +180,14 @@ func NewServer(cfg Config) (*Server, error) {
 	j.resume()
 	secure := strings.HasPrefix(cfg.BaseURL, "https://")
 	ss := newSessions(secure)
+	streams := newStreams()
 	mux := http.NewServeMux()
-	addRoutes(mux, cfg, st, ss, j, pages)
+	addRoutes(mux, cfg, st, ss, j, pages, streams)
 	s := &Server{
 		handler: logRequests(cfg.Logger, secureHeaders(rememberLanguage(secure, http.NewCrossOriginProtection().Handler(mux)))),
 		jobs:    j,
 		store:   st,
+		streams: streams,
 	}
 	return s, nil
 }
@@ -168,10 +197,20 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.handler.ServeHTTP(w, r)
 }
 
-// Close stops the background jobs and waits for them to end. It does not
-// stop an http.Server serving s.
+// CloseStreams ends the status streams open now (GET
+// /admin/crm/salesforce/events); a stream asked for later sends the status
+// once and ends, and the browser asks again after StatusPoll, as a poll
+// would. An http.Server's Shutdown waits for the requests in flight, and a
+// stream never ends by itself: register CloseStreams with the server's
+// RegisterOnShutdown, or its Shutdown waits out its whole time limit.
+// Close calls it too.
+func (s *Server) CloseStreams() { s.streams.close() }
+
+// Close ends the status streams, stops the background jobs and waits for
+// them to end. It does not stop an http.Server serving s.
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
+		s.streams.close()
 		s.jobs.close()
 		s.closeErr = s.store.Close()
 	})

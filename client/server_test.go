@@ -69,7 +69,7 @@ func TestNavigation(t *testing.T) {
 		{"/static/salesforce.js", http.StatusOK, []string{"window.open('/salesforce/login?lang=' + encodeURIComponent(lang), 'sfdcLogin', 'popup,width=600,height=700')",
 			// An answer without Beacon's error text shows the page's
 			// data-http-error, in the page's language.
-			"document.currentScript.dataset.httpError", "httpError.replace('{status}', String(resp.status))"}, nil},
+			"script.dataset.httpError", "httpError.replace('{status}', String(resp.status))"}, nil},
 		{"/static/callback.js", http.StatusOK, []string{"postMessage(result, location.origin)", "window.close()"}, nil},
 		{"/nowhere", http.StatusNotFound, nil, nil},
 	}

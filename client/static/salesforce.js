@@ -1,9 +1,15 @@
 // The Sync with Salesforce page: the login pop-up, the confirmation
-// dialog, and a status area that polls the server instead of reloading.
+// dialog, and a status area the server keeps up to date (server-sent
+// events, polling when the browser cannot keep the stream) instead of
+// reloading.
 (function () {
   'use strict';
 
-  var POLL_MS = 500;
+  // The timings are Beacon's (Config.StatusPoll and Config.PopupGrace), on
+  // this script's element; the numbers after || are their defaults.
+  var script = document.currentScript;
+  var POLL_MS = Number(script && script.dataset.statusPollMs) || 500;
+  var POPUP_GRACE_MS = Number(script && script.dataset.popupGraceMs) || 1500;
   var csrfToken = document.querySelector('meta[name="csrf-token"]').content;
   var pollTimer = null;
   // The page's language (<html lang>): the JSON answers and the login
@@ -46,7 +52,7 @@
   // data-http-error, from client/locales), for an answer that carries no
   // error text of Beacon's, such as a proxy's error page: {status} is
   // where the HTTP status goes.
-  var httpError = (document.currentScript && document.currentScript.dataset.httpError) || 'HTTP {status}';
+  var httpError = (script && script.dataset.httpError) || 'HTTP {status}';
 
   // readJSON resolves with the body of a 2xx answer and rejects with the
   // server's error text otherwise.
@@ -99,8 +105,8 @@
       // The result message may still be on its way: give it a moment.
       setTimeout(function () {
         if (!loginResult && closedMessage) { showError(closedMessage); }
-      }, 1500);
-    }, 500);
+      }, POPUP_GRACE_MS);
+    }, POLL_MS);
   }
 
   // Step 7: the pop-up reports the end of the login.
@@ -129,7 +135,7 @@
       showError('');
       showMessage(answer.message);
       render(answer.status);
-      startPolling();
+      followStatus();
     }).catch(function (err) {
       $('confirm-dialog').close();
       showError(err.message);
@@ -156,7 +162,7 @@
     post('/admin/crm/salesforce/sync').then(function (answer) {
       showMessage(answer.message);
       render(answer.status);
-      startPolling();
+      followStatus();
     }).catch(function (err) {
       showError(err.message);
       button.disabled = false;
@@ -193,5 +199,26 @@
     if (pollTimer === null) { pollTimer = setTimeout(poll, POLL_MS); }
   }
 
-  if (!$('salesforce-sync').hidden) { startPolling(); }
+  // followStatus keeps the status area up to date: the stream sends the
+  // status at once and at each change. The browser opens it again by
+  // itself after a break (the server restarting, say) and gives up only
+  // on an answer that is not a stream; then the page polls.
+  var events = null;
+  function followStatus() {
+    if (events !== null || pollTimer !== null) { return; }
+    if (!window.EventSource) { startPolling(); return; }
+    events = new EventSource('/admin/crm/salesforce/events?lang=' + encodeURIComponent(lang));
+    events.onmessage = function (event) {
+      var s;
+      try { s = JSON.parse(event.data); } catch (err) { return; }
+      render(s);
+    };
+    events.onerror = function () {
+      if (events.readyState !== EventSource.CLOSED) { return; }
+      events = null;
+      startPolling();
+    };
+  }
+
+  if (!$('salesforce-sync').hidden) { followStatus(); }
 })();

@@ -96,7 +96,7 @@ func (s *Store) SaveCursor(object string, c Cursor) error {
 // It returns how many live records were added and removed.
 func (s *Store) SavePage(object string, versions []RecordVersion, c *Cursor) (added, removed int, err error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlockChanged()
 	err = s.inTx(func(tx *sql.Tx) error {
 		get, err := tx.Prepare("SELECT last_modified, deleted, data FROM records WHERE object = ? AND id = ?")
 		if err != nil {

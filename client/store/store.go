@@ -60,6 +60,9 @@ type Store struct {
 	fields      []ObjectFields
 	counts      map[string]int
 	sync        RecordSync
+	// changed is closed, and replaced, by each write that may change what
+	// Status returns (unlockChanged); see Changed.
+	changed chan struct{}
 }
 
 // Setting names.
@@ -82,7 +85,7 @@ func Open(opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{seal: seal, describe: opts.Describe, counts: map[string]int{}}
+	s := &Store{seal: seal, describe: opts.Describe, counts: map[string]int{}, changed: make(chan struct{})}
 	if s.describe == nil {
 		s.describe = func(err error) string { return err.Error() }
 	}
@@ -530,7 +533,7 @@ func (s *Store) TakePending() (Connection, bool, error) {
 // sync again pulls only changes; records of another org are removed.
 func (s *Store) Connect(c Connection, objects []string) error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlockChanged()
 	org := ""
 	if c.Identity != nil {
 		org = c.Identity.OrganizationID
@@ -609,7 +612,7 @@ func resetFieldSync(tx *sql.Tx, objects []string) error {
 // for a later connection to the same org.
 func (s *Store) Disconnect() (Connection, bool, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlockChanged()
 	if s.conn == nil {
 		return Connection{}, false, nil
 	}
@@ -643,7 +646,7 @@ func (s *Store) Connection() (Connection, bool) {
 // connection that was replaced meanwhile changes nothing.
 func (s *Store) UpdateToken(prev, next *oauth2.Token, instanceURL string) error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlockChanged()
 	if s.conn == nil || s.conn.Token != prev {
 		return nil
 	}
@@ -659,7 +662,7 @@ func (s *Store) UpdateToken(prev, next *oauth2.Token, instanceURL string) error 
 // phase is PhaseFailed.
 func (s *Store) SetFieldPhase(object string, p Phase, err error) error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlockChanged()
 	of := s.objectFields(object)
 	if of == nil {
 		return nil
@@ -680,7 +683,7 @@ func (s *Store) SetFieldPhase(object string, p Phase, err error) error {
 // done.
 func (s *Store) SetFields(object string, fields []Field) error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlockChanged()
 	of := s.objectFields(object)
 	if of == nil {
 		return nil
@@ -773,7 +776,7 @@ func (s *Store) showRecordSync(rs RecordSync) error {
 // already going; it reports whether it did, so that only one sync runs.
 func (s *Store) StartRecordSync() (bool, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlockChanged()
 	if s.conn == nil || s.sync.State.Active() {
 		return false, nil
 	}
@@ -788,7 +791,7 @@ func (s *Store) StartRecordSync() (bool, error) {
 // as complete) at time at, and clears the last error.
 func (s *Store) RecordSyncRunning(at time.Time) error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlockChanged()
 	rs := s.sync
 	rs.State, rs.Err, rs.LastPull, rs.LastError = SyncRunning, nil, at, nil
 	return s.setRecordSync(rs)
@@ -797,7 +800,7 @@ func (s *Store) RecordSyncRunning(at time.Time) error {
 // RecordSyncError records an error the sync will retry after.
 func (s *Store) RecordSyncError(err error) error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlockChanged()
 	rs := s.sync
 	rs.LastError = err
 	return s.showRecordSync(rs)
@@ -806,10 +809,30 @@ func (s *Store) RecordSyncError(err error) error {
 // RecordSyncFailed marks the record sync as stopped by err.
 func (s *Store) RecordSyncFailed(err error) error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlockChanged()
 	rs := s.sync
 	rs.State, rs.Err, rs.LastError = SyncFailed, err, err
 	return s.showRecordSync(rs)
+}
+
+// Changed returns a channel that is closed by the next write that may
+// change what Status returns, so that the page's status stream tells the
+// admin at once instead of asking again and again. A write that changed
+// nothing may close it too: the caller compares what it shows.
+func (s *Store) Changed() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.changed
+}
+
+// unlockChanged ends a write that may have changed what Status returns:
+// it wakes the callers of Changed, then releases s.mu. Both under s.mu, so
+// that a caller gets either the channel this write closes or a new one
+// taken after the write, never one that misses it.
+func (s *Store) unlockChanged() {
+	close(s.changed)
+	s.changed = make(chan struct{})
+	s.mu.Unlock()
 }
 
 // Status returns a snapshot of the connection and both syncs.

@@ -472,3 +472,60 @@ func TestMigrateKeepsWebServerConnection(t *testing.T) {
 		t.Errorf("connection after the migration = %+v, %v; want the web server one", c, ok)
 	}
 }
+
+// TestChangedWakesOnEveryStatusWrite checks that each write the page's
+// status shows closes the channel Changed returned before it, and that
+// Status then already holds the write: the status stream reads it right
+// after the wake-up.
+func TestChangedWakesOnEveryStatusWrite(t *testing.T) {
+	t.Parallel()
+	st := open(t, "", testKey)
+	tok := &oauth2.Token{AccessToken: "a1"}
+	tests := []struct {
+		name  string
+		write func() error
+		shown func(store.Status) bool
+	}{
+		{"Connect", func() error {
+			return st.Connect(store.Connection{Token: tok, Identity: &store.Identity{Username: "sync@acme.test"}}, []string{"Lead"})
+		}, func(s store.Status) bool { return s.Connection != nil }},
+		{"UpdateToken", func() error { return st.UpdateToken(tok, &oauth2.Token{AccessToken: "a2"}, "") },
+			func(s store.Status) bool { return s.Connection.Token.AccessToken == "a2" }},
+		{"SetFieldPhase", func() error { return st.SetFieldPhase("Lead", store.PhaseRunning, nil) },
+			func(s store.Status) bool { return s.Fields[0].Phase == store.PhaseRunning }},
+		{"SetFields", func() error { return st.SetFields("Lead", []store.Field{{Name: "Id", Type: "id"}}) },
+			func(s store.Status) bool { return s.Fields[0].Phase == store.PhaseDone }},
+		{"StartRecordSync", func() error { _, err := st.StartRecordSync(); return err },
+			func(s store.Status) bool { return s.Sync.State == store.SyncInitial }},
+		{"SavePage", func() error {
+			_, _, err := st.SavePage("Lead", []store.RecordVersion{live("a", 1, "1")}, nil)
+			return err
+		},
+			func(s store.Status) bool { return s.Counts["Lead"] == 1 }},
+		{"RecordSyncError", func() error { return st.RecordSyncError(errors.New("HTTP 503")) },
+			func(s store.Status) bool { return s.Sync.LastError != nil }},
+		{"RecordSyncRunning", func() error { return st.RecordSyncRunning(at(2)) },
+			func(s store.Status) bool { return s.Sync.State == store.SyncRunning && s.Sync.LastError == nil }},
+		{"RecordSyncFailed", func() error { return st.RecordSyncFailed(errors.New("invalid_grant")) },
+			func(s store.Status) bool { return s.Sync.State == store.SyncFailed }},
+		{"Disconnect", func() error { _, _, err := st.Disconnect(); return err },
+			func(s store.Status) bool { return s.Connection == nil }},
+	}
+	for _, tc := range tests {
+		changed := st.Changed()
+		select {
+		case <-changed:
+			t.Fatalf("before %s: Changed is closed already", tc.name)
+		default:
+		}
+		mustNil(t, tc.write())
+		select {
+		case <-changed:
+		default:
+			t.Errorf("%s did not close the channel Changed returned before it", tc.name)
+		}
+		if !tc.shown(st.Status()) {
+			t.Errorf("after %s woke Changed, Status does not show it: %+v", tc.name, st.Status())
+		}
+	}
+}

@@ -8,6 +8,7 @@
 //	       [-base-url URL] [-oauth-feature=true] [-sync-interval 5s]
 //	       [-db FILE] [-salesforce-timeout 30s] [-retry-backoff 500ms]
 //	       [-max-backoff 5m] [-read-header-timeout 10s] [-no-pkce]
+//	       [-status-poll 500ms] [-popup-grace 1.5s]
 //
 // It prints one line, "client listening on http://HOST:PORT", once it
 // accepts connections. On SIGINT or SIGTERM it stops accepting
@@ -37,6 +38,15 @@
 // the authorize URL, no code_verifier in the code exchange. A connected
 // app that requires PKCE then refuses the login, and the page shows
 // Salesforce's error (invalid_request: missing required code challenge).
+//
+// The Sync with Salesforce page follows the status as Beacon sends it
+// (server-sent events). -status-poll is how often the page checks what it
+// is not sent: whether the login pop-up has closed, and the status when
+// the browser cannot keep the stream open; it is also the wait before the
+// browser opens the stream again. -popup-grace is how long the page waits,
+// once the pop-up has closed, for the login's result before it says the
+// window closed before the login finished (the result is posted as the
+// pop-up closes, and may come after). A test suite sets both small.
 //
 // The Consumer Secret and the OAuth tokens are encrypted in the database
 // with AES-256-GCM. The key is the environment variable BEACON_KEY, the
@@ -141,6 +151,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	maxBackoff := fs.Duration("max-backoff", 5*time.Minute, "longest wait of the sync between attempts after failures in a row")
 	readHeaderTimeout := fs.Duration("read-header-timeout", httpserve.DefaultReadHeaderTimeout, "how long a browser may take to send a request's headers before the connection is closed")
 	noPKCE := fs.Bool("no-pkce", false, "leave PKCE (code_challenge, code_verifier) out of the Login with Salesforce flow, as an older OAuth library does")
+	statusPoll := fs.Duration("status-poll", 500*time.Millisecond, "how often the Sync with Salesforce page checks the login pop-up, and the status when it cannot keep the status stream")
+	popupGrace := fs.Duration("popup-grace", 1500*time.Millisecond, "how long the page waits for the login's result after the pop-up closed before it says the window closed too soon")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -156,6 +168,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	if *sfTimeout <= 0 {
 		return fmt.Errorf("-salesforce-timeout must be positive, got %v", *sfTimeout)
+	}
+	// The page counts whole milliseconds; zero would be client.Config's
+	// default rather than what was asked for.
+	for _, d := range []struct {
+		flag  string
+		value time.Duration
+	}{{"-status-poll", *statusPoll}, {"-popup-grace", *popupGrace}} {
+		if d.value < time.Millisecond {
+			return fmt.Errorf("%s must be at least 1ms, got %v", d.flag, d.value)
+		}
 	}
 
 	ln, err := net.Listen("tcp", *addr)
@@ -181,6 +203,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		DBPath:        *dbPath,
 		EncryptionKey: key,
 		DisablePKCE:   *noPKCE,
+		StatusPoll:    *statusPoll,
+		PopupGrace:    *popupGrace,
 	})
 	if err != nil {
 		return err
@@ -190,6 +214,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 
 	hs := httpserve.New(srv, *readHeaderTimeout)
 	hs.ErrorLog = slog.NewLogLogger(logger.Handler(), slog.LevelWarn)
+	// The status streams never end by themselves: without this, Shutdown
+	// would wait ShutdownGrace for any page left open, then fail.
+	hs.RegisterOnShutdown(srv.CloseStreams)
 	return httpserve.Run(ctx, hs, ln, func() { fmt.Fprintf(stdout, "client listening on %s\n", listenURL) })
 }
 

@@ -73,22 +73,29 @@ func TestRunBadFlags(t *testing.T) {
 		name   string
 		args   []string
 		getenv func(string) string
+		want   string // in the error, when not ""
 	}{
-		{"unknown flag", []string{"client", "-nope"}, noEnv},
-		{"bad salesforce URL", []string{"client", "-addr", "127.0.0.1:0", "-salesforce", "login.salesforce.com", "-db", ""}, noEnv},
-		{"extra argument", []string{"client", "extra"}, noEnv},
+		{"unknown flag", []string{"client", "-nope"}, noEnv, ""},
+		{"bad salesforce URL", []string{"client", "-addr", "127.0.0.1:0", "-salesforce", "login.salesforce.com", "-db", ""}, noEnv, ""},
+		{"extra argument", []string{"client", "extra"}, noEnv, ""},
+		{"zero -status-poll", []string{"client", "-addr", "127.0.0.1:0", "-db", "", "-status-poll", "0s"}, noEnv, "-status-poll must be at least 1ms, got 0s"},
+		{"-popup-grace below a millisecond", []string{"client", "-addr", "127.0.0.1:0", "-db", "", "-popup-grace", "500us"}, noEnv, "-popup-grace must be at least 1ms, got 500µs"},
+		{"-status-poll not a duration", []string{"client", "-status-poll", "fast"}, noEnv, `invalid value "fast" for flag -status-poll`},
 		{"bad BEACON_KEY", []string{"client", "-addr", "127.0.0.1:0", "-db", ""}, func(k string) string {
 			if k == "BEACON_KEY" {
 				return "c2hvcnQ="
 			}
 			return ""
-		}},
+		}, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			err := run(context.Background(), tc.args, tc.getenv, io.Discard, io.Discard)
 			if err == nil {
 				t.Fatal("run returned nil; want an error")
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("run = %v; want an error with %q", err, tc.want)
 			}
 		})
 	}
@@ -403,4 +410,73 @@ func TestNoPKCEFlag(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestTimingFlags checks that -status-poll and -popup-grace reach the Sync
+// with Salesforce page's script, in milliseconds.
+func TestTimingFlags(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"defaults", nil, `<script src="/static/salesforce.js" data-status-poll-ms="500" data-popup-grace-ms="1500"></script>`},
+		{"set", []string{"-status-poll", "25ms", "-popup-grace", "0.2s"}, `<script src="/static/salesforce.js" data-status-poll-ms="25" data-popup-grace-ms="200"></script>`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			base, _ := startRun(t, append([]string{"-db", ""}, tc.args...), noEnv)
+			resp, err := http.Get(base + "/admin/crm/salesforce")
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), tc.want) {
+				t.Errorf("GET /admin/crm/salesforce = %d; want 200 with %s:\n%s", resp.StatusCode, tc.want, body)
+			}
+		})
+	}
+}
+
+// TestRunShutdownEndsStatusStreams cancels run's context (what SIGTERM
+// does) while a page's status stream is open: the stream ends, and run
+// returns nil at once rather than after waiting httpserve.ShutdownGrace
+// for a stream that never ends by itself.
+func TestRunShutdownEndsStatusStreams(t *testing.T) {
+	t.Parallel()
+	base, cancel, done := startCancelable(t, []string{"-salesforce", "http://127.0.0.1:1", "-db", ""}, noEnv)
+	resp, err := http.Get(base + "/admin/crm/salesforce/events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	lines := make(chan string)
+	go func() {
+		defer close(lines)
+		sc := bufio.NewScanner(resp.Body)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+	}()
+	for line := range lines {
+		if strings.HasPrefix(line, "data: ") {
+			break
+		}
+	}
+	start := time.Now()
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run = %v; want nil", err)
+		}
+	case <-time.After(httpserve.ShutdownGrace / 2):
+		t.Fatalf("run still shutting down after %v with a status stream open", httpserve.ShutdownGrace/2)
+	}
+	for range lines {
+		// Whatever came before the end.
+	}
+	t.Logf("run returned %v after cancel, the stream ended", time.Since(start).Round(time.Millisecond))
 }

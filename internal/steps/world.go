@@ -302,10 +302,23 @@ func (w *world) startClient(oauthFeature bool) error {
 	w.clientAddr = ln.Addr().String()
 	c, err := client.NewServer(client.Config{
 		SalesforceURL: w.suite.MocksfURL, BaseURL: "http://" + w.clientAddr, OAuthFeature: oauthFeature,
-		SyncInterval: time.Second, DBPath: filepath.Join(w.clientDir, "beacon.db"), DisablePKCE: w.clientNoPKCE,
+		DBPath: filepath.Join(w.clientDir, "beacon.db"), DisablePKCE: w.clientNoPKCE,
+		// Not less than a second, for now: for 10s after the newest
+		// change the sync reads that second again (syncjob's SettleTime),
+		// all 2,501 leads of a fresh org in two pages; at 250ms a "3 hours
+		// pass in Salesforce" between the two expired the query locator
+		// and failed the sync (sync.feature:42, 3 runs of 3), and the
+		// sync stops at an expired locator unless it resumed a saved one.
+		SyncInterval: time.Second,
 		// Short waits so failure scenarios recover in seconds, and a
 		// timeout that slow-but-working answers stay under.
 		RetryBackoff: 50 * time.Millisecond, MaxBackoff: time.Second,
+		// The page hears the status as it changes (server-sent events);
+		// the poll is its fallback and how often it checks the login
+		// pop-up, and the grace is the wait before "The Salesforce login
+		// window closed before the login finished": the result the
+		// pop-up posts as it closes arrives within milliseconds.
+		StatusPoll: 25 * time.Millisecond, PopupGrace: 200 * time.Millisecond,
 		HTTPClient:    &http.Client{Timeout: 5 * time.Second},
 		EncryptionKey: bytes.Repeat([]byte{7}, 32),
 		Logger:        slog.New(slog.NewTextHandler(w.suite.Log, &slog.HandlerOptions{Level: slog.LevelWarn})),
@@ -316,6 +329,9 @@ func (w *world) startClient(oauthFeature bool) error {
 	}
 	w.clientSrv = c
 	w.client = serve(ln, c)
+	// The page's status stream would hold stopClient's Shutdown for its
+	// whole time limit: a restart would take 5s.
+	w.client.srv.RegisterOnShutdown(c.CloseStreams)
 	return nil
 }
 
