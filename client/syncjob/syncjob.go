@@ -410,7 +410,11 @@ func (rs *RecordSync) pull(ctx context.Context, object string) (store.Cursor, er
 			cur.NextRecordsURL, err, resumed = "", nil, false
 		}
 	}
-	if !resumed {
+	// A locator can also expire between two pages of this very query
+	// (Salesforce forgets it after 15 minutes of inactivity, or when the
+	// org's clock moves past that): the pages stored so far moved PullFrom
+	// on, so the query goes on from there, a bounded number of times.
+	for retries := 0; !resumed; retries++ {
 		// LastModifiedDate counts whole seconds: until the second of Since
 		// is surely over, a change may still land in it after this pull,
 		// so ask for it again (">="); storing by Id makes the repeats
@@ -427,6 +431,11 @@ func (rs *RecordSync) pull(ctx context.Context, object string) (store.Cursor, er
 		} else {
 			err = rs.API.Query(ctx, soql, page)
 		}
+		if !salesforce.IsInvalidLocator(err) || retries == maxLocatorRetries {
+			break
+		}
+		rs.Logger.Info("the query locator expired between two pages; querying again from the last page stored", "object", object)
+		cur.NextRecordsURL, err = "", nil
 	}
 	if err != nil {
 		return cur, fmt.Errorf("syncjob: records %s: %w", object, err)
@@ -436,6 +445,11 @@ func (rs *RecordSync) pull(ctx context.Context, object string) (store.Cursor, er
 	}
 	return cur, nil
 }
+
+// maxLocatorRetries bounds the queries run again in one pull after a
+// locator expired between pages: each goes on from the last page stored,
+// so a second expiry in a row means something else is wrong.
+const maxLocatorRetries = 2
 
 // version turns a query record into what the store keeps.
 func version(r salesforce.Record) store.RecordVersion {

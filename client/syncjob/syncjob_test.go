@@ -414,6 +414,37 @@ func TestRecordSyncResumesAfterLocatorExpired(t *testing.T) {
 	}
 }
 
+// A locator that expires between two pages of a running query (the org's
+// clock moved past Salesforce's 15 minutes, say) does not stop the sync:
+// the query goes on from the last page stored.
+func TestRecordSyncGoesOnAfterLocatorExpiredMidQuery(t *testing.T) {
+	t.Parallel()
+	fake := newSF(t)
+	fake.PageSize(t, 200)
+	fake.addRecords(t, "Lead", 500)
+	st, api := connected(t, fake)
+	fieldsDone(t, st, api)
+	expired := fake.Fault(t, mocksftest.Rule{Path: mocksftest.QueryMorePath, SalesforceError: "INVALID_QUERY_LOCATOR", Times: 1})
+	run(t, &syncjob.RecordSync{API: api, Store: st, Interval: 10 * time.Millisecond, Logger: discard})
+	waitFor(t, "the pull", func() bool { return st.RecordSync().State == store.SyncRunning })
+	if n := fake.Hits(t, expired).HitCount; n != 1 {
+		t.Fatalf("the expired locator was followed %d times; want once", n)
+	}
+	if n := st.RecordCount("Lead"); n != 500 {
+		t.Errorf("Lead count = %d; want 500", n)
+	}
+	if s := st.RecordSync(); s.LastError != nil {
+		t.Errorf("sync = %+v; want running without error", s)
+	}
+	var again bool
+	for _, q := range fake.Queries() {
+		again = again || strings.Contains(q, "FROM Lead WHERE LastModifiedDate >= ")
+	}
+	if !again {
+		t.Errorf("no Lead query went on from the last page stored: %q", fake.Queries())
+	}
+}
+
 func TestRecordSyncRetriesNetworkFailures(t *testing.T) {
 	t.Parallel()
 	fake := newSF(t)
