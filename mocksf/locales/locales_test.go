@@ -5,6 +5,7 @@ import (
 
 	"github.com/sfharness/sfharness/internal/i18n"
 	"github.com/sfharness/sfharness/mocksf/locales"
+	"github.com/sfharness/sfharness/mocksf/scope"
 )
 
 // TestCatalogueComplete fails when a language lacks a key English has,
@@ -25,6 +26,19 @@ func TestCatalogueLanguages(t *testing.T) {
 	for _, g := range got {
 		if !want[g] {
 			t.Errorf("Languages() has %q; want en, nl and ja", g)
+		}
+	}
+}
+
+// Every scope Setup and the Allow Access page can show has its label in
+// the catalogue, so none of them stays English in another language.
+func TestCatalogueHasEveryScopeLabel(t *testing.T) {
+	for _, lang := range []string{"nl", "ja"} {
+		for _, s := range scope.Catalog {
+			got, err := locales.Catalogue.Localizer(lang).T(s.Label)
+			if err != nil || got == s.Label {
+				t.Errorf("%s: scope label %q reads %q (%v); want it in mocksf/locales/%s.toml", lang, s.Label, got, err, lang)
+			}
 		}
 	}
 }
