@@ -499,7 +499,16 @@ var setupPages = []struct {
 		map[string][]string{
 			"en": {`id="quickFindResults">`, `>Quick Find: App</h2>`, `<p>The Setup tree on the left shows the entries that match.</p>`},
 			"nl": {`id="quickFindResults">`, `>Snel zoeken: App</h2>`, `<p>De structuur van Opstelling links toont de items die overeenkomen.</p>`},
-			"ja": {`id="quickFindResults">`, `>クイック検索: App</h2>`, `<p>左側の設定ツリーに一致する項目が表示されます。</p>`},
+			// Quick Find matches the labels shown: in Japanese, "App" matches
+			// nothing (the next row finds them by their Japanese).
+			"ja": {`id="quickFindResults">`, `>クイック検索: App</h2>`, `<p>「App」の結果は見つかりませんでした。</p>`},
+		}},
+	{"Setup Home, Quick Find that matches the page's words", http.MethodGet,
+		func(string, string) string { return setup.HomePath + "?q=" + url.QueryEscape("アプリ") }, nil,
+		map[string][]string{
+			"en": {`>Quick Find: アプリ</h2>`, `<p>No results found for &#34;アプリ&#34;.</p>`},
+			"nl": {`>Snel zoeken: アプリ</h2>`, `<p>Geen resultaten gevonden voor &#34;アプリ&#34;.</p>`},
+			"ja": {`>クイック検索: アプリ</h2>`, `<p>左側の設定ツリーに一致する項目が表示されます。</p>`, `id="appManager"`, `id="externalClientAppManager"`},
 		}},
 	{"External Client App Settings", http.MethodGet,
 		func(string, string) string { return setup.ECASettingsPath + "?saved=1" }, nil,

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sfharness/sfharness/mocksf/locales"
 	"github.com/sfharness/sfharness/mocksf/setup"
 	"github.com/sfharness/sfharness/mocksf/web"
 )
@@ -24,21 +25,32 @@ func TestNavFiltersByQuickFind(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		quickFind string
+		lang      string // the page's language; "" is English
 		want      string
 	}{
-		{"", "setupUsers appManager manageConnectedApps externalClientAppManager externalClientAppSettingsNav setupCompanySettings setupSessionSettings"},
-		{"External Client App Manager", "externalClientAppManager"},
-		{"external client apps", "externalClientAppManager externalClientAppSettingsNav"},
-		{"  APP MANAGER ", "appManager externalClientAppManager"},
-		{"Platform Tools", "appManager manageConnectedApps externalClientAppManager externalClientAppSettingsNav"},
-		{"connected", "manageConnectedApps"},
-		{"users", "setupUsers"},
-		{"session", "setupSessionSettings"},
-		{"nothing like this", ""},
+		{"", "", "setupUsers appManager manageConnectedApps externalClientAppManager externalClientAppSettingsNav setupCompanySettings setupSessionSettings"},
+		{"External Client App Manager", "", "externalClientAppManager"},
+		{"external client apps", "", "externalClientAppManager externalClientAppSettingsNav"},
+		{"  APP MANAGER ", "", "appManager externalClientAppManager"},
+		{"Platform Tools", "", "appManager manageConnectedApps externalClientAppManager externalClientAppSettingsNav"},
+		{"connected", "", "manageConnectedApps"},
+		{"users", "", "setupUsers"},
+		{"session", "", "setupSessionSettings"},
+		{"nothing like this", "", ""},
+		// In Dutch and Japanese the labels the page shows are matched, and
+		// their English no longer is.
+		{"externe client-apps", "nl", "externalClientAppManager externalClientAppSettingsNav"},
+		{"External Client App Manager", "nl", ""},
+		{"アプリマネージャー", "ja", "appManager"},
+		{"App Manager", "ja", ""},
 	}
 	for _, tt := range tests {
-		t.Run(tt.quickFind, func(t *testing.T) {
-			nav := setup.Nav(tt.quickFind, "")
+		t.Run(tt.lang+" "+tt.quickFind, func(t *testing.T) {
+			var shown func(string) string
+			if tt.lang != "" {
+				shown = locales.Catalogue.Localizer(tt.lang).Text
+			}
+			nav := setup.Nav(tt.quickFind, "", shown)
 			if got := strings.Join(ids(nav.Nodes), " "); got != tt.want {
 				t.Errorf("got %q; want %q", got, tt.want)
 			}
@@ -61,7 +73,7 @@ func TestNavMarksTheActiveEntry(t *testing.T) {
 			walk(n.Children)
 		}
 	}
-	walk(setup.Nav("", setup.ECAManagerPath).Nodes)
+	walk(setup.Nav("", setup.ECAManagerPath, nil).Nodes)
 	if strings.Join(active, " ") != "externalClientAppManager" {
 		t.Errorf("got active %v; want [externalClientAppManager]", active)
 	}

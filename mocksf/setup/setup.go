@@ -18,6 +18,7 @@ import (
 	"strings"
 
 	"github.com/sfharness/sfharness/mocksf/identity"
+	"github.com/sfharness/sfharness/mocksf/locales"
 	"github.com/sfharness/sfharness/mocksf/scope"
 	"github.com/sfharness/sfharness/mocksf/store"
 	"github.com/sfharness/sfharness/mocksf/web"
@@ -201,14 +202,21 @@ var setupTree = []web.NavNode{
 // Nav returns the Setup sidebar for a Quick Find text: as on Salesforce,
 // an entry stays when its label or the label of a section above it
 // contains the text (any case), and a section stays when an entry under
-// it does. The entry whose path is active is marked.
-func Nav(quickFind, active string) *web.Nav {
+// it does. The labels compared are the ones the page shows: shown turns
+// an English label into the page's language (nil keeps it English), so a
+// Dutch admin finds "Manager van externe client-apps" by its Dutch words,
+// as the page's own script filters while one types. The entry whose path
+// is active is marked.
+func Nav(quickFind, active string, shown func(string) string) *web.Nav {
+	if shown == nil {
+		shown = func(label string) string { return label }
+	}
 	q := strings.ToLower(strings.TrimSpace(quickFind))
 	var filter func(nodes []web.NavNode, above bool) []web.NavNode
 	filter = func(nodes []web.NavNode, above bool) []web.NavNode {
 		var out []web.NavNode
 		for _, n := range nodes {
-			hit := above || q == "" || strings.Contains(strings.ToLower(n.Label), q)
+			hit := above || q == "" || strings.Contains(strings.ToLower(shown(n.Label)), q)
 			n.Active = n.Href != "" && n.Href == active
 			if len(n.Children) > 0 {
 				n.Children = filter(n.Children, hit)
@@ -256,7 +264,7 @@ func page(d Deps, r *http.Request, title string) (chrome, store.Session, store.U
 	user, _ := d.Store.User(sess.UserID)
 	return chrome{
 		Chrome: web.Chrome{Setup: true, Username: user.Username, Initials: web.Initials(user.DisplayName()), AppName: "Setup",
-			Nav: Nav("", r.URL.Path)},
+			Nav: Nav("", r.URL.Path, nil)},
 		Title: title + " | Salesforce", CSRF: sess.CSRF, Paths: paths,
 	}, sess, user
 }
@@ -279,7 +287,7 @@ func HandleHome(d Deps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c, _, _ := page(d, r, "Setup Home")
 		c.QuickFind = strings.TrimSpace(r.URL.Query().Get("q"))
-		c.Nav = Nav(c.QuickFind, r.URL.Path)
+		c.Nav = Nav(c.QuickFind, r.URL.Path, locales.Catalogue.In(web.Language(r)).Text)
 		d.Pages.Render(w, r, http.StatusOK, "setup_home.html", c)
 	})
 }
