@@ -4,6 +4,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -192,6 +193,67 @@ func TestProfileInLanguage(t *testing.T) {
 	}
 	if p.Steps.Open.Text != "Salesforce" || p.Steps.LoginWithSalesforce.Label != "Connect Salesforce" || p.message("Sync running") != "Sync running" {
 		t.Errorf("making the Dutch profile changed the English one: open %+v, login %+v", p.Steps.Open, p.Steps.LoginWithSalesforce)
+	}
+}
+
+// Every label and text ProfileWords has reaches the step of the same
+// name in a language's profile, and nothing else changes, in that profile
+// or in steps: a word added to ProfileWords but not to words fails here.
+func TestProfileWordsReachTheirSteps(t *testing.T) {
+	t.Parallel()
+	p := &Profile{}
+	var words ProfileWords
+	fillLeaves(reflect.ValueOf(&p.Steps).Elem(), "en.")
+	fillLeaves(reflect.ValueOf(&words).Elem(), "nl.")
+	q := p.withWords(ProfileLanguage{Steps: words})
+	given, got, before := map[string]string{}, map[string]string{}, map[string]string{}
+	leaves(reflect.ValueOf(words), "", given)
+	leaves(reflect.ValueOf(q.Steps), "", got)
+	leaves(reflect.ValueOf(p.Steps), "", before)
+	for path := range given {
+		if _, ok := got[path]; !ok {
+			t.Errorf("words give %s, which steps do not have", path)
+		}
+	}
+	for path, v := range got {
+		want := "en." + path
+		if _, ok := given[path]; ok {
+			want = "nl." + path
+		}
+		if v != want {
+			t.Errorf("the language's steps.%s = %q; want %q", path, v, want)
+		}
+		if before[path] != "en."+path {
+			t.Errorf("steps.%s = %q after withWords; want it left %q", path, before[path], "en."+path)
+		}
+	}
+}
+
+// fillLeaves gives every pointer to a struct under v a value and every
+// string its path, after prefix.
+func fillLeaves(v reflect.Value, prefix string) {
+	for i := range v.NumField() {
+		f, path := v.Field(i), prefix+v.Type().Field(i).Name
+		switch {
+		case f.Kind() == reflect.Pointer && f.Type().Elem().Kind() == reflect.Struct:
+			f.Set(reflect.New(f.Type().Elem()))
+			fillLeaves(f.Elem(), path+".")
+		case f.Kind() == reflect.String:
+			f.SetString(path)
+		}
+	}
+}
+
+// leaves records every string under v by its path.
+func leaves(v reflect.Value, prefix string, out map[string]string) {
+	for i := range v.NumField() {
+		f, path := v.Field(i), prefix+v.Type().Field(i).Name
+		switch {
+		case f.Kind() == reflect.Pointer && !f.IsNil() && f.Elem().Kind() == reflect.Struct:
+			leaves(f.Elem(), path+".", out)
+		case f.Kind() == reflect.String:
+			out[path] = f.String()
+		}
 	}
 }
 
