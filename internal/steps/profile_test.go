@@ -75,9 +75,7 @@ func TestParseProfile(t *testing.T) {
 // Every broken profile fails with the file, the line and the field.
 func TestParseProfileErrors(t *testing.T) {
 	stepKeys := "clientCredentials, confirmCredentials, confirmDialog, confirmUsername, connectedAs, consumerKey, consumerSecret, count, error, featureOff, fieldSync, fieldSyncObject, lastError, loginWithSalesforce, notConnected, open, popupBlocked, save, saved, startSalesforceSync, startSync, syncError, syncNotStarted, syncRunning"
-	tests := []struct {
-		name, yaml, want string
-	}{
+	tests := []profileError{
 		{"unknown key", edit(t, "login: redirect\n", "login: redirect\ncolour: blue\n"),
 			"x.yaml:5: colour: unknown key; known keys here: callback, languages, login, messages, name, start, steps, url"},
 		{"unknown step", edit(t, `  save: {`, `  sav: {`),
@@ -138,6 +136,15 @@ func TestParseProfileErrors(t *testing.T) {
 		{"empty", "", "x.yaml: the profile is empty"},
 		{"not a mapping", "- Shop\n", "x.yaml:1: : want a mapping of callback, languages, login, messages, name, start, steps, url"},
 	}
+	checkProfileErrors(t, tests)
+}
+
+// profileError is a broken profile, named, and the whole error
+// parseProfile must give for it (file x.yaml).
+type profileError struct{ name, yaml, want string }
+
+func checkProfileErrors(t *testing.T, tests []profileError) {
+	t.Helper()
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			p, err := parseProfile("x.yaml", []byte(tc.yaml))
@@ -266,9 +273,7 @@ func TestProfileLanguageErrors(t *testing.T) {
 		}
 		return strings.Replace(shopInDutch, old, new, 1)
 	}
-	tests := []struct {
-		name, yaml, want string
-	}{
+	tests := []profileError{
 		{"an unknown language", dutch("  nl:\n", "  de:\n"),
 			"x.yaml:20: languages.de: unknown language; the features' languages besides English: nl, ja"},
 		{"English", dutch("  nl:\n", "  en:\n"),
@@ -292,17 +297,7 @@ func TestProfileLanguageErrors(t *testing.T) {
 		{"a language that is no mapping", dutch("  nl:\n    steps:", "  nl: Nederlands\n  ja:\n    steps:"),
 			"x.yaml:20: languages.nl: want a mapping of messages, steps"},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			p, err := parseProfile("x.yaml", []byte(tc.yaml))
-			if err == nil {
-				t.Fatalf("parseProfile = %+v; want the error %q", p, tc.want)
-			}
-			if err.Error() != tc.want {
-				t.Errorf("error:\n%s\nwant:\n%s", err, tc.want)
-			}
-		})
-	}
+	checkProfileErrors(t, tests)
 }
 
 func TestAcceptLanguage(t *testing.T) {
