@@ -163,7 +163,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return fmt.Errorf("listen: %w", err)
 	}
 	defer ln.Close()
-	listenURL := "http://" + reachableAddr(ln.Addr().(*net.TCPAddr))
+	listenURL := httpserve.LocalURL(ln)
 	if *baseURL == "" {
 		*baseURL = listenURL
 	}
@@ -191,14 +191,4 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	hs := httpserve.New(srv, *readHeaderTimeout)
 	hs.ErrorLog = slog.NewLogLogger(logger.Handler(), slog.LevelWarn)
 	return httpserve.Run(ctx, hs, ln, func() { fmt.Fprintf(stdout, "client listening on %s\n", listenURL) })
-}
-
-// reachableAddr returns host:port to reach a listener: a wildcard address
-// becomes the loopback one.
-func reachableAddr(a *net.TCPAddr) string {
-	ip := a.IP
-	if ip == nil || ip.IsUnspecified() {
-		ip = net.IPv4(127, 0, 0, 1)
-	}
-	return net.JoinHostPort(ip.String(), fmt.Sprint(a.Port))
 }

@@ -1,6 +1,7 @@
 package httpserve_test
 
 import (
+	"net"
 	"net/http"
 	"testing"
 	"time"
@@ -20,5 +21,33 @@ func TestNewSetsEveryTimeout(t *testing.T) {
 	}
 	if hs := httpserve.New(http.NotFoundHandler(), time.Second); hs.ReadHeaderTimeout != time.Second {
 		t.Errorf("ReadHeaderTimeout = %v; want the flag's 1s", hs.ReadHeaderTimeout)
+	}
+}
+
+// addrListener is a net.Listener that only has an address.
+type addrListener struct {
+	net.Listener
+	addr *net.TCPAddr
+}
+
+func (l addrListener) Addr() net.Addr { return l.addr }
+
+func TestLocalURL(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		ip   net.IP
+		want string
+	}{
+		{net.IPv4(127, 0, 0, 1), "http://127.0.0.1:8080"},
+		{net.IPv4(192, 168, 1, 10), "http://192.168.1.10:8080"},
+		{net.IPv6loopback, "http://[::1]:8080"},
+		{net.IPv4zero, "http://127.0.0.1:8080"},
+		{net.IPv6unspecified, "http://127.0.0.1:8080"},
+		{nil, "http://127.0.0.1:8080"},
+	}
+	for _, tc := range tests {
+		if got := httpserve.LocalURL(addrListener{addr: &net.TCPAddr{IP: tc.ip, Port: 8080}}); got != tc.want {
+			t.Errorf("LocalURL(%v:8080) = %q; want %q", tc.ip, got, tc.want)
+		}
 	}
 }
