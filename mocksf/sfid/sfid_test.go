@@ -149,6 +149,28 @@ func TestEqual(t *testing.T) {
 	}
 }
 
+func TestMatch(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"00D5g00000000001", "00D5g00000000001", true},
+		{"00D5g0000000001", "00D5g0000000001EAA", true},
+		{"00D5g0000000001EAA", "00D5g0000000001", true},
+		{"00D5g0000000001", "00D5g0000000002", false},
+		{"00D5g0000000001", "00d5g0000000001", false},
+		{"Acme", "Acme", true},
+		{"Acme", "00D5g0000000001", false},
+		{"", "", true},
+	}
+	for _, tc := range tests {
+		if got := sfid.Match(tc.a, tc.b); got != tc.want {
+			t.Errorf("Match(%q, %q) = %v; want %v", tc.a, tc.b, got, tc.want)
+		}
+	}
+}
+
 func TestNew(t *testing.T) {
 	t.Parallel()
 	for object, prefix := range sfid.KeyPrefixes {
