@@ -210,13 +210,13 @@ func TestProfileWordsReachTheirSteps(t *testing.T) {
 	t.Parallel()
 	p := &Profile{}
 	var words ProfileWords
-	fillLeaves(reflect.ValueOf(&p.Steps).Elem(), "en.")
-	fillLeaves(reflect.ValueOf(&words).Elem(), "nl.")
+	leaves(reflect.ValueOf(&p.Steps).Elem(), "en.", true, map[string]string{})
+	leaves(reflect.ValueOf(&words).Elem(), "nl.", true, map[string]string{})
 	q := p.withWords(ProfileLanguage{Steps: words})
 	given, got, before := map[string]string{}, map[string]string{}, map[string]string{}
-	leaves(reflect.ValueOf(words), "", given)
-	leaves(reflect.ValueOf(q.Steps), "", got)
-	leaves(reflect.ValueOf(p.Steps), "", before)
+	leaves(reflect.ValueOf(words), "", false, given)
+	leaves(reflect.ValueOf(q.Steps), "", false, got)
+	leaves(reflect.ValueOf(p.Steps), "", false, before)
 	for path := range given {
 		if _, ok := got[path]; !ok {
 			t.Errorf("words give %s, which steps do not have", path)
@@ -236,29 +236,24 @@ func TestProfileWordsReachTheirSteps(t *testing.T) {
 	}
 }
 
-// fillLeaves gives every pointer to a struct under v a value and every
-// string its path, after prefix.
-func fillLeaves(v reflect.Value, prefix string) {
+// leaves records every string under v by its path, after prefix; with
+// fill it first gives every pointer to a struct a value and every string
+// its path.
+func leaves(v reflect.Value, prefix string, fill bool, out map[string]string) {
 	for i := range v.NumField() {
 		f, path := v.Field(i), prefix+v.Type().Field(i).Name
 		switch {
 		case f.Kind() == reflect.Pointer && f.Type().Elem().Kind() == reflect.Struct:
-			f.Set(reflect.New(f.Type().Elem()))
-			fillLeaves(f.Elem(), path+".")
+			if fill {
+				f.Set(reflect.New(f.Type().Elem()))
+			}
+			if !f.IsNil() {
+				leaves(f.Elem(), path+".", fill, out)
+			}
 		case f.Kind() == reflect.String:
-			f.SetString(path)
-		}
-	}
-}
-
-// leaves records every string under v by its path.
-func leaves(v reflect.Value, prefix string, out map[string]string) {
-	for i := range v.NumField() {
-		f, path := v.Field(i), prefix+v.Type().Field(i).Name
-		switch {
-		case f.Kind() == reflect.Pointer && !f.IsNil() && f.Elem().Kind() == reflect.Struct:
-			leaves(f.Elem(), path+".", out)
-		case f.Kind() == reflect.String:
+			if fill {
+				f.SetString(path)
+			}
 			out[path] = f.String()
 		}
 	}
