@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/sfharness/sfharness/internal/testlog"
+	"github.com/sfharness/sfharness/internal/xsstest"
 
 	"github.com/sfharness/sfharness/client"
 	"github.com/sfharness/sfharness/mocksf/mocksfclient"
@@ -362,55 +363,35 @@ func TestSecurityClientCSRFOnEveryForm(t *testing.T) {
 	}
 }
 
-// The XSS payloads: a script element and an attribute breakout.
-const (
-	xssScript = `<script>alert(1)</script>`
-	xssAttr   = `"><img src=x onerror=alert(1)>`
-)
-
-// checkEscaped fails unless page shows payload escaped (when shown) and no
-// payload raw.
-func checkEscaped(t *testing.T, where, page, payload string, shown bool) {
-	t.Helper()
-	for _, raw := range []string{"<script>alert(1)", "<img src=x onerror"} {
-		if strings.Contains(page, raw) {
-			t.Errorf("%s: %q raw in the page", where, raw)
-		}
-	}
-	if shown && !strings.Contains(page, template.HTMLEscapeString(payload)) {
-		t.Errorf("%s: the page does not show %q escaped\n%s", where, payload, page)
-	}
-}
-
 // What Beacon shows from the admin (a refused Consumer Key or My Domain
 // URL) and from the callback's query (error, error_description) is escaped.
 func TestSecurityXSSReflected(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	for _, payload := range []string{xssScript, xssAttr} {
+	for _, payload := range []string{xsstest.Script, xsstest.Attr} {
 		t.Run(payload, func(t *testing.T) {
 			r := h.postForm("/admin/crm/salesforce", url.Values{"csrf_token": {h.csrf()}, "consumerKey": {payload}, "consumerSecret": {payload}})
 			if r.status != http.StatusUnprocessableEntity {
 				t.Errorf("save = %d; want 422", r.status)
 			}
-			checkEscaped(t, "the Consumer Key refused", r.body, payload, true)
+			xsstest.CheckEscaped(t, "the Consumer Key refused", r.body, payload, true)
 			r = h.postForm("/admin/crm/salesforce/client-credentials", url.Values{"csrf_token": {h.csrf()}, "connectionType": {"clientCredentials"},
 				"consumerKey": {payload}, "consumerSecret": {payload}, "myDomainUrl": {payload}})
 			if r.status != http.StatusUnprocessableEntity {
 				t.Errorf("client credentials connect = %d; want 422", r.status)
 			}
-			checkEscaped(t, "the My Domain URL refused", r.body, payload, true)
+			xsstest.CheckEscaped(t, "the My Domain URL refused", r.body, payload, true)
 
 			// Salesforce's error comes back with the login's state; a
 			// wrong state is refused before the error is even read.
 			h.saveCredentials(sfKey, sfSecret)
 			r = h.get("/salesforce/getSfdcOAuthTokensRedirect?" + url.Values{"error": {payload}, "error_description": {payload}, "state": {h.pendingState()}}.Encode())
-			checkEscaped(t, "the callback's error", r.body, "Salesforce login failed: "+payload+": "+payload, true)
+			xsstest.CheckEscaped(t, "the callback's error", r.body, "Salesforce login failed: "+payload+": "+payload, true)
 			if !strings.Contains(r.body, `data-error="`+template.HTMLEscapeString(payload)+`"`) {
 				t.Errorf("the callback page does not hand the error to the opener escaped:\n%s", r.body)
 			}
 			r = h.get("/salesforce/getSfdcOAuthTokensRedirect?" + url.Values{"code": {payload}, "state": {payload}}.Encode())
-			checkEscaped(t, "the callback with a forged code", r.body, "", false)
+			xsstest.CheckEscaped(t, "the callback with a forged code", r.body, "", false)
 		})
 	}
 }
@@ -420,7 +401,7 @@ func TestSecurityXSSReflected(t *testing.T) {
 // REST API, which the page shows as the sync's last error.
 func TestSecurityXSSFromSalesforce(t *testing.T) {
 	t.Parallel()
-	w := newSecurityWorld(t, securityOptions{firstName: xssAttr, lastName: xssScript})
+	w := newSecurityWorld(t, securityOptions{firstName: xsstest.Attr, lastName: xsstest.Script})
 	w.saveCredentials(sfKey, sfSecret)
 	if page := w.login("allow", nil).body; !strings.Contains(page, `data-ok="true"`) {
 		t.Fatalf("callback page:\n%s", page)
@@ -430,9 +411,9 @@ func TestSecurityXSSFromSalesforce(t *testing.T) {
 	if ct := r.header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") || r.header.Get("X-Content-Type-Options") != "nosniff" {
 		t.Errorf("pending answered %q without nosniff; want JSON only", ct)
 	}
-	checkEscaped(t, "pending", body, "", false)
+	xsstest.CheckEscaped(t, "pending", body, "", false)
 	var pending struct{ DisplayName string }
-	if json.Unmarshal([]byte(body), &pending); pending.DisplayName != xssAttr+" "+xssScript {
+	if json.Unmarshal([]byte(body), &pending); pending.DisplayName != xsstest.Attr+" "+xsstest.Script {
 		t.Errorf("pending display name %q; want the user's names as they are", pending.DisplayName)
 	}
 	if r := w.action("/admin/crm/salesforce/confirm"); r.status != http.StatusOK {
@@ -440,17 +421,17 @@ func TestSecurityXSSFromSalesforce(t *testing.T) {
 	}
 	w.waitStatus("field sync", fieldSyncComplete)
 	page := w.get("/admin/crm/salesforce").body
-	checkEscaped(t, "the connected page", page, "", false)
+	xsstest.CheckEscaped(t, "the connected page", page, "", false)
 
 	// A REST API error whose message is a script.
-	w.srv.Fault(t, mocksftest.Rule{Path: "/services/data/**", SalesforceError: "INVALID_FIELD", Status: http.StatusBadRequest, Message: xssScript + xssAttr})
+	w.srv.Fault(t, mocksftest.Rule{Path: "/services/data/**", SalesforceError: "INVALID_FIELD", Status: http.StatusBadRequest, Message: xsstest.Script + xsstest.Attr})
 	if r := w.action("/admin/crm/salesforce/sync"); r.status != http.StatusAccepted {
 		t.Fatalf("start sync = %d %s", r.status, r.body)
 	}
 	s := w.waitStatus("the sync failure", func(s status) bool { return strings.Contains(s.Sync.LastError+s.Sync.Text, "alert(1)") })
 	page = w.get("/admin/crm/salesforce").body
-	checkEscaped(t, "the sync error", page, xssScript+xssAttr, true)
-	if !strings.Contains(s.Sync.LastError+s.Sync.Text, xssScript) {
+	xsstest.CheckEscaped(t, "the sync error", page, xsstest.Script+xsstest.Attr, true)
+	if !strings.Contains(s.Sync.LastError+s.Sync.Text, xsstest.Script) {
 		t.Errorf("status = %+v; want the message", s.Sync)
 	}
 }

@@ -12,7 +12,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"html"
-	"html/template"
 	"io"
 	"log/slog"
 	"mime/multipart"
@@ -30,6 +29,7 @@ import (
 	"time"
 
 	"github.com/sfharness/sfharness/internal/testlog"
+	"github.com/sfharness/sfharness/internal/xsstest"
 
 	"golang.org/x/oauth2"
 
@@ -960,29 +960,6 @@ func TestSecurityConsumerVerificationBounded(t *testing.T) {
 	}
 }
 
-// The payloads the XSS tests inject: a script element, and an attribute
-// breakout.
-const (
-	xssScript = `<script>alert(1)</script>`
-	xssAttr   = `"><img src=x onerror=alert(1)>`
-)
-
-var xssPayloads = []string{xssScript, xssAttr}
-
-// checkEscaped fails unless a page shows payload escaped and none of the
-// payloads raw. shown=false only checks that nothing is raw.
-func checkEscaped(t *testing.T, where, page, payload string, shown bool) {
-	t.Helper()
-	for _, raw := range []string{"<script>alert(1)", "<img src=x onerror"} {
-		if strings.Contains(page, raw) {
-			t.Errorf("%s: %q raw in the page", where, raw)
-		}
-	}
-	if shown && !strings.Contains(page, template.HTMLEscapeString(payload)) {
-		t.Errorf("%s: the page does not show %q escaped as %q", where, payload, template.HTMLEscapeString(payload))
-	}
-}
-
 // What a user types in Setup's New Connected App form is shown escaped,
 // whether the form is refused and shown again or saved and then shown on
 // every Setup page that lists the app.
@@ -993,7 +970,7 @@ func TestSecurityXSSSetupFields(t *testing.T) {
 	fields := []string{"name", "apiName", "description", "contactEmail", "contactPhone", "callbackUrl", "logoUrl", "infoUrl"}
 	n := 0
 	for _, field := range fields {
-		for _, payload := range xssPayloads {
+		for _, payload := range xsstest.Payloads {
 			n++
 			form := newAppForm(fmt.Sprintf("App %d", n))
 			form.Set("_CONFIRMATIONTOKEN", token)
@@ -1010,7 +987,7 @@ func TestSecurityXSSSetupFields(t *testing.T) {
 				saved := resp.Request.URL.Path == setup.SavedPath
 				// A refused value is shown in the form again; a saved one on
 				// the app's pages.
-				checkEscaped(t, "the page after saving", page, value, !saved)
+				xsstest.CheckEscaped(t, "the page after saving", page, value, !saved)
 				if !saved {
 					return
 				}
@@ -1018,10 +995,10 @@ func TestSecurityXSSSetupFields(t *testing.T) {
 				for _, p := range []string{setup.DetailPath + id, setup.EditPath + id, setup.ManageAppPath + id, setup.PoliciesPath + id,
 					setup.DeletePath + id, setup.AppManagerPath, setup.ManageAppsPath} {
 					_, page := get(t, c, ts.URL+p)
-					checkEscaped(t, p, page, "", false)
+					xsstest.CheckEscaped(t, p, page, "", false)
 				}
 				_, page = get(t, c, ts.URL+setup.DetailPath+id)
-				checkEscaped(t, "the app's page", page, value, true)
+				xsstest.CheckEscaped(t, "the app's page", page, value, true)
 			})
 		}
 	}
@@ -1034,7 +1011,7 @@ func TestSecurityXSSReflected(t *testing.T) {
 	srv, ts := newServer(t)
 	admin, token := adminBrowser(t, srv, ts)
 	id := appID(t, srv)
-	for _, payload := range xssPayloads {
+	for _, payload := range xsstest.Payloads {
 		t.Run(payload, func(t *testing.T) {
 			cases := []struct {
 				name string
@@ -1079,7 +1056,7 @@ func TestSecurityXSSReflected(t *testing.T) {
 				if tc.name == "startURL" {
 					shown = "/" + payload
 				}
-				checkEscaped(t, tc.name, page, shown, true)
+				xsstest.CheckEscaped(t, tc.name, page, shown, true)
 			}
 			// Pages that must not repeat the payload at all.
 			for _, u := range []string{
@@ -1089,7 +1066,7 @@ func TestSecurityXSSReflected(t *testing.T) {
 				ts.URL + "/?display=" + url.QueryEscape(payload),
 			} {
 				_, page := get(t, browser(t, ts), u)
-				checkEscaped(t, u, page, "", false)
+				xsstest.CheckEscaped(t, u, page, "", false)
 			}
 		})
 	}
@@ -1103,15 +1080,15 @@ func TestSecurityXSSStoredNames(t *testing.T) {
 	t.Parallel()
 	srv, ts := newServer(t)
 	const xssKey = "3MVG9XssKeyXssKeyXssKeyXssKeyXssKeyXssKeyXssKeyXssKeyXssKeyXssKeyXssKeyXssKeyXssK1"
-	username := xssScript + "@xss.test"
+	username := xsstest.Script + "@xss.test"
 	seed, err := store.ParseSeed([]byte(`
 orgs:
-  - name: '` + xssAttr + `'
+  - name: '` + xsstest.Attr + `'
     users:
-      - {username: '` + username + `', email: xss@xss.test, password: Xss-Pass-1, firstName: '` + xssAttr + `', lastName: '` + xssScript + `'}
+      - {username: '` + username + `', email: xss@xss.test, password: Xss-Pass-1, firstName: '` + xsstest.Attr + `', lastName: '` + xsstest.Script + `'}
     connectedApps:
-      - name: '` + xssScript + `'
-        apiName: '` + xssAttr + `'
+      - name: '` + xsstest.Script + `'
+        apiName: '` + xsstest.Attr + `'
         consumerKey: ` + xssKey + `
         consumerSecret: S3cret-S3cret
         callbackUrls: ["` + testCallback + `"]
@@ -1125,29 +1102,29 @@ orgs:
 	}
 	c := browser(t, ts)
 	resp, page := get(t, c, authorizeURL(ts, "client_id", xssKey, "login_hint", username))
-	checkEscaped(t, "login page", page, username, true)
+	xsstest.CheckEscaped(t, "login page", page, username, true)
 	_, page = post(t, c, ts.URL+"/", url.Values{"_CONFIRMATIONTOKEN": {csrf(t, page)}, "username": {username}, "pw": {"Xss-Pass-1"},
 		"startURL": {resp.Request.URL.Query().Get("startURL")}})
 	if !strings.Contains(page, "Verify Your Identity") {
 		t.Fatalf("login as %s:\n%s", username, page)
 	}
-	checkEscaped(t, "verification page", page, "", false)
+	xsstest.CheckEscaped(t, "verification page", page, "", false)
 	mail := srv.Mailer().Sent("xss@xss.test")[0]
-	checkEscaped(t, "verification email", mail.HTML, xssAttr, true)
-	checkEscaped(t, "verification email", mail.HTML, username, true)
+	xsstest.CheckEscaped(t, "verification email", mail.HTML, xsstest.Attr, true)
+	xsstest.CheckEscaped(t, "verification email", mail.HTML, username, true)
 	_, page = post(t, c, ts.URL+login.VerifyPath, url.Values{"_CONFIRMATIONTOKEN": {csrf(t, page)}, "emc": {mail.Code}})
 	if !strings.Contains(page, `id="oaapprove"`) {
 		t.Fatalf("after verification:\n%s", page)
 	}
-	checkEscaped(t, "approval page", page, xssScript, true)
-	checkEscaped(t, "approval page", page, username, true)
+	xsstest.CheckEscaped(t, "approval page", page, xsstest.Script, true)
+	xsstest.CheckEscaped(t, "approval page", page, username, true)
 
 	// The identity URL's JSONP callback.
 	at, _, err := srv.Store().IssueTokens("", testKey, userID(t, srv, "sync@acme.test"), []string{"api", "id"}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, cb := range []string{xssScript, "alert(1)//", "a;alert(1)", "x.y"} {
+	for _, cb := range []string{xsstest.Script, "alert(1)//", "a;alert(1)", "x.y"} {
 		_, body := hostRequest(t, ts.URL, "/id/"+at.OrgID+"/"+at.UserID+"?format=jsonp&callback="+url.QueryEscape(cb), nil, at.Token)
 		echoed := strings.HasPrefix(body, cb+"(")
 		if echoed != (cb == "x.y") {

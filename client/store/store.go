@@ -434,13 +434,18 @@ func (s *Store) SaveCredentials(c Credentials) error {
 }
 
 // Credentials returns the saved credentials, if any.
-func (s *Store) Credentials() (Credentials, bool) {
+func (s *Store) Credentials() (Credentials, bool) { return held(s, &s.credentials) }
+
+// held is a copy of what *p (credentials or a connection of s) points
+// at, read under s's lock; false when there is none.
+func held[T any](s *Store, p **T) (T, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.credentials == nil {
-		return Credentials{}, false
+	if *p == nil {
+		var none T
+		return none, false
 	}
-	return *s.credentials, true
+	return **p, true
 }
 
 // writeConnection stores c in slot, replacing what was there.
@@ -489,14 +494,7 @@ func (s *Store) SetPending(c Connection) (replaced *Connection, err error) {
 }
 
 // Pending returns the connection waiting for confirmation, if any.
-func (s *Store) Pending() (Connection, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.pending == nil {
-		return Connection{}, false
-	}
-	return *s.pending, true
-}
+func (s *Store) Pending() (Connection, bool) { return held(s, &s.pending) }
 
 // SetPendingIdentity records who the pending connection with the access
 // token accessToken belongs to. It does nothing if that connection is no
@@ -632,14 +630,7 @@ func (s *Store) Disconnect() (Connection, bool, error) {
 }
 
 // Connection returns the active connection, if any.
-func (s *Store) Connection() (Connection, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.conn == nil {
-		return Connection{}, false
-	}
-	return *s.conn, true
-}
+func (s *Store) Connection() (Connection, bool) { return held(s, &s.conn) }
 
 // UpdateToken replaces the active connection's token prev with next after
 // a refresh. Tokens are compared by identity, so a refresh made for a

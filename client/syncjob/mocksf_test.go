@@ -8,7 +8,6 @@ import (
 	"context"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,30 +18,13 @@ import (
 	"github.com/sfharness/sfharness/client/store"
 	"github.com/sfharness/sfharness/client/syncjob"
 	"github.com/sfharness/sfharness/mocksf"
+	"github.com/sfharness/sfharness/mocksf/clock"
 )
-
-// clock is a time source the test moves.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 func TestRecordSyncWithMocksf(t *testing.T) {
 	t.Parallel()
 	const key, secret = "3MVG9SyncjobTestKeySyncjobTestKeySyncjobTestKeySyncjobTestKey", "0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF"
-	clk := &clock{t: time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)}
+	clk := clock.At(time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC))
 	srv := mocksftest.NewServer(t, mocksftest.WithConfig(func(c *mocksf.Config) { c.Clock = clk.Now }), mocksftest.WithSeed([]byte(`
 orgs:
   - name: Acme

@@ -185,7 +185,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return fmt.Errorf("listen: %w", err)
 	}
 	defer ln.Close()
-	listenURL := "http://" + reachableAddr(ln.Addr().(*net.TCPAddr))
+	listenURL := httpserve.LocalURL(ln)
 	if *baseURL == "" {
 		*baseURL = listenURL
 	}
@@ -218,14 +218,4 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	// would wait ShutdownGrace for any page left open, then fail.
 	hs.RegisterOnShutdown(srv.CloseStreams)
 	return httpserve.Run(ctx, hs, ln, func() { fmt.Fprintf(stdout, "client listening on %s\n", listenURL) })
-}
-
-// reachableAddr returns host:port to reach a listener: a wildcard address
-// becomes the loopback one.
-func reachableAddr(a *net.TCPAddr) string {
-	ip := a.IP
-	if ip == nil || ip.IsUnspecified() {
-		ip = net.IPv4(127, 0, 0, 1)
-	}
-	return net.JoinHostPort(ip.String(), fmt.Sprint(a.Port))
 }

@@ -24,8 +24,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"time"
+
+	"github.com/sfharness/sfharness/internal/median"
 )
 
 func main() {
@@ -114,7 +115,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		ratios = append(ratios, ratio)
 		fmt.Fprintf(stdout, "%-6d %9.2fs %9.2fs %8.2f\n", r, got["harness"].Seconds(), got["playwright"].Seconds(), ratio)
 	}
-	fmt.Fprintf(stdout, "%-6s %9.2fs %9.2fs %8.2f\n", "median", median(times["harness"]).Seconds(), median(times["playwright"]).Seconds(), median(ratios))
+	fmt.Fprintf(stdout, "%-6s %9.2fs %9.2fs %8.2f\n", "median", median.Of(times["harness"]).Seconds(), median.Of(times["playwright"]).Seconds(), median.Of(ratios))
 	fmt.Fprintln(stdout, "ratio: the harness's time over Playwright's in the same round (below 1: the harness is faster)")
 	return nil
 }
@@ -227,15 +228,4 @@ func playwrightTime(file string) (time.Duration, error) {
 		return 0, fmt.Errorf("%s: %d test results; want the one test of -spec", file, len(durations))
 	}
 	return time.Duration(durations[0] * float64(time.Millisecond)), nil
-}
-
-// median of a round's figures: the middle one, or the mean of the two
-// in the middle.
-func median[T ~int64 | ~float64](xs []T) T {
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }

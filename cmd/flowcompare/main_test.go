@@ -48,15 +48,6 @@ func TestReportTimes(t *testing.T) {
 	}
 }
 
-func TestMedian(t *testing.T) {
-	if got := median([]float64{3, 1, 2}); got != 2 {
-		t.Errorf("median of 3, 1, 2 = %v", got)
-	}
-	if got := median([]time.Duration{4, 1, 3, 2}); got != 2 {
-		t.Errorf("median of 4, 1, 3, 2 = %v; want 2 (the mean of 2 and 3, in whole nanoseconds)", got)
-	}
-}
-
 func TestRunRefusesNoRounds(t *testing.T) {
 	var out, errOut bytes.Buffer
 	if err := run([]string{"flowcompare", "-rounds", "0"}, &out, &errOut); err == nil || !strings.Contains(err.Error(), "-rounds 0") {

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sfharness/sfharness/internal/median"
 	"github.com/sfharness/sfharness/mocksf/mocksfclient"
 	"github.com/sfharness/sfharness/mocksf/store"
 )
@@ -80,7 +81,7 @@ func measureStartup(ctx context.Context, c config, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "mocksf start-up, exec to the first 200 from /__mocksf/health (%s, %d runs each):\n", c.mocksfBin, c.runs)
 	for i, s := range seeds {
 		r := results[i]
-		fmt.Fprintf(stdout, "  %-13s median %s ms (min %s, max %s)\n", s.name, ms(median(r.ready)),
+		fmt.Fprintf(stdout, "  %-13s median %s ms (min %s, max %s)\n", s.name, ms(median.Of(r.ready)),
 			ms(slices.Min(r.ready)), ms(slices.Max(r.ready)))
 	}
 	if len(results[0].idle) == 0 {
@@ -89,12 +90,12 @@ func measureStartup(ctx context.Context, c config, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "mocksf memory, VmRSS from /proc/PID/status (median of %d runs):\n", c.runs)
 	for i, s := range seeds {
-		fmt.Fprintf(stdout, "  idle, %-13s %s\n", s.name, mib(median(results[i].idle)))
+		fmt.Fprintf(stdout, "  idle, %-13s %s\n", s.name, mib(median.Of(results[i].idle)))
 	}
 	if r := results[0]; len(r.withOrgs) > 0 {
-		idle, with := median(r.idle), median(r.withOrgs)
+		idle, with := median.Of(r.idle), median.Of(r.withOrgs)
 		fmt.Fprintf(stdout, "  with %d more orgs (2 users, 1 connected app each; default seed): %s, VmHWM %s; %.1f KiB per org; created over HTTP in %s ms\n",
-			c.measureOrgs, mib(with), mib(median(r.withHWM)), (float64(with)-float64(idle))/1024/float64(c.measureOrgs), ms(median(r.orgsTook)))
+			c.measureOrgs, mib(with), mib(median.Of(r.withHWM)), (float64(with)-float64(idle))/1024/float64(c.measureOrgs), ms(median.Of(r.orgsTook)))
 	}
 	return nil
 }
@@ -212,18 +213,4 @@ func createSmallOrgs(ctx context.Context, base string, n int) (time.Duration, er
 		}
 	}
 	return time.Since(start), nil
-}
-
-// median is the middle of xs (the mean of the two middle ones for an even
-// count), 0 for none: of start-up times and of memory figures alike.
-func median[T time.Duration | uint64](xs []T) T {
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	if len(s) == 0 {
-		return 0
-	}
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }

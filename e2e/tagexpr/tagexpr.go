@@ -137,33 +137,27 @@ func (p *parser) peek() string {
 }
 
 func (p *parser) or() (Expr, error) {
-	l, err := p.and()
-	if err != nil {
-		return nil, err
-	}
-	for p.peek() == "or" {
-		p.pos++
-		r, err := p.and()
-		if err != nil {
-			return nil, err
-		}
-		l = orExpr{l, r}
-	}
-	return l, nil
+	return p.binary("or", p.and, func(l, r Expr) Expr { return orExpr{l, r} })
 }
 
 func (p *parser) and() (Expr, error) {
-	l, err := p.not()
+	return p.binary("and", p.not, func(l, r Expr) Expr { return andExpr{l, r} })
+}
+
+// binary parses operands joined by op, left to right: "a or b or c" is
+// (a or b) or c.
+func (p *parser) binary(op string, operand func() (Expr, error), join func(l, r Expr) Expr) (Expr, error) {
+	l, err := operand()
 	if err != nil {
 		return nil, err
 	}
-	for p.peek() == "and" {
+	for p.peek() == op {
 		p.pos++
-		r, err := p.not()
+		r, err := operand()
 		if err != nil {
 			return nil, err
 		}
-		l = andExpr{l, r}
+		l = join(l, r)
 	}
 	return l, nil
 }

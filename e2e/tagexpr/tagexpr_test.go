@@ -43,6 +43,7 @@ func TestString(t *testing.T) {
 	tests := []struct{ expr, want string }{
 		{"@a and @b or not @c", "( ( @a and @b ) or not @c )"},
 		{"not (@a or @b)", "not ( ( @a or @b ) )"},
+		{"@a or @b or @c and @d and @e", "( ( @a or @b ) or ( ( @c and @d ) and @e ) )"},
 		{`@a\ b`, `@a\ b`},
 	}
 	for _, tt := range tests {

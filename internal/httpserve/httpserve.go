@@ -39,6 +39,17 @@ func New(h http.Handler, readHeaderTimeout time.Duration) *http.Server {
 	}
 }
 
+// LocalURL is the http URL that reaches a TCP listener from this machine:
+// a wildcard address (0.0.0.0, [::]) becomes the loopback one.
+func LocalURL(ln net.Listener) string {
+	a := ln.Addr().(*net.TCPAddr)
+	ip := a.IP
+	if ip == nil || ip.IsUnspecified() {
+		ip = net.IPv4(127, 0, 0, 1)
+	}
+	return "http://" + net.JoinHostPort(ip.String(), fmt.Sprint(a.Port))
+}
+
 // Run serves hs on ln, calls listening once it accepts connections, and
 // when ctx ends shuts down gracefully: new connections are refused and
 // requests in flight get ShutdownGrace to finish, after which they are cut

@@ -130,53 +130,80 @@ func (p *Profile) checkLanguages(c *profileCheck) {
 	}
 }
 
-// profileWord is one label or text of ProfileWords, as check sees it.
+// profileWord is one label or text of ProfileWords, as check and
+// withWords see it.
 type profileWord struct {
 	key   string  // the step's key ("save", "clientCredentials.connect")
 	field string  // label or text
 	word  *string // nil when the language leaves it out
 	has   bool    // steps has the element or button
 	takes []string
+	// set puts a word in place of the element's text or the button's
+	// label, in a copy of it: the profile of every other language shares
+	// the original.
+	set func(word string)
 }
 
-// words lists w's labels and texts with what each needs.
+// words lists w's labels and texts with what each needs, and where each
+// goes in p's steps: the one list of the words a language may give.
 func (p *Profile) words(w *ProfileWords) []profileWord {
 	s := &p.Steps
-	text := func(key string, t *ProfileText, has bool, takes ...string) profileWord {
-		pw := profileWord{key: key, field: "text", has: has, takes: takes}
+	text := func(key string, t *ProfileText, e **ProfileElement, takes ...string) profileWord {
+		pw := profileWord{key: key, field: "text", has: *e != nil, takes: takes,
+			set: func(word string) { replace(e, func(c *ProfileElement) { c.Text = word }) }}
 		if t != nil {
 			pw.word = &t.Text
 		}
 		return pw
 	}
-	label := func(key string, l *ProfileLabel, has bool) profileWord {
-		pw := profileWord{key: key, field: "label", has: has}
+	label := func(key string, l *ProfileLabel, b **ProfileButton) profileWord {
+		pw := profileWord{key: key, field: "label", has: *b != nil,
+			set: func(word string) { replace(b, func(c *ProfileButton) { c.Label = word }) }}
 		if l != nil {
 			pw.word = &l.Label
 		}
 		return pw
 	}
-	var connect *ProfileLabel
-	if w.ClientCredentials != nil {
-		connect = w.ClientCredentials.Connect
+	open := profileWord{key: "open", field: "text", has: s.Open != nil,
+		set: func(word string) { replace(&s.Open, func(c *ProfilePage) { c.Text = word }) }}
+	if w.Open != nil {
+		open.word = &w.Open.Text
+	}
+	// The Connect button is inside clientCredentials: both are copied.
+	connect := profileWord{key: "clientCredentials.connect", field: "label",
+		has: s.ClientCredentials != nil && s.ClientCredentials.Connect != nil,
+		set: func(word string) {
+			replace(&s.ClientCredentials, func(cc *ProfileClientCredentials) {
+				replace(&cc.Connect, func(c *ProfileButton) { c.Label = word })
+			})
+		}}
+	if w.ClientCredentials != nil && w.ClientCredentials.Connect != nil {
+		connect.word = &w.ClientCredentials.Connect.Label
 	}
 	return []profileWord{
-		text("open", w.Open, s.Open != nil),
-		label("save", w.Save, s.Save != nil),
-		label("loginWithSalesforce", w.LoginWithSalesforce, s.LoginWithSalesforce != nil),
-		label("confirmCredentials", w.ConfirmCredentials, s.ConfirmCredentials != nil),
-		text("fieldSync", w.FieldSync, s.FieldSync != nil),
-		label("startSalesforceSync", w.StartSalesforceSync, s.StartSalesforceSync != nil),
-		label("startSync", w.StartSync, s.StartSync != nil),
-		text("syncRunning", w.SyncRunning, s.SyncRunning != nil),
-		text("syncNotStarted", w.SyncNotStarted, s.SyncNotStarted != nil),
-		text("connectedAs", w.ConnectedAs, s.ConnectedAs != nil, "user"),
-		text("notConnected", w.NotConnected, s.NotConnected != nil),
-		text("featureOff", w.FeatureOff, s.FeatureOff != nil),
-		text("popupBlocked", w.PopupBlocked, s.PopupBlocked != nil),
-		text("lastError", w.LastError, s.LastError != nil),
-		label("clientCredentials.connect", connect, s.ClientCredentials != nil && s.ClientCredentials.Connect != nil),
+		open,
+		label("save", w.Save, &s.Save),
+		label("loginWithSalesforce", w.LoginWithSalesforce, &s.LoginWithSalesforce),
+		label("confirmCredentials", w.ConfirmCredentials, &s.ConfirmCredentials),
+		text("fieldSync", w.FieldSync, &s.FieldSync),
+		label("startSalesforceSync", w.StartSalesforceSync, &s.StartSalesforceSync),
+		label("startSync", w.StartSync, &s.StartSync),
+		text("syncRunning", w.SyncRunning, &s.SyncRunning),
+		text("syncNotStarted", w.SyncNotStarted, &s.SyncNotStarted),
+		text("connectedAs", w.ConnectedAs, &s.ConnectedAs, "user"),
+		text("notConnected", w.NotConnected, &s.NotConnected),
+		text("featureOff", w.FeatureOff, &s.FeatureOff),
+		text("popupBlocked", w.PopupBlocked, &s.PopupBlocked),
+		text("lastError", w.LastError, &s.LastError),
+		connect,
 	}
+}
+
+// replace points *p at a changed copy of what it points at.
+func replace[T any](p **T, change func(*T)) {
+	c := **p
+	change(&c)
+	*p = &c
 }
 
 // profileEntry is one element of ProfileSteps, as check and the steps

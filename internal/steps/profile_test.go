@@ -4,6 +4,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -74,9 +75,7 @@ func TestParseProfile(t *testing.T) {
 // Every broken profile fails with the file, the line and the field.
 func TestParseProfileErrors(t *testing.T) {
 	stepKeys := "clientCredentials, confirmCredentials, confirmDialog, confirmUsername, connectedAs, consumerKey, consumerSecret, count, error, featureOff, fieldSync, fieldSyncObject, lastError, loginWithSalesforce, notConnected, open, popupBlocked, save, saved, startSalesforceSync, startSync, syncError, syncNotStarted, syncRunning"
-	tests := []struct {
-		name, yaml, want string
-	}{
+	tests := []profileError{
 		{"unknown key", edit(t, "login: redirect\n", "login: redirect\ncolour: blue\n"),
 			"x.yaml:5: colour: unknown key; known keys here: callback, languages, login, messages, name, start, steps, url"},
 		{"unknown step", edit(t, `  save: {`, `  sav: {`),
@@ -137,6 +136,15 @@ func TestParseProfileErrors(t *testing.T) {
 		{"empty", "", "x.yaml: the profile is empty"},
 		{"not a mapping", "- Shop\n", "x.yaml:1: : want a mapping of callback, languages, login, messages, name, start, steps, url"},
 	}
+	checkProfileErrors(t, tests)
+}
+
+// profileError is a broken profile, named, and the whole error
+// parseProfile must give for it (file x.yaml).
+type profileError struct{ name, yaml, want string }
+
+func checkProfileErrors(t *testing.T, tests []profileError) {
+	t.Helper()
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			p, err := parseProfile("x.yaml", []byte(tc.yaml))
@@ -195,6 +203,62 @@ func TestProfileInLanguage(t *testing.T) {
 	}
 }
 
+// Every label and text ProfileWords has reaches the step of the same
+// name in a language's profile, and nothing else changes, in that profile
+// or in steps: a word added to ProfileWords but not to words fails here.
+func TestProfileWordsReachTheirSteps(t *testing.T) {
+	t.Parallel()
+	p := &Profile{}
+	var words ProfileWords
+	leaves(reflect.ValueOf(&p.Steps).Elem(), "en.", true, map[string]string{})
+	leaves(reflect.ValueOf(&words).Elem(), "nl.", true, map[string]string{})
+	q := p.withWords(ProfileLanguage{Steps: words})
+	given, got, before := map[string]string{}, map[string]string{}, map[string]string{}
+	leaves(reflect.ValueOf(words), "", false, given)
+	leaves(reflect.ValueOf(q.Steps), "", false, got)
+	leaves(reflect.ValueOf(p.Steps), "", false, before)
+	for path := range given {
+		if _, ok := got[path]; !ok {
+			t.Errorf("words give %s, which steps do not have", path)
+		}
+	}
+	for path, v := range got {
+		want := "en." + path
+		if _, ok := given[path]; ok {
+			want = "nl." + path
+		}
+		if v != want {
+			t.Errorf("the language's steps.%s = %q; want %q", path, v, want)
+		}
+		if before[path] != "en."+path {
+			t.Errorf("steps.%s = %q after withWords; want it left %q", path, before[path], "en."+path)
+		}
+	}
+}
+
+// leaves records every string under v by its path, after prefix; with
+// fill it first gives every pointer to a struct a value and every string
+// its path.
+func leaves(v reflect.Value, prefix string, fill bool, out map[string]string) {
+	for i := range v.NumField() {
+		f, path := v.Field(i), prefix+v.Type().Field(i).Name
+		switch {
+		case f.Kind() == reflect.Pointer && f.Type().Elem().Kind() == reflect.Struct:
+			if fill {
+				f.Set(reflect.New(f.Type().Elem()))
+			}
+			if !f.IsNil() {
+				leaves(f.Elem(), path+".", fill, out)
+			}
+		case f.Kind() == reflect.String:
+			if fill {
+				f.SetString(path)
+			}
+			out[path] = f.String()
+		}
+	}
+}
+
 // Every broken languages section fails with the file, the line and the
 // field.
 func TestProfileLanguageErrors(t *testing.T) {
@@ -204,9 +268,7 @@ func TestProfileLanguageErrors(t *testing.T) {
 		}
 		return strings.Replace(shopInDutch, old, new, 1)
 	}
-	tests := []struct {
-		name, yaml, want string
-	}{
+	tests := []profileError{
 		{"an unknown language", dutch("  nl:\n", "  de:\n"),
 			"x.yaml:20: languages.de: unknown language; the features' languages besides English: nl, ja"},
 		{"English", dutch("  nl:\n", "  en:\n"),
@@ -230,17 +292,7 @@ func TestProfileLanguageErrors(t *testing.T) {
 		{"a language that is no mapping", dutch("  nl:\n    steps:", "  nl: Nederlands\n  ja:\n    steps:"),
 			"x.yaml:20: languages.nl: want a mapping of messages, steps"},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			p, err := parseProfile("x.yaml", []byte(tc.yaml))
-			if err == nil {
-				t.Fatalf("parseProfile = %+v; want the error %q", p, tc.want)
-			}
-			if err.Error() != tc.want {
-				t.Errorf("error:\n%s\nwant:\n%s", err, tc.want)
-			}
-		})
-	}
+	checkProfileErrors(t, tests)
 }
 
 func TestAcceptLanguage(t *testing.T) {

@@ -95,43 +95,10 @@ func (p *Profile) inLanguage(lang string) *Profile {
 func (p *Profile) withWords(words ProfileLanguage) *Profile {
 	q := *p
 	q.Languages, q.byLang = nil, nil
-	s, w := &q.Steps, &words.Steps
-	text := func(e **ProfileElement, t *ProfileText) {
-		if t != nil && *e != nil {
-			c := **e
-			c.Text = t.Text
-			*e = &c
+	for _, w := range q.words(&words.Steps) {
+		if w.word != nil && w.has {
+			w.set(*w.word)
 		}
-	}
-	label := func(b **ProfileButton, l *ProfileLabel) {
-		if l != nil && *b != nil {
-			c := **b
-			c.Label = l.Label
-			*b = &c
-		}
-	}
-	if w.Open != nil && s.Open != nil {
-		o := *s.Open
-		o.Text = w.Open.Text
-		s.Open = &o
-	}
-	label(&s.Save, w.Save)
-	label(&s.LoginWithSalesforce, w.LoginWithSalesforce)
-	label(&s.ConfirmCredentials, w.ConfirmCredentials)
-	text(&s.FieldSync, w.FieldSync)
-	label(&s.StartSalesforceSync, w.StartSalesforceSync)
-	label(&s.StartSync, w.StartSync)
-	text(&s.SyncRunning, w.SyncRunning)
-	text(&s.SyncNotStarted, w.SyncNotStarted)
-	text(&s.ConnectedAs, w.ConnectedAs)
-	text(&s.NotConnected, w.NotConnected)
-	text(&s.FeatureOff, w.FeatureOff)
-	text(&s.PopupBlocked, w.PopupBlocked)
-	text(&s.LastError, w.LastError)
-	if w.ClientCredentials != nil && s.ClientCredentials != nil {
-		cc := *s.ClientCredentials
-		label(&cc.Connect, w.ClientCredentials.Connect)
-		s.ClientCredentials = &cc
 	}
 	if len(words.Messages) > 0 {
 		q.Messages = maps.Clone(p.Messages)

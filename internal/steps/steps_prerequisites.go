@@ -113,37 +113,30 @@ func (w *world) connectedAppExists(name string) error {
 
 func (w *world) appTakesMinutes(name string, minutes int) error {
 	delay := (time.Duration(minutes) * time.Minute).String()
-	if w.org != nil {
-		app, ok := w.org.App(name)
-		if !ok {
-			return fmt.Errorf("the org has no connected app %q", name)
-		}
-		_, err := w.mocksf().UpdateApp(context.Background(), w.org.ID, app.ConsumerKey, control.AppChange{ActivationDelay: &delay})
-		return err
-	}
-	app, err := w.specApp(name)
-	if err != nil {
-		return err
-	}
-	app.ActivationDelay = delay
-	return nil
+	return w.changeApp(name, control.AppChange{ActivationDelay: &delay}, func(a *store.AppSpec) { a.ActivationDelay = delay })
 }
 
 func (w *world) appRotatesRefreshTokens(name string) error {
+	rotate := true
+	return w.changeApp(name, control.AppChange{RefreshTokenRotation: &rotate}, func(a *store.AppSpec) { a.RefreshTokenRotation = true })
+}
+
+// changeApp changes the connected app called name: through the control
+// API (change) once the org exists, in the declared org (spec) before.
+func (w *world) changeApp(name string, change control.AppChange, spec func(*store.AppSpec)) error {
 	if w.org != nil {
 		app, ok := w.org.App(name)
 		if !ok {
 			return fmt.Errorf("the org has no connected app %q", name)
 		}
-		rotate := true
-		_, err := w.mocksf().UpdateApp(context.Background(), w.org.ID, app.ConsumerKey, control.AppChange{RefreshTokenRotation: &rotate})
+		_, err := w.mocksf().UpdateApp(context.Background(), w.org.ID, app.ConsumerKey, change)
 		return err
 	}
 	app, err := w.specApp(name)
 	if err != nil {
 		return err
 	}
-	app.RefreshTokenRotation = true
+	spec(app)
 	return nil
 }
 

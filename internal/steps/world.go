@@ -361,17 +361,27 @@ func (w *world) callbackURL() string {
 	return w.suite.Product.callbackURL(w.clientURL())
 }
 
+// newTab is a tab of the scenario's: the suite's tab, reporting to the
+// scenario's progress and filmed when the scenario is.
+func (w *world) newTab(name string) (*Window, error) {
+	tab, err := w.suite.newTab(name)
+	if err != nil {
+		return nil, err
+	}
+	tab.progress = w.progress
+	w.roll.film(tab)
+	return tab, nil
+}
+
 // setupWindow is the Salesforce admin's browser. It has its own cookies,
 // apart from the product admin's, as two people's browsers would: the
 // sync user then logs in afresh in the product's pop-up.
 func (w *world) setupWindow() (*Window, error) {
 	if w.setup == nil {
-		tab, err := w.suite.newTab("salesforce-admin")
+		tab, err := w.newTab("salesforce-admin")
 		if err != nil {
 			return nil, err
 		}
-		tab.progress = w.progress
-		w.roll.film(tab)
 		w.setup = tab
 	}
 	w.current = w.setup
@@ -381,12 +391,10 @@ func (w *world) setupWindow() (*Window, error) {
 // mainWindow is the product admin's browser.
 func (w *world) mainWindow() (*Window, error) {
 	if w.main == nil {
-		tab, err := w.suite.newTab("product")
+		tab, err := w.newTab("product")
 		if err != nil {
 			return nil, err
 		}
-		tab.progress = w.progress
-		w.roll.film(tab)
 		if lang := acceptLanguage(w.lang); lang != "" {
 			if err := tab.AcceptLanguage(lang); err != nil {
 				return nil, err

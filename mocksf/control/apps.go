@@ -55,12 +55,7 @@ func HandleUpdateExternalClientApp(c *API) http.Handler { return handleUpdateApp
 // handleUpdateApp is the PATCH of one kind of app (external: External
 // Client Apps).
 func handleUpdateApp(c *API, external bool) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		o, err := c.lookupOrg(r)
-		if err != nil {
-			writeError(w, err)
-			return
-		}
+	return c.handleOrg(func(w http.ResponseWriter, r *http.Request, o store.Org) {
 		key := mux.Vars(r)["consumerKey"]
 		if _, err := c.lookupAppOfKind(o, key, external); err != nil {
 			writeError(w, err)

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/sfharness/sfharness/mocksf/clock"
+	"github.com/sfharness/sfharness/mocksf/store"
 )
 
 // ClockState is mocksf's clock as GET and POST /__mocksf/clock answer it.
@@ -32,6 +33,18 @@ type ClockChange struct {
 	Freeze *bool `json:"freeze,omitempty"`
 }
 
+// advance is Advance as a duration, 0 when it is not given.
+func (ch ClockChange) advance() (time.Duration, error) {
+	if ch.Advance == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(ch.Advance)
+	if err != nil {
+		return 0, errorf(CodeBadRequest, "advance %q: want a Go duration such as 90m or 720h", ch.Advance)
+	}
+	return d, nil
+}
+
 func (c *API) clockState() ClockState {
 	return ClockState{Now: c.d.Clock.Now(), Offset: c.d.Clock.Offset().String(), Frozen: c.d.Clock.Frozen()}
 }
@@ -54,13 +67,10 @@ func HandleSetClock(c *API) http.Handler {
 			writeError(w, err)
 			return
 		}
-		var d time.Duration
-		if ch.Advance != "" {
-			var err error
-			if d, err = time.ParseDuration(ch.Advance); err != nil {
-				writeError(w, errorf(CodeBadRequest, "advance %q: want a Go duration such as 90m or 720h", ch.Advance))
-				return
-			}
+		d, err := ch.advance()
+		if err != nil {
+			writeError(w, err)
+			return
 		}
 		if !ch.Reset && ch.Set == nil && ch.Advance == "" && ch.Freeze == nil {
 			writeError(w, errorf(CodeBadRequest, "nothing to do: give advance, set, freeze or reset"))
@@ -68,7 +78,7 @@ func HandleSetClock(c *API) http.Handler {
 		}
 		// One move, so that a refused advance does not leave a reset or
 		// freeze half done.
-		err := c.d.Clock.Apply(clock.Change{Reset: ch.Reset, Freeze: ch.Freeze, Set: ch.Set, Advance: d})
+		err = c.d.Clock.Apply(clock.Change{Reset: ch.Reset, Freeze: ch.Freeze, Set: ch.Set, Advance: d})
 		if errors.Is(err, clock.ErrOutOfRange) {
 			writeError(w, errorf(CodeBadRequest, "%v: mocksf's clock stays within about 292 years of the real time (a Go duration); nothing was changed", err))
 			return
@@ -97,12 +107,7 @@ func (c *API) writeOrgClock(w http.ResponseWriter, orgID string) {
 // HandleGetOrgClock is GET /__mocksf/orgs/{id}/clock: the org's
 // ClockState, whose Offset is over mocksf's clock.
 func HandleGetOrgClock(c *API) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		o, err := c.lookupOrg(r)
-		if err != nil {
-			writeError(w, err)
-			return
-		}
+	return c.handleOrg(func(w http.ResponseWriter, r *http.Request, o store.Org) {
 		c.writeOrgClock(w, o.ID)
 	})
 }
@@ -114,12 +119,7 @@ func HandleGetOrgClock(c *API) http.Handler {
 // and leaves every other org's alone. freeze is mocksf's clock's alone:
 // an org's clock follows it.
 func HandleSetOrgClock(c *API) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		o, err := c.lookupOrg(r)
-		if err != nil {
-			writeError(w, err)
-			return
-		}
+	return c.handleOrg(func(w http.ResponseWriter, r *http.Request, o store.Org) {
 		var ch ClockChange
 		if err := decodeJSON(w, r, &ch, false); err != nil {
 			writeError(w, err)
@@ -133,12 +133,10 @@ func HandleSetOrgClock(c *API) http.Handler {
 			writeError(w, errorf(CodeBadRequest, "nothing to do: give advance, set or reset"))
 			return
 		}
-		var d time.Duration
-		if ch.Advance != "" {
-			if d, err = time.ParseDuration(ch.Advance); err != nil {
-				writeError(w, errorf(CodeBadRequest, "advance %q: want a Go duration such as 90m or 720h", ch.Advance))
-				return
-			}
+		d, err := ch.advance()
+		if err != nil {
+			writeError(w, err)
+			return
 		}
 		reset := ch.Reset
 		if ch.Set != nil {

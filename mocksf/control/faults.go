@@ -20,6 +20,7 @@ import (
 	"github.com/sfharness/sfharness/mocksf/clock"
 	"github.com/sfharness/sfharness/mocksf/oauth"
 	"github.com/sfharness/sfharness/mocksf/rest"
+	"github.com/sfharness/sfharness/mocksf/sfid"
 )
 
 // Rule is a fault: which requests it matches, what they get instead of
@@ -364,7 +365,7 @@ func (fs *faults) take(method, path string, who requester, requestID int64) (Rul
 		if !s.active(now) ||
 			(r.Method != "" && r.Method != method) ||
 			!s.pattern.match(path) ||
-			(r.OrgID != "" && !sameID(r.OrgID, who.OrgID)) ||
+			(r.OrgID != "" && !sfid.Match(r.OrgID, who.OrgID)) ||
 			(r.ClientID != "" && r.ClientID != who.ClientID) ||
 			(r.Username != "" && !strings.EqualFold(r.Username, who.Username)) {
 			continue

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/sfharness/sfharness/mocksf/sfid"
 )
 
 // Entry is one request in the journal, with its response.
@@ -94,7 +96,7 @@ func (f RequestFilter) Query() string {
 }
 
 func (f RequestFilter) match(e *Entry, path pathPattern) bool {
-	return (f.Org == "" || sameID(e.OrgID, f.Org)) &&
+	return (f.Org == "" || sfid.Match(e.OrgID, f.Org)) &&
 		(f.Path == "" || path.match(e.Path)) &&
 		(f.Method == "" || strings.EqualFold(f.Method, e.Method)) &&
 		(f.ClientID == "" || e.ClientID == f.ClientID) &&
@@ -103,14 +105,6 @@ func (f RequestFilter) match(e *Entry, path pathPattern) bool {
 		(f.Since.IsZero() || !e.Time.Before(f.Since)) &&
 		(f.Until.IsZero() || e.Time.Before(f.Until)) &&
 		e.ID > f.After
-}
-
-// sameID compares Salesforce IDs of 15 or 18 characters.
-func sameID(a, b string) bool {
-	if len(a) >= 15 && len(b) >= 15 {
-		return a[:15] == b[:15]
-	}
-	return a == b
 }
 
 // journal is a ring of the last size requests. It grows as requests

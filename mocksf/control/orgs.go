@@ -193,6 +193,19 @@ func (c *API) lookupOrg(r *http.Request) (store.Org, error) {
 	return o, nil
 }
 
+// handleOrg is a handler under /__mocksf/orgs/{id}: h runs with the org,
+// and an org that is unknown is 404 before it.
+func (c *API) handleOrg(h func(w http.ResponseWriter, r *http.Request, o store.Org)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		o, err := c.lookupOrg(r)
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		h(w, r, o)
+	})
+}
+
 // lookupUser returns the user of an org with the username (ignoring
 // case), or a 404: a user of another org is not found either.
 func (c *API) lookupUser(o store.Org, username string) (store.User, error) {
@@ -308,12 +321,7 @@ func HandleListOrgs(c *API) http.Handler {
 // HandleGetOrg is GET /__mocksf/orgs/{id}: the Org (15- or 18-character
 // ID), or 404.
 func HandleGetOrg(c *API) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		o, err := c.lookupOrg(r)
-		if err != nil {
-			writeError(w, err)
-			return
-		}
+	return c.handleOrg(func(w http.ResponseWriter, r *http.Request, o store.Org) {
 		writeJSON(w, http.StatusOK, c.org(o, c.d.Store.Users(o.ID), c.d.Store.Apps(o.ID)))
 	})
 }

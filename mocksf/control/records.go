@@ -72,12 +72,7 @@ var systemFields = map[string]bool{
 // system field, or a value that is an object or array is 400, and then
 // nothing is inserted.
 func HandleInsertRecords(c *API) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		o, err := c.lookupOrg(r)
-		if err != nil {
-			writeError(w, err)
-			return
-		}
+	return c.handleOrg(func(w http.ResponseWriter, r *http.Request, o store.Org) {
 		object := mux.Vars(r)["object"]
 		if !apiNamePattern.MatchString(object) {
 			writeError(w, errorf(CodeBadRequest, "object %q: want an API name such as Lead or Invoice__c", object))
@@ -110,7 +105,7 @@ func HandleInsertRecords(c *API) http.Handler {
 		}
 		// One transaction, so that requests adding generated records at
 		// the same time cannot number them alike.
-		err = c.d.Store.UpdateRecords(o.ID, object, func(tx *store.RecordTx) error {
+		err := c.d.Store.UpdateRecords(o.ID, object, func(tx *store.RecordTx) error {
 			// All or nothing: calls that each stay under MaxGenerate
 			// would otherwise grow an org without end.
 			if want, room := len(in.Records)+in.Generate, tx.Room(); want > room {

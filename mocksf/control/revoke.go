@@ -1,6 +1,10 @@
 package control
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/sfharness/sfharness/mocksf/store"
+)
 
 // RevokeRequest is the body of POST /__mocksf/orgs/{id}/revoke: a user of
 // the org and the consumer key of one of its connected apps, both
@@ -26,12 +30,7 @@ type Revoked struct {
 // approval page again. The answer is Revoked; an org, user or app that is
 // unknown, or a user or app of another org, is 404.
 func HandleRevoke(c *API) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		o, err := c.lookupOrg(r)
-		if err != nil {
-			writeError(w, err)
-			return
-		}
+	return c.handleOrg(func(w http.ResponseWriter, r *http.Request, o store.Org) {
 		var in RevokeRequest
 		if err := decodeJSON(w, r, &in, false); err != nil {
 			writeError(w, err)

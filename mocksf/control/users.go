@@ -34,12 +34,7 @@ type UserChange struct {
 // shows its users (OrgUser). An org or user that is unknown, or a user of
 // another org, is 404.
 func HandleUpdateUser(c *API) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		o, err := c.lookupOrg(r)
-		if err != nil {
-			writeError(w, err)
-			return
-		}
+	return c.handleOrg(func(w http.ResponseWriter, r *http.Request, o store.Org) {
 		u, err := c.lookupUser(o, mux.Vars(r)["username"])
 		if err != nil {
 			writeError(w, err)

@@ -3,6 +3,8 @@ package mail
 import (
 	"context"
 	"strings"
+
+	"github.com/sfharness/sfharness/mocksf/sfid"
 )
 
 // Filter selects sent messages. Empty fields match every message.
@@ -21,17 +23,8 @@ type Filter struct {
 
 func (f Filter) match(msg Message) bool {
 	return (f.To == "" || strings.EqualFold(msg.To, f.To)) &&
-		(f.Org == "" || sameOrg(msg.Org, f.Org)) &&
+		(f.Org == "" || sfid.Match(msg.Org, f.Org)) &&
 		(f.Username == "" || strings.EqualFold(msg.Username, f.Username))
-}
-
-// sameOrg compares org IDs given with 15 or 18 characters: the first 15
-// are the ID, the last 3 a case checksum.
-func sameOrg(a, b string) bool {
-	if len(a) >= 15 && len(b) >= 15 {
-		return a[:15] == b[:15]
-	}
-	return a == b
 }
 
 // Find returns the messages that match f, newest first.
@@ -87,7 +80,7 @@ func (m *Mailer) DeleteOrg(orgID string) int {
 	kept := m.sent[:0]
 	n := 0
 	for _, msg := range m.sent {
-		if msg.Org != "" && sameOrg(msg.Org, orgID) {
+		if msg.Org != "" && sfid.Match(msg.Org, orgID) {
 			n++
 			continue
 		}

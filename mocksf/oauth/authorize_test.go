@@ -94,6 +94,23 @@ func (s *authorizeServer) authorize(rawQuery string, cookie *http.Cookie) *httpt
 	return s.send("GET", rawQuery, "", cookie)
 }
 
+// approvalPage sends GET /services/oauth2/authorize?rawQuery with the
+// cookie, which must redirect to Allow Access, and follows the redirect:
+// it returns the page's URL (as Location gave it) and the page.
+func (s *authorizeServer) approvalPage(t *testing.T, rawQuery string, cookie *http.Cookie) (location, page string) {
+	t.Helper()
+	w := s.authorize(rawQuery, cookie)
+	location = w.Header().Get("Location")
+	if w.Code != 302 || !strings.HasPrefix(location, oauth.ApprovalPath+"?source=") {
+		t.Fatalf("got %d %q; want the approval page", w.Code, location)
+	}
+	r := httptest.NewRequest("GET", baseURL+location, nil)
+	r.AddCookie(cookie)
+	rec := httptest.NewRecorder()
+	s.handler.ServeHTTP(rec, r)
+	return location, rec.Body.String()
+}
+
 // post sends POST /services/oauth2/authorize?rawQuery with form as its
 // form-encoded body and the cookie.
 func (s *authorizeServer) post(rawQuery, form string, cookie *http.Cookie) *httptest.ResponseRecorder {
@@ -337,15 +354,7 @@ func TestAuthorizeSendsToLogin(t *testing.T) {
 func TestApprovalPageShowsScopesAndUser(t *testing.T) {
 	s := newAuthorizeServer(t)
 	cookie := s.session(t, "sync@acme.test")
-	w := s.authorize(query("response_type", "code", "client_id", keyMain, "redirect_uri", callback, "display", "touch"), cookie)
-	if w.Code != 302 || !strings.HasPrefix(w.Header().Get("Location"), oauth.ApprovalPath+"?source=") {
-		t.Fatalf("got %d %q; want the approval page", w.Code, w.Header().Get("Location"))
-	}
-	r := httptest.NewRequest("GET", baseURL+w.Header().Get("Location"), nil)
-	r.AddCookie(cookie)
-	page := httptest.NewRecorder()
-	s.handler.ServeHTTP(page, r)
-	body := page.Body.String()
+	location, body := s.approvalPage(t, query("response_type", "code", "client_id", keyMain, "redirect_uri", callback, "display", "touch"), cookie)
 	for _, want := range []string{
 		"<h1>Allow Access?</h1>", `<strong id="appName">Main</strong> is asking to:`,
 		"<li>Manage user data via APIs</li><li>Perform requests at any time</li><li>Access the identity URL service</li>",
@@ -362,8 +371,8 @@ func TestApprovalPageShowsScopesAndUser(t *testing.T) {
 		t.Fatal("no Not you? link")
 	}
 	notYou, _ := url.Parse(html.UnescapeString(m[1]))
-	if got := notYou.Query().Get("startURL"); got != w.Header().Get("Location") {
-		t.Errorf("Not you? startURL = %q; want %q", got, w.Header().Get("Location"))
+	if got := notYou.Query().Get("startURL"); got != location {
+		t.Errorf("Not you? startURL = %q; want %q", got, location)
 	}
 }
 
@@ -393,16 +402,9 @@ func TestAuthorizeExternalClientApps(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			q := query(append([]string{"response_type", "code", "client_id", tc.key, "redirect_uri", callback, "state", "s1"}, tc.extra...)...)
-			w := s.authorize(q, cookie)
-			if w.Code != 302 || !strings.HasPrefix(w.Header().Get("Location"), oauth.ApprovalPath+"?source=") {
-				t.Fatalf("got %d %q; want the approval page", w.Code, w.Header().Get("Location"))
-			}
-			r := httptest.NewRequest("GET", baseURL+w.Header().Get("Location"), nil)
-			r.AddCookie(cookie)
-			page := httptest.NewRecorder()
-			s.handler.ServeHTTP(page, r)
-			if want := `<strong id="appName">` + tc.app + `</strong> is asking to:`; !strings.Contains(page.Body.String(), want) {
-				t.Errorf("approval page lacks %q:\n%s", want, page.Body)
+			_, page := s.approvalPage(t, q, cookie)
+			if want := `<strong id="appName">` + tc.app + `</strong> is asking to:`; !strings.Contains(page, want) {
+				t.Errorf("approval page lacks %q:\n%s", want, page)
 			}
 		})
 	}

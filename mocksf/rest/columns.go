@@ -96,20 +96,4 @@ func (f fieldDef) isNumber() bool {
 }
 
 // apexType is the Apex type of a field's values.
-func (f fieldDef) apexType() string {
-	switch f.typ {
-	case "id", "reference":
-		return "Id"
-	case "boolean":
-		return "Boolean"
-	case "int":
-		return "Integer"
-	case "double", "currency", "percent":
-		return "Decimal"
-	case "date":
-		return "Date"
-	case "datetime":
-		return "Datetime"
-	}
-	return "String"
-}
+func (f fieldDef) apexType() string { return f.values().apex }

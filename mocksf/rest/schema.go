@@ -744,23 +744,7 @@ func (f fieldDef) byteLength() int {
 	return 0
 }
 
-func (f fieldDef) soapType() string {
-	switch f.typ {
-	case "id", "reference":
-		return "tns:ID"
-	case "boolean":
-		return "xsd:boolean"
-	case "int":
-		return "xsd:int"
-	case "double", "currency", "percent":
-		return "xsd:double"
-	case "date":
-		return "xsd:date"
-	case "datetime":
-		return "xsd:dateTime"
-	}
-	return "xsd:string"
-}
+func (f fieldDef) soapType() string { return f.values().soap }
 
 func (f fieldDef) groupable() bool {
 	switch f.typ {
@@ -775,26 +759,37 @@ func (f fieldDef) defaultedOnCreate() bool {
 		f.name == "Name" && (f.readOnly || f.nameField && !f.required)
 }
 
-// queryType maps the describe type to the evaluator's.
-func (f fieldDef) queryType() soql.Type {
-	switch f.typ {
-	case "id", "reference":
-		return soql.TypeID
-	case "boolean":
-		return soql.TypeBoolean
-	case "int":
-		return soql.TypeInt
-	case "double", "currency", "percent":
-		return soql.TypeDouble
-	case "date":
-		return soql.TypeDate
-	case "datetime":
-		return soql.TypeDateTime
-	case "multipicklist":
-		return soql.TypeMultiPicklist
-	}
-	return soql.TypeString
+// valueType is what the values of a describe type are to the SOQL
+// evaluator, in SOAP (describe's soapType) and in Apex (the query
+// columns' apexType): one table, so that a type is added once.
+type valueType struct {
+	query      soql.Type
+	soap, apex string
 }
+
+// valueTypes are the describe types whose values are not strings.
+var valueTypes = map[string]valueType{
+	"id":            {soql.TypeID, "tns:ID", "Id"},
+	"reference":     {soql.TypeID, "tns:ID", "Id"},
+	"boolean":       {soql.TypeBoolean, "xsd:boolean", "Boolean"},
+	"int":           {soql.TypeInt, "xsd:int", "Integer"},
+	"double":        {soql.TypeDouble, "xsd:double", "Decimal"},
+	"currency":      {soql.TypeDouble, "xsd:double", "Decimal"},
+	"percent":       {soql.TypeDouble, "xsd:double", "Decimal"},
+	"date":          {soql.TypeDate, "xsd:date", "Date"},
+	"datetime":      {soql.TypeDateTime, "xsd:dateTime", "Datetime"},
+	"multipicklist": {soql.TypeMultiPicklist, "xsd:string", "String"},
+}
+
+func (f fieldDef) values() valueType {
+	if t, ok := valueTypes[f.typ]; ok {
+		return t
+	}
+	return valueType{soql.TypeString, "xsd:string", "String"}
+}
+
+// queryType maps the describe type to the evaluator's.
+func (f fieldDef) queryType() soql.Type { return f.values().query }
 
 // querySchema lets the SOQL resolver see an org's schema.
 type querySchema struct{ s *orgSchema }

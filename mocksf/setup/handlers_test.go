@@ -4,7 +4,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -52,20 +51,10 @@ func restrictedOrg(t *testing.T) (*store.Store, map[string]store.Session) {
 }
 
 // serve runs one request through the session and admin middleware, as
-// mocksf's routes do.
+// mocksf's routes do (record), and returns its status and body.
 func serve(t *testing.T, d setup.Deps, h http.Handler, sess store.Session, method, target string, form url.Values) (int, string) {
 	t.Helper()
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
-	}
-	req := httptest.NewRequest(method, target, body)
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	req.AddCookie(&http.Cookie{Name: web.SessionCookie, Value: sess.ID})
-	rec := httptest.NewRecorder()
-	web.WithSession(d.Store)(setup.RequireAdmin(d.Store, d.Pages)(h)).ServeHTTP(rec, req)
+	rec := record(t, d, h, sess, method, target, form)
 	return rec.Code, rec.Body.String()
 }
 

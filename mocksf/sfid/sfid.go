@@ -87,6 +87,18 @@ func Equal(a, b string) bool {
 	return Valid(a) && Valid(b) && To15(a) == To15(b)
 }
 
+// Match is how mocksf's filters (the request journal's, mail's, fault
+// rules') compare an ID given in either form with a stored one: by the
+// first 15 characters when both have that many, as they are otherwise.
+// Unlike Equal it checks neither, so a filter that is no ID still
+// matches itself.
+func Match(a, b string) bool {
+	if len(a) >= 15 && len(b) >= 15 {
+		return a[:15] == b[:15]
+	}
+	return a == b
+}
+
 // Prefix returns the key prefix of id, or an error when id is malformed.
 func Prefix(id string) (string, error) {
 	if !Valid(id) {

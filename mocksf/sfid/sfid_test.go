@@ -120,30 +120,36 @@ func TestValidAcceptsEveryPair(t *testing.T) {
 	}
 }
 
+// Equal and Match alike: Match checks neither ID, so it differs on
+// malformed ones.
 func TestEqual(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		name string
-		a, b string
-		want bool
+		name         string
+		a, b         string
+		equal, match bool
 	}{
-		{"15 and 15", "001D000000IRFma", "001D000000IRFma", true},
-		{"15 and 18", "001D000000IRFma", "001D000000IRFmaIAH", true},
-		{"18 and 15", "001D000000IRFmaIAH", "001D000000IRFma", true},
-		{"18 and 18", "001D000000IRFmaIAH", "001D000000IRFmaIAH", true},
-		{"checksum case differs", "001D000000IRFmaIAH", "001D000000IRFmaiah", true},
-		{"15-character ids are case-sensitive", "001D000000IRFma", "001D000000IRFMA", false},
-		{"different records", "001D000000IRFma", "00QE000000Ft9Ah", false},
-		{"different records, 18 characters", "001D000000IRFmaIAH", "00QE000000Ft9AhMAJ", false},
-		{"bad checksum", "001D000000IRFma", "001D000000IRFmaAAA", false},
-		{"both malformed and identical", "not-an-id", "not-an-id", false},
-		{"both empty", "", "", false},
+		{"15 and 15", "001D000000IRFma", "001D000000IRFma", true, true},
+		{"15 and 18", "001D000000IRFma", "001D000000IRFmaIAH", true, true},
+		{"18 and 15", "001D000000IRFmaIAH", "001D000000IRFma", true, true},
+		{"18 and 18", "001D000000IRFmaIAH", "001D000000IRFmaIAH", true, true},
+		{"checksum case differs", "001D000000IRFmaIAH", "001D000000IRFmaiah", true, true},
+		{"15-character ids are case-sensitive", "001D000000IRFma", "001D000000IRFMA", false, false},
+		{"different records", "001D000000IRFma", "00QE000000Ft9Ah", false, false},
+		{"different records, 18 characters", "001D000000IRFmaIAH", "00QE000000Ft9AhMAJ", false, false},
+		{"bad checksum", "001D000000IRFma", "001D000000IRFmaAAA", false, true},
+		{"both malformed and identical", "not-an-id", "not-an-id", false, true},
+		{"malformed and an id", "Acme", "001D000000IRFma", false, false},
+		{"both empty", "", "", false, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			if got := sfid.Equal(tc.a, tc.b); got != tc.want {
-				t.Errorf("Equal(%q, %q) = %v; want %v", tc.a, tc.b, got, tc.want)
+			if got := sfid.Equal(tc.a, tc.b); got != tc.equal {
+				t.Errorf("Equal(%q, %q) = %v; want %v", tc.a, tc.b, got, tc.equal)
+			}
+			if got := sfid.Match(tc.a, tc.b); got != tc.match {
+				t.Errorf("Match(%q, %q) = %v; want %v", tc.a, tc.b, got, tc.match)
 			}
 		})
 	}

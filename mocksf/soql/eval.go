@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"reflect"
 	"regexp"
 	"sort"
 	"strconv"
@@ -556,28 +557,6 @@ func toFloat(v any) any {
 	switch x := v.(type) {
 	case float64:
 		f = x
-	case float32:
-		f = float64(x)
-	case int:
-		f = float64(x)
-	case int8:
-		f = float64(x)
-	case int16:
-		f = float64(x)
-	case int32:
-		f = float64(x)
-	case int64:
-		f = float64(x)
-	case uint:
-		f = float64(x)
-	case uint8:
-		f = float64(x)
-	case uint16:
-		f = float64(x)
-	case uint32:
-		f = float64(x)
-	case uint64:
-		f = float64(x)
 	case json.Number:
 		n, err := x.Float64()
 		if err != nil {
@@ -591,7 +570,17 @@ func toFloat(v any) any {
 		}
 		f = n
 	default:
-		return nil
+		// Go's other number types, by kind.
+		switch rv := reflect.ValueOf(v); {
+		case rv.CanInt():
+			f = float64(rv.Int())
+		case rv.CanUint():
+			f = float64(rv.Uint())
+		case rv.CanFloat():
+			f = rv.Float()
+		default:
+			return nil
+		}
 	}
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return nil

@@ -2,6 +2,7 @@ package soql
 
 import (
 	"encoding/json"
+	"math"
 	"reflect"
 	"strings"
 	"testing"
@@ -217,6 +218,12 @@ func TestCoerce(t *testing.T) {
 		{TypeDouble, 3, 3.0},
 		{TypeDouble, int64(4), 4.0},
 		{TypeInt, uint8(7), 7.0},
+		{TypeInt, int8(-7), -7.0},
+		{TypeInt, uint64(1 << 40), float64(1 << 40)},
+		{TypeDouble, float32(0.5), 0.5},
+		{TypeDouble, math.Inf(1), nil},
+		{TypeDouble, float32(math.NaN()), nil},
+		{TypeDouble, true, nil},
 		{TypeDouble, "2.5", 2.5},
 		{TypeDouble, json.Number("8"), 8.0},
 		{TypeDouble, "lots", nil},

@@ -93,7 +93,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("listen: %w", err)
 	}
 	defer ln.Close()
-	listenURL := "http://" + reachableAddr(ln.Addr().(*net.TCPAddr))
+	listenURL := httpserve.LocalURL(ln)
 	if *baseURL == "" {
 		*baseURL = listenURL
 	}
@@ -111,14 +111,4 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return httpserve.Run(ctx, hs, ln, func() {
 		fmt.Fprintf(stdout, "gothdemo listening on %s\ncallback URL for the connected app: %s\n", listenURL, cb)
 	})
-}
-
-// reachableAddr returns host:port to reach a listener: a wildcard address
-// becomes the loopback one.
-func reachableAddr(a *net.TCPAddr) string {
-	ip := a.IP
-	if ip == nil || ip.IsUnspecified() {
-		ip = net.IPv4(127, 0, 0, 1)
-	}
-	return net.JoinHostPort(ip.String(), fmt.Sprint(a.Port))
 }
