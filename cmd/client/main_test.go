@@ -420,8 +420,8 @@ func TestTimingFlags(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"defaults", nil, `<script src="/static/salesforce.js" data-status-poll-ms="500" data-popup-grace-ms="1500"></script>`},
-		{"set", []string{"-status-poll", "25ms", "-popup-grace", "0.2s"}, `<script src="/static/salesforce.js" data-status-poll-ms="25" data-popup-grace-ms="200"></script>`},
+		{"defaults", nil, `<script src="/static/salesforce.js" data-status-poll-ms="500" data-popup-grace-ms="1500" data-http-error=`},
+		{"set", []string{"-status-poll", "25ms", "-popup-grace", "0.2s"}, `<script src="/static/salesforce.js" data-status-poll-ms="25" data-popup-grace-ms="200" data-http-error=`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
