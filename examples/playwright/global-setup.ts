@@ -32,8 +32,11 @@ export default async function globalSetup(): Promise<(() => Promise<void>) | voi
   };
   try {
     const mocksf = await start('mocksf', ['-addr', '127.0.0.1:0', '-seed', seed], started);
+    // The product's timings are the Go suite's (internal/steps/world.go), so
+    // that make compare-playwright compares the runners, not the settings.
     const client = await start('client',
-      ['-addr', '127.0.0.1:0', '-db', '', '-salesforce', mocksf, '-sync-interval', '1s'], started);
+      ['-addr', '127.0.0.1:0', '-db', '', '-salesforce', mocksf, '-sync-interval', '1s',
+        '-status-poll', '25ms', '-popup-grace', '200ms'], started);
     process.env.MOCKSF_URL = mocksf;
     process.env.CLIENT_URL = client;
   } catch (err) {
