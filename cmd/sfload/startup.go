@@ -215,8 +215,8 @@ func createSmallOrgs(ctx context.Context, base string, n int) (time.Duration, er
 }
 
 // median is the middle of xs (the mean of the two middle ones for an even
-// count), 0 for none: of start-up times and of memory figures alike.
-func median[T time.Duration | uint64](xs []T) T {
+// count), 0 for none: of start-up times, memory figures and rates alike.
+func median[T time.Duration | uint64 | float64](xs []T) T {
 	s := slices.Clone(xs)
 	slices.Sort(s)
 	if len(s) == 0 {
