@@ -85,23 +85,34 @@ func tokenWrk(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "  %-6s %s, reply %d bytes\n", s.name, s.url, s.size)
 	}
 	measure := func(s wrkSide) (wrkResult, error) {
-		return runWrk(ctx, wrk, scripts[s.name], s.url, c.wrkConns, c.wrkThreads, c.wrkDuration)
+		// This process serves the side wrk loads, and only that one:
+		// its CPU time over the run is the side's.
+		before, cpuErr := cpuTime(0)
+		res, err := runWrk(ctx, wrk, scripts[s.name], s.url, c.wrkConns, c.wrkThreads, c.wrkDuration)
+		after, cpuErr2 := cpuTime(0)
+		if cpuErr == nil && cpuErr2 == nil {
+			res.cpu = after - before
+		}
+		return res, err
 	}
-	rates := map[string][]float64{}
+	rates, cpus := map[string][]float64{}, map[string][]float64{}
 	for r := range c.wrkRounds {
-		got := map[string]float64{}
+		got, cpu := map[string]float64{}, map[string]float64{}
 		for i := range run.sides {
 			s := run.sides[(i+r)%len(run.sides)]
 			res, err := measure(s)
 			if err != nil {
 				return fmt.Errorf("sfload: -token-wrk: round %d, %s: %w", r+1, s.name, err)
 			}
-			got[s.name] = res.rate()
-			rates[s.name] = append(rates[s.name], res.rate())
+			got[s.name], cpu[s.name] = res.rate(), res.cpuPerRequest()
+			rates[s.name] = append(rates[s.name], got[s.name])
+			cpus[s.name] = append(cpus[s.name], cpu[s.name])
 		}
 		fmt.Fprintf(stdout, "round %d: %s\n", r+1, roundLine(run.sides, got))
+		fmt.Fprintf(stdout, "  CPU:   %s\n", cpuLine(run.sides, cpu))
 	}
 	fmt.Fprintf(stdout, "median of %d rounds: %s\n", c.wrkRounds, medianLine(run.sides, rates))
+	fmt.Fprintf(stdout, "  CPU:   %s\n", medianCPULine(run.sides, cpus))
 	fmt.Fprintf(stdout, "load average after: %s\n", loadAverage())
 	if c.cpuProfile != "" {
 		// A round of each side more, profiled: the profiler's cost is in
@@ -254,10 +265,23 @@ end
 `
 }
 
-// wrkResult is a wrk run's counts, from its done line.
+// wrkResult is a wrk run's counts, from its done line, and the CPU time
+// this process used over it.
 type wrkResult struct {
 	requests, durationUs                      int64
 	connect, read, write, status, timeoutErrs int64
+	cpu                                       time.Duration
+}
+
+// cpuPerRequest is the CPU time this process spent on each request, in
+// microseconds: what a request costs the server whatever else the
+// machine runs, where requests per second also count the waits for a
+// core.
+func (r wrkResult) cpuPerRequest() float64 {
+	if r.requests == 0 {
+		return 0
+	}
+	return float64(r.cpu.Microseconds()) / float64(r.requests)
 }
 
 func (r wrkResult) rate() float64 {
@@ -334,6 +358,49 @@ func roundLine(sides []wrkSide, rate map[string]float64) string {
 			b.WriteString(", ")
 		}
 		fmt.Fprintf(&b, "%s/bare %.3f", s.name, rate[s.name]/rate[sideBare])
+	}
+	return b.String()
+}
+
+// cpuLine is a round's CPU time per request of each side, then the bare
+// handler's over each mocksf side's: the rate mocksf would reach against
+// the bare handler's on cores of its own.
+func cpuLine(sides []wrkSide, cpu map[string]float64) string {
+	var b strings.Builder
+	for _, s := range sides {
+		fmt.Fprintf(&b, "%s %.1f µs/req, ", s.name, cpu[s.name])
+	}
+	for i, s := range sides {
+		if s.name == sideBare {
+			continue
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "bare/%s %.3f", s.name, cpu[sideBare]/cpu[s.name])
+	}
+	return b.String()
+}
+
+// medianCPULine is each side's median CPU time per request and the median
+// of the rounds' bare/side ratios.
+func medianCPULine(sides []wrkSide, cpus map[string][]float64) string {
+	var b strings.Builder
+	for _, s := range sides {
+		fmt.Fprintf(&b, "%s %.1f µs/req, ", s.name, median(cpus[s.name]))
+	}
+	for i, s := range sides {
+		if s.name == sideBare {
+			continue
+		}
+		ratios := make([]float64, len(cpus[s.name]))
+		for r, v := range cpus[s.name] {
+			ratios[r] = cpus[sideBare][r] / v
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "bare/%s %.3f (rounds %.3f–%.3f)", s.name, median(ratios), slices.Min(ratios), slices.Max(ratios))
 	}
 	return b.String()
 }

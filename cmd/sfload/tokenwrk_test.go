@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The sides of a -token-wrk run answer their forms as wrk will post them:
@@ -113,5 +114,25 @@ func TestTokenWrkFigures(t *testing.T) {
 	}
 	if got := sideFile("cpu", "api"); got != "cpu.api" {
 		t.Errorf("sideFile = %q; want cpu.api", got)
+	}
+}
+
+func TestTokenWrkCPUFigures(t *testing.T) {
+	t.Parallel()
+	if got := (wrkResult{requests: 4000, cpu: 200 * time.Millisecond}).cpuPerRequest(); got != 50 {
+		t.Errorf("cpuPerRequest = %v; want 50 µs", got)
+	}
+	if got := (wrkResult{}).cpuPerRequest(); got != 0 {
+		t.Errorf("cpuPerRequest of no requests = %v; want 0", got)
+	}
+	sides := []wrkSide{{name: sideAPI}, {name: sideBare}}
+	if got, want := cpuLine(sides, map[string]float64{sideAPI: 50, sideBare: 20}),
+		"api 50.0 µs/req, bare 20.0 µs/req, bare/api 0.400"; got != want {
+		t.Errorf("cpuLine = %q; want %q", got, want)
+	}
+	cpus := map[string][]float64{sideAPI: {50, 40, 100}, sideBare: {20, 20, 30}}
+	if got, want := medianCPULine(sides, cpus),
+		"api 50.0 µs/req, bare 20.0 µs/req, bare/api 0.400 (rounds 0.300–0.500)"; got != want {
+		t.Errorf("medianCPULine = %q; want %q", got, want)
 	}
 }
