@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // The token endpoint's reply formats (reference §4.1): JSON by default,
@@ -114,13 +115,25 @@ func writeTokenAnswer(w http.ResponseWriter, r *http.Request, status int, v any,
 		writeTokenBody(w, status, "application/xml;charset=UTF-8", b.Bytes())
 	default:
 		if t, ok := v.(tokenResponse); ok {
-			var buf [2048]byte
-			writeTokenBody(w, status, "application/json;charset=UTF-8", t.appendJSON(buf[:0]))
+			buf := replyBuffers.Get().(*[]byte)
+			b := t.appendJSON((*buf)[:0])
+			writeTokenBody(w, status, "application/json;charset=UTF-8", b)
+			// The ResponseWriter has copied b: it may be used again.
+			*buf = b[:0]
+			replyBuffers.Put(buf)
 			return
 		}
 		writeJSON(w, status, v)
 	}
 }
+
+// replyBuffers hold token replies' JSON while it is written: a reply is
+// under 2 KiB (an ID token's is the largest), and one is written for each
+// grant.
+var replyBuffers = sync.Pool{New: func() any {
+	b := make([]byte, 0, 2<<10)
+	return &b
+}}
 
 // appendJSON appends the reply's JSON to b as writeJSON writes it
 // (json.Encoder: the fields in the struct's order, the omitempty ones
