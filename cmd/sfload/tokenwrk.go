@@ -18,6 +18,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/sfharness/sfharness/mocksf/oauth/tokenfloor"
@@ -43,7 +44,7 @@ type wrkSide struct {
 }
 
 // tokenWrkRun is what a -token-wrk run measures: the sides, and what
-// stops their servers.
+// stops their servers and deletes the org (once, however often called).
 type tokenWrkRun struct {
 	sides []wrkSide
 	stop  func()
@@ -147,14 +148,15 @@ func startTokenSides(ctx context.Context, c config, stderr io.Writer) (tokenWrkR
 	}
 	var orgIDs []string
 	var bare *http.Server
-	run := tokenWrkRun{stop: func() {
+	// stop runs once, however often it is called.
+	run := tokenWrkRun{stop: sync.OnceFunc(func() {
 		tearDown(t, orgIDs, stderr)
 		t.transport.(*http.Transport).CloseIdleConnections()
 		if bare != nil {
 			_ = bare.Close()
 		}
 		stopServer()
-	}}
+	})}
 	fail := func(err error) (tokenWrkRun, error) {
 		run.stop()
 		return tokenWrkRun{}, err
