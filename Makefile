@@ -37,7 +37,7 @@ MOCKSF_ADDR ?= 127.0.0.1:8080
 CLIENT_ADDR ?= 127.0.0.1:9000
 
 .DEFAULT_GOAL := help
-.PHONY: fonts slds help e2e unit-browser e2e-sfsteps playwright-deps compare-playwright report steps-check e2e-repeat e2e-smtp e2e-mailpit e2e-remote-browser e2e-external e2e-goth steps test vet lint fmt-check unit chromium build run clean fuzz bench load soak node conformance e2e-playwright
+.PHONY: fonts slds help e2e unit-browser e2e-sfsteps playwright-deps compare-playwright report steps-check e2e-repeat e2e-smtp e2e-mailpit e2e-remote-browser e2e-external e2e-goth steps test vet lint fmt-check unit chromium build run clean fuzz bench load soak node conformance e2e-playwright wrk token-wrk
 
 help: ## list the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-10s %s\n", $$1, $$2}'
@@ -334,12 +334,30 @@ BENCH      ?= .
 BENCHCOUNT ?= 6
 BENCHSTAT  = golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 
-bench: ## the Go benchmarks (token endpoint, full flows, query over 100,000 Leads, describe, ...) into results/bench.txt, with a benchstat summary (BENCH=Flow BENCHCOUNT=10)
+bench: ## the Go benchmarks (token endpoint with and without openid, the token store under 500,000 live tokens, full flows, query over 100,000 Leads, describe, ...) into results/bench.txt, with a benchstat summary (BENCH=Flow BENCHCOUNT=10)
 	@mkdir -p results
 	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -count $(BENCHCOUNT) ./mocksf/... ./cmd/sfload/ 2>&1 | tee results/bench.txt
 	@! grep -qE '^(FAIL|--- FAIL|panic:)' results/bench.txt
 	@$(GO) run $(BENCHSTAT) results/bench.txt > results/benchstat.txt 2>&1 && cat results/benchstat.txt \
 		|| echo "benchstat did not run (no module proxy?): results/bench.txt is its input"
+
+wrk: ## install Debian's wrk when it is missing (as root; otherwise prints the command), for make token-wrk
+	@if command -v wrk >/dev/null 2>&1; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+		echo "Installing Debian's wrk package..."; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y wrk < /dev/null || \
+		{ apt-get update < /dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y wrk < /dev/null; }; \
+	else \
+		echo "wrk is missing. Install it with:" >&2; \
+		echo "  sudo apt-get update && sudo apt-get install -y wrk" >&2; \
+		exit 1; \
+	fi
+
+# WRK_ROUNDS: rounds of make token-wrk, each running wrk against each side.
+WRK_ROUNDS ?= 10
+
+token-wrk: wrk ## refreshes at the token endpoint against a bare net/http handler, with and without openid, measured with wrk in WRK_ROUNDS alternating rounds (default 10): each round's req/s and CPU per request, the medians and the ratios (sfload -token-wrk; docs/performance.md)
+	$(GO) run ./cmd/sfload -token-wrk -token-wrk-openid -token-wrk-rounds $(WRK_ROUNDS) -token-wrk-duration 3s
 
 # SOAK_CONCURRENCY: requests at once in each make soak run.
 SOAK_CONCURRENCY ?= 8

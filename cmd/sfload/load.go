@@ -289,14 +289,7 @@ func startInProcess(instanceHosts string) (base string, stop func(), err error) 
 		ln.Close()
 		return "", nil, fmt.Errorf("sfload: %w", err)
 	}
-	hs := &http.Server{
-		Handler:           srv,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-	}
+	hs := serverFor(srv)
 	go func() { _ = hs.Serve(ln) }()
 	return base, func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -304,6 +297,18 @@ func startInProcess(instanceHosts string) (base string, stop func(), err error) 
 		_ = hs.Shutdown(ctx)
 		_ = srv.Close()
 	}, nil
+}
+
+// serverFor is an HTTP server of h with cmd/mocksf's timeouts.
+func serverFor(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
 }
 
 // writeProfile writes the named runtime/pprof profile (allocs, block,

@@ -11,11 +11,25 @@
 //	sfload -mocksf http://127.0.0.1:8080 -pid $(pgrep -n mocksf) -duration 30s
 //	sfload -measure-startup -mocksf-bin bin/mocksf
 //	sfload -start -soak authorize|query|refresh -n 100000
+//	sfload -token-wrk -token-wrk-rounds 10 -token-wrk-duration 3s [-token-wrk-openid] [-cpuprofile cpu.out]
 //
 // -soak sends -n requests of one kind that would each leave something
 // behind in mocksf (a pre-login session, a query cursor, an access
 // token) and prints mocksf's resident memory before, during and after,
 // to show that its bounds hold (soak.go, docs/security.md "Bounds").
+//
+// -token-wrk measures the token endpoint with Debian's wrk (apt-get
+// install wrk; -wrk names another binary): it serves mocksf and a bare
+// net/http handler (mocksf/oauth/tokenfloor: the same form parse, a reply
+// of the same size) in this process on loopback, and runs wrk against
+// each in turn, -token-wrk-rounds rounds of -token-wrk-duration with
+// -token-wrk-connections and -token-wrk-threads, posting a refresh grant
+// of scopes api and refresh_token (and, with -token-wrk-openid, one with
+// openid, which signs an ID token each time). It prints each round's
+// requests per second and each side's ratio to the bare handler's, then
+// the medians; with -cpuprofile FILE, one more round of each side under
+// the profiler, into FILE with the side's name before its extension
+// (tokenwrk.go).
 //
 // sfload sets up its own orgs through the control API (POST
 // /__mocksf/orgs), one user per concurrent worker, and deletes them at
@@ -84,6 +98,17 @@ type config struct {
 	mocksfBin      string
 	runs           int
 	measureOrgs    int
+
+	// tokenWrk is the -token-wrk mode (tokenwrk.go): wrk against the
+	// token endpoint and the bare handler, in wrkRounds rounds of
+	// wrkDuration each with wrkConns connections over wrkThreads threads.
+	tokenWrk    bool
+	wrkBin      string
+	wrkRounds   int
+	wrkDuration time.Duration
+	wrkConns    int
+	wrkThreads  int
+	wrkOpenID   bool
 }
 
 // parseFlags reads and checks the command line.
@@ -116,6 +141,13 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.mocksfBin, "mocksf-bin", "bin/mocksf", "the mocksf `binary` -measure-startup runs")
 	fs.IntVar(&c.runs, "runs", 10, "start-ups per seed -measure-startup times")
 	fs.IntVar(&c.measureOrgs, "measure-orgs", 1000, "orgs -measure-startup creates before it reads the memory again")
+	fs.BoolVar(&c.tokenWrk, "token-wrk", false, "instead of flows, measure refreshes at the token endpoint against a bare net/http handler with wrk, both served by this process on loopback, in alternating rounds")
+	fs.StringVar(&c.wrkBin, "wrk", "wrk", "the wrk `binary` -token-wrk runs")
+	fs.IntVar(&c.wrkRounds, "token-wrk-rounds", 5, "rounds of -token-wrk, each running wrk once against each side")
+	fs.DurationVar(&c.wrkDuration, "token-wrk-duration", 5*time.Second, "how long wrk runs against each side in a -token-wrk round (whole seconds)")
+	fs.IntVar(&c.wrkConns, "token-wrk-connections", 16, "wrk's connections in -token-wrk")
+	fs.IntVar(&c.wrkThreads, "token-wrk-threads", 1, "wrk's threads in -token-wrk")
+	fs.BoolVar(&c.wrkOpenID, "token-wrk-openid", false, "with -token-wrk, a third side: refreshes of a token with openid, each signing a new ID token")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -126,6 +158,21 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		if c.runs < 1 || c.measureOrgs < 0 {
 			return c, errors.New("sfload: -runs must be at least 1 and -measure-orgs not negative")
 		}
+		return c, nil
+	}
+	if c.tokenWrk {
+		switch {
+		case c.mocksfURL != "" || c.pid != 0:
+			return c, errors.New("sfload: -token-wrk serves mocksf and the bare handler itself: no -mocksf or -pid")
+		case c.wrkRounds < 1 || c.wrkDuration < time.Second:
+			return c, errors.New("sfload: -token-wrk wants -token-wrk-rounds at least 1 and -token-wrk-duration at least 1s")
+		case c.wrkThreads < 1 || c.wrkConns < c.wrkThreads:
+			return c, errors.New("sfload: -token-wrk wants -token-wrk-threads at least 1 and -token-wrk-connections at least as many")
+		}
+		if _, err := instance.ParseMode(c.instanceHosts); err != nil {
+			return c, fmt.Errorf("sfload: -instance-hosts %q: want %s or %s", c.instanceHosts, instance.Shared, instance.PerOrg)
+		}
+		c.start = true
 		return c, nil
 	}
 	if c.soak != "" {
@@ -202,6 +249,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	if c.measureStartup {
 		return measureStartup(ctx, c, stdout)
+	}
+	if c.tokenWrk {
+		return tokenWrk(ctx, c, stdout, stderr)
 	}
 	if c.soak != "" {
 		return soak(ctx, c, stdout, stderr)

@@ -54,6 +54,11 @@ func TestFlagsAreChecked(t *testing.T) {
 		{"unknown soak", []string{"-start", "-soak", "logins"}, `-soak "logins": want one of authorize, query, refresh`},
 		{"soak of nothing", []string{"-start", "-soak", "query", "-n", "0"}, "-n at least 1"},
 		{"soak without a target", []string{"-soak", "query"}, "-mocksf URL is required"},
+		{"token-wrk against a running mocksf", []string{"-token-wrk", "-mocksf", "http://127.0.0.1:1"}, "no -mocksf or -pid"},
+		{"token-wrk without rounds", []string{"-token-wrk", "-token-wrk-rounds", "0"}, "-token-wrk-rounds at least 1"},
+		{"token-wrk under a second", []string{"-token-wrk", "-token-wrk-duration", "500ms"}, "-token-wrk-duration at least 1s"},
+		{"token-wrk threads over connections", []string{"-token-wrk", "-token-wrk-threads", "4", "-token-wrk-connections", "2"}, "-token-wrk-connections at least as many"},
+		{"token-wrk without wrk", []string{"-token-wrk", "-wrk", "/nonexistent/wrk"}, "apt-get install wrk"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -358,7 +358,8 @@ func (fs *faults) take(method, path string, who requester, requestID int64) (Rul
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	var taker, newestHeaders *faultState
-	headers := map[string]string{}
+	// Made by the first rule that sets headers: most requests meet none.
+	var headers map[string]string
 	for i := len(fs.list) - 1; i >= 0; i-- {
 		s := fs.list[i]
 		r := s.f.Rule
@@ -373,7 +374,7 @@ func (fs *faults) take(method, path string, who requester, requestID int64) (Rul
 		switch {
 		case r.headersOnly():
 			if newestHeaders == nil {
-				newestHeaders = s
+				newestHeaders, headers = s, map[string]string{}
 			}
 			for k, v := range r.RequestHeaders {
 				if _, newer := headers[k]; !newer {

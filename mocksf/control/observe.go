@@ -2,7 +2,6 @@ package control
 
 import (
 	"fmt"
-	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -41,7 +40,7 @@ func (c *API) Observe(next http.Handler) http.Handler {
 			OrgID:         who.OrgID, ClientID: strings.Clone(who.ClientID), Username: strings.Clone(who.Username),
 		}
 		budget := maxEntryValues
-		e.Query, e.Form = clipped(masked(r.URL.Query()), &budget), clipped(masked(form), &budget)
+		e.Query, e.Form = journalValues(r.URL.Query(), &budget), journalValues(form, &budget)
 		rec := &httpstatus.Recorder{ResponseWriter: w}
 		// record journals the request once, whichever way it ends.
 		recorded := false
@@ -190,25 +189,6 @@ func mask(v string) string {
 	return v[:4] + "****"
 }
 
-func masked(vs url.Values) map[string][]string {
-	if len(vs) == 0 {
-		return nil
-	}
-	out := make(map[string][]string, len(vs))
-	for k, list := range vs {
-		if !secretFields[strings.ToLower(k)] {
-			out[k] = list
-			continue
-		}
-		m := make([]string, len(list))
-		for i, v := range list {
-			m[i] = mask(v)
-		}
-		out[k] = m
-	}
-	return out
-}
-
 // The journal keeps at most maxJournalValue bytes of one value and
 // maxEntryValues of all the query's and form's values of one entry, so
 // that its 10,000 entries hold at most some 100 MiB whatever requests
@@ -220,28 +200,79 @@ const (
 	clipMark        = "…[%d bytes]"
 )
 
-// clipped returns vs with its values cut to maxJournalValue bytes and to
-// what is left of budget, which it spends, in the order of the keys. Keys
-// are kept: they say what was sent. Everything is copied, as a value
-// parsed from the URL may be a slice of the whole request line, which
-// the entry would otherwise keep.
-func clipped(vs map[string][]string, budget *int) map[string][]string {
+// journalValues is what the journal keeps of a query's or form's values:
+// secrets masked (secretFields, mask), each value then cut to
+// maxJournalValue bytes and to what is left of budget, which it spends in
+// the order of the keys. Keys are kept: they say what was sent.
+// Everything is copied, as a value parsed from the URL may be a slice of
+// the whole request line, which the entry would otherwise keep; it is
+// done in one pass into one string, one slice and the map, since every
+// request mocksf serves makes an entry, and the journal's 10,000 hold
+// them for the garbage collector to go through.
+func journalValues(vs url.Values, budget *int) map[string][]string {
 	if len(vs) == 0 {
 		return nil
 	}
-	out := make(map[string][]string, len(vs))
-	for _, k := range slices.Sorted(maps.Keys(vs)) {
-		list := make([]string, len(vs[k]))
-		for i, v := range vs[k] {
-			if limit := min(maxJournalValue, max(*budget, 0)); len(v) > limit {
-				v = strings.ToValidUTF8(v[:limit], "") + fmt.Sprintf(clipMark, len(v))
-			} else {
-				v = strings.Clone(v)
-			}
-			list[i] = v
-			*budget -= len(v)
+	var keysArray [8]string
+	keys, size, count := keysArray[:0], 0, 0
+	for k, list := range vs {
+		keys = append(keys, k)
+		size += len(k)
+		for _, v := range list {
+			size += min(len(v), maxJournalValue+len(clipMark)+20)
 		}
-		out[strings.Clone(k)] = list
+		count += len(list)
+	}
+	slices.Sort(keys)
+	var b strings.Builder
+	b.Grow(size)
+	// spans are where each key and value lie in b, in the order written:
+	// the string is only made once b is whole.
+	type span struct{ start, end int }
+	var spansArray [24]span
+	spans := spansArray[:0]
+	write := func(parts ...string) {
+		start := b.Len()
+		for _, p := range parts {
+			b.WriteString(p)
+		}
+		spans = append(spans, span{start, b.Len()})
+	}
+	for _, k := range keys {
+		write(k)
+		secret := secretFields[strings.ToLower(k)]
+		for _, v := range vs[k] {
+			head, tail := v, ""
+			if secret {
+				head, tail = "", "****"
+				if len(v) > 8 {
+					head = v[:4]
+				}
+			}
+			n := len(head) + len(tail)
+			if limit := min(maxJournalValue, max(*budget, 0)); n > limit {
+				cut := head + tail
+				head, tail = strings.ToValidUTF8(cut[:limit], ""), fmt.Sprintf(clipMark, n)
+				n = len(head) + len(tail)
+			}
+			write(head, tail)
+			*budget -= n
+		}
+	}
+	all := b.String()
+	out := make(map[string][]string, len(keys))
+	values := make([]string, count)
+	i := 0
+	for _, k := range keys {
+		key := all[spans[i].start:spans[i].end]
+		i++
+		list := values[:len(vs[k]):len(vs[k])]
+		values = values[len(vs[k]):]
+		for j := range list {
+			list[j] = all[spans[i].start:spans[i].end]
+			i++
+		}
+		out[key] = list
 	}
 	return out
 }

@@ -2,12 +2,13 @@ package oauth_test
 
 import (
 	"io"
-	"mime"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/sfharness/sfharness/mocksf/oauth/tokenfloor"
 )
 
 // benchPost posts form bodies to the token endpoint over loopback HTTP
@@ -57,8 +58,8 @@ func BenchmarkTokenAuthorizationCode(b *testing.B) {
 // the floor they are measured against: a net/http handler on the same
 // kind of server that parses the same form under the same bound and
 // writes a reply of the same size and headers as "api", and does nothing
-// else. The three run side by side, so their ratio holds on a loaded
-// machine as their times do not.
+// else (tokenfloor). The three run side by side, so their ratio holds on
+// a loaded machine as their times do not.
 func BenchmarkTokenRefresh(b *testing.B) {
 	e := newTokenEnv(b)
 	refreshBody := func(scopes ...string) string {
@@ -76,7 +77,7 @@ func BenchmarkTokenRefresh(b *testing.B) {
 		if reply.status != http.StatusOK {
 			b.Fatalf("refresh: %d %s", reply.status, reply.body)
 		}
-		ts := httptest.NewServer(bareTokenHandler(len(reply.body)))
+		ts := httptest.NewServer(tokenfloor.Handler(len(reply.body)))
 		b.Cleanup(ts.Close)
 		resp, err := ts.Client().Post(ts.URL, tkFormType, strings.NewReader(api))
 		if err != nil {
@@ -88,27 +89,6 @@ func BenchmarkTokenRefresh(b *testing.B) {
 			b.Fatalf("the bare reply has %d bytes; want %d", len(got), len(reply.body))
 		}
 		benchPost(b, &tkEnv{ts: ts, base: ts.URL}, func(int) string { return api })
-	})
-}
-
-// bareTokenHandler parses a token request's form as the token endpoint
-// does (the media type, a 16 KiB bound) and answers a JSON body of size
-// bytes with the endpoint's headers.
-func bareTokenHandler(size int) http.Handler {
-	body := []byte(`{"access_token":"` + strings.Repeat("x", max(size-len(`{"access_token":""}`+"\n"), 0)) + `"}` + "\n")
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/x-www-form-urlencoded" {
-			http.Error(w, "unsupported", http.StatusBadRequest)
-			return
-		}
-		r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-		if err := r.ParseForm(); err != nil || r.PostForm.Get("grant_type") != "refresh_token" || r.PostForm.Get("refresh_token") == "" {
-			http.Error(w, "malformed", http.StatusBadRequest)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json;charset=UTF-8")
-		w.Header().Set("Cache-Control", "no-store")
-		_, _ = w.Write(body)
 	})
 }
 

@@ -105,10 +105,10 @@ func HandleToken(d Deps) http.Handler {
 			if !errors.As(err, &te) {
 				te = tokenErrMalformed
 			}
-			writeTokenAnswer(w, r, http.StatusBadRequest, te.body(), te.fields())
+			writeTokenAnswer(w, r, http.StatusBadRequest, te.body(), te.fields)
 			return
 		}
-		writeTokenAnswer(w, r, http.StatusOK, resp, resp.fields())
+		writeTokenAnswer(w, r, http.StatusOK, resp, resp.fields)
 	})
 }
 

@@ -703,27 +703,34 @@ func usernameKey(username string) string { return strings.ToLower(strings.TrimSp
 // most 256). It reads crypto/rand once for the whole string and drops the
 // bytes at or above the largest multiple of len(alphabet) below 256, so
 // every character is as likely as another.
-func randomString(n int, alphabet string) string {
+func randomString(n int, alphabet string) string { return prefixedRandom("", n, alphabet) }
+
+// prefixedRandom is prefix followed by randomString(n, alphabet), made in
+// one allocation of the string (and one of the random bytes): the store
+// makes one for every token it issues.
+func prefixedRandom(prefix string, n int, alphabet string) string {
 	k := len(alphabet)
 	limit := 256 - 256%k
-	out := make([]byte, 0, n)
+	var out strings.Builder
+	out.Grow(len(prefix) + n)
+	out.WriteString(prefix)
 	// A little more than n bytes: few are dropped (at most 6 in 256 for
 	// 62 characters), and a short read is topped up below.
 	buf := make([]byte, n+n/8+8)
-	for len(out) < n {
+	for left := n; left > 0; {
 		if _, err := rand.Read(buf); err != nil {
 			panic("store: crypto/rand failed: " + err.Error())
 		}
 		for _, b := range buf {
 			if int(b) < limit {
-				out = append(out, alphabet[int(b)%k])
-				if len(out) == n {
+				out.WriteByte(alphabet[int(b)%k])
+				if left--; left == 0 {
 					break
 				}
 			}
 		}
 	}
-	return string(out)
+	return out.String()
 }
 
 const (

@@ -206,7 +206,13 @@ func (s *Store) IssueTokens(code, consumerKey, userID string, scopes []string, w
 	if rt != nil {
 		family = rt.family
 	}
-	at := s.newAccessLocked(consumerKey, *u, scopes, now, family)
+	// The stored access token shares the stored refresh token's scopes:
+	// the store never changes a record's Scopes in place.
+	kept := append([]string(nil), scopes...)
+	if rt != nil {
+		kept = s.refresh[rt.Token].Scopes
+	}
+	at := s.newAccessLocked(consumerKey, *u, kept, now, family)
 	if rt != nil {
 		at.RefreshToken = rt.Token
 		s.access[at.Token].RefreshToken = rt.Token
@@ -237,20 +243,23 @@ func (s *Store) newRefreshLocked(consumerKey string, u User, scopes []string, no
 	return rt
 }
 
-// newAccessLocked issues an access token, in family unless it is 0.
+// newAccessLocked issues an access token, in family unless it is 0, and
+// returns a copy. It keeps scopes as they are, so they must be the
+// store's own: a record of the store (the refresh token it comes from)
+// or a copy made for it.
 func (s *Store) newAccessLocked(consumerKey string, u User, scopes []string, now time.Time, family uint64) AccessToken {
-	at := AccessToken{
-		Token:       sfid.To15(u.OrgID) + "!AQ" + randomString(100, tokenChars),
+	stored := &AccessToken{
+		Token:       prefixedRandom(sfid.To15(u.OrgID)+"!AQ", 100, tokenChars),
 		ConsumerKey: consumerKey, OrgID: u.OrgID, UserID: u.ID,
-		Scopes: append([]string(nil), scopes...), IssuedAt: now, LastUsed: now, family: family,
+		Scopes: scopes, IssuedAt: now, LastUsed: now, family: family,
 	}
-	stored := at
-	stored.Scopes = append([]string(nil), at.Scopes...)
-	s.access[at.Token] = &stored
+	s.access[stored.Token] = stored
 	if fam, ok := s.families[family]; ok && family != 0 {
-		s.addToFamilyLocked(family, fam, at.Token)
+		s.addToFamilyLocked(family, fam, stored.Token)
 	}
 	s.grewLocked()
+	at := *stored
+	at.Scopes = append([]string(nil), scopes...)
 	return at
 }
 

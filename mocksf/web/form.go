@@ -31,10 +31,14 @@ func PeekForm(r *http.Request) url.Values {
 	if ct != "application/x-www-form-urlencoded" {
 		return nil
 	}
-	buf, err := io.ReadAll(io.LimitReader(r.Body, MaxFormBytes+1))
-	pb := &peekedBody{Reader: io.MultiReader(bytes.NewReader(buf), r.Body), Closer: r.Body, size: int64(len(buf))}
+	body := r.Body
+	buf, err := io.ReadAll(io.LimitReader(body, MaxFormBytes+1))
+	pb := &peekedBody{Reader: bytes.NewReader(buf), Closer: body, size: int64(len(buf))}
 	r.Body = pb
 	if err != nil || len(buf) > MaxFormBytes {
+		// The body goes on past what was read, or its read failed: the
+		// rest, or the failure, comes after.
+		pb.Reader = io.MultiReader(pb.Reader, body)
 		return nil
 	}
 	form, err := url.ParseQuery(string(buf))
