@@ -125,6 +125,9 @@ func New(ctx context.Context, cfg Config) (*Steps, error) {
 		MocksfURL: strings.TrimSuffix(cfg.MocksfURL, "/"), ControlToken: cfg.ControlToken,
 		ClientURL: cfg.ProductURL, Product: product, MailpitURL: cfg.MailpitURL, KeepOrgs: cfg.KeepOrgs,
 		KeyByKey: cfg.KeyByKey, RunID: steps.NewRunID()}
+	// The tabs of the first scenarios open while the suite starts the
+	// rest (mocksf's orgs, the product).
+	s.Warm()
 	return &Steps{suite: s, chromeURL: cfg.ChromeURL, stop: func() {
 		s.Close()
 		stopBrowser()

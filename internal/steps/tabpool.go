@@ -3,6 +3,7 @@ package steps
 import (
 	"context"
 	"sync"
+	"time"
 )
 
 // tabPoolSize is how many tabs the pool keeps open ahead: two scenarios'
@@ -20,36 +21,91 @@ type tabPool struct {
 	mu         sync.Mutex
 	ready      []*Window
 	closed     bool
+	// opening counts the tabs being opened for the pool; filled is closed
+	// (and replaced) each time one of them is done, so that take can wait
+	// for a tab already on its way rather than open one more beside it.
+	opening int
+	filled  chan struct{}
+	// newTab opens a tab (NewTab; a test counts what it opens).
+	newTab func(browserCtx context.Context, name string) (*Window, error)
 }
 
-// take returns a tab opened ahead, named name, or opens one now when
-// none is ready.
-func (p *tabPool) take(name string) (*Window, error) {
+// tabWait bounds how long take waits for a tab on its way before it
+// opens one of its own: a Chromium that stalls one target creation must
+// not stall the scenario.
+const tabWait = 5 * time.Second
+
+// warm starts opening the pool's tabs, once: the suite calls it when the
+// browser is up, so that the first scenarios find tabs ready too.
+func (p *tabPool) warm() {
 	p.start.Do(func() {
 		for range tabPoolSize {
-			go p.fill()
+			p.open()
 		}
 	})
+}
+
+// open opens one tab for the pool in the background.
+func (p *tabPool) open() {
 	p.mu.Lock()
-	var win *Window
-	for len(p.ready) > 0 && win == nil {
-		win, p.ready = p.ready[0], p.ready[1:]
-		if win.Closed() {
-			win = nil
-		}
+	p.opening++
+	if p.filled == nil {
+		p.filled = make(chan struct{})
 	}
 	p.mu.Unlock()
-	if win == nil {
-		return NewTab(p.browserCtx, name)
+	go func() {
+		p.fill()
+		p.mu.Lock()
+		p.opening--
+		close(p.filled)
+		p.filled = make(chan struct{})
+		p.mu.Unlock()
+	}()
+}
+
+// take returns a tab opened ahead, named name: one that is ready, or the
+// next one done opening; it opens one now when none is on its way.
+func (p *tabPool) take(name string) (*Window, error) {
+	p.warm()
+	deadline := time.NewTimer(tabWait)
+	defer deadline.Stop()
+	for {
+		p.mu.Lock()
+		var win *Window
+		for len(p.ready) > 0 && win == nil {
+			win, p.ready = p.ready[0], p.ready[1:]
+			if win.Closed() {
+				win = nil
+			}
+		}
+		opening, filled := p.opening, p.filled
+		p.mu.Unlock()
+		if win != nil {
+			p.open()
+			win.Name = name
+			return win, nil
+		}
+		if opening == 0 {
+			return p.opener()(p.browserCtx, name)
+		}
+		select {
+		case <-filled:
+		case <-deadline.C:
+			return p.opener()(p.browserCtx, name)
+		}
 	}
-	go p.fill()
-	win.Name = name
-	return win, nil
+}
+
+func (p *tabPool) opener() func(context.Context, string) (*Window, error) {
+	if p.newTab == nil {
+		return NewTab
+	}
+	return p.newTab
 }
 
 // fill opens one tab for the pool, unless the pool is closed or full.
 func (p *tabPool) fill() {
-	win, err := NewTab(p.browserCtx, "")
+	win, err := p.opener()(p.browserCtx, "")
 	if err != nil {
 		return
 	}

@@ -1,9 +1,11 @@
 package steps
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -88,5 +90,35 @@ func TestTabPool(t *testing.T) {
 	p.fill()
 	if len(p.ready) != 0 {
 		t.Errorf("a closed pool kept %d tabs", len(p.ready))
+	}
+}
+
+// A scenario that comes while the pool's tabs are still opening (the
+// first ones of a run) takes the first of them to be done instead of
+// opening one more beside them.
+func TestTabPoolWaitsForATabOnItsWay(t *testing.T) {
+	_, browserCtx := startChromiumCtx(t, "first")
+	var mu sync.Mutex
+	var opened []string
+	p := &tabPool{browserCtx: browserCtx, newTab: func(ctx context.Context, name string) (*Window, error) {
+		mu.Lock()
+		opened = append(opened, name)
+		mu.Unlock()
+		return NewTab(ctx, name)
+	}}
+	defer p.close()
+	p.warm()
+	win, err := p.take("salesforce-admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer win.Close()
+	if win.Name != "salesforce-admin" {
+		t.Errorf("took %q; want salesforce-admin", win.Name)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if slices.Contains(opened, "salesforce-admin") {
+		t.Errorf("take opened a tab of its own while %d were on their way: %q", tabPoolSize, opened)
 	}
 }

@@ -72,9 +72,17 @@ type Suite struct {
 	pool     *tabPool
 }
 
+// Warm starts opening tabs ahead for the scenarios; a suite calls it
+// once its browser is up. Without it the first scenario's first tab
+// starts them.
+func (s *Suite) Warm() {
+	s.poolOnce.Do(func() { s.pool = &tabPool{browserCtx: s.BrowserCtx} })
+	s.pool.warm()
+}
+
 // newTab is a tab for a scenario, from the tabs opened ahead.
 func (s *Suite) newTab(name string) (*Window, error) {
-	s.poolOnce.Do(func() { s.pool = &tabPool{browserCtx: s.BrowserCtx} })
+	s.Warm()
 	win, err := s.pool.take(name)
 	if err == nil {
 		win.keyByKey = s.KeyByKey
