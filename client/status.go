@@ -11,6 +11,10 @@ import (
 // statusJSON is what GET /admin/crm/salesforce/status answers and what the
 // page shows; the page's script renders it as is.
 type statusJSON struct {
+	// Version is the store's Status.Version: the page drops an answer
+	// older than what it shows (a POST's answer can arrive after the
+	// stream's newer event).
+	Version        uint64         `json:"version"`
 	Connected      bool           `json:"connected"`
 	Connection     string         `json:"connection"`
 	Username       string         `json:"username,omitempty"`
@@ -47,7 +51,7 @@ type recordSyncJSON struct {
 // buildStatus turns a store snapshot into what the page shows.
 // buildStatus's texts are in loc's language.
 func buildStatus(st store.Status, loc *i18n.Localizer) statusJSON {
-	out := statusJSON{Connection: textNotConnected.in(loc)}
+	out := statusJSON{Version: st.Version, Connection: textNotConnected.in(loc)}
 	if c := st.Connection; c != nil {
 		out.Connected = true
 		if c.Identity != nil {

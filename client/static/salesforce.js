@@ -170,7 +170,15 @@
   });
 
   // render shows a status answer of /admin/crm/salesforce/status.
+  // shownVersion is the version of the status shown: the answer to a
+  // POST can come after the stream's newer event, and must not put an
+  // older status back on the page.
+  var shownVersion = 0;
   function render(s) {
+    if (typeof s.version === 'number') {
+      if (s.version < shownVersion) { return; }
+      shownVersion = s.version;
+    }
     $('salesforce-sync').hidden = !s.connected;
     setText('connection', s.connection);
     setText('field-sync-status', s.fieldSync.text);

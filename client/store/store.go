@@ -63,6 +63,10 @@ type Store struct {
 	// changed is closed, and replaced, by each write that may change what
 	// Status returns (unlockChanged); see Changed.
 	changed chan struct{}
+	// version counts those writes (unlockChanged) from the time the store
+	// opened, so that a snapshot of Status can be told from an older one
+	// (Status.Version).
+	version uint64
 }
 
 // Setting names.
@@ -85,7 +89,13 @@ func Open(opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{seal: seal, describe: opts.Describe, counts: map[string]int{}, changed: make(chan struct{})}
+	s := &Store{seal: seal, describe: opts.Describe, counts: map[string]int{}, changed: make(chan struct{}),
+		// From the clock, in microseconds: a restarted Beacon's versions
+		// start above the last one's (which would need a million writes a
+		// second to catch up), so that a page still open across the
+		// restart takes the new statuses, and a JavaScript number holds
+		// them exactly (below 2^53 until the year 2255).
+		version: uint64(time.Now().UnixMicro())}
 	if s.describe == nil {
 		s.describe = func(err error) string { return err.Error() }
 	}
@@ -821,6 +831,7 @@ func (s *Store) Changed() <-chan struct{} {
 // that a caller gets either the channel this write closes or a new one
 // taken after the write, never one that misses it.
 func (s *Store) unlockChanged() {
+	s.version++
 	close(s.changed)
 	s.changed = make(chan struct{})
 	s.mu.Unlock()
@@ -830,7 +841,7 @@ func (s *Store) unlockChanged() {
 func (s *Store) Status() Status {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st := Status{Sync: s.sync, Counts: map[string]int{}}
+	st := Status{Version: s.version, Sync: s.sync, Counts: map[string]int{}}
 	if s.conn != nil {
 		c := *s.conn
 		st.Connection = &c

@@ -512,13 +512,16 @@ func TestChangedWakesOnEveryStatusWrite(t *testing.T) {
 			func(s store.Status) bool { return s.Connection == nil }},
 	}
 	for _, tc := range tests {
-		changed := st.Changed()
+		changed, before := st.Changed(), st.Status().Version
 		select {
 		case <-changed:
 			t.Fatalf("before %s: Changed is closed already", tc.name)
 		default:
 		}
 		mustNil(t, tc.write())
+		if after := st.Status().Version; after <= before {
+			t.Errorf("%s left Status.Version at %d (before: %d); want it higher", tc.name, after, before)
+		}
 		select {
 		case <-changed:
 		default:
@@ -527,5 +530,23 @@ func TestChangedWakesOnEveryStatusWrite(t *testing.T) {
 		if !tc.shown(st.Status()) {
 			t.Errorf("after %s woke Changed, Status does not show it: %+v", tc.name, st.Status())
 		}
+	}
+}
+
+// A store opened again (Beacon restarted) counts its versions on from
+// above the last one's, so that a page open across the restart takes its
+// statuses as newer; and they stay exact in a JavaScript number.
+func TestStatusVersionGrowsAcrossOpens(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "beacon.db")
+	first := open(t, path, testKey)
+	for range 100 {
+		mustNil(t, first.SetFieldPhase("Lead", store.PhaseRunning, nil))
+	}
+	last := first.Status().Version
+	mustNil(t, first.Close())
+	second := open(t, path, testKey)
+	if v := second.Status().Version; v <= last || v > 1<<53 {
+		t.Errorf("the reopened store's Version = %d; want above the last one's %d and at most 2^53", v, last)
 	}
 }

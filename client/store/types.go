@@ -178,6 +178,10 @@ type Cursor struct {
 
 // Status is a snapshot of the connection and both syncs.
 type Status struct {
+	// Version grows with every write that may change the status: of two
+	// snapshots, the one with the lower Version is the older (equal ones
+	// may differ only by writes that do not count).
+	Version uint64
 	// Connection is nil when no connection is confirmed.
 	Connection *Connection
 	// Fields lists the field sync state of each object, in sync order.
