@@ -12,7 +12,7 @@ HEADED  ?=
 # TYPING: insert (default) or keys, how the steps type into fields.
 TYPING  ?=
 N       ?= 20
-# CONCURRENCY: scenarios at once (default: one per CPU).
+# CONCURRENCY: scenarios at once (default: two per CPU, chosen by measurement: docs/performance.md).
 CONCURRENCY ?=
 SMTP    ?=
 CHROME_URL ?=
