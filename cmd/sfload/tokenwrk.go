@@ -388,46 +388,37 @@ func cpuLine(sides []wrkSide, cpu map[string]float64) string {
 // medianCPULine is each side's median CPU time per request and the median
 // of the rounds' bare/side ratios.
 func medianCPULine(sides []wrkSide, cpus map[string][]float64) string {
-	var b strings.Builder
-	for _, s := range sides {
-		fmt.Fprintf(&b, "%s %.1f µs/req, ", s.name, median.Of(cpus[s.name]))
-	}
-	for i, s := range sides {
-		if s.name == sideBare {
-			continue
-		}
-		ratios := make([]float64, len(cpus[s.name]))
-		for r, v := range cpus[s.name] {
-			ratios[r] = cpus[sideBare][r] / v
-		}
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		fmt.Fprintf(&b, "bare/%s %.3f (rounds %.3f–%.3f)", s.name, median.Of(ratios), slices.Min(ratios), slices.Max(ratios))
-	}
-	return b.String()
+	return medianRatiosLine(sides, cpus, "%s %.1f µs/req, ", "bare/%s", func(cpu, bare float64) float64 { return bare / cpu })
 }
 
 // medianLine is each side's median rate and the median of the rounds'
 // ratios, which is not the ratio of the medians: each round's ratio is of
 // two figures measured under the same load.
 func medianLine(sides []wrkSide, rates map[string][]float64) string {
+	return medianRatiosLine(sides, rates, "%s %.0f req/s, ", "%s/bare", func(rate, bare float64) float64 { return rate / bare })
+}
+
+// medianRatiosLine is each side's median figure (perSide formats its name
+// and the figure), then for each side but the bare one the median, the
+// lowest and the highest of the rounds' ratio(side's figure, bare's), named
+// by ratioName with the side's name.
+func medianRatiosLine(sides []wrkSide, figures map[string][]float64, perSide, ratioName string, ratio func(v, bare float64) float64) string {
 	var b strings.Builder
 	for _, s := range sides {
-		fmt.Fprintf(&b, "%s %.0f req/s, ", s.name, median.Of(rates[s.name]))
+		fmt.Fprintf(&b, perSide, s.name, median.Of(figures[s.name]))
 	}
 	for i, s := range sides {
 		if s.name == sideBare {
 			continue
 		}
-		ratios := make([]float64, len(rates[s.name]))
-		for r, v := range rates[s.name] {
-			ratios[r] = v / rates[sideBare][r]
+		ratios := make([]float64, len(figures[s.name]))
+		for r, v := range figures[s.name] {
+			ratios[r] = ratio(v, figures[sideBare][r])
 		}
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		fmt.Fprintf(&b, "%s/bare %.3f (rounds %.3f–%.3f)", s.name, median.Of(ratios), slices.Min(ratios), slices.Max(ratios))
+		fmt.Fprintf(&b, ratioName+" %.3f (rounds %.3f–%.3f)", s.name, median.Of(ratios), slices.Min(ratios), slices.Max(ratios))
 	}
 	return b.String()
 }
