@@ -311,13 +311,12 @@ func (w *world) startClient(oauthFeature bool) error {
 	c, err := client.NewServer(client.Config{
 		SalesforceURL: w.suite.MocksfURL, BaseURL: "http://" + w.clientAddr, OAuthFeature: oauthFeature,
 		DBPath: filepath.Join(w.clientDir, "beacon.db"), DisablePKCE: w.clientNoPKCE,
-		// Not less than a second, for now: for 10s after the newest
-		// change the sync reads that second again (syncjob's SettleTime),
-		// all 2,501 leads of a fresh org in two pages; at 250ms a "3 hours
-		// pass in Salesforce" between the two expired the query locator
-		// and failed the sync (sync.feature:42, 3 runs of 3), and the
-		// sync stops at an expired locator unless it resumed a saved one.
-		SyncInterval: time.Second,
+		// A quarter of a second: the sync scenarios wait for pulls. (For
+		// 10s after the newest change the sync reads that second again,
+		// all 2,501 leads of a fresh org in two pages, so a "3 hours pass
+		// in Salesforce" can fall between the two and expire the query
+		// locator; the sync goes on from the last page stored.)
+		SyncInterval: 250 * time.Millisecond,
 		// Short waits so failure scenarios recover in seconds, and a
 		// timeout that slow-but-working answers stay under.
 		RetryBackoff: 50 * time.Millisecond, MaxBackoff: time.Second,
