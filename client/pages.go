@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"golang.org/x/text/language"
+
+	"github.com/sfharness/sfharness/internal/staticfiles"
 )
 
 //go:embed templates/*.html
@@ -142,11 +144,13 @@ func handleStatic() http.Handler {
 	if err != nil {
 		panic(err) // the embed pattern guarantees the directory
 	}
-	files := http.StripPrefix("/static/", http.FileServerFS(sub))
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "no-cache")
-		files.ServeHTTP(w, r)
-	})
+	// no-cache with an ETag: the browser asks on every page and gets a
+	// 304 while the file is the same.
+	h, err := staticfiles.Handler(sub, "/static/", "no-cache")
+	if err != nil {
+		panic(err) // the files are embedded: reading them cannot fail
+	}
+	return h
 }
 
 // handleHealth answers 200 once the server is up, for readiness polling.

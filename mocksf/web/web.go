@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/text/language"
 
+	"github.com/sfharness/sfharness/internal/staticfiles"
 	"github.com/sfharness/sfharness/mocksf/locales"
 	"github.com/sfharness/sfharness/mocksf/store"
 )
@@ -202,13 +203,20 @@ func (p *Pages) Render(w http.ResponseWriter, r *http.Request, status int, name 
 	_, _ = buf.WriteTo(w)
 }
 
-// Static serves the embedded stylesheet under /static/.
+// Static serves the embedded style sheets and scripts under /static/,
+// each with its ETag (staticfiles), and no-cache: a browser asks again on
+// every page and gets a 304, so a mocksf rebuilt with other files is never
+// answered from an old copy.
 func Static() http.Handler {
 	sub, err := fs.Sub(staticFS, "static")
 	if err != nil {
 		panic(err)
 	}
-	return http.StripPrefix("/static/", http.FileServer(http.FS(sub)))
+	h, err := staticfiles.Handler(sub, "/static/", "no-cache")
+	if err != nil {
+		panic(err) // the files are embedded: reading them cannot fail
+	}
+	return h
 }
 
 type sessionKey struct{}
