@@ -86,7 +86,7 @@ type Mailer struct {
 
 // maxIdle bounds the connections a Mailer keeps open between messages;
 // more concurrent sends than that dial and then hang up as before.
-const maxIdle = 16
+const maxIdle = 64
 
 // NewMailer returns a Mailer that delivers through the SMTP server at addr
 // (host:port). now is the clock stamped on messages (time.Now when nil).
