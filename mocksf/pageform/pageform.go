@@ -13,7 +13,6 @@ import (
 )
 
 var (
-	actionAttr  = regexp.MustCompile(`\baction="([^"]*)"`)
 	hiddenInput = regexp.MustCompile(`<input type="hidden" name="([^"]*)" value="([^"]*)">`)
 	errorDiv    = regexp.MustCompile(`(?s)<div id="error"[^>]*>(.*?)</div>`)
 )
@@ -34,8 +33,8 @@ func Form(body, id string) (action string, fields url.Values, ok bool) {
 		for _, h := range hiddenInput.FindAllStringSubmatch(inner, -1) {
 			fields.Set(html.UnescapeString(h[1]), html.UnescapeString(h[2]))
 		}
-		if a := actionAttr.FindStringSubmatch(whole); a != nil {
-			action = html.UnescapeString(a[1])
+		if a, ok := actionIn(whole); ok {
+			action = html.UnescapeString(a)
 		}
 		return action, fields, true
 	}
@@ -88,6 +87,29 @@ func nextForm(s string) (whole, id, inner, after string, found bool) {
 			stop := innerAt + end + len("</form>")
 			return s[start:stop], s[valueAt : valueAt+q], s[innerAt : innerAt+end], s[stop:], true
 		}
+	}
+}
+
+// actionIn finds the value of the first action attribute in a form, as
+// \baction="([^"]*)" would: without a literal prefix, that expression
+// was run as a backtracking search from every byte of the form.
+// TestActionInIsTheRegexp checks it against the expression.
+func actionIn(s string) (string, bool) {
+	for k := 0; ; k++ {
+		i := strings.Index(s[k:], `action="`)
+		if i < 0 {
+			return "", false
+		}
+		k += i
+		if k > 0 && isWordByte(s[k-1]) {
+			continue // \b before action: not "data-action"'s "taction"
+		}
+		value := s[k+len(`action="`):]
+		q := strings.IndexByte(value, '"')
+		if q < 0 {
+			return "", false // no closing quote here, nor after a later one
+		}
+		return value[:q], true
 	}
 }
 

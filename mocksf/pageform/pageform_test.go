@@ -95,3 +95,25 @@ func BenchmarkForm(b *testing.B) {
 		}
 	}
 }
+
+// TestActionInIsTheRegexp compares actionIn with the expression it stands
+// for on every sequence of up to five pieces.
+func TestActionInIsTheRegexp(t *testing.T) {
+	actionAttr := regexp.MustCompile(`\baction="([^"]*)"`)
+	pieces := []string{`action="/a"`, `xaction="/b"`, `data-action="/c"`, ` `, `"`, `action="`, `action=`, "/d", `<form `}
+	var build func(prefix string, n int)
+	build = func(prefix string, n int) {
+		got, ok := actionIn(prefix)
+		m := actionAttr.FindStringSubmatch(prefix)
+		if ok != (m != nil) || ok && got != m[1] {
+			t.Fatalf("%q: actionIn = %q, %v; regexp %q", prefix, got, ok, m)
+		}
+		if n == 0 {
+			return
+		}
+		for _, p := range pieces {
+			build(prefix+p, n-1)
+		}
+	}
+	build("", 5)
+}
