@@ -378,10 +378,10 @@ func (s *Server) SMTPAddr() string {
 	return s.cfg.SMTPAddr
 }
 
-// Close stops the orgs' own instance listeners and the embedded SMTP
-// receiver, if any.
+// Close stops the orgs' own instance listeners, hangs up the mailer's
+// kept SMTP connections and stops the embedded SMTP receiver, if any.
 func (s *Server) Close() error {
-	err := s.hosts.Close()
+	err := errors.Join(s.hosts.Close(), s.mailer.Close())
 	if s.receiver != nil {
 		err = errors.Join(err, s.receiver.Close())
 	}

@@ -203,3 +203,43 @@ func TestComposeIsMultipartAlternative(t *testing.T) {
 		t.Errorf("got parts %q; want %q", types, want)
 	}
 }
+
+// TestSendReusesAndRedialsConnections sends messages one after another on
+// the connection kept from the first, then again after the receiver went
+// away and came back on the same address: the kept connection is dead by
+// then, and the message must go on a new one rather than fail.
+func TestSendReusesAndRedialsConnections(t *testing.T) {
+	rcv, err := StartReceiver("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := rcv.Addr()
+	m := NewMailer(addr, nil)
+	t.Cleanup(func() { m.Close() })
+	send := func(code string) {
+		t.Helper()
+		if _, err := m.Send(context.Background(), Message{
+			From: "noreply@salesforce.com", To: "sync@acme.test",
+			Subject: "Verify your identity in Salesforce", Text: "Verification Code: " + code + "\n",
+		}); err != nil {
+			t.Fatalf("send %s: %v", code, err)
+		}
+	}
+	send("111111")
+	send("222222")
+	if n := len(m.idle); n != 1 {
+		t.Errorf("%d connections kept after two sends in a row; want the one reused", n)
+	}
+	if got := rcv.Inbox("sync@acme.test"); len(got) != 2 || got[0].Code != "222222" || got[1].Code != "111111" {
+		t.Fatalf("receiver got %+v; want both codes, newest first", got)
+	}
+	rcv.Close()
+	if rcv, err = StartReceiver(addr); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { rcv.Close() })
+	send("333333")
+	if got := rcv.Inbox("sync@acme.test"); len(got) != 1 || got[0].Code != "333333" {
+		t.Fatalf("new receiver got %+v; want the message sent after it came back", got)
+	}
+}
