@@ -146,7 +146,7 @@ func handleStatic() http.Handler {
 	}
 	// no-cache with an ETag: the browser asks on every page and gets a
 	// 304 while the file is the same.
-	h, err := staticfiles.Handler(sub, "/static/", "no-cache")
+	h, err := staticfiles.Handler(sub, "/static/", "no-cache", http.NotFoundHandler())
 	if err != nil {
 		panic(err) // the files are embedded: reading them cannot fail
 	}

@@ -41,7 +41,11 @@ func (s *Server) routes(pages *web.Pages, verifier *identity.Verifier) http.Hand
 	r := mux.NewRouter()
 	r.SkipClean(true) // collapseSlashes cleans paths instead of a 301
 
-	r.PathPrefix("/static/").Handler(web.Static()).Methods("GET")
+	// A path that names nothing: the REST API's NOT_FOUND under the data
+	// and Bulk APIs, Salesforce's URL No Longer Exists page elsewhere.
+	notFound := notFoundHandler(page(web.HandleNotFound(pages)), rest.HandleNotFound())
+	r.NotFoundHandler = notFound
+	r.PathPrefix("/static/").Handler(web.Static(notFound)).Methods("GET")
 
 	// Login and identity verification (reference §2).
 	r.Handle("/", page(login.HandleLoginPage(st, pages))).Methods("GET")
@@ -212,4 +216,19 @@ func (s *Server) routes(pages *web.Pages, verifier *identity.Verifier) http.Hand
 	// headers every answer carries.
 	secure := secureResponses(strings.HasPrefix(s.cfg.BaseURL, "https://"))
 	return secure(cd.Observe(recoverPanics(log)(collapseSlashes(trimTrailingSlash(r)))))
+}
+
+// notFoundHandler answers a path no route names: one of the REST and Bulk
+// APIs (/services/data/, /services/async/), whose clients read JSON, with
+// api's NOT_FOUND, any other with page. (Which answer Salesforce gives to
+// other /services/ paths, such as an unknown /services/oauth2/ one, no
+// source says: mocksf shows the page; docs/mocksf-pages.md.)
+func notFoundHandler(page, api http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/services/data/") || strings.HasPrefix(r.URL.Path, "/services/async/") {
+			api.ServeHTTP(w, r)
+			return
+		}
+		page.ServeHTTP(w, r)
+	})
 }

@@ -17,8 +17,10 @@ import (
 
 // Handler serves fsys under prefix ("/static/"), each answer with the
 // file's ETag and cacheControl as its Cache-Control. net/http's file
-// server answers If-None-Match with 304 once the ETag is set.
-func Handler(fsys fs.FS, prefix, cacheControl string) (http.Handler, error) {
+// server answers If-None-Match with 304 once the ETag is set. A path that
+// names no file (a folder included) goes to notFound, so that the server
+// answers it as it answers any unknown path, not with net/http's text.
+func Handler(fsys fs.FS, prefix, cacheControl string, notFound http.Handler) (http.Handler, error) {
 	tags := map[string]string{}
 	err := fs.WalkDir(fsys, ".", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -37,9 +39,12 @@ func Handler(fsys fs.FS, prefix, cacheControl string) (http.Handler, error) {
 	}
 	files := http.StripPrefix(prefix, http.FileServerFS(fsys))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if tag, ok := tags[strings.TrimPrefix(r.URL.Path, prefix)]; ok {
-			w.Header().Set("ETag", tag)
+		tag, ok := tags[strings.TrimPrefix(r.URL.Path, prefix)]
+		if !ok {
+			notFound.ServeHTTP(w, r)
+			return
 		}
+		w.Header().Set("ETag", tag)
 		w.Header().Set("Cache-Control", cacheControl)
 		files.ServeHTTP(w, r)
 	}), nil

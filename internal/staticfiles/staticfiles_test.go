@@ -12,7 +12,11 @@ import (
 func TestHandler(t *testing.T) {
 	t.Parallel()
 	fsys := fstest.MapFS{"a.css": {Data: []byte("body{}")}, "b.js": {Data: []byte("1")}}
-	h, err := staticfiles.Handler(fsys, "/static/", "no-cache")
+	notFound := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = w.Write([]byte("the server's own 404"))
+	})
+	h, err := staticfiles.Handler(fsys, "/static/", "no-cache", notFound)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +43,9 @@ func TestHandler(t *testing.T) {
 	if stale := get("/static/a.css", `"other"`); stale.Code != http.StatusOK {
 		t.Errorf("GET a.css with another ETag = %d; want 200", stale.Code)
 	}
-	if missing := get("/static/nope.css", ""); missing.Code != http.StatusNotFound || missing.Header().Get("ETag") != "" {
-		t.Errorf("GET nope.css = %d, ETag %q; want 404 without an ETag", missing.Code, missing.Header().Get("ETag"))
+	for _, path := range []string{"/static/nope.css", "/static/", "/static/a.css/x"} {
+		if missing := get(path, ""); missing.Code != http.StatusNotFound || missing.Header().Get("ETag") != "" || missing.Body.String() != "the server's own 404" {
+			t.Errorf("GET %s = %d %q, ETag %q; want the server's own 404 without an ETag", path, missing.Code, missing.Body, missing.Header().Get("ETag"))
+		}
 	}
 }

@@ -206,17 +206,36 @@ func (p *Pages) Render(w http.ResponseWriter, r *http.Request, status int, name 
 // Static serves the embedded style sheets and scripts under /static/,
 // each with its ETag (staticfiles), and no-cache: a browser asks again on
 // every page and gets a 304, so a mocksf rebuilt with other files is never
-// answered from an old copy.
-func Static() http.Handler {
+// answered from an old copy. A file it does not have is notFound's.
+func Static(notFound http.Handler) http.Handler {
 	sub, err := fs.Sub(staticFS, "static")
 	if err != nil {
 		panic(err)
 	}
-	h, err := staticfiles.Handler(sub, "/static/", "no-cache")
+	h, err := staticfiles.Handler(sub, "/static/", "no-cache", notFound)
 	if err != nil {
 		panic(err) // the files are embedded: reading them cannot fail
 	}
 	return h
+}
+
+// MsgURLNoLongerExists and its heading are the page of a URL that names
+// nothing. The words are Salesforce Classic's page for one as its users
+// quote it; no Salesforce source was found, so they are marked chosen in
+// docs/mocksf-pages.md.
+const (
+	HeadingURLNoLongerExists = "URL No Longer Exists"
+	MsgURLNoLongerExists     = "You have attempted to reach a URL that no longer exists on salesforce.com."
+)
+
+// HandleNotFound answers a path that names no page with a 404 page, as
+// Salesforce does, rather than a bare text.
+func HandleNotFound(pages *Pages) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		pages.Render(w, r, http.StatusNotFound, "message.html", map[string]any{
+			"Title": HeadingURLNoLongerExists, "Heading": HeadingURLNoLongerExists, "Message": MsgURLNoLongerExists,
+		})
+	})
 }
 
 type sessionKey struct{}
