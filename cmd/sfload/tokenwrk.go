@@ -349,29 +349,23 @@ func parseWrkDone(out string) (wrkResult, error) {
 // roundLine is a round's figures: each side's requests per second, then
 // each mocksf side's over the bare handler's.
 func roundLine(sides []wrkSide, rate map[string]float64) string {
-	var b strings.Builder
-	for _, s := range sides {
-		fmt.Fprintf(&b, "%s %.0f req/s, ", s.name, rate[s.name])
-	}
-	for i, s := range sides {
-		if s.name == sideBare {
-			continue
-		}
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		fmt.Fprintf(&b, "%s/bare %.3f", s.name, rate[s.name]/rate[sideBare])
-	}
-	return b.String()
+	return ratiosLine(sides, rate, "%s %.0f req/s, ", "%s/bare", func(r, bare float64) float64 { return r / bare })
 }
 
 // cpuLine is a round's CPU time per request of each side, then the bare
 // handler's over each mocksf side's: the rate mocksf would reach against
 // the bare handler's on cores of its own.
 func cpuLine(sides []wrkSide, cpu map[string]float64) string {
+	return ratiosLine(sides, cpu, "%s %.1f µs/req, ", "bare/%s", func(c, bare float64) float64 { return bare / c })
+}
+
+// ratiosLine is one round's figure of each side (perSide formats its name
+// and the figure), then for each side but the bare one ratio(side's
+// figure, bare's), named by ratioName with the side's name.
+func ratiosLine(sides []wrkSide, figure map[string]float64, perSide, ratioName string, ratio func(v, bare float64) float64) string {
 	var b strings.Builder
 	for _, s := range sides {
-		fmt.Fprintf(&b, "%s %.1f µs/req, ", s.name, cpu[s.name])
+		fmt.Fprintf(&b, perSide, s.name, figure[s.name])
 	}
 	for i, s := range sides {
 		if s.name == sideBare {
@@ -380,7 +374,7 @@ func cpuLine(sides []wrkSide, cpu map[string]float64) string {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		fmt.Fprintf(&b, "bare/%s %.3f", s.name, cpu[sideBare]/cpu[s.name])
+		fmt.Fprintf(&b, ratioName+" %.3f", s.name, ratio(figure[s.name], figure[sideBare]))
 	}
 	return b.String()
 }
