@@ -183,10 +183,17 @@ var secretFields = map[string]bool{
 // mask keeps a secret's first four characters, enough to tell an aPrx
 // code from a 5Aep refresh token, and hides the rest.
 func mask(v string) string {
+	head, tail := maskParts(v)
+	return head + tail
+}
+
+// maskParts is mask(v) as the part of v it keeps and the mark after it,
+// for journalValues to write without joining them first.
+func maskParts(v string) (head, tail string) {
 	if len(v) <= 8 {
-		return "****"
+		return "", "****"
 	}
-	return v[:4] + "****"
+	return v[:4], "****"
 }
 
 // The journal keeps at most maxJournalValue bytes of one value and
@@ -244,10 +251,7 @@ func journalValues(vs url.Values, budget *int) map[string][]string {
 		for _, v := range vs[k] {
 			head, tail := v, ""
 			if secret {
-				head, tail = "", "****"
-				if len(v) > 8 {
-					head = v[:4]
-				}
+				head, tail = maskParts(v)
 			}
 			n := len(head) + len(tail)
 			if limit := min(maxJournalValue, max(*budget, 0)); n > limit {
