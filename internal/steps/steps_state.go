@@ -94,17 +94,29 @@ func (w *world) salesforceRevokesRefresh() error {
 	return err
 }
 
+// refreshTokenRevoked reads mocksf's journal for the product's revoke.
+// The product forgets the connection first and revokes after, and its
+// page hears of the first at once (its status stream), so the revoke
+// may still be on its way when the page says not connected: it asks
+// until the step's deadline.
 func (w *world) refreshTokenRevoked() error {
-	reqs, err := w.journal("/services/oauth2/revoke")
-	if err != nil {
-		return err
-	}
-	for _, r := range reqs {
-		if fmt.Sprint(r["status"]) == "200" {
-			return nil
+	defer w.progress.waitingFor("mocksf's journal to show the product's revoke")()
+	deadline := time.Now().Add(StepTimeout)
+	for {
+		reqs, err := w.journal("/services/oauth2/revoke")
+		if err != nil {
+			return err
 		}
+		for _, r := range reqs {
+			if fmt.Sprint(r["status"]) == "200" {
+				return nil
+			}
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("the product did not revoke its token at Salesforce (%d revoke requests in %s)", len(reqs), StepTimeout)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
-	return fmt.Errorf("the product did not revoke its token at Salesforce (%d revoke requests)", len(reqs))
 }
 
 var failureKinds = regexp.MustCompile(`^(?:HTTP (\d{3})|a dropped connection|"([A-Z_]+)")$`)
