@@ -58,7 +58,8 @@ e2e-repeat: chromium fonts ## run the suite N times in a row (default 20), stopp
 # Debian's python3, which python3-aiosmtpd installs into (not a pyenv one).
 DEBIAN_PYTHON ?= /usr/bin/python3
 CHROMIUM_FLAGS = --headless --no-sandbox --disable-gpu --disable-background-networking \
-	--disable-component-update --disable-sync --no-first-run --disable-quic
+	--disable-component-update --disable-sync --no-first-run --disable-quic \
+	--disable-features=Translate,BlinkGenPropertyTrees,WebUIOmniboxPopup,WebUIOmniboxAimPopup
 
 e2e-smtp: chromium ## the suite with mail relayed through an external SMTP server (Debian's python3-aiosmtpd on SMTP_PORT, default 2525)
 	@$(DEBIAN_PYTHON) -c 'import aiosmtpd' 2>/dev/null || { \

@@ -122,3 +122,30 @@ func TestTabPoolWaitsForATabOnItsWay(t *testing.T) {
 		t.Errorf("take opened a tab of its own while %d were on their way: %q", tabPoolSize, opened)
 	}
 }
+
+// A browser context's window brings no hidden WebUI page of its own
+// (Chromium 156's omnibox pop-ups, each a renderer of CPU the scenarios
+// share): headless.DisabledFeatures turns them off. Chromium makes them
+// within a few hundred milliseconds of the window, so the test looks for
+// a second.
+func TestTabsBringNoHiddenWebUI(t *testing.T) {
+	_, browserCtx := startChromiumCtx(t, "first")
+	for range 2 {
+		win, err := NewTab(browserCtx, "another")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer win.Close()
+	}
+	for deadline := time.Now().Add(time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		res, err := chromedp.Call(browserCtx, target.GetTargets, target.GetTargetsParams{Filter: target.Filter{{}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, info := range res.TargetInfos {
+			if info.Type == "browser_ui" {
+				t.Fatalf("a hidden %s page %s came with the tabs; want none (headless.DisabledFeatures)", info.Type, info.URL)
+			}
+		}
+	}
+}
