@@ -16,6 +16,9 @@ N       ?= 20
 CONCURRENCY ?=
 SMTP    ?=
 CHROME_URL ?=
+# CHROMIUM: the Chromium program to start (default chromium-headless-shell
+# for a headless run when installed, else chromium).
+CHROMIUM ?=
 MAILPIT_URL ?=
 MOCKSF_URL ?=
 CLIENT_URL ?=
@@ -29,7 +32,7 @@ INSTANCE_HOSTS ?= per-org
 RESULTS_DIR ?= results
 FORMAT  ?= pretty
 E2E_ENV = FEATURE="$(FEATURE)" TAGS="$(TAGS)" SHARD="$(SHARD)" RETRIES="$(RETRIES)" TRACE="$(TRACE)" HEADED="$(HEADED)" TYPING="$(TYPING)" \
-	SMTP="$(SMTP)" CHROME_URL="$(CHROME_URL)" MAILPIT_URL="$(MAILPIT_URL)" \
+	SMTP="$(SMTP)" CHROME_URL="$(CHROME_URL)" CHROMIUM="$(CHROMIUM)" MAILPIT_URL="$(MAILPIT_URL)" \
 	MOCKSF_URL="$(MOCKSF_URL)" CLIENT_URL="$(CLIENT_URL)" PRODUCT="$(PRODUCT)" INSTANCE_HOSTS="$(INSTANCE_HOSTS)" \
 	RESULTS_DIR="$(abspath $(RESULTS_DIR))" FORMAT="$(FORMAT)"
 E2E_ARGS = $(if $(CONCURRENCY),-godog.concurrency=$(CONCURRENCY))
@@ -197,14 +200,15 @@ unit: ## unit and handler tests of every package but e2e and the steps (which dr
 unit-browser: chromium fonts ## the tests of the steps (internal/steps, sfsteps), some in headless Chromium, with the race detector
 	$(GO) test -race -count=1 ./internal/steps/ ./sfsteps/
 
-chromium: ## install Debian's chromium when it is missing (as root; otherwise prints the command)
-	@if command -v chromium >/dev/null 2>&1; then exit 0; fi; \
+chromium: ## install Debian's chromium and chromium-headless-shell (the headless runs' browser) when missing (as root; otherwise prints the command)
+	@missing=""; for p in chromium chromium-headless-shell; do command -v $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ]; then \
-		echo "Installing Debian's chromium package..."; \
-		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+		echo "Installing Debian's$$missing..."; \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y$$missing; \
 	else \
-		echo "Chromium is missing. Install it with:" >&2; \
-		echo "  sudo apt-get update && sudo apt-get install -y chromium" >&2; \
+		echo "Missing:$$missing. Install with:" >&2; \
+		echo "  sudo apt-get update && sudo apt-get install -y$$missing" >&2; \
 		exit 1; \
 	fi
 

@@ -91,7 +91,7 @@ func TestFeatures(t *testing.T) {
 	// broken profile fails here, before any browser starts. The browser
 	// lives for the whole run: its context has no deadline.
 	steps, err := sfsteps.New(context.Background(), sfsteps.Config{MocksfURL: mocksfURL, ControlToken: e.ControlToken,
-		Product: e.Product, ProductURL: e.ClientURL, ChromeURL: e.ChromeURL, Headed: !headless, BrowserLog: browserOut,
+		Product: e.Product, ProductURL: e.ClientURL, ChromeURL: e.ChromeURL, Chromium: e.Chromium, Headed: !headless, BrowserLog: browserOut,
 		ResultsDir: results, Log: os.Stdout, MailpitURL: e.MailpitURL, Trace: e.Trace, KeepOrgs: e.KeepOrgs, KeyByKey: e.KeyByKey})
 	if err != nil {
 		t.Fatal(err)

@@ -18,6 +18,7 @@ type env struct {
 	HasDisplay    bool   // DISPLAY or WAYLAND_DISPLAY is set: there is one
 	ResultsDir    string // RESULTS_DIR: where reports and artefacts go, replaced at the start of each run (default results; relative to the repository root)
 	ChromeURL     string // CHROME_URL: drive a running browser (ws://… or http://host:9222)
+	Chromium      string // CHROMIUM: the Chromium program to start (default chromium-headless-shell when headless and installed, else chromium)
 	MocksfURL     string // MOCKSF_URL: use a running mocksf instead of starting one
 	ControlToken  string // MOCKSF_CONTROL_TOKEN: the -control-token of the mocksf at MOCKSF_URL
 	ClientURL     string // CLIENT_URL: use a running product instead of one per scenario
@@ -49,6 +50,7 @@ func readEnv(getenv func(string) string) (env, error) {
 		HasDisplay:    getenv("DISPLAY") != "" || getenv("WAYLAND_DISPLAY") != "",
 		ResultsDir:    or("RESULTS_DIR", "results"),
 		ChromeURL:     getenv("CHROME_URL"),
+		Chromium:      getenv("CHROMIUM"),
 		MocksfURL:     getenv("MOCKSF_URL"),
 		ControlToken:  getenv("MOCKSF_CONTROL_TOKEN"),
 		ClientURL:     getenv("CLIENT_URL"),

@@ -54,7 +54,7 @@ func TestCucumberHTMLFormatterRendersTheStream(t *testing.T) {
 	if _, err := exec.LookPath("chromium"); err != nil {
 		t.Fatalf("no chromium on PATH: make chromium installs it: %v", err)
 	}
-	browserCtx, stop, err := steps.StartBrowser(context.Background(), "", t.TempDir(), true, io.Discard)
+	browserCtx, stop, err := steps.StartBrowser(context.Background(), "", "", t.TempDir(), true, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -55,6 +55,10 @@ type Config struct {
 	ChromeURL string
 	// Headed shows the started Chromium's windows (it needs a display).
 	Headed bool
+	// Chromium is the Chromium program to start, on PATH or a path
+	// (default: chromium-headless-shell for a headless run when it is
+	// installed, chromium otherwise).
+	Chromium string
 	// BrowserLog receives the started Chromium's own output (nil: none).
 	BrowserLog io.Writer
 	// ResultsDir is where a failed step's screenshots, HTML and console
@@ -116,7 +120,7 @@ func New(ctx context.Context, cfg Config) (*Steps, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sfsteps: the browser's user data folder: %w", err)
 	}
-	browserCtx, stopBrowser, err := steps.StartBrowser(ctx, cfg.ChromeURL, userData, !cfg.Headed, cfg.BrowserLog)
+	browserCtx, stopBrowser, err := steps.StartBrowser(ctx, cfg.ChromeURL, cfg.Chromium, userData, !cfg.Headed, cfg.BrowserLog)
 	if err != nil {
 		os.RemoveAll(userData)
 		return nil, err

@@ -1,4 +1,11 @@
+import { existsSync } from 'node:fs';
 import { defineConfig } from '@playwright/test';
+
+// Debian's chromium-headless-shell, Chromium's old headless mode, which
+// Playwright itself runs for headless tests (and the Go suite too, by
+// default), when it is installed; Debian's chromium otherwise.
+const shell = '/usr/bin/chromium-headless-shell';
+const chromium = existsSync(shell) ? shell : '/usr/bin/chromium';
 
 // The documented Salesforce OAuth setup flow against mocksf (the fake
 // Salesforce) and Beacon (the product). global-setup.ts starts both from
@@ -25,7 +32,7 @@ export default defineConfig({
     // Debian's Chromium, not one Playwright downloads. Playwright gives
     // each launch a fresh profile directory of its own.
     launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      executablePath: process.env.CHROMIUM_PATH ?? chromium,
       args: [
         '--no-sandbox', // Chromium runs as root here
         '--disable-background-networking',

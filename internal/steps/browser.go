@@ -33,9 +33,11 @@ const StepTimeout = 15 * time.Second
 // chromeURL is set (ws://… or http://host:port of a browser started with
 // --remote-debugging-port, browserless or a Selenium Grid 4 node),
 // attaches to that one. Its life is bound to ctx, which must have no
-// deadline. userDataDir must be fresh. headless false shows its windows
-// (HEADED=1 where a display exists).
-func StartBrowser(ctx context.Context, chromeURL, userDataDir string, headless bool, output io.Writer) (context.Context, context.CancelFunc, error) {
+// deadline. program is the Chromium to start (headless.Program: "" is
+// the headless shell when installed and headless, else chromium).
+// userDataDir must be fresh. headless false shows its windows (HEADED=1
+// where a display exists).
+func StartBrowser(ctx context.Context, chromeURL, program, userDataDir string, headless bool, output io.Writer) (context.Context, context.CancelFunc, error) {
 	if chromeURL != "" {
 		allocCtx, cancelAlloc := remote.NewAllocator(ctx, chromeURL)
 		browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
@@ -46,10 +48,12 @@ func StartBrowser(ctx context.Context, chromeURL, userDataDir string, headless b
 		}
 		return browserCtx, func() { cancelBrowser(); cancelAlloc() }, nil
 	}
+	program = headlessChromium.Program(program, headless)
 	opts := append(headlessChromium.Options(userDataDir),
 		chromedp.Flag("disable-popup-blocking", false),
 		chromedp.WindowSize(1280, 900),
 		chromedp.CombinedOutput(output),
+		chromedp.ExecPath(program),
 	)
 	if !headless {
 		opts = append(opts, chromedp.Flag("headless", false))
@@ -59,7 +63,7 @@ func StartBrowser(ctx context.Context, chromeURL, userDataDir string, headless b
 	if err := chromedp.Do(browserCtx); err != nil {
 		cancelBrowser()
 		cancelAlloc()
-		return nil, nil, fmt.Errorf("e2e: start Chromium (install Debian's chromium package): %w", err)
+		return nil, nil, fmt.Errorf("e2e: start %s (make chromium installs Debian's chromium and chromium-headless-shell): %w", program, err)
 	}
 	return browserCtx, func() { cancelBrowser(); cancelAlloc() }, nil
 }

@@ -77,7 +77,7 @@ func TestExplainSnapshotsThePage(t *testing.T) {
 <button id="save">Save</button><button style="display:none">Hidden</button></form><p>Outside the form</p>`)
 	}))
 	defer srv.Close()
-	browserCtx, stop, err := StartBrowser(context.Background(), "", t.TempDir(), true, io.Discard)
+	browserCtx, stop, err := StartBrowser(context.Background(), "", "", t.TempDir(), true, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}

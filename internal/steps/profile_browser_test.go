@@ -118,7 +118,7 @@ func TestProfileSteps(t *testing.T) {
 		t.Fatalf("no chromium on PATH: make e2e installs it (make chromium): %v", err)
 	}
 	salesforce := mocksftest.NewServer(t, mocksftest.WithSeed([]byte("orgs: []\n")), mocksftest.WithConfig(func(c *mocksf.Config) { c.InstanceHosts = "shared" })).URL
-	browserCtx, stopBrowser, err := StartBrowser(context.Background(), "", t.TempDir(), true, io.Discard)
+	browserCtx, stopBrowser, err := StartBrowser(context.Background(), "", "", t.TempDir(), true, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}

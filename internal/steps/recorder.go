@@ -107,6 +107,13 @@ func (r *recorder) add(list *[]string, line string) {
 	}
 }
 
+// forget drops what the window recorded so far.
+func (r *recorder) forget() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.console, r.network = nil, nil
+}
+
 // Console is what the page logged and threw, one line each.
 func (r *recorder) Console() string {
 	r.mu.Lock()

@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"github.com/chromedp/chromedp"
 )
 
 // tabPoolSize is how many tabs the pool keeps open ahead: two scenarios'
@@ -28,7 +30,17 @@ type tabPool struct {
 	filled  chan struct{}
 	// newTab opens a tab (NewTab; a test counts what it opens).
 	newTab func(browserCtx context.Context, name string) (*Window, error)
+	// warmURL, when set, is loaded in each tab as it opens (mocksf's
+	// style sheet): a browser context's first page of a site starts that
+	// site's renderer process, 0.2-0.3 s here, which then waits for the
+	// scenario instead of the scenario for it. Its requests are forgotten,
+	// so a failed step's network artefact shows the scenario's alone.
+	warmURL string
 }
+
+// warmTimeout bounds the load of warmURL: a tab that could not load it
+// is as good as one that did not try.
+const warmTimeout = 5 * time.Second
 
 // tabWait bounds how long take waits for a tab on its way before it
 // opens one of its own: a Chromium that stalls one target creation must
@@ -108,6 +120,14 @@ func (p *tabPool) fill() {
 	win, err := p.opener()(p.browserCtx, "")
 	if err != nil {
 		return
+	}
+	if p.warmURL != "" {
+		ctx, cancel := context.WithTimeout(win.ctx, warmTimeout)
+		_ = chromedp.Do(ctx, chromedp.Navigate(p.warmURL))
+		cancel()
+		if win.rec != nil {
+			win.rec.forget()
+		}
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()

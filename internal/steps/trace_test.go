@@ -67,7 +67,7 @@ func startChromiumCtx(t *testing.T, name string) (*Window, context.Context) {
 	if _, err := exec.LookPath("chromium"); err != nil {
 		t.Fatalf("no chromium on PATH: make e2e installs it (make chromium): %v", err)
 	}
-	browserCtx, stop, err := StartBrowser(context.Background(), "", t.TempDir(), true, io.Discard)
+	browserCtx, stop, err := StartBrowser(context.Background(), "", "", t.TempDir(), true, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -76,7 +76,7 @@ type Suite struct {
 // once its browser is up. Without it the first scenario's first tab
 // starts them.
 func (s *Suite) Warm() {
-	s.poolOnce.Do(func() { s.pool = &tabPool{browserCtx: s.BrowserCtx} })
+	s.poolOnce.Do(func() { s.pool = &tabPool{browserCtx: s.BrowserCtx, warmURL: s.MocksfURL + "/static/mocksf.css"} })
 	s.pool.warm()
 }
 
