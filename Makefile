@@ -200,12 +200,15 @@ unit: ## unit and handler tests of every package but e2e and the steps (which dr
 unit-browser: chromium fonts ## the tests of the steps (internal/steps, sfsteps), some in headless Chromium, with the race detector
 	$(GO) test -race -count=1 ./internal/steps/ ./sfsteps/
 
-chromium: ## install Debian's chromium and chromium-headless-shell (the headless runs' browser) when missing (as root; otherwise prints the command)
+chromium: ## install Debian's chromium and chromium-headless-shell (the headless runs' browser) when missing (as root; otherwise prints the command; without root a missing shell only falls back to chromium)
 	@missing=""; for p in chromium chromium-headless-shell; do command -v $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ]; then \
 		echo "Installing Debian's$$missing..."; \
 		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y$$missing; \
+	elif [ "$$missing" = " chromium-headless-shell" ]; then \
+		echo "chromium-headless-shell is missing: headless runs use chromium, slower. Install it with:" >&2; \
+		echo "  sudo apt-get update && sudo apt-get install -y chromium-headless-shell" >&2; \
 	else \
 		echo "Missing:$$missing. Install with:" >&2; \
 		echo "  sudo apt-get update && sudo apt-get install -y$$missing" >&2; \
