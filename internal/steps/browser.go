@@ -191,15 +191,14 @@ func (w *Window) Click(id string) error { return w.clickCSS("#" + id) }
 // product profile's selectors, internal/steps/profile.go).
 func (w *Window) clickCSS(sel string) error {
 	defer w.waiting(fmt.Sprintf("%s to be visible and enabled, to click it", sel))()
-	return w.retryStale(func() error {
-		// Wait for the page's scripts too: a button clicked before its
-		// handler is attached does nothing.
-		if err := w.do(pageReady, chromedp.WaitVisible(chromedp.CSS(sel)),
-			chromedp.WaitEnabled(chromedp.CSS(sel)), chromedp.Click(chromedp.CSS(sel))); err != nil {
-			return w.explain(fmt.Sprintf("to click %s", sel), sel, err)
-		}
-		return nil
-	})
+	at, err := w.untilActionable(sel, "click")
+	if err == nil {
+		err = w.clickAt(at.X, at.Y)
+	}
+	if err != nil {
+		return w.explain(fmt.Sprintf("to click %s", sel), sel, err)
+	}
+	return nil
 }
 
 // pageReady waits until the document and its scripts have loaded.
@@ -256,27 +255,40 @@ func (w *Window) Type(id, text string) error { return w.typeCSS("#"+id, text) }
 // sends one key event a character instead, for pages that listen to keys.
 func (w *Window) typeCSS(sel, text string) error {
 	defer w.waiting(fmt.Sprintf("%s to be visible, to type into it", sel))()
-	typing := insertText(text)
 	if w.keyByKey {
-		typing = chromedp.SendKeys(chromedp.CSS(sel), text)
+		return w.typeKeys(sel, text)
 	}
+	if _, err := w.untilActionable(sel, "type"); err != nil {
+		return w.explain(fmt.Sprintf("to type into %s", sel), sel, err)
+	}
+	if err := w.do(insertText(text)); err != nil {
+		return w.explain(fmt.Sprintf("to type into %s", sel), sel, err)
+	}
+	return w.checkTyped(sel, text)
+}
+
+// typeKeys is typeCSS one key event a character (TYPING=keys).
+func (w *Window) typeKeys(sel, text string) error {
 	return w.retryStale(func() error {
-		// Focus first: leaving the previous field can fill this one (as
-		// Setup derives the API name), so clear only after the focus moved.
 		clear := chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelector(%s).value = ""`, strconv.Quote(sel)))
 		if err := w.do(pageReady, chromedp.WaitVisible(chromedp.CSS(sel)),
-			chromedp.Focus(chromedp.CSS(sel)), clear, typing); err != nil {
+			chromedp.Focus(chromedp.CSS(sel)), clear, chromedp.SendKeys(chromedp.CSS(sel), text)); err != nil {
 			return w.explain(fmt.Sprintf("to type into %s", sel), sel, err)
 		}
-		got, err := run(w, chromedp.Value(chromedp.CSS(sel)))
-		if err != nil {
-			return w.explain(fmt.Sprintf("to read %s", sel), sel, err)
-		}
-		if got != text {
-			return fmt.Errorf("typed %q into %s in window %q, but it holds %q", text, sel, w.Name, got)
-		}
-		return nil
+		return w.checkTyped(sel, text)
 	})
+}
+
+// checkTyped fails unless the field holds text.
+func (w *Window) checkTyped(sel, text string) error {
+	got, err := Eval[string](w, fmt.Sprintf(`document.querySelector(%s).value`, strconv.Quote(sel)))
+	if err != nil {
+		return w.explain(fmt.Sprintf("to read %s", sel), sel, err)
+	}
+	if got != text {
+		return fmt.Errorf("typed %q into %s in window %q, but it holds %q", text, sel, w.Name, got)
+	}
+	return nil
 }
 
 // insertText inserts text at the focused element's caret in one
@@ -295,16 +307,11 @@ func (w *Window) Text(id string) (string, error) { return w.textCSS("#" + id) }
 // textCSS is Text by CSS selector.
 func (w *Window) textCSS(sel string) (string, error) {
 	defer w.waiting(fmt.Sprintf("%s to be visible, to read it", sel))()
-	var text string
-	err := w.retryStale(func() error {
-		if err := w.do(chromedp.WaitVisible(chromedp.CSS(sel))); err != nil {
-			return w.explain(fmt.Sprintf("%s to be visible", sel), sel, err)
-		}
-		s, err := run(w, chromedp.Text(chromedp.CSS(sel)))
-		text = strings.TrimSpace(s)
-		return err
-	})
-	return text, err
+	got, err := w.untilActionable(sel, "text")
+	if err != nil {
+		return "", w.explain(fmt.Sprintf("%s to be visible", sel), sel, err)
+	}
+	return strings.TrimSpace(got.Text), nil
 }
 
 // WaitVisible waits until the element with the id is visible.
@@ -313,7 +320,7 @@ func (w *Window) WaitVisible(id string) error { return w.waitVisibleCSS("#" + id
 // waitVisibleCSS is WaitVisible by CSS selector.
 func (w *Window) waitVisibleCSS(sel string) error {
 	defer w.waiting(fmt.Sprintf("%s to be visible", sel))()
-	if err := w.do(chromedp.WaitVisible(chromedp.CSS(sel))); err != nil {
+	if _, err := w.untilActionable(sel, "visible"); err != nil {
 		return w.explain(fmt.Sprintf("%s to be visible", sel), sel, err)
 	}
 	return nil
