@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/chromedp/chromedp"
@@ -20,11 +21,14 @@ import (
 // is enabled. Then:
 //   - "visible": {}
 //   - "text": {text: its innerText}
-//   - "click": the centre of its first box, scrolled into view if needed
+//   - "click": the centre of its first box, scrolled into view if needed,
+//     once that point hits it (or its label) and nothing covers it, as a
+//     dialog's backdrop does; it also listens for the click, with token,
+//     so that clickCSS knows whether the click reached it
 //   - "type": {} once it has the focus and an empty value. Focus comes
 //     first: leaving the previous field can fill this one (as Setup
 //     derives the API name), so the value is cleared after the focus moved.
-const actionableJS = `(sel, mode) => {
+const actionableJS = `(sel, mode, token) => {
 	if (mode !== "visible" && document.readyState !== "complete") return null;
 	const el = document.querySelector(sel);
 	if (!el || !(el.offsetWidth || el.offsetHeight || el.getClientRects().length)) return null;
@@ -35,7 +39,15 @@ const actionableJS = `(sel, mode) => {
 		if (el.hasAttribute("disabled")) return null;
 		el.scrollIntoViewIfNeeded(true);
 		const r = el.getClientRects()[0];
-		return r ? {x: r.left + r.width / 2, y: r.top + r.height / 2} : null;
+		if (!r) return null;
+		const x = r.left + r.width / 2, y = r.top + r.height / 2;
+		const hit = document.elementFromPoint(x, y);
+		const mine = hit && (hit === el || el.contains(hit) ||
+			Array.from(el.labels || []).some(l => l.contains(hit)));
+		if (!mine) return null;
+		window.__e2eClick = token;
+		el.addEventListener("click", () => { window.__e2eClicked = token; }, {once: true, capture: true});
+		return {x, y};
 	}
 	case "type":
 		el.focus();
@@ -57,6 +69,11 @@ type actionable struct {
 // it then goes on in the next page. The error at the deadline wraps
 // context.DeadlineExceeded.
 func (w *Window) untilActionable(sel, mode string) (actionable, error) {
+	return w.untilActionableToken(sel, mode, "")
+}
+
+// untilActionableToken is untilActionable with the click's token.
+func (w *Window) untilActionableToken(sel, mode, token string) (actionable, error) {
 	deadline := time.Now().Add(StepTimeout)
 	for {
 		left := time.Until(deadline)
@@ -65,7 +82,7 @@ func (w *Window) untilActionable(sel, mode string) (actionable, error) {
 		}
 		ctx, cancel := context.WithTimeout(w.ctx, left+time.Second)
 		got, err := chromedp.Run(ctx, chromedp.PollFunction[actionable](actionableJS,
-			chromedp.WithPollingArgs(sel, mode),
+			chromedp.WithPollingArgs(sel, mode, token),
 			chromedp.WithPollingInterval(waitPoll), chromedp.WithPollingTimeout(left)))
 		cancel()
 		switch {
@@ -90,3 +107,22 @@ func (w *Window) untilActionable(sel, mode string) (actionable, error) {
 // clickAt presses and releases the left mouse button at x, y, as
 // chromedp's Click does at an element's centre.
 func (w *Window) clickAt(x, y float64) error { return w.do(chromedp.MouseClickXY(x, y)) }
+
+// clickTokens numbers clicks, for the page to say which one it heard.
+var clickTokens atomic.Int64
+
+// clickReached says whether the click of token reached its element: the
+// page heard it, or it is another page now (the click navigated, or a
+// navigation took the page away, and the click is not to be repeated).
+// The page is asked twice, 20 ms apart, before the answer is no.
+func (w *Window) clickReached(token string) bool {
+	expr := fmt.Sprintf(`window.__e2eClick !== %q || window.__e2eClicked === %q`, token, token)
+	for try := 0; try < 2; try++ {
+		ok, err := Eval[bool](w, expr)
+		if err != nil || ok {
+			return true
+		}
+		time.Sleep(waitPoll)
+	}
+	return false
+}

@@ -66,3 +66,54 @@ setTimeout(() => { const i = document.createElement("input"); i.id = "late"; i.v
 		t.Errorf("clicking an unparseable selector: %v; want an error naming it", err)
 	}
 }
+
+// A click waits until nothing covers its element (a dialog's backdrop, an
+// overlay), reaches a visually hidden checkbox through its label, and is
+// made again, once, when the page moves the element away under the
+// pointer (a message shown above it): the element hears exactly one click.
+func TestClickHitsItsElement(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprint(w, `<!doctype html><body style="margin:0">
+<div id="cover" style="position:fixed;inset:0;background:rgba(0,0,0,.3)"></div>
+<button id="under" onclick="document.title += ' under'">Under</button>
+<p><input type="checkbox" id="box" style="position:absolute;opacity:0;width:1px;height:1px;margin:0">
+<label for="box" style="padding:8px 30px">Tick</label></p>
+<div id="slot"></div>
+<button id="moving">Moving</button>
+<script>
+setTimeout(() => document.getElementById("cover").remove(), 100);
+let moved = false, clicks = 0;
+const moving = document.getElementById("moving");
+moving.addEventListener("mousedown", () => {
+	if (moved) return;
+	moved = true;
+	document.getElementById("slot").innerHTML = '<p style="height:80px">Saved.</p>';
+});
+moving.addEventListener("click", () => { clicks++; document.body.dataset.clicks = clicks; });
+</script>`)
+	}))
+	defer srv.Close()
+	win, _ := startChromiumCtx(t, "clicks")
+	if err := win.Navigate(srv.URL); err != nil {
+		t.Fatal(err)
+	}
+	if err := win.Click("under"); err != nil {
+		t.Fatal(err)
+	}
+	if title, _ := Eval[string](win, `document.title`); title != "under" {
+		t.Errorf("title %q after clicking the covered button; want its handler to have run once, after the cover went", title)
+	}
+	if err := win.Click("box"); err != nil {
+		t.Fatal(err)
+	}
+	if ticked, _ := Eval[bool](win, `document.getElementById("box").checked`); !ticked {
+		t.Error("the hidden checkbox is not ticked; want it ticked through its label")
+	}
+	if err := win.Click("moving"); err != nil {
+		t.Fatal(err)
+	}
+	if clicks, _ := Eval[string](win, `document.body.dataset.clicks || "0"`); clicks != "1" {
+		t.Errorf("the button that moved at the first press heard %s clicks; want 1", clicks)
+	}
+}

@@ -191,15 +191,27 @@ func (w *Window) Click(id string) error { return w.clickCSS("#" + id) }
 // product profile's selectors, internal/steps/profile.go).
 func (w *Window) clickCSS(sel string) error {
 	defer w.waiting(fmt.Sprintf("%s to be visible and enabled, to click it", sel))()
-	at, err := w.untilActionable(sel, "click")
-	if err == nil {
-		err = w.clickAt(at.X, at.Y)
+	// A click can miss when the page moves the element between the check
+	// and the click (a message shown above it as an answer arrives): the
+	// element then did not hear it, and it is clicked again where it is
+	// now, a few times at most.
+	for attempt := 1; ; attempt++ {
+		token := strconv.FormatInt(clickTokens.Add(1), 10)
+		at, err := w.untilActionableToken(sel, "click", token)
+		if err == nil {
+			err = w.clickAt(at.X, at.Y)
+		}
+		if err != nil {
+			return w.explain(fmt.Sprintf("to click %s", sel), sel, err)
+		}
+		if attempt == maxClicks || w.clickReached(token) {
+			return nil
+		}
 	}
-	if err != nil {
-		return w.explain(fmt.Sprintf("to click %s", sel), sel, err)
-	}
-	return nil
 }
+
+// maxClicks bounds clickCSS's attempts at one click.
+const maxClicks = 3
 
 // pageReady waits until the document and its scripts have loaded.
 var pageReady = chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {

@@ -9,8 +9,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/go-jose/go-jose/v4"
-
 	"github.com/sfharness/sfharness/mocksf/store"
 )
 
@@ -104,13 +102,7 @@ func (d Deps) idToken(r *http.Request, app store.ConnectedApp, at store.AccessTo
 	if err != nil {
 		return "", fmt.Errorf("mocksf: id token: %w", err)
 	}
-	key := currentKey()
-	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: jose.JSONWebKey{Key: key.key, KeyID: key.kid}},
-		(&jose.SignerOptions{}).WithType("JWT"))
-	if err != nil {
-		return "", fmt.Errorf("mocksf: id token: %w", err)
-	}
-	jws, err := signer.Sign(payload)
+	jws, err := currentKey().signer.Sign(payload)
 	if err != nil {
 		return "", fmt.Errorf("mocksf: id token: %w", err)
 	}
