@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 
 	"golang.org/x/text/language"
 
@@ -140,28 +141,38 @@ func pageChrome(data any) Chrome {
 // Pages renders mocksf's HTML pages, in each language of
 // locales.Catalogue.
 type Pages struct {
-	// byLang holds the templates once per language, each parsed with
-	// that language's "t", "tx" and "lang" (i18n.Localizer.Funcs),
-	// "txv" (valueText) and "date" (dateIn), so a template names its
-	// words by key:
-	// {{t "verify.title"}}.
-	byLang map[language.Tag]*template.Template
+	// byLang parses the templates once per language, each with that
+	// language's "t", "tx" and "lang" (i18n.Localizer.Funcs), "txv"
+	// (valueText) and "date" (dateIn), so a template names its words by
+	// key: {{t "verify.title"}}. A language's are parsed on its first
+	// page: a mocksf that only ever speaks English parses them once, not
+	// three times (start-up and idle memory, issue 17).
+	byLang map[language.Tag]func() *template.Template
 }
 
-// NewPages parses the embedded templates once for each language.
+// NewPages prepares the embedded templates for each language and parses
+// the first language's now, so that a template that does not parse stops
+// mocksf as it starts; the others are the same files with other words.
 func NewPages() *Pages {
-	p := &Pages{byLang: map[language.Tag]*template.Template{}}
-	for _, tag := range locales.Catalogue.Languages() {
-		funcs := pageFuncs()
-		loc := locales.Catalogue.In(tag)
-		for name, f := range loc.Funcs() {
-			funcs[name] = f
-		}
-		funcs["txv"] = valueText(loc)
-		funcs["date"] = dateIn(loc)
-		p.byLang[tag] = template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html"))
+	p := &Pages{byLang: map[language.Tag]func() *template.Template{}}
+	tags := locales.Catalogue.Languages()
+	for _, tag := range tags {
+		p.byLang[tag] = sync.OnceValue(func() *template.Template { return parsePages(tag) })
 	}
+	p.byLang[tags[0]]()
 	return p
+}
+
+// parsePages parses the embedded templates with tag's words.
+func parsePages(tag language.Tag) *template.Template {
+	funcs := pageFuncs()
+	loc := locales.Catalogue.In(tag)
+	for name, f := range loc.Funcs() {
+		funcs[name] = f
+	}
+	funcs["txv"] = valueText(loc)
+	funcs["date"] = dateIn(loc)
+	return template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html"))
 }
 
 // pageFuncs are the template functions every language shares.
@@ -187,7 +198,7 @@ func pageFuncs() template.FuncMap {
 func (p *Pages) Render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
 	lang := Language(r)
 	var buf bytes.Buffer
-	if err := p.byLang[lang].ExecuteTemplate(&buf, name, data); err != nil {
+	if err := p.byLang[lang]().ExecuteTemplate(&buf, name, data); err != nil {
 		slog.Error("mocksf: render page", "page", name, "err", err)
 		http.Error(w, "An internal server error has occurred", http.StatusInternalServerError)
 		return

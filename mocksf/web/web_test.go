@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/sfharness/sfharness/mocksf/locales"
 )
 
 func TestRenderSetsSecurityHeaders(t *testing.T) {
@@ -147,5 +149,23 @@ func TestEmbeddedSLDSMatchesThePin(t *testing.T) {
 	}
 	if _, err := fs.Stat(staticFS, "static/LICENSE-slds.txt"); err != nil {
 		t.Errorf("got %v; want the LICENSE beside slds.css", err)
+	}
+}
+
+// NewPages parses only its first language's templates; every other
+// language's parse when first asked for, each with its own words, the
+// same templates as the first.
+func TestPagesParseEachLanguageOnFirstUse(t *testing.T) {
+	p := NewPages()
+	tags := locales.Catalogue.Languages()
+	first := p.byLang[tags[0]]()
+	for _, tag := range tags[1:] {
+		tmpl := p.byLang[tag]()
+		if tmpl == first || tmpl != p.byLang[tag]() {
+			t.Errorf("%s: its templates are the first language's or parsed twice; want its own, once", tag)
+		}
+		if len(tmpl.Templates()) != len(first.Templates()) {
+			t.Errorf("%s: %d templates; want the first language's %d", tag, len(tmpl.Templates()), len(first.Templates()))
+		}
 	}
 }
