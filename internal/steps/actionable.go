@@ -1,6 +1,7 @@
 package steps
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -64,9 +65,8 @@ type actionable struct {
 }
 
 // untilActionable waits until sel's element can take the action of
-// mode, checked in the page every waitPoll as WaitFor checks a condition,
-// and returns what the page answered. A navigation ends the page's check;
-// it then goes on in the next page. The error at the deadline wraps
+// mode and returns what the page answered (pollPage). A selector the page
+// cannot parse fails at once. The error at the deadline wraps
 // context.DeadlineExceeded.
 func (w *Window) untilActionable(sel, mode string) (actionable, error) {
 	return w.untilActionableToken(sel, mode, "")
@@ -74,35 +74,58 @@ func (w *Window) untilActionable(sel, mode string) (actionable, error) {
 
 // untilActionableToken is untilActionable with the click's token.
 func (w *Window) untilActionableToken(sel, mode, token string) (actionable, error) {
+	got, err := pollPage[actionable](w, actionableJS, false, sel, mode, token)
+	if errors.Is(err, errNotInTime) {
+		return got, context.DeadlineExceeded
+	}
+	return got, err
+}
+
+// pollPage has the page call fn (a JavaScript function) with args every
+// waitPoll until it answers something truthy, and returns that, for up
+// to StepTimeout: one call over CDP, however long it waits. A navigation
+// ends the page's check; it goes on in the next page after waitPoll.
+// Another error (an exception: a selector the page cannot parse, a
+// condition that throws) ends the wait, unless retryErrors: then the page
+// is asked again, and the last such error is the answer at the deadline.
+// Not so in time: errNotInTime; the window closed: errWindowClosed.
+func pollPage[T any](w *Window, fn string, retryErrors bool, args ...any) (T, error) {
+	var zero T
+	var last error
 	deadline := time.Now().Add(StepTimeout)
 	for {
 		left := time.Until(deadline)
 		if left <= 0 {
-			return actionable{}, context.DeadlineExceeded
+			return zero, cmp.Or(last, errNotInTime)
 		}
 		ctx, cancel := context.WithTimeout(w.ctx, left+time.Second)
-		got, err := chromedp.Run(ctx, chromedp.PollFunction[actionable](actionableJS,
-			chromedp.WithPollingArgs(sel, mode, token),
+		got, err := chromedp.Run(ctx, chromedp.PollFunction[T](fn, chromedp.WithPollingArgs(args...),
 			chromedp.WithPollingInterval(waitPoll), chromedp.WithPollingTimeout(left)))
 		cancel()
 		switch {
 		case err == nil:
 			return got, nil
-		case errors.Is(err, chromedp.ErrPollingTimeout):
-			return actionable{}, context.DeadlineExceeded
-		case errors.Is(err, context.DeadlineExceeded) && time.Now().After(deadline):
-			return actionable{}, err
-		case !isStale(err) && !errors.Is(err, context.DeadlineExceeded):
-			// A selector the page cannot parse, or a window gone.
-			return actionable{}, err
+		case errors.Is(err, chromedp.ErrPollingTimeout),
+			errors.Is(err, context.DeadlineExceeded) && !time.Now().Before(deadline):
+			return zero, cmp.Or(last, errNotInTime)
+		case isStale(err), errors.Is(err, context.DeadlineExceeded):
+		case !retryErrors:
+			return zero, err
+		default:
+			last = err
 		}
 		select {
 		case <-w.closed:
-			return actionable{}, fmt.Errorf("window %q closed", w.Name)
+			return zero, fmt.Errorf("window %q %w", w.Name, errWindowClosed)
 		case <-time.After(waitPoll):
 		}
 	}
 }
+
+var (
+	errNotInTime    = errors.New("not so in time")
+	errWindowClosed = errors.New("closed")
+)
 
 // clickAt presses and releases the left mouse button at x, y, as
 // chromedp's Click does at an element's centre.

@@ -8,6 +8,7 @@ package steps
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -213,26 +214,9 @@ func (w *Window) clickCSS(sel string) error {
 // maxClicks bounds clickCSS's attempts at one click.
 const maxClicks = 3
 
-// pageReady waits until the document and its scripts have loaded.
-var pageReady = chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-	_, err := chromedp.Poll[bool](`document.readyState === "complete"`)(ctx, t)
-	return err
-})
-
-// retryStale runs an action again when the page replaced the element
-// between finding and using it (a navigation or re-render in between), as
-// Playwright's auto-waiting does; other errors return at once.
-func (w *Window) retryStale(action func() error) error {
-	var err error
-	for attempt := 0; attempt < 3; attempt++ {
-		err = action()
-		if err == nil || !isStale(err) {
-			return err
-		}
-	}
-	return err
-}
-
+// isStale says whether err is a page's going away under an action (a
+// navigation or re-render in between): the action is then tried again in
+// the next page, as Playwright's auto-waiting does.
 func isStale(err error) bool {
 	msg := err.Error()
 	for _, s := range []string{"Could not find node", "No node with given id", "Node is detached", "Cannot find context with specified id", "Execution context was destroyed", "DOM Error while querying", "Inspected target navigated or closed"} {
@@ -279,16 +263,16 @@ func (w *Window) typeCSS(sel, text string) error {
 	return w.checkTyped(sel, text)
 }
 
-// typeKeys is typeCSS one key event a character (TYPING=keys).
+// typeKeys is typeCSS one key event a character (TYPING=keys), into the
+// field the page focused and emptied.
 func (w *Window) typeKeys(sel, text string) error {
-	return w.retryStale(func() error {
-		clear := chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelector(%s).value = ""`, strconv.Quote(sel)))
-		if err := w.do(pageReady, chromedp.WaitVisible(chromedp.CSS(sel)),
-			chromedp.Focus(chromedp.CSS(sel)), clear, chromedp.SendKeys(chromedp.CSS(sel), text)); err != nil {
-			return w.explain(fmt.Sprintf("to type into %s", sel), sel, err)
-		}
-		return w.checkTyped(sel, text)
-	})
+	if _, err := w.untilActionable(sel, "type"); err != nil {
+		return w.explain(fmt.Sprintf("to type into %s", sel), sel, err)
+	}
+	if err := w.do(chromedp.KeyEvent(text)); err != nil {
+		return w.explain(fmt.Sprintf("to type into %s", sel), sel, err)
+	}
+	return w.checkTyped(sel, text)
 }
 
 // checkTyped fails unless the field holds text.
@@ -350,33 +334,16 @@ func Eval[T any](w *Window, expr string) (T, error) {
 // page after waitPoll.
 func (w *Window) WaitFor(what, expr string) error {
 	defer w.waiting(what)()
-	deadline := time.Now().Add(StepTimeout)
-	for {
-		left := time.Until(deadline)
-		if left <= 0 {
-			// The last check: on time, or past it after an error.
-			ok, err := Eval[bool](w, "!!("+expr+")")
-			if err == nil && ok {
-				return nil
-			}
-			if err == nil {
-				err = fmt.Errorf("not so after %s", StepTimeout)
-			}
-			return w.explain(what, "", err)
-		}
-		ctx, cancel := context.WithTimeout(w.ctx, left+time.Second)
-		_, err := chromedp.Run(ctx, chromedp.Poll[bool]("!!("+expr+")",
-			chromedp.WithPollingInterval(waitPoll), chromedp.WithPollingTimeout(left)))
-		cancel()
-		if err == nil {
-			return nil
-		}
-		select {
-		case <-w.closed:
-			return fmt.Errorf("wait until %s: window %q closed", what, w.Name)
-		case <-time.After(waitPoll):
-		}
+	_, err := pollPage[bool](w, "() => !!("+expr+")", true)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, errWindowClosed):
+		return fmt.Errorf("wait until %s: %w", what, err)
+	case errors.Is(err, errNotInTime):
+		err = fmt.Errorf("not so after %s", StepTimeout)
 	}
+	return w.explain(what, "", err)
 }
 
 // waitPoll is how often the page checks a WaitFor condition.
