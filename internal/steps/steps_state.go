@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -22,17 +23,29 @@ import (
 // The Save before it may still be on its way, so it asks until the
 // step's deadline.
 func (w *world) connectedAppsAllowed() error {
-	defer w.progress.waitingFor("mocksf's control API to show restrictConnectedApps: false for the org")()
+	held, err := w.askMocksf("mocksf's control API to show restrictConnectedApps: false for the org", func() (bool, error) {
+		err := w.refreshOrg()
+		return err == nil && !w.org.RestrictConnectedApps, err
+	})
+	if err == nil && !held {
+		err = fmt.Errorf("mocksf's control API still shows restrictConnectedApps: true for the org after %s", StepTimeout)
+	}
+	return err
+}
+
+// askMocksf asks check, every 50 ms until it holds or the step's deadline
+// passes, for what mocksf shows once something the page has already
+// answered reaches it (a Save, the product's revoke). held is false at
+// the deadline; an error of check ends it.
+func (w *world) askMocksf(what string, check func() (bool, error)) (held bool, err error) {
+	defer w.progress.waitingFor(what)()
 	deadline := time.Now().Add(StepTimeout)
 	for {
-		if err := w.refreshOrg(); err != nil {
-			return err
-		}
-		if !w.org.RestrictConnectedApps {
-			return nil
+		if held, err := check(); held || err != nil {
+			return held, err
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("mocksf's control API still shows restrictConnectedApps: true for the org after %s", StepTimeout)
+			return false, nil
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -100,23 +113,16 @@ func (w *world) salesforceRevokesRefresh() error {
 // may still be on its way when the page says not connected: it asks
 // until the step's deadline.
 func (w *world) refreshTokenRevoked() error {
-	defer w.progress.waitingFor("mocksf's journal to show the product's revoke")()
-	deadline := time.Now().Add(StepTimeout)
-	for {
+	var revokes int
+	held, err := w.askMocksf("mocksf's journal to show the product's revoke", func() (bool, error) {
 		reqs, err := w.journal("/services/oauth2/revoke")
-		if err != nil {
-			return err
-		}
-		for _, r := range reqs {
-			if fmt.Sprint(r["status"]) == "200" {
-				return nil
-			}
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("the product did not revoke its token at Salesforce (%d revoke requests in %s)", len(reqs), StepTimeout)
-		}
-		time.Sleep(50 * time.Millisecond)
+		revokes = len(reqs)
+		return slices.ContainsFunc(reqs, func(r map[string]any) bool { return fmt.Sprint(r["status"]) == "200" }), err
+	})
+	if err == nil && !held {
+		err = fmt.Errorf("the product did not revoke its token at Salesforce (%d revoke requests in %s)", revokes, StepTimeout)
 	}
+	return err
 }
 
 var failureKinds = regexp.MustCompile(`^(?:HTTP (\d{3})|a dropped connection|"([A-Z_]+)")$`)
