@@ -155,3 +155,39 @@ func TestTabsBringNoHiddenWebUI(t *testing.T) {
 		}
 	}
 }
+
+// A pool with a warmURL loads it in each tab it opens, then forgets the
+// load: the tab it hands out is at that URL, the server got the request,
+// and the tab has recorded no request.
+func TestTabPoolWarmsItsTabs(t *testing.T) {
+	var mu sync.Mutex
+	var warmed []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		warmed = append(warmed, r.URL.Path)
+		mu.Unlock()
+		w.Header().Set("Content-Type", "text/css")
+	}))
+	defer srv.Close()
+	_, browserCtx := startChromiumCtx(t, "first")
+	p := &tabPool{browserCtx: browserCtx, warmURL: srv.URL + "/static/mocksf.css"}
+	defer p.close()
+	win, err := p.take("salesforce-admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer win.Close()
+	url, err := win.URL()
+	if err != nil || url != srv.URL+"/static/mocksf.css" {
+		t.Errorf("the tab is at %q (%v); want the warm URL loaded", url, err)
+	}
+	if n := win.rec.Network(); n != "" {
+		t.Errorf("the tab recorded %q; want the warm load forgotten", n)
+	}
+	mu.Lock()
+	got := slices.Contains(warmed, "/static/mocksf.css")
+	mu.Unlock()
+	if !got {
+		t.Errorf("the server got %v; want the warm URL asked for", warmed)
+	}
+}
